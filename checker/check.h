@@ -1,0 +1,61 @@
+/*  check.h -- the checker's public face: read a history, check it against a
+    model, report. Used by `./harness check` and by `./harness run`.
+
+    A check_result_t is a one-shot object: check_file () makes one, the caller
+    reads it and destroys it. Bad input is an operating error: check_file
+    returns NULL and sets *error to a message naming file, line and problem
+    ("history.jsonl:12: ok with no invoke for process 3"); the caller prints
+    it and exits 65.
+*/
+#ifndef FL_CHECK_H_INCLUDED
+#define FL_CHECK_H_INCLUDED
+
+#include <stdio.h>
+#include <stdbool.h>
+#include <jansson.h>
+
+typedef enum {
+    CHECK_VALID = 0,
+    CHECK_INVALID = 1,
+    CHECK_UNKNOWN = 2      // time or memory budget exhausted
+} check_verdict_t;
+
+typedef struct {
+    const char *model;     // "register", "cas-register", "kv", "multi-register",
+                           // "mutex", "set", "counter", "queue"
+    const char *init;      // initial value in EDN or JSON text; NULL means nil
+    const char *format;    // "jsonl", "edn", "jepsen-log", or NULL: guess from
+                           // the file's extension and first bytes
+    double timeout_s;      // search budget; <= 0 means FL_CHECK_TIMEOUT_S_DEFAULT
+    size_t memory_mb;      // cache budget; 0 means FL_CHECK_MEMORY_MB_DEFAULT
+    int threads;           // kv partitions checked in parallel; 0 = all cores
+} check_opts_t;
+
+typedef struct _check_result_t check_result_t;
+
+//  Read and check one history file. Returns a result, or NULL with *error
+//  set to a malloc'd message (caller frees) when the input is bad.
+check_result_t *check_file (const char *path, const check_opts_t *opts, char **error);
+
+//  The verdict.
+check_verdict_t check_result_verdict (const check_result_t *self);
+
+//  One JSON object: at least file, valid (true, false or "unknown"), model,
+//  ops, time_ms; on invalid, the ops that could not be linearized, the ops
+//  concurrent with them, and the longest linearizable prefix with the model
+//  state there. New reference; caller decrefs.
+json_t *check_result_json (const check_result_t *self);
+
+//  A plain-text explanation of an invalid or unknown verdict (nothing for
+//  valid), for a person reading a terminal.
+void check_result_explain (const check_result_t *self, FILE *out);
+
+//  Write DIR/index.html (or the given file path if it ends in .html): a
+//  self-contained page with each process's ops on a time axis, the failing
+//  op marked. Returns 0, or -1 with errno set.
+int check_result_report_html (const check_result_t *self, const char *path);
+
+//  Destroy. Accepts NULL; nulls the pointer.
+void check_result_destroy (check_result_t **self_p);
+
+#endif

@@ -1,0 +1,53 @@
+/*  limits.h -- every maximum in faultlab, with the reason for its value.
+
+    One place, so that a reader sees what the lab bounds and why, and a test
+    can reach each limit by name. Include as "limits.h" (the build passes
+    -iquote common, so <limits.h> still means the C library's).
+*/
+#ifndef FL_LIMITS_H_INCLUDED
+#define FL_LIMITS_H_INCLUDED
+
+/*  Parties. Ids are short Maelstrom names ("n1", "c12"); ZeroMQ routing ids
+    may be up to 255 bytes, but a lab of more than a few hundred parties is
+    not what a 2-core laptop-sized lab is for.                              */
+#define FL_ID_BYTES_MAX          32     /* "n1", "c123": room to spare     */
+#define FL_NODES_MAX             64     /* larger clusters teach nothing new */
+#define FL_CLIENTS_MAX           256    /* concurrent client workers       */
+#define FL_PARTIES_MAX           (FL_NODES_MAX + FL_CLIENTS_MAX + 8)
+
+/*  Messages. Maelstrom bodies are small JSON objects; a broadcast read with
+    every value seen can grow to tens of KiB. One MiB is far above any honest
+    message and small enough that a runaway node cannot exhaust memory.    */
+#define FL_MSG_BYTES_MAX         (1024 * 1024)
+
+/*  Proxy queues. Delayed, reordered and paused messages are held in memory;
+    past this many held messages on one link the proxy drops (and counts)
+    rather than grow without bound.                                        */
+#define FL_LINK_QUEUE_MAX        100000
+#define FL_DELAY_MS_MAX          60000  /* a minute is already "forever"   */
+#define FL_SOCKET_HWM            100000 /* ZeroMQ's default 1000 drops under bursts */
+
+/*  Control protocol. Requests are small JSON objects.                     */
+#define FL_CONTROL_BYTES_MAX     (64 * 1024)
+#define FL_CONTROL_TIMEOUT_MS    5000   /* harness gives up on a silent proxy */
+
+/*  Node library.                                                          */
+#define FL_HANDLERS_MAX          64     /* distinct message types per node */
+#define FL_RPC_INFLIGHT_MAX      65536  /* outstanding RPCs per node       */
+#define FL_TIMERS_MAX            256    /* live timers per node            */
+
+/*  Scenarios.                                                             */
+#define FL_SCENARIO_STEPS_MAX    1024   /* explicit fault steps            */
+#define FL_SCENARIO_SYSTEMS_MAX  16     /* systems compared in one run     */
+#define FL_RUN_SECONDS_MAX       3600   /* a scenario longer than an hour is a soak test */
+#define FL_INIT_TIMEOUT_MS       5000   /* every node must answer init by then */
+#define FL_SHUTDOWN_GRACE_MS     1000   /* SIGTERM, then SIGKILL after this */
+
+/*  Checker. The search is exponential in the worst case; these turn an
+    exhausted search into "unknown" rather than a crash.                   */
+#define FL_CHECK_TIMEOUT_S_DEFAULT   60
+#define FL_CHECK_MEMORY_MB_DEFAULT   4096   /* cache of (linearized, state) */
+#define FL_HISTORY_OPS_MAX           10000000
+#define FL_HISTORY_LINE_BYTES_MAX    (1024 * 1024)
+
+#endif
