@@ -84,11 +84,20 @@ bin/node-%: $$(patsubst %.c,$(B)/%.o,$$(wildcard nodes/$$*/*.c)) $(LIBS_NODE)
 	@mkdir -p bin
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
-# Unit tests: tests/unit/MODULE_name.c links what MODULE needs; prefixes are
+# Unit tests: tests/unit/MODULE_name.c links only what MODULE needs, so a
+# module under construction does not break the others' tests. Prefixes:
 # common_, proxy_, node_, checker_, harness_.
-tests/bin/%.t: $(B)/tests/unit/%.o $(LIBS_ALL) 
+CMOCKA = $(shell pkg-config --libs cmocka 2>/dev/null)
+define unit_test
+tests/bin/$(1)_%.t: $(B)/tests/unit/$(1)_%.o $(2)
 	@mkdir -p tests/bin
-	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS) $(shell pkg-config --libs cmocka 2>/dev/null)
+	$$(CC) $$(LDFLAGS) -o $$@ $$^ $$(LDLIBS) $$(CMOCKA)
+endef
+$(eval $(call unit_test,common,$(COMMON_LIB)))
+$(eval $(call unit_test,proxy,$(LIBS_PROXY)))
+$(eval $(call unit_test,node,$(LIBS_NODE)))
+$(eval $(call unit_test,checker,$(LIBS_CHECKER)))
+$(eval $(call unit_test,harness,$(LIBS_CLI)))
 
 bench/bin/%: $(B)/bench/%.o $(LIBS_ALL) 
 	@mkdir -p bench/bin
