@@ -1,0 +1,17 @@
+/*  report.h -- the run's human-readable report: RUN_DIR/report.html, one
+    self-contained file (inline CSS and SVG, no external assets) with the
+    verdict, key figures, a timeline of ops per process with fault periods
+    shaded and failing ops marked, latency and availability over time, the
+    proxy's per-link counters and a bounded Lamport message diagram.
+
+    Inputs, in RUN_DIR: history.jsonl (required), results.json, faults.jsonl
+    and messages.jsonl (each optional; the page says what is missing).
+*/
+#ifndef FL_REPORT_H_INCLUDED
+#define FL_REPORT_H_INCLUDED
+
+//  Write RUN_DIR/report.html. Returns 0, or -1 with *error set to a
+//  malloc'd message (caller frees) naming the file and problem.
+int report_write (const char *run_dir, char **error);
+
+#endif
