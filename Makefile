@@ -79,10 +79,13 @@ bin/node-%: $(B)/nodes/%.o $(LIBS_NODE)
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
 # A node may also be a directory nodes/NAME/ with a main.c and helpers.
-.SECONDEXPANSION:
-bin/node-%: $$(patsubst %.c,$(B)/%.o,$$(wildcard nodes/$$*/*.c)) $(LIBS_NODE) 
+NODE_DIRS = $(patsubst nodes/%/main.c,%,$(wildcard nodes/*/main.c))
+define node_dir
+bin/node-$(1): $(patsubst %.c,$(B)/%.o,$(wildcard nodes/$(1)/*.c)) $(LIBS_NODE)
 	@mkdir -p bin
-	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+	$$(CC) $$(LDFLAGS) -o $$@ $$^ $$(LDLIBS)
+endef
+$(foreach d,$(NODE_DIRS),$(eval $(call node_dir,$(d))))
 
 # Unit tests: tests/unit/MODULE_name.c links only what MODULE needs, so a
 # module under construction does not break the others' tests. Prefixes:
