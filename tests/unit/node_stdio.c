@@ -1,0 +1,193 @@
+/*  node_stdio.c -- bin/node-stdio bridges a Maelstrom binary to the proxy.
+
+    The test plays the proxy: it binds a ROUTER, starts bin/node-stdio with
+    the Python echo node of examples/maelstrom, and checks
+
+        test ROUTER --[n1][c1][init]--> node-stdio --stdin--> echo.py
+                    <--[n1][c1][init_ok]--          <--stdout--
+
+    that init and echo round-trip, that the envelope's src is rewritten to the
+    frame's, that non-envelope stdout is skipped, that a node that exits makes
+    the bridge exit 1, and that SIGTERM stops it with 0.
+*/
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <czmq.h>
+#include <jansson.h>
+#include <sys/wait.h>
+
+typedef struct {
+    char dir [64];
+    char endpoint [128];
+    zsock_t *router;
+    pid_t bridge;
+} fixture_t;
+
+static int
+s_setup (void **state)
+{
+    fixture_t *self = calloc (1, sizeof (fixture_t));
+    strcpy (self->dir, "/tmp/fl-stdio-XXXXXX");
+    assert_non_null (mkdtemp (self->dir));
+    snprintf (self->endpoint, sizeof self->endpoint, "ipc://%s/net", self->dir);
+    self->router = zsock_new (ZMQ_ROUTER);
+    assert_int_equal (zsock_bind (self->router, "%s", self->endpoint), 0);
+    zsock_set_rcvtimeo (self->router, 5000);
+    zsock_set_router_mandatory (self->router, 1);
+    self->bridge = fork ();
+    if (self->bridge == 0) {
+        execl ("bin/node-stdio", "node-stdio", "--id", "n1", "--connect", self->endpoint,
+               "--", "python3 examples/maelstrom/echo.py", (char *) NULL);
+        _exit (127);
+    }
+    *state = self;
+    return 0;
+}
+
+static int
+s_teardown (void **state)
+{
+    fixture_t *self = *state;
+    if (self->bridge > 0) {
+        kill (self->bridge, SIGKILL);
+        waitpid (self->bridge, NULL, 0);
+    }
+    zsock_destroy (&self->router);
+    char *command = zsys_sprintf ("rm -rf %s", self->dir);
+    assert_int_equal (system (command), 0);
+    zstr_free (&command);
+    free (self);
+    return 0;
+}
+
+//  Send body to n1 as if from src, claiming to be `claimed` in the envelope.
+static void
+s_send (fixture_t *self, const char *src, const char *claimed, const char *body)
+{
+    char *json = zsys_sprintf ("{\"src\":\"%s\",\"dest\":\"n1\",\"body\":%s}", claimed, body);
+    //  router_mandatory: until the bridge has connected, the send fails
+    //  with EHOSTUNREACH instead of vanishing; retry with a deadline.
+    int rc = -1;
+    for (int tries = 0; rc < 0 && tries < 500; tries++) {
+        zmsg_t *msg = zmsg_new ();
+        zmsg_addstr (msg, "n1");
+        zmsg_addstr (msg, src);
+        zmsg_addstr (msg, json);
+        rc = zmsg_send (&msg, self->router);
+        if (rc < 0) {
+            zmsg_destroy (&msg);
+            zclock_sleep (10);
+        }
+    }
+    assert_int_equal (rc, 0);
+    zstr_free (&json);
+}
+
+//  Receive one message from n1; returns its envelope (caller decrefs).
+static json_t *
+s_recv (fixture_t *self, const char *expect_dest)
+{
+    zmsg_t *msg = zmsg_recv (self->router);
+    assert_non_null (msg);
+    char *from = zmsg_popstr (msg), *dest = zmsg_popstr (msg), *text = zmsg_popstr (msg);
+    assert_string_equal (from, "n1");
+    assert_string_equal (dest, expect_dest);
+    json_t *envelope = json_loads (text, 0, NULL);
+    assert_non_null (envelope);
+    zstr_free (&from); zstr_free (&dest); zstr_free (&text);
+    zmsg_destroy (&msg);
+    return envelope;
+}
+
+static int
+s_wait_exit (pid_t pid, int timeout_ms)
+{
+    int status;
+    for (int i = 0; i < timeout_ms / 10; i++) {
+        if (waitpid (pid, &status, WNOHANG) == pid)
+            return WIFEXITED (status)? WEXITSTATUS (status): 128 + WTERMSIG (status);
+        zclock_sleep (10);
+    }
+    return -1;
+}
+
+static void
+test_init_and_echo (void **state)
+{
+    fixture_t *self = *state;
+    //  The client claims to be c9 in the envelope; the frame says c1.
+    s_send (self, "c1", "c9", "{\"type\":\"init\",\"msg_id\":1,\"node_id\":\"n1\",\"node_ids\":[\"n1\"]}");
+    json_t *reply = s_recv (self, "c1");
+    json_t *body = json_object_get (reply, "body");
+    assert_string_equal (json_string_value (json_object_get (body, "type")), "init_ok");
+    assert_int_equal (json_integer_value (json_object_get (body, "in_reply_to")), 1);
+    json_decref (reply);
+
+    s_send (self, "c1", "c1", "{\"type\":\"noise\",\"msg_id\":2}");
+    s_send (self, "c1", "c1", "{\"type\":\"echo\",\"msg_id\":3,\"echo\":\"hello\"}");
+    reply = s_recv (self, "c1");    //  the noise line was skipped
+    body = json_object_get (reply, "body");
+    assert_string_equal (json_string_value (json_object_get (body, "type")), "echo_ok");
+    assert_string_equal (json_string_value (json_object_get (body, "echo")), "hello");
+    json_decref (reply);
+}
+
+static void
+test_node_exit_is_a_crash (void **state)
+{
+    fixture_t *self = *state;
+    s_send (self, "c1", "c1", "{\"type\":\"init\",\"msg_id\":1,\"node_id\":\"n1\",\"node_ids\":[\"n1\"]}");
+    json_decref (s_recv (self, "c1"));
+    s_send (self, "c1", "c1", "{\"type\":\"exit\",\"msg_id\":2}");
+    assert_int_equal (s_wait_exit (self->bridge, 5000), 1);
+    self->bridge = 0;
+}
+
+static void
+test_sigterm_stops_cleanly (void **state)
+{
+    fixture_t *self = *state;
+    s_send (self, "c1", "c1", "{\"type\":\"init\",\"msg_id\":1,\"node_id\":\"n1\",\"node_ids\":[\"n1\"]}");
+    json_decref (s_recv (self, "c1"));
+    kill (self->bridge, SIGTERM);
+    assert_int_equal (s_wait_exit (self->bridge, 5000), 0);
+    self->bridge = 0;
+}
+
+static void
+test_bad_command_lines (void **state)
+{
+    (void) state;
+    const char *cases [] = {
+        "bin/node-stdio --connect ipc:///tmp/x -- true",
+        "bin/node-stdio --id n1 -- true",
+        "bin/node-stdio --id n1 --connect ipc:///tmp/x",
+        "bin/node-stdio --id n1 --connect ipc:///tmp/x --bogus 1 -- true",
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases [0]; i++) {
+        char *command = zsys_sprintf ("%s 2>/dev/null", cases [i]);
+        int status = system (command);
+        zstr_free (&command);
+        assert_true (WIFEXITED (status));
+        assert_int_equal (WEXITSTATUS (status), 64);
+    }
+}
+
+int
+main (void)
+{
+    alarm (60);
+    zsys_set_logstream (stderr);
+    setenv ("CMOCKA_MESSAGE_OUTPUT", "TAP", 1);
+    cmocka_set_message_output (CM_OUTPUT_TAP);
+    const struct CMUnitTest tests [] = {
+        cmocka_unit_test_setup_teardown (test_init_and_echo, s_setup, s_teardown),
+        cmocka_unit_test_setup_teardown (test_node_exit_is_a_crash, s_setup, s_teardown),
+        cmocka_unit_test_setup_teardown (test_sigterm_stops_cleanly, s_setup, s_teardown),
+        cmocka_unit_test (test_bad_command_lines),
+    };
+    return cmocka_run_group_tests_name ("node_stdio", tests, NULL, NULL);
+}
