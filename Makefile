@@ -39,8 +39,9 @@ TEST_TIMEOUT ?= 600
 .PHONY: all lab deps test bench asan clean
 all: $(PROGS)
 
+NPROC := $(shell nproc 2>/dev/null || echo 2)
 lab: deps
-	@$(MAKE) --no-print-directory all
+	@$(MAKE) --no-print-directory -j$(NPROC) all
 
 deps:
 	@scripts/deps.sh
@@ -107,10 +108,14 @@ bench/bin/%: $(B)/bench/%.o $(LIBS_ALL)
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
 # Every test runs under prove with its own wall-clock limit; two at a time.
-test: lab $(UNIT_TESTS)
+test:
+	@$(MAKE) --no-print-directory lab
+	@$(MAKE) --no-print-directory -j$(NPROC) $(UNIT_TESTS)
 	prove -j2 --timer --exec 'timeout -k 10 $(TEST_TIMEOUT)' $(UNIT_TESTS) $(SHELL_TESTS)
 
-bench: lab $(BENCH_PROGS)
+bench:
+	@$(MAKE) --no-print-directory lab
+	@$(MAKE) --no-print-directory -j$(NPROC) $(BENCH_PROGS)
 	@bench/run
 
 asan:
