@@ -1,0 +1,87 @@
+/*  core.h -- Raft's rules as pure functions over an rlog and plain values.
+
+    No I/O, no clock, no network: the server (raft.c) reads the time and
+    the messages and asks these functions what to do, so every rule is unit
+    tested on its own (tests/unit/node_raft_core.c). Section numbers refer
+    to the Raft paper (Ongaro and Ousterhout, 2014).
+*/
+#ifndef FL_CORE_H_INCLUDED
+#define FL_CORE_H_INCLUDED
+
+#include <stdint.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include "rlog.h"
+
+//  One entry as carried by AppendEntries; data is borrowed.
+typedef struct {
+    int64_t term;
+    const char *data;
+    size_t len;
+} core_entry_t;
+
+//  A follower's answer to AppendEntries. On success match_index is the last
+//  index known to equal the leader's log (prev + entries). On failure the
+//  hint for fast backtracking: conflict_term is the term the follower has
+//  at prev_index (0 when its log is too short) and conflict_index the first
+//  index of that term (or last + 1 when too short).
+typedef struct {
+    bool success;
+    int64_t match_index;
+    int64_t conflict_term;
+    int64_t conflict_index;
+} core_append_t;
+
+//  Section 5.4.1: is a candidate's log (last term, last index) at least as
+//  up to date as ours?
+bool core_log_up_to_date (int64_t cand_last_term, int64_t cand_last_index,
+                          int64_t my_last_term, int64_t my_last_index);
+
+//  Section 5.2 + 5.4.1: grant a vote to candidate in the log's current term?
+//  The caller has already adopted a higher candidate term. True when the
+//  terms are equal, we have not voted for someone else this term, and the
+//  candidate's log is up to date.
+bool core_vote_grant (rlog_t *log, const char *candidate, int64_t cand_term,
+                      int64_t cand_last_term, int64_t cand_last_index);
+
+//  Section 5.3, follower side: check the consistency of (prev_index,
+//  prev_term), then append the entries, truncating at the first entry whose
+//  term conflicts. Entries already present with the same term are kept (so
+//  duplicated or reordered messages never cut a longer matching log).
+//  Changes to log are buffered: sync before acknowledging.
+core_append_t core_append (rlog_t *log, int64_t prev_index, int64_t prev_term,
+                           const core_entry_t *entries, size_t count);
+
+//  Leader side of a rejection: the next index to try for that follower,
+//  skipping a whole conflicting term at a time; never below match + 1 and
+//  never above last + 1.
+int64_t core_next_after_reject (rlog_t *log, int64_t conflict_term,
+                                int64_t conflict_index, int64_t match_index);
+
+//  Section 5.3/5.4.2: the leader's new commit index: the highest index
+//  stored on a majority of the n nodes (match [i], the leader's own
+//  durable last index included), but only if that entry is of the current
+//  term; otherwise commit is unchanged. Never decreases.
+int64_t core_commit (rlog_t *log, const int64_t *match, size_t n,
+                     int64_t commit, int64_t term);
+
+//  The follower's commit index after a successful append: min(leader
+//  commit, last new entry index), never decreasing.
+int64_t core_follower_commit (int64_t commit, int64_t leader_commit,
+                              int64_t match_index);
+
+//  An election timeout in [min_ms, max_ms] from a random draw.
+int64_t core_election_timeout_ms (uint64_t random, int64_t min_ms, int64_t max_ms);
+
+//  Check quorum: true when, counting ourselves, a majority of n nodes was
+//  heard from within window_ms before now (last_heard_ms [me] is ignored).
+bool core_quorum_heard (const int64_t *last_heard_ms, size_t n, size_t me,
+                        int64_t now_ms, int64_t window_ms);
+
+//  Elapsed time that a clock jump cannot fool: given the previous raw
+//  reading and a new one, return the step to add to elapsed time, which is
+//  raw - last when that is in [0, step_max_ms], else step_max_ms (a skew
+//  injected forwards or backwards counts as one normal tick). Updates *last.
+int64_t core_clock_step (int64_t *last_raw_ms, int64_t raw_ms, int64_t step_max_ms);
+
+#endif

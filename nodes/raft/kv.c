@@ -1,0 +1,125 @@
+/*  kv.c -- the lin-kv state machine (see kv.h).
+
+    A JSON object maps each key, encoded as canonical compact JSON (sorted
+    object keys), to its value. Two keys are the same key when their
+    encodings are equal, which for the scalars and arrays clients use is
+    json_equal; values are compared with json_equal. The map only changes
+    through kv_apply, in log order, so replicas agree.
+*/
+#include <assert.h>
+#include <stdbool.h>
+#include <stdlib.h>
+#include <string.h>
+#include "kv.h"
+#include "../lib/node.h"
+
+struct _kv_t {
+    json_t *map;                 // canonical key -> value
+};
+
+kv_t *
+kv_new (void)
+{
+    kv_t *self = calloc (1, sizeof (kv_t));
+    assert (self);
+    self->map = json_object ();
+    assert (self->map);
+    return self;
+}
+
+void
+kv_destroy (kv_t **self_p)
+{
+    assert (self_p);
+    kv_t *self = *self_p;
+    if (!self)
+        return;
+    json_decref (self->map);
+    free (self);
+    *self_p = NULL;
+}
+
+static bool
+s_streq (const char *a, const char *b)
+{
+    return strcmp (a, b) == 0;
+}
+
+static json_t *
+s_error (int code, const char *text)
+{
+    return json_pack ("{s:s, s:i, s:s}", "type", "error", "code", code, "text", text);
+}
+
+static char *
+s_key (json_t *key)
+{
+    return json_dumps (key, JSON_COMPACT | JSON_SORT_KEYS | JSON_ENCODE_ANY);
+}
+
+json_t *
+kv_apply (kv_t *self, json_t *op)
+{
+    assert (self);
+    const char *f = json_string_value (json_object_get (op, "f"));
+    json_t *key = json_object_get (op, "key");
+    if (!f || !key)
+        return s_error (NODE_ERR_MALFORMED_REQUEST, "op without f or key");
+    char *k = s_key (key);
+    assert (k);
+    json_t *current = json_object_get (self->map, k);
+    json_t *reply = NULL;
+    if (s_streq (f, "read"))
+        reply = current
+              ? json_pack ("{s:s, s:O}", "type", "read_ok", "value", current)
+              : s_error (NODE_ERR_KEY_DOES_NOT_EXIST, "key does not exist");
+    else
+    if (s_streq (f, "write") && json_object_get (op, "value")) {
+        json_object_set (self->map, k, json_object_get (op, "value"));
+        reply = json_pack ("{s:s}", "type", "write_ok");
+    }
+    else
+    if (s_streq (f, "cas") && json_object_get (op, "from") && json_object_get (op, "to")) {
+        if (!current)
+            reply = s_error (NODE_ERR_KEY_DOES_NOT_EXIST, "key does not exist");
+        else
+        if (!json_equal (current, json_object_get (op, "from")))
+            reply = s_error (NODE_ERR_PRECONDITION_FAILED, "current value differs from 'from'");
+        else {
+            json_object_set (self->map, k, json_object_get (op, "to"));
+            reply = json_pack ("{s:s}", "type", "cas_ok");
+        }
+    }
+    else
+        reply = s_error (NODE_ERR_MALFORMED_REQUEST, "unknown or incomplete op");
+    free (k);
+    assert (reply);
+    return reply;
+}
+
+json_t *
+kv_op_from_request (json_t *body)
+{
+    const char *type = json_string_value (json_object_get (body, "type"));
+    json_t *key = json_object_get (body, "key");
+    if (!type || !key)
+        return NULL;
+    if (s_streq (type, "read"))
+        return json_pack ("{s:s, s:O}", "f", "read", "key", key);
+    json_t *value = json_object_get (body, "value");
+    if (s_streq (type, "write") && value)
+        return json_pack ("{s:s, s:O, s:O}", "f", "write", "key", key, "value", value);
+    json_t *from = json_object_get (body, "from");
+    json_t *to = json_object_get (body, "to");
+    if (s_streq (type, "cas") && from && to)
+        return json_pack ("{s:s, s:O, s:O, s:O}", "f", "cas", "key", key,
+                          "from", from, "to", to);
+    return NULL;
+}
+
+size_t
+kv_size (kv_t *self)
+{
+    assert (self);
+    return json_object_size (self->map);
+}

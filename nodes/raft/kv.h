@@ -1,0 +1,30 @@
+/*  kv.h -- the replicated state machine of node-raft: a lin-kv map.
+
+    Keys and values are any JSON. Operations are the Maelstrom lin-kv bodies
+    as they are stored in the log: {"f":"read"|"write"|"cas", "key":K,
+    "value":V, "from":A, "to":B}. Applying one returns the reply body a
+    client gets, so every replica computes the same answers in log order.
+*/
+#ifndef FL_KV_H_INCLUDED
+#define FL_KV_H_INCLUDED
+
+#include <jansson.h>
+
+typedef struct _kv_t kv_t;
+
+kv_t *kv_new (void);
+void kv_destroy (kv_t **self_p);
+
+//  Apply op (borrowed) and return a new reply body: read_ok {value},
+//  write_ok, cas_ok, or {type:error, code, text} with code 20
+//  (key-does-not-exist), 22 (precondition-failed) or 12 (malformed).
+json_t *kv_apply (kv_t *self, json_t *op);
+
+//  Turn a client request body (read/write/cas) into a log op: a new object,
+//  or NULL when the body is malformed (missing key or value fields).
+json_t *kv_op_from_request (json_t *body);
+
+//  Number of keys held.
+size_t kv_size (kv_t *self);
+
+#endif

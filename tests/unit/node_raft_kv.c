@@ -1,0 +1,126 @@
+/*  node_raft_kv.c -- the lin-kv state machine of node-raft
+    (nodes/raft/kv.c): reads, writes, cas with its two definite errors,
+    keys and values of any JSON type. Compiled in by #include.
+*/
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <cmocka.h>
+#include "../../nodes/raft/kv.c"
+
+//  Apply the op written as JSON text; return the reply as compact text.
+static char *
+s_apply (kv_t *kv, const char *op_text)
+{
+    json_error_t error;
+    json_t *op = json_loads (op_text, 0, &error);
+    assert_non_null (op);
+    json_t *reply = kv_apply (kv, op);
+    char *text = json_dumps (reply, JSON_COMPACT | JSON_SORT_KEYS);
+    json_decref (reply);
+    json_decref (op);
+    return text;
+}
+
+static void
+s_expect (kv_t *kv, const char *op, const char *reply)
+{
+    char *got = s_apply (kv, op);
+    assert_string_equal (got, reply);
+    free (got);
+}
+
+static void
+test_read_write_cas (void **state)
+{
+    (void) state;
+    kv_t *kv = kv_new ();
+    s_expect (kv, "{\"f\":\"read\",\"key\":1}",
+              "{\"code\":20,\"text\":\"key does not exist\",\"type\":\"error\"}");
+    s_expect (kv, "{\"f\":\"cas\",\"key\":1,\"from\":1,\"to\":2}",
+              "{\"code\":20,\"text\":\"key does not exist\",\"type\":\"error\"}");
+    s_expect (kv, "{\"f\":\"write\",\"key\":1,\"value\":3}", "{\"type\":\"write_ok\"}");
+    s_expect (kv, "{\"f\":\"read\",\"key\":1}", "{\"type\":\"read_ok\",\"value\":3}");
+    s_expect (kv, "{\"f\":\"cas\",\"key\":1,\"from\":4,\"to\":5}",
+              "{\"code\":22,\"text\":\"current value differs from 'from'\",\"type\":\"error\"}");
+    s_expect (kv, "{\"f\":\"cas\",\"key\":1,\"from\":3,\"to\":5}", "{\"type\":\"cas_ok\"}");
+    s_expect (kv, "{\"f\":\"read\",\"key\":1}", "{\"type\":\"read_ok\",\"value\":5}");
+    //  "1" is another key than 1.
+    s_expect (kv, "{\"f\":\"read\",\"key\":\"1\"}",
+              "{\"code\":20,\"text\":\"key does not exist\",\"type\":\"error\"}");
+    assert_int_equal (kv_size (kv), 1);
+    kv_destroy (&kv);
+    assert_null (kv);
+}
+
+static void
+test_any_json (void **state)
+{
+    (void) state;
+    kv_t *kv = kv_new ();
+    s_expect (kv, "{\"f\":\"write\",\"key\":{\"b\":1,\"a\":[1,2]},\"value\":{\"x\":[null,true]}}",
+              "{\"type\":\"write_ok\"}");
+    //  Same object key written in another order.
+    s_expect (kv, "{\"f\":\"read\",\"key\":{\"a\":[1,2],\"b\":1}}",
+              "{\"type\":\"read_ok\",\"value\":{\"x\":[null,true]}}");
+    s_expect (kv, "{\"f\":\"cas\",\"key\":{\"a\":[1,2],\"b\":1},\"from\":{\"x\":[null,true]},\"to\":null}",
+              "{\"type\":\"cas_ok\"}");
+    s_expect (kv, "{\"f\":\"read\",\"key\":{\"a\":[1,2],\"b\":1}}",
+              "{\"type\":\"read_ok\",\"value\":null}");
+    s_expect (kv, "{\"f\":\"write\",\"key\":null,\"value\":\"s\"}", "{\"type\":\"write_ok\"}");
+    s_expect (kv, "{\"f\":\"read\",\"key\":null}", "{\"type\":\"read_ok\",\"value\":\"s\"}");
+    kv_destroy (&kv);
+}
+
+static void
+test_malformed (void **state)
+{
+    (void) state;
+    kv_t *kv = kv_new ();
+    char *got = s_apply (kv, "{\"f\":\"write\",\"key\":1}");
+    assert_non_null (strstr (got, "\"code\":12"));
+    free (got);
+    got = s_apply (kv, "{\"f\":\"bogus\",\"key\":1}");
+    assert_non_null (strstr (got, "\"code\":12"));
+    free (got);
+    kv_destroy (&kv);
+}
+
+static void
+test_op_from_request (void **state)
+{
+    (void) state;
+    json_t *body = json_pack ("{s:s, s:i, s:s, s:i}", "type", "cas", "msg_id", 4,
+                              "key", "k", "from", 1);
+    assert_null (kv_op_from_request (body));            // no "to"
+    json_object_set_new (body, "to", json_integer (2));
+    json_t *op = kv_op_from_request (body);
+    char *text = json_dumps (op, JSON_COMPACT | JSON_SORT_KEYS);
+    assert_string_equal (text, "{\"f\":\"cas\",\"from\":1,\"key\":\"k\",\"to\":2}");
+    free (text);
+    json_decref (op);
+    json_decref (body);
+    body = json_pack ("{s:s}", "type", "read");
+    assert_null (kv_op_from_request (body));            // no key
+    json_decref (body);
+}
+
+int
+main (void)
+{
+    alarm (60);
+    setenv ("CMOCKA_MESSAGE_OUTPUT", "TAP", 1);
+    cmocka_set_message_output (CM_OUTPUT_TAP);
+    const struct CMUnitTest tests [] = {
+        cmocka_unit_test (test_read_write_cas),
+        cmocka_unit_test (test_any_json),
+        cmocka_unit_test (test_malformed),
+        cmocka_unit_test (test_op_from_request),
+    };
+    return cmocka_run_group_tests_name ("node_raft_kv", tests, NULL, NULL);
+}
