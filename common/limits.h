@@ -35,6 +35,12 @@
 #define FL_HANDLERS_MAX          64     /* distinct message types per node */
 #define FL_RPC_INFLIGHT_MAX      65536  /* outstanding RPCs per node       */
 #define FL_TIMERS_MAX            256    /* live timers per node            */
+#define FL_NODE_PARAMS_MAX       32     /* --param K=V pairs per node      */
+#define FL_NODE_LINGER_MS        200    /* replies sent just before exit still go out */
+#define FL_NODE_EVENTS_BATCH     256    /* messages or expiries handled per loop turn,
+                                           so timers and the socket never starve */
+#define FL_NODE_STOP_ROUNDS      8      /* rounds of NULL callbacks at stop, in case
+                                           a callback keeps re-issuing RPCs */
 
 /*  Scenarios.                                                             */
 #define FL_SCENARIO_STEPS_MAX    1024   /* explicit fault steps            */

@@ -41,7 +41,12 @@
         --seed N         seed for this node's random stream (default from id)
         --param K=V      free-form parameters for the system (repeatable),
                          e.g. --param w=quorum; read with node_param ()
-    Unknown options are an error (exit 64) naming the option.
+        --verbose        also print node_debug () lines
+    Each option also takes the form --name=value. Unknown options, a missing
+    --id or --connect, and an endpoint ZeroMQ refuses are usage errors: node_new
+    prints the problem naming it and returns NULL, and main returns 64.
+    The random stream is drawn from (seed, id), so nodes given the same run
+    seed still draw different election timeouts.
 
     Messages the library answers itself, for the harness:
         init          -> init_ok (after calling the init hook, if any)
@@ -49,6 +54,26 @@
         role          -> role_ok {"role": node_role_get (), "term": ...} ; systems
                          with a leader call node_role_set so isolate-leader works
     A request of an unknown type gets error 10 (not-supported).
+
+    Dispatch rules (docs/nodes.md has the long form):
+    - A body with in_reply_to goes to the RPC waiting for that msg_id (exactly
+      once). A reply no RPC waits for (late after its timeout, duplicated, or
+      answering a node_send) goes to the handler of its type if one is
+      registered, else is dropped (logged with --verbose). Replies never get
+      error replies.
+    - Messages that arrive before init are handled like any other (as
+      Maelstrom's libraries do): node_id () is already known from --id, but
+      node_count () is 0 until init, so a handler that needs the membership
+      should answer error 11 until then. A repeated init is answered init_ok
+      again without calling the init hook twice.
+    - Malformed input (not JSON, no body object, wrong frame count) is logged
+      and dropped; a request (with msg_id) whose body has no type gets
+      error 12.
+    - The built-in role and clock_skew handlers may be replaced with node_on.
+    - Every callback runs from the loop, never re-entrantly from the call
+      that scheduled it. At stop (SIGTERM/SIGINT/node_stop) node_run calls
+      every waiting RPC callback with NULL before it returns, so callers can
+      answer their clients; the socket lingers briefly so those replies go out.
 */
 #ifndef FL_NODE_H_INCLUDED
 #define FL_NODE_H_INCLUDED
@@ -122,7 +147,7 @@ const char *node_param (node_t *self, const char *key);
 //  Data directory (--data), or NULL when none was given. Borrowed.
 const char *node_data_dir (node_t *self);
 
-//  This node's random stream, seeded from --seed (or the id).
+//  This node's random stream, seeded from (--seed, id).
 uint64_t node_random (node_t *self);
 double node_random_double (node_t *self);
 
@@ -131,6 +156,8 @@ double node_random_double (node_t *self);
 int64_t node_now_ms (node_t *self);
 //  Wall-clock ms since the epoch plus the skew (for hybrid logical clocks).
 int64_t node_wall_ms (node_t *self);
+//  The skew in force, as set by the last clock_skew message (0 at start).
+int64_t node_skew_ms (node_t *self);
 
 //  Send body to dest as a new message. Takes ownership of body. Assigns a
 //  msg_id if body has none. Returns 0, or -1 if the send failed.
@@ -144,8 +171,10 @@ int node_reply_error (node_t *self, const char *dest, json_t *request,
                       int code, const char *text);
 
 //  Send body to dest and call fn with the reply, or with NULL after
-//  timeout_ms. Takes body. Returns 0, or -1 if the send failed (fn is then
-//  still called, with NULL, from the loop — never from inside node_rpc).
+//  timeout_ms. Takes body; always sets a fresh msg_id in it (overwriting one
+//  that is there). Returns 0, or -1 if the send failed or
+//  FL_RPC_INFLIGHT_MAX are in flight (fn is then still called, with NULL,
+//  from the loop — never from inside node_rpc). fn is called exactly once.
 int node_rpc (node_t *self, const char *dest, json_t *body, int timeout_ms,
               node_rpc_fn *fn, void *arg);
 
@@ -158,9 +187,13 @@ void node_timer_cancel (node_t *self, int timer_id);
 //  The role reported to the harness ("leader", "follower", "candidate",
 //  "primary", "backup"...) and the term/epoch it holds in. Default "none".
 void node_role_set (node_t *self, const char *role, int64_t term);
+const char *node_role_get (node_t *self);
 
 //  Log to stderr with the node id and time: "n1 12.345 message".
 void node_log (node_t *self, const char *format, ...)
+    __attribute__ ((format (printf, 2, 3)));
+//  The same, printed only with --verbose.
+void node_debug (node_t *self, const char *format, ...)
     __attribute__ ((format (printf, 2, 3)));
 
 #endif
