@@ -15,22 +15,40 @@
 #ifndef FL_MEASURES_H_INCLUDED
 #define FL_MEASURES_H_INCLUDED
 
+#include <stdbool.h>
 #include <jansson.h>
+#include "opslog.h"
+#include "faultlog.h"
 
 //  Read RUN_DIR/history.jsonl and RUN_DIR/faults.jsonl and return a new JSON
 //  object (caller decrefs) with the keys:
-//    "ops":          {"total","ok","fail","info", "by_f": {F: {ok,fail,info}}}
-//    "availability": {"overall","during_faults","outside_faults"}  (0..1, or
-//                    null when no op fell in that class)
+//    "ops":          {"total","ok","fail","info","pending",
+//                     "by_f": {F: {"ok","fail","info"}}, "errors": {CODE: n}}
+//                    (info includes pending: invoked, never completed)
+//    "availability": {"overall","during_faults","outside_faults"}: share of
+//                    ops answered (measures_answered), 0..1, null if no op
+//                    fell in that class; ops are classed by invoke time
 //    "latency_ms":   {"p50","p95","p99","max",
 //                     "during_faults": {p50,p95,p99},
-//                     "outside_faults": {p50,p95,p99}}  (ok ops; null if none)
-//    "stale_reads":  {"count","share"}
+//                     "outside_faults": {p50,p95,p99}}  (ok ops, invoke to
+//                    return, nearest rank; null if none)
+//    "stale_reads":  {"count","reads","share"}
 //    "fault_periods": [{"fault","target","detail","start_ms","end_ms"}]
-//    "timeline":     {"bucket_ms":1000,
-//                     "buckets": [{"t_ms","ok","fail","info","p50_ms"}]}
+//    "timeline":     {"bucket_ms":B, "end_ms":E,
+//                     "buckets": [{"t_ms","ok","fail","info",
+//                                  "availability","p50_ms","p99_ms"}]}
+//                    (ops by invoke time; at most FL_TIMELINE_BUCKETS_MAX)
 //  On bad input returns NULL and sets *error to a malloc'd message naming
 //  file:line and the problem (caller frees).
 json_t *measures_compute (const char *run_dir, char **error);
+
+//  The same measures from a history and faults already loaded (the report
+//  uses this to read the history once). NULL only when out of memory.
+json_t *measures_of (const opslog_t *log, const faultlog_t *faults);
+
+//  True if an op counts as answered for availability: ok, or a fail whose
+//  error says the system answered the request itself (20 key-does-not-
+//  exist, 21 key-already-exists, 22 precondition-failed).
+bool measures_answered (const opslog_op_t *op);
 
 #endif

@@ -56,4 +56,19 @@
 #define FL_HISTORY_OPS_MAX           10000000
 #define FL_HISTORY_LINE_BYTES_MAX    (1024 * 1024)
 
+/*  Measures and report (cli/measures.c, cli/report*.c). The report is one
+    HTML file a person opens in a browser: past these sizes a page gets slow
+    and nothing more can be seen at its resolution anyway.               */
+#define FL_FAULT_PERIODS_MAX      100000 /* a fault per 50 ms for an hour-long run */
+#define FL_TIMELINE_BUCKETS_MAX   120    /* points on a chart across ~1200 px */
+#define FL_REPORT_OPS_DRAWN_MAX   20000  /* op bars drawn one by one; above, bars merge per pixel */
+#define FL_REPORT_HOVER_OPS_MAX   400    /* run report: ops with their own hover text */
+#define FL_REPORT_LANES_MAX       400    /* process lanes; later processes share the last lane */
+#define FL_REPORT_FAILING_MAX     64     /* failing ops marked (the checker names a few) */
+#define FL_REPORT_ARROWS_MAX      300    /* messages drawn in the Lamport diagram */
+#define FL_REPORT_ARROWS_BEFORE   60     /* of which at most this many before the anchor */
+#define FL_REPORT_PARTIES_MAX     48     /* vertical lines in the message diagram */
+#define FL_REPORT_LINKS_MAX       200    /* rows of the per-link counter table */
+#define FL_REPORT_JSON_DEPTH_MAX  8      /* how deep the report looks into check details */
+
 #endif

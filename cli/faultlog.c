@@ -1,0 +1,256 @@
+/*  faultlog.c -- reads faults.jsonl into fault periods.
+
+    Faults are few (a schedule has at most FL_SCENARIO_STEPS_MAX steps; a
+    random generator a few per second), so every period is kept. Open
+    starts are found by "fault\ttarget" in a hash. After loading, periods
+    are sorted by start and their union is kept as disjoint intervals, so
+    faultlog_covers () is one binary search.
+*/
+#include <assert.h>
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <czmq.h>
+#include <jansson.h>
+#include "limits.h"
+#include "faultlog.h"
+
+typedef struct {
+    int64_t start_ns, end_ns;
+} s_span_t;
+
+struct _faultlog_t {
+    faultlog_period_t *periods;
+    size_t size, capacity;
+    s_span_t *union_spans;      // disjoint, sorted
+    size_t union_size;
+    zhashx_t *open;             // "fault\ttarget" -> period + 1
+};
+
+static int
+s_fail (char **error, const char *path, size_t line, const char *format, ...)
+{
+    char text [512];
+    va_list args;
+    va_start (args, format);
+    vsnprintf (text, sizeof text, format, args);
+    va_end (args);
+    if (error) {
+        size_t size = strlen (path) + strlen (text) + 32;
+        *error = malloc (size);
+        if (*error)
+            snprintf (*error, size, "%s:%zu: %s", path, line, text);
+    }
+    return -1;
+}
+
+static const char *
+s_optional_string (json_t *event, const char *name)
+{
+    const char *text = json_string_value (json_object_get (event, name));
+    return text ? text : "";
+}
+
+static int
+s_start (faultlog_t *self, const char *name, json_t *event, int64_t time_ns)
+{
+    if (zhashx_lookup (self->open, name))
+        return 0;                       // already in force: one period
+    if (self->size == self->capacity) {
+        size_t wanted = self->capacity ? self->capacity * 2 : 64;
+        faultlog_period_t *bigger = realloc (self->periods, wanted * sizeof *bigger);
+        if (!bigger)
+            return -1;
+        self->periods = bigger;
+        self->capacity = wanted;
+    }
+    faultlog_period_t *period = &self->periods [self->size];
+    period->fault = strdup (s_optional_string (event, "fault"));
+    period->target = strdup (s_optional_string (event, "target"));
+    period->detail = strdup (s_optional_string (event, "detail"));
+    period->start_ns = time_ns;
+    period->end_ns = -1;
+    self->size++;
+    if (!period->fault || !period->target || !period->detail)
+        return -1;
+    zhashx_insert (self->open, name, (void *) (uintptr_t) self->size);
+    return 0;
+}
+
+static int
+s_event (faultlog_t *self, json_t *event, const char *path, size_t line, char **error)
+{
+    if (!json_is_object (event))
+        return s_fail (error, path, line, "not a JSON object");
+    json_t *time = json_object_get (event, "time");
+    const char *phase = json_string_value (json_object_get (event, "phase"));
+    const char *fault = json_string_value (json_object_get (event, "fault"));
+    json_t *target = json_object_get (event, "target");
+    if (!json_is_integer (time) || json_integer_value (time) < 0)
+        return s_fail (error, path, line, "'time' is not a non-negative integer");
+    if (!phase || (!streq (phase, "start") && !streq (phase, "end")))
+        return s_fail (error, path, line, "'phase' is not \"start\" or \"end\"");
+    if (!fault || !*fault)
+        return s_fail (error, path, line, "missing string 'fault'");
+    if (target && !json_is_string (target))
+        return s_fail (error, path, line, "'target' is not a string");
+    if (self->size >= FL_FAULT_PERIODS_MAX)
+        return s_fail (error, path, line, "more than %d fault periods", FL_FAULT_PERIODS_MAX);
+    char *name = zsys_sprintf ("%s\t%s", fault, s_optional_string (event, "target"));
+    int rc = 0;
+    if (streq (phase, "start"))
+        rc = s_start (self, name, event, json_integer_value (time));
+    else {
+        void *open = zhashx_lookup (self->open, name);
+        if (open) {
+            self->periods [(uintptr_t) open - 1].end_ns = json_integer_value (time);
+            zhashx_delete (self->open, name);
+        }
+    }
+    zstr_free (&name);
+    return rc == 0 ? 0 : s_fail (error, path, line, "out of memory");
+}
+
+static int
+s_read_lines (faultlog_t *self, FILE *file, const char *path, char **error)
+{
+    char *line = NULL;
+    size_t line_size = 0, line_no = 0;
+    ssize_t length;
+    int rc = 0;
+    while (rc == 0 && (length = getline (&line, &line_size, file)) >= 0) {
+        line_no++;
+        if (length > FL_HISTORY_LINE_BYTES_MAX) {
+            rc = s_fail (error, path, line_no, "line longer than %d bytes",
+                         FL_HISTORY_LINE_BYTES_MAX);
+            break;
+        }
+        if (strspn (line, " \t\r\n") == (size_t) length)
+            continue;
+        json_error_t json_error;
+        json_t *event = json_loads (line, 0, &json_error);
+        if (!event)
+            rc = s_fail (error, path, line_no, "bad JSON: %s", json_error.text);
+        else
+            rc = s_event (self, event, path, line_no, error);
+        json_decref (event);
+    }
+    free (line);
+    return rc;
+}
+
+static int
+s_period_compare (const void *a, const void *b)
+{
+    const faultlog_period_t *x = a, *y = b;
+    if (x->start_ns != y->start_ns)
+        return x->start_ns < y->start_ns ? -1 : 1;
+    return (x->end_ns > y->end_ns) - (x->end_ns < y->end_ns);
+}
+
+//  Close unended periods at END_NS, sort, and build the union.
+static int
+s_finish (faultlog_t *self, int64_t end_ns)
+{
+    for (size_t i = 0; i < self->size; i++) {
+        faultlog_period_t *period = &self->periods [i];
+        if (period->end_ns < 0)
+            period->end_ns = end_ns > period->start_ns ? end_ns : period->start_ns;
+        if (period->end_ns < period->start_ns)
+            period->end_ns = period->start_ns;
+    }
+    if (self->size)
+        qsort (self->periods, self->size, sizeof *self->periods, s_period_compare);
+    self->union_spans = malloc ((self->size + 1) * sizeof (s_span_t));
+    if (!self->union_spans)
+        return -1;
+    for (size_t i = 0; i < self->size; i++) {
+        const faultlog_period_t *period = &self->periods [i];
+        s_span_t *last = self->union_size ? &self->union_spans [self->union_size - 1] : NULL;
+        if (last && period->start_ns <= last->end_ns) {
+            if (period->end_ns > last->end_ns)
+                last->end_ns = period->end_ns;
+        }
+        else
+            self->union_spans [self->union_size++] =
+                (s_span_t) { period->start_ns, period->end_ns };
+    }
+    return 0;
+}
+
+faultlog_t *
+faultlog_load (const char *path, int64_t end_ns, char **error)
+{
+    assert (path);
+    faultlog_t *self = calloc (1, sizeof *self);
+    if (!self || !(self->open = zhashx_new ())) {
+        faultlog_destroy (&self);
+        s_fail (error, path, 0, "out of memory");
+        return NULL;
+    }
+    FILE *file = fopen (path, "r");
+    if (!file && errno != ENOENT) {
+        s_fail (error, path, 0, "cannot open: %s", strerror (errno));
+        faultlog_destroy (&self);
+        return NULL;
+    }
+    int rc = file ? s_read_lines (self, file, path, error) : 0;
+    if (file)
+        fclose (file);
+    if (rc == 0 && s_finish (self, end_ns) != 0)
+        rc = s_fail (error, path, 0, "out of memory");
+    if (rc != 0)
+        faultlog_destroy (&self);
+    return self;
+}
+
+void
+faultlog_destroy (faultlog_t **self_p)
+{
+    assert (self_p);
+    faultlog_t *self = *self_p;
+    if (!self)
+        return;
+    for (size_t i = 0; i < self->size; i++) {
+        free (self->periods [i].fault);
+        free (self->periods [i].target);
+        free (self->periods [i].detail);
+    }
+    free (self->periods);
+    free (self->union_spans);
+    zhashx_destroy (&self->open);
+    free (self);
+    *self_p = NULL;
+}
+
+size_t
+faultlog_size (const faultlog_t *self)
+{
+    assert (self);
+    return self->size;
+}
+
+const faultlog_period_t *
+faultlog_period (const faultlog_t *self, size_t i)
+{
+    assert (self);
+    assert (i < self->size);
+    return &self->periods [i];
+}
+
+bool
+faultlog_covers (const faultlog_t *self, int64_t t_ns)
+{
+    assert (self);
+    size_t low = 0, high = self->union_size;
+    while (low < high) {                // first span with end > t
+        size_t middle = low + (high - low) / 2;
+        if (self->union_spans [middle].end_ns <= t_ns)
+            low = middle + 1;
+        else
+            high = middle;
+    }
+    return low < self->union_size && self->union_spans [low].start_ns <= t_ns;
+}
