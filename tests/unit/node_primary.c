@@ -216,7 +216,7 @@ s_setup (void **state)
     assert_int_equal (zsock_bind (fx->router, "%s", fx->endpoint), 0);
     fx->inbox = zlist_new ();
     for (int index = 0; index < NODES; index++) {
-        char id [8], log [128];
+        char id [16], log [128];
         snprintf (id, sizeof id, "n%d", index + 1);
         snprintf (log, sizeof log, "%s/%s.log", fx->dir, id);
         fx->pids [index] = fork ();
@@ -232,7 +232,7 @@ s_setup (void **state)
         }
     }
     for (int index = 0; index < NODES; index++) {
-        char id [8];
+        char id [16];
         snprintf (id, sizeof id, "n%d", index + 1);
         json_t *reply = s_call (fx, id, json_pack ("{s:s, s:s, s:[sss]}", "type", "init",
                                 "node_id", id, "node_ids", "n1", "n2", "n3"));
