@@ -1,64 +1,446 @@
-/*  check.c -- placeholder implementation of check.h so that ./harness links
-    while the real checker is written: every history is "unknown".
+/*  check.c -- check_file (): read a history, compile it for a model, search
+    each partition, and keep what is needed to explain the verdict.
+
+    kv histories are split by key and the partitions searched on a pool of
+    threads taking the largest first; the first invalid partition stops the
+    others (a history is invalid as soon as one key is). The result keeps the
+    history and the search's deepest point in the invalid partition: the op
+    whose return ended the search there (the one that could not be
+    linearized), the ops concurrent with it, and the longest linearizable
+    prefix with the model state after it.
 */
+#include <assert.h>
+#include <errno.h>
+#include <pthread.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include "limits.h"
+#include "clock.h"
+#include "edn.h"
+#include "ophistory.h"
+#include "model.h"
+#include "wgl.h"
+#include "linpage.h"
 #include "check.h"
 
 struct _check_result_t {
     char *file;
-    char *model;
+    model_kind_t model;
+    check_verdict_t verdict;
+    double time_ms;
+    ophistory_t *history;
+    model_part_t **parts;
+    size_t nparts;
+    wgl_result_t *results;  // one per partition
+    int64_t bad;            // the partition explained, -1 if none
+    uint64_t steps;
+    size_t cache_entries;
+    size_t memory_bytes;
 };
+
+typedef struct {
+    check_result_t *self;
+    size_t *order;          // partitions, largest first
+    atomic_size_t next;
+    atomic_int stop;
+    wgl_budget_t budget;
+} s_pool_t;
+
+static void *
+s_worker (void *arg)
+{
+    s_pool_t *pool = arg;
+    size_t i;
+    while ((i = atomic_fetch_add (&pool->next, 1)) < pool->self->nparts) {
+        if (atomic_load (&pool->stop))
+            break;
+        size_t p = pool->order [i];
+        wgl_check (pool->self->parts [p], &pool->budget, &pool->self->results [p]);
+        if (pool->self->results [p].verdict == WGL_INVALID)
+            atomic_store (&pool->stop, 1);
+    }
+    return NULL;
+}
+
+
+static int
+s_by_size (const void *a, const void *b, void *arg)
+{
+    model_part_t **parts = arg;
+    size_t x = model_part_size (parts [*(const size_t *) a]);
+    size_t y = model_part_size (parts [*(const size_t *) b]);
+    return x > y? -1: x < y;
+}
+
+static void
+s_search (check_result_t *self, const check_opts_t *opts, int64_t start_ns)
+{
+    s_pool_t pool = { .self = self };
+    atomic_init (&pool.next, 0);
+    atomic_init (&pool.stop, 0);
+    long cores = sysconf (_SC_NPROCESSORS_ONLN);
+    size_t threads = opts->threads > 0? (size_t) opts->threads: cores > 0? (size_t) cores: 1;
+    if (threads > FL_CHECK_THREADS_MAX)
+        threads = FL_CHECK_THREADS_MAX;
+    if (threads > self->nparts)
+        threads = self->nparts;
+    double timeout_s = opts->timeout_s > 0? opts->timeout_s: FL_CHECK_TIMEOUT_S_DEFAULT;
+    size_t memory_mb = opts->memory_mb? opts->memory_mb: FL_CHECK_MEMORY_MB_DEFAULT;
+    pool.budget = (wgl_budget_t) {
+        .stop = &pool.stop,
+        .deadline_ns = start_ns + (int64_t) (timeout_s * 1e9),
+        .memory_bytes = memory_mb * 1024 * 1024 / (threads? threads: 1) };
+    pool.order = malloc ((self->nparts + 1) * sizeof (size_t));
+    assert (pool.order);
+    for (size_t i = 0; i < self->nparts; i++) {
+        pool.order [i] = i;
+        self->results [i].verdict = WGL_STOPPED;
+        self->results [i].blocked = -1;
+    }
+    qsort_r (pool.order, self->nparts, sizeof (size_t), s_by_size, self->parts);
+    if (threads <= 1)
+        s_worker (&pool);
+    else {
+        pthread_t tids [FL_CHECK_THREADS_MAX];
+        size_t started = 0;
+        for (size_t t = 0; t < threads; t++)
+            if (pthread_create (&tids [started], NULL, s_worker, &pool) == 0)
+                started++;
+        if (started == 0)
+            s_worker (&pool);
+        for (size_t t = 0; t < started; t++)
+            pthread_join (tids [t], NULL);
+    }
+    free (pool.order);
+}
+
+//  Overall verdict: invalid if any partition is, unknown if any is, else valid.
+static void
+s_conclude (check_result_t *self)
+{
+    self->verdict = CHECK_VALID;
+    self->bad = -1;
+    for (size_t i = 0; i < self->nparts; i++) {
+        wgl_result_t *r = &self->results [i];
+        self->steps += r->steps;
+        self->cache_entries += r->cache_entries;
+        self->memory_bytes += r->memory_bytes;
+        if (r->verdict == WGL_INVALID && self->verdict != CHECK_INVALID) {
+            self->verdict = CHECK_INVALID;
+            self->bad = (int64_t) i;
+        }
+        else
+        if ((r->verdict == WGL_UNKNOWN || r->verdict == WGL_STOPPED)
+        && self->verdict == CHECK_VALID) {
+            self->verdict = CHECK_UNKNOWN;
+            self->bad = (int64_t) i;
+        }
+    }
+}
+
+static int
+s_fail (char **error, const char *path, const char *what, const char *value)
+{
+    if (asprintf (error, "%s: %s '%s'", path, what, value) < 0)
+        *error = NULL;
+    return -1;
+}
 
 check_result_t *
 check_file (const char *path, const check_opts_t *opts, char **error)
 {
-    (void) error;
-    check_result_t *self = calloc (1, sizeof (*self));
-    if (!self)
+    assert (path && opts && error);
+    *error = NULL;
+    int64_t start_ns = clock_mono_ns ();
+    int format = -1;
+    if (opts->format && (format = ophistory_format_parse (opts->format)) < 0) {
+        s_fail (error, path, "unknown format", opts->format);
         return NULL;
+    }
+    json_t *init = NULL;
+    if (opts->init && !(init = edn_parse_text (opts->init))) {
+        s_fail (error, path, "bad initial value", opts->init);
+        return NULL;
+    }
+    ophistory_t *history = ophistory_load (path, format, error);
+    if (!history) {
+        json_decref (init);
+        return NULL;
+    }
+    int model = model_parse (opts->model);
+    if (!opts->model)
+        model = ophistory_size (history) > 0 && ophistory_op (history, 0)->key?
+                MODEL_KV: MODEL_CAS_REGISTER;
+    if (model < 0) {
+        s_fail (error, path, "unknown model", opts->model);
+        ophistory_destroy (&history);
+        json_decref (init);
+        return NULL;
+    }
+    check_result_t *self = calloc (1, sizeof (check_result_t));
+    assert (self);
     self->file = strdup (path);
-    self->model = strdup (opts && opts->model? opts->model: "register");
+    self->model = model;
+    self->history = history;
+    self->parts = model_partition (history, model, init, path, &self->nparts, error);
+    json_decref (init);
+    if (!self->parts) {
+        check_result_destroy (&self);
+        return NULL;
+    }
+    self->results = calloc (self->nparts + 1, sizeof (wgl_result_t));
+    assert (self->results);
+    s_search (self, opts, start_ns);
+    s_conclude (self);
+    self->time_ms = (double) (clock_mono_ns () - start_ns) / 1e6;
     return self;
 }
 
 check_verdict_t
 check_result_verdict (const check_result_t *self)
 {
-    (void) self;
-    return CHECK_UNKNOWN;
+    assert (self);
+    return self->verdict;
+}
+
+//  --------------------------------------------------------------------------
+//  Explanations
+
+//  The explained partition's ops, by mark, as history op indices.
+typedef struct {
+    model_part_t *part;
+    wgl_result_t *r;
+    int64_t failing;            // history index or -1
+    size_t concurrent [FL_CHECK_EXPLAIN_OPS_MAX];
+    size_t nconcurrent;
+    size_t more_concurrent;     // beyond the ones listed
+} s_why_t;
+
+static bool
+s_why (const check_result_t *self, s_why_t *why)
+{
+    memset (why, 0, sizeof (*why));
+    why->failing = -1;
+    if (self->bad < 0)
+        return false;
+    why->part = self->parts [self->bad];
+    why->r = &self->results [self->bad];
+    if (why->r->blocked < 0 || !why->r->prefix)
+        return true;
+    model_op_t *ops = model_part_ops (why->part);
+    size_t n = model_part_size (why->part);
+    const model_op_t *b = &ops [why->r->blocked];
+    why->failing = b->hist;
+    uint8_t *in_prefix = calloc (n + 1, 1);
+    assert (in_prefix);
+    for (size_t i = 0; i < why->r->nprefix; i++)
+        in_prefix [why->r->prefix [i]] = 1;
+    for (size_t j = 0; j < n; j++) {
+        if ((int64_t) j == why->r->blocked || in_prefix [j])
+            continue;
+        if (ops [j].call < b->ret && ops [j].ret > b->call) {
+            if (why->nconcurrent < FL_CHECK_EXPLAIN_OPS_MAX)
+                why->concurrent [why->nconcurrent++] = ops [j].hist;
+            else
+                why->more_concurrent++;
+        }
+    }
+    free (in_prefix);
+    return true;
+}
+
+static const char *
+s_type_name (op_type_t type)
+{
+    return type == OP_OK? "ok": type == OP_FAIL? "fail": type == OP_INFO? "info": "pending";
+}
+
+static json_t *
+s_op_json (const check_result_t *self, size_t index)
+{
+    const op_t *op = ophistory_op (self->history, index);
+    json_t *obj = json_pack ("{s:I, s:I, s:s, s:O, s:s, s:i}",
+                             "index", (json_int_t) index, "process", (json_int_t) op->process,
+                             "f", op->f, "value", op->in, "type", s_type_name (op->type),
+                             "line", op->line_call);
+    if (op->key)
+        json_object_set (obj, "key", op->key);
+    if (op->out && op->type != OP_INFO)
+        json_object_set (obj, "result", op->out);
+    return obj;
+}
+
+//  One line of text for an op: "line 12: process 3 cas [1,2] -> ok".
+static void
+s_op_text (const check_result_t *self, size_t index, FILE *out)
+{
+    const op_t *op = ophistory_op (self->history, index);
+    char *in = json_dumps (op->in, JSON_COMPACT | JSON_ENCODE_ANY);
+    char *res = op->out? json_dumps (op->out, JSON_COMPACT | JSON_ENCODE_ANY): NULL;
+    char *key = op->key? json_dumps (op->key, JSON_COMPACT | JSON_ENCODE_ANY): NULL;
+    fprintf (out, "line %d: process %lld %s%s%s %s -> %s%s%s\n", op->line_call,
+             (long long) op->process, op->f, key? " key ": "", key? key: "", in? in: "?",
+             s_type_name (op->type), res && op->type == OP_OK? " ": "",
+             res && op->type == OP_OK? res: "");
+    free (in);
+    free (res);
+    free (key);
 }
 
 json_t *
 check_result_json (const check_result_t *self)
 {
-    return json_pack ("{s:s, s:s, s:s, s:i, s:f}", "file", self->file,
-                      "valid", "unknown", "model", self->model, "ops", 0,
-                      "time_ms", 0.0);
+    assert (self);
+    json_t *obj = json_pack ("{s:s, s:o, s:s, s:I, s:f, s:I, s:I, s:I}",
+        "file", self->file,
+        "valid", self->verdict == CHECK_VALID? json_true ()
+               : self->verdict == CHECK_INVALID? json_false (): json_string ("unknown"),
+        "model", model_name (self->model),
+        "ops", (json_int_t) ophistory_size (self->history),
+        "time_ms", self->time_ms,
+        "partitions", (json_int_t) self->nparts,
+        "steps", (json_int_t) self->steps,
+        "cache_entries", (json_int_t) self->cache_entries);
+    s_why_t why;
+    if (!s_why (self, &why))
+        return obj;
+    if (self->verdict == CHECK_UNKNOWN)
+        json_object_set_new (obj, "reason", json_string (why.r->why_unknown?
+                             why.r->why_unknown: "stopped"));
+    if (model_part_key (why.part))
+        json_object_set (obj, "key", model_part_key (why.part));
+    if (why.failing >= 0) {
+        json_t *failing = json_array ();
+        json_array_append_new (failing, s_op_json (self, (size_t) why.failing));
+        json_object_set_new (obj, "failing", failing);
+        json_t *conc = json_array ();
+        for (size_t i = 0; i < why.nconcurrent; i++)
+            json_array_append_new (conc, s_op_json (self, why.concurrent [i]));
+        json_object_set_new (obj, "concurrent", conc);
+    }
+    if (why.r->prefix) {
+        json_t *last = json_array ();
+        model_op_t *ops = model_part_ops (why.part);
+        size_t n = why.r->nprefix;
+        size_t from = n > FL_CHECK_EXPLAIN_OPS_MAX? n - FL_CHECK_EXPLAIN_OPS_MAX: 0;
+        for (size_t i = from; i < n; i++)
+            json_array_append_new (last, s_op_json (self, ops [why.r->prefix [i]].hist));
+        json_object_set_new (obj, "prefix", json_pack ("{s:I, s:o, s:o}",
+            "length", (json_int_t) n, "last", last,
+            "state", model_state_json (why.part, why.r->prefix_state)));
+    }
+    return obj;
 }
 
 void
 check_result_explain (const check_result_t *self, FILE *out)
 {
-    (void) self;
-    fprintf (out, "checker not built yet\n");
+    assert (self && out);
+    s_why_t why;
+    if (self->verdict == CHECK_VALID || !s_why (self, &why))
+        return;
+    model_op_t *ops = model_part_ops (why.part);
+    char *key = model_part_key (why.part)?
+        json_dumps (model_part_key (why.part), JSON_COMPACT | JSON_ENCODE_ANY): NULL;
+    if (self->verdict == CHECK_UNKNOWN)
+        fprintf (out, "  unknown: the search %s after %llu steps, %zu cached configurations\n",
+                 why.r->why_unknown? (strcmp (why.r->why_unknown, "timeout") == 0?
+                 "ran out of time": "ran out of memory"): "was stopped",
+                 (unsigned long long) self->steps, self->cache_entries);
+    fprintf (out, "  %s%s%slongest linearizable prefix: %zu of %zu ops; state there: ",
+             key? "key ": "", key? key: "", key? ": ": "", why.r->nprefix,
+             model_part_size (why.part));
+    json_t *state = model_state_json (why.part, why.r->prefix_state);
+    char *text = json_dumps (state, JSON_COMPACT | JSON_ENCODE_ANY);
+    fprintf (out, "%s\n", text? text: "?");
+    free (text);
+    json_decref (state);
+    free (key);
+    if (why.failing >= 0) {
+        fprintf (out, "  could not linearize:\n    ");
+        s_op_text (self, (size_t) why.failing, out);
+        fprintf (out, "  concurrent with it, not linearized:%s\n", why.nconcurrent? "": " none");
+        for (size_t i = 0; i < why.nconcurrent; i++) {
+            fprintf (out, "    ");
+            s_op_text (self, why.concurrent [i], out);
+        }
+        if (why.more_concurrent)
+            fprintf (out, "    ... and %zu more\n", why.more_concurrent);
+    }
+    size_t n = why.r->nprefix;
+    size_t from = n > 5? n - 5: 0;
+    if (n)
+        fprintf (out, "  last ops of the prefix:\n");
+    for (size_t i = from; i < n; i++) {
+        fprintf (out, "    ");
+        s_op_text (self, ops [why.r->prefix [i]].hist, out);
+    }
 }
 
 int
 check_result_report_html (const check_result_t *self, const char *path)
 {
-    (void) self;
-    (void) path;
-    return -1;
+    assert (self && path);
+    char *file = NULL;
+    size_t len = strlen (path);
+    if (len > 5 && strcmp (path + len - 5, ".html") == 0)
+        file = strdup (path);
+    else {
+        if (mkdir (path, 0777) && errno != EEXIST)
+            return -1;
+        if (asprintf (&file, "%s/index.html", path) < 0)
+            return -1;
+    }
+    size_t n = ophistory_size (self->history);
+    uint8_t *marks = calloc (n + 1, 1);
+    assert (marks);
+    s_why_t why;
+    if (self->verdict != CHECK_VALID && s_why (self, &why)) {
+        model_op_t *ops = model_part_ops (why.part);
+        for (size_t i = 0; why.r->prefix && i < why.r->nprefix; i++)
+            marks [ops [why.r->prefix [i]].hist] = REPORT_PREFIX;
+        for (size_t i = 0; i < why.nconcurrent; i++)
+            marks [why.concurrent [i]] = REPORT_CONCURRENT;
+        if (why.failing >= 0)
+            marks [why.failing] = REPORT_FAILING;
+    }
+    char *explain = NULL;
+    size_t explain_len = 0;
+    FILE *mem = open_memstream (&explain, &explain_len);
+    if (mem) {
+        check_result_explain (self, mem);
+        fclose (mem);
+    }
+    char verdict [160];
+    snprintf (verdict, sizeof (verdict), "%s — %s, %zu ops, %.1f ms",
+              self->verdict == CHECK_VALID? "linearizable"
+              : self->verdict == CHECK_INVALID? "NOT linearizable": "unknown",
+              model_name (self->model), n, self->time_ms);
+    int rc = linpage_write (file, self->file, verdict, self->history, marks, explain);
+    int saved = errno;
+    free (explain);
+    free (marks);
+    free (file);
+    errno = saved;
+    return rc;
 }
 
 void
 check_result_destroy (check_result_t **self_p)
 {
-    if (self_p && *self_p) {
-        free ((*self_p)->file);
-        free ((*self_p)->model);
-        free (*self_p);
-        *self_p = NULL;
-    }
+    assert (self_p);
+    check_result_t *self = *self_p;
+    if (!self)
+        return;
+    for (size_t i = 0; self->results && i < self->nparts; i++)
+        wgl_result_release (&self->results [i]);
+    free (self->results);
+    model_parts_destroy (&self->parts, self->nparts);
+    ophistory_destroy (&self->history);
+    free (self->file);
+    free (self);
+    *self_p = NULL;
 }

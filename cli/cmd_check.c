@@ -1,5 +1,304 @@
-/*  cmd_check.c -- placeholder until './harness check' lands in this session. */
+/*  cmd_check.c -- `./harness check`: check histories for linearizability.
+
+    Many histories in one process, one line each (or one JSON object each
+    with --json), an explanation under each that is not valid, and an
+    optional HTML page per history (--report DIR). --manifest FILE.tsv runs a
+    verdict suite: each row names a history (relative to the manifest), its
+    format, model, initial value and expected verdict; the command says for
+    each whether the verdict matched and exits 0 only if all did.
+
+    Exit status (DESIGN.md section 8): 64 usage; 65 if any history was bad
+    data; else 1 if any verdict was invalid (a mismatch, with --manifest);
+    else 2 if any was unknown; else 0.
+*/
+#include <assert.h>
+#include <getopt.h>
+#include <libgen.h>
+#include <stdbool.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+#include <errno.h>
+#include <jansson.h>
+#include "../checker/check.h"
 #include "commands.h"
-int cmd_check (int argc, char **argv) { (void) argc; (void) argv;
-    fprintf (stderr, "harness: 'check' is not built yet\n"); return EXIT_SOFTWARE; }
+
+typedef struct {
+    check_opts_t opts;
+    bool json;
+    bool stats;
+    const char *report;     // directory, or NULL
+    const char *manifest;
+    int bad_data, differ, unknown, matched;
+} s_run_t;
+
+static const char *s_verdicts [] = { "valid", "invalid", "unknown" };
+
+static void
+s_usage (FILE *out)
+{
+    fprintf (out,
+        "usage: harness check HISTORY... [--model M] [--init V] [--format F]\n"
+        "                     [--json] [--timeout SEC] [--report DIR]\n"
+        "       harness check --manifest FILE.tsv\n"
+        "  -m, --model M      register, cas-register, kv, multi-register, mutex,\n"
+        "                     set, counter, queue (default: kv if ops have keys,\n"
+        "                     else cas-register)\n"
+        "  -i, --init V       initial value, EDN or JSON (default nil)\n"
+        "  -f, --format F     jsonl, edn or jepsen-log (default: guess)\n"
+        "  -j, --json         one JSON object per history\n"
+        "  -t, --timeout SEC  search budget per history (unknown when exceeded)\n"
+        "      --memory MB    cache budget per history\n"
+        "      --threads N    kv partitions checked in parallel (default: cores)\n"
+        "  -r, --report DIR   write an HTML page per history into DIR\n"
+        "      --manifest F   verdict suite: TSV with file format model init expected\n"
+        "      --stats        print peak memory to stderr at the end\n");
+}
+
+//  DIR/index.html for one history, DIR/NAME.html for several.
+static void
+s_report (s_run_t *run, const check_result_t *result, const char *file, bool many)
+{
+    char *target = NULL;
+    if (many) {
+        if (mkdir (run->report, 0777) && errno != EEXIST) {
+            fprintf (stderr, "harness check: cannot create '%s': %s\n", run->report, strerror (errno));
+            return;
+        }
+        char *copy = strdup (file);
+        if (asprintf (&target, "%s/%s.html", run->report, basename (copy)) < 0)
+            target = NULL;
+        free (copy);
+    }
+    if (check_result_report_html (result, target? target: run->report))
+        fprintf (stderr, "harness check: cannot write report for '%s': %s\n", file, strerror (errno));
+    free (target);
+}
+
+//  Check one history and print its line. Returns the verdict, or -1 on bad data.
+static int
+s_check_one (s_run_t *run, const char *path, const char *label, const check_opts_t *opts,
+             bool many, double *time_ms)
+{
+    char *error = NULL;
+    check_result_t *result = check_file (path, opts, &error);
+    if (!result) {
+        fprintf (stderr, "harness check: %s\n", error? error: path);
+        free (error);
+        run->bad_data++;
+        return -1;
+    }
+    json_t *obj = check_result_json (result);
+    *time_ms = json_real_value (json_object_get (obj, "time_ms"));
+    check_verdict_t verdict = check_result_verdict (result);
+    if (run->json && !run->manifest) {
+        char *text = json_dumps (obj, JSON_COMPACT);
+        printf ("%s\n", text? text: "{}");
+        free (text);
+    }
+    else
+    if (!run->manifest) {
+        printf ("%s: %s (%s, %lld ops, %.1f ms)\n", label, s_verdicts [verdict],
+                json_string_value (json_object_get (obj, "model")),
+                (long long) json_integer_value (json_object_get (obj, "ops")), *time_ms);
+        check_result_explain (result, stdout);
+    }
+    if (run->report)
+        s_report (run, result, label, many);
+    json_decref (obj);
+    check_result_destroy (&result);
+    return (int) verdict;
+}
+
+static char *
+s_field (char **fields, int n, int col)
+{
+    return col >= 0 && col < n? fields [col]: NULL;
+}
+
+static int
+s_split (char *line, char **fields, int max)
+{
+    int n = 0;
+    line [strcspn (line, "\r\n")] = 0;
+    char *p = line;
+    while (n < max) {
+        fields [n++] = p;
+        char *tab = strchr (p, '\t');
+        if (!tab)
+            break;
+        *tab = 0;
+        p = tab + 1;
+    }
+    return n;
+}
+
+static int
+s_manifest_row (s_run_t *run, const char *dir, char **fields, int n, const int *col, int line)
+{
+    const char *file = s_field (fields, n, col [0]);
+    const char *expected = s_field (fields, n, col [4]);
+    if (!file || !*file || !expected) {
+        fprintf (stderr, "harness check: %s:%d: row needs file and expected\n", run->manifest, line);
+        run->bad_data++;
+        return 0;
+    }
+    check_opts_t opts = run->opts;
+    const char *format = s_field (fields, n, col [1]);
+    const char *model = s_field (fields, n, col [2]);
+    const char *init = s_field (fields, n, col [3]);
+    opts.format = format && *format? format: run->opts.format;
+    opts.model = model && *model? model: run->opts.model;
+    opts.init = init && *init? init: run->opts.init;
+    char *path = NULL;
+    if (asprintf (&path, "%s/%s", dir, file) < 0)
+        return -1;
+    double ms = 0;
+    int verdict = s_check_one (run, path, file, &opts, true, &ms);
+    free (path);
+    if (verdict < 0)
+        printf ("ERROR     %s (bad data, see above)\n", file);
+    else
+    if (strcmp (s_verdicts [verdict], expected) == 0) {
+        run->matched++;
+        printf ("ok        %s %s (%.1f ms)\n", file, expected, ms);
+    }
+    else {
+        if (verdict == CHECK_UNKNOWN)
+            run->unknown++;
+        else
+            run->differ++;
+        printf ("MISMATCH  %s expected %s, got %s (%.1f ms)\n", file, expected,
+                s_verdicts [verdict], ms);
+    }
+    return 0;
+}
+
+static int
+s_manifest (s_run_t *run)
+{
+    FILE *in = fopen (run->manifest, "r");
+    if (!in) {
+        fprintf (stderr, "harness check: cannot open '%s': %s\n", run->manifest, strerror (errno));
+        return EXIT_DATAERR;
+    }
+    char *copy = strdup (run->manifest);
+    char *dir = strdup (dirname (copy));
+    free (copy);
+    static const char *names [5] = { "file", "format", "model", "init", "expected" };
+    int col [5] = { -1, -1, -1, -1, -1 };
+    char *line = NULL;
+    size_t cap = 0;
+    int lineno = 0, rows = 0;
+    char *fields [16];
+    while (getline (&line, &cap, in) > 0) {
+        lineno++;
+        int n = s_split (line, fields, 16);
+        if (lineno == 1) {
+            for (int i = 0; i < n; i++)
+                for (int k = 0; k < 5; k++)
+                    if (strcmp (fields [i], names [k]) == 0)
+                        col [k] = i;
+            if (col [0] < 0 || col [4] < 0) {
+                fprintf (stderr, "harness check: %s:1: header needs 'file' and 'expected' columns\n",
+                         run->manifest);
+                run->bad_data++;
+                break;
+            }
+            continue;
+        }
+        if (n == 1 && !*fields [0])
+            continue;
+        rows++;
+        s_manifest_row (run, dir, fields, n, col, lineno);
+    }
+    free (line);
+    free (dir);
+    fclose (in);
+    printf ("manifest: %d histories, %d as expected, %d differ, %d unknown, %d bad\n",
+            rows, run->matched, run->differ, run->unknown, run->bad_data);
+    return run->bad_data? EXIT_DATAERR: run->differ? EXIT_DIFFERS
+         : run->unknown? EXIT_UNKNOWN: EXIT_AS_EXPECTED;
+}
+
+static void
+s_stats (void)
+{
+    struct rusage usage;
+    if (getrusage (RUSAGE_SELF, &usage) == 0)
+        fprintf (stderr, "stats peak_rss_mb %.1f\n", (double) usage.ru_maxrss / 1024.0);
+}
+
+int
+cmd_check (int argc, char **argv)
+{
+    static struct option longs [] = {
+        { "model", required_argument, 0, 'm' }, { "init", required_argument, 0, 'i' },
+        { "format", required_argument, 0, 'f' }, { "json", no_argument, 0, 'j' },
+        { "timeout", required_argument, 0, 't' }, { "report", required_argument, 0, 'r' },
+        { "manifest", required_argument, 0, 'M' }, { "memory", required_argument, 0, 'B' },
+        { "threads", required_argument, 0, 'T' }, { "stats", no_argument, 0, 'S' },
+        { "help", no_argument, 0, 'h' }, { 0, 0, 0, 0 }
+    };
+    s_run_t run = { .opts = { 0 } };
+    int c;
+    optind = 1;
+    while ((c = getopt_long (argc, argv, "m:i:f:jt:r:h", longs, NULL)) != -1) {
+        char *end = NULL;
+        switch (c) {
+            case 'm': run.opts.model = optarg; break;
+            case 'i': run.opts.init = optarg; break;
+            case 'f': run.opts.format = optarg; break;
+            case 'j': run.json = true; break;
+            case 'r': run.report = optarg; break;
+            case 'M': run.manifest = optarg; break;
+            case 'S': run.stats = true; break;
+            case 't': run.opts.timeout_s = strtod (optarg, &end); break;
+            case 'B': run.opts.memory_mb = strtoul (optarg, &end, 10); break;
+            case 'T': run.opts.threads = (int) strtol (optarg, &end, 10); break;
+            case 'h': s_usage (stdout); return EXIT_AS_EXPECTED;
+            default: s_usage (stderr); return EXIT_USAGE;
+        }
+        if (end && (*end || end == optarg)) {
+            fprintf (stderr, "harness check: bad number '%s'\n", optarg);
+            return EXIT_USAGE;
+        }
+    }
+    static const char *models [] = { "register", "cas-register", "kv", "multi-register",
+                                     "mutex", "set", "counter", "queue", NULL };
+    bool known = !run.opts.model;
+    for (int i = 0; !known && models [i]; i++)
+        known = strcmp (models [i], run.opts.model) == 0;
+    if (!known) {
+        fprintf (stderr, "harness check: unknown model '%s'\n", run.opts.model);
+        return EXIT_USAGE;
+    }
+    if (run.opts.format && strcmp (run.opts.format, "jsonl") && strcmp (run.opts.format, "edn")
+    &&  strcmp (run.opts.format, "jepsen-log")) {
+        fprintf (stderr, "harness check: unknown format '%s'\n", run.opts.format);
+        return EXIT_USAGE;
+    }
+    if (!run.manifest && optind >= argc) {
+        s_usage (stderr);
+        return EXIT_USAGE;
+    }
+    int status;
+    if (run.manifest)
+        status = s_manifest (&run);
+    else {
+        int invalid = 0;
+        for (int i = optind; i < argc; i++) {
+            double ms;
+            int verdict = s_check_one (&run, argv [i], argv [i], &run.opts, argc - optind > 1, &ms);
+            invalid += verdict == CHECK_INVALID;
+            run.unknown += verdict == CHECK_UNKNOWN;
+        }
+        status = run.bad_data? EXIT_DATAERR: invalid? EXIT_DIFFERS
+               : run.unknown? EXIT_UNKNOWN: EXIT_AS_EXPECTED;
+    }
+    if (run.stats)
+        s_stats ();
+    return status;
+}

@@ -55,6 +55,11 @@
 #define FL_CHECK_MEMORY_MB_DEFAULT   4096   /* cache of (linearized, state) */
 #define FL_HISTORY_OPS_MAX           10000000
 #define FL_HISTORY_LINE_BYTES_MAX    (1024 * 1024)
+#define FL_EDN_DEPTH_MAX             64     /* histories nest 3 deep; more is garbage */
+#define FL_CHECK_THREADS_MAX         64     /* kv partitions checked at once   */
+#define FL_CHECK_EXPLAIN_OPS_MAX     20     /* concurrent ops listed on invalid */
+#define FL_REPORT_TITLED_OPS_MAX     2000   /* above this the HTML page draws ops
+                                               without per-op tooltips, to stay small */
 
 /*  Measures and report (cli/measures.c, cli/report*.c). The report is one
     HTML file a person opens in a browser: past these sizes a page gets slow

@@ -1,0 +1,405 @@
+/*  edn.c -- EDN reader for Jepsen and Knossos histories.
+
+    Values are built bottom-up on an explicit stack of open containers, so a
+    deeply nested input cannot overflow the C stack: nesting deeper than
+    FL_EDN_DEPTH_MAX is a syntax error. Each `#_` discard is counted at the
+    level where the discarded value will be completed. The reader keeps the
+    current line so that callers can name it in their errors.
+*/
+#include <assert.h>
+#include <ctype.h>
+#include <errno.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "limits.h"
+#include "edn.h"
+
+typedef struct {
+    json_t *container;      // array or object being filled
+    json_t *key;            // objects: the key read, waiting for its value
+    char close;             // the byte that closes it
+    int discards;           // pending #_ at this level
+} s_frame_t;
+
+void
+edn_reader_init (edn_reader_t *self, const char *buf, size_t len)
+{
+    assert (self);
+    self->p = buf;
+    self->end = buf + len;
+    self->line = 1;
+    self->error [0] = 0;
+}
+
+int
+edn_peek (edn_reader_t *self)
+{
+    assert (self);
+    while (self->p < self->end) {
+        char c = *self->p;
+        if (c == '\n') {
+            self->line++;
+            self->p++;
+        }
+        else
+        if (c == ' ' || c == '\t' || c == '\r' || c == ',' || c == '\f')
+            self->p++;
+        else
+        if (c == ';') {
+            while (self->p < self->end && *self->p != '\n')
+                self->p++;
+        }
+        else
+            return (unsigned char) c;
+    }
+    return -1;
+}
+
+void
+edn_advance (edn_reader_t *self)
+{
+    assert (self);
+    assert (self->p < self->end);
+    if (*self->p == '\n')
+        self->line++;
+    self->p++;
+}
+
+static int
+s_fail (edn_reader_t *self, const char *format, ...)
+{
+    va_list args;
+    va_start (args, format);
+    vsnprintf (self->error, sizeof (self->error), format, args);
+    va_end (args);
+    return -1;
+}
+
+static bool
+s_is_symbol_char (char c)
+{
+    return !(isspace ((unsigned char) c) || c == ',' || c == ';' || c == '('
+          || c == ')' || c == '[' || c == ']' || c == '{' || c == '}'
+          || c == '"' || c == 0);
+}
+
+static size_t
+s_symbol_len (edn_reader_t *self)
+{
+    const char *q = self->p;
+    while (q < self->end && s_is_symbol_char (*q))
+        q++;
+    return (size_t) (q - self->p);
+}
+
+//  Append the UTF-8 encoding of code point cp to buf.
+static size_t
+s_utf8 (char *buf, unsigned cp)
+{
+    if (cp < 0x80) {
+        buf [0] = (char) cp;
+        return 1;
+    }
+    if (cp < 0x800) {
+        buf [0] = (char) (0xC0 | (cp >> 6));
+        buf [1] = (char) (0x80 | (cp & 0x3F));
+        return 2;
+    }
+    buf [0] = (char) (0xE0 | (cp >> 12));
+    buf [1] = (char) (0x80 | ((cp >> 6) & 0x3F));
+    buf [2] = (char) (0x80 | (cp & 0x3F));
+    return 3;
+}
+
+static int
+s_read_string (edn_reader_t *self, json_t **value)
+{
+    edn_advance (self);     // opening quote
+    const char *start = self->p;
+    size_t cap = 16;
+    while (start + cap < self->end && start [cap] != '"')
+        cap++;
+    char *buf = malloc (cap + 4);
+    if (!buf)
+        return s_fail (self, "out of memory");
+    size_t len = 0;
+    while (true) {
+        if (self->p >= self->end) {
+            free (buf);
+            return s_fail (self, "unterminated string");
+        }
+        char c = *self->p;
+        edn_advance (self);
+        if (c == '"')
+            break;
+        if (len + 4 > cap) {
+            cap = cap * 2 + 8;
+            char *bigger = realloc (buf, cap + 4);
+            if (!bigger) {
+                free (buf);
+                return s_fail (self, "out of memory");
+            }
+            buf = bigger;
+        }
+        if (c != '\\') {
+            buf [len++] = c;
+            continue;
+        }
+        if (self->p >= self->end) {
+            free (buf);
+            return s_fail (self, "unterminated string");
+        }
+        char e = *self->p;
+        edn_advance (self);
+        switch (e) {
+            case 'n': buf [len++] = '\n'; break;
+            case 't': buf [len++] = '\t'; break;
+            case 'r': buf [len++] = '\r'; break;
+            case 'b': buf [len++] = '\b'; break;
+            case 'f': buf [len++] = '\f'; break;
+            case 'u': {
+                unsigned cp = 0;
+                for (int i = 0; i < 4; i++) {
+                    if (self->p >= self->end || !isxdigit ((unsigned char) *self->p)) {
+                        free (buf);
+                        return s_fail (self, "bad \\u escape in string");
+                    }
+                    char h = *self->p;
+                    cp = cp * 16 + (unsigned) (isdigit ((unsigned char) h)? h - '0': (tolower (h) - 'a' + 10));
+                    edn_advance (self);
+                }
+                len += s_utf8 (buf + len, cp);
+                break;
+            }
+            default: buf [len++] = e;     // \" \\ \/ and the rest as is
+        }
+    }
+    *value = json_stringn (buf, len);
+    free (buf);
+    return *value? 1: s_fail (self, "string is not valid UTF-8");
+}
+
+static int
+s_read_number (edn_reader_t *self, json_t **value)
+{
+    size_t len = s_symbol_len (self);
+    char token [64];
+    if (len >= sizeof (token))
+        return s_fail (self, "number too long");
+    memcpy (token, self->p, len);
+    token [len] = 0;
+    self->p += len;
+    if (len > 1 && (token [len - 1] == 'N' || token [len - 1] == 'M'))
+        token [--len] = 0;
+    char *rest;
+    errno = 0;
+    if (strpbrk (token, ".eE")) {
+        double d = strtod (token, &rest);
+        if (*rest || errno)
+            return s_fail (self, "bad number '%s'", token);
+        *value = json_real (d);
+    }
+    else {
+        long long n = strtoll (token, &rest, 10);
+        if (*rest || errno)
+            return s_fail (self, "bad number '%s'", token);
+        *value = json_integer (n);
+    }
+    return 1;
+}
+
+//  Keywords, symbols, nil, true, false, characters.
+static int
+s_read_word (edn_reader_t *self, json_t **value)
+{
+    if (*self->p == ':' || *self->p == '\\')
+        self->p++;
+    size_t len = s_symbol_len (self);
+    if (len == 0)
+        return s_fail (self, "unexpected '%c'", self->p < self->end? *self->p: ' ');
+    const char *w = self->p;
+    self->p += len;
+    bool bare = w [-1] != ':' && w [-1] != '\\';
+    if (bare && len == 3 && memcmp (w, "nil", 3) == 0)
+        *value = json_null ();
+    else
+    if (bare && len == 4 && memcmp (w, "true", 4) == 0)
+        *value = json_true ();
+    else
+    if (bare && len == 5 && memcmp (w, "false", 5) == 0)
+        *value = json_false ();
+    else
+        *value = json_stringn (w, len);
+    return *value? 1: s_fail (self, "bad word");
+}
+
+static int
+s_read_atom (edn_reader_t *self, int c, json_t **value)
+{
+    if (c == '"')
+        return s_read_string (self, value);
+    if (isdigit (c)
+    || ((c == '-' || c == '+') && self->p + 1 < self->end
+        && isdigit ((unsigned char) self->p [1])))
+        return s_read_number (self, value);
+    return s_read_word (self, value);
+}
+
+//  Object keys are strings: a keyword's or string's text, else compact JSON.
+static int
+s_map_put (edn_reader_t *self, json_t *map, json_t *key, json_t *value)
+{
+    int rc;
+    if (json_is_string (key))
+        rc = json_object_setn_new (map, json_string_value (key),
+                                   json_string_length (key), value);
+    else {
+        char *text = json_dumps (key, JSON_COMPACT | JSON_ENCODE_ANY | JSON_SORT_KEYS);
+        rc = text? json_object_set_new (map, text, value): -1;
+        free (text);
+    }
+    json_decref (key);
+    return rc == 0? 0: s_fail (self, "bad map key");
+}
+
+static void
+s_unwind (s_frame_t *stack, int depth)
+{
+    for (int i = 0; i < depth; i++) {
+        json_decref (stack [i].container);
+        json_decref (stack [i].key);
+    }
+}
+
+//  A `#` dispatch: set, discard or a tag to drop. Returns 0 or -1.
+static int
+s_dispatch (edn_reader_t *self, s_frame_t *stack, int *depth, int *top_discards)
+{
+    edn_advance (self);
+    char n = self->p < self->end? *self->p: 0;
+    if (n == '{') {
+        if (*depth >= FL_EDN_DEPTH_MAX)
+            return s_fail (self, "nesting deeper than %d", FL_EDN_DEPTH_MAX);
+        edn_advance (self);
+        stack [(*depth)++] = (s_frame_t) { json_array (), NULL, '}', 0 };
+        return 0;
+    }
+    if (n == '_') {
+        edn_advance (self);
+        if (*depth > 0)
+            stack [*depth - 1].discards++;
+        else
+            (*top_discards)++;
+        return 0;
+    }
+    if (s_symbol_len (self) == 0)
+        return s_fail (self, "bad '#' form");
+    self->p += s_symbol_len (self);     // a tag: keep the tagged value
+    return 0;
+}
+
+int
+edn_read (edn_reader_t *self, json_t **value)
+{
+    assert (self);
+    assert (value);
+    s_frame_t stack [FL_EDN_DEPTH_MAX];
+    int depth = 0;
+    int top_discards = 0;
+    while (true) {
+        int c = edn_peek (self);
+        json_t *done = NULL;
+        if (c < 0) {
+            s_unwind (stack, depth);
+            if (depth > 0 || top_discards > 0)
+                return s_fail (self, "unexpected end of input");
+            return 0;
+        }
+        if (c == ']' || c == ')' || c == '}') {
+            if (depth == 0 || stack [depth - 1].close != c) {
+                s_unwind (stack, depth);
+                return s_fail (self, "unexpected '%c'", c);
+            }
+            edn_advance (self);
+            depth--;
+            if (stack [depth].key) {
+                json_decref (stack [depth].key);
+                json_decref (stack [depth].container);
+                s_unwind (stack, depth);
+                return s_fail (self, "map with a key and no value");
+            }
+            done = stack [depth].container;
+        }
+        else
+        if (c == '[' || c == '(' || c == '{') {
+            if (depth >= FL_EDN_DEPTH_MAX) {
+                s_unwind (stack, depth);
+                return s_fail (self, "nesting deeper than %d", FL_EDN_DEPTH_MAX);
+            }
+            edn_advance (self);
+            stack [depth++] = (s_frame_t) {
+                c == '{'? json_object (): json_array (), NULL,
+                c == '['? ']': c == '('? ')': '}', 0 };
+            continue;
+        }
+        else
+        if (c == '#') {
+            if (s_dispatch (self, stack, &depth, &top_discards)) {
+                s_unwind (stack, depth);
+                return -1;
+            }
+            continue;
+        }
+        else
+        if (s_read_atom (self, c, &done) < 0) {
+            s_unwind (stack, depth);
+            return -1;
+        }
+        //  A value is complete: discard it, return it, or add it to its parent
+        int *discards = depth > 0? &stack [depth - 1].discards: &top_discards;
+        if (*discards > 0) {
+            (*discards)--;
+            json_decref (done);
+            continue;
+        }
+        if (depth == 0) {
+            *value = done;
+            return 1;
+        }
+        s_frame_t *top = &stack [depth - 1];
+        if (json_is_array (top->container))
+            json_array_append_new (top->container, done);
+        else
+        if (!top->key)
+            top->key = done;
+        else {
+            json_t *key = top->key;
+            top->key = NULL;
+            if (s_map_put (self, top->container, key, done)) {
+                s_unwind (stack, depth);
+                return -1;
+            }
+        }
+    }
+}
+
+json_t *
+edn_parse_text (const char *text)
+{
+    assert (text);
+    json_t *value = json_loads (text, JSON_DECODE_ANY, NULL);
+    if (value)
+        return value;
+    edn_reader_t reader;
+    edn_reader_init (&reader, text, strlen (text));
+    if (edn_read (&reader, &value) != 1)
+        return NULL;
+    if (edn_peek (&reader) >= 0) {
+        json_decref (value);
+        return NULL;
+    }
+    return value;
+}

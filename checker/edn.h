@@ -1,0 +1,43 @@
+/*  edn.h -- a small reader of Clojure's EDN, enough for Jepsen and Knossos
+    histories, producing jansson values.
+
+    Mapping: nil -> null, true/false -> booleans, integers -> integers,
+    decimals -> reals, strings -> strings, keywords (:f) and symbols -> strings
+    without the colon, vectors, lists and sets -> arrays, maps -> objects
+    (keys become strings: a keyword's name, a string as is, anything else as
+    its compact JSON text). `;` comments, commas as whitespace, `#_` discard
+    and tagged literals (#inst "...": the tag is dropped) are understood.
+    Nesting is handled with an explicit stack bounded by FL_EDN_DEPTH_MAX.
+*/
+#ifndef FL_EDN_H_INCLUDED
+#define FL_EDN_H_INCLUDED
+
+#include <stddef.h>
+#include <jansson.h>
+
+typedef struct {
+    const char *p;          // next byte to read
+    const char *end;        // one past the last byte
+    int line;               // 1-based line of p
+    char error [160];       // set when a read returns -1
+} edn_reader_t;
+
+//  Start reading buf [0, len). The buffer must outlive the reader.
+void edn_reader_init (edn_reader_t *self, const char *buf, size_t len);
+
+//  Skip whitespace, commas and comments; return the next byte without
+//  consuming it, or -1 at the end of input.
+int edn_peek (edn_reader_t *self);
+
+//  Consume one byte (after edn_peek said what it is).
+void edn_advance (edn_reader_t *self);
+
+//  Read one value. Returns 1 and sets *value (new reference), 0 at end of
+//  input, -1 on a syntax error (self->error says what, self->line where).
+int edn_read (edn_reader_t *self, json_t **value);
+
+//  Parse a whole text holding one value, EDN or JSON ("nil", "0", "\"\"",
+//  "{:x 0}", "{\"x\": 0}"). Returns a new reference or NULL.
+json_t *edn_parse_text (const char *text);
+
+#endif

@@ -1,0 +1,204 @@
+/*  linpage.c -- a checked history as one small self-contained HTML page.
+
+    The x axis is the event position (file order is real-time order; Jepsen
+    `time` fields are not reliable), one lane per process in order of first
+    appearance. Each op is a bar from its invoke to its completion; an op
+    that never completed (info, pending) runs to the right edge, faded. Up to
+    FL_REPORT_TITLED_OPS_MAX ops each get an SVG <title> tooltip; past that,
+    only marked ops do and the rest are drawn as one path per lane and kind,
+    so that a 10,000-op history stays a few hundred KB.
+*/
+#include <assert.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "limits.h"
+#include "linpage.h"
+
+#define S_WIDTH    1200     // px of the time axis
+#define S_LEFT     60       // px for lane labels
+#define S_LANE     16       // px per lane
+#define S_BAR      11       // px bar height
+
+static const char *s_css =
+    "body{font:13px system-ui,sans-serif;margin:16px;color:#222}"
+    "h1{font-size:16px}pre{background:#f6f6f6;padding:8px;overflow:auto}"
+    ".ok{fill:#7cb87c}.fail{fill:#ccc}.info,.pending{fill:#e8c85a;opacity:.55}"
+    ".p{fill:#6f9fd8}.c{fill:#f0a040}.x{fill:#d62728;stroke:#000;stroke-width:1.5}"
+    "text{font-size:10px;fill:#555}.key span{display:inline-block;width:12px;height:10px;"
+    "margin:0 4px 0 12px}";
+
+#define S_CLASSES  7
+static const char *s_classes [S_CLASSES] = { "ok", "fail", "info", "pending", "p", "c", "x" };
+
+static void
+s_escape (FILE *out, const char *text)
+{
+    for (const char *p = text; p && *p; p++) {
+        if (*p == '<')
+            fputs ("&lt;", out);
+        else
+        if (*p == '>')
+            fputs ("&gt;", out);
+        else
+        if (*p == '&')
+            fputs ("&amp;", out);
+        else
+        if (*p == '"')
+            fputs ("&quot;", out);
+        else
+            fputc (*p, out);
+    }
+}
+
+static const char *
+s_class (const op_t *op, uint8_t mark)
+{
+    if (mark == REPORT_FAILING)
+        return "x";
+    if (mark == REPORT_CONCURRENT)
+        return "c";
+    if (mark == REPORT_PREFIX)
+        return "p";
+    return op->type == OP_OK? "ok": op->type == OP_FAIL? "fail"
+         : op->type == OP_INFO? "info": "pending";
+}
+
+static void
+s_title (FILE *out, const op_t *op)
+{
+    char *in = json_dumps (op->in, JSON_COMPACT | JSON_ENCODE_ANY);
+    char *res = op->out? json_dumps (op->out, JSON_COMPACT | JSON_ENCODE_ANY): NULL;
+    char *key = op->key? json_dumps (op->key, JSON_COMPACT | JSON_ENCODE_ANY): NULL;
+    fprintf (out, "<title>line %d, process %lld: %s ", op->line_call,
+             (long long) op->process, op->f);
+    if (key) {
+        s_escape (out, key);
+        fputc (' ', out);
+    }
+    s_escape (out, in);
+    fprintf (out, " → %s ", op->type == OP_OK? "ok": op->type == OP_FAIL? "fail"
+             : op->type == OP_INFO? "info": "pending");
+    if (res && op->type == OP_OK)
+        s_escape (out, res);
+    fputs ("</title>", out);
+    free (in);
+    free (res);
+    free (key);
+}
+
+//  Lane of each op: processes numbered in order of first appearance.
+static size_t
+s_lanes (const ophistory_t *history, size_t *lane)
+{
+    size_t n = ophistory_size (history), nlanes = 0;
+    int64_t *seen = malloc ((n + 1) * sizeof (int64_t));
+    assert (seen);
+    for (size_t i = 0; i < n; i++) {
+        int64_t p = ophistory_op (history, i)->process;
+        size_t l = 0;
+        //  Recent lanes first: processes are usually reused soon
+        for (l = nlanes; l > 0 && seen [l - 1] != p; l--)
+            ;
+        if (l == 0) {
+            seen [nlanes++] = p;
+            l = nlanes;
+        }
+        lane [i] = l - 1;
+    }
+    free (seen);
+    return nlanes;
+}
+
+static void
+s_svg (FILE *out, const ophistory_t *history, const uint8_t *marks)
+{
+    size_t n = ophistory_size (history);
+    size_t *lane = malloc ((n + 1) * sizeof (size_t));
+    assert (lane);
+    size_t nlanes = s_lanes (history, lane);
+    double events = ophistory_events (history) > 0? (double) ophistory_events (history): 1;
+    double scale = S_WIDTH / events;
+    FILE *paths [S_CLASSES] = { NULL };
+    char *path_text [S_CLASSES] = { NULL };
+    size_t path_len [S_CLASSES] = { 0 };
+    fprintf (out, "<svg xmlns='http://www.w3.org/2000/svg' width='%d' height='%zu'>",
+             S_LEFT + S_WIDTH + 10, nlanes * S_LANE + 10);
+    for (size_t i = 0; i < n; i++) {
+        const op_t *op = ophistory_op (history, i);
+        double x = S_LEFT + (double) op->call * scale;
+        double end = op->ret == HISTORY_RET_NEVER? S_LEFT + S_WIDTH
+                   : S_LEFT + ((double) op->ret + 0.8) * scale;
+        double w = end - x < 1? 1: end - x;
+        uint8_t mark = marks? marks [i]: REPORT_PLAIN;
+        const char *cls = s_class (op, mark);
+        if (n <= FL_REPORT_TITLED_OPS_MAX || mark >= REPORT_CONCURRENT) {
+            fprintf (out, "<rect class='%s' x='%.1f' y='%zu' width='%.1f' height='%d'>",
+                     cls, x, lane [i] * S_LANE + 4, w, S_BAR);
+            s_title (out, op);
+            fputs ("</rect>", out);
+            continue;
+        }
+        //  Untitled bars: one path per class, a few bytes per op
+        size_t k = 0;
+        while (strcmp (s_classes [k], cls))
+            k++;
+        if (!paths [k])
+            paths [k] = open_memstream (&path_text [k], &path_len [k]);
+        if (paths [k])
+            fprintf (paths [k], "M%.1f %zuh%.1fv%dh-%.1fz", x, lane [i] * S_LANE + 4,
+                     w, S_BAR, w);
+    }
+    for (size_t k = 0; k < S_CLASSES; k++) {
+        if (!paths [k])
+            continue;
+        fclose (paths [k]);
+        fprintf (out, "<path class='%s' d='%s'/>", s_classes [k], path_text [k]);
+        free (path_text [k]);
+    }
+    //  Lane labels, once per lane
+    bool *labelled = calloc (nlanes + 1, sizeof (bool));
+    assert (labelled);
+    for (size_t i = 0; i < n; i++)
+        if (!labelled [lane [i]]) {
+            labelled [lane [i]] = true;
+            fprintf (out, "<text x='2' y='%zu'>p%lld</text>", lane [i] * S_LANE + 13,
+                     (long long) ophistory_op (history, i)->process);
+        }
+    fputs ("</svg>", out);
+    free (labelled);
+    free (lane);
+}
+
+int
+linpage_write (const char *path, const char *title, const char *verdict,
+             const ophistory_t *history, const uint8_t *marks, const char *explain)
+{
+    assert (path && history);
+    FILE *out = fopen (path, "w");
+    if (!out)
+        return -1;
+    fprintf (out, "<!DOCTYPE html><html><head><meta charset='utf-8'><title>");
+    s_escape (out, title);
+    fprintf (out, "</title><style>%s</style></head><body><h1>", s_css);
+    s_escape (out, title);
+    fputs ("</h1><p><b>", out);
+    s_escape (out, verdict);
+    fputs ("</b></p><p class='key'>"
+           "<span class='ok'style='background:#7cb87c'></span>ok"
+           "<span style='background:#ccc'></span>fail"
+           "<span style='background:#e8c85a'></span>info / never returned"
+           "<span style='background:#6f9fd8'></span>linearizable prefix"
+           "<span style='background:#f0a040'></span>concurrent with the failing op"
+           "<span style='background:#d62728'></span>could not be linearized</p>", out);
+    if (explain && *explain) {
+        fputs ("<pre>", out);
+        s_escape (out, explain);
+        fputs ("</pre>", out);
+    }
+    s_svg (out, history, marks);
+    fputs ("<p>x axis: event position in the history; one lane per process;"
+           " hover a bar for the op.</p></body></html>\n", out);
+    return fclose (out) == 0? 0: -1;
+}

@@ -1,0 +1,766 @@
+/*  model.c -- sequential specifications and the compilation of a history
+    into partitions of model ops.
+
+    Compilation applies the source's meaning of fail and info (history.c
+    says which), drops ops that did not happen, splits kv histories by key
+    (P-compositionality: a kv history is linearizable iff each key's is) and
+    interns every value into the partition's blob table, so that a step is a
+    few integer compares. Blobs carry a tag byte: 's' a string's bytes,
+    'j' other JSON as compact text, 'a' a sorted set of value ids, 'q' a
+    queue of value ids, 'm' a multi-register's value ids by key index.
+*/
+#include <assert.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "model.h"
+
+enum {
+    K_READ, K_WRITE, K_CAS, K_APPEND, K_TXN, K_ACQUIRE, K_RELEASE,
+    K_ADD, K_ENQUEUE, K_DEQUEUE
+};
+#define S_NIL_RESULT UINT64_MAX     // dequeue answered nil: queue empty
+
+typedef struct {
+    size_t off;
+    uint32_t len;
+    uint64_t hash;
+} s_blob_t;
+
+typedef struct {
+    uint8_t f;              // 'r' or 'w'
+    bool unknown;           // read of nil: Knossos ignores it
+    uint32_t key;           // key index
+    uint32_t value;         // value blob id
+} s_micro_t;
+
+struct _model_part_t {
+    model_kind_t kind;
+    json_t *key;            // kv: this partition's key
+    model_op_t *ops;
+    size_t nops, cap;
+    uint64_t init;
+    uint8_t *bytes;         // blob arena
+    size_t nbytes, bytes_cap;
+    s_blob_t *blobs;
+    size_t nblobs, blobs_cap;
+    uint32_t *index;        // open addressing: blob id + 1, 0 = empty
+    size_t index_cap;
+    uint8_t *scratch;       // building a new blob
+    size_t scratch_cap;
+    s_micro_t *micro;       // multi-register transactions
+    size_t nmicro, micro_cap;
+    json_t *keys;           // multi-register: array of key names
+};
+
+static const char *s_names [MODEL_COUNT] = {
+    "register", "cas-register", "kv", "multi-register", "mutex", "set",
+    "counter", "queue"
+};
+
+int
+model_parse (const char *name)
+{
+    for (int i = 0; name && i < MODEL_COUNT; i++)
+        if (strcmp (name, s_names [i]) == 0)
+            return i;
+    return -1;
+}
+
+const char *
+model_name (model_kind_t kind)
+{
+    assert (kind < MODEL_COUNT);
+    return s_names [kind];
+}
+
+//  --------------------------------------------------------------------------
+//  Blob table
+
+static uint64_t
+s_hash (const uint8_t *p, size_t len)
+{
+    uint64_t h = 0xcbf29ce484222325ULL ^ len;
+    for (size_t i = 0; i < len; i++)
+        h = (h ^ p [i]) * 0x100000001b3ULL;
+    return h ^ (h >> 29);
+}
+
+static void
+s_index_grow (model_part_t *self)
+{
+    free (self->index);
+    self->index_cap = self->index_cap? self->index_cap * 2: 64;
+    self->index = calloc (self->index_cap, sizeof (uint32_t));
+    assert (self->index);
+    size_t mask = self->index_cap - 1;
+    for (size_t id = 0; id < self->nblobs; id++) {
+        size_t i = self->blobs [id].hash & mask;
+        while (self->index [i])
+            i = (i + 1) & mask;
+        self->index [i] = (uint32_t) id + 1;
+    }
+}
+
+static uint32_t
+s_intern (model_part_t *self, const uint8_t *p, size_t len)
+{
+    if (2 * (self->nblobs + 1) > self->index_cap)
+        s_index_grow (self);
+    uint64_t h = s_hash (p, len);
+    size_t mask = self->index_cap - 1;
+    size_t i = h & mask;
+    while (self->index [i]) {
+        s_blob_t *b = &self->blobs [self->index [i] - 1];
+        if (b->hash == h && b->len == len && memcmp (self->bytes + b->off, p, len) == 0)
+            return self->index [i] - 1;
+        i = (i + 1) & mask;
+    }
+    if (self->nbytes + len > self->bytes_cap) {
+        self->bytes_cap = (self->nbytes + len) * 2 + 256;
+        self->bytes = realloc (self->bytes, self->bytes_cap);
+        assert (self->bytes);
+    }
+    if (self->nblobs == self->blobs_cap) {
+        self->blobs_cap = self->blobs_cap? self->blobs_cap * 2: 64;
+        self->blobs = realloc (self->blobs, self->blobs_cap * sizeof (s_blob_t));
+        assert (self->blobs);
+    }
+    memcpy (self->bytes + self->nbytes, p, len);
+    self->blobs [self->nblobs] = (s_blob_t) { self->nbytes, (uint32_t) len, h };
+    self->nbytes += len;
+    self->index [i] = (uint32_t) self->nblobs + 1;
+    return (uint32_t) self->nblobs++;
+}
+
+static uint8_t *
+s_scratch (model_part_t *self, size_t len)
+{
+    if (len > self->scratch_cap) {
+        self->scratch_cap = len * 2 + 64;
+        self->scratch = realloc (self->scratch, self->scratch_cap);
+        assert (self->scratch);
+    }
+    return self->scratch;
+}
+
+//  A JSON value's blob: 's' + bytes for strings, 'j' + compact JSON else.
+static uint32_t
+s_value (model_part_t *self, json_t *value)
+{
+    if (json_is_string (value)) {
+        size_t len = json_string_length (value);
+        uint8_t *p = s_scratch (self, len + 1);
+        p [0] = 's';
+        memcpy (p + 1, json_string_value (value), len);
+        return s_intern (self, p, len + 1);
+    }
+    char *text = json_dumps (value? value: json_null (),
+                             JSON_COMPACT | JSON_ENCODE_ANY | JSON_SORT_KEYS);
+    assert (text);
+    size_t len = strlen (text);
+    uint8_t *p = s_scratch (self, len + 1);
+    p [0] = 'j';
+    memcpy (p + 1, text, len);
+    free (text);
+    return s_intern (self, p, len + 1);
+}
+
+static json_t *
+s_value_json (const model_part_t *self, uint32_t id)
+{
+    const s_blob_t *b = &self->blobs [id];
+    const char *p = (const char *) self->bytes + b->off;
+    if (p [0] == 's')
+        return json_stringn (p + 1, b->len - 1);
+    return json_loadb (p + 1, b->len - 1, JSON_DECODE_ANY, NULL);
+}
+
+//  A blob of uint32 ids after a tag byte.
+static uint32_t
+s_ids (model_part_t *self, char tag, const uint32_t *ids, size_t n)
+{
+    uint8_t *p = s_scratch (self, 1 + 4 * n);
+    p [0] = (uint8_t) tag;
+    memcpy (p + 1, ids, 4 * n);
+    return s_intern (self, p, 1 + 4 * n);
+}
+
+static size_t
+s_ids_of (const model_part_t *self, uint32_t id, const uint32_t **ids)
+{
+    const s_blob_t *b = &self->blobs [id];
+    *ids = (const uint32_t *) (self->bytes + b->off + 1);
+    return (b->len - 1) / 4;
+}
+
+//  --------------------------------------------------------------------------
+//  Steps
+
+static int
+s_cmp_u32 (const void *a, const void *b)
+{
+    uint32_t x = *(const uint32_t *) a, y = *(const uint32_t *) b;
+    return x < y? -1: x > y;
+}
+
+static uint64_t
+s_append (model_part_t *self, uint64_t state, uint64_t arg)
+{
+    const s_blob_t *sb = &self->blobs [state];
+    const s_blob_t *ab = &self->blobs [arg];
+    //  A nil register appends to ""; a non-string keeps its JSON text
+    bool nil = sb->len == 5 && memcmp (self->bytes + sb->off, "jnull", 5) == 0;
+    size_t slen = nil? 0: sb->len - 1, alen = ab->len - 1;
+    uint8_t *tmp = malloc (1 + slen + alen);
+    assert (tmp);
+    tmp [0] = 's';
+    memcpy (tmp + 1, self->bytes + sb->off + 1, slen);
+    memcpy (tmp + 1 + slen, self->bytes + ab->off + 1, alen);
+    uint32_t id = s_intern (self, tmp, 1 + slen + alen);
+    free (tmp);
+    return id;
+}
+
+static bool
+s_step_register (model_part_t *self, uint64_t state, const model_op_t *op, uint64_t *next)
+{
+    bool unknown = op->flags & MODEL_F_UNKNOWN;
+    *next = state;
+    switch (op->kind) {
+        case K_READ:
+            return unknown || state == op->out;
+        case K_WRITE:
+            *next = op->a;
+            return true;
+        case K_CAS:
+            if (op->flags & MODEL_F_CAS_FAILED)
+                return state != op->a;
+            if (state == op->a)
+                *next = op->b;
+            return unknown || state == op->a;
+        default:
+            assert (op->kind == K_APPEND);
+            *next = s_append (self, state, op->a);
+            return true;
+    }
+}
+
+static bool
+s_step_txn (model_part_t *self, uint64_t state, const model_op_t *op, uint64_t *next)
+{
+    const uint32_t *vals;
+    size_t n = s_ids_of (self, (uint32_t) state, &vals);
+    uint32_t *tmp = malloc ((n + 1) * sizeof (uint32_t));
+    assert (tmp);
+    memcpy (tmp, vals, n * sizeof (uint32_t));
+    bool ok = true, wrote = false;
+    for (uint64_t i = op->a; ok && i < op->a + op->b; i++) {
+        const s_micro_t *m = &self->micro [i];
+        if (m->f == 'w') {
+            tmp [m->key] = m->value;
+            wrote = true;
+        }
+        else
+        if (!m->unknown && !(op->flags & MODEL_F_UNKNOWN))
+            ok = tmp [m->key] == m->value;
+    }
+    *next = ok && wrote? s_ids (self, 'm', tmp, n): state;
+    free (tmp);
+    return ok;
+}
+
+static bool
+s_step_collection (model_part_t *self, uint64_t state, const model_op_t *op, uint64_t *next)
+{
+    bool unknown = op->flags & MODEL_F_UNKNOWN;
+    const uint32_t *ids;
+    size_t n = s_ids_of (self, (uint32_t) state, &ids);
+    *next = state;
+    if (op->kind == K_READ)
+        return unknown || state == op->out;
+    if (op->kind == K_DEQUEUE) {
+        if (n > 0 && (unknown || ids [0] == op->out))
+            *next = s_ids (self, 'q', ids + 1, n - 1);
+        return unknown || (n > 0? ids [0] == op->out: op->out == S_NIL_RESULT);
+    }
+    uint32_t *tmp = malloc ((n + 1) * sizeof (uint32_t));
+    assert (tmp);
+    memcpy (tmp, ids, n * sizeof (uint32_t));
+    tmp [n] = (uint32_t) op->a;
+    if (op->kind == K_ADD) {         // set: sorted, unique
+        size_t i = n;
+        while (i > 0 && tmp [i - 1] > tmp [i]) {
+            uint32_t t = tmp [i - 1];
+            tmp [i - 1] = tmp [i];
+            tmp [i] = t;
+            i--;
+        }
+        bool dup = (i > 0 && tmp [i - 1] == tmp [i]) || (i < n && tmp [i + 1] == tmp [i]);
+        *next = dup? state: s_ids (self, 'a', tmp, n + 1);
+    }
+    else
+        *next = s_ids (self, 'q', tmp, n + 1);
+    free (tmp);
+    return true;
+}
+
+bool
+model_step (model_part_t *self, uint64_t state, const model_op_t *op, uint64_t *next)
+{
+    bool unknown = op->flags & MODEL_F_UNKNOWN;
+    switch (self->kind) {
+        case MODEL_REGISTER:
+        case MODEL_CAS_REGISTER:
+        case MODEL_KV:
+            return s_step_register (self, state, op, next);
+        case MODEL_MULTI_REGISTER:
+            return s_step_txn (self, state, op, next);
+        case MODEL_MUTEX:
+            if (op->kind == K_ACQUIRE) {
+                *next = 1;
+                return state == 0 || (unknown && (*next = state, true));
+            }
+            *next = 0;
+            return state == 1 || (unknown && (*next = state, true));
+        case MODEL_COUNTER:
+            if (op->kind == K_ADD) {
+                *next = (uint64_t) ((int64_t) state + (int64_t) op->a);
+                return true;
+            }
+            *next = state;
+            return unknown || state == op->out;
+        default:
+            return s_step_collection (self, state, op, next);
+    }
+}
+
+//  --------------------------------------------------------------------------
+//  Compilation
+
+typedef struct {
+    const ophistory_t *history;
+    const char *file;
+    model_kind_t kind;
+    json_t *init;
+    char *error;
+} s_compiler_t;
+
+static int
+s_bad (s_compiler_t *c, const op_t *op, const char *what)
+{
+    if (asprintf (&c->error, "%s:%d: %s", c->file, op->line_call, what) < 0)
+        c->error = NULL;
+    return -1;
+}
+
+static model_part_t *
+s_part_new (model_kind_t kind, json_t *key)
+{
+    model_part_t *self = calloc (1, sizeof (model_part_t));
+    assert (self);
+    self->kind = kind;
+    self->key = key;
+    return self;
+}
+
+static model_op_t *
+s_part_add (model_part_t *self)
+{
+    if (self->nops == self->cap) {
+        self->cap = self->cap? self->cap * 2: 64;
+        self->ops = realloc (self->ops, self->cap * sizeof (model_op_t));
+        assert (self->ops);
+    }
+    model_op_t *op = &self->ops [self->nops++];
+    memset (op, 0, sizeof (*op));
+    return op;
+}
+
+static int
+s_f_code (model_kind_t kind, const char *f)
+{
+    #define IS(name) (strcmp (f, name) == 0)
+    switch (kind) {
+        case MODEL_REGISTER:
+            return IS ("read")? K_READ: IS ("write")? K_WRITE: -1;
+        case MODEL_CAS_REGISTER:
+            return IS ("read")? K_READ: IS ("write")? K_WRITE: IS ("cas")? K_CAS: -1;
+        case MODEL_KV:
+            return IS ("read") || IS ("get")? K_READ: IS ("write") || IS ("put")? K_WRITE
+                 : IS ("cas")? K_CAS: IS ("append")? K_APPEND: -1;
+        case MODEL_MULTI_REGISTER:
+            return IS ("txn")? K_TXN: -1;
+        case MODEL_MUTEX:
+            return IS ("acquire")? K_ACQUIRE: IS ("release")? K_RELEASE: -1;
+        case MODEL_SET:
+            return IS ("add")? K_ADD: IS ("read")? K_READ: -1;
+        case MODEL_COUNTER:
+            return IS ("add") || IS ("increment")? K_ADD: IS ("read")? K_READ: -1;
+        default:
+            return IS ("enqueue")? K_ENQUEUE: IS ("dequeue")? K_DEQUEUE: -1;
+    }
+    #undef IS
+}
+
+static uint32_t
+s_key_index (model_part_t *self, json_t *key)
+{
+    char *text = json_dumps (key, JSON_COMPACT | JSON_ENCODE_ANY | JSON_SORT_KEYS);
+    assert (text);
+    size_t i;
+    for (i = 0; i < json_array_size (self->keys); i++)
+        if (strcmp (json_string_value (json_array_get (self->keys, i)), text) == 0)
+            break;
+    if (i == json_array_size (self->keys))
+        json_array_append_new (self->keys, json_string (text));
+    free (text);
+    return (uint32_t) i;
+}
+
+static int
+s_compile_txn (s_compiler_t *c, model_part_t *part, const op_t *src, model_op_t *op,
+               bool result_known)
+{
+    json_t *txn = result_known && json_is_array (src->out)? src->out: src->in;
+    if (!json_is_array (txn))
+        return s_bad (c, src, "txn value must be a vector of [f k v]");
+    op->a = part->nmicro;
+    op->b = json_array_size (txn);
+    for (size_t i = 0; i < json_array_size (txn); i++) {
+        json_t *m = json_array_get (txn, i);
+        json_t *mf = json_array_get (m, 0);
+        if (json_array_size (m) != 3 || !json_is_string (mf)
+        || (strcmp (json_string_value (mf), "read") && strcmp (json_string_value (mf), "write")))
+            return s_bad (c, src, "txn micro-op must be [:read k v] or [:write k v]");
+        if (part->nmicro == part->micro_cap) {
+            part->micro_cap = part->micro_cap? part->micro_cap * 2: 64;
+            part->micro = realloc (part->micro, part->micro_cap * sizeof (s_micro_t));
+            assert (part->micro);
+        }
+        json_t *v = json_array_get (m, 2);
+        part->micro [part->nmicro++] = (s_micro_t) {
+            .f = json_string_value (mf) [0] == 'r'? 'r': 'w',
+            .unknown = json_is_null (v) || !result_known,
+            .key = s_key_index (part, json_array_get (m, 1)),
+            .value = s_value (part, v) };
+    }
+    return 0;
+}
+
+static int
+s_int_arg (s_compiler_t *c, const op_t *src, json_t *v, uint64_t *out)
+{
+    if (!json_is_integer (v))
+        return s_bad (c, src, "counter values must be integers");
+    *out = (uint64_t) json_integer_value (v);
+    return 0;
+}
+
+static int
+s_set_arg (s_compiler_t *c, model_part_t *part, const op_t *src, json_t *v, uint64_t *out)
+{
+    if (!json_is_array (v))
+        return s_bad (c, src, "a set read must return a collection");
+    size_t n = json_array_size (v);
+    uint32_t *ids = malloc ((n + 1) * sizeof (uint32_t));
+    assert (ids);
+    for (size_t i = 0; i < n; i++)
+        ids [i] = s_value (part, json_array_get (v, i));
+    qsort (ids, n, sizeof (uint32_t), s_cmp_u32);
+    size_t u = 0;
+    for (size_t i = 0; i < n; i++)
+        if (u == 0 || ids [u - 1] != ids [i])
+            ids [u++] = ids [i];
+    *out = s_ids (part, 'a', ids, u);
+    free (ids);
+    return 0;
+}
+
+//  The op's arguments and result, interned in its partition.
+static int
+s_compile_args (s_compiler_t *c, model_part_t *part, const op_t *src, model_op_t *op,
+                json_t *in, json_t *out)
+{
+    bool known = !(op->flags & MODEL_F_UNKNOWN);
+    switch (op->kind) {
+        case K_READ:
+            if (!known)
+                return 0;
+            if (c->kind == MODEL_SET)
+                return s_set_arg (c, part, src, out, &op->out);
+            if (c->kind == MODEL_COUNTER)
+                return s_int_arg (c, src, out, &op->out);
+            op->out = s_value (part, out);
+            return 0;
+        case K_WRITE:
+        case K_APPEND:
+        case K_ENQUEUE:
+            op->a = s_value (part, in);
+            return 0;
+        case K_ADD:
+            if (c->kind == MODEL_COUNTER)
+                return s_int_arg (c, src, in, &op->a);
+            op->a = s_value (part, in);
+            return 0;
+        case K_CAS:
+            if (!json_is_array (in) || json_array_size (in) != 2)
+                return s_bad (c, src, "cas value must be [from to]");
+            op->a = s_value (part, json_array_get (in, 0));
+            op->b = s_value (part, json_array_get (in, 1));
+            return 0;
+        case K_DEQUEUE:
+            if (known)
+                op->out = json_is_null (out)? S_NIL_RESULT: s_value (part, out);
+            return 0;
+        case K_TXN:
+            return s_compile_txn (c, part, src, op, known);
+        default:
+            return 0;
+    }
+}
+
+//  Which partition an op goes to; kv ops may carry [k v] values.
+static model_part_t *
+s_route (s_compiler_t *c, json_t *map, model_part_t ***parts, size_t *nparts,
+         const op_t *src, json_t **in, json_t **out)
+{
+    if (c->kind != MODEL_KV) {
+        if (*nparts == 0) {
+            *parts = malloc (sizeof (model_part_t *));
+            assert (*parts);
+            (*parts) [(*nparts)++] = s_part_new (c->kind, NULL);
+        }
+        return (*parts) [0];
+    }
+    json_t *key = src->key;
+    if (!key) {
+        if (!json_is_array (src->in) || json_array_size (src->in) != 2) {
+            s_bad (c, src, "kv op without a key (a :key field or a [k v] value)");
+            return NULL;
+        }
+        key = json_array_get (src->in, 0);
+        *in = json_array_get (src->in, 1);
+        *out = json_is_array (src->out) && json_array_size (src->out) == 2?
+               json_array_get (src->out, 1): src->out;
+    }
+    char *text = json_dumps (key, JSON_COMPACT | JSON_ENCODE_ANY | JSON_SORT_KEYS);
+    assert (text);
+    json_t *slot = json_object_get (map, text);
+    if (!slot) {
+        slot = json_integer ((json_int_t) *nparts);
+        json_object_set_new (map, text, slot);
+        *parts = realloc (*parts, (*nparts + 1) * sizeof (model_part_t *));
+        assert (*parts);
+        (*parts) [(*nparts)++] = s_part_new (c->kind, key);
+    }
+    free (text);
+    return (*parts) [json_integer_value (slot)];
+}
+
+static int
+s_compile_op (s_compiler_t *c, json_t *map, model_part_t ***parts, size_t *nparts,
+              uint32_t index)
+{
+    const op_t *src = ophistory_op (c->history, index);
+    int code = s_f_code (c->kind, src->f);
+    if (code < 0) {
+        char what [200];
+        snprintf (what, sizeof (what), "unknown f '%s' for model '%s'", src->f, s_names [c->kind]);
+        return s_bad (c, src, what);
+    }
+    op_outcome_t outcome = ophistory_op_outcome (c->history, src);
+    if (outcome == OUTCOME_SKIP)
+        return 0;
+    json_t *in = src->in, *out = src->out;
+    model_part_t *part = s_route (c, map, parts, nparts, src, &in, &out);
+    if (!part)
+        return -1;
+    model_op_t *op = s_part_add (part);
+    op->call = src->call;
+    op->ret = src->ret;
+    op->hist = index;
+    op->kind = (uint8_t) code;
+    if (outcome == OUTCOME_UNKNOWN
+    || (outcome == OUTCOME_OK && (code == K_READ || code == K_DEQUEUE)
+        && ophistory_op_result_unknown (c->history, src)))
+        op->flags |= MODEL_F_UNKNOWN;
+    if (outcome == OUTCOME_CAS_FAILED) {
+        if (code != K_CAS)
+            return s_bad (c, src, "only a cas can fail after running");
+        op->flags |= MODEL_F_CAS_FAILED;
+    }
+    return s_compile_args (c, part, src, op, in, out);
+}
+
+//  The initial state of a partition from --init.
+static int
+s_init (s_compiler_t *c, model_part_t *part)
+{
+    json_t *init = c->init? c->init: json_null ();
+    switch (c->kind) {
+        case MODEL_KV:
+            if (json_is_object (init) && part->key) {
+                char *text = json_dumps (part->key, JSON_ENCODE_ANY | JSON_COMPACT);
+                json_t *v = json_object_get (init, json_is_string (part->key)?
+                                             json_string_value (part->key): text);
+                free (text);
+                init = v? v: json_null ();
+            }
+            part->init = s_value (part, init);
+            return 0;
+        case MODEL_MUTEX:
+            part->init = json_is_true (init) || (json_is_integer (init) && json_integer_value (init));
+            return 0;
+        case MODEL_COUNTER:
+            part->init = json_is_integer (init)? (uint64_t) json_integer_value (init): 0;
+            return 0;
+        case MODEL_SET:
+        case MODEL_QUEUE: {
+            size_t n = json_array_size (init);
+            uint32_t *ids = malloc ((n + 1) * sizeof (uint32_t));
+            assert (ids);
+            for (size_t i = 0; i < n; i++)
+                ids [i] = s_value (part, json_array_get (init, i));
+            if (c->kind == MODEL_SET) {
+                qsort (ids, n, sizeof (uint32_t), s_cmp_u32);
+                size_t u = 0;
+                for (size_t i = 0; i < n; i++)
+                    if (u == 0 || ids [u - 1] != ids [i])
+                        ids [u++] = ids [i];
+                n = u;
+            }
+            part->init = s_ids (part, c->kind == MODEL_SET? 'a': 'q', ids, n);
+            free (ids);
+            return 0;
+        }
+        case MODEL_MULTI_REGISTER: {
+            const char *name;
+            json_t *v;
+            json_object_foreach (init, name, v) {
+                json_t *k = json_string (name);
+                s_key_index (part, k);
+                json_decref (k);
+            }
+            size_t n = json_array_size (part->keys);
+            uint32_t *ids = malloc ((n + 1) * sizeof (uint32_t));
+            assert (ids);
+            for (size_t i = 0; i < n; i++) {
+                json_t *k = json_loads (json_string_value (json_array_get (part->keys, i)),
+                                        JSON_DECODE_ANY, NULL);
+                json_t *iv = json_is_string (k)? json_object_get (init, json_string_value (k)): NULL;
+                json_decref (k);
+                ids [i] = s_value (part, iv? iv: json_null ());
+            }
+            part->init = s_ids (part, 'm', ids, n);
+            free (ids);
+            return 0;
+        }
+        default:
+            part->init = s_value (part, init);
+            return 0;
+    }
+}
+
+model_part_t **
+model_partition (const ophistory_t *history, model_kind_t kind, json_t *init,
+                 const char *file, size_t *nparts, char **error)
+{
+    assert (history && nparts && error);
+    s_compiler_t c = { history, file, kind, init, NULL };
+    json_t *map = json_object ();
+    model_part_t **parts = NULL;
+    *nparts = 0;
+    *error = NULL;
+    if (kind != MODEL_KV) {
+        parts = malloc (sizeof (model_part_t *));
+        assert (parts);
+        parts [(*nparts)++] = s_part_new (kind, NULL);
+    }
+    if (kind == MODEL_MULTI_REGISTER)
+        parts [0]->keys = json_array ();
+    int rc = 0;
+    for (size_t i = 0; rc == 0 && i < ophistory_size (history); i++)
+        rc = s_compile_op (&c, map, &parts, nparts, (uint32_t) i);
+    for (size_t i = 0; rc == 0 && i < *nparts; i++)
+        rc = s_init (&c, parts [i]);
+    json_decref (map);
+    if (rc) {
+        *error = c.error? c.error: strdup ("cannot compile history");
+        model_parts_destroy (&parts, *nparts);
+        *nparts = 0;
+    }
+    return parts;
+}
+
+void
+model_parts_destroy (model_part_t ***parts_p, size_t nparts)
+{
+    assert (parts_p);
+    model_part_t **parts = *parts_p;
+    if (!parts)
+        return;
+    for (size_t i = 0; i < nparts; i++) {
+        model_part_t *self = parts [i];
+        free (self->ops);
+        free (self->bytes);
+        free (self->blobs);
+        free (self->index);
+        free (self->scratch);
+        free (self->micro);
+        json_decref (self->keys);
+        free (self);
+    }
+    free (parts);
+    *parts_p = NULL;
+}
+
+size_t model_part_size (const model_part_t *self) { assert (self); return self->nops; }
+model_op_t *model_part_ops (model_part_t *self) { assert (self); return self->ops; }
+uint64_t model_part_init (const model_part_t *self) { assert (self); return self->init; }
+json_t *model_part_key (const model_part_t *self) { assert (self); return self->key; }
+
+size_t
+model_part_memory (const model_part_t *self)
+{
+    assert (self);
+    return self->bytes_cap + self->blobs_cap * sizeof (s_blob_t)
+         + self->index_cap * sizeof (uint32_t) + self->cap * sizeof (model_op_t);
+}
+
+json_t *
+model_state_json (const model_part_t *self, uint64_t state)
+{
+    assert (self);
+    switch (self->kind) {
+        case MODEL_MUTEX:
+            return json_string (state? "locked": "free");
+        case MODEL_COUNTER:
+            return json_integer ((json_int_t) state);
+        case MODEL_SET:
+        case MODEL_QUEUE: {
+            const uint32_t *ids;
+            size_t n = s_ids_of (self, (uint32_t) state, &ids);
+            json_t *array = json_array ();
+            for (size_t i = 0; i < n; i++)
+                json_array_append_new (array, s_value_json (self, ids [i]));
+            return array;
+        }
+        case MODEL_MULTI_REGISTER: {
+            const uint32_t *ids;
+            size_t n = s_ids_of (self, (uint32_t) state, &ids);
+            json_t *map = json_object ();
+            for (size_t i = 0; i < n; i++) {
+                json_t *k = json_loads (json_string_value (json_array_get (self->keys, i)),
+                                        JSON_DECODE_ANY, NULL);
+                json_object_set_new (map, json_is_string (k)? json_string_value (k)
+                                     : json_string_value (json_array_get (self->keys, i)),
+                                     s_value_json (self, ids [i]));
+                json_decref (k);
+            }
+            return map;
+        }
+        default:
+            return s_value_json (self, (uint32_t) state);
+    }
+}

@@ -1,0 +1,513 @@
+/*  ophistory.c -- read a history file into paired operations.
+
+    Events are read in file order; the file order is the real-time order
+    (Jepsen's own `time` fields are not always monotonic, e.g. Knossos's
+    mutex history, so positions are used, never times). Each invoke opens an
+    op on its process; the next ok/fail/info on that process closes it. The
+    invariants checked here are the ones that make a history meaningful: a
+    completion needs an open invoke on its process, a process has at most one
+    op in flight, and a completion names the same f as its invoke. A process
+    that got `info` may issue again (Jepsen's rule is that it does not, but
+    nothing is ambiguous if it does: the info'd op simply stays open for ever).
+    Events of the nemesis (a non-numeric process named "nemesis") are skipped.
+*/
+#include <assert.h>
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "limits.h"
+#include "edn.h"
+#include "ophistory.h"
+
+#define S_FS_MAX 64         // distinct f names in one history
+
+struct _ophistory_t {
+    char *name;
+    ophistory_format_t format;
+    op_t *ops;
+    size_t nops, cap;
+    int64_t events;
+    char *fs [S_FS_MAX];
+    size_t nfs;
+    int64_t *pkeys;         // process -> in-flight op (open addressing)
+    int32_t *pvals;         // -1 = free slot, -2 = no op in flight
+    size_t pcap, pused;
+    char **names;           // non-numeric process names, id = -(i + 1)
+    size_t nnames;
+    char *error;
+};
+
+static int
+s_error (ophistory_t *self, int line, const char *format, ...)
+{
+    char text [512];
+    va_list args;
+    va_start (args, format);
+    vsnprintf (text, sizeof (text), format, args);
+    va_end (args);
+    if (!self->error && asprintf (&self->error, "%s:%d: %s", self->name, line, text) < 0)
+        self->error = NULL;
+    return -1;
+}
+
+static const char *
+s_intern_f (ophistory_t *self, const char *f)
+{
+    for (size_t i = 0; i < self->nfs; i++)
+        if (strcmp (self->fs [i], f) == 0)
+            return self->fs [i];
+    if (self->nfs == S_FS_MAX)
+        return NULL;
+    self->fs [self->nfs] = strdup (f);
+    return self->fs [self->nfs++];
+}
+
+static uint64_t
+s_mix (uint64_t x)
+{
+    x ^= x >> 33;
+    x *= 0xff51afd7ed558ccdULL;
+    x ^= x >> 33;
+    return x;
+}
+
+//  Slot of process p in the in-flight map, inserting it if absent.
+static int32_t *
+s_slot (ophistory_t *self, int64_t p)
+{
+    if (2 * (self->pused + 1) > self->pcap) {
+        size_t old_cap = self->pcap;
+        int64_t *old_keys = self->pkeys;
+        int32_t *old_vals = self->pvals;
+        self->pcap = old_cap? old_cap * 2: 64;
+        self->pkeys = malloc (self->pcap * sizeof (int64_t));
+        self->pvals = malloc (self->pcap * sizeof (int32_t));
+        assert (self->pkeys && self->pvals);
+        for (size_t i = 0; i < self->pcap; i++)
+            self->pvals [i] = -1;
+        self->pused = 0;
+        for (size_t i = 0; i < old_cap; i++)
+            if (old_vals [i] != -1)
+                *s_slot (self, old_keys [i]) = old_vals [i];
+        free (old_keys);
+        free (old_vals);
+    }
+    size_t mask = self->pcap - 1;
+    size_t i = s_mix ((uint64_t) p) & mask;
+    while (self->pvals [i] != -1 && self->pkeys [i] != p)
+        i = (i + 1) & mask;
+    if (self->pvals [i] == -1) {
+        self->pkeys [i] = p;
+        self->pvals [i] = -2;
+        self->pused++;
+    }
+    return &self->pvals [i];
+}
+
+//  Process id from a JSON value; returns 1 to skip the event (nemesis), -1
+//  on a bad process.
+static int
+s_process (ophistory_t *self, json_t *value, int64_t *process)
+{
+    if (json_is_integer (value)) {
+        *process = json_integer_value (value);
+        return 0;
+    }
+    if (!json_is_string (value))
+        return -1;
+    const char *name = json_string_value (value);
+    if (strcmp (name, "nemesis") == 0)
+        return 1;
+    for (size_t i = 0; i < self->nnames; i++)
+        if (strcmp (self->names [i], name) == 0) {
+            *process = -(int64_t) i - 1;
+            return 0;
+        }
+    char **more = realloc (self->names, (self->nnames + 1) * sizeof (char *));
+    assert (more);
+    self->names = more;
+    self->names [self->nnames] = strdup (name);
+    *process = -(int64_t) self->nnames - 1;
+    self->nnames++;
+    return 0;
+}
+
+static int
+s_invoke (ophistory_t *self, int line, int64_t process, const char *f,
+          json_t *key, json_t *value, double time)
+{
+    int32_t *slot = s_slot (self, process);
+    if (*slot >= 0)
+        return s_error (self, line, "invoke on process %lld while its op from line %d is in flight",
+                        (long long) process, self->ops [*slot].line_call);
+    if (self->nops == FL_HISTORY_OPS_MAX)
+        return s_error (self, line, "more than %d ops", FL_HISTORY_OPS_MAX);
+    if (self->nops == self->cap) {
+        self->cap = self->cap? self->cap * 2: 256;
+        op_t *more = realloc (self->ops, self->cap * sizeof (op_t));
+        assert (more);
+        self->ops = more;
+    }
+    *slot = (int32_t) self->nops;
+    self->ops [self->nops++] = (op_t) {
+        .process = process, .f = f, .key = json_incref (key),
+        .in = value? json_incref (value): json_null (), .type = OP_PENDING,
+        .call = self->events, .ret = HISTORY_RET_NEVER,
+        .line_call = line, .time_call = time };
+    return 0;
+}
+
+static int
+s_complete (ophistory_t *self, int line, int64_t process, const char *type,
+            const char *f, json_t *value, json_t *error)
+{
+    int32_t *slot = s_slot (self, process);
+    if (*slot < 0)
+        return s_error (self, line, "%s with no invoke for process %lld",
+                        type, (long long) process);
+    op_t *op = &self->ops [*slot];
+    if (op->f != f)
+        return s_error (self, line, "%s of '%s' on process %lld, but its invoke (line %d) was '%s'",
+                        type, f, (long long) process, op->line_call, op->f);
+    op->type = strcmp (type, "ok") == 0? OP_OK: strcmp (type, "fail") == 0? OP_FAIL: OP_INFO;
+    op->out = value? json_incref (value): json_null ();
+    op->error = json_incref (error);
+    op->ret = op->type == OP_INFO? HISTORY_RET_NEVER: self->events;
+    op->line_ret = line;
+    *slot = -2;
+    return 0;
+}
+
+//  One event, its fields already extracted.
+static int
+s_event (ophistory_t *self, int line, json_t *process, const char *type,
+         const char *f, json_t *key, json_t *value, json_t *error, double time)
+{
+    if (!process || !type || !f)
+        return s_error (self, line, "event without %s",
+                        !process? "a process": !type? "a type": "an f");
+    int64_t p;
+    int rc = s_process (self, process, &p);
+    if (rc > 0)
+        return 0;
+    if (rc < 0)
+        return s_error (self, line, "process is neither a number nor a name");
+    const char *fi = s_intern_f (self, f);
+    if (!fi)
+        return s_error (self, line, "more than %d distinct f names", S_FS_MAX);
+    if (strcmp (type, "invoke") == 0)
+        rc = s_invoke (self, line, p, fi, key, value, time);
+    else
+    if (strcmp (type, "ok") == 0 || strcmp (type, "fail") == 0
+    ||  strcmp (type, "info") == 0)
+        rc = s_complete (self, line, p, type, fi, value, error);
+    else
+        return s_error (self, line, "unknown type '%s'", type);
+    if (rc == 0)
+        self->events++;
+    return rc;
+}
+
+static int
+s_event_object (ophistory_t *self, int line, json_t *event)
+{
+    if (!json_is_object (event))
+        return s_error (self, line, "event is not a map");
+    json_t *type = json_object_get (event, "type");
+    json_t *f = json_object_get (event, "f");
+    json_t *time = json_object_get (event, "time");
+    if ((type && !json_is_string (type)) || (f && !json_is_string (f)))
+        return s_error (self, line, "type and f must be names");
+    return s_event (self, line, json_object_get (event, "process"),
+                    json_string_value (type), json_string_value (f),
+                    json_object_get (event, "key"), json_object_get (event, "value"),
+                    json_object_get (event, "error"),
+                    json_is_number (time)? json_number_value (time): -1);
+}
+
+static int
+s_read_jsonl (ophistory_t *self, const char *buf, size_t len)
+{
+    const char *p = buf, *end = buf + len;
+    for (int line = 1; p < end; line++) {
+        const char *eol = memchr (p, '\n', (size_t) (end - p));
+        if (!eol)
+            eol = end;
+        size_t n = (size_t) (eol - p);
+        if (n > FL_HISTORY_LINE_BYTES_MAX)
+            return s_error (self, line, "line longer than %d bytes", FL_HISTORY_LINE_BYTES_MAX);
+        size_t blank = strspn (p, " \t\r");
+        if (blank < n) {
+            json_error_t jerr;
+            json_t *event = json_loadb (p, n, 0, &jerr);
+            if (!event)
+                return s_error (self, line, "malformed JSON: %s", jerr.text);
+            int rc = s_event_object (self, line, event);
+            json_decref (event);
+            if (rc)
+                return rc;
+        }
+        p = eol + 1;
+    }
+    return 0;
+}
+
+static int
+s_read_edn (ophistory_t *self, const char *buf, size_t len)
+{
+    edn_reader_t reader;
+    edn_reader_init (&reader, buf, len);
+    int close = 0;
+    int c = edn_peek (&reader);
+    if (c == '[' || c == '(') {
+        close = c == '['? ']': ')';
+        edn_advance (&reader);
+    }
+    while (true) {
+        c = edn_peek (&reader);
+        if (close && c == close) {
+            edn_advance (&reader);
+            close = 0;
+            continue;
+        }
+        if (c < 0)
+            return close? s_error (self, reader.line, "unexpected end of input: no closing '%c'", close): 0;
+        int line = reader.line;
+        json_t *event;
+        int rc = edn_read (&reader, &event);
+        if (rc < 0)
+            return s_error (self, reader.line, "malformed EDN: %s", reader.error);
+        rc = s_event_object (self, line, event);
+        json_decref (event);
+        if (rc)
+            return rc;
+    }
+}
+
+//  "INFO  jepsen.util - 3	:ok	:read	2": process, type, f, value.
+static int
+s_read_log_line (ophistory_t *self, int line, const char *p, const char *eol)
+{
+    const char *mark = memmem (p, (size_t) (eol - p), "jepsen.util", 11);
+    if (!mark)
+        return 0;               // other log lines carry no events
+    p = mark + 11;
+    while (p < eol && (*p == ' ' || *p == '\t' || *p == '-'))
+        p++;
+    edn_reader_t reader;
+    edn_reader_init (&reader, p, (size_t) (eol - p));
+    json_t *field [3] = { NULL, NULL, NULL };
+    json_t *value = NULL;
+    int rc = 0;
+    for (int i = 0; i < 3 && rc == 0; i++)
+        if (edn_peek (&reader) < 0 || edn_read (&reader, &field [i]) != 1)
+            rc = s_error (self, line, "malformed log line: expected process, type and f");
+    if (rc == 0 && edn_peek (&reader) >= 0 && edn_read (&reader, &value) != 1)
+        rc = s_error (self, line, "malformed log line: bad value: %s", reader.error);
+    if (rc == 0 && edn_peek (&reader) >= 0)
+        rc = s_error (self, line, "malformed log line: text after the value");
+    if (rc == 0 && (!json_is_string (field [1]) || !json_is_string (field [2])))
+        rc = s_error (self, line, "malformed log line: type and f must be keywords");
+    if (rc == 0)
+        rc = s_event (self, line, field [0], json_string_value (field [1]),
+                      json_string_value (field [2]), NULL, value, NULL, -1);
+    for (int i = 0; i < 3; i++)
+        json_decref (field [i]);
+    json_decref (value);
+    return rc;
+}
+
+static int
+s_read_log (ophistory_t *self, const char *buf, size_t len)
+{
+    const char *p = buf, *end = buf + len;
+    for (int line = 1; p < end; line++) {
+        const char *eol = memchr (p, '\n', (size_t) (end - p));
+        if (!eol)
+            eol = end;
+        if (s_read_log_line (self, line, p, eol))
+            return -1;
+        p = eol + 1;
+    }
+    return 0;
+}
+
+static int
+s_guess (const char *name, const char *buf, size_t len)
+{
+    const char *dot = strrchr (name, '.');
+    if (dot && (strcmp (dot, ".jsonl") == 0 || strcmp (dot, ".json") == 0))
+        return HISTORY_JSONL;
+    if (dot && strcmp (dot, ".edn") == 0)
+        return HISTORY_EDN;
+    if (dot && strcmp (dot, ".log") == 0)
+        return HISTORY_JEPSEN_LOG;
+    size_t i = 0;
+    while (i < len && strchr (" \t\r\n", buf [i]))
+        i++;
+    if (i < len && buf [i] == '{') {
+        i++;
+        while (i < len && strchr (" \t\r\n", buf [i]))
+            i++;
+        return i < len && buf [i] == '"'? HISTORY_JSONL: HISTORY_EDN;
+    }
+    if (i < len && strchr ("[(;", buf [i]))
+        return HISTORY_EDN;
+    return HISTORY_JEPSEN_LOG;
+}
+
+ophistory_t *
+ophistory_parse (const char *name, const char *buf, size_t len, int format, char **error)
+{
+    assert (name && buf && error);
+    *error = NULL;
+    ophistory_t *self = calloc (1, sizeof (ophistory_t));
+    assert (self);
+    self->name = strdup (name);
+    self->format = format < 0? s_guess (name, buf, len): format;
+    int rc = self->format == HISTORY_JSONL? s_read_jsonl (self, buf, len)
+           : self->format == HISTORY_EDN? s_read_edn (self, buf, len)
+           : s_read_log (self, buf, len);
+    if (rc) {
+        *error = self->error? self->error: strdup ("bad history");
+        self->error = NULL;
+        ophistory_destroy (&self);
+    }
+    return self;
+}
+
+ophistory_t *
+ophistory_load (const char *path, int format, char **error)
+{
+    assert (path && error);
+    FILE *file = fopen (path, "rb");
+    if (!file) {
+        if (asprintf (error, "%s: %s", path, strerror (errno)) < 0)
+            *error = NULL;
+        return NULL;
+    }
+    size_t cap = 1 << 16, len = 0;
+    char *buf = malloc (cap + 1);
+    size_t got;
+    while (buf && (got = fread (buf + len, 1, cap - len, file)) > 0) {
+        len += got;
+        if (len == cap) {
+            cap *= 2;
+            char *bigger = realloc (buf, cap + 1);
+            if (!bigger)
+                free (buf);
+            buf = bigger;
+        }
+    }
+    fclose (file);
+    if (!buf) {
+        if (asprintf (error, "%s: out of memory", path) < 0)
+            *error = NULL;
+        return NULL;
+    }
+    buf [len] = 0;
+    ophistory_t *self = ophistory_parse (path, buf, len, format, error);
+    free (buf);
+    return self;
+}
+
+void
+ophistory_destroy (ophistory_t **self_p)
+{
+    assert (self_p);
+    ophistory_t *self = *self_p;
+    if (!self)
+        return;
+    for (size_t i = 0; i < self->nops; i++) {
+        json_decref (self->ops [i].key);
+        json_decref (self->ops [i].in);
+        json_decref (self->ops [i].out);
+        json_decref (self->ops [i].error);
+    }
+    for (size_t i = 0; i < self->nfs; i++)
+        free (self->fs [i]);
+    for (size_t i = 0; i < self->nnames; i++)
+        free (self->names [i]);
+    free (self->names);
+    free (self->ops);
+    free (self->pkeys);
+    free (self->pvals);
+    free (self->name);
+    free (self->error);
+    free (self);
+    *self_p = NULL;
+}
+
+ophistory_format_t ophistory_format (const ophistory_t *self) { assert (self); return self->format; }
+size_t ophistory_size (const ophistory_t *self) { assert (self); return self->nops; }
+int64_t ophistory_events (const ophistory_t *self) { assert (self); return self->events; }
+
+op_t *
+ophistory_op (const ophistory_t *self, size_t index)
+{
+    assert (self);
+    assert (index < self->nops);
+    return &self->ops [index];
+}
+
+static bool
+s_is_timed_out (json_t *value)
+{
+    return json_is_string (value) && strcmp (json_string_value (value), "timed-out") == 0;
+}
+
+op_outcome_t
+ophistory_op_outcome (const ophistory_t *self, const op_t *op)
+{
+    assert (self && op);
+    if (op->type == OP_OK)
+        return OUTCOME_OK;
+    if (op->type == OP_INFO || op->type == OP_PENDING)
+        return OUTCOME_UNKNOWN;
+    bool cas = strcmp (op->f, "cas") == 0;
+    switch (self->format) {
+        case HISTORY_JSONL:
+            if (cas && json_is_integer (op->error) && json_integer_value (op->error) == 22)
+                return OUTCOME_CAS_FAILED;
+            return OUTCOME_SKIP;
+        case HISTORY_JEPSEN_LOG:
+            if (cas)
+                return OUTCOME_CAS_FAILED;
+            if (s_is_timed_out (op->out))
+                return OUTCOME_UNKNOWN;
+            return OUTCOME_SKIP;
+        default:
+            return OUTCOME_SKIP;
+    }
+}
+
+bool
+ophistory_op_result_unknown (const ophistory_t *self, const op_t *op)
+{
+    assert (self && op);
+    if (op->type != OP_OK)
+        return true;
+    return self->format == HISTORY_EDN && json_is_null (op->out);
+}
+
+int
+ophistory_format_parse (const char *name)
+{
+    if (!name)
+        return -1;
+    if (strcmp (name, "jsonl") == 0 || strcmp (name, "json") == 0)
+        return HISTORY_JSONL;
+    if (strcmp (name, "edn") == 0)
+        return HISTORY_EDN;
+    if (strcmp (name, "jepsen-log") == 0 || strcmp (name, "log") == 0)
+        return HISTORY_JEPSEN_LOG;
+    return -1;
+}
+
+const char *
+ophistory_format_name (ophistory_format_t format)
+{
+    return format == HISTORY_JSONL? "jsonl": format == HISTORY_EDN? "edn": "jepsen-log";
+}

@@ -1,0 +1,310 @@
+/*  wgl.c -- Wing & Gong's linearizability search with Lowe's just-in-time
+    linearization and a (linearized set, state) cache.
+
+    The history is a doubly linked list of call and return entries in real
+    time order. Walking from the head, a call whose op the model accepts is
+    linearized: it and its return are lifted out of the list, the old state is
+    pushed, and the walk restarts from the head. Reaching a return entry
+    means its op could not be placed before it: pop the last linearized op,
+    unlift it and try the next entry after its call. The cache remembers each
+    (set of linearized ops, state) reached, so no configuration is explored
+    twice. Ops whose outcome is unknown and never returned have their return
+    at +infinity: the search may place them anywhere after their call, and
+    once every op with a finite return is linearized the rest can follow (an
+    unknown op is accepted from any state), which covers "never happened".
+
+    The set is a bitset; its hash is kept incrementally as the xor of one
+    random word per op (Zobrist hashing), so a step costs O(1) plus the
+    bitset copy when a new configuration is cached. The loop is iterative:
+    the stack of linearized ops is an array of at most n entries.
+*/
+#include <assert.h>
+#include <stdbool.h>
+#include <stdlib.h>
+#include <string.h>
+#include "clock.h"
+#include "rng.h"
+#include "wgl.h"
+
+typedef struct {
+    uint64_t hash;
+    uint64_t state;
+    size_t bits;            // offset of the bitset in the arena, in words
+} s_entry_t;
+
+typedef struct {
+    s_entry_t *table;       // open addressing; state of an empty slot unused,
+    size_t cap, used;       // bits == SIZE_MAX marks empty
+    uint64_t *arena;
+    size_t arena_len, arena_cap;
+    size_t words;
+} s_cache_t;
+
+typedef struct {
+    uint32_t op;
+    uint64_t state;
+} s_frame_t;
+
+static uint64_t
+s_mix (uint64_t x)
+{
+    x ^= x >> 31;
+    x *= 0x7fb5d329728ea185ULL;
+    x ^= x >> 27;
+    x *= 0x81dadef4bc2dd44dULL;
+    return x ^ (x >> 33);
+}
+
+static size_t
+s_cache_memory (const s_cache_t *c)
+{
+    return c->cap * sizeof (s_entry_t) + c->arena_cap * sizeof (uint64_t);
+}
+
+static void
+s_cache_grow (s_cache_t *c)
+{
+    s_entry_t *old = c->table;
+    size_t old_cap = c->cap;
+    c->cap = old_cap? old_cap * 2: 1024;
+    c->table = malloc (c->cap * sizeof (s_entry_t));
+    assert (c->table);
+    for (size_t i = 0; i < c->cap; i++)
+        c->table [i].bits = SIZE_MAX;
+    size_t mask = c->cap - 1;
+    for (size_t i = 0; i < old_cap; i++) {
+        if (old [i].bits == SIZE_MAX)
+            continue;
+        size_t j = old [i].hash & mask;
+        while (c->table [j].bits != SIZE_MAX)
+            j = (j + 1) & mask;
+        c->table [j] = old [i];
+    }
+    free (old);
+}
+
+//  Insert (bits, state) unless present. Returns true when it was new.
+static bool
+s_cache_add (s_cache_t *c, uint64_t hash, uint64_t state, const uint64_t *bits)
+{
+    if (2 * (c->used + 1) > c->cap)
+        s_cache_grow (c);
+    size_t mask = c->cap - 1;
+    size_t i = hash & mask;
+    size_t bytes = c->words * sizeof (uint64_t);
+    while (c->table [i].bits != SIZE_MAX) {
+        s_entry_t *e = &c->table [i];
+        if (e->hash == hash && e->state == state
+        &&  memcmp (c->arena + e->bits, bits, bytes) == 0)
+            return false;
+        i = (i + 1) & mask;
+    }
+    if (c->arena_len + c->words > c->arena_cap) {
+        c->arena_cap = (c->arena_len + c->words) * 2;
+        c->arena = realloc (c->arena, c->arena_cap * sizeof (uint64_t));
+        assert (c->arena);
+    }
+    memcpy (c->arena + c->arena_len, bits, bytes);
+    c->table [i] = (s_entry_t) { hash, state, c->arena_len };
+    c->arena_len += c->words;
+    c->used++;
+    return true;
+}
+
+typedef struct {
+    model_part_t *part;
+    model_op_t *ops;
+    size_t n;
+    int32_t *next, *prev;   // entries 2i (call of op i), 2i+1 (return), head 2n, tail 2n+1
+    uint64_t *zobrist;
+    uint64_t *bits;
+    s_frame_t *stack;
+    size_t depth;
+    s_cache_t cache;
+    size_t dirty;           // lowest stack slot changed since the last snapshot
+} s_search_t;
+
+static int
+s_by_ret (const void *a, const void *b, void *arg)
+{
+    const model_op_t *ops = arg;
+    uint32_t x = *(const uint32_t *) a, y = *(const uint32_t *) b;
+    if (ops [x].ret != ops [y].ret)
+        return ops [x].ret < ops [y].ret? -1: 1;
+    return x < y? -1: x > y;
+}
+
+//  Build the entry list: calls in call order merged with returns in return order.
+static void
+s_build_list (s_search_t *s)
+{
+    size_t n = s->n;
+    uint32_t *by_ret = malloc ((n + 1) * sizeof (uint32_t));
+    assert (by_ret);
+    for (size_t i = 0; i < n; i++)
+        by_ret [i] = (uint32_t) i;
+    qsort_r (by_ret, n, sizeof (uint32_t), s_by_ret, s->ops);
+    int32_t last = (int32_t) (2 * n);
+    size_t ci = 0, ri = 0;
+    while (ci < n || ri < n) {
+        int32_t e;
+        if (ci < n && (ri == n || s->ops [ci].call < s->ops [by_ret [ri]].ret))
+            e = (int32_t) (2 * ci++);
+        else
+            e = (int32_t) (2 * by_ret [ri++] + 1);
+        s->next [last] = e;
+        s->prev [e] = last;
+        last = e;
+    }
+    s->next [last] = (int32_t) (2 * n + 1);
+    s->prev [2 * n + 1] = last;
+    free (by_ret);
+}
+
+static void
+s_lift (s_search_t *s, uint32_t op)
+{
+    int32_t c = (int32_t) (2 * op), r = c + 1;
+    s->next [s->prev [c]] = s->next [c];
+    s->prev [s->next [c]] = s->prev [c];
+    s->next [s->prev [r]] = s->next [r];
+    s->prev [s->next [r]] = s->prev [r];
+}
+
+static void
+s_unlift (s_search_t *s, uint32_t op)
+{
+    int32_t c = (int32_t) (2 * op), r = c + 1;
+    s->next [s->prev [r]] = r;
+    s->prev [s->next [r]] = r;
+    s->next [s->prev [c]] = c;
+    s->prev [s->next [c]] = c;
+}
+
+static void
+s_snapshot (s_search_t *s, wgl_result_t *result, uint64_t state, int64_t blocked)
+{
+    for (size_t i = s->dirty; i < s->depth; i++)
+        result->prefix [i] = s->stack [i].op;
+    result->nprefix = s->depth;
+    result->prefix_state = state;
+    result->blocked = blocked;
+    s->dirty = s->depth;
+}
+
+//  Check the budget; returns a verdict to stop with, or -1 to go on.
+static int
+s_budget (const s_search_t *s, const wgl_budget_t *budget, wgl_result_t *result)
+{
+    if (budget->stop && atomic_load (budget->stop))
+        return WGL_STOPPED;
+    if (budget->deadline_ns && clock_mono_ns () > budget->deadline_ns) {
+        result->why_unknown = "timeout";
+        return WGL_UNKNOWN;
+    }
+    if (budget->memory_bytes && s_cache_memory (&s->cache) > budget->memory_bytes) {
+        result->why_unknown = "memory";
+        return WGL_UNKNOWN;
+    }
+    return -1;
+}
+
+static wgl_verdict_t
+s_search (s_search_t *s, const wgl_budget_t *budget, wgl_result_t *result)
+{
+    const int32_t head = (int32_t) (2 * s->n), tail = head + 1;
+    size_t finite = 0;      // ops with a finite return not yet linearized
+    for (size_t i = 0; i < s->n; i++)
+        finite += s->ops [i].ret != HISTORY_RET_NEVER;
+    uint64_t state = model_part_init (s->part);
+    uint64_t zob = 0;
+    int32_t entry = s->next [head];
+    bool have_best = false;
+    while (finite > 0 && s->next [head] != tail) {
+        if ((++result->steps & 1023) == 0) {
+            int verdict = s_budget (s, budget, result);
+            if (verdict >= 0)
+                return (wgl_verdict_t) verdict;
+        }
+        if ((entry & 1) == 0) {             // a call: try to linearize it now
+            uint32_t op = (uint32_t) entry / 2;
+            uint64_t next_state;
+            if (model_step (s->part, state, &s->ops [op], &next_state)) {
+                s->bits [op / 64] |= 1ULL << (op % 64);
+                uint64_t h = zob ^ s->zobrist [op];
+                if (s_cache_add (&s->cache, h ^ s_mix (next_state), next_state, s->bits)) {
+                    if (s->depth < s->dirty)
+                        s->dirty = s->depth;
+                    s->stack [s->depth++] = (s_frame_t) { op, state };
+                    state = next_state;
+                    zob = h;
+                    s_lift (s, op);
+                    finite -= s->ops [op].ret != HISTORY_RET_NEVER;
+                    entry = s->next [head];
+                    continue;
+                }
+                s->bits [op / 64] &= ~(1ULL << (op % 64));
+            }
+            entry = s->next [entry];
+            continue;
+        }
+        //  A return: its op cannot go before it from here; backtrack
+        if (!have_best || s->depth > result->nprefix) {
+            s_snapshot (s, result, state, entry / 2);
+            have_best = true;
+        }
+        if (s->depth == 0)
+            return WGL_INVALID;
+        s_frame_t top = s->stack [--s->depth];
+        if (s->depth < s->dirty)
+            s->dirty = s->depth;
+        state = top.state;
+        zob ^= s->zobrist [top.op];
+        s->bits [top.op / 64] &= ~(1ULL << (top.op % 64));
+        s_unlift (s, top.op);
+        finite += s->ops [top.op].ret != HISTORY_RET_NEVER;
+        entry = s->next [2 * top.op];
+    }
+    return WGL_VALID;
+}
+
+void
+wgl_check (model_part_t *part, const wgl_budget_t *budget, wgl_result_t *result)
+{
+    assert (part && budget && result);
+    memset (result, 0, sizeof (*result));
+    result->blocked = -1;
+    s_search_t s = { .part = part, .ops = model_part_ops (part), .n = model_part_size (part) };
+    size_t n = s.n;
+    s.next = malloc ((2 * n + 2) * sizeof (int32_t));
+    s.prev = malloc ((2 * n + 2) * sizeof (int32_t));
+    s.zobrist = malloc ((n + 1) * sizeof (uint64_t));
+    s.cache.words = (n + 63) / 64 + 1;
+    s.bits = calloc (s.cache.words, sizeof (uint64_t));
+    s.stack = malloc ((n + 1) * sizeof (s_frame_t));
+    result->prefix = malloc ((n + 1) * sizeof (uint32_t));
+    assert (s.next && s.prev && s.zobrist && s.bits && s.stack && result->prefix);
+    rng_t rng;
+    rng_init (&rng, 0x5ea2c4 + n);
+    for (size_t i = 0; i < n; i++)
+        s.zobrist [i] = rng_next (&rng);
+    s_build_list (&s);
+    result->verdict = s_search (&s, budget, result);
+    result->cache_entries = s.cache.used;
+    result->memory_bytes = s_cache_memory (&s.cache) + model_part_memory (part);
+    free (s.next);
+    free (s.prev);
+    free (s.zobrist);
+    free (s.bits);
+    free (s.stack);
+    free (s.cache.table);
+    free (s.cache.arena);
+}
+
+void
+wgl_result_release (wgl_result_t *result)
+{
+    assert (result);
+    free (result->prefix);
+    result->prefix = NULL;
+}

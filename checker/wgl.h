@@ -1,0 +1,42 @@
+/*  wgl.h -- the linearizability search over one partition: Wing & Gong's
+    algorithm with Lowe's just-in-time linearization and a cache of
+    (linearized set, model state), as Porcupine's checkSingle does.
+*/
+#ifndef FL_WGL_H_INCLUDED
+#define FL_WGL_H_INCLUDED
+
+#include <stdatomic.h>
+#include <stdint.h>
+#include <stddef.h>
+#include "model.h"
+
+typedef struct {
+    atomic_int *stop;       // set by anyone to stop every search (may be NULL)
+    int64_t deadline_ns;    // clock_mono_ns () limit; 0 = none
+    size_t memory_bytes;    // cache budget for this search; 0 = none
+} wgl_budget_t;
+
+typedef enum {
+    WGL_VALID, WGL_INVALID, WGL_UNKNOWN, WGL_STOPPED
+} wgl_verdict_t;
+
+typedef struct {
+    wgl_verdict_t verdict;
+    //  The deepest point the search reached (filled on invalid and unknown):
+    uint32_t *prefix;       // partition op indices, linearized in this order
+    size_t nprefix;
+    uint64_t prefix_state;  // model state after the prefix
+    int64_t blocked;        // partition op whose return ended that branch, -1 none
+    //  Cost
+    size_t cache_entries;
+    size_t memory_bytes;
+    uint64_t steps;
+    const char *why_unknown;    // "timeout", "memory" or NULL
+} wgl_result_t;
+
+//  Search. Fills *result; free its prefix with wgl_result_release.
+void wgl_check (model_part_t *part, const wgl_budget_t *budget, wgl_result_t *result);
+
+void wgl_result_release (wgl_result_t *result);
+
+#endif
