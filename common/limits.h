@@ -41,6 +41,8 @@
                                            so timers and the socket never starve */
 #define FL_NODE_STOP_ROUNDS      8      /* rounds of NULL callbacks at stop, in case
                                            a callback keeps re-issuing RPCs */
+#define FL_NODE_POLL_MS_MAX      100    /* longest poll, so a signal that lands just
+                                           before the poll is still seen soon */
 
 /*  Scenarios.                                                             */
 #define FL_SCENARIO_STEPS_MAX    1024   /* explicit fault steps            */

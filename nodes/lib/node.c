@@ -283,6 +283,8 @@ node_new (int argc, char **argv)
         return NULL;
     }
     rng_init_stream (&self->rng, self->seed, s_hash_id (self->id));
+    node_log (self, "connecting to '%s', seed %llu, pid %d", self->connect,
+              (unsigned long long) self->seed, (int) getpid ());
     node_on (self, "role", s_on_role, NULL);
     node_on (self, "clock_skew", s_on_clock_skew, NULL);
     return self;
@@ -991,7 +993,7 @@ s_recv_one (node_t *self)
 //  --------------------------------------------------------------------------
 //  The loop
 
-//  Milliseconds until the next deadline, or -1 for none.
+//  Milliseconds until the next deadline, at most FL_NODE_POLL_MS_MAX.
 static long
 s_poll_timeout (node_t *self, int64_t now)
 {
@@ -1003,8 +1005,8 @@ s_poll_timeout (node_t *self, int64_t now)
     s_timer_t *timer = s_timer_first (self);
     if (timer && (next == -1 || timer->deadline_ms < next))
         next = timer->deadline_ms;
-    if (next == -1)
-        return -1;
+    if (next == -1 || next - now > FL_NODE_POLL_MS_MAX)
+        return FL_NODE_POLL_MS_MAX;
     return next <= now? 0: (long) (next - now);
 }
 
