@@ -1,0 +1,439 @@
+/*  control.c -- the proxy's control protocol (see control.h, docs/proxy.md).
+
+    A request is validated whole before anything changes: the command must
+    be known, every field must belong to it, every value must be in range.
+    Only then is it applied, through the proxy's control-side methods. Error
+    texts name the field and quote the value as JSON, so a user can see
+    exactly what was sent; docs/proxy.md lists each one.
+*/
+#include <stdarg.h>
+#include "limits.h"
+#include "control.h"
+
+//  Fields a command accepts.
+enum {
+    F_SRC = 1, F_DEST = 2, F_BOTH = 4, F_P = 8, F_MS = 16, F_JITTER = 32,
+    F_GROUPS = 64, F_NODE = 128,
+    F_SELECTOR = F_SRC | F_DEST | F_BOTH
+};
+
+typedef struct {
+    const char *cmd;
+    const char *src;        // selector, "*" when absent
+    const char *dest;
+    bool both;
+    double p;
+    double ms;
+    double jitter_ms;
+    json_t *groups;         // borrowed
+    const char *node;
+} request_t;
+
+typedef json_t *(command_fn) (proxy_t *proxy, request_t *request);
+
+typedef struct {
+    const char *name;
+    unsigned fields;        // accepted
+    unsigned required;      // of which required
+    command_fn *fn;
+} command_t;
+
+static json_t *
+s_error (const char *format, ...)
+{
+    char text [512];
+    va_list args;
+    va_start (args, format);
+    vsnprintf (text, sizeof text, format, args);
+    va_end (args);
+    return json_pack ("{s:b, s:s}", "ok", 0, "error", text);
+}
+
+static json_t *
+s_ok (void)
+{
+    return json_pack ("{s:b}", "ok", 1);
+}
+
+//  The value as compact JSON, for error texts; caller frees.
+static char *
+s_show (json_t *value)
+{
+    char *text = json_dumps (value, JSON_ENCODE_ANY | JSON_COMPACT);
+    if (text && strlen (text) > 64)
+        strcpy (text + 60, "...");
+    return text? text: strdup ("?");
+}
+
+//  --------------------------------------------------------------------------
+//  Commands
+
+static json_t *
+s_cmd_ping (proxy_t *proxy, request_t *r)
+{
+    (void) r;
+    return json_pack ("{s:b, s:I, s:I}", "ok", 1,
+                      "seed", (json_int_t) proxy_seed (proxy),
+                      "uptime_ms", (json_int_t) proxy_uptime_ms (proxy));
+}
+
+//  Set 'values' on the request's selector (and its reverse with both).
+static json_t *
+s_set (proxy_t *proxy, request_t *r, const fault_t *values)
+{
+    rules_t *rules = proxy_rules (proxy);
+    int rc = rules_set (rules, r->src, r->dest, values);
+    if (rc == 0 && r->both)
+        rc = rules_set (rules, r->dest, r->src, values);
+    proxy_faults_changed (proxy);
+    if (rc)
+        return s_error ("too many fault rules (max %d)", FL_FAULT_RULES_MAX);
+    return s_ok ();
+}
+
+static json_t *
+s_cmd_block (proxy_t *proxy, request_t *r)
+{
+    fault_t f = { .set = FAULT_BLOCK, .block = streq (r->cmd, "block") };
+    return s_set (proxy, r, &f);
+}
+
+static json_t *
+s_cmd_drop (proxy_t *proxy, request_t *r)
+{
+    fault_t f = { .set = FAULT_DROP, .drop_p = r->p };
+    return s_set (proxy, r, &f);
+}
+
+static json_t *
+s_cmd_delay (proxy_t *proxy, request_t *r)
+{
+    fault_t f = { .set = FAULT_DELAY, .delay_ms = r->ms, .jitter_ms = r->jitter_ms };
+    return s_set (proxy, r, &f);
+}
+
+static json_t *
+s_cmd_duplicate (proxy_t *proxy, request_t *r)
+{
+    fault_t f = { .set = FAULT_DUPLICATE, .duplicate_p = r->p };
+    return s_set (proxy, r, &f);
+}
+
+static json_t *
+s_cmd_reorder (proxy_t *proxy, request_t *r)
+{
+    fault_t f = { .set = FAULT_REORDER, .reorder_p = r->p };
+    return s_set (proxy, r, &f);
+}
+
+static bool
+s_group_has (json_t *group, const char *id)
+{
+    size_t i;
+    json_t *member;
+    json_array_foreach (group, i, member)
+        if (streq (json_string_value (member), id))
+            return true;
+    return false;
+}
+
+//  Two ids are connected when some group holds both.
+static bool
+s_connected (json_t *groups, const char *a, const char *b)
+{
+    size_t i;
+    json_t *group;
+    json_array_foreach (groups, i, group)
+        if (s_group_has (group, a) && s_group_has (group, b))
+            return true;
+    return false;
+}
+
+static json_t *
+s_cmd_partition (proxy_t *proxy, request_t *r)
+{
+    //  Distinct ids, in first-seen order.
+    json_t *ids = json_array ();
+    size_t i, j;
+    json_t *group, *member;
+    json_array_foreach (r->groups, i, group)
+        json_array_foreach (group, j, member)
+            if (!s_group_has (ids, json_string_value (member)))
+                json_array_append (ids, member);
+    rules_t *rules = proxy_rules (proxy);
+    rules_clear (rules, FAULT_BLOCK);
+    fault_t f = { .set = FAULT_BLOCK, .block = true };
+    int rc = 0;
+    json_t *a, *b;
+    json_array_foreach (ids, i, a)
+        json_array_foreach (ids, j, b) {
+            const char *x = json_string_value (a), *y = json_string_value (b);
+            if (rc == 0 && i != j && !s_connected (r->groups, x, y))
+                rc = rules_set (rules, x, y, &f);
+        }
+    json_decref (ids);
+    proxy_faults_changed (proxy);
+    if (rc)
+        return s_error ("too many fault rules (max %d)", FL_FAULT_RULES_MAX);
+    return s_ok ();
+}
+
+static json_t *
+s_cmd_pause (proxy_t *proxy, request_t *r)
+{
+    if (proxy_pause (proxy, r->node, streq (r->cmd, "pause")))
+        return s_error ("too many parties (max %d)", FL_PARTIES_MAX);
+    return s_ok ();
+}
+
+static json_t *
+s_cmd_heal (proxy_t *proxy, request_t *r)
+{
+    (void) r;
+    proxy_heal (proxy);
+    return s_ok ();
+}
+
+//  {"ok":true} followed by the fields (taken).
+static json_t *
+s_with_ok (json_t *fields)
+{
+    json_t *reply = s_ok ();
+    json_object_update (reply, fields);
+    json_decref (fields);
+    return reply;
+}
+
+static json_t *
+s_cmd_stats (proxy_t *proxy, request_t *r)
+{
+    (void) r;
+    return s_with_ok (proxy_stats (proxy));
+}
+
+static json_t *
+s_cmd_state (proxy_t *proxy, request_t *r)
+{
+    (void) r;
+    json_t *state = json_pack ("{s:I}", "seed", (json_int_t) proxy_seed (proxy));
+    json_t *fields = proxy_state (proxy);
+    json_object_update (state, fields);
+    json_decref (fields);
+    return s_with_ok (state);
+}
+
+static const command_t s_commands [] = {
+    { "ping",      0,                           0,          s_cmd_ping },
+    { "block",     F_SELECTOR,                  0,          s_cmd_block },
+    { "unblock",   F_SELECTOR,                  0,          s_cmd_block },
+    { "partition", F_GROUPS,                    F_GROUPS,   s_cmd_partition },
+    { "drop",      F_SELECTOR | F_P,            F_P,        s_cmd_drop },
+    { "delay",     F_SELECTOR | F_MS | F_JITTER, F_MS,      s_cmd_delay },
+    { "duplicate", F_SELECTOR | F_P,            F_P,        s_cmd_duplicate },
+    { "reorder",   F_SELECTOR | F_P,            F_P,        s_cmd_reorder },
+    { "pause",     F_NODE,                      F_NODE,     s_cmd_pause },
+    { "resume",    F_NODE,                      F_NODE,     s_cmd_pause },
+    { "heal",      0,                           0,          s_cmd_heal },
+    { "stats",     0,                           0,          s_cmd_stats },
+    { "state",     0,                           0,          s_cmd_state },
+};
+
+//  --------------------------------------------------------------------------
+//  Validation
+
+static const struct { const char *name; unsigned bit; } s_fields [] = {
+    { "src", F_SRC }, { "dest", F_DEST }, { "both", F_BOTH }, { "p", F_P },
+    { "ms", F_MS }, { "jitter_ms", F_JITTER }, { "groups", F_GROUPS },
+    { "node", F_NODE }
+};
+#define FIELD_COUNT (sizeof s_fields / sizeof s_fields [0])
+
+static unsigned
+s_field_bit (const char *name)
+{
+    for (size_t i = 0; i < FIELD_COUNT; i++)
+        if (streq (s_fields [i].name, name))
+            return s_fields [i].bit;
+    return 0;
+}
+
+static bool
+s_id_valid (const char *id, bool star_ok)
+{
+    size_t size = strlen (id);
+    if (size == 0 || size > FL_ID_BYTES_MAX)
+        return false;
+    if (streq (id, "*"))
+        return star_ok;
+    for (size_t i = 0; i < size; i++)
+        if ((unsigned char) id [i] < 0x20 || id [i] == 0x7f || id [i] == '*')
+            return false;
+    return true;
+}
+
+//  Read field 'name' as an id into *out. NULL on success, else the error.
+static json_t *
+s_take_id (json_t *value, const char *name, bool star_ok, const char **out)
+{
+    const char *id = json_string_value (value);
+    if (!json_is_string (value) || strlen (id) != json_string_length (value)
+    ||  !s_id_valid (id, star_ok)) {
+        char *shown = s_show (value);
+        json_t *error = s_error ("field '%s' must be an id (1 to %d bytes, no control "
+                                 "characters or '*')%s, got %s", name, FL_ID_BYTES_MAX,
+                                 star_ok? " or \"*\"": "", shown);
+        free (shown);
+        return error;
+    }
+    *out = id;
+    return NULL;
+}
+
+//  Read a number in [lo, hi] into *out. NULL on success, else the error.
+static json_t *
+s_take_number (json_t *value, const char *name, double lo, double hi, double *out)
+{
+    double number = json_number_value (value);
+    if (!json_is_number (value) || !(number >= lo && number <= hi)) {
+        char *shown = s_show (value);
+        json_t *error = s_error ("field '%s' must be a number in [%g,%g], got %s",
+                                 name, lo, hi, shown);
+        free (shown);
+        return error;
+    }
+    *out = number;
+    return NULL;
+}
+
+static json_t *
+s_take_groups (json_t *value, json_t **out)
+{
+    bool valid = json_is_array (value) && json_array_size (value) <= FL_PARTIES_MAX;
+    size_t i, j, total = 0;
+    json_t *group, *member;
+    if (valid)
+        json_array_foreach (value, i, group) {
+            valid = valid && json_is_array (group);
+            total += json_array_size (group);
+            json_array_foreach (group, j, member) {
+                const char *id = json_string_value (member);
+                valid = valid && json_is_string (member)
+                     && strlen (id) == json_string_length (member) && s_id_valid (id, false);
+            }
+        }
+    if (!valid || total > FL_PARTIES_MAX) {
+        char *shown = s_show (value);
+        json_t *error = s_error ("field 'groups' must be an array of arrays of ids "
+                                 "(at most %d ids), got %s", FL_PARTIES_MAX, shown);
+        free (shown);
+        return error;
+    }
+    *out = value;
+    return NULL;
+}
+
+//  Read one field of the request. NULL on success, else the error.
+static json_t *
+s_take (request_t *r, unsigned bit, json_t *value)
+{
+    switch (bit) {
+        case F_SRC:     return s_take_id (value, "src", true, &r->src);
+        case F_DEST:    return s_take_id (value, "dest", true, &r->dest);
+        case F_NODE:    return s_take_id (value, "node", false, &r->node);
+        case F_P:       return s_take_number (value, "p", 0, 1, &r->p);
+        case F_MS:      return s_take_number (value, "ms", 0, FL_DELAY_MS_MAX, &r->ms);
+        case F_JITTER:  return s_take_number (value, "jitter_ms", 0, FL_DELAY_MS_MAX,
+                                              &r->jitter_ms);
+        case F_GROUPS:  return s_take_groups (value, &r->groups);
+        case F_BOTH:
+            if (!json_is_boolean (value)) {
+                char *shown = s_show (value);
+                json_t *error = s_error ("field 'both' must be true or false, got %s", shown);
+                free (shown);
+                return error;
+            }
+            r->both = json_is_true (value);
+            return NULL;
+    }
+    assert (false);
+    return NULL;
+}
+
+//  The command named by the request, or an error reply in *error.
+static const command_t *
+s_command (json_t *root, json_t **error)
+{
+    json_t *cmd = json_object_get (root, "cmd");
+    if (!cmd) {
+        *error = s_error ("missing field 'cmd'");
+        return NULL;
+    }
+    if (!json_is_string (cmd)) {
+        char *shown = s_show (cmd);
+        *error = s_error ("field 'cmd' must be a string, got %s", shown);
+        free (shown);
+        return NULL;
+    }
+    for (size_t i = 0; i < sizeof s_commands / sizeof s_commands [0]; i++)
+        if (streq (s_commands [i].name, json_string_value (cmd)))
+            return &s_commands [i];
+    char *shown = s_show (cmd);
+    *error = s_error ("unknown cmd %s", shown);
+    free (shown);
+    return NULL;
+}
+
+//  Validate every field; NULL when the request may be applied.
+static json_t *
+s_validate (const command_t *command, json_t *root, request_t *r)
+{
+    const char *key;
+    json_t *value;
+    unsigned seen = 0;
+    json_object_foreach (root, key, value) {
+        if (streq (key, "cmd"))
+            continue;
+        unsigned bit = s_field_bit (key);
+        if (!(bit & command->fields))
+            return s_error ("unknown field '%s' for cmd '%s'", key, command->name);
+        json_t *error = s_take (r, bit, value);
+        if (error)
+            return error;
+        seen |= bit;
+    }
+    for (size_t i = 0; i < FIELD_COUNT; i++)
+        if ((command->required & s_fields [i].bit) && !(seen & s_fields [i].bit))
+            return s_error ("missing field '%s' for cmd '%s'", s_fields [i].name,
+                            command->name);
+    if (r->jitter_ms > r->ms)
+        return s_error ("field 'jitter_ms' must be at most 'ms' (%g), got %g",
+                        r->ms, r->jitter_ms);
+    return NULL;
+}
+
+json_t *
+control_handle (proxy_t *proxy, const char *request, size_t size)
+{
+    assert (proxy);
+    json_error_t parse_error;
+    json_t *root = json_loadb (request, size, 0, &parse_error);
+    if (!root)
+        return s_error ("malformed request: %s at column %d", parse_error.text,
+                        parse_error.column);
+    json_t *reply = NULL;
+    if (!json_is_object (root)) {
+        char *shown = s_show (root);
+        reply = s_error ("malformed request: expected a JSON object, got %s", shown);
+        free (shown);
+    }
+    const command_t *command = reply? NULL: s_command (root, &reply);
+    request_t r = { .src = "*", .dest = "*" };
+    if (command)
+        reply = s_validate (command, root, &r);
+    if (command && !reply) {
+        r.cmd = command->name;
+        reply = command->fn (proxy, &r);
+    }
+    json_decref (root);
+    return reply;
+}

@@ -1,0 +1,80 @@
+/*  party.h -- the parties the proxy knows, and the directed links between them.
+
+    A party is a routing id (a node "n1" or a client "c3"); it gets a small
+    index the first time the proxy sees it (as a sender, a destination, or
+    a name in a control command) and keeps it for the proxy's life. The
+    table is an open-addressing hash on the raw id bytes, so the per-message
+    lookup neither allocates nor needs a NUL-terminated copy of a frame.
+
+    A link is one direction src->dest. It is created the first time it is
+    used and caches the fault in force on it (resolved from the rules), its
+    counters, and its reorder hold list.
+*/
+#ifndef FL_PARTY_H_INCLUDED
+#define FL_PARTY_H_INCLUDED
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include "limits.h"
+#include "fault.h"
+#include "held.h"
+
+//  Per-link counters. Invariant, at any moment:
+//      sent + duplicated == delivered + dropped + queued
+typedef struct {
+    uint64_t sent;          // messages the src sent on this link
+    uint64_t delivered;     // copies handed to the dest's socket
+    uint64_t dropped;       // by block, drop, overflow or unroutable
+    uint64_t duplicated;    // extra copies made
+    uint64_t delayed;       // copies held by a delay
+    uint64_t reordered;     // copies held back behind later ones
+    uint64_t paused;        // messages queued because src or dest was paused
+    uint64_t queued;        // copies held right now (delay, reorder, pause)
+} link_counts_t;
+
+typedef struct {
+    uint16_t src, dest;     // party indexes
+    fault_t fault;          // in force, resolved from the rules
+    bool faulty;            // !fault_is_none (&fault): take the slow path
+    link_counts_t n;
+    held_t *hold_head;      // reorder-held copies, in arrival order
+    held_t *hold_tail;
+} link_t;
+
+typedef struct {
+    char id [FL_ID_BYTES_MAX + 1];
+    size_t id_len;
+    uint16_t index;
+    bool client;            // id begins with 'c'
+    bool paused;
+    link_t **links;         // [FL_PARTIES_MAX] by dest index, created on use
+} party_t;
+
+typedef struct _party_table_t party_table_t;
+
+//  Create an empty table.
+party_table_t *party_table_new (void);
+
+//  Destroy the table, its parties and links. Held entries are not touched.
+void party_table_destroy (party_table_t **self_p);
+
+//  The party with these id bytes, or NULL.
+party_t *party_table_find (party_table_t *self, const void *id, size_t id_len);
+
+//  The party with these id bytes, added if new. NULL if id_len is 0 or
+//  over FL_ID_BYTES_MAX, or the table holds FL_PARTIES_MAX parties.
+party_t *party_table_ensure (party_table_t *self, const void *id, size_t id_len);
+
+//  The party at an index (< party_table_size).
+party_t *party_table_at (party_table_t *self, size_t index);
+
+//  Number of parties.
+size_t party_table_size (party_table_t *self);
+
+//  The link src->dest, created (fault resolved from rules) if new.
+link_t *party_table_link (party_table_t *self, party_t *src, party_t *dest, rules_t *rules);
+
+//  Re-resolve the fault of every existing link from the rules.
+void party_table_refresh (party_table_t *self, rules_t *rules);
+
+#endif

@@ -1,0 +1,372 @@
+/*  proxy_faults.c -- each network fault of the proxy, against a real proxy
+    (in a thread) and real DEALER parties over ipc.
+
+    Statistical checks run over at least 2,000 messages with a fixed seed
+    and assert the count lies in the 99.9% binomial interval computed here;
+    timing checks assert only bounds the design guarantees (a delayed
+    message never arrives before d - jitter), never a wall-clock figure
+    beyond a generous mean.
+*/
+#include "proxy_lab.h"
+
+#define SEED 20261121
+
+typedef struct {
+    lab_t lab;
+    zsock_t *n1, *n2, *n3, *c1;
+} fixture_t;
+
+static int
+s_setup (void **state)
+{
+    fixture_t *f = (fixture_t *) calloc (1, sizeof (fixture_t));
+    lab_start (&f->lab, SEED, false);
+    f->n1 = lab_party (&f->lab, "n1");
+    f->n2 = lab_party (&f->lab, "n2");
+    f->n3 = lab_party (&f->lab, "n3");
+    f->c1 = lab_party (&f->lab, "c1");
+    zsock_t *all [] = { f->n1, f->n2, f->n3, f->c1 };
+    const char *ids [] = { "n1", "n2", "n3", "c1" };
+    lab_connect (all, ids, 4);
+    *state = f;
+    return 0;
+}
+
+static int
+s_teardown (void **state)
+{
+    fixture_t *f = (fixture_t *) *state;
+    zsock_destroy (&f->n1);
+    zsock_destroy (&f->n2);
+    zsock_destroy (&f->n3);
+    zsock_destroy (&f->c1);
+    lab_stop (&f->lab);
+    free (f);
+    return 0;
+}
+
+//  Send 'count' numbered messages {"body":{"type":"t","seq":i}}.
+static void
+s_send_numbered (zsock_t *from, const char *dest, int count)
+{
+    for (int i = 0; i < count; i++) {
+        char body [96];
+        snprintf (body, sizeof body, "{\"body\":{\"type\":\"t\",\"msg_id\":%d,\"seq\":%d}}", i, i);
+        lab_send (from, dest, body);
+    }
+}
+
+//  Receive until 'expect' messages arrived (or the deadline); returns how
+//  many, and stores their seq numbers in arrival order if seqs != NULL.
+static int
+s_recv_numbered (zsock_t *party, int expect, int *seqs, int seqs_max)
+{
+    int got = 0;
+    int64_t deadline = clock_mono_ms () + LAB_WAIT_MS;
+    while (got < expect && clock_mono_ms () < deadline) {
+        char *body = lab_recv (party, NULL, 100);
+        if (!body)
+            continue;
+        const char *at = strstr (body, "\"seq\":");
+        if (seqs && got < seqs_max && at)
+            seqs [got] = atoi (at + 6);
+        got++;
+        zstr_free (&body);
+    }
+    return got;
+}
+
+//  Nothing arrives at 'party' for LAB_QUIET_MS.
+static void
+s_assert_quiet (zsock_t *party)
+{
+    char *body = lab_recv (party, NULL, LAB_QUIET_MS);
+    if (body)
+        fail_msg ("unexpected message: %s", body);
+}
+
+static void
+s_assert_delivers (zsock_t *from, const char *dest, zsock_t *to, const char *src)
+{
+    lab_send (from, dest, "{\"body\":{\"type\":\"probe\"}}");
+    char got_src [FL_ID_BYTES_MAX + 1];
+    char *body = lab_recv (to, got_src, LAB_WAIT_MS);
+    assert_non_null (body);
+    assert_string_equal (got_src, src);
+    zstr_free (&body);
+}
+
+static void
+test_block_one_way (void **state)
+{
+    fixture_t *f = (fixture_t *) *state;
+    lab_ok (&f->lab, "{\"cmd\":\"block\",\"src\":\"n1\",\"dest\":\"n2\"}");
+    s_send_numbered (f->n1, "n2", 50);
+    lab_wait_sent (&f->lab, "n1", "n2", 50);
+    assert_int_equal (lab_count (&f->lab, "n1", "n2", "dropped"), 50);
+    s_assert_quiet (f->n2);
+    //  The reverse direction still works.
+    s_assert_delivers (f->n2, "n1", f->n1, "n2");
+    //  Unblock restores the link.
+    lab_ok (&f->lab, "{\"cmd\":\"unblock\",\"src\":\"n1\",\"dest\":\"n2\"}");
+    s_assert_delivers (f->n1, "n2", f->n2, "n1");
+}
+
+static void
+test_block_both_and_heal (void **state)
+{
+    fixture_t *f = (fixture_t *) *state;
+    lab_ok (&f->lab, "{\"cmd\":\"block\",\"src\":\"n1\",\"dest\":\"n3\",\"both\":true}");
+    s_send_numbered (f->n1, "n3", 10);
+    s_send_numbered (f->n3, "n1", 10);
+    lab_wait_sent (&f->lab, "n3", "n1", 10);
+    lab_wait_sent (&f->lab, "n1", "n3", 10);
+    s_assert_quiet (f->n1);
+    s_assert_quiet (f->n3);
+    //  Other links are untouched.
+    s_assert_delivers (f->n1, "n2", f->n2, "n1");
+    lab_ok (&f->lab, "{\"cmd\":\"heal\"}");
+    s_assert_delivers (f->n1, "n3", f->n3, "n1");
+    s_assert_delivers (f->n3, "n1", f->n1, "n3");
+}
+
+static void
+test_partition_groups (void **state)
+{
+    fixture_t *f = (fixture_t *) *state;
+    //  A bridge: n2 sees both sides, n1 and n3 do not see each other.
+    lab_ok (&f->lab, "{\"cmd\":\"partition\",\"groups\":[[\"n1\",\"n2\"],[\"n2\",\"n3\"]]}");
+    s_assert_delivers (f->n1, "n2", f->n2, "n1");
+    s_assert_delivers (f->n2, "n3", f->n3, "n2");
+    s_assert_delivers (f->n3, "n2", f->n2, "n3");
+    s_send_numbered (f->n1, "n3", 5);
+    s_send_numbered (f->n3, "n1", 5);
+    lab_wait_sent (&f->lab, "n1", "n3", 5);
+    lab_wait_sent (&f->lab, "n3", "n1", 5);
+    assert_int_equal (lab_count (&f->lab, "n1", "n3", "dropped"), 5);
+    assert_int_equal (lab_count (&f->lab, "n3", "n1", "dropped"), 5);
+    s_assert_quiet (f->n1);
+    s_assert_quiet (f->n3);
+    //  A new partition replaces the old one.
+    lab_ok (&f->lab, "{\"cmd\":\"partition\",\"groups\":[[\"n1\",\"n3\"],[\"n2\"]]}");
+    s_assert_delivers (f->n1, "n3", f->n3, "n1");
+    lab_ok (&f->lab, "{\"cmd\":\"heal\"}");
+}
+
+static void
+test_clients_exempt_from_defaults (void **state)
+{
+    fixture_t *f = (fixture_t *) *state;
+    lab_ok (&f->lab, "{\"cmd\":\"block\"}");     //  every node-to-node link
+    s_assert_delivers (f->c1, "n1", f->n1, "c1");
+    s_assert_delivers (f->n1, "c1", f->c1, "n1");
+    s_send_numbered (f->n1, "n2", 5);
+    lab_wait_sent (&f->lab, "n1", "n2", 5);
+    s_assert_quiet (f->n2);
+    //  A fault naming the client applies to it.
+    lab_ok (&f->lab, "{\"cmd\":\"block\",\"src\":\"c1\"}");
+    s_send_numbered (f->c1, "n1", 5);
+    lab_wait_sent (&f->lab, "c1", "n1", 6);
+    s_assert_quiet (f->n1);
+    lab_ok (&f->lab, "{\"cmd\":\"heal\"}");
+    s_assert_delivers (f->n1, "n2", f->n2, "n1");
+}
+
+static void
+test_drop_rate (void **state)
+{
+    fixture_t *f = (fixture_t *) *state;
+    const int n = 4000;
+    lab_ok (&f->lab, "{\"cmd\":\"drop\",\"p\":0.3}");
+    s_send_numbered (f->n1, "n2", n);
+    lab_wait_sent (&f->lab, "n1", "n2", n);
+    int64_t dropped = lab_count (&f->lab, "n1", "n2", "dropped");
+    double lo, hi;
+    lab_binomial (n, 0.3, &lo, &hi);
+    fprintf (stderr, "# drop 0.3: dropped %" PRId64 " of %d, 99.9%% interval [%.0f, %.0f]\n",
+             dropped, n, lo, hi);
+    assert_in_range (dropped, (int64_t) ceil (lo), (int64_t) floor (hi));
+    int got = s_recv_numbered (f->n2, n - (int) dropped, NULL, 0);
+    assert_int_equal (got, n - dropped);
+    s_assert_quiet (f->n2);
+    lab_ok (&f->lab, "{\"cmd\":\"heal\"}");
+}
+
+static void
+test_delay_bounds (void **state)
+{
+    fixture_t *f = (fixture_t *) *state;
+    const int n = 200;
+    const double d = 50, j = 10;
+    lab_ok (&f->lab, "{\"cmd\":\"delay\",\"src\":\"n1\",\"dest\":\"n2\",\"ms\":50,\"jitter_ms\":10}");
+    double sum_ms = 0, min_ms = 1e9;
+    for (int i = 0; i < n; i++) {
+        char body [96];
+        snprintf (body, sizeof body, "{\"body\":{\"type\":\"t\",\"at\":%" PRId64 "}}",
+                  clock_mono_ns ());
+        lab_send (f->n1, "n2", body);
+        if (i % 20 == 19)
+            zclock_sleep (2);       //  spread sends over a few delay periods
+    }
+    for (int i = 0; i < n; i++) {
+        char *body = lab_recv (f->n2, NULL, LAB_WAIT_MS);
+        assert_non_null (body);
+        int64_t now = clock_mono_ns ();
+        int64_t at = atoll (strstr (body, "\"at\":") + 5);
+        double ms = (now - at) / 1e6;
+        sum_ms += ms;
+        min_ms = ms < min_ms? ms: min_ms;
+        zstr_free (&body);
+    }
+    double mean = sum_ms / n;
+    fprintf (stderr, "# delay 50 +- 10 ms: min %.2f ms, mean %.2f ms over %d\n", min_ms, mean, n);
+    assert_true (min_ms >= d - j);
+    if (mean < d - 3 || mean > d + 25)
+        fail_msg ("mean delay %.1f ms, expected near %.0f", mean, d);
+    assert_int_equal (lab_count (&f->lab, "n1", "n2", "delayed"), n);
+    assert_int_equal (lab_count (&f->lab, "n1", "n2", "queued"), 0);
+    lab_ok (&f->lab, "{\"cmd\":\"heal\"}");
+}
+
+static void
+test_duplicate_rate (void **state)
+{
+    fixture_t *f = (fixture_t *) *state;
+    const int n = 3000;
+    lab_ok (&f->lab, "{\"cmd\":\"duplicate\",\"src\":\"n2\",\"dest\":\"n3\",\"p\":0.2}");
+    s_send_numbered (f->n2, "n3", n);
+    lab_wait_sent (&f->lab, "n2", "n3", n);
+    int64_t duplicated = lab_count (&f->lab, "n2", "n3", "duplicated");
+    double lo, hi;
+    lab_binomial (n, 0.2, &lo, &hi);
+    fprintf (stderr, "# duplicate 0.2: duplicated %" PRId64 " of %d, 99.9%% interval [%.0f, %.0f]\n",
+             duplicated, n, lo, hi);
+    assert_in_range (duplicated, (int64_t) ceil (lo), (int64_t) floor (hi));
+    int got = s_recv_numbered (f->n3, n + (int) duplicated, NULL, 0);
+    assert_int_equal (got, n + duplicated);
+    s_assert_quiet (f->n3);
+    lab_ok (&f->lab, "{\"cmd\":\"heal\"}");
+}
+
+static void
+test_reorder_rate (void **state)
+{
+    fixture_t *f = (fixture_t *) *state;
+    const int n = 3000;
+    lab_ok (&f->lab, "{\"cmd\":\"reorder\",\"src\":\"n3\",\"dest\":\"n1\",\"p\":0.2}");
+    s_send_numbered (f->n3, "n1", n);
+    int *seqs = (int *) calloc (n, sizeof (int));
+    int got = s_recv_numbered (f->n1, n, seqs, n);
+    assert_int_equal (got, n);
+    int64_t reordered = lab_count (&f->lab, "n3", "n1", "reordered");
+    double lo, hi;
+    lab_binomial (n, 0.2, &lo, &hi);
+    assert_in_range (reordered, (int64_t) ceil (lo), (int64_t) floor (hi));
+    //  Observed: messages arriving after one sent later than them. Each
+    //  held copy arrives late unless it was released by its timeout.
+    int late = 0, max_seen = -1;
+    bool *seen = (bool *) calloc (n, sizeof (bool));
+    for (int i = 0; i < n; i++) {
+        assert_in_range (seqs [i], 0, n - 1);
+        assert_false (seen [seqs [i]]);     //  each exactly once
+        seen [seqs [i]] = true;
+        if (seqs [i] < max_seen)
+            late++;
+        else
+            max_seen = seqs [i];
+    }
+    fprintf (stderr, "# reorder 0.2: held %" PRId64 " of %d, 99.9%% interval [%.0f, %.0f], "
+             "%d arrived after a later one\n", reordered, n, lo, hi, late);
+    assert_in_range (late, reordered - 3, reordered);
+    free (seen);
+    free (seqs);
+    lab_ok (&f->lab, "{\"cmd\":\"heal\"}");
+}
+
+static void
+test_pause_queues_in_order (void **state)
+{
+    fixture_t *f = (fixture_t *) *state;
+    lab_ok (&f->lab, "{\"cmd\":\"pause\",\"node\":\"n2\"}");
+    s_send_numbered (f->n1, "n2", 300);     //  to the paused node
+    s_send_numbered (f->n2, "n3", 200);     //  from the paused node
+    lab_wait_sent (&f->lab, "n1", "n2", 300);
+    lab_wait_sent (&f->lab, "n2", "n3", 200);
+    s_assert_quiet (f->n2);
+    s_assert_quiet (f->n3);
+    assert_int_equal (lab_count (&f->lab, "n1", "n2", "queued"), 300);
+    assert_int_equal (lab_count (&f->lab, "n2", "n3", "queued"), 200);
+    json_t *state_reply = lab_ctl (&f->lab, "{\"cmd\":\"state\"}");
+    assert_string_equal (json_string_value (json_array_get (
+        json_object_get (state_reply, "paused"), 0)), "n2");
+    json_decref (state_reply);
+    //  Other links still flow.
+    s_assert_delivers (f->n1, "n3", f->n3, "n1");
+    lab_ok (&f->lab, "{\"cmd\":\"resume\",\"node\":\"n2\"}");
+    int seqs [300];
+    assert_int_equal (s_recv_numbered (f->n2, 300, seqs, 300), 300);
+    for (int i = 0; i < 300; i++)
+        assert_int_equal (seqs [i], i);
+    assert_int_equal (s_recv_numbered (f->n3, 200, seqs, 200), 200);
+    for (int i = 0; i < 200; i++)
+        assert_int_equal (seqs [i], i);
+    assert_int_equal (lab_count (&f->lab, "n1", "n2", "queued"), 0);
+    assert_int_equal (lab_count (&f->lab, "n1", "n2", "delivered"), 300);
+}
+
+//  sent + duplicated == delivered + dropped + queued on every link, while
+//  copies are still held by a delay and by a pause.
+static void
+test_counters_add_up (void **state)
+{
+    fixture_t *f = (fixture_t *) *state;
+    lab_ok (&f->lab, "{\"cmd\":\"drop\",\"p\":0.2}");
+    lab_ok (&f->lab, "{\"cmd\":\"duplicate\",\"p\":0.3}");
+    lab_ok (&f->lab, "{\"cmd\":\"reorder\",\"p\":0.1}");
+    lab_ok (&f->lab, "{\"cmd\":\"delay\",\"src\":\"n1\",\"dest\":\"n2\",\"ms\":2000}");
+    lab_ok (&f->lab, "{\"cmd\":\"pause\",\"node\":\"n3\"}");
+    s_send_numbered (f->n1, "n2", 2000);
+    s_send_numbered (f->n2, "n1", 2000);
+    s_send_numbered (f->n1, "n3", 500);
+    lab_wait_sent (&f->lab, "n1", "n2", 2000);
+    lab_wait_sent (&f->lab, "n2", "n1", 2000);
+    lab_wait_sent (&f->lab, "n1", "n3", 500);
+    json_t *stats = lab_ctl (&f->lab, "{\"cmd\":\"stats\"}");
+    const char *name;
+    json_t *link;
+    int queued_links = 0;
+    json_object_foreach (json_object_get (stats, "links"), name, link) {
+        int64_t sent = json_integer_value (json_object_get (link, "sent"));
+        int64_t duplicated = json_integer_value (json_object_get (link, "duplicated"));
+        int64_t delivered = json_integer_value (json_object_get (link, "delivered"));
+        int64_t dropped = json_integer_value (json_object_get (link, "dropped"));
+        int64_t queued = json_integer_value (json_object_get (link, "queued"));
+        if (sent + duplicated != delivered + dropped + queued)
+            fail_msg ("%s: sent %" PRId64 " + duplicated %" PRId64 " != delivered %"
+                      PRId64 " + dropped %" PRId64 " + queued %" PRId64,
+                      name, sent, duplicated, delivered, dropped, queued);
+        queued_links += queued > 0;
+    }
+    assert_true (queued_links >= 2);        //  the delayed link and the paused one
+    json_decref (stats);
+    lab_ok (&f->lab, "{\"cmd\":\"heal\"}");
+}
+
+int
+main (void)
+{
+    lab_tap (60);
+    const struct CMUnitTest tests [] = {
+        cmocka_unit_test_setup_teardown (test_block_one_way, s_setup, s_teardown),
+        cmocka_unit_test_setup_teardown (test_block_both_and_heal, s_setup, s_teardown),
+        cmocka_unit_test_setup_teardown (test_partition_groups, s_setup, s_teardown),
+        cmocka_unit_test_setup_teardown (test_clients_exempt_from_defaults, s_setup, s_teardown),
+        cmocka_unit_test_setup_teardown (test_drop_rate, s_setup, s_teardown),
+        cmocka_unit_test_setup_teardown (test_delay_bounds, s_setup, s_teardown),
+        cmocka_unit_test_setup_teardown (test_duplicate_rate, s_setup, s_teardown),
+        cmocka_unit_test_setup_teardown (test_reorder_rate, s_setup, s_teardown),
+        cmocka_unit_test_setup_teardown (test_pause_queues_in_order, s_setup, s_teardown),
+        cmocka_unit_test_setup_teardown (test_counters_add_up, s_setup, s_teardown),
+    };
+    return cmocka_run_group_tests_name ("proxy_faults", tests, NULL, NULL);
+}
