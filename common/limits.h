@@ -82,4 +82,24 @@
 #define FL_REPORT_LINKS_MAX       200    /* rows of the per-link counter table */
 #define FL_REPORT_JSON_DEPTH_MAX  8      /* how deep the report looks into check details */
 
+/*  Raft node (nodes/raft/). Added by the raft helper.                   */
+#define FL_RAFT_TICK_MS            10   /* timer resolution of elections and heartbeats */
+#define FL_RAFT_LOG_BYTES_MAX      (256 * 1024 * 1024) /* no compaction yet: past
+                                           this the leader answers error 11
+                                           rather than exhaust memory      */
+#define FL_RAFT_BATCH_OPS_MAX      512  /* client ops sealed into one log entry */
+#define FL_RAFT_AE_ENTRIES_MAX     256  /* entries per AppendEntries message */
+#define FL_RAFT_AE_BYTES_MAX       (256 * 1024) /* entry data per message: JSON
+                                           escaping may double it, still far
+                                           below FL_MSG_BYTES_MAX          */
+#define FL_RAFT_INFLIGHT_MAX       64   /* entries sent ahead of a follower's
+                                           acknowledgement (pipelining)    */
+#define FL_RAFT_WAITERS_MAX        4096 /* client ops awaiting commit per node */
+#define FL_RAFT_WAITER_TIMEOUT_MS  700  /* then error 0 (indefinite), before
+                                           the harness's 1 s client timeout */
+#define FL_RAFT_FORWARD_TIMEOUT_MS 900  /* follower -> leader forward RPC  */
+#define FL_RAFT_OUTBOX_MAX         4096 /* messages waiting for the next fsync */
+#define FL_RAFT_DEDUP_IDS          65536 /* request ids remembered so a duplicated
+                                           forward is not applied twice    */
+
 #endif

@@ -5,16 +5,27 @@
     encodings are equal, which for the scalars and arrays clients use is
     json_equal; values are compared with json_equal. The map only changes
     through kv_apply, in log order, so replicas agree.
+
+    Request ids: the proxy may duplicate a forwarded request, and the copy
+    could be appended as a second op. Each op carries the id of the request
+    it came from; the last FL_RAFT_DEDUP_IDS ids applied are remembered (in
+    log order, so every replica remembers the same ones) and an op whose id
+    was seen is not applied again: it answers error 0, which is indefinite,
+    so even a false match (an id reused after a restart) is never a lie.
 */
 #include <assert.h>
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
+#include "limits.h"
 #include "kv.h"
 #include "../lib/node.h"
 
 struct _kv_t {
     json_t *map;                 // canonical key -> value
+    json_t *seen;                // request id -> true, for the ids in ring
+    char **ring;                 // the last FL_RAFT_DEDUP_IDS ids, FIFO
+    size_t ring_next;            // slot the next id goes to
 };
 
 kv_t *
@@ -23,7 +34,9 @@ kv_new (void)
     kv_t *self = calloc (1, sizeof (kv_t));
     assert (self);
     self->map = json_object ();
-    assert (self->map);
+    self->seen = json_object ();
+    self->ring = calloc (FL_RAFT_DEDUP_IDS, sizeof (char *));
+    assert (self->map && self->seen && self->ring);
     return self;
 }
 
@@ -35,6 +48,10 @@ kv_destroy (kv_t **self_p)
     if (!self)
         return;
     json_decref (self->map);
+    json_decref (self->seen);
+    for (size_t i = 0; i < FL_RAFT_DEDUP_IDS; i++)
+        free (self->ring [i]);
+    free (self->ring);
     free (self);
     *self_p = NULL;
 }
@@ -57,10 +74,32 @@ s_key (json_t *key)
     return json_dumps (key, JSON_COMPACT | JSON_SORT_KEYS | JSON_ENCODE_ANY);
 }
 
+//  True when id was applied already; else remember it (evicting the
+//  oldest id once the ring is full).
+static bool
+s_seen (kv_t *self, const char *id)
+{
+    if (json_object_get (self->seen, id))
+        return true;
+    char **slot = &self->ring [self->ring_next];
+    if (*slot) {
+        json_object_del (self->seen, *slot);
+        free (*slot);
+    }
+    *slot = strdup (id);
+    assert (*slot);
+    json_object_set_new (self->seen, id, json_true ());
+    self->ring_next = (self->ring_next + 1) % FL_RAFT_DEDUP_IDS;
+    return false;
+}
+
 json_t *
 kv_apply (kv_t *self, json_t *op)
 {
     assert (self);
+    const char *id = json_string_value (json_object_get (op, "id"));
+    if (id && s_seen (self, id))
+        return s_error (NODE_ERR_TIMEOUT, "duplicate request id: not applied again");
     const char *f = json_string_value (json_object_get (op, "f"));
     json_t *key = json_object_get (op, "key");
     if (!f || !key)
@@ -98,23 +137,28 @@ kv_apply (kv_t *self, json_t *op)
 }
 
 json_t *
-kv_op_from_request (json_t *body)
+kv_op_from_request (json_t *body, const char *id)
 {
     const char *type = json_string_value (json_object_get (body, "type"));
     json_t *key = json_object_get (body, "key");
     if (!type || !key)
         return NULL;
-    if (s_streq (type, "read"))
-        return json_pack ("{s:s, s:O}", "f", "read", "key", key);
     json_t *value = json_object_get (body, "value");
-    if (s_streq (type, "write") && value)
-        return json_pack ("{s:s, s:O, s:O}", "f", "write", "key", key, "value", value);
     json_t *from = json_object_get (body, "from");
     json_t *to = json_object_get (body, "to");
+    json_t *op = NULL;
+    if (s_streq (type, "read"))
+        op = json_pack ("{s:s, s:O}", "f", "read", "key", key);
+    else
+    if (s_streq (type, "write") && value)
+        op = json_pack ("{s:s, s:O, s:O}", "f", "write", "key", key, "value", value);
+    else
     if (s_streq (type, "cas") && from && to)
-        return json_pack ("{s:s, s:O, s:O, s:O}", "f", "cas", "key", key,
-                          "from", from, "to", to);
-    return NULL;
+        op = json_pack ("{s:s, s:O, s:O, s:O}", "f", "cas", "key", key,
+                        "from", from, "to", to);
+    if (op && id)
+        json_object_set_new (op, "id", json_string (id));
+    return op;
 }
 
 size_t

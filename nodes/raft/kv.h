@@ -2,7 +2,7 @@
 
     Keys and values are any JSON. Operations are the Maelstrom lin-kv bodies
     as they are stored in the log: {"f":"read"|"write"|"cas", "key":K,
-    "value":V, "from":A, "to":B}. Applying one returns the reply body a
+    "value":V, "from":A, "to":B, "id":"request id"}. Applying one returns the reply body a
     client gets, so every replica computes the same answers in log order.
 */
 #ifndef FL_KV_H_INCLUDED
@@ -17,12 +17,14 @@ void kv_destroy (kv_t **self_p);
 
 //  Apply op (borrowed) and return a new reply body: read_ok {value},
 //  write_ok, cas_ok, or {type:error, code, text} with code 20
-//  (key-does-not-exist), 22 (precondition-failed) or 12 (malformed).
+//  (key-does-not-exist), 22 (precondition-failed), 12 (malformed), or 0
+//  when op's "id" was applied before (the op is skipped).
 json_t *kv_apply (kv_t *self, json_t *op);
 
-//  Turn a client request body (read/write/cas) into a log op: a new object,
-//  or NULL when the body is malformed (missing key or value fields).
-json_t *kv_op_from_request (json_t *body);
+//  Turn a client request body (read/write/cas) into a log op tagged with
+//  the request id (may be NULL): a new object, or NULL when the body is
+//  malformed (missing key or value fields).
+json_t *kv_op_from_request (json_t *body, const char *id);
 
 //  Number of keys held.
 size_t kv_size (kv_t *self);

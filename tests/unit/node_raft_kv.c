@@ -97,17 +97,42 @@ test_op_from_request (void **state)
     (void) state;
     json_t *body = json_pack ("{s:s, s:i, s:s, s:i}", "type", "cas", "msg_id", 4,
                               "key", "k", "from", 1);
-    assert_null (kv_op_from_request (body));            // no "to"
+    assert_null (kv_op_from_request (body, NULL));      // no "to"
     json_object_set_new (body, "to", json_integer (2));
-    json_t *op = kv_op_from_request (body);
+    json_t *op = kv_op_from_request (body, "n2/7");
     char *text = json_dumps (op, JSON_COMPACT | JSON_SORT_KEYS);
-    assert_string_equal (text, "{\"f\":\"cas\",\"from\":1,\"key\":\"k\",\"to\":2}");
+    assert_string_equal (text, "{\"f\":\"cas\",\"from\":1,\"id\":\"n2/7\",\"key\":\"k\",\"to\":2}");
     free (text);
     json_decref (op);
     json_decref (body);
     body = json_pack ("{s:s}", "type", "read");
-    assert_null (kv_op_from_request (body));            // no key
+    assert_null (kv_op_from_request (body, NULL));      // no key
     json_decref (body);
+}
+
+//  A duplicated request id is applied once; the copy answers error 0.
+//  After FL_RAFT_DEDUP_IDS newer ids the oldest is forgotten.
+static void
+test_dedup (void **state)
+{
+    (void) state;
+    kv_t *kv = kv_new ();
+    s_expect (kv, "{\"f\":\"write\",\"key\":1,\"value\":1,\"id\":\"a\"}",
+              "{\"type\":\"write_ok\"}");
+    s_expect (kv, "{\"f\":\"write\",\"key\":1,\"value\":2,\"id\":\"b\"}",
+              "{\"type\":\"write_ok\"}");
+    char *got = s_apply (kv, "{\"f\":\"write\",\"key\":1,\"value\":1,\"id\":\"a\"}");
+    assert_non_null (strstr (got, "\"code\":0"));
+    free (got);
+    s_expect (kv, "{\"f\":\"read\",\"key\":1}", "{\"type\":\"read_ok\",\"value\":2}");
+    for (int i = 0; i < FL_RAFT_DEDUP_IDS; i++) {
+        char op [128];
+        snprintf (op, sizeof op, "{\"f\":\"read\",\"key\":1,\"id\":\"r%d\"}", i);
+        free (s_apply (kv, op));
+    }
+    s_expect (kv, "{\"f\":\"write\",\"key\":1,\"value\":3,\"id\":\"a\"}",
+              "{\"type\":\"write_ok\"}");
+    kv_destroy (&kv);
 }
 
 int
@@ -121,6 +146,7 @@ main (void)
         cmocka_unit_test (test_any_json),
         cmocka_unit_test (test_malformed),
         cmocka_unit_test (test_op_from_request),
+        cmocka_unit_test (test_dedup),
     };
     return cmocka_run_group_tests_name ("node_raft_kv", tests, NULL, NULL);
 }

@@ -1,0 +1,27 @@
+/*  main.c -- bin/node-raft: a Raft lin-kv store for the faultlab lab.
+
+    Parses the node command line (nodes/lib/node.h), opens the durable
+    state under --data (or keeps it in memory, saying so), and runs the
+    server of raft.c until SIGTERM. Exit status: 0 on a clean stop, 64 on a
+    usage error, 70 when the state cannot be opened or the disk failed.
+*/
+#include "../lib/node.h"
+#include "raft.h"
+
+int
+main (int argc, char **argv)
+{
+    node_t *node = node_new (argc, argv);
+    if (!node)
+        return 64;
+    raft_t *raft = raft_new (node);
+    if (!raft) {
+        node_destroy (&node);
+        return 70;
+    }
+    int rc = node_run (node);
+    bool failed = raft_failed (raft);
+    raft_destroy (&raft);
+    node_destroy (&node);
+    return failed ? 70 : rc ? 70 : 0;
+}

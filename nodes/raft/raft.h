@@ -1,0 +1,27 @@
+/*  raft.h -- the Raft lin-kv server of bin/node-raft: roles, RPCs, client
+    requests, batching, group commit. See docs/raft.md for the design.
+
+    raft_new registers every handler and the init hook on a node; after
+    node_run returns, raft_failed tells whether the node stopped because
+    its disk failed (the process should then exit non-zero).
+*/
+#ifndef FL_RAFT_H_INCLUDED
+#define FL_RAFT_H_INCLUDED
+
+#include <stdbool.h>
+#include "../lib/node.h"
+
+typedef struct _raft_t raft_t;
+
+//  Open the durable state (under node_data_dir, or in memory when there is
+//  none) and register the handlers on node. Returns NULL after logging why
+//  (a bad --param or an unreadable data directory).
+raft_t *raft_new (node_t *node);
+
+//  Free the server (the node is not touched). Accepts NULL.
+void raft_destroy (raft_t **self_p);
+
+//  True when the node stopped on a disk error.
+bool raft_failed (raft_t *self);
+
+#endif

@@ -1,0 +1,507 @@
+/*  node_raft_cluster.c -- bin/node-raft end to end: a real bin/proxy and
+    five real nodes, this test being the client ("c1", a DEALER) and the
+    fault controller (a REQ on the proxy's control endpoint).
+
+    Checks: lin-kv answers through the leader and through a follower
+    (forwarding); a kill -9 of the leader elects a new one and keeps every
+    acknowledged write; the killed node restarts from its data directory
+    and rejoins; a kill -9 of the whole cluster loses no acknowledged write;
+    a leader cut off from its majority stops acknowledging and steps down
+    (error 11), the majority goes on, and after the heal the old leader
+    follows again; pipelined load from ten in-flight requests succeeds.
+
+    Every wait has a deadline; every child gets PR_SET_PDEATHSIG and is
+    killed in teardown. Needs bin/proxy and bin/node-raft (make lab).
+*/
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <sys/prctl.h>
+#include <sys/wait.h>
+#include <unistd.h>
+#include <cmocka.h>
+#include <czmq.h>
+#include <jansson.h>
+#include "clock.h"
+
+#define NODES        5
+#define WAIT_MS      10000      // deadline of any wait for the cluster
+#define CALL_MS      2000       // deadline of one request
+#define LOAD_OPS     3000       // ops in the pipelined load test
+#define LOAD_WINDOW  10         // requests in flight, like ten clients
+
+typedef struct {
+    char dir [64];
+    char net [128];
+    char ctl [128];
+    pid_t proxy;
+    pid_t pids [NODES];
+    zsock_t *client;
+    zsock_t *control;
+    int64_t msg_id;
+} fx_t;
+
+static void
+s_exec_child (const char *log, char **argv)
+{
+    prctl (PR_SET_PDEATHSIG, SIGKILL);
+    int fd = open (log, O_WRONLY | O_CREAT | O_APPEND, 0600);
+    if (fd >= 0)
+        dup2 (fd, 2);
+    execv (argv [0], argv);
+    _exit (127);
+}
+
+static void
+s_start_node (fx_t *fx, int index)
+{
+    char id [16], log [128], data [128], seed [16];
+    snprintf (id, sizeof id, "n%d", index + 1);
+    snprintf (log, sizeof log, "%s/%s.log", fx->dir, id);
+    snprintf (data, sizeof data, "%s/%s.data", fx->dir, id);
+    snprintf (seed, sizeof seed, "%d", index + 1);
+    fx->pids [index] = fork ();
+    assert_true (fx->pids [index] >= 0);
+    if (fx->pids [index] == 0) {
+        char *argv [] = { "bin/node-raft", "--id", id, "--connect", fx->net,
+                          "--data", data, "--seed", seed, NULL };
+        s_exec_child (log, argv);
+    }
+}
+
+static void
+s_kill_node (fx_t *fx, int index)
+{
+    assert_true (fx->pids [index] > 0);
+    kill (fx->pids [index], SIGKILL);
+    waitpid (fx->pids [index], NULL, 0);
+    fx->pids [index] = 0;
+}
+
+//  Start bin/proxy and wait for its ready line.
+static void
+s_start_proxy (fx_t *fx)
+{
+    int out [2];
+    assert_int_equal (pipe (out), 0);
+    fx->proxy = fork ();
+    assert_true (fx->proxy >= 0);
+    if (fx->proxy == 0) {
+        dup2 (out [1], 1);
+        close (out [0]);
+        char log [128];
+        snprintf (log, sizeof log, "%s/proxy.log", fx->dir);
+        char *argv [] = { "bin/proxy", "--net", fx->net, "--control", fx->ctl,
+                          "--seed", "1", NULL };
+        s_exec_child (log, argv);
+    }
+    close (out [1]);
+    struct pollfd pfd = { out [0], POLLIN, 0 };
+    char line [512] = "";
+    assert_int_equal (poll (&pfd, 1, WAIT_MS), 1);
+    ssize_t got = read (out [0], line, sizeof line - 1);
+    close (out [0]);
+    assert_true (got > 0);
+    assert_non_null (strstr (line, "\"ready\":true"));
+}
+
+static const char *
+s_type (json_t *body)
+{
+    return json_string_value (json_object_get (body, "type"));
+}
+
+static int
+s_code (json_t *body)
+{
+    return (int) json_integer_value (json_object_get (body, "code"));
+}
+
+//  Send body (taken) to node with a fresh msg_id; returns that id.
+static int64_t
+s_send (fx_t *fx, const char *node, json_t *body)
+{
+    int64_t msg_id = ++fx->msg_id;
+    json_object_set_new (body, "msg_id", json_integer (msg_id));
+    json_t *envelope = json_pack ("{s:s, s:s, s:o}", "src", "c1", "dest", node, "body", body);
+    char *text = json_dumps (envelope, JSON_COMPACT);
+    json_decref (envelope);
+    zstr_sendm (fx->client, node);
+    zstr_send (fx->client, text);
+    free (text);
+    return msg_id;
+}
+
+//  Receive one reply body within timeout_ms, or NULL.
+static json_t *
+s_recv (fx_t *fx, int timeout_ms)
+{
+    zsock_set_rcvtimeo (fx->client, timeout_ms);
+    char *src = NULL, *text = NULL;
+    if (zstr_recvx (fx->client, &src, &text, NULL) != 2) {
+        zstr_free (&src);
+        return NULL;
+    }
+    json_t *root = json_loads (text, 0, NULL);
+    zstr_free (&src);
+    zstr_free (&text);
+    json_t *body = json_incref (json_object_get (root, "body"));
+    json_decref (root);
+    return body;
+}
+
+//  Send body (taken) and wait for its reply; NULL at the deadline.
+static json_t *
+s_call (fx_t *fx, const char *node, json_t *body, int timeout_ms)
+{
+    int64_t msg_id = s_send (fx, node, body);
+    int64_t deadline = clock_mono_ms () + timeout_ms;
+    while (clock_mono_ms () < deadline) {
+        json_t *reply = s_recv (fx, (int) (deadline - clock_mono_ms ()) + 1);
+        if (reply && json_integer_value (json_object_get (reply, "in_reply_to")) == msg_id)
+            return reply;
+        json_decref (reply);            //  a late reply to an earlier call
+    }
+    return NULL;
+}
+
+static void
+s_init_node (fx_t *fx, int index)
+{
+    char id [16];
+    snprintf (id, sizeof id, "n%d", index + 1);
+    int64_t deadline = clock_mono_ms () + WAIT_MS;
+    while (clock_mono_ms () < deadline) {
+        json_t *reply = s_call (fx, id, json_pack ("{s:s, s:s, s:[sssss]}", "type", "init",
+                                "node_id", id, "node_ids", "n1", "n2", "n3", "n4", "n5"), 200);
+        bool ok = reply && streq (s_type (reply), "init_ok");
+        json_decref (reply);
+        if (ok)
+            return;
+    }
+    fail_msg ("n%d never answered init", index + 1);
+}
+
+//  The live node that says it is leader with the highest term, or -1.
+static int
+s_leader (fx_t *fx, int64_t *term_p)
+{
+    int leader = -1;
+    int64_t best = -1;
+    for (int i = 0; i < NODES; i++) {
+        if (!fx->pids [i])
+            continue;
+        char id [16];
+        snprintf (id, sizeof id, "n%d", i + 1);
+        json_t *reply = s_call (fx, id, json_pack ("{s:s}", "type", "role"), 300);
+        const char *role = json_string_value (json_object_get (reply, "role"));
+        int64_t term = (int64_t) json_integer_value (json_object_get (reply, "term"));
+        if (role && streq (role, "leader") && term > best) {
+            best = term;
+            leader = i;
+        }
+        json_decref (reply);
+    }
+    if (term_p)
+        *term_p = best;
+    return leader;
+}
+
+//  Wait for a leader other than `not` (or any, with -1) in a term > after.
+static int
+s_await_leader (fx_t *fx, int not, int64_t after, int64_t *term_p)
+{
+    int64_t deadline = clock_mono_ms () + WAIT_MS;
+    while (clock_mono_ms () < deadline) {
+        int64_t term;
+        int leader = s_leader (fx, &term);
+        if (leader >= 0 && leader != not && term > after) {
+            if (term_p)
+                *term_p = term;
+            return leader;
+        }
+        zclock_sleep (50);
+    }
+    fail_msg ("no leader elected within %d ms", WAIT_MS);
+    return -1;
+}
+
+//  A request through node; retried while the answer is a definite
+//  "unavailable" (11) or no leader is known yet. Returns the reply.
+static json_t *
+s_request (fx_t *fx, int node, json_t *body)
+{
+    char id [16];
+    snprintf (id, sizeof id, "n%d", node + 1);
+    int64_t deadline = clock_mono_ms () + WAIT_MS;
+    while (true) {
+        json_t *reply = s_call (fx, id, json_deep_copy (body), CALL_MS);
+        bool retry = reply && streq (s_type (reply), "error") && s_code (reply) == 11;
+        if (!retry || clock_mono_ms () > deadline) {
+            json_decref (body);
+            return reply;
+        }
+        json_decref (reply);
+        zclock_sleep (50);
+    }
+}
+
+static void
+s_expect (fx_t *fx, int node, json_t *body, const char *type, int code)
+{
+    json_t *reply = s_request (fx, node, body);
+    assert_non_null (reply);
+    if (!streq (s_type (reply), type) || (code >= 0 && s_code (reply) != code)) {
+        char *text = json_dumps (reply, JSON_COMPACT);
+        fail_msg ("n%d: expected %s %d, got %s", node + 1, type, code, text);
+    }
+    json_decref (reply);
+}
+
+static void
+s_expect_read (fx_t *fx, int node, const char *key, int value)
+{
+    json_t *reply = s_request (fx, node, json_pack ("{s:s, s:s}", "type", "read", "key", key));
+    assert_non_null (reply);
+    if (!streq (s_type (reply), "read_ok")
+    ||  json_integer_value (json_object_get (reply, "value")) != value) {
+        char *text = json_dumps (reply, JSON_COMPACT);
+        fail_msg ("n%d: read %s expected %d, got %s", node + 1, key, value, text);
+    }
+    json_decref (reply);
+}
+
+static json_t *
+s_write (const char *key, int value)
+{
+    return json_pack ("{s:s, s:s, s:i}", "type", "write", "key", key, "value", value);
+}
+
+static json_t *
+s_cas (const char *key, int from, int to)
+{
+    return json_pack ("{s:s, s:s, s:i, s:i}", "type", "cas", "key", key, "from", from, "to", to);
+}
+
+static void
+s_control (fx_t *fx, const char *request)
+{
+    zstr_send (fx->control, request);
+    char *reply = zstr_recv (fx->control);
+    assert_non_null (reply);
+    assert_non_null (strstr (reply, "\"ok\":true"));
+    zstr_free (&reply);
+}
+
+static int
+s_setup (void **state)
+{
+    fx_t *fx = (fx_t *) zmalloc (sizeof (fx_t));
+    strcpy (fx->dir, "/tmp/fl-raft-XXXXXX");
+    assert_non_null (mkdtemp (fx->dir));
+    snprintf (fx->net, sizeof fx->net, "ipc://%s/net", fx->dir);
+    snprintf (fx->ctl, sizeof fx->ctl, "ipc://%s/ctl", fx->dir);
+    s_start_proxy (fx);
+    fx->client = zsock_new (ZMQ_DEALER);
+    zsock_set_identity (fx->client, "c1");
+    assert_int_equal (zsock_connect (fx->client, "%s", fx->net), 0);
+    fx->control = zsock_new (ZMQ_REQ);
+    zsock_set_rcvtimeo (fx->control, WAIT_MS);
+    assert_int_equal (zsock_connect (fx->control, "%s", fx->ctl), 0);
+    for (int i = 0; i < NODES; i++)
+        s_start_node (fx, i);
+    for (int i = 0; i < NODES; i++)
+        s_init_node (fx, i);
+    *state = fx;
+    return 0;
+}
+
+static int
+s_teardown (void **state)
+{
+    fx_t *fx = (fx_t *) *state;
+    for (int i = 0; i < NODES; i++)
+        if (fx->pids [i])
+            s_kill_node (fx, i);
+    kill (fx->proxy, SIGKILL);
+    waitpid (fx->proxy, NULL, 0);
+    zsock_destroy (&fx->client);
+    zsock_destroy (&fx->control);
+    if (!getenv ("RAFT_TEST_KEEP")) {
+        char command [128];
+        snprintf (command, sizeof command, "rm -rf '%s'", fx->dir);
+        if (system (command)) { /* best effort */ }
+    }
+    else
+        fprintf (stderr, "kept %s\n", fx->dir);
+    free (fx);
+    return 0;
+}
+
+static void
+test_lin_kv_answers (void **state)
+{
+    fx_t *fx = (fx_t *) *state;
+    int leader = s_await_leader (fx, -1, 0, NULL);
+    int follower = (leader + 1) % NODES;
+    json_t *read = json_pack ("{s:s, s:s}", "type", "read", "key", "x");
+    s_expect (fx, leader, json_deep_copy (read), "error", 20);
+    s_expect (fx, follower, json_deep_copy (read), "error", 20);
+    s_expect (fx, follower, s_cas ("x", 1, 2), "error", 20);
+    s_expect (fx, leader, s_write ("x", 1), "write_ok", -1);
+    s_expect_read (fx, follower, "x", 1);
+    s_expect (fx, follower, s_cas ("x", 5, 6), "error", 22);
+    s_expect (fx, follower, s_cas ("x", 1, 2), "cas_ok", -1);
+    s_expect_read (fx, leader, "x", 2);
+    //  Keys and values of any JSON type.
+    s_expect (fx, follower, json_pack ("{s:s, s:[i,s], s:{s:b}}", "type", "write",
+              "key", 1, "k", "value", "v", 1), "write_ok", -1);
+    json_t *reply = s_request (fx, leader, json_pack ("{s:s, s:[i,s]}", "type", "read",
+                               "key", 1, "k"));
+    assert_string_equal (s_type (reply), "read_ok");
+    assert_true (json_is_true (json_object_get (json_object_get (reply, "value"), "v")));
+    json_decref (reply);
+    s_expect (fx, follower, json_pack ("{s:s}", "type", "write"), "error", 12);
+    json_decref (read);
+}
+
+static void
+test_leader_crash_and_restart (void **state)
+{
+    fx_t *fx = (fx_t *) *state;
+    int64_t term;
+    int leader = s_await_leader (fx, -1, 0, &term);
+    for (int i = 0; i < 20; i++)
+        s_expect (fx, (leader + 1 + i % 4) % NODES, s_write ("k", i), "write_ok", -1);
+    s_kill_node (fx, leader);
+    int64_t term2;
+    int leader2 = s_await_leader (fx, leader, term, &term2);
+    assert_true (term2 > term);
+    s_expect_read (fx, leader2, "k", 19);
+    s_expect (fx, leader2, s_cas ("k", 19, 100), "cas_ok", -1);
+    //  The killed node restarts from its data directory and rejoins.
+    s_start_node (fx, leader);
+    s_init_node (fx, leader);
+    s_expect_read (fx, leader, "k", 100);
+    //  A kill -9 of every node: the acknowledged writes are on disk.
+    for (int i = 0; i < NODES; i++)
+        s_kill_node (fx, i);
+    for (int i = 0; i < NODES; i++)
+        s_start_node (fx, i);
+    for (int i = 0; i < NODES; i++)
+        s_init_node (fx, i);
+    int64_t term3;
+    int leader3 = s_await_leader (fx, -1, term2, &term3);
+    s_expect_read (fx, (leader3 + 2) % NODES, "k", 100);
+    s_expect (fx, leader3, json_pack ("{s:s, s:s}", "type", "read", "key", "missing"),
+              "error", 20);
+}
+
+static void
+test_minority_leader_stops_acknowledging (void **state)
+{
+    fx_t *fx = (fx_t *) *state;
+    int64_t term;
+    int leader = s_await_leader (fx, -1, 0, &term);
+    s_expect (fx, leader, s_write ("p", 1), "write_ok", -1);
+    //  Cut the leader off from every other node (clients still reach it).
+    char request [256];
+    char others [128] = "";
+    for (int i = 0; i < NODES; i++)
+        if (i != leader)
+            snprintf (others + strlen (others), sizeof others - strlen (others),
+                      "%s\"n%d\"", *others ? "," : "", i + 1);
+    snprintf (request, sizeof request, "{\"cmd\":\"partition\",\"groups\":[[\"n%d\"],[%s]]}",
+              leader + 1, others);
+    s_control (fx, request);
+    //  The isolated leader must never acknowledge: a write through it gets
+    //  an error (0: timeout, or 11 once it stepped down), never write_ok.
+    char id [16];
+    snprintf (id, sizeof id, "n%d", leader + 1);
+    json_t *reply = s_call (fx, id, s_write ("p", 2), CALL_MS);
+    if (reply) {
+        assert_string_equal (s_type (reply), "error");
+        assert_true (s_code (reply) == 0 || s_code (reply) == 11);
+    }
+    json_decref (reply);
+    //  Check-quorum: it steps down and answers 11 quickly.
+    int64_t deadline = clock_mono_ms () + WAIT_MS;
+    bool unavailable = false;
+    while (!unavailable && clock_mono_ms () < deadline) {
+        reply = s_call (fx, id, s_write ("p", 3), CALL_MS);
+        unavailable = reply && streq (s_type (reply), "error") && s_code (reply) == 11;
+        json_decref (reply);
+    }
+    assert_true (unavailable);
+    //  The majority elects a leader and goes on.
+    int majority = (leader + 1) % NODES;
+    s_expect (fx, majority, s_write ("p", 4), "write_ok", -1);
+    s_control (fx, "{\"cmd\":\"heal\"}");
+    //  The old leader follows again and reads the majority's value.
+    s_expect_read (fx, leader, "p", 4);
+}
+
+//  Ten requests in flight at once (reads, writes, cas over 5 keys), spread
+//  over every node: all answered, none lost. Prints the rate as a TAP
+//  comment; asserts only correctness, never a wall-clock figure.
+static void
+test_pipelined_load (void **state)
+{
+    fx_t *fx = (fx_t *) *state;
+    s_await_leader (fx, -1, 0, NULL);
+    for (int k = 0; k < 5; k++) {
+        char key [8];
+        snprintf (key, sizeof key, "%d", k);
+        s_expect (fx, k, s_write (key, 0), "write_ok", -1);
+    }
+    int64_t start = clock_mono_ms ();
+    int sent = 0, answered = 0, ok = 0, in_flight = 0;
+    int64_t deadline = start + 30000;
+    while (answered < LOAD_OPS && clock_mono_ms () < deadline) {
+        while (in_flight < LOAD_WINDOW && sent < LOAD_OPS) {
+            char key [8], node [8];
+            snprintf (key, sizeof key, "%d", sent % 5);
+            snprintf (node, sizeof node, "n%d", sent % NODES + 1);
+            json_t *body = sent % 3 == 0 ? json_pack ("{s:s, s:s}", "type", "read", "key", key)
+                         : sent % 3 == 1 ? s_write (key, sent)
+                         : s_cas (key, sent, sent + 1);
+            s_send (fx, node, body);
+            sent++;
+            in_flight++;
+        }
+        json_t *reply = s_recv (fx, CALL_MS);
+        if (!reply)
+            break;
+        const char *type = s_type (reply);
+        if (!streq (type, "error") || s_code (reply) == 22)
+            ok++;
+        answered++;
+        in_flight--;
+        json_decref (reply);
+    }
+    int64_t elapsed = clock_mono_ms () - start;
+    printf ("# raft pipelined load: %d ops answered, %d ok, in %lld ms (%.0f ops/s)\n",
+            answered, ok, (long long) elapsed, answered * 1000.0 / (elapsed ? elapsed : 1));
+    assert_int_equal (answered, LOAD_OPS);
+    assert_true (ok >= LOAD_OPS * 95 / 100);
+}
+
+int
+main (void)
+{
+    alarm (240);
+    setenv ("CMOCKA_MESSAGE_OUTPUT", "TAP", 1);
+    cmocka_set_message_output (CM_OUTPUT_TAP);
+    zsys_init ();
+    zsys_set_logstream (stderr);
+    const struct CMUnitTest tests [] = {
+        cmocka_unit_test_setup_teardown (test_lin_kv_answers, s_setup, s_teardown),
+        cmocka_unit_test_setup_teardown (test_leader_crash_and_restart, s_setup, s_teardown),
+        cmocka_unit_test_setup_teardown (test_minority_leader_stops_acknowledging, s_setup, s_teardown),
+        cmocka_unit_test_setup_teardown (test_pipelined_load, s_setup, s_teardown),
+    };
+    return cmocka_run_group_tests_name ("node_raft_cluster", tests, NULL, NULL);
+}
