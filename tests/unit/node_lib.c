@@ -42,6 +42,7 @@ typedef struct {
     bool in_rpc;
     int every_id, never_id;
     int every_count;
+    int many_calls, many_replies;
 } fx_t;
 
 
@@ -82,6 +83,40 @@ s_go_rpc (node_t *node, const char *src, json_t *body, void *arg)
     fx->in_rpc = true;
     node_rpc (node, to, json_pack ("{s:s}", "type", "ping"), timeout_ms, s_rpc_done, fx);
     fx->in_rpc = false;
+}
+
+static void
+s_many_done (node_t *node, json_t *reply, void *arg)
+{
+    (void) node;
+    fx_t *fx = (fx_t *) arg;
+    fx->many_calls++;
+    fx->many_replies += reply != NULL;
+    if (fx->in_rpc)
+        fx->reentrant++;
+}
+
+//  count RPCs at once: about half flagged "answer" (the test replies; they
+//  get a long timeout), the rest time out after 50..549 ms, interleaved in
+//  the heap with the answered ones.
+static void
+s_go_many (node_t *node, const char *src, json_t *body, void *arg)
+{
+    fx_t *fx = (fx_t *) arg;
+    const char *to = json_string_value (json_object_get (body, "to"));
+    int count = (int) json_integer_value (json_object_get (body, "count"));
+    int answered = 0;
+    fx->in_rpc = true;
+    for (int index = 0; index < count; index++) {
+        bool answer = node_random (node) % 2;
+        int timeout_ms = answer? 10000: 50 + (int) (node_random (node) % 500);
+        answered += answer;
+        node_rpc (node, to, json_pack ("{s:s, s:b}", "type", "ping", "answer", answer),
+                  timeout_ms, s_many_done, fx);
+    }
+    fx->in_rpc = false;
+    node_reply (node, src, body, json_pack ("{s:s, s:i}", "type", "go_many_ok",
+                "answered", answered));
 }
 
 static void
@@ -134,9 +169,10 @@ s_probe (node_t *node, const char *src, json_t *body, void *arg)
     json_t *ids = json_array ();
     for (size_t index = 0; index < node_count (node); index++)
         json_array_append_new (ids, json_string (node_ids (node, index)));
-    node_reply (node, src, body, json_pack ("{s:s, s:o, s:i, s:i, s:i, s:I, s:I}",
+    node_reply (node, src, body, json_pack ("{s:s, s:o, s:i, s:i, s:i, s:i, s:I, s:I}",
                 "type", "probe_ok", "ids", ids, "init_calls", fx->init_calls,
-                "rpc_calls", fx->rpc_calls, "reentrant", fx->reentrant,
+                "rpc_calls", fx->rpc_calls + fx->many_calls, "reentrant", fx->reentrant,
+                "many_replies", fx->many_replies,
                 "skew_ms", (json_int_t) node_skew_ms (node),
                 "now_ms", (json_int_t) node_now_ms (node)));
 }
@@ -274,6 +310,7 @@ s_setup (void **state)
     node_on_init (fx->node, s_on_init, fx);
     node_on (fx->node, "go_rpc", s_go_rpc, fx);
     node_on (fx->node, "timers", s_timers, fx);
+    node_on (fx->node, "go_many", s_go_many, fx);
     node_on (fx->node, "cancel", s_cancel, fx);
     node_on (fx->node, "probe", s_probe, fx);
     node_on (fx->node, "stop", s_stop, fx);
@@ -405,6 +442,60 @@ test_rpc_send_failure_not_reentrant (void **state)
     assert_int_equal (s_int (probe, "rpc_calls"), 1);
     assert_int_equal (s_int (probe, "reentrant"), 0);
     json_decref (probe);
+}
+
+static void
+test_many_rpcs_each_once (void **state)
+{
+    fx_t *fx = (fx_t *) *state;
+    enum { COUNT = 2000 };
+    s_init_node (fx);
+    s_send (fx, "n1", "c1", json_pack ("{s:s, s:i, s:s, s:i}", "type", "go_many",
+            "msg_id", 5, "to", "n2", "count", COUNT));
+    int replied = 0;
+    for (int index = 0; index < COUNT; index++) {
+        json_t *ping = s_expect (fx, "ping", "n2");
+        if (json_is_true (json_object_get (ping, "answer"))) {
+            s_send (fx, "n1", "n2", json_pack ("{s:s, s:I}", "type", "pong",
+                    "in_reply_to", (json_int_t) s_int (ping, "msg_id")));
+            replied++;
+        }
+        json_decref (ping);
+    }
+    json_t *reply = s_expect (fx, "go_many_ok", "c1");
+    assert_int_equal (s_int (reply, "answered"), replied);
+    json_decref (reply);
+    int64_t deadline = clock_mono_ms () + WAIT_MS;
+    while (true) {
+        json_t *probe = s_probe_node (fx);
+        json_int_t calls = s_int (probe, "rpc_calls");
+        json_int_t replies = s_int (probe, "many_replies");
+        assert_int_equal (s_int (probe, "reentrant"), 0);
+        json_decref (probe);
+        assert_true (calls <= COUNT);
+        if (calls == COUNT) {
+            assert_int_equal (replies, replied);
+            break;
+        }
+        assert_true (clock_mono_ms () < deadline);
+        zclock_sleep (50);
+    }
+}
+
+static void
+test_stop_answers_waiting_rpcs (void **state)
+{
+    fx_t *fx = (fx_t *) *state;
+    s_init_node (fx);
+    s_send (fx, "n1", "c1", json_pack ("{s:s, s:s, s:i}", "type", "go_rpc",
+            "to", "n2", "timeout_ms", 60000));
+    json_decref (s_expect (fx, "ping", "n2"));
+    //  At stop the callback runs with NULL, and what it sends still goes out
+    s_send (fx, "n1", "c1", json_pack ("{s:s}", "type", "stop"));
+    json_t *done = s_expect (fx, "rpc_done", "c1");
+    assert_true (json_is_null (json_object_get (done, "reply")));
+    assert_int_equal (s_int (done, "calls"), 1);
+    json_decref (done);
 }
 
 static void
@@ -636,6 +727,8 @@ main (void)
         cmocka_unit_test_setup_teardown (test_reply_routing, s_setup, s_teardown),
         cmocka_unit_test_setup_teardown (test_rpc_timeout_once, s_setup, s_teardown),
         cmocka_unit_test_setup_teardown (test_rpc_send_failure_not_reentrant, s_setup, s_teardown),
+        cmocka_unit_test_setup_teardown (test_many_rpcs_each_once, s_setup, s_teardown),
+        cmocka_unit_test_setup_teardown (test_stop_answers_waiting_rpcs, s_setup, s_teardown),
         cmocka_unit_test_setup_teardown (test_timers_fire_and_cancel, s_setup, s_teardown),
         cmocka_unit_test_setup_teardown (test_unknown_type_error_10, s_setup, s_teardown),
         cmocka_unit_test_setup_teardown (test_malformed_survives, s_setup, s_teardown),
