@@ -590,7 +590,18 @@ s_compile_op (s_compiler_t *c, json_t *map, model_part_t ***parts, size_t *npart
             return s_bad (c, src, "only a cas can fail after running");
         op->flags |= MODEL_F_CAS_FAILED;
     }
-    return s_compile_args (c, part, src, op, in, out);
+    if (s_compile_args (c, part, src, op, in, out))
+        return -1;
+    if (code == K_READ || (op->flags & MODEL_F_CAS_FAILED))
+        op->flags |= MODEL_F_PURE;
+    if (code == K_TXN) {
+        bool writes = false;
+        for (uint64_t i = op->a; i < op->a + op->b; i++)
+            writes |= part->micro [i].f == 'w';
+        if (!writes)
+            op->flags |= MODEL_F_PURE;
+    }
+    return 0;
 }
 
 //  The initial state of a partition from --init.

@@ -30,6 +30,8 @@ typedef enum {
 
 #define MODEL_F_UNKNOWN    1    // outcome unknown: accept, apply if it can
 #define MODEL_F_CAS_FAILED 2    // cas ran and did not match
+#define MODEL_F_PURE       4    // never changes the state (a read, a failed cas):
+                                // the search may linearize it greedily
 
 typedef struct {
     int64_t call, ret;      // positions in the history; ret may be HISTORY_RET_NEVER

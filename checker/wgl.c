@@ -13,6 +13,13 @@
     once every op with a finite return is linearized the rest can follow (an
     unknown op is accepted from any state), which covers "never happened".
 
+    Beyond Porcupine, two prunings, each argued where it is done: a pure op
+    (a read, a failed cas) is linearized greedily, never as one choice among
+    others; and ops that never returned are tried after the others and
+    cached by subset, since a configuration that used fewer of them can do
+    all that one using more can (they may also never happen). On Porcupine's
+    etcd_002.log this takes the search from 1.36M steps to 11k.
+
     The set is a bitset; its hash is kept incrementally as the xor of one
     random word per op (Zobrist hashing), so a step costs O(1) plus the
     bitset copy when a new configuration is cached. The loop is iterative:
@@ -29,20 +36,31 @@
 typedef struct {
     uint64_t hash;
     uint64_t state;
-    size_t bits;            // offset of the bitset in the arena, in words
+    size_t bits;            // offset of the linearized set in the arena, in
+                            // words; SIZE_MAX marks an empty slot
+    size_t subsets;         // head of its list of never-returned subsets
 } s_entry_t;
 
 typedef struct {
-    s_entry_t *table;       // open addressing; state of an empty slot unused,
-    size_t cap, used;       // bits == SIZE_MAX marks empty
-    uint64_t *arena;
+    size_t next;            // next in the list, SIZE_MAX ends it
+    size_t bits;            // offset of the subset in the arena
+} s_subset_t;
+
+typedef struct {
+    s_entry_t *table;       // open addressing on (linearized set, state)
+    size_t cap, used;
+    uint64_t *arena;        // bitsets
     size_t arena_len, arena_cap;
-    size_t words;
+    s_subset_t *subsets;
+    size_t nsubsets, subsets_cap;
+    size_t words;           // words of a linearized set (ops that returned)
+    size_t iwords;          // words of a set of ops that never returned
 } s_cache_t;
 
 typedef struct {
     uint32_t op;
-    uint64_t state;
+    uint32_t phase;         // the pass that linearized it
+    uint64_t state;         // the state before it
 } s_frame_t;
 
 static uint64_t
@@ -58,7 +76,8 @@ s_mix (uint64_t x)
 static size_t
 s_cache_memory (const s_cache_t *c)
 {
-    return c->cap * sizeof (s_entry_t) + c->arena_cap * sizeof (uint64_t);
+    return c->cap * sizeof (s_entry_t) + c->arena_cap * sizeof (uint64_t)
+         + c->subsets_cap * sizeof (s_subset_t);
 }
 
 static void
@@ -83,9 +102,41 @@ s_cache_grow (s_cache_t *c)
     free (old);
 }
 
-//  Insert (bits, state) unless present. Returns true when it was new.
+static size_t
+s_arena_put (s_cache_t *c, const uint64_t *bits, size_t words)
+{
+    if (c->arena_len + words > c->arena_cap) {
+        c->arena_cap = (c->arena_len + words) * 2 + 64;
+        c->arena = realloc (c->arena, c->arena_cap * sizeof (uint64_t));
+        assert (c->arena);
+    }
+    memcpy (c->arena + c->arena_len, bits, words * sizeof (uint64_t));
+    c->arena_len += words;
+    return c->arena_len - words;
+}
+
+static size_t
+s_subset_put (s_cache_t *c, const uint64_t *ibits, size_t next)
+{
+    if (c->nsubsets == c->subsets_cap) {
+        c->subsets_cap = c->subsets_cap? c->subsets_cap * 2: 1024;
+        c->subsets = realloc (c->subsets, c->subsets_cap * sizeof (s_subset_t));
+        assert (c->subsets);
+    }
+    size_t bits = s_arena_put (c, ibits, c->iwords);
+    c->subsets [c->nsubsets] = (s_subset_t) { next, bits };
+    return c->nsubsets++;
+}
+
+//  Remember a configuration: the set of linearized ops that returned
+//  (bits), the state, and the set of linearized ops that never returned
+//  (ibits). Returns false when it is subsumed by one already cached: same
+//  bits and state, and a subset of ibits. An op that never returned may
+//  also never happen, so the configuration that used fewer of them can do
+//  everything this one can.
 static bool
-s_cache_add (s_cache_t *c, uint64_t hash, uint64_t state, const uint64_t *bits)
+s_cache_add (s_cache_t *c, uint64_t hash, uint64_t state, const uint64_t *bits,
+             const uint64_t *ibits)
 {
     if (2 * (c->used + 1) > c->cap)
         s_cache_grow (c);
@@ -95,18 +146,24 @@ s_cache_add (s_cache_t *c, uint64_t hash, uint64_t state, const uint64_t *bits)
     while (c->table [i].bits != SIZE_MAX) {
         s_entry_t *e = &c->table [i];
         if (e->hash == hash && e->state == state
-        &&  memcmp (c->arena + e->bits, bits, bytes) == 0)
-            return false;
+        &&  memcmp (c->arena + e->bits, bits, bytes) == 0) {
+            for (size_t k = e->subsets; k != SIZE_MAX; k = c->subsets [k].next) {
+                const uint64_t *old = c->arena + c->subsets [k].bits;
+                size_t w = 0;
+                while (w < c->iwords && (old [w] & ~ibits [w]) == 0)
+                    w++;
+                if (w == c->iwords)
+                    return false;
+            }
+            size_t head = s_subset_put (c, ibits, e->subsets);
+            c->table [i].subsets = head;    // e may have moved: index again
+            return true;
+        }
         i = (i + 1) & mask;
     }
-    if (c->arena_len + c->words > c->arena_cap) {
-        c->arena_cap = (c->arena_len + c->words) * 2;
-        c->arena = realloc (c->arena, c->arena_cap * sizeof (uint64_t));
-        assert (c->arena);
-    }
-    memcpy (c->arena + c->arena_len, bits, bytes);
-    c->table [i] = (s_entry_t) { hash, state, c->arena_len };
-    c->arena_len += c->words;
+    size_t at = s_arena_put (c, bits, c->words);
+    size_t head = s_subset_put (c, ibits, SIZE_MAX);
+    c->table [i] = (s_entry_t) { hash, state, at, head };
     c->used++;
     return true;
 }
@@ -118,6 +175,8 @@ typedef struct {
     int32_t *next, *prev;   // entries 2i (call of op i), 2i+1 (return), head 2n, tail 2n+1
     uint64_t *zobrist;
     uint64_t *bits;
+    uint64_t *ibits;        // linearized ops that never returned
+    int32_t *never;         // op -> its bit in ibits, or -1
     s_frame_t *stack;
     size_t depth;
     s_cache_t cache;
@@ -159,6 +218,17 @@ s_build_list (s_search_t *s)
     s->next [last] = (int32_t) (2 * n + 1);
     s->prev [2 * n + 1] = last;
     free (by_ret);
+}
+
+//  Add or remove op from the linearized sets.
+static inline void
+s_flip (s_search_t *s, uint32_t op)
+{
+    int32_t bit = s->never [op];
+    if (bit < 0)
+        s->bits [op / 64] ^= 1ULL << (op % 64);
+    else
+        s->ibits [bit / 64] ^= 1ULL << (bit % 64);
 }
 
 static void
@@ -220,6 +290,12 @@ s_search (s_search_t *s, const wgl_budget_t *budget, wgl_result_t *result)
     uint64_t zob = 0;
     int32_t entry = s->next [head];
     bool have_best = false;
+    //  Two passes over the candidates: ops that returned first, then the
+    //  ones that never returned. Configurations are then first reached with
+    //  as few never-returned ops as possible, and the cache's subsumption
+    //  prunes the later visits that used more of them.
+    uint32_t phase = 0;
+    bool nevers = s->cache.iwords > 1;     // one word is the spare
     while (finite > 0 && s->next [head] != tail) {
         if ((++result->steps & 1023) == 0) {
             int verdict = s_budget (s, budget, result);
@@ -229,13 +305,18 @@ s_search (s_search_t *s, const wgl_budget_t *budget, wgl_result_t *result)
         if ((entry & 1) == 0) {             // a call: try to linearize it now
             uint32_t op = (uint32_t) entry / 2;
             uint64_t next_state;
+            if ((s->never [op] >= 0) != (phase == 1)) {
+                entry = s->next [entry];
+                continue;
+            }
             if (model_step (s->part, state, &s->ops [op], &next_state)) {
-                s->bits [op / 64] |= 1ULL << (op % 64);
+                s_flip (s, op);
                 uint64_t h = zob ^ s->zobrist [op];
-                if (s_cache_add (&s->cache, h ^ s_mix (next_state), next_state, s->bits)) {
+                if (s_cache_add (&s->cache, h ^ s_mix (next_state), next_state, s->bits, s->ibits)) {
                     if (s->depth < s->dirty)
                         s->dirty = s->depth;
-                    s->stack [s->depth++] = (s_frame_t) { op, state };
+                    s->stack [s->depth++] = (s_frame_t) { op, phase, state };
+                    phase = 0;
                     state = next_state;
                     zob = h;
                     s_lift (s, op);
@@ -243,27 +324,40 @@ s_search (s_search_t *s, const wgl_budget_t *budget, wgl_result_t *result)
                     entry = s->next [head];
                     continue;
                 }
-                s->bits [op / 64] &= ~(1ULL << (op % 64));
+                s_flip (s, op);
             }
             entry = s->next [entry];
             continue;
         }
         //  A return: its op cannot go before it from here; backtrack
+        if (phase == 0 && nevers) {
+            phase = 1;
+            entry = s->next [head];
+            continue;
+        }
         if (!have_best || s->depth > result->nprefix) {
             s_snapshot (s, result, state, entry / 2);
             have_best = true;
         }
-        if (s->depth == 0)
-            return WGL_INVALID;
-        s_frame_t top = s->stack [--s->depth];
-        if (s->depth < s->dirty)
-            s->dirty = s->depth;
-        state = top.state;
-        zob ^= s->zobrist [top.op];
-        s->bits [top.op / 64] &= ~(1ULL << (top.op % 64));
-        s_unlift (s, top.op);
-        finite += s->ops [top.op].ret != HISTORY_RET_NEVER;
+        //  A pure op (one that never changes the state) linearized as soon as
+        //  it could be loses nothing: any linearization placing it later can
+        //  move it back to that point. So when one is undone, the other
+        //  choices at its level are not worth trying: keep undoing.
+        s_frame_t top;
+        do {
+            if (s->depth == 0)
+                return WGL_INVALID;
+            top = s->stack [--s->depth];
+            if (s->depth < s->dirty)
+                s->dirty = s->depth;
+            state = top.state;
+            zob ^= s->zobrist [top.op];
+            s_flip (s, top.op);
+            s_unlift (s, top.op);
+            finite += s->ops [top.op].ret != HISTORY_RET_NEVER;
+        } while (s->ops [top.op].flags & MODEL_F_PURE);
         entry = s->next [2 * top.op];
+        phase = top.phase;
     }
     return WGL_VALID;
 }
@@ -286,8 +380,17 @@ wgl_check (model_part_t *part, const wgl_budget_t *budget, wgl_result_t *result)
     assert (s.next && s.prev && s.zobrist && s.bits && s.stack && result->prefix);
     rng_t rng;
     rng_init (&rng, 0x5ea2c4 + n);
-    for (size_t i = 0; i < n; i++)
-        s.zobrist [i] = rng_next (&rng);
+    s.never = malloc ((n + 1) * sizeof (int32_t));
+    assert (s.never);
+    size_t nnever = 0;
+    for (size_t i = 0; i < n; i++) {
+        bool never = s.ops [i].ret == HISTORY_RET_NEVER;
+        s.zobrist [i] = never? 0: rng_next (&rng);
+        s.never [i] = never? (int32_t) nnever++: -1;
+    }
+    s.cache.iwords = (nnever + 63) / 64 + 1;
+    s.ibits = calloc (s.cache.iwords, sizeof (uint64_t));
+    assert (s.ibits);
     s_build_list (&s);
     result->verdict = s_search (&s, budget, result);
     result->cache_entries = s.cache.used;
@@ -296,6 +399,9 @@ wgl_check (model_part_t *part, const wgl_budget_t *budget, wgl_result_t *result)
     free (s.prev);
     free (s.zobrist);
     free (s.bits);
+    free (s.never);
+    free (s.ibits);
+    free (s.cache.subsets);
     free (s.stack);
     free (s.cache.table);
     free (s.cache.arena);
