@@ -7,7 +7,8 @@
     (DESIGN.md section 1). The src frame is authoritative: the library passes
     it to handlers and ignores the envelope's "src" field.
 
-    The library owns the event loop (a zloop): it handles init/init_ok for you,
+    The library owns the event loop (its own zmq_poll loop with an RPC
+    timeout heap; see node.c for why not zloop): it handles init/init_ok for you,
     dispatches each message to the handler registered for its body's "type",
     routes replies to RPC callbacks by "in_reply_to", fires timers, and reads
     time through a skewable clock.
@@ -17,7 +18,7 @@
         static void
         s_echo (node_t *node, const char *src, json_t *body, void *arg)
         {
-            json_t *reply = json_pack ("{s:s, s:O}", "type", "echo_ok",
+            json_t *reply = json_pack ("{s:s, s:O?}", "type", "echo_ok",
                                        "echo", json_object_get (body, "echo"));
             node_reply (node, src, body, reply);   // takes reply
         }
@@ -31,14 +32,14 @@
             node_on (node, "echo", s_echo, NULL);
             int rc = node_run (node);
             node_destroy (&node);
-            return rc;
+            return rc? 70: 0;
         }
 
     Command line every node accepts (the harness passes these):
         --id ID          node id and ZeroMQ routing id (required; or $FAULTLAB_ID)
         --connect EP     proxy net endpoint (required; or $FAULTLAB_CONNECT)
         --data DIR       directory for durable state (optional; or $FAULTLAB_DATA)
-        --seed N         seed for this node's random stream (default from id)
+        --seed N         seed for this node's random stream (default 0)
         --param K=V      free-form parameters for the system (repeatable),
                          e.g. --param w=quorum; read with node_param ()
         --verbose        also print node_debug () lines
@@ -50,7 +51,9 @@
 
     Messages the library answers itself, for the harness:
         init          -> init_ok (after calling the init hook, if any)
-        clock_skew    {"offset_ms": N} -> clock_skew_ok: node_now_ms shifts by N
+        clock_skew    {"offset_ms": N} -> clock_skew_ok: node_now_ms and
+                         node_wall_ms read N ms ahead from now on (absolute,
+                         not cumulative; timers keep the real clock)
         role          -> role_ok {"role": node_role_get (), "term": ...} ; systems
                          with a leader call node_role_set so isolate-leader works
     A request of an unknown type gets error 10 (not-supported).
