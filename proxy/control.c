@@ -59,7 +59,7 @@ s_ok (void)
 static char *
 s_show (json_t *value)
 {
-    char *text = json_dumps (value, JSON_ENCODE_ANY | JSON_COMPACT);
+    char *text = json_dumps (value, JSON_ENCODE_ANY | JSON_COMPACT | JSON_REAL_PRECISION (15));
     if (text && strlen (text) > 64)
         strcpy (text + 60, "...");
     return text? text: strdup ("?");
@@ -94,35 +94,35 @@ s_set (proxy_t *proxy, request_t *r, const fault_t *values)
 static json_t *
 s_cmd_block (proxy_t *proxy, request_t *r)
 {
-    fault_t f = { .set = FAULT_BLOCK, .block = streq (r->cmd, "block") };
+    fault_t f = { .set = RULE_BLOCK, .block = streq (r->cmd, "block") };
     return s_set (proxy, r, &f);
 }
 
 static json_t *
 s_cmd_drop (proxy_t *proxy, request_t *r)
 {
-    fault_t f = { .set = FAULT_DROP, .drop_p = r->p };
+    fault_t f = { .set = RULE_DROP, .drop_p = r->p };
     return s_set (proxy, r, &f);
 }
 
 static json_t *
 s_cmd_delay (proxy_t *proxy, request_t *r)
 {
-    fault_t f = { .set = FAULT_DELAY, .delay_ms = r->ms, .jitter_ms = r->jitter_ms };
+    fault_t f = { .set = RULE_DELAY, .delay_ms = r->ms, .jitter_ms = r->jitter_ms };
     return s_set (proxy, r, &f);
 }
 
 static json_t *
 s_cmd_duplicate (proxy_t *proxy, request_t *r)
 {
-    fault_t f = { .set = FAULT_DUPLICATE, .duplicate_p = r->p };
+    fault_t f = { .set = RULE_DUPLICATE, .duplicate_p = r->p };
     return s_set (proxy, r, &f);
 }
 
 static json_t *
 s_cmd_reorder (proxy_t *proxy, request_t *r)
 {
-    fault_t f = { .set = FAULT_REORDER, .reorder_p = r->p };
+    fault_t f = { .set = RULE_REORDER, .reorder_p = r->p };
     return s_set (proxy, r, &f);
 }
 
@@ -161,8 +161,8 @@ s_cmd_partition (proxy_t *proxy, request_t *r)
             if (!s_group_has (ids, json_string_value (member)))
                 json_array_append (ids, member);
     rules_t *rules = proxy_rules (proxy);
-    rules_clear (rules, FAULT_BLOCK);
-    fault_t f = { .set = FAULT_BLOCK, .block = true };
+    rules_clear (rules, RULE_BLOCK);
+    fault_t f = { .set = RULE_BLOCK, .block = true };
     int rc = 0;
     json_t *a, *b;
     json_array_foreach (ids, i, a)

@@ -28,11 +28,11 @@ fault_is_none (const fault_t *self)
 {
     assert (self);
     unsigned s = self->set;
-    return !((s & FAULT_BLOCK && self->block)
-          || (s & FAULT_DROP && self->drop_p > 0)
-          || (s & FAULT_DELAY && (self->delay_ms > 0 || self->jitter_ms > 0))
-          || (s & FAULT_DUPLICATE && self->duplicate_p > 0)
-          || (s & FAULT_REORDER && self->reorder_p > 0));
+    return !((s & RULE_BLOCK && self->block)
+          || (s & RULE_DROP && self->drop_p > 0)
+          || (s & RULE_DELAY && (self->delay_ms > 0 || self->jitter_ms > 0))
+          || (s & RULE_DUPLICATE && self->duplicate_p > 0)
+          || (s & RULE_REORDER && self->reorder_p > 0));
 }
 
 bool
@@ -81,17 +81,17 @@ rules_destroy (rules_t **self_p)
 static void
 s_fault_merge (fault_t *to, const fault_t *from, unsigned kinds)
 {
-    if (kinds & FAULT_BLOCK)
+    if (kinds & RULE_BLOCK)
         to->block = from->block;
-    if (kinds & FAULT_DROP)
+    if (kinds & RULE_DROP)
         to->drop_p = from->drop_p;
-    if (kinds & FAULT_DELAY) {
+    if (kinds & RULE_DELAY) {
         to->delay_ms = from->delay_ms;
         to->jitter_ms = from->jitter_ms;
     }
-    if (kinds & FAULT_DUPLICATE)
+    if (kinds & RULE_DUPLICATE)
         to->duplicate_p = from->duplicate_p;
-    if (kinds & FAULT_REORDER)
+    if (kinds & RULE_REORDER)
         to->reorder_p = from->reorder_p;
     to->set |= kinds;
 }
@@ -110,6 +110,16 @@ s_covers (const char *sel, const char *pat)
 static void
 s_strip (rules_t *self, const char *src, const char *dest, unsigned kinds)
 {
+    //  An exact selector covers only its own rule: no scan (partitions set
+    //  thousands of exact rules).
+    if (src && !streq (src, "*") && !streq (dest, "*")) {
+        char key [KEY_BYTES_MAX + 1];
+        s_key (key, src, dest);
+        rule_t *rule = (rule_t *) zhashx_lookup (self->rules, key);
+        if (rule && (rule->fault.set &= ~kinds) == 0)
+            zhashx_delete (self->rules, key);
+        return;
+    }
     //  Keys of emptied rules are copied out and deleted after iterating.
     zlist_t *empty = zlist_new ();
     zlist_autofree (empty);
@@ -208,17 +218,17 @@ s_rule_json (const rule_t *rule)
 {
     const fault_t *f = &rule->fault;
     json_t *obj = json_pack ("{s:s, s:s}", "src", rule->src, "dest", rule->dest);
-    if (f->set & FAULT_BLOCK)
+    if (f->set & RULE_BLOCK)
         json_object_set_new (obj, "block", json_boolean (f->block));
-    if (f->set & FAULT_DROP)
+    if (f->set & RULE_DROP)
         json_object_set_new (obj, "drop", json_real (f->drop_p));
-    if (f->set & FAULT_DELAY) {
+    if (f->set & RULE_DELAY) {
         json_object_set_new (obj, "delay_ms", json_real (f->delay_ms));
         json_object_set_new (obj, "jitter_ms", json_real (f->jitter_ms));
     }
-    if (f->set & FAULT_DUPLICATE)
+    if (f->set & RULE_DUPLICATE)
         json_object_set_new (obj, "duplicate", json_real (f->duplicate_p));
-    if (f->set & FAULT_REORDER)
+    if (f->set & RULE_REORDER)
         json_object_set_new (obj, "reorder", json_real (f->reorder_p));
     return obj;
 }

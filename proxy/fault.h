@@ -20,17 +20,17 @@
 #include <jansson.h>
 
 typedef enum {
-    FAULT_BLOCK     = 1 << 0,
-    FAULT_DROP      = 1 << 1,
-    FAULT_DELAY     = 1 << 2,
-    FAULT_DUPLICATE = 1 << 3,
-    FAULT_REORDER   = 1 << 4,
-    FAULT_ALL       = (1 << 5) - 1
-} fault_kind_t;
+    RULE_BLOCK     = 1 << 0,
+    RULE_DROP      = 1 << 1,
+    RULE_DELAY     = 1 << 2,
+    RULE_DUPLICATE = 1 << 3,
+    RULE_REORDER   = 1 << 4,
+    RULE_ALL       = (1 << 5) - 1
+} rule_kind_t;
 
 //  Fault values. A kind applies only when its bit is in 'set'.
 typedef struct {
-    unsigned set;           // fault_kind_t bits
+    unsigned set;           // rule_kind_t bits
     bool block;
     double drop_p;          // [0,1]
     double delay_ms;        // [0, FL_DELAY_MS_MAX]
@@ -58,8 +58,8 @@ void rules_destroy (rules_t **self_p);
 //  or -1 when the table already holds FL_FAULT_RULES_MAX rules.
 int rules_set (rules_t *self, const char *src, const char *dest, const fault_t *values);
 
-//  Remove the given kinds from every rule (heal: FAULT_ALL; partition
-//  clears FAULT_BLOCK before setting its blocks).
+//  Remove the given kinds from every rule (heal: RULE_ALL; partition
+//  clears RULE_BLOCK before setting its blocks).
 void rules_clear (rules_t *self, unsigned kinds);
 
 //  The fault in force on the link src->dest (both are ids, never "*").

@@ -1,6 +1,6 @@
 /*  main.c -- bin/proxy: the fault-injection proxy as a program.
 
-    Two modes:
+    Three modes:
         bin/proxy --net EP --control EP [--seed N] [--trace FILE] [--t0 NS]
             serve (proxy.h); print one ready line of JSON on stdout, flush
             it, and run until SIGTERM or SIGINT, then flush the trace and
@@ -9,6 +9,10 @@
             a tiny control client: send each JSON request, print each reply
             on its own line. Exit 0 if every reply is ok, 65 if one is not,
             69 if the proxy does not answer within FL_CONTROL_TIMEOUT_MS.
+        bin/proxy --send EP --as ID --to DEST [--count N] [--every-ms MS]
+                  [--wait-ms MS] BODY
+            a tiny client party for trying faults by hand (probe.h). Exit 0
+            if every request was answered, 1 if not.
     Bad options: a message naming the option on stderr, exit 64.
 */
 #include <getopt.h>
@@ -17,6 +21,7 @@
 #include "limits.h"
 #include "clock.h"
 #include "proxy.h"
+#include "probe.h"
 
 static volatile sig_atomic_t s_stop = 0;
 
@@ -34,7 +39,9 @@ s_usage (const char *problem)
         fprintf (stderr, "proxy: %s\n", problem);
     fprintf (stderr,
         "usage: bin/proxy --net EP --control EP [--seed N] [--trace FILE] [--t0 NS]\n"
-        "       bin/proxy --ctl EP REQUEST...    (e.g. '{\"cmd\":\"stats\"}')\n");
+        "       bin/proxy --ctl EP REQUEST...    (e.g. '{\"cmd\":\"stats\"}')\n"
+        "       bin/proxy --send EP --as ID --to DEST [--count N] [--every-ms MS]\n"
+        "                 [--wait-ms MS] BODY     (e.g. '{\"type\":\"echo\",\"echo\":1}')\n");
     return 64;
 }
 
@@ -118,11 +125,18 @@ main (int argc, char **argv)
         { "trace", required_argument, NULL, 't' },
         { "t0", required_argument, NULL, '0' },
         { "ctl", required_argument, NULL, 'C' },
+        { "send", required_argument, NULL, 'S' },
+        { "as", required_argument, NULL, 'a' },
+        { "to", required_argument, NULL, 'T' },
+        { "count", required_argument, NULL, 'N' },
+        { "every-ms", required_argument, NULL, 'E' },
+        { "wait-ms", required_argument, NULL, 'W' },
         { "help", no_argument, NULL, 'h' },
         { NULL, 0, NULL, 0 }
     };
     proxy_config_t config = { 0 };
     const char *ctl = NULL;
+    probe_config_t probe = { .count = 1, .every_ms = 100, .wait_ms = 1000 };
     bool seeded = false;
     int64_t number;
     int opt;
@@ -134,19 +148,27 @@ main (int argc, char **argv)
             case 'c': config.control = optarg; break;
             case 't': config.trace = optarg; break;
             case 'C': ctl = optarg; break;
+            case 'S': probe.endpoint = optarg; break;
+            case 'a': probe.id = optarg; break;
+            case 'T': probe.dest = optarg; break;
             case 'h': s_usage (NULL); return 0;
-            case 's':
-            case '0':
-                if (s_parse_int (optarg, &number)) {
-                    snprintf (problem, sizeof problem, "option '--%s' needs a "
-                              "non-negative integer, got '%s'",
-                              opt == 's'? "seed": "t0", optarg);
+            case 's': case '0': case 'N': case 'E': case 'W':
+                if (s_parse_int (optarg, &number)
+                || ((opt == 'N' || opt == 'E' || opt == 'W') && number > INT32_MAX)) {
+                    snprintf (problem, sizeof problem, "option '%s' needs a "
+                              "non-negative integer, got '%s'", argv [optind - 1], optarg);
                     return s_usage (problem);
                 }
                 if (opt == 's')
                     config.seed = (uint64_t) number, seeded = true;
-                else
+                else if (opt == '0')
                     config.t0_ns = number;
+                else if (opt == 'N')
+                    probe.count = (int) number;
+                else if (opt == 'E')
+                    probe.every_ms = (int) number;
+                else
+                    probe.wait_ms = (int) number;
                 break;
             default:
                 snprintf (problem, sizeof problem, "unknown option or missing value: '%s'",
@@ -158,6 +180,16 @@ main (int argc, char **argv)
         if (optind >= argc)
             return s_usage ("--ctl needs at least one JSON request");
         return s_ctl (ctl, argc - optind, argv + optind);
+    }
+    if (probe.endpoint) {
+        if (!probe.id || !probe.dest || optind + 1 != argc || probe.count < 1)
+            return s_usage ("--send needs --as ID, --to DEST, --count >= 1 and one BODY");
+        probe.body = argv [optind];
+        char error [256];
+        int rc = probe_run (&probe, stdout, error, sizeof error);
+        if (rc < 0)
+            fprintf (stderr, "proxy: %s\n", error);
+        return rc < 0? 64: rc;
     }
     if (optind < argc) {
         char problem [256];

@@ -344,14 +344,14 @@ s_route_copy (proxy_t *self, link_t *link, held_t *held, int64_t now)
 {
     const fault_t *f = &link->fault;
     int64_t delay_ns = 0;
-    bool delayed = (f->set & FAULT_DELAY) && (f->delay_ms > 0 || f->jitter_ms > 0);
+    bool delayed = (f->set & RULE_DELAY) && (f->delay_ms > 0 || f->jitter_ms > 0);
     if (delayed) {
         double ms = f->delay_ms;
         if (f->jitter_ms > 0)
             ms += f->jitter_ms * (2 * rng_double (&self->rng) - 1);
         delay_ns = (int64_t) llround ((ms < 0? 0: ms) * 1e6);
     }
-    if ((f->set & FAULT_REORDER) && f->reorder_p > 0 && rng_chance (&self->rng, f->reorder_p))
+    if ((f->set & RULE_REORDER) && f->reorder_p > 0 && rng_chance (&self->rng, f->reorder_p))
         s_hold (self, link, held, HELD_REORDER,
                 now + delay_ns + (int64_t) FL_REORDER_HOLD_MS * 1000000);
     else
@@ -366,16 +366,16 @@ static void
 s_decide (proxy_t *self, link_t *link, held_t *held, int64_t now)
 {
     const fault_t *f = &link->fault;
-    if ((f->set & FAULT_BLOCK) && f->block) {
+    if ((f->set & RULE_BLOCK) && f->block) {
         s_drop (self, link, held, "block");
         return;
     }
-    if ((f->set & FAULT_DROP) && f->drop_p > 0 && rng_chance (&self->rng, f->drop_p)) {
+    if ((f->set & RULE_DROP) && f->drop_p > 0 && rng_chance (&self->rng, f->drop_p)) {
         s_drop (self, link, held, "drop");
         return;
     }
     held_t *copy = NULL;
-    if ((f->set & FAULT_DUPLICATE) && f->duplicate_p > 0
+    if ((f->set & RULE_DUPLICATE) && f->duplicate_p > 0
     &&  rng_chance (&self->rng, f->duplicate_p)) {
         copy = held_heap_alloc (&self->heap);
         zmq_msg_copy (&copy->body, &held->body);
@@ -609,7 +609,7 @@ void
 proxy_heal (proxy_t *self)
 {
     assert (self);
-    rules_clear (self->rules, FAULT_ALL);
+    rules_clear (self->rules, RULE_ALL);
     party_table_refresh (self->parties, self->rules);
     for (size_t i = 0; i < party_table_size (self->parties); i++)
         party_table_at (self->parties, i)->paused = false;
