@@ -1,5 +1,247 @@
-/*  cmd_run.c -- placeholder until './harness run' lands in this session. */
+/*  cmd_run.c -- ./harness run SCENARIO [--system S | --node 'CMD ARGS']
+                               [--seed N] [--time-limit SEC] [--store DIR]
+
+    Loads and validates the scenario, picks the seed (given, the scenario's,
+    or fresh -- always printed), and runs the scenario against each system
+    in turn (runner.c), each into its own run directory of the store; then
+    prints one comparison table and exits with DESIGN section 8's status:
+    0 every verdict as expected, 1 one differs, 2 one is unknown, 64 usage,
+    65 bad scenario, 69 a program is missing, 70 the lab failed, 130
+    interrupted (SIGINT/SIGTERM: everything is stopped, what was recorded is
+    kept and results.json says so).
+*/
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <errno.h>
+#include <getopt.h>
+#include <inttypes.h>
+#include <signal.h>
+#include <unistd.h>
+#include <czmq.h>
 #include "commands.h"
-int cmd_run (int argc, char **argv) { (void) argc; (void) argv;
-    fprintf (stderr, "harness: 'run' is not built yet\n"); return EXIT_SOFTWARE; }
+#include "scenario.h"
+#include "runner.h"
+#include "store.h"
+#include "console.h"
+#include "home.h"
+#include "clock.h"
+#include "rng.h"
+
+#define EXIT_INTERRUPTED 130
+
+//  The one global the style allows: set by the signal handler.
+static volatile sig_atomic_t s_interrupted = 0;
+
+static void
+s_on_signal (int signum)
+{
+    (void) signum;
+    s_interrupted = 1;
+}
+
+static void
+s_catch_signals (void)
+{
+    zsys_handler_set (NULL);
+    struct sigaction action;
+    memset (&action, 0, sizeof action);
+    action.sa_handler = s_on_signal;
+    sigemptyset (&action.sa_mask);
+    sigaction (SIGINT, &action, NULL);
+    sigaction (SIGTERM, &action, NULL);
+    signal (SIGPIPE, SIG_IGN);
+}
+
+typedef struct {
+    const char *scenario;
+    const char *system;
+    const char *node_cmd;
+    const char *store;
+    bool has_seed;
+    uint64_t seed;
+    double time_limit_s;
+} s_args_t;
+
+static int
+s_usage (const char *problem)
+{
+    if (problem)
+        fprintf (stderr, "harness run: %s\n", problem);
+    fprintf (stderr, "usage: harness run SCENARIO [--system S | --node 'CMD ARGS']"
+             " [--seed N] [--time-limit SEC] [--store DIR]\n");
+    return EXIT_USAGE;
+}
+
+static int
+s_parse (int argc, char **argv, s_args_t *args)
+{
+    static struct option options [] = {
+        { "system", required_argument, 0, 's' }, { "node", required_argument, 0, 'n' },
+        { "seed", required_argument, 0, 'S' }, { "time-limit", required_argument, 0, 't' },
+        { "store", required_argument, 0, 'd' }, { "help", no_argument, 0, 'h' },
+        { 0, 0, 0, 0 }
+    };
+    *args = (s_args_t) { .store = "store" };
+    optind = 1;
+    opterr = 0;
+    int option;
+    char *end;
+    while ((option = getopt_long (argc, argv, "h", options, NULL)) != -1) {
+        switch (option) {
+            case 's': args->system = optarg; break;
+            case 'n': args->node_cmd = optarg; break;
+            case 'd': args->store = optarg; break;
+            case 'S':
+                errno = 0;
+                args->seed = strtoull (optarg, &end, 10);
+                if (errno || end == optarg || *end || *optarg == '-')
+                    return s_usage ("--seed needs a whole number >= 0");
+                args->has_seed = true;
+                break;
+            case 't':
+                args->time_limit_s = strtod (optarg, &end);
+                if (end == optarg || *end || args->time_limit_s <= 0)
+                    return s_usage ("--time-limit needs seconds > 0");
+                break;
+            case 'h':
+                s_usage (NULL);
+                return -1;
+            default:
+                return s_usage ("unknown option");
+        }
+    }
+    if (optind != argc - 1)
+        return s_usage (optind >= argc? "which scenario? (./harness list)": "one scenario at a time");
+    args->scenario = argv [optind];
+    if (args->system && args->node_cmd)
+        return s_usage ("--system and --node exclude each other");
+    return 0;
+}
+
+static uint64_t
+s_fresh_seed (void)
+{
+    rng_t rng;
+    rng_init (&rng, (uint64_t) clock_wall_ms () * 1000003ULL ^ (uint64_t) getpid ());
+    return rng_next (&rng) % 1000000000ULL;
+}
+
+//  Does this result match what the scenario expected? 0 yes, 1 differs,
+//  2 unknown.
+static int
+s_compare (json_t *results)
+{
+    const char *verdict = console_verdict (json_object_get (results, "valid"));
+    const char *expected = json_string_value (json_object_get (results, "expected"));
+    if (streq (verdict, "unknown"))
+        return EXIT_UNKNOWN;
+    if (!expected || streq (expected, "varies") || streq (expected, "none"))
+        return 0;
+    return streq (expected, verdict)? 0: EXIT_DIFFERS;
+}
+
+//  Run one system; returns its exit status contribution.
+static int
+s_run_system (const s_args_t *args, const scenario_t *scenario, const char *system,
+              uint64_t seed, const char *home, int64_t command_ns, json_t **results)
+{
+    char *error = NULL;
+    char *run_dir = store_run_dir (args->store, scenario->name, system, &error);
+    if (!run_dir) {
+        fprintf (stderr, "harness: %s\n", error? error: "cannot create a run directory");
+        free (error);
+        return EXIT_SOFTWARE;
+    }
+    double duration = scenario->duration_s;
+    if (args->time_limit_s > 0 && args->time_limit_s < duration)
+        duration = args->time_limit_s;
+    runner_opts_t opts = { .scenario = scenario, .system = system, .node_cmd = args->node_cmd,
+        .bin_dir = home, .run_dir = run_dir, .seed = seed, .duration_s = duration,
+        .tty = isatty (STDOUT_FILENO), .command_ns = command_ns, .interrupted = &s_interrupted };
+    int status = runner_run (&opts, results, &error);
+    store_link_latest (args->store, run_dir);
+    if (status) {
+        fprintf (stderr, "harness: %s: %s\n", system, error? error: "run failed");
+        fprintf (stderr, "harness: what was recorded is in %s\n", run_dir);
+    }
+    else
+        printf ("%-10s %s (expected %s), %lld ops, in %s\n", system,
+                console_verdict (json_object_get (*results, "valid")),
+                json_string_value (json_object_get (*results, "expected")),
+                (long long) json_integer_value (json_object_get (json_object_get (*results, "ops"), "total")),
+                run_dir);
+    fflush (stdout);
+    free (error);
+    free (run_dir);
+    return status? status: s_compare (*results);
+}
+
+static int
+s_worst (int a, int b)
+{
+    //  Errors beat verdicts; among verdicts, differs beats unknown.
+    if (a >= EXIT_USAGE || b >= EXIT_USAGE)
+        return a > b? a: b;
+    if (a == EXIT_DIFFERS || b == EXIT_DIFFERS)
+        return EXIT_DIFFERS;
+    return a > b? a: b;
+}
+
+int
+cmd_run (int argc, char **argv)
+{
+    int64_t command_ns = clock_mono_ns ();
+    s_args_t args;
+    int rc = s_parse (argc, argv, &args);
+    if (rc)
+        return rc < 0? 0: rc;
+    char *path = home_scenario (args.scenario);
+    if (!path) {
+        fprintf (stderr, "harness: no scenario '%s' (./harness list shows them)\n", args.scenario);
+        return EXIT_DATAERR;
+    }
+    char *error = NULL;
+    scenario_t *scenario = scenario_load (path, &error);
+    free (path);
+    if (!scenario) {
+        fprintf (stderr, "harness: %s\n", error? error: "bad scenario");
+        free (error);
+        return EXIT_DATAERR;
+    }
+    uint64_t seed = args.has_seed? args.seed: scenario->has_seed? scenario->seed: s_fresh_seed ();
+    const char *systems [FL_SCENARIO_SYSTEMS_MAX];
+    size_t count = 0;
+    if (args.node_cmd)
+        systems [count++] = "stdio";
+    else
+    if (args.system)
+        systems [count++] = args.system;
+    else
+        for (size_t i = 0; i < scenario->systems_count; i++)
+            systems [count++] = scenario->systems [i].name;
+    printf ("faultlab: scenario %s, seed %" PRIu64 ", %d nodes, %d clients, %g s\n",
+            scenario->name, seed, scenario->nodes, scenario->clients,
+            args.time_limit_s > 0 && args.time_limit_s < scenario->duration_s
+            ? args.time_limit_s: scenario->duration_s);
+    fflush (stdout);
+    s_catch_signals ();
+    char *home = home_dir ();
+    json_t *results [FL_SCENARIO_SYSTEMS_MAX] = { NULL };
+    int status = 0;
+    for (size_t i = 0; i < count && !s_interrupted; i++) {
+        int one = s_run_system (&args, scenario, systems [i], seed, home, command_ns, &results [i]);
+        status = s_worst (status, one);
+    }
+    printf ("\n");
+    console_table (stdout, results, count);
+    printf ("seed %" PRIu64 " (replay: ./harness run %s --seed %" PRIu64 ")\n", seed,
+            args.scenario, seed);
+    for (size_t i = 0; i < count; i++)
+        json_decref (results [i]);
+    free (home);
+    scenario_destroy (&scenario);
+    if (s_interrupted)
+        return EXIT_INTERRUPTED;
+    return status;
+}

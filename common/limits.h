@@ -67,6 +67,17 @@
 #define FL_REPORT_TITLED_OPS_MAX     2000   /* above this the HTML page draws ops
                                                without per-op tooltips, to stay small */
 
+/*  Harness run (cli/). Added by the harness-run helper.                  */
+#define FL_SCENARIO_KEYS_MAX     64     /* lin-kv keys: a few keys keep the
+                                           per-key checks small and contended */
+#define FL_SCENARIO_LINES_MAX    4096   /* a scenario is a page, not a book */
+#define FL_SCENARIO_KINDS_MAX    32     /* fault kinds a random generator mixes */
+#define FL_FAULT_TEXT_BYTES_MAX  256    /* "partition n1,n2|n3,n4,n5" and kin */
+#define FL_CLIENT_TIMEOUT_MS_MAX 60000  /* past a minute an op is just lost  */
+#define FL_PROXY_READY_TIMEOUT_MS 5000  /* proxy prints its ready line by then */
+#define FL_ROLE_TIMEOUT_MS       500    /* isolate-leader waits this for role_ok */
+#define FL_INIT_RESEND_MS        100    /* init is re-sent until the node is there */
+
 /*  Measures and report (cli/measures.c, cli/report*.c). The report is one
     HTML file a person opens in a browser: past these sizes a page gets slow
     and nothing more can be seen at its resolution anyway.               */

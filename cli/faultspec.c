@@ -1,0 +1,344 @@
+/*  faultspec.c -- parse and print one fault action (see faultspec.h).
+
+    A scenario step, a random generator's kind and `./harness fault` all say
+    what to do in the same words, so one parser serves the three and its
+    errors read the same everywhere. The parser is strict: every word is
+    checked (a probability in [0,1], a delay within FL_DELAY_MS_MAX, a node
+    name within the cluster) so a bad scenario is caught before a lab starts,
+    not half-way through a run. Nothing here touches a process or a socket.
+*/
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <errno.h>
+#include <assert.h>
+#include <czmq.h>
+#include "faultspec.h"
+
+#define FAULTSPEC_WORDS_MAX 8
+
+typedef struct {
+    const char *name;
+    fault_kind_t kind;
+} s_kind_name_t;
+
+static const s_kind_name_t s_kinds [] = {
+    { "partition", FAULT_PARTITION }, { "heal", FAULT_HEAL },
+    { "drop", FAULT_DROP }, { "delay", FAULT_DELAY },
+    { "duplicate", FAULT_DUPLICATE }, { "reorder", FAULT_REORDER },
+    { "pause", FAULT_PAUSE }, { "resume", FAULT_RESUME },
+    { "kill", FAULT_KILL }, { "restart", FAULT_RESTART },
+    { "stop", FAULT_STOP }, { "cont", FAULT_CONT },
+    { "clock-skew", FAULT_CLOCK_SKEW }
+};
+#define KINDS (sizeof s_kinds / sizeof s_kinds [0])
+
+static const char *s_shapes [] = {
+    "", "halves", "majority", "minority", "isolate", "isolate-leader",
+    "bridge", "ring", ""
+};
+
+static int
+s_fail (char **error, const char *format, ...)
+{
+    va_list args;
+    va_start (args, format);
+    char *message = NULL;
+    if (vasprintf (&message, format, args) < 0)
+        message = NULL;
+    va_end (args);
+    if (error)
+        *error = message;
+    else
+        free (message);
+    return -1;
+}
+
+//  A node name: n1..nN, or "random". nodes <= 0 skips the range check.
+static int
+s_parse_node (const char *word, int nodes, char *out, char **error)
+{
+    if (streq (word, "random")) {
+        snprintf (out, FL_ID_BYTES_MAX, "%s", word);
+        return 0;
+    }
+    char *end;
+    long index = word [0] == 'n'? strtol (word + 1, &end, 10): 0;
+    if (word [0] != 'n' || end == word + 1 || *end || index < 1
+    ||  (nodes > 0 && index > nodes))
+        return s_fail (error, "'%s' is not a node (n1..n%d or random)",
+                       word, nodes > 0? nodes: FL_NODES_MAX);
+    snprintf (out, FL_ID_BYTES_MAX, "n%ld", index);
+    return 0;
+}
+
+static int
+s_parse_number (const char *word, double lo, double hi, double *out,
+                const char *what, char **error)
+{
+    char *end;
+    errno = 0;
+    double value = strtod (word, &end);
+    if (errno || end == word || *end || value < lo || value > hi)
+        return s_fail (error, "%s '%s' is not a number in [%g, %g]",
+                       what, word, lo, hi);
+    *out = value;
+    return 0;
+}
+
+//  Explicit groups "n1,n2|n3,n4,n5": every id a node of the cluster.
+static int
+s_parse_groups (const char *word, int nodes, char *out, char **error)
+{
+    if (strlen (word) >= FL_FAULT_TEXT_BYTES_MAX)
+        return s_fail (error, "partition groups '%s' are too long", word);
+    if (!strchr (word, '|'))
+        return s_fail (error, "unknown partition shape '%s' (halves, majority,"
+                       " minority, isolate NODE, isolate-leader, bridge, ring,"
+                       " or groups like n1,n2|n3,n4,n5)", word);
+    char copy [FL_FAULT_TEXT_BYTES_MAX];
+    snprintf (copy, sizeof copy, "%s", word);
+    char *save = NULL;
+    for (char *id = strtok_r (copy, ",|", &save); id; id = strtok_r (NULL, ",|", &save)) {
+        char node [FL_ID_BYTES_MAX];
+        if (streq (id, "random") || s_parse_node (id, nodes, node, error))
+            return s_fail (error, "'%s' in partition groups '%s' is not a node", id, word);
+    }
+    snprintf (out, FL_FAULT_TEXT_BYTES_MAX, "%s", word);
+    return 0;
+}
+
+static int
+s_parse_partition (faultspec_t *self, char **words, int count, int nodes, char **error)
+{
+    if (count < 2)
+        return s_fail (error, "partition needs a shape");
+    const char *shape = words [1];
+    int need = 2;
+    if (streq (shape, "isolate")) {
+        self->shape = SHAPE_ISOLATE;
+        if (count < 3)
+            return s_fail (error, "partition isolate needs a node");
+        need = 3;
+        if (s_parse_node (words [2], nodes, self->node, error))
+            return -1;
+    }
+    else {
+        self->shape = SHAPE_NONE;
+        for (int i = SHAPE_HALVES; i <= SHAPE_RING; i++)
+            if (i != SHAPE_ISOLATE && streq (shape, s_shapes [i]))
+                self->shape = (shape_t) i;
+        if (self->shape == SHAPE_NONE) {
+            self->shape = SHAPE_GROUPS;
+            if (s_parse_groups (shape, nodes, self->groups, error))
+                return -1;
+        }
+    }
+    if (count > need)
+        return s_fail (error, "unexpected '%s' after partition %s", words [need], shape);
+    return 0;
+}
+
+//  Words after the kind, per kind: how many are required and allowed.
+static int
+s_parse_args (faultspec_t *self, char **words, int count, int nodes, char **error)
+{
+    int max = 1;
+    double value;
+    switch (self->kind) {
+        case FAULT_PARTITION:
+            return s_parse_partition (self, words, count, nodes, error);
+        case FAULT_HEAL:
+            max = 1;
+            break;
+        case FAULT_DROP: case FAULT_DUPLICATE: case FAULT_REORDER:
+            if (count < 2)
+                return s_fail (error, "%s needs a probability", words [0]);
+            if (s_parse_number (words [1], 0, 1, &self->p, "probability", error))
+                return -1;
+            max = 2;
+            break;
+        case FAULT_DELAY:
+            if (count < 2)
+                return s_fail (error, "delay needs milliseconds");
+            if (s_parse_number (words [1], 0, FL_DELAY_MS_MAX, &value, "delay", error))
+                return -1;
+            self->ms = (int) value;
+            if (count > 2) {
+                if (s_parse_number (words [2], 0, self->ms, &value, "jitter", error))
+                    return -1;
+                self->jitter_ms = (int) value;
+            }
+            max = 3;
+            break;
+        case FAULT_CLOCK_SKEW:
+            if (count < 3)
+                return s_fail (error, "clock-skew needs a node and milliseconds");
+            if (s_parse_node (words [1], nodes, self->node, error))
+                return -1;
+            if (s_parse_number (words [2], -FL_RUN_SECONDS_MAX * 1000.0,
+                                FL_RUN_SECONDS_MAX * 1000.0, &value, "offset", error))
+                return -1;
+            self->ms = (int) value;
+            max = 3;
+            break;
+        default:
+            if (count < 2)
+                return s_fail (error, "%s needs a node", words [0]);
+            if (s_parse_node (words [1], nodes, self->node, error))
+                return -1;
+            max = 2;
+    }
+    if (count > max)
+        return s_fail (error, "unexpected '%s' after %s", words [max], words [0]);
+    return 0;
+}
+
+int
+faultspec_parse (faultspec_t *self, const char *text, int nodes, char **error)
+{
+    assert (self);
+    assert (text);
+    memset (self, 0, sizeof *self);
+    if (strlen (text) >= FL_FAULT_TEXT_BYTES_MAX)
+        return s_fail (error, "fault '%.40s...' is too long", text);
+    char copy [FL_FAULT_TEXT_BYTES_MAX];
+    snprintf (copy, sizeof copy, "%s", text);
+    char *words [FAULTSPEC_WORDS_MAX];
+    int count = 0;
+    char *save = NULL;
+    for (char *word = strtok_r (copy, " \t", &save); word;
+         word = strtok_r (NULL, " \t", &save)) {
+        if (count == FAULTSPEC_WORDS_MAX)
+            return s_fail (error, "fault '%s' has too many words", text);
+        words [count++] = word;
+    }
+    if (count == 0)
+        return s_fail (error, "empty fault");
+    size_t i;
+    for (i = 0; i < KINDS; i++)
+        if (streq (words [0], s_kinds [i].name))
+            break;
+    if (i == KINDS)
+        return s_fail (error, "unknown fault '%s' (partition, heal, drop, delay,"
+                       " duplicate, reorder, pause, resume, kill, restart,"
+                       " stop, cont, clock-skew)", words [0]);
+    self->kind = s_kinds [i].kind;
+    return s_parse_args (self, words, count, nodes, error);
+}
+
+int
+faultspec_parse_argv (faultspec_t *self, int argc, char **argv, int nodes, char **error)
+{
+    char text [FL_FAULT_TEXT_BYTES_MAX] = "";
+    size_t used = 0;
+    for (int i = 0; i < argc; i++) {
+        int n = snprintf (text + used, sizeof text - used, "%s%s", i? " ": "", argv [i]);
+        if (n < 0 || (size_t) n >= sizeof text - used)
+            return s_fail (error, "fault is too long");
+        used += n;
+    }
+    return faultspec_parse (self, text, nodes, error);
+}
+
+faultspec_t
+faultspec_undo (const faultspec_t *self)
+{
+    assert (self);
+    faultspec_t undo = *self;
+    switch (self->kind) {
+        case FAULT_PAUSE:      undo.kind = FAULT_RESUME; break;
+        case FAULT_KILL:       undo.kind = FAULT_RESTART; break;
+        case FAULT_STOP:       undo.kind = FAULT_CONT; break;
+        case FAULT_CLOCK_SKEW: undo.ms = 0; break;
+        default:
+            memset (&undo, 0, sizeof undo);
+            undo.kind = FAULT_HEAL;
+    }
+    return undo;
+}
+
+bool
+faultspec_starts (const faultspec_t *self)
+{
+    assert (self);
+    switch (self->kind) {
+        case FAULT_HEAL: case FAULT_RESUME: case FAULT_RESTART: case FAULT_CONT:
+            return false;
+        case FAULT_CLOCK_SKEW:
+            return self->ms != 0;
+        case FAULT_DROP: case FAULT_DUPLICATE: case FAULT_REORDER:
+            return self->p > 0;
+        case FAULT_DELAY:
+            return self->ms > 0;
+        default:
+            return true;
+    }
+}
+
+const char *
+faultspec_fault_name (const faultspec_t *self)
+{
+    assert (self);
+    switch (self->kind) {
+        case FAULT_PAUSE: case FAULT_RESUME:   return "pause";
+        case FAULT_KILL:  case FAULT_RESTART:  return "kill";
+        case FAULT_STOP:  case FAULT_CONT:     return "stop";
+        case FAULT_HEAL:                       return "heal";
+        default:
+            for (size_t i = 0; i < KINDS; i++)
+                if (s_kinds [i].kind == self->kind)
+                    return s_kinds [i].name;
+    }
+    return "?";
+}
+
+bool
+faultspec_has_node (const faultspec_t *self)
+{
+    switch (self->kind) {
+        case FAULT_PAUSE: case FAULT_RESUME: case FAULT_KILL: case FAULT_RESTART:
+        case FAULT_STOP: case FAULT_CONT: case FAULT_CLOCK_SKEW:
+            return true;
+        case FAULT_PARTITION:
+            return self->shape == SHAPE_ISOLATE;
+        default:
+            return false;
+    }
+}
+
+void
+faultspec_format (const faultspec_t *self, char *buf, size_t size)
+{
+    assert (self);
+    const char *name = NULL;
+    for (size_t i = 0; i < KINDS; i++)
+        if (s_kinds [i].kind == self->kind)
+            name = s_kinds [i].name;
+    switch (self->kind) {
+        case FAULT_PARTITION:
+            if (self->shape == SHAPE_ISOLATE)
+                snprintf (buf, size, "partition isolate %s", self->node);
+            else
+            if (self->shape == SHAPE_GROUPS)
+                snprintf (buf, size, "partition %s", self->groups);
+            else
+                snprintf (buf, size, "partition %s", s_shapes [self->shape]);
+            break;
+        case FAULT_HEAL:
+            snprintf (buf, size, "heal");
+            break;
+        case FAULT_DROP: case FAULT_DUPLICATE: case FAULT_REORDER:
+            snprintf (buf, size, "%s %g", name, self->p);
+            break;
+        case FAULT_DELAY:
+            snprintf (buf, size, "delay %d %d", self->ms, self->jitter_ms);
+            break;
+        case FAULT_CLOCK_SKEW:
+            snprintf (buf, size, "clock-skew %s %d", self->node, self->ms);
+            break;
+        default:
+            snprintf (buf, size, "%s %s", name, self->node);
+    }
+}

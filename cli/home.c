@@ -1,0 +1,43 @@
+/*  home.c -- see home.h. /proc/self/exe is Linux's answer to "where am
+    I"; the lab is Linux-only anyway (prctl, ipc endpoints).
+*/
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <limits.h>
+#include "home.h"
+
+char *
+home_dir (void)
+{
+    char path [4096];
+    ssize_t length = readlink ("/proc/self/exe", path, sizeof path - 1);
+    if (length <= 0)
+        return strdup (".");
+    path [length] = 0;
+    char *slash = strrchr (path, '/');
+    if (slash)
+        *slash = 0;
+    return strdup (*path? path: "/");
+}
+
+char *
+home_scenario (const char *name)
+{
+    size_t length = strlen (name);
+    char *path = NULL;
+    if (strchr (name, '/') || (length > 5 && strcmp (name + length - 5, ".conf") == 0))
+        return access (name, R_OK) == 0? strdup (name): NULL;
+    if (asprintf (&path, "scenarios/%s.conf", name) > 0 && access (path, R_OK) == 0)
+        return path;
+    free (path);
+    char *home = home_dir ();
+    if (asprintf (&path, "%s/scenarios/%s.conf", home, name) < 0)
+        path = NULL;
+    free (home);
+    if (path && access (path, R_OK) == 0)
+        return path;
+    free (path);
+    return NULL;
+}

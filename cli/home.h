@@ -1,0 +1,16 @@
+/*  home.h -- where the harness finds its programs and scenarios: the
+    directory the ./harness executable is in (its "home"), so that
+    `./harness` works from any directory of a checkout.
+*/
+#ifndef FL_HOME_H_INCLUDED
+#define FL_HOME_H_INCLUDED
+
+//  The directory holding the harness executable (caller frees).
+char *home_dir (void);
+
+//  The file of scenario NAME: NAME itself when it names a file (has a '/'
+//  or ends in .conf), else scenarios/NAME.conf in the current directory,
+//  else HOME/scenarios/NAME.conf. NULL if none exists. Caller frees.
+char *home_scenario (const char *name);
+
+#endif

@@ -1,0 +1,745 @@
+/*  lab.c -- start, drive and stop one lab (see lab.h).
+
+    The lab owns every process of a run and the two sockets the harness
+    itself uses besides the clients: a REQ to the proxy's control endpoint
+    and the DEALER "c0" on the net endpoint, through which init, role and
+    clock_skew travel like any other message (so they cross the proxy, as
+    DESIGN section 1 wants; c0's links are never faulted because faults
+    apply to node-to-node links unless a client is named).
+
+    Invariants: a node is in exactly one of three states -- running (pid >
+    0), killed by a fault (pid == 0, killed), or dead on its own (which is
+    an error reported by lab_tick and ends the run). Every child is reaped
+    by us; every wait has a deadline. A REQ socket that timed out is
+    replaced, since its state machine would otherwise refuse the next send.
+*/
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <unistd.h>
+#include <inttypes.h>
+#include <sys/prctl.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include "lab.h"
+#include "schedule.h"
+#include "clock.h"
+#include "limits.h"
+
+#define LAB_PROXY_STREAM  0x9e0000ULL
+#define LAB_NODE_STREAM   0x9f0000ULL
+#define LAB_ARGS_MAX      (16 + 2 * FL_NODES_MAX)
+
+typedef struct {
+    char id [FL_ID_BYTES_MAX];
+    pid_t pid;
+    bool killed;            // by a fault: restart brings it back
+    bool stopped;           // SIGSTOP in force
+    int skew_ms;
+    bool init_pending;      // init sent, init_ok not yet seen
+    int64_t init_since_ms;
+    int64_t init_sent_ms;
+    bool role_answered;
+    char role [FL_ID_BYTES_MAX];
+    int64_t term;
+} s_node_t;
+
+struct _lab_t {
+    lab_opts_t opts;
+    char ipc_dir [64];
+    char net [128];
+    char control [128];
+    pid_t proxy_pid;
+    int proxy_out;          // the proxy's stdout, drained into proxy.log
+    zsock_t *request;
+    zsock_t *harness;       // "c0"
+    int64_t msg_id;
+    int count;
+    s_node_t nodes [FL_NODES_MAX];
+};
+
+static char *
+s_format (const char *format, ...)
+{
+    va_list args;
+    va_start (args, format);
+    char *text = NULL;
+    if (vasprintf (&text, format, args) < 0)
+        text = NULL;
+    va_end (args);
+    return text;
+}
+
+//  Is the first word of a shell command line a program we can run?
+static bool
+s_command_exists (const char *command)
+{
+    char word [1024];
+    if (sscanf (command, " %1023s", word) != 1)
+        return false;
+    if (strchr (word, '/'))
+        return access (word, X_OK) == 0;
+    const char *path = getenv ("PATH");
+    char *copy = strdup (path? path: "/usr/bin:/bin");
+    char *save = NULL;
+    bool found = false;
+    for (char *dir = strtok_r (copy, ":", &save); dir && !found; dir = strtok_r (NULL, ":", &save)) {
+        char full [2048];
+        snprintf (full, sizeof full, "%s/%s", dir, word);
+        found = access (full, X_OK) == 0;
+    }
+    free (copy);
+    return found;
+}
+
+//  fork + exec with stdout/stderr to log (appended), stdin from /dev/null.
+//  With stdout_pipe, stdout goes to a pipe whose read end is returned there.
+static pid_t
+s_spawn (char **argv, const char *log_path, int *stdout_pipe)
+{
+    int pipe_fds [2] = { -1, -1 };
+    if (stdout_pipe && pipe2 (pipe_fds, O_CLOEXEC))
+        return -1;
+    int log = open (log_path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
+    if (log < 0)
+        return -1;
+    pid_t parent = getpid ();
+    pid_t pid = fork ();
+    if (pid == 0) {
+        prctl (PR_SET_PDEATHSIG, SIGKILL);
+        if (getppid () != parent)
+            _exit (70);
+        //  Our own SIGINT handling is not the child's.
+        signal (SIGINT, SIG_DFL);
+        signal (SIGTERM, SIG_DFL);
+        signal (SIGPIPE, SIG_DFL);
+        int null = open ("/dev/null", O_RDONLY);
+        dup2 (null, 0);
+        dup2 (stdout_pipe? pipe_fds [1]: log, 1);
+        dup2 (log, 2);
+        execv (argv [0], argv);
+        dprintf (2, "harness: cannot run '%s': %s\n", argv [0], strerror (errno));
+        _exit (127);
+    }
+    close (log);
+    if (stdout_pipe) {
+        close (pipe_fds [1]);
+        if (pid > 0)
+            *stdout_pipe = pipe_fds [0];
+        else
+            close (pipe_fds [0]);
+    }
+    return pid;
+}
+
+//  Read the proxy's ready line within FL_PROXY_READY_TIMEOUT_MS.
+static json_t *
+s_read_ready (int fd)
+{
+    char line [4096];
+    size_t used = 0;
+    int64_t deadline = clock_mono_ms () + FL_PROXY_READY_TIMEOUT_MS;
+    while (used < sizeof line - 1) {
+        int64_t left = deadline - clock_mono_ms ();
+        struct pollfd item = { .fd = fd, .events = POLLIN };
+        if (left <= 0 || poll (&item, 1, (int) left) <= 0)
+            return NULL;
+        ssize_t got = read (fd, line + used, 1);
+        if (got <= 0)
+            return NULL;
+        if (line [used] == '\n')
+            break;
+        used++;
+    }
+    line [used] = 0;
+    return json_loads (line, 0, NULL);
+}
+
+static uint64_t
+s_derived_seed (uint64_t seed, uint64_t stream)
+{
+    rng_t rng;
+    rng_init_stream (&rng, seed, stream);
+    return rng_next (&rng) >> 11;      // exact in a JSON double, too
+}
+
+static int
+s_start_proxy (lab_t *self, char **error, int *status)
+{
+    char proxy [4096], log [4096], trace [4096], seed [32], t0 [32];
+    snprintf (proxy, sizeof proxy, "%s/bin/proxy", self->opts.bin_dir);
+    snprintf (log, sizeof log, "%s/proxy.log", self->opts.run_dir);
+    snprintf (trace, sizeof trace, "%s/messages.jsonl", self->opts.run_dir);
+    snprintf (seed, sizeof seed, "%" PRIu64, s_derived_seed (self->opts.seed, LAB_PROXY_STREAM));
+    snprintf (t0, sizeof t0, "%" PRId64, self->opts.t0_ns);
+    if (access (proxy, X_OK)) {
+        *error = s_format ("cannot run '%s': %s (build it: make lab)", proxy, strerror (errno));
+        *status = 69;
+        return -1;
+    }
+    char *argv [] = { proxy, "--net", self->net, "--control", self->control,
+                      "--seed", seed, "--trace", trace, "--t0", t0, NULL };
+    self->proxy_pid = s_spawn (argv, log, &self->proxy_out);
+    json_t *ready = self->proxy_pid > 0? s_read_ready (self->proxy_out): NULL;
+    if (!ready || !json_is_true (json_object_get (ready, "ready"))) {
+        json_decref (ready);
+        *error = s_format ("proxy did not say it was ready within %d ms (see %s)",
+                           FL_PROXY_READY_TIMEOUT_MS, log);
+        *status = 70;
+        return -1;
+    }
+    json_decref (ready);
+    fcntl (self->proxy_out, F_SETFL, O_NONBLOCK);
+    return 0;
+}
+
+static int
+s_start_node (lab_t *self, int index)
+{
+    s_node_t *node = &self->nodes [index];
+    char program [4096], log [4096], data [4096], seed [32];
+    snprintf (program, sizeof program, "%s/bin/node-%s", self->opts.bin_dir,
+              self->opts.node_cmd? "stdio": self->opts.system);
+    snprintf (log, sizeof log, "%s/%s.log", self->opts.run_dir, node->id);
+    snprintf (data, sizeof data, "%s/data/%s", self->opts.run_dir, node->id);
+    snprintf (seed, sizeof seed, "%" PRIu64,
+              s_derived_seed (self->opts.seed, LAB_NODE_STREAM + (uint64_t) index));
+    mkdir (data, 0755);
+    char *argv [LAB_ARGS_MAX];
+    int argc = 0;
+    argv [argc++] = program;
+    argv [argc++] = "--id";       argv [argc++] = node->id;
+    argv [argc++] = "--connect";  argv [argc++] = self->net;
+    argv [argc++] = "--data";     argv [argc++] = data;
+    argv [argc++] = "--seed";     argv [argc++] = seed;
+    for (size_t i = 0; i < self->opts.params_count && argc < LAB_ARGS_MAX - 4; i++) {
+        argv [argc++] = "--param";
+        argv [argc++] = self->opts.params [i];
+    }
+    if (self->opts.node_cmd) {
+        argv [argc++] = "--";
+        argv [argc++] = (char *) self->opts.node_cmd;
+    }
+    argv [argc] = NULL;
+    node->pid = s_spawn (argv, log, NULL);
+    node->killed = false;
+    node->stopped = false;
+    node->init_pending = true;
+    node->init_since_ms = clock_mono_ms ();
+    node->init_sent_ms = 0;
+    return node->pid > 0? 0: -1;
+}
+
+static int
+s_check_programs (lab_t *self, char **error)
+{
+    char program [4096];
+    snprintf (program, sizeof program, "%s/bin/node-%s", self->opts.bin_dir,
+              self->opts.node_cmd? "stdio": self->opts.system);
+    if (access (program, X_OK)) {
+        if (self->opts.node_cmd)
+            *error = s_format ("--node needs the stdio bridge '%s', which is not"
+                               " built (make lab)", program);
+        else
+            *error = s_format ("no system '%s': cannot run '%s' (%s; ./harness list"
+                               " shows the systems)", self->opts.system, program,
+                               strerror (errno));
+        return -1;
+    }
+    if (self->opts.node_cmd && !s_command_exists (self->opts.node_cmd)) {
+        *error = s_format ("--node '%s': program not found", self->opts.node_cmd);
+        return -1;
+    }
+    return 0;
+}
+
+lab_t *
+lab_new (const lab_opts_t *opts, char **error, int *status)
+{
+    assert (opts && opts->nodes > 0 && opts->nodes <= FL_NODES_MAX);
+    lab_t *self = calloc (1, sizeof *self);
+    assert (self);
+    self->opts = *opts;
+    self->count = opts->nodes;
+    self->proxy_out = -1;
+    for (int i = 0; i < self->count; i++)
+        snprintf (self->nodes [i].id, FL_ID_BYTES_MAX, "n%d", i + 1);
+    *status = 69;
+    if (s_check_programs (self, error)) {
+        lab_destroy (&self);
+        return NULL;
+    }
+    *status = 70;
+    snprintf (self->ipc_dir, sizeof self->ipc_dir, "/tmp/faultlab-XXXXXX");
+    if (!mkdtemp (self->ipc_dir)) {
+        *error = s_format ("cannot make a directory for ipc endpoints: %s", strerror (errno));
+        *self->ipc_dir = 0;
+        lab_destroy (&self);
+        return NULL;
+    }
+    snprintf (self->net, sizeof self->net, "ipc://%s/net", self->ipc_dir);
+    snprintf (self->control, sizeof self->control, "ipc://%s/ctl", self->ipc_dir);
+    char data [4096];
+    snprintf (data, sizeof data, "%s/data", opts->run_dir);
+    mkdir (data, 0755);
+    if (s_start_proxy (self, error, status)) {
+        lab_destroy (&self);
+        return NULL;
+    }
+    self->request = zsock_new_req (self->control);
+    self->harness = zsock_new (ZMQ_DEALER);
+    assert (self->request && self->harness);
+    zsock_set_identity (self->harness, "c0");
+    zsock_set_rcvhwm (self->harness, FL_SOCKET_HWM);
+    zsock_set_sndhwm (self->harness, FL_SOCKET_HWM);
+    zsock_connect (self->harness, "%s", self->net);
+    for (int i = 0; i < self->count; i++)
+        if (s_start_node (self, i)) {
+            *error = s_format ("cannot start node %s: %s", self->nodes [i].id, strerror (errno));
+            lab_destroy (&self);
+            return NULL;
+        }
+    return self;
+}
+
+//  Wait for pid up to deadline; true when it was reaped.
+static bool
+s_reap (pid_t pid, int64_t deadline_ms)
+{
+    while (true) {
+        pid_t done = waitpid (pid, NULL, WNOHANG);
+        if (done == pid || (done < 0 && errno == ECHILD))
+            return true;
+        if (clock_mono_ms () >= deadline_ms)
+            return false;
+        usleep (5000);
+    }
+}
+
+void
+lab_destroy (lab_t **self_p)
+{
+    assert (self_p);
+    lab_t *self = *self_p;
+    if (!self)
+        return;
+    zsock_destroy (&self->request);
+    zsock_destroy (&self->harness);
+    //  Nodes first (SIGCONT a stopped one, or SIGTERM waits forever), then
+    //  the proxy, which flushes its trace on SIGTERM.
+    for (int i = 0; i < self->count; i++)
+        if (self->nodes [i].pid > 0) {
+            kill (self->nodes [i].pid, SIGTERM);
+            kill (self->nodes [i].pid, SIGCONT);
+        }
+    int64_t deadline = clock_mono_ms () + FL_SHUTDOWN_GRACE_MS;
+    for (int i = 0; i < self->count; i++)
+        if (self->nodes [i].pid > 0 && !s_reap (self->nodes [i].pid, deadline)) {
+            kill (self->nodes [i].pid, SIGKILL);
+            s_reap (self->nodes [i].pid, clock_mono_ms () + FL_SHUTDOWN_GRACE_MS);
+        }
+    if (self->proxy_pid > 0) {
+        kill (self->proxy_pid, SIGTERM);
+        if (!s_reap (self->proxy_pid, clock_mono_ms () + FL_SHUTDOWN_GRACE_MS)) {
+            kill (self->proxy_pid, SIGKILL);
+            s_reap (self->proxy_pid, clock_mono_ms () + FL_SHUTDOWN_GRACE_MS);
+        }
+    }
+    if (self->proxy_out >= 0)
+        close (self->proxy_out);
+    if (*self->ipc_dir) {
+        char path [128];
+        snprintf (path, sizeof path, "%s/net", self->ipc_dir);
+        unlink (path);
+        snprintf (path, sizeof path, "%s/ctl", self->ipc_dir);
+        unlink (path);
+        rmdir (self->ipc_dir);
+    }
+    free (self);
+    *self_p = NULL;
+}
+
+const char *lab_net (lab_t *self)     { assert (self); return self->net; }
+const char *lab_control (lab_t *self) { assert (self); return self->control; }
+int lab_nodes (lab_t *self)           { assert (self); return self->count; }
+zsock_t *lab_socket (lab_t *self)     { assert (self); return self->harness; }
+bool lab_node_killed (lab_t *self, int i)  { return self->nodes [i].killed; }
+bool lab_node_stopped (lab_t *self, int i) { return self->nodes [i].stopped; }
+int lab_node_skew (lab_t *self, int i)     { return self->nodes [i].skew_ms; }
+
+json_t *
+lab_request (lab_t *self, json_t *request, char **error)
+{
+    assert (self && request);
+    char *text = json_dumps (request, JSON_COMPACT);
+    json_decref (request);
+    zstr_send (self->request, text);
+    free (text);
+    zpoller_t *poller = zpoller_new (self->request, NULL);
+    void *which = zpoller_wait (poller, FL_CONTROL_TIMEOUT_MS);
+    zpoller_destroy (&poller);
+    if (!which) {
+        //  A REQ that missed its reply cannot send again: replace it.
+        zsock_destroy (&self->request);
+        self->request = zsock_new_req (self->control);
+        *error = s_format ("proxy did not answer a control request within %d ms",
+                           FL_CONTROL_TIMEOUT_MS);
+        return NULL;
+    }
+    char *answer = zstr_recv (self->request);
+    json_t *reply = answer? json_loads (answer, 0, NULL): NULL;
+    zstr_free (&answer);
+    if (!reply || !json_is_true (json_object_get (reply, "ok"))) {
+        const char *why = json_string_value (json_object_get (reply, "error"));
+        *error = s_format ("proxy refused a control request: %s", why? why: "bad reply");
+        json_decref (reply);
+        return NULL;
+    }
+    return reply;
+}
+
+//  Send a body from c0 to a node. Takes body.
+static void
+s_send (lab_t *self, const char *dest, json_t *body)
+{
+    json_object_set_new (body, "msg_id", json_integer (++self->msg_id));
+    json_t *envelope = json_pack ("{s:s, s:s, s:o}", "src", "c0", "dest", dest, "body", body);
+    char *text = json_dumps (envelope, JSON_COMPACT);
+    json_decref (envelope);
+    zmsg_t *msg = zmsg_new ();
+    zmsg_addstr (msg, dest);
+    zmsg_addstr (msg, text);
+    free (text);
+    if (zmsg_send (&msg, self->harness))
+        zmsg_destroy (&msg);
+}
+
+static void
+s_send_init (lab_t *self, int index, int64_t now_ms)
+{
+    json_t *ids = json_array ();
+    for (int i = 0; i < self->count; i++)
+        json_array_append_new (ids, json_string (self->nodes [i].id));
+    s_send (self, self->nodes [index].id, json_pack ("{s:s, s:s, s:o}", "type", "init",
+            "node_id", self->nodes [index].id, "node_ids", ids));
+    self->nodes [index].init_sent_ms = now_ms;
+}
+
+static int
+s_index (lab_t *self, const char *id)
+{
+    for (int i = 0; i < self->count; i++)
+        if (streq (self->nodes [i].id, id))
+            return i;
+    return -1;
+}
+
+void
+lab_on_message (lab_t *self)
+{
+    assert (self);
+    zmsg_t *msg = zmsg_recv (self->harness);
+    if (!msg)
+        return;
+    char *src = zmsg_popstr (msg);
+    char *text = zmsg_popstr (msg);
+    json_t *envelope = text? json_loads (text, 0, NULL): NULL;
+    json_t *body = json_object_get (envelope, "body");
+    const char *type = json_string_value (json_object_get (body, "type"));
+    int index = src? s_index (self, src): -1;
+    if (index >= 0 && type) {
+        s_node_t *node = &self->nodes [index];
+        if (streq (type, "init_ok"))
+            node->init_pending = false;
+        else
+        if (streq (type, "role_ok")) {
+            const char *role = json_string_value (json_object_get (body, "role"));
+            snprintf (node->role, sizeof node->role, "%s", role? role: "none");
+            node->term = json_integer_value (json_object_get (body, "term"));
+            node->role_answered = true;
+        }
+    }
+    json_decref (envelope);
+    zstr_free (&src);
+    zstr_free (&text);
+    zmsg_destroy (&msg);
+}
+
+static void
+s_drain_proxy_out (lab_t *self)
+{
+    char buffer [4096];
+    if (self->proxy_out < 0)
+        return;
+    while (read (self->proxy_out, buffer, sizeof buffer) > 0)
+        ;
+}
+
+//  A node or the proxy that exited without us asking ends the run.
+static int
+s_check_children (lab_t *self, char **error)
+{
+    int status;
+    if (self->proxy_pid > 0 && waitpid (self->proxy_pid, &status, WNOHANG) == self->proxy_pid) {
+        self->proxy_pid = 0;
+        *error = s_format ("the proxy exited unexpectedly (see %s/proxy.log)", self->opts.run_dir);
+        return -1;
+    }
+    for (int i = 0; i < self->count; i++) {
+        s_node_t *node = &self->nodes [i];
+        if (node->pid <= 0 || waitpid (node->pid, &status, WNOHANG) != node->pid)
+            continue;
+        node->pid = 0;
+        if (WIFSIGNALED (status))
+            *error = s_format ("node %s died of signal %d%s (see %s/%s.log)", node->id,
+                               WTERMSIG (status), node->init_pending? " before answering init": "",
+                               self->opts.run_dir, node->id);
+        else
+            *error = s_format ("node %s exited with status %d%s (see %s/%s.log)", node->id,
+                               WEXITSTATUS (status), node->init_pending? " before answering init": "",
+                               self->opts.run_dir, node->id);
+        return -1;
+    }
+    return 0;
+}
+
+int
+lab_tick (lab_t *self, int64_t now_ms, char **error)
+{
+    assert (self);
+    s_drain_proxy_out (self);
+    if (s_check_children (self, error))
+        return -1;
+    for (int i = 0; i < self->count; i++) {
+        s_node_t *node = &self->nodes [i];
+        if (!node->init_pending || node->pid <= 0 || node->stopped)
+            continue;
+        if (now_ms - node->init_since_ms > FL_INIT_TIMEOUT_MS) {
+            *error = s_format ("node %s never answered init within %d ms (see %s/%s.log)",
+                               node->id, FL_INIT_TIMEOUT_MS, self->opts.run_dir, node->id);
+            return -1;
+        }
+        if (now_ms - node->init_sent_ms >= FL_INIT_RESEND_MS)
+            s_send_init (self, i, now_ms);
+    }
+    return 0;
+}
+
+int
+lab_init (lab_t *self, char **error)
+{
+    assert (self);
+    while (true) {
+        if (lab_tick (self, clock_mono_ms (), error))
+            return -1;
+        bool pending = false;
+        for (int i = 0; i < self->count; i++)
+            pending |= self->nodes [i].init_pending;
+        if (!pending)
+            return 0;
+        zpoller_t *poller = zpoller_new (self->harness, NULL);
+        if (zpoller_wait (poller, 20))
+            lab_on_message (self);
+        zpoller_destroy (&poller);
+    }
+}
+
+int
+lab_leader (lab_t *self)
+{
+    assert (self);
+    for (int i = 0; i < self->count; i++) {
+        self->nodes [i].role_answered = false;
+        if (self->nodes [i].pid > 0 && !self->nodes [i].stopped)
+            s_send (self, self->nodes [i].id, json_pack ("{s:s}", "type", "role"));
+    }
+    int64_t deadline = clock_mono_ms () + FL_ROLE_TIMEOUT_MS;
+    zpoller_t *poller = zpoller_new (self->harness, NULL);
+    while (clock_mono_ms () < deadline) {
+        bool all = true;
+        for (int i = 0; i < self->count; i++)
+            if (self->nodes [i].pid > 0 && !self->nodes [i].stopped)
+                all &= self->nodes [i].role_answered;
+        if (all)
+            break;
+        if (zpoller_wait (poller, 10))
+            lab_on_message (self);
+    }
+    zpoller_destroy (&poller);
+    int leader = 0;
+    int64_t term = -1;
+    for (int i = 0; i < self->count; i++) {
+        s_node_t *node = &self->nodes [i];
+        if (node->role_answered && node->term > term
+        &&  (streq (node->role, "leader") || streq (node->role, "primary"))) {
+            leader = i + 1;
+            term = node->term;
+        }
+    }
+    return leader;
+}
+
+json_t *
+lab_stats (lab_t *self)
+{
+    char *error = NULL;
+    json_t *reply = lab_request (self, json_pack ("{s:s}", "cmd", "stats"), &error);
+    free (error);
+    if (reply) {
+        json_object_del (reply, "ok");
+        json_object_del (reply, "cmd");
+    }
+    return reply;
+}
+
+//  "n1,n2|n3" -> [["n1","n2"],["n3"]]; detail "n1,n2 | n3".
+static json_t *
+s_groups_json (const char *groups, char *detail, size_t size)
+{
+    json_t *array = json_array ();
+    char copy [FL_FAULT_TEXT_BYTES_MAX];
+    snprintf (copy, sizeof copy, "%s", groups);
+    char *save_group = NULL;
+    size_t used = strlen (detail);
+    for (char *group = strtok_r (copy, "|", &save_group); group;
+         group = strtok_r (NULL, "|", &save_group)) {
+        if (used < size) {
+            int n = snprintf (detail + used, size - used, "%s%s",
+                              json_array_size (array) > 0? " | ": "", group);
+            used += n > 0? (size_t) n: 0;
+        }
+        json_t *members = json_array ();
+        char *save_id = NULL;
+        for (char *id = strtok_r (group, ",", &save_id); id; id = strtok_r (NULL, ",", &save_id))
+            json_array_append_new (members, json_string (id));
+        json_array_append_new (array, members);
+    }
+    return array;
+}
+
+static int
+s_apply_partition (lab_t *self, faultspec_t *spec, rng_t *rng, char *detail,
+                   size_t size, char **error)
+{
+    if (spec->shape == SHAPE_ISOLATE_LEADER) {
+        int leader = lab_leader (self);
+        if (leader == 0) {
+            leader = (int) rng_range (rng, 1, self->count);
+            snprintf (detail, size, "no leader answered; isolate n%d: ", leader);
+        }
+        else
+            snprintf (detail, size, "leader n%d: ", leader);
+        char node [FL_ID_BYTES_MAX];
+        snprintf (node, sizeof node, "n%d", leader);
+        snprintf (spec->node, sizeof spec->node, "%s", node);
+        schedule_partition_groups (SHAPE_ISOLATE, node, self->count, rng,
+                                   spec->groups, sizeof spec->groups);
+    }
+    else {
+        char text [64];
+        faultspec_format (spec, text, sizeof text);
+        snprintf (detail, size, "%s: ", spec->shape == SHAPE_GROUPS? "groups": text + 10);
+    }
+    json_t *groups = s_groups_json (spec->groups, detail, size);
+    json_t *reply = lab_request (self, json_pack ("{s:s, s:o}", "cmd", "partition",
+                                 "groups", groups), error);
+    json_decref (reply);
+    return reply? 0: -1;
+}
+
+static int
+s_proxy (lab_t *self, json_t *request, char **error)
+{
+    json_t *reply = lab_request (self, request, error);
+    json_decref (reply);
+    return reply? 0: -1;
+}
+
+//  Process faults: kill/restart, stop/cont; clock-skew through c0.
+static int
+s_apply_process (lab_t *self, faultspec_t *spec, char *detail, size_t size, char **error)
+{
+    int index = s_index (self, spec->node);
+    if (index < 0) {
+        *error = s_format ("no node '%s' in this lab", spec->node);
+        return -1;
+    }
+    s_node_t *node = &self->nodes [index];
+    snprintf (detail, size, "%s", node->id);
+    switch (spec->kind) {
+        case FAULT_KILL:
+            if (node->pid > 0) {
+                kill (node->pid, SIGKILL);
+                s_reap (node->pid, clock_mono_ms () + FL_SHUTDOWN_GRACE_MS);
+                node->pid = 0;
+            }
+            node->killed = true;
+            node->stopped = false;
+            snprintf (detail, size, "%s (SIGKILL)", node->id);
+            return 0;
+        case FAULT_RESTART:
+            if (node->pid > 0)
+                return 0;           // already running
+            if (s_start_node (self, index)) {
+                *error = s_format ("cannot restart node %s: %s", node->id, strerror (errno));
+                return -1;
+            }
+            return 0;
+        case FAULT_STOP:
+            if (node->pid > 0 && kill (node->pid, SIGSTOP) == 0)
+                node->stopped = true;
+            snprintf (detail, size, "%s (SIGSTOP)", node->id);
+            return 0;
+        case FAULT_CONT:
+            if (node->pid > 0)
+                kill (node->pid, SIGCONT);
+            node->stopped = false;
+            //  Time a stopped node spent waiting for init does not count.
+            node->init_since_ms = clock_mono_ms ();
+            return 0;
+        default:
+            assert (spec->kind == FAULT_CLOCK_SKEW);
+            node->skew_ms = spec->ms;
+            s_send (self, node->id, json_pack ("{s:s, s:i}", "type", "clock_skew",
+                    "offset_ms", spec->ms));
+            snprintf (detail, size, "%s %+d ms", node->id, spec->ms);
+            return 0;
+    }
+}
+
+int
+lab_apply (lab_t *self, faultspec_t *spec, rng_t *rng, char *detail,
+           size_t size, char **error)
+{
+    assert (self && spec && detail);
+    *detail = 0;
+    switch (spec->kind) {
+        case FAULT_PARTITION:
+            return s_apply_partition (self, spec, rng, detail, size, error);
+        case FAULT_HEAL:
+            return s_proxy (self, json_pack ("{s:s}", "cmd", "heal"), error);
+        case FAULT_DROP:
+            snprintf (detail, size, "p=%g", spec->p);
+            return s_proxy (self, json_pack ("{s:s, s:f}", "cmd", "drop", "p", spec->p), error);
+        case FAULT_DUPLICATE:
+            snprintf (detail, size, "p=%g", spec->p);
+            return s_proxy (self, json_pack ("{s:s, s:f}", "cmd", "duplicate", "p", spec->p), error);
+        case FAULT_REORDER:
+            snprintf (detail, size, "p=%g", spec->p);
+            return s_proxy (self, json_pack ("{s:s, s:f}", "cmd", "reorder", "p", spec->p), error);
+        case FAULT_DELAY:
+            snprintf (detail, size, "%d ms +- %d", spec->ms, spec->jitter_ms);
+            return s_proxy (self, json_pack ("{s:s, s:i, s:i}", "cmd", "delay", "ms", spec->ms,
+                            "jitter_ms", spec->jitter_ms), error);
+        case FAULT_PAUSE: case FAULT_RESUME:
+            snprintf (detail, size, "%s", spec->node);
+            return s_proxy (self, json_pack ("{s:s, s:s}", "cmd",
+                            spec->kind == FAULT_PAUSE? "pause": "resume", "node", spec->node), error);
+        default:
+            return s_apply_process (self, spec, detail, size, error);
+    }
+}

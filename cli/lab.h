@@ -1,0 +1,91 @@
+/*  lab.h -- one running lab: the proxy, N node processes, and the
+    harness's own party "c0" (init, role, clock_skew messages) plus a
+    control client for the proxy.
+
+    Processes are children of the harness in its process group, each with
+    PR_SET_PDEATHSIG SIGKILL, so nothing outlives the harness. Endpoints are
+    ipc:// under a private mkdtemp directory. Node stdout and stderr go to
+    RUN_DIR/nK.log (appended across restarts), the proxy's stderr to
+    RUN_DIR/proxy.log, its trace to RUN_DIR/messages.jsonl.
+
+    Operating errors (a missing binary, a node that never answers init, a
+    node or the proxy dying) are returned with a message naming the node and
+    the exit status the harness should use (69 missing program, 70 otherwise).
+*/
+#ifndef FL_LAB_H_INCLUDED
+#define FL_LAB_H_INCLUDED
+
+#include <stdint.h>
+#include <stdbool.h>
+#include <czmq.h>
+#include <jansson.h>
+#include "rng.h"
+#include "faultspec.h"
+
+typedef struct {
+    const char *system;         // "raft": runs BIN_DIR/bin/node-raft
+    const char *node_cmd;       // --node 'CMD': runs bin/node-stdio -- CMD
+    const char *bin_dir;        // directory holding bin/
+    const char *run_dir;        // logs, trace and node data go here
+    int nodes;
+    uint64_t seed;              // proxy and node seeds derive from it
+    int64_t t0_ns;              // run start, CLOCK_MONOTONIC
+    char *const *params;        // "K=V" passed as --param to every node
+    size_t params_count;
+} lab_opts_t;
+
+typedef struct _lab_t lab_t;
+
+//  Start the proxy and the nodes (not yet initialised). NULL on failure,
+//  with *error (malloc'd) and *status (69 or 70) set; everything started
+//  is stopped again.
+lab_t *lab_new (const lab_opts_t *opts, char **error, int *status);
+
+//  Stop every process (SIGTERM, then SIGKILL after FL_SHUTDOWN_GRACE_MS),
+//  remove the ipc directory. Accepts NULL; nulls the pointer.
+void lab_destroy (lab_t **self_p);
+
+//  Send init to every node and wait until all answered init_ok, at most
+//  FL_INIT_TIMEOUT_MS. 0, or -1 with *error naming the node(s) (status 70).
+int lab_init (lab_t *self, char **error);
+
+//  The proxy's net endpoint (clients connect here) and control endpoint.
+const char *lab_net (lab_t *self);
+const char *lab_control (lab_t *self);
+int lab_nodes (lab_t *self);
+
+//  One control request to the proxy. Takes request; returns the reply (new
+//  reference) or NULL with *error set when the proxy is silent for
+//  FL_CONTROL_TIMEOUT_MS or answers ok:false.
+json_t *lab_request (lab_t *self, json_t *request, char **error);
+
+//  The harness party's socket, to poll; call lab_on_message when readable.
+zsock_t *lab_socket (lab_t *self);
+void lab_on_message (lab_t *self);
+
+//  Periodic work: re-send init to restarted nodes until they answer, drain
+//  the proxy's stdout, notice processes that died. Returns 0, or -1 with
+//  *error naming the node or proxy that died (or never answered init).
+int lab_tick (lab_t *self, int64_t now_ms, char **error);
+
+//  Apply one fault action (partition, heal, drop, ..., kill, restart, stop,
+//  cont, clock-skew). The action must be resolved (no "random"), except
+//  isolate-leader, which asks the nodes for their role here. Writes a
+//  human description ("halves: n1,n2 | n3,n4,n5") to detail. 0 or -1 with
+//  *error.
+int lab_apply (lab_t *self, faultspec_t *spec, rng_t *rng, char *detail,
+               size_t detail_size, char **error);
+
+//  The highest-term node reporting role "leader" or "primary" (1-based
+//  index), or 0 if none answered within FL_ROLE_TIMEOUT_MS.
+int lab_leader (lab_t *self);
+
+//  Which nodes are killed / stopped right now (for the final heal).
+bool lab_node_killed (lab_t *self, int index);
+bool lab_node_stopped (lab_t *self, int index);
+int lab_node_skew (lab_t *self, int index);
+
+//  The proxy's stats reply (links, totals) or NULL.
+json_t *lab_stats (lab_t *self);
+
+#endif

@@ -1,0 +1,171 @@
+/*  nemesis.c -- fault actions with bookkeeping (see nemesis.h).
+
+    The book is a small array of faults in force, each with its name,
+    target and detail, so that every "start" line in faults.jsonl gets
+    exactly one "end" line with the same fault and target, and the console
+    can say what is in force. Actions that change nothing (a heal with
+    nothing in force) still reach the lab: the book is for reporting, the
+    lab is the truth.
+*/
+#include <stdio.h>
+#include <string.h>
+#include <assert.h>
+#include "nemesis.h"
+
+#define NEMESIS_ACTIVE_MAX 64
+#define NEMESIS_STREAM     0xa10000ULL
+
+typedef struct {
+    char fault [16];
+    char target [FL_ID_BYTES_MAX];
+    char detail [FL_FAULT_TEXT_BYTES_MAX];
+} s_active_t;
+
+struct _nemesis_t {
+    lab_t *lab;
+    history_t *history;
+    rng_t rng;
+    s_active_t active [NEMESIS_ACTIVE_MAX];
+    size_t count;
+};
+
+nemesis_t *
+nemesis_new (lab_t *lab, history_t *history, uint64_t seed)
+{
+    assert (lab);
+    nemesis_t *self = calloc (1, sizeof *self);
+    assert (self);
+    self->lab = lab;
+    self->history = history;
+    rng_init_stream (&self->rng, seed, NEMESIS_STREAM);
+    return self;
+}
+
+void
+nemesis_destroy (nemesis_t **self_p)
+{
+    assert (self_p);
+    free (*self_p);
+    *self_p = NULL;
+}
+
+static void
+s_start (nemesis_t *self, int64_t now_ns, const char *fault, const char *target,
+         const char *detail)
+{
+    if (self->history)
+        history_fault (self->history, now_ns, "start", fault, target, detail);
+    if (self->count == NEMESIS_ACTIVE_MAX)
+        return;
+    s_active_t *entry = &self->active [self->count++];
+    snprintf (entry->fault, sizeof entry->fault, "%s", fault);
+    snprintf (entry->target, sizeof entry->target, "%s", target);
+    snprintf (entry->detail, sizeof entry->detail, "%s", detail);
+}
+
+static void
+s_end_at (nemesis_t *self, size_t index, int64_t now_ns)
+{
+    s_active_t *entry = &self->active [index];
+    if (self->history)
+        history_fault (self->history, now_ns, "end", entry->fault, entry->target,
+                       entry->detail);
+    memmove (entry, entry + 1, (self->count - index - 1) * sizeof *entry);
+    self->count--;
+}
+
+//  End faults by name and target (NULL target: any).
+static void
+s_end (nemesis_t *self, int64_t now_ns, const char *fault, const char *target)
+{
+    for (size_t i = self->count; i-- > 0; )
+        if (streq (self->active [i].fault, fault)
+        &&  (!target || streq (self->active [i].target, target)))
+            s_end_at (self, i, now_ns);
+}
+
+static bool
+s_proxy_fault (const char *fault)
+{
+    return streq (fault, "partition") || streq (fault, "drop") || streq (fault, "delay")
+        || streq (fault, "duplicate") || streq (fault, "reorder") || streq (fault, "pause");
+}
+
+int
+nemesis_apply (nemesis_t *self, faultspec_t *spec, int64_t now_ns,
+               char *detail, size_t size, char **error)
+{
+    assert (self && spec);
+    if (lab_apply (self->lab, spec, &self->rng, detail, size, error))
+        return -1;
+    const char *fault = faultspec_fault_name (spec);
+    const char *target = faultspec_has_node (spec)? spec->node: "";
+    if (spec->kind == FAULT_HEAL) {
+        for (size_t i = self->count; i-- > 0; )
+            if (s_proxy_fault (self->active [i].fault))
+                s_end_at (self, i, now_ns);
+    }
+    else
+    if (faultspec_starts (spec)) {
+        //  A new setting of the same fault replaces the old one.
+        if (spec->kind != FAULT_PARTITION)
+            s_end (self, now_ns, fault, target);
+        s_start (self, now_ns, fault, target, detail);
+    }
+    else
+        s_end (self, now_ns, fault, *target? target: NULL);
+    return 0;
+}
+
+int
+nemesis_heal_all (nemesis_t *self, int64_t now_ns, char **error)
+{
+    assert (self);
+    char detail [FL_FAULT_TEXT_BYTES_MAX];
+    faultspec_t heal = { .kind = FAULT_HEAL };
+    if (nemesis_apply (self, &heal, now_ns, detail, sizeof detail, error))
+        return -1;
+    for (int i = 0; i < lab_nodes (self->lab); i++) {
+        faultspec_t spec = { .kind = FAULT_RESTART };
+        snprintf (spec.node, sizeof spec.node, "n%d", i + 1);
+        int rc = 0;
+        if (lab_node_killed (self->lab, i))
+            rc = nemesis_apply (self, &spec, now_ns, detail, sizeof detail, error);
+        spec.kind = FAULT_CONT;
+        if (rc == 0 && lab_node_stopped (self->lab, i))
+            rc = nemesis_apply (self, &spec, now_ns, detail, sizeof detail, error);
+        spec.kind = FAULT_CLOCK_SKEW;
+        if (rc == 0 && lab_node_skew (self->lab, i))
+            rc = nemesis_apply (self, &spec, now_ns, detail, sizeof detail, error);
+        if (rc)
+            return -1;
+    }
+    while (self->count)
+        s_end_at (self, self->count - 1, now_ns);
+    return 0;
+}
+
+void
+nemesis_describe (nemesis_t *self, char *buf, size_t size)
+{
+    assert (self);
+    size_t used = 0;
+    *buf = 0;
+    for (size_t i = 0; i < self->count && used < size; i++) {
+        const s_active_t *entry = &self->active [i];
+        int n = snprintf (buf + used, size - used, "%s%s %s", i? "; ": "",
+                          entry->fault, entry->detail);
+        if (n < 0)
+            break;
+        used += (size_t) n;
+    }
+    if (self->count == 0)
+        snprintf (buf, size, "none");
+}
+
+size_t
+nemesis_active (nemesis_t *self)
+{
+    assert (self);
+    return self->count;
+}

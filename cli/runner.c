@@ -1,0 +1,436 @@
+/*  runner.c -- one scenario run against one system (see runner.h).
+
+    One thread, one loop. Each turn: fire the schedule steps that are due,
+    do the final heal when the load's time is up, let every idle client
+    whose turn has come invoke its next op, expire ops past their timeout,
+    tick the lab (init re-sends, dead children), then zmq_poll every client
+    socket and the harness party for at most the time to the next thing due.
+    Nothing in the loop blocks for long except an isolate-leader role query
+    (bounded by FL_ROLE_TIMEOUT_MS) and a control request (bounded by
+    FL_CONTROL_TIMEOUT_MS).
+
+    Timeline, in ns since t0 (the run start, which the proxy's trace shares):
+        load_start  after every node answered init: clients and schedule begin
+        load_end    = load_start + duration: final heal (if the scenario says so)
+        settle_end  = load_end + settle: no new ops
+        then drain: wait for ops in flight up to the client timeout, then
+        the rest become info.
+
+    Whatever happens -- a node dies, the proxy dies, SIGINT -- the loop ends
+    through the same door: the lab is stopped, the history is complete up to
+    that moment, and results.json says what happened.
+*/
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <errno.h>
+#include <inttypes.h>
+#include <czmq.h>
+#include "runner.h"
+#include "lab.h"
+#include "nemesis.h"
+#include "schedule.h"
+#include "client.h"
+#include "history.h"
+#include "clock.h"
+#include "../checker/check.h"
+#include "measures.h"
+#include "report.h"
+
+//  How often the loop wakes with nothing due (status line, dead children).
+#define RUNNER_TICK_MS          50
+//  The status line is redrawn at most this often.
+#define RUNNER_STATUS_MS        200
+//  The linearizability search budget inside a run: the run must end.
+#define RUNNER_CHECK_TIMEOUT_S  30
+
+typedef struct {
+    const runner_opts_t *opts;
+    const scenario_t *scenario;
+    lab_t *lab;
+    history_t *history;
+    nemesis_t *nemesis;
+    schedule_t *schedule;
+    client_t *clients [FL_CLIENTS_MAX];
+    int count;
+    zmq_pollitem_t items [FL_CLIENTS_MAX + 1];
+    int64_t t0_ns;
+    int64_t load_start_ns, load_end_ns, settle_end_ns, drain_end_ns;
+    int64_t interval_ns;
+    int64_t first_op_ns;        // absolute, 0 until the first invoke
+    int64_t status_ns;
+    size_t next_step;
+    bool healed;
+    char *error;
+    int status;
+} s_run_t;
+
+static int64_t
+s_now (s_run_t *self)
+{
+    return clock_mono_ns () - self->t0_ns;
+}
+
+static void
+s_fail (s_run_t *self, int status, char *error)
+{
+    if (!self->error) {
+        self->error = error;
+        self->status = status;
+    }
+    else
+        free (error);
+}
+
+static int
+s_write_scenario (s_run_t *self)
+{
+    char path [4096];
+    snprintf (path, sizeof path, "%s/scenario.conf", self->opts->run_dir);
+    char *text = scenario_text_with_seed (self->scenario, self->opts->seed);
+    FILE *file = fopen (path, "w");
+    if (!file || !text) {
+        free (text);
+        if (file)
+            fclose (file);
+        return -1;
+    }
+    fputs (text, file);
+    fclose (file);
+    free (text);
+    return 0;
+}
+
+static void
+s_status_line (s_run_t *self, int64_t now_ns, bool force)
+{
+    if (!self->opts->tty || (!force && now_ns - self->status_ns < RUNNER_STATUS_MS * 1000000LL))
+        return;
+    self->status_ns = now_ns;
+    char faults [512];
+    nemesis_describe (self->nemesis, faults, sizeof faults);
+    double elapsed = self->load_start_ns? (now_ns - self->load_start_ns) / 1e9: 0;
+    const char *phase = now_ns < self->load_end_ns? "": now_ns < self->settle_end_ns? " settling": " draining";
+    printf ("\r\033[K  %-8s %5.1fs%s  ok %" PRId64 "  fail %" PRId64 "  info %" PRId64 "  fault: %.120s",
+            self->opts->system, elapsed, phase, history_ok_count (self->history),
+            history_fail_count (self->history), history_info_count (self->history), faults);
+    fflush (stdout);
+}
+
+static void
+s_fire_steps (s_run_t *self, int64_t now_ns)
+{
+    while (self->next_step < schedule_size (self->schedule)) {
+        const schedule_step_t *step = schedule_step (self->schedule, self->next_step);
+        if (self->load_start_ns + step->at_ms * 1000000LL > now_ns)
+            break;
+        self->next_step++;
+        faultspec_t spec = step->spec;
+        char detail [FL_FAULT_TEXT_BYTES_MAX], *error = NULL;
+        if (nemesis_apply (self->nemesis, &spec, now_ns, detail, sizeof detail, &error)) {
+            char *message = NULL;
+            if (asprintf (&message, "fault step failed: %s", error? error: "?") < 0)
+                message = NULL;
+            free (error);
+            s_fail (self, 70, message);
+            return;
+        }
+    }
+}
+
+static void
+s_final_heal (s_run_t *self, int64_t now_ns)
+{
+    self->healed = true;
+    if (!self->scenario->final_heal)
+        return;
+    char *error = NULL;
+    if (nemesis_heal_all (self->nemesis, now_ns, &error)) {
+        char *message = NULL;
+        if (asprintf (&message, "final heal failed: %s", error? error: "?") < 0)
+            message = NULL;
+        free (error);
+        s_fail (self, 70, message);
+    }
+}
+
+//  Let idle clients whose turn came invoke. Returns ns until the next turn.
+static int64_t
+s_invoke_due (s_run_t *self, int64_t now_ns)
+{
+    int64_t wait_ns = RUNNER_TICK_MS * 1000000LL;
+    bool loading = now_ns < self->settle_end_ns;
+    for (int i = 0; i < self->count; i++) {
+        client_t *client = self->clients [i];
+        client_expire (client, now_ns, self->history, false);
+        if (client->busy) {
+            if (client->deadline_ns - now_ns < wait_ns)
+                wait_ns = client->deadline_ns - now_ns;
+            continue;
+        }
+        if (!loading)
+            continue;
+        if (client->next_ns > now_ns) {
+            if (client->next_ns - now_ns < wait_ns)
+                wait_ns = client->next_ns - now_ns;
+            continue;
+        }
+        if (!self->first_op_ns)
+            self->first_op_ns = clock_mono_ns ();
+        client_invoke (client, now_ns, self->history);
+        //  Keep the pace without bursts after a slow op.
+        client->next_ns += self->interval_ns;
+        if (client->next_ns < now_ns - self->interval_ns)
+            client->next_ns = now_ns;
+    }
+    return wait_ns < 0? 0: wait_ns;
+}
+
+static bool
+s_any_busy (s_run_t *self)
+{
+    for (int i = 0; i < self->count; i++)
+        if (self->clients [i]->busy)
+            return true;
+    return false;
+}
+
+static void
+s_poll (s_run_t *self, int64_t wait_ns)
+{
+    if (self->next_step < schedule_size (self->schedule)) {
+        int64_t due = self->load_start_ns
+                    + schedule_step (self->schedule, self->next_step)->at_ms * 1000000LL
+                    - s_now (self);
+        if (due < wait_ns)
+            wait_ns = due < 0? 0: due;
+    }
+    long timeout_ms = (long) ((wait_ns + 999999) / 1000000);
+    int rc = zmq_poll (self->items, self->count + 1, timeout_ms);
+    if (rc <= 0)
+        return;
+    int64_t now_ns = s_now (self);
+    for (int i = 0; i < self->count; i++)
+        if (self->items [i].revents & ZMQ_POLLIN)
+            while (zsock_events (self->clients [i]->sock) & ZMQ_POLLIN)
+                client_on_message (self->clients [i], now_ns, self->history);
+    if (self->items [self->count].revents & ZMQ_POLLIN)
+        while (zsock_events (lab_socket (self->lab)) & ZMQ_POLLIN)
+            lab_on_message (self->lab);
+}
+
+static void
+s_loop (s_run_t *self)
+{
+    int64_t tick_ns = 0;
+    while (!self->error) {
+        int64_t now_ns = s_now (self);
+        if (*self->opts->interrupted) {
+            s_fail (self, 130, strdup ("interrupted"));
+            break;
+        }
+        if (now_ns >= self->load_end_ns && !self->healed)
+            s_final_heal (self, now_ns);
+        else
+        if (!self->healed)
+            s_fire_steps (self, now_ns);
+        int64_t wait_ns = s_invoke_due (self, now_ns);
+        if (now_ns >= self->settle_end_ns && (!s_any_busy (self) || now_ns >= self->drain_end_ns))
+            break;
+        if (now_ns - tick_ns >= RUNNER_TICK_MS * 1000000LL) {
+            tick_ns = now_ns;
+            char *error = NULL;
+            if (lab_tick (self->lab, clock_mono_ms (), &error))
+                s_fail (self, 70, error);
+        }
+        s_status_line (self, now_ns, false);
+        s_poll (self, wait_ns);
+    }
+    int64_t now_ns = s_now (self);
+    for (int i = 0; i < self->count; i++)
+        client_expire (self->clients [i], now_ns, self->history, true);
+    s_status_line (self, now_ns, true);
+    if (self->opts->tty)
+        printf ("\r\033[K");
+}
+
+static void
+s_start_clients (s_run_t *self)
+{
+    const scenario_t *sc = self->scenario;
+    self->count = sc->clients;
+    self->interval_ns = sc->rate > 0? (int64_t) (sc->clients * 1e9 / sc->rate): 0;
+    for (int i = 0; i < self->count; i++) {
+        self->clients [i] = client_new (i + 1, sc->clients, sc->nodes, sc->keys,
+                                        sc->timeout_ms, self->opts->seed, lab_net (self->lab));
+        self->items [i] = (zmq_pollitem_t) { zsock_resolve (self->clients [i]->sock), 0, ZMQ_POLLIN, 0 };
+    }
+    self->items [self->count] = (zmq_pollitem_t) { zsock_resolve (lab_socket (self->lab)), 0, ZMQ_POLLIN, 0 };
+    self->load_start_ns = s_now (self);
+    self->load_end_ns = self->load_start_ns + (int64_t) (self->opts->duration_s * 1e9);
+    self->settle_end_ns = self->load_end_ns + (int64_t) (sc->settle_s * 1e9);
+    self->drain_end_ns = self->settle_end_ns + (int64_t) sc->timeout_ms * 1000000LL;
+    for (int i = 0; i < self->count; i++)
+        self->clients [i]->next_ns = self->load_start_ns + self->interval_ns * i / self->count;
+}
+
+//  The linearizability check of history.jsonl, as one entry of "checks".
+static json_t *
+s_check (s_run_t *self, check_verdict_t *verdict)
+{
+    char path [4096];
+    snprintf (path, sizeof path, "%s/history.jsonl", self->opts->run_dir);
+    check_opts_t opts = { .model = "kv", .init = NULL, .format = "jsonl",
+                          .timeout_s = RUNNER_CHECK_TIMEOUT_S };
+    char *error = NULL;
+    check_result_t *result = check_file (path, &opts, &error);
+    if (!result) {
+        *verdict = CHECK_UNKNOWN;
+        json_t *entry = json_pack ("{s:s, s:s, s:s, s:s}", "name", "linearizable",
+                                   "model", "kv", "valid", "unknown", "error",
+                                   error? error: "checker failed");
+        free (error);
+        return entry;
+    }
+    *verdict = check_result_verdict (result);
+    json_t *entry = json_pack ("{s:s, s:s, s:o, s:o}", "name", "linearizable", "model", "kv",
+        "valid", *verdict == CHECK_VALID? json_true (): *verdict == CHECK_INVALID? json_false ():
+                 json_string ("unknown"),
+        "details", check_result_json (result));
+    check_result_destroy (&result);
+    return entry;
+}
+
+static json_t *
+s_verdict_json (check_verdict_t verdict)
+{
+    return verdict == CHECK_VALID? json_true (): verdict == CHECK_INVALID? json_false ():
+           json_string ("unknown");
+}
+
+static json_t *
+s_results (s_run_t *self, json_t *network, bool ran)
+{
+    const runner_opts_t *opts = self->opts;
+    const scenario_t *sc = self->scenario;
+    json_t *results = json_pack ("{s:s, s:s, s:I, s:s, s:i, s:i, s:f, s:i, s:f, s:s}",
+        "scenario", sc->name, "system", opts->system, "seed", (json_int_t) opts->seed,
+        "expected", scenario_expect_name (scenario_expect (sc, opts->system)),
+        "nodes", sc->nodes, "clients", sc->clients, "rate", sc->rate, "keys", sc->keys,
+        "duration_s", opts->duration_s, "run_dir", opts->run_dir);
+    if (opts->node_cmd)
+        json_object_set_new (results, "node", json_string (opts->node_cmd));
+    json_t *checks = json_array ();
+    check_verdict_t verdict = CHECK_UNKNOWN;
+    if (ran && sc->check_linearizable)
+        json_array_append_new (checks, s_check (self, &verdict));
+    json_object_set_new (results, "checks", checks);
+    json_object_set_new (results, "valid", s_verdict_json (verdict));
+    json_object_set_new (results, "ops", json_pack ("{s:I, s:I, s:I, s:I}",
+        "total", (json_int_t) history_invoke_count (self->history),
+        "ok", (json_int_t) history_ok_count (self->history),
+        "fail", (json_int_t) history_fail_count (self->history),
+        "info", (json_int_t) history_info_count (self->history)));
+    char *error = NULL;
+    json_t *measures = measures_compute (opts->run_dir, &error);
+    if (measures) {
+        json_object_update (results, measures);
+        json_decref (measures);
+    }
+    else {
+        json_object_set_new (results, "measures_error", json_string (error? error: "?"));
+        free (error);
+    }
+    json_object_set_new (results, "network", network? network: json_null ());
+    if (self->first_op_ns)
+        json_object_set_new (results, "first_op_ms",
+            json_real ((self->first_op_ns - opts->command_ns) / 1e6));
+    if (self->load_start_ns)
+        json_object_set_new (results, "elapsed_s",
+            json_real ((s_now (self) - self->load_start_ns) / 1e9));
+    if (self->error) {
+        json_object_set_new (results, "error", json_string (self->error));
+        json_object_set_new (results, "valid", json_string ("unknown"));
+    }
+    return results;
+}
+
+static void
+s_write_results (s_run_t *self, json_t *results)
+{
+    char path [4096];
+    snprintf (path, sizeof path, "%s/results.json", self->opts->run_dir);
+    if (json_dump_file (results, path, JSON_INDENT (2) | JSON_SORT_KEYS)) {
+        s_fail (self, 70, strdup ("cannot write results.json"));
+        return;
+    }
+    char *error = NULL;
+    if (report_write (self->opts->run_dir, &error)) {
+        json_object_set_new (results, "report_error", json_string (error? error: "?"));
+        json_dump_file (results, path, JSON_INDENT (2) | JSON_SORT_KEYS);
+        free (error);
+    }
+    else {
+        char report [4096];
+        snprintf (report, sizeof report, "%s/report.html", self->opts->run_dir);
+        json_object_set_new (results, "report", json_string (report));
+    }
+}
+
+static void
+s_teardown (s_run_t *self)
+{
+    for (int i = 0; i < self->count; i++)
+        client_destroy (&self->clients [i]);
+    nemesis_destroy (&self->nemesis);
+    lab_destroy (&self->lab);
+    schedule_destroy (&self->schedule);
+}
+
+int
+runner_run (const runner_opts_t *opts, json_t **results, char **error)
+{
+    assert (opts && opts->scenario && results && error);
+    s_run_t run = { .opts = opts, .scenario = opts->scenario };
+    s_run_t *self = &run;
+    self->t0_ns = clock_mono_ns ();
+    *results = NULL;
+    if (s_write_scenario (self) || !(self->history = history_new (opts->run_dir, error))) {
+        if (!*error && asprintf (error, "cannot write in '%s'", opts->run_dir) < 0)
+            *error = NULL;
+        return 70;
+    }
+    self->schedule = schedule_new (opts->scenario, opts->seed,
+                                   (int64_t) (opts->duration_s * 1000));
+    lab_opts_t lab_opts = { .system = opts->system, .node_cmd = opts->node_cmd,
+        .bin_dir = opts->bin_dir, .run_dir = opts->run_dir, .nodes = opts->scenario->nodes,
+        .seed = opts->seed, .t0_ns = self->t0_ns, .params = opts->scenario->params,
+        .params_count = opts->scenario->params_count };
+    char *lab_error = NULL;
+    int status = 0;
+    self->lab = lab_new (&lab_opts, &lab_error, &status);
+    if (!self->lab)
+        s_fail (self, status, lab_error);
+    else
+    if (lab_init (self->lab, &lab_error))
+        s_fail (self, 70, lab_error);
+    json_t *network = NULL;
+    bool ran = false;
+    if (!self->error) {
+        self->nemesis = nemesis_new (self->lab, self->history, opts->seed);
+        s_start_clients (self);
+        s_loop (self);
+        ran = !self->error;
+        network = lab_stats (self->lab);
+    }
+    s_teardown (self);
+    if (opts->tty && ran)
+        printf ("  %-8s checking the history...\r", opts->system), fflush (stdout);
+    *results = s_results (self, network, ran);
+    if (opts->tty)
+        printf ("\r\033[K"), fflush (stdout);
+    s_write_results (self, *results);
+    history_destroy (&self->history);
+    *error = self->error;
+    return self->error? self->status: 0;
+}

@@ -1,0 +1,35 @@
+/*  runner.h -- one scenario run against one system: start the lab, drive
+    the clients and the fault schedule, heal, settle, stop, check, and
+    write the run directory (history.jsonl, faults.jsonl, messages.jsonl,
+    nK.log, proxy.log, scenario.conf, results.json, report.html).
+*/
+#ifndef FL_RUNNER_H_INCLUDED
+#define FL_RUNNER_H_INCLUDED
+
+#include <stdint.h>
+#include <stdbool.h>
+#include <signal.h>
+#include <jansson.h>
+#include "scenario.h"
+
+typedef struct {
+    const scenario_t *scenario;
+    const char *system;         // "raft", or "stdio" with node_cmd
+    const char *node_cmd;       // --node 'CMD ARGS', or NULL
+    const char *bin_dir;        // where bin/ is
+    const char *run_dir;        // an empty directory for this run
+    uint64_t seed;
+    double duration_s;          // the load's length (scenario's, or --time-limit)
+    bool tty;                   // draw the live status line on stdout
+    int64_t command_ns;         // CLOCK_MONOTONIC when the command started
+    volatile sig_atomic_t *interrupted;     // set by SIGINT/SIGTERM
+} runner_opts_t;
+
+//  Run. Always writes results.json when the run directory could be used,
+//  and returns it in *results (new reference) -- with "valid": "unknown"
+//  and an "error" when the run could not finish. Returns 0 when the run
+//  finished (whatever the verdict), else the exit status (69 a program is
+//  missing, 70 the lab failed, 130 interrupted) with *error set (malloc'd).
+int runner_run (const runner_opts_t *opts, json_t **results, char **error);
+
+#endif

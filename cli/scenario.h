@@ -1,0 +1,96 @@
+/*  scenario.h -- a scenario file (scenarios/NAME.conf, ZPL), read and
+    validated. docs/scenarios.md describes every key.
+
+    scenario_load reads the whole file, checks every key and value, and
+    either returns a scenario whose fields are all in range or NULL with an
+    error naming file, line and key ("scenarios/x.conf:12: workload/clients:
+    '0' is not a whole number in 1..256"). The fields are plain data, read
+    directly by the harness; the scenario owns every string in it.
+*/
+#ifndef FL_SCENARIO_H_INCLUDED
+#define FL_SCENARIO_H_INCLUDED
+
+#include <stdint.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include "limits.h"
+
+//  What a scenario expects of a system.
+typedef enum {
+    EXPECT_VALID,
+    EXPECT_INVALID,
+    EXPECT_VARIES,      // depends on the seed: reported, never "differs"
+    EXPECT_NONE         // the system is not listed in the scenario
+} expect_t;
+
+typedef struct {
+    char name [FL_ID_BYTES_MAX];
+    expect_t expect;
+} scenario_system_t;
+
+typedef struct {
+    double at_s;                            // seconds after the load starts
+    char text [FL_FAULT_TEXT_BYTES_MAX];    // a faultspec (faultspec.h)
+    int line;
+} scenario_step_t;
+
+#define SCENARIO_PARAMS_MAX 16
+
+typedef struct {
+    char *path;                 // as given to scenario_load
+    char *name;                 // file name without directory and .conf
+    char *description;          // "" when absent
+    char *text;                 // the file's text, for scenario.conf as run
+    bool has_seed;              // the file sets `seed`
+    uint64_t seed;
+
+    int nodes;                  // cluster size, 1..FL_NODES_MAX
+    double duration_s;          // load (and schedule) length
+    scenario_system_t systems [FL_SCENARIO_SYSTEMS_MAX];
+    size_t systems_count;
+    char *params [SCENARIO_PARAMS_MAX];    // "K=V", passed as --param
+    size_t params_count;
+
+    //  workload
+    char workload [FL_ID_BYTES_MAX];        // "lin-kv"
+    int clients;                // 1..FL_CLIENTS_MAX
+    double rate;                // ops/s over all clients; 0 = unthrottled
+    int keys;                   // 1..FL_SCENARIO_KEYS_MAX
+    int timeout_ms;             // client timeout -> info
+
+    //  faults: explicit steps, and/or a seeded random generator
+    scenario_step_t *steps;
+    size_t steps_count;
+    bool random;
+    double random_start_s;      // first random fault
+    double random_fault_s;      // how long each fault lasts
+    double random_gap_s;        // healed time between faults
+    char *kinds [FL_SCENARIO_KINDS_MAX];    // faultspec texts
+    size_t kinds_count;
+
+    //  end of run
+    bool final_heal;
+    double settle_s;            // load keeps going this long after the heal
+
+    //  checks
+    bool check_linearizable;
+} scenario_t;
+
+//  Load and validate a scenario file. Returns NULL with *error set to a
+//  malloc'd message naming file:line: key (caller frees).
+scenario_t *scenario_load (const char *path, char **error);
+
+//  Destroy. Accepts NULL; nulls the pointer.
+void scenario_destroy (scenario_t **self_p);
+
+//  The expectation for a system ("primary"), EXPECT_NONE if not listed.
+expect_t scenario_expect (const scenario_t *self, const char *system);
+
+//  "valid", "invalid", "varies", "none".
+const char *scenario_expect_name (expect_t expect);
+
+//  The file text as run: the original with its `seed` line replaced by (or
+//  a line added for) the given seed. Caller frees.
+char *scenario_text_with_seed (const scenario_t *self, uint64_t seed);
+
+#endif

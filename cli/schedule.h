@@ -1,0 +1,44 @@
+/*  schedule.h -- a run's fault schedule, computed before the run from the
+    scenario and the seed: explicit steps plus the seeded random generator,
+    merged in time order, with every random choice (which node, which
+    halves) already made. The same scenario and seed give the same schedule;
+    only isolate-leader is resolved during the run (it depends on who leads).
+*/
+#ifndef FL_SCHEDULE_H_INCLUDED
+#define FL_SCHEDULE_H_INCLUDED
+
+#include <stdint.h>
+#include <stddef.h>
+#include "rng.h"
+#include "faultspec.h"
+#include "scenario.h"
+
+typedef struct {
+    int64_t at_ms;          // milliseconds after the load starts
+    faultspec_t spec;       // node and groups resolved
+} schedule_step_t;
+
+typedef struct _schedule_t schedule_t;
+
+//  Build the schedule for a scenario, its steps within duration_ms (which
+//  may be shorter than the scenario's, for --time-limit).
+schedule_t *schedule_new (const scenario_t *scenario, uint64_t seed, int64_t duration_ms);
+
+//  Destroy. Accepts NULL; nulls the pointer.
+void schedule_destroy (schedule_t **self_p);
+
+//  Number of steps, and step i (borrowed).
+size_t schedule_size (const schedule_t *self);
+const schedule_step_t *schedule_step (const schedule_t *self, size_t index);
+
+//  Resolve "random" nodes and compute the groups of a partition shape
+//  (all but isolate-leader) in place, drawing from rng.
+void schedule_resolve (faultspec_t *spec, int nodes, rng_t *rng);
+
+//  Compute groups text ("n1,n2|n3,n4,n5") for a shape over nodes n1..nN.
+//  node names the isolated node for SHAPE_ISOLATE. Ids within a group are
+//  in ascending order.
+void schedule_partition_groups (shape_t shape, const char *node, int nodes,
+                                rng_t *rng, char *out, size_t size);
+
+#endif
