@@ -683,11 +683,10 @@ model_partition (const ophistory_t *history, model_kind_t kind, json_t *init,
     model_part_t **parts = NULL;
     *nparts = 0;
     *error = NULL;
-    if (kind != MODEL_KV) {
-        parts = malloc (sizeof (model_part_t *));
-        assert (parts);
+    parts = malloc (sizeof (model_part_t *));   // non-NULL even for no parts
+    assert (parts);
+    if (kind != MODEL_KV)
         parts [(*nparts)++] = s_part_new (kind, NULL);
-    }
     if (kind == MODEL_MULTI_REGISTER)
         parts [0]->keys = json_array ();
     int rc = 0;

@@ -1,0 +1,427 @@
+/*  checker_brute.c -- the fast checker against a brute force one.
+
+    Thousands of small random histories (at most 8 ops, 2 to 4 processes)
+    for register, cas-register and kv, written as our JSONL with every kind
+    of completion: ok, fail (did not happen), cas fail with error 22 (ran and
+    saw another value), info and never completed (may happen at any point
+    after the invoke, or never). Half are linearizable by construction (each
+    op takes effect at a random moment inside its interval), half are then
+    mutated (a read's value or a write's value changed). The brute force
+    tries every order of the ops consistent with real time, with its own
+    sequential model written independently of checker/model.c, leaving out
+    any op whose outcome is unknown and that never returned. Both must agree
+    on every history.
+*/
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <cmocka.h>
+#include "rng.h"
+#include "../../checker/check.h"
+
+#define OPS_MAX 8
+#define KEYS 2
+
+enum { R_READ, R_WRITE, R_CAS, R_APPEND };
+enum { C_OK, C_FAIL, C_CASFAIL, C_INFO, C_PENDING };
+
+typedef struct {
+    int process;
+    int f;
+    int key;
+    char arg [16], arg2 [16];   // write/append value, cas from/to
+    bool nil_result;            // a read that saw nil
+    char result [64];           // a read's value (raw string or number text)
+    int completion;
+    int call, ret;              // event positions; ret = 1000 for never
+} bop_t;
+
+typedef struct {
+    bool nil [KEYS];
+    char v [KEYS][64];
+} bstate_t;
+
+typedef struct {
+    int model;                  // 0 register, 1 cas-register, 2 kv
+    bop_t ops [OPS_MAX];
+    int n;
+} bhist_t;
+
+//  --------------------------------------------------------------------------
+//  Reference model and brute force
+
+//  Apply op to st. Returns false if the op cannot happen with its result.
+static bool
+s_ref_step (const bhist_t *h, bstate_t *st, const bop_t *op)
+{
+    int k = op->key;
+    bool unknown = op->completion == C_INFO || op->completion == C_PENDING;
+    switch (op->f) {
+        case R_READ:
+            if (unknown)
+                return true;
+            if (op->nil_result)
+                return st->nil [k];
+            return !st->nil [k] && strcmp (st->v [k], op->result) == 0;
+        case R_WRITE:
+            st->nil [k] = false;
+            strcpy (st->v [k], op->arg);
+            return true;
+        case R_APPEND:
+            if (st->nil [k])
+                st->v [k][0] = 0;
+            st->nil [k] = false;
+            if (strlen (st->v [k]) + strlen (op->arg) < 63)
+                strcat (st->v [k], op->arg);
+            return true;
+        default: {
+            bool match = !st->nil [k] && strcmp (st->v [k], op->arg) == 0;
+            if (op->completion == C_CASFAIL)
+                return !match;
+            if (match) {
+                strcpy (st->v [k], op->arg2);
+                return true;
+            }
+            return unknown;
+        }
+    }
+    (void) h;
+}
+
+static bool
+s_may_skip (const bop_t *op)
+{
+    return op->completion == C_FAIL || op->completion == C_PENDING || op->completion == C_INFO;
+}
+
+//  Iterative search over orders: placed[] marks placed ops; an op may be
+//  placed when every op that returned before its call is placed. Ops whose
+//  completion lets them not happen may be left out.
+static bool
+s_brute (const bhist_t *h)
+{
+    int choice [OPS_MAX + 1];
+    bstate_t states [OPS_MAX + 1];
+    bool placed [OPS_MAX] = { false };
+    int depth = 0;
+    for (int k = 0; k < KEYS; k++) {
+        states [0].nil [k] = h->model != 2;
+        strcpy (states [0].v [k], "");
+    }
+    choice [0] = -1;
+    while (true) {
+        //  Done when every op that must happen is placed
+        bool done = true;
+        for (int i = 0; i < h->n; i++)
+            if (!placed [i] && !s_may_skip (&h->ops [i]))
+                done = false;
+        if (done)
+            return true;
+        int next = -1;
+        for (int i = choice [depth] + 1; i < h->n && next < 0; i++) {
+            if (placed [i] || h->ops [i].completion == C_FAIL)
+                continue;
+            bool ready = true;
+            for (int j = 0; j < h->n; j++)
+                if (!placed [j] && j != i && h->ops [j].ret < h->ops [i].call
+                && h->ops [j].completion != C_FAIL)
+                    ready = false;
+            bstate_t st = states [depth];
+            if (ready && s_ref_step (h, &st, &h->ops [i])) {
+                next = i;
+                states [depth + 1] = st;
+            }
+        }
+        if (next < 0) {
+            if (depth == 0)
+                return false;
+            depth--;
+            placed [choice [depth]] = false;
+            continue;
+        }
+        choice [depth] = next;
+        placed [next] = true;
+        depth++;
+        choice [depth] = -1;
+    }
+}
+
+//  --------------------------------------------------------------------------
+//  Generation: ops take effect at a random moment inside their interval
+
+static void
+s_value (rng_t *rng, int model, char *buf)
+{
+    static const char *words [] = { "x", "y", "z" };
+    if (model == 2)
+        strcpy (buf, words [rng_below (rng, 3)]);
+    else
+        sprintf (buf, "%d", (int) rng_below (rng, 3));
+}
+
+typedef struct {
+    int op;                     // in-flight op, -1 none
+    bool effected;
+} bproc_t;
+
+static void
+s_effect (bhist_t *h, bstate_t *st, bop_t *op, rng_t *rng)
+{
+    int k = op->key;
+    if (op->f == R_READ) {
+        op->nil_result = st->nil [k];
+        strcpy (op->result, st->v [k]);
+    }
+    else
+    if (op->f == R_CAS) {
+        bool match = !st->nil [k] && strcmp (st->v [k], op->arg) == 0;
+        if (!match) {
+            op->completion = rng_chance (rng, 0.5)? C_CASFAIL: C_FAIL;
+            return;
+        }
+        strcpy (st->v [k], op->arg2);
+    }
+    else
+        s_ref_step (h, st, op);
+}
+
+static void
+s_generate (rng_t *rng, int model, bhist_t *h)
+{
+    memset (h, 0, sizeof (*h));
+    h->model = model;
+    int target = 1 + (int) rng_below (rng, OPS_MAX);
+    int nproc = 2 + (int) rng_below (rng, 3);
+    bproc_t procs [4];
+    for (int p = 0; p < 4; p++)
+        procs [p] = (bproc_t) { -1, false };
+    bstate_t st;
+    for (int k = 0; k < KEYS; k++) {
+        st.nil [k] = model != 2;
+        st.v [k][0] = 0;
+    }
+    int event = 0, next_process = 0;
+    int pids [4];
+    for (int p = 0; p < 4; p++)
+        pids [p] = next_process++;
+    while (true) {
+        int p = (int) rng_below (rng, (uint64_t) nproc);
+        bproc_t *proc = &procs [p];
+        if (proc->op < 0) {
+            if (h->n == target) {
+                bool busy = false;
+                for (int q = 0; q < nproc; q++)
+                    busy |= procs [q].op >= 0;
+                if (!busy)
+                    break;
+                continue;
+            }
+            bop_t *op = &h->ops [h->n];
+            op->process = pids [p];
+            int fs = model == 0? 2: model == 1? 3: 4;
+            op->f = (int) rng_below (rng, (uint64_t) fs);
+            op->key = model == 2? (int) rng_below (rng, KEYS): 0;
+            s_value (rng, model, op->arg);
+            s_value (rng, model, op->arg2);
+            op->call = event++;
+            op->ret = 1000;
+            op->completion = C_OK;
+            proc->op = h->n++;
+            proc->effected = false;
+        }
+        else
+        if (!proc->effected && rng_chance (rng, 0.6)) {
+            s_effect (h, &st, &h->ops [proc->op], rng);
+            proc->effected = true;
+        }
+        else {
+            bop_t *op = &h->ops [proc->op];
+            if (!proc->effected) {
+                //  Completing without effect: only info/pending may
+                op->completion = rng_chance (rng, 0.5)? C_INFO: C_PENDING;
+                if (op->f == R_READ)
+                    op->completion = C_INFO;
+            }
+            else
+            if (op->completion == C_OK && rng_chance (rng, 0.1))
+                op->completion = C_INFO;     // took effect, answer lost
+            if (op->completion != C_PENDING) {
+                op->ret = event++;
+                if (op->completion == C_INFO)
+                    op->ret = 1000;         // info: never returns
+            }
+            proc->op = -1;
+            if (op->completion == C_INFO || op->completion == C_PENDING)
+                pids [p] = next_process++;
+        }
+    }
+}
+
+//  Change a read's value (preferred) or a write's, to one not seen there.
+static void
+s_mutate (rng_t *rng, bhist_t *h)
+{
+    int reads [OPS_MAX], nreads = 0;
+    for (int i = 0; i < h->n; i++)
+        if (h->ops [i].f == R_READ && h->ops [i].completion == C_OK)
+            reads [nreads++] = i;
+    bop_t *op = &h->ops [nreads? reads [rng_below (rng, (uint64_t) nreads)]
+                              : (int) rng_below (rng, (uint64_t) h->n)];
+    char *target = op->f == R_READ? op->result: op->arg;
+    char old [64];
+    strcpy (old, target);
+    bool was_nil = op->nil_result;
+    do {
+        s_value (rng, h->model, target);
+        if (rng_chance (rng, 0.2) && h->model == 2)
+            strcat (target, "w");
+        else
+        if (rng_chance (rng, 0.2))
+            sprintf (target, "%d", 7 + (int) rng_below (rng, 3));
+    } while (strcmp (old, target) == 0 && !was_nil);
+    op->nil_result = false;
+}
+
+//  --------------------------------------------------------------------------
+//  JSONL writer: events in position order
+
+static void
+s_json_value (FILE *out, int model, const char *v)
+{
+    if (model == 2)
+        fprintf (out, "\"%s\"", v);
+    else
+        fprintf (out, "%s", v);
+}
+
+static void
+s_event (FILE *out, const bhist_t *h, const bop_t *op, bool invoke)
+{
+    static const char *fs [] = { "read", "write", "cas", "append" };
+    const char *type = invoke? "invoke": op->completion == C_OK? "ok"
+                     : op->completion == C_INFO? "info": "fail";
+    fprintf (out, "{\"process\":%d,\"type\":\"%s\",\"f\":\"%s\"", op->process, type, fs [op->f]);
+    if (h->model == 2)
+        fprintf (out, ",\"key\":\"k%d\"", op->key);
+    fprintf (out, ",\"value\":");
+    if (op->f == R_READ) {
+        if (invoke || op->completion != C_OK || op->nil_result)
+            fprintf (out, "null");
+        else
+            s_json_value (out, h->model, op->result);
+    }
+    else
+    if (op->f == R_CAS) {
+        fprintf (out, "[");
+        s_json_value (out, h->model, op->arg);
+        fprintf (out, ",");
+        s_json_value (out, h->model, op->arg2);
+        fprintf (out, "]");
+    }
+    else
+        s_json_value (out, h->model, op->arg);
+    if (!invoke && op->completion == C_CASFAIL)
+        fprintf (out, ",\"error\":22");
+    else
+    if (!invoke && op->completion == C_FAIL)
+        fprintf (out, ",\"error\":11");
+    fprintf (out, "}\n");
+}
+
+static void
+s_write (const bhist_t *h, const char *path)
+{
+    FILE *out = fopen (path, "w");
+    assert_non_null (out);
+    for (int e = 0; e < 2 * OPS_MAX; e++)
+        for (int i = 0; i < h->n; i++) {
+            if (h->ops [i].call == e)
+                s_event (out, h, &h->ops [i], true);
+            if (h->ops [i].ret == e)
+                s_event (out, h, &h->ops [i], false);
+        }
+    //  info completions are written at the end, after every other event
+    for (int i = 0; i < h->n; i++)
+        if (h->ops [i].completion == C_INFO)
+            s_event (out, h, &h->ops [i], false);
+    fclose (out);
+}
+
+static int
+s_fast (const bhist_t *h, const char *path)
+{
+    static const char *models [] = { "register", "cas-register", "kv" };
+    s_write (h, path);
+    check_opts_t opts = { .model = models [h->model], .format = "jsonl", .threads = 1 };
+    if (h->model == 2)
+        opts.init = "\"\"";
+    char *error = NULL;
+    check_result_t *result = check_file (path, &opts, &error);
+    if (!result)
+        fail_msg ("bad history: %s", error);
+    int verdict = check_result_verdict (result);
+    check_result_destroy (&result);
+    return verdict;
+}
+
+static void
+s_cross_check (int model, uint64_t seed, int count)
+{
+    char path [] = "/tmp/checker_brute_XXXXXX";
+    int fd = mkstemp (path);
+    assert_true (fd >= 0);
+    close (fd);
+    rng_t rng;
+    rng_init (&rng, seed);
+    int valid = 0, invalid = 0;
+    for (int i = 0; i < count; i++) {
+        bhist_t h;
+        s_generate (&rng, model, &h);
+        if (i % 2)
+            s_mutate (&rng, &h);
+        bool expected = s_brute (&h);
+        int verdict = s_fast (&h, path);
+        if ((verdict == CHECK_VALID) != expected) {
+            char copy [64];
+            snprintf (copy, sizeof (copy), "/tmp/checker_brute_fail_%d.jsonl", model);
+            s_write (&h, copy);
+            unlink (path);
+            fail_msg ("history %d (seed %llu): brute force says %s, checker %d; kept in %s",
+                      i, (unsigned long long) seed, expected? "valid": "invalid", verdict, copy);
+        }
+        assert_int_not_equal (verdict, CHECK_UNKNOWN);
+        valid += expected;
+        invalid += !expected;
+        if (i % 2 == 0)
+            assert_true (expected);     // by construction
+    }
+    unlink (path);
+    //  Both kinds must be well represented for the test to mean anything
+    printf ("# model %d: %d valid, %d invalid\n", model, valid, invalid);
+    assert_true (valid > count / 4);
+    assert_true (invalid > count / 8);
+}
+
+static void test_register (void **state) { (void) state; s_cross_check (0, 1, 1500); }
+static void test_cas_register (void **state) { (void) state; s_cross_check (1, 2, 1500); }
+static void test_kv (void **state) { (void) state; s_cross_check (2, 3, 1500); }
+
+int
+main (void)
+{
+    alarm (120);
+    setenv ("CMOCKA_MESSAGE_OUTPUT", "TAP", 1);
+    cmocka_set_message_output (CM_OUTPUT_TAP);
+    const struct CMUnitTest tests [] = {
+        cmocka_unit_test (test_register),
+        cmocka_unit_test (test_cas_register),
+        cmocka_unit_test (test_kv),
+    };
+    return cmocka_run_group_tests_name ("checker_brute", tests, NULL, NULL);
+}
