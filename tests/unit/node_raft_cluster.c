@@ -8,7 +8,11 @@
     and rejoins; a kill -9 of the whole cluster loses no acknowledged write;
     a leader cut off from its majority stops acknowledging and steps down
     (error 11), the majority goes on, and after the heal the old leader
-    follows again; pipelined load from ten in-flight requests succeeds.
+    follows again; pipelined load from ten in-flight requests succeeds;
+    and a chaos run -- ten client processes against random nodes while a
+    seeded nemesis partitions, kills and restarts, pauses, and drops,
+    duplicates and reorders messages -- leaves a history that
+    ./harness check finds linearizable (model kv).
 
     Every wait has a deadline; every child gets PR_SET_PDEATHSIG and is
     killed in teardown. Needs bin/proxy and bin/node-raft (make lab).
@@ -26,12 +30,20 @@
 #include <czmq.h>
 #include <jansson.h>
 #include "clock.h"
+#include "rng.h"
 
 #define NODES        5
 #define WAIT_MS      10000      // deadline of any wait for the cluster
 #define CALL_MS      2000       // deadline of one request
 #define LOAD_OPS     3000       // ops in the pipelined load test
 #define LOAD_WINDOW  10         // requests in flight, like ten clients
+#define CHAOS_MS     12000      // chaos run: load and faults
+#define CHAOS_SETTLE_MS 3000    // then healed, load goes on this long
+#define CHAOS_STEP_MS 1000      // one nemesis action per step
+#define CHAOS_PROCS  10         // client processes (one op in flight each)
+#define CHAOS_KEYS   4
+#define CHAOS_THINK_MS 5        // pause between a process's ops
+#define CHAOS_TIMEOUT_MS 1000   // an op unanswered by then is info
 
 typedef struct {
     char dir [64];
@@ -39,7 +51,8 @@ typedef struct {
     char ctl [128];
     pid_t proxy;
     pid_t pids [NODES];
-    zsock_t *client;
+    zsock_t *client;             // "c1": the client's requests
+    zsock_t *admin;              // "c0": init and role, apart from the load
     zsock_t *control;
     int64_t msg_id;
 } fx_t;
@@ -122,26 +135,32 @@ s_code (json_t *body)
 
 //  Send body (taken) to node with a fresh msg_id; returns that id.
 static int64_t
-s_send (fx_t *fx, const char *node, json_t *body)
+s_send_on (fx_t *fx, zsock_t *sock, const char *node, json_t *body)
 {
     int64_t msg_id = ++fx->msg_id;
     json_object_set_new (body, "msg_id", json_integer (msg_id));
     json_t *envelope = json_pack ("{s:s, s:s, s:o}", "src", "c1", "dest", node, "body", body);
     char *text = json_dumps (envelope, JSON_COMPACT);
     json_decref (envelope);
-    zstr_sendm (fx->client, node);
-    zstr_send (fx->client, text);
+    zstr_sendm (sock, node);
+    zstr_send (sock, text);
     free (text);
     return msg_id;
 }
 
+static int64_t
+s_send (fx_t *fx, const char *node, json_t *body)
+{
+    return s_send_on (fx, fx->client, node, body);
+}
+
 //  Receive one reply body within timeout_ms, or NULL.
 static json_t *
-s_recv (fx_t *fx, int timeout_ms)
+s_recv_on (zsock_t *sock, int timeout_ms)
 {
-    zsock_set_rcvtimeo (fx->client, timeout_ms);
+    zsock_set_rcvtimeo (sock, timeout_ms);
     char *src = NULL, *text = NULL;
-    if (zstr_recvx (fx->client, &src, &text, NULL) != 2) {
+    if (zstr_recvx (sock, &src, &text, NULL) != 2) {
         zstr_free (&src);
         return NULL;
     }
@@ -153,19 +172,31 @@ s_recv (fx_t *fx, int timeout_ms)
     return body;
 }
 
+static json_t *
+s_recv (fx_t *fx, int timeout_ms)
+{
+    return s_recv_on (fx->client, timeout_ms);
+}
+
 //  Send body (taken) and wait for its reply; NULL at the deadline.
 static json_t *
-s_call (fx_t *fx, const char *node, json_t *body, int timeout_ms)
+s_call_on (fx_t *fx, zsock_t *sock, const char *node, json_t *body, int timeout_ms)
 {
-    int64_t msg_id = s_send (fx, node, body);
+    int64_t msg_id = s_send_on (fx, sock, node, body);
     int64_t deadline = clock_mono_ms () + timeout_ms;
     while (clock_mono_ms () < deadline) {
-        json_t *reply = s_recv (fx, (int) (deadline - clock_mono_ms ()) + 1);
+        json_t *reply = s_recv_on (sock, (int) (deadline - clock_mono_ms ()) + 1);
         if (reply && json_integer_value (json_object_get (reply, "in_reply_to")) == msg_id)
             return reply;
         json_decref (reply);            //  a late reply to an earlier call
     }
     return NULL;
+}
+
+static json_t *
+s_call (fx_t *fx, const char *node, json_t *body, int timeout_ms)
+{
+    return s_call_on (fx, fx->client, node, body, timeout_ms);
 }
 
 static void
@@ -175,7 +206,7 @@ s_init_node (fx_t *fx, int index)
     snprintf (id, sizeof id, "n%d", index + 1);
     int64_t deadline = clock_mono_ms () + WAIT_MS;
     while (clock_mono_ms () < deadline) {
-        json_t *reply = s_call (fx, id, json_pack ("{s:s, s:s, s:[sssss]}", "type", "init",
+        json_t *reply = s_call_on (fx, fx->admin, id, json_pack ("{s:s, s:s, s:[sssss]}", "type", "init",
                                 "node_id", id, "node_ids", "n1", "n2", "n3", "n4", "n5"), 200);
         bool ok = reply && streq (s_type (reply), "init_ok");
         json_decref (reply);
@@ -196,7 +227,7 @@ s_leader (fx_t *fx, int64_t *term_p)
             continue;
         char id [16];
         snprintf (id, sizeof id, "n%d", i + 1);
-        json_t *reply = s_call (fx, id, json_pack ("{s:s}", "type", "role"), 300);
+        json_t *reply = s_call_on (fx, fx->admin, id, json_pack ("{s:s}", "type", "role"), 300);
         const char *role = json_string_value (json_object_get (reply, "role"));
         int64_t term = (int64_t) json_integer_value (json_object_get (reply, "term"));
         if (role && streq (role, "leader") && term > best) {
@@ -291,8 +322,8 @@ s_control (fx_t *fx, const char *request)
 {
     zstr_send (fx->control, request);
     char *reply = zstr_recv (fx->control);
-    assert_non_null (reply);
-    assert_non_null (strstr (reply, "\"ok\":true"));
+    if (!reply || !strstr (reply, "\"ok\":true"))
+        fail_msg ("proxy control %s: %s", request, reply ? reply : "no answer");
     zstr_free (&reply);
 }
 
@@ -308,6 +339,9 @@ s_setup (void **state)
     fx->client = zsock_new (ZMQ_DEALER);
     zsock_set_identity (fx->client, "c1");
     assert_int_equal (zsock_connect (fx->client, "%s", fx->net), 0);
+    fx->admin = zsock_new (ZMQ_DEALER);
+    zsock_set_identity (fx->admin, "c0");
+    assert_int_equal (zsock_connect (fx->admin, "%s", fx->net), 0);
     fx->control = zsock_new (ZMQ_REQ);
     zsock_set_rcvtimeo (fx->control, WAIT_MS);
     assert_int_equal (zsock_connect (fx->control, "%s", fx->ctl), 0);
@@ -329,6 +363,7 @@ s_teardown (void **state)
     kill (fx->proxy, SIGKILL);
     waitpid (fx->proxy, NULL, 0);
     zsock_destroy (&fx->client);
+    zsock_destroy (&fx->admin);
     zsock_destroy (&fx->control);
     if (!getenv ("RAFT_TEST_KEEP")) {
         char command [128];
@@ -489,6 +524,234 @@ test_pipelined_load (void **state)
     assert_true (ok >= LOAD_OPS * 95 / 100);
 }
 
+//  --------------------------------------------------------------------------
+//  Chaos: a history for the checker
+
+typedef struct {
+    bool busy;
+    int process;                 // Jepsen process id; + CHAOS_PROCS after info
+    int64_t msg_id;
+    int f;                       // 0 read, 1 write, 2 cas
+    int key, value, from;
+    int64_t deadline_ms;
+    int64_t next_ms;             // earliest next invoke
+} chaos_proc_t;
+
+typedef struct {
+    fx_t *fx;
+    FILE *history;
+    int64_t index;
+    int64_t t0_ms;
+    rng_t rng;
+    int oks, fails, infos;
+    bool paused [NODES];
+    int64_t restart_ms [NODES];  // killed node restarts then (0: alive)
+} chaos_t;
+
+static const char *s_chaos_f [] = { "read", "write", "cas" };
+
+static void
+s_chaos_line (chaos_t *chaos, chaos_proc_t *proc, const char *type, json_t *read_value, int code)
+{
+    int64_t time_ns = (clock_mono_ms () - chaos->t0_ms) * 1000000;
+    fprintf (chaos->history, "{\"index\":%lld,\"time\":%lld,\"process\":%d,\"type\":\"%s\","
+             "\"f\":\"%s\",\"key\":\"%d\"", (long long) chaos->index++, (long long) time_ns,
+             proc->process, type, s_chaos_f [proc->f], proc->key);
+    if (proc->f == 1)
+        fprintf (chaos->history, ",\"value\":%d", proc->value);
+    else
+    if (proc->f == 2)
+        fprintf (chaos->history, ",\"value\":[%d,%d]", proc->from, proc->value);
+    else
+    if (read_value && json_is_integer (read_value))
+        fprintf (chaos->history, ",\"value\":%lld", (long long) json_integer_value (read_value));
+    else
+        fprintf (chaos->history, ",\"value\":null");
+    if (code >= 0)
+        fprintf (chaos->history, ",\"error\":%d", code);
+    fprintf (chaos->history, "}\n");
+}
+
+static void
+s_chaos_invoke (chaos_t *chaos, chaos_proc_t *proc)
+{
+    proc->f = (int) rng_below (&chaos->rng, 3);
+    proc->key = (int) rng_below (&chaos->rng, CHAOS_KEYS);
+    proc->value = (int) rng_below (&chaos->rng, 5);
+    proc->from = (int) rng_below (&chaos->rng, 5);
+    char node [16];
+    snprintf (node, sizeof node, "n%d", (int) rng_below (&chaos->rng, NODES) + 1);
+    json_t *body = proc->f == 0 ? json_pack ("{s:s, s:i}", "type", "read", "key", proc->key)
+                 : proc->f == 1 ? json_pack ("{s:s, s:i, s:i}", "type", "write", "key", proc->key,
+                                             "value", proc->value)
+                 : json_pack ("{s:s, s:i, s:i, s:i}", "type", "cas", "key", proc->key,
+                              "from", proc->from, "to", proc->value);
+    s_chaos_line (chaos, proc, "invoke", NULL, -1);
+    proc->msg_id = s_send (chaos->fx, node, body);
+    proc->busy = true;
+    proc->deadline_ms = clock_mono_ms () + CHAOS_TIMEOUT_MS;
+}
+
+//  Record a reply the way the harness's client does (cli/client.c).
+static void
+s_chaos_complete (chaos_t *chaos, chaos_proc_t *proc, json_t *reply)
+{
+    const char *type = s_type (reply);
+    int code = type && streq (type, "error") ? s_code (reply) : -1;
+    char ok_type [16];
+    snprintf (ok_type, sizeof ok_type, "%s_ok", s_chaos_f [proc->f]);
+    bool definite = code == 1 || code == 10 || code == 11 || code == 12 || code == 14
+                 || code == 20 || code == 21 || code == 22 || code == 30;
+    if (code == 20 && proc->f == 0) {   //  a read of a missing key: nil
+        s_chaos_line (chaos, proc, "ok", NULL, -1);
+        chaos->oks++;
+    }
+    else
+    if (code >= 0 && definite) {
+        s_chaos_line (chaos, proc, "fail", NULL, code);
+        chaos->fails++;
+    }
+    else
+    if (code < 0 && type && streq (type, ok_type)) {
+        s_chaos_line (chaos, proc, "ok", json_object_get (reply, "value"), -1);
+        chaos->oks++;
+    }
+    else {
+        s_chaos_line (chaos, proc, "info", NULL, code);
+        chaos->infos++;
+        proc->process += CHAOS_PROCS;
+    }
+    proc->busy = false;
+    proc->next_ms = clock_mono_ms () + CHAOS_THINK_MS;
+}
+
+//  One nemesis step, drawn from the seeded stream: heal, a random
+//  partition, kill -9 (restart next step), SIGSTOP (SIGCONT next step), or
+//  a flaky network.
+static void
+s_chaos_nemesis (chaos_t *chaos)
+{
+    fx_t *fx = chaos->fx;
+    for (int i = 0; i < NODES; i++) {
+        if (chaos->paused [i]) {
+            kill (fx->pids [i], SIGCONT);
+            chaos->paused [i] = false;
+        }
+        if (!fx->pids [i]) {
+            s_start_node (fx, i);
+            s_init_node (fx, i);
+        }
+    }
+    s_control (fx, "{\"cmd\":\"heal\"}");
+    int victim = (int) rng_below (&chaos->rng, NODES);
+    int action = (int) rng_below (&chaos->rng, 6);
+    char request [256];
+    if (action == 0 || action == 1) {
+        //  A random split into a minority and a majority.
+        int size = action == 0 ? 1 : 2;
+        char minority [64] = "", majority [64] = "";
+        for (int i = 0; i < NODES; i++) {
+            bool in = (i - victim + NODES) % NODES < size;
+            char *group = in ? minority : majority;
+            snprintf (group + strlen (group), 64 - strlen (group), "%s\"n%d\"",
+                      *group ? "," : "", i + 1);
+        }
+        snprintf (request, sizeof request,
+                  "{\"cmd\":\"partition\",\"groups\":[[%s],[%s]]}", minority, majority);
+        s_control (fx, request);
+    }
+    else
+    if (action == 2) {
+        int leader = s_leader (fx, NULL);
+        s_kill_node (fx, leader >= 0 ? leader : victim);
+    }
+    else
+    if (action == 3) {
+        kill (fx->pids [victim], SIGSTOP);
+        chaos->paused [victim] = true;
+    }
+    else
+    if (action == 4) {
+        s_control (fx, "{\"cmd\":\"drop\",\"p\":0.2}");
+        s_control (fx, "{\"cmd\":\"duplicate\",\"p\":0.3}");
+        s_control (fx, "{\"cmd\":\"delay\",\"ms\":4,\"jitter_ms\":4}");
+    }
+    //  action 5: healthy for a step
+}
+
+static void
+s_chaos_run (chaos_t *chaos, chaos_proc_t *procs, int64_t until_ms, bool nemesis)
+{
+    int64_t next_step = clock_mono_ms () + CHAOS_STEP_MS;
+    while (clock_mono_ms () < until_ms) {
+        int64_t now = clock_mono_ms ();
+        if (nemesis && now >= next_step) {
+            s_chaos_nemesis (chaos);
+            next_step = now + CHAOS_STEP_MS;
+        }
+        for (int p = 0; p < CHAOS_PROCS; p++) {
+            chaos_proc_t *proc = &procs [p];
+            if (proc->busy && now >= proc->deadline_ms) {
+                s_chaos_line (chaos, proc, "info", NULL, -1);
+                chaos->infos++;
+                proc->process += CHAOS_PROCS;
+                proc->busy = false;
+            }
+            if (!proc->busy && now >= proc->next_ms)
+                s_chaos_invoke (chaos, proc);
+        }
+        json_t *reply = s_recv (chaos->fx, CHAOS_THINK_MS);
+        int64_t reply_to = json_integer_value (json_object_get (reply, "in_reply_to"));
+        for (int p = 0; reply && p < CHAOS_PROCS; p++)
+            if (procs [p].busy && procs [p].msg_id == reply_to)
+                s_chaos_complete (chaos, &procs [p], reply);
+        json_decref (reply);
+    }
+}
+
+static void
+test_chaos_linearizable (void **state)
+{
+    fx_t *fx = (fx_t *) *state;
+    if (access ("./harness", X_OK))
+        fail_msg ("./harness is missing: run make lab");
+    s_await_leader (fx, -1, 0, NULL);
+    chaos_t chaos = { .fx = fx, .t0_ms = clock_mono_ms () };
+    rng_init (&chaos.rng, 20261121);
+    char path [128];
+    snprintf (path, sizeof path, "%s/history.jsonl", fx->dir);
+    chaos.history = fopen (path, "w");
+    assert_non_null (chaos.history);
+    chaos_proc_t procs [CHAOS_PROCS] = { { 0 } };
+    for (int p = 0; p < CHAOS_PROCS; p++)
+        procs [p].process = p;
+    s_chaos_run (&chaos, procs, clock_mono_ms () + CHAOS_MS, true);
+    s_chaos_nemesis (&chaos);           //  undo the last step's fault
+    s_control (fx, "{\"cmd\":\"heal\"}");
+    int oks_before = chaos.oks;
+    s_chaos_run (&chaos, procs, clock_mono_ms () + CHAOS_SETTLE_MS, false);
+    for (int p = 0; p < CHAOS_PROCS; p++)
+        if (procs [p].busy) {
+            s_chaos_line (&chaos, &procs [p], "info", NULL, -1);
+            chaos.infos++;
+        }
+    fclose (chaos.history);
+    printf ("# raft chaos: %d ok, %d fail, %d info; %d ok after the heal\n",
+            chaos.oks, chaos.fails, chaos.infos, chaos.oks - oks_before);
+    //  After the heal the cluster serves again.
+    assert_true (chaos.oks - oks_before > 100);
+    fflush (stdout);
+    char command [512];
+    snprintf (command, sizeof command,
+              "./harness check '%s' --model kv --timeout 60 >'%s/check.out' 2>&1", path, fx->dir);
+    int rc = system (command);
+    snprintf (command, sizeof command, "sed 's/^/# /' '%s/check.out'", fx->dir);
+    if (system (command)) { /* diagnostics only */ }
+    fflush (stdout);
+    assert_true (WIFEXITED (rc));
+    assert_int_equal (WEXITSTATUS (rc), 0);
+}
+
 int
 main (void)
 {
@@ -502,6 +765,7 @@ main (void)
         cmocka_unit_test_setup_teardown (test_leader_crash_and_restart, s_setup, s_teardown),
         cmocka_unit_test_setup_teardown (test_minority_leader_stops_acknowledging, s_setup, s_teardown),
         cmocka_unit_test_setup_teardown (test_pipelined_load, s_setup, s_teardown),
+        cmocka_unit_test_setup_teardown (test_chaos_linearizable, s_setup, s_teardown),
     };
     return cmocka_run_group_tests_name ("node_raft_cluster", tests, NULL, NULL);
 }
