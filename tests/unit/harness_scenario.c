@@ -1,0 +1,338 @@
+/*  harness_scenario.c -- scenario files: a good one loads with every field
+    as written; every malformed case is refused with a message naming the
+    file, the line and the key. Also the fault-action parser the scenario
+    uses for its steps, and every shipped scenario in scenarios/ loads.
+*/
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <glob.h>
+#include <cmocka.h>
+#include "../../cli/scenario.h"
+#include "../../cli/faultspec.h"
+
+#define GOOD \
+    "# a comment\n" \
+    "description = \"two # halves\"\n" \
+    "nodes = 5\n" \
+    "duration_s = 10\n" \
+    "systems\n" \
+    "    primary = invalid\n" \
+    "    raft = valid   # trailing comment\n" \
+    "params\n" \
+    "    w = quorum\n" \
+    "workload\n" \
+    "    name = lin-kv\n" \
+    "    clients = 4\n" \
+    "    rate = 50\n" \
+    "    keys = 2\n" \
+    "    timeout_ms = 700\n" \
+    "faults\n" \
+    "    step\n" \
+    "        at_s = 1\n" \
+    "        do = partition n1,n2|n3,n4,n5\n" \
+    "    step\n" \
+    "        at_s = 3.5\n" \
+    "        do = heal\n" \
+    "    random\n" \
+    "        start_s = 4\n" \
+    "        fault_s = 2\n" \
+    "        gap_s = 1\n" \
+    "        kinds = partition halves; kill random\n" \
+    "final\n" \
+    "    heal = true\n" \
+    "    settle_s = 2\n" \
+    "checks\n" \
+    "    linearizable = true\n"
+
+static char s_dir [64];
+
+static int
+s_setup (void **state)
+{
+    (void) state;
+    snprintf (s_dir, sizeof s_dir, "/tmp/fl-scenario-XXXXXX");
+    return mkdtemp (s_dir)? 0: -1;
+}
+
+static int
+s_teardown (void **state)
+{
+    (void) state;
+    char command [128];
+    snprintf (command, sizeof command, "rm -rf '%s'", s_dir);
+    return system (command) == 0? 0: -1;
+}
+
+//  Write text to DIR/t.conf and load it.
+static scenario_t *
+s_load (const char *text, char **error)
+{
+    char path [128];
+    snprintf (path, sizeof path, "%s/t.conf", s_dir);
+    FILE *file = fopen (path, "w");
+    assert_non_null (file);
+    fputs (text, file);
+    fclose (file);
+    *error = NULL;
+    return scenario_load (path, error);
+}
+
+//  Replace the first occurrence of from in GOOD by to, load, expect the
+//  error to contain "t.conf:LINE: " and the key text.
+static void
+s_expect_error (const char *from, const char *to, int line, const char *key)
+{
+    const char *good = GOOD;
+    const char *at = strstr (good, from);
+    assert_non_null (at);
+    char text [4096];
+    snprintf (text, sizeof text, "%.*s%s%s", (int) (at - good), good, to, at + strlen (from));
+    char *error = NULL;
+    scenario_t *scenario = s_load (text, &error);
+    if (scenario || !error)
+        fail_msg ("expected an error for '%s' -> '%s'", from, to);
+    char where [64];
+    snprintf (where, sizeof where, "t.conf:%d: ", line);
+    if (!strstr (error, where) || !strstr (error, key))
+        fail_msg ("error '%s' does not name line %d and key '%s'", error, line, key);
+    free (error);
+}
+
+static void
+test_good_scenario (void **state)
+{
+    (void) state;
+    char *error = NULL;
+    scenario_t *sc = s_load (GOOD, &error);
+    if (!sc)
+        fail_msg ("%s", error);
+    assert_string_equal (sc->name, "t");
+    assert_string_equal (sc->description, "two # halves");
+    assert_int_equal (sc->nodes, 5);
+    assert_true (sc->duration_s == 10);
+    assert_int_equal (sc->systems_count, 2);
+    assert_int_equal (scenario_expect (sc, "primary"), EXPECT_INVALID);
+    assert_int_equal (scenario_expect (sc, "raft"), EXPECT_VALID);
+    assert_int_equal (scenario_expect (sc, "lww"), EXPECT_NONE);
+    assert_int_equal (sc->params_count, 1);
+    assert_string_equal (sc->params [0], "w=quorum");
+    assert_string_equal (sc->workload, "lin-kv");
+    assert_int_equal (sc->clients, 4);
+    assert_true (sc->rate == 50);
+    assert_int_equal (sc->keys, 2);
+    assert_int_equal (sc->timeout_ms, 700);
+    assert_int_equal (sc->steps_count, 2);
+    assert_string_equal (sc->steps [0].text, "partition n1,n2|n3,n4,n5");
+    assert_int_equal (sc->steps [0].line, 17);
+    assert_true (sc->steps [1].at_s == 3.5);
+    assert_true (sc->random);
+    assert_int_equal (sc->kinds_count, 2);
+    assert_string_equal (sc->kinds [1], "kill random");
+    assert_true (sc->final_heal);
+    assert_true (sc->settle_s == 2);
+    assert_true (sc->check_linearizable);
+    assert_false (sc->has_seed);
+    char *text = scenario_text_with_seed (sc, 77);
+    assert_non_null (strstr (text, "seed = 77"));
+    free (text);
+    scenario_destroy (&sc);
+    assert_null (sc);
+}
+
+static void
+test_seed_line_replays (void **state)
+{
+    (void) state;
+    char *error = NULL;
+    scenario_t *sc = s_load ("seed = 99\n" GOOD, &error);
+    assert_non_null (sc);
+    assert_true (sc->has_seed);
+    assert_int_equal (sc->seed, 99);
+    char *text = scenario_text_with_seed (sc, 5);
+    assert_non_null (strstr (text, "seed = 5"));
+    assert_null (strstr (text, "seed = 99"));
+    free (text);
+    scenario_destroy (&sc);
+}
+
+static void
+test_syntax_errors (void **state)
+{
+    (void) state;
+    s_expect_error ("    clients = 4\n", "   clients = 4\n", 12, "multiple of 4");
+    s_expect_error ("    clients = 4\n", "\tclients = 4\n", 12, "tab");
+    s_expect_error ("    rate = 50\n", "            rate = 50\n", 13, "more than one level");
+    s_expect_error ("nodes = 5\n", "nodes = \"5\n", 3, "unterminated");
+    s_expect_error ("nodes = 5\n", "nodes = \"5\" x\n", 3, "after quoted value");
+    s_expect_error ("nodes = 5\n", "= 5\n", 3, "expected a key name");
+    s_expect_error ("nodes = 5\n", "nodes 5\n", 3, "expected 'name = value'");
+}
+
+static void
+test_bad_values (void **state)
+{
+    (void) state;
+    s_expect_error ("nodes = 5", "nodes = five", 3, "nodes: 'five' is not");
+    s_expect_error ("nodes = 5", "nodes = 0", 3, "nodes:");
+    s_expect_error ("nodes = 5", "nodes = 2.5", 3, "nodes: '2.5' is not a whole");
+    s_expect_error ("duration_s = 10", "duration_s = -1", 4, "duration_s:");
+    s_expect_error ("raft = valid", "raft = maybe", 7, "systems/raft: 'maybe' is not a verdict");
+    s_expect_error ("name = lin-kv", "name = g-set", 11, "workload/name: unknown workload");
+    s_expect_error ("clients = 4", "clients = 0", 12, "workload/clients:");
+    s_expect_error ("clients = 4", "clients = 100000", 12, "workload/clients:");
+    s_expect_error ("rate = 50", "rate = fast", 13, "workload/rate:");
+    s_expect_error ("keys = 2", "keys = 1000", 14, "workload/keys:");
+    s_expect_error ("timeout_ms = 700", "timeout_ms = 0", 15, "workload/timeout_ms:");
+    s_expect_error ("heal = true", "heal = perhaps", 29, "final/heal: 'perhaps' is not true or false");
+    s_expect_error ("settle_s = 2", "settle_s = x", 30, "final/settle_s:");
+    s_expect_error ("linearizable = true", "linearizable = 3", 32, "checks/linearizable:");
+    s_expect_error ("nodes = 5", "seed = -4\nnodes = 5", 3, "seed: '-4' is not a seed");
+}
+
+static void
+test_structure_errors (void **state)
+{
+    (void) state;
+    s_expect_error ("nodes = 5", "nodes = 5\ncolour = red", 4, "colour: unknown key");
+    s_expect_error ("    keys = 2", "    keyz = 2", 14, "workload/keyz: unknown key");
+    s_expect_error ("systems\n", "systems = 2\n", 5, "systems: is a section");
+    s_expect_error ("nodes = 5\n", "nodes\n", 3, "nodes: needs a value");
+    s_expect_error ("    raft = valid   # trailing comment\n",
+                    "    raft = valid\n        deep = 1\n", 7, "systems/raft: takes a value, not indented keys");
+    s_expect_error ("        gap_s = 1\n", "        gap_s = 1\n        jitter = 2\n", 27,
+                    "faults/random/jitter: unknown key");
+    s_expect_error ("final\n", "finale\n", 28, "finale: unknown key");
+    s_expect_error ("linearizable = true", "serializable = true", 32, "checks/serializable: unknown check");
+}
+
+static void
+test_missing_keys (void **state)
+{
+    (void) state;
+    s_expect_error ("nodes = 5\n", "", 1, "nodes: missing");
+    s_expect_error ("duration_s = 10\n", "", 1, "duration_s: missing");
+    s_expect_error ("    name = lin-kv\n", "", 10, "workload: missing 'name'");
+    s_expect_error ("    clients = 4\n", "", 10, "workload: missing 'clients'");
+    s_expect_error ("        at_s = 1\n", "", 17, "faults/step: missing 'at_s'");
+    s_expect_error ("        do = partition n1,n2|n3,n4,n5\n", "", 17, "faults/step: missing 'do'");
+    s_expect_error ("        kinds = partition halves; kill random\n", "", 23,
+                    "faults/random: missing 'kinds'");
+    s_expect_error ("    primary = invalid\n    raft = valid   # trailing comment\n", "", 5,
+                    "systems: lists no system");
+}
+
+static void
+test_bad_fault_steps (void **state)
+{
+    (void) state;
+    s_expect_error ("do = partition n1,n2|n3,n4,n5", "do = partition n1,n2|n3,n9", 19,
+                    "faults/step/do: 'n9' in partition groups");
+    s_expect_error ("do = heal", "do = explode", 22, "faults/step/do: unknown fault 'explode'");
+    s_expect_error ("do = heal", "do = drop 1.5", 22, "probability '1.5'");
+    s_expect_error ("do = heal", "do = delay", 22, "delay needs milliseconds");
+    s_expect_error ("do = heal", "do = delay 10 20", 22, "jitter '20'");
+    s_expect_error ("do = heal", "do = kill n6", 22, "'n6' is not a node");
+    s_expect_error ("do = heal", "do = kill", 22, "kill needs a node");
+    s_expect_error ("do = heal", "do = heal now", 22, "unexpected 'now'");
+    s_expect_error ("do = heal", "do = partition sideways", 22, "unknown partition shape");
+    s_expect_error ("at_s = 3.5", "at_s = 0.5", 20, "faults/step: at_s 0.5 is before");
+    s_expect_error ("at_s = 3.5", "at_s = 11", 20, "faults/step: at_s 11 is after duration_s");
+    s_expect_error ("kinds = partition halves; kill random", "kinds = heal", 27,
+                    "faults/random/kinds: 'heal' does not start a fault");
+    s_expect_error ("kinds = partition halves; kill random", "kinds = partition halves; kill",
+                    27, "faults/random/kinds: kill needs a node");
+    s_expect_error ("kinds = partition halves; kill random", "kinds = ;", 27,
+                    "faults/random/kinds: names no fault kind");
+}
+
+static void
+test_missing_file (void **state)
+{
+    (void) state;
+    char *error = NULL;
+    assert_null (scenario_load ("/nonexistent/x.conf", &error));
+    assert_non_null (strstr (error, "/nonexistent/x.conf: cannot open"));
+    free (error);
+}
+
+static void
+test_faultspec_round_trip (void **state)
+{
+    (void) state;
+    const char *texts [] = {
+        "partition halves", "partition majority", "partition minority",
+        "partition isolate n3", "partition isolate-leader", "partition bridge",
+        "partition ring", "partition n1,n2|n3,n4,n5", "heal", "drop 0.2",
+        "duplicate 0.5", "reorder 0.1", "delay 50 10", "pause n2", "resume n2",
+        "kill n4", "restart n4", "stop n1", "cont n1", "clock-skew n2 -500"
+    };
+    for (size_t i = 0; i < sizeof texts / sizeof texts [0]; i++) {
+        faultspec_t spec;
+        char *error = NULL;
+        if (faultspec_parse (&spec, texts [i], 5, &error))
+            fail_msg ("'%s': %s", texts [i], error);
+        char back [256];
+        faultspec_format (&spec, back, sizeof back);
+        assert_string_equal (back, texts [i]);
+    }
+    faultspec_t spec;
+    faultspec_parse (&spec, "kill n2", 5, NULL);
+    faultspec_t undo = faultspec_undo (&spec);
+    assert_int_equal (undo.kind, FAULT_RESTART);
+    assert_string_equal (undo.node, "n2");
+    assert_string_equal (faultspec_fault_name (&undo), "kill");
+    assert_false (faultspec_starts (&undo));
+    faultspec_parse (&spec, "partition halves", 5, NULL);
+    assert_int_equal (faultspec_undo (&spec).kind, FAULT_HEAL);
+    faultspec_parse (&spec, "clock-skew n1 300", 5, NULL);
+    undo = faultspec_undo (&spec);
+    assert_int_equal (undo.ms, 0);
+    assert_false (faultspec_starts (&undo));
+}
+
+//  Every scenario we ship loads (run from the repository root).
+static void
+test_shipped_scenarios_load (void **state)
+{
+    (void) state;
+    glob_t found;
+    assert_int_equal (glob ("scenarios/*.conf", 0, NULL, &found), 0);
+    assert_true (found.gl_pathc >= 7);
+    for (size_t i = 0; i < found.gl_pathc; i++) {
+        char *error = NULL;
+        scenario_t *sc = scenario_load (found.gl_pathv [i], &error);
+        if (!sc)
+            fail_msg ("%s", error);
+        assert_true (sc->systems_count > 0);
+        assert_int_equal (scenario_expect (sc, "raft"), EXPECT_VALID);
+        scenario_destroy (&sc);
+    }
+    globfree (&found);
+}
+
+int
+main (void)
+{
+    alarm (60);
+    setenv ("CMOCKA_MESSAGE_OUTPUT", "TAP", 1);
+    cmocka_set_message_output (CM_OUTPUT_TAP);
+    const struct CMUnitTest tests [] = {
+        cmocka_unit_test (test_good_scenario),
+        cmocka_unit_test (test_seed_line_replays),
+        cmocka_unit_test (test_syntax_errors),
+        cmocka_unit_test (test_bad_values),
+        cmocka_unit_test (test_structure_errors),
+        cmocka_unit_test (test_missing_keys),
+        cmocka_unit_test (test_bad_fault_steps),
+        cmocka_unit_test (test_missing_file),
+        cmocka_unit_test (test_faultspec_round_trip),
+        cmocka_unit_test (test_shipped_scenarios_load),
+    };
+    return cmocka_run_group_tests_name ("harness_scenario", tests, s_setup, s_teardown);
+}
