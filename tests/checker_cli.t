@@ -1,0 +1,72 @@
+#!/usr/bin/env bash
+# checker_cli.t -- ./harness check from the outside: one line per history,
+# exit statuses (0 valid, 1 invalid, 2 unknown, 64 usage, 65 bad data),
+# --json, --report, --manifest, explanations. Uses only tests/data.
+d=tests/data
+tmp=$(mktemp -d /tmp/checker_cli.XXXXXX)
+trap 'rm -rf "$tmp"' EXIT
+n=0
+check () {     # check DESCRIPTION COMMAND...: ok when the command succeeds
+    local what=$1; shift
+    n=$((n + 1))
+    if "$@"; then echo "ok $n - $what"; else echo "not ok $n - $what"; fi
+}
+run () {       # run ARGS...: sets $out, $err and $rc from ./harness check ARGS
+    out=$(timeout 60 ./harness check "$@" 2>"$tmp/err"); rc=$?
+    err=$(cat "$tmp/err")
+}
+echo "1..22"
+
+run $d/checker-valid.jsonl
+check "valid history exits 0" [ "$rc" -eq 0 ]
+check "one line saying valid, model and ops" grep -q '^tests/data/checker-valid.jsonl: valid (kv, 4 ops' <<< "$out"
+
+run $d/checker-stale.jsonl
+check "invalid history exits 1" [ "$rc" -eq 1 ]
+check "explanation names the stale read" grep -q 'could not linearize' <<< "$out"
+check "explanation gives the prefix state" grep -q 'longest linearizable prefix: 1 of 2 ops; state there: 1' <<< "$out"
+
+run --timeout 0.1 -m register $d/checker-hard.jsonl
+check "exhausted search exits 2 (unknown)" [ "$rc" -eq 2 ]
+check "unknown says why" grep -q 'ran out of time' <<< "$out"
+
+run $d/checker-bad.jsonl
+check "bad data exits 65" [ "$rc" -eq 65 ]
+check "bad data error names file and line" grep -q 'checker-bad.jsonl:2: ok with no invoke for process 1' <<< "$err"
+
+run
+check "no history is a usage error (64)" [ "$rc" -eq 64 ]
+run --model btree $d/checker-valid.jsonl
+check "unknown model is a usage error (64)" [ "$rc" -eq 64 ]
+run --frobnicate $d/checker-valid.jsonl
+check "unknown option is a usage error (64)" [ "$rc" -eq 64 ]
+
+run $d/checker-valid.jsonl $d/checker-stale.jsonl -m kv
+check "several histories: one line each, invalid wins (1)" \
+    [ "$rc" -eq 1 -a "$(grep -c '^tests/data' <<< "$out")" -eq 2 ]
+
+run --json $d/checker-valid.jsonl $d/checker-stale.jsonl
+check "--json: one object per history" [ "$(grep -c '^{.*}$' <<< "$out")" -eq 2 ]
+check "--json: valid true / false with file, model, ops, time_ms" \
+    bash -c 'grep -q "\"file\":\"tests/data/checker-valid.jsonl\",\"valid\":true,\"model\":\"kv\",\"ops\":4,\"time_ms\"" <<< "$1" &&
+             grep -q "\"valid\":false.*\"failing\":\[{" <<< "$1"' _ "$out"
+run --json --timeout 0.1 -m register $d/checker-hard.jsonl
+check "--json: unknown is the string \"unknown\"" grep -q '"valid":"unknown"' <<< "$out"
+
+run --report "$tmp/one" $d/checker-stale.jsonl
+check "--report DIR writes DIR/index.html with the failing op marked" \
+    grep -q "class='x'" "$tmp/one/index.html"
+run --report "$tmp/many" $d/checker-stale.jsonl $d/checker-valid.jsonl
+check "--report with several histories writes one page each" \
+    [ -f "$tmp/many/checker-stale.jsonl.html" -a -f "$tmp/many/checker-valid.jsonl.html" ]
+
+run --manifest $d/checker-manifest.tsv
+check "--manifest: all as expected exits 0" [ "$rc" -eq 0 ]
+sed 's/\tvalid$/\tinvalid/' $d/checker-manifest.tsv > "$tmp/wrong.tsv"
+for f in $d/checker-*; do cp "$f" "$tmp/"; done
+run --manifest "$tmp/wrong.tsv"
+check "--manifest: a differing verdict exits 1" [ "$rc" -eq 1 ]
+check "--manifest: the mismatch is named" grep -q '^MISMATCH  checker-etcd_002.log expected invalid, got valid' <<< "$out"
+
+run -f jepsen-log -m cas-register $d/checker-etcd_002.log
+check "Jepsen log with explicit format and model" [ "$rc" -eq 0 ]
