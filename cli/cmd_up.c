@@ -1,5 +1,251 @@
-/*  cmd_up.c -- placeholder until './harness up' lands in this session. */
+/*  cmd_up.c -- ./harness up [--system S] [--nodes N] [--seed N] [--store DIR]
+
+    A lab that stays up for exploring by hand: the proxy and N nodes of a
+    system, initialised, with no clients and no schedule. It writes
+    .faultlab/up.json (or $FAULTLAB_UP) saying where the lab is:
+
+        {"pid": 1234, "system": "raft", "nodes": 5, "seed": 42,
+         "net": "ipc:///tmp/faultlab-x/net", "proxy": "ipc:///tmp/faultlab-x/ctl",
+         "control": "ipc:///tmp/faultlab-up-y/ctl", "run_dir": "store/up/raft/..."}
+
+    Your own clients connect a DEALER to "net" (routing id "c1"...). Faults
+    go through `./harness fault ...`, which sends {"cmd":"fault","args":
+    "partition halves"} to "control": this process applies it with the same
+    code as a scenario run (so kill/restart/stop/cont/clock-skew and
+    isolate-leader work too) and records it in RUN_DIR/faults.jsonl.
+    {"cmd":"state"} answers the faults in force. Ctrl-C stops everything
+    and removes up.json.
+*/
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <errno.h>
+#include <getopt.h>
+#include <inttypes.h>
+#include <signal.h>
+#include <unistd.h>
+#include <czmq.h>
 #include "commands.h"
-int cmd_up (int argc, char **argv) { (void) argc; (void) argv;
-    fprintf (stderr, "harness: 'up' is not built yet\n"); return EXIT_SOFTWARE; }
+#include "lab.h"
+#include "nemesis.h"
+#include "history.h"
+#include "schedule.h"
+#include "store.h"
+#include "home.h"
+#include "clock.h"
+
+#define UP_STREAM 0xb10000ULL
+
+static volatile sig_atomic_t s_interrupted = 0;
+
+static void
+s_on_signal (int signum)
+{
+    (void) signum;
+    s_interrupted = 1;
+}
+
+typedef struct {
+    const char *system;
+    const char *store;
+    int nodes;
+    uint64_t seed;
+} s_args_t;
+
+static int
+s_parse (int argc, char **argv, s_args_t *args)
+{
+    static struct option options [] = {
+        { "system", required_argument, 0, 's' }, { "nodes", required_argument, 0, 'n' },
+        { "seed", required_argument, 0, 'S' }, { "store", required_argument, 0, 'd' },
+        { 0, 0, 0, 0 }
+    };
+    *args = (s_args_t) { .system = "raft", .store = "store", .nodes = 5,
+                         .seed = (uint64_t) clock_wall_ms () % 1000000 };
+    optind = 1;
+    opterr = 0;
+    int option;
+    char *end;
+    while ((option = getopt_long (argc, argv, "", options, NULL)) != -1) {
+        if (option == 's')
+            args->system = optarg;
+        else
+        if (option == 'd')
+            args->store = optarg;
+        else
+        if (option == 'n') {
+            args->nodes = (int) strtol (optarg, &end, 10);
+            if (*end || args->nodes < 1 || args->nodes > FL_NODES_MAX)
+                option = '?';
+        }
+        else
+        if (option == 'S') {
+            args->seed = strtoull (optarg, &end, 10);
+            if (*end || end == optarg)
+                option = '?';
+        }
+        if (option == '?') {
+            fprintf (stderr, "usage: harness up [--system S] [--nodes N] [--seed N] [--store DIR]\n");
+            return EXIT_USAGE;
+        }
+    }
+    if (optind != argc) {
+        fprintf (stderr, "usage: harness up [--system S] [--nodes N] [--seed N] [--store DIR]\n");
+        return EXIT_USAGE;
+    }
+    return 0;
+}
+
+static int
+s_write_up_file (const s_args_t *args, lab_t *lab, const char *control, const char *run_dir)
+{
+    const char *path = home_up_file ();
+    char *dir = strdup (path);
+    char *slash = strrchr (dir, '/');
+    if (slash) {
+        *slash = 0;
+        store_mkdirs (dir);
+    }
+    free (dir);
+    json_t *up = json_pack ("{s:i, s:s, s:i, s:I, s:s, s:s, s:s, s:s}", "pid", (int) getpid (),
+        "system", args->system, "nodes", args->nodes, "seed", (json_int_t) args->seed,
+        "net", lab_net (lab), "proxy", lab_control (lab), "control", control, "run_dir", run_dir);
+    int rc = json_dump_file (up, path, JSON_INDENT (2));
+    json_decref (up);
+    return rc;
+}
+
+//  One request from `./harness fault`. Returns the reply (new reference).
+static json_t *
+s_handle (json_t *request, nemesis_t *nemesis, int nodes, rng_t *rng, int64_t t0_ns)
+{
+    const char *cmd = json_string_value (json_object_get (request, "cmd"));
+    char in_force [1024];
+    if (cmd && streq (cmd, "state")) {
+        nemesis_describe (nemesis, in_force, sizeof in_force);
+        return json_pack ("{s:b, s:s}", "ok", 1, "in_force", in_force);
+    }
+    const char *text = json_string_value (json_object_get (request, "args"));
+    if (!cmd || !streq (cmd, "fault") || !text)
+        return json_pack ("{s:b, s:s}", "ok", 0, "error", "expected {\"cmd\":\"fault\",\"args\":TEXT} or {\"cmd\":\"state\"}");
+    faultspec_t spec;
+    char *error = NULL;
+    char detail [FL_FAULT_TEXT_BYTES_MAX];
+    if (faultspec_parse (&spec, text, nodes, &error) == 0) {
+        schedule_resolve (&spec, nodes, rng);
+        if (nemesis_apply (nemesis, &spec, clock_mono_ns () - t0_ns, detail, sizeof detail, &error) == 0) {
+            nemesis_describe (nemesis, in_force, sizeof in_force);
+            return json_pack ("{s:b, s:s, s:s}", "ok", 1, "detail", detail, "in_force", in_force);
+        }
+    }
+    json_t *reply = json_pack ("{s:b, s:s}", "ok", 0, "error", error? error: "failed");
+    free (error);
+    return reply;
+}
+
+static int
+s_serve (lab_t *lab, nemesis_t *nemesis, zsock_t *control, int nodes, uint64_t seed, int64_t t0_ns)
+{
+    rng_t rng;
+    rng_init_stream (&rng, seed, UP_STREAM);
+    zpoller_t *poller = zpoller_new (control, lab_socket (lab), NULL);
+    int status = 0;
+    while (!s_interrupted) {
+        void *which = zpoller_wait (poller, 100);
+        if (which == control) {
+            char *text = zstr_recv (control);
+            json_t *request = text? json_loads (text, 0, NULL): NULL;
+            json_t *reply = s_handle (request, nemesis, nodes, &rng, t0_ns);
+            char *answer = json_dumps (reply, JSON_COMPACT);
+            zstr_send (control, answer);
+            printf ("fault %s -> %s\n", text? text: "?", answer);
+            fflush (stdout);
+            free (answer);
+            json_decref (reply);
+            json_decref (request);
+            zstr_free (&text);
+        }
+        else
+        if (which == lab_socket (lab))
+            lab_on_message (lab);
+        char *error = NULL;
+        if (lab_tick (lab, clock_mono_ms (), &error)) {
+            fprintf (stderr, "harness up: %s\n", error);
+            free (error);
+            status = EXIT_SOFTWARE;
+            break;
+        }
+    }
+    zpoller_destroy (&poller);
+    return status;
+}
+
+int
+cmd_up (int argc, char **argv)
+{
+    s_args_t args;
+    int rc = s_parse (argc, argv, &args);
+    if (rc)
+        return rc;
+    zsys_handler_set (NULL);
+    signal (SIGINT, s_on_signal);
+    signal (SIGTERM, s_on_signal);
+    signal (SIGPIPE, SIG_IGN);
+    char *error = NULL;
+    char *run_dir = store_run_dir (args.store, "up", args.system, &error);
+    if (!run_dir) {
+        fprintf (stderr, "harness up: %s\n", error);
+        free (error);
+        return EXIT_SOFTWARE;
+    }
+    char *home = home_dir ();
+    int64_t t0_ns = clock_mono_ns ();
+    lab_opts_t opts = { .system = args.system, .bin_dir = home, .run_dir = run_dir,
+                        .nodes = args.nodes, .seed = args.seed, .t0_ns = t0_ns };
+    int status = 0;
+    lab_t *lab = lab_new (&opts, &error, &status);
+    if (lab && lab_init (lab, &error))
+        status = EXIT_SOFTWARE;
+    char ipc [] = "/tmp/faultlab-up-XXXXXX";
+    char control_ep [128];
+    zsock_t *control = NULL;
+    history_t *history = NULL;
+    bool made_ipc = !status && mkdtemp (ipc);
+    if (made_ipc) {
+        snprintf (control_ep, sizeof control_ep, "ipc://%s/ctl", ipc);
+        control = zsock_new_rep (control_ep);
+        history = history_new (run_dir, &error);
+    }
+    if (!status && (!control || !history || s_write_up_file (&args, lab, control_ep, run_dir))) {
+        if (!error && asprintf (&error, "cannot set up the control endpoint or %s", home_up_file ()) < 0)
+            error = NULL;
+        status = EXIT_SOFTWARE;
+    }
+    if (!status) {
+        printf ("lab up: %s, %d nodes, seed %" PRIu64 "\n  net      %s\n  proxy    %s\n"
+                "  control  %s (in %s)\n  logs     %s\n"
+                "try: ./harness fault partition halves; ./harness fault heal; Ctrl-C stops\n",
+                args.system, args.nodes, args.seed, lab_net (lab), lab_control (lab),
+                control_ep, home_up_file (), run_dir);
+        fflush (stdout);
+        nemesis_t *nemesis = nemesis_new (lab, history, args.seed);
+        status = s_serve (lab, nemesis, control, args.nodes, args.seed, t0_ns);
+        nemesis_destroy (&nemesis);
+        unlink (home_up_file ());
+    }
+    else
+        fprintf (stderr, "harness up: %s\n", error? error: "failed");
+    free (error);
+    zsock_destroy (&control);
+    if (made_ipc) {
+        char path [160];
+        snprintf (path, sizeof path, "%s/ctl", ipc);
+        unlink (path);
+        rmdir (ipc);
+    }
+    history_destroy (&history);
+    lab_destroy (&lab);
+    free (home);
+    free (run_dir);
+    return status;
+}

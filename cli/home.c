@@ -41,3 +41,10 @@ home_scenario (const char *name)
     free (path);
     return NULL;
 }
+
+const char *
+home_up_file (void)
+{
+    const char *path = getenv ("FAULTLAB_UP");
+    return path && *path? path: ".faultlab/up.json";
+}

@@ -13,4 +13,8 @@ char *home_dir (void);
 //  else HOME/scenarios/NAME.conf. NULL if none exists. Caller frees.
 char *home_scenario (const char *name);
 
+//  Where `./harness up` says where its lab is: $FAULTLAB_UP, else
+//  .faultlab/up.json in the current directory. Borrowed.
+const char *home_up_file (void);
+
 #endif

@@ -303,6 +303,7 @@ lab_new (const lab_opts_t *opts, char **error, int *status)
             lab_destroy (&self);
             return NULL;
         }
+    *status = 0;
     return self;
 }
 
