@@ -1,0 +1,308 @@
+/*  proxy.c -- bench/bin/proxy: throughput and round trip of 100-byte
+    messages, directly DEALER->ROUTER and through a running bin/proxy, in
+    the same run so the ratio compares like with like.
+
+        bench/bin/proxy --dir DIR --proxy NET_EP [--count N] [--rounds R] [--rtt K]
+
+    Throughput: one thread sends N messages [dest][100 bytes] as fast as the
+    socket takes them, another receives them; the figure is N over the time
+    from the first send to the last receive. Direct: a DEALER into a ROUTER
+    bound by this program (frames as a party sends them). Proxied: DEALER
+    "n1" -> proxy -> DEALER "n2". R rounds alternate direct and proxied and
+    the best of each is kept (the machine is shared; the best is the least
+    disturbed). Round trip: K ping-pongs, one at a time, against an echo
+    thread, directly and through the proxy in alternating chunks; p50/p99
+    of each, and the proxy's added p50.
+    Prints `bench NAME VALUE UNIT` lines.
+*/
+#include <getopt.h>
+#include <pthread.h>
+#include <czmq.h>
+#include "limits.h"
+#include "clock.h"
+
+#define MSG_BYTES 100
+#define WAIT_MS 10000       // any single expected message must come by then
+
+typedef struct {
+    const char *endpoint;
+    const char *id;         // DEALER routing id, or NULL for a ROUTER bind
+    int count;
+    int64_t done_ns;        // when the last message arrived
+    int received;
+} receiver_t;
+
+static zsock_t *
+s_dealer (const char *id, const char *endpoint)
+{
+    zsock_t *sock = zsock_new (ZMQ_DEALER);
+    assert (sock);
+    zsock_set_identity (sock, id);
+    zsock_set_sndhwm (sock, FL_SOCKET_HWM);
+    zsock_set_rcvhwm (sock, FL_SOCKET_HWM);
+    zsock_set_linger (sock, 0);
+    int rc = zsock_connect (sock, "%s", endpoint);
+    assert (rc == 0);
+    return sock;
+}
+
+static zsock_t *
+s_router (const char *endpoint)
+{
+    zsock_t *sock = zsock_new (ZMQ_ROUTER);
+    assert (sock);
+    zsock_set_sndhwm (sock, FL_SOCKET_HWM);
+    zsock_set_rcvhwm (sock, FL_SOCKET_HWM);
+    zsock_set_linger (sock, 0);
+    int rc = zsock_bind (sock, "%s", endpoint);
+    assert (rc == 0);
+    return sock;
+}
+
+//  Receive 'count' messages (any frame count) on a socket.
+static int
+s_drain (void *sock, int count, int64_t *done_ns)
+{
+    zmq_msg_t frame;
+    zmq_msg_init (&frame);
+    int got = 0;
+    zmq_setsockopt (sock, ZMQ_RCVTIMEO, &(int) { WAIT_MS }, sizeof (int));
+    while (got < count) {
+        if (zmq_msg_recv (&frame, sock, 0) == -1)
+            break;
+        if (!zmq_msg_more (&frame))
+            got++;
+    }
+    *done_ns = clock_mono_ns ();
+    zmq_msg_close (&frame);
+    return got;
+}
+
+//  Send 'count' [dest][100 bytes] messages.
+static void
+s_blast (void *sock, const char *dest, int count)
+{
+    char body [MSG_BYTES];
+    memset (body, 'x', sizeof body);
+    for (int i = 0; i < count; i++) {
+        zmq_send (sock, dest, strlen (dest), ZMQ_SNDMORE);
+        zmq_send (sock, body, sizeof body, 0);
+    }
+}
+
+typedef struct {
+    void *sock;
+    int count;
+    int got;
+    int64_t done_ns;
+} drain_job_t;
+
+static void *
+s_drain_thread (void *args)
+{
+    drain_job_t *job = (drain_job_t *) args;
+    job->got = s_drain (job->sock, job->count, &job->done_ns);
+    return NULL;
+}
+
+//  Messages per second from 'sender' to 'receiver' (already connected).
+static double
+s_throughput (zsock_t *sender, const char *dest, zsock_t *receiver, int count)
+{
+    drain_job_t job = { zsock_resolve (receiver), count, 0, 0 };
+    pthread_t thread;
+    pthread_create (&thread, NULL, s_drain_thread, &job);
+    int64_t start = clock_mono_ns ();
+    s_blast (zsock_resolve (sender), dest, count);
+    pthread_join (thread, NULL);
+    if (job.got < count) {
+        fprintf (stderr, "bench proxy: only %d of %d messages arrived\n", job.got, count);
+        return 0;
+    }
+    return count / ((job.done_ns - start) / 1e9);
+}
+
+//  Echo thread: a ROUTER (direct) or DEALER (proxied) that sends every
+//  message back as it came, until it gets a 1-byte message.
+static void *
+s_echo_thread (void *args)
+{
+    void *sock = args;
+    zmq_msg_t frames [3];
+    for (;;) {
+        int parts = 0;
+        bool more = true;
+        while (more && parts < 3) {
+            zmq_msg_init (&frames [parts]);
+            if (zmq_msg_recv (&frames [parts], sock, 0) == -1)
+                return NULL;
+            more = zmq_msg_more (&frames [parts]);
+            parts++;
+        }
+        bool stop = zmq_msg_size (&frames [parts - 1]) == 1;
+        for (int i = 0; i < parts; i++)
+            zmq_msg_send (&frames [i], sock, i + 1 < parts? ZMQ_SNDMORE: 0);
+        if (stop)
+            return NULL;
+    }
+}
+
+static int
+s_cmp (const void *a, const void *b)
+{
+    int64_t x = *(const int64_t *) a, y = *(const int64_t *) b;
+    return x < y? -1: x > y;
+}
+
+//  One path for round trips: a client socket, the dest it sends to, and
+//  the socket an echo thread answers on.
+typedef struct {
+    zsock_t *client;
+    const char *dest;
+    zsock_t *echo;
+    pthread_t thread;
+    int64_t *rtt;
+    int count;
+} rtt_path_t;
+
+static void
+s_rtt_start (rtt_path_t *path, int count)
+{
+    pthread_create (&path->thread, NULL, s_echo_thread, zsock_resolve (path->echo));
+    zmq_setsockopt (zsock_resolve (path->client), ZMQ_RCVTIMEO, &(int) { WAIT_MS }, sizeof (int));
+    path->rtt = (int64_t *) calloc (count, sizeof (int64_t));
+    path->count = 0;
+}
+
+//  'count' ping-pongs, one at a time; record them if 'record'.
+static void
+s_rtt_run (rtt_path_t *path, int count, bool record)
+{
+    void *sock = zsock_resolve (path->client);
+    char body [MSG_BYTES];
+    memset (body, 'x', sizeof body);
+    zmq_msg_t frame;
+    zmq_msg_init (&frame);
+    for (int i = 0; i < count; i++) {
+        int64_t start = clock_mono_ns ();
+        zmq_send (sock, path->dest, strlen (path->dest), ZMQ_SNDMORE);
+        zmq_send (sock, body, sizeof body, 0);
+        do {
+            int rc = zmq_msg_recv (&frame, sock, 0);
+            assert (rc != -1);
+        } while (zmq_msg_more (&frame));
+        if (record)
+            path->rtt [path->count++] = clock_mono_ns () - start;
+    }
+    zmq_msg_close (&frame);
+}
+
+//  Stop the echo thread; p50/p99 of the recorded round trips in us.
+static void
+s_rtt_finish (rtt_path_t *path, double *p50, double *p99)
+{
+    void *sock = zsock_resolve (path->client);
+    zmq_send (sock, path->dest, strlen (path->dest), ZMQ_SNDMORE);
+    zmq_send (sock, "x", 1, 0);                     //  stops the echo thread
+    zmq_msg_t frame;
+    zmq_msg_init (&frame);
+    do
+        zmq_msg_recv (&frame, sock, 0);
+    while (zmq_msg_more (&frame));
+    zmq_msg_close (&frame);
+    pthread_join (path->thread, NULL);
+    qsort (path->rtt, path->count, sizeof (int64_t), s_cmp);
+    *p50 = path->rtt [path->count / 2] / 1e3;
+    *p99 = path->rtt [(int) (path->count * 0.99)] / 1e3;
+    free (path->rtt);
+}
+
+//  Self-addressed hellos until the proxy routes to this party.
+static void
+s_proxy_join (zsock_t *party, const char *id)
+{
+    void *sock = zsock_resolve (party);
+    zmq_setsockopt (sock, ZMQ_RCVTIMEO, &(int) { 100 }, sizeof (int));
+    for (int attempt = 0; attempt < 100; attempt++) {
+        zmq_send (sock, id, strlen (id), ZMQ_SNDMORE);
+        zmq_send (sock, "hello", 5, 0);
+        char buffer [16];
+        if (zmq_recv (sock, buffer, sizeof buffer, 0) != -1) {
+            zmq_recv (sock, buffer, sizeof buffer, 0);
+            return;
+        }
+    }
+    fprintf (stderr, "bench proxy: cannot reach the proxy\n");
+    exit (1);
+}
+
+int
+main (int argc, char **argv)
+{
+    zsys_handler_set (NULL);
+    const char *dir = NULL, *proxy = NULL;
+    int count = 300000, rounds = 3, rtt_count = 20000;
+    static const struct option options [] = {
+        { "dir", required_argument, NULL, 'd' }, { "proxy", required_argument, NULL, 'p' },
+        { "count", required_argument, NULL, 'n' }, { "rounds", required_argument, NULL, 'r' },
+        { "rtt", required_argument, NULL, 't' }, { NULL, 0, NULL, 0 }
+    };
+    int opt;
+    while ((opt = getopt_long (argc, argv, "", options, NULL)) != -1) {
+        if (opt == 'd') dir = optarg;
+        else if (opt == 'p') proxy = optarg;
+        else if (opt == 'n') count = atoi (optarg);
+        else if (opt == 'r') rounds = atoi (optarg);
+        else if (opt == 't') rtt_count = atoi (optarg);
+        else return 64;
+    }
+    if (!dir || !proxy || count < 1 || rounds < 1 || rtt_count < 100) {
+        fprintf (stderr, "usage: bench/bin/proxy --dir DIR --proxy NET_EP "
+                         "[--count N] [--rounds R] [--rtt K]\n");
+        return 64;
+    }
+    char direct_ep [256];
+    snprintf (direct_ep, sizeof direct_ep, "ipc://%s/direct", dir);
+    zsock_t *router = s_router (direct_ep);
+    zsock_t *direct = s_dealer ("c1", direct_ep);
+    zsock_t *n1 = s_dealer ("n1", proxy), *n2 = s_dealer ("n2", proxy);
+    s_proxy_join (n1, "n1");
+    s_proxy_join (n2, "n2");
+    //  Warm both paths, then alternate.
+    s_throughput (direct, "r", router, count / 10);
+    s_throughput (n1, "n2", n2, count / 10);
+    double best_direct = 0, best_proxy = 0;
+    for (int i = 0; i < rounds; i++) {
+        double d = s_throughput (direct, "r", router, count);
+        double p = s_throughput (n1, "n2", n2, count);
+        best_direct = d > best_direct? d: best_direct;
+        best_proxy = p > best_proxy? p: best_proxy;
+    }
+    //  Round trips: direct and proxied in alternating chunks, so both see
+    //  the same background load.
+    double direct_p50, direct_p99, proxy_p50, proxy_p99;
+    rtt_path_t direct_path = { direct, "r", router, 0, NULL, 0 };
+    rtt_path_t proxy_path = { n1, "n2", n2, 0, NULL, 0 };
+    s_rtt_start (&direct_path, rtt_count);
+    s_rtt_start (&proxy_path, rtt_count);
+    s_rtt_run (&direct_path, rtt_count / 10, false);
+    s_rtt_run (&proxy_path, rtt_count / 10, false);
+    for (int i = 0; i < 10; i++) {
+        s_rtt_run (&direct_path, rtt_count / 10, true);
+        s_rtt_run (&proxy_path, rtt_count / 10, true);
+    }
+    s_rtt_finish (&direct_path, &direct_p50, &direct_p99);
+    s_rtt_finish (&proxy_path, &proxy_p50, &proxy_p99);
+    printf ("bench proxy_direct_msgs %.0f msg/s\n", best_direct);
+    printf ("bench proxy_msgs %.0f msg/s\n", best_proxy);
+    printf ("bench proxy_vs_direct %.2f ratio\n", best_direct > 0? best_proxy / best_direct: 0);
+    printf ("bench proxy_direct_rtt_p50_us %.1f us\n", direct_p50);
+    printf ("bench proxy_rtt_p50_us %.1f us\n", proxy_p50);
+    printf ("bench proxy_rtt_p99_us %.1f us\n", proxy_p99);
+    printf ("bench proxy_added_rtt_p50_us %.1f us\n", proxy_p50 - direct_p50);
+    zsock_destroy (&direct);
+    zsock_destroy (&router);
+    zsock_destroy (&n1);
+    zsock_destroy (&n2);
+    return 0;
+}
