@@ -1,13 +1,564 @@
-/*  report.c -- placeholder: the real report is being written now. */
+/*  report.c -- writes RUN_DIR/report.html, the page a person reads after a
+    run: the verdict first, then the figures that explain it, then pictures.
+
+    The page is one self-contained file: inline CSS and SVG, no script, no
+    external asset, so it can be mailed or attached to a CI run. Its size is
+    bounded whatever the run's length: op bars merge below a pixel, charts
+    have at most FL_TIMELINE_BUCKETS_MAX points, the message diagram shows
+    at most FL_REPORT_ARROWS_MAX arrows, tables are capped.
+
+    Only history.jsonl is required. results.json, faults.jsonl and
+    messages.jsonl are optional: when one is missing or unreadable the page
+    says so where its content would have been. The page is written to a
+    temporary file and renamed, so a reader never sees half a report.
+
+    The failing ops come from results.json checks[].details, the checker's
+    JSON, which we do not own: we look (to a bounded depth) for op objects
+    with an integer "index", or arrays of bare integers, under keys that name failures
+    ("failed_ops", "failing", "nonlinearizable" ...) and not under keys that
+    name context ("prefix", "concurrent"). An index is a history event
+    index, of the invoke or of the completion.
+*/
+#include <assert.h>
+#include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
+#include <czmq.h>
+#include "limits.h"
+#include "measures.h"
 #include "report.h"
+#include "runreport.h"
+
+static const char s_css [] =
+    "body{font:14px/1.45 system-ui,-apple-system,'Segoe UI',sans-serif;color:#222;"
+    "margin:0 auto;max-width:1240px;padding:16px}"
+    "h1{font-size:22px;margin:0 0 4px}h2{font-size:17px;margin:28px 0 6px;"
+    "border-bottom:1px solid #ddd;padding-bottom:3px}"
+    ".banner{padding:14px 18px;border-radius:8px;color:#fff}"
+    ".pass{background:#2e7d32}.differ{background:#c62828}.unknown{background:#8d6e00}"
+    ".banner .sub{opacity:.9}.note{color:#666;font-size:13px}"
+    ".cards{display:flex;flex-wrap:wrap;gap:10px;margin-top:12px}"
+    ".card{border:1px solid #ddd;border-radius:8px;padding:8px 12px;min-width:170px}"
+    ".card b{display:block;font-size:20px}.card span{color:#666;font-size:12px}"
+    "table{border-collapse:collapse;font-size:13px}td,th{border:1px solid #ddd;"
+    "padding:2px 8px;text-align:right}th{background:#f4f4f4}td:first-child,"
+    "th:first-child{text-align:left}"
+    "svg{display:block;margin-top:6px}svg text{font:11px system-ui,sans-serif;fill:#444}"
+    ".o{fill:#3fa34d}.f{fill:#e0607e}.a{fill:#8fc79a}.i{fill:#f0a030}.p{fill:#c9a26b}"
+    ".x{fill:none;stroke:#000;stroke-width:1.5}.xm{fill:#d00}"
+    ".ft{fill:#888;opacity:.13}.fl{font-size:10px!important;fill:#555!important}"
+    ".ax{stroke:#999;stroke-width:1}.gr{stroke:#eee;stroke-width:1}"
+    ".l50{fill:none;stroke:#1565c0;stroke-width:1.6}.l99{fill:none;stroke:#ef6c00;stroke-width:1.2}"
+    ".av{fill:none;stroke:#2e7d32;stroke-width:1.6}"
+    ".key{display:inline-block;width:10px;height:10px;margin:0 4px 0 12px}"
+    ".ml{stroke:#bbb;stroke-width:1}.md{stroke:#1565c0;stroke-width:1;fill:none}"
+    ".mx{stroke:#d32f2f;stroke-width:1;stroke-dasharray:4 3;fill:none}"
+    ".mb{stroke:#777;stroke-width:1;stroke-dasharray:2 3;fill:none}"
+    ".mu{stroke:#ef6c00;stroke-width:1;fill:none}.mh{fill:#1565c0}.mxh{fill:#d32f2f}";
+
+void
+runreport_escape (FILE *out, const char *text)
+{
+    assert (out);
+    for (const char *c = text ? text : ""; *c; c++) {
+        switch (*c) {
+            case '&': fputs ("&amp;", out); break;
+            case '<': fputs ("&lt;", out); break;
+            case '>': fputs ("&gt;", out); break;
+            case '"': fputs ("&quot;", out); break;
+            default: fputc (*c, out);
+        }
+    }
+}
+
+bool
+runreport_is_failing (const runreport_t *self, int64_t op)
+{
+    assert (self);
+    for (size_t i = 0; i < self->failing_size; i++)
+        if (self->failing [i] == op)
+            return true;
+    return false;
+}
+
+//  "true", "false", "unknown" or NULL for a results.json valid field.
+static const char *
+s_verdict (json_t *valid)
+{
+    if (json_is_true (valid))
+        return "valid";
+    if (json_is_false (valid))
+        return "invalid";
+    if (json_is_string (valid))
+        return json_string_value (valid);
+    return NULL;
+}
+
+static const char *
+s_text (json_t *object, const char *name, const char *otherwise)
+{
+    json_t *value = json_object_get (object, name);
+    return json_is_string (value) ? json_string_value (value) : otherwise;
+}
+
+static void
+s_checks (const runreport_t *self, json_t *checks)
+{
+    if (!json_is_array (checks) || json_array_size (checks) == 0)
+        return;
+    FILE *out = self->out;
+    fputs ("<h2>Checks</h2><table><tr><th>check</th><th>verdict</th><th>model</th>"
+           "<th>ops</th><th>time ms</th></tr>", out);
+    size_t i;
+    json_t *check;
+    json_array_foreach (checks, i, check) {
+        json_t *details = json_object_get (check, "details");
+        const char *name = s_text (check, "name", s_text (check, "check", "check"));
+        const char *verdict = s_verdict (json_object_get (check, "valid"));
+        json_t *ops = json_object_get (details, "ops");
+        json_t *time_ms = json_object_get (details, "time_ms");
+        fputs ("<tr><td>", out);
+        runreport_escape (out, name);
+        fputs ("</td><td>", out);
+        runreport_escape (out, verdict ? verdict : "?");
+        fputs ("</td><td>", out);
+        runreport_escape (out, s_text (details, "model", s_text (check, "model", "")));
+        fputs ("</td><td>", out);
+        if (json_is_integer (ops))
+            fprintf (out, "%lld", (long long) json_integer_value (ops));
+        fputs ("</td><td>", out);
+        if (json_is_number (time_ms))
+            fprintf (out, "%.0f", json_number_value (time_ms));
+        fputs ("</td></tr>", out);
+    }
+    fputs ("</table>", out);
+}
+
+static void
+s_banner (const runreport_t *self)
+{
+    FILE *out = self->out;
+    json_t *results = self->results;
+    const char *verdict = s_verdict (json_object_get (results, "valid"));
+    const char *expected = s_verdict (json_object_get (results, "expected"));
+    const char *class = "unknown";
+    const char *says = "no verdict";
+    if (verdict && expected) {
+        bool same = streq (verdict, expected);
+        class = same ? "pass" : "differ";
+        says = same ? "as expected" : "differs from what the scenario expects";
+    }
+    else
+    if (verdict)
+        class = streq (verdict, "valid") ? "pass" : streq (verdict, "invalid") ? "differ" : "unknown";
+    fprintf (out, "<div class=\"banner %s\"><h1>", class);
+    runreport_escape (out, verdict ? verdict : "no verdict");
+    if (verdict && expected) {
+        fputs (" &mdash; ", out);
+        runreport_escape (out, says);
+    }
+    fputs ("</h1><div class=\"sub\">", out);
+    if (!results)
+        fputs ("results.json is missing or unreadable: the verdict is not known", out);
+    else {
+        fputs ("scenario <b>", out);
+        runreport_escape (out, s_text (results, "scenario", "?"));
+        fputs ("</b> &middot; system <b>", out);
+        runreport_escape (out, s_text (results, "system", "?"));
+        json_t *seed = json_object_get (results, "seed");
+        if (json_is_integer (seed))
+            fprintf (out, "</b> &middot; seed <b>%lld", (long long) json_integer_value (seed));
+        fputs ("</b> &middot; expected <b>", out);
+        runreport_escape (out, expected ? expected : "?");
+        fputs ("</b>", out);
+    }
+    fputs ("</div></div>", out);
+}
+
+static double
+s_number (json_t *object, const char *a, const char *b, bool *present)
+{
+    json_t *value = json_object_get (json_object_get (object, a), b);
+    *present = json_is_number (value);
+    return json_number_value (value);
+}
+
+//  A figure card; FORMAT has one %g-like conversion for the value.
+static void
+s_card (FILE *out, const char *label, json_t *object, const char *a, const char *b,
+        double scale, const char *unit)
+{
+    bool present;
+    double value = s_number (object, a, b, &present) * scale;
+    fputs ("<div class=\"card\"><span>", out);
+    runreport_escape (out, label);
+    if (present)
+        fprintf (out, "</span><b>%.*f%s</b></div>", value >= 100 || value == (long) value
+                 ? 0 : value >= 10 ? 1 : 2, value, unit);
+    else
+        fputs ("</span><b>&ndash;</b></div>", out);
+}
+
+static void
+s_figures (const runreport_t *self)
+{
+    FILE *out = self->out;
+    json_t *m = self->measures;
+    json_t *ops = json_object_get (m, "ops");
+    fprintf (out, "<div class=\"cards\"><div class=\"card\"><span>operations</span><b>%lld</b>"
+             "<span>%lld ok &middot; %lld fail &middot; %lld info</span></div>",
+             (long long) json_integer_value (json_object_get (ops, "total")),
+             (long long) json_integer_value (json_object_get (ops, "ok")),
+             (long long) json_integer_value (json_object_get (ops, "fail")),
+             (long long) json_integer_value (json_object_get (ops, "info")));
+    s_card (out, "availability overall", m, "availability", "overall", 100, "%");
+    s_card (out, "availability during faults", m, "availability", "during_faults", 100, "%");
+    s_card (out, "availability outside faults", m, "availability", "outside_faults", 100, "%");
+    s_card (out, "latency p50", m, "latency_ms", "p50", 1, " ms");
+    s_card (out, "latency p95", m, "latency_ms", "p95", 1, " ms");
+    s_card (out, "latency p99", m, "latency_ms", "p99", 1, " ms");
+    json_t *latency = json_object_get (m, "latency_ms");
+    s_card (out, "p99 during faults", latency, "during_faults", "p99", 1, " ms");
+    s_card (out, "p99 outside faults", latency, "outside_faults", "p99", 1, " ms");
+    json_t *stale = json_object_get (m, "stale_reads");
+    fprintf (out, "<div class=\"card\"><span>stale reads</span><b>%lld</b><span>of %lld reads"
+             "</span></div></div>", (long long) json_integer_value (json_object_get (stale, "count")),
+             (long long) json_integer_value (json_object_get (stale, "reads")));
+    fputs ("<p class=\"note\">Availability: share of operations the system answered (ok, "
+           "or a definite answer: key missing, key exists, precondition failed), by the "
+           "time each was invoked. Latency: ok operations, invoke to return. "
+           "See docs/report.md.</p>", out);
+}
+
+static void
+s_fault_table (const runreport_t *self)
+{
+    FILE *out = self->out;
+    size_t size = faultlog_size (self->faults);
+    fputs ("<h2>Faults</h2>", out);
+    if (size == 0) {
+        fputs ("<p class=\"note\">No faults were injected (no faults.jsonl, or it is empty).</p>", out);
+        return;
+    }
+    fputs ("<table><tr><th>fault</th><th>target</th><th>detail</th><th>start s</th>"
+           "<th>end s</th></tr>", out);
+    for (size_t i = 0; i < size && i < FL_REPORT_LINKS_MAX; i++) {
+        const faultlog_period_t *period = faultlog_period (self->faults, i);
+        fputs ("<tr><td>", out);
+        runreport_escape (out, period->fault);
+        fputs ("</td><td>", out);
+        runreport_escape (out, period->target);
+        fputs ("</td><td style=\"text-align:left\">", out);
+        runreport_escape (out, period->detail);
+        fprintf (out, "</td><td>%.3f</td><td>%.3f</td></tr>",
+                 period->start_ns / 1e9, period->end_ns / 1e9);
+    }
+    fputs ("</table>", out);
+    if (size > FL_REPORT_LINKS_MAX)
+        fprintf (out, "<p class=\"note\">First %d of %zu fault periods.</p>",
+                 FL_REPORT_LINKS_MAX, size);
+}
+
+//  One table row: NAME then the numeric COLUMNS of ROW.
+static void
+s_link_row (FILE *out, const char *name, json_t *row, json_t *columns)
+{
+    fputs ("<tr><td>", out);
+    runreport_escape (out, name);
+    fputs ("</td>", out);
+    size_t i;
+    json_t *column;
+    json_array_foreach (columns, i, column) {
+        json_t *value = json_object_get (row, json_string_value (column));
+        if (json_is_number (value))
+            fprintf (out, "<td>%.0f</td>", json_number_value (value));
+        else
+            fputs ("<td></td>", out);
+    }
+    fputs ("</tr>", out);
+}
+
+//  Numeric fields of the first row, the well-known counters first.
+static json_t *
+s_link_columns (json_t *row)
+{
+    static const char *known [] = { "sent", "delivered", "dropped", "duplicated",
+                                    "delayed", "queued", NULL };
+    json_t *columns = json_array ();
+    for (int i = 0; known [i]; i++)
+        if (json_is_number (json_object_get (row, known [i])))
+            json_array_append_new (columns, json_string (known [i]));
+    const char *name;
+    json_t *value;
+    json_object_foreach (row, name, value) {
+        bool seen = false;
+        for (int i = 0; known [i]; i++)
+            seen |= streq (known [i], name);
+        if (!seen && json_is_number (value) && json_array_size (columns) < 10)
+            json_array_append_new (columns, json_string (name));
+    }
+    return columns;
+}
+
+typedef struct {
+    char name [2 * FL_ID_BYTES_MAX + 8];
+    json_t *row;
+} s_link_t;
+
+//  Node-to-node links first, then links with a client; n2 before n10.
+static int
+s_link_compare (const void *a, const void *b)
+{
+    const char *x = ((const s_link_t *) a)->name, *y = ((const s_link_t *) b)->name;
+    bool x_client = *x == 'c' || strstr (x, ">c");
+    bool y_client = *y == 'c' || strstr (y, ">c");
+    if (x_client != y_client)
+        return x_client ? 1 : -1;
+    if (strlen (x) != strlen (y))
+        return strlen (x) < strlen (y) ? -1 : 1;
+    return strcmp (x, y);
+}
+
+//  The links of NETWORK, {"n1->n2": {...}} or [{"src","dest",...}], sorted.
+static size_t
+s_links (json_t *links, s_link_t *table, size_t *seen)
+{
+    size_t size = 0;
+    *seen = 0;
+    if (json_is_object (links)) {
+        const char *name;
+        json_t *row;
+        json_object_foreach (links, name, row)
+            if ((*seen)++ < FL_REPORT_LINKS_MAX && json_is_object (row)) {
+                snprintf (table [size].name, sizeof table [size].name, "%s", name);
+                table [size++].row = row;
+            }
+    }
+    else {
+        size_t i;
+        json_t *row;
+        json_array_foreach (links, i, row)
+            if ((*seen)++ < FL_REPORT_LINKS_MAX && json_is_object (row)) {
+                snprintf (table [size].name, sizeof table [size].name, "%s->%s",
+                          s_text (row, "src", "?"), s_text (row, "dest", "?"));
+                table [size++].row = row;
+            }
+    }
+    qsort (table, size, sizeof *table, s_link_compare);
+    return size;
+}
+
+static void
+s_network (const runreport_t *self)
+{
+    FILE *out = self->out;
+    json_t *network = json_object_get (self->results, "network");
+    json_t *links = json_object_get (network, "links");
+    if (!links)
+        links = network;
+    fputs ("<h2>Network (proxy counters per link)</h2>", out);
+    s_link_t *table = calloc (FL_REPORT_LINKS_MAX, sizeof *table);
+    size_t seen, size = table ? s_links (links, table, &seen) : 0;
+    if (size == 0) {
+        fputs ("<p class=\"note\">No per-link counters in results.json.</p>", out);
+        free (table);
+        return;
+    }
+    json_t *columns = s_link_columns (table [0].row);
+    fputs ("<div style=\"max-height:340px;overflow:auto;display:inline-block\">"
+           "<table><tr><th>link</th>", out);
+    size_t i;
+    json_t *column;
+    json_array_foreach (columns, i, column)
+        fprintf (out, "<th>%s</th>", json_string_value (column));
+    fputs ("</tr>", out);
+    json_t *totals = json_object_get (network, "totals");
+    if (json_is_object (totals))
+        s_link_row (out, "all links", totals, columns);
+    for (i = 0; i < size; i++)
+        s_link_row (out, table [i].name, table [i].row, columns);
+    fputs ("</table></div>", out);
+    if (seen > FL_REPORT_LINKS_MAX)
+        fprintf (out, "<p class=\"note\">%d of %zu links.</p>", FL_REPORT_LINKS_MAX, seen);
+    json_decref (columns);
+    free (table);
+}
+
+//  Does a key name failures (true), context (false), or neither (-1)?
+static int
+s_key_class (const char *key)
+{
+    if (strcasestr (key, "prefix") || strcasestr (key, "concurrent") || strcasestr (key, "linearized"))
+        return 0;
+    if (strcasestr (key, "fail") || strcasestr (key, "nonlin") || strcasestr (key, "unlin")
+    ||  strcasestr (key, "anomal") || strcasestr (key, "bad") || streq (key, "op"))
+        return 1;
+    return -1;
+}
+
+static void
+s_add_failing (runreport_t *self, int64_t index)
+{
+    int64_t op = opslog_find_index (self->log, index);
+    if (op < 0 || runreport_is_failing (self, op) || self->failing_size >= FL_REPORT_FAILING_MAX)
+        return;
+    self->failing [self->failing_size++] = op;
+}
+
+typedef struct {
+    json_t *value;
+    int depth;
+    bool failing;
+    bool in_array;              // an element of an array: a bare index
+} s_visit_t;
+
+//  Walk the details without recursion: an explicit stack, bounded depth.
+static void
+s_find_failing (runreport_t *self, json_t *details)
+{
+    s_visit_t stack [256];
+    size_t size = 0;
+    stack [size++] = (s_visit_t) { details, 0, false, false };
+    while (size > 0) {
+        s_visit_t visit = stack [--size];
+        json_t *index = json_object_get (visit.value, "index");
+        if (visit.failing && json_is_integer (index))
+            s_add_failing (self, json_integer_value (index));
+        if (visit.failing && visit.in_array && json_is_integer (visit.value))
+            s_add_failing (self, json_integer_value (visit.value));
+        if (visit.depth >= FL_REPORT_JSON_DEPTH_MAX)
+            continue;
+        const char *key;
+        json_t *child;
+        size_t i;
+        if (json_is_object (visit.value))
+            json_object_foreach (visit.value, key, child) {
+                int class = s_key_class (key);
+                bool failing = class < 0 ? visit.failing : class == 1;
+                if (size < 256 && (json_is_object (child) || json_is_array (child)))
+                    stack [size++] = (s_visit_t) { child, visit.depth + 1, failing, false };
+            }
+        else
+        if (json_is_array (visit.value))
+            json_array_foreach (visit.value, i, child)
+                if (size < 256)
+                    stack [size++] = (s_visit_t) { child, visit.depth + 1, visit.failing, true };
+    }
+}
+
+static void
+s_failing_ops (runreport_t *self)
+{
+    json_t *checks = json_object_get (self->results, "checks");
+    size_t i;
+    json_t *check;
+    json_array_foreach (checks, i, check)
+        if (json_is_false (json_object_get (check, "valid")))
+            s_find_failing (self, json_object_get (check, "details"));
+}
+
+static void
+s_page (runreport_t *self)
+{
+    FILE *out = self->out;
+    fputs ("<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\">"
+           "<title>faultlab: ", out);
+    runreport_escape (out, s_text (self->results, "scenario", "run"));
+    fputs (" / ", out);
+    runreport_escape (out, s_text (self->results, "system", "?"));
+    fprintf (out, "</title><style>%s</style></head><body>", s_css);
+    s_banner (self);
+    s_figures (self);
+    s_checks (self, json_object_get (self->results, "checks"));
+    runreport_timeline (self);
+    runreport_charts (self);
+    s_fault_table (self);
+    s_network (self);
+    runreport_messages (self);
+    fputs ("<p class=\"note\">Run directory: ", out);
+    runreport_escape (out, self->run_dir);
+    fputs (". Written by faultlab's harness.</p></body></html>\n", out);
+}
+
+static int
+s_fail (char **error, const char *format, const char *a, const char *b)
+{
+    if (error)
+        *error = zsys_sprintf (format, a, b);
+    return -1;
+}
+
+//  Write the page for the loaded inputs to PATH (atomically via PATH.tmp).
+static int
+s_write (runreport_t *self, const char *path, char **error)
+{
+    char *temporary = zsys_sprintf ("%s.tmp", path);
+    self->out = fopen (temporary, "w");
+    int rc = 0;
+    if (!self->out)
+        rc = s_fail (error, "cannot write '%s': %s", temporary, strerror (errno));
+    else {
+        s_page (self);
+        bool bad = ferror (self->out);
+        if (fclose (self->out) != 0 || bad)
+            rc = s_fail (error, "cannot write '%s': %s", temporary, strerror (errno));
+        else
+        if (rename (temporary, path) != 0)
+            rc = s_fail (error, "cannot rename to '%s': %s", path, strerror (errno));
+        if (rc != 0)
+            unlink (temporary);
+    }
+    zstr_free (&temporary);
+    return rc;
+}
+
+//  The time axis ends with the last event, op or fault, and is never empty.
+static int64_t
+s_axis_end (const opslog_t *log, const faultlog_t *faults)
+{
+    int64_t end_ns = opslog_end_ns (log);
+    for (size_t i = 0; i < faultlog_size (faults); i++)
+        if (faultlog_period (faults, i)->end_ns > end_ns)
+            end_ns = faultlog_period (faults, i)->end_ns;
+    return end_ns > 0 ? end_ns : 1;
+}
 
 int
 report_write (const char *run_dir, char **error)
 {
-    (void) run_dir;
-    if (error)
-        *error = strdup ("report: not built yet");
-    return -1;
+    assert (run_dir);
+    runreport_t self = { .run_dir = run_dir };
+    char *history_path = zsys_sprintf ("%s/history.jsonl", run_dir);
+    char *faults_path = zsys_sprintf ("%s/faults.jsonl", run_dir);
+    char *results_path = zsys_sprintf ("%s/results.json", run_dir);
+    char *report_path = zsys_sprintf ("%s/report.html", run_dir);
+    opslog_t *log = opslog_load (history_path, error);
+    faultlog_t *faults = log ? faultlog_load (faults_path, opslog_end_ns (log), error) : NULL;
+    int rc = -1;
+    if (faults) {
+        self.log = log;
+        self.faults = faults;
+        self.end_ns = s_axis_end (log, faults);
+        self.measures = measures_of (log, faults);
+        self.results = json_load_file (results_path, 0, NULL);
+        self.failing = calloc (FL_REPORT_FAILING_MAX, sizeof (int64_t));
+        if (self.measures && self.failing) {
+            s_failing_ops (&self);
+            rc = s_write (&self, report_path, error);
+        }
+        else
+            rc = s_fail (error, "%s%s: out of memory", "report", "");
+    }
+    json_decref (self.measures);
+    json_decref (self.results);
+    free (self.failing);
+    faultlog_destroy (&faults);
+    opslog_destroy (&log);
+    zstr_free (&history_path);
+    zstr_free (&faults_path);
+    zstr_free (&results_path);
+    zstr_free (&report_path);
+    return rc;
 }

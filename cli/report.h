@@ -7,8 +7,8 @@
     Inputs, in RUN_DIR: history.jsonl (required), results.json, faults.jsonl
     and messages.jsonl (each optional; the page says what is missing).
 */
-#ifndef FL_REPORT_H_INCLUDED
-#define FL_REPORT_H_INCLUDED
+#ifndef FL_CLI_REPORT_H_INCLUDED
+#define FL_CLI_REPORT_H_INCLUDED
 
 //  Write RUN_DIR/report.html. Returns 0, or -1 with *error set to a
 //  malloc'd message (caller frees) naming the file and problem.

@@ -86,6 +86,7 @@
 #define FL_REPORT_OPS_DRAWN_MAX   20000  /* op bars drawn one by one; above, bars merge per pixel */
 #define FL_REPORT_HOVER_OPS_MAX   400    /* run report: ops with their own hover text */
 #define FL_REPORT_LANES_MAX       400    /* process lanes; later processes share the last lane */
+#define FL_REPORT_LANES_PACK      48     /* above this many processes, retired ones' lanes are reused */
 #define FL_REPORT_FAILING_MAX     64     /* failing ops marked (the checker names a few) */
 #define FL_REPORT_ARROWS_MAX      300    /* messages drawn in the Lamport diagram */
 #define FL_REPORT_ARROWS_BEFORE   60     /* of which at most this many before the anchor */

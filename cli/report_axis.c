@@ -1,0 +1,103 @@
+/*  report_axis.c -- the time axis every chart of report.html shares: where
+    a time falls, the ticks below a chart, and the shaded fault periods, so
+    a partition is at the same x in the timeline, the latency chart and the
+    availability chart.
+*/
+#include <assert.h>
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+#include "runreport.h"
+
+double
+runreport_x (const runreport_t *self, int64_t t_ns)
+{
+    assert (self);
+    assert (self->end_ns > 0);
+    return RUNREPORT_LEFT + (double) t_ns / (double) self->end_ns * RUNREPORT_PLOT;
+}
+
+//  Fault kinds get colours; anything else is grey.
+static const char *
+s_fault_colour (const char *fault)
+{
+    static const struct { const char *fault, *colour; } colours [] = {
+        { "partition", "#7e57c2" }, { "kill", "#d32f2f" }, { "stop", "#d32f2f" },
+        { "pause", "#6d4c41" }, { "drop", "#ef6c00" }, { "duplicate", "#ef6c00" },
+        { "reorder", "#ef6c00" }, { "delay", "#f9a825" }, { "clock-skew", "#00838f" }
+    };
+    for (size_t i = 0; i < sizeof colours / sizeof colours [0]; i++)
+        if (strcmp (fault, colours [i].fault) == 0)
+            return colours [i].colour;
+    return "#888";
+}
+
+void
+runreport_fault_shading (const runreport_t *self, double top, double bottom, bool labels)
+{
+    assert (self);
+    FILE *out = self->out;
+    size_t size = faultlog_size (self->faults);
+    for (size_t i = 0; i < size; i++) {
+        const faultlog_period_t *period = faultlog_period (self->faults, i);
+        double x0 = runreport_x (self, period->start_ns);
+        double width = runreport_x (self, period->end_ns) - x0;
+        if (width < 1.5)
+            width = 1.5;                // an instant fault still shows
+        fprintf (out, "<rect class=\"ft\" x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\" "
+                 "style=\"fill:%s\"><title>", x0, top, width, bottom - top,
+                 s_fault_colour (period->fault));
+        runreport_escape (out, period->fault);
+        fputs (" ", out);
+        runreport_escape (out, period->target);
+        fputs (" ", out);
+        runreport_escape (out, period->detail);
+        fprintf (out, " (%.3f&ndash;%.3f s)</title></rect>",
+                 period->start_ns / 1e9, period->end_ns / 1e9);
+        if (labels && size <= 60) {
+            fprintf (out, "<text class=\"fl\" x=\"%.1f\" y=\"%.1f\">", x0 + 2,
+                     top + 10 + (double) (i % 3) * 11);
+            runreport_escape (out, period->fault);
+            if (*period->target) {
+                fputs (" ", out);
+                runreport_escape (out, period->target);
+            }
+            fputs ("</text>", out);
+        }
+    }
+}
+
+//  A round tick step (1, 2 or 5 times a power of ten ms) for about ten ticks.
+static double
+s_tick_ms (double end_ms)
+{
+    double raw = end_ms / 10;
+    double power = pow (10, floor (log10 (raw > 0 ? raw : 1)));
+    double steps [] = { 1, 2, 5, 10 };
+    for (int i = 0; i < 4; i++)
+        if (steps [i] * power >= raw)
+            return steps [i] * power;
+    return 10 * power;
+}
+
+void
+runreport_time_axis (const runreport_t *self, double y, double grid_top)
+{
+    assert (self);
+    FILE *out = self->out;
+    double end_ms = self->end_ns / 1e6;
+    double step = s_tick_ms (end_ms);
+    fprintf (out, "<line class=\"ax\" x1=\"%d\" x2=\"%d\" y1=\"%.1f\" y2=\"%.1f\"/>",
+             RUNREPORT_LEFT, RUNREPORT_LEFT + RUNREPORT_PLOT, y, y);
+    for (int i = 0; i <= 12 && i * step <= end_ms; i++) {
+        double x = runreport_x (self, (int64_t) (i * step * 1e6));
+        fprintf (out, "<line class=\"gr\" x1=\"%.1f\" x2=\"%.1f\" y1=\"%.1f\" y2=\"%.1f\"/>",
+                 x, x, grid_top, y);
+        if (step >= 1000)
+            fprintf (out, "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"middle\">%g s</text>",
+                     x, y + 13, i * step / 1000);
+        else
+            fprintf (out, "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"middle\">%g ms</text>",
+                     x, y + 13, i * step);
+    }
+}
