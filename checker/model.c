@@ -116,6 +116,7 @@ s_intern (model_part_t *self, const uint8_t *p, size_t len)
             return self->index [i] - 1;
         i = (i + 1) & mask;
     }
+    self->nbytes = (self->nbytes + 3) & ~(size_t) 3;    // id arrays are read as uint32
     if (self->nbytes + len > self->bytes_cap) {
         self->bytes_cap = (self->nbytes + len) * 2 + 256;
         self->bytes = realloc (self->bytes, self->bytes_cap);
@@ -176,22 +177,25 @@ s_value_json (const model_part_t *self, uint32_t id)
     return json_loadb (p + 1, b->len - 1, JSON_DECODE_ANY, NULL);
 }
 
-//  A blob of uint32 ids after a tag byte.
+//  A blob of uint32 ids after a 4-byte header (the tag and three zeros), so
+//  that the ids are aligned: blobs start at multiples of 4 in the arena.
 static uint32_t
 s_ids (model_part_t *self, char tag, const uint32_t *ids, size_t n)
 {
-    uint8_t *p = s_scratch (self, 1 + 4 * n);
+    uint8_t *p = s_scratch (self, 4 + 4 * n);
+    memset (p, 0, 4);
     p [0] = (uint8_t) tag;
-    memcpy (p + 1, ids, 4 * n);
-    return s_intern (self, p, 1 + 4 * n);
+    memcpy (p + 4, ids, 4 * n);
+    return s_intern (self, p, 4 + 4 * n);
 }
 
+//  The ids of an id blob. The pointer is good until the next intern.
 static size_t
 s_ids_of (const model_part_t *self, uint32_t id, const uint32_t **ids)
 {
     const s_blob_t *b = &self->blobs [id];
-    *ids = (const uint32_t *) (self->bytes + b->off + 1);
-    return (b->len - 1) / 4;
+    *ids = (const uint32_t *) (self->bytes + b->off + 4);
+    return (b->len - 4) / 4;
 }
 
 //  --------------------------------------------------------------------------
