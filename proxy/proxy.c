@@ -246,10 +246,18 @@ s_reply_not_found (proxy_t *self, party_t *sender, const void *dest, size_t dest
     json_decref (parsed);
 }
 
+//  Queue a message behind a paused party (FIFO, released on resume).
+//  'decided': its faults were applied already; release delivers it.
 static void
-s_pause_append (proxy_t *self, held_t *held)
+s_pause_hold (proxy_t *self, link_t *link, held_t *held, bool decided)
 {
+    if (link->n.queued >= FL_LINK_QUEUE_MAX) {
+        self->totals.overflow++;
+        s_drop (self, link, held, "overflow");
+        return;
+    }
     held->kind = HELD_PAUSE;
+    held->decided = decided;
     held->next = NULL;
     if (self->pause_tail)
         self->pause_tail->next = held;
@@ -257,6 +265,9 @@ s_pause_append (proxy_t *self, held_t *held)
         self->pause_head = held;
     self->pause_tail = held;
     self->pause_count++;
+    link->n.queued++;
+    link->n.paused++;
+    s_trace (self, link, "queue", held, -1);
 }
 
 //  Send one copy to its dest now, or queue it if the dest is paused.
@@ -266,11 +277,7 @@ s_deliver (proxy_t *self, link_t *link, held_t *held, int64_t now, bool from_hol
     party_t *dest = party_table_at (self->parties, link->dest);
     party_t *src = party_table_at (self->parties, link->src);
     if (dest->paused) {
-        held->decided = true;
-        s_pause_append (self, held);
-        link->n.queued++;
-        link->n.paused++;
-        s_trace (self, link, "queue", held, -1);
+        s_pause_hold (self, link, held, true);
         return;
     }
     void *net = self->net_socket;
@@ -439,6 +446,17 @@ s_arrive (proxy_t *self, zmq_msg_t *frames)
     if (!dest) {
         //  Too long an id, or the table is full: no such party can exist.
         self->totals.unroutable++;
+        if (self->trace) {
+            char id [FL_ID_BYTES_MAX + 1];
+            size_t size = zmq_msg_size (dest_frame) < FL_ID_BYTES_MAX?
+                          zmq_msg_size (dest_frame): FL_ID_BYTES_MAX;
+            memcpy (id, zmq_msg_data (dest_frame), size);
+            id [size] = 0;
+            json_t *envelope = s_parse (body);
+            trace_event (self->trace, clock_mono_ns (), src->id, id, "unroutable",
+                         envelope, zmq_msg_data (body), zmq_msg_size (body), -1);
+            json_decref (envelope);
+        }
         s_reply_not_found (self, src, zmq_msg_data (dest_frame), zmq_msg_size (dest_frame),
                            body, NULL);
         return;
@@ -458,12 +476,8 @@ s_arrive (proxy_t *self, zmq_msg_t *frames)
     held->dest = dest->index;
     if (self->trace)
         held->envelope = s_parse (&held->body);
-    if (src->paused || dest->paused) {
-        s_pause_append (self, held);
-        link->n.queued++;
-        link->n.paused++;
-        s_trace (self, link, "queue", held, -1);
-    }
+    if (src->paused || dest->paused)
+        s_pause_hold (self, link, held, false);
     else
         s_decide (self, link, held, held->sent_ns);
 }

@@ -224,6 +224,12 @@ test_impostor_cannot_speak_as_live_party (void **state)
     assert_non_null (body);
     zstr_free (&body);
     s_assert_quiet (impostor);
+    //  The impostor never became a party under any id.
+    json_t *reply = lab_ctl (&f->lab, "{\"cmd\":\"state\"}");
+    json_t *parties = json_object_get (reply, "parties");
+    assert_int_equal (json_array_size (parties), 2);
+    json_decref (reply);
+    assert_int_equal (lab_total (&f->lab, "rejected"), 0);
     zsock_destroy (&impostor);
 }
 
