@@ -151,6 +151,7 @@ s_invoke (opslog_t *self, s_where_t *where, json_t *event,
     op->process = process;
     op->invoke_index = index;
     op->return_index = -1;
+    op->invoke_line = (int64_t) where->line;
     op->f_atom = s_intern (self, f);
     op->f = (uint8_t) s_f_kind (f);
     op->key = s_intern_json (self, json_object_get (event, "key"));
@@ -384,4 +385,19 @@ opslog_find_index (const opslog_t *self, int64_t index)
     s_index_t *found = bsearch (&wanted, self->indices, self->indices_size,
                                 sizeof (s_index_t), s_index_compare);
     return found ? found->op : -1;
+}
+
+int64_t
+opslog_find_line (const opslog_t *self, int64_t line)
+{
+    assert (self);
+    size_t low = 0, high = self->size;      // ops are in line order
+    while (low < high) {
+        size_t middle = low + (high - low) / 2;
+        if (self->ops [middle].invoke_line < line)
+            low = middle + 1;
+        else
+            high = middle;
+    }
+    return low < self->size && self->ops [low].invoke_line == line ? (int64_t) low : -1;
 }

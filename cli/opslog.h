@@ -37,6 +37,7 @@ typedef struct {
     int64_t process;
     int64_t invoke_index;   // "index" of the invoke event
     int64_t return_index;   // "index" of the completion; -1 when pending
+    int64_t invoke_line;    // line of the invoke in the file, from 1
     int32_t f_atom;         // the f name, interned
     int32_t key;            // atom of the key (compact JSON), -1 if none
     int32_t value;          // read: value returned (ok only); write: value
@@ -76,5 +77,8 @@ size_t opslog_atoms (const opslog_t *self);
 
 //  The op whose invoke or completion has history index INDEX, or -1.
 int64_t opslog_find_index (const opslog_t *self, int64_t index);
+
+//  The op invoked on line LINE of the file (from 1), or -1.
+int64_t opslog_find_line (const opslog_t *self, int64_t line);
 
 #endif

@@ -13,11 +13,12 @@
     temporary file and renamed, so a reader never sees half a report.
 
     The failing ops come from results.json checks[].details, the checker's
-    JSON, which we do not own: we look (to a bounded depth) for op objects
-    with an integer "index", or arrays of bare integers, under keys that name failures
-    ("failed_ops", "failing", "nonlinearizable" ...) and not under keys that
-    name context ("prefix", "concurrent"). An index is a history event
-    index, of the invoke or of the completion.
+    JSON, which we do not own: we look (to a bounded depth) for op objects,
+    or arrays of bare integers, under keys that name failures ("failing",
+    "failed_ops", "nonlinearizable" ...) and not under keys that name
+    context ("prefix", "concurrent"). An op object's "line" (the checker's:
+    the file line of the invoke) names the op; without one, "index" is taken
+    as a history event index, of the invoke or of the completion.
 */
 #include <assert.h>
 #include <errno.h>
@@ -398,10 +399,12 @@ s_key_class (const char *key)
     return -1;
 }
 
+//  Mark the op with history event index INDEX, or invoked on LINE if >= 0.
 static void
-s_add_failing (runreport_t *self, int64_t index)
+s_add_failing (runreport_t *self, int64_t index, int64_t line)
 {
-    int64_t op = opslog_find_index (self->log, index);
+    int64_t op = line >= 0 ? opslog_find_line (self->log, line)
+                           : opslog_find_index (self->log, index);
     if (op < 0 || runreport_is_failing (self, op) || self->failing_size >= FL_REPORT_FAILING_MAX)
         return;
     self->failing [self->failing_size++] = op;
@@ -424,10 +427,14 @@ s_find_failing (runreport_t *self, json_t *details)
     while (size > 0) {
         s_visit_t visit = stack [--size];
         json_t *index = json_object_get (visit.value, "index");
+        json_t *line = json_object_get (visit.value, "line");
+        if (visit.failing && json_is_integer (line))
+            s_add_failing (self, -1, json_integer_value (line));
+        else
         if (visit.failing && json_is_integer (index))
-            s_add_failing (self, json_integer_value (index));
+            s_add_failing (self, json_integer_value (index), -1);
         if (visit.failing && visit.in_array && json_is_integer (visit.value))
-            s_add_failing (self, json_integer_value (visit.value));
+            s_add_failing (self, json_integer_value (visit.value), -1);
         if (visit.depth >= FL_REPORT_JSON_DEPTH_MAX)
             continue;
         const char *key;

@@ -15,6 +15,7 @@
 #include <assert.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include "limits.h"
 #include "measures.h"
 #include "runreport.h"
@@ -180,7 +181,27 @@ s_paths (const s_lanes_t *self)
     }
 }
 
-//  "#12 p3 cas k1 [4,5] -> fail (error 22), 120.000-150.000 ms"
+//  An atom as a person reads it: a JSON string without its quotes.
+static void
+s_atom (const runreport_t *report, int32_t atom)
+{
+    FILE *out = report->out;
+    const char *text = opslog_atom (report->log, atom);
+    size_t length = strlen (text);
+    bool plain = length >= 2 && text [0] == '"' && text [length - 1] == '"'
+              && !memchr (text + 1, '\\', length - 2);
+    fputc (' ', out);
+    if (!plain) {
+        runreport_escape (out, text);
+        return;
+    }
+    char copy [64];
+    snprintf (copy, sizeof copy, "%.*s", (int) (length - 2), text + 1);
+    runreport_escape (out, copy);
+}
+
+//  "#12 p3 cas key k1 from 4 to 5 &rarr; fail (error 22), 120.000-150.000
+//  ms"; a read's value comes after its outcome: "read key k1 &rarr; ok 3".
 static void
 s_describe (const runreport_t *report, const opslog_op_t *op)
 {
@@ -189,19 +210,21 @@ s_describe (const runreport_t *report, const opslog_op_t *op)
     fprintf (out, "#%lld p%lld ", (long long) op->invoke_index, (long long) op->process);
     runreport_escape (out, opslog_atom (report->log, op->f_atom));
     if (op->key >= 0) {
-        fputs (" ", out);
-        runreport_escape (out, opslog_atom (report->log, op->key));
+        fputs (" key", out);
+        s_atom (report, op->key);
     }
     if (op->from >= 0) {
-        fputs (" ", out);
-        runreport_escape (out, opslog_atom (report->log, op->from));
-        fputs ("&rarr;", out);
+        fputs (" from", out);
+        s_atom (report, op->from);
+        fputs (" to", out);
     }
-    if (op->value >= 0) {
-        fputs (op->from >= 0 ? "" : " ", out);
-        runreport_escape (out, opslog_atom (report->log, op->value));
+    if (op->value >= 0 && op->f != OPSLOG_F_READ) {
+        fputs (op->from >= 0 ? "" : " value", out);
+        s_atom (report, op->value);
     }
     fprintf (out, " &rarr; %s", types [op->type]);
+    if (op->value >= 0 && op->f == OPSLOG_F_READ)
+        s_atom (report, op->value);
     if (op->error >= 0)
         fprintf (out, " (error %d)", (int) op->error);
     fprintf (out, ", %.3f&ndash;", op->invoke_ns / 1e6);

@@ -130,6 +130,35 @@ test_full_page (void **state)
     s_remove_dir (dir);
 }
 
+//  The checker's own JSON (./harness check --json on run-basic): "index"
+//  there is the checker's op number and "line" the invoke's line, 7 here,
+//  which is history event 6; the prefix's ops are context, not failing.
+static void
+test_checker_json (void **state)
+{
+    (void) state;
+    char *dir = s_run_dir ("history.jsonl", NULL);
+    char path [256];
+    snprintf (path, sizeof path, "%s/results.json", dir);
+    FILE *file = fopen (path, "w");
+    fputs ("{\"scenario\":\"x\",\"system\":\"raft\",\"seed\":1,\"valid\":false,"
+           "\"expected\":\"valid\",\"checks\":[{\"name\":\"linearizable\",\"valid\":false,"
+           "\"details\":{\"valid\":false,\"model\":\"kv\",\"ops\":15,\"key\":\"k1\","
+           "\"failing\":[{\"index\":3,\"process\":1,\"f\":\"read\",\"type\":\"ok\","
+           "\"line\":7,\"key\":\"k1\",\"result\":1}],\"concurrent\":[],"
+           "\"prefix\":{\"length\":3,\"last\":[{\"index\":0,\"line\":1},"
+           "{\"index\":1,\"line\":3},{\"index\":2,\"line\":5}],\"state\":2}}}]}\n", file);
+    fclose (file);
+    char *html = s_report (dir, NULL);
+    assert_non_null (strstr (html, "<h1>invalid &mdash; differs from what the scenario expects</h1>"));
+    assert_non_null (strstr (html, "class=\"banner differ\""));
+    assert_int_equal (s_count (html, "class=\"failing\""), 1);
+    assert_non_null (strstr (html, ">#6</text>"));
+    assert_non_null (strstr (html, "could not be linearized: #6 p1 read key k1 &rarr; ok 1,"));
+    free (html);
+    s_remove_dir (dir);
+}
+
 static void
 test_history_only (void **state)
 {
@@ -253,6 +282,7 @@ main (void)
     cmocka_set_message_output (CM_OUTPUT_TAP);
     const struct CMUnitTest tests [] = {
         cmocka_unit_test (test_full_page),
+        cmocka_unit_test (test_checker_json),
         cmocka_unit_test (test_history_only),
         cmocka_unit_test (test_bad_history),
         cmocka_unit_test (test_size_10k),
