@@ -10,6 +10,8 @@
     that got `info` may issue again (Jepsen's rule is that it does not, but
     nothing is ambiguous if it does: the info'd op simply stays open for ever).
     Events of the nemesis (a non-numeric process named "nemesis") are skipped.
+    Our JSONL is written as it happens, so a run cut short may end in a torn
+    line with no newline: that line is ignored, the prefix is the history.
 */
 #include <assert.h>
 #include <errno.h>
@@ -242,6 +244,8 @@ s_read_jsonl (ophistory_t *self, const char *buf, size_t len)
         if (blank < n) {
             json_error_t jerr;
             json_t *event = json_loadb (p, n, 0, &jerr);
+            if (!event && eol == end)
+                return 0;       // a torn last line: the run was cut mid-write
             if (!event)
                 return s_error (self, line, "malformed JSON: %s", jerr.text);
             int rc = s_event_object (self, line, event);

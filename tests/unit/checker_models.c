@@ -384,6 +384,9 @@ test_edn_layouts (void **state)
                         "{:type :invoke, :f :read, :value nil, :process 0}\n"
                         "{:type :ok, :f :read, :value 1, :process 0}\n";
     assert_int_equal (s_edn (reuse, "register", NULL), CHECK_VALID);
+    //  A run cut mid-write leaves a torn last line: the prefix is checked
+    assert_int_equal (s_jsonl (J (0, "invoke", "write", "1") J (0, "ok", "write", "1")
+                               "{\"process\":1,\"type\":\"inv", "register", NULL), CHECK_VALID);
 }
 
 //  --------------------------------------------------------------------------
