@@ -232,9 +232,10 @@ s_sample_compare (const void *a, const void *b)
 static json_t *
 s_bucket_json (const s_bucket_t *bucket, int64_t t_ms, const s_sample_t *samples)
 {
-    json_t *object = json_pack ("{s:I, s:I, s:I, s:I, s:o}", "t_ms", (json_int_t) t_ms,
+    json_t *object = json_pack ("{s:I, s:I, s:I, s:I, s:I, s:o}", "t_ms", (json_int_t) t_ms,
         "ok", (json_int_t) bucket->ok, "fail", (json_int_t) bucket->fail,
-        "info", (json_int_t) bucket->info, "availability",
+        "info", (json_int_t) bucket->info, "answered", (json_int_t) bucket->answered,
+        "availability",
         s_share (bucket->answered, bucket->ok + bucket->fail + bucket->info));
     if (bucket->size == 0) {
         json_object_set_new (object, "p50_ms", json_null ());

@@ -35,7 +35,7 @@
 //    "stale_reads":  {"count","reads","share"}
 //    "fault_periods": [{"fault","target","detail","start_ms","end_ms"}]
 //    "timeline":     {"bucket_ms":B, "end_ms":E,
-//                     "buckets": [{"t_ms","ok","fail","info",
+//                     "buckets": [{"t_ms","ok","fail","info","answered",
 //                                  "availability","p50_ms","p99_ms"}]}
 //                    (ops by invoke time; at most FL_TIMELINE_BUCKETS_MAX)
 //  On bad input returns NULL and sets *error to a malloc'd message naming

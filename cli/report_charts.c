@@ -185,19 +185,24 @@ s_throughput (const runreport_t *report, json_t *timeline)
     }
     s_open (report, "Throughput over time",
             "Ops invoked per second, stacked: <span style=\"color:#3fa34d\">ok</span>, "
+            "<span style=\"color:#6fb57c\">fail with an answer</span>, "
             "<span style=\"color:#e0607e\">fail</span>, "
             "<span style=\"color:#f0a030\">info</span>.");
     char label [32];
     snprintf (label, sizeof label, "%.0f/s", high * 1000.0 / bucket_ms);
     s_y_label (out, S_TOP, label);
-    static const char *fields [] = { "ok", "fail", "info" };
-    static const char *classes [] = { "o", "f", "i" };
+    static const char *classes [] = { "o", "a", "f", "i" };
     json_array_foreach (buckets, i, bucket) {
         double x0 = runreport_x (report, (int64_t) i * bucket_ms * 1000000);
         double x1 = runreport_x (report, (int64_t) (i + 1) * bucket_ms * 1000000);
         double y = S_TOP + S_HEIGHT;
-        for (int k = 0; k < 3; k++) {
-            double h = json_integer_value (json_object_get (bucket, fields [k])) / high * S_HEIGHT;
+        json_int_t ok = json_integer_value (json_object_get (bucket, "ok"));
+        json_int_t answered = json_integer_value (json_object_get (bucket, "answered")) - ok;
+        json_int_t counts [4] = { ok, answered,
+                                  json_integer_value (json_object_get (bucket, "fail")) - answered,
+                                  json_integer_value (json_object_get (bucket, "info")) };
+        for (int k = 0; k < 4; k++) {
+            double h = counts [k] / high * S_HEIGHT;
             if (h <= 0)
                 continue;
             y -= h;

@@ -14,7 +14,8 @@
     Rows are events in trace order, not a time scale: most messages cross
     the proxy in microseconds, and a time scale would draw them all flat
     and on top of each other. The time of every few rows is printed at the
-    left instead.
+    left instead. A message held by the proxy (delay, reorder, pause) starts
+    at the row of its "sent" time and ends at the row it was delivered.
 */
 #include <assert.h>
 #include <stdio.h>
@@ -42,6 +43,7 @@ static const char *s_action_names [S_ACTIONS] = {
 typedef struct {
     int64_t time_ns;
     int64_t msg_id;                     // -1 if the line had none
+    int64_t sent_ns;                    // when the proxy got it; -1 if not said
     char src [FL_ID_BYTES_MAX], dest [FL_ID_BYTES_MAX];
     char type [S_TYPE_BYTES];
     uint8_t action;
@@ -91,6 +93,8 @@ s_parse (const char *line, s_event_t *event)
             }
         event->time_ns = json_integer_value (time);
         event->msg_id = json_is_integer (msg_id) ? json_integer_value (msg_id) : -1;
+        json_t *sent = json_object_get (root, "sent");
+        event->sent_ns = json_is_integer (sent) ? json_integer_value (sent) : -1;
         strcpy (event->src, src);
         strcpy (event->dest, dest);
         s_body_type (json_object_get (root, "body"), event->type);
@@ -177,16 +181,25 @@ s_parties (s_window_t *self)
     qsort (self->parties, self->parties_size, sizeof (char *), s_party_compare);
 }
 
-//  The row where the message of event I was first seen in the window.
+//  The row where the message of event I was first seen in the window: the
+//  first row at or after its "sent" time if the trace gives one (a delayed
+//  message then slopes down across the rows it spent held), else an
+//  earlier event of the same message (a delay or queue), else its own row.
 static size_t
 s_first_row (const s_window_t *self, size_t i)
 {
-    int64_t msg_id = self->events [i].msg_id;
-    if (msg_id < 0)
+    const s_event_t *event = &self->events [i];
+    if (event->sent_ns >= 0 && event->sent_ns < event->time_ns) {
+        size_t row = i;
+        while (row > 0 && self->events [row - 1].time_ns >= event->sent_ns)
+            row--;
+        return row;
+    }
+    if (event->msg_id < 0)
         return i;
     for (size_t k = i < 64 ? 0 : i - 64; k < i; k++)   // held messages are rarely older
-        if (self->events [k].msg_id == msg_id
-        &&  streq (self->events [k].src, self->events [i].src))
+        if (self->events [k].msg_id == event->msg_id
+        &&  streq (self->events [k].src, event->src))
             return k;
     return i;
 }
