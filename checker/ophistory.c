@@ -229,6 +229,169 @@ s_event_object (ophistory_t *self, int line, json_t *event)
                     json_is_number (time)? json_number_value (time): -1);
 }
 
+//  --------------------------------------------------------------------------
+//  A fast path for our JSONL: a flat object whose keys and strings have no
+//  escapes. jansson takes about 2 us a line; this takes a tenth of that.
+//  Anything unexpected returns -1 and the line goes to jansson, which also
+//  words the errors.
+
+typedef struct {
+    const char *p, *end;
+} s_scan_t;
+
+static void
+s_ws (s_scan_t *s)
+{
+    while (s->p < s->end && (*s->p == ' ' || *s->p == '\t' || *s->p == '\r'))
+        s->p++;
+}
+
+//  A string without escapes: sets *str and *len. 0 or -1.
+static int
+s_str (s_scan_t *s, const char **str, size_t *len)
+{
+    if (s->p >= s->end || *s->p != '"')
+        return -1;
+    const char *q = ++s->p;
+    while (q < s->end && *q != '"' && *q != '\\' && (unsigned char) *q >= 0x20)
+        q++;
+    if (q >= s->end || *q != '"')
+        return -1;
+    *str = s->p;
+    *len = (size_t) (q - s->p);
+    s->p = q + 1;
+    return 0;
+}
+
+//  One value as a new json_t, or NULL when the fast path gives up.
+static json_t *
+s_val (s_scan_t *s)
+{
+    s_ws (s);
+    if (s->p >= s->end)
+        return NULL;
+    char c = *s->p;
+    if (c == '"') {
+        const char *str;
+        size_t len;
+        return s_str (s, &str, &len)? NULL: json_stringn (str, len);
+    }
+    if (c == '-' || (c >= '0' && c <= '9')) {
+        const char *q = s->p;
+        bool real = false;
+        while (q < s->end && strchr ("0123456789+-.eE", *q)) {
+            real |= *q == '.' || *q == 'e' || *q == 'E';
+            q++;
+        }
+        char num [40];
+        if (q - s->p >= (long) sizeof (num))
+            return NULL;
+        memcpy (num, s->p, (size_t) (q - s->p));
+        num [q - s->p] = 0;
+        char *rest;
+        errno = 0;
+        json_t *v = real? json_real (strtod (num, &rest)): json_integer (strtoll (num, &rest, 10));
+        if (*rest || errno) {
+            json_decref (v);
+            return NULL;
+        }
+        s->p = q;
+        return v;
+    }
+    static const struct { const char *word; size_t len; } words [] = {
+        { "null", 4 }, { "true", 4 }, { "false", 5 } };
+    for (int i = 0; i < 3; i++)
+        if ((size_t) (s->end - s->p) >= words [i].len
+        && memcmp (s->p, words [i].word, words [i].len) == 0) {
+            s->p += words [i].len;
+            return i == 0? json_null (): i == 1? json_true (): json_false ();
+        }
+    if (c != '[' && c != '{')
+        return NULL;
+    //  A nested value: find its end, let jansson read it
+    const char *q = s->p;
+    int depth = 0;
+    do {
+        if (*q == '"') {
+            q++;
+            while (q < s->end && *q != '"')
+                q += *q == '\\'? 2: 1;
+        }
+        else
+        if (*q == '[' || *q == '{')
+            depth++;
+        else
+        if (*q == ']' || *q == '}')
+            depth--;
+        q++;
+    } while (depth > 0 && q < s->end);
+    if (depth)
+        return NULL;
+    json_t *v = json_loadb (s->p, (size_t) (q - s->p), JSON_DECODE_ANY, NULL);
+    s->p = q;
+    return v;
+}
+
+//  Fields of an event, fast. Returns 0 with the event handled (rc in *rc),
+//  -1 to fall back to jansson.
+static int
+s_fast_event (ophistory_t *self, int line, const char *p, size_t n, int *rc)
+{
+    enum { PROCESS, TYPE, F, KEY, VALUE, ERROR, TIME, FIELDS };
+    static const char *names [FIELDS] = { "process", "type", "f", "key", "value", "error", "time" };
+    json_t *field [FIELDS] = { NULL };
+    s_scan_t s = { p, p + n };
+    s_ws (&s);
+    int ok = s.p < s.end && *s.p == '{'? 0: -1;
+    s.p++;
+    s_ws (&s);
+    bool empty = s.p < s.end && *s.p == '}';
+    while (ok == 0 && !empty) {
+        const char *key;
+        size_t len;
+        s_ws (&s);
+        if (s_str (&s, &key, &len))
+            ok = -1;
+        s_ws (&s);
+        if (ok || s.p >= s.end || *s.p++ != ':')
+            ok = -1;
+        json_t *value = ok? NULL: s_val (&s);
+        if (!value)
+            ok = -1;
+        int i = 0;
+        while (i < FIELDS && !(strlen (names [i]) == len && memcmp (names [i], key, len) == 0))
+            i++;
+        if (i < FIELDS && !field [i])
+            field [i] = value;
+        else
+            json_decref (value);
+        s_ws (&s);
+        if (ok == 0 && s.p < s.end && *s.p == ',')
+            s.p++;
+        else
+        if (ok == 0 && s.p < s.end && *s.p == '}')
+            break;
+        else
+            ok = -1;
+    }
+    if (ok == 0) {
+        s.p++;
+        s_ws (&s);
+        if (s.p < s.end && *s.p != '\n')
+            ok = -1;
+    }
+    if (ok == 0 && ((field [TYPE] && !json_is_string (field [TYPE]))
+                 || (field [F] && !json_is_string (field [F]))))
+        ok = -1;
+    if (ok == 0)
+        *rc = s_event (self, line, field [PROCESS], json_string_value (field [TYPE]),
+                       json_string_value (field [F]), field [KEY], field [VALUE], field [ERROR],
+                       json_is_number (field [TIME])? json_number_value (field [TIME]): -1);
+    for (int i = 0; i < FIELDS; i++)
+        json_decref (field [i]);
+    return ok;
+}
+
 static int
 s_read_jsonl (ophistory_t *self, const char *buf, size_t len)
 {
@@ -241,6 +404,12 @@ s_read_jsonl (ophistory_t *self, const char *buf, size_t len)
         if (n > FL_HISTORY_LINE_BYTES_MAX)
             return s_error (self, line, "line longer than %d bytes", FL_HISTORY_LINE_BYTES_MAX);
         size_t blank = strspn (p, " \t\r");
+        int rc;
+        if (blank < n && s_fast_event (self, (int) line, p, n, &rc) == 0) {
+            if (rc)
+                return rc;
+        }
+        else
         if (blank < n) {
             json_error_t jerr;
             json_t *event = json_loadb (p, n, 0, &jerr);

@@ -203,6 +203,11 @@ test_kv (void **state)
                                JK (1, "invoke", "read", "y", "null") JK (1, "ok", "read", "y", "null")
                                JK (1, "invoke", "read", "x", "null") JK (1, "ok", "read", "x", "1"),
                                "kv", NULL), CHECK_VALID);
+    //  Escapes take the slow JSON path; both paths agree on the key
+    assert_int_equal (s_jsonl ("{\"process\":0,\"type\":\"invoke\",\"f\":\"write\",\"key\":\"a\\\"b\",\"value\":1}\n"
+                               "{\"process\":0,\"type\":\"ok\",\"f\":\"write\",\"key\":\"a\\\"b\",\"value\":1}\n"
+                               JK (1, "invoke", "read", "a\\\"b", "null")
+                               JK (1, "ok", "read", "a\\\"b", "1"), "kv", NULL), CHECK_VALID);
     //  Jepsen's independent [k v] values, get/put names:
     //  p0 |--put [1 "a"]--|  p1 |--get [1 "b"]--|   invalid
     const char *kv = "{:process 0, :type :invoke, :f :put, :value [1 \"a\"]}\n"
