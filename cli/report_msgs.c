@@ -50,7 +50,12 @@ typedef struct {
 } s_event_t;
 
 typedef struct {
-    s_event_t before [FL_REPORT_ARROWS_BEFORE];   // ring, events before the anchor
+    char *text;
+    size_t capacity;
+} s_line_t;
+
+typedef struct {
+    s_line_t before [FL_REPORT_ARROWS_BEFORE];    // ring of raw lines before the anchor
     size_t before_next, before_size;
     s_event_t events [FL_REPORT_ARROWS_MAX];      // the window, in order
     size_t size;
@@ -103,27 +108,71 @@ s_parse (const char *line, s_event_t *event)
     return rc;
 }
 
-//  Move the ring of events before the anchor to the front of the window.
+//  The "time" of a trace line without parsing it all, or -1.
+static int64_t
+s_quick_time (const char *line)
+{
+    const char *at = strstr (line, "\"time\":");
+    if (!at)
+        return -1;
+    char *end;
+    long long time = strtoll (at + 7, &end, 10);
+    return end == at + 7 || time < 0 ? -1 : (int64_t) time;
+}
+
+static void
+s_ring_push (s_window_t *self, const char *line, size_t length)
+{
+    s_line_t *slot = &self->before [self->before_next];
+    if (slot->capacity < length + 1) {
+        char *bigger = realloc (slot->text, length + 1);
+        if (!bigger)
+            return;                     // out of memory: one event fewer
+        slot->text = bigger;
+        slot->capacity = length + 1;
+    }
+    memcpy (slot->text, line, length + 1);
+    self->before_next = (self->before_next + 1) % FL_REPORT_ARROWS_BEFORE;
+    if (self->before_size < FL_REPORT_ARROWS_BEFORE)
+        self->before_size++;
+}
+
+//  Parse the ring of lines before the anchor into the front of the window.
 static void
 s_unring (s_window_t *self, size_t pending)
 {
     size_t start = (self->before_next + FL_REPORT_ARROWS_BEFORE - self->before_size)
                  % FL_REPORT_ARROWS_BEFORE;
-    for (size_t i = 0; i < self->before_size; i++)
-        self->events [self->size++] = self->before [(start + i) % FL_REPORT_ARROWS_BEFORE];
     self->first_line = self->lines - pending - self->before_size;
+    for (size_t i = 0; i < self->before_size; i++) {
+        s_line_t *slot = &self->before [(start + i) % FL_REPORT_ARROWS_BEFORE];
+        if (s_parse (slot->text, &self->events [self->size]) == 0)
+            self->size++;
+        else
+            self->skipped++;
+    }
     self->before_size = 0;
 }
 
 //  Read the window from FILE. Returns once it is full or the file ends.
+//  Lines before the anchor are only scanned for their time and kept raw;
+//  only the last few are parsed, so reading up to a late anchor is cheap.
 static void
 s_read (s_window_t *self, FILE *file, int64_t anchor_ns)
 {
     char *line = NULL;
     size_t line_size = 0;
+    ssize_t length;
     bool after = false;
     s_event_t event;
-    while (self->size < FL_REPORT_ARROWS_MAX && getline (&line, &line_size, file) >= 0) {
+    while (self->size < FL_REPORT_ARROWS_MAX
+       && (length = getline (&line, &line_size, file)) >= 0) {
+        int64_t time_ns = after ? -1 : s_quick_time (line);
+        if (!after && time_ns >= 0 && time_ns < anchor_ns) {
+            self->lines++;
+            s_ring_push (self, line, (size_t) length);
+            continue;
+        }
         if (s_parse (line, &event) != 0) {
             self->skipped++;
             continue;
@@ -135,15 +184,13 @@ s_read (s_window_t *self, FILE *file, int64_t anchor_ns)
         }
         if (after)
             self->events [self->size++] = event;
-        else {
-            self->before [self->before_next] = event;
-            self->before_next = (self->before_next + 1) % FL_REPORT_ARROWS_BEFORE;
-            if (self->before_size < FL_REPORT_ARROWS_BEFORE)
-                self->before_size++;
-        }
+        else
+            s_ring_push (self, line, (size_t) length);
     }
     if (!after)
         s_unring (self, 0);             // the anchor is past the trace's end
+    for (size_t i = 0; i < FL_REPORT_ARROWS_BEFORE; i++)
+        free (self->before [i].text);
     free (line);
 }
 
