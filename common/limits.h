@@ -109,7 +109,11 @@
 #define FL_RAFT_WAITERS_MAX        4096 /* client ops awaiting commit per node */
 #define FL_RAFT_WAITER_TIMEOUT_MS  700  /* then error 0 (indefinite), before
                                            the harness's 1 s client timeout */
-#define FL_RAFT_FORWARD_TIMEOUT_MS 900  /* follower -> leader forward RPC  */
+#define FL_RAFT_FORWARD_TIMEOUT_MS 900  /* follower -> leader forward, all tries */
+#define FL_RAFT_FORWARD_RETRY_MS   300  /* at most this long before a forward
+                                           is tried again (same id: runs
+                                           once); less when the leader is
+                                           fast: 3 x its round trip + 20 ms */
 #define FL_RAFT_OUTBOX_MAX         4096 /* messages waiting for the next fsync */
 #define FL_RAFT_DEDUP_IDS          65536 /* request ids remembered so a duplicated
                                            forward is not applied twice    */

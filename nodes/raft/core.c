@@ -37,6 +37,16 @@ core_vote_grant (rlog_t *log, const char *candidate, int64_t cand_term,
                                 rlog_last_term (log), rlog_last_index (log));
 }
 
+bool
+core_prevote_grant (rlog_t *log, int64_t cand_term, int64_t cand_last_term,
+                    int64_t cand_last_index, bool heard_leader)
+{
+    assert (log);
+    return cand_term > rlog_term (log) && !heard_leader
+        && core_log_up_to_date (cand_last_term, cand_last_index,
+                                rlog_last_term (log), rlog_last_index (log));
+}
+
 core_append_t
 core_append (rlog_t *log, int64_t prev_index, int64_t prev_term,
              const core_entry_t *entries, size_t count)

@@ -44,6 +44,14 @@ bool core_log_up_to_date (int64_t cand_last_term, int64_t cand_last_index,
 bool core_vote_grant (rlog_t *log, const char *candidate, int64_t cand_term,
                       int64_t cand_last_term, int64_t cand_last_index);
 
+//  Pre-vote (Raft thesis 9.6): would we vote for a candidate that asks
+//  before raising its term to cand_term? Only if that term is above ours,
+//  its log is up to date, and we have no live leader (heard_leader: we heard
+//  from one within the minimum election timeout, or we are it). So a node
+//  back from a minority cannot depose a working leader.
+bool core_prevote_grant (rlog_t *log, int64_t cand_term, int64_t cand_last_term,
+                         int64_t cand_last_index, bool heard_leader);
+
 //  Section 5.3, follower side: check the consistency of (prev_index,
 //  prev_term), then append the entries, truncating at the first entry whose
 //  term conflicts. Entries already present with the same term are kept (so

@@ -6,12 +6,16 @@
     json_equal; values are compared with json_equal. The map only changes
     through kv_apply, in log order, so replicas agree.
 
-    Request ids: the proxy may duplicate a forwarded request, and the copy
-    could be appended as a second op. Each op carries the id of the request
-    it came from; the last FL_RAFT_DEDUP_IDS ids applied are remembered (in
-    log order, so every replica remembers the same ones) and an op whose id
-    was seen is not applied again: it answers error 0, which is indefinite,
-    so even a false match (an id reused after a restart) is never a lie.
+    Request ids: the proxy may duplicate a forwarded request, and a
+    follower retries a forward that got no answer; either way a second op
+    with the same id can enter the log. Each op carries the id of the
+    request it came from; the last FL_RAFT_DEDUP_IDS ids applied are
+    remembered with their reply (in log order, so every replica remembers
+    the same) and an op whose id was seen is not applied again. A retried
+    forward ("retry": true, ids made unique per node boot) gets the first
+    execution's reply -- the op ran once, and that is its answer (Raft
+    thesis 6.3). Any other repeat gets error 0, indefinite, so even a false
+    match (a client reusing a msg_id) is never a lie.
 */
 #include <assert.h>
 #include <stdbool.h>
@@ -23,7 +27,7 @@
 
 struct _kv_t {
     json_t *map;                 // canonical key -> value
-    json_t *seen;                // request id -> true, for the ids in ring
+    json_t *seen;                // request id -> its reply, for the ids in ring
     char **ring;                 // the last FL_RAFT_DEDUP_IDS ids, FIFO
     size_t ring_next;            // slot the next id goes to
 };
@@ -74,13 +78,17 @@ s_key (json_t *key)
     return json_dumps (key, JSON_COMPACT | JSON_SORT_KEYS | JSON_ENCODE_ANY);
 }
 
-//  True when id was applied already; else remember it (evicting the
-//  oldest id once the ring is full).
-static bool
+//  The reply of the op with id applied before, or NULL (borrowed).
+static json_t *
 s_seen (kv_t *self, const char *id)
 {
-    if (json_object_get (self->seen, id))
-        return true;
+    return json_object_get (self->seen, id);
+}
+
+//  Remember id with its reply, evicting the oldest id once the ring is full.
+static void
+s_remember (kv_t *self, const char *id, json_t *reply)
+{
     char **slot = &self->ring [self->ring_next];
     if (*slot) {
         json_object_del (self->seen, *slot);
@@ -88,18 +96,32 @@ s_seen (kv_t *self, const char *id)
     }
     *slot = strdup (id);
     assert (*slot);
-    json_object_set_new (self->seen, id, json_true ());
+    json_object_set_new (self->seen, id, json_deep_copy (reply));
     self->ring_next = (self->ring_next + 1) % FL_RAFT_DEDUP_IDS;
-    return false;
 }
+
+static json_t *s_execute (kv_t *self, json_t *op);
 
 json_t *
 kv_apply (kv_t *self, json_t *op)
 {
     assert (self);
     const char *id = json_string_value (json_object_get (op, "id"));
-    if (id && s_seen (self, id))
+    json_t *earlier = id ? s_seen (self, id) : NULL;
+    if (earlier && json_is_true (json_object_get (op, "retry")))
+        return json_deep_copy (earlier);
+    if (earlier)
         return s_error (NODE_ERR_TIMEOUT, "duplicate request id: not applied again");
+    json_t *reply = s_execute (self, op);
+    if (id)
+        s_remember (self, id, reply);
+    return reply;
+}
+
+//  Run op against the map; a new reply body.
+static json_t *
+s_execute (kv_t *self, json_t *op)
+{
     const char *f = json_string_value (json_object_get (op, "f"));
     json_t *key = json_object_get (op, "key");
     if (!f || !key)
@@ -137,7 +159,7 @@ kv_apply (kv_t *self, json_t *op)
 }
 
 json_t *
-kv_op_from_request (json_t *body, const char *id)
+kv_op_from_request (json_t *body, const char *id, bool retry)
 {
     const char *type = json_string_value (json_object_get (body, "type"));
     json_t *key = json_object_get (body, "key");
@@ -158,6 +180,8 @@ kv_op_from_request (json_t *body, const char *id)
                         "from", from, "to", to);
     if (op && id)
         json_object_set_new (op, "id", json_string (id));
+    if (op && id && retry)
+        json_object_set_new (op, "retry", json_true ());
     return op;
 }
 

@@ -52,10 +52,15 @@ typedef struct {
     json_t *body;
 } outmsg_t;
 
-//  A client request a follower forwarded to the leader.
+//  A client request a follower forwards to the leader, perhaps in tries.
 typedef struct {
+    struct _raft_t *raft;
     char src [FL_ID_BYTES_MAX + 1];
     json_t *request;
+    char id [96];                // the same for every try: runs once
+    int tries;
+    int64_t started_ms;
+    int64_t try_ms;              // when the last try left
 } forward_t;
 
 struct _raft_t {
@@ -77,11 +82,15 @@ struct _raft_t {
     int64_t election_deadline_ms;
     int64_t heartbeat_due_ms;
     int64_t leader_since_ms;
+    int64_t leader_heard_ms;     // last append accepted from a leader
+    int64_t prevote_term;        // term a pre-vote is running for, or 0
     int64_t next [FL_NODES_MAX];         // leader: next index to send
     int64_t match [FL_NODES_MAX];        // leader: known replicated (own: synced)
     int64_t heard_ms [FL_NODES_MAX];     // leader: last answer in this term
     int64_t progress_ms [FL_NODES_MAX];  // leader: last time match grew
-    bool granted [FL_NODES_MAX];         // candidate: votes
+    bool granted [FL_NODES_MAX];         // candidate: votes in this term
+    bool prevoted [FL_NODES_MAX];        // pre-votes for prevote_term (kept
+                                         // apart: they are not votes)
     json_t *batch;               // ops not yet sealed into an entry
     waiter_t *waiters;
     size_t waiter_count;
@@ -90,6 +99,7 @@ struct _raft_t {
     int flush_timer;             // pending flush timer id, or 0
     char boot_id [64];           // makes forwarded request ids unique
     uint64_t forward_seq;
+    int64_t forward_rtt_ms;      // smoothed round trip of answered forwards
 };
 
 static void s_flush (raft_t *self);
@@ -433,6 +443,7 @@ static void
 s_start_election (raft_t *self)
 {
     int64_t term = rlog_term (self->log) + 1;
+    self->prevote_term = 0;
     rlog_set_meta (self->log, term, self->ids [self->me]);
     self->role = RAFT_CANDIDATE;
     self->leader [0] = 0;
@@ -452,6 +463,27 @@ s_start_election (raft_t *self)
                 "last_index", (json_int_t) rlog_last_index (self->log),
                 "last_term", (json_int_t) rlog_last_term (self->log)));
     s_arm_flush (self);
+}
+
+//  Ask whether a majority would elect us before raising our term.
+static void
+s_start_prevote (raft_t *self)
+{
+    self->prevote_term = rlog_term (self->log) + 1;
+    memset (self->prevoted, 0, sizeof self->prevoted);
+    self->prevoted [self->me] = true;
+    s_reset_election (self);
+    if (s_majority (self, 1)) {
+        s_start_election (self);
+        return;
+    }
+    for (size_t i = 0; i < self->n; i++)
+        if (i != self->me)
+            node_send (self->node, self->ids [i], json_pack (
+                "{s:s, s:I, s:I, s:I}", "type", "pre_vote",
+                "term", (json_int_t) self->prevote_term,
+                "last_index", (json_int_t) rlog_last_index (self->log),
+                "last_term", (json_int_t) rlog_last_term (self->log)));
 }
 
 static void
@@ -474,7 +506,7 @@ s_on_tick (node_t *node, void *arg)
     }
     else
     if (self->now_ms >= self->election_deadline_ms)
-        s_start_election (self);
+        s_start_prevote (self);
 }
 
 
@@ -525,6 +557,48 @@ s_on_request_vote_res (node_t *node, const char *src, json_t *body, void *arg)
         s_become_leader (self);
 }
 
+static void
+s_on_pre_vote (node_t *node, const char *src, json_t *body, void *arg)
+{
+    raft_t *self = (raft_t *) arg;
+    if (!self->ready || s_index_of (self, src) < 0)
+        return;
+    int64_t term = s_int (body, "term");
+    bool heard_leader = self->role == RAFT_LEADER
+        || (self->leader [0] && self->now_ms - self->leader_heard_ms < self->election_min_ms);
+    bool grant = core_prevote_grant (self->log, term, s_int (body, "last_term"),
+                                     s_int (body, "last_index"), heard_leader);
+    node_send (node, src, json_pack ("{s:s, s:I, s:b, s:I}", "type", "pre_vote_res",
+               "term", (json_int_t) term, "granted", grant,
+               "current", (json_int_t) rlog_term (self->log)));
+}
+
+static void
+s_on_pre_vote_res (node_t *node, const char *src, json_t *body, void *arg)
+{
+    (void) node;
+    raft_t *self = (raft_t *) arg;
+    int i = self->ready ? s_index_of (self, src) : -1;
+    if (i < 0)
+        return;
+    int64_t current = s_int (body, "current");
+    if (current > rlog_term (self->log)) {
+        s_become_follower (self, current);
+        return;
+    }
+    int64_t term = s_int (body, "term");
+    if (self->role == RAFT_LEADER || term != self->prevote_term
+    ||  term != rlog_term (self->log) + 1
+    ||  !json_is_true (json_object_get (body, "granted")))
+        return;
+    self->prevoted [i] = true;
+    size_t votes = 0;
+    for (size_t k = 0; k < self->n; k++)
+        votes += self->prevoted [k];
+    if (s_majority (self, votes))
+        s_start_election (self);
+}
+
 //  Decode the entries of an append; returns their count or -1 if malformed.
 static int
 s_entries (json_t *array, core_entry_t *entries)
@@ -571,6 +645,7 @@ s_on_append_entries (node_t *node, const char *src, json_t *body, void *arg)
         node_debug (node, "term %lld: following %s", (long long) term, src);
     }
     s_reset_election (self);
+    self->leader_heard_ms = self->now_ms;
     core_append_t r = core_append (self->log, prev, s_int (body, "prev_term"),
                                    entries, (size_t) count);
     if (r.success)
@@ -624,43 +699,111 @@ s_on_append_entries_res (node_t *node, const char *src, json_t *body, void *arg)
 //  --------------------------------------------------------------------------
 //  Client requests
 
-static void
-s_on_forwarded (node_t *node, json_t *reply, void *arg)
+//  The leader we may forward to: known, and heard from lately (a follower
+//  cut off from it should say 11 at once, not wait for a timeout).
+static const char *
+s_live_leader (raft_t *self)
 {
-    forward_t *forward = (forward_t *) arg;
+    if (!self->leader [0] || self->role == RAFT_LEADER
+    ||  self->now_ms - self->leader_heard_ms > 3 * self->heartbeat_ms)
+        return NULL;
+    return self->leader;
+}
+
+static void
+s_forward_end (raft_t *self, forward_t *forward, json_t *reply, int code, const char *text)
+{
     if (reply) {
         json_t *copy = json_deep_copy (reply);
         json_object_del (copy, "in_reply_to");
         json_object_del (copy, "msg_id");
-        node_reply (node, forward->src, forward->request, copy);
+        node_reply (self->node, forward->src, forward->request, copy);
     }
     else
-        node_reply_error (node, forward->src, forward->request, NODE_ERR_TIMEOUT,
-                          "timeout: forwarded to the leader, outcome unknown");
+        node_reply_error (self->node, forward->src, forward->request, code, text);
     json_decref (forward->request);
     free (forward);
+}
+
+static void s_forward_try (raft_t *self, forward_t *forward);
+
+static void
+s_on_forward_timer (node_t *node, void *arg)
+{
+    (void) node;
+    forward_t *forward = (forward_t *) arg;
+    s_forward_try (forward->raft, forward);
+}
+
+//  A try's outcome. A reply ends the forward, except error 11 after an
+//  earlier try that may have reached a leader: that is not definite for
+//  the op, so we try again while time is left, then answer 0.
+static void
+s_on_forwarded (node_t *node, json_t *reply, void *arg)
+{
+    (void) node;
+    forward_t *forward = (forward_t *) arg;
+    raft_t *self = forward->raft;
+    const char *type = json_string_value (json_object_get (reply, "type"));
+    bool refused = type && strcmp (type, "error") == 0
+                && s_int (reply, "code") == NODE_ERR_TEMPORARILY_UNAVAILABLE;
+    if (reply) {
+        int64_t rtt_ms = self->now_ms - forward->try_ms;
+        self->forward_rtt_ms += (rtt_ms - self->forward_rtt_ms) / 8;
+    }
+    if (reply && !(refused && forward->tries > 1))
+        s_forward_end (self, forward, reply, 0, NULL);
+    else
+    if (self->now_ms - forward->started_ms >= FL_RAFT_FORWARD_TIMEOUT_MS
+    ||  node_after (self->node, refused ? (int) self->heartbeat_ms : 0,
+                    s_on_forward_timer, forward) < 0)
+        s_forward_end (self, forward, NULL, NODE_ERR_TIMEOUT,
+                       "timeout: forwarded to the leader, outcome unknown");
+}
+
+//  Send one try to the live leader. With none: answer 11 if nothing was
+//  sent yet (definite), else 0 at once -- an earlier try may have reached
+//  a leader, and a client stuck here gains nothing by waiting.
+static void
+s_forward_try (raft_t *self, forward_t *forward)
+{
+    int64_t left_ms = FL_RAFT_FORWARD_TIMEOUT_MS - (self->now_ms - forward->started_ms);
+    const char *leader = s_live_leader (self);
+    if (!leader && forward->tries == 0) {
+        s_forward_end (self, forward, NULL, NODE_ERR_TEMPORARILY_UNAVAILABLE,
+                       "no leader known");
+        return;
+    }
+    if (!leader || left_ms <= 0) {
+        s_forward_end (self, forward, NULL, NODE_ERR_TIMEOUT,
+                       "timeout: forwarded to the leader, outcome unknown");
+        return;
+    }
+    json_t *copy = json_deep_copy (forward->request);
+    json_object_del (copy, "msg_id");
+    json_object_set_new (copy, "raft_id", json_string (forward->id));
+    forward->tries++;
+    forward->try_ms = self->now_ms;
+    int64_t timeout_ms = 3 * self->forward_rtt_ms + 20;
+    if (timeout_ms > FL_RAFT_FORWARD_RETRY_MS)
+        timeout_ms = FL_RAFT_FORWARD_RETRY_MS;
+    if (timeout_ms > left_ms)
+        timeout_ms = left_ms;
+    node_rpc (self->node, leader, copy, (int) timeout_ms, s_on_forwarded, forward);
 }
 
 static void
 s_forward (raft_t *self, const char *src, json_t *body)
 {
-    if (!self->leader [0]) {
-        node_reply_error (self->node, src, body, NODE_ERR_TEMPORARILY_UNAVAILABLE,
-                          "no leader known");
-        return;
-    }
-    json_t *copy = json_deep_copy (body);
-    json_object_del (copy, "msg_id");
-    char id [128];
-    snprintf (id, sizeof id, "%s/%llu", self->boot_id,
-              (unsigned long long) ++self->forward_seq);
-    json_object_set_new (copy, "raft_id", json_string (id));
     forward_t *forward = calloc (1, sizeof (forward_t));
     assert (forward);
+    forward->raft = self;
     snprintf (forward->src, sizeof forward->src, "%s", src);
     forward->request = json_incref (body);
-    node_rpc (self->node, self->leader, copy, FL_RAFT_FORWARD_TIMEOUT_MS,
-              s_on_forwarded, forward);
+    snprintf (forward->id, sizeof forward->id, "%s/%llu", self->boot_id,
+              (unsigned long long) ++self->forward_seq);
+    forward->started_ms = self->now_ms;
+    s_forward_try (self, forward);
 }
 
 static void
@@ -691,7 +834,7 @@ s_on_client (node_t *node, const char *src, json_t *body, void *arg)
         snprintf (id, sizeof id, "%s", forwarded);
     else
         snprintf (id, sizeof id, "%s/%lld", src, (long long) s_int (body, "msg_id"));
-    json_t *op = kv_op_from_request (body, id);
+    json_t *op = kv_op_from_request (body, id, forwarded != NULL);
     if (!op) {
         node_reply_error (node, src, body, NODE_ERR_MALFORMED_REQUEST,
                           "read needs key; write key, value; cas key, from, to");
@@ -734,6 +877,7 @@ s_on_init (node_t *node, void *arg)
     snprintf (self->boot_id, sizeof self->boot_id, "%s.%lld", node_id (node),
               (long long) node_wall_ms (node));
     self->raw_ms = node_now_ms (node);
+    self->forward_rtt_ms = 20;
     self->ready = true;
     self->role = RAFT_FOLLOWER;
     s_reset_election (self);
@@ -819,6 +963,8 @@ raft_new (node_t *node)
     node_on (node, "read", s_on_client, self);
     node_on (node, "write", s_on_client, self);
     node_on (node, "cas", s_on_client, self);
+    node_on (node, "pre_vote", s_on_pre_vote, self);
+    node_on (node, "pre_vote_res", s_on_pre_vote_res, self);
     node_on (node, "request_vote", s_on_request_vote, self);
     node_on (node, "request_vote_res", s_on_request_vote_res, self);
     node_on (node, "append_entries", s_on_append_entries, self);

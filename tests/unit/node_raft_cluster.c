@@ -533,6 +533,7 @@ typedef struct {
     int64_t msg_id;
     int f;                       // 0 read, 1 write, 2 cas
     int key, value, from;
+    int node;                    // where the op was sent
     int64_t deadline_ms;
     int64_t next_ms;             // earliest next invoke
 } chaos_proc_t;
@@ -540,9 +541,11 @@ typedef struct {
 typedef struct {
     fx_t *fx;
     FILE *history;
+    FILE *faults;                // the nemesis's actions, for a reader
     int64_t index;
     int64_t t0_ms;
-    rng_t rng;
+    rng_t rng;                   // ops
+    rng_t nemesis_rng;           // faults: the same schedule every run
     int oks, fails, infos;
     bool paused [NODES];
     int64_t restart_ms [NODES];  // killed node restarts then (0: alive)
@@ -555,8 +558,9 @@ s_chaos_line (chaos_t *chaos, chaos_proc_t *proc, const char *type, json_t *read
 {
     int64_t time_ns = (clock_mono_ms () - chaos->t0_ms) * 1000000;
     fprintf (chaos->history, "{\"index\":%lld,\"time\":%lld,\"process\":%d,\"type\":\"%s\","
-             "\"f\":\"%s\",\"key\":\"%d\"", (long long) chaos->index++, (long long) time_ns,
-             proc->process, type, s_chaos_f [proc->f], proc->key);
+             "\"f\":\"%s\",\"key\":\"%d\",\"node\":\"n%d\"", (long long) chaos->index++,
+             (long long) time_ns, proc->process, type, s_chaos_f [proc->f], proc->key,
+             proc->node + 1);
     if (proc->f == 1)
         fprintf (chaos->history, ",\"value\":%d", proc->value);
     else
@@ -579,8 +583,9 @@ s_chaos_invoke (chaos_t *chaos, chaos_proc_t *proc)
     proc->key = (int) rng_below (&chaos->rng, CHAOS_KEYS);
     proc->value = (int) rng_below (&chaos->rng, 5);
     proc->from = (int) rng_below (&chaos->rng, 5);
+    proc->node = (int) rng_below (&chaos->rng, NODES);
     char node [16];
-    snprintf (node, sizeof node, "n%d", (int) rng_below (&chaos->rng, NODES) + 1);
+    snprintf (node, sizeof node, "n%d", proc->node + 1);
     json_t *body = proc->f == 0 ? json_pack ("{s:s, s:i}", "type", "read", "key", proc->key)
                  : proc->f == 1 ? json_pack ("{s:s, s:i, s:i}", "type", "write", "key", proc->key,
                                              "value", proc->value)
@@ -625,11 +630,9 @@ s_chaos_complete (chaos_t *chaos, chaos_proc_t *proc, json_t *reply)
     proc->next_ms = clock_mono_ms () + CHAOS_THINK_MS;
 }
 
-//  One nemesis step, drawn from the seeded stream: heal, a random
-//  partition, kill -9 (restart next step), SIGSTOP (SIGCONT next step), or
-//  a flaky network.
+//  Undo the fault in force: resume, restart, heal.
 static void
-s_chaos_nemesis (chaos_t *chaos)
+s_chaos_undo (chaos_t *chaos)
 {
     fx_t *fx = chaos->fx;
     for (int i = 0; i < NODES; i++) {
@@ -643,9 +646,19 @@ s_chaos_nemesis (chaos_t *chaos)
         }
     }
     s_control (fx, "{\"cmd\":\"heal\"}");
-    int victim = (int) rng_below (&chaos->rng, NODES);
-    int action = (int) rng_below (&chaos->rng, 6);
-    char request [256];
+}
+
+//  One nemesis step, drawn from the seeded stream: undo the last fault,
+//  then a random partition, kill -9 of the leader (restarted next step),
+//  SIGSTOP (SIGCONT next step), a flaky network, or nothing.
+static void
+s_chaos_nemesis (chaos_t *chaos)
+{
+    fx_t *fx = chaos->fx;
+    s_chaos_undo (chaos);
+    int victim = (int) rng_below (&chaos->nemesis_rng, NODES);
+    int action = (int) rng_below (&chaos->nemesis_rng, 6);
+    char request [256] = "";
     if (action == 0 || action == 1) {
         //  A random split into a minority and a majority.
         int size = action == 0 ? 1 : 2;
@@ -663,20 +676,26 @@ s_chaos_nemesis (chaos_t *chaos)
     else
     if (action == 2) {
         int leader = s_leader (fx, NULL);
-        s_kill_node (fx, leader >= 0 ? leader : victim);
+        victim = leader >= 0 ? leader : victim;
+        s_kill_node (fx, victim);
+        snprintf (request, sizeof request, "kill -9 n%d", victim + 1);
     }
     else
     if (action == 3) {
         kill (fx->pids [victim], SIGSTOP);
         chaos->paused [victim] = true;
+        snprintf (request, sizeof request, "SIGSTOP n%d", victim + 1);
     }
     else
     if (action == 4) {
         s_control (fx, "{\"cmd\":\"drop\",\"p\":0.2}");
         s_control (fx, "{\"cmd\":\"duplicate\",\"p\":0.3}");
         s_control (fx, "{\"cmd\":\"delay\",\"ms\":4,\"jitter_ms\":4}");
+        snprintf (request, sizeof request, "drop 0.2, duplicate 0.3, delay 4+-4 ms");
     }
-    //  action 5: healthy for a step
+    fprintf (chaos->faults, "%lld %s\n", (long long) (clock_mono_ms () - chaos->t0_ms),
+             *request ? request : "none");
+    fflush (chaos->faults);
 }
 
 static void
@@ -717,17 +736,21 @@ test_chaos_linearizable (void **state)
         fail_msg ("./harness is missing: run make lab");
     s_await_leader (fx, -1, 0, NULL);
     chaos_t chaos = { .fx = fx, .t0_ms = clock_mono_ms () };
-    rng_init (&chaos.rng, 20261121);
+    rng_init_stream (&chaos.rng, 20261121, 1);
+    rng_init_stream (&chaos.nemesis_rng, 20261121, 2);
     char path [128];
     snprintf (path, sizeof path, "%s/history.jsonl", fx->dir);
     chaos.history = fopen (path, "w");
     assert_non_null (chaos.history);
+    char faults [128];
+    snprintf (faults, sizeof faults, "%s/faults.log", fx->dir);
+    chaos.faults = fopen (faults, "w");
+    assert_non_null (chaos.faults);
     chaos_proc_t procs [CHAOS_PROCS] = { { 0 } };
     for (int p = 0; p < CHAOS_PROCS; p++)
         procs [p].process = p;
     s_chaos_run (&chaos, procs, clock_mono_ms () + CHAOS_MS, true);
-    s_chaos_nemesis (&chaos);           //  undo the last step's fault
-    s_control (fx, "{\"cmd\":\"heal\"}");
+    s_chaos_undo (&chaos);
     int oks_before = chaos.oks;
     s_chaos_run (&chaos, procs, clock_mono_ms () + CHAOS_SETTLE_MS, false);
     for (int p = 0; p < CHAOS_PROCS; p++)
@@ -736,6 +759,7 @@ test_chaos_linearizable (void **state)
             chaos.infos++;
         }
     fclose (chaos.history);
+    fclose (chaos.faults);
     printf ("# raft chaos: %d ok, %d fail, %d info; %d ok after the heal\n",
             chaos.oks, chaos.fails, chaos.infos, chaos.oks - oks_before);
     //  After the heal the cluster serves again.

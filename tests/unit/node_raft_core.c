@@ -61,6 +61,23 @@ test_vote_rules (void **state)
 }
 
 static void
+test_prevote_rules (void **state)
+{
+    (void) state;
+    int64_t terms [] = { 1, 2 };
+    rlog_t *log = s_log (terms, 2);
+    rlog_set_meta (log, 3, "n1");
+    assert_true (core_prevote_grant (log, 4, 2, 2, false));
+    assert_false (core_prevote_grant (log, 4, 2, 2, true));    // live leader
+    assert_false (core_prevote_grant (log, 3, 2, 2, false));   // not above ours
+    assert_false (core_prevote_grant (log, 9, 2, 1, false));   // log behind
+    //  A pre-vote changes nothing: no term, no vote.
+    assert_int_equal (rlog_term (log), 3);
+    assert_string_equal (rlog_voted_for (log), "n1");
+    rlog_destroy (&log);
+}
+
+static void
 test_append_matching (void **state)
 {
     (void) state;
@@ -223,6 +240,7 @@ main (void)
     const struct CMUnitTest tests [] = {
         cmocka_unit_test (test_up_to_date),
         cmocka_unit_test (test_vote_rules),
+        cmocka_unit_test (test_prevote_rules),
         cmocka_unit_test (test_append_matching),
         cmocka_unit_test (test_append_conflict_truncates),
         cmocka_unit_test (test_fast_backtracking),

@@ -97,16 +97,16 @@ test_op_from_request (void **state)
     (void) state;
     json_t *body = json_pack ("{s:s, s:i, s:s, s:i}", "type", "cas", "msg_id", 4,
                               "key", "k", "from", 1);
-    assert_null (kv_op_from_request (body, NULL));      // no "to"
+    assert_null (kv_op_from_request (body, NULL, false));      // no "to"
     json_object_set_new (body, "to", json_integer (2));
-    json_t *op = kv_op_from_request (body, "n2/7");
+    json_t *op = kv_op_from_request (body, "n2/7", true);
     char *text = json_dumps (op, JSON_COMPACT | JSON_SORT_KEYS);
-    assert_string_equal (text, "{\"f\":\"cas\",\"from\":1,\"id\":\"n2/7\",\"key\":\"k\",\"to\":2}");
+    assert_string_equal (text, "{\"f\":\"cas\",\"from\":1,\"id\":\"n2/7\",\"key\":\"k\",\"retry\":true,\"to\":2}");
     free (text);
     json_decref (op);
     json_decref (body);
     body = json_pack ("{s:s}", "type", "read");
-    assert_null (kv_op_from_request (body, NULL));      // no key
+    assert_null (kv_op_from_request (body, NULL, false));      // no key
     json_decref (body);
 }
 
@@ -135,6 +135,26 @@ test_dedup (void **state)
     kv_destroy (&kv);
 }
 
+//  A retried op runs once; every retry gets the first execution's reply,
+//  even after the value changed.
+static void
+test_retry_gets_first_reply (void **state)
+{
+    (void) state;
+    kv_t *kv = kv_new ();
+    s_expect (kv, "{\"f\":\"write\",\"key\":1,\"value\":1}", "{\"type\":\"write_ok\"}");
+    const char *cas = "{\"f\":\"cas\",\"key\":1,\"from\":1,\"to\":2,\"id\":\"n2.9/1\",\"retry\":true}";
+    s_expect (kv, cas, "{\"type\":\"cas_ok\"}");
+    s_expect (kv, "{\"f\":\"write\",\"key\":1,\"value\":1}", "{\"type\":\"write_ok\"}");
+    s_expect (kv, cas, "{\"type\":\"cas_ok\"}");         // not run again
+    s_expect (kv, "{\"f\":\"read\",\"key\":1}", "{\"type\":\"read_ok\",\"value\":1}");
+    const char *read = "{\"f\":\"read\",\"key\":1,\"id\":\"n2.9/2\",\"retry\":true}";
+    s_expect (kv, read, "{\"type\":\"read_ok\",\"value\":1}");
+    s_expect (kv, "{\"f\":\"write\",\"key\":1,\"value\":7}", "{\"type\":\"write_ok\"}");
+    s_expect (kv, read, "{\"type\":\"read_ok\",\"value\":1}");   // the first answer
+    kv_destroy (&kv);
+}
+
 int
 main (void)
 {
@@ -147,6 +167,7 @@ main (void)
         cmocka_unit_test (test_malformed),
         cmocka_unit_test (test_op_from_request),
         cmocka_unit_test (test_dedup),
+        cmocka_unit_test (test_retry_gets_first_reply),
     };
     return cmocka_run_group_tests_name ("node_raft_kv", tests, NULL, NULL);
 }
