@@ -26,6 +26,7 @@ static const char *s_css =
     "h1{font-size:16px}pre{background:#f6f6f6;padding:8px;overflow:auto}"
     ".ok{fill:#7cb87c}.fail{fill:#ccc}.info,.pending{fill:#e8c85a;opacity:.55}"
     ".p{fill:#6f9fd8}.c{fill:#f0a040}.x{fill:#d62728;stroke:#000;stroke-width:1.5}"
+    ".band{fill:#d62728;opacity:.08}text.l{font:9px monospace;fill:#123;pointer-events:none}"
     "text{font-size:10px;fill:#555}.key span{display:inline-block;width:12px;height:10px;"
     "margin:0 4px 0 12px}";
 
@@ -111,6 +112,41 @@ s_lanes (const ophistory_t *history, size_t *lane)
     return nlanes;
 }
 
+typedef struct {
+    double x, w;            // px
+    size_t y;               // px, top of the bar
+} s_bar_t;
+
+static s_bar_t
+s_bar (const op_t *op, size_t lane, double scale)
+{
+    double x = S_LEFT + (double) op->call * scale;
+    double end = op->ret == HISTORY_RET_NEVER? S_LEFT + S_WIDTH
+               : S_LEFT + ((double) op->ret + 0.8) * scale;
+    return (s_bar_t) { x, end - x < 1? 1: end - x, lane * S_LANE + 4 };
+}
+
+//  A short label inside a bar that has room: "w 3", "r 2", "cas [1,2]".
+static void
+s_label (FILE *out, const op_t *op, s_bar_t bar)
+{
+    size_t room = (size_t) (bar.w / 5.6);
+    if (room < 3)
+        return;
+    bool read = strcmp (op->f, "read") == 0 || strcmp (op->f, "get") == 0;
+    json_t *shown = read && op->type == OP_OK? op->out: op->in;
+    char *value = json_dumps (shown, JSON_COMPACT | JSON_ENCODE_ANY);
+    char text [64];
+    snprintf (text, sizeof (text), "%s %s",
+              read? "r": strcmp (op->f, "write") == 0? "w": op->f, value? value: "");
+    free (value);
+    if (strlen (text) > room)
+        text [room] = 0;
+    fprintf (out, "<text class='l' x='%.1f' y='%zu'>", bar.x + 2, bar.y + 9);
+    s_escape (out, text);
+    fputs ("</text>", out);
+}
+
 static void
 s_svg (FILE *out, const ophistory_t *history, const uint8_t *marks)
 {
@@ -123,21 +159,28 @@ s_svg (FILE *out, const ophistory_t *history, const uint8_t *marks)
     FILE *paths [S_CLASSES] = { NULL };
     char *path_text [S_CLASSES] = { NULL };
     size_t path_len [S_CLASSES] = { 0 };
+    bool small = n <= FL_REPORT_TITLED_OPS_MAX;
     fprintf (out, "<svg xmlns='http://www.w3.org/2000/svg' width='%d' height='%zu'>",
              S_LEFT + S_WIDTH + 10, nlanes * S_LANE + 10);
+    //  A faint band across every lane over the failing op's interval
+    for (size_t i = 0; marks && i < n; i++)
+        if (marks [i] == REPORT_FAILING) {
+            s_bar_t bar = s_bar (ophistory_op (history, i), 0, scale);
+            fprintf (out, "<rect class='band' x='%.1f' y='0' width='%.1f' height='%zu'/>",
+                     bar.x, bar.w, nlanes * S_LANE + 6);
+        }
     for (size_t i = 0; i < n; i++) {
         const op_t *op = ophistory_op (history, i);
-        double x = S_LEFT + (double) op->call * scale;
-        double end = op->ret == HISTORY_RET_NEVER? S_LEFT + S_WIDTH
-                   : S_LEFT + ((double) op->ret + 0.8) * scale;
-        double w = end - x < 1? 1: end - x;
+        s_bar_t bar = s_bar (op, lane [i], scale);
         uint8_t mark = marks? marks [i]: REPORT_PLAIN;
         const char *cls = s_class (op, mark);
-        if (n <= FL_REPORT_TITLED_OPS_MAX || mark >= REPORT_CONCURRENT) {
-            fprintf (out, "<rect class='%s' x='%.1f' y='%zu' width='%.1f' height='%d'>",
-                     cls, x, lane [i] * S_LANE + 4, w, S_BAR);
+        if (small || mark >= REPORT_CONCURRENT) {
+            fprintf (out, "<g><rect class='%s' x='%.1f' y='%zu' width='%.1f' height='%d'/>",
+                     cls, bar.x, bar.y, bar.w, S_BAR);
+            if (small)
+                s_label (out, op, bar);
             s_title (out, op);
-            fputs ("</rect>", out);
+            fputs ("</g>", out);
             continue;
         }
         //  Untitled bars: one path per class, a few bytes per op
@@ -147,8 +190,7 @@ s_svg (FILE *out, const ophistory_t *history, const uint8_t *marks)
         if (!paths [k])
             paths [k] = open_memstream (&path_text [k], &path_len [k]);
         if (paths [k])
-            fprintf (paths [k], "M%.1f %zuh%.1fv%dh-%.1fz", x, lane [i] * S_LANE + 4,
-                     w, S_BAR, w);
+            fprintf (paths [k], "M%.1f %zuh%.1fv%dh-%.1fz", bar.x, bar.y, bar.w, S_BAR, bar.w);
     }
     for (size_t k = 0; k < S_CLASSES; k++) {
         if (!paths [k])
