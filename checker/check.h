@@ -6,7 +6,15 @@
     returns NULL and sets *error to a message naming file, line and problem
     ("history.jsonl:12: ok with no invoke for process 3"); the caller prints
     it and exits 65.
-*/
+
+    What fail and info mean depends on the format (DESIGN.md section 6): in
+    our JSONL a fail did not happen, except a cas failed with "error":22,
+    which ran and saw another value; in Jepsen log lines `:fail :cas` ran
+    and `:fail :read :timed-out` returned an unknown value; in EDN a fail
+    did not happen and an ok read of nil is "value unknown" (Knossos). An
+    info or never-completed op may take effect any time after its invoke,
+    or never. docs/checker.md has the details.
+
 #ifndef FL_CHECK_H_INCLUDED
 #define FL_CHECK_H_INCLUDED
 
@@ -22,7 +30,8 @@ typedef enum {
 
 typedef struct {
     const char *model;     // "register", "cas-register", "kv", "multi-register",
-                           // "mutex", "set", "counter", "queue"
+                           // "mutex", "set", "counter", "queue"; NULL: kv if
+                           // the first op has a key, else cas-register
     const char *init;      // initial value in EDN or JSON text; NULL means nil
     const char *format;    // "jsonl", "edn", "jepsen-log", or NULL: guess from
                            // the file's extension and first bytes
@@ -40,10 +49,13 @@ check_result_t *check_file (const char *path, const check_opts_t *opts, char **e
 //  The verdict.
 check_verdict_t check_result_verdict (const check_result_t *self);
 
-//  One JSON object: at least file, valid (true, false or "unknown"), model,
-//  ops, time_ms; on invalid, the ops that could not be linearized, the ops
-//  concurrent with them, and the longest linearizable prefix with the model
-//  state there. New reference; caller decrefs.
+//  One JSON object: file, valid (true, false or "unknown"), model, ops,
+//  time_ms (read + search), partitions, steps, cache_entries; on invalid:
+//  key (kv), failing (the op that could not be linearized), concurrent (the
+//  unlinearized ops overlapping it), prefix {length, last (its last ops),
+//  state (the model state after it)}; on unknown also reason ("timeout",
+//  "memory"). Ops are {index, process, f, key, value, result, type, line}.
+//  New reference; caller decrefs.
 json_t *check_result_json (const check_result_t *self);
 
 //  A plain-text explanation of an invalid or unknown verdict (nothing for

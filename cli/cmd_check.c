@@ -57,7 +57,7 @@ s_usage (FILE *out)
         "      --stats        print peak memory to stderr at the end\n");
 }
 
-//  DIR/index.html for one history, DIR/NAME.html for several.
+//  DIR/index.html for one history, DIR/PATH.html for several.
 static void
 s_report (s_run_t *run, const check_result_t *result, const char *file, bool many)
 {
@@ -67,10 +67,18 @@ s_report (s_run_t *run, const check_result_t *result, const char *file, bool man
             fprintf (stderr, "harness check: cannot create '%s': %s\n", run->report, strerror (errno));
             return;
         }
-        char *copy = strdup (file);
-        if (asprintf (&target, "%s/%s.html", run->report, basename (copy)) < 0)
+        //  The path made flat ("store/a/history.jsonl" -> "store_a_history.jsonl"),
+        //  so that histories with one base name do not overwrite each other
+        char *flat = strdup (file);
+        for (char *c = flat; *c; c++)
+            if (*c == '/')
+                *c = '_';
+        const char *name = flat;
+        while (*name == '.' || *name == '_')
+            name++;
+        if (asprintf (&target, "%s/%s.html", run->report, name) < 0)
             target = NULL;
-        free (copy);
+        free (flat);
     }
     if (check_result_report_html (result, target? target: run->report))
         fprintf (stderr, "harness check: cannot write report for '%s': %s\n", file, strerror (errno));

@@ -58,7 +58,7 @@ check "--report DIR writes DIR/index.html with the failing op marked" \
     grep -q "class='x'" "$tmp/one/index.html"
 run --report "$tmp/many" $d/checker-stale.jsonl $d/checker-valid.jsonl
 check "--report with several histories writes one page each" \
-    [ -f "$tmp/many/checker-stale.jsonl.html" -a -f "$tmp/many/checker-valid.jsonl.html" ]
+    [ -f "$tmp/many/tests_data_checker-stale.jsonl.html" -a -f "$tmp/many/tests_data_checker-valid.jsonl.html" ]
 
 run --manifest $d/checker-manifest.tsv
 check "--manifest: all as expected exits 0" [ "$rc" -eq 0 ]
