@@ -137,6 +137,46 @@ s_checks (const runreport_t *self, json_t *checks)
     fputs ("</table>", out);
 }
 
+//  The banner's colour and what it says about the verdict.
+static const char *
+s_banner_class (const char *verdict, const char *expected, const char **says)
+{
+    *says = NULL;
+    if (!verdict || streq (verdict, "unknown")) {
+        *says = verdict ? "the checker ran out of time or memory, or the run failed" : NULL;
+        return "unknown";
+    }
+    if (expected) {
+        bool same = streq (verdict, expected);
+        *says = same ? "as expected" : "differs from what the scenario expects";
+        return same ? "pass" : "differ";
+    }
+    return streq (verdict, "valid") ? "pass" : "differ";
+}
+
+//  "5 nodes, 5 clients at 100 ops/s, 20 s; first op after 121 ms".
+static void
+s_run_line (FILE *out, json_t *results)
+{
+    static const char *fields [] = { "nodes", "clients", "rate", "duration_s", "keys",
+                                     "first_op_ms", "elapsed_s" };
+    static const char *labels [] = { "nodes", "clients", "ops/s offered", "s of load",
+                                     "keys", "ms to first op", "s elapsed" };
+    bool any = false;
+    for (size_t i = 0; i < sizeof fields / sizeof fields [0]; i++) {
+        json_t *value = json_object_get (results, fields [i]);
+        if (!json_is_number (value))
+            continue;
+        fprintf (out, "%s%g %s", any ? " &middot; " : "<br>", json_number_value (value), labels [i]);
+        any = true;
+    }
+    const char *error = s_text (results, "error", NULL);
+    if (error) {
+        fputs ("<br><b>run error:</b> ", out);
+        runreport_escape (out, error);
+    }
+}
+
 static void
 s_banner (const runreport_t *self)
 {
@@ -144,19 +184,11 @@ s_banner (const runreport_t *self)
     json_t *results = self->results;
     const char *verdict = s_verdict (json_object_get (results, "valid"));
     const char *expected = s_verdict (json_object_get (results, "expected"));
-    const char *class = "unknown";
-    const char *says = "no verdict";
-    if (verdict && expected) {
-        bool same = streq (verdict, expected);
-        class = same ? "pass" : "differ";
-        says = same ? "as expected" : "differs from what the scenario expects";
-    }
-    else
-    if (verdict)
-        class = streq (verdict, "valid") ? "pass" : streq (verdict, "invalid") ? "differ" : "unknown";
+    const char *says;
+    const char *class = s_banner_class (verdict, expected, &says);
     fprintf (out, "<div class=\"banner %s\"><h1>", class);
     runreport_escape (out, verdict ? verdict : "no verdict");
-    if (verdict && expected) {
+    if (says) {
         fputs (" &mdash; ", out);
         runreport_escape (out, says);
     }
@@ -174,6 +206,7 @@ s_banner (const runreport_t *self)
         fputs ("</b> &middot; expected <b>", out);
         runreport_escape (out, expected ? expected : "?");
         fputs ("</b>", out);
+        s_run_line (out, results);
     }
     fputs ("</div></div>", out);
 }

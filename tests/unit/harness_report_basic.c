@@ -160,6 +160,25 @@ test_checker_json (void **state)
 }
 
 static void
+test_run_error (void **state)
+{
+    (void) state;
+    char *dir = s_run_dir ("history.jsonl", NULL);
+    char path [256];
+    snprintf (path, sizeof path, "%s/results.json", dir);
+    FILE *file = fopen (path, "w");
+    fputs ("{\"scenario\":\"x\",\"system\":\"raft\",\"valid\":\"unknown\","
+           "\"expected\":\"valid\",\"nodes\":5,\"error\":\"node n3 <crashed>\"}\n", file);
+    fclose (file);
+    char *html = s_report (dir, NULL);
+    assert_non_null (strstr (html, "class=\"banner unknown\""));
+    assert_non_null (strstr (html, "<b>run error:</b> node n3 &lt;crashed&gt;"));
+    assert_non_null (strstr (html, "5 nodes"));
+    free (html);
+    s_remove_dir (dir);
+}
+
+static void
 test_history_only (void **state)
 {
     (void) state;
@@ -283,6 +302,7 @@ main (void)
     const struct CMUnitTest tests [] = {
         cmocka_unit_test (test_full_page),
         cmocka_unit_test (test_checker_json),
+        cmocka_unit_test (test_run_error),
         cmocka_unit_test (test_history_only),
         cmocka_unit_test (test_bad_history),
         cmocka_unit_test (test_size_10k),
