@@ -14,7 +14,7 @@
     did not happen and an ok read of nil is "value unknown" (Knossos). An
     info or never-completed op may take effect any time after its invoke,
     or never. docs/checker.md has the details.
-
+*/
 #ifndef FL_CHECK_H_INCLUDED
 #define FL_CHECK_H_INCLUDED
 
