@@ -345,8 +345,9 @@ s_frame (FILE *out, const s_window_t *self, double bottom, int64_t anchor_ns,
         if (!anchor_drawn && anchor_text && self->events [i].time_ns >= anchor_ns) {
             fprintf (out, "<line x1=\"60\" x2=\"%d\" y1=\"%.1f\" y2=\"%.1f\" "
                      "style=\"stroke:#d00;stroke-dasharray:6 3\"/><text x=\"%d\" y=\"%.1f\" "
-                     "text-anchor=\"end\" style=\"fill:#d00;paint-order:stroke;stroke:#fff;stroke-width:3px\">", RUNREPORT_WIDTH - 10, y - 2,
-                     y - 2, RUNREPORT_WIDTH - 10, y - 5);
+                     "text-anchor=\"end\" style=\"fill:#d00;paint-order:stroke;"
+                     "stroke:#fff;stroke-width:3px\">",
+                     RUNREPORT_WIDTH - 10, y - 2, y - 2, RUNREPORT_WIDTH - 10, y - 5);
             runreport_escape (out, anchor_text);
             fputs ("</text>", out);
             anchor_drawn = true;

@@ -288,6 +288,37 @@ test_not_stale (void **state)
     s_remove_dir (dir);
 }
 
+//  A start while the same fault+target is in force is one period; other
+//  targets are their own; an end closes only its own; overlapping periods
+//  count an op once; an op invoked exactly at an end is outside.
+static void
+test_fault_pairing (void **state)
+{
+    (void) state;
+    const char *faults =
+        "{\"time\":1000000,\"phase\":\"start\",\"fault\":\"kill\",\"target\":\"n1\"}\n"
+        "{\"time\":2000000,\"phase\":\"start\",\"fault\":\"kill\",\"target\":\"n1\"}\n"
+        "{\"time\":3000000,\"phase\":\"start\",\"fault\":\"kill\",\"target\":\"n2\"}\n"
+        "{\"time\":4000000,\"phase\":\"end\",\"fault\":\"kill\",\"target\":\"n1\"}\n"
+        "{\"time\":5000000,\"phase\":\"end\",\"fault\":\"kill\",\"target\":\"n2\"}\n";
+    char *dir = s_run_dir (INV (0, 4000000) OK (0, 4500000) INV (1, 3500000) OK (1, 3600000)
+                           INV (2, 5000000) OK (2, 6000000), faults);
+    char *error = NULL;
+    json_t *m = measures_compute (dir, &error);
+    assert_non_null (m);
+    json_t *periods = json_object_get (m, "fault_periods");
+    assert_int_equal (json_array_size (periods), 2);
+    assert_float_equal (s_number (json_array_get (periods, 0), "start_ms", NULL, NULL), 1, 1e-9);
+    assert_float_equal (s_number (json_array_get (periods, 0), "end_ms", NULL, NULL), 4, 1e-9);
+    assert_float_equal (s_number (json_array_get (periods, 1), "start_ms", NULL, NULL), 3, 1e-9);
+    assert_float_equal (s_number (json_array_get (periods, 1), "end_ms", NULL, NULL), 5, 1e-9);
+    //  during: the ops invoked at 4 ms (n2 still down) and 3.5 ms; outside: 5 ms
+    assert_float_equal (s_number (m, "latency_ms", "during_faults", "p99"), 0.5, 1e-9);
+    assert_float_equal (s_number (m, "latency_ms", "outside_faults", "p50"), 1, 1e-9);
+    json_decref (m);
+    s_remove_dir (dir);
+}
+
 int
 main (void)
 {
@@ -306,6 +337,7 @@ main (void)
         cmocka_unit_test (test_missing_inputs),
         cmocka_unit_test (test_empty_history),
         cmocka_unit_test (test_not_stale),
+        cmocka_unit_test (test_fault_pairing),
     };
     return cmocka_run_group_tests (tests, NULL, NULL);
 }
