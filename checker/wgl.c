@@ -181,6 +181,10 @@ typedef struct {
     size_t depth;
     s_cache_t cache;
     size_t dirty;           // lowest stack slot changed since the last snapshot
+    uint64_t state;         // model state after the linearized ops
+    uint64_t zob;           // Zobrist hash of the linearized ops
+    size_t finite;          // ops with a finite return not yet linearized
+    uint32_t phase;         // 0: trying ops that returned; 1: the others
 } s_search_t;
 
 static int
@@ -279,24 +283,71 @@ s_budget (const s_search_t *s, const wgl_budget_t *budget, wgl_result_t *result)
     return -1;
 }
 
+//  Try to linearize op now. Returns true when it was (a new configuration).
+static bool
+s_try (s_search_t *s, uint32_t op)
+{
+    uint64_t next_state;
+    if (!model_step (s->part, s->state, &s->ops [op], &next_state))
+        return false;
+    s_flip (s, op);
+    uint64_t zob = s->zob ^ s->zobrist [op];
+    if (!s_cache_add (&s->cache, zob ^ s_mix (next_state), next_state, s->bits, s->ibits)) {
+        s_flip (s, op);
+        return false;
+    }
+    if (s->depth < s->dirty)
+        s->dirty = s->depth;
+    s->stack [s->depth++] = (s_frame_t) { op, s->phase, s->state };
+    s->phase = 0;
+    s->state = next_state;
+    s->zob = zob;
+    s_lift (s, op);
+    s->finite -= s->ops [op].ret != HISTORY_RET_NEVER;
+    return true;
+}
+
+//  Undo linearized ops until one whose alternatives are worth trying.
+//  Returns the entry to continue from, or -1 when nothing is left to undo.
+//  A pure op (one that never changes the state) linearized as soon as it
+//  could be loses nothing: any linearization placing it later can move it
+//  back to that point. So when one is undone, the other choices at its
+//  level are not worth trying: keep undoing.
+static int32_t
+s_backtrack (s_search_t *s)
+{
+    s_frame_t top;
+    do {
+        if (s->depth == 0)
+            return -1;
+        top = s->stack [--s->depth];
+        if (s->depth < s->dirty)
+            s->dirty = s->depth;
+        s->state = top.state;
+        s->zob ^= s->zobrist [top.op];
+        s_flip (s, top.op);
+        s_unlift (s, top.op);
+        s->finite += s->ops [top.op].ret != HISTORY_RET_NEVER;
+    } while (s->ops [top.op].flags & MODEL_F_PURE);
+    s->phase = top.phase;
+    return s->next [2 * top.op];
+}
+
+//  The search loop. Two passes over the candidates at each configuration:
+//  ops that returned first, then the ones that never returned, so that
+//  configurations are first reached with as few never-returned ops as
+//  possible and the cache's subsumption prunes the later visits.
 static wgl_verdict_t
 s_search (s_search_t *s, const wgl_budget_t *budget, wgl_result_t *result)
 {
     const int32_t head = (int32_t) (2 * s->n), tail = head + 1;
-    size_t finite = 0;      // ops with a finite return not yet linearized
     for (size_t i = 0; i < s->n; i++)
-        finite += s->ops [i].ret != HISTORY_RET_NEVER;
-    uint64_t state = model_part_init (s->part);
-    uint64_t zob = 0;
+        s->finite += s->ops [i].ret != HISTORY_RET_NEVER;
+    s->state = model_part_init (s->part);
     int32_t entry = s->next [head];
     bool have_best = false;
-    //  Two passes over the candidates: ops that returned first, then the
-    //  ones that never returned. Configurations are then first reached with
-    //  as few never-returned ops as possible, and the cache's subsumption
-    //  prunes the later visits that used more of them.
-    uint32_t phase = 0;
     bool nevers = s->cache.iwords > 1;     // one word is the spare
-    while (finite > 0 && s->next [head] != tail) {
+    while (s->finite > 0 && s->next [head] != tail) {
         if ((++result->steps & 1023) == 0) {
             int verdict = s_budget (s, budget, result);
             if (verdict >= 0)
@@ -304,60 +355,22 @@ s_search (s_search_t *s, const wgl_budget_t *budget, wgl_result_t *result)
         }
         if ((entry & 1) == 0) {             // a call: try to linearize it now
             uint32_t op = (uint32_t) entry / 2;
-            uint64_t next_state;
-            if ((s->never [op] >= 0) != (phase == 1)) {
-                entry = s->next [entry];
-                continue;
-            }
-            if (model_step (s->part, state, &s->ops [op], &next_state)) {
-                s_flip (s, op);
-                uint64_t h = zob ^ s->zobrist [op];
-                if (s_cache_add (&s->cache, h ^ s_mix (next_state), next_state, s->bits, s->ibits)) {
-                    if (s->depth < s->dirty)
-                        s->dirty = s->depth;
-                    s->stack [s->depth++] = (s_frame_t) { op, phase, state };
-                    phase = 0;
-                    state = next_state;
-                    zob = h;
-                    s_lift (s, op);
-                    finite -= s->ops [op].ret != HISTORY_RET_NEVER;
-                    entry = s->next [head];
-                    continue;
-                }
-                s_flip (s, op);
-            }
-            entry = s->next [entry];
+            bool in_phase = (s->never [op] >= 0) == (s->phase == 1);
+            entry = in_phase && s_try (s, op)? s->next [head]: s->next [entry];
             continue;
         }
-        //  A return: its op cannot go before it from here; backtrack
-        if (phase == 0 && nevers) {
-            phase = 1;
+        //  A return: its op cannot go before it from here
+        if (s->phase == 0 && nevers) {
+            s->phase = 1;
             entry = s->next [head];
             continue;
         }
         if (!have_best || s->depth > result->nprefix) {
-            s_snapshot (s, result, state, entry / 2);
+            s_snapshot (s, result, s->state, entry / 2);
             have_best = true;
         }
-        //  A pure op (one that never changes the state) linearized as soon as
-        //  it could be loses nothing: any linearization placing it later can
-        //  move it back to that point. So when one is undone, the other
-        //  choices at its level are not worth trying: keep undoing.
-        s_frame_t top;
-        do {
-            if (s->depth == 0)
-                return WGL_INVALID;
-            top = s->stack [--s->depth];
-            if (s->depth < s->dirty)
-                s->dirty = s->depth;
-            state = top.state;
-            zob ^= s->zobrist [top.op];
-            s_flip (s, top.op);
-            s_unlift (s, top.op);
-            finite += s->ops [top.op].ret != HISTORY_RET_NEVER;
-        } while (s->ops [top.op].flags & MODEL_F_PURE);
-        entry = s->next [2 * top.op];
-        phase = top.phase;
+        if ((entry = s_backtrack (s)) < 0)
+            return WGL_INVALID;
     }
     return WGL_VALID;
 }
