@@ -370,8 +370,9 @@ s_anchor (const runreport_t *report, char *text, size_t text_size)
     if (anchor_ns < 0 && faultlog_size (report->faults) > 0) {
         const faultlog_period_t *fault = faultlog_period (report->faults, 0);
         anchor_ns = fault->start_ns;
-        snprintf (text, text_size, "%s%s%s starts", fault->fault, *fault->target ? " " : "",
-                  fault->target);
+        snprintf (text, text_size, "%s%s%s starts%s%s%s", fault->fault,
+                  *fault->target ? " " : "", fault->target, *fault->detail ? " (" : "",
+                  fault->detail, *fault->detail ? ")" : "");
     }
     if (anchor_ns < 0) {
         *text = 0;
@@ -423,7 +424,7 @@ runreport_messages (const runreport_t *report)
         return;
     }
     s_window_t *window = calloc (1, sizeof *window);
-    char anchor_text [128];
+    char anchor_text [FL_FAULT_TEXT_BYTES_MAX];
     int64_t anchor_ns = s_anchor (report, anchor_text, sizeof anchor_text);
     if (window)
         s_read (window, file, anchor_ns);
