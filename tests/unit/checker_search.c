@@ -1,0 +1,228 @@
+/*  checker_search.c -- the search against a brute force for every model.
+
+    checker_brute.c checks register, cas-register and kv against a model of
+    its own. This one covers all eight models, including the ones whose ops
+    are not pure and whose unknown ops behave differently (mutex acquire,
+    queue dequeue, multi-register transactions), by comparing the WGL search
+    (with its greedy pure ops and subset-cached never-returned ops) with a
+    plain enumeration of every real-time-consistent order that uses the same
+    model_step. Random histories of at most 8 ops, every completion type.
+*/
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <cmocka.h>
+#include "rng.h"
+#include "../../checker/ophistory.h"
+#include "../../checker/model.h"
+#include "../../checker/wgl.h"
+
+#define OPS_MAX 8
+
+//  Every order of the ops consistent with real time; never-returned ops may
+//  be left out. Iterative, at most OPS_MAX deep.
+static bool
+s_brute (model_part_t *part)
+{
+    model_op_t *ops = model_part_ops (part);
+    int n = (int) model_part_size (part);
+    assert_true (n <= OPS_MAX);
+    int choice [OPS_MAX + 1];
+    uint64_t states [OPS_MAX + 1];
+    bool placed [OPS_MAX] = { false };
+    int depth = 0;
+    states [0] = model_part_init (part);
+    choice [0] = -1;
+    while (true) {
+        bool done = true;
+        for (int i = 0; i < n; i++)
+            done &= placed [i] || ops [i].ret == HISTORY_RET_NEVER;
+        if (done)
+            return true;
+        int next = -1;
+        for (int i = choice [depth] + 1; i < n && next < 0; i++) {
+            if (placed [i])
+                continue;
+            bool ready = true;
+            for (int j = 0; j < n; j++)
+                ready &= placed [j] || j == i || ops [j].ret > ops [i].call;
+            if (ready && model_step (part, states [depth], &ops [i], &states [depth + 1]))
+                next = i;
+        }
+        if (next < 0) {
+            if (depth == 0)
+                return false;
+            depth--;
+            placed [choice [depth]] = false;
+            continue;
+        }
+        choice [depth] = next;
+        placed [next] = true;
+        choice [++depth] = -1;
+    }
+}
+
+typedef struct {
+    const char *model;
+    const char *init;
+    const char *fs [2];
+} s_spec_t;
+
+//  A random invoke value and ok result for model m's op f (0 or 1).
+static void
+s_values (rng_t *rng, const s_spec_t *spec, int f, char *in, char *out)
+{
+    int v = 1 + (int) rng_below (rng, 2);
+    strcpy (in, "null");
+    strcpy (out, "null");
+    if (strcmp (spec->model, "multi-register") == 0) {
+        static const char *keys [] = { "x", "y" };
+        size_t len = 0;
+        len += (size_t) sprintf (in, "[");
+        size_t olen = (size_t) sprintf (out, "[");
+        int micro = 1 + (int) rng_below (rng, 2);
+        for (int i = 0; i < micro; i++) {
+            const char *k = keys [rng_below (rng, 2)];
+            int val = (int) rng_below (rng, 2);
+            bool write = rng_chance (rng, 0.5);
+            len += (size_t) sprintf (in + len, "%s[\"%s\",\"%s\",%s]", i? ",": "",
+                                     write? "write": "read", k, write? (val? "1": "0"): "null");
+            olen += (size_t) sprintf (out + olen, "%s[\"%s\",\"%s\",%d]", i? ",": "",
+                                      write? "write": "read", k, val);
+        }
+        strcat (in, "]");
+        strcat (out, "]");
+        return;
+    }
+    if (f == 0 && strcmp (spec->model, "mutex") != 0)
+        sprintf (in, "%d", v);                                  // add, enqueue
+    if (f == 1 && strcmp (spec->model, "set") == 0) {
+        static const char *sets [] = { "[]", "[1]", "[2]", "[1,2]" };
+        strcpy (out, sets [rng_below (rng, 4)]);
+    }
+    else
+    if (f == 1 && strcmp (spec->model, "counter") == 0)
+        sprintf (out, "%d", (int) rng_below (rng, 4));
+    else
+    if (f == 1 && strcmp (spec->model, "queue") == 0) {
+        int r = (int) rng_below (rng, 3);
+        sprintf (out, r? "%d": "null", r);
+    }
+}
+
+//  A random history of at most OPS_MAX ops as JSONL.
+static size_t
+s_history (rng_t *rng, const s_spec_t *spec, char *buf, size_t size)
+{
+    int target = 1 + (int) rng_below (rng, OPS_MAX);
+    int procs = 2 + (int) rng_below (rng, 3);
+    int busy [4] = { -1, -1, -1, -1 }, ids [4] = { 0, 1, 2, 3 }, next_id = 4;
+    char in [4][160], out [4][160];
+    int f [4];
+    size_t len = 0;
+    int started = 0, open = 0;
+    while (started < target || open > 0) {
+        int p = (int) rng_below (rng, (uint64_t) procs);
+        if (busy [p] < 0 && started < target) {
+            f [p] = (int) rng_below (rng, 2);
+            s_values (rng, spec, f [p], in [p], out [p]);
+            len += (size_t) snprintf (buf + len, size - len,
+                "{\"process\":%d,\"type\":\"invoke\",\"f\":\"%s\",\"value\":%s}\n",
+                ids [p], spec->fs [f [p]], in [p]);
+            busy [p] = started++;
+            open++;
+        }
+        else
+        if (busy [p] >= 0) {
+            double r = rng_double (rng);
+            const char *type = r < 0.7? "ok": r < 0.8? "fail": r < 0.9? "info": NULL;
+            if (type)
+                len += (size_t) snprintf (buf + len, size - len,
+                    "{\"process\":%d,\"type\":\"%s\",\"f\":\"%s\",\"value\":%s}\n",
+                    ids [p], type, spec->fs [f [p]], strcmp (type, "ok")? in [p]: out [p]);
+            if (!type || strcmp (type, "info") == 0)
+                ids [p] = next_id++;    // pending or info: a new process
+            busy [p] = -1;
+            open--;
+        }
+    }
+    return len;
+}
+
+static void
+s_cross_check (const s_spec_t *spec, uint64_t seed, int count)
+{
+    rng_t rng;
+    rng_init (&rng, seed);
+    int verdicts [2] = { 0, 0 };
+    for (int i = 0; i < count; i++) {
+        char buf [8192];
+        size_t len = s_history (&rng, spec, buf, sizeof (buf));
+        char *error = NULL;
+        ophistory_t *h = ophistory_parse ("h.jsonl", buf, len, HISTORY_JSONL, &error);
+        if (!h)
+            fail_msg ("bad history: %s\n%s", error, buf);
+        json_t *init = spec->init? json_loads (spec->init, JSON_DECODE_ANY, NULL): NULL;
+        size_t nparts;
+        model_part_t **parts = model_partition (h, model_parse (spec->model), init, "h.jsonl",
+                                                &nparts, &error);
+        json_decref (init);
+        if (!parts)
+            fail_msg ("cannot compile: %s\n%s", error, buf);
+        for (size_t p = 0; p < nparts; p++) {
+            bool expected = s_brute (parts [p]);
+            wgl_budget_t budget = { 0 };
+            wgl_result_t result;
+            wgl_check (parts [p], &budget, &result);
+            wgl_result_release (&result);
+            if ((result.verdict == WGL_VALID) != expected)
+                fail_msg ("%s history %d: brute force says %s, search %d:\n%s", spec->model, i,
+                          expected? "valid": "invalid", result.verdict, buf);
+            verdicts [expected]++;
+        }
+        model_parts_destroy (&parts, nparts);
+        ophistory_destroy (&h);
+    }
+    printf ("# %s: %d valid, %d invalid\n", spec->model, verdicts [1], verdicts [0]);
+    assert_true (verdicts [0] > count / 20);
+    assert_true (verdicts [1] > count / 20);
+}
+
+static const s_spec_t s_specs [] = {
+    { "register", NULL, { "write", "read" } },
+    { "mutex", NULL, { "acquire", "release" } },
+    { "set", NULL, { "add", "read" } },
+    { "counter", "0", { "add", "read" } },
+    { "queue", NULL, { "enqueue", "dequeue" } },
+    { "multi-register", "{\"x\":0,\"y\":0}", { "txn", "txn" } },
+};
+
+static void test_register (void **state) { (void) state; s_cross_check (&s_specs [0], 11, 5000); }
+static void test_mutex (void **state) { (void) state; s_cross_check (&s_specs [1], 12, 5000); }
+static void test_set (void **state) { (void) state; s_cross_check (&s_specs [2], 13, 5000); }
+static void test_counter (void **state) { (void) state; s_cross_check (&s_specs [3], 14, 5000); }
+static void test_queue (void **state) { (void) state; s_cross_check (&s_specs [4], 15, 5000); }
+static void test_multi_register (void **state) { (void) state; s_cross_check (&s_specs [5], 16, 5000); }
+
+int
+main (void)
+{
+    alarm (120);
+    setenv ("CMOCKA_MESSAGE_OUTPUT", "TAP", 1);
+    cmocka_set_message_output (CM_OUTPUT_TAP);
+    const struct CMUnitTest tests [] = {
+        cmocka_unit_test (test_register),
+        cmocka_unit_test (test_mutex),
+        cmocka_unit_test (test_set),
+        cmocka_unit_test (test_counter),
+        cmocka_unit_test (test_queue),
+        cmocka_unit_test (test_multi_register),
+    };
+    return cmocka_run_group_tests_name ("checker_search", tests, NULL, NULL);
+}
