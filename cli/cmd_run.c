@@ -235,8 +235,13 @@ cmd_run (int argc, char **argv)
     }
     printf ("\n");
     console_table (stdout, results, count);
-    printf ("seed %" PRIu64 " (replay: ./harness run %s --seed %" PRIu64 ")\n", seed,
-            args.scenario, seed);
+    char limit [64] = "";
+    if (args.time_limit_s > 0)
+        snprintf (limit, sizeof limit, " --time-limit %g", args.time_limit_s);
+    printf ("seed %" PRIu64 " (replay: ./harness run %s --seed %" PRIu64 "%s%s%s%s%s%s)\n",
+            seed, args.scenario, seed, args.system? " --system ": "", args.system? args.system: "",
+            args.node_cmd? " --node '": "", args.node_cmd? args.node_cmd: "",
+            args.node_cmd? "'": "", limit);
     for (size_t i = 0; i < count; i++)
         json_decref (results [i]);
     free (home);

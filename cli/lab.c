@@ -192,6 +192,14 @@ s_start_proxy (lab_t *self, char **error, int *status)
         *status = 70;
         return -1;
     }
+    //  The ready line goes to proxy.log too: it holds the seed and pid.
+    char *line = json_dumps (ready, JSON_COMPACT);
+    FILE *file = fopen (log, "a");
+    if (file && line)
+        fprintf (file, "%s\n", line);
+    if (file)
+        fclose (file);
+    free (line);
     json_decref (ready);
     fcntl (self->proxy_out, F_SETFL, O_NONBLOCK);
     return 0;

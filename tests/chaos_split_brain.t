@@ -21,7 +21,7 @@ for seed in 1 2; do
     # The run directory has everything DESIGN section 9 lists.
     dir=$(dirname "$(ls "$tmp"/s$seed/split-brain/raft/*/results.json)")
     missing=""
-    for f in scenario.conf history.jsonl faults.jsonl messages.jsonl results.json n1.log n5.log proxy.log; do
+    for f in scenario.conf history.jsonl faults.jsonl messages.jsonl results.json report.html n1.log n5.log proxy.log; do
         [ -s "$dir/$f" ] || missing="$missing $f"
     done
     [ $seed = 1 ] && ok $([ -z "$missing" ] && echo 0 || echo 1) "run directory is complete (missing:${missing:- none})"
