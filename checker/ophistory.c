@@ -631,6 +631,15 @@ s_is_timed_out (json_t *value)
     return json_is_string (value) && strcmp (json_string_value (value), "timed-out") == 0;
 }
 
+//  An error as a code: 22, or a Maelstrom error body {"code": 22, ...}.
+static int64_t
+s_error_code (json_t *error)
+{
+    if (json_is_object (error))
+        error = json_object_get (error, "code");
+    return json_is_integer (error)? json_integer_value (error): -1;
+}
+
 op_outcome_t
 ophistory_op_outcome (const ophistory_t *self, const op_t *op)
 {
@@ -642,7 +651,7 @@ ophistory_op_outcome (const ophistory_t *self, const op_t *op)
     bool cas = strcmp (op->f, "cas") == 0;
     switch (self->format) {
         case HISTORY_JSONL:
-            if (cas && json_is_integer (op->error) && json_integer_value (op->error) == 22)
+            if (cas && s_error_code (op->error) == 22)
                 return OUTCOME_CAS_FAILED;
             return OUTCOME_SKIP;
         case HISTORY_JEPSEN_LOG:

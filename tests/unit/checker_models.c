@@ -135,6 +135,11 @@ test_cas_register (void **state)
                       J (1, "invoke", "cas", "[1,2]")
                       "{\"process\":1,\"type\":\"fail\",\"f\":\"cas\",\"value\":[1,2],\"error\":22}\n";
     assert_int_equal (s_jsonl (ran, "cas-register", NULL), CHECK_INVALID);
+    const char *body = J (0, "invoke", "write", "1") J (0, "ok", "write", "1")
+                       J (1, "invoke", "cas", "[1,2]")
+                       "{\"process\":1,\"type\":\"fail\",\"f\":\"cas\",\"value\":[1,2],"
+                       "\"error\":{\"code\":22,\"text\":\"precondition failed\"}}\n";
+    assert_int_equal (s_jsonl (body, "cas-register", NULL), CHECK_INVALID);
     //  the same cas failing with another error did not happen: valid
     const char *other = J (0, "invoke", "write", "1") J (0, "ok", "write", "1")
                         J (1, "invoke", "cas", "[1,2]")
