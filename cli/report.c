@@ -51,8 +51,9 @@ static const char s_css [] =
     ".x{fill:none;stroke:#000;stroke-width:1.5}.xm{fill:#d00}"
     ".ft{fill:#888;opacity:.13}.fl{font-size:10px!important;fill:#555!important}"
     ".ax{stroke:#999;stroke-width:1}.gr{stroke:#eee;stroke-width:1}"
-    ".l50{fill:none;stroke:#1565c0;stroke-width:1.6}.l99{fill:none;stroke:#ef6c00;stroke-width:1.2}"
-    ".av{fill:none;stroke:#2e7d32;stroke-width:1.6}"
+    ".l50,.l99,.av{fill:none;stroke-linecap:round;stroke-linejoin:round}"
+    ".l50{stroke:#1565c0;stroke-width:1.6}.l99{stroke:#ef6c00;stroke-width:1.2}"
+    ".av{stroke:#2e7d32;stroke-width:1.6}"
     ".key{display:inline-block;width:10px;height:10px;margin:0 4px 0 12px}"
     ".ml{stroke:#bbb;stroke-width:1}.md{stroke:#1565c0;stroke-width:1;fill:none}"
     ".mx{stroke:#d32f2f;stroke-width:1;stroke-dasharray:4 3;fill:none}"
@@ -167,7 +168,7 @@ s_run_line (FILE *out, json_t *results)
         json_t *value = json_object_get (results, fields [i]);
         if (!json_is_number (value))
             continue;
-        fprintf (out, "%s%g %s", any ? " &middot; " : "<br>", json_number_value (value), labels [i]);
+        fprintf (out, "%s%.4g %s", any ? " &middot; " : "<br>", json_number_value (value), labels [i]);
         any = true;
     }
     const char *error = s_text (results, "error", NULL);

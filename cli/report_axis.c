@@ -93,11 +93,10 @@ runreport_time_axis (const runreport_t *self, double y, double grid_top)
         double x = runreport_x (self, (int64_t) (i * step * 1e6));
         fprintf (out, "<line class=\"gr\" x1=\"%.1f\" x2=\"%.1f\" y1=\"%.1f\" y2=\"%.1f\"/>",
                  x, x, grid_top, y);
-        if (step >= 1000)
-            fprintf (out, "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"middle\">%g s</text>",
-                     x, y + 13, i * step / 1000);
-        else
-            fprintf (out, "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"middle\">%g ms</text>",
-                     x, y + 13, i * step);
+        double ms = i * step;
+        const char *unit = step >= 1000 ? "s" : step >= 1 ? "ms" : step >= 1e-3 ? "&micro;s" : "ns";
+        double scale = step >= 1000 ? 1e-3 : step >= 1 ? 1 : step >= 1e-3 ? 1e3 : 1e6;
+        fprintf (out, "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"middle\">%g %s</text>",
+                 x, y + 13, round (ms * scale * 1000) / 1000, unit);
     }
 }

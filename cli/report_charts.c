@@ -17,6 +17,7 @@
 
 #define S_HEIGHT    150                 // plot height of each chart, px
 #define S_TOP       8
+#define S_DOTTED_MAX 30                 // lines with this few points get dots
 #define S_DOTS_MAX  (FL_REPORT_OPS_DRAWN_MAX / 8)    // dots, before merging per pixel
 
 typedef struct {
@@ -66,9 +67,13 @@ s_line (const runreport_t *report, json_t *buckets, int64_t bucket_ms, const cha
         }
         int64_t t_ns = (int64_t) (json_number_value (json_object_get (bucket, "t_ms"))
                                   + bucket_ms / 2.0) * 1000000;
+        if (t_ns > report->end_ns)
+            t_ns = report->end_ns;      // the last bucket's middle may be past the end
         double y = log_scale ? s_log_y (scale, json_number_value (value))
                              : S_TOP + S_HEIGHT * (1 - json_number_value (value));
         fprintf (out, "%c%.1f %.1f", drawing ? 'L' : 'M', runreport_x (report, t_ns), y);
+        if (json_array_size (buckets) <= S_DOTTED_MAX)
+            fputs ("h0", out);          // few points: each shows even alone
         drawing = true;
     }
     fputs ("\"/>", out);
@@ -194,7 +199,8 @@ s_throughput (const runreport_t *report, json_t *timeline)
     static const char *classes [] = { "o", "a", "f", "i" };
     json_array_foreach (buckets, i, bucket) {
         double x0 = runreport_x (report, (int64_t) i * bucket_ms * 1000000);
-        double x1 = runreport_x (report, (int64_t) (i + 1) * bucket_ms * 1000000);
+        int64_t end_ns = (int64_t) (i + 1) * bucket_ms * 1000000;
+        double x1 = runreport_x (report, end_ns < report->end_ns ? end_ns : report->end_ns);
         double y = S_TOP + S_HEIGHT;
         json_int_t ok = json_integer_value (json_object_get (bucket, "ok"));
         json_int_t answered = json_integer_value (json_object_get (bucket, "answered")) - ok;

@@ -17,7 +17,7 @@
 //  Geometry of every time-axis chart, in px.
 #define RUNREPORT_WIDTH      1200
 #define RUNREPORT_LEFT       80
-#define RUNREPORT_RIGHT      20
+#define RUNREPORT_RIGHT      30
 #define RUNREPORT_PLOT       (RUNREPORT_WIDTH - RUNREPORT_LEFT - RUNREPORT_RIGHT)
 
 typedef struct {
