@@ -350,14 +350,16 @@ check_result_explain (const check_result_t *self, FILE *out)
                  why.r->why_unknown? (strcmp (why.r->why_unknown, "timeout") == 0?
                  "ran out of time": "ran out of memory"): "was stopped",
                  (unsigned long long) self->steps, self->cache_entries);
-    fprintf (out, "  %s%s%slongest linearizable prefix: %zu of %zu ops; state there: ",
-             key? "key ": "", key? key: "", key? ": ": "", why.r->nprefix,
-             model_part_size (why.part));
-    json_t *state = model_state_json (why.part, why.r->prefix_state);
-    char *text = json_dumps (state, JSON_COMPACT | JSON_ENCODE_ANY);
-    fprintf (out, "%s\n", text? text: "?");
-    free (text);
-    json_decref (state);
+    if (why.r->prefix) {
+        fprintf (out, "  %s%s%slongest linearizable prefix: %zu of %zu ops; state there: ",
+                 key? "key ": "", key? key: "", key? ": ": "", why.r->nprefix,
+                 model_part_size (why.part));
+        json_t *state = model_state_json (why.part, why.r->prefix_state);
+        char *text = json_dumps (state, JSON_COMPACT | JSON_ENCODE_ANY);
+        fprintf (out, "%s\n", text? text: "?");
+        free (text);
+        json_decref (state);
+    }
     free (key);
     if (why.failing >= 0) {
         fprintf (out, "  could not linearize:\n    ");

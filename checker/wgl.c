@@ -405,6 +405,7 @@ wgl_check (model_part_t *part, const wgl_budget_t *budget, wgl_result_t *result)
     s.ibits = calloc (s.cache.iwords, sizeof (uint64_t));
     assert (s.ibits);
     s_build_list (&s);
+    result->prefix_state = model_part_init (part);   // the empty prefix's state
     result->verdict = s_search (&s, budget, result);
     result->cache_entries = s.cache.used;
     result->memory_bytes = s_cache_memory (&s.cache) + model_part_memory (part);
