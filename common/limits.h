@@ -83,7 +83,7 @@
     and nothing more can be seen at its resolution anyway.               */
 #define FL_FAULT_PERIODS_MAX      100000 /* a fault per 50 ms for an hour-long run */
 #define FL_TIMELINE_BUCKETS_MAX   120    /* points on a chart across ~1200 px */
-#define FL_REPORT_OPS_DRAWN_MAX   20000  /* op bars drawn one by one; above, bars merge per pixel */
+#define FL_REPORT_OPS_DRAWN_MAX   20000  /* latency dots sampled from at most 1/8 of this many ops */
 #define FL_REPORT_HOVER_OPS_MAX   400    /* run report: ops with their own hover text */
 #define FL_REPORT_LANES_MAX       400    /* process lanes; later processes share the last lane */
 #define FL_REPORT_LANES_PACK      48     /* above this many processes, retired ones' lanes are reused */
