@@ -18,7 +18,10 @@
     others; and ops that never returned are tried after the others and
     cached by subset, since a configuration that used fewer of them can do
     all that one using more can (they may also never happen). On Porcupine's
-    etcd_002.log this takes the search from 1.36M steps to 11k.
+    etcd_002.log this takes the search from 1.36M steps to 11k. Ops that
+    never returned also live in a list of their own, so that restarting
+    from the head does not walk past all of them, and of several with the
+    same effect only the earliest unlinearized one is tried (3k steps).
 
     The set is a bitset; its hash is kept incrementally as the xor of one
     random word per op (Zobrist hashing), so a step costs O(1) plus the
@@ -177,6 +180,8 @@ typedef struct {
     uint64_t *bits;
     uint64_t *ibits;        // linearized ops that never returned
     int32_t *never;         // op -> its bit in ibits, or -1
+    int32_t *twin;          // never-returned op -> the previous one with the
+                            // same effect (kind, flags, arguments), or -1
     s_frame_t *stack;
     size_t depth;
     s_cache_t cache;
@@ -197,21 +202,35 @@ s_by_ret (const void *a, const void *b, void *arg)
     return x < y? -1: x > y;
 }
 
-//  Build the entry list: calls in call order merged with returns in return order.
+//  Build the lists. The main list holds the ops that returned: calls in
+//  call order merged with returns in return order, between head (2n) and
+//  tail (2n+1). The calls of ops that never returned go in their own list,
+//  in call order, between 2n+2 and 2n+3: kept in the main list they would
+//  sit before every later return, and each restart from the head would walk
+//  past all of them (quadratic in histories with many info ops).
 static void
 s_build_list (s_search_t *s)
 {
     size_t n = s->n;
     uint32_t *by_ret = malloc ((n + 1) * sizeof (uint32_t));
     assert (by_ret);
+    size_t nfinite = 0;
     for (size_t i = 0; i < n; i++)
-        by_ret [i] = (uint32_t) i;
-    qsort_r (by_ret, n, sizeof (uint32_t), s_by_ret, s->ops);
-    int32_t last = (int32_t) (2 * n);
+        if (s->never [i] < 0)
+            by_ret [nfinite++] = (uint32_t) i;
+    qsort_r (by_ret, nfinite, sizeof (uint32_t), s_by_ret, s->ops);
+    int32_t last = (int32_t) (2 * n), last_never = (int32_t) (2 * n + 2);
     size_t ci = 0, ri = 0;
-    while (ci < n || ri < n) {
+    while (ci < n || ri < nfinite) {
+        if (ci < n && s->never [ci] >= 0) {
+            int32_t e = (int32_t) (2 * ci++);
+            s->next [last_never] = e;
+            s->prev [e] = last_never;
+            last_never = e;
+            continue;
+        }
         int32_t e;
-        if (ci < n && (ri == n || s->ops [ci].call < s->ops [by_ret [ri]].ret))
+        if (ci < n && (ri == nfinite || s->ops [ci].call < s->ops [by_ret [ri]].ret))
             e = (int32_t) (2 * ci++);
         else
             e = (int32_t) (2 * by_ret [ri++] + 1);
@@ -221,6 +240,8 @@ s_build_list (s_search_t *s)
     }
     s->next [last] = (int32_t) (2 * n + 1);
     s->prev [2 * n + 1] = last;
+    s->next [last_never] = (int32_t) (2 * n + 3);
+    s->prev [2 * n + 3] = last_never;
     free (by_ret);
 }
 
@@ -235,12 +256,16 @@ s_flip (s_search_t *s, uint32_t op)
         s->ibits [bit / 64] ^= 1ULL << (bit % 64);
 }
 
+//  Take op's entries out of their list (dancing links: they keep their own
+//  pointers, so s_unlift puts them back in reverse order).
 static void
 s_lift (s_search_t *s, uint32_t op)
 {
     int32_t c = (int32_t) (2 * op), r = c + 1;
     s->next [s->prev [c]] = s->next [c];
     s->prev [s->next [c]] = s->prev [c];
+    if (s->never [op] >= 0)
+        return;             // no return entry
     s->next [s->prev [r]] = s->next [r];
     s->prev [s->next [r]] = s->prev [r];
 }
@@ -249,8 +274,10 @@ static void
 s_unlift (s_search_t *s, uint32_t op)
 {
     int32_t c = (int32_t) (2 * op), r = c + 1;
-    s->next [s->prev [r]] = r;
-    s->prev [s->next [r]] = r;
+    if (s->never [op] < 0) {
+        s->next [s->prev [r]] = r;
+        s->prev [s->next [r]] = r;
+    }
     s->next [s->prev [c]] = c;
     s->prev [s->next [c]] = c;
 }
@@ -333,44 +360,119 @@ s_backtrack (s_search_t *s)
     return s->next [2 * top.op];
 }
 
+static uint64_t
+s_effect_hash (const model_op_t *op)
+{
+    return s_mix (op->kind ^ ((uint64_t) op->flags << 8) ^ s_mix (op->a ^ s_mix (op->b ^ s_mix (op->out))));
+}
+
+static bool
+s_same_effect (const model_op_t *x, const model_op_t *y)
+{
+    return x->kind == y->kind && x->flags == y->flags && x->a == y->a && x->b == y->b
+        && x->out == y->out;
+}
+
+//  Link each never-returned op to the previous one with the same effect.
+static void
+s_twins (s_search_t *s, size_t nnever)
+{
+    size_t cap = 16;
+    while (cap < 2 * nnever)
+        cap *= 2;
+    int32_t *table = malloc (cap * sizeof (int32_t));     // last op per effect
+    assert (table);
+    for (size_t i = 0; i < cap; i++)
+        table [i] = -1;
+    for (size_t i = 0; i < s->n; i++) {
+        s->twin [i] = -1;
+        if (s->never [i] < 0)
+            continue;
+        size_t j = s_effect_hash (&s->ops [i]) & (cap - 1);
+        while (table [j] >= 0 && !s_same_effect (&s->ops [table [j]], &s->ops [i]))
+            j = (j + 1) & (cap - 1);
+        s->twin [i] = table [j];
+        table [j] = (int32_t) i;
+    }
+    free (table);
+}
+
+//  A never-returned op need not be tried while an earlier one with the same
+//  effect is still unlinearized: that one is tried instead, and any
+//  linearization using this op can use that one in its place (it was
+//  invoked earlier, and windows only grow as ops are linearized).
+static bool
+s_has_earlier_twin (const s_search_t *s, uint32_t op)
+{
+    for (int32_t t = s->twin [op]; t >= 0; t = s->twin [t]) {
+        int32_t bit = s->never [t];
+        if (!(s->ibits [bit / 64] & (1ULL << (bit % 64))))
+            return true;
+    }
+    return false;
+}
+
+//  Position of the first return in the main list: the end of the window
+//  of ops that may be linearized next.
+static int64_t
+s_window_end (const s_search_t *s)
+{
+    int32_t e = s->next [2 * s->n];
+    while ((e & 1) == 0)
+        e = s->next [e];
+    return s->ops [e / 2].ret;
+}
+
 //  The search loop. Two passes over the candidates at each configuration:
-//  ops that returned first, then the ones that never returned, so that
-//  configurations are first reached with as few never-returned ops as
-//  possible and the cache's subsumption prunes the later visits.
+//  ops that returned first (phase 0, the main list up to its first return),
+//  then the ones that never returned (phase 1, the never list up to that
+//  return's position), so that configurations are first reached with as
+//  few never-returned ops as possible and the cache's subsumption prunes
+//  the later visits.
 static wgl_verdict_t
 s_search (s_search_t *s, const wgl_budget_t *budget, wgl_result_t *result)
 {
-    const int32_t head = (int32_t) (2 * s->n), tail = head + 1;
+    const int32_t head = (int32_t) (2 * s->n), never_head = head + 2, never_tail = head + 3;
     for (size_t i = 0; i < s->n; i++)
         s->finite += s->ops [i].ret != HISTORY_RET_NEVER;
     s->state = model_part_init (s->part);
     int32_t entry = s->next [head];
+    int64_t window = 0;     // phase 1: calls before this position are candidates
     bool have_best = false;
-    bool nevers = s->cache.iwords > 1;     // one word is the spare
-    while (s->finite > 0 && s->next [head] != tail) {
+    while (s->finite > 0) {
         if ((++result->steps & 1023) == 0) {
             int verdict = s_budget (s, budget, result);
             if (verdict >= 0)
                 return (wgl_verdict_t) verdict;
         }
-        if ((entry & 1) == 0) {             // a call: try to linearize it now
-            uint32_t op = (uint32_t) entry / 2;
-            bool in_phase = (s->never [op] >= 0) == (s->phase == 1);
-            entry = in_phase && s_try (s, op)? s->next [head]: s->next [entry];
+        if (s->phase == 0 && (entry & 1) == 0) {        // a call: try it now
+            entry = s_try (s, (uint32_t) entry / 2)? s->next [head]: s->next [entry];
             continue;
         }
-        //  A return: its op cannot go before it from here
-        if (s->phase == 0 && nevers) {
-            s->phase = 1;
-            entry = s->next [head];
+        if (s->phase == 0 && s->next [never_head] != never_tail) {
+            s->phase = 1;                               // a return: try the others
+            window = s->ops [entry / 2].ret;
+            entry = s->next [never_head];
             continue;
         }
+        if (s->phase == 1 && entry != never_tail && s->ops [entry / 2].call < window) {
+            bool tried = !s_has_earlier_twin (s, (uint32_t) entry / 2)
+                       && s_try (s, (uint32_t) entry / 2);
+            entry = tried? s->next [head]: s->next [entry];
+            continue;
+        }
+        //  Nothing more can go before the first return: undo the last op
         if (!have_best || s->depth > result->nprefix) {
-            s_snapshot (s, result, s->state, entry / 2);
+            int32_t first = s->next [head];
+            while ((first & 1) == 0)
+                first = s->next [first];
+            s_snapshot (s, result, s->state, first / 2);
             have_best = true;
         }
         if ((entry = s_backtrack (s)) < 0)
             return WGL_INVALID;
+        if (s->phase == 1)
+            window = s_window_end (s);
     }
     return WGL_VALID;
 }
@@ -383,8 +485,8 @@ wgl_check (model_part_t *part, const wgl_budget_t *budget, wgl_result_t *result)
     result->blocked = -1;
     s_search_t s = { .part = part, .ops = model_part_ops (part), .n = model_part_size (part) };
     size_t n = s.n;
-    s.next = malloc ((2 * n + 2) * sizeof (int32_t));
-    s.prev = malloc ((2 * n + 2) * sizeof (int32_t));
+    s.next = malloc ((2 * n + 4) * sizeof (int32_t));
+    s.prev = malloc ((2 * n + 4) * sizeof (int32_t));
     s.zobrist = malloc ((n + 1) * sizeof (uint64_t));
     s.cache.words = (n + 63) / 64 + 1;
     s.bits = calloc (s.cache.words, sizeof (uint64_t));
@@ -402,6 +504,9 @@ wgl_check (model_part_t *part, const wgl_budget_t *budget, wgl_result_t *result)
         s.never [i] = never? (int32_t) nnever++: -1;
     }
     s.cache.iwords = (nnever + 63) / 64 + 1;
+    s.twin = malloc ((n + 1) * sizeof (int32_t));
+    assert (s.twin);
+    s_twins (&s, nnever);
     s.ibits = calloc (s.cache.iwords, sizeof (uint64_t));
     assert (s.ibits);
     s_build_list (&s);
@@ -414,6 +519,7 @@ wgl_check (model_part_t *part, const wgl_budget_t *budget, wgl_result_t *result)
     free (s.zobrist);
     free (s.bits);
     free (s.never);
+    free (s.twin);
     free (s.ibits);
     free (s.cache.subsets);
     free (s.stack);
