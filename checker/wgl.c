@@ -56,6 +56,7 @@ typedef struct {
     size_t arena_len, arena_cap;
     s_subset_t *subsets;
     size_t nsubsets, subsets_cap;
+    bool exact;             // compare never-returned sets for equality only
     size_t words;           // words of a linearized set (ops that returned)
     size_t iwords;          // words of a set of ops that never returned
 } s_cache_t;
@@ -153,7 +154,8 @@ s_cache_add (s_cache_t *c, uint64_t hash, uint64_t state, const uint64_t *bits,
             for (size_t k = e->subsets; k != SIZE_MAX; k = c->subsets [k].next) {
                 const uint64_t *old = c->arena + c->subsets [k].bits;
                 size_t w = 0;
-                while (w < c->iwords && (old [w] & ~ibits [w]) == 0)
+                while (w < c->iwords && (c->exact? old [w] == ibits [w]
+                                              : (old [w] & ~ibits [w]) == 0))
                     w++;
                 if (w == c->iwords)
                     return false;
@@ -190,6 +192,7 @@ typedef struct {
     uint64_t zob;           // Zobrist hash of the linearized ops
     size_t finite;          // ops with a finite return not yet linearized
     uint32_t phase;         // 0: trying ops that returned; 1: the others
+    bool plain;             // no pruning beyond Porcupine's (tests)
 } s_search_t;
 
 static int
@@ -355,7 +358,7 @@ s_backtrack (s_search_t *s)
         s_flip (s, top.op);
         s_unlift (s, top.op);
         s->finite += s->ops [top.op].ret != HISTORY_RET_NEVER;
-    } while (s->ops [top.op].flags & MODEL_F_PURE);
+    } while (!s->plain && (s->ops [top.op].flags & MODEL_F_PURE));
     s->phase = top.phase;
     return s->next [2 * top.op];
 }
@@ -456,8 +459,8 @@ s_search (s_search_t *s, const wgl_budget_t *budget, wgl_result_t *result)
             continue;
         }
         if (s->phase == 1 && entry != never_tail && s->ops [entry / 2].call < window) {
-            bool tried = !s_has_earlier_twin (s, (uint32_t) entry / 2)
-                       && s_try (s, (uint32_t) entry / 2);
+            bool skip = !s->plain && s_has_earlier_twin (s, (uint32_t) entry / 2);
+            bool tried = !skip && s_try (s, (uint32_t) entry / 2);
             entry = tried? s->next [head]: s->next [entry];
             continue;
         }
@@ -483,7 +486,9 @@ wgl_check (model_part_t *part, const wgl_budget_t *budget, wgl_result_t *result)
     assert (part && budget && result);
     memset (result, 0, sizeof (*result));
     result->blocked = -1;
-    s_search_t s = { .part = part, .ops = model_part_ops (part), .n = model_part_size (part) };
+    s_search_t s = { .part = part, .ops = model_part_ops (part), .n = model_part_size (part),
+                     .plain = budget->plain };
+    s.cache.exact = budget->plain;
     size_t n = s.n;
     s.next = malloc ((2 * n + 4) * sizeof (int32_t));
     s.prev = malloc ((2 * n + 4) * sizeof (int32_t));

@@ -6,6 +6,7 @@
 #define FL_WGL_H_INCLUDED
 
 #include <stdatomic.h>
+#include <stdbool.h>
 #include <stdint.h>
 #include <stddef.h>
 #include "model.h"
@@ -14,6 +15,8 @@ typedef struct {
     atomic_int *stop;       // set by anyone to stop every search (may be NULL)
     int64_t deadline_ns;    // clock_mono_ns () limit; 0 = none
     size_t memory_bytes;    // cache budget for this search; 0 = none
+    bool plain;             // tests: no pruning beyond Porcupine's (no greedy
+                            // pure ops, no subsets, no same-effect skipping)
 } wgl_budget_t;
 
 typedef enum {

@@ -100,6 +100,15 @@ s_values (rng_t *rng, const s_spec_t *spec, int f, char *in, char *out)
         strcat (out, "]");
         return;
     }
+    if (strcmp (spec->model, "cas-register") == 0) {
+        if (f == 0) {
+            sprintf (in, "[%d,%d]", (int) rng_below (rng, 3), (int) rng_below (rng, 3));
+            strcpy (out, in);
+        }
+        else
+            sprintf (out, "%d", (int) rng_below (rng, 3));
+        return;
+    }
     if (f == 0 && strcmp (spec->model, "mutex") != 0)
         sprintf (in, "%d", v);                                  // add, enqueue
     if (f == 1 && strcmp (spec->model, "set") == 0) {
@@ -116,11 +125,11 @@ s_values (rng_t *rng, const s_spec_t *spec, int f, char *in, char *out)
     }
 }
 
-//  A random history of at most OPS_MAX ops as JSONL.
+//  A random history of at most max_ops ops as JSONL.
 static size_t
-s_history (rng_t *rng, const s_spec_t *spec, char *buf, size_t size)
+s_history (rng_t *rng, const s_spec_t *spec, char *buf, size_t size, int max_ops)
 {
-    int target = 1 + (int) rng_below (rng, OPS_MAX);
+    int target = 1 + (int) rng_below (rng, (uint64_t) max_ops);
     int procs = 2 + (int) rng_below (rng, 3);
     int busy [4] = { -1, -1, -1, -1 }, ids [4] = { 0, 1, 2, 3 }, next_id = 4;
     char in [4][160], out [4][160];
@@ -163,7 +172,7 @@ s_cross_check (const s_spec_t *spec, uint64_t seed, int count)
     int verdicts [2] = { 0, 0 };
     for (int i = 0; i < count; i++) {
         char buf [8192];
-        size_t len = s_history (&rng, spec, buf, sizeof (buf));
+        size_t len = s_history (&rng, spec, buf, sizeof (buf), OPS_MAX);
         char *error = NULL;
         ophistory_t *h = ophistory_parse ("h.jsonl", buf, len, HISTORY_JSONL, &error);
         if (!h)
@@ -194,6 +203,112 @@ s_cross_check (const s_spec_t *spec, uint64_t seed, int count)
     assert_true (verdicts [1] > count / 20);
 }
 
+//  A cas-register history up to max_ops, linearizable by construction:
+//  each op takes effect at a random moment of its interval; 30% of answers
+//  are lost (info: the effect may or may not have happened). Mutated: one
+//  read's value changed.
+static size_t
+s_constructed (rng_t *rng, char *buf, size_t size, int max_ops, bool mutate)
+{
+    typedef struct { int id, f, a, b, result; bool busy, effected, matched; } proc_t;
+    proc_t procs [4];
+    for (int p = 0; p < 4; p++)
+        procs [p] = (proc_t) { .id = p };
+    int store = 0, next_id = 4, started = 0, done = 0;
+    int target = 2 + (int) rng_below (rng, (uint64_t) max_ops - 1);
+    int mutate_at = mutate? (int) rng_below (rng, (uint64_t) target): -1;
+    size_t len = 0;
+    static const char *fs [] = { "read", "write", "cas" };
+    while (done < target) {
+        proc_t *p = &procs [rng_below (rng, 4)];
+        char value [32];
+        if (!p->busy) {
+            if (started == target)
+                continue;
+            *p = (proc_t) { .id = p->id, .f = (int) rng_below (rng, 3), .busy = true,
+                            .a = (int) rng_below (rng, 3), .b = (int) rng_below (rng, 3) };
+            started++;
+            snprintf (value, sizeof (value), p->f == 0? "null": p->f == 1? "%d": "[%d,%d]", p->a, p->b);
+            len += (size_t) snprintf (buf + len, size - len,
+                "{\"process\":%d,\"type\":\"invoke\",\"f\":\"%s\",\"value\":%s}\n",
+                p->id, fs [p->f], value);
+        }
+        else
+        if (!p->effected && rng_chance (rng, 0.6)) {
+            p->effected = true;
+            p->result = store;
+            p->matched = store == p->a;
+            if (p->f == 1 || (p->f == 2 && p->matched))
+                store = p->f == 1? p->a: p->b;
+        }
+        else {
+            bool lost = !p->effected || rng_chance (rng, 0.3);
+            const char *type = lost? "info": p->f == 2 && !p->matched? "fail": "ok";
+            if (p->f == 0 && !lost)
+                snprintf (value, sizeof (value), "%d", done == mutate_at? p->result + 1: p->result);
+            else
+                snprintf (value, sizeof (value), p->f == 0? "null": p->f == 1? "%d": "[%d,%d]", p->a, p->b);
+            len += (size_t) snprintf (buf + len, size - len,
+                "{\"process\":%d,\"type\":\"%s\",\"f\":\"%s\",\"value\":%s%s}\n",
+                p->id, type, fs [p->f], value, type [0] == 'f'? ",\"error\":22": "");
+            if (lost)
+                p->id = next_id++;
+            p->busy = false;
+            done++;
+        }
+    }
+    return len;
+}
+
+//  Larger histories (up to 24 ops, many info): the search with its
+//  prunings against the plain Porcupine-like search, on the same partition.
+static void
+s_plain_check (const s_spec_t *spec, uint64_t seed, int count)
+{
+    rng_t rng;
+    rng_init (&rng, seed);
+    int verdicts [2] = { 0, 0 }, unknown = 0;
+    for (int i = 0; i < count; i++) {
+        char buf [32768];
+        size_t len = spec->init && strcmp (spec->model, "cas-register") == 0 && i % 2
+                   ? s_constructed (&rng, buf, sizeof (buf), 24, i % 4 == 3)
+                   : s_history (&rng, spec, buf, sizeof (buf), 24);
+        char *error = NULL;
+        ophistory_t *h = ophistory_parse ("h.jsonl", buf, len, HISTORY_JSONL, &error);
+        assert_non_null (h);
+        json_t *init = spec->init? json_loads (spec->init, JSON_DECODE_ANY, NULL): NULL;
+        size_t nparts;
+        model_part_t **parts = model_partition (h, model_parse (spec->model), init, "h.jsonl",
+                                                &nparts, &error);
+        json_decref (init);
+        assert_non_null (parts);
+        for (size_t p = 0; p < nparts; p++) {
+            wgl_budget_t plain = { .plain = true, .memory_bytes = 256 << 20 };
+            wgl_budget_t fast = { 0 };
+            wgl_result_t a, b;
+            wgl_check (parts [p], &plain, &a);
+            wgl_check (parts [p], &fast, &b);
+            wgl_result_release (&a);
+            wgl_result_release (&b);
+            assert_int_not_equal (b.verdict, WGL_UNKNOWN);
+            if (a.verdict == WGL_UNKNOWN) {
+                unknown++;
+                continue;
+            }
+            if (a.verdict != b.verdict)
+                fail_msg ("%s history %d: plain search says %d, pruned %d:\n%s",
+                          spec->model, i, a.verdict, b.verdict, buf);
+            verdicts [a.verdict == WGL_VALID]++;
+        }
+        model_parts_destroy (&parts, nparts);
+        ophistory_destroy (&h);
+    }
+    printf ("# %s, up to 24 ops: %d valid, %d invalid, %d too big for the plain search\n",
+            spec->model, verdicts [1], verdicts [0], unknown);
+    assert_true (unknown < count / 20);
+    assert_true (verdicts [0] > count / 20 && verdicts [1] > count / 20);
+}
+
 static const s_spec_t s_specs [] = {
     { "register", NULL, { "write", "read" } },
     { "mutex", NULL, { "acquire", "release" } },
@@ -201,6 +316,7 @@ static const s_spec_t s_specs [] = {
     { "counter", "0", { "add", "read" } },
     { "queue", NULL, { "enqueue", "dequeue" } },
     { "multi-register", "{\"x\":0,\"y\":0}", { "txn", "txn" } },
+    { "cas-register", "0", { "cas", "read" } },
 };
 
 static void test_register (void **state) { (void) state; s_cross_check (&s_specs [0], 11, 5000); }
@@ -209,6 +325,12 @@ static void test_set (void **state) { (void) state; s_cross_check (&s_specs [2],
 static void test_counter (void **state) { (void) state; s_cross_check (&s_specs [3], 14, 5000); }
 static void test_queue (void **state) { (void) state; s_cross_check (&s_specs [4], 15, 5000); }
 static void test_multi_register (void **state) { (void) state; s_cross_check (&s_specs [5], 16, 5000); }
+static void test_cas_register (void **state) { (void) state; s_cross_check (&s_specs [6], 17, 5000); }
+static void test_plain_register (void **state) { (void) state; s_plain_check (&s_specs [0], 21, 3000); }
+static void test_plain_cas_register (void **state) { (void) state; s_plain_check (&s_specs [6], 22, 3000); }
+static void test_plain_mutex (void **state) { (void) state; s_plain_check (&s_specs [1], 23, 3000); }
+static void test_plain_queue (void **state) { (void) state; s_plain_check (&s_specs [4], 24, 3000); }
+static void test_plain_set (void **state) { (void) state; s_plain_check (&s_specs [2], 25, 3000); }
 
 int
 main (void)
@@ -223,6 +345,12 @@ main (void)
         cmocka_unit_test (test_counter),
         cmocka_unit_test (test_queue),
         cmocka_unit_test (test_multi_register),
+        cmocka_unit_test (test_cas_register),
+        cmocka_unit_test (test_plain_register),
+        cmocka_unit_test (test_plain_cas_register),
+        cmocka_unit_test (test_plain_mutex),
+        cmocka_unit_test (test_plain_queue),
+        cmocka_unit_test (test_plain_set),
     };
     return cmocka_run_group_tests_name ("checker_search", tests, NULL, NULL);
 }
