@@ -7,7 +7,8 @@
 #   checker_etcd002_ms         etcd_002.log alone (Porcupine: ~245 ms)
 #   checker_kv_ms              the 4 kv histories of ../shared/data/kv
 #   checker_gen20k_ms          a generated kv history: 10 keys, 20,000 ops, 1% info
-#   checker_gen100k_ms         the same with 100,000 ops, to show the growth
+#   checker_gen20k_info30_ms   20,000 ops on 10 keys with 30% of answers lost
+#   checker_gen100k_ms         the same as gen20k with 100,000 ops, to show the growth
 #   checker_peak_rss_mb        peak memory of the largest of these runs
 cd "$(dirname "$0")/.."
 data=../shared/data
@@ -39,6 +40,8 @@ else
 fi
 bench/bin/checker_gen 20000 10 1 0.01 > "$tmp/gen20k.jsonl"
 echo "bench checker_gen20k_ms $(best_ms -m kv "$tmp/gen20k.jsonl") ms"
+bench/bin/checker_gen 20000 10 2 0.3 > "$tmp/gen20k30.jsonl"
+echo "bench checker_gen20k_info30_ms $(best_ms -m kv "$tmp/gen20k30.jsonl") ms"
 bench/bin/checker_gen 100000 10 1 0.01 > "$tmp/gen100k.jsonl"
 echo "bench checker_gen100k_ms $(best_ms -m kv --stats "$tmp/gen100k.jsonl") ms"
 awk '/^stats peak_rss_mb/ { printf "bench checker_peak_rss_mb %s MB\n", $3 }' "$tmp/stats"
