@@ -110,7 +110,7 @@
 #define FL_RAFT_WAITER_TIMEOUT_MS  700  /* then error 0 (indefinite), before
                                            the harness's 1 s client timeout */
 #define FL_RAFT_FORWARD_TIMEOUT_MS 900  /* follower -> leader forward, all tries */
-#define FL_RAFT_FORWARD_RETRY_MS   300  /* at most this long before a forward
+#define FL_RAFT_FORWARD_RETRY_MS   400  /* at most this long before a forward
                                            is tried again (same id: runs
                                            once); less when the leader is
                                            fast: 3 x its round trip + 20 ms */

@@ -88,6 +88,7 @@ struct _raft_t {
     int64_t match [FL_NODES_MAX];        // leader: known replicated (own: synced)
     int64_t heard_ms [FL_NODES_MAX];     // leader: last answer in this term
     int64_t progress_ms [FL_NODES_MAX];  // leader: last time match grew
+    int64_t resent_ms [FL_NODES_MAX];    // leader: last resend on a gap
     bool granted [FL_NODES_MAX];         // candidate: votes in this term
     bool prevoted [FL_NODES_MAX];        // pre-votes for prevote_term (kept
                                          // apart: they are not votes)
@@ -687,12 +688,19 @@ s_on_append_entries_res (node_t *node, const char *src, json_t *body, void *arg)
         s_replicate (self, (size_t) i, false);
         return;
     }
-    int64_t next = core_next_after_reject (self->log, s_int (body, "conflict_term"),
+    //  A follower whose log is too short (a gap) most often just got our
+    //  appends out of order, the missing one still in flight: resend at
+    //  most once a heartbeat. A conflicting term is resolved at once.
+    int64_t conflict_term = s_int (body, "conflict_term");
+    int64_t next = core_next_after_reject (self->log, conflict_term,
                                            s_int (body, "conflict_index"), self->match [i]);
-    if (next < self->next [i]) {        //  a stale reject for a later spot: no resend
-        self->next [i] = next;
-        s_replicate (self, (size_t) i, true);
-    }
+    if (next >= self->next [i])         //  a stale reject for a later spot
+        return;
+    if (conflict_term == 0 && self->now_ms - self->resent_ms [i] < self->heartbeat_ms)
+        return;
+    self->resent_ms [i] = self->now_ms;
+    self->next [i] = next;
+    s_replicate (self, (size_t) i, true);
 }
 
 
@@ -747,10 +755,14 @@ s_on_forwarded (node_t *node, json_t *reply, void *arg)
     const char *type = json_string_value (json_object_get (reply, "type"));
     bool refused = type && strcmp (type, "error") == 0
                 && s_int (reply, "code") == NODE_ERR_TEMPORARILY_UNAVAILABLE;
-    if (reply) {
-        int64_t rtt_ms = self->now_ms - forward->try_ms;
-        self->forward_rtt_ms += (rtt_ms - self->forward_rtt_ms) / 8;
-    }
+    //  The round-trip estimate learns from answers and backs off on
+    //  silence (replies to a try that timed out are lost to us, so without
+    //  the back-off a slow network would never be learnt).
+    if (reply)
+        self->forward_rtt_ms += (self->now_ms - forward->try_ms - self->forward_rtt_ms) / 8;
+    else
+    if (self->forward_rtt_ms < FL_RAFT_FORWARD_TIMEOUT_MS)
+        self->forward_rtt_ms = 2 * self->forward_rtt_ms + 10;
     if (reply && !(refused && forward->tries > 1))
         s_forward_end (self, forward, reply, 0, NULL);
     else
