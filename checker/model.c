@@ -284,9 +284,11 @@ s_step_collection (model_part_t *self, uint64_t state, const model_op_t *op, uin
     if (op->kind == K_READ)
         return unknown || state == op->out;
     if (op->kind == K_DEQUEUE) {
+        //  Decide before interning: it may move the arena under ids
+        bool ok = unknown || (n > 0? ids [0] == op->out: op->out == S_NIL_RESULT);
         if (n > 0 && (unknown || ids [0] == op->out))
             *next = s_ids (self, 'q', ids + 1, n - 1);
-        return unknown || (n > 0? ids [0] == op->out: op->out == S_NIL_RESULT);
+        return ok;
     }
     uint32_t *tmp = malloc ((n + 1) * sizeof (uint32_t));
     assert (tmp);
