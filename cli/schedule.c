@@ -184,7 +184,8 @@ schedule_new (const scenario_t *scenario, uint64_t seed, int64_t duration_ms)
     if (scenario->random)
         s_random_steps (self, scenario, &rng, duration_ms);
     schedule_step_t *copy = malloc ((self->count + 1) * sizeof *copy);
-    memcpy (copy, self->steps, self->count * sizeof *copy);
+    if (self->count)
+        memcpy (copy, self->steps, self->count * sizeof *copy);
     //  Insertion sort: steps are few and mostly ordered already; stable.
     for (size_t i = 1; i < self->count; i++) {
         schedule_step_t step = copy [i];
