@@ -374,6 +374,7 @@ s_write_results (s_run_t *self, json_t *results)
         char report [4096];
         snprintf (report, sizeof report, "%s/report.html", self->opts->run_dir);
         json_object_set_new (results, "report", json_string (report));
+        json_dump_file (results, path, JSON_INDENT (2) | JSON_SORT_KEYS);
     }
 }
 
