@@ -22,11 +22,11 @@ for _ in $(seq 1 100); do [ -s "$FAULTLAB_UP" ] && break; sleep 0.1; done
 ok $([ -s "$FAULTLAB_UP" ] && grep -q '"control"' "$FAULTLAB_UP" && echo 0 || echo 1) "up writes up.json with its control endpoint"
 
 out=$(timeout 20 ./harness fault partition halves 2>&1)
-ok $(echo "$out" | grep -qE 'in force: partition halves: [n0-9,]+ [|] [n0-9,]+' && echo 0 || echo 1) "partition halves ($out)"
+ok $(echo "$out" | grep -qE 'in force: partition halves: [n0-9,]+ [|] [n0-9,]+' && echo 0 || echo 1) "partition halves (${out//$'\n'/ })"
 out=$(timeout 20 ./harness fault kill n3 2>&1)
 ok $(echo "$out" | grep -q 'kill n3' && echo 0 || echo 1) "kill n3"
 out=$(timeout 20 ./harness fault heal 2>&1)
-ok $(echo "$out" | grep -q 'in force: kill n3' && echo 0 || echo 1) "heal ends the partition, not the kill ($out)"
+ok $(echo "$out" | grep -q 'in force: kill n3' && echo 0 || echo 1) "heal ends the partition, not the kill (${out//$'\n'/ })"
 out=$(timeout 20 ./harness fault restart n3 2>&1)
 ok $(echo "$out" | grep -q 'in force: none' && echo 0 || echo 1) "restart n3 ends the kill"
 timeout 20 ./harness fault drop 2 > /dev/null 2>&1; rc=$?
