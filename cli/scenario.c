@@ -186,9 +186,7 @@ s_scan (s_reader_t *self, char *text)
     int stack [FL_SCENARIO_LINES_MAX];
     int depth = 0;
     int line = 0;
-    char *save = NULL;
     //  strtok_r would skip empty lines and lose the count: split by hand.
-    (void) save;
     char *cursor = text;
     while (cursor && *cursor) {
         char *newline = strchr (cursor, '\n');
@@ -209,7 +207,7 @@ s_scan (s_reader_t *self, char *text)
     return 0;
 }
 
-//  Children of entry parent (-1: root), by name; the first after index from.
+//  The first child of entry parent (-1: the root) with this name, or -1.
 static int
 s_child (s_reader_t *self, int parent, const char *name)
 {
