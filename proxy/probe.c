@@ -11,6 +11,8 @@
 #include "clock.h"
 #include "probe.h"
 
+#define PROBE_LINGER_MS 100    // after the last reply, wait this for duplicates
+
 static void
 s_print (FILE *out, const char *src, json_t *envelope, int64_t *sent_ns, int count,
          int *replies)
@@ -32,14 +34,22 @@ s_print (FILE *out, const char *src, json_t *envelope, int64_t *sent_ns, int cou
     json_decref (line);
 }
 
-//  Receive whatever arrives until deadline_ns.
+//  Receive whatever arrives until deadline_ns; once 'stop_at' replies are
+//  in, linger PROBE_LINGER_MS more for stragglers (duplicates) and stop.
 static void
 s_receive (zsock_t *sock, FILE *out, int64_t deadline_ns, int64_t *sent_ns, int count,
-           int *replies)
+           int *replies, int stop_at)
 {
     zpoller_t *poller = zpoller_new (sock, NULL);
+    bool lingering = false;
     int64_t now;
     while ((now = clock_mono_ns ()) < deadline_ns) {
+        if (*replies >= stop_at && !lingering) {
+            lingering = true;
+            int64_t linger_ns = now + PROBE_LINGER_MS * 1000000LL;
+            deadline_ns = linger_ns < deadline_ns? linger_ns: deadline_ns;
+            continue;
+        }
         int wait_ms = (int) ((deadline_ns - now + 999999) / 1000000);
         if (!zpoller_wait (poller, wait_ms))
             break;
@@ -86,9 +96,12 @@ probe_run (const probe_config_t *config, FILE *out, char *error, size_t error_si
         zstr_sendx (sock, config->dest, text, NULL);
         free (text);
         json_decref (envelope);
-        int64_t gap_ms = i + 1 < config->count? config->every_ms: config->wait_ms;
+        //  Between requests: print what comes. After the last: wait until
+        //  every request is answered or wait_ms passes.
+        bool last = i + 1 == config->count;
+        int64_t gap_ms = last? config->wait_ms: config->every_ms;
         s_receive (sock, out, clock_mono_ns () + gap_ms * 1000000, sent_ns,
-                   config->count, &replies);
+                   config->count, &replies, last? config->count: INT32_MAX);
     }
     fprintf (out, "{\"sent\":%d,\"replies\":%d,\"lost\":%d}\n", config->count, replies,
              config->count - replies);

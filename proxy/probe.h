@@ -17,7 +17,8 @@ typedef struct {
     const char *body;       // JSON object text, e.g. {"type":"echo","echo":"hi"}
     int count;              // requests to send (>= 1)
     int every_ms;           // gap between requests
-    int wait_ms;            // wait for replies after the last request
+    int wait_ms;            // after the last request, wait at most this long
+                            // for replies (100 ms more once all are in)
 } probe_config_t;
 
 //  Run the probe, printing to out. Returns 0 if every request was answered,

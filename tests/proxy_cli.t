@@ -59,15 +59,15 @@ send () { bin/proxy --send "$net" --as c1 "$@" '{"type":"echo","echo":"hi"}'; }
 # The first requests may go out before the nodes are connected: retry.
 for _ in $(seq 50); do send --to n1 --count 1 --wait-ms 100 >/dev/null && break; done
 for _ in $(seq 50); do send --to n2 --count 1 --wait-ms 100 >/dev/null && break; done
-out=$(send --to n1 --count 20 --every-ms 1 --wait-ms 500 | tail -1)
+out=$(send --to n1 --count 20 --every-ms 1 --wait-ms 5000 | tail -1)
 ok $([ "$out" = '{"sent":20,"replies":20,"lost":0}' ] && echo 0) "echo through the proxy: $out"
 bin/proxy --ctl "$ctl" '{"cmd":"block","src":"c1","dest":"n1"}' >/dev/null
 out=$(send --to n1 --count 5 --every-ms 1 --wait-ms 200 | tail -1)
 ok $([ "$out" = '{"sent":5,"replies":0,"lost":5}' ] && echo 0) "block c1->n1: $out"
-out=$(send --to n2 --count 5 --every-ms 1 --wait-ms 500 | tail -1)
+out=$(send --to n2 --count 5 --every-ms 1 --wait-ms 5000 | tail -1)
 ok $([ "$out" = '{"sent":5,"replies":5,"lost":0}' ] && echo 0) "c1->n2 unaffected: $out"
 bin/proxy --ctl "$ctl" '{"cmd":"heal"}' '{"cmd":"delay","src":"n1","dest":"c1","ms":80}' >/dev/null
-out=$(send --to n1 --count 1 --wait-ms 1000 | head -1)
+out=$(send --to n1 --count 1 --wait-ms 5000 | head -1)
 rtt=$(echo "$out" | sed -n 's/.*"rtt_ms":\([0-9.]*\).*/\1/p')
 ok $(awk -v r="$rtt" 'BEGIN { exit !(r >= 80) }' && echo 0) "delay 80 ms: rtt $rtt ms"
 bin/proxy --ctl "$ctl" '{"cmd":"heal"}' '{"cmd":"pause","node":"n2"}' >/dev/null
@@ -77,7 +77,7 @@ bin/proxy --ctl "$ctl" '{"cmd":"resume","node":"n2"}' >/dev/null
 out=$(bin/proxy --ctl "$ctl" '{"cmd":"stats"}')
 ok $(echo "$out" | grep -q '"c1->n2":{"sent":[0-9]*,"delivered":[0-9]*,"dropped":0,"duplicated":0,"delayed":0,"reordered":0,"paused":3,"queued":0}' && echo 0) \
     "resume n2 releases its queue"
-out=$(send --to n9 --count 1 --wait-ms 500 | head -1)
+out=$(send --to n9 --count 1 --wait-ms 5000 | head -1)
 ok $(echo "$out" | grep -q '"src":"n9".*"type":"error","in_reply_to":1,"code":1' && echo 0) \
     "unknown dest: error code 1"
 

@@ -221,7 +221,7 @@ test_delay_bounds (void **state)
     double mean = sum_ms / n;
     fprintf (stderr, "# delay 50 +- 10 ms: min %.2f ms, mean %.2f ms over %d\n", min_ms, mean, n);
     assert_true (min_ms >= d - j);
-    if (mean < d - 3 || mean > d + 25)
+    if (mean < d - 3 || mean > d + 30)
         fail_msg ("mean delay %.1f ms, expected near %.0f", mean, d);
     assert_int_equal (lab_count (&f->lab, "n1", "n2", "delayed"), n);
     assert_int_equal (lab_count (&f->lab, "n1", "n2", "queued"), 0);
@@ -254,7 +254,12 @@ test_reorder_rate (void **state)
     fixture_t *f = (fixture_t *) *state;
     const int n = 3000;
     lab_ok (&f->lab, "{\"cmd\":\"reorder\",\"src\":\"n3\",\"dest\":\"n1\",\"p\":0.2}");
+    //  Queue the whole stream behind a pause and release it in one go, so
+    //  no hold can time out mid-stream however slow the machine is.
+    lab_ok (&f->lab, "{\"cmd\":\"pause\",\"node\":\"n1\"}");
     s_send_numbered (f->n3, "n1", n);
+    lab_wait_sent (&f->lab, "n3", "n1", n);
+    lab_ok (&f->lab, "{\"cmd\":\"resume\",\"node\":\"n1\"}");
     int *seqs = (int *) calloc (n, sizeof (int));
     int got = s_recv_numbered (f->n1, n, seqs, n);
     assert_int_equal (got, n);
@@ -263,7 +268,8 @@ test_reorder_rate (void **state)
     lab_binomial (n, 0.2, &lo, &hi);
     assert_in_range (reordered, (int64_t) ceil (lo), (int64_t) floor (hi));
     //  Observed: messages arriving after one sent later than them. Each
-    //  held copy arrives late unless it was released by its timeout.
+    //  held copy arrives late, except those held at the very end of the
+    //  stream, which leave by their timeout.
     int late = 0, max_seen = -1;
     bool *seen = (bool *) calloc (n, sizeof (bool));
     for (int i = 0; i < n; i++) {
@@ -323,7 +329,7 @@ test_counters_add_up (void **state)
     lab_ok (&f->lab, "{\"cmd\":\"drop\",\"p\":0.2}");
     lab_ok (&f->lab, "{\"cmd\":\"duplicate\",\"p\":0.3}");
     lab_ok (&f->lab, "{\"cmd\":\"reorder\",\"p\":0.1}");
-    lab_ok (&f->lab, "{\"cmd\":\"delay\",\"src\":\"n1\",\"dest\":\"n2\",\"ms\":2000}");
+    lab_ok (&f->lab, "{\"cmd\":\"delay\",\"src\":\"n1\",\"dest\":\"n2\",\"ms\":20000}");
     lab_ok (&f->lab, "{\"cmd\":\"pause\",\"node\":\"n3\"}");
     s_send_numbered (f->n1, "n2", 2000);
     s_send_numbered (f->n2, "n1", 2000);

@@ -247,12 +247,16 @@ s_run_seeded (uint64_t seed, int n, int *seqs, int seqs_max)
     lab_ok (&lab, "{\"cmd\":\"drop\",\"p\":0.3}");
     lab_ok (&lab, "{\"cmd\":\"duplicate\",\"p\":0.2}");
     lab_ok (&lab, "{\"cmd\":\"reorder\",\"p\":0.1}");
+    //  Decide the whole stream in one go at resume: a reorder hold then
+    //  cannot time out mid-stream, however slow the machine.
+    lab_ok (&lab, "{\"cmd\":\"pause\",\"node\":\"n2\"}");
     for (int i = 0; i < n; i++) {
         char body [64];
         snprintf (body, sizeof body, "{\"body\":{\"seq\":%d}}", i);
         lab_send (n1, "n2", body);
     }
     lab_wait_sent (&lab, "n1", "n2", n);
+    lab_ok (&lab, "{\"cmd\":\"resume\",\"node\":\"n2\"}");
     //  Every copy leaves within FL_REORDER_HOLD_MS of the last message.
     int64_t deadline = clock_mono_ms () + LAB_WAIT_MS;
     while (lab_count (&lab, "n1", "n2", "queued") > 0 && clock_mono_ms () < deadline)
