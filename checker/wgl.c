@@ -24,8 +24,11 @@
     same effect only the earliest unlinearized one is tried (3k steps).
 
     The set is a bitset; its hash is kept incrementally as the xor of one
-    random word per op (Zobrist hashing), so a step costs O(1) plus the
-    bitset copy when a new configuration is cached. The loop is iterative:
+    random word per op (Zobrist hashing), and the cache stores only its
+    window (the words between the first op not linearized and the last one
+    linearized), so a step costs O(1) plus the window's copy when a new
+    configuration is cached, and memory grows with the history's
+    concurrency rather than its length squared. The loop is iterative:
     the stack of linearized ops is an array of at most n entries.
 */
 #include <assert.h>
@@ -39,9 +42,10 @@
 typedef struct {
     uint64_t hash;
     uint64_t state;
-    size_t bits;            // offset of the linearized set in the arena, in
-                            // words; SIZE_MAX marks an empty slot
+    size_t bits;            // offset of the linearized set's window in the
+                            // arena, in words; SIZE_MAX marks an empty slot
     size_t subsets;         // head of its list of never-returned subsets
+    uint32_t lo, len;       // the window: words lo .. lo + len - 1
 } s_entry_t;
 
 typedef struct {
@@ -65,6 +69,7 @@ typedef struct {
     uint32_t op;
     uint32_t phase;         // the pass that linearized it
     uint64_t state;         // the state before it
+    uint32_t lo, hi;        // the window before it
 } s_frame_t;
 
 static uint64_t
@@ -140,17 +145,17 @@ s_subset_put (s_cache_t *c, const uint64_t *ibits, size_t next)
 //  everything this one can.
 static bool
 s_cache_add (s_cache_t *c, uint64_t hash, uint64_t state, const uint64_t *bits,
-             const uint64_t *ibits)
+             uint32_t lo, uint32_t len, const uint64_t *ibits)
 {
     if (2 * (c->used + 1) > c->cap)
         s_cache_grow (c);
     size_t mask = c->cap - 1;
     size_t i = hash & mask;
-    size_t bytes = c->words * sizeof (uint64_t);
+    size_t bytes = len * sizeof (uint64_t);
     while (c->table [i].bits != SIZE_MAX) {
         s_entry_t *e = &c->table [i];
-        if (e->hash == hash && e->state == state
-        &&  memcmp (c->arena + e->bits, bits, bytes) == 0) {
+        if (e->hash == hash && e->state == state && e->lo == lo && e->len == len
+        &&  memcmp (c->arena + e->bits, bits + lo, bytes) == 0) {
             for (size_t k = e->subsets; k != SIZE_MAX; k = c->subsets [k].next) {
                 const uint64_t *old = c->arena + c->subsets [k].bits;
                 size_t w = 0;
@@ -166,9 +171,9 @@ s_cache_add (s_cache_t *c, uint64_t hash, uint64_t state, const uint64_t *bits,
         }
         i = (i + 1) & mask;
     }
-    size_t at = s_arena_put (c, bits, c->words);
+    size_t at = s_arena_put (c, bits + lo, len);
     size_t head = s_subset_put (c, ibits, SIZE_MAX);
-    c->table [i] = (s_entry_t) { hash, state, at, head };
+    c->table [i] = (s_entry_t) { hash, state, at, head, lo, len };
     c->used++;
     return true;
 }
@@ -193,6 +198,9 @@ typedef struct {
     size_t finite;          // ops with a finite return not yet linearized
     uint32_t phase;         // 0: trying ops that returned; 1: the others
     bool plain;             // no pruning beyond Porcupine's (tests)
+    uint32_t lo;            // first word of bits not all ones
+    uint32_t hi;            // last word with a linearized op that returned,
+                            // or UINT32_MAX when there is none
 } s_search_t;
 
 static int
@@ -313,6 +321,20 @@ s_budget (const s_search_t *s, const wgl_budget_t *budget, wgl_result_t *result)
     return -1;
 }
 
+//  The window of a linearized set: every word below lo is all ones, every
+//  word above hi holds only the ops that never returned (preset to one, as
+//  they are not part of this set). The cache stores words lo..hi only, so
+//  an entry costs the history's concurrency, not its length.
+static void
+s_window (const s_search_t *s, uint32_t op, uint32_t *lo, uint32_t *hi)
+{
+    uint32_t w = op / 64;
+    *lo = s->lo;
+    *hi = s->hi == UINT32_MAX || w > s->hi? w: s->hi;
+    while (*lo < s->cache.words && s->bits [*lo] == UINT64_MAX)
+        (*lo)++;
+}
+
 //  Try to linearize op now. Returns true when it was (a new configuration).
 static bool
 s_try (s_search_t *s, uint32_t op)
@@ -321,17 +343,24 @@ s_try (s_search_t *s, uint32_t op)
     if (!model_step (s->part, s->state, &s->ops [op], &next_state))
         return false;
     s_flip (s, op);
+    uint32_t lo = s->lo, hi = s->hi;
+    if (s->never [op] < 0)
+        s_window (s, op, &lo, &hi);
+    uint32_t len = hi != UINT32_MAX && hi >= lo? hi - lo + 1: 0;
     uint64_t zob = s->zob ^ s->zobrist [op];
-    if (!s_cache_add (&s->cache, zob ^ s_mix (next_state), next_state, s->bits, s->ibits)) {
+    if (!s_cache_add (&s->cache, zob ^ s_mix (next_state), next_state, s->bits, lo, len,
+                      s->ibits)) {
         s_flip (s, op);
         return false;
     }
     if (s->depth < s->dirty)
         s->dirty = s->depth;
-    s->stack [s->depth++] = (s_frame_t) { op, s->phase, s->state };
+    s->stack [s->depth++] = (s_frame_t) { op, s->phase, s->state, s->lo, s->hi };
     s->phase = 0;
     s->state = next_state;
     s->zob = zob;
+    s->lo = lo;
+    s->hi = hi;
     s_lift (s, op);
     s->finite -= s->ops [op].ret != HISTORY_RET_NEVER;
     return true;
@@ -354,6 +383,8 @@ s_backtrack (s_search_t *s)
         if (s->depth < s->dirty)
             s->dirty = s->depth;
         s->state = top.state;
+        s->lo = top.lo;
+        s->hi = top.hi;
         s->zob ^= s->zobrist [top.op];
         s_flip (s, top.op);
         s_unlift (s, top.op);
@@ -514,6 +545,14 @@ wgl_check (model_part_t *part, const wgl_budget_t *budget, wgl_result_t *result)
     s_twins (&s, nnever);
     s.ibits = calloc (s.cache.iwords, sizeof (uint64_t));
     assert (s.ibits);
+    //  Ops that never returned are not in bits: preset them to one there so
+    //  that they do not stop the window's low end from moving up
+    for (size_t i = 0; i < n; i++)
+        if (s.never [i] >= 0)
+            s.bits [i / 64] |= 1ULL << (i % 64);
+    s.hi = UINT32_MAX;
+    while (s.lo < s.cache.words && s.bits [s.lo] == UINT64_MAX)
+        s.lo++;
     s_build_list (&s);
     result->prefix_state = model_part_init (part);   // the empty prefix's state
     result->verdict = s_search (&s, budget, result);

@@ -644,6 +644,28 @@ test_budgets (void **state)
     check_result_destroy (&result);
 }
 
+//  A long single-key history: cache entries must cost the concurrency
+//  window, not the history's length, or 32 MB would not be enough.
+static void
+test_long_history (void **state)
+{
+    (void) state;
+    char path [160], corrupt [200];
+    snprintf (path, sizeof (path), "%s/long.jsonl", s_fx.dir);
+    rng_t rng;
+    rng_init (&rng, 7);
+    FILE *out = fopen (path, "w");
+    assert_non_null (out);
+    s_generate_kv (&rng, out, 30000, 1, corrupt, sizeof (corrupt));
+    fclose (out);
+    check_opts_t opts = { .model = "kv", .init = "0", .memory_mb = 32 };
+    char *error = NULL;
+    check_result_t *result = check_file (path, &opts, &error);
+    assert_non_null (result);
+    assert_int_equal (check_result_verdict (result), CHECK_VALID);
+    check_result_destroy (&result);
+}
+
 static int
 s_setup (void **state)
 {
@@ -686,6 +708,7 @@ main (void)
         cmocka_unit_test (test_malformed),
         cmocka_unit_test (test_injected_bug),
         cmocka_unit_test (test_budgets),
+        cmocka_unit_test (test_long_history),
     };
     return cmocka_run_group_tests_name ("checker_models", tests, s_setup, s_teardown);
 }
