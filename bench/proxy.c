@@ -12,7 +12,9 @@
     the best of each is kept (the machine is shared; the best is the least
     disturbed). Round trip: K ping-pongs, one at a time, against an echo
     thread, directly and through the proxy in alternating chunks; p50/p99
-    of each, and the proxy's added p50.
+    of each, and the proxy's added p50. With --bare EP the same figures
+    are taken through a bare forwarding process (--serve-bare), the floor
+    any proxy process has on this machine.
     Prints `bench NAME VALUE UNIT` lines.
 */
 #include <getopt.h>
@@ -236,14 +238,77 @@ s_proxy_join (zsock_t *party, const char *id)
     exit (1);
 }
 
+//  --serve-bare EP: the least a forwarding process can do, as a floor to
+//  read the proxy's figures against: ROUTER, router_mandatory, receive
+//  [sender][dest][body], send [dest][sender][body], nothing else. Runs
+//  until killed.
+static int
+s_serve_bare (const char *endpoint)
+{
+    zsock_t *router = s_router (endpoint);
+    zsock_set_router_mandatory (router, 1);
+    void *sock = zsock_resolve (router);
+    zmq_msg_t frames [3];
+    for (int i = 0; i < 3; i++)
+        zmq_msg_init (&frames [i]);
+    printf ("ready\n");
+    fflush (stdout);
+    for (;;) {
+        for (int i = 0; i < 3; i++)
+            if (zmq_msg_recv (&frames [i], sock, 0) == -1)
+                return 0;
+        if (zmq_msg_send (&frames [1], sock, ZMQ_SNDMORE | ZMQ_DONTWAIT) == -1)
+            continue;
+        zmq_msg_send (&frames [0], sock, ZMQ_SNDMORE);
+        zmq_msg_send (&frames [2], sock, 0);
+    }
+}
+
+//  The figures of one path, kept as the best of its rounds.
+typedef struct {
+    const char *name;       // "direct", "proxy", "bare"
+    zsock_t *client;        // sends
+    const char *dest;
+    zsock_t *server;        // receives, and echoes in round trips
+    double best_msgs;
+    double p50, p99;
+    rtt_path_t rtt;
+} path_t;
+
+static void
+s_measure (path_t *paths, int count_paths, int count, int rounds, int rtt_count)
+{
+    for (int p = 0; p < count_paths; p++)       //  warm every path
+        s_throughput (paths [p].client, paths [p].dest, paths [p].server, count / 10);
+    for (int i = 0; i < rounds; i++)
+        for (int p = 0; p < count_paths; p++) {
+            double msgs = s_throughput (paths [p].client, paths [p].dest,
+                                        paths [p].server, count);
+            paths [p].best_msgs = msgs > paths [p].best_msgs? msgs: paths [p].best_msgs;
+        }
+    //  Round trips in alternating chunks, so all paths see the same load.
+    for (int p = 0; p < count_paths; p++) {
+        paths [p].rtt = (rtt_path_t) { paths [p].client, paths [p].dest, paths [p].server,
+                                       0, NULL, 0 };
+        s_rtt_start (&paths [p].rtt, rtt_count);
+        s_rtt_run (&paths [p].rtt, rtt_count / 10, false);
+    }
+    for (int i = 0; i < 10; i++)
+        for (int p = 0; p < count_paths; p++)
+            s_rtt_run (&paths [p].rtt, rtt_count / 10, true);
+    for (int p = 0; p < count_paths; p++)
+        s_rtt_finish (&paths [p].rtt, &paths [p].p50, &paths [p].p99);
+}
+
 int
 main (int argc, char **argv)
 {
     zsys_handler_set (NULL);
-    const char *dir = NULL, *proxy = NULL;
+    const char *dir = NULL, *proxy = NULL, *bare = NULL;
     int count = 300000, rounds = 3, rtt_count = 20000;
     static const struct option options [] = {
         { "dir", required_argument, NULL, 'd' }, { "proxy", required_argument, NULL, 'p' },
+        { "bare", required_argument, NULL, 'b' }, { "serve-bare", required_argument, NULL, 's' },
         { "count", required_argument, NULL, 'n' }, { "rounds", required_argument, NULL, 'r' },
         { "rtt", required_argument, NULL, 't' }, { NULL, 0, NULL, 0 }
     };
@@ -251,58 +316,56 @@ main (int argc, char **argv)
     while ((opt = getopt_long (argc, argv, "", options, NULL)) != -1) {
         if (opt == 'd') dir = optarg;
         else if (opt == 'p') proxy = optarg;
+        else if (opt == 'b') bare = optarg;
+        else if (opt == 's') return s_serve_bare (optarg);
         else if (opt == 'n') count = atoi (optarg);
         else if (opt == 'r') rounds = atoi (optarg);
         else if (opt == 't') rtt_count = atoi (optarg);
         else return 64;
     }
     if (!dir || !proxy || count < 1 || rounds < 1 || rtt_count < 100) {
-        fprintf (stderr, "usage: bench/bin/proxy --dir DIR --proxy NET_EP "
-                         "[--count N] [--rounds R] [--rtt K]\n");
+        fprintf (stderr, "usage: bench/bin/proxy --dir DIR --proxy NET_EP [--bare EP] "
+                         "[--count N] [--rounds R] [--rtt K]\n"
+                         "       bench/bin/proxy --serve-bare EP\n");
         return 64;
     }
     char direct_ep [256];
     snprintf (direct_ep, sizeof direct_ep, "ipc://%s/direct", dir);
-    zsock_t *router = s_router (direct_ep);
-    zsock_t *direct = s_dealer ("c1", direct_ep);
-    zsock_t *n1 = s_dealer ("n1", proxy), *n2 = s_dealer ("n2", proxy);
-    s_proxy_join (n1, "n1");
-    s_proxy_join (n2, "n2");
-    //  Warm both paths, then alternate.
-    s_throughput (direct, "r", router, count / 10);
-    s_throughput (n1, "n2", n2, count / 10);
-    double best_direct = 0, best_proxy = 0;
-    for (int i = 0; i < rounds; i++) {
-        double d = s_throughput (direct, "r", router, count);
-        double p = s_throughput (n1, "n2", n2, count);
-        best_direct = d > best_direct? d: best_direct;
-        best_proxy = p > best_proxy? p: best_proxy;
+    path_t paths [3] = {
+        { .name = "direct", .client = s_dealer ("c1", direct_ep), .dest = "r",
+          .server = s_router (direct_ep) },
+        { .name = "proxy", .client = s_dealer ("n1", proxy), .dest = "n2",
+          .server = s_dealer ("n2", proxy) },
+        { .name = "bare", .dest = "n2" }
+    };
+    int count_paths = 2;
+    if (bare) {
+        paths [2].client = s_dealer ("n1", bare);
+        paths [2].server = s_dealer ("n2", bare);
+        count_paths = 3;
     }
-    //  Round trips: direct and proxied in alternating chunks, so both see
-    //  the same background load.
-    double direct_p50, direct_p99, proxy_p50, proxy_p99;
-    rtt_path_t direct_path = { direct, "r", router, 0, NULL, 0 };
-    rtt_path_t proxy_path = { n1, "n2", n2, 0, NULL, 0 };
-    s_rtt_start (&direct_path, rtt_count);
-    s_rtt_start (&proxy_path, rtt_count);
-    s_rtt_run (&direct_path, rtt_count / 10, false);
-    s_rtt_run (&proxy_path, rtt_count / 10, false);
-    for (int i = 0; i < 10; i++) {
-        s_rtt_run (&direct_path, rtt_count / 10, true);
-        s_rtt_run (&proxy_path, rtt_count / 10, true);
+    for (int p = 1; p < count_paths; p++) {
+        s_proxy_join (paths [p].client, "n1");
+        s_proxy_join (paths [p].server, "n2");
     }
-    s_rtt_finish (&direct_path, &direct_p50, &direct_p99);
-    s_rtt_finish (&proxy_path, &proxy_p50, &proxy_p99);
-    printf ("bench proxy_direct_msgs %.0f msg/s\n", best_direct);
-    printf ("bench proxy_msgs %.0f msg/s\n", best_proxy);
-    printf ("bench proxy_vs_direct %.2f ratio\n", best_direct > 0? best_proxy / best_direct: 0);
-    printf ("bench proxy_direct_rtt_p50_us %.1f us\n", direct_p50);
-    printf ("bench proxy_rtt_p50_us %.1f us\n", proxy_p50);
-    printf ("bench proxy_rtt_p99_us %.1f us\n", proxy_p99);
-    printf ("bench proxy_added_rtt_p50_us %.1f us\n", proxy_p50 - direct_p50);
-    zsock_destroy (&direct);
-    zsock_destroy (&router);
-    zsock_destroy (&n1);
-    zsock_destroy (&n2);
+    s_measure (paths, count_paths, count, rounds, rtt_count);
+    path_t *d = &paths [0], *x = &paths [1], *b = &paths [2];
+    printf ("bench proxy_direct_msgs %.0f msg/s\n", d->best_msgs);
+    printf ("bench proxy_msgs %.0f msg/s\n", x->best_msgs);
+    printf ("bench proxy_vs_direct %.2f ratio\n", d->best_msgs > 0? x->best_msgs / d->best_msgs: 0);
+    printf ("bench proxy_direct_rtt_p50_us %.1f us\n", d->p50);
+    printf ("bench proxy_rtt_p50_us %.1f us\n", x->p50);
+    printf ("bench proxy_rtt_p99_us %.1f us\n", x->p99);
+    printf ("bench proxy_added_rtt_p50_us %.1f us\n", x->p50 - d->p50);
+    if (bare) {
+        printf ("bench proxy_bare_msgs %.0f msg/s\n", b->best_msgs);
+        printf ("bench proxy_bare_vs_direct %.2f ratio\n",
+                d->best_msgs > 0? b->best_msgs / d->best_msgs: 0);
+        printf ("bench proxy_bare_added_rtt_p50_us %.1f us\n", b->p50 - d->p50);
+    }
+    for (int p = 0; p < count_paths; p++) {
+        zsock_destroy (&paths [p].client);
+        zsock_destroy (&paths [p].server);
+    }
     return 0;
 }
