@@ -82,12 +82,14 @@ static json_t *
 s_set (proxy_t *proxy, request_t *r, const fault_t *values)
 {
     rules_t *rules = proxy_rules (proxy);
+    //  Refuse before changing anything, so a failed request changes nothing.
+    if (rules_size (rules) + 2 > FL_FAULT_RULES_MAX)
+        return s_error ("too many fault rules (max %d)", FL_FAULT_RULES_MAX);
     int rc = rules_set (rules, r->src, r->dest, values);
     if (rc == 0 && r->both)
         rc = rules_set (rules, r->dest, r->src, values);
+    assert (rc == 0);
     proxy_faults_changed (proxy);
-    if (rc)
-        return s_error ("too many fault rules (max %d)", FL_FAULT_RULES_MAX);
     return s_ok ();
 }
 
@@ -160,7 +162,13 @@ s_cmd_partition (proxy_t *proxy, request_t *r)
         json_array_foreach (group, j, member)
             if (!s_group_has (ids, json_string_value (member)))
                 json_array_append (ids, member);
+    //  Refuse before changing anything: at most n * (n - 1) blocks.
     rules_t *rules = proxy_rules (proxy);
+    size_t n = json_array_size (ids);
+    if (rules_size (rules) + n * (n - 1) > FL_FAULT_RULES_MAX) {
+        json_decref (ids);
+        return s_error ("too many fault rules (max %d)", FL_FAULT_RULES_MAX);
+    }
     rules_clear (rules, RULE_BLOCK);
     fault_t f = { .set = RULE_BLOCK, .block = true };
     int rc = 0;
@@ -171,10 +179,9 @@ s_cmd_partition (proxy_t *proxy, request_t *r)
             if (rc == 0 && i != j && !s_connected (r->groups, x, y))
                 rc = rules_set (rules, x, y, &f);
         }
+    assert (rc == 0);
     json_decref (ids);
     proxy_faults_changed (proxy);
-    if (rc)
-        return s_error ("too many fault rules (max %d)", FL_FAULT_RULES_MAX);
     return s_ok ();
 }
 

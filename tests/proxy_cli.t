@@ -19,7 +19,7 @@ ok () {     # ok CONDITION-STATUS DESCRIPTION
     n=$((n + 1))
     if [ "$1" = 0 ]; then echo "ok $n - $2"; else echo "not ok $n - $2"; failed=1; fi
 }
-echo "1..19"
+echo "1..20"
 
 # Usage errors.
 bin/proxy >/dev/null 2>&1; ok $([ $? = 64 ] && echo 0) "no options: exit 64"
@@ -91,4 +91,18 @@ p2=$!; pids+=($p2)
 wait_line $dir/ready2
 kill -INT $p2; wait $p2; rc=$?
 ok $([ $rc = 0 ] && grep -q '"seed":[0-9]' $dir/ready2 && echo 0) "SIGINT: exit 0; a default seed is printed"
+# A crash leaves a readable prefix: SIGKILL mid-stream, every line whole.
+bin/proxy --net ipc://$dir/net3 --control ipc://$dir/ctl3 --trace $dir/crash.jsonl >$dir/ready3 2>/dev/null &
+p3=$!; pids+=($p3)
+wait_line $dir/ready3
+bin/node-echo --id n1 --connect ipc://$dir/net3 2>/dev/null & pids+=($!)
+bin/proxy --send ipc://$dir/net3 --as c1 --to n1 --count 3000 --every-ms 0 --wait-ms 5000 \
+    '{"type":"echo","echo":"x"}' >/dev/null &
+sender=$!; pids+=($sender)
+for _ in $(seq 50); do [ "$(wc -l <$dir/crash.jsonl)" -gt 100 ] && break; sleep 0.1; done
+kill -9 $p3; wait $p3 2>/dev/null; wait $sender 2>/dev/null
+lines=$(wc -l <$dir/crash.jsonl)
+# (a line cut by the kill itself has no newline and is not counted)
+bad=$(head -n "$lines" $dir/crash.jsonl | grep -cv '^{"time":[0-9]*,"src":"[a-z0-9]*","dest":"[a-z0-9]*","action":"[a-z]*",.*}$')
+ok $([ "$lines" -gt 100 ] && [ "$bad" = 0 ] && echo 0) "SIGKILL: $lines whole trace lines, $bad broken"
 exit $failed
