@@ -62,7 +62,7 @@ typedef struct {
     size_t nsubsets, subsets_cap;
     bool exact;             // compare never-returned sets for equality only
     size_t words;           // words of a linearized set (ops that returned)
-    size_t iwords;          // words of a set of ops that never returned
+    size_t iwords;          // groups of ops that never returned (one count each)
 } s_cache_t;
 
 typedef struct {
@@ -139,8 +139,9 @@ s_subset_put (s_cache_t *c, const uint64_t *ibits, size_t next)
 
 //  Remember a configuration: the set of linearized ops that returned
 //  (bits), the state, and the set of linearized ops that never returned
-//  (ibits). Returns false when it is subsumed by one already cached: same
-//  bits and state, and a subset of ibits. An op that never returned may
+//  (counts: how many of each group's ops are linearized, always a prefix of
+//  the group). Returns false when it is subsumed by one already cached:
+//  same bits and state, and no count above ours. An op that never returned may
 //  also never happen, so the configuration that used fewer of them can do
 //  everything this one can.
 static bool
@@ -160,7 +161,7 @@ s_cache_add (s_cache_t *c, uint64_t hash, uint64_t state, const uint64_t *bits,
                 const uint64_t *old = c->arena + c->subsets [k].bits;
                 size_t w = 0;
                 while (w < c->iwords && (c->exact? old [w] == ibits [w]
-                                              : (old [w] & ~ibits [w]) == 0))
+                                              : old [w] <= ibits [w]))
                     w++;
                 if (w == c->iwords)
                     return false;
@@ -185,10 +186,14 @@ typedef struct {
     int32_t *next, *prev;   // entries 2i (call of op i), 2i+1 (return), head 2n, tail 2n+1
     uint64_t *zobrist;
     uint64_t *bits;
-    uint64_t *ibits;        // linearized ops that never returned
-    int32_t *never;         // op -> its bit in ibits, or -1
-    int32_t *twin;          // never-returned op -> the previous one with the
-                            // same effect (kind, flags, arguments), or -1
+    uint64_t *ibits;        // per group, how many of its ops are linearized
+    int32_t *never;         // op -> its index among the ops that never
+                            // returned, or -1 for an op that returned
+    int32_t *group_of;      // never-returned op -> its group, or -1 if left out
+    uint32_t *group_ops;    // the groups' ops, each group in call order
+    size_t *group_start;    // group g is group_ops [group_start [g] ..
+    size_t *group_cursor;   //   group_start [g + 1]) (cursor: while building)
+    size_t ngroups;         //   its first ibits [g] ops are linearized
     s_frame_t *stack;
     size_t depth;
     s_cache_t cache;
@@ -213,12 +218,11 @@ s_by_ret (const void *a, const void *b, void *arg)
     return x < y? -1: x > y;
 }
 
-//  Build the lists. The main list holds the ops that returned: calls in
-//  call order merged with returns in return order, between head (2n) and
-//  tail (2n+1). The calls of ops that never returned go in their own list,
-//  in call order, between 2n+2 and 2n+3: kept in the main list they would
-//  sit before every later return, and each restart from the head would walk
-//  past all of them (quadratic in histories with many info ops).
+//  Build the list of the ops that returned: calls in call order merged with
+//  returns in return order, between head (2n) and tail (2n+1). Ops that
+//  never returned are not in it (they would sit before every later return
+//  and each restart from the head would walk past all of them): they are
+//  in groups, see s_groups.
 static void
 s_build_list (s_search_t *s)
 {
@@ -230,14 +234,11 @@ s_build_list (s_search_t *s)
         if (s->never [i] < 0)
             by_ret [nfinite++] = (uint32_t) i;
     qsort_r (by_ret, nfinite, sizeof (uint32_t), s_by_ret, s->ops);
-    int32_t last = (int32_t) (2 * n), last_never = (int32_t) (2 * n + 2);
+    int32_t last = (int32_t) (2 * n);
     size_t ci = 0, ri = 0;
     while (ci < n || ri < nfinite) {
         if (ci < n && s->never [ci] >= 0) {
-            int32_t e = (int32_t) (2 * ci++);
-            s->next [last_never] = e;
-            s->prev [e] = last_never;
-            last_never = e;
+            ci++;
             continue;
         }
         int32_t e;
@@ -251,32 +252,39 @@ s_build_list (s_search_t *s)
     }
     s->next [last] = (int32_t) (2 * n + 1);
     s->prev [2 * n + 1] = last;
-    s->next [last_never] = (int32_t) (2 * n + 3);
-    s->prev [2 * n + 3] = last_never;
     free (by_ret);
 }
 
-//  Add or remove op from the linearized sets.
+//  Add op to the linearized sets, or take it out.
 static inline void
-s_flip (s_search_t *s, uint32_t op)
+s_set (s_search_t *s, uint32_t op)
 {
-    int32_t bit = s->never [op];
-    if (bit < 0)
-        s->bits [op / 64] ^= 1ULL << (op % 64);
+    if (s->never [op] < 0)
+        s->bits [op / 64] |= 1ULL << (op % 64);
     else
-        s->ibits [bit / 64] ^= 1ULL << (bit % 64);
+        s->ibits [s->group_of [op]]++;
 }
 
-//  Take op's entries out of their list (dancing links: they keep their own
-//  pointers, so s_unlift puts them back in reverse order).
+static inline void
+s_clear (s_search_t *s, uint32_t op)
+{
+    if (s->never [op] < 0)
+        s->bits [op / 64] &= ~(1ULL << (op % 64));
+    else
+        s->ibits [s->group_of [op]]--;
+}
+
+//  Take op's entries out of the list (dancing links: they keep their own
+//  pointers, so s_unlift puts them back in reverse order). An op that never
+//  returned is not in the list.
 static void
 s_lift (s_search_t *s, uint32_t op)
 {
+    if (s->never [op] >= 0)
+        return;             // s_set moved its group's count past it
     int32_t c = (int32_t) (2 * op), r = c + 1;
     s->next [s->prev [c]] = s->next [c];
     s->prev [s->next [c]] = s->prev [c];
-    if (s->never [op] >= 0)
-        return;             // no return entry
     s->next [s->prev [r]] = s->next [r];
     s->prev [s->next [r]] = s->prev [r];
 }
@@ -284,11 +292,11 @@ s_lift (s_search_t *s, uint32_t op)
 static void
 s_unlift (s_search_t *s, uint32_t op)
 {
+    if (s->never [op] >= 0)
+        return;
     int32_t c = (int32_t) (2 * op), r = c + 1;
-    if (s->never [op] < 0) {
-        s->next [s->prev [r]] = r;
-        s->prev [s->next [r]] = r;
-    }
+    s->next [s->prev [r]] = r;
+    s->prev [s->next [r]] = r;
     s->next [s->prev [c]] = c;
     s->prev [s->next [c]] = c;
 }
@@ -342,7 +350,7 @@ s_try (s_search_t *s, uint32_t op)
     uint64_t next_state;
     if (!model_step (s->part, s->state, &s->ops [op], &next_state))
         return false;
-    s_flip (s, op);
+    s_set (s, op);
     uint32_t lo = s->lo, hi = s->hi;
     if (s->never [op] < 0)
         s_window (s, op, &lo, &hi);
@@ -350,7 +358,7 @@ s_try (s_search_t *s, uint32_t op)
     uint64_t zob = s->zob ^ s->zobrist [op];
     if (!s_cache_add (&s->cache, zob ^ s_mix (next_state), next_state, s->bits, lo, len,
                       s->ibits)) {
-        s_flip (s, op);
+        s_clear (s, op);
         return false;
     }
     if (s->depth < s->dirty)
@@ -386,11 +394,13 @@ s_backtrack (s_search_t *s)
         s->lo = top.lo;
         s->hi = top.hi;
         s->zob ^= s->zobrist [top.op];
-        s_flip (s, top.op);
+        s_clear (s, top.op);
         s_unlift (s, top.op);
         s->finite += s->ops [top.op].ret != HISTORY_RET_NEVER;
     } while (!s->plain && (s->ops [top.op].flags & MODEL_F_PURE));
     s->phase = top.phase;
+    if (s->never [top.op] >= 0)
+        return s->group_of [top.op] + 1;     // phase 1: the next group
     return s->next [2 * top.op];
 }
 
@@ -407,43 +417,61 @@ s_same_effect (const model_op_t *x, const model_op_t *y)
         && x->out == y->out;
 }
 
-//  Link each never-returned op to the previous one with the same effect.
+//  Group the ops that never returned by effect (kind, flags, arguments).
+//  Within a group only the earliest unlinearized op (the head) is ever
+//  tried: any linearization using a later one can use the head in its
+//  place (it was invoked earlier, and windows only grow as ops are
+//  linearized). So a group's linearized ops are always a prefix of it,
+//  and a pass over the ops that never returned costs the number of
+//  distinct effects, not of ops. A pure one (an info read) is left out:
+//  it changes nothing, so "never happened" does as well as any place.
+//  The plain search puts each op in a group of its own and leaves out none.
 static void
-s_twins (s_search_t *s, size_t nnever)
+s_groups (s_search_t *s, size_t nnever)
 {
     size_t cap = 16;
     while (cap < 2 * nnever)
         cap *= 2;
-    int32_t *table = malloc (cap * sizeof (int32_t));     // last op per effect
-    assert (table);
+    int32_t *table = malloc (cap * sizeof (int32_t));      // effect -> group
+    size_t *count = calloc (nnever + 1, sizeof (size_t));
+    assert (table && count);
     for (size_t i = 0; i < cap; i++)
         table [i] = -1;
     for (size_t i = 0; i < s->n; i++) {
-        s->twin [i] = -1;
-        if (s->never [i] < 0)
+        s->group_of [i] = -1;
+        if (s->never [i] < 0 || (!s->plain && (s->ops [i].flags & MODEL_F_PURE)))
             continue;
+        int32_t g = -1;
         size_t j = s_effect_hash (&s->ops [i]) & (cap - 1);
-        while (table [j] >= 0 && !s_same_effect (&s->ops [table [j]], &s->ops [i]))
+        while (!s->plain && table [j] >= 0) {
+            uint32_t first = s->group_ops [table [j]];     // its first op, see below
+            if (s_same_effect (&s->ops [first], &s->ops [i])) {
+                g = table [j];
+                break;
+            }
             j = (j + 1) & (cap - 1);
-        s->twin [i] = table [j];
-        table [j] = (int32_t) i;
+        }
+        if (g < 0) {
+            g = (int32_t) s->ngroups++;
+            s->group_ops [g] = (uint32_t) i;              // first op, until laid out
+            if (!s->plain)
+                table [j] = g;
+        }
+        s->group_of [i] = g;
+        count [g]++;
     }
+    //  Lay the groups out one after the other, each in call order
+    size_t at = 0;
+    for (size_t g = 0; g < s->ngroups; g++) {
+        s->group_start [g] = s->group_cursor [g] = at;
+        at += count [g];
+    }
+    s->group_start [s->ngroups] = at;
+    for (size_t i = 0; i < s->n; i++)
+        if (s->group_of [i] >= 0)
+            s->group_ops [s->group_cursor [s->group_of [i]]++] = (uint32_t) i;
     free (table);
-}
-
-//  A never-returned op need not be tried while an earlier one with the same
-//  effect is still unlinearized: that one is tried instead, and any
-//  linearization using this op can use that one in its place (it was
-//  invoked earlier, and windows only grow as ops are linearized).
-static bool
-s_has_earlier_twin (const s_search_t *s, uint32_t op)
-{
-    for (int32_t t = s->twin [op]; t >= 0; t = s->twin [t]) {
-        int32_t bit = s->never [t];
-        if (!(s->ibits [bit / 64] & (1ULL << (bit % 64))))
-            return true;
-    }
-    return false;
+    free (count);
 }
 
 //  Position of the first return in the main list: the end of the window
@@ -466,12 +494,12 @@ s_window_end (const s_search_t *s)
 static wgl_verdict_t
 s_search (s_search_t *s, const wgl_budget_t *budget, wgl_result_t *result)
 {
-    const int32_t head = (int32_t) (2 * s->n), never_head = head + 2, never_tail = head + 3;
+    const int32_t head = (int32_t) (2 * s->n);
     for (size_t i = 0; i < s->n; i++)
         s->finite += s->ops [i].ret != HISTORY_RET_NEVER;
     s->state = model_part_init (s->part);
-    int32_t entry = s->next [head];
-    int64_t window = 0;     // phase 1: calls before this position are candidates
+    int32_t entry = s->next [head];     // phase 0: a list entry; phase 1: a group
+    int64_t window = 0;     // phase 1: ops invoked before this may be tried
     bool have_best = false;
     while (s->finite > 0) {
         if ((++result->steps & 1023) == 0) {
@@ -483,16 +511,17 @@ s_search (s_search_t *s, const wgl_budget_t *budget, wgl_result_t *result)
             entry = s_try (s, (uint32_t) entry / 2)? s->next [head]: s->next [entry];
             continue;
         }
-        if (s->phase == 0 && s->next [never_head] != never_tail) {
-            s->phase = 1;                               // a return: try the others
+        if (s->phase == 0 && s->ngroups > 0) {          // a return: try the others
+            s->phase = 1;
             window = s->ops [entry / 2].ret;
-            entry = s->next [never_head];
+            entry = 0;
             continue;
         }
-        if (s->phase == 1 && entry != never_tail && s->ops [entry / 2].call < window) {
-            bool skip = !s->plain && s_has_earlier_twin (s, (uint32_t) entry / 2);
-            bool tried = !skip && s_try (s, (uint32_t) entry / 2);
-            entry = tried? s->next [head]: s->next [entry];
+        if (s->phase == 1 && (size_t) entry < s->ngroups) {
+            size_t at = s->group_start [entry] + s->ibits [entry];
+            bool ready = at < s->group_start [entry + 1]
+                      && s->ops [s->group_ops [at]].call < window;
+            entry = ready && s_try (s, s->group_ops [at])? s->next [head]: entry + 1;
             continue;
         }
         //  Nothing more can go before the first return: undo the last op
@@ -521,8 +550,8 @@ wgl_check (model_part_t *part, const wgl_budget_t *budget, wgl_result_t *result)
                      .plain = budget->plain };
     s.cache.exact = budget->plain;
     size_t n = s.n;
-    s.next = malloc ((2 * n + 4) * sizeof (int32_t));
-    s.prev = malloc ((2 * n + 4) * sizeof (int32_t));
+    s.next = malloc ((2 * n + 2) * sizeof (int32_t));
+    s.prev = malloc ((2 * n + 2) * sizeof (int32_t));
     s.zobrist = malloc ((n + 1) * sizeof (uint64_t));
     s.cache.words = (n + 63) / 64 + 1;
     s.bits = calloc (s.cache.words, sizeof (uint64_t));
@@ -539,11 +568,14 @@ wgl_check (model_part_t *part, const wgl_budget_t *budget, wgl_result_t *result)
         s.zobrist [i] = never? 0: rng_next (&rng);
         s.never [i] = never? (int32_t) nnever++: -1;
     }
-    s.cache.iwords = (nnever + 63) / 64 + 1;
-    s.twin = malloc ((n + 1) * sizeof (int32_t));
-    assert (s.twin);
-    s_twins (&s, nnever);
-    s.ibits = calloc (s.cache.iwords, sizeof (uint64_t));
+    s.group_of = malloc ((n + 1) * sizeof (int32_t));
+    s.group_ops = malloc ((nnever + 1) * sizeof (uint32_t));
+    s.group_start = malloc ((nnever + 2) * sizeof (size_t));
+    s.group_cursor = malloc ((nnever + 1) * sizeof (size_t));
+    assert (s.group_of && s.group_ops && s.group_start && s.group_cursor);
+    s_groups (&s, nnever);
+    s.cache.iwords = s.ngroups;
+    s.ibits = calloc (s.ngroups + 1, sizeof (uint64_t));
     assert (s.ibits);
     //  Ops that never returned are not in bits: preset them to one there so
     //  that they do not stop the window's low end from moving up
@@ -563,7 +595,10 @@ wgl_check (model_part_t *part, const wgl_budget_t *budget, wgl_result_t *result)
     free (s.zobrist);
     free (s.bits);
     free (s.never);
-    free (s.twin);
+    free (s.group_of);
+    free (s.group_ops);
+    free (s.group_start);
+    free (s.group_cursor);
     free (s.ibits);
     free (s.cache.subsets);
     free (s.stack);
