@@ -14,7 +14,8 @@
     thread, directly and through the proxy in alternating chunks; p50/p99
     of each, and the proxy's added p50. With --bare EP the same figures
     are taken through a bare forwarding process (--serve-bare), the floor
-    any proxy process has on this machine.
+    any proxy process has on this machine; with --traced EP through a
+    second bin/proxy that writes a trace (the harness always traces).
     Prints `bench NAME VALUE UNIT` lines.
 */
 #include <getopt.h>
@@ -304,19 +305,21 @@ int
 main (int argc, char **argv)
 {
     zsys_handler_set (NULL);
-    const char *dir = NULL, *proxy = NULL, *bare = NULL;
+    const char *dir = NULL, *proxy = NULL, *bare = NULL, *traced = NULL;
     int count = 300000, rounds = 3, rtt_count = 20000;
     static const struct option options [] = {
         { "dir", required_argument, NULL, 'd' }, { "proxy", required_argument, NULL, 'p' },
         { "bare", required_argument, NULL, 'b' }, { "serve-bare", required_argument, NULL, 's' },
         { "count", required_argument, NULL, 'n' }, { "rounds", required_argument, NULL, 'r' },
-        { "rtt", required_argument, NULL, 't' }, { NULL, 0, NULL, 0 }
+        { "rtt", required_argument, NULL, 't' }, { "traced", required_argument, NULL, 'T' },
+        { NULL, 0, NULL, 0 }
     };
     int opt;
     while ((opt = getopt_long (argc, argv, "", options, NULL)) != -1) {
         if (opt == 'd') dir = optarg;
         else if (opt == 'p') proxy = optarg;
         else if (opt == 'b') bare = optarg;
+        else if (opt == 'T') traced = optarg;
         else if (opt == 's') return s_serve_bare (optarg);
         else if (opt == 'n') count = atoi (optarg);
         else if (opt == 'r') rounds = atoi (optarg);
@@ -331,25 +334,33 @@ main (int argc, char **argv)
     }
     char direct_ep [256];
     snprintf (direct_ep, sizeof direct_ep, "ipc://%s/direct", dir);
-    path_t paths [3] = {
+    path_t paths [4] = {
         { .name = "direct", .client = s_dealer ("c1", direct_ep), .dest = "r",
           .server = s_router (direct_ep) },
         { .name = "proxy", .client = s_dealer ("n1", proxy), .dest = "n2",
           .server = s_dealer ("n2", proxy) },
-        { .name = "bare", .dest = "n2" }
+        { .name = "bare", .dest = "n2" },
+        { .name = "traced", .dest = "n2" }
     };
     int count_paths = 2;
+    path_t *b = NULL, *t = NULL;
     if (bare) {
-        paths [2].client = s_dealer ("n1", bare);
-        paths [2].server = s_dealer ("n2", bare);
-        count_paths = 3;
+        b = &paths [count_paths++];
+        b->client = s_dealer ("n1", bare);
+        b->server = s_dealer ("n2", bare);
+    }
+    if (traced) {
+        t = &paths [count_paths++];
+        *t = paths [3];
+        t->client = s_dealer ("n1", traced);
+        t->server = s_dealer ("n2", traced);
     }
     for (int p = 1; p < count_paths; p++) {
         s_proxy_join (paths [p].client, "n1");
         s_proxy_join (paths [p].server, "n2");
     }
     s_measure (paths, count_paths, count, rounds, rtt_count);
-    path_t *d = &paths [0], *x = &paths [1], *b = &paths [2];
+    path_t *d = &paths [0], *x = &paths [1];
     printf ("bench proxy_direct_msgs %.0f msg/s\n", d->best_msgs);
     printf ("bench proxy_msgs %.0f msg/s\n", x->best_msgs);
     printf ("bench proxy_vs_direct %.2f ratio\n", d->best_msgs > 0? x->best_msgs / d->best_msgs: 0);
@@ -357,7 +368,11 @@ main (int argc, char **argv)
     printf ("bench proxy_rtt_p50_us %.1f us\n", x->p50);
     printf ("bench proxy_rtt_p99_us %.1f us\n", x->p99);
     printf ("bench proxy_added_rtt_p50_us %.1f us\n", x->p50 - d->p50);
-    if (bare) {
+    if (t) {
+        printf ("bench proxy_traced_msgs %.0f msg/s\n", t->best_msgs);
+        printf ("bench proxy_traced_rtt_p50_us %.1f us\n", t->p50);
+    }
+    if (b) {
         printf ("bench proxy_bare_msgs %.0f msg/s\n", b->best_msgs);
         printf ("bench proxy_bare_vs_direct %.2f ratio\n",
                 d->best_msgs > 0? b->best_msgs / d->best_msgs: 0);
