@@ -117,6 +117,8 @@ s_cache_grow (s_cache_t *c)
 static size_t
 s_arena_put (s_cache_t *c, const uint64_t *bits, size_t words)
 {
+    if (words == 0)
+        return c->arena_len;        // an empty window or no groups
     if (c->arena_len + words > c->arena_cap) {
         c->arena_cap = (c->arena_len + words) * 2 + 64;
         c->arena = realloc (c->arena, c->arena_cap * sizeof (uint64_t));
