@@ -71,6 +71,7 @@ struct _raft_t {
     int64_t election_min_ms;
     int64_t election_max_ms;
     int64_t batch_ms;
+    int64_t ae_inflight_max;     // appends with entries in flight per follower
     bool ready;                  // init arrived
     bool failed;                 // the disk failed: stopping
     size_t n, me;
@@ -89,6 +90,8 @@ struct _raft_t {
     int64_t heard_ms [FL_NODES_MAX];     // leader: last answer in this term
     int64_t progress_ms [FL_NODES_MAX];  // leader: last time match grew
     int64_t resent_ms [FL_NODES_MAX];    // leader: last resend on a gap
+    int64_t inflight [FL_NODES_MAX];     // leader: appends with entries not
+                                         // yet answered (reset each heartbeat)
     bool granted [FL_NODES_MAX];         // candidate: votes in this term
     bool prevoted [FL_NODES_MAX];        // pre-votes for prevote_term (kept
                                          // apart: they are not votes)
@@ -264,7 +267,8 @@ s_replicate (raft_t *self, size_t i, bool force)
 {
     int64_t last = rlog_last_index (self->log);
     if (!force && (self->next [i] > last
-               ||  self->next [i] - 1 - self->match [i] >= FL_RAFT_INFLIGHT_MAX))
+               ||  self->next [i] - 1 - self->match [i] >= FL_RAFT_INFLIGHT_MAX
+               ||  self->inflight [i] >= self->ae_inflight_max))
         return;
     int64_t prev = self->next [i] - 1;
     json_t *entries = json_array ();
@@ -288,6 +292,8 @@ s_replicate (raft_t *self, size_t i, bool force)
                               "entries", entries,
                               "commit", (json_int_t) self->commit);
     node_send (self->node, self->ids [i], body);
+    if (count)
+        self->inflight [i]++;
     self->next [i] = index;
 }
 
@@ -310,6 +316,7 @@ s_heartbeat (raft_t *self)
         if (self->match [i] < self->next [i] - 1
         &&  self->now_ms - self->progress_ms [i] >= 4 * self->heartbeat_ms)
             self->next [i] = self->match [i] + 1;
+        self->inflight [i] = 0;         //  answers may have been lost
         s_replicate (self, i, true);
     }
     self->heartbeat_due_ms = self->now_ms + self->heartbeat_ms;
@@ -429,6 +436,7 @@ s_become_leader (raft_t *self)
         self->match [i] = 0;
         self->heard_ms [i] = self->now_ms;
         self->progress_ms [i] = self->now_ms;
+        self->inflight [i] = 0;
     }
     //  An empty entry of the new term lets earlier entries commit (5.4.2)
     //  even if no client writes.
@@ -676,6 +684,8 @@ s_on_append_entries_res (node_t *node, const char *src, json_t *body, void *arg)
     if (self->role != RAFT_LEADER || term != rlog_term (self->log))
         return;
     self->heard_ms [i] = self->now_ms;
+    if (self->inflight [i] > 0)
+        self->inflight [i]--;
     if (json_is_true (json_object_get (body, "success"))) {
         int64_t match = s_int (body, "match_index");
         if (match > self->match [i]) {
@@ -924,10 +934,12 @@ s_params (raft_t *self)
     self->election_min_ms = s_param_ms (self->node, "election_min_ms", 300);
     self->election_max_ms = s_param_ms (self->node, "election_max_ms", 600);
     self->batch_ms = s_param_ms (self->node, "batch_ms", 0);
+    self->ae_inflight_max = s_param_ms (self->node, "ae_inflight", 2);
     if (self->heartbeat_ms <= 0 || self->election_min_ms <= 0
-    ||  self->election_max_ms < self->election_min_ms || self->batch_ms < 0) {
+    ||  self->election_max_ms < self->election_min_ms || self->batch_ms < 0
+    ||  self->ae_inflight_max <= 0) {
         node_log (self->node, "bad raft params: need heartbeat_ms > 0, "
-                  "0 < election_min_ms <= election_max_ms, batch_ms >= 0");
+                  "0 < election_min_ms <= election_max_ms, batch_ms >= 0, ae_inflight > 0");
         return false;
     }
     return true;
