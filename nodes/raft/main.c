@@ -3,7 +3,8 @@
     Parses the node command line (nodes/lib/node.h), opens the durable
     state under --data (or keeps it in memory, saying so), and runs the
     server of raft.c until SIGTERM. Exit status: 0 on a clean stop, 64 on a
-    usage error, 70 when the state cannot be opened or the disk failed.
+    usage error (a bad option or --param), 70 when the state cannot be
+    opened or the disk failed.
 */
 #include "../lib/node.h"
 #include "raft.h"
@@ -14,10 +15,11 @@ main (int argc, char **argv)
     node_t *node = node_new (argc, argv);
     if (!node)
         return 64;
-    raft_t *raft = raft_new (node);
+    bool usage = false;
+    raft_t *raft = raft_new (node, &usage);
     if (!raft) {
         node_destroy (&node);
-        return 70;
+        return usage ? 64 : 70;
     }
     int rc = node_run (node);
     bool failed = raft_failed (raft);

@@ -962,15 +962,17 @@ s_log_state (raft_t *self, size_t torn)
 }
 
 raft_t *
-raft_new (node_t *node)
+raft_new (node_t *node, bool *usage_p)
 {
     assert (node);
+    assert (usage_p);
     raft_t *self = calloc (1, sizeof (raft_t));
     assert (self);
     self->node = node;
     char err [512] = "";
     size_t torn = 0;
-    if (!s_params (self)
+    *usage_p = !s_params (self);
+    if (*usage_p
     ||  !(self->log = rlog_open (node_data_dir (node), err, sizeof err, &torn))) {
         if (*err)
             node_log (node, "%s", err);

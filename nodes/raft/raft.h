@@ -14,9 +14,10 @@
 typedef struct _raft_t raft_t;
 
 //  Open the durable state (under node_data_dir, or in memory when there is
-//  none) and register the handlers on node. Returns NULL after logging why
-//  (a bad --param or an unreadable data directory).
-raft_t *raft_new (node_t *node);
+//  none) and register the handlers on node. Returns NULL after logging why,
+//  with *usage_p true for a bad --param, false when the data directory
+//  cannot be opened.
+raft_t *raft_new (node_t *node, bool *usage_p);
 
 //  Free the server (the node is not touched). Accepts NULL.
 void raft_destroy (raft_t **self_p);
