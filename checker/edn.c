@@ -215,14 +215,14 @@ s_read_number (edn_reader_t *self, json_t **value)
 static int
 s_read_word (edn_reader_t *self, json_t **value)
 {
-    if (*self->p == ':' || *self->p == '\\')
+    bool bare = *self->p != ':' && *self->p != '\\';
+    if (!bare)
         self->p++;
     size_t len = s_symbol_len (self);
     if (len == 0)
         return s_fail (self, "unexpected '%c'", self->p < self->end? *self->p: ' ');
     const char *w = self->p;
     self->p += len;
-    bool bare = w [-1] != ':' && w [-1] != '\\';
     if (bare && len == 3 && memcmp (w, "nil", 3) == 0)
         *value = json_null ();
     else

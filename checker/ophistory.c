@@ -347,17 +347,23 @@ s_fast_event (ophistory_t *self, int line, const char *p, size_t n, int *rc)
     s_ws (&s);
     bool empty = s.p < s.end && *s.p == '}';
     while (ok == 0 && !empty) {
-        const char *key;
-        size_t len;
+        const char *key = NULL;
+        size_t len = 0;
         s_ws (&s);
-        if (s_str (&s, &key, &len))
+        if (s_str (&s, &key, &len)) {
             ok = -1;
+            break;
+        }
         s_ws (&s);
-        if (ok || s.p >= s.end || *s.p++ != ':')
+        if (s.p >= s.end || *s.p++ != ':') {
             ok = -1;
-        json_t *value = ok? NULL: s_val (&s);
-        if (!value)
+            break;
+        }
+        json_t *value = s_val (&s);
+        if (!value) {
             ok = -1;
+            break;
+        }
         int i = 0;
         while (i < FIELDS && !(strlen (names [i]) == len && memcmp (names [i], key, len) == 0))
             i++;
@@ -366,10 +372,10 @@ s_fast_event (ophistory_t *self, int line, const char *p, size_t n, int *rc)
         else
             json_decref (value);
         s_ws (&s);
-        if (ok == 0 && s.p < s.end && *s.p == ',')
+        if (s.p < s.end && *s.p == ',')
             s.p++;
         else
-        if (ok == 0 && s.p < s.end && *s.p == '}')
+        if (s.p < s.end && *s.p == '}')
             break;
         else
             ok = -1;
@@ -448,10 +454,12 @@ s_read_edn (ophistory_t *self, const char *buf, size_t len)
         if (c < 0)
             return close? s_error (self, reader.line, "unexpected end of input: no closing '%c'", close): 0;
         int line = reader.line;
-        json_t *event;
+        json_t *event = NULL;
         int rc = edn_read (&reader, &event);
         if (rc < 0)
             return s_error (self, reader.line, "malformed EDN: %s", reader.error);
+        if (rc == 0)        // only discarded forms or a tag were left
+            return close? s_error (self, reader.line, "unexpected end of input: no closing '%c'", close): 0;
         rc = s_event_object (self, line, event);
         json_decref (event);
         if (rc)
