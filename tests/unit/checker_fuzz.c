@@ -46,6 +46,20 @@ static const char *s_log =
     "INFO  jepsen.util - 3\t:invoke\t:read\tnil\n"
     "INFO  jepsen.util - 3\t:ok\t:read\t2\n";
 
+static const char *s_others =
+    "{\"process\":0,\"type\":\"invoke\",\"f\":\"add\",\"value\":1}\n"
+    "{\"process\":0,\"type\":\"ok\",\"f\":\"add\",\"value\":1}\n"
+    "{\"process\":1,\"type\":\"invoke\",\"f\":\"read\",\"value\":null}\n"
+    "{\"process\":1,\"type\":\"ok\",\"f\":\"read\",\"value\":[1]}\n"
+    "{\"process\":2,\"type\":\"invoke\",\"f\":\"add\",\"value\":2}\n";
+
+static const char *s_queue =
+    "{\"process\":0,\"type\":\"invoke\",\"f\":\"enqueue\",\"value\":1}\n"
+    "{\"process\":0,\"type\":\"ok\",\"f\":\"enqueue\",\"value\":1}\n"
+    "{\"process\":1,\"type\":\"invoke\",\"f\":\"dequeue\",\"value\":null}\n"
+    "{\"process\":1,\"type\":\"ok\",\"f\":\"dequeue\",\"value\":1}\n"
+    "{\"process\":2,\"type\":\"invoke\",\"f\":\"dequeue\",\"value\":null}\n";
+
 //  Damage a copy of text: a few random edits of typical kinds.
 static size_t
 s_damage (rng_t *rng, const char *text, char *buf, size_t size)
@@ -124,6 +138,9 @@ s_fuzz (const char *text, int format, const char *model, uint64_t seed, int coun
 
 static void test_jsonl (void **state) { (void) state; s_fuzz (s_jsonl, HISTORY_JSONL, "kv", 31, 4000); }
 static void test_edn (void **state) { (void) state; s_fuzz (s_edn, HISTORY_EDN, "multi-register", 32, 4000); }
+static void test_set (void **state) { (void) state; s_fuzz (s_others, HISTORY_JSONL, "set", 35, 2000); }
+static void test_counter (void **state) { (void) state; s_fuzz (s_others, HISTORY_JSONL, "counter", 36, 2000); }
+static void test_queue (void **state) { (void) state; s_fuzz (s_queue, HISTORY_JSONL, "queue", 37, 2000); }
 static void test_log (void **state) { (void) state; s_fuzz (s_log, HISTORY_JEPSEN_LOG, "cas-register", 33, 4000); }
 
 static void
@@ -151,6 +168,9 @@ main (void)
         cmocka_unit_test (test_jsonl),
         cmocka_unit_test (test_edn),
         cmocka_unit_test (test_log),
+        cmocka_unit_test (test_set),
+        cmocka_unit_test (test_counter),
+        cmocka_unit_test (test_queue),
         cmocka_unit_test (test_edn_values),
     };
     return cmocka_run_group_tests_name ("checker_fuzz", tests, NULL, NULL);
