@@ -113,11 +113,46 @@ s_serve (proxy_config_t *config)
     return rc == 0? 0: 70;
 }
 
-int
-main (int argc, char **argv)
+//  Everything the command line says.
+typedef struct {
+    proxy_config_t config;
+    bool seeded;
+    const char *ctl;        // --ctl EP
+    probe_config_t probe;   // --send EP ...
+    int first_arg;          // index of the first non-option argument
+} options_t;
+
+//  Store one integer option. Returns 0, or -1 when it is not one.
+static int
+s_number_option (options_t *opts, int opt, const char *name, const char *text)
 {
-    zsys_handler_set (NULL);            // our own SIGINT/SIGTERM handling
-    zsys_set_logstream (stderr);
+    int64_t number;
+    if (s_parse_int (text, &number)
+    || ((opt == 'N' || opt == 'E' || opt == 'W') && number > INT32_MAX)) {
+        char problem [256];
+        snprintf (problem, sizeof problem, "option '--%s' needs a non-negative integer, "
+                  "got '%s'", name, text);
+        s_usage (problem);
+        return -1;
+    }
+    if (opt == 's')
+        opts->config.seed = (uint64_t) number, opts->seeded = true;
+    else if (opt == '0')
+        opts->config.t0_ns = number;
+    else if (opt == 'N')
+        opts->probe.count = (int) number;
+    else if (opt == 'E')
+        opts->probe.every_ms = (int) number;
+    else
+        opts->probe.wait_ms = (int) number;
+    return 0;
+}
+
+//  Parse the options. Returns -1 to exit 64 (usage printed), 1 to exit 0
+//  (--help), 0 to go on.
+static int
+s_parse_options (int argc, char **argv, options_t *opts)
+{
     static const struct option options [] = {
         { "net", required_argument, NULL, 'n' },
         { "control", required_argument, NULL, 'c' },
@@ -134,76 +169,77 @@ main (int argc, char **argv)
         { "help", no_argument, NULL, 'h' },
         { NULL, 0, NULL, 0 }
     };
-    proxy_config_t config = { 0 };
-    const char *ctl = NULL;
-    probe_config_t probe = { .count = 1, .every_ms = 100, .wait_ms = 1000 };
-    bool seeded = false;
-    int64_t number;
-    int opt;
+    *opts = (options_t) { .probe = { .count = 1, .every_ms = 100, .wait_ms = 1000 } };
+    int opt, index = 0;
     opterr = 0;
-    while ((opt = getopt_long (argc, argv, "+", options, NULL)) != -1) {
-        char problem [256];
+    while ((opt = getopt_long (argc, argv, "+", options, &index)) != -1) {
         switch (opt) {
-            case 'n': config.net = optarg; break;
-            case 'c': config.control = optarg; break;
-            case 't': config.trace = optarg; break;
-            case 'C': ctl = optarg; break;
-            case 'S': probe.endpoint = optarg; break;
-            case 'a': probe.id = optarg; break;
-            case 'T': probe.dest = optarg; break;
-            case 'h': s_usage (NULL); return 0;
+            case 'n': opts->config.net = optarg; break;
+            case 'c': opts->config.control = optarg; break;
+            case 't': opts->config.trace = optarg; break;
+            case 'C': opts->ctl = optarg; break;
+            case 'S': opts->probe.endpoint = optarg; break;
+            case 'a': opts->probe.id = optarg; break;
+            case 'T': opts->probe.dest = optarg; break;
+            case 'h': s_usage (NULL); return 1;
             case 's': case '0': case 'N': case 'E': case 'W':
-                if (s_parse_int (optarg, &number)
-                || ((opt == 'N' || opt == 'E' || opt == 'W') && number > INT32_MAX)) {
-                    snprintf (problem, sizeof problem, "option '%s' needs a "
-                              "non-negative integer, got '%s'", argv [optind - 1], optarg);
-                    return s_usage (problem);
-                }
-                if (opt == 's')
-                    config.seed = (uint64_t) number, seeded = true;
-                else if (opt == '0')
-                    config.t0_ns = number;
-                else if (opt == 'N')
-                    probe.count = (int) number;
-                else if (opt == 'E')
-                    probe.every_ms = (int) number;
-                else
-                    probe.wait_ms = (int) number;
+                if (s_number_option (opts, opt, options [index].name, optarg))
+                    return -1;
                 break;
-            default:
+            default: {
+                char problem [256];
                 snprintf (problem, sizeof problem, "unknown option or missing value: '%s'",
                           argv [optind - 1]);
-                return s_usage (problem);
+                s_usage (problem);
+                return -1;
+            }
         }
     }
-    if (ctl) {
-        if (optind >= argc)
-            return s_usage ("--ctl needs at least one JSON request");
-        return s_ctl (ctl, argc - optind, argv + optind);
-    }
-    if (probe.endpoint) {
-        if (!probe.id || !probe.dest || optind + 1 != argc || probe.count < 1)
-            return s_usage ("--send needs --as ID, --to DEST, --count >= 1 and one BODY");
-        probe.body = argv [optind];
-        char error [256];
-        int rc = probe_run (&probe, stdout, error, sizeof error);
-        if (rc < 0)
-            fprintf (stderr, "proxy: %s\n", error);
-        return rc < 0? 64: rc;
-    }
-    if (optind < argc) {
+    opts->first_arg = optind;
+    return 0;
+}
+
+static int
+s_send (probe_config_t *probe, int argc, char **argv, int first_arg)
+{
+    if (!probe->id || !probe->dest || first_arg + 1 != argc || probe->count < 1)
+        return s_usage ("--send needs --as ID, --to DEST, --count >= 1 and one BODY");
+    probe->body = argv [first_arg];
+    char error [256];
+    int rc = probe_run (probe, stdout, error, sizeof error);
+    if (rc < 0)
+        fprintf (stderr, "proxy: %s\n", error);
+    return rc < 0? 64: rc;
+}
+
+int
+main (int argc, char **argv)
+{
+    zsys_handler_set (NULL);            // our own SIGINT/SIGTERM handling
+    zsys_set_logstream (stderr);
+    options_t opts;
+    int rc = s_parse_options (argc, argv, &opts);
+    if (rc)
+        return rc < 0? 64: 0;
+    int first = opts.first_arg;
+    if (opts.ctl)
+        return first < argc? s_ctl (opts.ctl, argc - first, argv + first):
+               s_usage ("--ctl needs at least one JSON request");
+    if (opts.probe.endpoint)
+        return s_send (&opts.probe, argc, argv, first);
+    if (first < argc) {
         char problem [256];
-        snprintf (problem, sizeof problem, "unexpected argument '%s'", argv [optind]);
+        snprintf (problem, sizeof problem, "unexpected argument '%s'", argv [first]);
         return s_usage (problem);
     }
-    if (!config.net || !config.control)
+    if (!opts.config.net || !opts.config.control)
         return s_usage ("--net and --control are required");
-    if (!seeded)    //  Any seed will do; it is printed so the run can be replayed.
-        config.seed = ((uint64_t) clock_mono_ns () ^ ((uint64_t) getpid () << 32)
-                    ^ (uint64_t) clock_wall_ms ()) & ((1ULL << 53) - 1);
+    if (!opts.seeded)   //  Any seed will do; it is printed so the run can be replayed.
+        opts.config.seed = ((uint64_t) clock_mono_ns () ^ ((uint64_t) getpid () << 32)
+                         ^ (uint64_t) clock_wall_ms ()) & ((1ULL << 53) - 1);
     struct sigaction action = { .sa_handler = s_on_signal };
     sigemptyset (&action.sa_mask);
     sigaction (SIGTERM, &action, NULL);
     sigaction (SIGINT, &action, NULL);
-    return s_serve (&config);
+    return s_serve (&opts.config);
 }
