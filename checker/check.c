@@ -199,6 +199,24 @@ check_file (const char *path, const check_opts_t *opts, char **error)
     return self;
 }
 
+int
+check_file_to_edn (const char *path, const check_opts_t *opts, FILE *out, char **error)
+{
+    assert (path && opts && out && error);
+    *error = NULL;
+    int format = -1;
+    if (opts->format && (format = ophistory_format_parse (opts->format)) < 0)
+        return s_fail (error, path, "unknown format", opts->format);
+    ophistory_t *history = ophistory_load (path, format, error);
+    if (!history)
+        return -1;
+    int rc = ophistory_write_edn (history, out);
+    ophistory_destroy (&history);
+    if (rc && asprintf (error, "%s: cannot write EDN", path) < 0)
+        *error = NULL;
+    return rc;
+}
+
 check_verdict_t
 check_result_verdict (const check_result_t *self)
 {

@@ -403,3 +403,101 @@ edn_parse_text (const char *text)
     }
     return value;
 }
+
+//  --------------------------------------------------------------------------
+//  Writing. Nesting is bounded by what the reader accepted (FL_EDN_DEPTH_MAX)
+//  or by jansson's own parser for JSON input, so recursion here is bounded.
+
+static void
+s_write_string (const char *p, size_t len, FILE *out)
+{
+    fputc ('"', out);
+    for (size_t i = 0; i < len; i++) {
+        char c = p [i];
+        if (c == '"' || c == '\\')
+            fprintf (out, "\\%c", c);
+        else
+        if (c == '\n')
+            fputs ("\\n", out);
+        else
+        if (c == '\t')
+            fputs ("\\t", out);
+        else
+        if (c == '\r')
+            fputs ("\\r", out);
+        else
+            fputc (c, out);
+    }
+    fputc ('"', out);
+}
+
+static bool
+s_plain_name (const char *key)
+{
+    if (!*key || isdigit ((unsigned char) *key))
+        return false;
+    for (const char *p = key; *p; p++)
+        if (!isalnum ((unsigned char) *p) && !strchr ("-_?!*+./<>=", *p))
+            return false;
+    return true;
+}
+
+static void
+s_write (json_t *value, FILE *out, int depth)
+{
+    if (depth > FL_EDN_DEPTH_MAX) {
+        fputs ("nil", out);
+        return;
+    }
+    if (json_is_null (value) || !value)
+        fputs ("nil", out);
+    else
+    if (json_is_true (value))
+        fputs ("true", out);
+    else
+    if (json_is_false (value))
+        fputs ("false", out);
+    else
+    if (json_is_integer (value))
+        fprintf (out, "%lld", (long long) json_integer_value (value));
+    else
+    if (json_is_real (value))
+        fprintf (out, "%.17g", json_real_value (value));
+    else
+    if (json_is_string (value))
+        s_write_string (json_string_value (value), json_string_length (value), out);
+    else
+    if (json_is_array (value)) {
+        fputc ('[', out);
+        for (size_t i = 0; i < json_array_size (value); i++) {
+            if (i)
+                fputc (' ', out);
+            s_write (json_array_get (value, i), out, depth + 1);
+        }
+        fputc (']', out);
+    }
+    else {
+        const char *key;
+        json_t *v;
+        bool first = true;
+        fputc ('{', out);
+        json_object_foreach (value, key, v) {
+            fputs (first? "": ", ", out);
+            first = false;
+            if (s_plain_name (key))
+                fprintf (out, ":%s", key);
+            else
+                s_write_string (key, strlen (key), out);
+            fputc (' ', out);
+            s_write (v, out, depth + 1);
+        }
+        fputc ('}', out);
+    }
+}
+
+void
+edn_write (json_t *value, FILE *out)
+{
+    assert (out);
+    s_write (value, out, 0);
+}

@@ -13,6 +13,7 @@
 #define FL_EDN_H_INCLUDED
 
 #include <stddef.h>
+#include <stdio.h>
 #include <jansson.h>
 
 typedef struct {
@@ -39,5 +40,9 @@ int edn_read (edn_reader_t *self, json_t **value);
 //  Parse a whole text holding one value, EDN or JSON ("nil", "0", "\"\"",
 //  "{:x 0}", "{\"x\": 0}"). Returns a new reference or NULL.
 json_t *edn_parse_text (const char *text);
+
+//  Write a JSON value as EDN: null as nil, arrays as vectors, objects as
+//  maps with keyword keys where the key is a plain name.
+void edn_write (json_t *value, FILE *out);
 
 #endif

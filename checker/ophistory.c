@@ -157,13 +157,13 @@ s_invoke (ophistory_t *self, int line, int64_t process, const char *f,
         .process = process, .f = f, .key = json_incref (key),
         .in = value? json_incref (value): json_null (), .type = OP_PENDING,
         .call = self->events, .ret = HISTORY_RET_NEVER,
-        .line_call = line, .time_call = time };
+        .line_call = line, .done = -1, .time_call = time, .time_ret = -1 };
     return 0;
 }
 
 static int
 s_complete (ophistory_t *self, int line, int64_t process, const char *type,
-            const char *f, json_t *value, json_t *error)
+            const char *f, json_t *value, json_t *error, double time)
 {
     int32_t *slot = s_slot (self, process);
     if (*slot < 0)
@@ -178,6 +178,8 @@ s_complete (ophistory_t *self, int line, int64_t process, const char *type,
     op->error = json_incref (error);
     op->ret = op->type == OP_INFO? HISTORY_RET_NEVER: self->events;
     op->line_ret = line;
+    op->done = self->events;
+    op->time_ret = time;
     *slot = -2;
     return 0;
 }
@@ -204,7 +206,7 @@ s_event (ophistory_t *self, int line, json_t *process, const char *type,
     else
     if (strcmp (type, "ok") == 0 || strcmp (type, "fail") == 0
     ||  strcmp (type, "info") == 0)
-        rc = s_complete (self, line, p, type, fi, value, error);
+        rc = s_complete (self, line, p, type, fi, value, error, time);
     else
         return s_error (self, line, "unknown type '%s'", type);
     if (rc == 0)
@@ -633,6 +635,13 @@ ophistory_op (const ophistory_t *self, size_t index)
     return &self->ops [index];
 }
 
+static int
+s_cmp_i64 (const void *a, const void *b)
+{
+    int64_t x = *(const int64_t *) a, y = *(const int64_t *) b;
+    return x < y? -1: x > y;
+}
+
 static bool
 s_is_timed_out (json_t *value)
 {
@@ -680,6 +689,64 @@ ophistory_op_result_unknown (const ophistory_t *self, const op_t *op)
     if (op->type != OP_OK)
         return true;
     return self->format == HISTORY_EDN && json_is_null (op->out);
+}
+
+//  One event as an EDN map.
+static void
+s_write_event (const ophistory_t *self, const op_t *op, bool invoke, FILE *out)
+{
+    static const char *types [] = { "ok", "fail", "info", "pending" };
+    fputs ("{:process ", out);
+    if (op->process >= 0)
+        fprintf (out, "%lld", (long long) op->process);
+    else {
+        json_t *name = json_string (self->names [-op->process - 1]);
+        edn_write (name, out);
+        json_decref (name);
+    }
+    fprintf (out, ", :type :%s, :f :%s", invoke? "invoke": types [op->type], op->f);
+    if (op->key) {
+        fputs (", :key ", out);
+        edn_write (op->key, out);
+    }
+    fputs (", :value ", out);
+    edn_write (invoke || !op->out? op->in: op->out, out);
+    if (!invoke && op->error) {
+        fputs (", :error ", out);
+        edn_write (op->error, out);
+    }
+    double time = invoke? op->time_call: op->time_ret;
+    if (time >= 0)
+        fprintf (out, ", :time %.0f", time);
+    fputs ("}", out);
+}
+
+int
+ophistory_write_edn (const ophistory_t *self, FILE *out)
+{
+    assert (self && out);
+    //  Invokes are in position order already; completions are merged in
+    int64_t *done = malloc ((self->nops + 1) * sizeof (int64_t));
+    assert (done);
+    size_t ndone = 0;
+    for (size_t i = 0; i < self->nops; i++)
+        if (self->ops [i].done >= 0)
+            done [ndone++] = self->ops [i].done * (int64_t) (self->nops + 1) + (int64_t) i;
+    qsort (done, ndone, sizeof (int64_t), s_cmp_i64);
+    fputs ("[", out);
+    size_t next = 0;
+    for (size_t i = 0; i < self->nops || next < ndone; ) {
+        bool invoke = i < self->nops && (next == ndone
+                    || self->ops [i].call < done [next] / (int64_t) (self->nops + 1));
+        const op_t *op = invoke? &self->ops [i++]
+                       : &self->ops [done [next++] % (int64_t) (self->nops + 1)];
+        if (i + next > 1)
+            fputs ("\n ", out);
+        s_write_event (self, op, invoke, out);
+    }
+    fputs ("]\n", out);
+    free (done);
+    return ferror (out)? -1: 0;
 }
 
 int

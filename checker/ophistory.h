@@ -11,6 +11,7 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <jansson.h>
 
 typedef enum {
@@ -49,7 +50,9 @@ typedef struct {
     int64_t ret;            // position of the completion, or HISTORY_RET_NEVER
     int line_call;          // file lines, 1-based
     int line_ret;           // 0 when never completed
-    double time_call;       // the `time` field if any, else -1
+    int64_t done;           // position of the completion event (info too), -1
+    double time_call;       // the `time` fields if any, else -1
+    double time_ret;
 } op_t;
 
 typedef struct _ophistory_t ophistory_t;
@@ -76,6 +79,10 @@ op_outcome_t ophistory_op_outcome (const ophistory_t *self, const op_t *op);
 //  an EDN (Knossos) read that returned nil, a Jepsen-log `:fail :read
 //  :timed-out`.
 bool ophistory_op_result_unknown (const ophistory_t *self, const op_t *op);
+
+//  Write the history back as Jepsen EDN, one event map a line in the
+//  original order, inside a vector. Returns 0, or -1 on a write error.
+int ophistory_write_edn (const ophistory_t *self, FILE *out);
 
 //  Parse a format name ("jsonl", "edn", "jepsen-log"); -1 if unknown.
 int ophistory_format_parse (const char *name);

@@ -29,6 +29,7 @@ typedef struct {
     check_opts_t opts;
     bool json;
     bool stats;
+    bool to_edn;            // write the histories as EDN instead of checking
     const char *report;     // directory, or NULL
     const char *manifest;
     int bad_data, differ, unknown, matched;
@@ -54,7 +55,8 @@ s_usage (FILE *out)
         "      --threads N    kv partitions checked in parallel (default: cores)\n"
         "  -r, --report DIR   write an HTML page per history into DIR\n"
         "      --manifest F   verdict suite: TSV with file format model init expected\n"
-        "      --stats        print peak memory to stderr at the end\n");
+        "      --stats        print peak memory to stderr at the end\n"
+        "      --to-edn       write each history as Jepsen EDN on stdout, no check\n");
 }
 
 //  DIR/index.html for one history, DIR/PATH.html for several.
@@ -231,6 +233,20 @@ s_manifest (s_run_t *run)
          : run->unknown? EXIT_UNKNOWN: EXIT_AS_EXPECTED;
 }
 
+static int
+s_to_edn (s_run_t *run, int argc, char **argv)
+{
+    for (int i = optind; i < argc; i++) {
+        char *error = NULL;
+        if (check_file_to_edn (argv [i], &run->opts, stdout, &error)) {
+            fprintf (stderr, "harness check: %s\n", error? error: argv [i]);
+            free (error);
+            run->bad_data++;
+        }
+    }
+    return run->bad_data? EXIT_DATAERR: EXIT_AS_EXPECTED;
+}
+
 static void
 s_stats (void)
 {
@@ -248,6 +264,7 @@ cmd_check (int argc, char **argv)
         { "timeout", required_argument, 0, 't' }, { "report", required_argument, 0, 'r' },
         { "manifest", required_argument, 0, 'M' }, { "memory", required_argument, 0, 'B' },
         { "threads", required_argument, 0, 'T' }, { "stats", no_argument, 0, 'S' },
+        { "to-edn", no_argument, 0, 'E' },
         { "help", no_argument, 0, 'h' }, { 0, 0, 0, 0 }
     };
     s_run_t run = { .opts = { 0 } };
@@ -263,6 +280,7 @@ cmd_check (int argc, char **argv)
             case 'r': run.report = optarg; break;
             case 'M': run.manifest = optarg; break;
             case 'S': run.stats = true; break;
+            case 'E': run.to_edn = true; break;
             case 't': run.opts.timeout_s = strtod (optarg, &end); break;
             case 'B': run.opts.memory_mb = strtoul (optarg, &end, 10); break;
             case 'T': run.opts.threads = (int) strtol (optarg, &end, 10); break;
@@ -293,6 +311,9 @@ cmd_check (int argc, char **argv)
         return EXIT_USAGE;
     }
     int status;
+    if (run.to_edn && !run.manifest)
+        status = s_to_edn (&run, argc, argv);
+    else
     if (run.manifest)
         status = s_manifest (&run);
     else {

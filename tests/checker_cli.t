@@ -15,7 +15,7 @@ run () {       # run ARGS...: sets $out, $err and $rc from ./harness check ARGS
     out=$(timeout 60 ./harness check "$@" 2>"$tmp/err"); rc=$?
     err=$(cat "$tmp/err")
 }
-echo "1..22"
+echo "1..24"
 
 run $d/checker-valid.jsonl
 check "valid history exits 0" [ "$rc" -eq 0 ]
@@ -70,3 +70,17 @@ check "--manifest: the mismatch is named" grep -q '^MISMATCH  checker-etcd_002.l
 
 run -f jepsen-log -m cas-register $d/checker-etcd_002.log
 check "Jepsen log with explicit format and model" [ "$rc" -eq 0 ]
+
+cat > "$tmp/old.jsonl" <<'J'
+{"process":0,"type":"invoke","f":"write","key":"a","value":1}
+{"process":0,"type":"ok","f":"write","key":"a","value":1}
+{"process":0,"type":"invoke","f":"write","key":"a","value":2}
+{"process":0,"type":"ok","f":"write","key":"a","value":2}
+{"process":1,"type":"invoke","f":"read","key":"a","value":null}
+{"process":1,"type":"ok","f":"read","key":"a","value":1}
+J
+./harness check --to-edn "$tmp/old.jsonl" > "$tmp/old.edn" 2>/dev/null
+run -m kv "$tmp/old.edn"
+check "--to-edn: our JSONL written as EDN checks the same (invalid)" [ "$rc" -eq 1 ]
+check "--to-edn: events are EDN maps with keywords" \
+    grep -q '^\[{:process 0, :type :invoke, :f :write, :key "a", :value 1}' "$tmp/old.edn"
