@@ -255,8 +255,9 @@ s_stats (void)
         fprintf (stderr, "stats peak_rss_mb %.1f\n", (double) usage.ru_maxrss / 1024.0);
 }
 
-int
-cmd_check (int argc, char **argv)
+//  Options into run. Returns -1 to go on, or the exit status to stop with.
+static int
+s_parse (s_run_t *run, int argc, char **argv)
 {
     static struct option longs [] = {
         { "model", required_argument, 0, 'm' }, { "init", required_argument, 0, 'i' },
@@ -267,23 +268,22 @@ cmd_check (int argc, char **argv)
         { "to-edn", no_argument, 0, 'E' },
         { "help", no_argument, 0, 'h' }, { 0, 0, 0, 0 }
     };
-    s_run_t run = { .opts = { 0 } };
     int c;
     optind = 1;
     while ((c = getopt_long (argc, argv, "m:i:f:jt:r:h", longs, NULL)) != -1) {
         char *end = NULL;
         switch (c) {
-            case 'm': run.opts.model = optarg; break;
-            case 'i': run.opts.init = optarg; break;
-            case 'f': run.opts.format = optarg; break;
-            case 'j': run.json = true; break;
-            case 'r': run.report = optarg; break;
-            case 'M': run.manifest = optarg; break;
-            case 'S': run.stats = true; break;
-            case 'E': run.to_edn = true; break;
-            case 't': run.opts.timeout_s = strtod (optarg, &end); break;
-            case 'B': run.opts.memory_mb = strtoul (optarg, &end, 10); break;
-            case 'T': run.opts.threads = (int) strtol (optarg, &end, 10); break;
+            case 'm': run->opts.model = optarg; break;
+            case 'i': run->opts.init = optarg; break;
+            case 'f': run->opts.format = optarg; break;
+            case 'j': run->json = true; break;
+            case 'r': run->report = optarg; break;
+            case 'M': run->manifest = optarg; break;
+            case 'S': run->stats = true; break;
+            case 'E': run->to_edn = true; break;
+            case 't': run->opts.timeout_s = strtod (optarg, &end); break;
+            case 'B': run->opts.memory_mb = strtoul (optarg, &end, 10); break;
+            case 'T': run->opts.threads = (int) strtol (optarg, &end, 10); break;
             case 'h': s_usage (stdout); return EXIT_AS_EXPECTED;
             default: s_usage (stderr); return EXIT_USAGE;
         }
@@ -294,23 +294,32 @@ cmd_check (int argc, char **argv)
     }
     static const char *models [] = { "register", "cas-register", "kv", "multi-register",
                                      "mutex", "set", "counter", "queue", NULL };
-    bool known = !run.opts.model;
+    bool known = !run->opts.model;
     for (int i = 0; !known && models [i]; i++)
-        known = strcmp (models [i], run.opts.model) == 0;
+        known = strcmp (models [i], run->opts.model) == 0;
     if (!known) {
-        fprintf (stderr, "harness check: unknown model '%s'\n", run.opts.model);
+        fprintf (stderr, "harness check: unknown model '%s'\n", run->opts.model);
         return EXIT_USAGE;
     }
-    if (run.opts.format && strcmp (run.opts.format, "jsonl") && strcmp (run.opts.format, "edn")
-    &&  strcmp (run.opts.format, "jepsen-log")) {
-        fprintf (stderr, "harness check: unknown format '%s'\n", run.opts.format);
+    const char *f = run->opts.format;
+    if (f && strcmp (f, "jsonl") && strcmp (f, "edn") && strcmp (f, "jepsen-log")) {
+        fprintf (stderr, "harness check: unknown format '%s'\n", f);
         return EXIT_USAGE;
     }
-    if (!run.manifest && optind >= argc) {
+    if (!run->manifest && optind >= argc) {
         s_usage (stderr);
         return EXIT_USAGE;
     }
-    int status;
+    return -1;
+}
+
+int
+cmd_check (int argc, char **argv)
+{
+    s_run_t run = { .opts = { 0 } };
+    int status = s_parse (&run, argc, argv);
+    if (status >= 0)
+        return status;
     if (run.to_edn && !run.manifest)
         status = s_to_edn (&run, argc, argv);
     else
