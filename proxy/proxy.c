@@ -186,7 +186,8 @@ proxy_uptime_ms (proxy_t *self)
 //  Trace helpers (slow path only)
 
 static void
-s_trace (proxy_t *self, link_t *link, const char *action, held_t *held, int64_t sent_ns)
+s_trace_full (proxy_t *self, link_t *link, const char *action, held_t *held,
+              int64_t sent_ns, int64_t delay_ns)
 {
     if (!self->trace)
         return;
@@ -194,7 +195,13 @@ s_trace (proxy_t *self, link_t *link, const char *action, held_t *held, int64_t 
     party_t *dest = party_table_at (self->parties, link->dest);
     trace_event (self->trace, clock_mono_ns (), src->id, dest->id, action,
                  held->envelope, zmq_msg_data (&held->body), zmq_msg_size (&held->body),
-                 sent_ns);
+                 sent_ns, delay_ns);
+}
+
+static void
+s_trace (proxy_t *self, link_t *link, const char *action, held_t *held, int64_t sent_ns)
+{
+    s_trace_full (self, link, action, held, sent_ns, -1);
 }
 
 static json_t *
@@ -318,7 +325,8 @@ s_deliver (proxy_t *self, link_t *link, held_t *held, int64_t now, bool from_hol
 //  Hold a copy in the heap until due; reorder-held copies also join the
 //  link's hold list.
 static void
-s_hold (proxy_t *self, link_t *link, held_t *held, held_kind_t kind, int64_t due_ns)
+s_hold (proxy_t *self, link_t *link, held_t *held, held_kind_t kind, int64_t now,
+        int64_t due_ns)
 {
     if (link->n.queued >= FL_LINK_QUEUE_MAX) {
         self->totals.overflow++;
@@ -341,7 +349,7 @@ s_hold (proxy_t *self, link_t *link, held_t *held, held_kind_t kind, int64_t due
     }
     else {
         link->n.delayed++;
-        s_trace (self, link, "delay", held, -1);
+        s_trace_full (self, link, "delay", held, -1, due_ns - now);
     }
 }
 
@@ -359,11 +367,11 @@ s_route_copy (proxy_t *self, link_t *link, held_t *held, int64_t now)
         delay_ns = (int64_t) llround ((ms < 0? 0: ms) * 1e6);
     }
     if ((f->set & RULE_REORDER) && f->reorder_p > 0 && rng_chance (&self->rng, f->reorder_p))
-        s_hold (self, link, held, HELD_REORDER,
+        s_hold (self, link, held, HELD_REORDER, now,
                 now + delay_ns + (int64_t) FL_REORDER_HOLD_MS * 1000000);
     else
     if (delayed)
-        s_hold (self, link, held, HELD_DELAY, now + delay_ns);
+        s_hold (self, link, held, HELD_DELAY, now, now + delay_ns);
     else
         s_deliver (self, link, held, now, false);
 }
@@ -438,7 +446,7 @@ s_arrive (proxy_t *self, zmq_msg_t *frames)
         self->totals.oversize++;
         if (self->trace)
             trace_event (self->trace, clock_mono_ns (), src->id, "", "oversize",
-                         NULL, NULL, 0, -1);
+                         NULL, NULL, 0, -1, -1);
         return;
     }
     party_t *dest = party_table_ensure (self->parties, zmq_msg_data (dest_frame),
@@ -454,7 +462,7 @@ s_arrive (proxy_t *self, zmq_msg_t *frames)
             id [size] = 0;
             json_t *envelope = s_parse (body);
             trace_event (self->trace, clock_mono_ns (), src->id, id, "unroutable",
-                         envelope, zmq_msg_data (body), zmq_msg_size (body), -1);
+                         envelope, zmq_msg_data (body), zmq_msg_size (body), -1, -1);
             json_decref (envelope);
         }
         s_reply_not_found (self, src, zmq_msg_data (dest_frame), zmq_msg_size (dest_frame),

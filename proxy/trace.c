@@ -122,7 +122,7 @@ s_append_text (trace_t *self, const char *text)
 void
 trace_event (trace_t *self, int64_t now_ns, const char *src, const char *dest,
              const char *action, json_t *envelope, const void *raw,
-             size_t raw_size, int64_t sent_ns)
+             size_t raw_size, int64_t sent_ns, int64_t delay_ns)
 {
     assert (self);
     char number [64];
@@ -142,6 +142,10 @@ trace_event (trace_t *self, int64_t now_ns, const char *src, const char *dest,
     json_decref (body);
     if (sent_ns >= 0) {
         snprintf (number, sizeof number, ",\"sent\":%" PRId64, sent_ns - self->t0_ns);
+        s_append_text (self, number);
+    }
+    if (delay_ns >= 0) {
+        snprintf (number, sizeof number, ",\"delay_ms\":%.3f", delay_ns / 1e6);
         s_append_text (self, number);
     }
     s_append_text (self, "}\n");

@@ -4,7 +4,8 @@
         {"time":NS,"src":"n1","dest":"n2","action":"deliver","msg_id":3,
          "body":{...},"sent":NS}
     time and sent are nanoseconds since t0; "sent" (when the proxy received
-    the message) appears on deliver events only. Lines are buffered and
+    the message) appears on deliver events only, "delay_ms" (the hold drawn
+    for the copy) on delay events only. Lines are buffered and
     written by trace_flush, which the proxy calls after each batch, so a
     crash loses at most the last batch and leaves whole lines before it.
 */
@@ -25,10 +26,11 @@ void trace_destroy (trace_t **self_p);
 
 //  Append one event. envelope is the parsed message (borrowed) or NULL;
 //  when NULL, raw/raw_size (may be NULL) is recorded as a string body.
-//  sent_ns < 0 omits "sent".
+//  sent_ns < 0 omits "sent"; delay_ns < 0 omits "delay_ms" (the hold a
+//  delay drew for this copy).
 void trace_event (trace_t *self, int64_t now_ns, const char *src, const char *dest,
                   const char *action, json_t *envelope, const void *raw,
-                  size_t raw_size, int64_t sent_ns);
+                  size_t raw_size, int64_t sent_ns, int64_t delay_ns);
 
 //  Write buffered lines to the file and flush it.
 void trace_flush (trace_t *self);
