@@ -902,7 +902,12 @@ s_on_init (node_t *node, void *arg)
     self->forward_rtt_ms = 20;
     self->ready = true;
     self->role = RAFT_FOLLOWER;
-    s_reset_election (self);
+    //  The first timeout is short, so a fresh cluster has a leader soon.
+    //  Safe for a restarted node too: while a live leader exists, its
+    //  peers refuse the pre-vote.
+    self->election_deadline_ms = self->now_ms
+        + core_election_timeout_ms (node_random (node), self->election_min_ms / 4 + 1,
+                                    self->election_min_ms / 2 + 1);
     node_role_set (node, "follower", rlog_term (self->log));
     if (node_every (node, FL_RAFT_TICK_MS, s_on_tick, self) < 0) {
         node_log (node, "cannot start the raft tick timer: stopping");
