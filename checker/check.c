@@ -400,6 +400,38 @@ check_result_explain (const check_result_t *self, FILE *out)
     }
 }
 
+//  What the page marks: for kv only the explained key's ops are drawn; the
+//  prefix ops say their place in it and the model state after them.
+static void
+s_marks (const check_result_t *self, s_why_t *why, uint8_t *marks, char **notes)
+{
+    model_op_t *ops = model_part_ops (why->part);
+    size_t n = ophistory_size (self->history);
+    if (model_part_key (why->part)) {
+        memset (marks, REPORT_HIDDEN, n);
+        for (size_t i = 0; i < model_part_size (why->part); i++)
+            marks [ops [i].hist] = REPORT_PLAIN;
+    }
+    uint64_t state = model_part_init (why->part);
+    for (size_t i = 0; why->r->prefix && i < why->r->nprefix; i++) {
+        const model_op_t *op = &ops [why->r->prefix [i]];
+        marks [op->hist] = REPORT_PREFIX;
+        if (!model_step (why->part, state, op, &state))
+            continue;       // cannot be: the search took this step
+        json_t *json = model_state_json (why->part, state);
+        char *text = json_dumps (json, JSON_COMPACT | JSON_ENCODE_ANY);
+        if (asprintf (&notes [op->hist], "linearized #%zu, state after: %s", i + 1,
+                      text? text: "?") < 0)
+            notes [op->hist] = NULL;
+        free (text);
+        json_decref (json);
+    }
+    for (size_t i = 0; i < why->nconcurrent; i++)
+        marks [why->concurrent [i]] = REPORT_CONCURRENT;
+    if (why->failing >= 0)
+        marks [why->failing] = REPORT_FAILING;
+}
+
 int
 check_result_report_html (const check_result_t *self, const char *path)
 {
@@ -416,17 +448,11 @@ check_result_report_html (const check_result_t *self, const char *path)
     }
     size_t n = ophistory_size (self->history);
     uint8_t *marks = calloc (n + 1, 1);
-    assert (marks);
+    char **notes = calloc (n + 1, sizeof (char *));
+    assert (marks && notes);
     s_why_t why;
-    if (self->verdict != CHECK_VALID && s_why (self, &why)) {
-        model_op_t *ops = model_part_ops (why.part);
-        for (size_t i = 0; why.r->prefix && i < why.r->nprefix; i++)
-            marks [ops [why.r->prefix [i]].hist] = REPORT_PREFIX;
-        for (size_t i = 0; i < why.nconcurrent; i++)
-            marks [why.concurrent [i]] = REPORT_CONCURRENT;
-        if (why.failing >= 0)
-            marks [why.failing] = REPORT_FAILING;
-    }
+    if (self->verdict != CHECK_VALID && s_why (self, &why))
+        s_marks (self, &why, marks, notes);
     char *explain = NULL;
     size_t explain_len = 0;
     FILE *mem = open_memstream (&explain, &explain_len);
@@ -439,8 +465,11 @@ check_result_report_html (const check_result_t *self, const char *path)
               self->verdict == CHECK_VALID? "linearizable"
               : self->verdict == CHECK_INVALID? "NOT linearizable": "unknown",
               model_name (self->model), n, self->time_ms);
-    int rc = linpage_write (file, self->file, verdict, self->history, marks, explain);
+    int rc = linpage_write (file, self->file, verdict, self->history, marks, notes, explain);
     int saved = errno;
+    for (size_t i = 0; i < n; i++)
+        free (notes [i]);
+    free (notes);
     free (explain);
     free (marks);
     free (file);

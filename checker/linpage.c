@@ -20,10 +20,12 @@
 #define S_LEFT     60       // px for lane labels
 #define S_LANE     16       // px per lane
 #define S_BAR      11       // px bar height
+#define S_CLOSEUP_EVENTS 40 // events either side of the failing op in the close-up
+#define S_CLOSEUP_MIN_OPS 60 // below this the whole picture is readable
 
 static const char *s_css =
     "body{font:13px system-ui,sans-serif;margin:16px;color:#222}"
-    "h1{font-size:16px}pre{background:#f6f6f6;padding:8px;overflow:auto}"
+    "h1{font-size:16px}h2{font-size:14px;margin-top:20px}pre{background:#f6f6f6;padding:8px;overflow:auto}"
     ".ok{fill:#7cb87c}.fail{fill:#ccc}.info,.pending{fill:#e8c85a;opacity:.55}"
     ".p{fill:#6f9fd8}.c{fill:#f0a040}.x{fill:#d62728;stroke:#000;stroke-width:1.5}"
     ".band{fill:#d62728;opacity:.08}text.l{font:9px monospace;fill:#123;pointer-events:none}"
@@ -67,7 +69,7 @@ s_class (const op_t *op, uint8_t mark)
 }
 
 static void
-s_title (FILE *out, const op_t *op)
+s_title (FILE *out, const op_t *op, const char *note)
 {
     char *in = json_dumps (op->in, JSON_COMPACT | JSON_ENCODE_ANY);
     char *res = op->out? json_dumps (op->out, JSON_COMPACT | JSON_ENCODE_ANY): NULL;
@@ -83,6 +85,10 @@ s_title (FILE *out, const op_t *op)
              : op->type == OP_INFO? "info": "pending");
     if (res && op->type == OP_OK)
         s_escape (out, res);
+    if (note) {
+        fputs ("; ", out);
+        s_escape (out, note);
+    }
     fputs ("</title>", out);
     free (in);
     free (res);
@@ -91,12 +97,14 @@ s_title (FILE *out, const op_t *op)
 
 //  Lane of each op: processes numbered in order of first appearance.
 static size_t
-s_lanes (const ophistory_t *history, size_t *lane)
+s_lanes (const ophistory_t *history, const bool *visible, size_t *lane)
 {
     size_t n = ophistory_size (history), nlanes = 0;
     int64_t *seen = malloc ((n + 1) * sizeof (int64_t));
     assert (seen);
     for (size_t i = 0; i < n; i++) {
+        if (!visible [i])
+            continue;
         int64_t p = ophistory_op (history, i)->process;
         size_t l = 0;
         //  Recent lanes first: processes are usually reused soon
@@ -117,12 +125,14 @@ typedef struct {
     size_t y;               // px, top of the bar
 } s_bar_t;
 
+//  The op's bar on an axis showing event positions from .. to.
 static s_bar_t
-s_bar (const op_t *op, size_t lane, double scale)
+s_bar (const op_t *op, size_t lane, int64_t from, int64_t to)
 {
-    double x = S_LEFT + (double) op->call * scale;
-    double end = op->ret == HISTORY_RET_NEVER? S_LEFT + S_WIDTH
-               : S_LEFT + ((double) op->ret + 0.8) * scale;
+    double scale = S_WIDTH / (double) (to - from + 1);
+    double x = S_LEFT + (double) (op->call < from? 0: op->call - from) * scale;
+    double end = op->ret == HISTORY_RET_NEVER || op->ret > to? S_LEFT + S_WIDTH
+               : S_LEFT + ((double) (op->ret - from) + 0.8) * scale;
     return (s_bar_t) { x, end - x < 1? 1: end - x, lane * S_LANE + 4 };
 }
 
@@ -136,50 +146,59 @@ s_label (FILE *out, const op_t *op, s_bar_t bar)
     bool read = strcmp (op->f, "read") == 0 || strcmp (op->f, "get") == 0;
     json_t *shown = read && op->type == OP_OK? op->out: op->in;
     char *value = json_dumps (shown, JSON_COMPACT | JSON_ENCODE_ANY);
-    char text [64];
-    snprintf (text, sizeof (text), "%s %s",
+    char text [72];         // 63 of label, room for the ellipsis
+    snprintf (text, 64, "%s %s",
               read? "r": strcmp (op->f, "write") == 0? "w": op->f, value? value: "");
     free (value);
     if (strlen (text) > room)
-        text [room] = 0;
+        strcpy (text + room - 1, "…");     // cut: say so, "r 12" is not "r 123"
     fprintf (out, "<text class='l' x='%.1f' y='%zu'>", bar.x + 2, bar.y + 9);
     s_escape (out, text);
     fputs ("</text>", out);
 }
 
+//  One picture of the ops that overlap event positions from .. to.
 static void
-s_svg (FILE *out, const ophistory_t *history, const uint8_t *marks)
+s_svg (FILE *out, const ophistory_t *history, const uint8_t *marks, char *const *notes,
+       int64_t from, int64_t to)
 {
     size_t n = ophistory_size (history);
     size_t *lane = malloc ((n + 1) * sizeof (size_t));
-    assert (lane);
-    size_t nlanes = s_lanes (history, lane);
-    double events = ophistory_events (history) > 0? (double) ophistory_events (history): 1;
-    double scale = S_WIDTH / events;
+    bool *visible = malloc ((n + 1) * sizeof (bool));
+    assert (lane && visible);
+    size_t shown = 0;
+    for (size_t i = 0; i < n; i++) {
+        const op_t *op = ophistory_op (history, i);
+        visible [i] = (!marks || marks [i] != REPORT_HIDDEN) && op->call <= to && op->ret >= from;
+        shown += visible [i];
+    }
+    size_t nlanes = s_lanes (history, visible, lane);
     FILE *paths [S_CLASSES] = { NULL };
     char *path_text [S_CLASSES] = { NULL };
     size_t path_len [S_CLASSES] = { 0 };
-    bool small = n <= FL_REPORT_TITLED_OPS_MAX;
+    bool small = shown <= FL_REPORT_TITLED_OPS_MAX;
     fprintf (out, "<svg xmlns='http://www.w3.org/2000/svg' width='%d' height='%zu'>",
              S_LEFT + S_WIDTH + 10, nlanes * S_LANE + 10);
     //  A faint band across every lane over the failing op's interval
     for (size_t i = 0; marks && i < n; i++)
-        if (marks [i] == REPORT_FAILING) {
-            s_bar_t bar = s_bar (ophistory_op (history, i), 0, scale);
+        if (marks [i] == REPORT_FAILING && visible [i]) {
+            s_bar_t bar = s_bar (ophistory_op (history, i), 0, from, to);
             fprintf (out, "<rect class='band' x='%.1f' y='0' width='%.1f' height='%zu'/>",
                      bar.x, bar.w, nlanes * S_LANE + 6);
         }
     for (size_t i = 0; i < n; i++) {
         const op_t *op = ophistory_op (history, i);
-        s_bar_t bar = s_bar (op, lane [i], scale);
         uint8_t mark = marks? marks [i]: REPORT_PLAIN;
+        if (!visible [i])
+            continue;
+        s_bar_t bar = s_bar (op, lane [i], from, to);
         const char *cls = s_class (op, mark);
         if (small || mark >= REPORT_CONCURRENT) {
             fprintf (out, "<g><rect class='%s' x='%.1f' y='%zu' width='%.1f' height='%d'/>",
                      cls, bar.x, bar.y, bar.w, S_BAR);
             if (small)
                 s_label (out, op, bar);
-            s_title (out, op);
+            s_title (out, op, notes? notes [i]: NULL);
             fputs ("</g>", out);
             continue;
         }
@@ -203,19 +222,45 @@ s_svg (FILE *out, const ophistory_t *history, const uint8_t *marks)
     bool *labelled = calloc (nlanes + 1, sizeof (bool));
     assert (labelled);
     for (size_t i = 0; i < n; i++)
-        if (!labelled [lane [i]]) {
+        if (visible [i] && !labelled [lane [i]]) {
             labelled [lane [i]] = true;
             fprintf (out, "<text x='2' y='%zu'>p%lld</text>", lane [i] * S_LANE + 13,
                      (long long) ophistory_op (history, i)->process);
         }
     fputs ("</svg>", out);
     free (labelled);
+    free (visible);
     free (lane);
+}
+
+//  Around the failing op, for a history too big to read in one picture:
+//  the S_CLOSEUP_EVENTS events before its invoke and after its completion.
+static void
+s_closeup (FILE *out, const ophistory_t *history, const uint8_t *marks, char *const *notes)
+{
+    size_t n = ophistory_size (history), shown = 0, failing = n;
+    for (size_t i = 0; marks && i < n; i++) {
+        shown += marks [i] != REPORT_HIDDEN;
+        if (marks [i] == REPORT_FAILING)
+            failing = i;
+    }
+    if (failing == n || shown <= S_CLOSEUP_MIN_OPS)
+        return;
+    const op_t *op = ophistory_op (history, failing);
+    int64_t end = op->ret == HISTORY_RET_NEVER? op->call: op->ret;
+    int64_t from = op->call > S_CLOSEUP_EVENTS? op->call - S_CLOSEUP_EVENTS: 0;
+    int64_t to = end + S_CLOSEUP_EVENTS;
+    if (to >= ophistory_events (history))
+        to = ophistory_events (history) - 1;
+    fprintf (out, "<h2>Close-up: events %lld to %lld around the op that could not be"
+             " linearized</h2>", (long long) from, (long long) to);
+    s_svg (out, history, marks, notes, from, to);
 }
 
 int
 linpage_write (const char *path, const char *title, const char *verdict,
-             const ophistory_t *history, const uint8_t *marks, const char *explain)
+               const ophistory_t *history, const uint8_t *marks,
+               char *const *notes, const char *explain)
 {
     assert (path && history);
     FILE *out = fopen (path, "w");
@@ -239,7 +284,9 @@ linpage_write (const char *path, const char *title, const char *verdict,
         s_escape (out, explain);
         fputs ("</pre>", out);
     }
-    s_svg (out, history, marks);
+    int64_t events = ophistory_events (history);
+    s_svg (out, history, marks, notes, 0, events > 0? events - 1: 0);
+    s_closeup (out, history, marks, notes);
     fputs ("<p>x axis: event position in the history; one lane per process;"
            " hover a bar for the op.</p></body></html>\n", out);
     return fclose (out) == 0? 0: -1;

@@ -14,13 +14,16 @@ typedef enum {
     REPORT_PLAIN = 0,       // nothing to say about this op
     REPORT_PREFIX,          // in the longest linearizable prefix
     REPORT_CONCURRENT,      // concurrent with the failing op
-    REPORT_FAILING          // could not be linearized
+    REPORT_FAILING,         // could not be linearized
+    REPORT_HIDDEN = 255     // not drawn (another key than the one explained)
 } report_mark_t;
 
 //  Write the page to path. marks has one entry per history op (may be
-//  NULL). explain is preformatted text shown above the picture (may be
-//  NULL). Returns 0, or -1 with errno set.
+//  NULL); so has notes, text added to an op's tooltip (may be NULL, as may
+//  each note). explain is preformatted text shown above the picture (may
+//  be NULL). Returns 0, or -1 with errno set.
 int linpage_write (const char *path, const char *title, const char *verdict,
-                 const ophistory_t *history, const uint8_t *marks, const char *explain);
+                   const ophistory_t *history, const uint8_t *marks,
+                   char *const *notes, const char *explain);
 
 #endif
