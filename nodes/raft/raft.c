@@ -260,10 +260,11 @@ s_waiters_resolve (raft_t *self, int64_t index, int64_t term, json_t *results)
 //  --------------------------------------------------------------------------
 //  Replication (leader)
 
-//  Send an AppendEntries to peer i from next [i]. Unless force, only when
-//  there are new entries and the pipeline window has room.
+//  Send an AppendEntries to peer i from next [i], with at most max_entries
+//  entries. Unless force, only when there are new entries and the pipeline
+//  window has room.
 static void
-s_replicate (raft_t *self, size_t i, bool force)
+s_replicate_some (raft_t *self, size_t i, bool force, size_t max_entries)
 {
     int64_t last = rlog_last_index (self->log);
     if (!force && (self->next [i] > last
@@ -274,7 +275,7 @@ s_replicate (raft_t *self, size_t i, bool force)
     json_t *entries = json_array ();
     size_t bytes = 0, count = 0;
     int64_t index = self->next [i];
-    while (index <= last && count < FL_RAFT_AE_ENTRIES_MAX && bytes < FL_RAFT_AE_BYTES_MAX) {
+    while (index <= last && count < max_entries && bytes < FL_RAFT_AE_BYTES_MAX) {
         size_t len;
         const char *data = rlog_data_at (self->log, index, &len);
         json_array_append_new (entries, json_pack ("[I, o]",
@@ -298,6 +299,12 @@ s_replicate (raft_t *self, size_t i, bool force)
 }
 
 static void
+s_replicate (raft_t *self, size_t i, bool force)
+{
+    s_replicate_some (self, i, force, FL_RAFT_AE_ENTRIES_MAX);
+}
+
+static void
 s_replicate_all (raft_t *self, bool force)
 {
     for (size_t i = 0; i < self->n; i++)
@@ -305,8 +312,11 @@ s_replicate_all (raft_t *self, bool force)
             s_replicate (self, i, force);
 }
 
-//  Heartbeat: every follower gets an append (empty or not); one whose
-//  acknowledgements stalled gets everything again from match + 1.
+//  Heartbeat: every follower gets an append; one whose acknowledgements
+//  stalled gets everything again from match + 1. One silent for longer
+//  than an election timeout (dead, paused, cut off) gets an empty probe
+//  instead of the same big append over and over; its first answer
+//  restarts replication.
 static void
 s_heartbeat (raft_t *self)
 {
@@ -317,7 +327,8 @@ s_heartbeat (raft_t *self)
         &&  self->now_ms - self->progress_ms [i] >= 4 * self->heartbeat_ms)
             self->next [i] = self->match [i] + 1;
         self->inflight [i] = 0;         //  answers may have been lost
-        s_replicate (self, i, true);
+        bool silent = self->now_ms - self->heard_ms [i] > self->election_min_ms;
+        s_replicate_some (self, i, true, silent ? 0 : FL_RAFT_AE_ENTRIES_MAX);
     }
     self->heartbeat_due_ms = self->now_ms + self->heartbeat_ms;
 }
