@@ -412,7 +412,7 @@ s_read_jsonl (ophistory_t *self, const char *buf, size_t len)
         if (n > FL_HISTORY_LINE_BYTES_MAX)
             return s_error (self, line, "line longer than %d bytes", FL_HISTORY_LINE_BYTES_MAX);
         size_t blank = strspn (p, " \t\r");
-        int rc;
+        int rc = 0;
         if (blank < n && s_fast_event (self, (int) line, p, n, &rc) == 0) {
             if (rc)
                 return rc;
