@@ -280,8 +280,9 @@ static json_t *
 s_op_json (const check_result_t *self, size_t index)
 {
     const op_t *op = ophistory_op (self->history, index);
-    json_t *obj = json_pack ("{s:I, s:I, s:s, s:O, s:s, s:i}",
-                             "index", (json_int_t) index, "process", (json_int_t) op->process,
+    json_t *obj = json_pack ("{s:I, s:I, s:I, s:s, s:O, s:s, s:i}",
+                             "index", (json_int_t) op->index_call, "op", (json_int_t) index,
+                             "process", (json_int_t) op->process,
                              "f", op->f, "value", op->in, "type", s_type_name (op->type),
                              "line", op->line_call);
     if (op->key)

@@ -31,6 +31,7 @@ struct _ophistory_t {
     op_t *ops;
     size_t nops, cap;
     int64_t events;
+    int64_t seen;           // every event read, nemesis ones too
     char *fs [S_FS_MAX];
     size_t nfs;
     int64_t *pkeys;         // process -> in-flight op (open addressing)
@@ -138,7 +139,7 @@ s_process (ophistory_t *self, json_t *value, int64_t *process)
 
 static int
 s_invoke (ophistory_t *self, int line, int64_t process, const char *f,
-          json_t *key, json_t *value, double time)
+          json_t *key, json_t *value, double time, int64_t index)
 {
     int32_t *slot = s_slot (self, process);
     if (*slot >= 0)
@@ -157,7 +158,8 @@ s_invoke (ophistory_t *self, int line, int64_t process, const char *f,
         .process = process, .f = f, .key = json_incref (key),
         .in = value? json_incref (value): json_null (), .type = OP_PENDING,
         .call = self->events, .ret = HISTORY_RET_NEVER,
-        .line_call = line, .done = -1, .time_call = time, .time_ret = -1 };
+        .line_call = line, .done = -1, .time_call = time, .time_ret = -1,
+        .index_call = index };
     return 0;
 }
 
@@ -187,11 +189,16 @@ s_complete (ophistory_t *self, int line, int64_t process, const char *type,
 //  One event, its fields already extracted.
 static int
 s_event (ophistory_t *self, int line, json_t *process, const char *type,
-         const char *f, json_t *key, json_t *value, json_t *error, double time)
+         const char *f, json_t *key, json_t *value, json_t *error, double time,
+         json_t *index_field)
 {
     if (!process || !type || !f)
         return s_error (self, line, "event without %s",
                         !process? "a process": !type? "a type": "an f");
+    //  The event's index as Jepsen numbers it: its own :index field, else its
+    //  position among all events (nemesis events count, as in Jepsen).
+    int64_t index = json_is_integer (index_field)? json_integer_value (index_field): self->seen;
+    self->seen++;
     int64_t p;
     int rc = s_process (self, process, &p);
     if (rc > 0)
@@ -202,7 +209,7 @@ s_event (ophistory_t *self, int line, json_t *process, const char *type,
     if (!fi)
         return s_error (self, line, "more than %d distinct f names", S_FS_MAX);
     if (strcmp (type, "invoke") == 0)
-        rc = s_invoke (self, line, p, fi, key, value, time);
+        rc = s_invoke (self, line, p, fi, key, value, time, index);
     else
     if (strcmp (type, "ok") == 0 || strcmp (type, "fail") == 0
     ||  strcmp (type, "info") == 0)
@@ -228,7 +235,8 @@ s_event_object (ophistory_t *self, int line, json_t *event)
                     json_string_value (type), json_string_value (f),
                     json_object_get (event, "key"), json_object_get (event, "value"),
                     json_object_get (event, "error"),
-                    json_is_number (time)? json_number_value (time): -1);
+                    json_is_number (time)? json_number_value (time): -1,
+                    json_object_get (event, "index"));
 }
 
 //  --------------------------------------------------------------------------
@@ -339,8 +347,8 @@ s_val (s_scan_t *s)
 static int
 s_fast_event (ophistory_t *self, int line, const char *p, size_t n, int *rc)
 {
-    enum { PROCESS, TYPE, F, KEY, VALUE, ERROR, TIME, FIELDS };
-    static const char *names [FIELDS] = { "process", "type", "f", "key", "value", "error", "time" };
+    enum { PROCESS, TYPE, F, KEY, VALUE, ERROR, TIME, INDEX, FIELDS };
+    static const char *names [FIELDS] = { "process", "type", "f", "key", "value", "error", "time", "index" };
     json_t *field [FIELDS] = { NULL };
     s_scan_t s = { p, p + n };
     s_ws (&s);
@@ -394,7 +402,8 @@ s_fast_event (ophistory_t *self, int line, const char *p, size_t n, int *rc)
     if (ok == 0)
         *rc = s_event (self, line, field [PROCESS], json_string_value (field [TYPE]),
                        json_string_value (field [F]), field [KEY], field [VALUE], field [ERROR],
-                       json_is_number (field [TIME])? json_number_value (field [TIME]): -1);
+                       json_is_number (field [TIME])? json_number_value (field [TIME]): -1,
+                       field [INDEX]);
     for (int i = 0; i < FIELDS; i++)
         json_decref (field [i]);
     return ok;
@@ -495,7 +504,7 @@ s_read_log_line (ophistory_t *self, int line, const char *p, const char *eol)
         rc = s_error (self, line, "malformed log line: type and f must be keywords");
     if (rc == 0)
         rc = s_event (self, line, field [0], json_string_value (field [1]),
-                      json_string_value (field [2]), NULL, value, NULL, -1);
+                      json_string_value (field [2]), NULL, value, NULL, -1, NULL);
     for (int i = 0; i < 3; i++)
         json_decref (field [i]);
     json_decref (value);

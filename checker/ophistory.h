@@ -48,6 +48,9 @@ typedef struct {
     op_type_t type;
     int64_t call;           // position of the invoke event (0-based)
     int64_t ret;            // position of the completion, or HISTORY_RET_NEVER
+    int64_t index_call;     // the invoke's index as Jepsen numbers events:
+                            // its `index` field, else its position among
+                            // all events of the file (nemesis ones too)
     int line_call;          // file lines, 1-based
     int line_ret;           // 0 when never completed
     int64_t done;           // position of the completion event (info too), -1
