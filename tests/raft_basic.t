@@ -19,7 +19,9 @@ net="ipc://$tmp/net"            # nobody binds it: a node runs without its proxy
 # most) for a line matching $2 in that log.
 start () {
     local name=$1 pattern=$2; shift 2
-    timeout 20 $node --id n1 --connect "$net" "$@" 2>"$tmp/$name.log" &
+    #  No `timeout` wrapper: it re-sends a SIGTERM to its process group,
+    #  which would hit the node again after node_run restored the default.
+    $node --id n1 --connect "$net" "$@" 2>"$tmp/$name.log" &
     pid=$!
     for _ in $(seq 40); do
         grep -q "$pattern" "$tmp/$name.log" 2>/dev/null && return 0
@@ -27,7 +29,9 @@ start () {
     done
     return 1
 }
-stop () { kill -TERM $pid; wait $pid; local rc=$?; pid=; return $rc; }
+# The node logs its state before node_run installs the SIGTERM handler:
+# give it a moment to enter the loop, so a stop is a clean stop.
+stop () { sleep 0.2; kill -TERM $pid; wait $pid; local rc=$?; pid=; return $rc; }
 
 [ -x $node ] || { for i in $(seq 10); do echo "not ok $i - $node is missing: make lab"; done; exit 1; }
 
