@@ -524,6 +524,27 @@ s_net_drain (proxy_t *self)
     return count;
 }
 
+//  Take a reorder-held entry off its link's hold list. Its timeout need not
+//  be the list head's: with delay jitter a later hold can come due first.
+//  The list is bounded by FL_LINK_QUEUE_MAX and short in practice.
+static void
+s_hold_unlink (link_t *link, held_t *held)
+{
+    held_t *prev = NULL, *cur = link->hold_head;
+    while (cur && cur != held) {
+        prev = cur;
+        cur = cur->next;
+    }
+    assert (cur == held);
+    if (prev)
+        prev->next = held->next;
+    else
+        link->hold_head = held->next;
+    if (link->hold_tail == held)
+        link->hold_tail = prev;
+    held->next = NULL;
+}
+
 //  Release every heap entry that is due.
 static void
 s_timers (proxy_t *self, int64_t now)
@@ -535,13 +556,8 @@ s_timers (proxy_t *self, int64_t now)
         party_t *dest = party_table_at (self->parties, held->dest);
         link_t *link = party_table_link (self->parties, src, dest, self->rules);
         link->n.queued--;
-        if (held->kind == HELD_REORDER) {
-            //  Hold timeouts are FIFO per link, so this is the list head.
-            assert (link->hold_head == held);
-            link->hold_head = held->next;
-            if (!link->hold_head)
-                link->hold_tail = NULL;
-        }
+        if (held->kind == HELD_REORDER)
+            s_hold_unlink (link, held);
         s_deliver (self, link, held, now, held->kind == HELD_REORDER);
     }
 }
