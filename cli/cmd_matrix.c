@@ -1,20 +1,284 @@
-/*  cmd_matrix.c -- ./harness matrix: the measured CAP/PACELC table of every
-    system. Not built yet: it would run each scenario against each built
-    system and tabulate verdicts, availability during partitions and
-    latency under delay -- every figure is already in each run's
-    results.json. Until then it says so and points at what exists.
+/*  cmd_matrix.c -- ./harness matrix [--time-limit SEC] [--seed N] [--store DIR]
+                                     [--system S]...
+
+    The measured CAP/PACELC table: every scenario in scenarios/ against
+    every system it lists (or only the --system ones), each run shortened to
+    --time-limit seconds of load (default 8), then one row per system:
+
+        system   split-brain  minority-pa  ...  avail.faults  slow p50  CAP  PACELC
+        primary  invalid      invalid           97.9%         1.2 ms    AP   EL
+        raft     valid        valid             64.0%         60.1 ms   CP   EC
+
+    Columns are verdicts (lowercase when as the scenario expects, UPPERCASE
+    when not). avail.faults is the share of ok answers while a partition was
+    in force, over the partition scenarios. "slow p50" is the median latency
+    while slow-network's delay is in force. CAP: "CP" if every partition
+    scenario came out linearizable, "AP" if not but availability during
+    partitions stayed >= MATRIX_AVAILABLE, else "--" (neither). PACELC's else
+    part: "EC" if the median under delay is at least the delay's mean (the
+    system waits for other nodes), else "EL". These are measurements of
+    these runs, not proofs.
 */
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <ctype.h>
+#include <glob.h>
+#include <getopt.h>
+#include <inttypes.h>
+#include <signal.h>
+#include <unistd.h>
+#include <czmq.h>
 #include "commands.h"
+#include "scenario.h"
+#include "runner.h"
+#include "store.h"
+#include "console.h"
+#include "home.h"
+#include "clock.h"
+
+#define MATRIX_SCENARIOS_MAX   32
+#define MATRIX_AVAILABLE       0.99     // "stays available" under partition
+#define MATRIX_SLOW_MEAN_MS    50       // slow-network's delay mean
+
+static volatile sig_atomic_t s_interrupted = 0;
+
+static void
+s_on_signal (int signum)
+{
+    (void) signum;
+    s_interrupted = 1;
+}
+
+typedef struct {
+    char name [FL_ID_BYTES_MAX];
+    char verdicts [MATRIX_SCENARIOS_MAX][16];
+    double available_sum;
+    int available_count;
+    bool partition_invalid;
+    double slow_p50;
+    bool ran;
+} s_row_t;
+
+typedef struct {
+    double time_limit_s;
+    uint64_t seed;
+    const char *store;
+    const char *only [FL_SCENARIO_SYSTEMS_MAX];
+    size_t only_count;
+} s_args_t;
+
+static int
+s_parse (int argc, char **argv, s_args_t *args)
+{
+    static struct option options [] = {
+        { "time-limit", required_argument, 0, 't' }, { "seed", required_argument, 0, 'S' },
+        { "store", required_argument, 0, 'd' }, { "system", required_argument, 0, 's' },
+        { 0, 0, 0, 0 }
+    };
+    *args = (s_args_t) { .time_limit_s = 8, .seed = 1, .store = "store" };
+    optind = 1;
+    opterr = 0;
+    int option;
+    while ((option = getopt_long (argc, argv, "", options, NULL)) != -1) {
+        char *end = NULL;
+        if (option == 't')
+            args->time_limit_s = strtod (optarg, &end);
+        else
+        if (option == 'S')
+            args->seed = strtoull (optarg, &end, 10);
+        else
+        if (option == 'd')
+            args->store = optarg;
+        else
+        if (option == 's' && args->only_count < FL_SCENARIO_SYSTEMS_MAX)
+            args->only [args->only_count++] = optarg;
+        if (option == '?' || (end && (*end || end == optarg)) || args->time_limit_s <= 0
+        ||  optind > argc) {
+            fprintf (stderr, "usage: harness matrix [--time-limit SEC] [--seed N]"
+                     " [--store DIR] [--system S]...\n");
+            return EXIT_USAGE;
+        }
+    }
+    return optind == argc? 0: (fprintf (stderr, "usage: harness matrix [--time-limit SEC]"
+                               " [--seed N] [--store DIR] [--system S]...\n"), EXIT_USAGE);
+}
+
+static s_row_t *
+s_row (s_row_t *rows, size_t *count, const char *name)
+{
+    for (size_t i = 0; i < *count; i++)
+        if (streq (rows [i].name, name))
+            return &rows [i];
+    if (*count == FL_SCENARIO_SYSTEMS_MAX)
+        return NULL;
+    s_row_t *row = &rows [(*count)++];
+    memset (row, 0, sizeof *row);
+    snprintf (row->name, sizeof row->name, "%s", name);
+    row->slow_p50 = -1;
+    return row;
+}
+
+static bool
+s_wanted (const s_args_t *args, const char *system)
+{
+    if (args->only_count == 0)
+        return true;
+    for (size_t i = 0; i < args->only_count; i++)
+        if (streq (args->only [i], system))
+            return true;
+    return false;
+}
+
+//  Fold one run's results into its row, under scenario column column.
+static void
+s_record (s_row_t *row, size_t column, const scenario_t *sc, json_t *results)
+{
+    const char *verdict = console_verdict (json_object_get (results, "valid"));
+    const char *expected = json_string_value (json_object_get (results, "expected"));
+    char text [16];
+    snprintf (text, sizeof text, "%s", verdict);
+    if (expected && !streq (expected, "varies") && !streq (expected, "none")
+    &&  !streq (expected, verdict))
+        for (char *c = text; *c; c++)
+            *c = (char) toupper ((unsigned char) *c);
+    snprintf (row->verdicts [column], sizeof row->verdicts [column], "%s", text);
+    row->ran = true;
+    bool partition = false;
+    for (size_t k = 0; k < sc->kinds_count; k++)
+        partition |= strncmp (sc->kinds [k], "partition", 9) == 0;
+    for (size_t s = 0; s < sc->steps_count; s++)
+        partition |= strncmp (sc->steps [s].text, "partition", 9) == 0;
+    json_t *during = json_object_get (json_object_get (results, "availability"), "during_faults");
+    if (partition) {
+        row->partition_invalid |= !streq (verdict, "valid");
+        if (json_is_number (during)) {
+            row->available_sum += json_number_value (during);
+            row->available_count++;
+        }
+    }
+    json_t *slow = json_object_get (json_object_get (json_object_get (results, "latency_ms"),
+                                    "during_faults"), "p50");
+    if (streq (sc->name, "slow-network") && json_is_number (slow))
+        row->slow_p50 = json_number_value (slow);
+}
+
+static void
+s_print (s_row_t *rows, size_t count, scenario_t **scenarios, size_t columns)
+{
+    printf ("\n%-9s", "system");
+    for (size_t c = 0; c < columns; c++)
+        printf (" %-11.11s", scenarios [c]->name);
+    printf (" %-13s %-10s %-4s %s\n", "avail.faults", "slow p50", "CAP", "PACELC");
+    for (size_t r = 0; r < count; r++) {
+        s_row_t *row = &rows [r];
+        printf ("%-9s", row->name);
+        for (size_t c = 0; c < columns; c++)
+            printf (" %-11s", *row->verdicts [c]? row->verdicts [c]: "-");
+        double available = row->available_count? row->available_sum / row->available_count: -1;
+        char avail [16] = "-", slow [16] = "-";
+        if (available >= 0)
+            snprintf (avail, sizeof avail, "%.1f%%", available * 100);
+        if (row->slow_p50 >= 0)
+            snprintf (slow, sizeof slow, "%.1f ms", row->slow_p50);
+        const char *cap = !row->available_count? "?":
+                          !row->partition_invalid? "CP":
+                          available >= MATRIX_AVAILABLE? "AP": "--";
+        const char *pacelc = row->slow_p50 < 0? "?":
+                             row->slow_p50 >= MATRIX_SLOW_MEAN_MS? "EC": "EL";
+        printf (" %-13s %-10s %-4s %s\n", avail, slow, cap, pacelc);
+    }
+    printf ("(UPPERCASE: not the verdict the scenario expects)\n");
+}
+
+static size_t
+s_load_scenarios (scenario_t **scenarios)
+{
+    glob_t found;
+    size_t count = 0;
+    if (glob ("scenarios/*.conf", 0, NULL, &found) != 0) {
+        char *home = home_dir ();
+        char pattern [4096];
+        snprintf (pattern, sizeof pattern, "%s/scenarios/*.conf", home);
+        free (home);
+        if (glob (pattern, 0, NULL, &found) != 0)
+            return 0;
+    }
+    for (size_t i = 0; i < found.gl_pathc && count < MATRIX_SCENARIOS_MAX; i++) {
+        char *error = NULL;
+        scenarios [count] = scenario_load (found.gl_pathv [i], &error);
+        if (scenarios [count])
+            count++;
+        else {
+            fprintf (stderr, "harness matrix: skipping %s\n", error? error: "?");
+            free (error);
+        }
+    }
+    globfree (&found);
+    return count;
+}
+
+//  One run into the store; returns its results (new) or NULL.
+static json_t *
+s_run (const s_args_t *args, const scenario_t *sc, const char *system, const char *home)
+{
+    char *error = NULL;
+    char *run_dir = store_run_dir (args->store, sc->name, system, &error);
+    json_t *results = NULL;
+    if (run_dir) {
+        runner_opts_t opts = { .scenario = sc, .system = system, .bin_dir = home,
+            .run_dir = run_dir, .seed = args->seed,
+            .duration_s = args->time_limit_s < sc->duration_s? args->time_limit_s: sc->duration_s,
+            .tty = isatty (STDOUT_FILENO), .command_ns = clock_mono_ns (),
+            .interrupted = &s_interrupted };
+        if (runner_run (&opts, &results, &error))
+            fprintf (stderr, "harness matrix: %s on %s: %s\n", sc->name, system, error? error: "failed");
+        store_link_latest (args->store, run_dir);
+    }
+    else
+        fprintf (stderr, "harness matrix: %s\n", error? error: "no run directory");
+    free (error);
+    free (run_dir);
+    return results;
+}
 
 int
 cmd_matrix (int argc, char **argv)
 {
-    (void) argc;
-    (void) argv;
-    fprintf (stderr, "harness: 'matrix' is not built yet; meanwhile run each scenario"
-             " against every system (./harness run SCENARIO) and compare the tables:"
-             " availability during faults is the CAP column, p99 on slow-network the"
-             " PACELC one\n");
-    return EXIT_SOFTWARE;
+    s_args_t args;
+    int rc = s_parse (argc, argv, &args);
+    if (rc)
+        return rc;
+    zsys_handler_set (NULL);
+    signal (SIGINT, s_on_signal);
+    signal (SIGTERM, s_on_signal);
+    scenario_t *scenarios [MATRIX_SCENARIOS_MAX];
+    size_t columns = s_load_scenarios (scenarios);
+    if (columns == 0) {
+        fprintf (stderr, "harness matrix: no scenarios found\n");
+        return EXIT_DATAERR;
+    }
+    char *home = home_dir ();
+    s_row_t rows [FL_SCENARIO_SYSTEMS_MAX];
+    size_t count = 0;
+    printf ("faultlab matrix: %zu scenarios, %g s of load each, seed %" PRIu64 "\n",
+            columns, args.time_limit_s, args.seed);
+    for (size_t c = 0; c < columns && !s_interrupted; c++)
+        for (size_t s = 0; s < scenarios [c]->systems_count && !s_interrupted; s++) {
+            const char *system = scenarios [c]->systems [s].name;
+            s_row_t *row = s_wanted (&args, system)? s_row (rows, &count, system): NULL;
+            json_t *results = row? s_run (&args, scenarios [c], system, home): NULL;
+            if (results) {
+                s_record (row, c, scenarios [c], results);
+                printf ("%-20s %-8s %s\n", scenarios [c]->name, system,
+                        console_verdict (json_object_get (results, "valid")));
+                fflush (stdout);
+            }
+            json_decref (results);
+        }
+    s_print (rows, count, scenarios, columns);
+    for (size_t c = 0; c < columns; c++)
+        scenario_destroy (&scenarios [c]);
+    free (home);
+    return s_interrupted? 130: 0;
 }

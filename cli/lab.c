@@ -581,13 +581,28 @@ lab_leader (lab_t *self)
     zpoller_destroy (&poller);
     int leader = 0;
     int64_t term = -1;
+    bool roles = false;
     for (int i = 0; i < self->count; i++) {
         s_node_t *node = &self->nodes [i];
+        roles |= node->role_answered && !streq (node->role, "none");
         if (node->role_answered && node->term > term
         &&  (streq (node->role, "leader") || streq (node->role, "primary"))) {
             leader = i + 1;
             term = node->term;
         }
+    }
+    return leader? leader: roles? 0: -1;
+}
+
+int
+lab_warm_up (lab_t *self)
+{
+    assert (self);
+    int64_t deadline = clock_mono_ms () + FL_WARMUP_MS;
+    int leader = lab_leader (self);
+    while (leader == 0 && clock_mono_ms () < deadline) {
+        usleep (FL_WARMUP_POLL_MS * 1000);
+        leader = lab_leader (self);
     }
     return leader;
 }
@@ -636,7 +651,7 @@ s_apply_partition (lab_t *self, faultspec_t *spec, rng_t *rng, char *detail,
 {
     if (spec->shape == SHAPE_ISOLATE_LEADER) {
         int leader = lab_leader (self);
-        if (leader == 0) {
+        if (leader <= 0) {
             leader = (int) rng_range (rng, 1, self->count);
             snprintf (detail, size, "no leader answered; isolate n%d: ", leader);
         }

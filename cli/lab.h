@@ -77,8 +77,15 @@ int lab_apply (lab_t *self, faultspec_t *spec, rng_t *rng, char *detail,
                size_t detail_size, char **error);
 
 //  The highest-term node reporting role "leader" or "primary" (1-based
-//  index), or 0 if none answered within FL_ROLE_TIMEOUT_MS.
+//  index); 0 if nodes report roles but none leads; -1 if no node reports a
+//  role at all (a system without leaders, or nodes that do not answer
+//  "role" within FL_ROLE_TIMEOUT_MS).
 int lab_leader (lab_t *self);
+
+//  Wait until some node reports it leads, at most FL_WARMUP_MS, so that
+//  the load does not start into an election. Returns at once for systems
+//  that report no roles. Returns the leader (as lab_leader).
+int lab_warm_up (lab_t *self);
 
 //  Which nodes are killed / stopped right now (for the final heal).
 bool lab_node_killed (lab_t *self, int index);

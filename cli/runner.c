@@ -10,7 +10,9 @@
     FL_CONTROL_TIMEOUT_MS).
 
     Timeline, in ns since t0 (the run start, which the proxy's trace shares):
-        load_start  after every node answered init: clients and schedule begin
+        load_start  after every node answered init and (for systems that
+                    report roles) one says it leads, at most FL_WARMUP_MS:
+                    clients and schedule begin
         load_end    = load_start + duration: final heal (if the scenario says so)
         settle_end  = load_end + settle: no new ops
         then drain: wait for ops in flight up to the client timeout, then
@@ -57,6 +59,7 @@ typedef struct {
     int64_t t0_ns;
     int64_t load_start_ns, load_end_ns, settle_end_ns, drain_end_ns;
     int64_t interval_ns;
+    int64_t ready_ns;           // absolute: every node answered init
     int64_t first_op_ns;        // absolute, 0 until the first invoke
     int64_t status_ns;
     size_t next_step;
@@ -342,6 +345,9 @@ s_results (s_run_t *self, json_t *network, bool ran)
         free (error);
     }
     json_object_set_new (results, "network", network? network: json_null ());
+    if (self->ready_ns)
+        json_object_set_new (results, "ready_ms",
+            json_real ((self->ready_ns - opts->command_ns) / 1e6));
     if (self->first_op_ns)
         json_object_set_new (results, "first_op_ms",
             json_real ((self->first_op_ns - opts->command_ns) / 1e6));
@@ -419,6 +425,8 @@ runner_run (const runner_opts_t *opts, json_t **results, char **error)
     bool ran = false;
     if (!self->error) {
         self->nemesis = nemesis_new (self->lab, self->history, opts->seed);
+        self->ready_ns = clock_mono_ns ();
+        lab_warm_up (self->lab);
         s_start_clients (self);
         s_loop (self);
         ran = !self->error;

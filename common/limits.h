@@ -77,6 +77,8 @@
 #define FL_PROXY_READY_TIMEOUT_MS 5000  /* proxy prints its ready line by then */
 #define FL_ROLE_TIMEOUT_MS       500    /* isolate-leader waits this for role_ok */
 #define FL_INIT_RESEND_MS        100    /* init is re-sent until the node is there */
+#define FL_WARMUP_MS             3000   /* load waits this long at most for a leader */
+#define FL_WARMUP_POLL_MS        20     /* between role queries while waiting */
 
 /*  Measures and report (cli/measures.c, cli/report*.c). The report is one
     HTML file a person opens in a browser: past these sizes a page gets slow

@@ -26,5 +26,5 @@ for seed in 1 2; do
     done
     [ $seed = 1 ] && ok $([ -z "$missing" ] && echo 0 || echo 1) "run directory is complete (missing:${missing:- none})"
     [ $seed = 2 ] && ok $([ -L "$tmp/s2/latest" ] && [ -f "$tmp/s2/latest/results.json" ] && echo 0 || echo 1) "store/latest points at the newest run"
-    [ $rc = 0 ] || echo "$out" | sed 's/^/# /'
+    [ $rc = 0 ] && [ "$p" = false ] && [ "$r" = true ] || echo "$out" | sed 's/^/# /'
 done
