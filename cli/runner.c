@@ -430,7 +430,8 @@ runner_run (const runner_opts_t *opts, json_t **results, char **error)
         s_start_clients (self);
         s_loop (self);
         ran = !self->error;
-        network = lab_stats (self->lab);
+        //  After an error or Ctrl-C the proxy may be gone: do not wait on it.
+        network = ran? lab_stats (self->lab): NULL;
     }
     s_teardown (self);
     if (opts->tty && ran)
