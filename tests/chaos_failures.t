@@ -7,7 +7,7 @@ tmp=$(mktemp -d /tmp/fl-chaos-fail-XXXXXX)
 trap 'rm -rf "$tmp"' EXIT
 n=0
 ok () { n=$((n+1)); if [ "$1" = 0 ]; then echo "ok $n - $2"; else echo "not ok $n - $2"; fi; }
-echo "1..14"
+echo "1..16"
 
 # A short scenario the fake nodes run under.
 cat > "$tmp/tiny.conf" <<'CONF'
@@ -97,3 +97,21 @@ history=$(ls "$tmp"/s5/split-brain/raft/*/history.jsonl | head -1)
 ok $(valid_jsonl "$history" && echo 0 || echo 1) "the interrupted history is readable"
 ok $(grep -q '"error": "interrupted"' "$tmp"/s5/split-brain/raft/*/results.json && echo 0 || echo 1) \
    "results.json records the interruption"
+
+# 15-16: Ctrl-C at a terminal signals the whole process group: the harness
+# in its own group (setsid) with its proxy and nodes gets SIGINT together.
+setsid ./harness run split-brain --system raft --seed 6 --store "$tmp/s6" > "$tmp/grp.out" 2>&1 &
+pid=$!
+for _ in $(seq 1 100); do
+    ls "$tmp"/s6/split-brain/raft/*/history.jsonl >/dev/null 2>&1 &&
+        [ "$(cat "$tmp"/s6/split-brain/raft/*/history.jsonl | wc -l)" -gt 20 ] && break
+    sleep 0.1
+done
+kill -INT -- -$pid
+for _ in $(seq 1 100); do kill -0 $pid 2>/dev/null || break; sleep 0.1; done
+if kill -0 $pid 2>/dev/null; then kill -KILL -- -$pid; rc=999; else wait $pid; rc=$?; fi
+ok $([ $rc = 130 ] && echo 0 || echo 1) "Ctrl-C to the process group ends the run with 130 (got $rc)"
+sleep 0.5
+left=$(pgrep -f "$tmp/s6" | wc -l)
+ok $([ "$left" = 0 ] && echo 0 || echo 1) "no process of the group is left ($left)"
+for p in $(pgrep -f "$tmp/s6"); do kill -KILL "$p"; done 2>/dev/null
