@@ -340,97 +340,198 @@ scenario_load (const char *path, char **error)
     return reader.scenario;
 }
 
+//  The keys of each section are a table: the key's name, how its value is
+//  read (a number or whole number in a range, a bool, or the key's own
+//  builder for anything else, such as a subsection), and where it goes, as
+//  an offset into the struct the section fills. s_walk reads a section's
+//  lines against its table, so every section refuses an unknown key the
+//  same way and names the keys it knows, in table order.
+typedef enum {
+    S_NUMBER,           // double in lo..hi
+    S_WHOLE,            // int in lo..hi
+    S_BOOL,             // true/yes/1 or false/no/0
+    S_BUILD,            // the key's own builder reads it
+    S_SECTION,          // a section whose keys need no more than their table
+    S_LATER             // read before the walk (root nodes, duration_s)
+} s_kind_t;
+
+typedef struct s_table_t s_table_t;
+
+//  Reads the entry at `at` into base, the struct its section fills.
+typedef int (s_build_fn) (s_reader_t *self, int at, void *base);
+
+typedef struct {
+    const char *name;   // NULL ends a table; "*" takes any name
+    s_kind_t kind;
+    double lo, hi;      // S_NUMBER, S_WHOLE
+    size_t offset;      // of the field in base: S_NUMBER, S_WHOLE, S_BOOL
+    s_build_fn *build;  // S_BUILD
+    const s_table_t *table;     // S_SECTION
+} s_key_t;
+
+//  A key read into field of type, the section's struct.
+#define S_VALUE(name, kind, lo, hi, type, field) \
+    { name, kind, lo, hi, offsetof (type, field), NULL, NULL }
+
+//  The root has the most keys, 10, plus the NULL that ends the table.
+#define S_TABLE_KEYS_MAX 12
+
+struct s_table_t {
+    const char *noun;   // "unknown NOUN (a, b, c)"
+    s_key_t keys [S_TABLE_KEYS_MAX];
+};
+
+static int s_walk (s_reader_t *self, int section, const s_table_t *table, void *base);
+
+static const s_key_t *
+s_table_find (const s_table_t *table, const char *name)
+{
+    for (const s_key_t *key = table->keys; key->name; key++)
+        if (streq (key->name, "*") || streq (key->name, name))
+            return key;
+    return NULL;
+}
+
+static int
+s_fail_unknown (s_reader_t *self, int at, const s_table_t *table)
+{
+    char names [256] = "";
+    size_t used = 0;
+    for (const s_key_t *key = table->keys; key->name && used < sizeof names; key++)
+        used += snprintf (names + used, sizeof names - used, "%s%s",
+                          used? ", ": "", key->name);
+    return s_fail (self, at, "unknown %s (%s)", table->noun, names);
+}
+
+static int
+s_read_key (s_reader_t *self, int at, const s_key_t *key, void *base)
+{
+    void *field = (char *) base + key->offset;
+    switch (key->kind) {
+        case S_NUMBER:  return s_number (self, at, key->lo, key->hi, field);
+        case S_WHOLE:   return s_whole (self, at, (int) key->lo, (int) key->hi, field);
+        case S_BOOL:    return s_bool (self, at, field);
+        case S_BUILD:   return key->build (self, at, base);
+        case S_SECTION: return s_walk (self, at, key->table, base);
+        case S_LATER:   return 0;
+    }
+    assert (false);
+    return -1;
+}
+
+//  Read the keys directly below section (-1: the root) into base, in file
+//  order, stopping at the first error. Deeper lines belong to a subsection
+//  whose builder reads them; a leaf with lines below it is refused by
+//  s_leaf before they are reached.
+static int
+s_walk (s_reader_t *self, int section, const s_table_t *table, void *base)
+{
+    if (section >= 0 && s_section (self, section))
+        return -1;
+    int level = section >= 0? self->entries [section].level: -1;
+    for (size_t i = section + 1; i < self->count && self->entries [i].level > level; i++) {
+        if (self->entries [i].parent != section)
+            continue;
+        const s_key_t *key = s_table_find (table, self->entries [i].name);
+        if (!key)
+            return s_fail_unknown (self, (int) i, table);
+        if (s_read_key (self, (int) i, key, base))
+            return -1;
+    }
+    return 0;
+}
+
 //  systems: NAME = valid | invalid | varies
 static int
-s_build_systems (s_reader_t *self, int section)
+s_build_system (s_reader_t *self, int at, void *base)
 {
-    scenario_t *sc = self->scenario;
-    if (s_section (self, section))
+    scenario_t *sc = base;
+    if (s_leaf (self, at))
         return -1;
-    for (size_t i = section + 1; i < self->count && self->entries [i].level > self->entries [section].level; i++) {
-        if (self->entries [i].parent != section)
-            return s_fail (self, (int) i, "unexpected indented key");
-        if (s_leaf (self, (int) i))
-            return -1;
-        if (sc->systems_count == FL_SCENARIO_SYSTEMS_MAX)
-            return s_fail (self, (int) i, "more than %d systems", FL_SCENARIO_SYSTEMS_MAX);
-        const char *name = self->entries [i].name;
-        const char *value = self->entries [i].value;
-        if (strlen (name) >= FL_ID_BYTES_MAX || strchr (name, '/'))
-            return s_fail (self, (int) i, "'%s' is not a system name", name);
-        scenario_system_t *system = &sc->systems [sc->systems_count++];
-        snprintf (system->name, sizeof system->name, "%s", name);
-        if (streq (value, "valid"))
-            system->expect = EXPECT_VALID;
-        else
-        if (streq (value, "invalid"))
-            system->expect = EXPECT_INVALID;
-        else
-        if (streq (value, "varies"))
-            system->expect = EXPECT_VARIES;
-        else
-            return s_fail (self, (int) i, "'%s' is not a verdict (valid, invalid, varies)", value);
-    }
+    if (sc->systems_count == FL_SCENARIO_SYSTEMS_MAX)
+        return s_fail (self, at, "more than %d systems", FL_SCENARIO_SYSTEMS_MAX);
+    const char *name = self->entries [at].name;
+    const char *value = self->entries [at].value;
+    if (strlen (name) >= FL_ID_BYTES_MAX || strchr (name, '/'))
+        return s_fail (self, at, "'%s' is not a system name", name);
+    scenario_system_t *system = &sc->systems [sc->systems_count++];
+    snprintf (system->name, sizeof system->name, "%s", name);
+    if (streq (value, "valid"))
+        system->expect = EXPECT_VALID;
+    else
+    if (streq (value, "invalid"))
+        system->expect = EXPECT_INVALID;
+    else
+    if (streq (value, "varies"))
+        system->expect = EXPECT_VARIES;
+    else
+        return s_fail (self, at, "'%s' is not a verdict (valid, invalid, varies)", value);
+    return 0;
+}
+
+static const s_table_t s_systems_table = { "key", {
+    { "*", S_BUILD, .build = s_build_system },
+    { NULL }
+}};
+
+static int
+s_build_systems (s_reader_t *self, int section, void *base)
+{
+    scenario_t *sc = base;
+    if (s_walk (self, section, &s_systems_table, sc))
+        return -1;
     if (sc->systems_count == 0)
         return s_fail (self, section, "lists no system");
     return 0;
 }
 
+//  params: K = V, passed to the system as --param K=V
 static int
-s_build_params (s_reader_t *self, int section)
+s_build_param (s_reader_t *self, int at, void *base)
 {
-    scenario_t *sc = self->scenario;
-    if (s_section (self, section))
+    scenario_t *sc = base;
+    if (s_leaf (self, at))
         return -1;
-    for (size_t i = section + 1; i < self->count && self->entries [i].level > self->entries [section].level; i++) {
-        if (self->entries [i].parent != section)
-            return s_fail (self, (int) i, "unexpected indented key");
-        if (s_leaf (self, (int) i))
-            return -1;
-        if (sc->params_count == SCENARIO_PARAMS_MAX)
-            return s_fail (self, (int) i, "more than %d params", SCENARIO_PARAMS_MAX);
-        if (asprintf (&sc->params [sc->params_count++], "%s=%s",
-                      self->entries [i].name, self->entries [i].value) < 0)
-            return s_fail (self, (int) i, "out of memory");
-    }
+    if (sc->params_count == SCENARIO_PARAMS_MAX)
+        return s_fail (self, at, "more than %d params", SCENARIO_PARAMS_MAX);
+    if (asprintf (&sc->params [sc->params_count++], "%s=%s",
+                  self->entries [at].name, self->entries [at].value) < 0)
+        return s_fail (self, at, "out of memory");
     return 0;
 }
 
+static const s_table_t s_params_table = { "key", {
+    { "*", S_BUILD, .build = s_build_param },
+    { NULL }
+}};
+
 static int
-s_build_workload (s_reader_t *self, int section)
+s_build_workload_name (s_reader_t *self, int at, void *base)
 {
-    scenario_t *sc = self->scenario;
-    if (s_section (self, section))
+    scenario_t *sc = base;
+    if (s_leaf (self, at))
         return -1;
-    for (size_t i = section + 1; i < self->count && self->entries [i].level > self->entries [section].level; i++) {
-        int at = (int) i;
-        s_entry_t *entry = &self->entries [i];
-        if (entry->parent != section)
-            return s_fail (self, at, "unexpected indented key");
-        int rc;
-        if (streq (entry->name, "name")) {
-            rc = s_leaf (self, at);
-            if (rc == 0 && !streq (entry->value, "lin-kv"))
-                return s_fail (self, at, "unknown workload '%s' (lin-kv)", entry->value);
-            snprintf (sc->workload, sizeof sc->workload, "%s", entry->value);
-        }
-        else
-        if (streq (entry->name, "clients"))
-            rc = s_whole (self, at, 1, FL_CLIENTS_MAX, &sc->clients);
-        else
-        if (streq (entry->name, "rate"))
-            rc = s_number (self, at, 0, 1000000, &sc->rate);
-        else
-        if (streq (entry->name, "keys"))
-            rc = s_whole (self, at, 1, FL_SCENARIO_KEYS_MAX, &sc->keys);
-        else
-        if (streq (entry->name, "timeout_ms"))
-            rc = s_whole (self, at, 1, FL_CLIENT_TIMEOUT_MS_MAX, &sc->timeout_ms);
-        else
-            return s_fail (self, at, "unknown key (name, clients, rate, keys, timeout_ms)");
-        if (rc)
-            return -1;
-    }
+    if (!streq (self->entries [at].value, "lin-kv"))
+        return s_fail (self, at, "unknown workload '%s' (lin-kv)", self->entries [at].value);
+    snprintf (sc->workload, sizeof sc->workload, "%s", self->entries [at].value);
+    return 0;
+}
+
+static const s_table_t s_workload_table = { "key", {
+    { "name",       S_BUILD, .build = s_build_workload_name },
+    S_VALUE ("clients", S_WHOLE, 1, FL_CLIENTS_MAX, scenario_t, clients),
+    S_VALUE ("rate", S_NUMBER, 0, 1000000, scenario_t, rate),
+    S_VALUE ("keys", S_WHOLE, 1, FL_SCENARIO_KEYS_MAX, scenario_t, keys),
+    S_VALUE ("timeout_ms", S_WHOLE, 1, FL_CLIENT_TIMEOUT_MS_MAX, scenario_t, timeout_ms),
+    { NULL }
+}};
+
+static int
+s_build_workload (s_reader_t *self, int section, void *base)
+{
+    scenario_t *sc = base;
+    if (s_walk (self, section, &s_workload_table, sc))
+        return -1;
     if (!*sc->workload)
         return s_fail (self, section, "missing 'name' (lin-kv)");
     if (s_child (self, section, "clients") < 0)
@@ -438,43 +539,42 @@ s_build_workload (s_reader_t *self, int section)
     return 0;
 }
 
+//  faults/step/do = a fault text, parsed here so the run never meets a bad one
 static int
-s_build_step (s_reader_t *self, int step)
+s_build_step_do (s_reader_t *self, int at, void *base)
 {
-    scenario_t *sc = self->scenario;
+    scenario_step_t *out = base;
+    if (s_leaf (self, at) || s_fault_text (self, at, self->entries [at].value))
+        return -1;
+    snprintf (out->text, sizeof out->text, "%s", self->entries [at].value);
+    return 0;
+}
+
+static const s_table_t s_step_table = { "key", {
+    S_VALUE ("at_s", S_NUMBER, 0, FL_RUN_SECONDS_MAX, scenario_step_t, at_s),
+    { "do",   S_BUILD, .build = s_build_step_do },
+    { NULL }
+}};
+
+static int
+s_build_step (s_reader_t *self, int step, void *base)
+{
+    scenario_t *sc = base;
+    //  s_walk checks this too; here it must come before the step limit.
     if (s_section (self, step))
         return -1;
     if (sc->steps_count == FL_SCENARIO_STEPS_MAX)
         return s_fail (self, step, "more than %d steps", FL_SCENARIO_STEPS_MAX);
     scenario_step_t *out = &sc->steps [sc->steps_count];
     out->line = self->entries [step].line;
-    bool have_at = false, have_do = false;
-    for (size_t i = step + 1; i < self->count && self->entries [i].level > self->entries [step].level; i++) {
-        int at = (int) i;
-        s_entry_t *entry = &self->entries [i];
-        if (entry->parent != step)
-            return s_fail (self, at, "unexpected indented key");
-        if (streq (entry->name, "at_s")) {
-            if (s_number (self, at, 0, FL_RUN_SECONDS_MAX, &out->at_s))
-                return -1;
-            have_at = true;
-        }
-        else
-        if (streq (entry->name, "do")) {
-            if (s_leaf (self, at) || s_fault_text (self, at, entry->value))
-                return -1;
-            snprintf (out->text, sizeof out->text, "%s", entry->value);
-            have_do = true;
-        }
-        else
-            return s_fail (self, at, "unknown key (at_s, do)");
-    }
-    if (!have_at)
+    if (s_walk (self, step, &s_step_table, out))
+        return -1;
+    if (s_child (self, step, "at_s") < 0)
         return s_fail (self, step, "missing 'at_s'");
     if (out->at_s > sc->duration_s)
         return s_fail (self, step, "at_s %g is after duration_s %g",
                        out->at_s, sc->duration_s);
-    if (!have_do)
+    if (s_child (self, step, "do") < 0)
         return s_fail (self, step, "missing 'do'");
     if (sc->steps_count && out->at_s < sc->steps [sc->steps_count - 1].at_s)
         return s_fail (self, step, "at_s %g is before the previous step's %g",
@@ -485,9 +585,9 @@ s_build_step (s_reader_t *self, int step)
 
 //  kinds = "partition halves; kill random"
 static int
-s_build_kinds (s_reader_t *self, int at)
+s_build_kinds (s_reader_t *self, int at, void *base)
 {
-    scenario_t *sc = self->scenario;
+    scenario_t *sc = base;
     if (s_leaf (self, at))
         return -1;
     char *copy = strdup (self->entries [at].value);
@@ -520,111 +620,46 @@ s_build_kinds (s_reader_t *self, int at)
     return rc;
 }
 
+static const s_table_t s_random_table = { "key", {
+    S_VALUE ("start_s", S_NUMBER, 0, FL_RUN_SECONDS_MAX, scenario_t, random_start_s),
+    S_VALUE ("fault_s", S_NUMBER, 0.1, FL_RUN_SECONDS_MAX, scenario_t, random_fault_s),
+    S_VALUE ("gap_s", S_NUMBER, 0.1, FL_RUN_SECONDS_MAX, scenario_t, random_gap_s),
+    { "kinds",   S_BUILD, .build = s_build_kinds },
+    { NULL }
+}};
+
 static int
-s_build_random (s_reader_t *self, int section)
+s_build_random (s_reader_t *self, int section, void *base)
 {
-    scenario_t *sc = self->scenario;
-    if (s_section (self, section))
-        return -1;
+    scenario_t *sc = base;
+    if (sc->random)
+        return s_fail (self, section, "a second 'random' section");
     sc->random = true;
     sc->random_fault_s = 3;
     sc->random_gap_s = 2;
-    for (size_t i = section + 1; i < self->count && self->entries [i].level > self->entries [section].level; i++) {
-        int at = (int) i;
-        s_entry_t *entry = &self->entries [i];
-        if (entry->parent != section)
-            return s_fail (self, at, "unexpected indented key");
-        int rc;
-        if (streq (entry->name, "start_s"))
-            rc = s_number (self, at, 0, FL_RUN_SECONDS_MAX, &sc->random_start_s);
-        else
-        if (streq (entry->name, "fault_s"))
-            rc = s_number (self, at, 0.1, FL_RUN_SECONDS_MAX, &sc->random_fault_s);
-        else
-        if (streq (entry->name, "gap_s"))
-            rc = s_number (self, at, 0.1, FL_RUN_SECONDS_MAX, &sc->random_gap_s);
-        else
-        if (streq (entry->name, "kinds"))
-            rc = s_build_kinds (self, at);
-        else
-            return s_fail (self, at, "unknown key (start_s, fault_s, gap_s, kinds)");
-        if (rc)
-            return -1;
-    }
+    if (s_walk (self, section, &s_random_table, sc))
+        return -1;
     if (sc->kinds_count == 0)
         return s_fail (self, section, "missing 'kinds'");
     return 0;
 }
 
-static int
-s_build_faults (s_reader_t *self, int section)
-{
-    if (s_section (self, section))
-        return -1;
-    for (size_t i = section + 1; i < self->count && self->entries [i].level > self->entries [section].level; i++) {
-        s_entry_t *entry = &self->entries [i];
-        if (entry->parent != section)
-            continue;       // children of step / random: checked there
-        int rc;
-        if (streq (entry->name, "step"))
-            rc = s_build_step (self, (int) i);
-        else
-        if (streq (entry->name, "random")) {
-            if (self->scenario->random)
-                return s_fail (self, (int) i, "a second 'random' section");
-            rc = s_build_random (self, (int) i);
-        }
-        else
-            return s_fail (self, (int) i, "unknown key (step, random)");
-        if (rc)
-            return -1;
-    }
-    return 0;
-}
+static const s_table_t s_faults_table = { "key", {
+    { "step",   S_BUILD, .build = s_build_step },
+    { "random", S_BUILD, .build = s_build_random },
+    { NULL }
+}};
 
-static int
-s_build_final (s_reader_t *self, int section)
-{
-    scenario_t *sc = self->scenario;
-    if (s_section (self, section))
-        return -1;
-    for (size_t i = section + 1; i < self->count && self->entries [i].level > self->entries [section].level; i++) {
-        int at = (int) i;
-        s_entry_t *entry = &self->entries [i];
-        if (entry->parent != section)
-            return s_fail (self, at, "unexpected indented key");
-        int rc;
-        if (streq (entry->name, "heal"))
-            rc = s_bool (self, at, &sc->final_heal);
-        else
-        if (streq (entry->name, "settle_s"))
-            rc = s_number (self, at, 0, FL_RUN_SECONDS_MAX, &sc->settle_s);
-        else
-            return s_fail (self, at, "unknown key (heal, settle_s)");
-        if (rc)
-            return -1;
-    }
-    return 0;
-}
+static const s_table_t s_final_table = { "key", {
+    S_VALUE ("heal", S_BOOL, 0, 0, scenario_t, final_heal),
+    S_VALUE ("settle_s", S_NUMBER, 0, FL_RUN_SECONDS_MAX, scenario_t, settle_s),
+    { NULL }
+}};
 
-static int
-s_build_checks (s_reader_t *self, int section)
-{
-    scenario_t *sc = self->scenario;
-    if (s_section (self, section))
-        return -1;
-    for (size_t i = section + 1; i < self->count && self->entries [i].level > self->entries [section].level; i++) {
-        int at = (int) i;
-        s_entry_t *entry = &self->entries [i];
-        if (entry->parent != section)
-            return s_fail (self, at, "unexpected indented key");
-        if (!streq (entry->name, "linearizable"))
-            return s_fail (self, at, "unknown check (linearizable)");
-        if (s_bool (self, at, &sc->check_linearizable))
-            return -1;
-    }
-    return 0;
-}
+static const s_table_t s_checks_table = { "check", {
+    S_VALUE ("linearizable", S_BOOL, 0, 0, scenario_t, check_linearizable),
+    { NULL }
+}};
 
 //  Root keys that must come before the others are read: nodes (fault texts
 //  name nodes) and duration_s (steps must fall inside it).
@@ -646,8 +681,20 @@ s_build_head (s_reader_t *self)
 }
 
 static int
-s_build_seed (s_reader_t *self, int at)
+s_build_description (s_reader_t *self, int at, void *base)
 {
+    scenario_t *sc = base;
+    if (s_leaf (self, at))
+        return -1;
+    free (sc->description);
+    sc->description = strdup (self->entries [at].value);
+    return 0;
+}
+
+static int
+s_build_seed (s_reader_t *self, int at, void *base)
+{
+    scenario_t *sc = base;
     if (s_leaf (self, at))
         return -1;
     const char *text = self->entries [at].value;
@@ -656,10 +703,24 @@ s_build_seed (s_reader_t *self, int at)
     unsigned long long seed = strtoull (text, &end, 10);
     if (errno || end == text || *end || *text == '-')
         return s_fail (self, at, "'%s' is not a seed (a whole number >= 0)", text);
-    self->scenario->seed = seed;
-    self->scenario->has_seed = true;
+    sc->seed = seed;
+    sc->has_seed = true;
     return 0;
 }
+
+static const s_table_t s_root_table = { "key", {
+    { "description", S_BUILD, .build = s_build_description },
+    { "seed",        S_BUILD, .build = s_build_seed },
+    { "nodes",       S_LATER, .offset = 0 },
+    { "duration_s",  S_LATER, .offset = 0 },
+    { "systems",     S_BUILD, .build = s_build_systems },
+    { "params",      S_SECTION, .table = &s_params_table },
+    { "workload",    S_BUILD, .build = s_build_workload },
+    { "faults",      S_SECTION, .table = &s_faults_table },
+    { "final",       S_SECTION, .table = &s_final_table },
+    { "checks",      S_SECTION, .table = &s_checks_table },
+    { NULL }
+}};
 
 static int
 s_build_root (s_reader_t *self)
@@ -681,49 +742,8 @@ s_build_root (s_reader_t *self)
     sc->steps = calloc (FL_SCENARIO_STEPS_MAX, sizeof (scenario_step_t));
     if (s_build_head (self))
         return -1;
-    for (size_t i = 0; i < self->count; i++) {
-        s_entry_t *entry = &self->entries [i];
-        if (entry->parent != -1)
-            continue;
-        int at = (int) i, rc = 0;
-        const char *name = entry->name;
-        if (streq (name, "nodes") || streq (name, "duration_s"))
-            rc = 0;
-        else
-        if (streq (name, "description")) {
-            if ((rc = s_leaf (self, at)) == 0) {
-                free (sc->description);
-                sc->description = strdup (entry->value);
-            }
-        }
-        else
-        if (streq (name, "seed"))
-            rc = s_build_seed (self, at);
-        else
-        if (streq (name, "systems"))
-            rc = s_build_systems (self, at);
-        else
-        if (streq (name, "params"))
-            rc = s_build_params (self, at);
-        else
-        if (streq (name, "workload"))
-            rc = s_build_workload (self, at);
-        else
-        if (streq (name, "faults"))
-            rc = s_build_faults (self, at);
-        else
-        if (streq (name, "final"))
-            rc = s_build_final (self, at);
-        else
-        if (streq (name, "checks"))
-            rc = s_build_checks (self, at);
-        else
-            return s_fail (self, at, "unknown key (description, seed, nodes,"
-                           " duration_s, systems, params, workload, faults,"
-                           " final, checks)");
-        if (rc)
-            return -1;
-    }
+    if (s_walk (self, -1, &s_root_table, sc))
+        return -1;
     if (s_child (self, -1, "systems") < 0)
         return s_fail_line (self, 1, "systems", "missing (which systems to run, with their expected verdicts)");
     if (s_child (self, -1, "workload") < 0)
