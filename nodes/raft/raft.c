@@ -130,6 +130,19 @@ s_majority (raft_t *self, size_t count)
     return count * 2 > self->n;
 }
 
+//  Record node i's yes in flags (granted or prevoted); true when the yeses
+//  now make a majority of the cluster.
+static bool
+s_tally (raft_t *self, bool *flags, int i)
+{
+    assert (i >= 0 && (size_t) i < self->n);
+    flags [i] = true;
+    size_t votes = 0;
+    for (size_t k = 0; k < self->n; k++)
+        votes += flags [k];
+    return s_majority (self, votes);
+}
+
 
 //  --------------------------------------------------------------------------
 //  Flush: group commit and the outbox
@@ -569,11 +582,7 @@ s_on_request_vote_res (node_t *node, const char *src, json_t *body, void *arg)
     if (self->role != RAFT_CANDIDATE || term != rlog_term (self->log)
     ||  !json_is_true (json_object_get (body, "granted")))
         return;
-    self->granted [i] = true;
-    size_t votes = 0;
-    for (size_t k = 0; k < self->n; k++)
-        votes += self->granted [k];
-    if (s_majority (self, votes))
+    if (s_tally (self, self->granted, i))
         s_become_leader (self);
 }
 
@@ -611,11 +620,7 @@ s_on_pre_vote_res (node_t *node, const char *src, json_t *body, void *arg)
     ||  term != rlog_term (self->log) + 1
     ||  !json_is_true (json_object_get (body, "granted")))
         return;
-    self->prevoted [i] = true;
-    size_t votes = 0;
-    for (size_t k = 0; k < self->n; k++)
-        votes += self->prevoted [k];
-    if (s_majority (self, votes))
+    if (s_tally (self, self->prevoted, i))
         s_start_election (self);
 }
 
