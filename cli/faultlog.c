@@ -8,7 +8,6 @@
 */
 #include <assert.h>
 #include <errno.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,6 +15,7 @@
 #include <jansson.h>
 #include "limits.h"
 #include "faultlog.h"
+#include "jsonl.h"
 
 typedef struct {
     int64_t start_ns, end_ns;
@@ -28,23 +28,6 @@ struct _faultlog_t {
     size_t union_size;
     zhashx_t *open;             // "fault\ttarget" -> period + 1
 };
-
-static int
-s_fail (char **error, const char *path, size_t line, const char *format, ...)
-{
-    char text [512];
-    va_list args;
-    va_start (args, format);
-    vsnprintf (text, sizeof text, format, args);
-    va_end (args);
-    if (error) {
-        size_t size = strlen (path) + strlen (text) + 32;
-        *error = malloc (size);
-        if (*error)
-            snprintf (*error, size, "%s:%zu: %s", path, line, text);
-    }
-    return -1;
-}
 
 static const char *
 s_optional_string (json_t *event, const char *name)
@@ -80,24 +63,25 @@ s_start (faultlog_t *self, const char *name, json_t *event, int64_t time_ns)
 }
 
 static int
-s_event (faultlog_t *self, json_t *event, const char *path, size_t line, char **error)
+s_event (void *arg, json_t *event, const char *path, size_t line, char **error)
 {
+    faultlog_t *self = (faultlog_t *) arg;
     if (!json_is_object (event))
-        return s_fail (error, path, line, "not a JSON object");
+        return jsonl_fail (error, path, line, "not a JSON object");
     json_t *time = json_object_get (event, "time");
     const char *phase = json_string_value (json_object_get (event, "phase"));
     const char *fault = json_string_value (json_object_get (event, "fault"));
     json_t *target = json_object_get (event, "target");
     if (!json_is_integer (time) || json_integer_value (time) < 0)
-        return s_fail (error, path, line, "'time' is not a non-negative integer");
+        return jsonl_fail (error, path, line, "'time' is not a non-negative integer");
     if (!phase || (!streq (phase, "start") && !streq (phase, "end")))
-        return s_fail (error, path, line, "'phase' is not \"start\" or \"end\"");
+        return jsonl_fail (error, path, line, "'phase' is not \"start\" or \"end\"");
     if (!fault || !*fault)
-        return s_fail (error, path, line, "missing string 'fault'");
+        return jsonl_fail (error, path, line, "missing string 'fault'");
     if (target && !json_is_string (target))
-        return s_fail (error, path, line, "'target' is not a string");
+        return jsonl_fail (error, path, line, "'target' is not a string");
     if (self->size >= FL_FAULT_PERIODS_MAX)
-        return s_fail (error, path, line, "more than %d fault periods", FL_FAULT_PERIODS_MAX);
+        return jsonl_fail (error, path, line, "more than %d fault periods", FL_FAULT_PERIODS_MAX);
     char *name = zsys_sprintf ("%s\t%s", fault, s_optional_string (event, "target"));
     int rc = 0;
     if (streq (phase, "start"))
@@ -110,35 +94,7 @@ s_event (faultlog_t *self, json_t *event, const char *path, size_t line, char **
         }
     }
     zstr_free (&name);
-    return rc == 0 ? 0 : s_fail (error, path, line, "out of memory");
-}
-
-static int
-s_read_lines (faultlog_t *self, FILE *file, const char *path, char **error)
-{
-    char *line = NULL;
-    size_t line_size = 0, line_no = 0;
-    ssize_t length;
-    int rc = 0;
-    while (rc == 0 && (length = getline (&line, &line_size, file)) >= 0) {
-        line_no++;
-        if (length > FL_HISTORY_LINE_BYTES_MAX) {
-            rc = s_fail (error, path, line_no, "line longer than %d bytes",
-                         FL_HISTORY_LINE_BYTES_MAX);
-            break;
-        }
-        if (strspn (line, " \t\r\n") == (size_t) length)
-            continue;
-        json_error_t json_error;
-        json_t *event = json_loads (line, 0, &json_error);
-        if (!event)
-            rc = s_fail (error, path, line_no, "bad JSON: %s", json_error.text);
-        else
-            rc = s_event (self, event, path, line_no, error);
-        json_decref (event);
-    }
-    free (line);
-    return rc;
+    return rc == 0 ? 0 : jsonl_fail (error, path, line, "out of memory");
 }
 
 static int
@@ -187,20 +143,20 @@ faultlog_load (const char *path, int64_t end_ns, char **error)
     faultlog_t *self = calloc (1, sizeof *self);
     if (!self || !(self->open = zhashx_new ())) {
         faultlog_destroy (&self);
-        s_fail (error, path, 0, "out of memory");
+        jsonl_fail (error, path, 0, "out of memory");
         return NULL;
     }
     FILE *file = fopen (path, "r");
     if (!file && errno != ENOENT) {
-        s_fail (error, path, 0, "cannot open: %s", strerror (errno));
+        jsonl_fail (error, path, 0, "cannot open: %s", strerror (errno));
         faultlog_destroy (&self);
         return NULL;
     }
-    int rc = file ? s_read_lines (self, file, path, error) : 0;
+    int rc = file ? jsonl_read (file, path, s_event, self, NULL, error) : 0;
     if (file)
         fclose (file);
     if (rc == 0 && s_finish (self, end_ns) != 0)
-        rc = s_fail (error, path, 0, "out of memory");
+        rc = jsonl_fail (error, path, 0, "out of memory");
     if (rc != 0)
         faultlog_destroy (&self);
     return self;

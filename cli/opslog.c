@@ -23,6 +23,7 @@
 #include <jansson.h>
 #include "limits.h"
 #include "opslog.h"
+#include "jsonl.h"
 
 typedef struct {
     int64_t index;
@@ -56,13 +57,7 @@ s_fail (s_where_t *where, const char *format, ...)
     va_start (args, format);
     vsnprintf (text, sizeof text, format, args);
     va_end (args);
-    if (where->error) {
-        size_t size = strlen (where->path) + strlen (text) + 32;
-        *where->error = malloc (size);
-        if (*where->error)
-            snprintf (*where->error, size, "%s:%zu: %s", where->path, where->line, text);
-    }
-    return -1;
+    return jsonl_fail (where->error, where->path, where->line, "%s", text);
 }
 
 static void *
@@ -266,31 +261,21 @@ s_new (void)
     return self;
 }
 
+//  One history line for jsonl_read: arg is an s_loading_t, the opslog
+//  being filled and where errors are reported from.
+typedef struct {
+    opslog_t *self;
+    s_where_t *where;
+} s_loading_t;
+
 static int
-s_read_lines (opslog_t *self, FILE *file, s_where_t *where)
+s_on_line (void *arg, json_t *event, const char *path, size_t line, char **error)
 {
-    char *line = NULL;
-    size_t line_size = 0;
-    ssize_t length;
-    int rc = 0;
-    while (rc == 0 && (length = getline (&line, &line_size, file)) >= 0) {
-        where->line++;
-        if (length > FL_HISTORY_LINE_BYTES_MAX) {
-            rc = s_fail (where, "line longer than %d bytes", FL_HISTORY_LINE_BYTES_MAX);
-            break;
-        }
-        if (strspn (line, " \t\r\n") == (size_t) length)
-            continue;
-        json_error_t json_error;
-        json_t *event = json_loads (line, 0, &json_error);
-        if (!event)
-            rc = s_fail (where, "bad JSON: %s", json_error.text);
-        else
-            rc = s_event (self, where, event);
-        json_decref (event);
-    }
-    free (line);
-    return rc;
+    (void) path;
+    (void) error;               // both are in where
+    s_loading_t *loading = (s_loading_t *) arg;
+    loading->where->line = line;
+    return s_event (loading->self, loading->where, event);
 }
 
 opslog_t *
@@ -304,7 +289,9 @@ opslog_load (const char *path, char **error)
         return NULL;
     }
     opslog_t *self = s_new ();
-    int rc = self ? s_read_lines (self, file, &where) : s_fail (&where, "out of memory");
+    s_loading_t loading = { self, &where };
+    int rc = self ? jsonl_read (file, path, s_on_line, &loading, &where.line, error)
+                  : s_fail (&where, "out of memory");
     fclose (file);
     if (rc == 0 && s_build_indices (self) != 0)
         rc = s_fail (&where, "out of memory");
