@@ -27,6 +27,7 @@ typedef struct {
     double jitter_ms;
     json_t *groups;         // borrowed
     const char *node;
+    unsigned rule;          // the command's rule_kind_t, 0 if none
 } request_t;
 
 typedef json_t *(command_fn) (proxy_t *proxy, request_t *request);
@@ -36,6 +37,7 @@ typedef struct {
     unsigned fields;        // accepted
     unsigned required;      // of which required
     command_fn *fn;
+    unsigned rule;          // the rule kind s_cmd_rule sets, 0 for others
 } command_t;
 
 static json_t *
@@ -63,6 +65,22 @@ s_show (json_t *value)
     if (text && strlen (text) > 64)
         strcpy (text + 60, "...");
     return text? text: strdup ("?");
+}
+
+//  An error whose text ends with the offending value (s_show): "field 'p'
+//  must be a number in [0,1], got " + "2".
+static json_t *
+s_error_got (json_t *value, const char *format, ...)
+{
+    char text [512];
+    va_list args;
+    va_start (args, format);
+    vsnprintf (text, sizeof text, format, args);
+    va_end (args);
+    char *shown = s_show (value);
+    json_t *error = s_error ("%s%s", text, shown);
+    free (shown);
+    return error;
 }
 
 //  --------------------------------------------------------------------------
@@ -93,38 +111,16 @@ s_set (proxy_t *proxy, request_t *r, const fault_t *values)
     return s_ok ();
 }
 
+//  block, unblock, drop, delay, duplicate, reorder: set the command's one
+//  rule kind. Only the fields of that kind are read (rules_set), so every
+//  field can be filled from the request.
 static json_t *
-s_cmd_block (proxy_t *proxy, request_t *r)
+s_cmd_rule (proxy_t *proxy, request_t *r)
 {
-    fault_t f = { .set = RULE_BLOCK, .block = streq (r->cmd, "block") };
-    return s_set (proxy, r, &f);
-}
-
-static json_t *
-s_cmd_drop (proxy_t *proxy, request_t *r)
-{
-    fault_t f = { .set = RULE_DROP, .drop_p = r->p };
-    return s_set (proxy, r, &f);
-}
-
-static json_t *
-s_cmd_delay (proxy_t *proxy, request_t *r)
-{
-    fault_t f = { .set = RULE_DELAY, .delay_ms = r->ms, .jitter_ms = r->jitter_ms };
-    return s_set (proxy, r, &f);
-}
-
-static json_t *
-s_cmd_duplicate (proxy_t *proxy, request_t *r)
-{
-    fault_t f = { .set = RULE_DUPLICATE, .duplicate_p = r->p };
-    return s_set (proxy, r, &f);
-}
-
-static json_t *
-s_cmd_reorder (proxy_t *proxy, request_t *r)
-{
-    fault_t f = { .set = RULE_REORDER, .reorder_p = r->p };
+    assert (r->rule);
+    fault_t f = { .set = r->rule, .block = streq (r->cmd, "block"),
+                  .drop_p = r->p, .delay_ms = r->ms, .jitter_ms = r->jitter_ms,
+                  .duplicate_p = r->p, .reorder_p = r->p };
     return s_set (proxy, r, &f);
 }
 
@@ -230,19 +226,19 @@ s_cmd_state (proxy_t *proxy, request_t *r)
 }
 
 static const command_t s_commands [] = {
-    { "ping",      0,                           0,          s_cmd_ping },
-    { "block",     F_SELECTOR,                  0,          s_cmd_block },
-    { "unblock",   F_SELECTOR,                  0,          s_cmd_block },
-    { "partition", F_GROUPS,                    F_GROUPS,   s_cmd_partition },
-    { "drop",      F_SELECTOR | F_P,            F_P,        s_cmd_drop },
-    { "delay",     F_SELECTOR | F_MS | F_JITTER, F_MS,      s_cmd_delay },
-    { "duplicate", F_SELECTOR | F_P,            F_P,        s_cmd_duplicate },
-    { "reorder",   F_SELECTOR | F_P,            F_P,        s_cmd_reorder },
-    { "pause",     F_NODE,                      F_NODE,     s_cmd_pause },
-    { "resume",    F_NODE,                      F_NODE,     s_cmd_pause },
-    { "heal",      0,                           0,          s_cmd_heal },
-    { "stats",     0,                           0,          s_cmd_stats },
-    { "state",     0,                           0,          s_cmd_state },
+    { "ping",      0,                           0,          s_cmd_ping, 0 },
+    { "block",     F_SELECTOR,                  0,          s_cmd_rule, RULE_BLOCK },
+    { "unblock",   F_SELECTOR,                  0,          s_cmd_rule, RULE_BLOCK },
+    { "partition", F_GROUPS,                    F_GROUPS,   s_cmd_partition, 0 },
+    { "drop",      F_SELECTOR | F_P,            F_P,        s_cmd_rule, RULE_DROP },
+    { "delay",     F_SELECTOR | F_MS | F_JITTER, F_MS,      s_cmd_rule, RULE_DELAY },
+    { "duplicate", F_SELECTOR | F_P,            F_P,        s_cmd_rule, RULE_DUPLICATE },
+    { "reorder",   F_SELECTOR | F_P,            F_P,        s_cmd_rule, RULE_REORDER },
+    { "pause",     F_NODE,                      F_NODE,     s_cmd_pause, 0 },
+    { "resume",    F_NODE,                      F_NODE,     s_cmd_pause, 0 },
+    { "heal",      0,                           0,          s_cmd_heal, 0 },
+    { "stats",     0,                           0,          s_cmd_stats, 0 },
+    { "state",     0,                           0,          s_cmd_state, 0 },
 };
 
 //  --------------------------------------------------------------------------
@@ -284,14 +280,10 @@ s_take_id (json_t *value, const char *name, bool star_ok, const char **out)
 {
     const char *id = json_string_value (value);
     if (!json_is_string (value) || strlen (id) != json_string_length (value)
-    ||  !s_id_valid (id, star_ok)) {
-        char *shown = s_show (value);
-        json_t *error = s_error ("field '%s' must be an id (1 to %d bytes, no control "
-                                 "characters or '*')%s, got %s", name, FL_ID_BYTES_MAX,
-                                 star_ok? " or \"*\"": "", shown);
-        free (shown);
-        return error;
-    }
+    ||  !s_id_valid (id, star_ok))
+        return s_error_got (value, "field '%s' must be an id (1 to %d bytes, no control "
+                            "characters or '*')%s, got ", name, FL_ID_BYTES_MAX,
+                            star_ok? " or \"*\"": "");
     *out = id;
     return NULL;
 }
@@ -301,13 +293,9 @@ static json_t *
 s_take_number (json_t *value, const char *name, double lo, double hi, double *out)
 {
     double number = json_number_value (value);
-    if (!json_is_number (value) || !(number >= lo && number <= hi)) {
-        char *shown = s_show (value);
-        json_t *error = s_error ("field '%s' must be a number in [%g,%g], got %s",
-                                 name, lo, hi, shown);
-        free (shown);
-        return error;
-    }
+    if (!json_is_number (value) || !(number >= lo && number <= hi))
+        return s_error_got (value, "field '%s' must be a number in [%g,%g], got ",
+                            name, lo, hi);
     *out = number;
     return NULL;
 }
@@ -328,13 +316,9 @@ s_take_groups (json_t *value, json_t **out)
                      && strlen (id) == json_string_length (member) && s_id_valid (id, false);
             }
         }
-    if (!valid || total > FL_PARTIES_MAX) {
-        char *shown = s_show (value);
-        json_t *error = s_error ("field 'groups' must be an array of arrays of ids "
-                                 "(at most %d ids), got %s", FL_PARTIES_MAX, shown);
-        free (shown);
-        return error;
-    }
+    if (!valid || total > FL_PARTIES_MAX)
+        return s_error_got (value, "field 'groups' must be an array of arrays of ids "
+                            "(at most %d ids), got ", FL_PARTIES_MAX);
     *out = value;
     return NULL;
 }
@@ -353,12 +337,8 @@ s_take (request_t *r, unsigned bit, json_t *value)
                                               &r->jitter_ms);
         case F_GROUPS:  return s_take_groups (value, &r->groups);
         case F_BOTH:
-            if (!json_is_boolean (value)) {
-                char *shown = s_show (value);
-                json_t *error = s_error ("field 'both' must be true or false, got %s", shown);
-                free (shown);
-                return error;
-            }
+            if (!json_is_boolean (value))
+                return s_error_got (value, "field 'both' must be true or false, got ");
             r->both = json_is_true (value);
             return NULL;
     }
@@ -376,17 +356,13 @@ s_command (json_t *root, json_t **error)
         return NULL;
     }
     if (!json_is_string (cmd)) {
-        char *shown = s_show (cmd);
-        *error = s_error ("field 'cmd' must be a string, got %s", shown);
-        free (shown);
+        *error = s_error_got (cmd, "field 'cmd' must be a string, got ");
         return NULL;
     }
     for (size_t i = 0; i < sizeof s_commands / sizeof s_commands [0]; i++)
         if (streq (s_commands [i].name, json_string_value (cmd)))
             return &s_commands [i];
-    char *shown = s_show (cmd);
-    *error = s_error ("unknown cmd %s", shown);
-    free (shown);
+    *error = s_error_got (cmd, "unknown cmd ");
     return NULL;
 }
 
@@ -428,17 +404,15 @@ control_handle (proxy_t *proxy, const char *request, size_t size)
         return s_error ("malformed request: %s at column %d", parse_error.text,
                         parse_error.column);
     json_t *reply = NULL;
-    if (!json_is_object (root)) {
-        char *shown = s_show (root);
-        reply = s_error ("malformed request: expected a JSON object, got %s", shown);
-        free (shown);
-    }
+    if (!json_is_object (root))
+        reply = s_error_got (root, "malformed request: expected a JSON object, got ");
     const command_t *command = reply? NULL: s_command (root, &reply);
     request_t r = { .src = "*", .dest = "*" };
     if (command)
         reply = s_validate (command, root, &r);
     if (command && !reply) {
         r.cmd = command->name;
+        r.rule = command->rule;
         reply = command->fn (proxy, &r);
     }
     json_decref (root);
