@@ -21,7 +21,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
-#include <cmocka.h>
+#include "tap.h"
 #include "rng.h"
 #include "../../checker/check.h"
 
@@ -415,9 +415,7 @@ static void test_kv (void **state) { (void) state; s_cross_check (2, 3, 1500); }
 int
 main (void)
 {
-    alarm (120);
-    setenv ("CMOCKA_MESSAGE_OUTPUT", "TAP", 1);
-    cmocka_set_message_output (CM_OUTPUT_TAP);
+    tap_start (120);
     const struct CMUnitTest tests [] = {
         cmocka_unit_test (test_register),
         cmocka_unit_test (test_cas_register),

@@ -12,7 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
-#include <cmocka.h>
+#include "tap.h"
 #include "rng.h"
 #include "../../checker/ophistory.h"
 #include "../../checker/model.h"
@@ -161,9 +161,7 @@ test_edn_values (void **state)
 int
 main (void)
 {
-    alarm (60);
-    setenv ("CMOCKA_MESSAGE_OUTPUT", "TAP", 1);
-    cmocka_set_message_output (CM_OUTPUT_TAP);
+    tap_start (60);
     const struct CMUnitTest tests [] = {
         cmocka_unit_test (test_jsonl),
         cmocka_unit_test (test_edn),

@@ -17,7 +17,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
-#include <cmocka.h>
+#include "tap.h"
 #include "rng.h"
 #include "../../checker/check.h"
 #include "../../checker/edn.h"
@@ -691,9 +691,7 @@ s_teardown (void **state)
 int
 main (void)
 {
-    alarm (60);
-    setenv ("CMOCKA_MESSAGE_OUTPUT", "TAP", 1);
-    cmocka_set_message_output (CM_OUTPUT_TAP);
+    tap_start (60);
     const struct CMUnitTest tests [] = {
         cmocka_unit_test (test_register),
         cmocka_unit_test (test_cas_register),

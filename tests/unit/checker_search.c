@@ -17,7 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
-#include <cmocka.h>
+#include "tap.h"
 #include "clock.h"
 #include "rng.h"
 #include "../../checker/ophistory.h"
@@ -339,9 +339,7 @@ static void test_plain_set (void **state) { (void) state; s_plain_check (&s_spec
 int
 main (void)
 {
-    alarm (120);
-    setenv ("CMOCKA_MESSAGE_OUTPUT", "TAP", 1);
-    cmocka_set_message_output (CM_OUTPUT_TAP);
+    tap_start (120);
     const struct CMUnitTest tests [] = {
         cmocka_unit_test (test_register),
         cmocka_unit_test (test_mutex),

@@ -8,7 +8,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <unistd.h>
-#include <cmocka.h>
+#include "tap.h"
 #include "rng.h"
 
 static void
@@ -75,9 +75,7 @@ test_uniform_chi_square (void **state)
 int
 main (void)
 {
-    alarm (60);
-    setenv ("CMOCKA_MESSAGE_OUTPUT", "TAP", 1);
-    cmocka_set_message_output (CM_OUTPUT_TAP);
+    tap_start (60);
     const struct CMUnitTest tests [] = {
         cmocka_unit_test (test_same_seed_same_sequence),
         cmocka_unit_test (test_streams_differ),

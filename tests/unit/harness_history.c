@@ -13,7 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
-#include <cmocka.h>
+#include "tap.h"
 #include <jansson.h>
 #include "../../cli/history.h"
 #include "../../cli/store.h"
@@ -182,9 +182,7 @@ test_store_dirs_and_latest (void **state)
 int
 main (void)
 {
-    alarm (60);
-    setenv ("CMOCKA_MESSAGE_OUTPUT", "TAP", 1);
-    cmocka_set_message_output (CM_OUTPUT_TAP);
+    tap_start (60);
     const struct CMUnitTest tests [] = {
         cmocka_unit_test (test_op_lines),
         cmocka_unit_test (test_fault_lines),

@@ -16,7 +16,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
-#include <cmocka.h>
+#include "tap.h"
 #include "../../cli/report.h"
 
 #define BASIC "tests/data/run-basic"
@@ -296,9 +296,7 @@ test_size_40k (void **state)
 int
 main (void)
 {
-    alarm (120);
-    setenv ("CMOCKA_MESSAGE_OUTPUT", "TAP", 1);
-    cmocka_set_message_output (CM_OUTPUT_TAP);
+    tap_start (120);
     const struct CMUnitTest tests [] = {
         cmocka_unit_test (test_full_page),
         cmocka_unit_test (test_checker_json),

@@ -12,7 +12,7 @@
 #include <string.h>
 #include <unistd.h>
 #include <glob.h>
-#include <cmocka.h>
+#include "tap.h"
 #include "../../cli/scenario.h"
 #include "../../cli/faultspec.h"
 
@@ -319,9 +319,7 @@ test_shipped_scenarios_load (void **state)
 int
 main (void)
 {
-    alarm (60);
-    setenv ("CMOCKA_MESSAGE_OUTPUT", "TAP", 1);
-    cmocka_set_message_output (CM_OUTPUT_TAP);
+    tap_start (60);
     const struct CMUnitTest tests [] = {
         cmocka_unit_test (test_good_scenario),
         cmocka_unit_test (test_seed_line_replays),

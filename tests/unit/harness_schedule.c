@@ -12,7 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
-#include <cmocka.h>
+#include "tap.h"
 #include "../../cli/schedule.h"
 
 static char s_path [64];
@@ -241,9 +241,7 @@ test_shapes_seeded (void **state)
 int
 main (void)
 {
-    alarm (60);
-    setenv ("CMOCKA_MESSAGE_OUTPUT", "TAP", 1);
-    cmocka_set_message_output (CM_OUTPUT_TAP);
+    tap_start (60);
     const struct CMUnitTest tests [] = {
         cmocka_unit_test (test_same_seed_same_schedule),
         cmocka_unit_test (test_random_rhythm_and_undo),

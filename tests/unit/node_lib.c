@@ -17,7 +17,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <unistd.h>
-#include <cmocka.h>
+#include "tap.h"
 #include <czmq.h>
 #include <pthread.h>
 #include <signal.h>
@@ -718,9 +718,7 @@ test_echo_bad_command_lines (void **state)
 int
 main (void)
 {
-    alarm (120);
-    setenv ("CMOCKA_MESSAGE_OUTPUT", "TAP", 1);
-    cmocka_set_message_output (CM_OUTPUT_TAP);
+    tap_start (120);
     zsys_set_logstream (stderr);
     const struct CMUnitTest tests [] = {
         cmocka_unit_test_setup_teardown (test_init_handshake, s_setup, s_teardown),

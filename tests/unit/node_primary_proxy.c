@@ -15,7 +15,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <unistd.h>
-#include <cmocka.h>
+#include "tap.h"
 #include <czmq.h>
 #include <signal.h>
 #include <sys/prctl.h>
@@ -270,9 +270,7 @@ test_split_brain_through_proxy (void **state)
 int
 main (void)
 {
-    alarm (120);
-    setenv ("CMOCKA_MESSAGE_OUTPUT", "TAP", 1);
-    cmocka_set_message_output (CM_OUTPUT_TAP);
+    tap_start (120);
     zsys_set_logstream (stderr);
     const struct CMUnitTest tests [] = {
         cmocka_unit_test_setup_teardown (test_split_brain_through_proxy, s_setup, s_teardown),

@@ -26,7 +26,7 @@
 #include <sys/prctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
-#include <cmocka.h>
+#include "tap.h"
 #include <czmq.h>
 #include <jansson.h>
 #include "clock.h"
@@ -786,9 +786,7 @@ test_chaos_linearizable (void **state)
 int
 main (void)
 {
-    alarm (240);
-    setenv ("CMOCKA_MESSAGE_OUTPUT", "TAP", 1);
-    cmocka_set_message_output (CM_OUTPUT_TAP);
+    tap_start (240);
     zsys_init ();
     zsys_set_logstream (stderr);
     const struct CMUnitTest tests [] = {

@@ -11,7 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
-#include <cmocka.h>
+#include "tap.h"
 #include "../../nodes/raft/rlog.c"
 #include "../../nodes/raft/core.c"
 
@@ -234,9 +234,7 @@ test_timeouts_quorum_clock (void **state)
 int
 main (void)
 {
-    alarm (60);
-    setenv ("CMOCKA_MESSAGE_OUTPUT", "TAP", 1);
-    cmocka_set_message_output (CM_OUTPUT_TAP);
+    tap_start (60);
     const struct CMUnitTest tests [] = {
         cmocka_unit_test (test_up_to_date),
         cmocka_unit_test (test_vote_rules),

@@ -10,7 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
-#include <cmocka.h>
+#include "tap.h"
 #include "../../nodes/raft/kv.c"
 
 //  Apply the op written as JSON text; return the reply as compact text.
@@ -158,9 +158,7 @@ test_retry_gets_first_reply (void **state)
 int
 main (void)
 {
-    alarm (60);
-    setenv ("CMOCKA_MESSAGE_OUTPUT", "TAP", 1);
-    cmocka_set_message_output (CM_OUTPUT_TAP);
+    tap_start (60);
     const struct CMUnitTest tests [] = {
         cmocka_unit_test (test_read_write_cas),
         cmocka_unit_test (test_any_json),

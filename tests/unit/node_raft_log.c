@@ -14,7 +14,7 @@
 #include <unistd.h>
 #include <fcntl.h>
 #include <sys/stat.h>
-#include <cmocka.h>
+#include "tap.h"
 #include "../../nodes/raft/rlog.c"
 
 static char *
@@ -213,9 +213,7 @@ test_open_error (void **state)
 int
 main (void)
 {
-    alarm (60);
-    setenv ("CMOCKA_MESSAGE_OUTPUT", "TAP", 1);
-    cmocka_set_message_output (CM_OUTPUT_TAP);
+    tap_start (60);
     const struct CMUnitTest tests [] = {
         cmocka_unit_test (test_memory_log),
         cmocka_unit_test (test_round_trip),

@@ -14,7 +14,7 @@
 #include <stddef.h>
 #include <setjmp.h>
 #include <stdint.h>
-#include <cmocka.h>
+#include "tap.h"
 #include <czmq.h>
 #include <jansson.h>
 #include <sys/wait.h>
@@ -179,10 +179,8 @@ test_bad_command_lines (void **state)
 int
 main (void)
 {
-    alarm (60);
+    tap_start (60);
     zsys_set_logstream (stderr);
-    setenv ("CMOCKA_MESSAGE_OUTPUT", "TAP", 1);
-    cmocka_set_message_output (CM_OUTPUT_TAP);
     const struct CMUnitTest tests [] = {
         cmocka_unit_test_setup_teardown (test_init_and_echo, s_setup, s_teardown),
         cmocka_unit_test_setup_teardown (test_node_exit_is_a_crash, s_setup, s_teardown),

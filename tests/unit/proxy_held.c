@@ -6,7 +6,7 @@
 #include <stddef.h>
 #include <setjmp.h>
 #include <unistd.h>
-#include <cmocka.h>
+#include "tap.h"
 #include "rng.h"
 #include "../../proxy/held.h"
 
@@ -87,9 +87,7 @@ test_remove_from_middle (void **state)
 int
 main (void)
 {
-    setenv ("CMOCKA_MESSAGE_OUTPUT", "TAP", 1);
-    cmocka_set_message_output (CM_OUTPUT_TAP);
-    alarm (30);
+    tap_start (30);
     const struct CMUnitTest tests [] = {
         cmocka_unit_test (test_pop_order),
         cmocka_unit_test (test_remove_from_middle),

@@ -6,7 +6,7 @@
 #include <stddef.h>
 #include <setjmp.h>
 #include <unistd.h>
-#include <cmocka.h>
+#include "tap.h"
 #include <czmq.h>
 #include "limits.h"
 #include "../../proxy/fault.h"
@@ -113,9 +113,7 @@ test_rule_limit (void **state)
 int
 main (void)
 {
-    setenv ("CMOCKA_MESSAGE_OUTPUT", "TAP", 1);
-    cmocka_set_message_output (CM_OUTPUT_TAP);
-    alarm (30);
+    tap_start (30);
     const struct CMUnitTest tests [] = {
         cmocka_unit_test (test_specific_beats_default),
         cmocka_unit_test (test_kinds_resolve_independently),

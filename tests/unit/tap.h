@@ -1,0 +1,28 @@
+/*  tap.h -- what every unit test's main does first: make cmocka print TAP,
+    which prove reads, and give the binary a wall-clock limit, so a hung
+    test fails on SIGALRM instead of blocking the suite.
+
+    Header-only (a static inline function) because each test binary is one
+    .c file. Includes cmocka.h with the headers it needs before it.
+*/
+#ifndef TAP_H_INCLUDED
+#define TAP_H_INCLUDED
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <unistd.h>
+#include <cmocka.h>
+
+//  Call first in main. Both the environment variable and the call: cmocka
+//  versions differ in which one they read.
+static inline void
+tap_start (unsigned alarm_s)
+{
+    alarm (alarm_s);
+    setenv ("CMOCKA_MESSAGE_OUTPUT", "TAP", 1);
+    cmocka_set_message_output (CM_OUTPUT_TAP);
+}
+
+#endif
