@@ -2,11 +2,7 @@
 # chaos_failures.t -- runs that cannot go right end with a clear message, a
 # readable history and the right exit status, never a hang; Ctrl-C leaves
 # no process behind. Each case runs under its own time limit.
-cd "$(dirname "$0")/.." || exit 1
-tmp=$(mktemp -d /tmp/fl-chaos-fail-XXXXXX)
-trap 'rm -rf "$tmp"' EXIT
-n=0
-ok () { n=$((n+1)); if [ "$1" = 0 ]; then echo "ok $n - $2"; else echo "not ok $n - $2"; fi; }
+. "$(dirname "$0")/lib.sh" chaos-fail
 echo "1..16"
 
 # A short scenario the fake nodes run under.

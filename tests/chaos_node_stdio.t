@@ -4,17 +4,12 @@
 # keeps one copy on n1 (linearizable: valid), and with --local answers from
 # each node's own copy (not linearizable even without faults: invalid).
 # Skipped (TAP "# SKIP") where python3 is not installed.
-cd "$(dirname "$0")/.." || exit 1
-tmp=$(mktemp -d /tmp/fl-chaos-stdio-XXXXXX)
-trap 'rm -rf "$tmp"' EXIT
+. "$(dirname "$0")/lib.sh" chaos-stdio
 echo "1..4"
 if ! command -v python3 > /dev/null 2>&1 || [ ! -f examples/maelstrom/lin_kv.py ]; then
     for i in 1 2 3 4; do echo "ok $i # SKIP python3 or examples/maelstrom/lin_kv.py missing"; done
     exit 0
 fi
-n=0
-ok () { n=$((n+1)); if [ "$1" = 0 ]; then echo "ok $n - $2"; else echo "not ok $n - $2"; fi; }
-verdict () { grep -oE '^  "valid": (true|false|"unknown")' "$1" | sed 's/.*: //; s/"//g'; }
 for mode in one local; do
     flag=; [ $mode = local ] && flag=" --local"
     out=$(timeout 120 ./harness run split-brain --node "python3 examples/maelstrom/lin_kv.py$flag" \

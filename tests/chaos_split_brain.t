@@ -3,12 +3,7 @@
 # seeds, 10 s of load (two halves partitions of 4 s each, the second cut
 # short by the final heal). The primary/backup store must come out
 # invalid, raft valid, and the run must exit 0 with both as expected.
-cd "$(dirname "$0")/.." || exit 1
-tmp=$(mktemp -d /tmp/fl-chaos-sb-XXXXXX)
-trap 'rm -rf "$tmp"' EXIT
-n=0
-ok () { n=$((n+1)); if [ "$1" = 0 ]; then echo "ok $n - $2"; else echo "not ok $n - $2"; fi; }
-verdict () { grep -oE '^  "valid": (true|false|"unknown")' "$1" | sed 's/.*: //; s/"//g'; }
+. "$(dirname "$0")/lib.sh" chaos-sb
 echo "1..8"
 for seed in 1 2; do
     out=$(timeout 200 ./harness run split-brain --seed $seed --time-limit 10 --store "$tmp/s$seed" 2>&1)

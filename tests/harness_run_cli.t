@@ -3,11 +3,7 @@
 # errors exit 64, a bad scenario exits 65 naming file:line:key, an unknown
 # scenario 65; the same seed replays the same fault schedule, scenario.conf
 # records the seed and replays it; ./harness list shows the scenarios.
-cd "$(dirname "$0")/.." || exit 1
-tmp=$(mktemp -d /tmp/fl-run-cli-XXXXXX)
-trap 'rm -rf "$tmp"' EXIT
-n=0
-ok () { n=$((n+1)); if [ "$1" = 0 ]; then echo "ok $n - $2"; else echo "not ok $n - $2"; fi; }
+. "$(dirname "$0")/lib.sh" run-cli
 echo "1..12"
 
 ./harness run > /dev/null 2>&1; rc=$?
