@@ -679,9 +679,7 @@ static int
 s_teardown (void **state)
 {
     (void) state;
-    char command [128];
-    snprintf (command, sizeof (command), "rm -rf '%s'", s_fx.dir);
-    if (system (command) != 0)
+    if (tap_remove_dir (s_fx.dir) != 0)
         return -1;
     free (s_last_error);
     s_last_error = NULL;

@@ -32,9 +32,7 @@ static int
 s_teardown (void **state)
 {
     (void) state;
-    char command [128];
-    snprintf (command, sizeof command, "rm -rf '%s'", s_dir);
-    return system (command) == 0? 0: -1;
+    return tap_remove_dir (s_dir) == 0? 0: -1;
 }
 
 //  Line index of DIR/name as a JSON object (new reference).

@@ -64,9 +64,7 @@ static int
 s_teardown (void **state)
 {
     (void) state;
-    char command [128];
-    snprintf (command, sizeof command, "rm -rf '%s'", s_dir);
-    return system (command) == 0? 0: -1;
+    return tap_remove_dir (s_dir) == 0? 0: -1;
 }
 
 //  Write text to DIR/t.conf and load it.

@@ -233,9 +233,7 @@ s_teardown (void **state)
     s_wait (fx->proxy);
     zsock_destroy (&fx->client);
     zsock_destroy (&fx->ctl);
-    char command [128];
-    snprintf (command, sizeof command, "rm -rf '%s'", fx->dir);
-    assert_int_equal (system (command), 0);
+    assert_int_equal (tap_remove_dir (fx->dir), 0);
     free (fx);
     return 0;
 }

@@ -371,9 +371,7 @@ s_teardown (void **state)
     zsock_destroy (&fx->admin);
     zsock_destroy (&fx->control);
     if (!getenv ("RAFT_TEST_KEEP")) {
-        char command [128];
-        snprintf (command, sizeof command, "rm -rf '%s'", fx->dir);
-        if (system (command)) { /* best effort */ }
+        if (tap_remove_dir (fx->dir)) { /* best effort */ }
     }
     else
         fprintf (stderr, "kept %s\n", fx->dir);

@@ -56,9 +56,7 @@ s_teardown (void **state)
         waitpid (self->bridge, NULL, 0);
     }
     zsock_destroy (&self->router);
-    char *command = zsys_sprintf ("rm -rf %s", self->dir);
-    assert_int_equal (system (command), 0);
-    zstr_free (&command);
+    assert_int_equal (tap_remove_dir (self->dir), 0);
     free (self);
     return 0;
 }

@@ -66,9 +66,7 @@ static inline void
 lab_stop (lab_t *lab)
 {
     lab_stop_proxy (lab);
-    char command [128];
-    snprintf (command, sizeof command, "rm -rf '%s'", lab->dir);
-    assert_int_equal (system (command), 0);
+    assert_int_equal (tap_remove_dir (lab->dir), 0);
 }
 
 //  Send a control request (printf format), return the parsed reply.

@@ -1,6 +1,7 @@
 /*  tap.h -- what every unit test's main does first: make cmocka print TAP,
     which prove reads, and give the binary a wall-clock limit, so a hung
-    test fails on SIGALRM instead of blocking the suite.
+    test fails on SIGALRM instead of blocking the suite. Also the removal
+    of a test's private mkdtemp directory.
 
     Header-only (a static inline function) because each test binary is one
     .c file. Includes cmocka.h with the headers it needs before it.
@@ -11,6 +12,7 @@
 #include <stddef.h>
 #include <setjmp.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <unistd.h>
 #include <cmocka.h>
@@ -23,6 +25,16 @@ tap_start (unsigned alarm_s)
     alarm (alarm_s);
     setenv ("CMOCKA_MESSAGE_OUTPUT", "TAP", 1);
     cmocka_set_message_output (CM_OUTPUT_TAP);
+}
+
+//  Remove a test's mkdtemp directory and everything in it. Returns the
+//  status of rm -rf: 0 when it is gone.
+static inline int
+tap_remove_dir (const char *dir)
+{
+    char command [256];
+    snprintf (command, sizeof command, "rm -rf '%s'", dir);
+    return system (command);
 }
 
 #endif
