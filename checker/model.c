@@ -466,6 +466,10 @@ s_int_arg (s_compiler_t *c, const op_t *src, json_t *v, uint64_t *out)
 static int
 s_set_arg (s_compiler_t *c, model_part_t *part, const op_t *src, json_t *v, uint64_t *out)
 {
+    if (json_is_null (v)) {         // a value no set state equals
+        *out = s_value (part, v);
+        return 0;
+    }
     if (!json_is_array (v))
         return s_bad (c, src, "a set read must return a collection");
     size_t n = json_array_size (v);
@@ -564,6 +568,19 @@ s_route (s_compiler_t *c, json_t *map, model_part_t ***parts, size_t *nparts,
     return (*parts) [json_integer_value (slot)];
 }
 
+//  Knossos's rule: in EDN an ok read of nil from a register (register,
+//  cas-register, a kv key, including a [k nil] read) means "value unknown".
+//  It is a register rule only: a dequeue of nil means the queue was empty, and
+//  for a set or a counter nil is a value like any other that must match.
+static bool
+s_nil_unknown (const s_compiler_t *c, const op_t *src, int code, json_t *out)
+{
+    bool register_like = c->kind == MODEL_REGISTER || c->kind == MODEL_CAS_REGISTER
+                      || c->kind == MODEL_KV;
+    return register_like && code == K_READ && src->type == OP_OK
+        && ophistory_format (c->history) == HISTORY_EDN && json_is_null (out);
+}
+
 static int
 s_compile_op (s_compiler_t *c, json_t *map, model_part_t ***parts, size_t *nparts,
               uint32_t index)
@@ -587,9 +604,7 @@ s_compile_op (s_compiler_t *c, json_t *map, model_part_t ***parts, size_t *npart
     op->ret = src->ret;
     op->hist = index;
     op->kind = (uint8_t) code;
-    if (outcome == OUTCOME_UNKNOWN
-    || (outcome == OUTCOME_OK && (code == K_READ || code == K_DEQUEUE)
-        && ophistory_op_result_unknown (c->history, src)))
+    if (outcome == OUTCOME_UNKNOWN || s_nil_unknown (c, src, code, out))
         op->flags |= MODEL_F_UNKNOWN;
     if (outcome == OUTCOME_CAS_FAILED) {
         if (code != K_CAS)

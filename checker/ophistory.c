@@ -691,15 +691,6 @@ ophistory_op_outcome (const ophistory_t *self, const op_t *op)
     }
 }
 
-bool
-ophistory_op_result_unknown (const ophistory_t *self, const op_t *op)
-{
-    assert (self && op);
-    if (op->type != OP_OK)
-        return true;
-    return self->format == HISTORY_EDN && json_is_null (op->out);
-}
-
 //  One event as an EDN map.
 static void
 s_write_event (const ophistory_t *self, const op_t *op, bool invoke, FILE *out)

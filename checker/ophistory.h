@@ -78,11 +78,6 @@ int64_t ophistory_events (const ophistory_t *self);
 //  The source's rule for fail and info applied to one op.
 op_outcome_t ophistory_op_outcome (const ophistory_t *self, const op_t *op);
 
-//  True when the op's result value says "unknown" by the source's rule:
-//  an EDN (Knossos) read that returned nil, a Jepsen-log `:fail :read
-//  :timed-out`.
-bool ophistory_op_result_unknown (const ophistory_t *self, const op_t *op);
-
 //  Write the history back as Jepsen EDN, one event map a line in the
 //  original order, inside a vector. Returns 0, or -1 on a write error.
 int ophistory_write_edn (const ophistory_t *self, FILE *out);

