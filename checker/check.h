@@ -10,7 +10,7 @@
     What fail and info mean depends on the format (DESIGN.md section 6): in
     our JSONL a fail did not happen, except a cas failed with "error":22,
     which ran and saw another value; in Jepsen log lines `:fail :cas` ran
-    and `:fail :read :timed-out` returned an unknown value; in EDN a fail
+    and a fail whose value is `:timed-out` is an info; in EDN a fail
     did not happen and an ok register read of nil is "value unknown"
     (Knossos; a dequeue of nil still means "empty"). An
     info or never-completed op may take effect any time after its invoke,

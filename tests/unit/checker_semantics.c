@@ -97,6 +97,50 @@ test_nil_per_model (void **state)
 }
 
 
+//  Jepsen log lines: a completion whose value is :timed-out is an info (the
+//  op may or may not have happened), whatever the type says; a plain
+//  :fail :cas [a b] ran and did not match; a plain :fail :write did not happen.
+static void
+test_log_timed_out (void **state)
+{
+    (void) state;
+    #define L(p, type, f, v) "INFO  jepsen.util - " #p "\t:" type "\t:" f "\t" v "\n"
+    //  |-write 1-|
+    //              |-cas 1 2: fail timed-out-->   may have happened or not
+    const char *cas_to = L (0, "invoke", "write", "1") L (0, "ok", "write", "1")
+                         L (1, "invoke", "cas", "[1 2]") L (1, "fail", "cas", ":timed-out");
+    assert_int_equal (s_check ("a.log", cas_to, "cas-register", NULL), CHECK_VALID);
+    char more [1024];
+    //  ... then |-read 2-|: it did happen
+    snprintf (more, sizeof more, "%s%s%s", cas_to, L (2, "invoke", "read", "nil"), L (2, "ok", "read", "2"));
+    assert_int_equal (s_check ("a.log", more, "cas-register", NULL), CHECK_VALID);
+    //  ... then |-read 1-|: it did not
+    snprintf (more, sizeof more, "%s%s%s", cas_to, L (2, "invoke", "read", "nil"), L (2, "ok", "read", "1"));
+    assert_int_equal (s_check ("a.log", more, "cas-register", NULL), CHECK_VALID);
+    //  |-write 1-| |-cas 1 2: fail-|   ran and saw a value other than 1: no
+    assert_int_equal (s_check ("b.log", L (0, "invoke", "write", "1") L (0, "ok", "write", "1")
+        L (1, "invoke", "cas", "[1 2]") L (1, "fail", "cas", "[1 2]"), "cas-register", NULL),
+        CHECK_INVALID);
+    //  |-write 1-| |-write 2: fail timed-out--> |-read 1-|   it did not happen
+    const char *w = L (0, "invoke", "write", "1") L (0, "ok", "write", "1")
+                    L (1, "invoke", "write", "2") L (1, "fail", "write", ":timed-out");
+    snprintf (more, sizeof more, "%s%s%s", w, L (1, "invoke", "read", "nil"), L (1, "ok", "read", "1"));
+    assert_int_equal (s_check ("c.log", more, "cas-register", NULL), CHECK_VALID);
+    snprintf (more, sizeof more, "%s%s%s", w, L (1, "invoke", "read", "nil"), L (1, "ok", "read", "2"));
+    assert_int_equal (s_check ("c.log", more, "cas-register", NULL), CHECK_VALID);
+    //  |-write 1-| |-write 2: fail-| |-read 2-|   a plain fail did not happen
+    assert_int_equal (s_check ("d.log", L (0, "invoke", "write", "1") L (0, "ok", "write", "1")
+        L (1, "invoke", "write", "2") L (1, "fail", "write", "2")
+        L (1, "invoke", "read", "nil") L (1, "ok", "read", "2"), "cas-register", NULL),
+        CHECK_INVALID);
+    //  |-write 1-| |-read: fail timed-out-| |-read 1-|
+    assert_int_equal (s_check ("e.log", L (0, "invoke", "write", "1") L (0, "ok", "write", "1")
+        L (1, "invoke", "read", "nil") L (1, "fail", "read", ":timed-out")
+        L (1, "invoke", "read", "nil") L (1, "ok", "read", "1"), "cas-register", NULL),
+        CHECK_VALID);
+    #undef L
+}
+
 static int
 s_setup (void **state)
 {
@@ -120,6 +164,7 @@ main (void)
     tap_start (120);
     const struct CMUnitTest tests [] = {
         cmocka_unit_test (test_nil_per_model),
+        cmocka_unit_test (test_log_timed_out),
     };
     return cmocka_run_group_tests_name ("checker_semantics", tests, s_setup, s_teardown);
 }
