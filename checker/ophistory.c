@@ -39,6 +39,7 @@ struct _ophistory_t {
     size_t pcap, pused;
     char **names;           // non-numeric process names, id = -(i + 1)
     size_t nnames;
+    bool explicit_empty;    // an EDN [] or (): a history with no events, on purpose
     char *error;
 };
 
@@ -454,6 +455,7 @@ s_read_edn (ophistory_t *self, const char *buf, size_t len)
     if (c == '[' || c == '(') {
         close = c == '['? ']': ')';
         edn_advance (&reader);
+        self->explicit_empty = true;
     }
     while (true) {
         c = edn_peek (&reader);
@@ -502,7 +504,10 @@ s_read_log_line (ophistory_t *self, int line, const char *p, const char *eol)
     for (int i = 0; i < 3 && rc == 0; i++)
         if (edn_peek (&reader) < 0 || edn_read (&reader, &field [i]) != 1)
             rc = s_error (self, line, "malformed log line: expected process, type and f");
-    if (rc == 0 && edn_peek (&reader) >= 0 && edn_read (&reader, &value) != 1)
+    //  Jepsen prints every event's value, nil when there is none
+    if (rc == 0 && edn_peek (&reader) < 0)
+        rc = s_error (self, line, "malformed log line: no value after the f");
+    if (rc == 0 && edn_read (&reader, &value) != 1)
         rc = s_error (self, line, "malformed log line: bad value: %s", reader.error);
     if (rc == 0 && edn_peek (&reader) >= 0)
         rc = s_error (self, line, "malformed log line: text after the value");
@@ -574,6 +579,15 @@ ophistory_parse (const char *name, const char *buf, size_t len, int format, char
     int rc = self->format == HISTORY_JSONL? s_read_jsonl (self, buf, len)
            : self->format == HISTORY_EDN? s_read_edn (self, buf, len)
            : s_read_log (self, buf, len);
+    //  Nothing read is not an empty history but the wrong file or format
+    //  (garbage, plain text, EDN read as log lines): an explicit EDN [] is
+    //  the only way to say "no events"
+    if (rc == 0 && self->seen == 0 && !self->explicit_empty) {
+        if (asprintf (&self->error, "%s: no history events found (read as %s; is --format right?)",
+                      name, ophistory_format_name (self->format)) < 0)
+            self->error = NULL;
+        rc = -1;
+    }
     if (rc) {
         *error = self->error? self->error: strdup ("bad history");
         self->error = NULL;

@@ -141,6 +141,36 @@ test_log_timed_out (void **state)
     #undef L
 }
 
+//  Input with no events is the wrong file or the wrong --format, not a
+//  valid empty history; only an explicit EDN [] says "no events".
+static void
+test_no_events (void **state)
+{
+    (void) state;
+    const char garbage [] = { 0x7f, 'E', 'L', 'F', 0, 1, (char) 0xff, 0, '\n', 3 };
+    assert_int_equal (s_check_opts ("g.bin", garbage, sizeof garbage,
+                                    (check_opts_t) { .model = NULL }), S_BAD);
+    assert_non_null (strstr (s_error, "g.bin: no history events found"));
+    assert_int_equal (s_check ("t.txt", "hello\nthis is not a history\n", NULL, NULL), S_BAD);
+    assert_non_null (strstr (s_error, "no history events"));
+    assert_int_equal (s_check ("e.jsonl", "", NULL, NULL), S_BAD);
+    assert_int_equal (s_check ("e.log", "", NULL, NULL), S_BAD);
+    assert_int_equal (s_check ("e.edn", "  ; nothing\n", NULL, NULL), S_BAD);
+    //  an EDN history read as log lines: nothing is a jepsen.util line
+    const char *edn = "{:process 0, :type :invoke, :f :write, :value 1}\n"
+                      "{:process 0, :type :ok, :f :write, :value 1}\n";
+    assert_int_equal (s_check ("h.edn", edn, NULL, "jepsen-log"), S_BAD);
+    assert_non_null (strstr (s_error, "is --format right?"));
+    assert_int_equal (s_check ("h.edn", edn, NULL, NULL), CHECK_VALID);
+    //  an explicitly empty EDN history is valid
+    assert_int_equal (s_check ("v.edn", "[]\n", NULL, NULL), CHECK_VALID);
+    assert_int_equal (s_check ("v.edn", "()", "queue", NULL), CHECK_VALID);
+    //  a log line with no value
+    assert_int_equal (s_check ("m.log", "INFO  jepsen.util - 0\t:invoke\t:write\n"
+                                        "INFO  jepsen.util - 0\t:ok\t:write\t1\n", NULL, NULL), S_BAD);
+    assert_non_null (strstr (s_error, "m.log:1: "));
+}
+
 static int
 s_setup (void **state)
 {
@@ -165,6 +195,7 @@ main (void)
     const struct CMUnitTest tests [] = {
         cmocka_unit_test (test_nil_per_model),
         cmocka_unit_test (test_log_timed_out),
+        cmocka_unit_test (test_no_events),
     };
     return cmocka_run_group_tests_name ("checker_semantics", tests, s_setup, s_teardown);
 }
