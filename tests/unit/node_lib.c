@@ -18,6 +18,7 @@
 #include <stdlib.h>
 #include <unistd.h>
 #include "tap.h"
+#include "node_kit.h"
 #include <czmq.h>
 #include <pthread.h>
 #include <signal.h>
@@ -200,30 +201,15 @@ s_node_thread (void *arg)
 static void
 s_send_raw (fx_t *fx, const char *to, const char *from, const char *text)
 {
-    int64_t deadline = clock_mono_ms () + WAIT_MS;
-    while (true) {
-        zmsg_t *msg = zmsg_new ();
-        zmsg_addstr (msg, to);
-        if (from)
-            zmsg_addstr (msg, from);
-        if (text)
-            zmsg_addstr (msg, text);
-        if (zmsg_send (&msg, fx->router) == 0)
-            return;
-        zmsg_destroy (&msg);
-        assert_true (clock_mono_ms () < deadline);
-        zclock_sleep (5);
-    }
+    kit_router_send (fx->router, to, from, text, WAIT_MS);
 }
 
 static void
 s_send (fx_t *fx, const char *to, const char *from, json_t *body)
 {
-    json_t *envelope = json_pack ("{s:s, s:s, s:o}", "src", from, "dest", to, "body", body);
-    char *text = json_dumps (envelope, JSON_COMPACT);
+    char *text = kit_envelope (from, to, body);
     s_send_raw (fx, to, from, text);
     free (text);
-    json_decref (envelope);
 }
 
 //  Next message within timeout_ms, as its body (caller owns), or NULL. The
@@ -629,39 +615,6 @@ test_bad_arguments_in_process (void **state)
 //  --------------------------------------------------------------------------
 //  bin/node-echo as a real child process
 
-static pid_t
-s_spawn (char **argv, const char *stderr_path)
-{
-    pid_t pid = fork ();
-    assert_true (pid >= 0);
-    if (pid == 0) {
-        prctl (PR_SET_PDEATHSIG, SIGKILL);
-        int fd = open (stderr_path, O_WRONLY | O_CREAT | O_TRUNC, 0600);
-        if (fd >= 0)
-            dup2 (fd, 2);
-        execv (argv [0], argv);
-        _exit (127);
-    }
-    return pid;
-}
-
-//  Wait for pid with a deadline; returns its exit status, or -1 (killed).
-static int
-s_wait_exit (pid_t pid, int timeout_ms)
-{
-    int64_t deadline = clock_mono_ms () + timeout_ms;
-    int status;
-    while (waitpid (pid, &status, WNOHANG) == 0) {
-        if (clock_mono_ms () > deadline) {
-            kill (pid, SIGKILL);
-            waitpid (pid, &status, 0);
-            return -1;
-        }
-        zclock_sleep (5);
-    }
-    return WIFEXITED (status)? WEXITSTATUS (status): -1;
-}
-
 static void
 test_echo_round_trip (void **state)
 {
@@ -669,7 +622,7 @@ test_echo_round_trip (void **state)
     char log [128];
     snprintf (log, sizeof log, "%s/echo.log", fx->dir);
     char *argv [] = { "bin/node-echo", "--id", "n7", "--connect", fx->endpoint, NULL };
-    pid_t pid = s_spawn (argv, log);
+    pid_t pid = kit_spawn (argv, log, false);
     s_send (fx, "n7", "c1", json_pack ("{s:s, s:i, s:s, s:[s]}", "type", "init",
             "msg_id", 1, "node_id", "n7", "node_ids", "n7"));
     json_decref (s_expect (fx, "init_ok", "c1"));
@@ -682,7 +635,7 @@ test_echo_round_trip (void **state)
     json_decref (expected);
     json_decref (reply);
     kill (pid, SIGTERM);
-    assert_int_equal (s_wait_exit (pid, WAIT_MS), 0);
+    assert_int_equal (kit_wait (pid, WAIT_MS), 0);
     unlink (log);
 }
 
@@ -700,8 +653,8 @@ test_echo_bad_command_lines (void **state)
         { { "bin/node-echo", "--id", "n1", "--connect", "nowhere", NULL }, "'nowhere'" },
     };
     for (size_t index = 0; index < sizeof cases / sizeof cases [0]; index++) {
-        pid_t pid = s_spawn (cases [index].argv, log);
-        assert_int_equal (s_wait_exit (pid, WAIT_MS), 64);
+        pid_t pid = kit_spawn (cases [index].argv, log, false);
+        assert_int_equal (kit_wait (pid, WAIT_MS), 64);
         char *text = NULL;
         FILE *file = fopen (log, "r");
         assert_non_null (file);

@@ -18,6 +18,7 @@
 #include <stdlib.h>
 #include <unistd.h>
 #include "tap.h"
+#include "node_kit.h"
 #include <czmq.h>
 #include <signal.h>
 #include <sys/prctl.h>
@@ -46,23 +47,6 @@ s_index (const char *id)
     return -1;
 }
 
-static void
-s_send_frames (fx_t *fx, const char *to, const char *from, const char *text)
-{
-    int64_t deadline = clock_mono_ms () + WAIT_MS;
-    while (true) {
-        zmsg_t *msg = zmsg_new ();
-        zmsg_addstr (msg, to);
-        zmsg_addstr (msg, from);
-        zmsg_addstr (msg, text);
-        if (zmsg_send (&msg, fx->router) == 0)
-            return;
-        zmsg_destroy (&msg);
-        assert_true (clock_mono_ms () < deadline);
-        zclock_sleep (5);
-    }
-}
-
 //  Route messages for up to ms milliseconds.
 static void
 s_pump (fx_t *fx, int ms)
@@ -86,7 +70,7 @@ s_pump (fx_t *fx, int ms)
         }
         else
         if (src >= 0 && dest >= 0 && !fx->blocked [src][dest])
-            s_send_frames (fx, to, from, text);
+            kit_router_send (fx->router, to, from, text, WAIT_MS);
         free (from), free (to), free (text);
         zmsg_destroy (&msg);
     }
@@ -98,11 +82,9 @@ s_call (fx_t *fx, const char *node, json_t *body)
 {
     int msg_id = ++fx->msg_id;
     json_object_set_new (body, "msg_id", json_integer (msg_id));
-    json_t *envelope = json_pack ("{s:s, s:s, s:o}", "src", "c1", "dest", node, "body", body);
-    char *text = json_dumps (envelope, JSON_COMPACT);
-    s_send_frames (fx, node, "c1", text);
+    char *text = kit_envelope ("c1", node, body);
+    kit_router_send (fx->router, node, "c1", text, WAIT_MS);
     free (text);
-    json_decref (envelope);
     int64_t deadline = clock_mono_ms () + WAIT_MS;
     while (clock_mono_ms () < deadline) {
         s_pump (fx, 10);
@@ -219,17 +201,9 @@ s_setup (void **state)
         char id [16], log [128];
         snprintf (id, sizeof id, "n%d", index + 1);
         snprintf (log, sizeof log, "%s/%s.log", fx->dir, id);
-        fx->pids [index] = fork ();
-        assert_true (fx->pids [index] >= 0);
-        if (fx->pids [index] == 0) {
-            prctl (PR_SET_PDEATHSIG, SIGKILL);
-            int fd = open (log, O_WRONLY | O_CREAT | O_TRUNC, 0600);
-            if (fd >= 0)
-                dup2 (fd, 2);
-            execl ("bin/node-primary", "bin/node-primary", "--id", id,
-                   "--connect", fx->endpoint, "--seed", "42", (char *) NULL);
-            _exit (127);
-        }
+        char *argv [] = { "bin/node-primary", "--id", id, "--connect", fx->endpoint,
+                          "--seed", "42", NULL };
+        fx->pids [index] = kit_spawn (argv, log, false);
     }
     for (int index = 0; index < NODES; index++) {
         char id [16];
@@ -250,16 +224,7 @@ s_teardown (void **state)
     for (int index = 0; index < NODES; index++)
         kill (fx->pids [index], SIGTERM);
     for (int index = 0; index < NODES; index++) {
-        int64_t deadline = clock_mono_ms () + WAIT_MS;
-        int status = 0;
-        while (waitpid (fx->pids [index], &status, WNOHANG) == 0) {
-            if (clock_mono_ms () > deadline) {
-                kill (fx->pids [index], SIGKILL);
-                waitpid (fx->pids [index], &status, 0);
-            }
-            zclock_sleep (5);
-        }
-        assert_true (WIFEXITED (status) && WEXITSTATUS (status) == 0);
+        assert_int_equal (kit_wait (fx->pids [index], WAIT_MS), 0);
         char log [128];
         snprintf (log, sizeof log, "%s/n%d.log", fx->dir, index + 1);
         unlink (log);

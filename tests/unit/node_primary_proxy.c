@@ -16,6 +16,7 @@
 #include <stdlib.h>
 #include <unistd.h>
 #include "tap.h"
+#include "node_kit.h"
 #include <czmq.h>
 #include <signal.h>
 #include <sys/prctl.h>
@@ -37,36 +38,16 @@ typedef struct {
     int msg_id;
 } fx_t;
 
-static pid_t
-s_spawn (const char *out, char **argv)
-{
-    pid_t pid = fork ();
-    assert_true (pid >= 0);
-    if (pid == 0) {
-        prctl (PR_SET_PDEATHSIG, SIGKILL);
-        int fd = open (out, O_WRONLY | O_CREAT | O_TRUNC, 0600);
-        if (fd >= 0) {
-            dup2 (fd, 1);
-            dup2 (fd, 2);
-        }
-        execv (argv [0], argv);
-        _exit (127);
-    }
-    return pid;
-}
-
 //  Send body to node from c1; wait for the reply to it, or NULL.
 static json_t *
 s_call_once (fx_t *fx, const char *node, json_t *body, int timeout_ms)
 {
     int msg_id = ++fx->msg_id;
     json_object_set_new (body, "msg_id", json_integer (msg_id));
-    json_t *envelope = json_pack ("{s:s, s:s, s:o}", "src", "c1", "dest", node, "body", body);
-    char *text = json_dumps (envelope, JSON_COMPACT);
+    char *text = kit_envelope ("c1", node, body);
     zstr_sendm (fx->client, node);
     zstr_send (fx->client, text);
     free (text);
-    json_decref (envelope);
     int64_t deadline = clock_mono_ms () + timeout_ms;
     while (clock_mono_ms () < deadline) {
         zsock_set_rcvtimeo (fx->client, 50);
@@ -180,7 +161,7 @@ s_setup (void **state)
     snprintf (log, sizeof log, "%s/proxy.log", fx->dir);
     char *proxy_argv [] = { "bin/proxy", "--net", fx->net, "--control", fx->control,
                             "--seed", "1", NULL };
-    fx->proxy = s_spawn (log, proxy_argv);
+    fx->proxy = kit_spawn (proxy_argv, log, true);
     s_await_proxy (log);
     fx->client = zsock_new (ZMQ_DEALER);
     zsock_set_identity (fx->client, "c1");
@@ -194,7 +175,7 @@ s_setup (void **state)
         snprintf (log, sizeof log, "%s/%s.log", fx->dir, id);
         char *argv [] = { "bin/node-primary", "--id", id, "--connect", fx->net,
                           "--seed", "42", NULL };
-        fx->pids [index] = s_spawn (log, argv);
+        fx->pids [index] = kit_spawn (argv, log, true);
     }
     for (int index = 0; index < NODES; index++) {
         char id [16];
@@ -206,31 +187,15 @@ s_setup (void **state)
 }
 
 static int
-s_wait (pid_t pid)
-{
-    int64_t deadline = clock_mono_ms () + WAIT_MS;
-    int status = 0;
-    while (waitpid (pid, &status, WNOHANG) == 0) {
-        if (clock_mono_ms () > deadline) {
-            kill (pid, SIGKILL);
-            waitpid (pid, &status, 0);
-            return -1;
-        }
-        zclock_sleep (5);
-    }
-    return WIFEXITED (status)? WEXITSTATUS (status): -1;
-}
-
-static int
 s_teardown (void **state)
 {
     fx_t *fx = (fx_t *) *state;
     for (int index = 0; index < NODES; index++)
         kill (fx->pids [index], SIGTERM);
     for (int index = 0; index < NODES; index++)
-        assert_int_equal (s_wait (fx->pids [index]), 0);
+        assert_int_equal (kit_wait (fx->pids [index], WAIT_MS), 0);
     kill (fx->proxy, SIGTERM);
-    s_wait (fx->proxy);
+    kit_wait (fx->proxy, WAIT_MS);
     zsock_destroy (&fx->client);
     zsock_destroy (&fx->ctl);
     assert_int_equal (tap_remove_dir (fx->dir), 0);

@@ -27,6 +27,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 #include "tap.h"
+#include "node_kit.h"
 #include <czmq.h>
 #include <jansson.h>
 #include "clock.h"
@@ -139,9 +140,7 @@ s_send_on (fx_t *fx, zsock_t *sock, const char *node, json_t *body)
 {
     int64_t msg_id = ++fx->msg_id;
     json_object_set_new (body, "msg_id", json_integer (msg_id));
-    json_t *envelope = json_pack ("{s:s, s:s, s:o}", "src", "c1", "dest", node, "body", body);
-    char *text = json_dumps (envelope, JSON_COMPACT);
-    json_decref (envelope);
+    char *text = kit_envelope ("c1", node, body);
     zstr_sendm (sock, node);
     zstr_send (sock, text);
     free (text);
