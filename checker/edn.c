@@ -203,7 +203,10 @@ s_read_number (edn_reader_t *self, json_t **value)
         *value = json_real (d);
     }
     else {
-        long long n = strtoll (token, &rest, 10);
+        //  Clojure prints object ids in hex: #object[Foo 0x5c7a "..."]
+        const char *digits = token + (token [0] == '-' || token [0] == '+');
+        bool hex = digits [0] == '0' && (digits [1] == 'x' || digits [1] == 'X');
+        long long n = strtoll (token, &rest, hex? 16: 10);
         if (*rest || errno)
             return s_fail (self, "bad number '%s'", token);
         *value = json_integer (n);
@@ -211,7 +214,8 @@ s_read_number (edn_reader_t *self, json_t **value)
     return 1;
 }
 
-//  Keywords, symbols, nil, true, false, characters.
+//  Keywords, symbols, nil, true, false, characters, ##Inf and ##NaN (as
+//  the strings "##Inf", "##NaN": JSON has no such numbers).
 static int
 s_read_word (edn_reader_t *self, json_t **value)
 {
@@ -295,6 +299,8 @@ s_dispatch (edn_reader_t *self, s_frame_t *stack, int *depth, int *top_discards)
             (*top_discards)++;
         return 0;
     }
+    if (n == '"')
+        return 0;                       // a regex #"...": keep its text
     if (s_symbol_len (self) == 0)
         return s_fail (self, "bad '#' form");
     self->p += s_symbol_len (self);     // a tag: keep the tagged value
@@ -346,7 +352,7 @@ edn_read (edn_reader_t *self, json_t **value)
             continue;
         }
         else
-        if (c == '#') {
+        if (c == '#' && !(self->p + 1 < self->end && self->p [1] == '#')) {
             if (s_dispatch (self, stack, &depth, &top_discards)) {
                 s_unwind (stack, depth);
                 return -1;

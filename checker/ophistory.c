@@ -486,7 +486,10 @@ s_is_timed_out (json_t *value)
     return json_is_string (value) && strcmp (json_string_value (value), "timed-out") == 0;
 }
 
-//  "INFO  jepsen.util - 3	:ok	:read	2": process, type, f, value.
+//  Process, type, f, value after "jepsen.util", in either of Jepsen's
+//  layouts, fields apart by tabs or runs of spaces:
+//      INFO  jepsen.util - 3	:ok	:read	2
+//      2024-01-01 12:00:00,000{GMT}	INFO	[jepsen worker 0] jepsen.util: 3	:ok	:read	2
 static int
 s_read_log_line (ophistory_t *self, int line, const char *p, const char *eol)
 {
@@ -494,7 +497,11 @@ s_read_log_line (ophistory_t *self, int line, const char *p, const char *eol)
     if (!mark)
         return 0;               // other log lines carry no events
     p = mark + 11;
-    while (p < eol && (*p == ' ' || *p == '\t' || *p == '-'))
+    if (p < eol && *p == ':')
+        p++;
+    while (p < eol && (*p == ' ' || *p == '\t'))
+        p++;
+    if (p < eol && *p == '-' && p + 1 < eol && (p [1] == ' ' || p [1] == '\t'))
         p++;
     edn_reader_t reader;
     edn_reader_init (&reader, p, (size_t) (eol - p));

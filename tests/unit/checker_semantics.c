@@ -171,6 +171,48 @@ test_no_events (void **state)
     assert_non_null (strstr (s_error, "m.log:1: "));
 }
 
+//  What Jepsen really writes: tagged literals with hex numbers inside, ##Inf,
+//  and the modern log layout next to the old one, tabs or runs of spaces.
+static void
+test_real_jepsen_output (void **state)
+{
+    (void) state;
+    //  |-write 1-->  (info: #error)   |-write 2: fail-|   |-read 1-|
+    assert_int_equal (s_check ("j.edn",
+        "{:index 0, :type :invoke, :process 0, :f :write, :value 1}\n"
+        "{:index 1, :type :info, :process 0, :f :write, :value 1, :error #error {:cause \"Read timed out\","
+        " :via [{:type java.net.SocketTimeoutException, :at [java.net.SocketInputStream socketRead0 \"S.java\" -2]}]}}\n"
+        "{:index 2, :type :invoke, :process 1, :f :write, :value 2}\n"
+        "{:index 3, :type :fail, :process 1, :f :write, :value 2,"
+        " :error #object[java.net.ConnectException 0x5c7a \"java.net.ConnectException: refused\"]}\n"
+        "{:index 4, :type :invoke, :process 5, :f :read, :value nil, :uuid #uuid \"f81d4fae-7dec\", :when #inst \"1985-04-12T23:20:50.52Z\"}\n"
+        "{:index 5, :type :ok, :process 5, :f :read, :value 1, :x ##Inf, :y ##NaN, :r #\"a.*b\", :h -0x1F}\n",
+        "register", NULL), CHECK_VALID);
+    //  a hex number is a number: write 0x10, read 16
+    assert_int_equal (s_check ("h.edn",
+        "[{:process 0, :type :invoke, :f :write, :value 0x10}\n"
+        " {:process 0, :type :ok, :f :write, :value 0x10}\n"
+        " {:process 0, :type :invoke, :f :read, :value nil}\n"
+        " {:process 0, :type :ok, :f :read, :value 16}]\n", "register", NULL), CHECK_VALID);
+    //  |-write 1-| |-read 2-|  in the modern layout: read, and invalid
+    const char *modern =
+        "2023-05-01 10:00:00,001{GMT}\tINFO\t[jepsen worker 0] jepsen.util: 0\t:invoke\t:write\t1\n"
+        "2023-05-01 10:00:00,002{GMT}\tINFO\t[jepsen worker 0] jepsen.util: 0\t:ok\t:write\t1\n"
+        "2023-05-01 10:00:00,003{GMT}\tINFO\t[jepsen worker 1] jepsen.util: 1\t:invoke\t:read\tnil\n"
+        "2023-05-01 10:00:00,004{GMT}\tINFO\t[jepsen worker 1] jepsen.util: 1\t:ok\t:read\t%d\n";
+    char text [1024];
+    snprintf (text, sizeof text, modern, 2);
+    assert_int_equal (s_check ("m.log", text, "cas-register", NULL), CHECK_INVALID);
+    snprintf (text, sizeof text, modern, 1);
+    assert_int_equal (s_check ("m.log", text, "cas-register", NULL), CHECK_VALID);
+    //  the old layout with runs of spaces instead of tabs
+    assert_int_equal (s_check ("o.log",
+        "INFO  jepsen.util - 0   :invoke   :write  1\n"
+        "INFO  jepsen.util - 0\t:ok\t:write\t1\n"
+        "INFO  jepsen.util - 1   :invoke :read   nil\n"
+        "INFO  jepsen.util - 1   :ok     :read   2\n", "cas-register", NULL), CHECK_INVALID);
+}
+
 static int
 s_setup (void **state)
 {
@@ -196,6 +238,7 @@ main (void)
         cmocka_unit_test (test_nil_per_model),
         cmocka_unit_test (test_log_timed_out),
         cmocka_unit_test (test_no_events),
+        cmocka_unit_test (test_real_jepsen_output),
     };
     return cmocka_run_group_tests_name ("checker_semantics", tests, s_setup, s_teardown);
 }
