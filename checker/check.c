@@ -313,7 +313,7 @@ json_t *
 check_result_json (const check_result_t *self)
 {
     assert (self);
-    json_t *obj = json_pack ("{s:s, s:o, s:s, s:I, s:f, s:I, s:I, s:I}",
+    json_t *obj = json_pack ("{s:s, s:o, s:s, s:I, s:f, s:I, s:I, s:I, s:I}",
         "file", self->file,
         "valid", self->verdict == CHECK_VALID? json_true ()
                : self->verdict == CHECK_INVALID? json_false (): json_string ("unknown"),
@@ -322,7 +322,8 @@ check_result_json (const check_result_t *self)
         "time_ms", self->time_ms,
         "partitions", (json_int_t) self->nparts,
         "steps", (json_int_t) self->steps,
-        "cache_entries", (json_int_t) self->cache_entries);
+        "cache_entries", (json_int_t) self->cache_entries,
+        "memory_bytes", (json_int_t) self->memory_bytes);
     s_why_t why;
     if (!s_why (self, &why))
         return obj;

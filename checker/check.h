@@ -51,7 +51,8 @@ check_result_t *check_file (const char *path, const check_opts_t *opts, char **e
 check_verdict_t check_result_verdict (const check_result_t *self);
 
 //  One JSON object: file, valid (true, false or "unknown"), model, ops,
-//  time_ms (read + search), partitions, steps, cache_entries; on invalid:
+//  time_ms (read + search), partitions, steps, cache_entries,
+//  memory_bytes (the search's cache and model states); on invalid:
 //  key (kv), failing (the op that could not be linearized), concurrent (the
 //  unlinearized ops overlapping it), prefix {length, last (its last ops),
 //  state (the model state after it)}; on unknown also reason ("timeout",

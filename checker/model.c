@@ -51,6 +51,9 @@ struct _model_part_t {
     s_micro_t *micro;       // multi-register transactions
     size_t nmicro, micro_cap;
     json_t *keys;           // multi-register: array of key names
+    size_t memory_max;      // the search's budget for the blob table, 0 = none
+    bool oom;               // an allocation failed or passed memory_max: every
+                            // id made since may be wrong, stop the search
 };
 
 static const char *s_names [MODEL_COUNT] = {
@@ -86,13 +89,33 @@ s_hash (const uint8_t *p, size_t len)
     return h ^ (h >> 29);
 }
 
-static void
+//  Out of memory: say so and hand back blob 0 (or nothing: the caller of
+//  a step stops at once, see model_part_oom).
+static uint32_t
+s_oom (model_part_t *self)
+{
+    self->oom = true;
+    return 0;
+}
+
+//  Would n more bytes pass the budget?
+static bool
+s_over (const model_part_t *self, size_t more)
+{
+    return self->memory_max && model_part_memory (self) + more > self->memory_max;
+}
+
+static int
 s_index_grow (model_part_t *self)
 {
+    size_t cap = self->index_cap? self->index_cap * 2: 64;
+    uint32_t *index = s_over (self, cap * sizeof (uint32_t))? NULL
+                    : calloc (cap, sizeof (uint32_t));
+    if (!index)
+        return -1;
     free (self->index);
-    self->index_cap = self->index_cap? self->index_cap * 2: 64;
-    self->index = calloc (self->index_cap, sizeof (uint32_t));
-    assert (self->index);
+    self->index = index;
+    self->index_cap = cap;
     size_t mask = self->index_cap - 1;
     for (size_t id = 0; id < self->nblobs; id++) {
         size_t i = self->blobs [id].hash & mask;
@@ -100,13 +123,16 @@ s_index_grow (model_part_t *self)
             i = (i + 1) & mask;
         self->index [i] = (uint32_t) id + 1;
     }
+    return 0;
 }
 
 static uint32_t
 s_intern (model_part_t *self, const uint8_t *p, size_t len)
 {
-    if (2 * (self->nblobs + 1) > self->index_cap)
-        s_index_grow (self);
+    if (self->oom || !p)
+        return s_oom (self);
+    if (2 * (self->nblobs + 1) > self->index_cap && s_index_grow (self))
+        return s_oom (self);
     uint64_t h = s_hash (p, len);
     size_t mask = self->index_cap - 1;
     size_t i = h & mask;
@@ -118,14 +144,21 @@ s_intern (model_part_t *self, const uint8_t *p, size_t len)
     }
     self->nbytes = (self->nbytes + 3) & ~(size_t) 3;    // id arrays are read as uint32
     if (self->nbytes + len > self->bytes_cap) {
-        self->bytes_cap = (self->nbytes + len) * 2 + 256;
-        self->bytes = realloc (self->bytes, self->bytes_cap);
-        assert (self->bytes);
+        size_t cap = (self->nbytes + len) * 2 + 256;
+        uint8_t *bytes = s_over (self, cap - self->bytes_cap)? NULL: realloc (self->bytes, cap);
+        if (!bytes)
+            return s_oom (self);
+        self->bytes = bytes;
+        self->bytes_cap = cap;
     }
     if (self->nblobs == self->blobs_cap) {
-        self->blobs_cap = self->blobs_cap? self->blobs_cap * 2: 64;
-        self->blobs = realloc (self->blobs, self->blobs_cap * sizeof (s_blob_t));
-        assert (self->blobs);
+        size_t cap = self->blobs_cap? self->blobs_cap * 2: 64;
+        s_blob_t *blobs = s_over (self, (cap - self->blobs_cap) * sizeof (s_blob_t))? NULL
+                        : realloc (self->blobs, cap * sizeof (s_blob_t));
+        if (!blobs)
+            return s_oom (self);
+        self->blobs = blobs;
+        self->blobs_cap = cap;
     }
     memcpy (self->bytes + self->nbytes, p, len);
     self->blobs [self->nblobs] = (s_blob_t) { self->nbytes, (uint32_t) len, h };
@@ -134,13 +167,18 @@ s_intern (model_part_t *self, const uint8_t *p, size_t len)
     return (uint32_t) self->nblobs++;
 }
 
+//  A buffer of len bytes, or NULL (out of memory: s_intern says so).
 static uint8_t *
 s_scratch (model_part_t *self, size_t len)
 {
     if (len > self->scratch_cap) {
-        self->scratch_cap = len * 2 + 64;
-        self->scratch = realloc (self->scratch, self->scratch_cap);
-        assert (self->scratch);
+        size_t cap = len * 2 + 64;
+        uint8_t *scratch = s_over (self, cap - self->scratch_cap)? NULL
+                         : realloc (self->scratch, cap);
+        if (!scratch)
+            return NULL;
+        self->scratch = scratch;
+        self->scratch_cap = cap;
     }
     return self->scratch;
 }
@@ -152,15 +190,20 @@ s_value (model_part_t *self, json_t *value)
     if (json_is_string (value)) {
         size_t len = json_string_length (value);
         uint8_t *p = s_scratch (self, len + 1);
+        if (!p)
+            return s_oom (self);
         p [0] = 's';
         memcpy (p + 1, json_string_value (value), len);
         return s_intern (self, p, len + 1);
     }
     char *text = json_dumps (value? value: json_null (),
                              JSON_COMPACT | JSON_ENCODE_ANY | JSON_SORT_KEYS);
-    assert (text);
+    uint8_t *p = text? s_scratch (self, strlen (text) + 1): NULL;
+    if (!p) {
+        free (text);
+        return s_oom (self);
+    }
     size_t len = strlen (text);
-    uint8_t *p = s_scratch (self, len + 1);
     p [0] = 'j';
     memcpy (p + 1, text, len);
     free (text);
@@ -183,6 +226,8 @@ static uint32_t
 s_ids (model_part_t *self, char tag, const uint32_t *ids, size_t n)
 {
     uint8_t *p = s_scratch (self, 4 + 4 * n);
+    if (!p)
+        return s_oom (self);
     memset (p, 0, 4);
     p [0] = (uint8_t) tag;
     memcpy (p + 4, ids, 4 * n);
@@ -216,8 +261,9 @@ s_append (model_part_t *self, uint64_t state, uint64_t arg)
     //  A nil register appends to ""; a non-string keeps its JSON text
     bool nil = sb->len == 5 && memcmp (self->bytes + sb->off, "jnull", 5) == 0;
     size_t slen = nil? 0: sb->len - 1, alen = ab->len - 1;
-    uint8_t *tmp = malloc (1 + slen + alen);
-    assert (tmp);
+    uint8_t *tmp = s_over (self, 1 + slen + alen)? NULL: malloc (1 + slen + alen);
+    if (!tmp)
+        return s_oom (self);
     tmp [0] = 's';
     memcpy (tmp + 1, self->bytes + sb->off + 1, slen);
     memcpy (tmp + 1 + slen, self->bytes + ab->off + 1, alen);
@@ -255,8 +301,10 @@ s_step_txn (model_part_t *self, uint64_t state, const model_op_t *op, uint64_t *
 {
     const uint32_t *vals;
     size_t n = s_ids_of (self, (uint32_t) state, &vals);
-    uint32_t *tmp = malloc ((n + 1) * sizeof (uint32_t));
-    assert (tmp);
+    uint32_t *tmp = s_over (self, (n + 1) * sizeof (uint32_t))? NULL
+                  : malloc ((n + 1) * sizeof (uint32_t));
+    if (!tmp)
+        return (*next = s_oom (self)), false;
     memcpy (tmp, vals, n * sizeof (uint32_t));
     bool ok = true, wrote = false;
     for (uint64_t i = op->a; ok && i < op->a + op->b; i++) {
@@ -290,8 +338,10 @@ s_step_collection (model_part_t *self, uint64_t state, const model_op_t *op, uin
             *next = s_ids (self, 'q', ids + 1, n - 1);
         return ok;
     }
-    uint32_t *tmp = malloc ((n + 1) * sizeof (uint32_t));
-    assert (tmp);
+    uint32_t *tmp = s_over (self, (n + 1) * sizeof (uint32_t))? NULL
+                  : malloc ((n + 1) * sizeof (uint32_t));
+    if (!tmp)
+        return (*next = s_oom (self)), false;
     memcpy (tmp, ids, n * sizeof (uint32_t));
     tmp [n] = (uint32_t) op->a;
     if (op->kind == K_ADD) {         // set: sorted, unique
@@ -374,9 +424,12 @@ static model_op_t *
 s_part_add (model_part_t *self)
 {
     if (self->nops == self->cap) {
-        self->cap = self->cap? self->cap * 2: 64;
-        self->ops = realloc (self->ops, self->cap * sizeof (model_op_t));
-        assert (self->ops);
+        size_t cap = self->cap? self->cap * 2: 64;
+        model_op_t *ops = realloc (self->ops, cap * sizeof (model_op_t));
+        if (!ops)
+            return s_oom (self), NULL;
+        self->ops = ops;
+        self->cap = cap;
     }
     model_op_t *op = &self->ops [self->nops++];
     memset (op, 0, sizeof (*op));
@@ -440,9 +493,12 @@ s_compile_txn (s_compiler_t *c, model_part_t *part, const op_t *src, model_op_t 
         || (strcmp (json_string_value (mf), "read") && strcmp (json_string_value (mf), "write")))
             return s_bad (c, src, "txn micro-op must be [:read k v] or [:write k v]");
         if (part->nmicro == part->micro_cap) {
-            part->micro_cap = part->micro_cap? part->micro_cap * 2: 64;
-            part->micro = realloc (part->micro, part->micro_cap * sizeof (s_micro_t));
-            assert (part->micro);
+            size_t cap = part->micro_cap? part->micro_cap * 2: 64;
+            s_micro_t *micro = realloc (part->micro, cap * sizeof (s_micro_t));
+            if (!micro)
+                return s_oom (part), 0;
+            part->micro = micro;
+            part->micro_cap = cap;
         }
         json_t *v = json_array_get (m, 2);
         part->micro [part->nmicro++] = (s_micro_t) {
@@ -474,7 +530,8 @@ s_set_arg (s_compiler_t *c, model_part_t *part, const op_t *src, json_t *v, uint
         return s_bad (c, src, "a set read must return a collection");
     size_t n = json_array_size (v);
     uint32_t *ids = malloc ((n + 1) * sizeof (uint32_t));
-    assert (ids);
+    if (!ids)
+        return (*out = s_oom (part)), 0;
     for (size_t i = 0; i < n; i++)
         ids [i] = s_value (part, json_array_get (v, i));
     qsort (ids, n, sizeof (uint32_t), s_cmp_u32);
@@ -599,7 +656,11 @@ s_compile_op (s_compiler_t *c, json_t *map, model_part_t ***parts, size_t *npart
     model_part_t *part = s_route (c, map, parts, nparts, src, &in, &out);
     if (!part)
         return -1;
-    model_op_t *op = s_part_add (part);
+    //  Out of memory: the partition is incomplete, its search will say
+    //  unknown (memory) without running
+    model_op_t *op = part->oom? NULL: s_part_add (part);
+    if (!op)
+        return 0;
     op->call = src->call;
     op->ret = src->ret;
     op->hist = index;
@@ -756,13 +817,31 @@ model_part_memory (const model_part_t *self)
 {
     assert (self);
     return self->bytes_cap + self->blobs_cap * sizeof (s_blob_t)
-         + self->index_cap * sizeof (uint32_t) + self->cap * sizeof (model_op_t);
+         + self->index_cap * sizeof (uint32_t) + self->cap * sizeof (model_op_t)
+         + self->scratch_cap + self->micro_cap * sizeof (s_micro_t);
+}
+
+void
+model_part_memory_max (model_part_t *self, size_t bytes)
+{
+    assert (self);
+    self->memory_max = bytes;
+}
+
+bool
+model_part_oom (const model_part_t *self)
+{
+    assert (self);
+    return self->oom;
 }
 
 json_t *
 model_state_json (const model_part_t *self, uint64_t state)
 {
     assert (self);
+    bool blob = self->kind != MODEL_MUTEX && self->kind != MODEL_COUNTER;
+    if (blob && state >= self->nblobs)
+        return json_null ();        // out of memory before it was made
     switch (self->kind) {
         case MODEL_MUTEX:
             return json_string (state? "locked": "free");

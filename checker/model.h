@@ -66,6 +66,14 @@ uint64_t model_part_init (const model_part_t *self);
 json_t *model_part_key (const model_part_t *self);  // kv key or NULL (borrowed)
 size_t model_part_memory (const model_part_t *self);
 
+//  The partition's own memory (its value table: sets, queues, strings the
+//  steps build) may not grow past bytes (0: no limit). Past it, or when an
+//  allocation fails, model_part_oom () turns true: the ids made since are
+//  not to be trusted, the search must stop (unknown, "memory"). A partition
+//  may also come out of model_partition already oom.
+void model_part_memory_max (model_part_t *self, size_t bytes);
+bool model_part_oom (const model_part_t *self);
+
 //  The state as JSON (new reference), for explanations.
 json_t *model_state_json (const model_part_t *self, uint64_t state);
 

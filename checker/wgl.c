@@ -66,6 +66,8 @@ typedef struct {
     bool exact;             // compare never-returned sets for equality only
     size_t words;           // words of a linearized set (ops that returned)
     size_t iwords;          // groups of ops that never returned (one count each)
+    size_t memory_max;      // may not grow past this (0: no limit)
+    bool oom;               // it would have: the search stops, unknown
 } s_cache_t;
 
 typedef struct {
@@ -92,14 +94,27 @@ s_cache_memory (const s_cache_t *c)
          + c->subsets_cap * sizeof (s_subset_t);
 }
 
-static void
+//  Room for more bytes? If not, the cache is out of memory for good.
+static bool
+s_cache_room (s_cache_t *c, size_t more)
+{
+    if (c->memory_max && s_cache_memory (c) + more > c->memory_max)
+        c->oom = true;
+    return !c->oom;
+}
+
+static int
 s_cache_grow (s_cache_t *c)
 {
+    size_t cap = c->cap? c->cap * 2: 1024;
+    s_entry_t *table = s_cache_room (c, (cap - c->cap) * sizeof (s_entry_t))?
+                       malloc (cap * sizeof (s_entry_t)): NULL;
+    if (!table)
+        return (c->oom = true), -1;
     s_entry_t *old = c->table;
     size_t old_cap = c->cap;
-    c->cap = old_cap? old_cap * 2: 1024;
-    c->table = malloc (c->cap * sizeof (s_entry_t));
-    assert (c->table);
+    c->cap = cap;
+    c->table = table;
     for (size_t i = 0; i < c->cap; i++)
         c->table [i].bits = SIZE_MAX;
     size_t mask = c->cap - 1;
@@ -112,6 +127,7 @@ s_cache_grow (s_cache_t *c)
         c->table [j] = old [i];
     }
     free (old);
+    return 0;
 }
 
 static size_t
@@ -120,9 +136,13 @@ s_arena_put (s_cache_t *c, const uint64_t *bits, size_t words)
     if (words == 0)
         return c->arena_len;        // an empty window or no groups
     if (c->arena_len + words > c->arena_cap) {
-        c->arena_cap = (c->arena_len + words) * 2 + 64;
-        c->arena = realloc (c->arena, c->arena_cap * sizeof (uint64_t));
-        assert (c->arena);
+        size_t cap = (c->arena_len + words) * 2 + 64;
+        uint64_t *arena = s_cache_room (c, (cap - c->arena_cap) * sizeof (uint64_t))?
+                          realloc (c->arena, cap * sizeof (uint64_t)): NULL;
+        if (!arena)
+            return (c->oom = true), SIZE_MAX;
+        c->arena = arena;
+        c->arena_cap = cap;
     }
     memcpy (c->arena + c->arena_len, bits, words * sizeof (uint64_t));
     c->arena_len += words;
@@ -133,11 +153,17 @@ static size_t
 s_subset_put (s_cache_t *c, const uint64_t *ibits, size_t next)
 {
     if (c->nsubsets == c->subsets_cap) {
-        c->subsets_cap = c->subsets_cap? c->subsets_cap * 2: 1024;
-        c->subsets = realloc (c->subsets, c->subsets_cap * sizeof (s_subset_t));
-        assert (c->subsets);
+        size_t cap = c->subsets_cap? c->subsets_cap * 2: 1024;
+        s_subset_t *subsets = s_cache_room (c, (cap - c->subsets_cap) * sizeof (s_subset_t))?
+                              realloc (c->subsets, cap * sizeof (s_subset_t)): NULL;
+        if (!subsets)
+            return (c->oom = true), SIZE_MAX;
+        c->subsets = subsets;
+        c->subsets_cap = cap;
     }
     size_t bits = s_arena_put (c, ibits, c->iwords);
+    if (bits == SIZE_MAX)
+        return SIZE_MAX;
     c->subsets [c->nsubsets] = (s_subset_t) { next, bits };
     return c->nsubsets++;
 }
@@ -149,12 +175,14 @@ s_subset_put (s_cache_t *c, const uint64_t *ibits, size_t next)
 //  same bits and state, and no count above ours. An op that never returned may
 //  also never happen, so the configuration that used fewer of them can do
 //  everything this one can.
+//  Out of memory it returns false as well, with c->oom set: the caller
+//  must stop the search.
 static bool
 s_cache_add (s_cache_t *c, uint64_t hash, uint64_t state, const uint64_t *bits,
              uint32_t lo, uint32_t len, const uint64_t *ibits)
 {
-    if (2 * (c->used + 1) > c->cap)
-        s_cache_grow (c);
+    if (c->oom || (2 * (c->used + 1) > c->cap && s_cache_grow (c)))
+        return false;
     size_t mask = c->cap - 1;
     size_t i = hash & mask;
     size_t bytes = len * sizeof (uint64_t);
@@ -172,13 +200,17 @@ s_cache_add (s_cache_t *c, uint64_t hash, uint64_t state, const uint64_t *bits,
                     return false;
             }
             size_t head = s_subset_put (c, ibits, e->subsets);
+            if (head == SIZE_MAX)
+                return false;
             c->table [i].subsets = head;    // e may have moved: index again
             return true;
         }
         i = (i + 1) & mask;
     }
     size_t at = s_arena_put (c, bits + lo, len);
-    size_t head = s_subset_put (c, ibits, SIZE_MAX);
+    size_t head = at == SIZE_MAX? SIZE_MAX: s_subset_put (c, ibits, SIZE_MAX);
+    if (head == SIZE_MAX)
+        return false;
     c->table [i] = (s_entry_t) { hash, state, at, head, lo, len };
     c->used++;
     return true;
@@ -317,9 +349,18 @@ s_snapshot (s_search_t *s, wgl_result_t *result, uint64_t state, int64_t blocked
     s->dirty = s->depth;
 }
 
-//  Check the budget; returns a verdict to stop with, or -1 to go on.
+//  Out of memory: the cache or the model's value table could not grow.
+static bool
+s_oom (const s_search_t *s)
+{
+    return s->cache.oom || model_part_oom (s->part);
+}
+
+//  Check the budget; returns a verdict to stop with, or -1 to go on. The
+//  memory budget is shared by the cache and the model's value table (sets
+//  and queues the steps build): each may grow into what the other leaves.
 static int
-s_budget (const s_search_t *s, const wgl_budget_t *budget, wgl_result_t *result)
+s_budget (s_search_t *s, const wgl_budget_t *budget, wgl_result_t *result)
 {
     if (budget->stop && atomic_load (budget->stop))
         return WGL_STOPPED;
@@ -327,9 +368,14 @@ s_budget (const s_search_t *s, const wgl_budget_t *budget, wgl_result_t *result)
         result->why_unknown = "timeout";
         return WGL_UNKNOWN;
     }
-    if (budget->memory_bytes && s_cache_memory (&s->cache) > budget->memory_bytes) {
+    size_t cache = s_cache_memory (&s->cache), model = model_part_memory (s->part);
+    if (s_oom (s) || (budget->memory_bytes && cache + model > budget->memory_bytes)) {
         result->why_unknown = "memory";
         return WGL_UNKNOWN;
+    }
+    if (budget->memory_bytes) {
+        model_part_memory_max (s->part, budget->memory_bytes - cache);
+        s->cache.memory_max = budget->memory_bytes - model;
     }
     return -1;
 }
@@ -353,7 +399,7 @@ static bool
 s_try (s_search_t *s, uint32_t op)
 {
     uint64_t next_state;
-    if (!model_step (s->part, s->state, &s->ops [op], &next_state))
+    if (!model_step (s->part, s->state, &s->ops [op], &next_state) || model_part_oom (s->part))
         return false;
     s_set (s, op);
     uint32_t lo = s->lo, hi = s->hi;
@@ -431,7 +477,7 @@ s_same_effect (const model_op_t *x, const model_op_t *y)
 //  distinct effects, not of ops. A pure one (an info read) is left out:
 //  it changes nothing, so "never happened" does as well as any place.
 //  The plain search puts each op in a group of its own and leaves out none.
-static void
+static int
 s_groups (s_search_t *s, size_t nnever)
 {
     size_t cap = 16;
@@ -439,7 +485,11 @@ s_groups (s_search_t *s, size_t nnever)
         cap *= 2;
     int32_t *table = malloc (cap * sizeof (int32_t));      // effect -> group
     size_t *count = calloc (nnever + 1, sizeof (size_t));
-    assert (table && count);
+    if (!table || !count) {
+        free (table);
+        free (count);
+        return -1;
+    }
     for (size_t i = 0; i < cap; i++)
         table [i] = -1;
     for (size_t i = 0; i < s->n; i++) {
@@ -477,6 +527,7 @@ s_groups (s_search_t *s, size_t nnever)
             s->group_ops [s->group_cursor [s->group_of [i]]++] = (uint32_t) i;
     free (table);
     free (count);
+    return 0;
 }
 
 //  Position of the first return in the main list: the end of the window
@@ -507,6 +558,10 @@ s_search (s_search_t *s, const wgl_budget_t *budget, wgl_result_t *result)
     int64_t window = 0;     // phase 1: ops invoked before this may be tried
     bool have_best = false;
     while (s->finite > 0) {
+        if (s_oom (s)) {        // a step or the cache could not allocate
+            result->why_unknown = "memory";
+            return WGL_UNKNOWN;
+        }
         if ((++result->steps & 1023) == 0) {
             int verdict = s_budget (s, budget, result);
             if (verdict >= 0)
@@ -538,11 +593,63 @@ s_search (s_search_t *s, const wgl_budget_t *budget, wgl_result_t *result)
             have_best = true;
         }
         if ((entry = s_backtrack (s)) < 0)
-            return WGL_INVALID;
+            break;
         if (s->phase == 1)
             window = s_window_end (s);
     }
-    return WGL_VALID;
+    if (s_oom (s)) {
+        result->why_unknown = "memory";
+        return WGL_UNKNOWN;
+    }
+    return s->finite > 0? WGL_INVALID: WGL_VALID;
+}
+
+//  The search's arrays, all sized by the partition. Returns -1 when one
+//  could not be had (out of memory: the verdict is unknown).
+static int
+s_search_init (s_search_t *s, wgl_result_t *result)
+{
+    size_t n = s->n;
+    s->next = malloc ((2 * n + 2) * sizeof (int32_t));
+    s->prev = malloc ((2 * n + 2) * sizeof (int32_t));
+    s->zobrist = malloc ((n + 1) * sizeof (uint64_t));
+    s->cache.words = (n + 63) / 64 + 1;
+    s->bits = calloc (s->cache.words, sizeof (uint64_t));
+    s->stack = malloc ((n + 1) * sizeof (s_frame_t));
+    result->prefix = malloc ((n + 1) * sizeof (uint32_t));
+    s->never = malloc ((n + 1) * sizeof (int32_t));
+    if (!s->next || !s->prev || !s->zobrist || !s->bits || !s->stack || !result->prefix
+    ||  !s->never)
+        return -1;
+    rng_t rng;
+    rng_init (&rng, 0x5ea2c4 + n);
+    size_t nnever = 0;
+    for (size_t i = 0; i < n; i++) {
+        bool never = s->ops [i].ret == HISTORY_RET_NEVER;
+        s->zobrist [i] = never? 0: rng_next (&rng);
+        s->never [i] = never? (int32_t) nnever++: -1;
+    }
+    s->group_of = malloc ((n + 1) * sizeof (int32_t));
+    s->group_ops = malloc ((nnever + 1) * sizeof (uint32_t));
+    s->group_start = malloc ((nnever + 2) * sizeof (size_t));
+    s->group_cursor = malloc ((nnever + 1) * sizeof (size_t));
+    if (!s->group_of || !s->group_ops || !s->group_start || !s->group_cursor
+    ||  s_groups (s, nnever))
+        return -1;
+    s->cache.iwords = s->ngroups;
+    s->ibits = calloc (s->ngroups + 1, sizeof (uint64_t));
+    if (!s->ibits)
+        return -1;
+    //  Ops that never returned are not in bits: preset them to one there so
+    //  that they do not stop the window's low end from moving up
+    for (size_t i = 0; i < n; i++)
+        if (s->never [i] >= 0)
+            s->bits [i / 64] |= 1ULL << (i % 64);
+    s->hi = UINT32_MAX;
+    while (s->lo < s->cache.words && s->bits [s->lo] == UINT64_MAX)
+        s->lo++;
+    s_build_list (s);
+    return 0;
 }
 
 void
@@ -554,45 +661,19 @@ wgl_check (model_part_t *part, const wgl_budget_t *budget, wgl_result_t *result)
     s_search_t s = { .part = part, .ops = model_part_ops (part), .n = model_part_size (part),
                      .plain = budget->plain };
     s.cache.exact = budget->plain;
-    size_t n = s.n;
-    s.next = malloc ((2 * n + 2) * sizeof (int32_t));
-    s.prev = malloc ((2 * n + 2) * sizeof (int32_t));
-    s.zobrist = malloc ((n + 1) * sizeof (uint64_t));
-    s.cache.words = (n + 63) / 64 + 1;
-    s.bits = calloc (s.cache.words, sizeof (uint64_t));
-    s.stack = malloc ((n + 1) * sizeof (s_frame_t));
-    result->prefix = malloc ((n + 1) * sizeof (uint32_t));
-    assert (s.next && s.prev && s.zobrist && s.bits && s.stack && result->prefix);
-    rng_t rng;
-    rng_init (&rng, 0x5ea2c4 + n);
-    s.never = malloc ((n + 1) * sizeof (int32_t));
-    assert (s.never);
-    size_t nnever = 0;
-    for (size_t i = 0; i < n; i++) {
-        bool never = s.ops [i].ret == HISTORY_RET_NEVER;
-        s.zobrist [i] = never? 0: rng_next (&rng);
-        s.never [i] = never? (int32_t) nnever++: -1;
+    size_t model = model_part_memory (part);
+    if (budget->memory_bytes) {
+        model_part_memory_max (part, budget->memory_bytes);
+        s.cache.memory_max = model < budget->memory_bytes? budget->memory_bytes - model: 1;
     }
-    s.group_of = malloc ((n + 1) * sizeof (int32_t));
-    s.group_ops = malloc ((nnever + 1) * sizeof (uint32_t));
-    s.group_start = malloc ((nnever + 2) * sizeof (size_t));
-    s.group_cursor = malloc ((nnever + 1) * sizeof (size_t));
-    assert (s.group_of && s.group_ops && s.group_start && s.group_cursor);
-    s_groups (&s, nnever);
-    s.cache.iwords = s.ngroups;
-    s.ibits = calloc (s.ngroups + 1, sizeof (uint64_t));
-    assert (s.ibits);
-    //  Ops that never returned are not in bits: preset them to one there so
-    //  that they do not stop the window's low end from moving up
-    for (size_t i = 0; i < n; i++)
-        if (s.never [i] >= 0)
-            s.bits [i / 64] |= 1ULL << (i % 64);
-    s.hi = UINT32_MAX;
-    while (s.lo < s.cache.words && s.bits [s.lo] == UINT64_MAX)
-        s.lo++;
-    s_build_list (&s);
     result->prefix_state = model_part_init (part);   // the empty prefix's state
-    result->verdict = s_search (&s, budget, result);
+    if (model_part_oom (part) || (budget->memory_bytes && model > budget->memory_bytes)
+    ||  s_search_init (&s, result)) {
+        result->verdict = WGL_UNKNOWN;
+        result->why_unknown = "memory";
+    }
+    else
+        result->verdict = s_search (&s, budget, result);
     result->cache_entries = s.cache.used;
     result->memory_bytes = s_cache_memory (&s.cache) + model_part_memory (part);
     free (s.next);

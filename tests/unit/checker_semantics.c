@@ -9,6 +9,7 @@
 */
 #include <stdbool.h>
 #include <string.h>
+#include <jansson.h>
 #include <sys/stat.h>
 #include "tap.h"
 #include "../../checker/check.h"
@@ -213,6 +214,74 @@ test_real_jepsen_output (void **state)
         "INFO  jepsen.util - 1   :ok     :read   2\n", "cas-register", NULL), CHECK_INVALID);
 }
 
+//  n concurrent enqueues of 0..n-1, then dequeues of 0..n-1 and one more
+//  of 0: invalid, but only after trying every order of the enqueues,
+//  whose queues are O(n) each: the search must run out of memory.
+static char *
+s_queue_storm (int n)
+{
+    size_t cap = (size_t) n * 300 + 1024, len = 0;
+    char *text = malloc (cap);
+    assert_non_null (text);
+    for (int i = 0; i < n; i++)
+        len += (size_t) snprintf (text + len, cap - len,
+            "{\"process\":%d,\"type\":\"invoke\",\"f\":\"enqueue\",\"value\":%d}\n", i, i);
+    for (int i = 0; i < n; i++)
+        len += (size_t) snprintf (text + len, cap - len,
+            "{\"process\":%d,\"type\":\"ok\",\"f\":\"enqueue\",\"value\":%d}\n", i, i);
+    for (int i = 0; i <= n; i++)
+        len += (size_t) snprintf (text + len, cap - len,
+            "{\"process\":1000,\"type\":\"invoke\",\"f\":\"dequeue\",\"value\":null}\n"
+            "{\"process\":1000,\"type\":\"ok\",\"f\":\"dequeue\",\"value\":%d}\n", i % n);
+    return text;
+}
+
+//  --memory bounds the model's states (queues, sets) as well as the cache,
+//  and running out is unknown ("memory"), never an abort.
+static void
+test_memory_bound (void **state)
+{
+    (void) state;
+    char *storm = s_queue_storm (24);
+    check_opts_t opts = { .model = "queue", .memory_mb = 8, .timeout_s = 100 };
+    assert_int_equal (s_check_opts ("storm.jsonl", storm, strlen (storm), opts), CHECK_UNKNOWN);
+    char path [160];
+    snprintf (path, sizeof path, "%s/storm.jsonl", s_dir);
+    check_result_t *result = check_file (path, &opts, &s_error);
+    assert_non_null (result);
+    json_t *json = check_result_json (result);
+    assert_string_equal (json_string_value (json_object_get (json, "reason")), "memory");
+    json_decref (json);
+    check_result_destroy (&result);
+    free (storm);
+    //  |-enq 0-| |-enq 1-| ... |-enq n-1-| |-deq 0-| ... |-deq n-1-|
+    //  no concurrency, n states of O(n) each if nothing is shared
+    int n = 20000;
+    size_t cap = (size_t) n * 300, len = 0;
+    char *seq = malloc (cap);
+    assert_non_null (seq);
+    for (int i = 0; i < n; i++)
+        len += (size_t) snprintf (seq + len, cap - len,
+            "{\"process\":0,\"type\":\"invoke\",\"f\":\"enqueue\",\"value\":%d}\n"
+            "{\"process\":0,\"type\":\"ok\",\"f\":\"enqueue\",\"value\":%d}\n", i, i);
+    for (int i = 0; i < n; i++)
+        len += (size_t) snprintf (seq + len, cap - len,
+            "{\"process\":0,\"type\":\"invoke\",\"f\":\"dequeue\",\"value\":null}\n"
+            "{\"process\":0,\"type\":\"ok\",\"f\":\"dequeue\",\"value\":%d}\n", i);
+    assert_true (len < cap);
+    opts.memory_mb = 16;
+    int verdict = s_check_opts ("seq.jsonl", seq, len, opts);
+    assert_true (verdict == CHECK_VALID || verdict == CHECK_UNKNOWN);
+    snprintf (path, sizeof path, "%s/seq.jsonl", s_dir);
+    result = check_file (path, &opts, &s_error);
+    assert_non_null (result);
+    json = check_result_json (result);
+    assert_true (json_integer_value (json_object_get (json, "memory_bytes")) <= 16 << 20);
+    json_decref (json);
+    check_result_destroy (&result);
+    free (seq);
+}
+
 static int
 s_setup (void **state)
 {
@@ -239,6 +308,7 @@ main (void)
         cmocka_unit_test (test_log_timed_out),
         cmocka_unit_test (test_no_events),
         cmocka_unit_test (test_real_jepsen_output),
+        cmocka_unit_test (test_memory_bound),
     };
     return cmocka_run_group_tests_name ("checker_semantics", tests, s_setup, s_teardown);
 }
