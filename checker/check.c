@@ -149,6 +149,39 @@ s_fail (char **error, const char *path, const char *what, const char *value)
     return -1;
 }
 
+static bool
+s_is_pair (json_t *value)
+{
+    return json_is_array (value) && json_array_size (value) == 2;
+}
+
+//  A [k v] tuple as Jepsen's independent checker writes it: reads and
+//  writes [k v], cas [k [from to]], completions too when they have a value.
+static bool
+s_is_kv_tuple (const op_t *op)
+{
+    bool cas = strcmp (op->f, "cas") == 0;
+    if (!cas && strcmp (op->f, "read") && strcmp (op->f, "write"))
+        return false;
+    if (!s_is_pair (op->in) || (cas && !s_is_pair (json_array_get (op->in, 1))))
+        return false;
+    return op->type != OP_OK || json_is_null (op->out) || s_is_pair (op->out);
+}
+
+//  No --model: kv when the first op has a key, or when every op is a read,
+//  write or cas on [k v] tuples; else cas-register.
+static model_kind_t
+s_guess_model (const ophistory_t *history)
+{
+    size_t n = ophistory_size (history);
+    if (n > 0 && ophistory_op (history, 0)->key)
+        return MODEL_KV;
+    size_t i = 0;
+    while (i < n && s_is_kv_tuple (ophistory_op (history, i)))
+        i++;
+    return n > 0 && i == n? MODEL_KV: MODEL_CAS_REGISTER;
+}
+
 check_result_t *
 check_file (const char *path, const check_opts_t *opts, char **error)
 {
@@ -170,10 +203,7 @@ check_file (const char *path, const check_opts_t *opts, char **error)
         json_decref (init);
         return NULL;
     }
-    int model = model_parse (opts->model);
-    if (!opts->model)
-        model = ophistory_size (history) > 0 && ophistory_op (history, 0)->key?
-                MODEL_KV: MODEL_CAS_REGISTER;
+    int model = opts->model? model_parse (opts->model): (int) s_guess_model (history);
     if (model < 0) {
         s_fail (error, path, "unknown model", opts->model);
         ophistory_destroy (&history);

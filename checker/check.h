@@ -32,7 +32,8 @@ typedef enum {
 typedef struct {
     const char *model;     // "register", "cas-register", "kv", "multi-register",
                            // "mutex", "set", "counter", "queue"; NULL: kv if
-                           // the first op has a key, else cas-register
+                           // the first op has a key or every op's value is a
+                           // [k v] tuple, else cas-register
     const char *init;      // initial value in EDN or JSON text; NULL means nil
     const char *format;    // "jsonl", "edn", "jepsen-log", or NULL: guess from
                            // the file's extension and first bytes

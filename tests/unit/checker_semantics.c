@@ -282,6 +282,48 @@ test_memory_bound (void **state)
     free (seq);
 }
 
+//  No --model and no key field, but every value a [k v] tuple: kv.
+static void
+test_guess_kv (void **state)
+{
+    (void) state;
+    //  |-write x 1-| |-write y 2-| |-read x: 1-|   valid per key
+    const char *tuples =
+        "{:process 0, :type :invoke, :f :write, :value [:x 1]}\n"
+        "{:process 0, :type :ok, :f :write, :value [:x 1]}\n"
+        "{:process 0, :type :invoke, :f :write, :value [:y 2]}\n"
+        "{:process 0, :type :ok, :f :write, :value [:y 2]}\n"
+        "{:process 0, :type :invoke, :f :cas, :value [:y [2 3]]}\n"
+        "{:process 0, :type :ok, :f :cas, :value [:y [2 3]]}\n"
+        "{:process 1, :type :invoke, :f :read, :value [:x nil]}\n"
+        "{:process 1, :type :ok, :f :read, :value [:x 1]}\n";
+    check_opts_t opts = { .model = NULL };
+    assert_int_equal (s_check ("t.edn", tuples, NULL, NULL), CHECK_VALID);
+    char path [160];
+    snprintf (path, sizeof path, "%s/t.edn", s_dir);
+    check_result_t *result = check_file (path, &opts, &s_error);
+    json_t *json = check_result_json (result);
+    assert_string_equal (json_string_value (json_object_get (json, "model")), "kv");
+    json_decref (json);
+    check_result_destroy (&result);
+    //  a plain register history stays cas-register
+    assert_int_equal (s_check ("r.edn",
+        "{:process 0, :type :invoke, :f :write, :value 1}\n"
+        "{:process 0, :type :ok, :f :write, :value 1}\n"
+        "{:process 0, :type :invoke, :f :cas, :value [1 2]}\n"
+        "{:process 0, :type :ok, :f :cas, :value [1 2]}\n"
+        "{:process 1, :type :invoke, :f :read, :value nil}\n"
+        "{:process 1, :type :ok, :f :read, :value 2}\n", NULL, NULL), CHECK_VALID);
+    //  a cas [from to] among 2-vector writes is not kv: cas-register, valid
+    assert_int_equal (s_check ("m.edn",
+        "{:process 0, :type :invoke, :f :write, :value [1 2]}\n"
+        "{:process 0, :type :ok, :f :write, :value [1 2]}\n"
+        "{:process 0, :type :invoke, :f :cas, :value [[1 2] 5]}\n"
+        "{:process 0, :type :ok, :f :cas, :value [[1 2] 5]}\n"
+        "{:process 1, :type :invoke, :f :read, :value nil}\n"
+        "{:process 1, :type :ok, :f :read, :value 5}\n", NULL, NULL), CHECK_VALID);
+}
+
 static int
 s_setup (void **state)
 {
@@ -309,6 +351,7 @@ main (void)
         cmocka_unit_test (test_no_events),
         cmocka_unit_test (test_real_jepsen_output),
         cmocka_unit_test (test_memory_bound),
+        cmocka_unit_test (test_guess_kv),
     };
     return cmocka_run_group_tests_name ("checker_semantics", tests, s_setup, s_teardown);
 }
