@@ -546,6 +546,17 @@ s_on_tick (node_t *node, void *arg)
 //  --------------------------------------------------------------------------
 //  Raft messages
 
+//  Raft's rule for every message: a term newer than ours makes us a follower
+//  in it. True when it did.
+static bool
+s_newer_term (raft_t *self, int64_t term)
+{
+    if (term <= rlog_term (self->log))
+        return false;
+    s_become_follower (self, term);
+    return true;
+}
+
 static void
 s_on_request_vote (node_t *node, const char *src, json_t *body, void *arg)
 {
@@ -554,8 +565,7 @@ s_on_request_vote (node_t *node, const char *src, json_t *body, void *arg)
     if (!self->ready || s_index_of (self, src) < 0)
         return;
     int64_t term = s_int (body, "term");
-    if (term > rlog_term (self->log))
-        s_become_follower (self, term);
+    s_newer_term (self, term);
     bool grant = core_vote_grant (self->log, src, term, s_int (body, "last_term"),
                                   s_int (body, "last_index"));
     if (grant) {
@@ -575,10 +585,8 @@ s_on_request_vote_res (node_t *node, const char *src, json_t *body, void *arg)
     if (i < 0)
         return;
     int64_t term = s_int (body, "term");
-    if (term > rlog_term (self->log)) {
-        s_become_follower (self, term);
+    if (s_newer_term (self, term))
         return;
-    }
     if (self->role != RAFT_CANDIDATE || term != rlog_term (self->log)
     ||  !json_is_true (json_object_get (body, "granted")))
         return;
@@ -611,10 +619,8 @@ s_on_pre_vote_res (node_t *node, const char *src, json_t *body, void *arg)
     if (i < 0)
         return;
     int64_t current = s_int (body, "current");
-    if (current > rlog_term (self->log)) {
-        s_become_follower (self, current);
+    if (s_newer_term (self, current))
         return;
-    }
     int64_t term = s_int (body, "term");
     if (self->role == RAFT_LEADER || term != self->prevote_term
     ||  term != rlog_term (self->log) + 1
@@ -693,10 +699,8 @@ s_on_append_entries_res (node_t *node, const char *src, json_t *body, void *arg)
     if (i < 0)
         return;
     int64_t term = s_int (body, "term");
-    if (term > rlog_term (self->log)) {
-        s_become_follower (self, term);
+    if (s_newer_term (self, term))
         return;
-    }
     if (self->role != RAFT_LEADER || term != rlog_term (self->log))
         return;
     self->heard_ms [i] = self->now_ms;
