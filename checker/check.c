@@ -87,8 +87,14 @@ s_search (check_result_t *self, const check_opts_t *opts, int64_t start_ns)
         threads = FL_CHECK_THREADS_MAX;
     if (threads > self->nparts)
         threads = self->nparts;
+    //  Clamped so that the deadline and the byte count cannot overflow
+    //  (--timeout 1e10 or inf must mean "no limit", not "already late")
     double timeout_s = opts->timeout_s > 0? opts->timeout_s: FL_CHECK_TIMEOUT_S_DEFAULT;
+    if (timeout_s > FL_CHECK_TIMEOUT_S_MAX)
+        timeout_s = FL_CHECK_TIMEOUT_S_MAX;
     size_t memory_mb = opts->memory_mb? opts->memory_mb: FL_CHECK_MEMORY_MB_DEFAULT;
+    if (memory_mb > SIZE_MAX / 2 / 1024 / 1024)
+        memory_mb = SIZE_MAX / 2 / 1024 / 1024;
     pool.budget = (wgl_budget_t) {
         .stop = &pool.stop,
         .deadline_ns = start_ns + (int64_t) (timeout_s * 1e9),

@@ -324,6 +324,31 @@ test_guess_kv (void **state)
         "{:process 1, :type :ok, :f :read, :value 5}\n", NULL, NULL), CHECK_VALID);
 }
 
+//  A huge --timeout (1e10 s, inf) means no limit, not an overflowed
+//  deadline that is already past.
+static void
+test_timeout_clamp (void **state)
+{
+    (void) state;
+    //  2000 sequential write/read pairs: more than one budget check
+    size_t cap = 2000 * 300, len = 0;
+    char *text = malloc (cap);
+    assert_non_null (text);
+    for (int i = 0; i < 2000; i++)
+        len += (size_t) snprintf (text + len, cap - len,
+            "{\"process\":0,\"type\":\"invoke\",\"f\":\"write\",\"value\":%d}\n"
+            "{\"process\":0,\"type\":\"ok\",\"f\":\"write\",\"value\":%d}\n"
+            "{\"process\":1,\"type\":\"invoke\",\"f\":\"read\",\"value\":null}\n"
+            "{\"process\":1,\"type\":\"ok\",\"f\":\"read\",\"value\":%d}\n", i, i, i);
+    double timeouts [] = { 1e10, 1e300, 1.0 / 0.0 };
+    for (int i = 0; i < 3; i++) {
+        check_opts_t opts = { .model = "cas-register", .timeout_s = timeouts [i],
+                              .memory_mb = (size_t) -1 };
+        assert_int_equal (s_check_opts ("long.jsonl", text, len, opts), CHECK_VALID);
+    }
+    free (text);
+}
+
 static int
 s_setup (void **state)
 {
@@ -352,6 +377,7 @@ main (void)
         cmocka_unit_test (test_real_jepsen_output),
         cmocka_unit_test (test_memory_bound),
         cmocka_unit_test (test_guess_kv),
+        cmocka_unit_test (test_timeout_clamp),
     };
     return cmocka_run_group_tests_name ("checker_semantics", tests, s_setup, s_teardown);
 }
