@@ -89,26 +89,6 @@ s_recv_numbered (zsock_t *party, int expect, int *seqs, int seqs_max)
     return got;
 }
 
-//  Nothing arrives at 'party' for LAB_QUIET_MS.
-static void
-s_assert_quiet (zsock_t *party)
-{
-    char *body = lab_recv (party, NULL, LAB_QUIET_MS);
-    if (body)
-        fail_msg ("unexpected message: %s", body);
-}
-
-static void
-s_assert_delivers (zsock_t *from, const char *dest, zsock_t *to, const char *src)
-{
-    lab_send (from, dest, "{\"body\":{\"type\":\"probe\"}}");
-    char got_src [FL_ID_BYTES_MAX + 1];
-    char *body = lab_recv (to, got_src, LAB_WAIT_MS);
-    assert_non_null (body);
-    assert_string_equal (got_src, src);
-    zstr_free (&body);
-}
-
 static void
 test_block_one_way (void **state)
 {
@@ -117,12 +97,12 @@ test_block_one_way (void **state)
     s_send_numbered (f->n1, "n2", 50);
     lab_wait_sent (&f->lab, "n1", "n2", 50);
     assert_int_equal (lab_count (&f->lab, "n1", "n2", "dropped"), 50);
-    s_assert_quiet (f->n2);
+    lab_assert_quiet (f->n2);
     //  The reverse direction still works.
-    s_assert_delivers (f->n2, "n1", f->n1, "n2");
+    lab_assert_delivers (f->n2, "n1", f->n1, "n2");
     //  Unblock restores the link.
     lab_ok (&f->lab, "{\"cmd\":\"unblock\",\"src\":\"n1\",\"dest\":\"n2\"}");
-    s_assert_delivers (f->n1, "n2", f->n2, "n1");
+    lab_assert_delivers (f->n1, "n2", f->n2, "n1");
 }
 
 static void
@@ -134,13 +114,13 @@ test_block_both_and_heal (void **state)
     s_send_numbered (f->n3, "n1", 10);
     lab_wait_sent (&f->lab, "n3", "n1", 10);
     lab_wait_sent (&f->lab, "n1", "n3", 10);
-    s_assert_quiet (f->n1);
-    s_assert_quiet (f->n3);
+    lab_assert_quiet (f->n1);
+    lab_assert_quiet (f->n3);
     //  Other links are untouched.
-    s_assert_delivers (f->n1, "n2", f->n2, "n1");
+    lab_assert_delivers (f->n1, "n2", f->n2, "n1");
     lab_ok (&f->lab, "{\"cmd\":\"heal\"}");
-    s_assert_delivers (f->n1, "n3", f->n3, "n1");
-    s_assert_delivers (f->n3, "n1", f->n1, "n3");
+    lab_assert_delivers (f->n1, "n3", f->n3, "n1");
+    lab_assert_delivers (f->n3, "n1", f->n1, "n3");
 }
 
 static void
@@ -149,20 +129,20 @@ test_partition_groups (void **state)
     fixture_t *f = (fixture_t *) *state;
     //  A bridge: n2 sees both sides, n1 and n3 do not see each other.
     lab_ok (&f->lab, "{\"cmd\":\"partition\",\"groups\":[[\"n1\",\"n2\"],[\"n2\",\"n3\"]]}");
-    s_assert_delivers (f->n1, "n2", f->n2, "n1");
-    s_assert_delivers (f->n2, "n3", f->n3, "n2");
-    s_assert_delivers (f->n3, "n2", f->n2, "n3");
+    lab_assert_delivers (f->n1, "n2", f->n2, "n1");
+    lab_assert_delivers (f->n2, "n3", f->n3, "n2");
+    lab_assert_delivers (f->n3, "n2", f->n2, "n3");
     s_send_numbered (f->n1, "n3", 5);
     s_send_numbered (f->n3, "n1", 5);
     lab_wait_sent (&f->lab, "n1", "n3", 5);
     lab_wait_sent (&f->lab, "n3", "n1", 5);
     assert_int_equal (lab_count (&f->lab, "n1", "n3", "dropped"), 5);
     assert_int_equal (lab_count (&f->lab, "n3", "n1", "dropped"), 5);
-    s_assert_quiet (f->n1);
-    s_assert_quiet (f->n3);
+    lab_assert_quiet (f->n1);
+    lab_assert_quiet (f->n3);
     //  A new partition replaces the old one.
     lab_ok (&f->lab, "{\"cmd\":\"partition\",\"groups\":[[\"n1\",\"n3\"],[\"n2\"]]}");
-    s_assert_delivers (f->n1, "n3", f->n3, "n1");
+    lab_assert_delivers (f->n1, "n3", f->n3, "n1");
     lab_ok (&f->lab, "{\"cmd\":\"heal\"}");
 }
 
@@ -171,18 +151,18 @@ test_clients_exempt_from_defaults (void **state)
 {
     fixture_t *f = (fixture_t *) *state;
     lab_ok (&f->lab, "{\"cmd\":\"block\"}");     //  every node-to-node link
-    s_assert_delivers (f->c1, "n1", f->n1, "c1");
-    s_assert_delivers (f->n1, "c1", f->c1, "n1");
+    lab_assert_delivers (f->c1, "n1", f->n1, "c1");
+    lab_assert_delivers (f->n1, "c1", f->c1, "n1");
     s_send_numbered (f->n1, "n2", 5);
     lab_wait_sent (&f->lab, "n1", "n2", 5);
-    s_assert_quiet (f->n2);
+    lab_assert_quiet (f->n2);
     //  A fault naming the client applies to it.
     lab_ok (&f->lab, "{\"cmd\":\"block\",\"src\":\"c1\"}");
     s_send_numbered (f->c1, "n1", 5);
     lab_wait_sent (&f->lab, "c1", "n1", 6);
-    s_assert_quiet (f->n1);
+    lab_assert_quiet (f->n1);
     lab_ok (&f->lab, "{\"cmd\":\"heal\"}");
-    s_assert_delivers (f->n1, "n2", f->n2, "n1");
+    lab_assert_delivers (f->n1, "n2", f->n2, "n1");
 }
 
 static void
@@ -201,7 +181,7 @@ test_drop_rate (void **state)
     assert_in_range (dropped, (int64_t) ceil (lo), (int64_t) floor (hi));
     int got = s_recv_numbered (f->n2, n - (int) dropped, NULL, 0);
     assert_int_equal (got, n - dropped);
-    s_assert_quiet (f->n2);
+    lab_assert_quiet (f->n2);
     lab_ok (&f->lab, "{\"cmd\":\"heal\"}");
 }
 
@@ -282,7 +262,7 @@ test_duplicate_rate (void **state)
     assert_in_range (duplicated, (int64_t) ceil (lo), (int64_t) floor (hi));
     int got = s_recv_numbered (f->n3, n + (int) duplicated, NULL, 0);
     assert_int_equal (got, n + duplicated);
-    s_assert_quiet (f->n3);
+    lab_assert_quiet (f->n3);
     lab_ok (&f->lab, "{\"cmd\":\"heal\"}");
 }
 
@@ -362,8 +342,8 @@ test_pause_queues_in_order (void **state)
     s_send_numbered (f->n2, "n3", 200);     //  from the paused node
     lab_wait_sent (&f->lab, "n1", "n2", 300);
     lab_wait_sent (&f->lab, "n2", "n3", 200);
-    s_assert_quiet (f->n2);
-    s_assert_quiet (f->n3);
+    lab_assert_quiet (f->n2);
+    lab_assert_quiet (f->n3);
     assert_int_equal (lab_count (&f->lab, "n1", "n2", "queued"), 300);
     assert_int_equal (lab_count (&f->lab, "n2", "n3", "queued"), 200);
     json_t *state_reply = lab_ctl (&f->lab, "{\"cmd\":\"state\"}");
@@ -371,7 +351,7 @@ test_pause_queues_in_order (void **state)
         json_object_get (state_reply, "paused"), 0)), "n2");
     json_decref (state_reply);
     //  Other links still flow.
-    s_assert_delivers (f->n1, "n3", f->n3, "n1");
+    lab_assert_delivers (f->n1, "n3", f->n3, "n1");
     lab_ok (&f->lab, "{\"cmd\":\"resume\",\"node\":\"n2\"}");
     int seqs [300];
     assert_int_equal (s_recv_numbered (f->n2, 300, seqs, 300), 300);

@@ -45,23 +45,6 @@ s_teardown (void **state)
     return 0;
 }
 
-static void
-s_assert_quiet (zsock_t *party)
-{
-    char *body = lab_recv (party, NULL, LAB_QUIET_MS);
-    if (body)
-        fail_msg ("unexpected message: %s", body);
-}
-
-static void
-s_assert_delivers (zsock_t *from, const char *dest, zsock_t *to)
-{
-    lab_send (from, dest, "{\"body\":{\"type\":\"probe\"}}");
-    char *body = lab_recv (to, NULL, LAB_WAIT_MS);
-    assert_non_null (body);
-    zstr_free (&body);
-}
-
 //  Each bad request and the exact error it must get.
 static const struct {
     const char *request;
@@ -128,7 +111,7 @@ test_bad_control_requests (void **state)
     assert_int_equal (json_array_size (json_object_get (reply, "rules")), 0);
     json_decref (reply);
     lab_ok (&f->lab, "{\"cmd\":\"ping\"}");
-    s_assert_delivers (f->n1, "n2", f->n2);
+    lab_assert_delivers (f->n1, "n2", f->n2, NULL);
 }
 
 static void
@@ -158,10 +141,10 @@ test_unknown_dest_gets_error (void **state)
     assert_non_null (body);
     assert_non_null (strstr (body, "\"in_reply_to\":8"));
     zstr_free (&body);
-    s_assert_quiet (f->n1);
+    lab_assert_quiet (f->n1);
     assert_int_equal (lab_total (&f->lab, "unroutable"), 3);
     assert_int_equal (lab_count (&f->lab, "n1", "n9", "dropped"), 2);
-    s_assert_delivers (f->n1, "n2", f->n2);
+    lab_assert_delivers (f->n1, "n2", f->n2, NULL);
 }
 
 static void
@@ -174,8 +157,8 @@ test_oversize_dropped (void **state)
     zmq_send (zsock_resolve (f->n1), "n2", 2, ZMQ_SNDMORE);
     zmq_send (zsock_resolve (f->n1), big, size, 0);
     free (big);
-    s_assert_delivers (f->n1, "n2", f->n2);     //  only the probe arrives
-    s_assert_quiet (f->n2);
+    lab_assert_delivers (f->n1, "n2", f->n2, NULL);     //  only the probe arrives
+    lab_assert_quiet (f->n2);
     assert_int_equal (lab_total (&f->lab, "oversize"), 1);
 }
 
@@ -197,9 +180,9 @@ test_malformed_frames_rejected (void **state)
     while (lab_total (&f->lab, "rejected") < 4 && clock_mono_ms () < deadline)
         zclock_sleep (5);
     assert_int_equal (lab_total (&f->lab, "rejected"), 4);
-    s_assert_quiet (f->n2);
+    lab_assert_quiet (f->n2);
     zsock_destroy (&anonymous);
-    s_assert_delivers (f->n1, "n2", f->n2);
+    lab_assert_delivers (f->n1, "n2", f->n2, NULL);
 }
 
 static void
@@ -217,13 +200,13 @@ test_impostor_cannot_speak_as_live_party (void **state)
     assert_string_equal (src, "n1");
     assert_non_null (strstr (body, "real"));
     zstr_free (&body);
-    s_assert_quiet (f->n2);
+    lab_assert_quiet (f->n2);
     //  Replies to n1 go to the live n1, not to the impostor.
     lab_send (f->n2, "n1", "{\"body\":{\"type\":\"to_n1\"}}");
     body = lab_recv (f->n1, src, LAB_WAIT_MS);
     assert_non_null (body);
     zstr_free (&body);
-    s_assert_quiet (impostor);
+    lab_assert_quiet (impostor);
     //  The impostor never became a party under any id.
     json_t *reply = lab_ctl (&f->lab, "{\"cmd\":\"state\"}");
     json_t *parties = json_object_get (reply, "parties");

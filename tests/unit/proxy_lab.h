@@ -203,6 +203,29 @@ lab_binomial (int n, double p, double *lo, double *hi)
     *hi = mean + LAB_Z999 * sd;
 }
 
+//  Nothing arrives at 'party' for LAB_QUIET_MS.
+static inline void
+lab_assert_quiet (zsock_t *party)
+{
+    char *body = lab_recv (party, NULL, LAB_QUIET_MS);
+    if (body)
+        fail_msg ("unexpected message: %s", body);
+}
+
+//  A probe from 'from' to dest arrives at 'to' within LAB_WAIT_MS, and (when
+//  src is not NULL) the proxy says it came from src.
+static inline void
+lab_assert_delivers (zsock_t *from, const char *dest, zsock_t *to, const char *src)
+{
+    lab_send (from, dest, "{\"body\":{\"type\":\"probe\"}}");
+    char got_src [FL_ID_BYTES_MAX + 1];
+    char *body = lab_recv (to, src? got_src: NULL, LAB_WAIT_MS);
+    assert_non_null (body);
+    if (src)
+        assert_string_equal (got_src, src);
+    zstr_free (&body);
+}
+
 //  TAP output and a wall-clock safety net; call first in main.
 static inline void
 lab_tap (int alarm_s)
