@@ -31,6 +31,7 @@ edn_reader_init (edn_reader_t *self, const char *buf, size_t len)
     self->p = buf;
     self->end = buf + len;
     self->line = 1;
+    self->plain_sets = false;
     self->error [0] = 0;
 }
 
@@ -269,6 +270,67 @@ s_map_put (edn_reader_t *self, json_t *map, json_t *key, json_t *value)
     return rc == 0? 0: s_fail (self, "bad map key");
 }
 
+typedef struct {
+    char *text;             // the element's canonical JSON text
+    json_t *value;
+} s_elem_t;
+
+static int
+s_elem_cmp (const void *a, const void *b)
+{
+    return strcmp (((const s_elem_t *) a)->text, ((const s_elem_t *) b)->text);
+}
+
+//  A set from the array of its elements (taken): {"#{}": [elements sorted
+//  by their canonical JSON text, duplicates dropped]}. Elements are
+//  canonical already (sets inside were built first, objects are written
+//  with sorted keys), so equal sets have equal JSON, whatever order the
+//  file gave, and a set never equals a vector. NULL when out of memory.
+static json_t *
+s_set_new (json_t *elements, bool plain)
+{
+    size_t n = json_array_size (elements);
+    s_elem_t *elems = calloc (n + 1, sizeof (s_elem_t));
+    json_t *sorted = json_array ();
+    json_t *set = json_object ();
+    bool ok = elems && sorted && set;
+    for (size_t i = 0; ok && i < n; i++) {
+        elems [i].value = json_array_get (elements, i);
+        elems [i].text = json_dumps (elems [i].value,
+                                     JSON_COMPACT | JSON_ENCODE_ANY | JSON_SORT_KEYS);
+        ok = elems [i].text != NULL;
+    }
+    if (ok)
+        qsort (elems, n, sizeof (s_elem_t), s_elem_cmp);
+    for (size_t i = 0; ok && i < n; i++)
+        if (i == 0 || strcmp (elems [i - 1].text, elems [i].text))
+            ok = json_array_append (sorted, elems [i].value) == 0;
+    for (size_t i = 0; elems && i < n; i++)
+        free (elems [i].text);
+    free (elems);
+    json_decref (elements);
+    if (!ok)
+        json_decref (sorted);
+    if (ok && plain) {
+        json_decref (set);
+        return sorted;
+    }
+    if (ok && json_object_set_new (set, EDN_SET_KEY, sorted) == 0)
+        return set;
+    json_decref (set);
+    return NULL;
+}
+
+json_t *
+edn_set_elements (json_t *value)
+{
+    if (json_is_array (value))
+        return value;
+    if (json_is_object (value) && json_object_size (value) == 1)
+        return json_object_get (value, EDN_SET_KEY);
+    return NULL;
+}
+
 static void
 s_unwind (s_frame_t *stack, int depth)
 {
@@ -338,6 +400,11 @@ edn_read (edn_reader_t *self, json_t **value)
                 return s_fail (self, "map with a key and no value");
             }
             done = stack [depth].container;
+            if (stack [depth].close == '}' && json_is_array (done)
+            && !(done = s_set_new (done, self->plain_sets))) {
+                s_unwind (stack, depth);
+                return s_fail (self, "out of memory");
+            }
         }
         else
         if (c == '[' || c == '(' || c == '{') {
@@ -401,6 +468,7 @@ edn_parse_text (const char *text)
         return value;
     edn_reader_t reader;
     edn_reader_init (&reader, text, strlen (text));
+    reader.plain_sets = true;
     if (edn_read (&reader, &value) != 1)
         return NULL;
     if (edn_peek (&reader) >= 0) {
@@ -473,14 +541,17 @@ s_write (json_t *value, FILE *out, int depth)
     if (json_is_string (value))
         s_write_string (json_string_value (value), json_string_length (value), out);
     else
-    if (json_is_array (value)) {
-        fputc ('[', out);
-        for (size_t i = 0; i < json_array_size (value); i++) {
+    if (json_is_array (value) || (json_is_object (value) && json_object_size (value) == 1
+                                  && json_is_array (json_object_get (value, EDN_SET_KEY)))) {
+        bool set = json_is_object (value);
+        json_t *elements = edn_set_elements (value);
+        fputs (set? "#{": "[", out);
+        for (size_t i = 0; i < json_array_size (elements); i++) {
             if (i)
                 fputc (' ', out);
-            s_write (json_array_get (value, i), out, depth + 1);
+            s_write (json_array_get (elements, i), out, depth + 1);
         }
-        fputc (']', out);
+        fputc (set? '}': ']', out);
     }
     else {
         const char *key;

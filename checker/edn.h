@@ -3,15 +3,19 @@
 
     Mapping: nil -> null, true/false -> booleans, integers -> integers,
     decimals -> reals, strings -> strings, keywords (:f) and symbols -> strings
-    without the colon, vectors, lists and sets -> arrays, maps -> objects
+    without the colon, vectors and lists -> arrays, sets -> {"#{}": [the
+    elements sorted by their JSON text, without duplicates]} (so that equal
+    sets are equal JSON and no set equals a vector), maps -> objects
     (keys become strings: a keyword's name, a string as is, anything else as
-    its compact JSON text). `;` comments, commas as whitespace, `#_` discard
+    its compact JSON text). A keyword and a string of the same name are
+    therefore the same value (a known limit). `;` comments, commas as whitespace, `#_` discard
     and tagged literals (#inst "...": the tag is dropped) are understood.
     Nesting is handled with an explicit stack bounded by FL_EDN_DEPTH_MAX.
 */
 #ifndef FL_EDN_H_INCLUDED
 #define FL_EDN_H_INCLUDED
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <jansson.h>
@@ -20,8 +24,15 @@ typedef struct {
     const char *p;          // next byte to read
     const char *end;        // one past the last byte
     int line;               // 1-based line of p
+    bool plain_sets;        // sets as plain (sorted) arrays, not {"#{}": [...]}
     char error [160];       // set when a read returns -1
 } edn_reader_t;
+
+#define EDN_SET_KEY "#{}"
+
+//  The elements of a collection a set may be given as: an array (JSON, an
+//  EDN vector or list) or an EDN set. Borrowed; NULL for anything else.
+json_t *edn_set_elements (json_t *value);
 
 //  Start reading buf [0, len). The buffer must outlive the reader.
 void edn_reader_init (edn_reader_t *self, const char *buf, size_t len);
@@ -38,7 +49,9 @@ void edn_advance (edn_reader_t *self);
 int edn_read (edn_reader_t *self, json_t **value);
 
 //  Parse a whole text holding one value, EDN or JSON ("nil", "0", "\"\"",
-//  "{:x 0}", "{\"x\": 0}"). Returns a new reference or NULL.
+//  "{:x 0}", "{\"x\": 0}"). Returns a new reference or NULL. Sets come
+//  back as plain arrays (sorted, no duplicates): an initial value of a set
+//  model may be a vector or a set alike.
 json_t *edn_parse_text (const char *text);
 
 //  Write a JSON value as EDN: null as nil, arrays as vectors, objects as

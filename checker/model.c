@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include "edn.h"
 #include "model.h"
 
 enum {
@@ -526,7 +527,8 @@ s_set_arg (s_compiler_t *c, model_part_t *part, const op_t *src, json_t *v, uint
         *out = s_value (part, v);
         return 0;
     }
-    if (!json_is_array (v))
+    v = edn_set_elements (v);
+    if (!v)
         return s_bad (c, src, "a set read must return a collection");
     size_t n = json_array_size (v);
     uint32_t *ids = malloc ((n + 1) * sizeof (uint32_t));
@@ -710,6 +712,7 @@ s_init (s_compiler_t *c, model_part_t *part)
             return 0;
         case MODEL_SET:
         case MODEL_QUEUE: {
+            init = edn_set_elements (init);
             size_t n = json_array_size (init);
             uint32_t *ids = malloc ((n + 1) * sizeof (uint32_t));
             assert (ids);

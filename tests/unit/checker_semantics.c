@@ -349,6 +349,44 @@ test_timeout_clamp (void **state)
     free (text);
 }
 
+//  EDN equality: sets are equal whatever the order of their elements, at
+//  any depth, and a set is not a vector.
+static void
+test_edn_equality (void **state)
+{
+    (void) state;
+    #define WR(w, r) \
+        "{:process 0, :type :invoke, :f :write, :value " w "}\n" \
+        "{:process 0, :type :ok, :f :write, :value " w "}\n" \
+        "{:process 1, :type :invoke, :f :read, :value nil}\n" \
+        "{:process 1, :type :ok, :f :read, :value " r "}\n"
+    //  |-write W-| |-read R-|
+    assert_int_equal (s_check ("a.edn", WR ("#{1 2 3}", "#{3 1 2}"), "register", NULL), CHECK_VALID);
+    assert_int_equal (s_check ("a.edn", WR ("#{1 2 3}", "#{3 1 2 2}"), "register", NULL), CHECK_VALID);
+    assert_int_equal (s_check ("b.edn", WR ("{:a #{2 1}}", "{:a #{1 2}}"), "register", NULL), CHECK_VALID);
+    assert_int_equal (s_check ("c.edn", WR ("[#{:x [1 #{5 4}]} 7]", "[#{[1 #{4 5}] :x} 7]"), "register", NULL),
+                      CHECK_VALID);
+    assert_int_equal (s_check ("d.edn", WR ("#{1 2}", "[1 2]"), "register", NULL), CHECK_INVALID);
+    assert_int_equal (s_check ("d.edn", WR ("[1 2]", "#{1 2}"), "register", NULL), CHECK_INVALID);
+    assert_int_equal (s_check ("d.edn", WR ("#{1 2}", "#{1 2 3}"), "register", NULL), CHECK_INVALID);
+    //  a list is a vector (as in Clojure)
+    assert_int_equal (s_check ("e.edn", WR ("[1 2]", "(1 2)"), "register", NULL), CHECK_VALID);
+    #undef WR
+    //  the set model: elements that are sets; a read given as a set
+    assert_int_equal (s_check ("f.edn",
+        "{:process 0, :type :invoke, :f :add, :value #{2 1}}\n"
+        "{:process 0, :type :ok, :f :add, :value #{2 1}}\n"
+        "{:process 0, :type :invoke, :f :add, :value 3}\n"
+        "{:process 0, :type :ok, :f :add, :value 3}\n"
+        "{:process 1, :type :invoke, :f :read, :value nil}\n"
+        "{:process 1, :type :ok, :f :read, :value #{3 #{1 2}}}\n", "set", NULL), CHECK_VALID);
+    assert_int_equal (s_check ("g.edn",
+        "{:process 0, :type :invoke, :f :add, :value #{2 1}}\n"
+        "{:process 0, :type :ok, :f :add, :value #{2 1}}\n"
+        "{:process 1, :type :invoke, :f :read, :value nil}\n"
+        "{:process 1, :type :ok, :f :read, :value #{[1 2]}}\n", "set", NULL), CHECK_INVALID);
+}
+
 static int
 s_setup (void **state)
 {
@@ -378,6 +416,7 @@ main (void)
         cmocka_unit_test (test_memory_bound),
         cmocka_unit_test (test_guess_kv),
         cmocka_unit_test (test_timeout_clamp),
+        cmocka_unit_test (test_edn_equality),
     };
     return cmocka_run_group_tests_name ("checker_semantics", tests, s_setup, s_teardown);
 }
