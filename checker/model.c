@@ -6,8 +6,9 @@
     (P-compositionality: a kv history is linearizable iff each key's is) and
     interns every value into the partition's blob table, so that a step is a
     few integer compares. Blobs carry a tag byte: 's' a string's bytes,
-    'j' other JSON as compact text, 'a' a sorted set of value ids, 'q' a
-    queue of value ids, 'm' a multi-register's value ids by key index.
+    'j' other JSON as compact text, 'a' a sorted set of value ids, 'm' a
+    multi-register's value ids by key index. Queue states are ids in a
+    pqueue_t instead (shared structure: a step costs O(log n), not a copy).
 */
 #include <assert.h>
 #include <stdio.h>
@@ -15,6 +16,7 @@
 #include <string.h>
 #include "edn.h"
 #include "model.h"
+#include "pqueue.h"
 
 enum {
     K_READ, K_WRITE, K_CAS, K_APPEND, K_TXN, K_ACQUIRE, K_RELEASE,
@@ -52,6 +54,7 @@ struct _model_part_t {
     s_micro_t *micro;       // multi-register transactions
     size_t nmicro, micro_cap;
     json_t *keys;           // multi-register: array of key names
+    pqueue_t *queues;       // queue: states are ids of these shared queues
     size_t memory_max;      // the search's budget for the blob table, 0 = none
     bool oom;               // an allocation failed or passed memory_max: every
                             // id made since may be wrong, stop the search
@@ -323,8 +326,32 @@ s_step_txn (model_part_t *self, uint64_t state, const model_op_t *op, uint64_t *
     return ok;
 }
 
+//  A queue: states are pqueue ids (shared structure, O(log n) a step).
 static bool
-s_step_collection (model_part_t *self, uint64_t state, const model_op_t *op, uint64_t *next)
+s_step_queue (model_part_t *self, uint64_t state, const model_op_t *op, uint64_t *next)
+{
+    bool unknown = op->flags & MODEL_F_UNKNOWN;
+    uint32_t q = (uint32_t) state, id = q;
+    *next = state;
+    if (op->kind == K_ENQUEUE) {
+        if (pqueue_push (self->queues, q, (uint32_t) op->a, &id))
+            return (*next = s_oom (self)), false;
+        *next = id;
+        return true;
+    }
+    if (pqueue_size (self->queues, q) == 0)
+        return unknown || op->out == S_NIL_RESULT;
+    if (!unknown && pqueue_front (self->queues, q) != op->out)
+        return false;
+    if (pqueue_pop (self->queues, q, &id))
+        return (*next = s_oom (self)), false;
+    *next = id;
+    return true;
+}
+
+//  A set: states are blobs of sorted value ids.
+static bool
+s_step_set (model_part_t *self, uint64_t state, const model_op_t *op, uint64_t *next)
 {
     bool unknown = op->flags & MODEL_F_UNKNOWN;
     const uint32_t *ids;
@@ -332,32 +359,22 @@ s_step_collection (model_part_t *self, uint64_t state, const model_op_t *op, uin
     *next = state;
     if (op->kind == K_READ)
         return unknown || state == op->out;
-    if (op->kind == K_DEQUEUE) {
-        //  Decide before interning: it may move the arena under ids
-        bool ok = unknown || (n > 0? ids [0] == op->out: op->out == S_NIL_RESULT);
-        if (n > 0 && (unknown || ids [0] == op->out))
-            *next = s_ids (self, 'q', ids + 1, n - 1);
-        return ok;
-    }
+    assert (op->kind == K_ADD);
     uint32_t *tmp = s_over (self, (n + 1) * sizeof (uint32_t))? NULL
                   : malloc ((n + 1) * sizeof (uint32_t));
     if (!tmp)
         return (*next = s_oom (self)), false;
     memcpy (tmp, ids, n * sizeof (uint32_t));
     tmp [n] = (uint32_t) op->a;
-    if (op->kind == K_ADD) {         // set: sorted, unique
-        size_t i = n;
-        while (i > 0 && tmp [i - 1] > tmp [i]) {
-            uint32_t t = tmp [i - 1];
-            tmp [i - 1] = tmp [i];
-            tmp [i] = t;
-            i--;
-        }
-        bool dup = (i > 0 && tmp [i - 1] == tmp [i]) || (i < n && tmp [i + 1] == tmp [i]);
-        *next = dup? state: s_ids (self, 'a', tmp, n + 1);
+    size_t i = n;                       // sorted, unique
+    while (i > 0 && tmp [i - 1] > tmp [i]) {
+        uint32_t t = tmp [i - 1];
+        tmp [i - 1] = tmp [i];
+        tmp [i] = t;
+        i--;
     }
-    else
-        *next = s_ids (self, 'q', tmp, n + 1);
+    bool dup = (i > 0 && tmp [i - 1] == tmp [i]) || (i < n && tmp [i + 1] == tmp [i]);
+    *next = dup? state: s_ids (self, 'a', tmp, n + 1);
     free (tmp);
     return true;
 }
@@ -387,8 +404,10 @@ model_step (model_part_t *self, uint64_t state, const model_op_t *op, uint64_t *
             }
             *next = state;
             return unknown || state == op->out;
+        case MODEL_QUEUE:
+            return s_step_queue (self, state, op, next);
         default:
-            return s_step_collection (self, state, op, next);
+            return s_step_set (self, state, op, next);
     }
 }
 
@@ -418,6 +437,8 @@ s_part_new (model_kind_t kind, json_t *key)
     assert (self);
     self->kind = kind;
     self->key = key;
+    if (kind == MODEL_QUEUE && !(self->queues = pqueue_new ()))
+        s_oom (self);
     return self;
 }
 
@@ -726,7 +747,11 @@ s_init (s_compiler_t *c, model_part_t *part)
                         ids [u++] = ids [i];
                 n = u;
             }
-            part->init = s_ids (part, c->kind == MODEL_SET? 'a': 'q', ids, n);
+            uint32_t q = 0;     // the empty queue
+            for (size_t i = 0; c->kind == MODEL_QUEUE && i < n && !part->oom; i++)
+                if (pqueue_push (part->queues, q, ids [i], &q))
+                    s_oom (part);
+            part->init = c->kind == MODEL_SET? s_ids (part, 'a', ids, n): q;
             free (ids);
             return 0;
         }
@@ -804,6 +829,7 @@ model_parts_destroy (model_part_t ***parts_p, size_t nparts)
         free (self->scratch);
         free (self->micro);
         json_decref (self->keys);
+        pqueue_destroy (&self->queues);
         free (self);
     }
     free (parts);
@@ -821,7 +847,8 @@ model_part_memory (const model_part_t *self)
     assert (self);
     return self->bytes_cap + self->blobs_cap * sizeof (s_blob_t)
          + self->index_cap * sizeof (uint32_t) + self->cap * sizeof (model_op_t)
-         + self->scratch_cap + self->micro_cap * sizeof (s_micro_t);
+         + self->scratch_cap + self->micro_cap * sizeof (s_micro_t)
+         + (self->queues? pqueue_memory (self->queues): 0);
 }
 
 void
@@ -829,6 +856,10 @@ model_part_memory_max (model_part_t *self, size_t bytes)
 {
     assert (self);
     self->memory_max = bytes;
+    if (self->queues) {
+        size_t other = model_part_memory (self) - pqueue_memory (self->queues);
+        pqueue_memory_max (self->queues, bytes == 0? 0: bytes > other? bytes - other: 1);
+    }
 }
 
 bool
@@ -842,7 +873,8 @@ json_t *
 model_state_json (const model_part_t *self, uint64_t state)
 {
     assert (self);
-    bool blob = self->kind != MODEL_MUTEX && self->kind != MODEL_COUNTER;
+    bool blob = self->kind != MODEL_MUTEX && self->kind != MODEL_COUNTER
+             && self->kind != MODEL_QUEUE;
     if (blob && state >= self->nblobs)
         return json_null ();        // out of memory before it was made
     switch (self->kind) {
@@ -850,8 +882,20 @@ model_state_json (const model_part_t *self, uint64_t state)
             return json_string (state? "locked": "free");
         case MODEL_COUNTER:
             return json_integer ((json_int_t) state);
-        case MODEL_SET:
         case MODEL_QUEUE: {
+            if (!self->queues)
+                return json_null ();
+            size_t n = pqueue_size (self->queues, (uint32_t) state);
+            uint32_t *ids = malloc ((n + 1) * sizeof (uint32_t));
+            json_t *array = json_array ();
+            if (ids)
+                pqueue_values (self->queues, (uint32_t) state, ids);
+            for (size_t i = 0; ids && i < n; i++)
+                json_array_append_new (array, s_value_json (self, ids [i]));
+            free (ids);
+            return array;
+        }
+        case MODEL_SET: {
             const uint32_t *ids;
             size_t n = s_ids_of (self, (uint32_t) state, &ids);
             json_t *array = json_array ();
