@@ -100,7 +100,12 @@ s_search (check_result_t *self, const check_opts_t *opts, int64_t start_ns)
         .deadline_ns = start_ns + (int64_t) (timeout_s * 1e9),
         .memory_bytes = memory_mb * 1024 * 1024 / (threads? threads: 1) };
     pool.order = malloc ((self->nparts + 1) * sizeof (size_t));
-    assert (pool.order);
+    if (!pool.order) {          // out of memory: every partition unknown
+        for (size_t i = 0; i < self->nparts; i++)
+            self->results [i] = (wgl_result_t) { .verdict = WGL_UNKNOWN, .blocked = -1,
+                                                 .why_unknown = "memory" };
+        return;
+    }
     for (size_t i = 0; i < self->nparts; i++) {
         pool.order [i] = i;
         self->results [i].verdict = WGL_STOPPED;
@@ -228,7 +233,12 @@ check_file (const char *path, const check_opts_t *opts, char **error)
         return NULL;
     }
     self->results = calloc (self->nparts + 1, sizeof (wgl_result_t));
-    assert (self->results);
+    if (!self->results) {
+        check_result_destroy (&self);
+        if (asprintf (error, "%s: out of memory", path) < 0)
+            *error = NULL;
+        return NULL;
+    }
     s_search (self, opts, start_ns);
     s_conclude (self);
     self->time_ms = (double) (clock_mono_ns () - start_ns) / 1e6;

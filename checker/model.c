@@ -638,10 +638,15 @@ s_route (s_compiler_t *c, json_t *map, model_part_t ***parts, size_t *nparts,
     assert (text);
     json_t *slot = json_object_get (map, text);
     if (!slot) {
+        model_part_t **more = realloc (*parts, (*nparts + 1) * sizeof (model_part_t *));
+        if (!more) {
+            free (text);
+            s_bad (c, src, "out of memory: too many keys");
+            return NULL;
+        }
+        *parts = more;
         slot = json_integer ((json_int_t) *nparts);
         json_object_set_new (map, text, slot);
-        *parts = realloc (*parts, (*nparts + 1) * sizeof (model_part_t *));
-        assert (*parts);
         (*parts) [(*nparts)++] = s_part_new (c->kind, key);
     }
     free (text);

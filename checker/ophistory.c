@@ -77,7 +77,8 @@ s_mix (uint64_t x)
     return x;
 }
 
-//  Slot of process p in the in-flight map, inserting it if absent.
+//  Slot of process p in the in-flight map, inserting it if absent. NULL
+//  when out of memory.
 static int32_t *
 s_slot (ophistory_t *self, int64_t p)
 {
@@ -85,10 +86,16 @@ s_slot (ophistory_t *self, int64_t p)
         size_t old_cap = self->pcap;
         int64_t *old_keys = self->pkeys;
         int32_t *old_vals = self->pvals;
+        int64_t *keys = malloc ((old_cap? old_cap * 2: 64) * sizeof (int64_t));
+        int32_t *vals = malloc ((old_cap? old_cap * 2: 64) * sizeof (int32_t));
+        if (!keys || !vals) {
+            free (keys);
+            free (vals);
+            return NULL;
+        }
         self->pcap = old_cap? old_cap * 2: 64;
-        self->pkeys = malloc (self->pcap * sizeof (int64_t));
-        self->pvals = malloc (self->pcap * sizeof (int32_t));
-        assert (self->pkeys && self->pvals);
+        self->pkeys = keys;
+        self->pvals = vals;
         for (size_t i = 0; i < self->pcap; i++)
             self->pvals [i] = -1;
         self->pused = 0;
@@ -130,9 +137,11 @@ s_process (ophistory_t *self, json_t *value, int64_t *process)
             return 0;
         }
     char **more = realloc (self->names, (self->nnames + 1) * sizeof (char *));
-    assert (more);
+    if (!more)
+        return -2;
     self->names = more;
-    self->names [self->nnames] = strdup (name);
+    if (!(self->names [self->nnames] = strdup (name)))
+        return -2;
     *process = -(int64_t) self->nnames - 1;
     self->nnames++;
     return 0;
@@ -143,16 +152,20 @@ s_invoke (ophistory_t *self, int line, int64_t process, const char *f,
           json_t *key, json_t *value, double time, int64_t index)
 {
     int32_t *slot = s_slot (self, process);
+    if (!slot)
+        return s_error (self, line, "out of memory reading the history");
     if (*slot >= 0)
         return s_error (self, line, "invoke on process %lld while its op from line %d is in flight",
                         (long long) process, self->ops [*slot].line_call);
     if (self->nops == FL_HISTORY_OPS_MAX)
         return s_error (self, line, "more than %d ops", FL_HISTORY_OPS_MAX);
     if (self->nops == self->cap) {
-        self->cap = self->cap? self->cap * 2: 256;
-        op_t *more = realloc (self->ops, self->cap * sizeof (op_t));
-        assert (more);
+        size_t cap = self->cap? self->cap * 2: 256;
+        op_t *more = realloc (self->ops, cap * sizeof (op_t));
+        if (!more)
+            return s_error (self, line, "out of memory reading the history (%zu ops)", self->nops);
         self->ops = more;
+        self->cap = cap;
     }
     *slot = (int32_t) self->nops;
     self->ops [self->nops++] = (op_t) {
@@ -169,6 +182,8 @@ s_complete (ophistory_t *self, int line, int64_t process, const char *type,
             const char *f, json_t *value, json_t *error, double time)
 {
     int32_t *slot = s_slot (self, process);
+    if (!slot)
+        return s_error (self, line, "out of memory reading the history");
     if (*slot < 0)
         return s_error (self, line, "%s with no invoke for process %lld",
                         type, (long long) process);
@@ -204,6 +219,8 @@ s_event (ophistory_t *self, int line, json_t *process, const char *type,
     int rc = s_process (self, process, &p);
     if (rc > 0)
         return 0;
+    if (rc == -2)
+        return s_error (self, line, "out of memory reading the history");
     if (rc < 0)
         return s_error (self, line, "process is neither a number nor a name");
     const char *fi = s_intern_f (self, f);

@@ -10,7 +10,9 @@
 #include <stdbool.h>
 #include <string.h>
 #include <jansson.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include "tap.h"
 #include "rng.h"
 #include "../../checker/check.h"
@@ -238,6 +240,21 @@ s_queue_storm (int n)
     return text;
 }
 
+//  This process's address space in bytes (VmSize).
+static size_t
+s_vm_bytes (void)
+{
+    FILE *file = fopen ("/proc/self/status", "r");
+    char line [256];
+    size_t kb = 0;
+    while (file && fgets (line, sizeof line, file))
+        if (sscanf (line, "VmSize: %zu kB", &kb) == 1)
+            break;
+    if (file)
+        fclose (file);
+    return kb * 1024;
+}
+
 //  --memory bounds the model's states (queues, sets) as well as the cache,
 //  and running out is unknown ("memory"), never an abort.
 static void
@@ -256,6 +273,22 @@ test_memory_bound (void **state)
     json_decref (json);
     check_result_destroy (&result);
     free (storm);
+    //  The same with a budget above what the process may have (ulimit -v):
+    //  malloc fails first, and that is unknown too, not an abort
+    pid_t pid = fork ();
+    assert_true (pid >= 0);
+    if (pid == 0) {
+        struct rlimit limit = { s_vm_bytes () + (256 << 20), s_vm_bytes () + (256 << 20) };
+        setrlimit (RLIMIT_AS, &limit);
+        opts.memory_mb = 1 << 20;
+        char *error = NULL;
+        check_result_t *big = check_file (path, &opts, &error);
+        _exit (big? (int) check_result_verdict (big): 99);
+    }
+    int status;
+    assert_int_equal (waitpid (pid, &status, 0), pid);
+    assert_true (WIFEXITED (status));
+    assert_int_equal (WEXITSTATUS (status), CHECK_UNKNOWN);
     //  |-enq 0-| |-enq 1-| ... |-enq n-1-| |-deq 0-| ... |-deq n-1-|
     //  no concurrency, n states of O(n) each if nothing is shared: queues
     //  share their structure, so it fits in 16 MB
