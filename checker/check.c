@@ -326,9 +326,10 @@ static json_t *
 s_op_json (const check_result_t *self, size_t index)
 {
     const op_t *op = ophistory_op (self->history, index);
-    json_t *obj = json_pack ("{s:I, s:I, s:I, s:s, s:O, s:s, s:i}",
+    const char *name = ophistory_process_name (self->history, op->process);
+    json_t *obj = json_pack ("{s:I, s:I, s:o, s:s, s:O, s:s, s:i}",
                              "index", (json_int_t) op->index_call, "op", (json_int_t) index,
-                             "process", (json_int_t) op->process,
+                             "process", name? json_string (name): json_integer (op->process),
                              "f", op->f, "value", op->in, "type", s_type_name (op->type),
                              "line", op->line_call);
     if (op->key)
@@ -346,8 +347,11 @@ s_op_text (const check_result_t *self, size_t index, FILE *out)
     char *in = json_dumps (op->in, JSON_COMPACT | JSON_ENCODE_ANY);
     char *res = op->out? json_dumps (op->out, JSON_COMPACT | JSON_ENCODE_ANY): NULL;
     char *key = op->key? json_dumps (op->key, JSON_COMPACT | JSON_ENCODE_ANY): NULL;
-    fprintf (out, "line %d: process %lld %s%s%s %s -> %s%s%s\n", op->line_call,
-             (long long) op->process, op->f, key? " key ": "", key? key: "", in? in: "?",
+    const char *name = ophistory_process_name (self->history, op->process);
+    char number [24];
+    snprintf (number, sizeof number, "%lld", (long long) op->process);
+    fprintf (out, "line %d: process %s %s%s%s %s -> %s%s%s\n", op->line_call,
+             name? name: number, op->f, key? " key ": "", key? key: "", in? in: "?",
              s_type_name (op->type), res && op->type == OP_OK? " ": "",
              res && op->type == OP_OK? res: "");
     free (in);

@@ -69,13 +69,18 @@ s_class (const op_t *op, uint8_t mark)
 }
 
 static void
-s_title (FILE *out, const op_t *op, const char *note)
+s_title (FILE *out, const ophistory_t *history, const op_t *op, const char *note)
 {
     char *in = json_dumps (op->in, JSON_COMPACT | JSON_ENCODE_ANY);
     char *res = op->out? json_dumps (op->out, JSON_COMPACT | JSON_ENCODE_ANY): NULL;
     char *key = op->key? json_dumps (op->key, JSON_COMPACT | JSON_ENCODE_ANY): NULL;
-    fprintf (out, "<title>line %d, process %lld: %s ", op->line_call,
-             (long long) op->process, op->f);
+    const char *name = ophistory_process_name (history, op->process);
+    fprintf (out, "<title>line %d, process ", op->line_call);
+    if (name)
+        s_escape (out, name);
+    else
+        fprintf (out, "%lld", (long long) op->process);
+    fprintf (out, ": %s ", op->f);
     if (key) {
         s_escape (out, key);
         fputc (' ', out);
@@ -198,7 +203,7 @@ s_svg (FILE *out, const ophistory_t *history, const uint8_t *marks, char *const 
                      cls, bar.x, bar.y, bar.w, S_BAR);
             if (small)
                 s_label (out, op, bar);
-            s_title (out, op, notes? notes [i]: NULL);
+            s_title (out, history, op, notes? notes [i]: NULL);
             fputs ("</g>", out);
             continue;
         }
@@ -224,8 +229,14 @@ s_svg (FILE *out, const ophistory_t *history, const uint8_t *marks, char *const 
     for (size_t i = 0; i < n; i++)
         if (visible [i] && !labelled [lane [i]]) {
             labelled [lane [i]] = true;
-            fprintf (out, "<text x='2' y='%zu'>p%lld</text>", lane [i] * S_LANE + 13,
-                     (long long) ophistory_op (history, i)->process);
+            int64_t p = ophistory_op (history, i)->process;
+            const char *name = ophistory_process_name (history, p);
+            fprintf (out, "<text x='2' y='%zu'>", lane [i] * S_LANE + 13);
+            if (name)
+                s_escape (out, name);
+            else
+                fprintf (out, "p%lld", (long long) p);
+            fputs ("</text>", out);
         }
     fputs ("</svg>", out);
     free (labelled);

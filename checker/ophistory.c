@@ -686,6 +686,15 @@ ophistory_format_t ophistory_format (const ophistory_t *self) { assert (self); r
 size_t ophistory_size (const ophistory_t *self) { assert (self); return self->nops; }
 int64_t ophistory_events (const ophistory_t *self) { assert (self); return self->events; }
 
+const char *
+ophistory_process_name (const ophistory_t *self, int64_t process)
+{
+    assert (self);
+    if (process >= 0 || (size_t) -(process + 1) >= self->nnames)
+        return NULL;
+    return self->names [-(process + 1)];
+}
+
 op_t *
 ophistory_op (const ophistory_t *self, size_t index)
 {

@@ -75,6 +75,10 @@ size_t ophistory_size (const ophistory_t *self);
 op_t *ophistory_op (const ophistory_t *self, size_t index);
 int64_t ophistory_events (const ophistory_t *self);
 
+//  The name of a process given by name in the file ("n1"), NULL for a
+//  numbered one. Names get negative ids: op->process = -(i + 1).
+const char *ophistory_process_name (const ophistory_t *self, int64_t process);
+
 //  The source's rule for fail and info applied to one op.
 op_outcome_t ophistory_op_outcome (const ophistory_t *self, const op_t *op);
 

@@ -481,6 +481,38 @@ test_pqueue_vs_plain (void **state)
     pqueue_destroy (&pq);
 }
 
+//  Processes given by name are shown by name, in JSON and in the text.
+static void
+test_process_names (void **state)
+{
+    (void) state;
+    //  |-n1 write 1-| |-n2 read 2-|
+    const char *text =
+        "{:process \"n1\", :type :invoke, :f :write, :value 1}\n"
+        "{:process \"n1\", :type :ok, :f :write, :value 1}\n"
+        "{:process \"n2\", :type :invoke, :f :read, :value nil}\n"
+        "{:process \"n2\", :type :ok, :f :read, :value 2}\n";
+    assert_int_equal (s_check ("p.edn", text, "register", NULL), CHECK_INVALID);
+    char path [160];
+    snprintf (path, sizeof path, "%s/p.edn", s_dir);
+    check_opts_t opts = { .model = "register" };
+    check_result_t *result = check_file (path, &opts, &s_error);
+    assert_non_null (result);
+    json_t *json = check_result_json (result);
+    json_t *failing = json_array_get (json_object_get (json, "failing"), 0);
+    assert_string_equal (json_string_value (json_object_get (failing, "process")), "n2");
+    json_decref (json);
+    char *explained = NULL;
+    size_t len = 0;
+    FILE *out = open_memstream (&explained, &len);
+    check_result_explain (result, out);
+    fclose (out);
+    assert_non_null (strstr (explained, "process n2 read"));
+    assert_null (strstr (explained, "process -"));
+    free (explained);
+    check_result_destroy (&result);
+}
+
 static int
 s_setup (void **state)
 {
@@ -512,6 +544,7 @@ main (void)
         cmocka_unit_test (test_guess_kv),
         cmocka_unit_test (test_timeout_clamp),
         cmocka_unit_test (test_edn_equality),
+        cmocka_unit_test (test_process_names),
     };
     return cmocka_run_group_tests_name ("checker_semantics", tests, s_setup, s_teardown);
 }
