@@ -193,6 +193,15 @@ s_guess_model (const ophistory_t *history)
     return n > 0 && i == n? MODEL_KV: MODEL_CAS_REGISTER;
 }
 
+bool
+check_init_valid (const char *text)
+{
+    assert (text);
+    json_t *value = edn_parse_text (text);
+    json_decref (value);
+    return value != NULL;
+}
+
 check_result_t *
 check_file (const char *path, const check_opts_t *opts, char **error)
 {

@@ -44,6 +44,10 @@ typedef struct {
 
 typedef struct _check_result_t check_result_t;
 
+//  True when text is an initial value check_file can read (EDN or JSON):
+//  a command line can reject a bad --init as a usage error up front.
+bool check_init_valid (const char *text);
+
 //  Read and check one history file. Returns a result, or NULL with *error
 //  set to a malloc'd message (caller frees) when the input is bad.
 check_result_t *check_file (const char *path, const check_opts_t *opts, char **error);

@@ -33,6 +33,7 @@ typedef struct {
     const char *report;     // directory, or NULL
     const char *manifest;
     int bad_data, differ, unknown, matched;
+    json_t *pages;          // --report: page names used so far in this run
 } s_run_t;
 
 static const char *s_verdicts [] = { "valid", "invalid", "unknown" };
@@ -78,8 +79,18 @@ s_report (s_run_t *run, const check_result_t *result, const char *file, bool man
         const char *name = flat;
         while (*name == '.' || *name == '_')
             name++;
-        if (asprintf (&target, "%s/%s.html", run->report, name) < 0)
+        //  "../x.edn" and "x.edn" both flatten to x.edn: number the later ones
+        char *unique = strdup (name);
+        for (int k = 2; unique && json_object_get (run->pages, unique); k++) {
+            free (unique);
+            if (asprintf (&unique, "%s-%d", name, k) < 0)
+                unique = NULL;
+        }
+        if (unique)
+            json_object_set_new (run->pages, unique, json_true ());
+        if (!unique || asprintf (&target, "%s/%s.html", run->report, unique) < 0)
             target = NULL;
+        free (unique);
         free (flat);
     }
     if (check_result_report_html (result, target? target: run->report))
@@ -96,6 +107,13 @@ s_check_one (s_run_t *run, const char *path, const char *label, const check_opts
     check_result_t *result = check_file (path, opts, &error);
     if (!result) {
         fprintf (stderr, "harness check: %s\n", error? error: path);
+        if (run->json && !run->manifest) {      // one object per history, always
+            json_t *obj = json_pack ("{s:s, s:s}", "file", label, "error", error? error: path);
+            char *text = obj? json_dumps (obj, JSON_COMPACT): NULL;
+            printf ("%s\n", text? text: "{}");
+            free (text);
+            json_decref (obj);
+        }
         free (error);
         run->bad_data++;
         return -1;
@@ -152,6 +170,13 @@ s_manifest_row (s_run_t *run, const char *dir, char **fields, int n, const int *
     const char *expected = s_field (fields, n, col [4]);
     if (!file || !*file || !expected) {
         fprintf (stderr, "harness check: %s:%d: row needs file and expected\n", run->manifest, line);
+        run->bad_data++;
+        return 0;
+    }
+    if (strcmp (expected, "valid") && strcmp (expected, "invalid") && strcmp (expected, "unknown")) {
+        fprintf (stderr, "harness check: %s:%d: expected must be valid, invalid or unknown, not '%s'\n",
+                 run->manifest, line, expected);
+        printf ("ERROR     %s (bad expected verdict '%s')\n", file, expected);
         run->bad_data++;
         return 0;
     }
@@ -301,6 +326,11 @@ s_parse (s_run_t *run, int argc, char **argv)
         fprintf (stderr, "harness check: unknown model '%s'\n", run->opts.model);
         return EXIT_USAGE;
     }
+    if (run->opts.init && !check_init_valid (run->opts.init)) {
+        fprintf (stderr, "harness check: bad --init '%s' (EDN or JSON: nil, 0, \"\", {:x 0})\n",
+                 run->opts.init);
+        return EXIT_USAGE;
+    }
     const char *f = run->opts.format;
     if (f && strcmp (f, "jsonl") && strcmp (f, "edn") && strcmp (f, "jepsen-log")) {
         fprintf (stderr, "harness check: unknown format '%s'\n", f);
@@ -320,6 +350,7 @@ cmd_check (int argc, char **argv)
     int status = s_parse (&run, argc, argv);
     if (status >= 0)
         return status;
+    run.pages = json_object ();
     if (run.to_edn && !run.manifest)
         status = s_to_edn (&run, argc, argv);
     else
@@ -338,5 +369,6 @@ cmd_check (int argc, char **argv)
     }
     if (run.stats)
         s_stats ();
+    json_decref (run.pages);
     return status;
 }

@@ -7,6 +7,7 @@
     Pictures read left to right in real time; |--op--| is an op from invoke
     to completion, |--op--> never completed (info or no answer).
 */
+#include <stdarg.h>
 #include <stdbool.h>
 #include <string.h>
 #include <jansson.h>
@@ -513,6 +514,58 @@ test_process_names (void **state)
     check_result_destroy (&result);
 }
 
+//  Run a shell command (from the repo root, where the tests run); its exit
+//  status, its stdout in out (at most len bytes).
+static int
+s_run (char *out, size_t len, const char *format, ...)
+{
+    char command [1024];
+    va_list args;
+    va_start (args, format);
+    vsnprintf (command, sizeof command, format, args);
+    va_end (args);
+    FILE *pipe = popen (command, "r");
+    assert_non_null (pipe);
+    size_t got = fread (out, 1, len - 1, pipe);
+    out [got] = 0;
+    int status = pclose (pipe);
+    return WIFEXITED (status)? WEXITSTATUS (status): -1;
+}
+
+//  ./harness check: a bad --init is a usage error (64); --json prints an
+//  object with "error" for bad data (65); a manifest's expected verdict
+//  must be valid, invalid or unknown; --report pages of ../x.edn and
+//  x.edn do not overwrite each other.
+static void
+test_cli (void **state)
+{
+    (void) state;
+    char cwd [512], out [4096];
+    assert_non_null (getcwd (cwd, sizeof cwd));
+    char sub [256];
+    snprintf (sub, sizeof sub, "%s/sub", s_dir);
+    assert_int_equal (mkdir (sub, 0700), 0);
+    const char *valid = "{:process 0, :type :invoke, :f :write, :value 1}\n"
+                        "{:process 0, :type :ok, :f :write, :value 1}\n";
+    assert_int_equal (s_check ("x.edn", valid, "register", NULL), CHECK_VALID);
+    assert_int_equal (s_check ("sub/x.edn", valid, "register", NULL), CHECK_VALID);
+    assert_int_equal (s_run (out, sizeof out, "%s/harness check --init '{:x' %s/x.edn 2>/dev/null",
+                             cwd, s_dir), 64);
+    assert_int_equal (s_check ("junk.txt", "no events here\n", NULL, NULL), S_BAD);
+    assert_int_equal (s_run (out, sizeof out, "%s/harness check --json %s/junk.txt 2>/dev/null",
+                             cwd, s_dir), 65);
+    assert_non_null (strstr (out, "\"error\":"));
+    assert_non_null (strstr (out, "no history events"));
+    assert_int_equal (s_check ("m.tsv", "file\tformat\tmodel\tinit\texpected\n"
+                                        "x.edn\tedn\tregister\t\tmaybe\n", NULL, "jsonl"), S_BAD);
+    assert_int_equal (s_run (out, sizeof out, "%s/harness check --manifest %s/m.tsv 2>/dev/null",
+                             cwd, s_dir), 65);
+    assert_non_null (strstr (out, "ERROR"));
+    assert_int_equal (s_run (out, sizeof out, "cd %s && %s/harness check -m register --report r"
+                             " ../x.edn x.edn >/dev/null && ls r | wc -l", sub, cwd), 0);
+    assert_int_equal (atoi (out), 2);
+}
+
 static int
 s_setup (void **state)
 {
@@ -545,6 +598,7 @@ main (void)
         cmocka_unit_test (test_timeout_clamp),
         cmocka_unit_test (test_edn_equality),
         cmocka_unit_test (test_process_names),
+        cmocka_unit_test (test_cli),
     };
     return cmocka_run_group_tests_name ("checker_semantics", tests, s_setup, s_teardown);
 }
