@@ -197,7 +197,7 @@ bool
 check_init_valid (const char *text)
 {
     assert (text);
-    json_t *value = edn_parse_text (text);
+    json_t *value = edn_parse_value (text);
     json_decref (value);
     return value != NULL;
 }
@@ -214,7 +214,7 @@ check_file (const char *path, const check_opts_t *opts, char **error)
         return NULL;
     }
     json_t *init = NULL;
-    if (opts->init && !(init = edn_parse_text (opts->init))) {
+    if (opts->init && !(init = edn_parse_value (opts->init))) {
         s_fail (error, path, "bad initial value", opts->init);
         return NULL;
     }

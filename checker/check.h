@@ -77,7 +77,7 @@ int check_result_report_html (const check_result_t *self, const char *path);
 //  Read a history (opts->format; the model is not needed) and write it to
 //  out as Jepsen EDN, so that Knossos or Porcupine can check it too. Returns
 //  0, or -1 with *error set (malloc'd, "file:line: problem") on bad input.
-//  Keywords read from EDN come back as strings.
+//  Keywords read from EDN come back as keywords.
 int check_file_to_edn (const char *path, const check_opts_t *opts, FILE *out, char **error);
 
 //  Destroy. Accepts NULL; nulls the pointer.

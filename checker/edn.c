@@ -31,7 +31,7 @@ edn_reader_init (edn_reader_t *self, const char *buf, size_t len)
     self->p = buf;
     self->end = buf + len;
     self->line = 1;
-    self->plain_sets = false;
+    self->plain = false;
     self->error [0] = 0;
 }
 
@@ -221,6 +221,8 @@ static int
 s_read_word (edn_reader_t *self, json_t **value)
 {
     bool bare = *self->p != ':' && *self->p != '\\';
+    bool keyword = *self->p == ':' && !self->plain;
+    const char *colon = self->p;
     if (!bare)
         self->p++;
     size_t len = s_symbol_len (self);
@@ -236,6 +238,9 @@ s_read_word (edn_reader_t *self, json_t **value)
     else
     if (bare && len == 5 && memcmp (w, "false", 5) == 0)
         *value = json_false ();
+    else
+    if (keyword)
+        *value = json_stringn (colon, len + 1);
     else
         *value = json_stringn (w, len);
     return *value? 1: s_fail (self, "bad word");
@@ -258,9 +263,11 @@ static int
 s_map_put (edn_reader_t *self, json_t *map, json_t *key, json_t *value)
 {
     int rc;
-    if (json_is_string (key))
-        rc = json_object_setn_new (map, json_string_value (key),
-                                   json_string_length (key), value);
+    if (json_is_string (key)) {
+        const char *name = edn_name (json_string_value (key));     // keys by name
+        rc = json_object_setn_new (map, name, json_string_length (key)
+                                   - (size_t) (name - json_string_value (key)), value);
+    }
     else {
         char *text = json_dumps (key, JSON_COMPACT | JSON_ENCODE_ANY | JSON_SORT_KEYS);
         rc = text? json_object_set_new (map, text, value): -1;
@@ -401,7 +408,7 @@ edn_read (edn_reader_t *self, json_t **value)
             }
             done = stack [depth].container;
             if (stack [depth].close == '}' && json_is_array (done)
-            && !(done = s_set_new (done, self->plain_sets))) {
+            && !(done = s_set_new (done, self->plain))) {
                 s_unwind (stack, depth);
                 return s_fail (self, "out of memory");
             }
@@ -459,8 +466,15 @@ edn_read (edn_reader_t *self, json_t **value)
     }
 }
 
-json_t *
-edn_parse_text (const char *text)
+const char *
+edn_name (const char *text)
+{
+    assert (text);
+    return text [0] == ':'? text + 1: text;
+}
+
+static json_t *
+s_parse (const char *text, bool plain)
 {
     assert (text);
     json_t *value = json_loads (text, JSON_DECODE_ANY, NULL);
@@ -468,7 +482,7 @@ edn_parse_text (const char *text)
         return value;
     edn_reader_t reader;
     edn_reader_init (&reader, text, strlen (text));
-    reader.plain_sets = true;
+    reader.plain = plain;
     if (edn_read (&reader, &value) != 1)
         return NULL;
     if (edn_peek (&reader) >= 0) {
@@ -476,6 +490,18 @@ edn_parse_text (const char *text)
         return NULL;
     }
     return value;
+}
+
+json_t *
+edn_parse_value (const char *text)
+{
+    return s_parse (text, false);
+}
+
+json_t *
+edn_parse_text (const char *text)
+{
+    return s_parse (text, true);
 }
 
 //  --------------------------------------------------------------------------
@@ -537,6 +563,10 @@ s_write (json_t *value, FILE *out, int depth)
     else
     if (json_is_real (value))
         fprintf (out, "%.17g", json_real_value (value));
+    else
+    if (json_is_string (value) && json_string_value (value) [0] == ':'
+    &&  s_plain_name (json_string_value (value) + 1))
+        fputs (json_string_value (value), out);     // a keyword
     else
     if (json_is_string (value))
         s_write_string (json_string_value (value), json_string_length (value), out);

@@ -2,13 +2,16 @@
     histories, producing jansson values.
 
     Mapping: nil -> null, true/false -> booleans, integers -> integers,
-    decimals -> reals, strings -> strings, keywords (:f) and symbols -> strings
-    without the colon, vectors and lists -> arrays, sets -> {"#{}": [the
-    elements sorted by their JSON text, without duplicates]} (so that equal
-    sets are equal JSON and no set equals a vector), maps -> objects
-    (keys become strings: a keyword's name, a string as is, anything else as
-    its compact JSON text). A keyword and a string of the same name are
-    therefore the same value (a known limit). `;` comments, commas as whitespace, `#_` discard
+    decimals -> reals, strings -> strings, keywords -> strings with their
+    colon (":f", so that :a is not "a"), symbols -> strings, vectors and
+    lists -> arrays, sets -> {"#{}": [the elements sorted by their JSON
+    text, without duplicates]} (so that equal sets are equal JSON and no set
+    equals a vector), maps -> objects (keys become strings: a keyword's name
+    without its colon, a string as is, anything else as its compact JSON
+    text: map keys are compared by name). Known limits: a string that
+    starts with a colon (":a") equals the keyword :a, a symbol equals the
+    string of its name. A plain reader (edn_parse_text) maps keywords to
+    their names and sets to sorted arrays: plain JSON. `;` comments, commas as whitespace, `#_` discard
     and tagged literals (#inst "...": the tag is dropped) are understood.
     Nesting is handled with an explicit stack bounded by FL_EDN_DEPTH_MAX.
 */
@@ -24,7 +27,7 @@ typedef struct {
     const char *p;          // next byte to read
     const char *end;        // one past the last byte
     int line;               // 1-based line of p
-    bool plain_sets;        // sets as plain (sorted) arrays, not {"#{}": [...]}
+    bool plain;             // keywords as their names, sets as sorted arrays
     char error [160];       // set when a read returns -1
 } edn_reader_t;
 
@@ -49,10 +52,17 @@ void edn_advance (edn_reader_t *self);
 int edn_read (edn_reader_t *self, json_t **value);
 
 //  Parse a whole text holding one value, EDN or JSON ("nil", "0", "\"\"",
-//  "{:x 0}", "{\"x\": 0}"). Returns a new reference or NULL. Sets come
-//  back as plain arrays (sorted, no duplicates): an initial value of a set
-//  model may be a vector or a set alike.
+//  "{:x 0}", "{\"x\": 0}"), mapped as a history's values are. Returns a
+//  new reference or NULL.
+json_t *edn_parse_value (const char *text);
+
+//  The same with the plain mapping: keywords as their names, sets as
+//  sorted arrays.
 json_t *edn_parse_text (const char *text);
+
+//  A name given as a keyword (":read") or a string ("read"): without the
+//  colon.
+const char *edn_name (const char *text);
 
 //  Write a JSON value as EDN: null as nil, arrays as vectors, objects as
 //  maps with keyword keys where the key is a plain name.

@@ -499,6 +499,18 @@ s_key_index (model_part_t *self, json_t *key)
     return (uint32_t) i;
 }
 
+//  Has the history used this key?
+static bool
+s_key_known (model_part_t *self, json_t *key)
+{
+    char *text = json_dumps (key, JSON_COMPACT | JSON_ENCODE_ANY | JSON_SORT_KEYS);
+    bool known = false;
+    for (size_t i = 0; text && !known && i < json_array_size (self->keys); i++)
+        known = strcmp (json_string_value (json_array_get (self->keys, i)), text) == 0;
+    free (text);
+    return known;
+}
+
 static int
 s_compile_txn (s_compiler_t *c, model_part_t *part, const op_t *src, model_op_t *op,
                bool result_known)
@@ -512,7 +524,8 @@ s_compile_txn (s_compiler_t *c, model_part_t *part, const op_t *src, model_op_t 
         json_t *m = json_array_get (txn, i);
         json_t *mf = json_array_get (m, 0);
         if (json_array_size (m) != 3 || !json_is_string (mf)
-        || (strcmp (json_string_value (mf), "read") && strcmp (json_string_value (mf), "write")))
+        || (strcmp (edn_name (json_string_value (mf)), "read")
+            && strcmp (edn_name (json_string_value (mf)), "write")))
             return s_bad (c, src, "txn micro-op must be [:read k v] or [:write k v]");
         if (part->nmicro == part->micro_cap) {
             size_t cap = part->micro_cap? part->micro_cap * 2: 64;
@@ -524,7 +537,7 @@ s_compile_txn (s_compiler_t *c, model_part_t *part, const op_t *src, model_op_t 
         }
         json_t *v = json_array_get (m, 2);
         part->micro [part->nmicro++] = (s_micro_t) {
-            .f = json_string_value (mf) [0] == 'r'? 'r': 'w',
+            .f = edn_name (json_string_value (mf)) [0] == 'r'? 'r': 'w',
             .unknown = json_is_null (v) || !result_known,
             .key = s_key_index (part, json_array_get (m, 1)),
             .value = s_value (part, v) };
@@ -724,7 +737,7 @@ s_init (s_compiler_t *c, model_part_t *part)
             if (json_is_object (init) && part->key) {
                 char *text = json_dumps (part->key, JSON_ENCODE_ANY | JSON_COMPACT);
                 json_t *v = json_object_get (init, json_is_string (part->key)?
-                                             json_string_value (part->key): text);
+                                             edn_name (json_string_value (part->key)): text);
                 free (text);
                 init = v? v: json_null ();
             }
@@ -763,10 +776,18 @@ s_init (s_compiler_t *c, model_part_t *part)
         case MODEL_MULTI_REGISTER: {
             const char *name;
             json_t *v;
+            //  --init's keys are names: one names the history's keyword
+            //  key (:x) if it has one, else a string key ("x")
             json_object_foreach (init, name, v) {
-                json_t *k = json_string (name);
+                char *keyword = NULL;
+                json_t *k = asprintf (&keyword, ":%s", name) < 0? NULL: json_string (keyword);
+                if (!k || !s_key_known (part, k)) {
+                    json_decref (k);
+                    k = json_string (name);
+                }
                 s_key_index (part, k);
                 json_decref (k);
+                free (keyword);
             }
             size_t n = json_array_size (part->keys);
             uint32_t *ids = malloc ((n + 1) * sizeof (uint32_t));
@@ -774,7 +795,7 @@ s_init (s_compiler_t *c, model_part_t *part)
             for (size_t i = 0; i < n; i++) {
                 json_t *k = json_loads (json_string_value (json_array_get (part->keys, i)),
                                         JSON_DECODE_ANY, NULL);
-                json_t *iv = json_is_string (k)? json_object_get (init, json_string_value (k)): NULL;
+                json_t *iv = json_is_string (k)? json_object_get (init, edn_name (json_string_value (k))): NULL;
                 json_decref (k);
                 ids [i] = s_value (part, iv? iv: json_null ());
             }

@@ -128,7 +128,7 @@ s_process (ophistory_t *self, json_t *value, int64_t *process)
     }
     if (!json_is_string (value))
         return -1;
-    const char *name = json_string_value (value);
+    const char *name = edn_name (json_string_value (value));
     if (strcmp (name, "nemesis") == 0)
         return 1;
     for (size_t i = 0; i < self->nnames; i++)
@@ -211,6 +211,8 @@ s_event (ophistory_t *self, int line, json_t *process, const char *type,
     if (!process || !type || !f)
         return s_error (self, line, "event without %s",
                         !process? "a process": !type? "a type": "an f");
+    type = edn_name (type);     // EDN keywords (":invoke") or names alike
+    f = edn_name (f);
     //  The event's index as Jepsen numbers it: its own :index field, else its
     //  position among all events (nemesis events count, as in Jepsen).
     int64_t index = json_is_integer (index_field)? json_integer_value (index_field): self->seen;
@@ -500,7 +502,7 @@ s_read_edn (ophistory_t *self, const char *buf, size_t len)
 static bool
 s_is_timed_out (json_t *value)
 {
-    return json_is_string (value) && strcmp (json_string_value (value), "timed-out") == 0;
+    return json_is_string (value) && strcmp (edn_name (json_string_value (value)), "timed-out") == 0;
 }
 
 //  Process, type, f, value after "jepsen.util", in either of Jepsen's
@@ -541,7 +543,7 @@ s_read_log_line (ophistory_t *self, int line, const char *p, const char *eol)
     //  op may or may not have happened (a :fail :cas [1 2] ran and did not
     //  match; a :fail :cas :timed-out may have matched). Jepsen's own info.
     const char *type = rc == 0? json_string_value (field [1]): NULL;
-    if (type && strcmp (type, "fail") == 0 && s_is_timed_out (value))
+    if (type && strcmp (edn_name (type), "fail") == 0 && s_is_timed_out (value))
         type = "info";
     if (rc == 0)
         rc = s_event (self, line, field [0], type,

@@ -566,6 +566,75 @@ test_cli (void **state)
     assert_int_equal (atoi (out), 2);
 }
 
+//  A keyword is not a string: :a is not "a", as values and as keys; but
+//  --init's map keys are names and match either, and :type/:f are read
+//  as names whether keywords or strings.
+static void
+test_keywords (void **state)
+{
+    (void) state;
+    #define WR(w, r) \
+        "{:process 0, :type :invoke, :f :write, :value " w "}\n" \
+        "{:process 0, :type :ok, :f :write, :value " w "}\n" \
+        "{:process 1, :type :invoke, :f :read, :value nil}\n" \
+        "{:process 1, :type :ok, :f :read, :value " r "}\n"
+    //  |-write W-| |-read R-|
+    assert_int_equal (s_check ("a.edn", WR (":a", "\"a\""), "register", NULL), CHECK_INVALID);
+    assert_int_equal (s_check ("a.edn", WR ("\"a\"", ":a"), "register", NULL), CHECK_INVALID);
+    assert_int_equal (s_check ("a.edn", WR (":a", ":a"), "register", NULL), CHECK_VALID);
+    assert_int_equal (s_check ("a.edn", WR ("[:x {:k :v}]", "[:x {\"k\" :v}]"), "register", NULL),
+                      CHECK_VALID);     // map keys by name
+    #undef WR
+    //  |-read: :a-|  from --init :a
+    check_opts_t opts = { .model = "register", .init = ":a" };
+    const char *read_a = "{:process 1, :type \"invoke\", :f \"read\", :value nil}\n"
+                         "{:process 1, :type \"ok\", :f \"read\", :value :a}\n";
+    assert_int_equal (s_check_opts ("i.edn", read_a, strlen (read_a), opts), CHECK_VALID);
+    opts.init = "\"a\"";
+    assert_int_equal (s_check_opts ("i.edn", read_a, strlen (read_a), opts), CHECK_INVALID);
+    //  kv: key :x and key "x" are two registers
+    const char *kv =
+        "{:process 0, :type :invoke, :f :write, :key :x, :value 1}\n"
+        "{:process 0, :type :ok, :f :write, :key :x, :value 1}\n"
+        "{:process 1, :type :invoke, :f :read, :key %s, :value nil}\n"
+        "{:process 1, :type :ok, :f :read, :key %s, :value 1}\n";
+    char text [1024];
+    snprintf (text, sizeof text, kv, "\"x\"", "\"x\"");
+    assert_int_equal (s_check ("k.edn", text, "kv", NULL), CHECK_INVALID);
+    snprintf (text, sizeof text, kv, ":x", ":x");
+    assert_int_equal (s_check ("k.edn", text, "kv", NULL), CHECK_VALID);
+    //  kv --init by name: {:x 5} gives :x (and "x") 5
+    const char *kv_init = "{:process 1, :type :invoke, :f :read, :key :x, :value nil}\n"
+                          "{:process 1, :type :ok, :f :read, :key :x, :value 5}\n";
+    opts = (check_opts_t) { .model = "kv", .init = "{:x 5}" };
+    assert_int_equal (s_check_opts ("ki.edn", kv_init, strlen (kv_init), opts), CHECK_VALID);
+    //  multi-register: [:write "x" 1] does not write :x; --init {:x 0 :y 0}
+    //  initialises the keyword keys
+    const char *mr =
+        "{:process 0, :type :invoke, :f :txn, :value [[:write %s 1]]}\n"
+        "{:process 0, :type :ok, :f :txn, :value [[:write %s 1]]}\n"
+        "{:process 1, :type :invoke, :f :txn, :value [[:read :x nil] [:read :y nil]]}\n"
+        "{:process 1, :type :ok, :f :txn, :value [[:read :x 1] [:read :y 0]]}\n";
+    opts = (check_opts_t) { .model = "multi-register", .init = "{:x 0 :y 0}" };
+    snprintf (text, sizeof text, mr, ":x", ":x");
+    assert_int_equal (s_check_opts ("mr.edn", text, strlen (text), opts), CHECK_VALID);
+    snprintf (text, sizeof text, mr, "\"x\"", "\"x\"");
+    assert_int_equal (s_check_opts ("mr.edn", text, strlen (text), opts), CHECK_INVALID);
+    //  --to-edn writes keywords back as keywords
+    snprintf (text, sizeof text, kv, ":x", ":x");
+    assert_int_equal (s_check ("k.edn", text, "kv", NULL), CHECK_VALID);
+    char path [160];
+    snprintf (path, sizeof path, "%s/k.edn", s_dir);
+    char *edn = NULL;
+    size_t len = 0;
+    FILE *out = open_memstream (&edn, &len);
+    opts = (check_opts_t) { .model = NULL };
+    assert_int_equal (check_file_to_edn (path, &opts, out, &s_error), 0);
+    fclose (out);
+    assert_non_null (strstr (edn, ":key :x"));
+    free (edn);
+}
+
 static int
 s_setup (void **state)
 {
@@ -597,6 +666,7 @@ main (void)
         cmocka_unit_test (test_guess_kv),
         cmocka_unit_test (test_timeout_clamp),
         cmocka_unit_test (test_edn_equality),
+        cmocka_unit_test (test_keywords),
         cmocka_unit_test (test_process_names),
         cmocka_unit_test (test_cli),
     };
