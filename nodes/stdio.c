@@ -17,7 +17,10 @@
     child that is busy writing cannot deadlock against us.
 
     When the child exits, the bridge exits with status 1 (the harness sees a
-    crashed node); on SIGTERM/SIGINT it stops the child and exits 0.
+    crashed node); on SIGTERM/SIGINT it stops the child and exits 0. The
+    child runs in a process group of its own, and every way out of the
+    bridge kills that whole group: a node program that starts helpers of its
+    own (a shell script that backgrounds something) leaves nothing behind.
 
     Usage: node-stdio --id ID --connect EP [--data DIR] [--seed N]
                       [--param K=V]... -- CMD [ARGS...]
@@ -82,6 +85,7 @@ s_spawn (bridge_t *self, int argc, char **argv)
     if (self->child < 0)
         return -1;
     if (self->child == 0) {
+        setpgid (0, 0);
         prctl (PR_SET_PDEATHSIG, SIGKILL);
         dup2 (in [0], 0);
         dup2 (out [1], 1);
@@ -96,6 +100,7 @@ s_spawn (bridge_t *self, int argc, char **argv)
         fprintf (stderr, "node-stdio: cannot run '%s': %s\n", argv [0], strerror (errno));
         _exit (127);
     }
+    setpgid (self->child, self->child);     //  both sides: no race with exec
     close (in [0]);
     close (out [1]);
     self->to_child = in [1];
@@ -214,6 +219,8 @@ s_flush_to_child (bridge_t *self)
 static int
 s_serve (bridge_t *self)
 {
+    int status = 0;
+    bool reaped = false;
     while (!s_stop) {
         zmq_pollitem_t items [] = {
             { self->sock, 0, ZMQ_POLLIN, 0 },
@@ -234,20 +241,31 @@ s_serve (bridge_t *self)
             break;
         if (items [2].revents & ZMQ_POLLOUT)
             s_flush_to_child (self);
-    }
-    int status = 0;
-    if (s_stop) {
-        kill (self->child, SIGTERM);
-        for (int i = 0; i < FL_SHUTDOWN_GRACE_MS / 10; i++) {
-            if (waitpid (self->child, &status, WNOHANG) == self->child)
-                return 0;
-            zclock_sleep (10);
+        //  A helper the node started may hold its stdout open after the
+        //  node itself is gone, so EOF alone does not say it exited.
+        if (waitpid (self->child, &status, WNOHANG) == self->child) {
+            reaped = true;
+            break;
         }
-        kill (self->child, SIGKILL);
-        waitpid (self->child, &status, 0);
-        return 0;
     }
-    waitpid (self->child, &status, 0);
+    //  Stopping: ask the node's group to end. At EOF: the node is most
+    //  likely exiting; give it the same grace before taking it down.
+    if (s_stop && !reaped)
+        killpg (self->child, SIGTERM);
+    for (int i = 0; i < FL_SHUTDOWN_GRACE_MS / 10 && !reaped; i++) {
+        reaped = waitpid (self->child, &status, WNOHANG) == self->child;
+        if (!reaped)
+            zclock_sleep (10);
+    }
+    killpg (self->child, SIGKILL);          //  whatever is left of its group
+    bool closed_stdout = !reaped;
+    if (!reaped)
+        waitpid (self->child, &status, 0);
+    if (s_stop)
+        return 0;
+    if (closed_stdout)
+        fprintf (stderr, "node-stdio %s: node closed its stdout and was stopped\n", self->id);
+    else
     if (WIFEXITED (status))
         fprintf (stderr, "node-stdio %s: node exited with status %d\n", self->id, WEXITSTATUS (status));
     else

@@ -27,7 +27,7 @@ typedef struct {
 } fixture_t;
 
 static int
-s_setup (void **state)
+s_setup_command (void **state, const char *command)
 {
     fixture_t *self = calloc (1, sizeof (fixture_t));
     strcpy (self->dir, "/tmp/fl-stdio-XXXXXX");
@@ -40,11 +40,25 @@ s_setup (void **state)
     self->bridge = fork ();
     if (self->bridge == 0) {
         execl ("bin/node-stdio", "node-stdio", "--id", "n1", "--connect", self->endpoint,
-               "--", "python3 examples/maelstrom/echo.py", (char *) NULL);
+               "--", command, (char *) NULL);
         _exit (127);
     }
     *state = self;
     return 0;
+}
+
+static int
+s_setup (void **state)
+{
+    return s_setup_command (state, "python3 examples/maelstrom/echo.py");
+}
+
+//  A node program that starts a helper of its own before it serves.
+#define S_SPAWNER_MARK "3131.5"
+static int
+s_setup_spawner (void **state)
+{
+    return s_setup_command (state, "sleep " S_SPAWNER_MARK " & exec python3 examples/maelstrom/echo.py");
 }
 
 static int
@@ -155,6 +169,58 @@ test_sigterm_stops_cleanly (void **state)
     self->bridge = 0;
 }
 
+//  How many processes run 'sleep S_SPAWNER_MARK' now.
+static int
+s_spawned (void)
+{
+    int count = -1;
+    //  [.] keeps the pattern from matching the shell that runs pgrep.
+    FILE *ps = popen ("pgrep -f 'sleep 3131[.]5' | wc -l", "r");
+    assert_non_null (ps);
+    assert_int_equal (fscanf (ps, "%d", &count), 1);
+    pclose (ps);
+    return count;
+}
+
+//  How many are left once they had up to two seconds to die.
+static int
+s_spawned_left (void)
+{
+    int left = s_spawned ();
+    for (int i = 0; i < 100 && left > 0; i++) {
+        zclock_sleep (20);
+        left = s_spawned ();
+    }
+    return left;
+}
+
+//  The node's own helpers die with it, whether the bridge is stopped or the
+//  node exits by itself: no orphans after a run.
+static void
+test_node_group_dies_with_bridge (void **state)
+{
+    fixture_t *self = *state;
+    s_send (self, "c1", "c1", "{\"type\":\"init\",\"msg_id\":1,\"node_id\":\"n1\",\"node_ids\":[\"n1\"]}");
+    json_decref (s_recv (self, "c1"));
+    assert_true (s_spawned () > 0);         //  the node's helper runs
+    kill (self->bridge, SIGTERM);
+    assert_int_equal (s_wait_exit (self->bridge, 5000), 0);
+    self->bridge = 0;
+    assert_int_equal (s_spawned_left (), 0);
+}
+
+static void
+test_node_group_dies_with_node (void **state)
+{
+    fixture_t *self = *state;
+    s_send (self, "c1", "c1", "{\"type\":\"init\",\"msg_id\":1,\"node_id\":\"n1\",\"node_ids\":[\"n1\"]}");
+    json_decref (s_recv (self, "c1"));
+    s_send (self, "c1", "c1", "{\"type\":\"exit\",\"msg_id\":2}");
+    assert_int_equal (s_wait_exit (self->bridge, 5000), 1);
+    self->bridge = 0;
+    assert_int_equal (s_spawned_left (), 0);
+}
+
 static void
 test_bad_command_lines (void **state)
 {
@@ -183,6 +249,8 @@ main (void)
         cmocka_unit_test_setup_teardown (test_init_and_echo, s_setup, s_teardown),
         cmocka_unit_test_setup_teardown (test_node_exit_is_a_crash, s_setup, s_teardown),
         cmocka_unit_test_setup_teardown (test_sigterm_stops_cleanly, s_setup, s_teardown),
+        cmocka_unit_test_setup_teardown (test_node_group_dies_with_bridge, s_setup_spawner, s_teardown),
+        cmocka_unit_test_setup_teardown (test_node_group_dies_with_node, s_setup_spawner, s_teardown),
         cmocka_unit_test (test_bad_command_lines),
     };
     return cmocka_run_group_tests_name ("node_stdio", tests, NULL, NULL);
