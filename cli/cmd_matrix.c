@@ -32,6 +32,7 @@
 #include "commands.h"
 #include "scenario.h"
 #include "runner.h"
+#include "lab.h"
 #include "store.h"
 #include "console.h"
 #include "home.h"
@@ -250,6 +251,7 @@ cmd_matrix (int argc, char **argv)
     if (rc)
         return rc;
     zsys_handler_set (NULL);
+    lab_become_subreaper ();
     signal (SIGINT, s_on_signal);
     signal (SIGTERM, s_on_signal);
     scenario_t *scenarios [MATRIX_SCENARIOS_MAX];

@@ -22,6 +22,7 @@
 #include "commands.h"
 #include "scenario.h"
 #include "runner.h"
+#include "lab.h"
 #include "store.h"
 #include "console.h"
 #include "home.h"
@@ -226,6 +227,7 @@ cmd_run (int argc, char **argv)
             ? args.time_limit_s: scenario->duration_s);
     fflush (stdout);
     s_catch_signals ();
+    lab_become_subreaper ();
     char *home = home_dir ();
     json_t *results [FL_SCENARIO_SYSTEMS_MAX] = { NULL };
     int status = 0;

@@ -188,6 +188,7 @@ cmd_up (int argc, char **argv)
     if (rc)
         return rc;
     zsys_handler_set (NULL);
+    lab_become_subreaper ();
     signal (SIGINT, s_on_signal);
     signal (SIGTERM, s_on_signal);
     signal (SIGPIPE, SIG_IGN);

@@ -19,6 +19,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
+#include <dirent.h>
 #include <signal.h>
 #include <unistd.h>
 #include <inttypes.h>
@@ -329,6 +330,69 @@ s_reap (pid_t pid, int64_t deadline_ms)
     }
 }
 
+//  SIGKILL every child of ours that is not reaped yet; returns how many
+//  there were. Read from /proc/PID/stat: "pid (comm) state ppid ...", where
+//  comm may hold spaces and parentheses, so ppid is read after the last ')'.
+static int
+s_kill_children (void)
+{
+    DIR *proc = opendir ("/proc");
+    if (!proc)
+        return 0;
+    pid_t self = getpid ();
+    int found = 0;
+    struct dirent *entry;
+    while ((entry = readdir (proc))) {
+        char *end;
+        long pid = strtol (entry->d_name, &end, 10);
+        if (*end || pid <= 0)
+            continue;
+        char path [64], text [512];
+        snprintf (path, sizeof path, "/proc/%ld/stat", pid);
+        FILE *file = fopen (path, "r");
+        size_t got = file? fread (text, 1, sizeof text - 1, file): 0;
+        if (file)
+            fclose (file);
+        text [got] = 0;
+        char *paren = strrchr (text, ')');
+        long ppid = 0;
+        if (!paren || sscanf (paren + 1, " %*c %ld", &ppid) != 1 || ppid != self)
+            continue;
+        kill ((pid_t) pid, SIGKILL);
+        found++;
+    }
+    closedir (proc);
+    return found;
+}
+
+//  A node's own children (a script's `sleep &`) outlive it and re-parent to
+//  us when the harness is a child subreaper (run, up and matrix make it
+//  one). Once the lab's processes are reaped, every child left is such an
+//  orphan: kill and reap them until none is left, at most
+//  FL_SHUTDOWN_GRACE_MS. Without the subreaper flag (a test binary) the
+//  children of this process are not ours to kill, so nothing is done.
+static void
+s_reap_orphans (void)
+{
+    int subreaper = 0;
+    if (prctl (PR_GET_CHILD_SUBREAPER, &subreaper) || !subreaper)
+        return;
+    int64_t deadline = clock_mono_ms () + FL_SHUTDOWN_GRACE_MS;
+    while (s_kill_children () > 0 && clock_mono_ms () < deadline) {
+        while (waitpid (-1, NULL, WNOHANG) > 0)
+            ;
+        usleep (2000);
+    }
+    while (waitpid (-1, NULL, WNOHANG) > 0)
+        ;
+}
+
+void
+lab_become_subreaper (void)
+{
+    prctl (PR_SET_CHILD_SUBREAPER, 1);
+}
+
 void
 lab_destroy (lab_t **self_p)
 {
@@ -358,6 +422,7 @@ lab_destroy (lab_t **self_p)
             s_reap (self->proxy_pid, clock_mono_ms () + FL_SHUTDOWN_GRACE_MS);
         }
     }
+    s_reap_orphans ();
     if (self->proxy_out >= 0)
         close (self->proxy_out);
     if (*self->ipc_dir) {

@@ -3,7 +3,9 @@
     control client for the proxy.
 
     Processes are children of the harness in its process group, each with
-    PR_SET_PDEATHSIG SIGKILL, so nothing outlives the harness. Endpoints are
+    PR_SET_PDEATHSIG SIGKILL, so nothing outlives the harness. What the
+    nodes start themselves re-parents to the harness once it called
+    lab_become_subreaper, and lab_destroy kills it too. Endpoints are
     ipc:// under a private mkdtemp directory. Node stdout and stderr go to
     RUN_DIR/nK.log (appended across restarts), the proxy's stderr to
     RUN_DIR/proxy.log, its trace to RUN_DIR/messages.jsonl.
@@ -41,8 +43,14 @@ typedef struct _lab_t lab_t;
 //  is stopped again.
 lab_t *lab_new (const lab_opts_t *opts, char **error, int *status);
 
+//  Make this process a child subreaper (prctl PR_SET_CHILD_SUBREAPER), so
+//  that a node's own children re-parent to it when the node dies, and
+//  lab_destroy can kill them. Called once at the start of run, up, matrix.
+void lab_become_subreaper (void);
+
 //  Stop every process (SIGTERM, then SIGKILL after FL_SHUTDOWN_GRACE_MS),
-//  remove the ipc directory. Accepts NULL; nulls the pointer.
+//  then, in a subreaper, every orphan left (a node's own children); remove
+//  the ipc directory. Accepts NULL; nulls the pointer.
 void lab_destroy (lab_t **self_p);
 
 //  Send init to every node and wait until all answered init_ok, at most
