@@ -204,6 +204,15 @@ s_send (probe_config_t *probe, int argc, char **argv, int first_arg)
 {
     if (!probe->id || !probe->dest || first_arg + 1 != argc || probe->count < 1)
         return s_usage ("--send needs --as ID, --to DEST, --count >= 1 and one BODY");
+    //  A ZeroMQ routing id is 1..255 bytes and may not start with a zero
+    //  byte; ours are at most FL_ID_BYTES_MAX.
+    if (!*probe->id || strlen (probe->id) > FL_ID_BYTES_MAX
+    ||  !*probe->dest || strlen (probe->dest) > FL_ID_BYTES_MAX) {
+        char problem [256];
+        snprintf (problem, sizeof problem, "--as and --to take an id of 1 to %d bytes",
+                  FL_ID_BYTES_MAX);
+        return s_usage (problem);
+    }
     probe->body = argv [first_arg];
     char error [256];
     int rc = probe_run (probe, stdout, error, sizeof error);
@@ -234,6 +243,9 @@ main (int argc, char **argv)
     }
     if (!opts.config.net || !opts.config.control)
         return s_usage ("--net and --control are required");
+    if (streq (opts.config.net, opts.config.control)
+    &&  !strstr (opts.config.net, ":*"))
+        return s_usage ("--net and --control must be different endpoints");
     if (!opts.seeded)   //  Any seed will do; it is printed so the run can be replayed.
         opts.config.seed = ((uint64_t) clock_mono_ns () ^ ((uint64_t) getpid () << 32)
                          ^ (uint64_t) clock_wall_ms ()) & ((1ULL << 53) - 1);

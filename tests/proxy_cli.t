@@ -19,10 +19,16 @@ ok () {     # ok CONDITION-STATUS DESCRIPTION
     n=$((n + 1))
     if [ "$1" = 0 ]; then echo "ok $n - $2"; else echo "not ok $n - $2"; failed=1; fi
 }
-echo "1..20"
+echo "1..23"
 
 # Usage errors.
 bin/proxy >/dev/null 2>&1; ok $([ $? = 64 ] && echo 0) "no options: exit 64"
+bin/proxy --net ipc://$dir/same --control ipc://$dir/same >/dev/null 2>$dir/err
+ok $([ $? = 64 ] && grep -q "different endpoints" $dir/err && echo 0) "one endpoint for --net and --control: exit 64"
+bin/proxy --send ipc://$dir/x --as '' --to n1 '{}' >/dev/null 2>$dir/err
+ok $([ $? = 64 ] && grep -q "id of 1 to" $dir/err && echo 0) "--send --as '': exit 64"
+bin/proxy --send ipc://$dir/x --as "$(printf 'a%.0s' $(seq 300))" --to n1 '{}' >/dev/null 2>$dir/err
+ok $([ $? = 64 ] && grep -q "id of 1 to" $dir/err && echo 0) "--send --as a 300-byte id: exit 64"
 bin/proxy --net ipc://$dir/a --control ipc://$dir/b --bogus 2>$dir/err >/dev/null
 ok $([ $? = 64 ] && grep -q "'--bogus'" $dir/err && echo 0) "unknown option: exit 64 naming it"
 bin/proxy --net ipc://$dir/a --control ipc://$dir/b --seed x1 >/dev/null 2>&1
