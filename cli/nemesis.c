@@ -107,9 +107,10 @@ nemesis_apply (nemesis_t *self, faultspec_t *spec, int64_t now_ns,
     }
     else
     if (faultspec_starts (spec)) {
-        //  A new setting of the same fault replaces the old one.
-        if (spec->kind != FAULT_PARTITION)
-            s_end (self, now_ns, fault, target);
+        //  A new setting of the same fault replaces the old one. The proxy
+        //  keeps one partition (a new one replaces every block), so a new
+        //  partition ends the one in force, whatever its target.
+        s_end (self, now_ns, fault, spec->kind == FAULT_PARTITION? NULL: target);
         s_start (self, now_ns, fault, target, detail);
     }
     else
