@@ -89,8 +89,14 @@ s_parse (int argc, char **argv, s_args_t *args)
         if (option == 'S')
             args->seed = strtoull (optarg, &end, 10);
         else
-        if (option == 'd')
+        if (option == 'd') {
             args->store = optarg;
+            if (!*optarg) {
+                fprintf (stderr, "harness matrix: --store needs a directory"
+                         " (an empty one would write in /)\n");
+                return EXIT_USAGE;
+            }
+        }
         else
         if (option == 's' && args->only_count < FL_SCENARIO_SYSTEMS_MAX)
             args->only [args->only_count++] = optarg;

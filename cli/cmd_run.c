@@ -92,7 +92,11 @@ s_parse (int argc, char **argv, s_args_t *args)
         switch (option) {
             case 's': args->system = optarg; break;
             case 'n': args->node_cmd = optarg; break;
-            case 'd': args->store = optarg; break;
+            case 'd':
+                if (!*optarg)
+                    return s_usage ("--store needs a directory (an empty one would write in /)");
+                args->store = optarg;
+                break;
             case 'S':
                 errno = 0;
                 args->seed = strtoull (optarg, &end, 10);
@@ -221,6 +225,18 @@ cmd_run (int argc, char **argv)
     else
         for (size_t i = 0; i < scenario->systems_count; i++)
             systems [count++] = scenario->systems [i].name;
+    char *home = home_dir ();
+    //  A system that cannot run makes no run directory and moves no link.
+    for (size_t i = 0; i < count; i++) {
+        lab_opts_t check = { .system = systems [i], .node_cmd = args.node_cmd, .bin_dir = home };
+        if (lab_check_programs (&check, &error)) {
+            fprintf (stderr, "harness: %s\n", error);
+            free (error);
+            free (home);
+            scenario_destroy (&scenario);
+            return EXIT_UNAVAILABLE;
+        }
+    }
     printf ("faultlab: scenario %s, seed %" PRIu64 ", %d nodes, %d clients, %g s\n",
             scenario->name, seed, scenario->nodes, scenario->clients,
             args.time_limit_s > 0 && args.time_limit_s < scenario->duration_s
@@ -228,7 +244,6 @@ cmd_run (int argc, char **argv)
     fflush (stdout);
     s_catch_signals ();
     lab_become_subreaper ();
-    char *home = home_dir ();
     json_t *results [FL_SCENARIO_SYSTEMS_MAX] = { NULL };
     int status = 0;
     for (size_t i = 0; i < count && !s_interrupted; i++) {

@@ -70,8 +70,13 @@ s_parse (int argc, char **argv, s_args_t *args)
         if (option == 's')
             args->system = optarg;
         else
-        if (option == 'd')
+        if (option == 'd') {
             args->store = optarg;
+            if (!*optarg) {
+                fprintf (stderr, "harness up: --store needs a directory (an empty one would write in /)\n");
+                return EXIT_USAGE;
+            }
+        }
         else
         if (option == 'n') {
             args->nodes = (int) strtol (optarg, &end, 10);
@@ -193,13 +198,21 @@ cmd_up (int argc, char **argv)
     signal (SIGTERM, s_on_signal);
     signal (SIGPIPE, SIG_IGN);
     char *error = NULL;
+    char *home = home_dir ();
+    lab_opts_t check = { .system = args.system, .bin_dir = home };
+    if (lab_check_programs (&check, &error)) {
+        fprintf (stderr, "harness up: %s\n", error);
+        free (error);
+        free (home);
+        return EXIT_UNAVAILABLE;
+    }
     char *run_dir = store_run_dir (args.store, "up", args.system, &error);
     if (!run_dir) {
         fprintf (stderr, "harness up: %s\n", error);
         free (error);
+        free (home);
         return EXIT_SOFTWARE;
     }
-    char *home = home_dir ();
     int64_t t0_ns = clock_mono_ns ();
     lab_opts_t opts = { .system = args.system, .bin_dir = home, .run_dir = run_dir,
                         .nodes = args.nodes, .seed = args.seed, .t0_ns = t0_ns };

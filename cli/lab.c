@@ -243,24 +243,25 @@ s_start_node (lab_t *self, int index)
     return node->pid > 0? 0: -1;
 }
 
-static int
-s_check_programs (lab_t *self, char **error)
+int
+lab_check_programs (const lab_opts_t *opts, char **error)
 {
+    assert (opts && error);
     char program [4096];
-    snprintf (program, sizeof program, "%s/bin/node-%s", self->opts.bin_dir,
-              self->opts.node_cmd? "stdio": self->opts.system);
+    snprintf (program, sizeof program, "%s/bin/node-%s", opts->bin_dir,
+              opts->node_cmd? "stdio": opts->system);
     if (access (program, X_OK)) {
-        if (self->opts.node_cmd)
+        if (opts->node_cmd)
             *error = s_format ("--node needs the stdio bridge '%s', which is not"
                                " built (make lab)", program);
         else
             *error = s_format ("no system '%s': cannot run '%s' (%s; ./harness list"
-                               " shows the systems)", self->opts.system, program,
+                               " shows the systems)", opts->system, program,
                                strerror (errno));
         return -1;
     }
-    if (self->opts.node_cmd && !s_command_exists (self->opts.node_cmd)) {
-        *error = s_format ("--node '%s': program not found", self->opts.node_cmd);
+    if (opts->node_cmd && !s_command_exists (opts->node_cmd)) {
+        *error = s_format ("--node '%s': program not found", opts->node_cmd);
         return -1;
     }
     return 0;
@@ -278,7 +279,7 @@ lab_new (const lab_opts_t *opts, char **error, int *status)
     for (int i = 0; i < self->count; i++)
         snprintf (self->nodes [i].id, FL_ID_BYTES_MAX, "n%d", i + 1);
     *status = 69;
-    if (s_check_programs (self, error)) {
+    if (lab_check_programs (opts, error)) {
         lab_destroy (&self);
         return NULL;
     }

@@ -38,6 +38,11 @@ typedef struct {
 
 typedef struct _lab_t lab_t;
 
+//  Can the nodes of opts be run (bin/node-SYSTEM, or node-stdio and the
+//  --node command)? 0, or -1 with *error (malloc'd) saying what is missing
+//  (status 69). Checked before a run directory is made.
+int lab_check_programs (const lab_opts_t *opts, char **error);
+
 //  Start the proxy and the nodes (not yet initialised). NULL on failure,
 //  with *error (malloc'd) and *status (69 or 70) set; everything started
 //  is stopped again.
