@@ -27,6 +27,8 @@
 #include <string.h>
 #include <errno.h>
 #include <inttypes.h>
+#include <signal.h>
+#include <unistd.h>
 #include <czmq.h>
 #include "runner.h"
 #include "lab.h"
@@ -384,6 +386,39 @@ s_write_results (s_run_t *self, json_t *results)
     }
 }
 
+//  While the history is checked (up to RUNNER_CHECK_TIMEOUT_S) the loop no
+//  longer looks at the interrupted flag, and the lab is already stopped:
+//  Ctrl-C then ends the process at once. What is on disk stays (history,
+//  faults, trace, logs, scenario.conf); results.json is not written.
+static void
+s_exit_now (int signum)
+{
+    (void) signum;
+    static const char text [] = "\nharness: interrupted while checking; the history"
+                                " is kept (./harness check RUN_DIR/history.jsonl)\n";
+    if (write (STDERR_FILENO, text, sizeof text - 1) < 0)
+        _exit (130);
+    _exit (130);
+}
+
+static void
+s_exit_on_signals (struct sigaction *saved)
+{
+    struct sigaction action;
+    memset (&action, 0, sizeof action);
+    action.sa_handler = s_exit_now;
+    sigemptyset (&action.sa_mask);
+    sigaction (SIGINT, &action, &saved [0]);
+    sigaction (SIGTERM, &action, &saved [1]);
+}
+
+static void
+s_restore_signals (struct sigaction *saved)
+{
+    sigaction (SIGINT, &saved [0], NULL);
+    sigaction (SIGTERM, &saved [1], NULL);
+}
+
 static void
 s_teardown (s_run_t *self)
 {
@@ -434,12 +469,20 @@ runner_run (const runner_opts_t *opts, json_t **results, char **error)
         network = ran? lab_stats (self->lab): NULL;
     }
     s_teardown (self);
+    struct sigaction saved [2];
+    s_exit_on_signals (saved);
+    if (ran && *opts->interrupted) {
+        //  Ctrl-C while the lab stopped: no check, results say so.
+        s_fail (self, 130, strdup ("interrupted"));
+        ran = false;
+    }
     if (opts->tty && ran)
         printf ("  %-8s checking the history...\r", opts->system), fflush (stdout);
     *results = s_results (self, network, ran);
     if (opts->tty)
         printf ("\r\033[K"), fflush (stdout);
     s_write_results (self, *results);
+    s_restore_signals (saved);
     history_destroy (&self->history);
     *error = self->error;
     return self->error? self->status: 0;
