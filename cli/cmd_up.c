@@ -14,7 +14,8 @@
     code as a scenario run (so kill/restart/stop/cont/clock-skew and
     isolate-leader work too) and records it in RUN_DIR/faults.jsonl.
     {"cmd":"state"} answers the faults in force. Ctrl-C stops everything
-    and removes up.json.
+    and removes up.json. A second `up` while up.json names a live pid is
+    refused (69); a file whose pid is gone is replaced.
 */
 #include <stdio.h>
 #include <stdlib.h>
@@ -99,6 +100,38 @@ s_parse (int argc, char **argv, s_args_t *args)
         return EXIT_USAGE;
     }
     return 0;
+}
+
+//  Another `up` whose up.json is still there: if its pid is alive, this one
+//  must not take the file (the first lab would be lost to `fault`); a file
+//  left by a lab that died is removed. 0, or EXIT_UNAVAILABLE (said here).
+static int
+s_claim_up_file (void)
+{
+    const char *path = home_up_file ();
+    json_t *up = json_load_file (path, 0, NULL);
+    if (!up)
+        return 0;
+    json_t *pid_json = json_object_get (up, "pid");
+    pid_t pid = json_is_integer (pid_json)? (pid_t) json_integer_value (pid_json): 0;
+    json_decref (up);
+    if (pid > 0 && pid != getpid () && (kill (pid, 0) == 0 || errno == EPERM)) {
+        fprintf (stderr, "harness up: a lab is already up (pid %d, in %s): stop it first,"
+                 " or set FAULTLAB_UP to another file\n", (int) pid, path);
+        return EXIT_UNAVAILABLE;
+    }
+    unlink (path);
+    return 0;
+}
+
+//  Remove up.json only if it is still ours.
+static void
+s_remove_up_file (void)
+{
+    json_t *up = json_load_file (home_up_file (), 0, NULL);
+    if (up && json_integer_value (json_object_get (up, "pid")) == getpid ())
+        unlink (home_up_file ());
+    json_decref (up);
 }
 
 static int
@@ -197,6 +230,8 @@ cmd_up (int argc, char **argv)
     signal (SIGINT, s_on_signal);
     signal (SIGTERM, s_on_signal);
     signal (SIGPIPE, SIG_IGN);
+    if (s_claim_up_file ())
+        return EXIT_UNAVAILABLE;
     char *error = NULL;
     char *home = home_dir ();
     lab_opts_t check = { .system = args.system, .bin_dir = home };
@@ -245,7 +280,7 @@ cmd_up (int argc, char **argv)
         nemesis_t *nemesis = nemesis_new (lab, history, args.seed);
         status = s_serve (lab, nemesis, control, args.nodes, args.seed, t0_ns);
         nemesis_destroy (&nemesis);
-        unlink (home_up_file ());
+        s_remove_up_file ();
     }
     else
         fprintf (stderr, "harness up: %s\n", error? error: "failed");

@@ -11,7 +11,7 @@ cleanup () { [ -n "$pid" ] && kill -KILL "$pid" 2>/dev/null; rm -rf "$tmp"; }
 trap cleanup EXIT
 n=0
 ok () { n=$((n+1)); if [ "$1" = 0 ]; then echo "ok $n - $2"; else echo "not ok $n - $2"; fi; }
-echo "1..12"
+echo "1..15"
 
 ./harness fault heal > /dev/null 2>&1; rc=$?
 ok $([ $rc = 69 ] && echo 0 || echo 1) "fault with no lab up: 69 (got $rc)"
@@ -38,6 +38,11 @@ ok $([ $rc = 64 ] && echo 0 || echo 1) "a bad probability is a usage error (got 
 ok $([ "$(grep -c '"phase":"start"' "$tmp"/store/up/raft/*/faults.jsonl)" = 3 ] && echo 0 || echo 1) \
    "the faults are recorded in the lab's faults.jsonl"
 
+out=$(timeout 20 ./harness up --system raft --nodes 3 --store "$tmp/store2" 2>&1); rc=$?
+ok $([ $rc = 69 ] && echo "$out" | grep -q "pid $pid" && echo "$out" | grep -qF "$FAULTLAB_UP" \
+     && grep -q "\"pid\": $pid" "$FAULTLAB_UP" && echo 0 || echo 1) \
+   "a second up while the first is alive: 69 naming pid and file, up.json kept (got $rc: $out)"
+
 kill -INT $pid
 for _ in $(seq 1 100); do kill -0 $pid 2>/dev/null || break; sleep 0.1; done
 kill -0 $pid 2>/dev/null && rc=running || { wait $pid; rc=$?; }
@@ -46,3 +51,16 @@ ok $([ "$rc" = 0 ] && [ ! -e "$FAULTLAB_UP" ] && echo 0 || echo 1) "Ctrl-C stops
 sleep 0.3
 left=$(pgrep -f "$tmp/store" | wc -l)
 ok $([ "$left" = 0 ] && echo 0 || echo 1) "no process of the lab is left ($left)"
+
+# A stale up.json (its pid is gone) is replaced by the next up.
+dead=$(sh -c 'echo $$')
+echo "{\"pid\": $dead, \"control\": \"ipc:///nonexistent\"}" > "$FAULTLAB_UP"
+./harness up --system raft --nodes 3 --seed 9 --store "$tmp/store3" > "$tmp/up3.out" 2>&1 &
+pid=$!
+for _ in $(seq 1 100); do grep -q "\"pid\": $pid" "$FAULTLAB_UP" 2>/dev/null && break; sleep 0.1; done
+ok $(grep -q "\"pid\": $pid" "$FAULTLAB_UP" && echo 0 || echo 1) "a stale up.json is replaced"
+kill -INT $pid
+for _ in $(seq 1 100); do kill -0 $pid 2>/dev/null || break; sleep 0.1; done
+kill -0 $pid 2>/dev/null && rc=running || { wait $pid; rc=$?; }
+pid=
+ok $([ "$rc" = 0 ] && [ ! -e "$FAULTLAB_UP" ] && echo 0 || echo 1) "and removed when that lab stops (got $rc)"
