@@ -1,7 +1,9 @@
 /*  client.c -- one client worker (see client.h).
 
     A reply counts only if its in_reply_to is the msg_id of the op in
-    flight: a late reply to an op that already timed out, or a duplicate
+    flight and it comes from the node the op was sent to (the proxy's src
+    frame says who sent it): a reply from another node is ignored and
+    counted in `ignored`. A late reply to an op that already timed out, or a duplicate
     made by the proxy, is ignored -- that op is already info, and the
     process that sent it is gone. Which node an op goes to is drawn from the
     client's own stream, so the same seed sends the same ops to the same
@@ -95,10 +97,14 @@ s_definite (int code)
 }
 
 //  The process that saw an indefinite outcome is done: a new one follows.
+//  A code < 0 is a timeout; why, when given, replaces the code.
 static void
-s_info (client_t *self, int64_t now_ns, history_t *history, int code)
+s_info (client_t *self, int64_t now_ns, history_t *history, int code, const char *why)
 {
-    history_info (history, now_ns, self->process, &self->op, code);
+    if (why)
+        history_info_why (history, now_ns, self->process, &self->op, why);
+    else
+        history_info (history, now_ns, self->process, &self->op, code);
     self->process += self->clients;
     self->busy = false;
 }
@@ -110,7 +116,11 @@ s_complete (client_t *self, int64_t now_ns, history_t *history, json_t *body)
     gen_op_t *op = &self->op;
     if (type && streq (type, "error")) {
         json_t *code_json = json_object_get (body, "code");
-        int code = json_is_integer (code_json)? (int) json_integer_value (code_json): 13;
+        if (!json_is_integer (code_json)) {
+            s_info (self, now_ns, history, 0, "error reply without an integer code");
+            return;
+        }
+        int code = (int) json_integer_value (code_json);
         if (code == 20 && op->f == GEN_READ) {
             history_ok (history, now_ns, self->process, op, false, 0);
             gen_observe (&self->gen, op->key, false, 0);
@@ -122,7 +132,7 @@ s_complete (client_t *self, int64_t now_ns, history_t *history, json_t *body)
                 gen_observe (&self->gen, op->key, false, 0);
         }
         else {
-            s_info (self, now_ns, history, code);
+            s_info (self, now_ns, history, code, NULL);
             return;
         }
     }
@@ -140,8 +150,12 @@ s_complete (client_t *self, int64_t now_ns, history_t *history, json_t *body)
         gen_observe (&self->gen, op->key, true, op->value);
     }
     else {
-        //  An answer we cannot read says nothing about whether it happened.
-        s_info (self, now_ns, history, 13);
+        //  An answer we cannot read says nothing about whether it happened,
+        //  and the node did not say 13 (crash): say what came instead.
+        char why [FL_ID_BYTES_MAX + 64];
+        snprintf (why, sizeof why, "unexpected reply type '%.*s'", FL_ID_BYTES_MAX,
+                  type? type: "(none)");
+        s_info (self, now_ns, history, 0, why);
         return;
     }
     self->busy = false;
@@ -154,10 +168,13 @@ client_on_message (client_t *self, int64_t now_ns, history_t *history)
     zmsg_t *msg = zmsg_recv (self->sock);
     if (!msg)
         return false;
-    zframe_t *src = zmsg_pop (msg);
+    char *src = zmsg_popstr (msg);
     char *text = zmsg_popstr (msg);
-    zframe_destroy (&src);
     zmsg_destroy (&msg);
+    char dest [FL_ID_BYTES_MAX];
+    snprintf (dest, sizeof dest, "n%d", self->node);
+    bool from_dest = src && streq (src, dest);
+    zstr_free (&src);
     json_t *envelope = text? json_loads (text, 0, NULL): NULL;
     zstr_free (&text);
     json_t *body = json_object_get (envelope, "body");
@@ -165,8 +182,12 @@ client_on_message (client_t *self, int64_t now_ns, history_t *history)
     bool completed = false;
     if (self->busy && json_is_integer (reply_to)
     &&  json_integer_value (reply_to) == self->msg_id) {
-        s_complete (self, now_ns, history, body);
-        completed = true;
+        if (from_dest) {
+            s_complete (self, now_ns, history, body);
+            completed = true;
+        }
+        else
+            self->ignored++;
     }
     json_decref (envelope);
     return completed;
@@ -177,5 +198,5 @@ client_expire (client_t *self, int64_t now_ns, history_t *history, bool force)
 {
     assert (self);
     if (self->busy && (force || now_ns >= self->deadline_ns))
-        s_info (self, now_ns, history, -1);
+        s_info (self, now_ns, history, -1, NULL);
 }

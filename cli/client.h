@@ -8,7 +8,9 @@
     Outcomes: read_ok/write_ok/cas_ok -> ok; error 20 on a read -> ok with
     value null (every key starts at nil); other definite codes (1, 10, 11,
     12, 14, 20, 21, 22, 30) -> fail with "error"; 0, 13, 1000+ and any code
-    we do not know -> info.
+    we do not know -> info; an answer of another type, or an error without a
+    code, -> info with "error": a text saying so. A reply counts only from
+    the node the op went to.
 
     Clients are driven by one loop (runner.c): it polls client_socket and
     calls client_on_message, calls client_invoke when the client is idle and
@@ -40,6 +42,7 @@ typedef struct {
     int64_t invoke_ns;      // times since the run began
     int64_t deadline_ns;
     int64_t next_ns;        // earliest time of the next invoke
+    int64_t ignored;        // answers to the op in flight from another node
 } client_t;
 
 //  Create client index (1..clients) and connect it to net.

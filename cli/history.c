@@ -142,6 +142,22 @@ history_info (history_t *self, int64_t time_ns, int process, const gen_op_t *op,
 }
 
 void
+history_info_why (history_t *self, int64_t time_ns, int process, const gen_op_t *op,
+                  const char *why)
+{
+    assert (self && why);
+    s_head (self, time_ns, process, "info", op);
+    s_value (self, op);
+    json_t *text = json_string (why);
+    char *quoted = text? json_dumps (text, JSON_ENCODE_ANY): NULL;
+    fprintf (self->ops, ",\"error\":%s", quoted? quoted: "\"?\"");
+    free (quoted);
+    json_decref (text);
+    s_end (self);
+    self->infos++;
+}
+
+void
 history_fault (history_t *self, int64_t time_ns, const char *phase,
                const char *fault, const char *target, const char *detail)
 {

@@ -38,6 +38,11 @@ void history_fail (history_t *self, int64_t time_ns, int process, const gen_op_t
 void history_info (history_t *self, int64_t time_ns, int process, const gen_op_t *op,
                    int code);
 
+//  An indefinite outcome the node did not name with a code (an answer of
+//  an unexpected type, an error without a code): "error" is the text why.
+void history_info_why (history_t *self, int64_t time_ns, int process, const gen_op_t *op,
+                       const char *why);
+
 //  A fault event: phase "start" or "end"; target "n3" or "".
 void history_fault (history_t *self, int64_t time_ns, const char *phase,
                     const char *fault, const char *target, const char *detail);

@@ -42,6 +42,8 @@ typedef struct {
     bool stopped;           // SIGSTOP in force
     int skew_ms;
     bool init_pending;      // init sent, init_ok not yet seen
+    int64_t init_first_id;  // msg_ids of the inits sent since the (re)start:
+    int64_t init_last_id;   //   an init_ok must answer one of them
     int64_t init_since_ms;
     int64_t init_sent_ms;
     bool role_answered;
@@ -238,6 +240,8 @@ s_start_node (lab_t *self, int index)
     node->killed = false;
     node->stopped = false;
     node->init_pending = true;
+    node->init_first_id = 0;
+    node->init_last_id = 0;
     node->init_since_ms = clock_mono_ms ();
     node->init_sent_ms = 0;
     return node->pid > 0? 0: -1;
@@ -477,8 +481,8 @@ lab_request (lab_t *self, json_t *request, char **error)
     return reply;
 }
 
-//  Send a body from c0 to a node. Takes body.
-static void
+//  Send a body from c0 to a node. Takes body. Returns its msg_id.
+static int64_t
 s_send (lab_t *self, const char *dest, json_t *body)
 {
     json_object_set_new (body, "msg_id", json_integer (++self->msg_id));
@@ -491,6 +495,7 @@ s_send (lab_t *self, const char *dest, json_t *body)
     free (text);
     if (zmsg_send (&msg, self->harness))
         zmsg_destroy (&msg);
+    return self->msg_id;
 }
 
 static void
@@ -499,9 +504,12 @@ s_send_init (lab_t *self, int index, int64_t now_ms)
     json_t *ids = json_array ();
     for (int i = 0; i < self->count; i++)
         json_array_append_new (ids, json_string (self->nodes [i].id));
-    s_send (self, self->nodes [index].id, json_pack ("{s:s, s:s, s:o}", "type", "init",
-            "node_id", self->nodes [index].id, "node_ids", ids));
-    self->nodes [index].init_sent_ms = now_ms;
+    s_node_t *node = &self->nodes [index];
+    node->init_last_id = s_send (self, node->id, json_pack ("{s:s, s:s, s:o}", "type", "init",
+                                 "node_id", node->id, "node_ids", ids));
+    if (!node->init_first_id)
+        node->init_first_id = node->init_last_id;
+    node->init_sent_ms = now_ms;
 }
 
 static int
@@ -528,7 +536,11 @@ lab_on_message (lab_t *self)
     int index = src? s_index (self, src): -1;
     if (index >= 0 && type) {
         s_node_t *node = &self->nodes [index];
-        if (streq (type, "init_ok"))
+        json_t *reply_to = json_object_get (body, "in_reply_to");
+        int64_t id = json_is_integer (reply_to)? json_integer_value (reply_to): -1;
+        //  An init_ok counts only as the answer to an init we sent it.
+        if (streq (type, "init_ok") && node->init_first_id
+        &&  id >= node->init_first_id && id <= node->init_last_id)
             node->init_pending = false;
         else
         if (streq (type, "role_ok")) {

@@ -66,6 +66,7 @@ typedef struct {
     int64_t status_ns;
     size_t next_step;
     bool healed;
+    int64_t ignored;            // replies from a node the op was not sent to
     char *error;
     int status;
 } s_run_t;
@@ -347,6 +348,8 @@ s_results (s_run_t *self, json_t *network, bool ran)
         free (error);
     }
     json_object_set_new (results, "network", network? network: json_null ());
+    //  Answers to an op from a node it was not sent to: ignored, counted.
+    json_object_set_new (results, "ignored_replies", json_integer (self->ignored));
     if (self->ready_ns)
         json_object_set_new (results, "ready_ms",
             json_real ((self->ready_ns - opts->command_ns) / 1e6));
@@ -422,8 +425,10 @@ s_restore_signals (struct sigaction *saved)
 static void
 s_teardown (s_run_t *self)
 {
-    for (int i = 0; i < self->count; i++)
+    for (int i = 0; i < self->count; i++) {
+        self->ignored += self->clients [i]->ignored;
         client_destroy (&self->clients [i]);
+    }
     nemesis_destroy (&self->nemesis);
     lab_destroy (&self->lab);
     schedule_destroy (&self->schedule);
