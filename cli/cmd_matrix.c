@@ -236,7 +236,7 @@ s_run (const s_args_t *args, const scenario_t *sc, const char *system, const cha
         runner_opts_t opts = { .scenario = sc, .system = system, .bin_dir = home,
             .run_dir = run_dir, .seed = args->seed,
             .duration_s = args->time_limit_s < sc->duration_s? args->time_limit_s: sc->duration_s,
-            .tty = isatty (STDOUT_FILENO), .command_ns = clock_mono_ns (),
+            .tty = isatty (STDOUT_FILENO),
             .interrupted = &s_interrupted };
         if (runner_run (&opts, &results, &error))
             fprintf (stderr, "harness matrix: %s on %s: %s\n", sc->name, system, error? error: "failed");

@@ -149,7 +149,7 @@ s_compare (json_t *results)
 //  Run one system; returns its exit status contribution.
 static int
 s_run_system (const s_args_t *args, const scenario_t *scenario, const char *system,
-              uint64_t seed, const char *home, int64_t command_ns, json_t **results)
+              uint64_t seed, const char *home, json_t **results)
 {
     char *error = NULL;
     char *run_dir = store_run_dir (args->store, scenario->name, system, &error);
@@ -163,7 +163,7 @@ s_run_system (const s_args_t *args, const scenario_t *scenario, const char *syst
         duration = args->time_limit_s;
     runner_opts_t opts = { .scenario = scenario, .system = system, .node_cmd = args->node_cmd,
         .bin_dir = home, .run_dir = run_dir, .seed = seed, .duration_s = duration,
-        .tty = isatty (STDOUT_FILENO), .command_ns = command_ns, .interrupted = &s_interrupted };
+        .tty = isatty (STDOUT_FILENO), .interrupted = &s_interrupted };
     int status = runner_run (&opts, results, &error);
     store_link_latest (args->store, run_dir);
     if (status) {
@@ -196,7 +196,6 @@ s_worst (int a, int b)
 int
 cmd_run (int argc, char **argv)
 {
-    int64_t command_ns = clock_mono_ns ();
     s_args_t args;
     int rc = s_parse (argc, argv, &args);
     if (rc)
@@ -247,7 +246,7 @@ cmd_run (int argc, char **argv)
     json_t *results [FL_SCENARIO_SYSTEMS_MAX] = { NULL };
     int status = 0;
     for (size_t i = 0; i < count && !s_interrupted; i++) {
-        int one = s_run_system (&args, scenario, systems [i], seed, home, command_ns, &results [i]);
+        int one = s_run_system (&args, scenario, systems [i], seed, home, &results [i]);
         status = s_worst (status, one);
     }
     printf ("\n");

@@ -352,10 +352,10 @@ s_results (s_run_t *self, json_t *network, bool ran)
     json_object_set_new (results, "ignored_replies", json_integer (self->ignored));
     if (self->ready_ns)
         json_object_set_new (results, "ready_ms",
-            json_real ((self->ready_ns - opts->command_ns) / 1e6));
+            json_real ((self->ready_ns - self->t0_ns) / 1e6));
     if (self->first_op_ns)
         json_object_set_new (results, "first_op_ms",
-            json_real ((self->first_op_ns - opts->command_ns) / 1e6));
+            json_real ((self->first_op_ns - self->t0_ns) / 1e6));
     if (self->load_start_ns)
         json_object_set_new (results, "elapsed_s",
             json_real ((s_now (self) - self->load_start_ns) / 1e9));

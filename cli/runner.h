@@ -21,11 +21,12 @@ typedef struct {
     uint64_t seed;
     double duration_s;          // the load's length (scenario's, or --time-limit)
     bool tty;                   // draw the live status line on stdout
-    int64_t command_ns;         // CLOCK_MONOTONIC when the command started
     volatile sig_atomic_t *interrupted;     // set by SIGINT/SIGTERM
 } runner_opts_t;
 
-//  Run. Always writes results.json when the run directory could be used,
+//  Run. results.json's ready_ms and first_op_ms count from this system's
+//  start (runner_run's call), not the command's: the second system of a
+//  scenario is not charged for the first one's run. Always writes results.json when the run directory could be used,
 //  and returns it in *results (new reference) -- with "valid": "unknown"
 //  and an "error" when the run could not finish. Returns 0 when the run
 //  finished (whatever the verdict), else the exit status (69 a program is

@@ -4,7 +4,7 @@
 # scenario 65; the same seed replays the same fault schedule, scenario.conf
 # records the seed and replays it; ./harness list shows the scenarios.
 . "$(dirname "$0")/lib.sh" run-cli
-echo "1..12"
+echo "1..13"
 
 ./harness run > /dev/null 2>&1; rc=$?
 ok $([ $rc = 64 ] && echo 0 || echo 1) "no scenario: usage, 64 (got $rc)"
@@ -47,6 +47,15 @@ h1=$(dirname "$f1")/history.jsonl; h2=$(dirname "$f2")/history.jsonl
 first () { for p in 0 1 2 3 4; do ops "$1" | awk -v p=$p '$1 == p' | head -30; done; }
 ok $([ "$(first "$h1" | wc -l)" = 150 ] && [ "$(first "$h1")" = "$(first "$h2")" ] && echo 0 || echo 1) \
    "same seed, same first ops per process"
+
+# first_op_ms counts from each system's start: the second system's is not
+# its wait for the first system's whole run.
+timeout 90 ./harness run split-brain --seed 5 --time-limit 2 --store "$tmp/two" > /dev/null 2>&1
+num () { grep -oE "\"$2\": [0-9.]+" "$1" | sed 's/.*: //'; }
+p=$(ls "$tmp"/two/split-brain/primary/*/results.json); r=$(ls "$tmp"/two/split-brain/raft/*/results.json)
+first=$(num "$r" first_op_ms); before=$(num "$p" elapsed_s)
+ok $([ -n "$first" ] && [ -n "$before" ] && awk -v f="$first" -v e="$before" 'BEGIN { exit !(f < e * 1000) }' \
+     && echo 0 || echo 1) "the second system's first_op_ms ($first) is less than the first's run (${before} s)"
 
 out=$(./harness list 2>&1)
 ok $(echo "$out" | grep -q 'split-brain' && echo "$out" | grep -q 'primary=invalid raft=valid' && echo 0 || echo 1) \
