@@ -4,6 +4,7 @@
 
         ./harness fault partition halves | majority | minority | bridge | ring
         ./harness fault partition isolate n3 | isolate-leader | n1,n2|n3,n4,n5
+        ./harness fault isolate n3 | isolate-leader      (the same)
         ./harness fault heal | drop 0.2 | delay 50 10 | duplicate 0.1 | reorder 0.1
         ./harness fault pause n2 | resume n2 | kill n3 | restart n3
         ./harness fault stop n1 | cont n1 | clock-skew n2 500
@@ -29,7 +30,7 @@ s_usage (const char *problem)
     if (problem)
         fprintf (stderr, "harness fault: %s\n", problem);
     fprintf (stderr, "usage: harness fault partition halves|majority|minority|bridge|ring|"
-             "isolate NODE|isolate-leader|n1,n2|n3,... | heal | drop P | delay MS [JITTER]"
+             "isolate NODE|isolate-leader|n1,n2|n3,... | isolate NODE | isolate-leader | heal | drop P | delay MS [JITTER]"
              " | duplicate P | reorder P | pause NODE | resume NODE | kill NODE |"
              " restart NODE | stop NODE | cont NODE | clock-skew NODE MS | state\n");
     return EXIT_USAGE;

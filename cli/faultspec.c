@@ -216,14 +216,23 @@ faultspec_parse (faultspec_t *self, const char *text, int nodes, char **error)
     }
     if (count == 0)
         return s_fail (error, "empty fault");
+    //  "isolate n3" and "isolate-leader" say "partition isolate n3" and
+    //  "partition isolate-leader" (DESIGN section 8 writes them so).
+    if (streq (words [0], "isolate") || streq (words [0], "isolate-leader")) {
+        if (count == FAULTSPEC_WORDS_MAX)
+            return s_fail (error, "fault '%s' has too many words", text);
+        memmove (words + 1, words, count * sizeof words [0]);
+        words [0] = "partition";
+        count++;
+    }
     size_t i;
     for (i = 0; i < KINDS; i++)
         if (streq (words [0], s_kinds [i].name))
             break;
     if (i == KINDS)
-        return s_fail (error, "unknown fault '%s' (partition, heal, drop, delay,"
-                       " duplicate, reorder, pause, resume, kill, restart,"
-                       " stop, cont, clock-skew)", words [0]);
+        return s_fail (error, "unknown fault '%s' (partition, isolate, isolate-leader,"
+                       " heal, drop, delay, duplicate, reorder, pause, resume, kill,"
+                       " restart, stop, cont, clock-skew)", words [0]);
     self->kind = s_kinds [i].kind;
     return s_parse_args (self, words, count, nodes, error);
 }

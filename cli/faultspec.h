@@ -5,6 +5,7 @@
 
         partition halves | majority | minority | bridge | ring
         partition isolate NODE | isolate-leader | n1,n2|n3,n4,n5
+        isolate NODE | isolate-leader             (the same, without "partition")
         heal
         drop P | duplicate P | reorder P          (P in [0,1], node links)
         delay MS [JITTER_MS]

@@ -279,7 +279,19 @@ test_faultspec_round_trip (void **state)
         faultspec_format (&spec, back, sizeof back);
         assert_string_equal (back, texts [i]);
     }
+    //  "isolate NODE" and "isolate-leader" are partitions without the word.
     faultspec_t spec;
+    const char *aliases [][2] = { { "isolate n3", "partition isolate n3" },
+                                  { "isolate-leader", "partition isolate-leader" } };
+    for (size_t i = 0; i < 2; i++) {
+        char *error = NULL;
+        if (faultspec_parse (&spec, aliases [i][0], 5, &error))
+            fail_msg ("'%s': %s", aliases [i][0], error);
+        char back [256];
+        faultspec_format (&spec, back, sizeof back);
+        assert_string_equal (back, aliases [i][1]);
+    }
+    assert_int_equal (faultspec_parse (&spec, "isolate", 5, NULL), -1);
     faultspec_parse (&spec, "kill n2", 5, NULL);
     faultspec_t undo = faultspec_undo (&spec);
     assert_int_equal (undo.kind, FAULT_RESTART);
