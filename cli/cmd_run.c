@@ -1,5 +1,6 @@
 /*  cmd_run.c -- ./harness run SCENARIO [--system S | --node 'CMD ARGS']
                                [--seed N] [--time-limit SEC] [--store DIR]
+                               [--transport ipc|tcp]
 
     Loads and validates the scenario, picks the seed (given, the scenario's,
     or fresh -- always printed), and runs the scenario against each system
@@ -62,6 +63,7 @@ typedef struct {
     bool has_seed;
     uint64_t seed;
     double time_limit_s;
+    bool tcp;
 } s_args_t;
 
 static int
@@ -70,7 +72,7 @@ s_usage (const char *problem)
     if (problem)
         fprintf (stderr, "harness run: %s\n", problem);
     fprintf (stderr, "usage: harness run SCENARIO [--system S | --node 'CMD ARGS']"
-             " [--seed N] [--time-limit SEC] [--store DIR]\n");
+             " [--seed N] [--time-limit SEC] [--store DIR] [--transport ipc|tcp]\n");
     return EXIT_USAGE;
 }
 
@@ -81,6 +83,7 @@ s_parse (int argc, char **argv, s_args_t *args)
         { "system", required_argument, 0, 's' }, { "node", required_argument, 0, 'n' },
         { "seed", required_argument, 0, 'S' }, { "time-limit", required_argument, 0, 't' },
         { "store", required_argument, 0, 'd' }, { "help", no_argument, 0, 'h' },
+        { "transport", required_argument, 0, 'T' },
         { 0, 0, 0, 0 }
     };
     *args = (s_args_t) { .store = "store" };
@@ -108,6 +111,11 @@ s_parse (int argc, char **argv, s_args_t *args)
                 args->time_limit_s = strtod (optarg, &end);
                 if (end == optarg || *end || args->time_limit_s <= 0)
                     return s_usage ("--time-limit needs seconds > 0");
+                break;
+            case 'T':
+                if (!streq (optarg, "ipc") && !streq (optarg, "tcp"))
+                    return s_usage ("--transport is ipc or tcp");
+                args->tcp = streq (optarg, "tcp");
                 break;
             case 'h':
                 s_usage (NULL);
@@ -163,7 +171,7 @@ s_run_system (const s_args_t *args, const scenario_t *scenario, const char *syst
         duration = args->time_limit_s;
     runner_opts_t opts = { .scenario = scenario, .system = system, .node_cmd = args->node_cmd,
         .bin_dir = home, .run_dir = run_dir, .seed = seed, .duration_s = duration,
-        .tty = isatty (STDOUT_FILENO), .interrupted = &s_interrupted };
+        .tty = isatty (STDOUT_FILENO), .tcp = args->tcp, .interrupted = &s_interrupted };
     int status = runner_run (&opts, results, &error);
     store_link_latest (args->store, run_dir);
     if (status) {

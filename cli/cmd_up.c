@@ -1,4 +1,5 @@
 /*  cmd_up.c -- ./harness up [--system S] [--nodes N] [--seed N] [--store DIR]
+                             [--transport ipc|tcp]
 
     A lab that stays up for exploring by hand: the proxy and N nodes of a
     system, initialised, with no clients and no schedule. It writes
@@ -51,7 +52,59 @@ typedef struct {
     const char *store;
     int nodes;
     uint64_t seed;
+    bool tcp;
 } s_args_t;
+
+static int
+s_usage (const char *problem)
+{
+    if (problem)
+        fprintf (stderr, "harness up: %s\n", problem);
+    fprintf (stderr, "usage: harness up [--system S] [--nodes N] [--seed N] [--store DIR]"
+             " [--transport ipc|tcp]\n");
+    return EXIT_USAGE;
+}
+
+//  One option's value; 0, or the usage status with the reason said.
+static int
+s_option (int option, const char *value, s_args_t *args)
+{
+    char *end;
+    switch (option) {
+        case 's':
+            if (!*value)
+                return s_usage ("--system needs a name");
+            args->system = value;
+            return 0;
+        case 'd':
+            if (!*value)
+                return s_usage ("--store needs a directory (an empty one would write in /)");
+            args->store = value;
+            return 0;
+        case 'n':
+            errno = 0;
+            args->nodes = (int) strtol (value, &end, 10);
+            if (errno || end == value || *end || args->nodes < 1 || args->nodes > FL_NODES_MAX) {
+                char problem [96];
+                snprintf (problem, sizeof problem, "--nodes needs a whole number in 1..%d", FL_NODES_MAX);
+                return s_usage (problem);
+            }
+            return 0;
+        case 'S':
+            errno = 0;
+            args->seed = strtoull (value, &end, 10);
+            if (errno || end == value || *end || *value == '-')
+                return s_usage ("--seed needs a whole number >= 0");
+            return 0;
+        case 'T':
+            if (!streq (value, "ipc") && !streq (value, "tcp"))
+                return s_usage ("--transport is ipc or tcp");
+            args->tcp = streq (value, "tcp");
+            return 0;
+        default:
+            return s_usage (NULL);
+    }
+}
 
 static int
 s_parse (int argc, char **argv, s_args_t *args)
@@ -59,6 +112,7 @@ s_parse (int argc, char **argv, s_args_t *args)
     static struct option options [] = {
         { "system", required_argument, 0, 's' }, { "nodes", required_argument, 0, 'n' },
         { "seed", required_argument, 0, 'S' }, { "store", required_argument, 0, 'd' },
+        { "transport", required_argument, 0, 'T' },
         { 0, 0, 0, 0 }
     };
     *args = (s_args_t) { .system = "raft", .store = "store", .nodes = 5,
@@ -66,38 +120,22 @@ s_parse (int argc, char **argv, s_args_t *args)
     optind = 1;
     opterr = 0;
     int option;
-    char *end;
-    while ((option = getopt_long (argc, argv, "", options, NULL)) != -1) {
-        if (option == 's')
-            args->system = optarg;
-        else
-        if (option == 'd') {
-            args->store = optarg;
-            if (!*optarg) {
-                fprintf (stderr, "harness up: --store needs a directory (an empty one would write in /)\n");
-                return EXIT_USAGE;
-            }
+    while ((option = getopt_long (argc, argv, ":", options, NULL)) != -1) {
+        char problem [128];
+        if (option == ':' || option == '?') {
+            const char *name = argv [optind - 1];
+            snprintf (problem, sizeof problem, option == ':'? "%s needs a value":
+                      "unknown option '%s'", name);
+            return s_usage (problem);
         }
-        else
-        if (option == 'n') {
-            args->nodes = (int) strtol (optarg, &end, 10);
-            if (*end || args->nodes < 1 || args->nodes > FL_NODES_MAX)
-                option = '?';
-        }
-        else
-        if (option == 'S') {
-            args->seed = strtoull (optarg, &end, 10);
-            if (*end || end == optarg)
-                option = '?';
-        }
-        if (option == '?') {
-            fprintf (stderr, "usage: harness up [--system S] [--nodes N] [--seed N] [--store DIR]\n");
-            return EXIT_USAGE;
-        }
+        int rc = s_option (option, optarg, args);
+        if (rc)
+            return rc;
     }
     if (optind != argc) {
-        fprintf (stderr, "usage: harness up [--system S] [--nodes N] [--seed N] [--store DIR]\n");
-        return EXIT_USAGE;
+        char problem [128];
+        snprintf (problem, sizeof problem, "unexpected '%s' (up takes options only)", argv [optind]);
+        return s_usage (problem);
     }
     return 0;
 }
@@ -250,7 +288,7 @@ cmd_up (int argc, char **argv)
     }
     int64_t t0_ns = clock_mono_ns ();
     lab_opts_t opts = { .system = args.system, .bin_dir = home, .run_dir = run_dir,
-                        .nodes = args.nodes, .seed = args.seed, .t0_ns = t0_ns };
+                        .nodes = args.nodes, .seed = args.seed, .t0_ns = t0_ns, .tcp = args.tcp };
     int status = 0;
     lab_t *lab = lab_new (&opts, &error, &status);
     if (lab && lab_init (lab, &error))

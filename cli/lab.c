@@ -170,6 +170,8 @@ s_derived_seed (uint64_t seed, uint64_t stream)
     return rng_next (&rng) >> 11;      // exact in a JSON double, too
 }
 
+static int s_resolved (lab_t *self, json_t *ready, char **error);
+
 static int
 s_start_proxy (lab_t *self, char **error, int *status)
 {
@@ -195,6 +197,11 @@ s_start_proxy (lab_t *self, char **error, int *status)
         *status = 70;
         return -1;
     }
+    if (self->opts.tcp && s_resolved (self, ready, error)) {
+        json_decref (ready);
+        *status = 70;
+        return -1;
+    }
     //  The ready line goes to proxy.log too: it holds the seed and pid.
     char *line = json_dumps (ready, JSON_COMPACT);
     FILE *file = fopen (log, "a");
@@ -205,6 +212,23 @@ s_start_proxy (lab_t *self, char **error, int *status)
     free (line);
     json_decref (ready);
     fcntl (self->proxy_out, F_SETFL, O_NONBLOCK);
+    return 0;
+}
+
+//  With tcp the proxy was asked for ephemeral ports: take the endpoints
+//  it says it bound from its ready line.
+static int
+s_resolved (lab_t *self, json_t *ready, char **error)
+{
+    const char *net = json_string_value (json_object_get (ready, "net"));
+    const char *control = json_string_value (json_object_get (ready, "control"));
+    if (!net || !control || strchr (net, '*') || strchr (control, '*')
+    ||  strlen (net) >= sizeof self->net || strlen (control) >= sizeof self->control) {
+        *error = s_format ("the proxy's ready line does not say which tcp ports it bound");
+        return -1;
+    }
+    snprintf (self->net, sizeof self->net, "%s", net);
+    snprintf (self->control, sizeof self->control, "%s", control);
     return 0;
 }
 
@@ -295,8 +319,14 @@ lab_new (const lab_opts_t *opts, char **error, int *status)
         lab_destroy (&self);
         return NULL;
     }
-    snprintf (self->net, sizeof self->net, "ipc://%s/net", self->ipc_dir);
-    snprintf (self->control, sizeof self->control, "ipc://%s/ctl", self->ipc_dir);
+    if (opts->tcp) {
+        snprintf (self->net, sizeof self->net, "tcp://127.0.0.1:*");
+        snprintf (self->control, sizeof self->control, "tcp://127.0.0.1:*");
+    }
+    else {
+        snprintf (self->net, sizeof self->net, "ipc://%s/net", self->ipc_dir);
+        snprintf (self->control, sizeof self->control, "ipc://%s/ctl", self->ipc_dir);
+    }
     char data [4096];
     snprintf (data, sizeof data, "%s/data", opts->run_dir);
     mkdir (data, 0755);

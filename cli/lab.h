@@ -6,7 +6,8 @@
     PR_SET_PDEATHSIG SIGKILL, so nothing outlives the harness. What the
     nodes start themselves re-parents to the harness once it called
     lab_become_subreaper, and lab_destroy kills it too. Endpoints are
-    ipc:// under a private mkdtemp directory. Node stdout and stderr go to
+    ipc:// under a private mkdtemp directory, or with tcp the
+    tcp://127.0.0.1 ports the proxy bound. Node stdout and stderr go to
     RUN_DIR/nK.log (appended across restarts), the proxy's stderr to
     RUN_DIR/proxy.log, its trace to RUN_DIR/messages.jsonl.
 
@@ -34,6 +35,9 @@ typedef struct {
     int64_t t0_ns;              // run start, CLOCK_MONOTONIC
     char *const *params;        // "K=V" passed as --param to every node
     size_t params_count;
+    bool tcp;                   // --transport tcp: the proxy binds
+                                // tcp://127.0.0.1:* (ephemeral ports) and
+                                // nodes and clients get what it resolved
 } lab_opts_t;
 
 typedef struct _lab_t lab_t;

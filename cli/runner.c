@@ -452,7 +452,7 @@ runner_run (const runner_opts_t *opts, json_t **results, char **error)
     lab_opts_t lab_opts = { .system = opts->system, .node_cmd = opts->node_cmd,
         .bin_dir = opts->bin_dir, .run_dir = opts->run_dir, .nodes = opts->scenario->nodes,
         .seed = opts->seed, .t0_ns = self->t0_ns, .params = opts->scenario->params,
-        .params_count = opts->scenario->params_count };
+        .params_count = opts->scenario->params_count, .tcp = opts->tcp };
     char *lab_error = NULL;
     int status = 0;
     self->lab = lab_new (&lab_opts, &lab_error, &status);

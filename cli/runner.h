@@ -21,6 +21,7 @@ typedef struct {
     uint64_t seed;
     double duration_s;          // the load's length (scenario's, or --time-limit)
     bool tty;                   // draw the live status line on stdout
+    bool tcp;                   // --transport tcp (see lab.h)
     volatile sig_atomic_t *interrupted;     // set by SIGINT/SIGTERM
 } runner_opts_t;
 
