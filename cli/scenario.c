@@ -367,11 +367,12 @@ typedef struct {
     size_t offset;      // of the field in base: S_NUMBER, S_WHOLE, S_BOOL
     s_build_fn *build;  // S_BUILD
     const s_table_t *table;     // S_SECTION
+    bool repeats;       // may be given more than once (faults/step)
 } s_key_t;
 
 //  A key read into field of type, the section's struct.
 #define S_VALUE(name, kind, lo, hi, type, field) \
-    { name, kind, lo, hi, offsetof (type, field), NULL, NULL }
+    { name, kind, lo, hi, offsetof (type, field), NULL, NULL, false }
 
 //  The root has the most keys, 10, plus the NULL that ends the table.
 #define S_TABLE_KEYS_MAX 12
@@ -435,6 +436,10 @@ s_walk (s_reader_t *self, int section, const s_table_t *table, void *base)
         const s_key_t *key = s_table_find (table, self->entries [i].name);
         if (!key)
             return s_fail_unknown (self, (int) i, table);
+        int first = key->repeats? -1: s_child (self, section, self->entries [i].name);
+        if (first >= 0 && (size_t) first < i)
+            return s_fail (self, (int) i, "given twice (first at line %d)",
+                           self->entries [first].line);
         if (s_read_key (self, (int) i, key, base))
             return -1;
     }
@@ -645,7 +650,7 @@ s_build_random (s_reader_t *self, int section, void *base)
 }
 
 static const s_table_t s_faults_table = { "key", {
-    { "step",   S_BUILD, .build = s_build_step },
+    { "step",   S_BUILD, .build = s_build_step, .repeats = true },
     { "random", S_BUILD, .build = s_build_random },
     { NULL }
 }};

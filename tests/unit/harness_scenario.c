@@ -207,6 +207,14 @@ test_structure_errors (void **state)
                     "faults/random/jitter: unknown key");
     s_expect_error ("final\n", "finale\n", 28, "finale: unknown key");
     s_expect_error ("linearizable = true", "serializable = true", 32, "checks/serializable: unknown check");
+    //  A key given twice in one section names both lines (steps repeat).
+    s_expect_error ("nodes = 5\n", "nodes = 5\nduration_s = 3\n", 5, "duration_s: given twice (first at line 4)");
+    s_expect_error ("    clients = 4\n", "    clients = 4\n    clients = 6\n", 13,
+                    "workload/clients: given twice (first at line 12)");
+    s_expect_error ("    primary = invalid\n", "    primary = invalid\n    primary = valid\n", 7,
+                    "systems/primary: given twice (first at line 6)");
+    s_expect_error ("        at_s = 1\n", "        at_s = 1\n        at_s = 2\n", 19,
+                    "faults/step/at_s: given twice (first at line 18)");
 }
 
 static void
