@@ -190,6 +190,44 @@ s_run_system (const s_args_t *args, const scenario_t *scenario, const char *syst
     return status? status: s_compare (*results);
 }
 
+//  text quoted for a POSIX shell: 'it'\''s' (single quotes, each ' as '\'').
+static void
+s_print_quoted (FILE *out, const char *text)
+{
+    fputc ('\'', out);
+    for (const char *c = text; *c; c++)
+        if (*c == '\'')
+            fputs ("'\\''", out);
+        else
+            fputc (*c, out);
+    fputc ('\'', out);
+}
+
+//  One replay line per run: the run directory's scenario.conf holds the
+//  seed, the duration as run and the scenario's name, so it replays the
+//  run by itself (store/latest would move with the next run).
+static void
+s_print_replays (const s_args_t *args, json_t **results, size_t count)
+{
+    for (size_t i = 0; i < count; i++) {
+        const char *run_dir = json_string_value (json_object_get (results [i], "run_dir"));
+        const char *system = json_string_value (json_object_get (results [i], "system"));
+        if (!run_dir || !system)
+            continue;
+        printf ("replay: ./harness run ");
+        char conf [4096];
+        snprintf (conf, sizeof conf, "%s/scenario.conf", run_dir);
+        s_print_quoted (stdout, conf);
+        if (args->node_cmd) {
+            printf (" --node ");
+            s_print_quoted (stdout, args->node_cmd);
+        }
+        else
+            printf (" --system %s", system);
+        printf ("%s\n", args->tcp? " --transport tcp": "");
+    }
+}
+
 static int
 s_worst (int a, int b)
 {
@@ -259,13 +297,8 @@ cmd_run (int argc, char **argv)
     }
     printf ("\n");
     console_table (stdout, results, count);
-    char limit [64] = "";
-    if (args.time_limit_s > 0)
-        snprintf (limit, sizeof limit, " --time-limit %g", args.time_limit_s);
-    printf ("seed %" PRIu64 " (replay: ./harness run %s --seed %" PRIu64 "%s%s%s%s%s%s)\n",
-            seed, args.scenario, seed, args.system? " --system ": "", args.system? args.system: "",
-            args.node_cmd? " --node '": "", args.node_cmd? args.node_cmd: "",
-            args.node_cmd? "'": "", limit);
+    printf ("seed %" PRIu64 "\n", seed);
+    s_print_replays (&args, results, count);
     for (size_t i = 0; i < count; i++)
         json_decref (results [i]);
     free (home);

@@ -93,7 +93,8 @@ s_write_scenario (s_run_t *self)
 {
     char path [4096];
     snprintf (path, sizeof path, "%s/scenario.conf", self->opts->run_dir);
-    char *text = scenario_text_with_seed (self->scenario, self->opts->seed);
+    char *text = scenario_text_as_run (self->scenario, self->opts->seed,
+                                        self->opts->duration_s);
     FILE *file = fopen (path, "w");
     if (!file || !text) {
         free (text);

@@ -696,6 +696,25 @@ s_build_description (s_reader_t *self, int at, void *base)
     return 0;
 }
 
+//  name = NAME: the scenario's name (the file's by default), which a run's
+//  scenario.conf carries so that its replay is filed under the same name.
+static int
+s_build_name (s_reader_t *self, int at, void *base)
+{
+    scenario_t *sc = base;
+    if (s_leaf (self, at))
+        return -1;
+    const char *value = self->entries [at].value;
+    size_t length = strlen (value);
+    if (length == 0 || length >= FL_ID_BYTES_MAX || strspn (value,
+        "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._-") != length
+    ||  *value == '.')
+        return s_fail (self, at, "'%s' is not a scenario name (letters, digits, . _ -)", value);
+    free (sc->name);
+    sc->name = strdup (value);
+    return 0;
+}
+
 static int
 s_build_seed (s_reader_t *self, int at, void *base)
 {
@@ -716,6 +735,7 @@ s_build_seed (s_reader_t *self, int at, void *base)
 static const s_table_t s_root_table = { "key", {
     { "description", S_BUILD, .build = s_build_description },
     { "seed",        S_BUILD, .build = s_build_seed },
+    { "name",        S_BUILD, .build = s_build_name },
     { "nodes",       S_LATER, .offset = 0 },
     { "duration_s",  S_LATER, .offset = 0 },
     { "systems",     S_BUILD, .build = s_build_systems },
@@ -797,8 +817,27 @@ scenario_expect_name (expect_t expect)
     }
 }
 
+//  Is line a root-level "KEY = ..." or "KEY" line for key?
+static bool
+s_root_key (const char *line, size_t length, const char *key)
+{
+    size_t size = strlen (key);
+    return length >= size && strncmp (line, key, size) == 0
+        && (length == size || line [size] == ' ' || line [size] == '=');
+}
+
+//  The step that starts at line (1-based), if the run dropped it.
+static bool
+s_dropped_step (const scenario_t *self, int line, double duration_s)
+{
+    for (size_t i = 0; i < self->steps_count; i++)
+        if (self->steps [i].line == line)
+            return (int64_t) (self->steps [i].at_s * 1000) >= (int64_t) (duration_s * 1000);
+    return false;
+}
+
 char *
-scenario_text_with_seed (const scenario_t *self, uint64_t seed)
+scenario_text_as_run (const scenario_t *self, uint64_t seed, double duration_s)
 {
     assert (self);
     char *out = NULL;
@@ -807,13 +846,30 @@ scenario_text_with_seed (const scenario_t *self, uint64_t seed)
     if (!stream)
         return NULL;
     fprintf (stream, "seed = %" PRIu64 "    # the seed this run used\n", seed);
+    fprintf (stream, "name = %s    # the scenario this run was\n", self->name);
     const char *cursor = self->text;
+    int line = 0;
+    size_t drop_indent = SIZE_MAX;      // inside a dropped step deeper than this
     while (cursor && *cursor) {
         const char *newline = strchr (cursor, '\n');
         size_t length = newline? (size_t) (newline - cursor): strlen (cursor);
-        bool seed_line = length >= 4 && strncmp (cursor, "seed", 4) == 0
-                      && (cursor [4] == ' ' || cursor [4] == '=');
-        if (!seed_line)
+        size_t indent = strspn (cursor, " ");
+        bool blank = indent >= length || cursor [indent] == '#';
+        line++;
+        if (drop_indent != SIZE_MAX && !blank && indent <= drop_indent)
+            drop_indent = SIZE_MAX;
+        if (drop_indent == SIZE_MAX && s_dropped_step (self, line, duration_s))
+            drop_indent = indent;
+        if (drop_indent != SIZE_MAX)
+            fprintf (stream, "# after duration_s, not run: %.*s\n", (int) length, cursor);
+        else
+        if (s_root_key (cursor, length, "seed") || s_root_key (cursor, length, "name"))
+            ;
+        else
+        if (s_root_key (cursor, length, "duration_s") && duration_s != self->duration_s)
+            fprintf (stream, "duration_s = %.15g    # as run (--time-limit); the scenario"
+                     " says %.15g\n", duration_s, self->duration_s);
+        else
             fprintf (stream, "%.*s\n", (int) length, cursor);
         cursor = newline? newline + 1: NULL;
     }

@@ -89,8 +89,11 @@ expect_t scenario_expect (const scenario_t *self, const char *system);
 //  "valid", "invalid", "varies", "none".
 const char *scenario_expect_name (expect_t expect);
 
-//  The file text as run: the original with its `seed` line replaced by (or
-//  a line added for) the given seed. Caller frees.
-char *scenario_text_with_seed (const scenario_t *self, uint64_t seed);
+//  The file text as run, so that `./harness run RUN_DIR/scenario.conf`
+//  replays it: `seed = SEED` and `name = NAME` first (replacing the file's
+//  own lines), duration_s replaced by the one run (--time-limit applied)
+//  and the steps the run dropped (at or after it) commented out. Caller
+//  frees.
+char *scenario_text_as_run (const scenario_t *self, uint64_t seed, double duration_s);
 
 #endif

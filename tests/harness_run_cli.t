@@ -4,7 +4,7 @@
 # scenario 65; the same seed replays the same fault schedule, scenario.conf
 # records the seed and replays it; ./harness list shows the scenarios.
 . "$(dirname "$0")/lib.sh" run-cli
-echo "1..13"
+echo "1..14"
 
 ./harness run > /dev/null 2>&1; rc=$?
 ok $([ $rc = 64 ] && echo 0 || echo 1) "no scenario: usage, 64 (got $rc)"
@@ -25,18 +25,21 @@ ok $(echo "$out" | grep -q "bad.conf:$line: workload/clients: 'lots'" && echo 0 
 # Replay: two short primary runs with one seed make the same fault schedule.
 for i in 1 2; do
     timeout 60 ./harness run split-brain --system primary --seed 21 --time-limit 7 \
-        --store "$tmp/r$i" > /dev/null 2>&1
+        --store "$tmp/r$i" > "$tmp/r$i.out" 2>&1
 done
 strip () { sed 's/"time":[0-9]*,//' "$1"; }
 f1=$(ls "$tmp"/r1/split-brain/primary/*/faults.jsonl); f2=$(ls "$tmp"/r2/split-brain/primary/*/faults.jsonl)
 ok $([ -s "$f1" ] && [ "$(strip "$f1")" = "$(strip "$f2")" ] && echo 0 || echo 1) "same seed, same faults"
 conf=$(dirname "$f1")/scenario.conf
 ok $(grep -q '^seed = 21 ' "$conf" && echo 0 || echo 1) "scenario.conf records the seed"
-# And the recorded scenario.conf replays with that seed by itself.
-timeout 60 ./harness run "$conf" --system primary --time-limit 7 --store "$tmp/r3" > "$tmp/r3.out" 2>&1
-f3=$(ls "$tmp"/r3/scenario/primary/*/faults.jsonl 2>/dev/null)
-ok $(grep -q 'seed 21' "$tmp/r3.out" && [ "$(strip "$f1")" = "$(strip "$f3")" ] && echo 0 || echo 1) \
-   "scenario.conf as run replays the same faults"
+# And the recorded scenario.conf replays with that seed and duration by
+# itself, filed under the scenario's name; the printed replay line says so.
+timeout 60 ./harness run "$conf" --system primary --store "$tmp/r3" > "$tmp/r3.out" 2>&1
+f3=$(ls "$tmp"/r3/split-brain/primary/*/faults.jsonl 2>/dev/null)
+ok $(grep -q 'seed 21' "$tmp/r3.out" && grep -q ' 7 s$' "$tmp/r3.out" && [ "$(strip "$f1")" = "$(strip "$f3")" ] \
+     && echo 0 || echo 1) "scenario.conf as run replays the same faults, duration and name"
+ok $(grep -qF "replay: ./harness run '$(dirname "$f1")/scenario.conf' --system primary" "$tmp/r1.out" \
+     && ! grep -q latest "$tmp/r1.out" && echo 0 || echo 1) "the replay hint names the run's scenario.conf"
 # Per-client op kinds and keys replay too. What a node answered may turn a
 # cas into a write (no value known yet), so compare reads vs updates.
 ops () { grep '"invoke"' "$1" | sed 's/.*"process":\([0-9]*\).*"f":"\([a-z]*\)","key":"\([0-9]*\)".*/\1 \2 \3/' |

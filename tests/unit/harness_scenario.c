@@ -136,7 +136,7 @@ test_good_scenario (void **state)
     assert_true (sc->settle_s == 2);
     assert_true (sc->check_linearizable);
     assert_false (sc->has_seed);
-    char *text = scenario_text_with_seed (sc, 77);
+    char *text = scenario_text_as_run (sc, 77, sc->duration_s);
     assert_non_null (strstr (text, "seed = 77"));
     free (text);
     scenario_destroy (&sc);
@@ -152,10 +152,31 @@ test_seed_line_replays (void **state)
     assert_non_null (sc);
     assert_true (sc->has_seed);
     assert_int_equal (sc->seed, 99);
-    char *text = scenario_text_with_seed (sc, 5);
+    char *text = scenario_text_as_run (sc, 5, sc->duration_s);
     assert_non_null (strstr (text, "seed = 5"));
     assert_null (strstr (text, "seed = 99"));
     free (text);
+    scenario_destroy (&sc);
+    //  With a shorter run: its duration, its name, no step after it; and
+    //  the text loads again as the same scenario.
+    sc = s_load (GOOD, &error);
+    assert_non_null (sc);
+    text = scenario_text_as_run (sc, 5, 2);
+    scenario_destroy (&sc);
+    char path [128];
+    snprintf (path, sizeof path, "%s/as-run.conf", s_dir);
+    FILE *file = fopen (path, "w");
+    assert_non_null (file);
+    fputs (text, file);
+    fclose (file);
+    free (text);
+    sc = scenario_load (path, &error);
+    if (!sc)
+        fail_msg ("the text as run does not load: %s", error);
+    assert_string_equal (sc->name, "t");
+    assert_true (sc->duration_s == 2);
+    assert_int_equal (sc->seed, 5);
+    assert_int_equal (sc->steps_count, 1);
     scenario_destroy (&sc);
 }
 
