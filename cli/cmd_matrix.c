@@ -25,6 +25,7 @@
 #include <ctype.h>
 #include <glob.h>
 #include <getopt.h>
+#include <math.h>
 #include <inttypes.h>
 #include <signal.h>
 #include <unistd.h>
@@ -100,7 +101,8 @@ s_parse (int argc, char **argv, s_args_t *args)
         else
         if (option == 's' && args->only_count < FL_SCENARIO_SYSTEMS_MAX)
             args->only [args->only_count++] = optarg;
-        if (option == '?' || (end && (*end || end == optarg)) || args->time_limit_s <= 0
+        if (option == '?' || (end && (*end || end == optarg)) || !(args->time_limit_s >= 0.1)
+        ||  args->time_limit_s > FL_RUN_SECONDS_MAX
         ||  optind > argc) {
             fprintf (stderr, "usage: harness matrix [--time-limit SEC] [--seed N]"
                      " [--store DIR] [--system S]...\n");

@@ -16,6 +16,7 @@
 #include <string.h>
 #include <errno.h>
 #include <getopt.h>
+#include <math.h>
 #include <inttypes.h>
 #include <signal.h>
 #include <unistd.h>
@@ -76,6 +77,62 @@ s_usage (const char *problem)
     return EXIT_USAGE;
 }
 
+//  One option's value into args; 0, or the usage status with the reason.
+static int
+s_option (int option, const char *value, s_args_t *args)
+{
+    char *end;
+    switch (option) {
+        case 's':
+            if (args->system)
+                return s_usage ("--system may be given once (leave it out to run every"
+                                " system the scenario lists)");
+            if (!*value)
+                return s_usage ("--system needs a name");
+            args->system = value;
+            return 0;
+        case 'n':
+            if (args->node_cmd)
+                return s_usage ("--node may be given once");
+            if (!*value || value [strspn (value, " \t")] == 0)
+                return s_usage ("--node needs a command ('python3 my_node.py')");
+            args->node_cmd = value;
+            return 0;
+        case 'd':
+            if (!*value)
+                return s_usage ("--store needs a directory (an empty one would write in /)");
+            args->store = value;
+            return 0;
+        case 'S':
+            errno = 0;
+            args->seed = strtoull (value, &end, 10);
+            if (errno || end == value || *end || *value == '-')
+                return s_usage ("--seed needs a whole number >= 0");
+            args->has_seed = true;
+            return 0;
+        case 't':
+            errno = 0;
+            args->time_limit_s = strtod (value, &end);
+            //  The shortest duration_s a scenario may have, so that the run's
+            //  scenario.conf (which holds it) replays.
+            if (errno || end == value || *end || !isfinite (args->time_limit_s)
+            ||  args->time_limit_s < 0.1 || args->time_limit_s > FL_RUN_SECONDS_MAX) {
+                char problem [96];
+                snprintf (problem, sizeof problem, "--time-limit needs seconds in 0.1..%d",
+                          FL_RUN_SECONDS_MAX);
+                return s_usage (problem);
+            }
+            return 0;
+        case 'T':
+            if (!streq (value, "ipc") && !streq (value, "tcp"))
+                return s_usage ("--transport is ipc or tcp");
+            args->tcp = streq (value, "tcp");
+            return 0;
+        default:
+            return s_usage ("unknown option");
+    }
+}
+
 static int
 s_parse (int argc, char **argv, s_args_t *args)
 {
@@ -90,39 +147,20 @@ s_parse (int argc, char **argv, s_args_t *args)
     optind = 1;
     opterr = 0;
     int option;
-    char *end;
-    while ((option = getopt_long (argc, argv, "h", options, NULL)) != -1) {
-        switch (option) {
-            case 's': args->system = optarg; break;
-            case 'n': args->node_cmd = optarg; break;
-            case 'd':
-                if (!*optarg)
-                    return s_usage ("--store needs a directory (an empty one would write in /)");
-                args->store = optarg;
-                break;
-            case 'S':
-                errno = 0;
-                args->seed = strtoull (optarg, &end, 10);
-                if (errno || end == optarg || *end || *optarg == '-')
-                    return s_usage ("--seed needs a whole number >= 0");
-                args->has_seed = true;
-                break;
-            case 't':
-                args->time_limit_s = strtod (optarg, &end);
-                if (end == optarg || *end || args->time_limit_s <= 0)
-                    return s_usage ("--time-limit needs seconds > 0");
-                break;
-            case 'T':
-                if (!streq (optarg, "ipc") && !streq (optarg, "tcp"))
-                    return s_usage ("--transport is ipc or tcp");
-                args->tcp = streq (optarg, "tcp");
-                break;
-            case 'h':
-                s_usage (NULL);
-                return -1;
-            default:
-                return s_usage ("unknown option");
+    while ((option = getopt_long (argc, argv, ":h", options, NULL)) != -1) {
+        char problem [128];
+        if (option == 'h') {
+            s_usage (NULL);
+            return -1;
         }
+        if (option == ':' || option == '?') {
+            snprintf (problem, sizeof problem, option == ':'? "%s needs a value":
+                      "unknown option '%s'", argv [optind - 1]);
+            return s_usage (problem);
+        }
+        int rc = s_option (option, optarg, args);
+        if (rc)
+            return rc;
     }
     if (optind != argc - 1)
         return s_usage (optind >= argc? "which scenario? (./harness list)": "one scenario at a time");

@@ -14,7 +14,7 @@ expect () {
     ok $([ $rc = "$want" ] && echo "$out" | grep -q -- "$pattern" && echo 0 || echo 1) \
        "$what: exit $want naming '$pattern' (got $rc: ${out//$'\n'/ })"
 }
-echo "1..5"
+echo "1..19"
 
 expect 64 "--store" "run --store ''" -- run split-brain --store ''
 expect 64 "--store" "up --store ''" -- up --store ''
@@ -22,3 +22,17 @@ expect 64 "--store" "matrix --store ''" -- matrix --store ''
 expect 69 "nosuch" "run --system nosuch" -- run split-brain --system nosuch --store st
 ok $([ ! -e "$tmp/cwd/st" ] && [ ! -e "$tmp/cwd/latest" ] && [ ! -e /latest ] && echo 0 || echo 1) \
    "a missing system makes no store directory"
+
+expect 64 "--seed needs a value" "run X --seed" -- run split-brain --seed
+expect 64 "--node needs a value" "run X --node" -- run split-brain --node
+for t in nan inf 0 -1; do
+    expect 64 "--time-limit" "--time-limit $t" -- run split-brain --time-limit $t
+done
+expect 64 "--system may be given once" "two --system" -- run split-brain --system raft --system primary
+expect 64 "--node needs a command" "--node ''" -- run split-brain --node ''
+expect 64 "unknown option '--bogus'" "unknown option" -- run split-brain --bogus
+expect 64 "--nodes needs a value" "up --nodes" -- up --nodes
+expect 64 "--nodes needs a whole number" "up --nodes 99" -- up --nodes 99
+expect 64 "unexpected 'x'" "up x" -- up x
+expect 64 "--time-limit" "matrix --time-limit nan" -- matrix --time-limit nan
+ok $([ ! -e "$tmp/cwd/store" ] && echo 0 || echo 1) "no usage error made a store"
