@@ -109,6 +109,27 @@ s_parse_groups (const char *word, int nodes, char *out, char **error)
     return 0;
 }
 
+//  Shapes that cannot be drawn in a cluster this small: one node cannot be
+//  split, and two have no minority, no majority that leaves anyone out, no
+//  bridge (two groups sharing a node) and no ring (two neighbours each).
+static int
+s_check_size (const char *shape, shape_t kind, int nodes, char **error)
+{
+    if (nodes == 1)
+        return s_fail (error, "partition %s needs at least 2 nodes (the cluster has 1)", shape);
+    if (nodes != 2)
+        return 0;
+    if (kind == SHAPE_MINORITY)
+        return s_fail (error, "partition minority needs at least 3 nodes (of 2, a minority is 0 nodes)");
+    if (kind == SHAPE_MAJORITY)
+        return s_fail (error, "partition majority needs at least 3 nodes (of 2, a majority is both)");
+    if (kind == SHAPE_BRIDGE)
+        return s_fail (error, "partition bridge needs at least 3 nodes (two groups sharing one node)");
+    if (kind == SHAPE_RING)
+        return s_fail (error, "partition ring needs at least 3 nodes (each node sees its two neighbours)");
+    return 0;
+}
+
 static int
 s_parse_partition (faultspec_t *self, char **words, int count, int nodes, char **error)
 {
@@ -137,7 +158,7 @@ s_parse_partition (faultspec_t *self, char **words, int count, int nodes, char *
     }
     if (count > need)
         return s_fail (error, "unexpected '%s' after partition %s", words [need], shape);
-    return 0;
+    return s_check_size (shape, self->shape, nodes, error);
 }
 
 //  Words after the kind, per kind: how many are required and allowed.

@@ -14,6 +14,9 @@
         stop NODE | cont NODE                     (SIGSTOP / SIGCONT)
         clock-skew NODE MS                        (node library clock offset)
 
+    A cluster of 1 node has no partition; one of 2 has no minority,
+    majority, bridge or ring (faultspec_parse says so).
+
     NODE is "n1".."nN" or "random" (drawn from the run's seed when the
     schedule is built). An embedded value object: no destroy needed.
 */

@@ -14,7 +14,7 @@ expect () {
     ok $([ $rc = "$want" ] && echo "$out" | grep -q -- "$pattern" && echo 0 || echo 1) \
        "$what: exit $want naming '$pattern' (got $rc: ${out//$'\n'/ })"
 }
-echo "1..19"
+echo "1..21"
 
 expect 64 "--store" "run --store ''" -- run split-brain --store ''
 expect 64 "--store" "up --store ''" -- up --store ''
@@ -36,3 +36,9 @@ expect 64 "--nodes needs a whole number" "up --nodes 99" -- up --nodes 99
 expect 64 "unexpected 'x'" "up x" -- up x
 expect 64 "--time-limit" "matrix --time-limit nan" -- matrix --time-limit nan
 ok $([ ! -e "$tmp/cwd/store" ] && echo 0 || echo 1) "no usage error made a store"
+
+# A partition the lab's cluster is too small for is refused before it is sent.
+echo "{\"pid\": 1, \"nodes\": 2, \"control\": \"ipc://$tmp/none\"}" > "$tmp/up.json"
+expect 64 "partition ring needs at least 3 nodes" "fault partition ring on 2 nodes" -- fault partition ring
+sed -i 's/"nodes": 2/"nodes": 1/' "$tmp/up.json"
+expect 64 "needs at least 2 nodes" "fault isolate n1 on 1 node" -- fault isolate n1

@@ -268,6 +268,8 @@ test_bad_fault_steps (void **state)
     s_expect_error ("do = heal", "do = kill", 22, "kill needs a node");
     s_expect_error ("do = heal", "do = heal now", 22, "unexpected 'now'");
     s_expect_error ("do = heal", "do = partition sideways", 22, "unknown partition shape");
+    s_expect_error ("nodes = 5", "nodes = 2", 19, "faults/step/do: 'n3' in partition groups");
+    s_expect_error ("nodes = 5", "nodes = 1", 19, "faults/step/do:");
     s_expect_error ("at_s = 3.5", "at_s = 0.5", 20, "faults/step: at_s 0.5 is before");
     s_expect_error ("at_s = 3.5", "at_s = 11", 20, "faults/step: at_s 11 is after duration_s");
     s_expect_error ("kinds = partition halves; kill random", "kinds = heal", 27,
@@ -321,6 +323,27 @@ test_faultspec_round_trip (void **state)
         assert_string_equal (back, aliases [i][1]);
     }
     assert_int_equal (faultspec_parse (&spec, "isolate", 5, NULL), -1);
+    //  Partitions a tiny cluster cannot have.
+    const char *one [] = { "partition halves", "isolate n1", "partition isolate-leader",
+                           "partition ring", "partition n1|n1" };
+    for (size_t i = 0; i < sizeof one / sizeof one [0]; i++) {
+        char *error = NULL;
+        if (faultspec_parse (&spec, one [i], 1, &error) == 0)
+            fail_msg ("'%s' accepted for 1 node", one [i]);
+        assert_non_null (strstr (error, "at least 2 nodes"));
+        free (error);
+    }
+    const char *two [] = { "partition minority", "partition majority", "partition bridge",
+                           "partition ring" };
+    for (size_t i = 0; i < sizeof two / sizeof two [0]; i++) {
+        char *error = NULL;
+        if (faultspec_parse (&spec, two [i], 2, &error) == 0)
+            fail_msg ("'%s' accepted for 2 nodes", two [i]);
+        assert_non_null (strstr (error, "at least 3 nodes"));
+        free (error);
+    }
+    assert_int_equal (faultspec_parse (&spec, "partition halves", 2, NULL), 0);
+    assert_int_equal (faultspec_parse (&spec, "isolate n2", 2, NULL), 0);
     faultspec_parse (&spec, "kill n2", 5, NULL);
     faultspec_t undo = faultspec_undo (&spec);
     assert_int_equal (undo.kind, FAULT_RESTART);
