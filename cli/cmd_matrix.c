@@ -175,15 +175,26 @@ s_record (s_row_t *row, size_t column, const scenario_t *sc, json_t *results)
 static void
 s_print (s_row_t *rows, size_t count, scenario_t **scenarios, size_t columns)
 {
-    printf ("\n%-9s", "system");
-    for (size_t c = 0; c < columns; c++)
-        printf (" %-11.11s", scenarios [c]->name);
+    //  Each column as wide as its scenario's name (at least a verdict's
+    //  "invalid"), the first as the longest system name: nothing is cut.
+    int widths [MATRIX_SCENARIOS_MAX];
+    int first = (int) strlen ("system");
+    for (size_t r = 0; r < count; r++)
+        if ((int) strlen (rows [r].name) > first)
+            first = (int) strlen (rows [r].name);
+    printf ("\n%-*s", first, "system");
+    for (size_t c = 0; c < columns; c++) {
+        widths [c] = (int) strlen (scenarios [c]->name);
+        if (widths [c] < (int) strlen ("invalid"))
+            widths [c] = (int) strlen ("invalid");
+        printf (" %-*s", widths [c], scenarios [c]->name);
+    }
     printf (" %-13s %-10s %-4s %s\n", "avail.faults", "slow p50", "CAP", "PACELC");
     for (size_t r = 0; r < count; r++) {
         s_row_t *row = &rows [r];
-        printf ("%-9s", row->name);
+        printf ("%-*s", first, row->name);
         for (size_t c = 0; c < columns; c++)
-            printf (" %-11s", *row->verdicts [c]? row->verdicts [c]: "-");
+            printf (" %-*s", widths [c], *row->verdicts [c]? row->verdicts [c]: "-");
         double available = row->available_count? row->available_sum / row->available_count: -1;
         char avail [16] = "-", slow [16] = "-";
         if (available >= 0)
