@@ -32,6 +32,7 @@
 #include <czmq.h>
 #include "commands.h"
 #include "scenario.h"
+#include "faultspec.h"
 #include "runner.h"
 #include "lab.h"
 #include "store.h"
@@ -154,8 +155,12 @@ s_record (s_row_t *row, size_t column, const scenario_t *sc, json_t *results)
     snprintf (row->verdicts [column], sizeof row->verdicts [column], "%s", text);
     row->ran = true;
     bool partition = false;
-    for (size_t k = 0; k < sc->kinds_count; k++)
-        partition |= strncmp (sc->kinds [k], "partition", 9) == 0;
+    //  Parsed, so that "isolate n1" counts as the partition it is.
+    for (size_t k = 0; k < sc->kinds_count; k++) {
+        faultspec_t spec;
+        partition |= faultspec_parse (&spec, sc->kinds [k], sc->nodes, NULL) == 0
+                  && spec.kind == FAULT_PARTITION;
+    }
     for (size_t s = 0; s < sc->steps_count; s++)
         partition |= strncmp (sc->steps [s].text, "partition", 9) == 0;
     json_t *during = json_object_get (json_object_get (results, "availability"), "during_faults");
