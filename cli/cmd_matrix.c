@@ -140,6 +140,22 @@ s_wanted (const s_args_t *args, const char *system)
     return false;
 }
 
+//  The first --system that no scenario lists, or NULL: running nothing and
+//  printing an empty table would look like success.
+static const char *
+s_unknown_system (const s_args_t *args, scenario_t **scenarios, size_t columns)
+{
+    for (size_t i = 0; i < args->only_count; i++) {
+        bool listed = false;
+        for (size_t c = 0; c < columns && !listed; c++)
+            for (size_t s = 0; s < scenarios [c]->systems_count && !listed; s++)
+                listed = streq (scenarios [c]->systems [s].name, args->only [i]);
+        if (!listed)
+            return args->only [i];
+    }
+    return NULL;
+}
+
 //  Fold one run's results into its row, under scenario column column.
 static void
 s_record (s_row_t *row, size_t column, const scenario_t *sc, json_t *results)
@@ -283,6 +299,13 @@ cmd_matrix (int argc, char **argv)
     if (columns == 0) {
         fprintf (stderr, "harness matrix: no scenarios found\n");
         return EXIT_DATAERR;
+    }
+    const char *unknown = s_unknown_system (&args, scenarios, columns);
+    if (unknown) {
+        fprintf (stderr, "harness matrix: no scenario lists system '%s' (see ./harness list)\n", unknown);
+        for (size_t c = 0; c < columns; c++)
+            scenario_destroy (&scenarios [c]);
+        return EXIT_USAGE;
     }
     char *home = home_dir ();
     s_row_t rows [FL_SCENARIO_SYSTEMS_MAX];
