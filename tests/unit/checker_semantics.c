@@ -241,6 +241,7 @@ s_queue_storm (int n)
     return text;
 }
 
+#ifndef __SANITIZE_ADDRESS__
 //  This process's address space in bytes (VmSize).
 static size_t
 s_vm_bytes (void)
@@ -255,6 +256,7 @@ s_vm_bytes (void)
         fclose (file);
     return kb * 1024;
 }
+#endif
 
 //  --memory bounds the model's states (queues, sets) as well as the cache,
 //  and running out is unknown ("memory"), never an abort.
