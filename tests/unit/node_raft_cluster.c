@@ -490,7 +490,7 @@ test_pipelined_load (void **state)
     fx_t *fx = (fx_t *) *state;
     s_await_leader (fx, -1, 0, NULL);
     for (int k = 0; k < 5; k++) {
-        char key [8];
+        char key [16];
         snprintf (key, sizeof key, "%d", k);
         s_expect (fx, k, s_write (key, 0), "write_ok", -1);
     }
