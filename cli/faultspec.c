@@ -102,7 +102,7 @@ s_parse_groups (const char *word, int nodes, char *out, char **error)
     char *save = NULL;
     for (char *id = strtok_r (copy, ",|", &save); id; id = strtok_r (NULL, ",|", &save)) {
         char node [FL_ID_BYTES_MAX];
-        if (streq (id, "random") || s_parse_node (id, nodes, node, error))
+        if (streq (id, "random") || s_parse_node (id, nodes, node, NULL))
             return s_fail (error, "'%s' in partition groups '%s' is not a node", id, word);
     }
     snprintf (out, FL_FAULT_TEXT_BYTES_MAX, "%s", word);

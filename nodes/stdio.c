@@ -291,7 +291,11 @@ main (int argc, char **argv)
         else if (opt == 'd') setenv ("FAULTLAB_DATA", optarg, 1);
         else if (opt == 's') setenv ("FAULTLAB_SEED", optarg, 1);
         else if (opt == 'p') continue;
-        else return s_usage (zsys_sprintf ("unknown option '%s'", argv [optind - 1]));
+        else {
+            char problem [64 + FL_ID_BYTES_MAX];
+            snprintf (problem, sizeof problem, "unknown option '%.32s'", argv [optind - 1]);
+            return s_usage (problem);
+        }
     }
     if (!id || !*id || strlen (id) > FL_ID_BYTES_MAX)
         return s_usage ("--id ID is required (1 to 32 bytes)");
