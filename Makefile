@@ -11,21 +11,57 @@ CC      ?= cc
 OPT     ?= -O2
 SAN     ?=
 CFLAGS  += -std=c11 -Wall -Wextra -Wpedantic -Werror $(OPT) -g $(SAN) \
-           -D_GNU_SOURCE -iquote common -MMD -MP
+           -D_GNU_SOURCE -iquote common -iquote . -MMD -MP
 PKGS     = libczmq libzmq jansson
 LDLIBS  += $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lpthread -lm
 LDFLAGS += $(SAN)
 B        = build
 
-# Modules and the libraries each one needs (most dependent first).
-COMMON_LIB  = $(B)/libcommon.a
-PROXY_LIB   = $(B)/libproxy.a
-NODE_LIB    = $(B)/libnode.a
-CHECKER_LIB = $(B)/libchecker.a
-CLI_LIB     = $(B)/libcli.a
+# Modules, each a static library build/libNAME.a of its .c files (main.c
+# aside), and what each links: itself, then what it depends on, most
+# dependent first. Dependencies run one way, down this list:
+#
+#   cli (harness) -> lab -> report -> analysis -> checker -> common
+#                        -> scenario, workload               -> common
+#   proxy -> common      node (nodes/lib) -> common      raft -> node
+#
+# A module may include the headers of the modules it links, and no others.
+MODULES = common proxy node raft checker scenario workload analysis report lab cli
+DIR_common   = common
+DIR_proxy    = proxy
+DIR_node     = nodes/lib
+DIR_raft     = nodes/raft
+DIR_checker  = checker
+DIR_scenario = scenario
+DIR_workload = workload
+DIR_analysis = analysis
+DIR_report   = report
+DIR_lab      = lab
+DIR_cli      = cli
 
 lib_srcs = $(filter-out $(1)/main.c,$(wildcard $(1)/*.c))
 lib_objs = $(patsubst %.c,$(B)/%.o,$(call lib_srcs,$(1)))
+lib      = $(B)/lib$(1).a
+$(foreach m,$(MODULES),$(eval $(call lib,$(m)): $(call lib_objs,$(DIR_$(m)))))
+$(B)/lib%.a: | $(B)/empty.o
+	rm -f $@ && ar rcs $@ $(B)/empty.o $^
+
+# A module with no library sources yet still makes a valid archive.
+$(B)/empty.o:
+	@mkdir -p $(B) && echo 'typedef int fl_empty_t;' | $(CC) -x c -c - -o $@
+
+LIBS_common   = $(call lib,common)
+LIBS_proxy    = $(call lib,proxy) $(LIBS_common)
+LIBS_node     = $(call lib,node) $(LIBS_common)
+LIBS_raft     = $(call lib,raft) $(LIBS_node)
+LIBS_checker  = $(call lib,checker) $(LIBS_common)
+LIBS_scenario = $(call lib,scenario) $(LIBS_common)
+LIBS_workload = $(call lib,workload) $(LIBS_common)
+LIBS_analysis = $(call lib,analysis) $(LIBS_common)
+LIBS_report   = $(call lib,report) $(LIBS_analysis)
+LIBS_lab      = $(call lib,lab) $(call lib,report) $(call lib,analysis) \
+                $(call lib,scenario) $(call lib,workload) $(LIBS_checker)
+LIBS_cli      = $(call lib,cli) $(LIBS_lab)
 
 NODE_PROGS = $(patsubst nodes/%.c,bin/node-%,$(wildcard nodes/*.c)) \
              $(patsubst nodes/%/main.c,bin/node-%,$(wildcard nodes/*/main.c))
@@ -50,60 +86,42 @@ $(B)/%.o: %.c
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) $(shell pkg-config --cflags $(PKGS) 2>/dev/null) -c $< -o $@
 
-$(COMMON_LIB):  $(call lib_objs,common)
-$(PROXY_LIB):   $(call lib_objs,proxy)
-$(NODE_LIB):    $(call lib_objs,nodes/lib)
-$(CHECKER_LIB): $(call lib_objs,checker)
-$(CLI_LIB):     $(call lib_objs,cli)
-$(B)/lib%.a: | $(B)/empty.o
-	rm -f $@ && ar rcs $@ $(B)/empty.o $^
-
-# A module with no library sources yet still makes a valid archive.
-$(B)/empty.o:
-	@mkdir -p $(B) && echo 'typedef int fl_empty_t;' | $(CC) -x c -c - -o $@
-
-LIBS_PROXY   = $(PROXY_LIB) $(COMMON_LIB)
-LIBS_NODE    = $(NODE_LIB) $(COMMON_LIB)
-LIBS_CHECKER = $(CHECKER_LIB) $(COMMON_LIB)
-LIBS_CLI     = $(CLI_LIB) $(CHECKER_LIB) $(PROXY_LIB) $(COMMON_LIB)
-LIBS_ALL     = $(CLI_LIB) $(CHECKER_LIB) $(PROXY_LIB) $(NODE_LIB) $(COMMON_LIB)
-
-harness: $(B)/cli/main.o $(LIBS_CLI) 
+harness: $(B)/cli/main.o $(LIBS_cli)
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
-bin/proxy: $(B)/proxy/main.o $(LIBS_PROXY) 
+bin/proxy: $(B)/proxy/main.o $(LIBS_proxy)
 	@mkdir -p bin
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
-bin/node-%: $(B)/nodes/%.o $(LIBS_NODE) 
+# A node is a file nodes/NAME.c, or a module nodes/NAME/ whose main.c is the
+# program and whose other files are libNAME.a (raft).
+bin/node-%: $(B)/nodes/%.o $(LIBS_node)
 	@mkdir -p bin
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
-# A node may also be a directory nodes/NAME/ with a main.c and helpers.
-NODE_DIRS = $(patsubst nodes/%/main.c,%,$(wildcard nodes/*/main.c))
-define node_dir
-bin/node-$(1): $(patsubst %.c,$(B)/%.o,$(wildcard nodes/$(1)/*.c)) $(LIBS_NODE)
+bin/node-raft: $(B)/nodes/raft/main.o $(LIBS_raft)
 	@mkdir -p bin
-	$$(CC) $$(LDFLAGS) -o $$@ $$^ $$(LDLIBS)
-endef
-$(foreach d,$(NODE_DIRS),$(eval $(call node_dir,$(d))))
+	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
-# Unit tests: tests/unit/MODULE_name.c links only what MODULE needs, so a
-# module under construction does not break the others' tests. Prefixes:
-# common_, proxy_, node_, checker_, harness_.
+# Unit tests: tests/unit/MODULE_name.c links only MODULE's libraries, so a
+# module under construction does not break the others' tests. Prefixes are
+# the module names above; node_raft_ links raft.
 CMOCKA = $(shell pkg-config --libs cmocka 2>/dev/null)
 define unit_test
 tests/bin/$(1)_%.t: $(B)/tests/unit/$(1)_%.o $(2)
 	@mkdir -p tests/bin
 	$$(CC) $$(LDFLAGS) -o $$@ $$^ $$(LDLIBS) $$(CMOCKA)
 endef
-$(eval $(call unit_test,common,$(COMMON_LIB)))
-$(eval $(call unit_test,proxy,$(LIBS_PROXY)))
-$(eval $(call unit_test,node,$(LIBS_NODE)))
-$(eval $(call unit_test,checker,$(LIBS_CHECKER)))
-$(eval $(call unit_test,harness,$(LIBS_CLI)))
+$(foreach m,common proxy checker scenario workload analysis report lab cli,\
+  $(eval $(call unit_test,$(m),$(LIBS_$(m)))))
+$(eval $(call unit_test,node,$(LIBS_node)))
+$(eval $(call unit_test,node_raft,$(LIBS_raft)))
 
-bench/bin/%: $(B)/bench/%.o $(LIBS_ALL) 
+bench/bin/proxy: $(B)/bench/proxy.o $(LIBS_proxy)
+	@mkdir -p bench/bin
+	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
+bench/bin/%: $(B)/bench/%.o $(LIBS_checker)
 	@mkdir -p bench/bin
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 

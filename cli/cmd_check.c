@@ -22,7 +22,7 @@
 #include <sys/stat.h>
 #include <errno.h>
 #include <jansson.h>
-#include "../checker/check.h"
+#include "checker/check.h"
 #include "commands.h"
 
 typedef struct {

@@ -20,7 +20,7 @@
 #include <czmq.h>
 #include <jansson.h>
 #include "commands.h"
-#include "faultspec.h"
+#include "scenario/faultspec.h"
 #include "home.h"
 #include "limits.h"
 

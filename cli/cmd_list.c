@@ -12,7 +12,7 @@
 #include <glob.h>
 #include <czmq.h>
 #include "commands.h"
-#include "scenario.h"
+#include "scenario/scenario.h"
 #include "home.h"
 
 static void

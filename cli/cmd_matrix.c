@@ -31,11 +31,11 @@
 #include <unistd.h>
 #include <czmq.h>
 #include "commands.h"
-#include "scenario.h"
-#include "faultspec.h"
-#include "runner.h"
-#include "lab.h"
-#include "store.h"
+#include "scenario/scenario.h"
+#include "scenario/faultspec.h"
+#include "lab/runner.h"
+#include "lab/lab.h"
+#include "lab/store.h"
 #include "console.h"
 #include "home.h"
 #include "clock.h"

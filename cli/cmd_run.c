@@ -22,10 +22,10 @@
 #include <unistd.h>
 #include <czmq.h>
 #include "commands.h"
-#include "scenario.h"
-#include "runner.h"
-#include "lab.h"
-#include "store.h"
+#include "scenario/scenario.h"
+#include "lab/runner.h"
+#include "lab/lab.h"
+#include "lab/store.h"
 #include "console.h"
 #include "home.h"
 #include "clock.h"

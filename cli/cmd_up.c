@@ -28,11 +28,11 @@
 #include <unistd.h>
 #include <czmq.h>
 #include "commands.h"
-#include "lab.h"
-#include "nemesis.h"
-#include "history.h"
-#include "schedule.h"
-#include "store.h"
+#include "lab/lab.h"
+#include "lab/nemesis.h"
+#include "lab/history.h"
+#include "scenario/schedule.h"
+#include "lab/store.h"
 #include "home.h"
 #include "clock.h"
 

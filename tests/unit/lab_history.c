@@ -1,4 +1,4 @@
-/*  harness_history.c -- what a run writes: history.jsonl lines carry
+/*  lab_history.c -- what a run writes: history.jsonl lines carry
     DESIGN section 6's fields (a nil read is ok with null, cas values are
     [from,to], a fail has its error code, a timeout's info has none), every
     line is a JSON object by itself, faults.jsonl lines have time, phase,
@@ -15,8 +15,8 @@
 #include <unistd.h>
 #include "tap.h"
 #include <jansson.h>
-#include "../../cli/history.h"
-#include "../../cli/store.h"
+#include "../../lab/history.h"
+#include "../../lab/store.h"
 
 static char s_dir [64];
 
@@ -187,5 +187,5 @@ main (void)
         cmocka_unit_test (test_unwritable_dir),
         cmocka_unit_test (test_store_dirs_and_latest),
     };
-    return cmocka_run_group_tests_name ("harness_history", tests, s_setup, s_teardown);
+    return cmocka_run_group_tests_name ("lab_history", tests, s_setup, s_teardown);
 }

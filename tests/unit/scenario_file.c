@@ -1,4 +1,4 @@
-/*  harness_scenario.c -- scenario files: a good one loads with every field
+/*  scenario_file.c -- scenario files: a good one loads with every field
     as written; every malformed case is refused with a message naming the
     file, the line and the key. Also the fault-action parser the scenario
     uses for its steps, and every shipped scenario in scenarios/ loads.
@@ -13,8 +13,8 @@
 #include <unistd.h>
 #include <glob.h>
 #include "tap.h"
-#include "../../cli/scenario.h"
-#include "../../cli/faultspec.h"
+#include "../../scenario/scenario.h"
+#include "../../scenario/faultspec.h"
 
 #define GOOD \
     "# a comment\n" \
@@ -394,5 +394,5 @@ main (void)
         cmocka_unit_test (test_faultspec_round_trip),
         cmocka_unit_test (test_shipped_scenarios_load),
     };
-    return cmocka_run_group_tests_name ("harness_scenario", tests, s_setup, s_teardown);
+    return cmocka_run_group_tests_name ("scenario_file", tests, s_setup, s_teardown);
 }

@@ -10,7 +10,7 @@
 #include <stdbool.h>
 #include <signal.h>
 #include <jansson.h>
-#include "scenario.h"
+#include "scenario/scenario.h"
 
 typedef struct {
     const scenario_t *scenario;

@@ -23,7 +23,7 @@
 #include <czmq.h>
 #include <jansson.h>
 #include "rng.h"
-#include "faultspec.h"
+#include "scenario/faultspec.h"
 
 typedef struct {
     const char *system;         // "raft": runs BIN_DIR/bin/node-raft

@@ -1,4 +1,4 @@
-/*  harness_schedule.c -- fault schedules and partition shapes: the same
+/*  scenario_schedule.c -- fault schedules and partition shapes: the same
     seed gives the same schedule, another seed another; random steps follow
     start / fault_s / gap_s and end each fault with its undo on the same
     node; --time-limit cuts the schedule; every shape splits the nodes as
@@ -13,7 +13,7 @@
 #include <string.h>
 #include <unistd.h>
 #include "tap.h"
-#include "../../cli/schedule.h"
+#include "../../scenario/schedule.h"
 
 static char s_path [64];
 
@@ -249,5 +249,5 @@ main (void)
         cmocka_unit_test (test_partition_shapes),
         cmocka_unit_test (test_shapes_seeded),
     };
-    return cmocka_run_group_tests_name ("harness_schedule", tests, NULL, NULL);
+    return cmocka_run_group_tests_name ("scenario_schedule", tests, NULL, NULL);
 }

@@ -11,7 +11,7 @@
 
 #include <stdint.h>
 #include <stdbool.h>
-#include "gen.h"
+#include "workload/gen.h"
 
 typedef struct _history_t history_t;
 

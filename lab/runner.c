@@ -33,13 +33,13 @@
 #include "runner.h"
 #include "lab.h"
 #include "nemesis.h"
-#include "schedule.h"
+#include "scenario/schedule.h"
 #include "client.h"
 #include "history.h"
 #include "clock.h"
-#include "../checker/check.h"
-#include "measures.h"
-#include "report.h"
+#include "checker/check.h"
+#include "analysis/measures.h"
+#include "report/report.h"
 
 //  How often the loop wakes with nothing due (status line, dead children).
 #define RUNNER_TICK_MS          50

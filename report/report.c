@@ -28,7 +28,7 @@
 #include <strings.h>
 #include <czmq.h>
 #include "limits.h"
-#include "measures.h"
+#include "analysis/measures.h"
 #include "report.h"
 #include "runreport.h"
 

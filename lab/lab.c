@@ -27,7 +27,7 @@
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include "lab.h"
-#include "schedule.h"
+#include "scenario/schedule.h"
 #include "clock.h"
 #include "limits.h"
 

@@ -1,4 +1,4 @@
-/*  harness_report_basic.c -- report.html from run directories: the verdict,
+/*  report_page.c -- report.html from run directories: the verdict,
     one lane per process, the fault periods shaded, the failing op marked,
     the message diagram, graceful pages when optional inputs are missing,
     errors for a bad history, and a page that stays small for a generated
@@ -17,7 +17,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 #include "tap.h"
-#include "../../cli/report.h"
+#include "../../report/report.h"
 
 #define BASIC "tests/data/run-basic"
 

@@ -17,7 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "limits.h"
-#include "measures.h"
+#include "analysis/measures.h"
 #include "runreport.h"
 
 #define S_TOP 40                        // room for fault labels

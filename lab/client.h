@@ -22,7 +22,7 @@
 #include <stdint.h>
 #include <stdbool.h>
 #include <czmq.h>
-#include "gen.h"
+#include "workload/gen.h"
 #include "history.h"
 
 typedef struct {

@@ -11,8 +11,8 @@
 #include <stdio.h>
 #include <stdint.h>
 #include <jansson.h>
-#include "opslog.h"
-#include "faultlog.h"
+#include "analysis/opslog.h"
+#include "analysis/faultlog.h"
 
 //  Geometry of every time-axis chart, in px.
 #define RUNREPORT_WIDTH      1200

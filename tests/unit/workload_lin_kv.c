@@ -1,4 +1,4 @@
-/*  harness_gen.c -- the lin-kv generator: a seed replays the same ops,
+/*  workload_lin_kv.c -- the lin-kv generator: a seed replays the same ops,
     clients draw from independent streams, written values are unique across
     clients, the mix is roughly as documented, and cas starts from what the
     client saw.
@@ -11,7 +11,7 @@
 #include <string.h>
 #include <unistd.h>
 #include "tap.h"
-#include "../../cli/gen.h"
+#include "../../workload/gen.h"
 
 static void
 test_same_seed_same_ops (void **state)
@@ -147,5 +147,5 @@ main (void)
         cmocka_unit_test (test_mix_and_keys),
         cmocka_unit_test (test_cas_from_what_was_seen),
     };
-    return cmocka_run_group_tests_name ("harness_gen", tests, NULL, NULL);
+    return cmocka_run_group_tests_name ("workload_lin_kv", tests, NULL, NULL);
 }

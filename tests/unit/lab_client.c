@@ -1,4 +1,4 @@
-/*  harness_client.c -- a client takes as the answer to its op only a reply
+/*  lab_client.c -- a client takes as the answer to its op only a reply
     from the node it sent the op to (the proxy's src frame): a reply from
     another node with the right in_reply_to is ignored and counted. An
     answer of an unexpected type is info with an "error" text saying so,
@@ -9,8 +9,8 @@
 #include <string.h>
 #include <czmq.h>
 #include <jansson.h>
-#include "../../cli/client.h"
-#include "../../cli/history.h"
+#include "../../lab/client.h"
+#include "../../lab/history.h"
 
 static char s_dir [64];
 
@@ -170,5 +170,5 @@ main (void)
         cmocka_unit_test (test_reply_from_another_node_is_ignored),
         cmocka_unit_test (test_unexpected_type_is_info_with_text),
     };
-    return cmocka_run_group_tests_name ("harness_client", tests, s_setup, s_teardown);
+    return cmocka_run_group_tests_name ("lab_client", tests, s_setup, s_teardown);
 }

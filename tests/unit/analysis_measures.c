@@ -1,4 +1,4 @@
-/*  harness_measures_basic.c -- the run's measures on small hand-made run
+/*  analysis_measures.c -- the run's measures on small hand-made run
     directories with answers worked out by hand (tests/data/run-basic: its
     fifteen ops are listed in tests/data/run-basic/README), and the errors
     that bad input lines give.
@@ -13,7 +13,7 @@
 #include <unistd.h>
 #include "tap.h"
 #include <jansson.h>
-#include "../../cli/measures.h"
+#include "../../analysis/measures.h"
 
 #define BASIC "tests/data/run-basic"
 
