@@ -21,8 +21,9 @@ B        = build
 # aside), and what each links: itself, then what it depends on, most
 # dependent first. Dependencies run one way, down this list:
 #
-#   cli (harness) -> lab -> report -> analysis -> checker -> common
-#                        -> scenario, workload               -> common
+#   cli (harness) -> lab -> report -> analysis               -> common
+#                        -> scenario -> workload              -> common
+#                        -> checker                          -> common
 #   proxy -> common      node (nodes/lib) -> common      raft -> node
 #
 # A module may include the headers of the modules it links, and no others.
@@ -55,7 +56,7 @@ LIBS_proxy    = $(call lib,proxy) $(LIBS_common)
 LIBS_node     = $(call lib,node) $(LIBS_common)
 LIBS_raft     = $(call lib,raft) $(LIBS_node)
 LIBS_checker  = $(call lib,checker) $(LIBS_common)
-LIBS_scenario = $(call lib,scenario) $(LIBS_common)
+LIBS_scenario = $(call lib,scenario) $(LIBS_workload)
 LIBS_workload = $(call lib,workload) $(LIBS_common)
 LIBS_analysis = $(call lib,analysis) $(LIBS_common)
 LIBS_report   = $(call lib,report) $(LIBS_analysis)

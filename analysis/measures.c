@@ -1,7 +1,7 @@
 /*  measures.c -- the run's measures, from history.jsonl and faults.jsonl.
 
     The history is read once into paired ops (opslog.c), the faults into
-    periods (faultlog.c); every measure is then a pass over the ops. An op
+    periods (period.c); every measure is then a pass over the ops. An op
     belongs to "during faults" when its invoke time falls inside any fault
     period, else to "outside faults": the invoke is when the client asked,
     which is what a user of the system experiences. Latencies are of ok ops
@@ -95,12 +95,12 @@ s_ops (const opslog_t *log)
 }
 
 static json_t *
-s_availability (const opslog_t *log, const faultlog_t *faults)
+s_availability (const opslog_t *log, const period_log_t *faults)
 {
     size_t answered [2] = { 0, 0 }, total [2] = { 0, 0 };
     for (size_t i = 0; i < opslog_size (log); i++) {
         const opslog_op_t *op = opslog_op (log, i);
-        int during = faultlog_covers (faults, op->invoke_ns);
+        int during = period_log_covers (faults, op->invoke_ns);
         total [during]++;
         answered [during] += measures_answered (op);
     }
@@ -144,7 +144,7 @@ s_percentiles (int64_t *latencies, size_t size, bool with_max)
 }
 
 static json_t *
-s_latency (const opslog_t *log, const faultlog_t *faults)
+s_latency (const opslog_t *log, const period_log_t *faults)
 {
     size_t size = opslog_size (log);
     int64_t *all = malloc ((size + 1) * sizeof *all);
@@ -159,7 +159,7 @@ s_latency (const opslog_t *log, const faultlog_t *faults)
                 continue;
             int64_t ns = op->return_ns - op->invoke_ns;
             all [all_size++] = ns;
-            if (faultlog_covers (faults, op->invoke_ns))
+            if (period_log_covers (faults, op->invoke_ns))
                 in [in_size++] = ns;
             else
                 out [out_size++] = ns;
@@ -186,11 +186,11 @@ s_stale (const opslog_t *log)
 }
 
 static json_t *
-s_fault_periods (const faultlog_t *faults)
+s_fault_periods (const period_log_t *faults)
 {
     json_t *periods = json_array ();
-    for (size_t i = 0; i < faultlog_size (faults); i++) {
-        const faultlog_period_t *period = faultlog_period (faults, i);
+    for (size_t i = 0; i < period_log_size (faults); i++) {
+        const period_t *period = period_log_get (faults, i);
         json_array_append_new (periods, json_pack ("{s:s, s:s, s:s, s:o, s:o}",
             "fault", period->fault, "target", period->target, "detail", period->detail,
             "start_ms", s_ms (period->start_ns), "end_ms", s_ms (period->end_ns)));
@@ -295,7 +295,7 @@ s_timeline (const opslog_t *log)
 }
 
 json_t *
-measures_of (const opslog_t *log, const faultlog_t *faults)
+measures_of (const opslog_t *log, const period_log_t *faults)
 {
     assert (log);
     assert (faults);
@@ -327,14 +327,14 @@ measures_compute (const char *run_dir, char **error)
     char *faults_path = zsys_sprintf ("%s/faults.jsonl", run_dir);
     json_t *measures = NULL;
     opslog_t *log = opslog_load (history_path, error);
-    faultlog_t *faults = log
-        ? faultlog_load (faults_path, opslog_end_ns (log), error) : NULL;
+    period_log_t *faults = log
+        ? period_log_load (faults_path, opslog_end_ns (log), error) : NULL;
     if (faults) {
         measures = measures_of (log, faults);
         if (!measures && error)
             *error = strdup ("measures: out of memory");
     }
-    faultlog_destroy (&faults);
+    period_log_destroy (&faults);
     opslog_destroy (&log);
     zstr_free (&history_path);
     zstr_free (&faults_path);

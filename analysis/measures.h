@@ -18,7 +18,7 @@
 #include <stdbool.h>
 #include <jansson.h>
 #include "opslog.h"
-#include "faultlog.h"
+#include "period.h"
 
 //  Read RUN_DIR/history.jsonl and RUN_DIR/faults.jsonl and return a new JSON
 //  object (caller decrefs) with the keys:
@@ -44,7 +44,7 @@ json_t *measures_compute (const char *run_dir, char **error);
 
 //  The same measures from a history and faults already loaded (the report
 //  uses this to read the history once). NULL only when out of memory.
-json_t *measures_of (const opslog_t *log, const faultlog_t *faults);
+json_t *measures_of (const opslog_t *log, const period_log_t *faults);
 
 //  True if an op counts as answered for availability: ok, or a fail whose
 //  error says the system answered the request itself (20 key-does-not-

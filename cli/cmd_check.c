@@ -217,7 +217,7 @@ s_manifest (s_run_t *run)
     FILE *in = fopen (run->manifest, "r");
     if (!in) {
         fprintf (stderr, "harness check: cannot open '%s': %s\n", run->manifest, strerror (errno));
-        return EXIT_DATAERR;
+        return FL_EXIT_DATAERR;
     }
     char *copy = strdup (run->manifest);
     char *dir = strdup (dirname (copy));
@@ -254,8 +254,8 @@ s_manifest (s_run_t *run)
     fclose (in);
     printf ("manifest: %d histories, %d as expected, %d differ, %d unknown, %d bad\n",
             rows, run->matched, run->differ, run->unknown, run->bad_data);
-    return run->bad_data? EXIT_DATAERR: run->differ? EXIT_DIFFERS
-         : run->unknown? EXIT_UNKNOWN: EXIT_AS_EXPECTED;
+    return run->bad_data? FL_EXIT_DATAERR: run->differ? FL_EXIT_DIFFERS
+         : run->unknown? FL_EXIT_UNKNOWN: FL_EXIT_OK;
 }
 
 static int
@@ -269,7 +269,7 @@ s_to_edn (s_run_t *run, int argc, char **argv)
             run->bad_data++;
         }
     }
-    return run->bad_data? EXIT_DATAERR: EXIT_AS_EXPECTED;
+    return run->bad_data? FL_EXIT_DATAERR: FL_EXIT_OK;
 }
 
 static void
@@ -309,12 +309,12 @@ s_parse (s_run_t *run, int argc, char **argv)
             case 't': run->opts.timeout_s = strtod (optarg, &end); break;
             case 'B': run->opts.memory_mb = strtoul (optarg, &end, 10); break;
             case 'T': run->opts.threads = (int) strtol (optarg, &end, 10); break;
-            case 'h': s_usage (stdout); return EXIT_AS_EXPECTED;
-            default: s_usage (stderr); return EXIT_USAGE;
+            case 'h': s_usage (stdout); return FL_EXIT_OK;
+            default: s_usage (stderr); return FL_EXIT_USAGE;
         }
         if (end && (*end || end == optarg)) {
             fprintf (stderr, "harness check: bad number '%s'\n", optarg);
-            return EXIT_USAGE;
+            return FL_EXIT_USAGE;
         }
     }
     static const char *models [] = { "register", "cas-register", "kv", "multi-register",
@@ -324,21 +324,21 @@ s_parse (s_run_t *run, int argc, char **argv)
         known = strcmp (models [i], run->opts.model) == 0;
     if (!known) {
         fprintf (stderr, "harness check: unknown model '%s'\n", run->opts.model);
-        return EXIT_USAGE;
+        return FL_EXIT_USAGE;
     }
     if (run->opts.init && !check_init_valid (run->opts.init)) {
         fprintf (stderr, "harness check: bad --init '%s' (EDN or JSON: nil, 0, \"\", {:x 0})\n",
                  run->opts.init);
-        return EXIT_USAGE;
+        return FL_EXIT_USAGE;
     }
     const char *f = run->opts.format;
     if (f && strcmp (f, "jsonl") && strcmp (f, "edn") && strcmp (f, "jepsen-log")) {
         fprintf (stderr, "harness check: unknown format '%s'\n", f);
-        return EXIT_USAGE;
+        return FL_EXIT_USAGE;
     }
     if (!run->manifest && optind >= argc) {
         s_usage (stderr);
-        return EXIT_USAGE;
+        return FL_EXIT_USAGE;
     }
     return -1;
 }
@@ -364,8 +364,8 @@ cmd_check (int argc, char **argv)
             invalid += verdict == CHECK_INVALID;
             run.unknown += verdict == CHECK_UNKNOWN;
         }
-        status = run.bad_data? EXIT_DATAERR: invalid? EXIT_DIFFERS
-               : run.unknown? EXIT_UNKNOWN: EXIT_AS_EXPECTED;
+        status = run.bad_data? FL_EXIT_DATAERR: invalid? FL_EXIT_DIFFERS
+               : run.unknown? FL_EXIT_UNKNOWN: FL_EXIT_OK;
     }
     if (run.stats)
         s_stats ();

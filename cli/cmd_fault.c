@@ -20,7 +20,7 @@
 #include <czmq.h>
 #include <jansson.h>
 #include "commands.h"
-#include "scenario/faultspec.h"
+#include "scenario/action.h"
 #include "home.h"
 #include "limits.h"
 
@@ -33,7 +33,7 @@ s_usage (const char *problem)
              "isolate NODE|isolate-leader|n1,n2|n3,... | isolate NODE | isolate-leader | heal | drop P | delay MS [JITTER]"
              " | duplicate P | reorder P | pause NODE | resume NODE | kill NODE |"
              " restart NODE | stop NODE | cont NODE | clock-skew NODE MS | state\n");
-    return EXIT_USAGE;
+    return FL_EXIT_USAGE;
 }
 
 //  Send one request to the up process; print its answer.
@@ -43,7 +43,7 @@ s_send (const char *endpoint, json_t *request)
     zsock_t *sock = zsock_new_req (endpoint);
     if (!sock) {
         fprintf (stderr, "harness fault: cannot connect to '%s'\n", endpoint);
-        return EXIT_UNAVAILABLE;
+        return FL_EXIT_UNAVAILABLE;
     }
     char *text = json_dumps (request, JSON_COMPACT);
     zstr_send (sock, text);
@@ -56,7 +56,7 @@ s_send (const char *endpoint, json_t *request)
         fprintf (stderr, "harness fault: the lab at '%s' did not answer within %d ms"
                  " (is ./harness up still running?)\n", endpoint,
                  FL_CONTROL_TIMEOUT_MS + FL_ROLE_TIMEOUT_MS);
-        status = EXIT_UNAVAILABLE;
+        status = FL_EXIT_UNAVAILABLE;
     }
     else {
         char *answer = zstr_recv (sock);
@@ -70,7 +70,7 @@ s_send (const char *endpoint, json_t *request)
         else {
             const char *why = json_string_value (json_object_get (reply, "error"));
             fprintf (stderr, "harness fault: %s\n", why? why: "bad reply");
-            status = EXIT_SOFTWARE;
+            status = FL_EXIT_SOFTWARE;
         }
         json_decref (reply);
         zstr_free (&answer);
@@ -90,7 +90,7 @@ cmd_fault (int argc, char **argv)
     if (!up) {
         fprintf (stderr, "harness fault: no lab is up (%s: %s); start one with ./harness up\n",
                  home_up_file (), problem.text);
-        return EXIT_UNAVAILABLE;
+        return FL_EXIT_UNAVAILABLE;
     }
     const char *endpoint = json_string_value (json_object_get (up, "control"));
     int nodes = (int) json_integer_value (json_object_get (up, "nodes"));
@@ -98,19 +98,19 @@ cmd_fault (int argc, char **argv)
     if (argc == 2 && streq (argv [1], "state"))
         request = json_pack ("{s:s}", "cmd", "state");
     else {
-        faultspec_t spec;
+        action_t spec;
         char *error = NULL;
-        if (faultspec_parse_argv (&spec, argc - 1, argv + 1, nodes, &error)) {
+        if (action_parse_argv (&spec, argc - 1, argv + 1, nodes, &error)) {
             int status = s_usage (error);
             free (error);
             json_decref (up);
             return status;
         }
         char text [FL_FAULT_TEXT_BYTES_MAX];
-        faultspec_format (&spec, text, sizeof text);
+        action_format (&spec, text, sizeof text);
         request = json_pack ("{s:s, s:s}", "cmd", "fault", "args", text);
     }
-    int status = endpoint? s_send (endpoint, request): EXIT_SOFTWARE;
+    int status = endpoint? s_send (endpoint, request): FL_EXIT_SOFTWARE;
     json_decref (request);
     json_decref (up);
     return status;

@@ -12,6 +12,7 @@
 #include <glob.h>
 #include <czmq.h>
 #include "commands.h"
+#include "workload/workload.h"
 #include "scenario/scenario.h"
 #include "home.h"
 
@@ -71,12 +72,14 @@ cmd_list (int argc, char **argv)
     (void) argv;
     if (argc > 1) {
         fprintf (stderr, "usage: harness list\n");
-        return EXIT_USAGE;
+        return FL_EXIT_USAGE;
     }
     char *home = home_dir ();
     s_list_scenarios (home);
     s_list_systems (home);
-    printf ("workloads:\n  lin-kv   read / write / cas over a few keys, checked with the kv model\n");
+    printf ("workloads:\n");
+    for (size_t i = 0; i < workload_count (); i++)
+        printf ("  %-8s %s\n", workload_at (i)->name, workload_at (i)->summary);
     printf ("models (./harness check --model M):\n"
             "  register cas-register kv multi-register mutex set counter queue\n");
     free (home);

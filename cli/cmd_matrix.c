@@ -32,7 +32,7 @@
 #include <czmq.h>
 #include "commands.h"
 #include "scenario/scenario.h"
-#include "scenario/faultspec.h"
+#include "scenario/action.h"
 #include "lab/runner.h"
 #include "lab/lab.h"
 #include "lab/store.h"
@@ -96,7 +96,7 @@ s_parse (int argc, char **argv, s_args_t *args)
             if (!*optarg) {
                 fprintf (stderr, "harness matrix: --store needs a directory"
                          " (an empty one would write in /)\n");
-                return EXIT_USAGE;
+                return FL_EXIT_USAGE;
             }
         }
         else
@@ -107,11 +107,11 @@ s_parse (int argc, char **argv, s_args_t *args)
         ||  optind > argc) {
             fprintf (stderr, "usage: harness matrix [--time-limit SEC] [--seed N]"
                      " [--store DIR] [--system S]...\n");
-            return EXIT_USAGE;
+            return FL_EXIT_USAGE;
         }
     }
     return optind == argc? 0: (fprintf (stderr, "usage: harness matrix [--time-limit SEC]"
-                               " [--seed N] [--store DIR] [--system S]...\n"), EXIT_USAGE);
+                               " [--seed N] [--store DIR] [--system S]...\n"), FL_EXIT_USAGE);
 }
 
 static s_row_t *
@@ -173,9 +173,9 @@ s_record (s_row_t *row, size_t column, const scenario_t *sc, json_t *results)
     bool partition = false;
     //  Parsed, so that "isolate n1" counts as the partition it is.
     for (size_t k = 0; k < sc->kinds_count; k++) {
-        faultspec_t spec;
-        partition |= faultspec_parse (&spec, sc->kinds [k], sc->nodes, NULL) == 0
-                  && spec.kind == FAULT_PARTITION;
+        action_t spec;
+        partition |= action_parse (&spec, sc->kinds [k], sc->nodes, NULL) == 0
+                  && spec.kind == ACTION_PARTITION;
     }
     for (size_t s = 0; s < sc->steps_count; s++)
         partition |= strncmp (sc->steps [s].text, "partition", 9) == 0;
@@ -298,14 +298,14 @@ cmd_matrix (int argc, char **argv)
     size_t columns = s_load_scenarios (scenarios);
     if (columns == 0) {
         fprintf (stderr, "harness matrix: no scenarios found\n");
-        return EXIT_DATAERR;
+        return FL_EXIT_DATAERR;
     }
     const char *unknown = s_unknown_system (&args, scenarios, columns);
     if (unknown) {
         fprintf (stderr, "harness matrix: no scenario lists system '%s' (see ./harness list)\n", unknown);
         for (size_t c = 0; c < columns; c++)
             scenario_destroy (&scenarios [c]);
-        return EXIT_USAGE;
+        return FL_EXIT_USAGE;
     }
     char *home = home_dir ();
     s_row_t rows [FL_SCENARIO_SYSTEMS_MAX];

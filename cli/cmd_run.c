@@ -74,7 +74,7 @@ s_usage (const char *problem)
         fprintf (stderr, "harness run: %s\n", problem);
     fprintf (stderr, "usage: harness run SCENARIO [--system S | --node 'CMD ARGS']"
              " [--seed N] [--time-limit SEC] [--store DIR] [--transport ipc|tcp]\n");
-    return EXIT_USAGE;
+    return FL_EXIT_USAGE;
 }
 
 //  One option's value into args; 0, or the usage status with the reason.
@@ -186,10 +186,10 @@ s_compare (json_t *results)
     const char *verdict = console_verdict (json_object_get (results, "valid"));
     const char *expected = json_string_value (json_object_get (results, "expected"));
     if (streq (verdict, "unknown"))
-        return EXIT_UNKNOWN;
+        return FL_EXIT_UNKNOWN;
     if (!expected || streq (expected, "varies") || streq (expected, "none"))
         return 0;
-    return streq (expected, verdict)? 0: EXIT_DIFFERS;
+    return streq (expected, verdict)? 0: FL_EXIT_DIFFERS;
 }
 
 //  Run one system; returns its exit status contribution.
@@ -202,7 +202,7 @@ s_run_system (const s_args_t *args, const scenario_t *scenario, const char *syst
     if (!run_dir) {
         fprintf (stderr, "harness: %s\n", error? error: "cannot create a run directory");
         free (error);
-        return EXIT_SOFTWARE;
+        return FL_EXIT_SOFTWARE;
     }
     double duration = scenario->duration_s;
     if (args->time_limit_s > 0 && args->time_limit_s < duration)
@@ -270,10 +270,10 @@ static int
 s_worst (int a, int b)
 {
     //  Errors beat verdicts; among verdicts, differs beats unknown.
-    if (a >= EXIT_USAGE || b >= EXIT_USAGE)
+    if (a >= FL_EXIT_USAGE || b >= FL_EXIT_USAGE)
         return a > b? a: b;
-    if (a == EXIT_DIFFERS || b == EXIT_DIFFERS)
-        return EXIT_DIFFERS;
+    if (a == FL_EXIT_DIFFERS || b == FL_EXIT_DIFFERS)
+        return FL_EXIT_DIFFERS;
     return a > b? a: b;
 }
 
@@ -287,7 +287,7 @@ cmd_run (int argc, char **argv)
     char *path = home_scenario (args.scenario);
     if (!path) {
         fprintf (stderr, "harness: no scenario '%s' (./harness list shows them)\n", args.scenario);
-        return EXIT_DATAERR;
+        return FL_EXIT_DATAERR;
     }
     char *error = NULL;
     scenario_t *scenario = scenario_load (path, &error);
@@ -295,7 +295,7 @@ cmd_run (int argc, char **argv)
     if (!scenario) {
         fprintf (stderr, "harness: %s\n", error? error: "bad scenario");
         free (error);
-        return EXIT_DATAERR;
+        return FL_EXIT_DATAERR;
     }
     uint64_t seed = args.has_seed? args.seed: scenario->has_seed? scenario->seed: s_fresh_seed ();
     const char *systems [FL_SCENARIO_SYSTEMS_MAX];
@@ -317,7 +317,7 @@ cmd_run (int argc, char **argv)
             free (error);
             free (home);
             scenario_destroy (&scenario);
-            return EXIT_UNAVAILABLE;
+            return FL_EXIT_UNAVAILABLE;
         }
     }
     printf ("faultlab: scenario %s, seed %" PRIu64 ", %d nodes, %d clients, %g s\n",

@@ -62,7 +62,7 @@ s_usage (const char *problem)
         fprintf (stderr, "harness up: %s\n", problem);
     fprintf (stderr, "usage: harness up [--system S] [--nodes N] [--seed N] [--store DIR]"
              " [--transport ipc|tcp]\n");
-    return EXIT_USAGE;
+    return FL_EXIT_USAGE;
 }
 
 //  One option's value; 0, or the usage status with the reason said.
@@ -142,7 +142,7 @@ s_parse (int argc, char **argv, s_args_t *args)
 
 //  Another `up` whose up.json is still there: if its pid is alive, this one
 //  must not take the file (the first lab would be lost to `fault`); a file
-//  left by a lab that died is removed. 0, or EXIT_UNAVAILABLE (said here).
+//  left by a lab that died is removed. 0, or FL_EXIT_UNAVAILABLE (said here).
 static int
 s_claim_up_file (void)
 {
@@ -156,7 +156,7 @@ s_claim_up_file (void)
     if (pid > 0 && pid != getpid () && (kill (pid, 0) == 0 || errno == EPERM)) {
         fprintf (stderr, "harness up: a lab is already up (pid %d, in %s): stop it first,"
                  " or set FAULTLAB_UP to another file\n", (int) pid, path);
-        return EXIT_UNAVAILABLE;
+        return FL_EXIT_UNAVAILABLE;
     }
     unlink (path);
     return 0;
@@ -204,10 +204,10 @@ s_handle (json_t *request, nemesis_t *nemesis, int nodes, rng_t *rng, int64_t t0
     const char *text = json_string_value (json_object_get (request, "args"));
     if (!cmd || !streq (cmd, "fault") || !text)
         return json_pack ("{s:b, s:s}", "ok", 0, "error", "expected {\"cmd\":\"fault\",\"args\":TEXT} or {\"cmd\":\"state\"}");
-    faultspec_t spec;
+    action_t spec;
     char *error = NULL;
     char detail [FL_FAULT_TEXT_BYTES_MAX];
-    if (faultspec_parse (&spec, text, nodes, &error) == 0) {
+    if (action_parse (&spec, text, nodes, &error) == 0) {
         schedule_resolve (&spec, nodes, rng);
         if (nemesis_apply (nemesis, &spec, clock_mono_ns () - t0_ns, detail, sizeof detail, &error) == 0) {
             nemesis_describe (nemesis, in_force, sizeof in_force);
@@ -248,7 +248,7 @@ s_serve (lab_t *lab, nemesis_t *nemesis, zsock_t *control, int nodes, uint64_t s
         if (lab_tick (lab, clock_mono_ms (), &error)) {
             fprintf (stderr, "harness up: %s\n", error);
             free (error);
-            status = EXIT_SOFTWARE;
+            status = FL_EXIT_SOFTWARE;
             break;
         }
     }
@@ -269,7 +269,7 @@ cmd_up (int argc, char **argv)
     signal (SIGTERM, s_on_signal);
     signal (SIGPIPE, SIG_IGN);
     if (s_claim_up_file ())
-        return EXIT_UNAVAILABLE;
+        return FL_EXIT_UNAVAILABLE;
     char *error = NULL;
     char *home = home_dir ();
     lab_opts_t check = { .system = args.system, .bin_dir = home };
@@ -277,14 +277,14 @@ cmd_up (int argc, char **argv)
         fprintf (stderr, "harness up: %s\n", error);
         free (error);
         free (home);
-        return EXIT_UNAVAILABLE;
+        return FL_EXIT_UNAVAILABLE;
     }
     char *run_dir = store_run_dir (args.store, "up", args.system, &error);
     if (!run_dir) {
         fprintf (stderr, "harness up: %s\n", error);
         free (error);
         free (home);
-        return EXIT_SOFTWARE;
+        return FL_EXIT_SOFTWARE;
     }
     int64_t t0_ns = clock_mono_ns ();
     lab_opts_t opts = { .system = args.system, .bin_dir = home, .run_dir = run_dir,
@@ -292,7 +292,7 @@ cmd_up (int argc, char **argv)
     int status = 0;
     lab_t *lab = lab_new (&opts, &error, &status);
     if (lab && lab_init (lab, &error))
-        status = EXIT_SOFTWARE;
+        status = FL_EXIT_SOFTWARE;
     char ipc [] = "/tmp/faultlab-up-XXXXXX";
     char control_ep [128];
     zsock_t *control = NULL;
@@ -306,7 +306,7 @@ cmd_up (int argc, char **argv)
     if (!status && (!control || !history || s_write_up_file (&args, lab, control_ep, run_dir))) {
         if (!error && asprintf (&error, "cannot set up the control endpoint or %s", home_up_file ()) < 0)
             error = NULL;
-        status = EXIT_SOFTWARE;
+        status = FL_EXIT_SOFTWARE;
     }
     if (!status) {
         printf ("lab up: %s, %d nodes, seed %" PRIu64 "\n  net      %s\n  proxy    %s\n"

@@ -27,7 +27,7 @@ s_usage (FILE *out)
     fprintf (out, "usage:\n");
     for (size_t i = 0; i < COMMANDS; i++)
         fprintf (out, "  harness %s\n", s_commands [i].usage);
-    return EXIT_USAGE;
+    return FL_EXIT_USAGE;
 }
 
 int

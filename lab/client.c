@@ -29,7 +29,7 @@ client_new (int index, int clients, int nodes, int keys, int timeout_ms,
     self->process = index - 1;
     self->timeout_ms = timeout_ms;
     snprintf (self->id, sizeof self->id, "c%d", index);
-    gen_init (&self->gen, seed, index, clients, keys);
+    lin_kv_init (&self->gen, seed, index, clients, keys);
     rng_init_stream (&self->rng, seed, CLIENT_NODE_STREAM + (uint64_t) index);
     self->sock = zsock_new (ZMQ_DEALER);
     assert (self->sock);
@@ -55,20 +55,12 @@ void
 client_invoke (client_t *self, int64_t now_ns, history_t *history)
 {
     assert (self && !self->busy);
-    self->op = gen_next (&self->gen);
+    self->op = lin_kv_next (&self->gen);
     self->node = (int) rng_range (&self->rng, 1, self->nodes);
     self->msg_id++;
     char dest [FL_ID_BYTES_MAX];
     snprintf (dest, sizeof dest, "n%d", self->node);
-    json_t *body = json_pack ("{s:s, s:I, s:i}", "type", gen_f_name (self->op.f),
-                              "msg_id", (json_int_t) self->msg_id, "key", self->op.key);
-    if (self->op.f == GEN_WRITE)
-        json_object_set_new (body, "value", json_integer (self->op.value));
-    else
-    if (self->op.f == GEN_CAS) {
-        json_object_set_new (body, "from", json_integer (self->op.from));
-        json_object_set_new (body, "to", json_integer (self->op.value));
-    }
+    json_t *body = lin_kv_request (&self->op, self->msg_id);
     json_t *envelope = json_pack ("{s:s, s:s, s:o}", "src", self->id, "dest", dest, "body", body);
     char *text = json_dumps (envelope, JSON_COMPACT);
     json_decref (envelope);
@@ -83,17 +75,6 @@ client_invoke (client_t *self, int64_t now_ns, history_t *history)
     //  A send that fails is an op that never left: it will time out (info).
     if (zmsg_send (&msg, self->sock))
         zmsg_destroy (&msg);
-}
-
-static bool
-s_definite (int code)
-{
-    switch (code) {
-        case 1: case 10: case 11: case 12: case 14: case 20: case 21: case 22: case 30:
-            return true;
-        default:
-            return false;
-    }
 }
 
 //  The process that saw an indefinite outcome is done: a new one follows.
@@ -112,52 +93,16 @@ s_info (client_t *self, int64_t now_ns, history_t *history, int code, const char
 static void
 s_complete (client_t *self, int64_t now_ns, history_t *history, json_t *body)
 {
-    const char *type = json_string_value (json_object_get (body, "type"));
-    gen_op_t *op = &self->op;
-    if (type && streq (type, "error")) {
-        json_t *code_json = json_object_get (body, "code");
-        if (!json_is_integer (code_json)) {
-            s_info (self, now_ns, history, 0, "error reply without an integer code");
-            return;
-        }
-        int code = (int) json_integer_value (code_json);
-        if (code == 20 && op->f == GEN_READ) {
-            history_ok (history, now_ns, self->process, op, false, 0);
-            gen_observe (&self->gen, op->key, false, 0);
-        }
-        else
-        if (s_definite (code)) {
-            history_fail (history, now_ns, self->process, op, code);
-            if (code == 22 || code == 20)
-                gen_observe (&self->gen, op->key, false, 0);
-        }
-        else {
-            s_info (self, now_ns, history, code, NULL);
-            return;
-        }
-    }
-    else
-    if (op->f == GEN_READ && type && streq (type, "read_ok")) {
-        json_t *value = json_object_get (body, "value");
-        bool has = value && !json_is_null (value);
-        history_ok (history, now_ns, self->process, op, has, json_integer_value (value));
-        gen_observe (&self->gen, op->key, has, json_integer_value (value));
-    }
-    else
-    if ((op->f == GEN_WRITE && type && streq (type, "write_ok"))
-    ||  (op->f == GEN_CAS && type && streq (type, "cas_ok"))) {
-        history_ok (history, now_ns, self->process, op, true, op->value);
-        gen_observe (&self->gen, op->key, true, op->value);
-    }
-    else {
-        //  An answer we cannot read says nothing about whether it happened,
-        //  and the node did not say 13 (crash): say what came instead.
-        char why [FL_ID_BYTES_MAX + 64];
-        snprintf (why, sizeof why, "unexpected reply type '%.*s'", FL_ID_BYTES_MAX,
-                  type? type: "(none)");
-        s_info (self, now_ns, history, 0, why);
+    lin_kv_op_t *op = &self->op;
+    lin_kv_reply_t reply = lin_kv_reply (&self->gen, op, body);
+    if (reply.result == LIN_KV_REPLY_INFO) {
+        s_info (self, now_ns, history, reply.code, *reply.why? reply.why: NULL);
         return;
     }
+    if (reply.result == LIN_KV_REPLY_OK)
+        history_ok (history, now_ns, self->process, op, reply.has_value, reply.value);
+    else
+        history_fail (history, now_ns, self->process, op, reply.code);
     self->busy = false;
 }
 

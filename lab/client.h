@@ -22,7 +22,7 @@
 #include <stdint.h>
 #include <stdbool.h>
 #include <czmq.h>
-#include "workload/gen.h"
+#include "workload/lin_kv.h"
 #include "history.h"
 
 typedef struct {
@@ -33,10 +33,10 @@ typedef struct {
     int nodes;
     int process;            // Jepsen process id: index-1, then += clients
     int timeout_ms;
-    gen_t gen;
+    lin_kv_t gen;
     rng_t rng;              // which node each op goes to
     bool busy;
-    gen_op_t op;
+    lin_kv_op_t op;
     int node;               // node of the op in flight (1-based)
     int64_t msg_id;
     int64_t invoke_ns;      // times since the run began

@@ -63,21 +63,21 @@ history_destroy (history_t **self_p)
 
 //  The line's common head, up to and including "key".
 static void
-s_head (history_t *self, int64_t time_ns, int process, const char *type, const gen_op_t *op)
+s_head (history_t *self, int64_t time_ns, int process, const char *type, const lin_kv_op_t *op)
 {
     fprintf (self->ops, "{\"index\":%" PRId64 ",\"time\":%" PRId64 ",\"process\":%d,"
              "\"type\":\"%s\",\"f\":\"%s\",\"key\":\"%d\"",
-             self->index++, time_ns, process, type, gen_f_name (op->f), op->key);
+             self->index++, time_ns, process, type, lin_kv_f_name (op->f), op->key);
 }
 
 //  The op's own value: write's value, cas's [from,to], read's null.
 static void
-s_value (history_t *self, const gen_op_t *op)
+s_value (history_t *self, const lin_kv_op_t *op)
 {
-    if (op->f == GEN_WRITE)
+    if (op->f == LIN_KV_WRITE)
         fprintf (self->ops, ",\"value\":%" PRId64, op->value);
     else
-    if (op->f == GEN_CAS)
+    if (op->f == LIN_KV_CAS)
         fprintf (self->ops, ",\"value\":[%" PRId64 ",%" PRId64 "]", op->from, op->value);
     else
         fprintf (self->ops, ",\"value\":null");
@@ -91,7 +91,7 @@ s_end (history_t *self)
 }
 
 void
-history_invoke (history_t *self, int64_t time_ns, int process, const gen_op_t *op)
+history_invoke (history_t *self, int64_t time_ns, int process, const lin_kv_op_t *op)
 {
     assert (self);
     s_head (self, time_ns, process, "invoke", op);
@@ -101,12 +101,12 @@ history_invoke (history_t *self, int64_t time_ns, int process, const gen_op_t *o
 }
 
 void
-history_ok (history_t *self, int64_t time_ns, int process, const gen_op_t *op,
+history_ok (history_t *self, int64_t time_ns, int process, const lin_kv_op_t *op,
             bool has_value, int64_t value)
 {
     assert (self);
     s_head (self, time_ns, process, "ok", op);
-    if (op->f == GEN_READ) {
+    if (op->f == LIN_KV_READ) {
         if (has_value)
             fprintf (self->ops, ",\"value\":%" PRId64, value);
         else
@@ -119,7 +119,7 @@ history_ok (history_t *self, int64_t time_ns, int process, const gen_op_t *op,
 }
 
 void
-history_fail (history_t *self, int64_t time_ns, int process, const gen_op_t *op, int code)
+history_fail (history_t *self, int64_t time_ns, int process, const lin_kv_op_t *op, int code)
 {
     assert (self);
     s_head (self, time_ns, process, "fail", op);
@@ -130,7 +130,7 @@ history_fail (history_t *self, int64_t time_ns, int process, const gen_op_t *op,
 }
 
 void
-history_info (history_t *self, int64_t time_ns, int process, const gen_op_t *op, int code)
+history_info (history_t *self, int64_t time_ns, int process, const lin_kv_op_t *op, int code)
 {
     assert (self);
     s_head (self, time_ns, process, "info", op);
@@ -142,7 +142,7 @@ history_info (history_t *self, int64_t time_ns, int process, const gen_op_t *op,
 }
 
 void
-history_info_why (history_t *self, int64_t time_ns, int process, const gen_op_t *op,
+history_info_why (history_t *self, int64_t time_ns, int process, const lin_kv_op_t *op,
                   const char *why)
 {
     assert (self && why);
@@ -158,7 +158,7 @@ history_info_why (history_t *self, int64_t time_ns, int process, const gen_op_t 
 }
 
 void
-history_fault (history_t *self, int64_t time_ns, const char *phase,
+history_period (history_t *self, int64_t time_ns, const char *phase,
                const char *fault, const char *target, const char *detail)
 {
     assert (self);

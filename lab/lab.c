@@ -754,10 +754,10 @@ s_groups_json (const char *groups, char *detail, size_t size)
 }
 
 static int
-s_apply_partition (lab_t *self, faultspec_t *spec, rng_t *rng, char *detail,
+s_apply_partition (lab_t *self, action_t *spec, rng_t *rng, char *detail,
                    size_t size, char **error)
 {
-    if (spec->shape == SHAPE_ISOLATE_LEADER) {
+    if (spec->shape == ACTION_SHAPE_ISOLATE_LEADER) {
         int leader = lab_leader (self);
         if (leader <= 0) {
             leader = (int) rng_range (rng, 1, self->count);
@@ -768,13 +768,13 @@ s_apply_partition (lab_t *self, faultspec_t *spec, rng_t *rng, char *detail,
         char node [FL_ID_BYTES_MAX];
         snprintf (node, sizeof node, "n%d", leader);
         snprintf (spec->node, sizeof spec->node, "%s", node);
-        schedule_partition_groups (SHAPE_ISOLATE, node, self->count, rng,
+        schedule_partition_groups (ACTION_SHAPE_ISOLATE, node, self->count, rng,
                                    spec->groups, sizeof spec->groups);
     }
     else {
         char text [64];
-        faultspec_format (spec, text, sizeof text);
-        snprintf (detail, size, "%s: ", spec->shape == SHAPE_GROUPS? "groups": text + 10);
+        action_format (spec, text, sizeof text);
+        snprintf (detail, size, "%s: ", spec->shape == ACTION_SHAPE_GROUPS? "groups": text + 10);
     }
     json_t *groups = s_groups_json (spec->groups, detail, size);
     json_t *reply = lab_request (self, json_pack ("{s:s, s:o}", "cmd", "partition",
@@ -793,7 +793,7 @@ s_proxy (lab_t *self, json_t *request, char **error)
 
 //  Process faults: kill/restart, stop/cont; clock-skew through c0.
 static int
-s_apply_process (lab_t *self, faultspec_t *spec, char *detail, size_t size, char **error)
+s_apply_process (lab_t *self, action_t *spec, char *detail, size_t size, char **error)
 {
     int index = s_index (self, spec->node);
     if (index < 0) {
@@ -803,7 +803,7 @@ s_apply_process (lab_t *self, faultspec_t *spec, char *detail, size_t size, char
     s_node_t *node = &self->nodes [index];
     snprintf (detail, size, "%s", node->id);
     switch (spec->kind) {
-        case FAULT_KILL:
+        case ACTION_KILL:
             if (node->pid > 0) {
                 kill (node->pid, SIGKILL);
                 s_reap (node->pid, clock_mono_ms () + FL_SHUTDOWN_GRACE_MS);
@@ -813,7 +813,7 @@ s_apply_process (lab_t *self, faultspec_t *spec, char *detail, size_t size, char
             node->stopped = false;
             snprintf (detail, size, "%s (SIGKILL)", node->id);
             return 0;
-        case FAULT_RESTART:
+        case ACTION_RESTART:
             if (node->pid > 0)
                 return 0;           // already running
             if (s_start_node (self, index)) {
@@ -821,12 +821,12 @@ s_apply_process (lab_t *self, faultspec_t *spec, char *detail, size_t size, char
                 return -1;
             }
             return 0;
-        case FAULT_STOP:
+        case ACTION_STOP:
             if (node->pid > 0 && kill (node->pid, SIGSTOP) == 0)
                 node->stopped = true;
             snprintf (detail, size, "%s (SIGSTOP)", node->id);
             return 0;
-        case FAULT_CONT:
+        case ACTION_CONT:
             if (node->pid > 0)
                 kill (node->pid, SIGCONT);
             node->stopped = false;
@@ -834,7 +834,7 @@ s_apply_process (lab_t *self, faultspec_t *spec, char *detail, size_t size, char
             node->init_since_ms = clock_mono_ms ();
             return 0;
         default:
-            assert (spec->kind == FAULT_CLOCK_SKEW);
+            assert (spec->kind == ACTION_CLOCK_SKEW);
             node->skew_ms = spec->ms;
             s_send (self, node->id, json_pack ("{s:s, s:i}", "type", "clock_skew",
                     "offset_ms", spec->ms));
@@ -844,33 +844,33 @@ s_apply_process (lab_t *self, faultspec_t *spec, char *detail, size_t size, char
 }
 
 int
-lab_apply (lab_t *self, faultspec_t *spec, rng_t *rng, char *detail,
+lab_apply (lab_t *self, action_t *spec, rng_t *rng, char *detail,
            size_t size, char **error)
 {
     assert (self && spec && detail);
     *detail = 0;
     switch (spec->kind) {
-        case FAULT_PARTITION:
+        case ACTION_PARTITION:
             return s_apply_partition (self, spec, rng, detail, size, error);
-        case FAULT_HEAL:
+        case ACTION_HEAL:
             return s_proxy (self, json_pack ("{s:s}", "cmd", "heal"), error);
-        case FAULT_DROP:
+        case ACTION_DROP:
             snprintf (detail, size, "p=%g", spec->p);
             return s_proxy (self, json_pack ("{s:s, s:f}", "cmd", "drop", "p", spec->p), error);
-        case FAULT_DUPLICATE:
+        case ACTION_DUPLICATE:
             snprintf (detail, size, "p=%g", spec->p);
             return s_proxy (self, json_pack ("{s:s, s:f}", "cmd", "duplicate", "p", spec->p), error);
-        case FAULT_REORDER:
+        case ACTION_REORDER:
             snprintf (detail, size, "p=%g", spec->p);
             return s_proxy (self, json_pack ("{s:s, s:f}", "cmd", "reorder", "p", spec->p), error);
-        case FAULT_DELAY:
+        case ACTION_DELAY:
             snprintf (detail, size, "%d ms +- %d", spec->ms, spec->jitter_ms);
             return s_proxy (self, json_pack ("{s:s, s:i, s:i}", "cmd", "delay", "ms", spec->ms,
                             "jitter_ms", spec->jitter_ms), error);
-        case FAULT_PAUSE: case FAULT_RESUME:
+        case ACTION_PAUSE: case ACTION_RESUME:
             snprintf (detail, size, "%s", spec->node);
             return s_proxy (self, json_pack ("{s:s, s:s}", "cmd",
-                            spec->kind == FAULT_PAUSE? "pause": "resume", "node", spec->node), error);
+                            spec->kind == ACTION_PAUSE? "pause": "resume", "node", spec->node), error);
         default:
             return s_apply_process (self, spec, detail, size, error);
     }

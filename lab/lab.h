@@ -23,7 +23,7 @@
 #include <czmq.h>
 #include <jansson.h>
 #include "rng.h"
-#include "scenario/faultspec.h"
+#include "scenario/action.h"
 
 typedef struct {
     const char *system;         // "raft": runs BIN_DIR/bin/node-raft
@@ -90,7 +90,7 @@ int lab_tick (lab_t *self, int64_t now_ms, char **error);
 //  isolate-leader, which asks the nodes for their role here. Writes a
 //  human description ("halves: n1,n2 | n3,n4,n5") to detail. 0 or -1 with
 //  *error.
-int lab_apply (lab_t *self, faultspec_t *spec, rng_t *rng, char *detail,
+int lab_apply (lab_t *self, action_t *spec, rng_t *rng, char *detail,
                size_t detail_size, char **error);
 
 //  The highest-term node reporting role "leader" or "primary" (1-based

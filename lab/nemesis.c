@@ -54,7 +54,7 @@ s_start (nemesis_t *self, int64_t now_ns, const char *fault, const char *target,
          const char *detail)
 {
     if (self->history)
-        history_fault (self->history, now_ns, "start", fault, target, detail);
+        history_period (self->history, now_ns, "start", fault, target, detail);
     if (self->count == NEMESIS_ACTIVE_MAX)
         return;
     s_active_t *entry = &self->active [self->count++];
@@ -68,7 +68,7 @@ s_end_at (nemesis_t *self, size_t index, int64_t now_ns)
 {
     s_active_t *entry = &self->active [index];
     if (self->history)
-        history_fault (self->history, now_ns, "end", entry->fault, entry->target,
+        history_period (self->history, now_ns, "end", entry->fault, entry->target,
                        entry->detail);
     memmove (entry, entry + 1, (self->count - index - 1) * sizeof *entry);
     self->count--;
@@ -92,25 +92,25 @@ s_proxy_fault (const char *fault)
 }
 
 int
-nemesis_apply (nemesis_t *self, faultspec_t *spec, int64_t now_ns,
+nemesis_apply (nemesis_t *self, action_t *spec, int64_t now_ns,
                char *detail, size_t size, char **error)
 {
     assert (self && spec);
     if (lab_apply (self->lab, spec, &self->rng, detail, size, error))
         return -1;
-    const char *fault = faultspec_fault_name (spec);
-    const char *target = faultspec_has_node (spec)? spec->node: "";
-    if (spec->kind == FAULT_HEAL) {
+    const char *fault = action_name (spec);
+    const char *target = action_has_node (spec)? spec->node: "";
+    if (spec->kind == ACTION_HEAL) {
         for (size_t i = self->count; i-- > 0; )
             if (s_proxy_fault (self->active [i].fault))
                 s_end_at (self, i, now_ns);
     }
     else
-    if (faultspec_starts (spec)) {
+    if (action_starts (spec)) {
         //  A new setting of the same fault replaces the old one. The proxy
         //  keeps one partition (a new one replaces every block), so a new
         //  partition ends the one in force, whatever its target.
-        s_end (self, now_ns, fault, spec->kind == FAULT_PARTITION? NULL: target);
+        s_end (self, now_ns, fault, spec->kind == ACTION_PARTITION? NULL: target);
         s_start (self, now_ns, fault, target, detail);
     }
     else
@@ -123,19 +123,19 @@ nemesis_heal_all (nemesis_t *self, int64_t now_ns, char **error)
 {
     assert (self);
     char detail [FL_FAULT_TEXT_BYTES_MAX];
-    faultspec_t heal = { .kind = FAULT_HEAL };
+    action_t heal = { .kind = ACTION_HEAL };
     if (nemesis_apply (self, &heal, now_ns, detail, sizeof detail, error))
         return -1;
     for (int i = 0; i < lab_nodes (self->lab); i++) {
-        faultspec_t spec = { .kind = FAULT_RESTART };
+        action_t spec = { .kind = ACTION_RESTART };
         snprintf (spec.node, sizeof spec.node, "n%d", i + 1);
         int rc = 0;
         if (lab_node_killed (self->lab, i))
             rc = nemesis_apply (self, &spec, now_ns, detail, sizeof detail, error);
-        spec.kind = FAULT_CONT;
+        spec.kind = ACTION_CONT;
         if (rc == 0 && lab_node_stopped (self->lab, i))
             rc = nemesis_apply (self, &spec, now_ns, detail, sizeof detail, error);
-        spec.kind = FAULT_CLOCK_SKEW;
+        spec.kind = ACTION_CLOCK_SKEW;
         if (rc == 0 && lab_node_skew (self->lab, i))
             rc = nemesis_apply (self, &spec, now_ns, detail, sizeof detail, error);
         if (rc)

@@ -28,7 +28,7 @@ void nemesis_destroy (nemesis_t **self_p);
 
 //  Apply a resolved action at now_ns (since the run began). detail gets a
 //  description of what was done. 0, or -1 with *error set.
-int nemesis_apply (nemesis_t *self, faultspec_t *spec, int64_t now_ns,
+int nemesis_apply (nemesis_t *self, action_t *spec, int64_t now_ns,
                    char *detail, size_t size, char **error);
 
 //  End every fault in force. 0, or -1 with *error set.

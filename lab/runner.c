@@ -29,6 +29,7 @@
 #include <inttypes.h>
 #include <signal.h>
 #include <unistd.h>
+#include <assert.h>
 #include <czmq.h>
 #include "runner.h"
 #include "lab.h"
@@ -38,6 +39,7 @@
 #include "history.h"
 #include "clock.h"
 #include "checker/check.h"
+#include "workload/workload.h"
 #include "analysis/measures.h"
 #include "report/report.h"
 
@@ -132,7 +134,7 @@ s_fire_steps (s_run_t *self, int64_t now_ns)
         if (self->load_start_ns + step->at_ms * 1000000LL > now_ns)
             break;
         self->next_step++;
-        faultspec_t spec = step->spec;
+        action_t spec = step->spec;
         char detail [FL_FAULT_TEXT_BYTES_MAX], *error = NULL;
         if (nemesis_apply (self->nemesis, &spec, now_ns, detail, sizeof detail, &error)) {
             char *message = NULL;
@@ -287,20 +289,23 @@ s_check (s_run_t *self, check_verdict_t *verdict)
 {
     char path [4096];
     snprintf (path, sizeof path, "%s/history.jsonl", self->opts->run_dir);
-    check_opts_t opts = { .model = "kv", .init = NULL, .format = "jsonl",
+    const workload_t *workload = workload_lookup (self->scenario->workload);
+    assert (workload);          // the scenario reader accepts no other
+    check_opts_t opts = { .model = workload->model, .init = NULL, .format = "jsonl",
                           .timeout_s = RUNNER_CHECK_TIMEOUT_S };
     char *error = NULL;
     check_result_t *result = check_file (path, &opts, &error);
     if (!result) {
         *verdict = CHECK_UNKNOWN;
-        json_t *entry = json_pack ("{s:s, s:s, s:s, s:s}", "name", "linearizable",
-                                   "model", "kv", "valid", "unknown", "error",
+        json_t *entry = json_pack ("{s:s, s:s, s:s, s:s}", "name", workload->check,
+                                   "model", workload->model, "valid", "unknown", "error",
                                    error? error: "checker failed");
         free (error);
         return entry;
     }
     *verdict = check_result_verdict (result);
-    json_t *entry = json_pack ("{s:s, s:s, s:o, s:o}", "name", "linearizable", "model", "kv",
+    json_t *entry = json_pack ("{s:s, s:s, s:o, s:o}", "name", workload->check,
+                               "model", workload->model,
         "valid", *verdict == CHECK_VALID? json_true (): *verdict == CHECK_INVALID? json_false ():
                  json_string ("unknown"),
         "details", check_result_json (result));

@@ -1,4 +1,4 @@
-/*  report_axis.c -- the time axis every chart of report.html shares: where
+/*  axis.c -- the time axis every chart of report.html shares: where
     a time falls, the ticks below a chart, and the shaded fault periods, so
     a partition is at the same x in the timeline, the latency chart and the
     availability chart.
@@ -7,14 +7,14 @@
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
-#include "runreport.h"
+#include "page.h"
 
 double
-runreport_x (const runreport_t *self, int64_t t_ns)
+axis_x (const page_t *self, int64_t t_ns)
 {
     assert (self);
     assert (self->end_ns > 0);
-    return RUNREPORT_LEFT + (double) t_ns / (double) self->end_ns * RUNREPORT_PLOT;
+    return PAGE_LEFT + (double) t_ns / (double) self->end_ns * PAGE_PLOT;
 }
 
 //  Fault kinds get colours; anything else is grey.
@@ -33,34 +33,34 @@ s_fault_colour (const char *fault)
 }
 
 void
-runreport_fault_shading (const runreport_t *self, double top, double bottom, bool labels)
+axis_shading (const page_t *self, double top, double bottom, bool labels)
 {
     assert (self);
     FILE *out = self->out;
-    size_t size = faultlog_size (self->faults);
+    size_t size = period_log_size (self->faults);
     for (size_t i = 0; i < size; i++) {
-        const faultlog_period_t *period = faultlog_period (self->faults, i);
-        double x0 = runreport_x (self, period->start_ns);
-        double width = runreport_x (self, period->end_ns) - x0;
+        const period_t *period = period_log_get (self->faults, i);
+        double x0 = axis_x (self, period->start_ns);
+        double width = axis_x (self, period->end_ns) - x0;
         if (width < 1.5)
             width = 1.5;                // an instant fault still shows
         fprintf (out, "<rect class=\"ft\" x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\" "
                  "style=\"fill:%s\"><title>", x0, top, width, bottom - top,
                  s_fault_colour (period->fault));
-        runreport_escape (out, period->fault);
+        page_escape (out, period->fault);
         fputs (" ", out);
-        runreport_escape (out, period->target);
+        page_escape (out, period->target);
         fputs (" ", out);
-        runreport_escape (out, period->detail);
+        page_escape (out, period->detail);
         fprintf (out, " (%.3f&ndash;%.3f s)</title></rect>",
                  period->start_ns / 1e9, period->end_ns / 1e9);
         if (labels && size <= 60) {
             fprintf (out, "<text class=\"fl\" x=\"%.1f\" y=\"%.1f\">", x0 + 2,
                      top + 10 + (double) (i % 3) * 11);
-            runreport_escape (out, period->fault);
+            page_escape (out, period->fault);
             if (*period->target) {
                 fputs (" ", out);
-                runreport_escape (out, period->target);
+                page_escape (out, period->target);
             }
             fputs ("</text>", out);
         }
@@ -81,16 +81,16 @@ s_tick_ms (double end_ms)
 }
 
 void
-runreport_time_axis (const runreport_t *self, double y, double grid_top)
+axis_time (const page_t *self, double y, double grid_top)
 {
     assert (self);
     FILE *out = self->out;
     double end_ms = self->end_ns / 1e6;
     double step = s_tick_ms (end_ms);
     fprintf (out, "<line class=\"ax\" x1=\"%d\" x2=\"%d\" y1=\"%.1f\" y2=\"%.1f\"/>",
-             RUNREPORT_LEFT, RUNREPORT_LEFT + RUNREPORT_PLOT, y, y);
+             PAGE_LEFT, PAGE_LEFT + PAGE_PLOT, y, y);
     for (int i = 0; i <= 12 && i * step <= end_ms; i++) {
-        double x = runreport_x (self, (int64_t) (i * step * 1e6));
+        double x = axis_x (self, (int64_t) (i * step * 1e6));
         fprintf (out, "<line class=\"gr\" x1=\"%.1f\" x2=\"%.1f\" y1=\"%.1f\" y2=\"%.1f\"/>",
                  x, x, grid_top, y);
         double ms = i * step;

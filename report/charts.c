@@ -1,4 +1,4 @@
-/*  report_charts.c -- latency, availability and throughput over time, on
+/*  charts.c -- latency, availability and throughput over time, on
     the shared time axis with the fault periods shaded.
 
     The lines come from the measures' timeline buckets (at most
@@ -13,7 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include "limits.h"
-#include "runreport.h"
+#include "page.h"
 
 #define S_HEIGHT    150                 // plot height of each chart, px
 #define S_TOP       8
@@ -32,13 +32,13 @@ s_log_y (s_scale_t scale, double ms)
 }
 
 static void
-s_open (const runreport_t *report, const char *title, const char *legend)
+s_open (const page_t *report, const char *title, const char *legend)
 {
     fprintf (report->out, "<h2>%s</h2><div class=\"note\">%s</div>"
              "<svg width=\"%d\" height=\"%d\" viewBox=\"0 0 %d %d\">", title, legend,
-             RUNREPORT_WIDTH, S_TOP + S_HEIGHT + 22, RUNREPORT_WIDTH, S_TOP + S_HEIGHT + 22);
-    runreport_fault_shading (report, S_TOP, S_TOP + S_HEIGHT, false);
-    runreport_time_axis (report, S_TOP + S_HEIGHT, S_TOP);
+             PAGE_WIDTH, S_TOP + S_HEIGHT + 22, PAGE_WIDTH, S_TOP + S_HEIGHT + 22);
+    axis_shading (report, S_TOP, S_TOP + S_HEIGHT, false);
+    axis_time (report, S_TOP + S_HEIGHT, S_TOP);
 }
 
 static void
@@ -46,12 +46,12 @@ s_y_label (FILE *out, double y, const char *text)
 {
     fprintf (out, "<line class=\"gr\" x1=\"%d\" x2=\"%d\" y1=\"%.1f\" y2=\"%.1f\"/>"
              "<text x=\"%d\" y=\"%.1f\" text-anchor=\"end\">%s</text>",
-             RUNREPORT_LEFT, RUNREPORT_LEFT + RUNREPORT_PLOT, y, y, RUNREPORT_LEFT - 6, y + 4, text);
+             PAGE_LEFT, PAGE_LEFT + PAGE_PLOT, y, y, PAGE_LEFT - 6, y + 4, text);
 }
 
 //  A line through bucket centres of FIELD, scaled by Y_OF; nulls break it.
 static void
-s_line (const runreport_t *report, json_t *buckets, int64_t bucket_ms, const char *field,
+s_line (const page_t *report, json_t *buckets, int64_t bucket_ms, const char *field,
         const char *class, s_scale_t scale, bool log_scale)
 {
     FILE *out = report->out;
@@ -71,7 +71,7 @@ s_line (const runreport_t *report, json_t *buckets, int64_t bucket_ms, const cha
             t_ns = report->end_ns;      // the last bucket's middle may be past the end
         double y = log_scale ? s_log_y (scale, json_number_value (value))
                              : S_TOP + S_HEIGHT * (1 - json_number_value (value));
-        fprintf (out, "%c%.1f %.1f", drawing ? 'L' : 'M', runreport_x (report, t_ns), y);
+        fprintf (out, "%c%.1f %.1f", drawing ? 'L' : 'M', axis_x (report, t_ns), y);
         if (json_array_size (buckets) <= S_DOTTED_MAX)
             fputs ("h0", out);          // few points: each shows even alone
         drawing = true;
@@ -100,10 +100,10 @@ s_latency_scale (const opslog_t *log)
 
 //  Ok ops as dots, one per distinct pixel, from every k-th op at most.
 static void
-s_dots (const runreport_t *report, s_scale_t scale, size_t ok)
+s_dots (const page_t *report, s_scale_t scale, size_t ok)
 {
     FILE *out = report->out;
-    uint8_t *seen_px = calloc ((size_t) RUNREPORT_WIDTH * (S_TOP + S_HEIGHT + 1), 1);
+    uint8_t *seen_px = calloc ((size_t) PAGE_WIDTH * (S_TOP + S_HEIGHT + 1), 1);
     if (!seen_px)
         return;
     size_t every = ok > S_DOTS_MAX ? ok / S_DOTS_MAX + 1 : 1;
@@ -113,11 +113,11 @@ s_dots (const runreport_t *report, s_scale_t scale, size_t ok)
         const opslog_op_t *op = opslog_op (report->log, i);
         if (op->type != OPSLOG_OK || seen++ % every)
             continue;
-        int x = (int) runreport_x (report, op->invoke_ns);
+        int x = (int) axis_x (report, op->invoke_ns);
         int y = (int) s_log_y (scale, (op->return_ns - op->invoke_ns) / 1e6);
-        if (x < 0 || x >= RUNREPORT_WIDTH || y < 0 || y > S_TOP + S_HEIGHT)
+        if (x < 0 || x >= PAGE_WIDTH || y < 0 || y > S_TOP + S_HEIGHT)
             continue;
-        uint8_t *cell = &seen_px [(size_t) y * RUNREPORT_WIDTH + (size_t) x];
+        uint8_t *cell = &seen_px [(size_t) y * PAGE_WIDTH + (size_t) x];
         if (!*cell)
             fprintf (out, "M%d %dh0", x, y);
         *cell = 1;
@@ -127,7 +127,7 @@ s_dots (const runreport_t *report, s_scale_t scale, size_t ok)
 }
 
 static void
-s_latency (const runreport_t *report, json_t *timeline)
+s_latency (const page_t *report, json_t *timeline)
 {
     FILE *out = report->out;
     json_t *ok = json_object_get (json_object_get (report->measures, "ops"), "ok");
@@ -156,7 +156,7 @@ s_latency (const runreport_t *report, json_t *timeline)
 }
 
 static void
-s_availability (const runreport_t *report, json_t *timeline)
+s_availability (const page_t *report, json_t *timeline)
 {
     FILE *out = report->out;
     json_t *buckets = json_object_get (timeline, "buckets");
@@ -174,7 +174,7 @@ s_availability (const runreport_t *report, json_t *timeline)
 
 //  Stacked ok / fail / info bars, in ops per second.
 static void
-s_throughput (const runreport_t *report, json_t *timeline)
+s_throughput (const page_t *report, json_t *timeline)
 {
     FILE *out = report->out;
     json_t *buckets = json_object_get (timeline, "buckets");
@@ -198,9 +198,9 @@ s_throughput (const runreport_t *report, json_t *timeline)
     s_y_label (out, S_TOP, label);
     static const char *classes [] = { "o", "a", "f", "i" };
     json_array_foreach (buckets, i, bucket) {
-        double x0 = runreport_x (report, (int64_t) i * bucket_ms * 1000000);
+        double x0 = axis_x (report, (int64_t) i * bucket_ms * 1000000);
         int64_t end_ns = (int64_t) (i + 1) * bucket_ms * 1000000;
-        double x1 = runreport_x (report, end_ns < report->end_ns ? end_ns : report->end_ns);
+        double x1 = axis_x (report, end_ns < report->end_ns ? end_ns : report->end_ns);
         double y = S_TOP + S_HEIGHT;
         json_int_t ok = json_integer_value (json_object_get (bucket, "ok"));
         json_int_t answered = json_integer_value (json_object_get (bucket, "answered")) - ok;
@@ -220,7 +220,7 @@ s_throughput (const runreport_t *report, json_t *timeline)
 }
 
 void
-runreport_charts (const runreport_t *report)
+charts_write (const page_t *report)
 {
     assert (report);
     json_t *timeline = json_object_get (report->measures, "timeline");

@@ -1,4 +1,4 @@
-/*  report_msgs.c -- a Lamport diagram of the proxy's trace: a vertical line
+/*  messages.c -- a Lamport diagram of the proxy's trace: a vertical line
     per party, an arrow per message from where the proxy first saw it to
     where it ended (delivered, dropped, blocked by a partition, ...).
 
@@ -24,7 +24,7 @@
 #include <czmq.h>
 #include <jansson.h>
 #include "limits.h"
-#include "runreport.h"
+#include "page.h"
 
 #define S_ROW_PX    8
 #define S_TOP       36
@@ -269,7 +269,7 @@ static double
 s_party_x (const s_window_t *self, const char *name)
 {
     int party = s_party (self, name);
-    double spacing = (RUNREPORT_WIDTH - 120.0) / (self->parties_size ? self->parties_size : 1);
+    double spacing = (PAGE_WIDTH - 120.0) / (self->parties_size ? self->parties_size : 1);
     if (spacing > 120)
         spacing = 120;
     return 100 + spacing * (party < 0 ? 0 : party) + spacing / 2;
@@ -299,11 +299,11 @@ s_arrow (FILE *out, const s_window_t *self, size_t i)
         head = "url(#ahu)";
     }
     fputs ("<g><title>", out);
-    runreport_escape (out, event->src);
+    page_escape (out, event->src);
     fputs (" &rarr; ", out);
-    runreport_escape (out, event->dest);
+    page_escape (out, event->dest);
     fputs (" ", out);
-    runreport_escape (out, event->type);
+    page_escape (out, event->type);
     fprintf (out, ": %s at %.3f ms</title>", s_action_names [event->action], event->time_ns / 1e6);
     fprintf (out, "<line class=\"%s\" x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\"%s%s%s/>",
              class, x0, y0, x1, y1, head ? " marker-end=\"" : "", head ? head : "", head ? "\"" : "");
@@ -313,7 +313,7 @@ s_arrow (FILE *out, const s_window_t *self, size_t i)
     if (*event->type) {
         fprintf (out, "<text x=\"%.1f\" y=\"%.1f\" style=\"font-size:8px\" text-anchor=\"middle\">",
                  (x0 + x1) / 2, (y0 + y1) / 2 - 1);
-        runreport_escape (out, event->type);
+        page_escape (out, event->type);
         fputs ("</text>", out);
     }
     fputs ("</g>", out);
@@ -333,7 +333,7 @@ s_frame (FILE *out, const s_window_t *self, double bottom, int64_t anchor_ns,
         fprintf (out, "<line class=\"ml\" x1=\"%.1f\" x2=\"%.1f\" y1=\"%d\" y2=\"%.1f\"/>"
                  "<text x=\"%.1f\" y=\"%d\" text-anchor=\"middle\" style=\"font-weight:bold\">",
                  x, x, S_TOP - 6, bottom, x, S_TOP - 12);
-        runreport_escape (out, self->parties [i]);
+        page_escape (out, self->parties [i]);
         fputs ("</text>", out);
     }
     bool anchor_drawn = false;
@@ -347,8 +347,8 @@ s_frame (FILE *out, const s_window_t *self, double bottom, int64_t anchor_ns,
                      "style=\"stroke:#d00;stroke-dasharray:6 3\"/><text x=\"%d\" y=\"%.1f\" "
                      "text-anchor=\"end\" style=\"fill:#d00;paint-order:stroke;"
                      "stroke:#fff;stroke-width:3px\">",
-                     RUNREPORT_WIDTH - 10, y - 2, y - 2, RUNREPORT_WIDTH - 10, y - 5);
-            runreport_escape (out, anchor_text);
+                     PAGE_WIDTH - 10, y - 2, y - 2, PAGE_WIDTH - 10, y - 5);
+            page_escape (out, anchor_text);
             fputs ("</text>", out);
             anchor_drawn = true;
         }
@@ -357,7 +357,7 @@ s_frame (FILE *out, const s_window_t *self, double bottom, int64_t anchor_ns,
 
 //  The anchor time and what it is, in TEXT.
 static int64_t
-s_anchor (const runreport_t *report, char *text, size_t text_size)
+s_anchor (const page_t *report, char *text, size_t text_size)
 {
     int64_t anchor_ns = -1;
     for (size_t i = 0; i < report->failing_size; i++) {
@@ -367,8 +367,8 @@ s_anchor (const runreport_t *report, char *text, size_t text_size)
             snprintf (text, text_size, "failing op #%lld invoked", (long long) op->invoke_index);
         }
     }
-    if (anchor_ns < 0 && faultlog_size (report->faults) > 0) {
-        const faultlog_period_t *fault = faultlog_period (report->faults, 0);
+    if (anchor_ns < 0 && period_log_size (report->faults) > 0) {
+        const period_t *fault = period_log_get (report->faults, 0);
         anchor_ns = fault->start_ns;
         snprintf (text, text_size, "%s%s%s starts%s%s%s", fault->fault,
                   *fault->target ? " " : "", fault->target, *fault->detail ? " (" : "",
@@ -382,7 +382,7 @@ s_anchor (const runreport_t *report, char *text, size_t text_size)
 }
 
 static void
-s_diagram (const runreport_t *report, s_window_t *window, int64_t anchor_ns, const char *anchor_text)
+s_diagram (const page_t *report, s_window_t *window, int64_t anchor_ns, const char *anchor_text)
 {
     FILE *out = report->out;
     s_parties (window);
@@ -401,7 +401,7 @@ s_diagram (const runreport_t *report, s_window_t *window, int64_t anchor_ns, con
     if (window->skipped)
         fprintf (out, " %zu trace lines were not understood and are left out.", window->skipped);
     fprintf (out, "</p><svg width=\"%d\" height=\"%.0f\" viewBox=\"0 0 %d %.0f\">",
-             RUNREPORT_WIDTH, bottom + 4, RUNREPORT_WIDTH, bottom + 4);
+             PAGE_WIDTH, bottom + 4, PAGE_WIDTH, bottom + 4);
     s_frame (out, window, bottom, anchor_ns, *anchor_text ? anchor_text : NULL);
     for (size_t i = 0; i < window->size; i++)
         if (s_party (window, window->events [i].src) >= 0
@@ -411,7 +411,7 @@ s_diagram (const runreport_t *report, s_window_t *window, int64_t anchor_ns, con
 }
 
 void
-runreport_messages (const runreport_t *report)
+messages_write (const page_t *report)
 {
     assert (report);
     FILE *out = report->out;

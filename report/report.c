@@ -30,7 +30,7 @@
 #include "limits.h"
 #include "analysis/measures.h"
 #include "report.h"
-#include "runreport.h"
+#include "page.h"
 
 static const char s_css [] =
     "body{font:14px/1.45 system-ui,-apple-system,'Segoe UI',sans-serif;color:#222;"
@@ -60,31 +60,6 @@ static const char s_css [] =
     ".mb{stroke:#777;stroke-width:1;stroke-dasharray:2 3;fill:none}"
     ".mu{stroke:#ef6c00;stroke-width:1;fill:none}.mh{fill:#1565c0}.mxh{fill:#d32f2f}";
 
-void
-runreport_escape (FILE *out, const char *text)
-{
-    assert (out);
-    for (const char *c = text ? text : ""; *c; c++) {
-        switch (*c) {
-            case '&': fputs ("&amp;", out); break;
-            case '<': fputs ("&lt;", out); break;
-            case '>': fputs ("&gt;", out); break;
-            case '"': fputs ("&quot;", out); break;
-            default: fputc (*c, out);
-        }
-    }
-}
-
-bool
-runreport_is_failing (const runreport_t *self, int64_t op)
-{
-    assert (self);
-    for (size_t i = 0; i < self->failing_size; i++)
-        if (self->failing [i] == op)
-            return true;
-    return false;
-}
-
 //  "true", "false", "unknown" or NULL for a results.json valid field.
 static const char *
 s_verdict (json_t *valid)
@@ -106,7 +81,7 @@ s_text (json_t *object, const char *name, const char *otherwise)
 }
 
 static void
-s_checks (const runreport_t *self, json_t *checks)
+s_checks (const page_t *self, json_t *checks)
 {
     if (!json_is_array (checks) || json_array_size (checks) == 0)
         return;
@@ -122,11 +97,11 @@ s_checks (const runreport_t *self, json_t *checks)
         json_t *ops = json_object_get (details, "ops");
         json_t *time_ms = json_object_get (details, "time_ms");
         fputs ("<tr><td>", out);
-        runreport_escape (out, name);
+        page_escape (out, name);
         fputs ("</td><td>", out);
-        runreport_escape (out, verdict ? verdict : "?");
+        page_escape (out, verdict ? verdict : "?");
         fputs ("</td><td>", out);
-        runreport_escape (out, s_text (details, "model", s_text (check, "model", "")));
+        page_escape (out, s_text (details, "model", s_text (check, "model", "")));
         fputs ("</td><td>", out);
         if (json_is_integer (ops))
             fprintf (out, "%lld", (long long) json_integer_value (ops));
@@ -174,12 +149,12 @@ s_run_line (FILE *out, json_t *results)
     const char *error = s_text (results, "error", NULL);
     if (error) {
         fputs ("<br><b>run error:</b> ", out);
-        runreport_escape (out, error);
+        page_escape (out, error);
     }
 }
 
 static void
-s_banner (const runreport_t *self)
+s_banner (const page_t *self)
 {
     FILE *out = self->out;
     json_t *results = self->results;
@@ -188,24 +163,24 @@ s_banner (const runreport_t *self)
     const char *says;
     const char *class = s_banner_class (verdict, expected, &says);
     fprintf (out, "<div class=\"banner %s\"><h1>", class);
-    runreport_escape (out, verdict ? verdict : "no verdict");
+    page_escape (out, verdict ? verdict : "no verdict");
     if (says) {
         fputs (" &mdash; ", out);
-        runreport_escape (out, says);
+        page_escape (out, says);
     }
     fputs ("</h1><div class=\"sub\">", out);
     if (!results)
         fputs ("results.json is missing or unreadable: the verdict is not known", out);
     else {
         fputs ("scenario <b>", out);
-        runreport_escape (out, s_text (results, "scenario", "?"));
+        page_escape (out, s_text (results, "scenario", "?"));
         fputs ("</b> &middot; system <b>", out);
-        runreport_escape (out, s_text (results, "system", "?"));
+        page_escape (out, s_text (results, "system", "?"));
         json_t *seed = json_object_get (results, "seed");
         if (json_is_integer (seed))
             fprintf (out, "</b> &middot; seed <b>%lld", (long long) json_integer_value (seed));
         fputs ("</b> &middot; expected <b>", out);
-        runreport_escape (out, expected ? expected : "?");
+        page_escape (out, expected ? expected : "?");
         fputs ("</b>", out);
         s_run_line (out, results);
     }
@@ -228,7 +203,7 @@ s_card (FILE *out, const char *label, json_t *object, const char *a, const char 
     bool present;
     double value = s_number (object, a, b, &present) * scale;
     fputs ("<div class=\"card\"><span>", out);
-    runreport_escape (out, label);
+    page_escape (out, label);
     if (present)
         fprintf (out, "</span><b>%.*f%s</b></div>", value >= 100 || value == (long) value
                  ? 0 : value >= 10 ? 1 : 2, value, unit);
@@ -237,7 +212,7 @@ s_card (FILE *out, const char *label, json_t *object, const char *a, const char 
 }
 
 static void
-s_figures (const runreport_t *self)
+s_figures (const page_t *self)
 {
     FILE *out = self->out;
     json_t *m = self->measures;
@@ -268,10 +243,10 @@ s_figures (const runreport_t *self)
 }
 
 static void
-s_fault_table (const runreport_t *self)
+s_fault_table (const page_t *self)
 {
     FILE *out = self->out;
-    size_t size = faultlog_size (self->faults);
+    size_t size = period_log_size (self->faults);
     fputs ("<h2>Faults</h2>", out);
     if (size == 0) {
         fputs ("<p class=\"note\">No faults were injected (no faults.jsonl, or it is empty).</p>", out);
@@ -280,13 +255,13 @@ s_fault_table (const runreport_t *self)
     fputs ("<table><tr><th>fault</th><th>target</th><th>detail</th><th>start s</th>"
            "<th>end s</th></tr>", out);
     for (size_t i = 0; i < size && i < FL_REPORT_LINKS_MAX; i++) {
-        const faultlog_period_t *period = faultlog_period (self->faults, i);
+        const period_t *period = period_log_get (self->faults, i);
         fputs ("<tr><td>", out);
-        runreport_escape (out, period->fault);
+        page_escape (out, period->fault);
         fputs ("</td><td>", out);
-        runreport_escape (out, period->target);
+        page_escape (out, period->target);
         fputs ("</td><td style=\"text-align:left\">", out);
-        runreport_escape (out, period->detail);
+        page_escape (out, period->detail);
         fprintf (out, "</td><td>%.3f</td><td>%.3f</td></tr>",
                  period->start_ns / 1e9, period->end_ns / 1e9);
     }
@@ -301,7 +276,7 @@ static void
 s_link_row (FILE *out, const char *name, json_t *row, json_t *columns)
 {
     fputs ("<tr><td>", out);
-    runreport_escape (out, name);
+    page_escape (out, name);
     fputs ("</td>", out);
     size_t i;
     json_t *column;
@@ -386,7 +361,7 @@ s_links (json_t *links, s_link_t *table, size_t *seen)
 }
 
 static void
-s_network (const runreport_t *self)
+s_network (const page_t *self)
 {
     FILE *out = self->out;
     json_t *network = json_object_get (self->results, "network");
@@ -435,11 +410,11 @@ s_key_class (const char *key)
 
 //  Mark the op with history event index INDEX, or invoked on LINE if >= 0.
 static void
-s_add_failing (runreport_t *self, int64_t index, int64_t line)
+s_add_failing (page_t *self, int64_t index, int64_t line)
 {
     int64_t op = line >= 0 ? opslog_find_line (self->log, line)
                            : opslog_find_index (self->log, index);
-    if (op < 0 || runreport_is_failing (self, op) || self->failing_size >= FL_REPORT_FAILING_MAX)
+    if (op < 0 || page_is_failing (self, op) || self->failing_size >= FL_REPORT_FAILING_MAX)
         return;
     self->failing [self->failing_size++] = op;
 }
@@ -453,7 +428,7 @@ typedef struct {
 
 //  Walk the details without recursion: an explicit stack, bounded depth.
 static void
-s_find_failing (runreport_t *self, json_t *details)
+s_find_failing (page_t *self, json_t *details)
 {
     s_visit_t stack [256];
     size_t size = 0;
@@ -490,7 +465,7 @@ s_find_failing (runreport_t *self, json_t *details)
 }
 
 static void
-s_failing_ops (runreport_t *self)
+s_failing_ops (page_t *self)
 {
     json_t *checks = json_object_get (self->results, "checks");
     size_t i;
@@ -501,25 +476,25 @@ s_failing_ops (runreport_t *self)
 }
 
 static void
-s_page (runreport_t *self)
+s_page (page_t *self)
 {
     FILE *out = self->out;
     fputs ("<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\">"
            "<title>faultlab: ", out);
-    runreport_escape (out, s_text (self->results, "scenario", "run"));
+    page_escape (out, s_text (self->results, "scenario", "run"));
     fputs (" / ", out);
-    runreport_escape (out, s_text (self->results, "system", "?"));
+    page_escape (out, s_text (self->results, "system", "?"));
     fprintf (out, "</title><style>%s</style></head><body>", s_css);
     s_banner (self);
     s_figures (self);
     s_checks (self, json_object_get (self->results, "checks"));
-    runreport_timeline (self);
-    runreport_charts (self);
+    timeline_write (self);
+    charts_write (self);
     s_fault_table (self);
     s_network (self);
-    runreport_messages (self);
+    messages_write (self);
     fputs ("<p class=\"note\">Run directory: ", out);
-    runreport_escape (out, self->run_dir);
+    page_escape (out, self->run_dir);
     fputs (". Written by faultlab's harness.</p></body></html>\n", out);
 }
 
@@ -533,7 +508,7 @@ s_fail (char **error, const char *format, const char *a, const char *b)
 
 //  Write the page for the loaded inputs to PATH (atomically via PATH.tmp).
 static int
-s_write (runreport_t *self, const char *path, char **error)
+s_write (page_t *self, const char *path, char **error)
 {
     char *temporary = zsys_sprintf ("%s.tmp", path);
     self->out = fopen (temporary, "w");
@@ -557,12 +532,12 @@ s_write (runreport_t *self, const char *path, char **error)
 
 //  The time axis ends with the last event, op or fault, and is never empty.
 static int64_t
-s_axis_end (const opslog_t *log, const faultlog_t *faults)
+s_axis_end (const opslog_t *log, const period_log_t *faults)
 {
     int64_t end_ns = opslog_end_ns (log);
-    for (size_t i = 0; i < faultlog_size (faults); i++)
-        if (faultlog_period (faults, i)->end_ns > end_ns)
-            end_ns = faultlog_period (faults, i)->end_ns;
+    for (size_t i = 0; i < period_log_size (faults); i++)
+        if (period_log_get (faults, i)->end_ns > end_ns)
+            end_ns = period_log_get (faults, i)->end_ns;
     return end_ns > 0 ? end_ns : 1;
 }
 
@@ -570,13 +545,13 @@ int
 report_write (const char *run_dir, char **error)
 {
     assert (run_dir);
-    runreport_t self = { .run_dir = run_dir };
+    page_t self = { .run_dir = run_dir };
     char *history_path = zsys_sprintf ("%s/history.jsonl", run_dir);
     char *faults_path = zsys_sprintf ("%s/faults.jsonl", run_dir);
     char *results_path = zsys_sprintf ("%s/results.json", run_dir);
     char *report_path = zsys_sprintf ("%s/report.html", run_dir);
     opslog_t *log = opslog_load (history_path, error);
-    faultlog_t *faults = log ? faultlog_load (faults_path, opslog_end_ns (log), error) : NULL;
+    period_log_t *faults = log ? period_log_load (faults_path, opslog_end_ns (log), error) : NULL;
     int rc = -1;
     if (faults) {
         self.log = log;
@@ -595,7 +570,7 @@ report_write (const char *run_dir, char **error)
     json_decref (self.measures);
     json_decref (self.results);
     free (self.failing);
-    faultlog_destroy (&faults);
+    period_log_destroy (&faults);
     opslog_destroy (&log);
     zstr_free (&history_path);
     zstr_free (&faults_path);

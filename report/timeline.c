@@ -1,4 +1,4 @@
-/*  report_timeline.c -- the ops of a run, one lane per process, one bar per
+/*  timeline.c -- the ops of a run, one lane per process, one bar per
     op from invoke to return, coloured by outcome, over the shaded fault
     periods, with the checker's failing ops outlined and flagged.
 
@@ -18,7 +18,7 @@
 #include <string.h>
 #include "limits.h"
 #include "analysis/measures.h"
-#include "runreport.h"
+#include "page.h"
 
 #define S_TOP 40                        // room for fault labels
 
@@ -31,14 +31,14 @@ typedef struct {
 } s_life_t;
 
 typedef struct {
-    const runreport_t *report;
+    const page_t *report;
     int64_t *processes;                 // sorted, distinct
     s_life_t *lives;                    // per process, same order
     size_t processes_size, lanes;
     int64_t *lane_process;              // first process of each lane
     size_t *lane_processes;             // how many processes each lane holds
     double lane_h, bar_h;
-    uint8_t *cells;                     // lanes x RUNREPORT_PLOT, s_classes index
+    uint8_t *cells;                     // lanes x PAGE_PLOT, s_classes index
     size_t hovers;
 } s_lanes_t;
 
@@ -130,7 +130,7 @@ s_assign_lanes (s_lanes_t *self)
 }
 
 static int
-s_lanes_init (s_lanes_t *self, const runreport_t *report)
+s_lanes_init (s_lanes_t *self, const page_t *report)
 {
     self->report = report;
     if (s_processes (self, report->log) != 0)
@@ -143,7 +143,7 @@ s_lanes_init (s_lanes_t *self, const runreport_t *report)
     double lane_h = 440.0 / (self->lanes ? self->lanes : 1);
     self->lane_h = lane_h > 18 ? 18 : lane_h < 3 ? 3 : (int) lane_h;
     self->bar_h = self->lane_h > 8 ? self->lane_h - 3 : self->lane_h > 4 ? self->lane_h - 1 : self->lane_h;
-    self->cells = calloc (self->lanes * RUNREPORT_PLOT, 1);
+    self->cells = calloc (self->lanes * PAGE_PLOT, 1);
     return self->cells ? 0 : -1;
 }
 
@@ -165,14 +165,14 @@ s_paths (const s_lanes_t *self)
     for (uint8_t value = 1; value < sizeof s_classes - 1; value++) {
         fprintf (out, "<path class=\"%c\" d=\"", s_classes [value]);
         for (size_t lane = 0; lane < self->lanes; lane++) {
-            const uint8_t *row = self->cells + lane * RUNREPORT_PLOT;
-            for (size_t x = 0; x < RUNREPORT_PLOT; x++) {
+            const uint8_t *row = self->cells + lane * PAGE_PLOT;
+            for (size_t x = 0; x < PAGE_PLOT; x++) {
                 if (row [x] != value)
                     continue;
                 size_t end = x;
-                while (end < RUNREPORT_PLOT && row [end] == value)
+                while (end < PAGE_PLOT && row [end] == value)
                     end++;
-                fprintf (out, "M%zu %.0fh%zuv%.0fh-%zuz", RUNREPORT_LEFT + x,
+                fprintf (out, "M%zu %.0fh%zuv%.0fh-%zuz", PAGE_LEFT + x,
                          S_TOP + lane * self->lane_h, end - x, self->bar_h, end - x);
                 x = end - 1;
             }
@@ -183,7 +183,7 @@ s_paths (const s_lanes_t *self)
 
 //  An atom as a person reads it: a JSON string without its quotes.
 static void
-s_atom (const runreport_t *report, int32_t atom)
+s_atom (const page_t *report, int32_t atom)
 {
     FILE *out = report->out;
     const char *text = opslog_atom (report->log, atom);
@@ -192,23 +192,23 @@ s_atom (const runreport_t *report, int32_t atom)
               && !memchr (text + 1, '\\', length - 2);
     fputc (' ', out);
     if (!plain) {
-        runreport_escape (out, text);
+        page_escape (out, text);
         return;
     }
     char copy [64];
     snprintf (copy, sizeof copy, "%.*s", (int) (length - 2), text + 1);
-    runreport_escape (out, copy);
+    page_escape (out, copy);
 }
 
 //  "#12 p3 cas key k1 from 4 to 5 &rarr; fail (error 22), 120.000-150.000
 //  ms"; a read's value comes after its outcome: "read key k1 &rarr; ok 3".
 static void
-s_describe (const runreport_t *report, const opslog_op_t *op)
+s_describe (const page_t *report, const opslog_op_t *op)
 {
     FILE *out = report->out;
     static const char *types [] = { "ok", "fail", "info", "no reply" };
     fprintf (out, "#%lld p%lld ", (long long) op->invoke_index, (long long) op->process);
-    runreport_escape (out, opslog_atom (report->log, op->f_atom));
+    page_escape (out, opslog_atom (report->log, op->f_atom));
     if (op->key >= 0) {
         fputs (" key", out);
         s_atom (report, op->key);
@@ -237,10 +237,10 @@ s_describe (const runreport_t *report, const opslog_op_t *op)
 static void
 s_paint (s_lanes_t *self, size_t lane, double x0, double x1, uint8_t class)
 {
-    size_t from = (size_t) (x0 - RUNREPORT_LEFT);
-    size_t to = (size_t) (x1 - RUNREPORT_LEFT);
-    uint8_t *row = self->cells + lane * RUNREPORT_PLOT;
-    for (size_t x = from; x <= to && x < RUNREPORT_PLOT; x++)
+    size_t from = (size_t) (x0 - PAGE_LEFT);
+    size_t to = (size_t) (x1 - PAGE_LEFT);
+    uint8_t *row = self->cells + lane * PAGE_PLOT;
+    for (size_t x = from; x <= to && x < PAGE_PLOT; x++)
         if (row [x] < class)
             row [x] = class;
 }
@@ -249,13 +249,13 @@ s_paint (s_lanes_t *self, size_t lane, double x0, double x1, uint8_t class)
 static void
 s_bar (s_lanes_t *self, size_t i, int pass)
 {
-    const runreport_t *report = self->report;
+    const page_t *report = self->report;
     const opslog_op_t *op = opslog_op (report->log, i);
     size_t lane = s_lane (self, op->process);
-    double x0 = runreport_x (report, op->invoke_ns);
-    double x1 = runreport_x (report, op->return_ns >= 0 ? op->return_ns : report->end_ns);
+    double x0 = axis_x (report, op->invoke_ns);
+    double x1 = axis_x (report, op->return_ns >= 0 ? op->return_ns : report->end_ns);
     uint8_t class = s_class (op);
-    bool hover = (class != 1 || runreport_is_failing (report, (int64_t) i))
+    bool hover = (class != 1 || page_is_failing (report, (int64_t) i))
               && self->hovers < FL_REPORT_HOVER_OPS_MAX;
     self->hovers += hover;
     if (!hover && pass == 0)
@@ -272,13 +272,13 @@ s_bar (s_lanes_t *self, size_t i, int pass)
 static void
 s_failing_marks (const s_lanes_t *self)
 {
-    const runreport_t *report = self->report;
+    const page_t *report = self->report;
     FILE *out = report->out;
     for (size_t i = 0; i < report->failing_size; i++) {
         const opslog_op_t *op = opslog_op (report->log, (size_t) report->failing [i]);
         double y = S_TOP + s_lane (self, op->process) * self->lane_h;
-        double x0 = runreport_x (report, op->invoke_ns);
-        double x1 = runreport_x (report, op->return_ns >= 0 ? op->return_ns : report->end_ns);
+        double x0 = axis_x (report, op->invoke_ns);
+        double x1 = axis_x (report, op->return_ns >= 0 ? op->return_ns : report->end_ns);
         fprintf (out, "<g class=\"failing\"><title>could not be linearized: ");
         s_describe (report, op);
         fprintf (out, "</title><rect class=\"x\" x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" "
@@ -296,7 +296,7 @@ s_lane_labels (const s_lanes_t *self)
     size_t every = self->lane_h >= 10 ? 1 : (size_t) (11 / self->lane_h) + 1;
     for (size_t lane = 0; lane < self->lanes; lane += every) {
         fprintf (out, "<text x=\"%d\" y=\"%.1f\" text-anchor=\"end\">p%lld",
-                 RUNREPORT_LEFT - 6, S_TOP + lane * self->lane_h + self->bar_h / 2 + 4,
+                 PAGE_LEFT - 6, S_TOP + lane * self->lane_h + self->bar_h / 2 + 4,
                  (long long) self->lane_process [lane]);
         if (self->lane_processes [lane] > 1)
             fprintf (out, " (+%zu)", self->lane_processes [lane] - 1);
@@ -305,7 +305,7 @@ s_lane_labels (const s_lanes_t *self)
 }
 
 static void
-s_legend (const runreport_t *report, size_t lanes, size_t processes)
+s_legend (const page_t *report, size_t lanes, size_t processes)
 {
     FILE *out = report->out;
     fputs ("<div class=\"note\">"
@@ -325,7 +325,7 @@ s_legend (const runreport_t *report, size_t lanes, size_t processes)
 }
 
 void
-runreport_timeline (const runreport_t *report)
+timeline_write (const page_t *report)
 {
     assert (report);
     FILE *out = report->out;
@@ -342,9 +342,9 @@ runreport_timeline (const runreport_t *report)
     }
     double bottom = S_TOP + self.lanes * self.lane_h;
     fprintf (out, "<svg width=\"%d\" height=\"%.0f\" viewBox=\"0 0 %d %.0f\">",
-             RUNREPORT_WIDTH, bottom + 24, RUNREPORT_WIDTH, bottom + 24);
-    runreport_time_axis (report, bottom + 4, S_TOP);
-    runreport_fault_shading (report, 2, bottom, true);
+             PAGE_WIDTH, bottom + 24, PAGE_WIDTH, bottom + 24);
+    axis_time (report, bottom + 4, S_TOP);
+    axis_shading (report, 2, bottom, true);
     s_lane_labels (&self);
     for (int pass = 0; pass < 2; pass++) {
         self.hovers = 0;

@@ -14,7 +14,7 @@
          and range-check each value, and fill the scenario_t.
 
     Invariant: a scenario_t returned by scenario_load has every field in
-    range and every fault text parsed once by faultspec_parse, so the run
+    range and every fault text parsed once by action_parse, so the run
     never meets a bad value half-way through.
 */
 #include <stdarg.h>
@@ -26,7 +26,8 @@
 #include <assert.h>
 #include <czmq.h>
 #include "scenario.h"
-#include "faultspec.h"
+#include "action.h"
+#include "workload/workload.h"
 
 #define ZPL_INDENT 4
 
@@ -289,9 +290,9 @@ s_bool (s_reader_t *self, int index, bool *out)
 static int
 s_fault_text (s_reader_t *self, int index, const char *text)
 {
-    faultspec_t spec;
+    action_t spec;
     char *problem = NULL;
-    if (faultspec_parse (&spec, text, self->scenario->nodes, &problem) == 0)
+    if (action_parse (&spec, text, self->scenario->nodes, &problem) == 0)
         return 0;
     s_fail (self, index, "%s", problem? problem: "bad fault");
     free (problem);
@@ -462,13 +463,13 @@ s_build_system (s_reader_t *self, int at, void *base)
     scenario_system_t *system = &sc->systems [sc->systems_count++];
     snprintf (system->name, sizeof system->name, "%s", name);
     if (streq (value, "valid"))
-        system->expect = EXPECT_VALID;
+        system->expect = SCENARIO_EXPECT_VALID;
     else
     if (streq (value, "invalid"))
-        system->expect = EXPECT_INVALID;
+        system->expect = SCENARIO_EXPECT_INVALID;
     else
     if (streq (value, "varies"))
-        system->expect = EXPECT_VARIES;
+        system->expect = SCENARIO_EXPECT_VARIES;
     else
         return s_fail (self, at, "'%s' is not a verdict (valid, invalid, varies)", value);
     return 0;
@@ -516,8 +517,9 @@ s_build_workload_name (s_reader_t *self, int at, void *base)
     scenario_t *sc = base;
     if (s_leaf (self, at))
         return -1;
-    if (!streq (self->entries [at].value, "lin-kv"))
-        return s_fail (self, at, "unknown workload '%s' (lin-kv)", self->entries [at].value);
+    if (!workload_lookup (self->entries [at].value))
+        return s_fail (self, at, "unknown workload '%s' (%s)", self->entries [at].value,
+                       workload_names ());
     snprintf (sc->workload, sizeof sc->workload, "%s", self->entries [at].value);
     return 0;
 }
@@ -538,7 +540,7 @@ s_build_workload (s_reader_t *self, int section, void *base)
     if (s_walk (self, section, &s_workload_table, sc))
         return -1;
     if (!*sc->workload)
-        return s_fail (self, section, "missing 'name' (lin-kv)");
+        return s_fail (self, section, "missing 'name' (%s)", workload_names ());
     if (s_child (self, section, "clients") < 0)
         return s_fail (self, section, "missing 'clients'");
     return 0;
@@ -611,9 +613,9 @@ s_build_kinds (s_reader_t *self, int at, void *base)
             rc = s_fail (self, at, "more than %d kinds", FL_SCENARIO_KINDS_MAX);
         else
         if ((rc = s_fault_text (self, at, kind)) == 0) {
-            faultspec_t spec;
-            faultspec_parse (&spec, kind, sc->nodes, NULL);
-            if (!faultspec_starts (&spec))
+            action_t spec;
+            action_parse (&spec, kind, sc->nodes, NULL);
+            if (!action_starts (&spec))
                 rc = s_fail (self, at, "'%s' does not start a fault", kind);
             else
                 sc->kinds [sc->kinds_count++] = strdup (kind);
@@ -796,23 +798,23 @@ scenario_destroy (scenario_t **self_p)
     *self_p = NULL;
 }
 
-expect_t
+scenario_expect_t
 scenario_expect (const scenario_t *self, const char *system)
 {
     assert (self);
     for (size_t i = 0; i < self->systems_count; i++)
         if (streq (self->systems [i].name, system))
             return self->systems [i].expect;
-    return EXPECT_NONE;
+    return SCENARIO_EXPECT_NONE;
 }
 
 const char *
-scenario_expect_name (expect_t expect)
+scenario_expect_name (scenario_expect_t expect)
 {
     switch (expect) {
-        case EXPECT_VALID:   return "valid";
-        case EXPECT_INVALID: return "invalid";
-        case EXPECT_VARIES:  return "varies";
+        case SCENARIO_EXPECT_VALID:   return "valid";
+        case SCENARIO_EXPECT_INVALID: return "invalid";
+        case SCENARIO_EXPECT_VARIES:  return "varies";
         default:             return "none";
     }
 }

@@ -17,20 +17,20 @@
 
 //  What a scenario expects of a system.
 typedef enum {
-    EXPECT_VALID,
-    EXPECT_INVALID,
-    EXPECT_VARIES,      // depends on the seed: reported, never "differs"
-    EXPECT_NONE         // the system is not listed in the scenario
-} expect_t;
+    SCENARIO_EXPECT_VALID,
+    SCENARIO_EXPECT_INVALID,
+    SCENARIO_EXPECT_VARIES,      // depends on the seed: reported, never "differs"
+    SCENARIO_EXPECT_NONE         // the system is not listed in the scenario
+} scenario_expect_t;
 
 typedef struct {
     char name [FL_ID_BYTES_MAX];
-    expect_t expect;
+    scenario_expect_t expect;
 } scenario_system_t;
 
 typedef struct {
     double at_s;                            // seconds after the load starts
-    char text [FL_FAULT_TEXT_BYTES_MAX];    // a faultspec (faultspec.h)
+    char text [FL_FAULT_TEXT_BYTES_MAX];    // an action (action.h)
     int line;
 } scenario_step_t;
 
@@ -65,7 +65,7 @@ typedef struct {
     double random_start_s;      // first random fault
     double random_fault_s;      // how long each fault lasts
     double random_gap_s;        // healed time between faults
-    char *kinds [FL_SCENARIO_KINDS_MAX];    // faultspec texts
+    char *kinds [FL_SCENARIO_KINDS_MAX];    // action texts
     size_t kinds_count;
 
     //  end of run
@@ -83,11 +83,11 @@ scenario_t *scenario_load (const char *path, char **error);
 //  Destroy. Accepts NULL; nulls the pointer.
 void scenario_destroy (scenario_t **self_p);
 
-//  The expectation for a system ("primary"), EXPECT_NONE if not listed.
-expect_t scenario_expect (const scenario_t *self, const char *system);
+//  The expectation for a system ("primary"), SCENARIO_EXPECT_NONE if not listed.
+scenario_expect_t scenario_expect (const scenario_t *self, const char *system);
 
 //  "valid", "invalid", "varies", "none".
-const char *scenario_expect_name (expect_t expect);
+const char *scenario_expect_name (scenario_expect_t expect);
 
 //  The file text as run, so that `./harness run RUN_DIR/scenario.conf`
 //  replays it: `seed = SEED` and `name = NAME` first (replacing the file's

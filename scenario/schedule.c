@@ -31,7 +31,7 @@ struct _schedule_t {
 };
 
 static void
-s_push (schedule_t *self, int64_t at_ms, const faultspec_t *spec)
+s_push (schedule_t *self, int64_t at_ms, const action_t *spec)
 {
     if (self->count == self->allocated) {
         self->allocated = self->allocated? self->allocated * 2: 16;
@@ -81,7 +81,7 @@ s_append_group (char *out, size_t size, const int *perm, int from, int to)
 }
 
 void
-schedule_partition_groups (shape_t shape, const char *node, int nodes,
+schedule_partition_groups (action_shape_t shape, const char *node, int nodes,
                            rng_t *rng, char *out, size_t size)
 {
     assert (nodes > 0 && nodes <= FL_NODES_MAX);
@@ -89,7 +89,7 @@ schedule_partition_groups (shape_t shape, const char *node, int nodes,
     for (int i = 0; i < nodes; i++)
         perm [i] = i + 1;
     *out = 0;
-    if (shape == SHAPE_ISOLATE) {
+    if (shape == ACTION_SHAPE_ISOLATE) {
         int isolated = atoi (node + 1);
         int rest = 0;
         for (int i = 0; i < nodes; i++)
@@ -102,17 +102,17 @@ schedule_partition_groups (shape_t shape, const char *node, int nodes,
     }
     s_shuffle (perm, nodes, rng);
     int cut = nodes / 2;
-    if (shape == SHAPE_MAJORITY)
+    if (shape == ACTION_SHAPE_MAJORITY)
         cut = nodes / 2 + 1;
     else
-    if (shape == SHAPE_MINORITY)
+    if (shape == ACTION_SHAPE_MINORITY)
         cut = (nodes - 1) / 2 >= 1? (int) rng_range (rng, 1, (nodes - 1) / 2): 1;
-    if (shape == SHAPE_BRIDGE) {
+    if (shape == ACTION_SHAPE_BRIDGE) {
         s_append_group (out, size, perm, 0, cut + 1);
         s_append_group (out, size, perm, cut, nodes);
     }
     else
-    if (shape == SHAPE_RING) {
+    if (shape == ACTION_SHAPE_RING) {
         for (int i = 0; i < nodes; i++)
             perm [nodes + i] = perm [i];
         for (int i = 0; i < nodes && nodes > 2; i++)
@@ -127,14 +127,14 @@ schedule_partition_groups (shape_t shape, const char *node, int nodes,
 }
 
 void
-schedule_resolve (faultspec_t *spec, int nodes, rng_t *rng)
+schedule_resolve (action_t *spec, int nodes, rng_t *rng)
 {
     assert (spec);
     if (strcmp (spec->node, "random") == 0)
         snprintf (spec->node, sizeof spec->node, "n%d",
                   (int) rng_range (rng, 1, nodes));
-    if (spec->kind == FAULT_PARTITION && spec->shape != SHAPE_GROUPS
-    &&  spec->shape != SHAPE_ISOLATE_LEADER)
+    if (spec->kind == ACTION_PARTITION && spec->shape != ACTION_SHAPE_GROUPS
+    &&  spec->shape != ACTION_SHAPE_ISOLATE_LEADER)
         schedule_partition_groups (spec->shape, spec->node, nodes, rng,
                                    spec->groups, sizeof spec->groups);
 }
@@ -149,14 +149,14 @@ s_random_steps (schedule_t *self, const scenario_t *scenario, rng_t *rng,
     int64_t gap_ms = (int64_t) (scenario->random_gap_s * 1000);
     while (at_ms < duration_ms && self->count < FL_SCENARIO_STEPS_MAX) {
         size_t kind = rng_below (rng, scenario->kinds_count);
-        faultspec_t spec;
-        int rc = faultspec_parse (&spec, scenario->kinds [kind], scenario->nodes, NULL);
+        action_t spec;
+        int rc = action_parse (&spec, scenario->kinds [kind], scenario->nodes, NULL);
         assert (rc == 0);       // the scenario validated it
         schedule_resolve (&spec, scenario->nodes, rng);
         s_push (self, at_ms, &spec);
         at_ms += fault_ms;
         if (at_ms < duration_ms) {
-            faultspec_t undo = faultspec_undo (&spec);
+            action_t undo = action_undo (&spec);
             s_push (self, at_ms, &undo);
         }
         at_ms += gap_ms;
@@ -175,8 +175,8 @@ schedule_new (const scenario_t *scenario, uint64_t seed, int64_t duration_ms)
         int64_t at_ms = (int64_t) (scenario->steps [i].at_s * 1000);
         if (at_ms >= duration_ms)
             break;
-        faultspec_t spec;
-        int rc = faultspec_parse (&spec, scenario->steps [i].text, scenario->nodes, NULL);
+        action_t spec;
+        int rc = action_parse (&spec, scenario->steps [i].text, scenario->nodes, NULL);
         assert (rc == 0);
         schedule_resolve (&spec, scenario->nodes, &rng);
         s_push (self, at_ms, &spec);

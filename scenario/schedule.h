@@ -10,12 +10,12 @@
 #include <stdint.h>
 #include <stddef.h>
 #include "rng.h"
-#include "faultspec.h"
+#include "action.h"
 #include "scenario.h"
 
 typedef struct {
     int64_t at_ms;          // milliseconds after the load starts
-    faultspec_t spec;       // node and groups resolved
+    action_t spec;       // node and groups resolved
 } schedule_step_t;
 
 typedef struct _schedule_t schedule_t;
@@ -33,12 +33,12 @@ const schedule_step_t *schedule_step (const schedule_t *self, size_t index);
 
 //  Resolve "random" nodes and compute the groups of a partition shape
 //  (all but isolate-leader) in place, drawing from rng.
-void schedule_resolve (faultspec_t *spec, int nodes, rng_t *rng);
+void schedule_resolve (action_t *spec, int nodes, rng_t *rng);
 
 //  Compute groups text ("n1,n2|n3,n4,n5") for a shape over nodes n1..nN.
-//  node names the isolated node for SHAPE_ISOLATE. Ids within a group are
+//  node names the isolated node for ACTION_SHAPE_ISOLATE. Ids within a group are
 //  in ascending order.
-void schedule_partition_groups (shape_t shape, const char *node, int nodes,
+void schedule_partition_groups (action_shape_t shape, const char *node, int nodes,
                                 rng_t *rng, char *out, size_t size);
 
 #endif

@@ -135,8 +135,8 @@ test_reply_from_another_node_is_ignored (void **state)
     s_invoke (&lab);
     char other [16];
     snprintf (other, sizeof other, "n%d", streq (lab.dest, "n3")? 1: 3);
-    gen_f_t f = lab.client->op.f;
-    const char *ok = f == GEN_READ? "read_ok": f == GEN_WRITE? "write_ok": "cas_ok";
+    lin_kv_f_t f = lab.client->op.f;
+    const char *ok = f == LIN_KV_READ? "read_ok": f == LIN_KV_WRITE? "write_ok": "cas_ok";
     assert_false (s_reply (&lab, other, ok));
     assert_true (lab.client->busy);
     assert_int_equal (lab.client->ignored, 1);

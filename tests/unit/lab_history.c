@@ -64,9 +64,9 @@ test_op_lines (void **state)
     char *error = NULL;
     history_t *history = history_new (s_dir, &error);
     assert_non_null (history);
-    gen_op_t read = { .f = GEN_READ, .key = 2 };
-    gen_op_t write = { .f = GEN_WRITE, .key = 1, .value = 7 };
-    gen_op_t cas = { .f = GEN_CAS, .key = 0, .from = 7, .value = 9 };
+    lin_kv_op_t read = { .f = LIN_KV_READ, .key = 2 };
+    lin_kv_op_t write = { .f = LIN_KV_WRITE, .key = 1, .value = 7 };
+    lin_kv_op_t cas = { .f = LIN_KV_CAS, .key = 0, .from = 7, .value = 9 };
     history_invoke (history, 100, 3, &read);
     history_ok (history, 200, 3, &read, false, 0);          // nil read
     history_invoke (history, 300, 4, &write);
@@ -124,8 +124,8 @@ test_fault_lines (void **state)
     (void) state;
     history_t *history = history_new (s_dir, NULL);
     assert_non_null (history);
-    history_fault (history, 1000, "start", "partition", "", "halves: n1,n2 | n3,\"n4\"");
-    history_fault (history, 2000, "end", "kill", "n3", "n3 (SIGKILL)");
+    history_period (history, 1000, "start", "partition", "", "halves: n1,n2 | n3,\"n4\"");
+    history_period (history, 2000, "end", "kill", "n3", "n3 (SIGKILL)");
     json_t *line = s_line ("faults.jsonl", 0);
     assert_int_equal (json_integer_value (json_object_get (line, "time")), 1000);
     assert_string_equal (json_string_value (json_object_get (line, "phase")), "start");

@@ -14,7 +14,7 @@
 #include <glob.h>
 #include "tap.h"
 #include "../../scenario/scenario.h"
-#include "../../scenario/faultspec.h"
+#include "../../scenario/action.h"
 
 #define GOOD \
     "# a comment\n" \
@@ -115,9 +115,9 @@ test_good_scenario (void **state)
     assert_int_equal (sc->nodes, 5);
     assert_true (sc->duration_s == 10);
     assert_int_equal (sc->systems_count, 2);
-    assert_int_equal (scenario_expect (sc, "primary"), EXPECT_INVALID);
-    assert_int_equal (scenario_expect (sc, "raft"), EXPECT_VALID);
-    assert_int_equal (scenario_expect (sc, "lww"), EXPECT_NONE);
+    assert_int_equal (scenario_expect (sc, "primary"), SCENARIO_EXPECT_INVALID);
+    assert_int_equal (scenario_expect (sc, "raft"), SCENARIO_EXPECT_VALID);
+    assert_int_equal (scenario_expect (sc, "lww"), SCENARIO_EXPECT_NONE);
     assert_int_equal (sc->params_count, 1);
     assert_string_equal (sc->params [0], "w=quorum");
     assert_string_equal (sc->workload, "lin-kv");
@@ -291,7 +291,7 @@ test_missing_file (void **state)
 }
 
 static void
-test_faultspec_round_trip (void **state)
+test_action_round_trip (void **state)
 {
     (void) state;
     const char *texts [] = {
@@ -302,33 +302,33 @@ test_faultspec_round_trip (void **state)
         "kill n4", "restart n4", "stop n1", "cont n1", "clock-skew n2 -500"
     };
     for (size_t i = 0; i < sizeof texts / sizeof texts [0]; i++) {
-        faultspec_t spec;
+        action_t spec;
         char *error = NULL;
-        if (faultspec_parse (&spec, texts [i], 5, &error))
+        if (action_parse (&spec, texts [i], 5, &error))
             fail_msg ("'%s': %s", texts [i], error);
         char back [256];
-        faultspec_format (&spec, back, sizeof back);
+        action_format (&spec, back, sizeof back);
         assert_string_equal (back, texts [i]);
     }
     //  "isolate NODE" and "isolate-leader" are partitions without the word.
-    faultspec_t spec;
+    action_t spec;
     const char *aliases [][2] = { { "isolate n3", "partition isolate n3" },
                                   { "isolate-leader", "partition isolate-leader" } };
     for (size_t i = 0; i < 2; i++) {
         char *error = NULL;
-        if (faultspec_parse (&spec, aliases [i][0], 5, &error))
+        if (action_parse (&spec, aliases [i][0], 5, &error))
             fail_msg ("'%s': %s", aliases [i][0], error);
         char back [256];
-        faultspec_format (&spec, back, sizeof back);
+        action_format (&spec, back, sizeof back);
         assert_string_equal (back, aliases [i][1]);
     }
-    assert_int_equal (faultspec_parse (&spec, "isolate", 5, NULL), -1);
+    assert_int_equal (action_parse (&spec, "isolate", 5, NULL), -1);
     //  Partitions a tiny cluster cannot have.
     const char *one [] = { "partition halves", "isolate n1", "partition isolate-leader",
                            "partition ring", "partition n1|n1" };
     for (size_t i = 0; i < sizeof one / sizeof one [0]; i++) {
         char *error = NULL;
-        if (faultspec_parse (&spec, one [i], 1, &error) == 0)
+        if (action_parse (&spec, one [i], 1, &error) == 0)
             fail_msg ("'%s' accepted for 1 node", one [i]);
         assert_non_null (strstr (error, "at least 2 nodes"));
         free (error);
@@ -337,25 +337,25 @@ test_faultspec_round_trip (void **state)
                            "partition ring" };
     for (size_t i = 0; i < sizeof two / sizeof two [0]; i++) {
         char *error = NULL;
-        if (faultspec_parse (&spec, two [i], 2, &error) == 0)
+        if (action_parse (&spec, two [i], 2, &error) == 0)
             fail_msg ("'%s' accepted for 2 nodes", two [i]);
         assert_non_null (strstr (error, "at least 3 nodes"));
         free (error);
     }
-    assert_int_equal (faultspec_parse (&spec, "partition halves", 2, NULL), 0);
-    assert_int_equal (faultspec_parse (&spec, "isolate n2", 2, NULL), 0);
-    faultspec_parse (&spec, "kill n2", 5, NULL);
-    faultspec_t undo = faultspec_undo (&spec);
-    assert_int_equal (undo.kind, FAULT_RESTART);
+    assert_int_equal (action_parse (&spec, "partition halves", 2, NULL), 0);
+    assert_int_equal (action_parse (&spec, "isolate n2", 2, NULL), 0);
+    action_parse (&spec, "kill n2", 5, NULL);
+    action_t undo = action_undo (&spec);
+    assert_int_equal (undo.kind, ACTION_RESTART);
     assert_string_equal (undo.node, "n2");
-    assert_string_equal (faultspec_fault_name (&undo), "kill");
-    assert_false (faultspec_starts (&undo));
-    faultspec_parse (&spec, "partition halves", 5, NULL);
-    assert_int_equal (faultspec_undo (&spec).kind, FAULT_HEAL);
-    faultspec_parse (&spec, "clock-skew n1 300", 5, NULL);
-    undo = faultspec_undo (&spec);
+    assert_string_equal (action_name (&undo), "kill");
+    assert_false (action_starts (&undo));
+    action_parse (&spec, "partition halves", 5, NULL);
+    assert_int_equal (action_undo (&spec).kind, ACTION_HEAL);
+    action_parse (&spec, "clock-skew n1 300", 5, NULL);
+    undo = action_undo (&spec);
     assert_int_equal (undo.ms, 0);
-    assert_false (faultspec_starts (&undo));
+    assert_false (action_starts (&undo));
 }
 
 //  Every scenario we ship loads (run from the repository root).
@@ -372,7 +372,7 @@ test_shipped_scenarios_load (void **state)
         if (!sc)
             fail_msg ("%s", error);
         assert_true (sc->systems_count > 0);
-        assert_int_equal (scenario_expect (sc, "raft"), EXPECT_VALID);
+        assert_int_equal (scenario_expect (sc, "raft"), SCENARIO_EXPECT_VALID);
         scenario_destroy (&sc);
     }
     globfree (&found);
@@ -391,7 +391,7 @@ main (void)
         cmocka_unit_test (test_missing_keys),
         cmocka_unit_test (test_bad_fault_steps),
         cmocka_unit_test (test_missing_file),
-        cmocka_unit_test (test_faultspec_round_trip),
+        cmocka_unit_test (test_action_round_trip),
         cmocka_unit_test (test_shipped_scenarios_load),
     };
     return cmocka_run_group_tests_name ("scenario_file", tests, s_setup, s_teardown);

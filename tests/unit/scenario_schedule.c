@@ -84,14 +84,14 @@ test_random_rhythm_and_undo (void **state)
         int64_t expected = 2000 + (int64_t) (i / 2) * 4000 + (i % 2) * 3000;
         assert_int_equal (step->at_ms, expected);
         if (i % 2 == 0) {
-            assert_true (faultspec_starts (&step->spec));
+            assert_true (action_starts (&step->spec));
             assert_string_not_equal (step->spec.node, "random");
-            if (step->spec.kind == FAULT_PARTITION)
+            if (step->spec.kind == ACTION_PARTITION)
                 assert_true (strchr (step->spec.groups, '|') != NULL);
         }
         else {
-            const faultspec_t *fault = &schedule_step (schedule, i - 1)->spec;
-            faultspec_t undo = faultspec_undo (fault);
+            const action_t *fault = &schedule_step (schedule, i - 1)->spec;
+            action_t undo = action_undo (fault);
             assert_int_equal (step->spec.kind, undo.kind);
             assert_string_equal (step->spec.node, undo.node);
         }
@@ -125,7 +125,7 @@ test_explicit_steps_merge (void **state)
     for (size_t i = 0; i < 6; i++)
         assert_int_equal (schedule_step (schedule, i)->at_ms, times [i]);
     //  At equal times the explicit step comes first.
-    assert_int_equal (schedule_step (schedule, 1)->spec.kind, FAULT_PARTITION);
+    assert_int_equal (schedule_step (schedule, 1)->spec.kind, ACTION_PARTITION);
     assert_string_equal (schedule_step (schedule, 1)->spec.groups, "n2|n1,n3,n4,n5");
     schedule_destroy (&schedule);
     scenario_destroy (&sc);
@@ -168,7 +168,7 @@ test_partition_shapes (void **state)
             rng_init (&rng, seed);
             char out [256];
             int groups, sizes [32], seen [32];
-            schedule_partition_groups (SHAPE_HALVES, NULL, nodes, &rng, out, sizeof out);
+            schedule_partition_groups (ACTION_SHAPE_HALVES, NULL, nodes, &rng, out, sizeof out);
             s_parse_groups (out, nodes, &groups, sizes, seen);
             assert_int_equal (groups, 2);
             assert_int_equal (sizes [0], nodes / 2);
@@ -176,19 +176,19 @@ test_partition_shapes (void **state)
             for (int n = 1; n <= nodes; n++)
                 assert_int_equal (seen [n], 1);
 
-            schedule_partition_groups (SHAPE_MAJORITY, NULL, nodes, &rng, out, sizeof out);
+            schedule_partition_groups (ACTION_SHAPE_MAJORITY, NULL, nodes, &rng, out, sizeof out);
             s_parse_groups (out, nodes, &groups, sizes, seen);
             assert_int_equal (sizes [0], nodes / 2 + 1);
             assert_int_equal (sizes [0] + sizes [1], nodes);
 
-            schedule_partition_groups (SHAPE_MINORITY, NULL, nodes, &rng, out, sizeof out);
+            schedule_partition_groups (ACTION_SHAPE_MINORITY, NULL, nodes, &rng, out, sizeof out);
             s_parse_groups (out, nodes, &groups, sizes, seen);
             assert_true (sizes [0] >= 1 && 2 * sizes [0] < nodes);
             assert_int_equal (sizes [0] + sizes [1], nodes);
             for (int n = 1; n <= nodes; n++)
                 assert_int_equal (seen [n], 1);
 
-            schedule_partition_groups (SHAPE_BRIDGE, NULL, nodes, &rng, out, sizeof out);
+            schedule_partition_groups (ACTION_SHAPE_BRIDGE, NULL, nodes, &rng, out, sizeof out);
             s_parse_groups (out, nodes, &groups, sizes, seen);
             assert_int_equal (groups, 2);
             int bridges = 0;
@@ -198,7 +198,7 @@ test_partition_shapes (void **state)
             }
             assert_int_equal (bridges, 1);      // exactly one node sees both
 
-            schedule_partition_groups (SHAPE_RING, NULL, nodes, &rng, out, sizeof out);
+            schedule_partition_groups (ACTION_SHAPE_RING, NULL, nodes, &rng, out, sizeof out);
             s_parse_groups (out, nodes, &groups, sizes, seen);
             assert_int_equal (groups, nodes);
             for (int g = 0; g < groups; g++)
@@ -206,7 +206,7 @@ test_partition_shapes (void **state)
             for (int n = 1; n <= nodes; n++)
                 assert_int_equal (seen [n], 2);  // two neighbours each
 
-            schedule_partition_groups (SHAPE_ISOLATE, "n2", nodes, &rng, out, sizeof out);
+            schedule_partition_groups (ACTION_SHAPE_ISOLATE, "n2", nodes, &rng, out, sizeof out);
             s_parse_groups (out, nodes, &groups, sizes, seen);
             assert_int_equal (sizes [0], 1);
             assert_int_equal (sizes [1], nodes - 1);
@@ -223,16 +223,16 @@ test_shapes_seeded (void **state)
     rng_init (&b, 99);
     char x [256], y [256];
     for (int i = 0; i < 20; i++) {
-        schedule_partition_groups (SHAPE_HALVES, NULL, 5, &a, x, sizeof x);
-        schedule_partition_groups (SHAPE_HALVES, NULL, 5, &b, y, sizeof y);
+        schedule_partition_groups (ACTION_SHAPE_HALVES, NULL, 5, &a, x, sizeof x);
+        schedule_partition_groups (ACTION_SHAPE_HALVES, NULL, 5, &b, y, sizeof y);
         assert_string_equal (x, y);
     }
     //  And halves are not always the same halves.
     rng_init (&a, 1);
-    schedule_partition_groups (SHAPE_HALVES, NULL, 5, &a, x, sizeof x);
+    schedule_partition_groups (ACTION_SHAPE_HALVES, NULL, 5, &a, x, sizeof x);
     bool varied = false;
     for (int i = 0; i < 20 && !varied; i++) {
-        schedule_partition_groups (SHAPE_HALVES, NULL, 5, &a, y, sizeof y);
+        schedule_partition_groups (ACTION_SHAPE_HALVES, NULL, 5, &a, y, sizeof y);
         varied = strcmp (x, y) != 0;
     }
     assert_true (varied);

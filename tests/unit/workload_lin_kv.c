@@ -11,35 +11,35 @@
 #include <string.h>
 #include <unistd.h>
 #include "tap.h"
-#include "../../workload/gen.h"
+#include "../../workload/lin_kv.h"
 
 static void
 test_same_seed_same_ops (void **state)
 {
     (void) state;
-    gen_t a, b;
-    gen_init (&a, 42, 3, 5, 4);
-    gen_init (&b, 42, 3, 5, 4);
+    lin_kv_t a, b;
+    lin_kv_init (&a, 42, 3, 5, 4);
+    lin_kv_init (&b, 42, 3, 5, 4);
     for (int i = 0; i < 1000; i++) {
-        gen_op_t x = gen_next (&a), y = gen_next (&b);
+        lin_kv_op_t x = lin_kv_next (&a), y = lin_kv_next (&b);
         assert_int_equal (x.f, y.f);
         assert_int_equal (x.key, y.key);
         assert_int_equal (x.value, y.value);
         assert_int_equal (x.from, y.from);
-        if (x.f != GEN_READ) {          // both see their own writes alike
-            gen_observe (&a, x.key, true, x.value);
-            gen_observe (&b, y.key, true, y.value);
+        if (x.f != LIN_KV_READ) {          // both see their own writes alike
+            lin_kv_observe (&a, x.key, true, x.value);
+            lin_kv_observe (&b, y.key, true, y.value);
         }
     }
 }
 
 //  Of the first 200 ops of a and b, how many agree on (f, key).
 static int
-s_same_ops (gen_t *a, gen_t *b)
+s_same_ops (lin_kv_t *a, lin_kv_t *b)
 {
     int same = 0;
     for (int i = 0; i < 200; i++) {
-        gen_op_t x = gen_next (a), y = gen_next (b);
+        lin_kv_op_t x = lin_kv_next (a), y = lin_kv_next (b);
         same += x.f == y.f && x.key == y.key;
     }
     return same;
@@ -49,9 +49,9 @@ static void
 test_clients_differ (void **state)
 {
     (void) state;
-    gen_t a, b;
-    gen_init (&a, 42, 1, 5, 4);
-    gen_init (&b, 42, 2, 5, 4);
+    lin_kv_t a, b;
+    lin_kv_init (&a, 42, 1, 5, 4);
+    lin_kv_init (&b, 42, 2, 5, 4);
     //  Independent streams agree on (f, key) about 1/3 * 1/4 of the time.
     assert_true (s_same_ops (&a, &b) < 60);
 }
@@ -60,9 +60,9 @@ static void
 test_other_seed_differs (void **state)
 {
     (void) state;
-    gen_t a, b;
-    gen_init (&a, 1, 1, 5, 4);
-    gen_init (&b, 2, 1, 5, 4);
+    lin_kv_t a, b;
+    lin_kv_init (&a, 1, 1, 5, 4);
+    lin_kv_init (&b, 2, 1, 5, 4);
     assert_true (s_same_ops (&a, &b) < 60);
 }
 
@@ -74,17 +74,17 @@ test_values_unique_across_clients (void **state)
     static int64_t seen [CLIENTS * OPS];
     size_t count = 0;
     for (int c = 1; c <= CLIENTS; c++) {
-        gen_t gen;
-        gen_init (&gen, 9, c, CLIENTS, 3);
+        lin_kv_t gen;
+        lin_kv_init (&gen, 9, c, CLIENTS, 3);
         for (int i = 0; i < OPS; i++) {
-            gen_op_t op = gen_next (&gen);
-            if (op.f == GEN_READ)
+            lin_kv_op_t op = lin_kv_next (&gen);
+            if (op.f == LIN_KV_READ)
                 continue;
             assert_true (op.value > 0);
             for (size_t j = 0; j < count; j++)
                 assert_true (seen [j] != op.value);
             seen [count++] = op.value;
-            gen_observe (&gen, op.key, true, op.value);
+            lin_kv_observe (&gen, op.key, true, op.value);
         }
     }
     assert_true (count > CLIENTS * OPS / 3);
@@ -94,21 +94,21 @@ static void
 test_mix_and_keys (void **state)
 {
     (void) state;
-    gen_t gen;
-    gen_init (&gen, 5, 1, 1, 3);
+    lin_kv_t gen;
+    lin_kv_init (&gen, 5, 1, 1, 3);
     int count [3] = { 0 }, keys [3] = { 0 };
     for (int i = 0; i < 10000; i++) {
-        gen_op_t op = gen_next (&gen);
+        lin_kv_op_t op = lin_kv_next (&gen);
         assert_true (op.key >= 0 && op.key < 3);
         count [op.f]++;
         keys [op.key]++;
-        if (op.f != GEN_READ)
-            gen_observe (&gen, op.key, true, op.value);
+        if (op.f != LIN_KV_READ)
+            lin_kv_observe (&gen, op.key, true, op.value);
     }
     //  50 / 30 / 20 percent; fixed seed, wide margins.
-    assert_true (count [GEN_READ] > 4500 && count [GEN_READ] < 5500);
-    assert_true (count [GEN_WRITE] > 2500 && count [GEN_WRITE] < 3500);
-    assert_true (count [GEN_CAS] > 1500 && count [GEN_CAS] < 2500);
+    assert_true (count [LIN_KV_READ] > 4500 && count [LIN_KV_READ] < 5500);
+    assert_true (count [LIN_KV_WRITE] > 2500 && count [LIN_KV_WRITE] < 3500);
+    assert_true (count [LIN_KV_CAS] > 1500 && count [LIN_KV_CAS] < 2500);
     for (int k = 0; k < 3; k++)
         assert_true (keys [k] > 3000);
 }
@@ -117,22 +117,22 @@ static void
 test_cas_from_what_was_seen (void **state)
 {
     (void) state;
-    gen_t gen;
-    gen_init (&gen, 8, 1, 1, 1);
+    lin_kv_t gen;
+    lin_kv_init (&gen, 8, 1, 1, 1);
     //  Nothing known: no cas, only reads and writes.
     for (int i = 0; i < 100; i++)
-        assert_int_not_equal (gen_next (&gen).f, GEN_CAS);
-    gen_observe (&gen, 0, true, 12345);
+        assert_int_not_equal (lin_kv_next (&gen).f, LIN_KV_CAS);
+    lin_kv_observe (&gen, 0, true, 12345);
     int cas = 0;
     for (int i = 0; i < 100; i++) {
-        gen_op_t op = gen_next (&gen);
-        if (op.f == GEN_CAS) {
+        lin_kv_op_t op = lin_kv_next (&gen);
+        if (op.f == LIN_KV_CAS) {
             assert_int_equal (op.from, 12345);
             cas++;
         }
     }
     assert_true (cas > 0);
-    assert_string_equal (gen_f_name (GEN_CAS), "cas");
+    assert_string_equal (lin_kv_f_name (LIN_KV_CAS), "cas");
 }
 
 int

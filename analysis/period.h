@@ -1,4 +1,12 @@
-/*  faultlog.h -- a run's faults.jsonl read back as fault periods.
+/*  period.h -- a run's faults.jsonl read back as fault periods: a
+    period_t is one fault in force from start to end, a period_log_t all of
+    a run's, in start order.
+
+    Words: a *rule* is a link's fault state in the proxy (proxy/rules.h),
+    an *action* what a person or schedule asks for (scenario/action.h), a
+    *period* the time an action's fault was in force (here), and the
+    *nemesis* (lab/nemesis.h) the bookkeeping that applies actions and
+    writes their periods.
 
     Lines are {"time":NS,"phase":"start"|"end","fault":F,"target":T,
     "detail":D}. A start is ended by the next end with the same fault and
@@ -6,8 +14,8 @@
     with no open start is ignored (a final "heal" may end faults already
     ended). A missing file means no faults.
 */
-#ifndef FL_FAULTLOG_H_INCLUDED
-#define FL_FAULTLOG_H_INCLUDED
+#ifndef FL_PERIOD_H_INCLUDED
+#define FL_PERIOD_H_INCLUDED
 
 #include <stdint.h>
 #include <stddef.h>
@@ -19,25 +27,25 @@ typedef struct {
     char *detail;           // free text, "" if none
     int64_t start_ns;
     int64_t end_ns;         // >= start_ns
-} faultlog_period_t;
+} period_t;
 
-typedef struct _faultlog_t faultlog_t;
+typedef struct _period_log_t period_log_t;
 
 //  Read PATH. END_NS is the end of the history, where unended faults end.
 //  Returns a new log (empty if PATH does not exist), or NULL with *error
 //  set to a malloc'd "PATH:LINE: problem" message (caller frees).
-faultlog_t *faultlog_load (const char *path, int64_t end_ns, char **error);
+period_log_t *period_log_load (const char *path, int64_t end_ns, char **error);
 
 //  Destroy. Accepts NULL; nulls the pointer.
-void faultlog_destroy (faultlog_t **self_p);
+void period_log_destroy (period_log_t **self_p);
 
 //  Number of periods, ordered by start time.
-size_t faultlog_size (const faultlog_t *self);
+size_t period_log_size (const period_log_t *self);
 
 //  The i-th period.
-const faultlog_period_t *faultlog_period (const faultlog_t *self, size_t i);
+const period_t *period_log_get (const period_log_t *self, size_t i);
 
 //  True if time T_NS falls inside some period [start, end).
-bool faultlog_covers (const faultlog_t *self, int64_t t_ns);
+bool period_log_covers (const period_log_t *self, int64_t t_ns);
 
 #endif

@@ -1,10 +1,10 @@
-/*  faultlog.c -- reads faults.jsonl into fault periods.
+/*  period.c -- reads faults.jsonl into fault periods.
 
     Faults are few (a schedule has at most FL_SCENARIO_STEPS_MAX steps; a
     random generator a few per second), so every period is kept. Open
     starts are found by "fault\ttarget" in a hash. After loading, periods
     are sorted by start and their union is kept as disjoint intervals, so
-    faultlog_covers () is one binary search.
+    period_log_covers () is one binary search.
 */
 #include <assert.h>
 #include <errno.h>
@@ -14,15 +14,15 @@
 #include <czmq.h>
 #include <jansson.h>
 #include "limits.h"
-#include "faultlog.h"
+#include "period.h"
 #include "jsonl.h"
 
 typedef struct {
     int64_t start_ns, end_ns;
 } s_span_t;
 
-struct _faultlog_t {
-    faultlog_period_t *periods;
+struct _period_log_t {
+    period_t *periods;
     size_t size, capacity;
     s_span_t *union_spans;      // disjoint, sorted
     size_t union_size;
@@ -37,19 +37,19 @@ s_optional_string (json_t *event, const char *name)
 }
 
 static int
-s_start (faultlog_t *self, const char *name, json_t *event, int64_t time_ns)
+s_start (period_log_t *self, const char *name, json_t *event, int64_t time_ns)
 {
     if (zhashx_lookup (self->open, name))
         return 0;                       // already in force: one period
     if (self->size == self->capacity) {
         size_t wanted = self->capacity ? self->capacity * 2 : 64;
-        faultlog_period_t *bigger = realloc (self->periods, wanted * sizeof *bigger);
+        period_t *bigger = realloc (self->periods, wanted * sizeof *bigger);
         if (!bigger)
             return -1;
         self->periods = bigger;
         self->capacity = wanted;
     }
-    faultlog_period_t *period = &self->periods [self->size];
+    period_t *period = &self->periods [self->size];
     period->fault = strdup (s_optional_string (event, "fault"));
     period->target = strdup (s_optional_string (event, "target"));
     period->detail = strdup (s_optional_string (event, "detail"));
@@ -65,7 +65,7 @@ s_start (faultlog_t *self, const char *name, json_t *event, int64_t time_ns)
 static int
 s_event (void *arg, json_t *event, const char *path, size_t line, char **error)
 {
-    faultlog_t *self = (faultlog_t *) arg;
+    period_log_t *self = (period_log_t *) arg;
     if (!json_is_object (event))
         return jsonl_fail (error, path, line, "not a JSON object");
     json_t *time = json_object_get (event, "time");
@@ -100,7 +100,7 @@ s_event (void *arg, json_t *event, const char *path, size_t line, char **error)
 static int
 s_period_compare (const void *a, const void *b)
 {
-    const faultlog_period_t *x = a, *y = b;
+    const period_t *x = a, *y = b;
     if (x->start_ns != y->start_ns)
         return x->start_ns < y->start_ns ? -1 : 1;
     return (x->end_ns > y->end_ns) - (x->end_ns < y->end_ns);
@@ -108,10 +108,10 @@ s_period_compare (const void *a, const void *b)
 
 //  Close unended periods at END_NS, sort, and build the union.
 static int
-s_finish (faultlog_t *self, int64_t end_ns)
+s_finish (period_log_t *self, int64_t end_ns)
 {
     for (size_t i = 0; i < self->size; i++) {
-        faultlog_period_t *period = &self->periods [i];
+        period_t *period = &self->periods [i];
         if (period->end_ns < 0)
             period->end_ns = end_ns > period->start_ns ? end_ns : period->start_ns;
         if (period->end_ns < period->start_ns)
@@ -123,7 +123,7 @@ s_finish (faultlog_t *self, int64_t end_ns)
     if (!self->union_spans)
         return -1;
     for (size_t i = 0; i < self->size; i++) {
-        const faultlog_period_t *period = &self->periods [i];
+        const period_t *period = &self->periods [i];
         s_span_t *last = self->union_size ? &self->union_spans [self->union_size - 1] : NULL;
         if (last && period->start_ns <= last->end_ns) {
             if (period->end_ns > last->end_ns)
@@ -136,20 +136,20 @@ s_finish (faultlog_t *self, int64_t end_ns)
     return 0;
 }
 
-faultlog_t *
-faultlog_load (const char *path, int64_t end_ns, char **error)
+period_log_t *
+period_log_load (const char *path, int64_t end_ns, char **error)
 {
     assert (path);
-    faultlog_t *self = calloc (1, sizeof *self);
+    period_log_t *self = calloc (1, sizeof *self);
     if (!self || !(self->open = zhashx_new ())) {
-        faultlog_destroy (&self);
+        period_log_destroy (&self);
         jsonl_fail (error, path, 0, "out of memory");
         return NULL;
     }
     FILE *file = fopen (path, "r");
     if (!file && errno != ENOENT) {
         jsonl_fail (error, path, 0, "cannot open: %s", strerror (errno));
-        faultlog_destroy (&self);
+        period_log_destroy (&self);
         return NULL;
     }
     int rc = file ? jsonl_read (file, path, s_event, self, NULL, error) : 0;
@@ -158,15 +158,15 @@ faultlog_load (const char *path, int64_t end_ns, char **error)
     if (rc == 0 && s_finish (self, end_ns) != 0)
         rc = jsonl_fail (error, path, 0, "out of memory");
     if (rc != 0)
-        faultlog_destroy (&self);
+        period_log_destroy (&self);
     return self;
 }
 
 void
-faultlog_destroy (faultlog_t **self_p)
+period_log_destroy (period_log_t **self_p)
 {
     assert (self_p);
-    faultlog_t *self = *self_p;
+    period_log_t *self = *self_p;
     if (!self)
         return;
     for (size_t i = 0; i < self->size; i++) {
@@ -182,14 +182,14 @@ faultlog_destroy (faultlog_t **self_p)
 }
 
 size_t
-faultlog_size (const faultlog_t *self)
+period_log_size (const period_log_t *self)
 {
     assert (self);
     return self->size;
 }
 
-const faultlog_period_t *
-faultlog_period (const faultlog_t *self, size_t i)
+const period_t *
+period_log_get (const period_log_t *self, size_t i)
 {
     assert (self);
     assert (i < self->size);
@@ -197,7 +197,7 @@ faultlog_period (const faultlog_t *self, size_t i)
 }
 
 bool
-faultlog_covers (const faultlog_t *self, int64_t t_ns)
+period_log_covers (const period_log_t *self, int64_t t_ns)
 {
     assert (self);
     size_t low = 0, high = self->union_size;

@@ -1,4 +1,4 @@
-/*  faultspec.c -- parse and print one fault action (see faultspec.h).
+/*  action.c -- parse and print one fault action (see action.h).
 
     A scenario step, a random generator's kind and `./harness fault` all say
     what to do in the same words, so one parser serves the three and its
@@ -14,23 +14,23 @@
 #include <errno.h>
 #include <assert.h>
 #include <czmq.h>
-#include "faultspec.h"
+#include "action.h"
 
 #define FAULTSPEC_WORDS_MAX 8
 
 typedef struct {
     const char *name;
-    fault_kind_t kind;
+    action_kind_t kind;
 } s_kind_name_t;
 
 static const s_kind_name_t s_kinds [] = {
-    { "partition", FAULT_PARTITION }, { "heal", FAULT_HEAL },
-    { "drop", FAULT_DROP }, { "delay", FAULT_DELAY },
-    { "duplicate", FAULT_DUPLICATE }, { "reorder", FAULT_REORDER },
-    { "pause", FAULT_PAUSE }, { "resume", FAULT_RESUME },
-    { "kill", FAULT_KILL }, { "restart", FAULT_RESTART },
-    { "stop", FAULT_STOP }, { "cont", FAULT_CONT },
-    { "clock-skew", FAULT_CLOCK_SKEW }
+    { "partition", ACTION_PARTITION }, { "heal", ACTION_HEAL },
+    { "drop", ACTION_DROP }, { "delay", ACTION_DELAY },
+    { "duplicate", ACTION_DUPLICATE }, { "reorder", ACTION_REORDER },
+    { "pause", ACTION_PAUSE }, { "resume", ACTION_RESUME },
+    { "kill", ACTION_KILL }, { "restart", ACTION_RESTART },
+    { "stop", ACTION_STOP }, { "cont", ACTION_CONT },
+    { "clock-skew", ACTION_CLOCK_SKEW }
 };
 #define KINDS (sizeof s_kinds / sizeof s_kinds [0])
 
@@ -113,32 +113,32 @@ s_parse_groups (const char *word, int nodes, char *out, char **error)
 //  split, and two have no minority, no majority that leaves anyone out, no
 //  bridge (two groups sharing a node) and no ring (two neighbours each).
 static int
-s_check_size (const char *shape, shape_t kind, int nodes, char **error)
+s_check_size (const char *shape, action_shape_t kind, int nodes, char **error)
 {
     if (nodes == 1)
         return s_fail (error, "partition %s needs at least 2 nodes (the cluster has 1)", shape);
     if (nodes != 2)
         return 0;
-    if (kind == SHAPE_MINORITY)
+    if (kind == ACTION_SHAPE_MINORITY)
         return s_fail (error, "partition minority needs at least 3 nodes (of 2, a minority is 0 nodes)");
-    if (kind == SHAPE_MAJORITY)
+    if (kind == ACTION_SHAPE_MAJORITY)
         return s_fail (error, "partition majority needs at least 3 nodes (of 2, a majority is both)");
-    if (kind == SHAPE_BRIDGE)
+    if (kind == ACTION_SHAPE_BRIDGE)
         return s_fail (error, "partition bridge needs at least 3 nodes (two groups sharing one node)");
-    if (kind == SHAPE_RING)
+    if (kind == ACTION_SHAPE_RING)
         return s_fail (error, "partition ring needs at least 3 nodes (each node sees its two neighbours)");
     return 0;
 }
 
 static int
-s_parse_partition (faultspec_t *self, char **words, int count, int nodes, char **error)
+s_parse_partition (action_t *self, char **words, int count, int nodes, char **error)
 {
     if (count < 2)
         return s_fail (error, "partition needs a shape");
     const char *shape = words [1];
     int need = 2;
     if (streq (shape, "isolate")) {
-        self->shape = SHAPE_ISOLATE;
+        self->shape = ACTION_SHAPE_ISOLATE;
         if (count < 3)
             return s_fail (error, "partition isolate needs a node");
         need = 3;
@@ -146,12 +146,12 @@ s_parse_partition (faultspec_t *self, char **words, int count, int nodes, char *
             return -1;
     }
     else {
-        self->shape = SHAPE_NONE;
-        for (int i = SHAPE_HALVES; i <= SHAPE_RING; i++)
-            if (i != SHAPE_ISOLATE && streq (shape, s_shapes [i]))
-                self->shape = (shape_t) i;
-        if (self->shape == SHAPE_NONE) {
-            self->shape = SHAPE_GROUPS;
+        self->shape = ACTION_SHAPE_NONE;
+        for (int i = ACTION_SHAPE_HALVES; i <= ACTION_SHAPE_RING; i++)
+            if (i != ACTION_SHAPE_ISOLATE && streq (shape, s_shapes [i]))
+                self->shape = (action_shape_t) i;
+        if (self->shape == ACTION_SHAPE_NONE) {
+            self->shape = ACTION_SHAPE_GROUPS;
             if (s_parse_groups (shape, nodes, self->groups, error))
                 return -1;
         }
@@ -163,24 +163,24 @@ s_parse_partition (faultspec_t *self, char **words, int count, int nodes, char *
 
 //  Words after the kind, per kind: how many are required and allowed.
 static int
-s_parse_args (faultspec_t *self, char **words, int count, int nodes, char **error)
+s_parse_args (action_t *self, char **words, int count, int nodes, char **error)
 {
     int max = 1;
     double value;
     switch (self->kind) {
-        case FAULT_PARTITION:
+        case ACTION_PARTITION:
             return s_parse_partition (self, words, count, nodes, error);
-        case FAULT_HEAL:
+        case ACTION_HEAL:
             max = 1;
             break;
-        case FAULT_DROP: case FAULT_DUPLICATE: case FAULT_REORDER:
+        case ACTION_DROP: case ACTION_DUPLICATE: case ACTION_REORDER:
             if (count < 2)
                 return s_fail (error, "%s needs a probability", words [0]);
             if (s_parse_number (words [1], 0, 1, &self->p, "probability", error))
                 return -1;
             max = 2;
             break;
-        case FAULT_DELAY:
+        case ACTION_DELAY:
             if (count < 2)
                 return s_fail (error, "delay needs milliseconds");
             if (s_parse_number (words [1], 0, FL_DELAY_MS_MAX, &value, "delay", error))
@@ -193,7 +193,7 @@ s_parse_args (faultspec_t *self, char **words, int count, int nodes, char **erro
             }
             max = 3;
             break;
-        case FAULT_CLOCK_SKEW:
+        case ACTION_CLOCK_SKEW:
             if (count < 3)
                 return s_fail (error, "clock-skew needs a node and milliseconds");
             if (s_parse_node (words [1], nodes, self->node, error))
@@ -217,7 +217,7 @@ s_parse_args (faultspec_t *self, char **words, int count, int nodes, char **erro
 }
 
 int
-faultspec_parse (faultspec_t *self, const char *text, int nodes, char **error)
+action_parse (action_t *self, const char *text, int nodes, char **error)
 {
     assert (self);
     assert (text);
@@ -259,7 +259,7 @@ faultspec_parse (faultspec_t *self, const char *text, int nodes, char **error)
 }
 
 int
-faultspec_parse_argv (faultspec_t *self, int argc, char **argv, int nodes, char **error)
+action_parse_argv (action_t *self, int argc, char **argv, int nodes, char **error)
 {
     char text [FL_FAULT_TEXT_BYTES_MAX] = "";
     size_t used = 0;
@@ -269,38 +269,38 @@ faultspec_parse_argv (faultspec_t *self, int argc, char **argv, int nodes, char 
             return s_fail (error, "fault is too long");
         used += n;
     }
-    return faultspec_parse (self, text, nodes, error);
+    return action_parse (self, text, nodes, error);
 }
 
-faultspec_t
-faultspec_undo (const faultspec_t *self)
+action_t
+action_undo (const action_t *self)
 {
     assert (self);
-    faultspec_t undo = *self;
+    action_t undo = *self;
     switch (self->kind) {
-        case FAULT_PAUSE:      undo.kind = FAULT_RESUME; break;
-        case FAULT_KILL:       undo.kind = FAULT_RESTART; break;
-        case FAULT_STOP:       undo.kind = FAULT_CONT; break;
-        case FAULT_CLOCK_SKEW: undo.ms = 0; break;
+        case ACTION_PAUSE:      undo.kind = ACTION_RESUME; break;
+        case ACTION_KILL:       undo.kind = ACTION_RESTART; break;
+        case ACTION_STOP:       undo.kind = ACTION_CONT; break;
+        case ACTION_CLOCK_SKEW: undo.ms = 0; break;
         default:
             memset (&undo, 0, sizeof undo);
-            undo.kind = FAULT_HEAL;
+            undo.kind = ACTION_HEAL;
     }
     return undo;
 }
 
 bool
-faultspec_starts (const faultspec_t *self)
+action_starts (const action_t *self)
 {
     assert (self);
     switch (self->kind) {
-        case FAULT_HEAL: case FAULT_RESUME: case FAULT_RESTART: case FAULT_CONT:
+        case ACTION_HEAL: case ACTION_RESUME: case ACTION_RESTART: case ACTION_CONT:
             return false;
-        case FAULT_CLOCK_SKEW:
+        case ACTION_CLOCK_SKEW:
             return self->ms != 0;
-        case FAULT_DROP: case FAULT_DUPLICATE: case FAULT_REORDER:
+        case ACTION_DROP: case ACTION_DUPLICATE: case ACTION_REORDER:
             return self->p > 0;
-        case FAULT_DELAY:
+        case ACTION_DELAY:
             return self->ms > 0;
         default:
             return true;
@@ -308,14 +308,14 @@ faultspec_starts (const faultspec_t *self)
 }
 
 const char *
-faultspec_fault_name (const faultspec_t *self)
+action_name (const action_t *self)
 {
     assert (self);
     switch (self->kind) {
-        case FAULT_PAUSE: case FAULT_RESUME:   return "pause";
-        case FAULT_KILL:  case FAULT_RESTART:  return "kill";
-        case FAULT_STOP:  case FAULT_CONT:     return "stop";
-        case FAULT_HEAL:                       return "heal";
+        case ACTION_PAUSE: case ACTION_RESUME:   return "pause";
+        case ACTION_KILL:  case ACTION_RESTART:  return "kill";
+        case ACTION_STOP:  case ACTION_CONT:     return "stop";
+        case ACTION_HEAL:                       return "heal";
         default:
             for (size_t i = 0; i < KINDS; i++)
                 if (s_kinds [i].kind == self->kind)
@@ -325,21 +325,21 @@ faultspec_fault_name (const faultspec_t *self)
 }
 
 bool
-faultspec_has_node (const faultspec_t *self)
+action_has_node (const action_t *self)
 {
     switch (self->kind) {
-        case FAULT_PAUSE: case FAULT_RESUME: case FAULT_KILL: case FAULT_RESTART:
-        case FAULT_STOP: case FAULT_CONT: case FAULT_CLOCK_SKEW:
+        case ACTION_PAUSE: case ACTION_RESUME: case ACTION_KILL: case ACTION_RESTART:
+        case ACTION_STOP: case ACTION_CONT: case ACTION_CLOCK_SKEW:
             return true;
-        case FAULT_PARTITION:
-            return self->shape == SHAPE_ISOLATE;
+        case ACTION_PARTITION:
+            return self->shape == ACTION_SHAPE_ISOLATE;
         default:
             return false;
     }
 }
 
 void
-faultspec_format (const faultspec_t *self, char *buf, size_t size)
+action_format (const action_t *self, char *buf, size_t size)
 {
     assert (self);
     const char *name = NULL;
@@ -347,25 +347,25 @@ faultspec_format (const faultspec_t *self, char *buf, size_t size)
         if (s_kinds [i].kind == self->kind)
             name = s_kinds [i].name;
     switch (self->kind) {
-        case FAULT_PARTITION:
-            if (self->shape == SHAPE_ISOLATE)
+        case ACTION_PARTITION:
+            if (self->shape == ACTION_SHAPE_ISOLATE)
                 snprintf (buf, size, "partition isolate %s", self->node);
             else
-            if (self->shape == SHAPE_GROUPS)
+            if (self->shape == ACTION_SHAPE_GROUPS)
                 snprintf (buf, size, "partition %s", self->groups);
             else
                 snprintf (buf, size, "partition %s", s_shapes [self->shape]);
             break;
-        case FAULT_HEAL:
+        case ACTION_HEAL:
             snprintf (buf, size, "heal");
             break;
-        case FAULT_DROP: case FAULT_DUPLICATE: case FAULT_REORDER:
+        case ACTION_DROP: case ACTION_DUPLICATE: case ACTION_REORDER:
             snprintf (buf, size, "%s %g", name, self->p);
             break;
-        case FAULT_DELAY:
+        case ACTION_DELAY:
             snprintf (buf, size, "delay %d %d", self->ms, self->jitter_ms);
             break;
-        case FAULT_CLOCK_SKEW:
+        case ACTION_CLOCK_SKEW:
             snprintf (buf, size, "clock-skew %s %d", self->node, self->ms);
             break;
         default:

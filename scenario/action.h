@@ -1,4 +1,7 @@
-/*  faultspec.h -- one fault action as a person writes it, parsed.
+/*  action.h -- one fault action as a person writes it, parsed: what to do
+    to the lab ("partition halves", "kill n3"). The proxy's state per link
+    is a rule (proxy/), the time an action's fault is in force a period
+    (analysis/period.h).
 
     The same little language is used by a scenario's `do = ...` steps, its
     random generator's `kinds`, and `./harness fault ...`:
@@ -15,66 +18,66 @@
         clock-skew NODE MS                        (node library clock offset)
 
     A cluster of 1 node has no partition; one of 2 has no minority,
-    majority, bridge or ring (faultspec_parse says so).
+    majority, bridge or ring (action_parse says so).
 
     NODE is "n1".."nN" or "random" (drawn from the run's seed when the
     schedule is built). An embedded value object: no destroy needed.
 */
-#ifndef FL_FAULTSPEC_H_INCLUDED
-#define FL_FAULTSPEC_H_INCLUDED
+#ifndef FL_ACTION_H_INCLUDED
+#define FL_ACTION_H_INCLUDED
 
 #include <stddef.h>
 #include <stdbool.h>
 #include "limits.h"
 
 typedef enum {
-    FAULT_PARTITION, FAULT_HEAL, FAULT_DROP, FAULT_DELAY, FAULT_DUPLICATE,
-    FAULT_REORDER, FAULT_PAUSE, FAULT_RESUME, FAULT_KILL, FAULT_RESTART,
-    FAULT_STOP, FAULT_CONT, FAULT_CLOCK_SKEW
-} fault_kind_t;
+    ACTION_PARTITION, ACTION_HEAL, ACTION_DROP, ACTION_DELAY, ACTION_DUPLICATE,
+    ACTION_REORDER, ACTION_PAUSE, ACTION_RESUME, ACTION_KILL, ACTION_RESTART,
+    ACTION_STOP, ACTION_CONT, ACTION_CLOCK_SKEW
+} action_kind_t;
 
 typedef enum {
-    SHAPE_NONE, SHAPE_HALVES, SHAPE_MAJORITY, SHAPE_MINORITY, SHAPE_ISOLATE,
-    SHAPE_ISOLATE_LEADER, SHAPE_BRIDGE, SHAPE_RING, SHAPE_GROUPS
-} shape_t;
+    ACTION_SHAPE_NONE, ACTION_SHAPE_HALVES, ACTION_SHAPE_MAJORITY, ACTION_SHAPE_MINORITY, ACTION_SHAPE_ISOLATE,
+    ACTION_SHAPE_ISOLATE_LEADER, ACTION_SHAPE_BRIDGE, ACTION_SHAPE_RING, ACTION_SHAPE_GROUPS
+} action_shape_t;
 
 typedef struct {
-    fault_kind_t kind;
-    shape_t shape;                          // partitions only
+    action_kind_t kind;
+    action_shape_t shape;                          // partitions only
     char node [FL_ID_BYTES_MAX];            // target node, "random", or ""
     char groups [FL_FAULT_TEXT_BYTES_MAX];  // resolved partition "n1,n2|n3"
     double p;                               // drop/duplicate/reorder
     int ms;                                 // delay ms, clock-skew offset
     int jitter_ms;                          // delay jitter
-} faultspec_t;
+} action_t;
 
 //  Parse text into self. nodes is the cluster size used to check node
 //  names (n1..nN). Returns 0, or -1 with *error set to a malloc'd message
 //  saying what was wrong with the text (caller frees).
-int faultspec_parse (faultspec_t *self, const char *text, int nodes, char **error);
+int action_parse (action_t *self, const char *text, int nodes, char **error);
 
 //  Parse argv words (as `./harness fault` gets them) by joining with spaces.
-int faultspec_parse_argv (faultspec_t *self, int argc, char **argv, int nodes,
+int action_parse_argv (action_t *self, int argc, char **argv, int nodes,
                           char **error);
 
 //  The action that ends this fault: heal for proxy faults, resume for pause,
 //  restart for kill, cont for stop, clock-skew NODE 0 for a skew. A heal
 //  ends itself (returns a heal).
-faultspec_t faultspec_undo (const faultspec_t *self);
+action_t action_undo (const action_t *self);
 
 //  True if this action starts a fault (as opposed to ending one).
-bool faultspec_starts (const faultspec_t *self);
+bool action_starts (const action_t *self);
 
 //  The fault's name for faults.jsonl: "partition", "drop", "delay",
 //  "duplicate", "reorder", "pause", "kill", "stop", "clock-skew"; the
 //  ending actions give the name of the fault they end; heal gives "heal".
-const char *faultspec_fault_name (const faultspec_t *self);
+const char *action_name (const action_t *self);
 
 //  Write the action back as text ("partition halves", "kill n3").
-void faultspec_format (const faultspec_t *self, char *buf, size_t size);
+void action_format (const action_t *self, char *buf, size_t size);
 
 //  True if the action names a node of its own (kill, stop, pause, ...) or
 //  is an isolate partition.
-bool faultspec_has_node (const faultspec_t *self);
+bool action_has_node (const action_t *self);
 
 #endif

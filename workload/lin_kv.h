@@ -1,0 +1,88 @@
+/*  lin_kv.h -- Maelstrom's lin-kv workload: its generator, its requests
+    and how its replies read (workload.h says what a workload is).
+
+    The generator draws a stream of read / write / cas operations over a
+    few keys, one generator per client, seeded from the
+    run's seed and the client's number (rng_init_stream), so the same seed
+    draws the same operations.
+
+    Values written (by write, and as cas's "to") are unique across the run:
+    client c of K writes c, c+K, c+2K, ... (plus one), which lets the
+    checker and a person reading a history tell every write apart. A cas's
+    "from" is the last value this client saw or wrote for the key; before it
+    has seen any, the generator writes instead. Embedded object: lin_kv_init.
+*/
+#ifndef FL_LIN_KV_H_INCLUDED
+#define FL_LIN_KV_H_INCLUDED
+
+#include <stdint.h>
+#include <stdbool.h>
+#include <jansson.h>
+#include "rng.h"
+#include "limits.h"
+
+typedef enum { LIN_KV_READ, LIN_KV_WRITE, LIN_KV_CAS } lin_kv_f_t;
+
+typedef struct {
+    lin_kv_f_t f;
+    int key;                // 0..keys-1
+    int64_t value;          // write: the value; cas: "to"
+    int64_t from;           // cas only
+} lin_kv_op_t;
+
+typedef struct {
+    rng_t rng;
+    int client;             // 1..clients
+    int clients;
+    int keys;
+    int64_t written;        // values this client has drawn
+    int64_t last [FL_SCENARIO_KEYS_MAX];
+    bool known [FL_SCENARIO_KEYS_MAX];
+} lin_kv_t;
+
+//  Shares of each operation, in percent.
+#define LIN_KV_READ_PERCENT   50
+#define LIN_KV_WRITE_PERCENT  30   // the rest are cas
+
+//  Seed a generator for client (1..clients) over keys keys.
+void lin_kv_init (lin_kv_t *self, uint64_t seed, int client, int clients, int keys);
+
+//  The next operation.
+lin_kv_op_t lin_kv_next (lin_kv_t *self);
+
+//  Tell the generator a value was seen (read ok) or written (write/cas ok)
+//  for key: later cas ops start from it. has_value false means nil.
+void lin_kv_observe (lin_kv_t *self, int key, bool has_value, int64_t value);
+
+//  "read", "write", "cas".
+const char *lin_kv_f_name (lin_kv_f_t f);
+
+//  The request body for OP (Maelstrom's lin-kv schema): {"type":"read",
+//  "msg_id":N,"key":K}, "write" with "value", "cas" with "from" and "to".
+//  Caller owns the result.
+json_t *lin_kv_request (const lin_kv_op_t *op, int64_t msg_id);
+
+//  What a reply means for the history.
+typedef enum {
+    LIN_KV_REPLY_OK,        // happened: has_value/value is what it read or wrote
+    LIN_KV_REPLY_FAIL,      // definitely did not happen: code says why
+    LIN_KV_REPLY_INFO       // may or may not have happened: code, or why
+} lin_kv_result_t;
+
+typedef struct {
+    lin_kv_result_t result;
+    bool has_value;         // ok: a value (false: nil)
+    int64_t value;
+    int code;               // fail, info: the error code (0 with why)
+    char why [96];          // info: the text why when no code says it, else ""
+} lin_kv_reply_t;
+
+//  Read BODY, the reply to OP, and tell the generator what it saw (later
+//  cas ops start from it). read_ok/write_ok/cas_ok of OP's type -> ok;
+//  error 20 on a read -> ok with nil (every key starts at nil); other
+//  definite codes -> fail (20 and 22 also forget the key's value); an
+//  indefinite code -> info; an error without an integer code, or a reply
+//  of another type -> info with why.
+lin_kv_reply_t lin_kv_reply (lin_kv_t *self, const lin_kv_op_t *op, json_t *body);
+
+#endif
