@@ -23,7 +23,6 @@
 #include "stale.h"
 
 #define S_NS_PER_MS 1000000.0
-#define S_ERROR_CODES_MAX 64            // distinct error codes tallied
 
 //  Times in ms with microsecond precision, as a JSON real.
 static json_t *
@@ -85,9 +84,13 @@ s_ops (const opslog_t *log)
             json_object_set_new (by_f, f, per_f);
         }
         s_count (per_f, type);
-        if (op->error >= 0 && json_object_size (errors) < S_ERROR_CODES_MAX) {
+        if (op->error >= 0) {
             char code [16];
             snprintf (code, sizeof code, "%d", (int) op->error);
+            //  Past the limit, codes not yet seen are counted together.
+            if (!json_object_get (errors, code)
+            &&  json_object_size (errors) >= FL_MEASURES_ERROR_CODES_MAX)
+                snprintf (code, sizeof code, "other");
             s_count (errors, code);
         }
     }

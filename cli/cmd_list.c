@@ -17,15 +17,10 @@
 #include "home.h"
 
 static void
-s_list_scenarios (const char *home)
+s_list_scenarios (void)
 {
     glob_t found;
-    int rc = glob ("scenarios/*.conf", 0, NULL, &found);
-    if (rc != 0) {
-        char pattern [4096];
-        snprintf (pattern, sizeof pattern, "%s/scenarios/*.conf", home);
-        rc = glob (pattern, 0, NULL, &found);
-    }
+    int rc = home_scenarios (&found);
     printf ("scenarios (./harness run NAME):\n");
     for (size_t i = 0; rc == 0 && i < found.gl_pathc; i++) {
         char *error = NULL;
@@ -75,7 +70,7 @@ cmd_list (int argc, char **argv)
         return FL_EXIT_USAGE;
     }
     char *home = home_dir ();
-    s_list_scenarios (home);
+    s_list_scenarios ();
     s_list_systems (home);
     printf ("workloads:\n");
     for (size_t i = 0; i < workload_count (); i++)

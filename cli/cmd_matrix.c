@@ -38,24 +38,15 @@
 #include "lab/store.h"
 #include "console.h"
 #include "home.h"
+#include "prologue.h"
 #include "clock.h"
 
-#define MATRIX_SCENARIOS_MAX   32
 #define MATRIX_AVAILABLE       0.99     // "stays available" under partition
 #define MATRIX_SLOW_MEAN_MS    50       // slow-network's delay mean
 
-static volatile sig_atomic_t s_interrupted = 0;
-
-static void
-s_on_signal (int signum)
-{
-    (void) signum;
-    s_interrupted = 1;
-}
-
 typedef struct {
     char name [FL_ID_BYTES_MAX];
-    char verdicts [MATRIX_SCENARIOS_MAX][16];
+    char verdicts [FL_MATRIX_SCENARIOS_MAX][16];
     double available_sum;
     int available_count;
     bool partition_invalid;
@@ -69,6 +60,7 @@ typedef struct {
     const char *store;
     const char *only [FL_SCENARIO_SYSTEMS_MAX];
     size_t only_count;
+    volatile sig_atomic_t *interrupted;     // set by SIGINT/SIGTERM (prologue.h)
 } s_args_t;
 
 static int
@@ -100,7 +92,13 @@ s_parse (int argc, char **argv, s_args_t *args)
             }
         }
         else
-        if (option == 's' && args->only_count < FL_SCENARIO_SYSTEMS_MAX)
+        if (option == 's' && args->only_count == FL_SCENARIO_SYSTEMS_MAX) {
+            fprintf (stderr, "harness matrix: more than %d --system options"
+                     " (FL_SCENARIO_SYSTEMS_MAX)\n", FL_SCENARIO_SYSTEMS_MAX);
+            return FL_EXIT_USAGE;
+        }
+        else
+        if (option == 's')
             args->only [args->only_count++] = optarg;
         if (option == '?' || (end && (*end || end == optarg)) || !(args->time_limit_s >= 0.1)
         ||  args->time_limit_s > FL_RUN_SECONDS_MAX
@@ -120,8 +118,11 @@ s_row (s_row_t *rows, size_t *count, const char *name)
     for (size_t i = 0; i < *count; i++)
         if (streq (rows [i].name, name))
             return &rows [i];
-    if (*count == FL_SCENARIO_SYSTEMS_MAX)
+    if (*count == FL_MATRIX_SYSTEMS_MAX) {
+        fprintf (stderr, "harness matrix: %s not run: the table has room for %d systems"
+                 " (FL_MATRIX_SYSTEMS_MAX)\n", name, FL_MATRIX_SYSTEMS_MAX);
         return NULL;
+    }
     s_row_t *row = &rows [(*count)++];
     memset (row, 0, sizeof *row);
     snprintf (row->name, sizeof row->name, "%s", name);
@@ -198,7 +199,7 @@ s_print (s_row_t *rows, size_t count, scenario_t **scenarios, size_t columns)
 {
     //  Each column as wide as its scenario's name (at least a verdict's
     //  "invalid"), the first as the longest system name: nothing is cut.
-    int widths [MATRIX_SCENARIOS_MAX];
+    int widths [FL_MATRIX_SCENARIOS_MAX];
     int first = (int) strlen ("system");
     for (size_t r = 0; r < count; r++)
         if ((int) strlen (rows [r].name) > first)
@@ -232,20 +233,23 @@ s_print (s_row_t *rows, size_t count, scenario_t **scenarios, size_t columns)
     printf ("(UPPERCASE: not the verdict the scenario expects)\n");
 }
 
-static size_t
+//  Every scenario file that loads, at most FL_MATRIX_SCENARIOS_MAX of
+//  them: more files than that is an error (-1), not a table cut short.
+static ssize_t
 s_load_scenarios (scenario_t **scenarios)
 {
     glob_t found;
     size_t count = 0;
-    if (glob ("scenarios/*.conf", 0, NULL, &found) != 0) {
-        char *home = home_dir ();
-        char pattern [4096];
-        snprintf (pattern, sizeof pattern, "%s/scenarios/*.conf", home);
-        free (home);
-        if (glob (pattern, 0, NULL, &found) != 0)
-            return 0;
+    if (home_scenarios (&found))
+        return 0;
+    if (found.gl_pathc > FL_MATRIX_SCENARIOS_MAX) {
+        fprintf (stderr, "harness matrix: %zu scenario files (%s ...), more than the %d"
+                 " one table holds (FL_MATRIX_SCENARIOS_MAX)\n", found.gl_pathc,
+                 found.gl_pathv [0], FL_MATRIX_SCENARIOS_MAX);
+        globfree (&found);
+        return -1;
     }
-    for (size_t i = 0; i < found.gl_pathc && count < MATRIX_SCENARIOS_MAX; i++) {
+    for (size_t i = 0; i < found.gl_pathc; i++) {
         char *error = NULL;
         scenarios [count] = scenario_load (found.gl_pathv [i], &error);
         if (scenarios [count])
@@ -271,7 +275,7 @@ s_run (const s_args_t *args, const scenario_t *sc, const char *system, const cha
             .run_dir = run_dir, .seed = args->seed,
             .duration_s = args->time_limit_s < sc->duration_s? args->time_limit_s: sc->duration_s,
             .tty = isatty (STDOUT_FILENO),
-            .interrupted = &s_interrupted };
+            .interrupted = args->interrupted };
         if (runner_run (&opts, &results, &error))
             fprintf (stderr, "harness matrix: %s on %s: %s\n", sc->name, system, error? error: "failed");
         store_link_latest (args->store, run_dir);
@@ -290,12 +294,12 @@ cmd_matrix (int argc, char **argv)
     int rc = s_parse (argc, argv, &args);
     if (rc)
         return rc;
-    zsys_handler_set (NULL);
-    lab_become_subreaper ();
-    signal (SIGINT, s_on_signal);
-    signal (SIGTERM, s_on_signal);
-    scenario_t *scenarios [MATRIX_SCENARIOS_MAX];
-    size_t columns = s_load_scenarios (scenarios);
+    args.interrupted = prologue_start ();
+    scenario_t *scenarios [FL_MATRIX_SCENARIOS_MAX];
+    ssize_t loaded = s_load_scenarios (scenarios);
+    if (loaded < 0)
+        return FL_EXIT_DATAERR;
+    size_t columns = (size_t) loaded;
     if (columns == 0) {
         fprintf (stderr, "harness matrix: no scenarios found\n");
         return FL_EXIT_DATAERR;
@@ -308,12 +312,12 @@ cmd_matrix (int argc, char **argv)
         return FL_EXIT_USAGE;
     }
     char *home = home_dir ();
-    s_row_t rows [FL_SCENARIO_SYSTEMS_MAX];
+    s_row_t rows [FL_MATRIX_SYSTEMS_MAX];
     size_t count = 0;
     printf ("faultlab matrix: %zu scenarios, %g s of load each, seed %" PRIu64 "\n",
             columns, args.time_limit_s, args.seed);
-    for (size_t c = 0; c < columns && !s_interrupted; c++)
-        for (size_t s = 0; s < scenarios [c]->systems_count && !s_interrupted; s++) {
+    for (size_t c = 0; c < columns && !*args.interrupted; c++)
+        for (size_t s = 0; s < scenarios [c]->systems_count && !*args.interrupted; s++) {
             const char *system = scenarios [c]->systems [s].name;
             s_row_t *row = s_wanted (&args, system)? s_row (rows, &count, system): NULL;
             json_t *results = row? s_run (&args, scenarios [c], system, home): NULL;
@@ -329,5 +333,5 @@ cmd_matrix (int argc, char **argv)
     for (size_t c = 0; c < columns; c++)
         scenario_destroy (&scenarios [c]);
     free (home);
-    return s_interrupted? 130: 0;
+    return *args.interrupted? FL_EXIT_INTERRUPTED: FL_EXIT_OK;
 }

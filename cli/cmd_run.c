@@ -28,33 +28,9 @@
 #include "lab/store.h"
 #include "console.h"
 #include "home.h"
+#include "prologue.h"
 #include "clock.h"
 #include "rng.h"
-
-#define EXIT_INTERRUPTED 130
-
-//  The one global the style allows: set by the signal handler.
-static volatile sig_atomic_t s_interrupted = 0;
-
-static void
-s_on_signal (int signum)
-{
-    (void) signum;
-    s_interrupted = 1;
-}
-
-static void
-s_catch_signals (void)
-{
-    zsys_handler_set (NULL);
-    struct sigaction action;
-    memset (&action, 0, sizeof action);
-    action.sa_handler = s_on_signal;
-    sigemptyset (&action.sa_mask);
-    sigaction (SIGINT, &action, NULL);
-    sigaction (SIGTERM, &action, NULL);
-    signal (SIGPIPE, SIG_IGN);
-}
 
 typedef struct {
     const char *scenario;
@@ -65,6 +41,7 @@ typedef struct {
     uint64_t seed;
     double time_limit_s;
     bool tcp;
+    volatile sig_atomic_t *interrupted;     // set by SIGINT/SIGTERM (prologue.h)
 } s_args_t;
 
 static int
@@ -200,7 +177,7 @@ s_run_system (const s_args_t *args, const scenario_t *scenario, const char *syst
     char *error = NULL;
     char *run_dir = store_run_dir (args->store, scenario->name, system, &error);
     if (!run_dir) {
-        fprintf (stderr, "harness: %s\n", error? error: "cannot create a run directory");
+        fprintf (stderr, "harness run: %s\n", error? error: "cannot create a run directory");
         free (error);
         return FL_EXIT_SOFTWARE;
     }
@@ -209,12 +186,12 @@ s_run_system (const s_args_t *args, const scenario_t *scenario, const char *syst
         duration = args->time_limit_s;
     runner_opts_t opts = { .scenario = scenario, .system = system, .node_cmd = args->node_cmd,
         .bin_dir = home, .run_dir = run_dir, .seed = seed, .duration_s = duration,
-        .tty = isatty (STDOUT_FILENO), .tcp = args->tcp, .interrupted = &s_interrupted };
+        .tty = isatty (STDOUT_FILENO), .tcp = args->tcp, .interrupted = args->interrupted };
     int status = runner_run (&opts, results, &error);
     store_link_latest (args->store, run_dir);
     if (status) {
-        fprintf (stderr, "harness: %s: %s\n", system, error? error: "run failed");
-        fprintf (stderr, "harness: what was recorded is in %s\n", run_dir);
+        fprintf (stderr, "harness run: %s: %s\n", system, error? error: "run failed");
+        fprintf (stderr, "harness run: what was recorded is in %s\n", run_dir);
     }
     else
         printf ("%-10s %s (expected %s), %lld ops, in %s\n", system,
@@ -286,14 +263,14 @@ cmd_run (int argc, char **argv)
         return rc < 0? 0: rc;
     char *path = home_scenario (args.scenario);
     if (!path) {
-        fprintf (stderr, "harness: no scenario '%s' (./harness list shows them)\n", args.scenario);
+        fprintf (stderr, "harness run: no scenario '%s' (./harness list shows them)\n", args.scenario);
         return FL_EXIT_DATAERR;
     }
     char *error = NULL;
     scenario_t *scenario = scenario_load (path, &error);
     free (path);
     if (!scenario) {
-        fprintf (stderr, "harness: %s\n", error? error: "bad scenario");
+        fprintf (stderr, "harness run: %s\n", error? error: "bad scenario");
         free (error);
         return FL_EXIT_DATAERR;
     }
@@ -313,7 +290,7 @@ cmd_run (int argc, char **argv)
     for (size_t i = 0; i < count; i++) {
         lab_opts_t check = { .system = systems [i], .node_cmd = args.node_cmd, .bin_dir = home };
         if (lab_check_programs (&check, &error)) {
-            fprintf (stderr, "harness: %s\n", error);
+            fprintf (stderr, "harness run: %s\n", error);
             free (error);
             free (home);
             scenario_destroy (&scenario);
@@ -325,11 +302,10 @@ cmd_run (int argc, char **argv)
             args.time_limit_s > 0 && args.time_limit_s < scenario->duration_s
             ? args.time_limit_s: scenario->duration_s);
     fflush (stdout);
-    s_catch_signals ();
-    lab_become_subreaper ();
+    args.interrupted = prologue_start ();
     json_t *results [FL_SCENARIO_SYSTEMS_MAX] = { NULL };
     int status = 0;
-    for (size_t i = 0; i < count && !s_interrupted; i++) {
+    for (size_t i = 0; i < count && !*args.interrupted; i++) {
         int one = s_run_system (&args, scenario, systems [i], seed, home, &results [i]);
         status = s_worst (status, one);
     }
@@ -341,7 +317,7 @@ cmd_run (int argc, char **argv)
         json_decref (results [i]);
     free (home);
     scenario_destroy (&scenario);
-    if (s_interrupted)
-        return EXIT_INTERRUPTED;
+    if (*args.interrupted)
+        return FL_EXIT_INTERRUPTED;
     return status;
 }

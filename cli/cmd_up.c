@@ -34,18 +34,10 @@
 #include "scenario/schedule.h"
 #include "lab/store.h"
 #include "home.h"
+#include "prologue.h"
 #include "clock.h"
 
 #define UP_STREAM 0xb10000ULL
-
-static volatile sig_atomic_t s_interrupted = 0;
-
-static void
-s_on_signal (int signum)
-{
-    (void) signum;
-    s_interrupted = 1;
-}
 
 typedef struct {
     const char *system;
@@ -219,21 +211,36 @@ s_handle (json_t *request, nemesis_t *nemesis, int nodes, rng_t *rng, int64_t t0
     return reply;
 }
 
+//  A lab that stays up: what cmd_up starts, serves and stops.
+typedef struct {
+    s_args_t args;
+    volatile sig_atomic_t *interrupted;     // prologue.h
+    char *home;
+    char *run_dir;
+    lab_t *lab;
+    history_t *history;
+    zsock_t *control;                       // REP: ./harness fault's requests
+    char ipc [32];                          // the control endpoint's directory
+    char control_ep [128];
+    bool made_ipc;
+    int64_t t0_ns;
+} s_up_t;
+
 static int
-s_serve (lab_t *lab, nemesis_t *nemesis, zsock_t *control, int nodes, uint64_t seed, int64_t t0_ns)
+s_serve (s_up_t *self, nemesis_t *nemesis)
 {
     rng_t rng;
-    rng_init_stream (&rng, seed, UP_STREAM);
-    zpoller_t *poller = zpoller_new (control, lab_socket (lab), NULL);
+    rng_init_stream (&rng, self->args.seed, UP_STREAM);
+    zpoller_t *poller = zpoller_new (self->control, lab_socket (self->lab), NULL);
     int status = 0;
-    while (!s_interrupted) {
+    while (!*self->interrupted) {
         void *which = zpoller_wait (poller, 100);
-        if (which == control) {
-            char *text = zstr_recv (control);
+        if (which == self->control) {
+            char *text = zstr_recv (self->control);
             json_t *request = text? json_loads (text, 0, NULL): NULL;
-            json_t *reply = s_handle (request, nemesis, nodes, &rng, t0_ns);
+            json_t *reply = s_handle (request, nemesis, self->args.nodes, &rng, self->t0_ns);
             char *answer = json_dumps (reply, JSON_COMPACT);
-            zstr_send (control, answer);
+            zstr_send (self->control, answer);
             printf ("fault %s -> %s\n", text? text: "?", answer);
             fflush (stdout);
             free (answer);
@@ -242,10 +249,10 @@ s_serve (lab_t *lab, nemesis_t *nemesis, zsock_t *control, int nodes, uint64_t s
             zstr_free (&text);
         }
         else
-        if (which == lab_socket (lab))
-            lab_on_message (lab);
+        if (which == lab_socket (self->lab))
+            lab_on_message (self->lab);
         char *error = NULL;
-        if (lab_tick (lab, clock_mono_ms (), &error)) {
+        if (lab_tick (self->lab, clock_mono_ms (), &error)) {
             fprintf (stderr, "harness up: %s\n", error);
             free (error);
             status = FL_EXIT_SOFTWARE;
@@ -256,83 +263,88 @@ s_serve (lab_t *lab, nemesis_t *nemesis, zsock_t *control, int nodes, uint64_t s
     return status;
 }
 
+//  Programs, run directory, the lab answering init, the control endpoint,
+//  the history and up.json. Returns 0, or the exit status with *error set.
+static int
+s_up_start (s_up_t *self, char **error)
+{
+    lab_opts_t check = { .system = self->args.system, .bin_dir = self->home };
+    if (lab_check_programs (&check, error))
+        return FL_EXIT_UNAVAILABLE;
+    self->run_dir = store_run_dir (self->args.store, "up", self->args.system, error);
+    if (!self->run_dir)
+        return FL_EXIT_SOFTWARE;
+    self->t0_ns = clock_mono_ns ();
+    lab_opts_t opts = { .system = self->args.system, .bin_dir = self->home,
+                        .run_dir = self->run_dir, .nodes = self->args.nodes,
+                        .seed = self->args.seed, .t0_ns = self->t0_ns, .tcp = self->args.tcp };
+    int status = 0;
+    self->lab = lab_new (&opts, error, &status);
+    if (!self->lab)
+        return status? status: FL_EXIT_SOFTWARE;
+    if (lab_init (self->lab, error))
+        return FL_EXIT_SOFTWARE;
+    snprintf (self->ipc, sizeof self->ipc, "/tmp/faultlab-up-XXXXXX");
+    self->made_ipc = mkdtemp (self->ipc) != NULL;
+    if (self->made_ipc) {
+        snprintf (self->control_ep, sizeof self->control_ep, "ipc://%s/ctl", self->ipc);
+        self->control = zsock_new_rep (self->control_ep);
+        self->history = history_new (self->run_dir, error);
+    }
+    if (!self->control || !self->history
+    ||  s_write_up_file (&self->args, self->lab, self->control_ep, self->run_dir)) {
+        if (!*error && asprintf (error, "cannot set up the control endpoint or %s",
+                                 home_up_file ()) < 0)
+            *error = NULL;
+        return FL_EXIT_SOFTWARE;
+    }
+    return 0;
+}
+
+static void
+s_up_stop (s_up_t *self)
+{
+    zsock_destroy (&self->control);
+    if (self->made_ipc) {
+        char path [160];
+        snprintf (path, sizeof path, "%s/ctl", self->ipc);
+        unlink (path);
+        rmdir (self->ipc);
+    }
+    history_destroy (&self->history);
+    lab_destroy (&self->lab);
+    free (self->home);
+    free (self->run_dir);
+}
+
 int
 cmd_up (int argc, char **argv)
 {
-    s_args_t args;
-    int rc = s_parse (argc, argv, &args);
-    if (rc)
-        return rc;
-    zsys_handler_set (NULL);
-    lab_become_subreaper ();
-    signal (SIGINT, s_on_signal);
-    signal (SIGTERM, s_on_signal);
-    signal (SIGPIPE, SIG_IGN);
+    s_up_t self = { .control = NULL };
+    int status = s_parse (argc, argv, &self.args);
+    if (status)
+        return status;
+    self.interrupted = prologue_start ();
     if (s_claim_up_file ())
         return FL_EXIT_UNAVAILABLE;
+    self.home = home_dir ();
     char *error = NULL;
-    char *home = home_dir ();
-    lab_opts_t check = { .system = args.system, .bin_dir = home };
-    if (lab_check_programs (&check, &error)) {
-        fprintf (stderr, "harness up: %s\n", error);
-        free (error);
-        free (home);
-        return FL_EXIT_UNAVAILABLE;
-    }
-    char *run_dir = store_run_dir (args.store, "up", args.system, &error);
-    if (!run_dir) {
-        fprintf (stderr, "harness up: %s\n", error);
-        free (error);
-        free (home);
-        return FL_EXIT_SOFTWARE;
-    }
-    int64_t t0_ns = clock_mono_ns ();
-    lab_opts_t opts = { .system = args.system, .bin_dir = home, .run_dir = run_dir,
-                        .nodes = args.nodes, .seed = args.seed, .t0_ns = t0_ns, .tcp = args.tcp };
-    int status = 0;
-    lab_t *lab = lab_new (&opts, &error, &status);
-    if (lab && lab_init (lab, &error))
-        status = FL_EXIT_SOFTWARE;
-    char ipc [] = "/tmp/faultlab-up-XXXXXX";
-    char control_ep [128];
-    zsock_t *control = NULL;
-    history_t *history = NULL;
-    bool made_ipc = !status && mkdtemp (ipc);
-    if (made_ipc) {
-        snprintf (control_ep, sizeof control_ep, "ipc://%s/ctl", ipc);
-        control = zsock_new_rep (control_ep);
-        history = history_new (run_dir, &error);
-    }
-    if (!status && (!control || !history || s_write_up_file (&args, lab, control_ep, run_dir))) {
-        if (!error && asprintf (&error, "cannot set up the control endpoint or %s", home_up_file ()) < 0)
-            error = NULL;
-        status = FL_EXIT_SOFTWARE;
-    }
+    status = s_up_start (&self, &error);
     if (!status) {
         printf ("lab up: %s, %d nodes, seed %" PRIu64 "\n  net      %s\n  proxy    %s\n"
                 "  control  %s (in %s)\n  logs     %s\n"
                 "try: ./harness fault partition halves; ./harness fault heal; Ctrl-C stops\n",
-                args.system, args.nodes, args.seed, lab_net (lab), lab_control (lab),
-                control_ep, home_up_file (), run_dir);
+                self.args.system, self.args.nodes, self.args.seed, lab_net (self.lab),
+                lab_control (self.lab), self.control_ep, home_up_file (), self.run_dir);
         fflush (stdout);
-        nemesis_t *nemesis = nemesis_new (lab, history, args.seed);
-        status = s_serve (lab, nemesis, control, args.nodes, args.seed, t0_ns);
+        nemesis_t *nemesis = nemesis_new (self.lab, self.history, self.args.seed);
+        status = s_serve (&self, nemesis);
         nemesis_destroy (&nemesis);
         s_remove_up_file ();
     }
     else
         fprintf (stderr, "harness up: %s\n", error? error: "failed");
     free (error);
-    zsock_destroy (&control);
-    if (made_ipc) {
-        char path [160];
-        snprintf (path, sizeof path, "%s/ctl", ipc);
-        unlink (path);
-        rmdir (ipc);
-    }
-    history_destroy (&history);
-    lab_destroy (&lab);
-    free (home);
-    free (run_dir);
+    s_up_stop (&self);
     return status;
 }

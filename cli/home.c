@@ -1,6 +1,8 @@
 /*  home.c -- see home.h. /proc/self/exe is Linux's answer to "where am
     I"; the lab is Linux-only anyway (prctl, ipc endpoints).
 */
+#include <assert.h>
+#include <glob.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -40,6 +42,19 @@ home_scenario (const char *name)
         return path;
     free (path);
     return NULL;
+}
+
+int
+home_scenarios (glob_t *found)
+{
+    assert (found);
+    if (glob ("scenarios/*.conf", 0, NULL, found) == 0)
+        return 0;
+    char *home = home_dir ();
+    char pattern [4096];
+    snprintf (pattern, sizeof pattern, "%s/scenarios/*.conf", home);
+    free (home);
+    return glob (pattern, 0, NULL, found) == 0? 0: -1;
 }
 
 const char *

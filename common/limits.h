@@ -69,9 +69,35 @@
 #define FL_REPORT_TITLED_OPS_MAX     2000   /* above this the HTML page draws ops
                                                without per-op tooltips, to stay small */
 
-/*  Harness run (cli/). Added by the harness-run helper.                  */
+/*  Scenarios and runs (scenario/, lab/, workload/).                      */
 #define FL_SCENARIO_KEYS_MAX     64     /* lin-kv keys: a few keys keep the
                                            per-key checks small and contended */
+#define FL_SCENARIO_PARAMS_MAX   16     /* system/params K=V passed to each node
+                                           as --param; below FL_NODE_PARAMS_MAX */
+#define FL_ACTION_WORDS_MAX      8      /* "partition isolate n3" and kin: the
+                                           longest action is 4 words        */
+#define FL_MATRIX_SCENARIOS_MAX  64     /* columns of ./harness matrix: past this
+                                           the table is unreadable; more scenario
+                                           files is an error, not a cut     */
+#define FL_MATRIX_SYSTEMS_MAX    32     /* rows of ./harness matrix; a system
+                                           past them is reported, not run  */
+#define FL_NEMESIS_ACTIVE_MAX    (5 + 4 * FL_NODES_MAX) /* faults in force at
+                                           once: one partition, drop, delay,
+                                           duplicate, reorder, and pause, kill,
+                                           stop, clock-skew per node; a new
+                                           setting replaces the old, so this
+                                           cannot be passed                 */
+#define FL_CLIENT_TIMEOUT_MS_DEFAULT 1000 /* a client op's timeout when the
+                                           scenario gives none: raft's and
+                                           primary's own timeouts are tuned
+                                           to answer before it (see
+                                           FL_RAFT_WAITER_TIMEOUT_MS)      */
+#define FL_RUN_CHECK_TIMEOUT_S   30     /* the checker's budget inside a run:
+                                           the run must end; ./harness check
+                                           the history for a longer search  */
+#define FL_MEASURES_ERROR_CODES_MAX 64  /* distinct error codes tallied one by
+                                           one in results.json; the rest are
+                                           counted together as "other"      */
 #define FL_SCENARIO_LINES_MAX    4096   /* a scenario is a page, not a book */
 #define FL_SCENARIO_KINDS_MAX    32     /* fault kinds a random generator mixes */
 #define FL_FAULT_TEXT_BYTES_MAX  256    /* "partition n1,n2|n3,n4,n5" and kin */
@@ -121,5 +147,13 @@
 #define FL_RAFT_OUTBOX_MAX         4096 /* messages waiting for the next fsync */
 #define FL_RAFT_DEDUP_IDS          65536 /* request ids remembered so a duplicated
                                            forward is not applied twice    */
+
+/*  Limits tuned against each other: what must answer first answers first. */
+_Static_assert (FL_RAFT_WAITER_TIMEOUT_MS < FL_CLIENT_TIMEOUT_MS_DEFAULT,
+                "raft answers error 0 before the client gives up on it");
+_Static_assert (FL_RAFT_FORWARD_TIMEOUT_MS < FL_CLIENT_TIMEOUT_MS_DEFAULT,
+                "a forwarded op is answered before the client gives up on it");
+_Static_assert (FL_SCENARIO_PARAMS_MAX <= FL_NODE_PARAMS_MAX,
+                "every scenario param reaches the node");
 
 #endif

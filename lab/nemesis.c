@@ -12,7 +12,6 @@
 #include <assert.h>
 #include "nemesis.h"
 
-#define NEMESIS_ACTIVE_MAX 64
 #define NEMESIS_STREAM     0xa10000ULL
 
 typedef struct {
@@ -25,7 +24,7 @@ struct _nemesis_t {
     lab_t *lab;
     history_t *history;
     rng_t rng;
-    s_active_t active [NEMESIS_ACTIVE_MAX];
+    s_active_t active [FL_NEMESIS_ACTIVE_MAX];
     size_t count;
 };
 
@@ -55,8 +54,9 @@ s_start (nemesis_t *self, int64_t now_ns, const char *fault, const char *target,
 {
     if (self->history)
         history_period (self->history, now_ns, "start", fault, target, detail);
-    if (self->count == NEMESIS_ACTIVE_MAX)
-        return;
+    //  A setting replaces the same fault's old one, so the book holds at
+    //  most one entry per fault kind and node (limits.h).
+    assert (self->count < FL_NEMESIS_ACTIVE_MAX);
     s_active_t *entry = &self->active [self->count++];
     snprintf (entry->fault, sizeof entry->fault, "%s", fault);
     snprintf (entry->target, sizeof entry->target, "%s", target);

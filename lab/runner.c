@@ -47,8 +47,6 @@
 #define RUNNER_TICK_MS          50
 //  The status line is redrawn at most this often.
 #define RUNNER_STATUS_MS        200
-//  The linearizability search budget inside a run: the run must end.
-#define RUNNER_CHECK_TIMEOUT_S  30
 
 typedef struct {
     const runner_opts_t *opts;
@@ -292,7 +290,7 @@ s_check (s_run_t *self, check_verdict_t *verdict)
     const workload_t *workload = workload_lookup (self->scenario->workload);
     assert (workload);          // the scenario reader accepts no other
     check_opts_t opts = { .model = workload->model, .init = NULL, .format = "jsonl",
-                          .timeout_s = RUNNER_CHECK_TIMEOUT_S };
+                          .timeout_s = FL_RUN_CHECK_TIMEOUT_S };
     char *error = NULL;
     check_result_t *result = check_file (path, &opts, &error);
     if (!result) {
@@ -395,7 +393,7 @@ s_write_results (s_run_t *self, json_t *results)
     }
 }
 
-//  While the history is checked (up to RUNNER_CHECK_TIMEOUT_S) the loop no
+//  While the history is checked (up to FL_RUN_CHECK_TIMEOUT_S) the loop no
 //  longer looks at the interrupted flag, and the lab is already stopped:
 //  Ctrl-C then ends the process at once. What is on disk stays (history,
 //  faults, trace, logs, scenario.conf); results.json is not written.

@@ -16,7 +16,6 @@
 #include <czmq.h>
 #include "action.h"
 
-#define FAULTSPEC_WORDS_MAX 8
 
 typedef struct {
     const char *name;
@@ -226,13 +225,14 @@ action_parse (action_t *self, const char *text, int nodes, char **error)
         return s_fail (error, "fault '%.40s...' is too long", text);
     char copy [FL_FAULT_TEXT_BYTES_MAX];
     snprintf (copy, sizeof copy, "%s", text);
-    char *words [FAULTSPEC_WORDS_MAX];
+    char *words [FL_ACTION_WORDS_MAX];
     int count = 0;
     char *save = NULL;
     for (char *word = strtok_r (copy, " \t", &save); word;
          word = strtok_r (NULL, " \t", &save)) {
-        if (count == FAULTSPEC_WORDS_MAX)
-            return s_fail (error, "fault '%s' has too many words", text);
+        if (count == FL_ACTION_WORDS_MAX)
+            return s_fail (error, "fault '%s' has more than %d words (FL_ACTION_WORDS_MAX)",
+                           text, FL_ACTION_WORDS_MAX);
         words [count++] = word;
     }
     if (count == 0)
@@ -240,8 +240,9 @@ action_parse (action_t *self, const char *text, int nodes, char **error)
     //  "isolate n3" and "isolate-leader" say "partition isolate n3" and
     //  "partition isolate-leader" (DESIGN section 8 writes them so).
     if (streq (words [0], "isolate") || streq (words [0], "isolate-leader")) {
-        if (count == FAULTSPEC_WORDS_MAX)
-            return s_fail (error, "fault '%s' has too many words", text);
+        if (count == FL_ACTION_WORDS_MAX)
+            return s_fail (error, "fault '%s' has more than %d words (FL_ACTION_WORDS_MAX)",
+                           text, FL_ACTION_WORDS_MAX);
         memmove (words + 1, words, count * sizeof words [0]);
         words [0] = "partition";
         count++;

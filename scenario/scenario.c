@@ -498,8 +498,9 @@ s_build_param (s_reader_t *self, int at, void *base)
     scenario_t *sc = base;
     if (s_leaf (self, at))
         return -1;
-    if (sc->params_count == SCENARIO_PARAMS_MAX)
-        return s_fail (self, at, "more than %d params", SCENARIO_PARAMS_MAX);
+    if (sc->params_count == FL_SCENARIO_PARAMS_MAX)
+        return s_fail (self, at, "more than %d params (FL_SCENARIO_PARAMS_MAX)",
+                       FL_SCENARIO_PARAMS_MAX);
     if (asprintf (&sc->params [sc->params_count++], "%s=%s",
                   self->entries [at].name, self->entries [at].value) < 0)
         return s_fail (self, at, "out of memory");
@@ -762,7 +763,7 @@ s_build_root (s_reader_t *self)
     sc->description = strdup ("");
     sc->rate = 100;
     sc->keys = 3;
-    sc->timeout_ms = 1000;
+    sc->timeout_ms = FL_CLIENT_TIMEOUT_MS_DEFAULT;
     sc->final_heal = true;
     sc->settle_s = 2;
     sc->check_linearizable = true;

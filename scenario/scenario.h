@@ -34,7 +34,6 @@ typedef struct {
     int line;
 } scenario_step_t;
 
-#define SCENARIO_PARAMS_MAX 16
 
 typedef struct {
     char *path;                 // as given to scenario_load
@@ -48,7 +47,7 @@ typedef struct {
     double duration_s;          // load (and schedule) length
     scenario_system_t systems [FL_SCENARIO_SYSTEMS_MAX];
     size_t systems_count;
-    char *params [SCENARIO_PARAMS_MAX];    // "K=V", passed as --param
+    char *params [FL_SCENARIO_PARAMS_MAX];    // "K=V", passed as --param
     size_t params_count;
 
     //  workload

@@ -12,6 +12,7 @@
 #include <string.h>
 #include <unistd.h>
 #include "tap.h"
+#include "limits.h"
 #include <jansson.h>
 #include "../../analysis/measures.h"
 
@@ -288,6 +289,35 @@ test_not_stale (void **state)
     s_remove_dir (dir);
 }
 
+//  FL_MEASURES_ERROR_CODES_MAX: past that many distinct error codes, the
+//  codes not yet seen are counted together as "other", never dropped.
+static void
+test_error_codes_limit (void **state)
+{
+    (void) state;
+    int codes = FL_MEASURES_ERROR_CODES_MAX + 5;
+    size_t size = (size_t) codes * 160 + 1;
+    char *history = calloc (1, size);
+    assert_non_null (history);
+    size_t used = 0;
+    for (int i = 0; i < codes; i++)
+        used += (size_t) snprintf (history + used, size - used,
+            "{\"time\":%d,\"process\":%d,\"type\":\"invoke\",\"f\":\"read\",\"key\":1,\"value\":null}\n"
+            "{\"time\":%d,\"process\":%d,\"type\":\"fail\",\"f\":\"read\",\"key\":1,\"error\":%d}\n",
+            2 * i, i, 2 * i + 1, i, 1000 + i);
+    char *dir = s_run_dir (history, NULL);
+    free (history);
+    char *error = NULL;
+    json_t *m = measures_compute (dir, &error);
+    assert_non_null (m);
+    json_t *errors = json_object_get (json_object_get (m, "ops"), "errors");
+    assert_int_equal ((int) json_object_size (errors), FL_MEASURES_ERROR_CODES_MAX + 1);
+    assert_int_equal ((int) s_number (errors, "other", NULL, NULL), 5);
+    assert_int_equal ((int) s_number (errors, "1000", NULL, NULL), 1);
+    json_decref (m);
+    s_remove_dir (dir);
+}
+
 //  A start while the same fault+target is in force is one period; other
 //  targets are their own; an end closes only its own; overlapping periods
 //  count an op once; an op invoked exactly at an end is outside.
@@ -336,6 +366,7 @@ main (void)
         cmocka_unit_test (test_empty_history),
         cmocka_unit_test (test_not_stale),
         cmocka_unit_test (test_fault_pairing),
+        cmocka_unit_test (test_error_codes_limit),
     };
     return cmocka_run_group_tests (tests, NULL, NULL);
 }

@@ -13,6 +13,7 @@
 #include <unistd.h>
 #include <glob.h>
 #include "tap.h"
+#include "limits.h"
 #include "../../scenario/scenario.h"
 #include "../../scenario/action.h"
 
@@ -99,6 +100,32 @@ s_expect_error (const char *from, const char *to, int line, const char *key)
     snprintf (where, sizeof where, "t.conf:%d: ", line);
     if (!strstr (error, where) || !strstr (error, key))
         fail_msg ("error '%s' does not name line %d and key '%s'", error, line, key);
+    free (error);
+}
+
+//  FL_SCENARIO_PARAMS_MAX and FL_ACTION_WORDS_MAX are reached by name:
+//  one more param or word than they allow is an error that says so.
+static void
+test_limits_by_name (void **state)
+{
+    (void) state;
+    char params [2048] = "params\n";
+    for (int i = 0; i <= FL_SCENARIO_PARAMS_MAX; i++) {
+        size_t used = strlen (params);
+        snprintf (params + used, sizeof params - used, "    p%d = %d\n", i, i);
+    }
+    s_expect_error ("params\n    w = quorum\n", params, 9 + FL_SCENARIO_PARAMS_MAX,
+                    "FL_SCENARIO_PARAMS_MAX");
+    action_t action;
+    char words [256] = "partition";
+    for (int i = 1; i <= FL_ACTION_WORDS_MAX; i++) {
+        size_t used = strlen (words);
+        snprintf (words + used, sizeof words - used, " n%d", i);
+    }
+    char *error = NULL;
+    assert_int_equal (action_parse (&action, words, 5, &error), -1);
+    assert_non_null (error);
+    assert_non_null (strstr (error, "FL_ACTION_WORDS_MAX"));
     free (error);
 }
 
@@ -392,6 +419,7 @@ main (void)
         cmocka_unit_test (test_bad_fault_steps),
         cmocka_unit_test (test_missing_file),
         cmocka_unit_test (test_action_round_trip),
+        cmocka_unit_test (test_limits_by_name),
         cmocka_unit_test (test_shipped_scenarios_load),
     };
     return cmocka_run_group_tests_name ("scenario_file", tests, s_setup, s_teardown);
