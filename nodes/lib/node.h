@@ -28,11 +28,11 @@
         {
             node_t *node = node_new (argc, argv);
             if (!node)
-                return 64;
+                return FL_EXIT_USAGE;                // exits.h
             node_on (node, "echo", s_echo, NULL);
             int rc = node_run (node);
             node_destroy (&node);
-            return rc? 70: 0;
+            return rc? FL_EXIT_SOFTWARE: FL_EXIT_OK;
         }
 
     Command line every node accepts (the harness passes these):
@@ -45,7 +45,8 @@
         --verbose        also print node_debug () lines
     Each option also takes the form --name=value. Unknown options, a missing
     --id or --connect, and an endpoint ZeroMQ refuses are usage errors: node_new
-    prints the problem naming it and returns NULL, and main returns 64.
+    prints the problem naming it and returns NULL, and main returns
+    FL_EXIT_USAGE (64).
     The random stream is drawn from (seed, id), so nodes given the same run
     seed still draw different election timeouts.
 
