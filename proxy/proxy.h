@@ -1,5 +1,15 @@
 /*  proxy.h -- the fault-injection proxy: every message of a lab crosses it.
 
+    Module proxy/ (build/libproxy.a, program bin/proxy) owns the network
+    between the parties of a lab: routing on ZeroMQ frames, each directed
+    link's rule (rule.h), pausing parties, the held-message heap (held.h),
+    the control protocol (control.h), the message trace (trace.h) and the
+    --send probe (probe.h). It depends only on common/ (limits, clock, rng,
+    exits), czmq and jansson: it never includes the harness's headers (cli/,
+    checker/) or the nodes', and knows nothing of scenarios, workloads or
+    checks. The harness reaches it as a process, through the control
+    protocol (docs/proxy.md); only tests and benches link the library.
+
     A ROUTER net socket that parties (DEALERs whose routing id is their id)
     send [dest][envelope] to, and receive [src][envelope] from; a REP control
     socket that takes one JSON request and gives one JSON reply (control.h,

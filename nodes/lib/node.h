@@ -1,6 +1,17 @@
 /*  node.h -- the faultlab node library: write a Maelstrom-protocol node in C
     as a set of handlers per message type.
 
+    Module nodes/ owns the systems under test: this library
+    (build/libnode.a) and the node programs built on it (nodes/NAME.c
+    and nodes/NAME/main.c become bin/node-NAME). The library owns a
+    node's side of the wire protocol (DESIGN.md section 1), its event
+    loop, timers, RPCs and skewable clock. It depends only on common/ (limits, clock, rng, exits),
+    czmq and jansson: nodes never include the harness's headers (cli/,
+    checker/) or the proxy's, since a node must behave like any Maelstrom
+    binary and know nothing of the lab that tests it. The library does
+    not exit(): node_new returns NULL and node_run an error, and the
+    program's main chooses the status (exits.h).
+
     A node is one process with one DEALER socket connected to the proxy, its
     ZeroMQ routing id set to its node id, so the proxy knows who it is. Frames
     node->proxy are [dest][envelope-json]; proxy->node are [src][envelope-json]
