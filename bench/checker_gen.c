@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include "rng.h"
+#include "exits.h"
 
 #define PROCS 10
 #define KEYS_MAX 1000
@@ -48,7 +49,7 @@ main (int argc, char **argv)
 {
     if (argc < 4) {
         fprintf (stderr, "usage: checker_gen OPS KEYS SEED [INFO_P]\n");
-        return 64;
+        return FL_EXIT_USAGE;
     }
     long ops = atol (argv [1]);
     int keys = atoi (argv [2]);
@@ -56,7 +57,7 @@ main (int argc, char **argv)
     rng_init (&rng, strtoull (argv [3], NULL, 10));
     double info_p = argc > 4? atof (argv [4]): 0.01;
     if (keys < 1 || keys > KEYS_MAX || ops < 1)
-        return 64;
+        return FL_EXIT_USAGE;
     int store [KEYS_MAX];
     for (int k = 0; k < keys; k++)
         store [k] = -1;                 // nil
@@ -102,5 +103,5 @@ main (int argc, char **argv)
             done++;
         }
     }
-    return 0;
+    return FL_EXIT_OK;
 }

@@ -23,6 +23,7 @@
 #include <czmq.h>
 #include "limits.h"
 #include "clock.h"
+#include "exits.h"
 
 #define MSG_BYTES 100
 #define WAIT_MS 10000       // any single expected message must come by then
@@ -220,8 +221,9 @@ s_rtt_finish (rtt_path_t *path, double *p50, double *p99)
     free (path->rtt);
 }
 
-//  Self-addressed hellos until the proxy routes to this party.
-static void
+//  Self-addressed hellos until the proxy routes to this party. Returns 0,
+//  or -1 when it never does.
+static int
 s_proxy_join (zsock_t *party, const char *id)
 {
     void *sock = zsock_resolve (party);
@@ -232,11 +234,10 @@ s_proxy_join (zsock_t *party, const char *id)
         char buffer [16];
         if (zmq_recv (sock, buffer, sizeof buffer, 0) != -1) {
             zmq_recv (sock, buffer, sizeof buffer, 0);
-            return;
+            return 0;
         }
     }
-    fprintf (stderr, "bench proxy: cannot reach the proxy\n");
-    exit (1);
+    return -1;
 }
 
 //  --serve-bare EP: the least a forwarding process can do, as a floor to
@@ -257,7 +258,7 @@ s_serve_bare (const char *endpoint)
     for (;;) {
         for (int i = 0; i < 3; i++)
             if (zmq_msg_recv (&frames [i], sock, 0) == -1)
-                return 0;
+                return FL_EXIT_OK;
         if (zmq_msg_send (&frames [1], sock, ZMQ_SNDMORE | ZMQ_DONTWAIT) == -1)
             continue;
         zmq_msg_send (&frames [0], sock, ZMQ_SNDMORE);
@@ -301,12 +302,21 @@ s_measure (path_t *paths, int count_paths, int count, int rounds, int rtt_count)
         s_rtt_finish (&paths [p].rtt, &paths [p].p50, &paths [p].p99);
 }
 
-int
-main (int argc, char **argv)
+//  What the command line asks for.
+typedef struct {
+    const char *dir;        // --dir: where the direct path's ipc endpoint goes
+    const char *proxy;      // --proxy: the bin/proxy to measure
+    const char *bare;       // --bare: a --serve-bare process, or NULL
+    const char *traced;     // --traced: a tracing bin/proxy, or NULL
+    const char *serve_bare; // --serve-bare EP: be the bare process instead
+    int count, rounds, rtt_count;
+} options_t;
+
+//  Parse the command line. Returns 0, or an exit status (usage printed).
+//  --serve-bare ends parsing: what follows it is not read.
+static int
+s_parse_options (int argc, char **argv, options_t *opts)
 {
-    zsys_handler_set (NULL);
-    const char *dir = NULL, *proxy = NULL, *bare = NULL, *traced = NULL;
-    int count = 300000, rounds = 3, rtt_count = 20000;
     static const struct option options [] = {
         { "dir", required_argument, NULL, 'd' }, { "proxy", required_argument, NULL, 'p' },
         { "bare", required_argument, NULL, 'b' }, { "serve-bare", required_argument, NULL, 's' },
@@ -314,53 +324,70 @@ main (int argc, char **argv)
         { "rtt", required_argument, NULL, 't' }, { "traced", required_argument, NULL, 'T' },
         { NULL, 0, NULL, 0 }
     };
+    *opts = (options_t) { .count = 300000, .rounds = 3, .rtt_count = 20000 };
     int opt;
     while ((opt = getopt_long (argc, argv, "", options, NULL)) != -1) {
-        if (opt == 'd') dir = optarg;
-        else if (opt == 'p') proxy = optarg;
-        else if (opt == 'b') bare = optarg;
-        else if (opt == 'T') traced = optarg;
-        else if (opt == 's') return s_serve_bare (optarg);
-        else if (opt == 'n') count = atoi (optarg);
-        else if (opt == 'r') rounds = atoi (optarg);
-        else if (opt == 't') rtt_count = atoi (optarg);
-        else return 64;
+        if (opt == 'd') opts->dir = optarg;
+        else if (opt == 'p') opts->proxy = optarg;
+        else if (opt == 'b') opts->bare = optarg;
+        else if (opt == 'T') opts->traced = optarg;
+        else if (opt == 's') { opts->serve_bare = optarg; return 0; }
+        else if (opt == 'n') opts->count = atoi (optarg);
+        else if (opt == 'r') opts->rounds = atoi (optarg);
+        else if (opt == 't') opts->rtt_count = atoi (optarg);
+        else return FL_EXIT_USAGE;
     }
-    if (!dir || !proxy || count < 1 || rounds < 1 || rtt_count < 100) {
+    if (!opts->dir || !opts->proxy || opts->count < 1 || opts->rounds < 1
+    ||  opts->rtt_count < 100) {
         fprintf (stderr, "usage: bench/bin/proxy --dir DIR --proxy NET_EP [--bare EP] "
                          "[--count N] [--rounds R] [--rtt K]\n"
                          "       bench/bin/proxy --serve-bare EP\n");
-        return 64;
+        return FL_EXIT_USAGE;
     }
+    return 0;
+}
+
+//  Connect every path the options name into paths [4]: direct and proxy
+//  always, then bare and traced when given, in that order. Returns how
+//  many; *bare and *traced point at theirs, or NULL.
+static int
+s_paths_open (const options_t *opts, path_t *paths, path_t **bare, path_t **traced)
+{
     char direct_ep [256];
-    snprintf (direct_ep, sizeof direct_ep, "ipc://%s/direct", dir);
-    path_t paths [4] = {
-        { .name = "direct", .client = s_dealer ("c1", direct_ep), .dest = "r",
-          .server = s_router (direct_ep) },
-        { .name = "proxy", .client = s_dealer ("n1", proxy), .dest = "n2",
-          .server = s_dealer ("n2", proxy) },
-        { .name = "bare", .dest = "n2" },
-        { .name = "traced", .dest = "n2" }
-    };
+    snprintf (direct_ep, sizeof direct_ep, "ipc://%s/direct", opts->dir);
+    paths [0] = (path_t) { .name = "direct", .client = s_dealer ("c1", direct_ep),
+                           .dest = "r", .server = s_router (direct_ep) };
+    paths [1] = (path_t) { .name = "proxy", .client = s_dealer ("n1", opts->proxy),
+                           .dest = "n2", .server = s_dealer ("n2", opts->proxy) };
     int count_paths = 2;
-    path_t *b = NULL, *t = NULL;
-    if (bare) {
-        b = &paths [count_paths++];
-        b->client = s_dealer ("n1", bare);
-        b->server = s_dealer ("n2", bare);
+    *bare = *traced = NULL;
+    if (opts->bare) {
+        *bare = &paths [count_paths++];
+        **bare = (path_t) { .name = "bare", .client = s_dealer ("n1", opts->bare),
+                            .dest = "n2", .server = s_dealer ("n2", opts->bare) };
     }
-    if (traced) {
-        t = &paths [count_paths++];
-        *t = paths [3];
-        t->client = s_dealer ("n1", traced);
-        t->server = s_dealer ("n2", traced);
+    if (opts->traced) {
+        *traced = &paths [count_paths++];
+        **traced = (path_t) { .name = "traced", .client = s_dealer ("n1", opts->traced),
+                              .dest = "n2", .server = s_dealer ("n2", opts->traced) };
     }
-    for (int p = 1; p < count_paths; p++) {
-        s_proxy_join (paths [p].client, "n1");
-        s_proxy_join (paths [p].server, "n2");
+    return count_paths;
+}
+
+static void
+s_paths_close (path_t *paths, int count_paths)
+{
+    for (int p = 0; p < count_paths; p++) {
+        zsock_destroy (&paths [p].client);
+        zsock_destroy (&paths [p].server);
     }
-    s_measure (paths, count_paths, count, rounds, rtt_count);
-    path_t *d = &paths [0], *x = &paths [1];
+}
+
+//  The `bench` lines: paths [0] is direct, paths [1] the proxy.
+static void
+s_report (const path_t *paths, const path_t *bare, const path_t *traced)
+{
+    const path_t *d = &paths [0], *x = &paths [1];
     printf ("bench proxy_direct_msgs %.0f msg/s\n", d->best_msgs);
     printf ("bench proxy_msgs %.0f msg/s\n", x->best_msgs);
     printf ("bench proxy_vs_direct %.2f ratio\n", d->best_msgs > 0? x->best_msgs / d->best_msgs: 0);
@@ -368,19 +395,39 @@ main (int argc, char **argv)
     printf ("bench proxy_rtt_p50_us %.1f us\n", x->p50);
     printf ("bench proxy_rtt_p99_us %.1f us\n", x->p99);
     printf ("bench proxy_added_rtt_p50_us %.1f us\n", x->p50 - d->p50);
-    if (t) {
-        printf ("bench proxy_traced_msgs %.0f msg/s\n", t->best_msgs);
-        printf ("bench proxy_traced_rtt_p50_us %.1f us\n", t->p50);
+    if (traced) {
+        printf ("bench proxy_traced_msgs %.0f msg/s\n", traced->best_msgs);
+        printf ("bench proxy_traced_rtt_p50_us %.1f us\n", traced->p50);
     }
-    if (b) {
-        printf ("bench proxy_bare_msgs %.0f msg/s\n", b->best_msgs);
+    if (bare) {
+        printf ("bench proxy_bare_msgs %.0f msg/s\n", bare->best_msgs);
         printf ("bench proxy_bare_vs_direct %.2f ratio\n",
-                d->best_msgs > 0? b->best_msgs / d->best_msgs: 0);
-        printf ("bench proxy_bare_added_rtt_p50_us %.1f us\n", b->p50 - d->p50);
+                d->best_msgs > 0? bare->best_msgs / d->best_msgs: 0);
+        printf ("bench proxy_bare_added_rtt_p50_us %.1f us\n", bare->p50 - d->p50);
     }
-    for (int p = 0; p < count_paths; p++) {
-        zsock_destroy (&paths [p].client);
-        zsock_destroy (&paths [p].server);
-    }
-    return 0;
+}
+
+int
+main (int argc, char **argv)
+{
+    zsys_handler_set (NULL);
+    options_t opts;
+    int rc = s_parse_options (argc, argv, &opts);
+    if (rc)
+        return rc;
+    if (opts.serve_bare)
+        return s_serve_bare (opts.serve_bare);
+    path_t paths [4], *bare, *traced;
+    int count_paths = s_paths_open (&opts, paths, &bare, &traced);
+    for (int p = 1; p < count_paths; p++)
+        if (s_proxy_join (paths [p].client, "n1") || s_proxy_join (paths [p].server, "n2")) {
+            fprintf (stderr, "bench proxy: cannot reach the proxy (%s path)\n",
+                     paths [p].name);
+            s_paths_close (paths, count_paths);
+            return FL_EXIT_UNAVAILABLE;
+        }
+    s_measure (paths, count_paths, opts.count, opts.rounds, opts.rtt_count);
+    s_report (paths, bare, traced);
+    s_paths_close (paths, count_paths);
+    return FL_EXIT_OK;
 }

@@ -5,6 +5,7 @@
     The library does the rest: command line, init/init_ok, error 10 for
     other request types, role and clock_skew, clean exit on SIGTERM.
 */
+#include "exits.h"
 #include "lib/node.h"
 
 static void
@@ -21,9 +22,9 @@ main (int argc, char **argv)
 {
     node_t *node = node_new (argc, argv);
     if (!node)
-        return 64;
+        return FL_EXIT_USAGE;
     node_on (node, "echo", s_echo, NULL);
     int rc = node_run (node);
     node_destroy (&node);
-    return rc? 70: 0;
+    return rc? FL_EXIT_SOFTWARE: FL_EXIT_OK;
 }

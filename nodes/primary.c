@@ -35,6 +35,7 @@
 */
 #include <czmq.h>
 #include "limits.h"
+#include "exits.h"
 #include "lib/node.h"
 
 #define PRIMARY_HEARTBEAT_MS        100
@@ -310,7 +311,7 @@ main (int argc, char **argv)
 {
     node_t *node = node_new (argc, argv);
     if (!node)
-        return 64;
+        return FL_EXIT_USAGE;
     primary_t self = { .node = node, .store = json_object () };
     node_role_set (node, "backup", 0);
     node_on_init (node, s_on_init, &self);
@@ -321,5 +322,5 @@ main (int argc, char **argv)
     int rc = node_run (node);
     json_decref (self.store);
     node_destroy (&node);
-    return rc? 70: 0;
+    return rc? FL_EXIT_SOFTWARE: FL_EXIT_OK;
 }

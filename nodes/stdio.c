@@ -35,6 +35,14 @@
 #include <sys/prctl.h>
 #include <sys/wait.h>
 #include "limits.h"
+#include "exits.h"
+
+//  Exit statuses exits.h has no name for: the bridge's own status when the
+//  node exits by itself (the harness reports "node nK exited with status
+//  1", a crashed node), and the shell's "command not found" for an exec
+//  that failed in the child, which that report then shows.
+#define STDIO_EXIT_NODE_GONE  1
+#define STDIO_EXIT_NOEXEC     127
 
 //  Bytes queued for a child that does not read its stdin before we drop.
 #define STDIO_PENDING_MAX  (64 * 1024 * 1024)
@@ -71,7 +79,7 @@ s_usage (const char *problem)
     fprintf (stderr, "node-stdio: %s\n"
              "usage: node-stdio --id ID --connect EP [--data DIR] [--seed N] -- CMD [ARGS...]\n",
              problem);
-    return 64;
+    return FL_EXIT_USAGE;
 }
 
 //  Start the child with its stdin and stdout on pipes. Returns 0 or -1.
@@ -98,7 +106,7 @@ s_spawn (bridge_t *self, int argc, char **argv)
         else
             execvp (argv [0], argv);
         fprintf (stderr, "node-stdio: cannot run '%s': %s\n", argv [0], strerror (errno));
-        _exit (127);
+        _exit (STDIO_EXIT_NOEXEC);
     }
     setpgid (self->child, self->child);     //  both sides: no race with exec
     close (in [0]);
@@ -262,7 +270,7 @@ s_serve (bridge_t *self)
     if (!reaped)
         waitpid (self->child, &status, 0);
     if (s_stop)
-        return 0;
+        return FL_EXIT_OK;
     if (closed_stdout)
         fprintf (stderr, "node-stdio %s: node closed its stdout and was stopped\n", self->id);
     else
@@ -271,7 +279,7 @@ s_serve (bridge_t *self)
     else
     if (WIFSIGNALED (status))
         fprintf (stderr, "node-stdio %s: node killed by signal %d\n", self->id, WTERMSIG (status));
-    return 1;
+    return STDIO_EXIT_NODE_GONE;
 }
 
 int
@@ -322,13 +330,13 @@ main (int argc, char **argv)
     if (zsock_connect (dealer, "%s", endpoint)) {
         fprintf (stderr, "node-stdio %s: cannot connect to '%s'\n", id, endpoint);
         zsock_destroy (&dealer);
-        return 69;
+        return FL_EXIT_UNAVAILABLE;
     }
     self.sock = zsock_resolve (dealer);
     if (s_spawn (&self, argc - optind, argv + optind)) {
         fprintf (stderr, "node-stdio %s: cannot start '%s': %s\n", id, argv [optind], strerror (errno));
         zsock_destroy (&dealer);
-        return 69;
+        return FL_EXIT_UNAVAILABLE;
     }
     int rc = s_serve (&self);
     zsock_destroy (&dealer);

@@ -97,31 +97,31 @@ s_cmd_ping (proxy_t *proxy, request_t *r)
 
 //  Set 'values' on the request's selector (and its reverse with both).
 static json_t *
-s_set (proxy_t *proxy, request_t *r, const fault_t *values)
+s_set (proxy_t *proxy, request_t *r, const rule_t *values)
 {
-    rules_t *rules = proxy_rules (proxy);
+    rule_table_t *rules = proxy_rules (proxy);
     //  Refuse before changing anything, so a failed request changes nothing.
-    if (rules_size (rules) + 2 > FL_FAULT_RULES_MAX)
+    if (rule_table_size (rules) + 2 > FL_FAULT_RULES_MAX)
         return s_error ("too many fault rules (max %d)", FL_FAULT_RULES_MAX);
-    int rc = rules_set (rules, r->src, r->dest, values);
+    int rc = rule_table_set (rules, r->src, r->dest, values);
     if (rc == 0 && r->both)
-        rc = rules_set (rules, r->dest, r->src, values);
+        rc = rule_table_set (rules, r->dest, r->src, values);
     assert (rc == 0);
-    proxy_faults_changed (proxy);
+    proxy_rules_changed (proxy);
     return s_ok ();
 }
 
 //  block, unblock, drop, delay, duplicate, reorder: set the command's one
-//  rule kind. Only the fields of that kind are read (rules_set), so every
-//  field can be filled from the request.
+//  rule kind. Only the fields of that kind are read (rule_table_set), so
+//  every field can be filled from the request.
 static json_t *
 s_cmd_rule (proxy_t *proxy, request_t *r)
 {
     assert (r->rule);
-    fault_t f = { .set = r->rule, .block = streq (r->cmd, "block"),
-                  .drop_p = r->p, .delay_ms = r->ms, .jitter_ms = r->jitter_ms,
-                  .duplicate_p = r->p, .reorder_p = r->p };
-    return s_set (proxy, r, &f);
+    rule_t rule = { .set = r->rule, .block = streq (r->cmd, "block"),
+                    .drop_p = r->p, .delay_ms = r->ms, .jitter_ms = r->jitter_ms,
+                    .duplicate_p = r->p, .reorder_p = r->p };
+    return s_set (proxy, r, &rule);
 }
 
 static bool
@@ -159,25 +159,25 @@ s_cmd_partition (proxy_t *proxy, request_t *r)
             if (!s_group_has (ids, json_string_value (member)))
                 json_array_append (ids, member);
     //  Refuse before changing anything: at most n * (n - 1) blocks.
-    rules_t *rules = proxy_rules (proxy);
+    rule_table_t *rules = proxy_rules (proxy);
     size_t n = json_array_size (ids);
-    if (rules_size (rules) + n * (n - 1) > FL_FAULT_RULES_MAX) {
+    if (rule_table_size (rules) + n * (n - 1) > FL_FAULT_RULES_MAX) {
         json_decref (ids);
         return s_error ("too many fault rules (max %d)", FL_FAULT_RULES_MAX);
     }
-    rules_clear (rules, RULE_BLOCK);
-    fault_t f = { .set = RULE_BLOCK, .block = true };
+    rule_table_clear (rules, RULE_BLOCK);
+    rule_t block = { .set = RULE_BLOCK, .block = true };
     int rc = 0;
     json_t *a, *b;
     json_array_foreach (ids, i, a)
         json_array_foreach (ids, j, b) {
             const char *x = json_string_value (a), *y = json_string_value (b);
             if (rc == 0 && i != j && !s_connected (r->groups, x, y))
-                rc = rules_set (rules, x, y, &f);
+                rc = rule_table_set (rules, x, y, &block);
         }
     assert (rc == 0);
     json_decref (ids);
-    proxy_faults_changed (proxy);
+    proxy_rules_changed (proxy);
     return s_ok ();
 }
 

@@ -32,7 +32,7 @@ struct _held_t {
     size_t heap_index;      // position in the heap while in it
     uint16_t src, dest;     // party indexes
     uint8_t kind;           // held_kind_t
-    bool decided;           // faults already applied (pause FIFO only)
+    bool decided;           // link's rule already applied (pause FIFO only)
     held_t *next;           // link hold list, or pause FIFO
 };
 

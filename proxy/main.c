@@ -20,6 +20,7 @@
 #include <unistd.h>
 #include "limits.h"
 #include "clock.h"
+#include "exits.h"
 #include "proxy.h"
 #include "probe.h"
 
@@ -42,7 +43,7 @@ s_usage (const char *problem)
         "       bin/proxy --ctl EP REQUEST...    (e.g. '{\"cmd\":\"stats\"}')\n"
         "       bin/proxy --send EP --as ID --to DEST [--count N] [--every-ms MS]\n"
         "                 [--wait-ms MS] BODY     (e.g. '{\"type\":\"echo\",\"echo\":1}')\n");
-    return 64;
+    return FL_EXIT_USAGE;
 }
 
 //  Parse a non-negative integer that fits in int64_t.
@@ -68,22 +69,22 @@ s_ctl (const char *endpoint, int argc, char **argv)
     if (zsock_connect (req, "%s", endpoint) == -1) {
         fprintf (stderr, "proxy: cannot connect to '%s'\n", endpoint);
         zsock_destroy (&req);
-        return 64;
+        return FL_EXIT_USAGE;
     }
-    int status = 0;
-    for (int i = 0; i < argc && status != 69; i++) {
+    int status = FL_EXIT_OK;
+    for (int i = 0; i < argc && status != FL_EXIT_UNAVAILABLE; i++) {
         zstr_send (req, argv [i]);
         char *reply = zstr_recv (req);
         if (!reply) {
             fprintf (stderr, "proxy: no answer from '%s' within %d ms\n",
                      endpoint, FL_CONTROL_TIMEOUT_MS);
-            status = 69;
+            status = FL_EXIT_UNAVAILABLE;
             break;
         }
         printf ("%s\n", reply);
         json_t *root = json_loads (reply, 0, NULL);
         if (!json_is_true (json_object_get (root, "ok")))
-            status = 65;
+            status = FL_EXIT_DATAERR;
         json_decref (root);
         zstr_free (&reply);
     }
@@ -98,7 +99,7 @@ s_serve (proxy_config_t *config)
     proxy_t *proxy = proxy_new (config, error, sizeof error);
     if (!proxy) {
         fprintf (stderr, "proxy: %s\n", error);
-        return 69;
+        return FL_EXIT_UNAVAILABLE;
     }
     json_t *ready = json_pack ("{s:b, s:I, s:s, s:s, s:i}", "ready", 1,
         "seed", (json_int_t) proxy_seed (proxy), "net", proxy_net_endpoint (proxy),
@@ -110,7 +111,7 @@ s_serve (proxy_config_t *config)
     json_decref (ready);
     int rc = proxy_run (proxy, NULL, &s_stop);
     proxy_destroy (&proxy);
-    return rc == 0? 0: 70;
+    return rc == 0? FL_EXIT_OK: FL_EXIT_SOFTWARE;
 }
 
 //  Everything the command line says.
@@ -148,8 +149,8 @@ s_number_option (options_t *opts, int opt, const char *name, const char *text)
     return 0;
 }
 
-//  Parse the options. Returns -1 to exit 64 (usage printed), 1 to exit 0
-//  (--help), 0 to go on.
+//  Parse the options. Returns -1 to exit FL_EXIT_USAGE (usage printed), 1
+//  to exit FL_EXIT_OK (--help), 0 to go on.
 static int
 s_parse_options (int argc, char **argv, options_t *opts)
 {
@@ -218,7 +219,8 @@ s_send (probe_config_t *probe, int argc, char **argv, int first_arg)
     int rc = probe_run (probe, stdout, error, sizeof error);
     if (rc < 0)
         fprintf (stderr, "proxy: %s\n", error);
-    return rc < 0? 64: rc;
+    //  Some requests unanswered is "not as expected": status 1.
+    return rc < 0? FL_EXIT_USAGE: rc == 0? FL_EXIT_OK: FL_EXIT_DIFFERS;
 }
 
 int
@@ -229,7 +231,7 @@ main (int argc, char **argv)
     options_t opts;
     int rc = s_parse_options (argc, argv, &opts);
     if (rc)
-        return rc < 0? 64: 0;
+        return rc < 0? FL_EXIT_USAGE: FL_EXIT_OK;
     int first = opts.first_arg;
     if (opts.ctl)
         return first < argc? s_ctl (opts.ctl, argc - first, argv + first):

@@ -109,7 +109,7 @@ party_table_ensure (party_table_t *self, const void *id, size_t id_len)
     party->id_len = id_len;
     party->index = (uint16_t) self->size;
     party->client = party->id [0] == 'c';
-    party->links = (link_t **) calloc (FL_PARTIES_MAX, sizeof (link_t *));
+    party->links = (party_link_t **) calloc (FL_PARTIES_MAX, sizeof (party_link_t *));
     assert (party->links);
     self->parties [self->size++] = party;
     self->slots [slot] = party->index + 1;
@@ -132,20 +132,20 @@ party_table_size (party_table_t *self)
 }
 
 static void
-s_link_resolve (party_table_t *self, link_t *link, rules_t *rules)
+s_link_resolve (party_table_t *self, party_link_t *link, rule_table_t *rules)
 {
-    rules_resolve (rules, self->parties [link->src]->id,
-                   self->parties [link->dest]->id, &link->fault);
-    link->faulty = !fault_is_none (&link->fault);
+    rule_table_resolve (rules, self->parties [link->src]->id,
+                   self->parties [link->dest]->id, &link->rule);
+    link->has_rule = !rule_is_none (&link->rule);
 }
 
-link_t *
-party_table_link (party_table_t *self, party_t *src, party_t *dest, rules_t *rules)
+party_link_t *
+party_table_link (party_table_t *self, party_t *src, party_t *dest, rule_table_t *rules)
 {
     assert (self);
-    link_t *link = src->links [dest->index];
+    party_link_t *link = src->links [dest->index];
     if (!link) {
-        link = (link_t *) calloc (1, sizeof (link_t));
+        link = (party_link_t *) calloc (1, sizeof (party_link_t));
         assert (link);
         link->src = src->index;
         link->dest = dest->index;
@@ -156,12 +156,12 @@ party_table_link (party_table_t *self, party_t *src, party_t *dest, rules_t *rul
 }
 
 void
-party_table_refresh (party_table_t *self, rules_t *rules)
+party_table_refresh (party_table_t *self, rule_table_t *rules)
 {
     assert (self);
     for (size_t i = 0; i < self->size; i++)
         for (size_t j = 0; j < self->size; j++) {
-            link_t *link = self->parties [i]->links [j];
+            party_link_t *link = self->parties [i]->links [j];
             if (link)
                 s_link_resolve (self, link, rules);
         }

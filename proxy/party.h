@@ -7,8 +7,8 @@
     lookup neither allocates nor needs a NUL-terminated copy of a frame.
 
     A link is one direction src->dest. It is created the first time it is
-    used and caches the fault in force on it (resolved from the rules), its
-    counters, and its reorder hold list.
+    used and caches the rule in force on it (resolved from the rule table),
+    its counters, and its reorder hold list.
 */
 #ifndef FL_PARTY_H_INCLUDED
 #define FL_PARTY_H_INCLUDED
@@ -16,7 +16,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include "limits.h"
-#include "fault.h"
+#include "rule.h"
 #include "held.h"
 
 //  Per-link counters. Invariant, at any moment:
@@ -30,16 +30,16 @@ typedef struct {
     uint64_t reordered;     // copies held back behind later ones
     uint64_t paused;        // messages queued because src or dest was paused
     uint64_t queued;        // copies held right now (delay, reorder, pause)
-} link_counts_t;
+} party_link_counts_t;
 
 typedef struct {
     uint16_t src, dest;     // party indexes
-    fault_t fault;          // in force, resolved from the rules
-    bool faulty;            // !fault_is_none (&fault): take the slow path
-    link_counts_t n;
+    rule_t rule;            // in force, resolved from the rule table
+    bool has_rule;          // !rule_is_none (&rule): take the slow path
+    party_link_counts_t n;
     held_t *hold_head;      // reorder-held copies, in arrival order
     held_t *hold_tail;
-} link_t;
+} party_link_t;
 
 typedef struct {
     char id [FL_ID_BYTES_MAX + 1];
@@ -47,7 +47,7 @@ typedef struct {
     uint16_t index;
     bool client;            // id begins with 'c'
     bool paused;
-    link_t **links;         // [FL_PARTIES_MAX] by dest index, created on use
+    party_link_t **links;   // [FL_PARTIES_MAX] by dest index, created on use
 } party_t;
 
 typedef struct _party_table_t party_table_t;
@@ -71,10 +71,11 @@ party_t *party_table_at (party_table_t *self, size_t index);
 //  Number of parties.
 size_t party_table_size (party_table_t *self);
 
-//  The link src->dest, created (fault resolved from rules) if new.
-link_t *party_table_link (party_table_t *self, party_t *src, party_t *dest, rules_t *rules);
+//  The link src->dest, created (its rule resolved from the table) if new.
+party_link_t *party_table_link (party_table_t *self, party_t *src, party_t *dest,
+                                rule_table_t *rules);
 
-//  Re-resolve the fault of every existing link from the rules.
-void party_table_refresh (party_table_t *self, rules_t *rules);
+//  Re-resolve the rule of every existing link from the table.
+void party_table_refresh (party_table_t *self, rule_table_t *rules);
 
 #endif

@@ -7,12 +7,12 @@
     with the envelope frame moved, never copied, and the routing frames built
     from the party table's ids (small enough for ZeroMQ's inline storage).
 
-    Fast path: no fault on the link, neither end paused, no trace: lookup
+    Fast path: no rule on the link, neither end paused, no trace: lookup
     sender and dest by their id bytes, bump two counters, send. No JSON, no
     allocation, no clock read.
 
     Slow path, in this order, drawing from the one generator only where a
-    fault is set, so the same seed and message order give the same
+    rule kind is set, so the same seed and message order give the same
     decisions:
         paused src or dest -> pause FIFO (decided on release, at resume time)
         block -> dropped;  drop p (draw) -> dropped
@@ -58,7 +58,7 @@ struct _proxy_t {
     uint64_t seed;
     rng_t rng;
     int64_t start_ns;
-    rules_t *rules;
+    rule_table_t *rules;
     party_table_t *parties;
     held_heap_t heap;           // delayed and reorder-held copies
     held_t *pause_head;         // pause FIFO, arrival order
@@ -69,8 +69,9 @@ struct _proxy_t {
     proxy_totals_t totals;
 };
 
-static void s_deliver (proxy_t *self, link_t *link, held_t *held, int64_t now, bool from_hold);
-static void s_decide (proxy_t *self, link_t *link, held_t *held, int64_t now);
+static void s_deliver (proxy_t *self, party_link_t *link, held_t *held, int64_t now,
+                       bool from_hold);
+static void s_decide (proxy_t *self, party_link_t *link, held_t *held, int64_t now);
 
 //  --------------------------------------------------------------------------
 //  Lifecycle
@@ -109,7 +110,7 @@ proxy_new (const proxy_config_t *config, char *error, size_t error_size)
     self->start_ns = clock_mono_ns ();
     self->seed = config->seed;
     rng_init (&self->rng, config->seed);
-    self->rules = rules_new ();
+    self->rules = rule_table_new ();
     self->parties = party_table_new ();
     held_heap_init (&self->heap);
     self->net = s_bind (ZMQ_ROUTER, config->net, &self->net_endpoint, error, error_size);
@@ -148,7 +149,7 @@ proxy_destroy (proxy_t **self_p)
     }
     held_heap_release (&self->heap);
     party_table_destroy (&self->parties);
-    rules_destroy (&self->rules);
+    rule_table_destroy (&self->rules);
     trace_destroy (&self->trace);
     free (self);
     *self_p = NULL;
@@ -186,7 +187,7 @@ proxy_uptime_ms (proxy_t *self)
 //  Trace helpers (slow path only)
 
 static void
-s_trace_full (proxy_t *self, link_t *link, const char *action, held_t *held,
+s_trace_full (proxy_t *self, party_link_t *link, const char *action, held_t *held,
               int64_t sent_ns, int64_t delay_ns)
 {
     if (!self->trace)
@@ -199,7 +200,7 @@ s_trace_full (proxy_t *self, link_t *link, const char *action, held_t *held,
 }
 
 static void
-s_trace (proxy_t *self, link_t *link, const char *action, held_t *held, int64_t sent_ns)
+s_trace (proxy_t *self, party_link_t *link, const char *action, held_t *held, int64_t sent_ns)
 {
     s_trace_full (self, link, action, held, sent_ns, -1);
 }
@@ -214,7 +215,7 @@ s_parse (zmq_msg_t *body)
 //  Message path
 
 static void
-s_drop (proxy_t *self, link_t *link, held_t *held, const char *action)
+s_drop (proxy_t *self, party_link_t *link, held_t *held, const char *action)
 {
     link->n.dropped++;
     s_trace (self, link, action, held, -1);
@@ -254,9 +255,9 @@ s_reply_not_found (proxy_t *self, party_t *sender, const void *dest, size_t dest
 }
 
 //  Queue a message behind a paused party (FIFO, released on resume).
-//  'decided': its faults were applied already; release delivers it.
+//  'decided': its link's rule was applied already; release delivers it.
 static void
-s_pause_hold (proxy_t *self, link_t *link, held_t *held, bool decided)
+s_pause_hold (proxy_t *self, party_link_t *link, held_t *held, bool decided)
 {
     if (link->n.queued >= FL_LINK_QUEUE_MAX) {
         self->totals.overflow++;
@@ -279,7 +280,7 @@ s_pause_hold (proxy_t *self, link_t *link, held_t *held, bool decided)
 
 //  Send one copy to its dest now, or queue it if the dest is paused.
 static void
-s_deliver (proxy_t *self, link_t *link, held_t *held, int64_t now, bool from_hold)
+s_deliver (proxy_t *self, party_link_t *link, held_t *held, int64_t now, bool from_hold)
 {
     party_t *dest = party_table_at (self->parties, link->dest);
     party_t *src = party_table_at (self->parties, link->src);
@@ -325,7 +326,7 @@ s_deliver (proxy_t *self, link_t *link, held_t *held, int64_t now, bool from_hol
 //  Hold a copy in the heap until due; reorder-held copies also join the
 //  link's hold list.
 static void
-s_hold (proxy_t *self, link_t *link, held_t *held, held_kind_t kind, int64_t now,
+s_hold (proxy_t *self, party_link_t *link, held_t *held, held_kind_t kind, int64_t now,
         int64_t due_ns)
 {
     if (link->n.queued >= FL_LINK_QUEUE_MAX) {
@@ -355,18 +356,19 @@ s_hold (proxy_t *self, link_t *link, held_t *held, held_kind_t kind, int64_t now
 
 //  Delay, reorder or deliver one copy.
 static void
-s_route_copy (proxy_t *self, link_t *link, held_t *held, int64_t now)
+s_route_copy (proxy_t *self, party_link_t *link, held_t *held, int64_t now)
 {
-    const fault_t *f = &link->fault;
+    const rule_t *rule = &link->rule;
     int64_t delay_ns = 0;
-    bool delayed = (f->set & RULE_DELAY) && (f->delay_ms > 0 || f->jitter_ms > 0);
+    bool delayed = (rule->set & RULE_DELAY) && (rule->delay_ms > 0 || rule->jitter_ms > 0);
     if (delayed) {
-        double ms = f->delay_ms;
-        if (f->jitter_ms > 0)
-            ms += f->jitter_ms * (2 * rng_double (&self->rng) - 1);
+        double ms = rule->delay_ms;
+        if (rule->jitter_ms > 0)
+            ms += rule->jitter_ms * (2 * rng_double (&self->rng) - 1);
         delay_ns = (int64_t) llround ((ms < 0? 0: ms) * 1e6);
     }
-    if ((f->set & RULE_REORDER) && f->reorder_p > 0 && rng_chance (&self->rng, f->reorder_p))
+    if ((rule->set & RULE_REORDER) && rule->reorder_p > 0
+    &&  rng_chance (&self->rng, rule->reorder_p))
         s_hold (self, link, held, HELD_REORDER, now,
                 now + delay_ns + (int64_t) FL_REORDER_HOLD_MS * 1000000);
     else
@@ -376,22 +378,22 @@ s_route_copy (proxy_t *self, link_t *link, held_t *held, int64_t now)
         s_deliver (self, link, held, now, false);
 }
 
-//  Apply the link's faults to a message that is free to go.
+//  Apply the link's rule to a message that is free to go.
 static void
-s_decide (proxy_t *self, link_t *link, held_t *held, int64_t now)
+s_decide (proxy_t *self, party_link_t *link, held_t *held, int64_t now)
 {
-    const fault_t *f = &link->fault;
-    if ((f->set & RULE_BLOCK) && f->block) {
+    const rule_t *rule = &link->rule;
+    if ((rule->set & RULE_BLOCK) && rule->block) {
         s_drop (self, link, held, "block");
         return;
     }
-    if ((f->set & RULE_DROP) && f->drop_p > 0 && rng_chance (&self->rng, f->drop_p)) {
+    if ((rule->set & RULE_DROP) && rule->drop_p > 0 && rng_chance (&self->rng, rule->drop_p)) {
         s_drop (self, link, held, "drop");
         return;
     }
     held_t *copy = NULL;
-    if ((f->set & RULE_DUPLICATE) && f->duplicate_p > 0
-    &&  rng_chance (&self->rng, f->duplicate_p)) {
+    if ((rule->set & RULE_DUPLICATE) && rule->duplicate_p > 0
+    &&  rng_chance (&self->rng, rule->duplicate_p)) {
         copy = held_heap_alloc (&self->heap);
         zmq_msg_copy (&copy->body, &held->body);
         copy->envelope = json_incref (held->envelope);
@@ -407,10 +409,10 @@ s_decide (proxy_t *self, link_t *link, held_t *held, int64_t now)
         s_route_copy (self, link, copy, now);
 }
 
-//  A message that crossed no fault and no pause: send it straight on,
+//  A message that crossed no rule and no pause: send it straight on,
 //  moving the frames we received.
 static void
-s_forward (proxy_t *self, link_t *link, party_t *src, zmq_msg_t *dest_frame,
+s_forward (proxy_t *self, party_link_t *link, party_t *src, zmq_msg_t *dest_frame,
            zmq_msg_t *body)
 {
     void *net = self->net_socket;
@@ -469,10 +471,10 @@ s_arrive (proxy_t *self, zmq_msg_t *frames)
                            body, NULL);
         return;
     }
-    link_t *link = party_table_link (self->parties, src, dest, self->rules);
+    party_link_t *link = party_table_link (self->parties, src, dest, self->rules);
     link->n.sent++;
     self->seq++;
-    if (!link->faulty && !src->paused && !dest->paused && !self->trace && !link->hold_head) {
+    if (!link->has_rule && !src->paused && !dest->paused && !self->trace && !link->hold_head) {
         s_forward (self, link, src, dest_frame, body);
         return;
     }
@@ -528,7 +530,7 @@ s_net_drain (proxy_t *self)
 //  be the list head's: with delay jitter a later hold can come due first.
 //  The list is bounded by FL_LINK_QUEUE_MAX and short in practice.
 static void
-s_hold_unlink (link_t *link, held_t *held)
+s_hold_unlink (party_link_t *link, held_t *held)
 {
     held_t *prev = NULL, *cur = link->hold_head;
     while (cur && cur != held) {
@@ -554,7 +556,7 @@ s_timers (proxy_t *self, int64_t now)
         held_heap_remove (&self->heap, held);
         party_t *src = party_table_at (self->parties, held->src);
         party_t *dest = party_table_at (self->parties, held->dest);
-        link_t *link = party_table_link (self->parties, src, dest, self->rules);
+        party_link_t *link = party_table_link (self->parties, src, dest, self->rules);
         link->n.queued--;
         if (held->kind == HELD_REORDER)
             s_hold_unlink (link, held);
@@ -565,7 +567,7 @@ s_timers (proxy_t *self, int64_t now)
 //  --------------------------------------------------------------------------
 //  Control side
 
-rules_t *
+rule_table_t *
 proxy_rules (proxy_t *self)
 {
     assert (self);
@@ -573,7 +575,7 @@ proxy_rules (proxy_t *self)
 }
 
 void
-proxy_faults_changed (proxy_t *self)
+proxy_rules_changed (proxy_t *self)
 {
     assert (self);
     party_table_refresh (self->parties, self->rules);
@@ -620,7 +622,7 @@ s_pause_release (proxy_t *self)
         held->next = NULL;
         party_t *src = party_table_at (self->parties, held->src);
         party_t *dest = party_table_at (self->parties, held->dest);
-        link_t *link = party_table_link (self->parties, src, dest, self->rules);
+        party_link_t *link = party_table_link (self->parties, src, dest, self->rules);
         link->n.queued--;
         s_trace (self, link, "release", held, -1);
         if (held->decided)
@@ -647,7 +649,7 @@ void
 proxy_heal (proxy_t *self)
 {
     assert (self);
-    rules_clear (self->rules, RULE_ALL);
+    rule_table_clear (self->rules, RULE_ALL);
     party_table_refresh (self->parties, self->rules);
     for (size_t i = 0; i < party_table_size (self->parties); i++)
         party_table_at (self->parties, i)->paused = false;
@@ -655,7 +657,7 @@ proxy_heal (proxy_t *self)
 }
 
 static json_t *
-s_counts_json (const link_counts_t *n)
+s_counts_json (const party_link_counts_t *n)
 {
     return json_pack ("{s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I}",
         "sent", (json_int_t) n->sent, "delivered", (json_int_t) n->delivered,
@@ -669,12 +671,12 @@ proxy_stats (proxy_t *self)
 {
     assert (self);
     json_t *links = json_object ();
-    link_counts_t sum = { 0 };
+    party_link_counts_t sum = { 0 };
     size_t size = party_table_size (self->parties);
     for (size_t i = 0; i < size; i++) {
         party_t *src = party_table_at (self->parties, i);
         for (size_t j = 0; j < size; j++) {
-            link_t *link = src->links [j];
+            party_link_t *link = src->links [j];
             if (!link)
                 continue;
             char name [2 * FL_ID_BYTES_MAX + 3];
@@ -712,7 +714,7 @@ proxy_state (proxy_t *self)
             json_array_append_new (paused, json_string (party->id));
     }
     return json_pack ("{s:o, s:o, s:o, s:I, s:I}",
-        "rules", rules_json (self->rules), "paused", paused, "parties", parties,
+        "rules", rule_table_json (self->rules), "paused", paused, "parties", parties,
         "held", (json_int_t) self->heap.size, "queued", (json_int_t) self->pause_count);
 }
 

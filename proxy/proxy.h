@@ -1,5 +1,15 @@
 /*  proxy.h -- the fault-injection proxy: every message of a lab crosses it.
 
+    Module proxy/ (build/libproxy.a, program bin/proxy) owns the network
+    between the parties of a lab: routing on ZeroMQ frames, each directed
+    link's rule (rule.h), pausing parties, the held-message heap (held.h),
+    the control protocol (control.h), the message trace (trace.h) and the
+    --send probe (probe.h). It depends only on common/ (limits, clock, rng,
+    exits), czmq and jansson: it never includes the harness's headers (cli/,
+    checker/) or the nodes', and knows nothing of scenarios, workloads or
+    checks. The harness reaches it as a process, through the control
+    protocol (docs/proxy.md); only tests and benches link the library.
+
     A ROUTER net socket that parties (DEALERs whose routing id is their id)
     send [dest][envelope] to, and receive [src][envelope] from; a REP control
     socket that takes one JSON request and gives one JSON reply (control.h,
@@ -24,7 +34,7 @@
 #include <stdint.h>
 #include <czmq.h>
 #include <jansson.h>
-#include "fault.h"
+#include "rule.h"
 
 typedef struct {
     const char *net;        // endpoint to bind the ROUTER on (required)
@@ -61,11 +71,11 @@ void proxy_actor (zsock_t *pipe, void *args);
 
 //  -- Control-side operations (used by control.c) -------------------------
 
-//  The fault rules; call proxy_faults_changed after editing them.
-rules_t *proxy_rules (proxy_t *self);
+//  The rule table; call proxy_rules_changed after editing it.
+rule_table_t *proxy_rules (proxy_t *self);
 
-//  Re-resolve every link's fault from the rules.
-void proxy_faults_changed (proxy_t *self);
+//  Re-resolve every link's rule from the table.
+void proxy_rules_changed (proxy_t *self);
 
 //  Make sure the proxy knows this id (control commands may name parties
 //  before they connect). Returns 0, or -1 when FL_PARTIES_MAX are known.
@@ -75,7 +85,7 @@ int proxy_party_add (proxy_t *self, const char *id);
 //  its queued traffic in arrival order). Returns 0, or -1 as above.
 int proxy_pause (proxy_t *self, const char *id, bool paused);
 
-//  Clear every fault rule and resume every paused party.
+//  Clear every rule and resume every paused party.
 void proxy_heal (proxy_t *self);
 
 //  Milliseconds since proxy_new.

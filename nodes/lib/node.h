@@ -1,6 +1,17 @@
 /*  node.h -- the faultlab node library: write a Maelstrom-protocol node in C
     as a set of handlers per message type.
 
+    Module nodes/ owns the systems under test: this library
+    (build/libnode.a) and the node programs built on it (nodes/NAME.c
+    and nodes/NAME/main.c become bin/node-NAME). The library owns a
+    node's side of the wire protocol (DESIGN.md section 1), its event
+    loop, timers, RPCs and skewable clock. It depends only on common/ (limits, clock, rng, exits),
+    czmq and jansson: nodes never include the harness's headers (cli/,
+    checker/) or the proxy's, since a node must behave like any Maelstrom
+    binary and know nothing of the lab that tests it. The library does
+    not exit(): node_new returns NULL and node_run an error, and the
+    program's main chooses the status (exits.h).
+
     A node is one process with one DEALER socket connected to the proxy, its
     ZeroMQ routing id set to its node id, so the proxy knows who it is. Frames
     node->proxy are [dest][envelope-json]; proxy->node are [src][envelope-json]
@@ -28,11 +39,11 @@
         {
             node_t *node = node_new (argc, argv);
             if (!node)
-                return 64;
+                return FL_EXIT_USAGE;                // exits.h
             node_on (node, "echo", s_echo, NULL);
             int rc = node_run (node);
             node_destroy (&node);
-            return rc? 70: 0;
+            return rc? FL_EXIT_SOFTWARE: FL_EXIT_OK;
         }
 
     Command line every node accepts (the harness passes these):
@@ -45,7 +56,8 @@
         --verbose        also print node_debug () lines
     Each option also takes the form --name=value. Unknown options, a missing
     --id or --connect, and an endpoint ZeroMQ refuses are usage errors: node_new
-    prints the problem naming it and returns NULL, and main returns 64.
+    prints the problem naming it and returns NULL, and main returns
+    FL_EXIT_USAGE (64).
     The random stream is drawn from (seed, id), so nodes given the same run
     seed still draw different election timeouts.
 

@@ -6,6 +6,7 @@
     usage error (a bad option or --param), 70 when the state cannot be
     opened or the disk failed.
 */
+#include "exits.h"
 #include "../lib/node.h"
 #include "raft.h"
 
@@ -14,16 +15,16 @@ main (int argc, char **argv)
 {
     node_t *node = node_new (argc, argv);
     if (!node)
-        return 64;
+        return FL_EXIT_USAGE;
     bool usage = false;
     raft_t *raft = raft_new (node, &usage);
     if (!raft) {
         node_destroy (&node);
-        return usage ? 64 : 70;
+        return usage? FL_EXIT_USAGE: FL_EXIT_SOFTWARE;
     }
     int rc = node_run (node);
     bool failed = raft_failed (raft);
     raft_destroy (&raft);
     node_destroy (&node);
-    return failed ? 70 : rc ? 70 : 0;
+    return failed || rc? FL_EXIT_SOFTWARE: FL_EXIT_OK;
 }

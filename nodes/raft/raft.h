@@ -1,6 +1,16 @@
 /*  raft.h -- the Raft lin-kv server of bin/node-raft: roles, RPCs, client
     requests, batching, group commit. See docs/raft.md for the design.
 
+    Module nodes/raft/ is a library (build/libraft.a: raft, core, rlog,
+    kv) linked by its program (main.c, bin/node-raft) and by its tests
+    (tests/unit/node_raft_*.c), which call these headers only. It owns
+    Raft's state and rules: the durable term, vote and log (rlog.h), the
+    rules as pure functions (core.h), the replicated map (kv.h) and this
+    server that drives them. It depends on the node library (../lib/node.h)
+    for its socket, clock and timers and on common/ (limits) — never on the
+    harness or the proxy: faults reach it only as messages that are late,
+    lost or duplicated, and as kills and restarts.
+
     raft_new registers every handler and the init hook on a node; after
     node_run returns, raft_failed tells whether the node stopped because
     its disk failed (the process should then exit non-zero).

@@ -23,8 +23,6 @@
 #include "limits.h"
 #include "rlog.h"
 
-#define RLOG_HEADER_BYTES  9     // u32 crc, u32 length, u8 type
-
 typedef struct {
     int64_t term;
     char *data;                  // NUL-terminated copy

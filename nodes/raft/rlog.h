@@ -26,6 +26,10 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+//  Bytes of a record's header (u32 crc, u32 length, u8 type): a torn
+//  record costs this plus its payload (tests measure cut-offs by it).
+#define RLOG_HEADER_BYTES  9
+
 typedef struct _rlog_t rlog_t;
 
 //  Open the state in dir (created if missing; NULL keeps it in memory).

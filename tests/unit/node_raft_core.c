@@ -1,7 +1,7 @@
 /*  node_raft_core.c -- Raft's rules (nodes/raft/core.c) on in-memory logs:
     votes, log matching with conflict truncation, fast backtracking, commit
     only of current-term entries on a majority, timeouts, check-quorum and
-    the skew-proof clock. The modules are compiled in by #include.
+    the skew-proof clock. Links build/libraft.a.
 */
 #include <stdarg.h>
 #include <stddef.h>
@@ -12,8 +12,8 @@
 #include <string.h>
 #include <unistd.h>
 #include "tap.h"
-#include "../../nodes/raft/rlog.c"
-#include "../../nodes/raft/core.c"
+#include "../../nodes/raft/rlog.h"
+#include "../../nodes/raft/core.h"
 
 //  A log with entries of the given terms, data "t<term>".
 static rlog_t *

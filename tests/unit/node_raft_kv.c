@@ -1,6 +1,6 @@
 /*  node_raft_kv.c -- the lin-kv state machine of node-raft
     (nodes/raft/kv.c): reads, writes, cas with its two definite errors,
-    keys and values of any JSON type. Compiled in by #include.
+    keys and values of any JSON type. Links build/libraft.a.
 */
 #include <stdarg.h>
 #include <stddef.h>
@@ -11,7 +11,8 @@
 #include <string.h>
 #include <unistd.h>
 #include "tap.h"
-#include "../../nodes/raft/kv.c"
+#include "limits.h"
+#include "../../nodes/raft/kv.h"
 
 //  Apply the op written as JSON text; return the reply as compact text.
 static char *

@@ -1,8 +1,6 @@
-/*  node_raft_log.c -- the Raft node's durable log (nodes/raft/rlog.c):
+/*  node_raft_log.c -- the Raft node's durable log (nodes/raft/rlog.h):
     in-memory behaviour, persistence round trip, truncation replay, and a
-    torn or corrupt last record cut off on restart. The module is compiled
-    into this test directly (#include of the .c), since node programs have
-    no library of their own.
+    torn or corrupt last record cut off on restart. Links build/libraft.a.
 */
 #include <stdarg.h>
 #include <stddef.h>
@@ -15,7 +13,7 @@
 #include <fcntl.h>
 #include <sys/stat.h>
 #include "tap.h"
-#include "../../nodes/raft/rlog.c"
+#include "../../nodes/raft/rlog.h"
 
 static char *
 s_tempdir (void)

@@ -1,4 +1,4 @@
-/*  proxy_rules.c -- the fault rule table (proxy/fault.h) without sockets:
+/*  proxy_rules.c -- the rule table (proxy/rule.h) without sockets:
     specificity, "latest command wins on the links it names", clients
     untouched by "*", and heal.
 */
@@ -9,13 +9,13 @@
 #include "tap.h"
 #include <czmq.h>
 #include "limits.h"
-#include "../../proxy/fault.h"
+#include "../../proxy/rule.h"
 
-static fault_t
-s_resolve (rules_t *rules, const char *src, const char *dest)
+static rule_t
+s_resolve (rule_table_t *rules, const char *src, const char *dest)
 {
-    fault_t f;
-    rules_resolve (rules, src, dest, &f);
+    rule_t f;
+    rule_table_resolve (rules, src, dest, &f);
     return f;
 }
 
@@ -23,22 +23,22 @@ static void
 test_specific_beats_default (void **state)
 {
     (void) state;
-    rules_t *rules = rules_new ();
-    fault_t drop = { .set = RULE_DROP, .drop_p = 0.3 };
-    rules_set (rules, "*", "*", &drop);
-    fault_t none = { .set = RULE_DROP, .drop_p = 0 };
-    rules_set (rules, "n1", "n2", &none);
+    rule_table_t *rules = rule_table_new ();
+    rule_t drop = { .set = RULE_DROP, .drop_p = 0.3 };
+    rule_table_set (rules, "*", "*", &drop);
+    rule_t none = { .set = RULE_DROP, .drop_p = 0 };
+    rule_table_set (rules, "n1", "n2", &none);
     assert_true (s_resolve (rules, "n1", "n2").drop_p == 0);
-    assert_true (fault_is_none (&(fault_t) { 0 }));
-    fault_t f = s_resolve (rules, "n2", "n1");
+    assert_true (rule_is_none (&(rule_t) { 0 }));
+    rule_t f = s_resolve (rules, "n2", "n1");
     assert_true (f.drop_p == 0.3);
-    assert_false (fault_is_none (&f));
+    assert_false (rule_is_none (&f));
     //  A later default covers the specific rule and replaces it.
     drop.drop_p = 0.1;
-    rules_set (rules, "*", "*", &drop);
+    rule_table_set (rules, "*", "*", &drop);
     assert_true (s_resolve (rules, "n1", "n2").drop_p == 0.1);
-    assert_int_equal (rules_size (rules), 1);
-    rules_destroy (&rules);
+    assert_int_equal (rule_table_size (rules), 1);
+    rule_table_destroy (&rules);
     assert_null (rules);
 }
 
@@ -46,68 +46,68 @@ static void
 test_kinds_resolve_independently (void **state)
 {
     (void) state;
-    rules_t *rules = rules_new ();
-    fault_t delay = { .set = RULE_DELAY, .delay_ms = 50, .jitter_ms = 5 };
-    fault_t block = { .set = RULE_BLOCK, .block = true };
-    rules_set (rules, "*", "*", &delay);
-    rules_set (rules, "n1", "*", &block);
-    fault_t f = s_resolve (rules, "n1", "n3");
+    rule_table_t *rules = rule_table_new ();
+    rule_t delay = { .set = RULE_DELAY, .delay_ms = 50, .jitter_ms = 5 };
+    rule_t block = { .set = RULE_BLOCK, .block = true };
+    rule_table_set (rules, "*", "*", &delay);
+    rule_table_set (rules, "n1", "*", &block);
+    rule_t f = s_resolve (rules, "n1", "n3");
     assert_true (f.block);
     assert_true (f.delay_ms == 50 && f.jitter_ms == 5);
     assert_false (s_resolve (rules, "n3", "n1").block);
     //  "* dest" is less specific than "src *".
-    fault_t open = { .set = RULE_BLOCK, .block = false };
-    rules_set (rules, "*", "n3", &open);
+    rule_t open = { .set = RULE_BLOCK, .block = false };
+    rule_table_set (rules, "*", "n3", &open);
     assert_true (s_resolve (rules, "n1", "n3").block);
     assert_false (s_resolve (rules, "n2", "n3").block);
-    json_t *json = rules_json (rules);
+    json_t *json = rule_table_json (rules);
     assert_int_equal (json_array_size (json), 3);
     assert_string_equal (json_string_value (json_object_get (json_array_get (json, 0), "src")), "*");
     json_decref (json);
-    rules_clear (rules, RULE_ALL);
-    assert_int_equal (rules_size (rules), 0);
-    assert_true (fault_is_none (&(fault_t) { 0 }));
-    rules_destroy (&rules);
+    rule_table_clear (rules, RULE_ALL);
+    assert_int_equal (rule_table_size (rules), 0);
+    assert_true (rule_is_none (&(rule_t) { 0 }));
+    rule_table_destroy (&rules);
 }
 
 static void
 test_star_never_matches_clients (void **state)
 {
     (void) state;
-    rules_t *rules = rules_new ();
-    fault_t block = { .set = RULE_BLOCK, .block = true };
-    rules_set (rules, "*", "*", &block);
+    rule_table_t *rules = rule_table_new ();
+    rule_t block = { .set = RULE_BLOCK, .block = true };
+    rule_table_set (rules, "*", "*", &block);
     assert_true (s_resolve (rules, "n1", "n2").block);
     assert_false (s_resolve (rules, "c1", "n2").block);
     assert_false (s_resolve (rules, "n2", "c1").block);
-    rules_set (rules, "c1", "*", &block);
+    rule_table_set (rules, "c1", "*", &block);
     assert_true (s_resolve (rules, "c1", "n2").block);
     assert_false (s_resolve (rules, "c1", "c2").block);
     assert_false (s_resolve (rules, "n2", "c1").block);
     //  Unblocking "*" does not cover the client's own rule.
-    fault_t open = { .set = RULE_BLOCK, .block = false };
-    rules_set (rules, "*", "*", &open);
+    rule_t open = { .set = RULE_BLOCK, .block = false };
+    rule_table_set (rules, "*", "*", &open);
     assert_false (s_resolve (rules, "n1", "n2").block);
     assert_true (s_resolve (rules, "c1", "n2").block);
-    rules_destroy (&rules);
+    rule_table_destroy (&rules);
 }
 
 static void
 test_rule_limit (void **state)
 {
     (void) state;
-    rules_t *rules = rules_new ();
-    fault_t block = { .set = RULE_BLOCK, .block = true };
+    rule_table_t *rules = rule_table_new ();
+    rule_t block = { .set = RULE_BLOCK, .block = true };
     char src [16], dest [16];
     int rc = 0, count = 0;
     for (int i = 0; rc == 0; i++) {
         snprintf (src, sizeof src, "n%d", i / 200);
         snprintf (dest, sizeof dest, "n%d", i % 200);
-        rc = rules_set (rules, src, dest, &block);
+        rc = rule_table_set (rules, src, dest, &block);
         count += rc == 0;
     }
     assert_int_equal (count, FL_FAULT_RULES_MAX);
-    rules_destroy (&rules);
+    rule_table_destroy (&rules);
 }
 
 int
