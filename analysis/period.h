@@ -2,7 +2,7 @@
     period_t is one fault in force from start to end, a period_log_t all of
     a run's, in start order.
 
-    Words: a *rule* is a link's fault state in the proxy (proxy/rules.h),
+    Words: a *rule* is a link's fault state in the proxy (proxy/rule.h),
     an *action* what a person or schedule asks for (scenario/action.h), a
     *period* the time an action's fault was in force (here), and the
     *nemesis* (lab/nemesis.h) the bookkeeping that applies actions and

@@ -18,5 +18,8 @@
 #define FL_EXIT_SOFTWARE     70   /* EX_SOFTWARE: internal error, a node that
                                      never answers init or crashes mid-run    */
 #define FL_EXIT_INTERRUPTED  130  /* 128 + SIGINT: the user pressed Ctrl-C    */
+#define FL_EXIT_NOEXEC       127  /* the shell's "command not found": a forked
+                                     child whose exec failed (the harness then
+                                     reports the node's exit status)          */
 
 #endif

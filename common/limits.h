@@ -26,7 +26,7 @@
 #define FL_LINK_QUEUE_MAX        100000
 #define FL_DELAY_MS_MAX          60000  /* a minute is already "forever"   */
 #define FL_SOCKET_HWM            100000 /* ZeroMQ's default 1000 drops under bursts */
-#define FL_FAULT_RULES_MAX       16384  /* a partition of 64 nodes is 4032 blocks; room for clients */
+#define FL_PROXY_RULES_MAX       16384  /* a partition of 64 nodes is 4032 blocks; room for clients */
 #define FL_REORDER_HOLD_MS       100    /* a held-back message waits at most this long for a later one */
 #define FL_PROXY_BATCH_MAX       1024   /* messages drained per poll wake-up before timers and control run */
 #define FL_PROXY_POLL_MS_MAX     100    /* longest poll, so a signal between checks is seen soon */

@@ -30,6 +30,7 @@
 #include "scenario/schedule.h"
 #include "clock.h"
 #include "limits.h"
+#include "exits.h"
 
 #define LAB_PROXY_STREAM  0x9e0000ULL
 #define LAB_NODE_STREAM   0x9f0000ULL
@@ -115,7 +116,7 @@ s_spawn (char **argv, const char *log_path, int *stdout_pipe)
     if (pid == 0) {
         prctl (PR_SET_PDEATHSIG, SIGKILL);
         if (getppid () != parent)
-            _exit (70);
+            _exit (FL_EXIT_SOFTWARE);
         //  Our own SIGINT handling is not the child's.
         signal (SIGINT, SIG_DFL);
         signal (SIGTERM, SIG_DFL);
@@ -126,7 +127,7 @@ s_spawn (char **argv, const char *log_path, int *stdout_pipe)
         dup2 (log, 2);
         execv (argv [0], argv);
         dprintf (2, "harness: cannot run '%s': %s\n", argv [0], strerror (errno));
-        _exit (127);
+        _exit (FL_EXIT_NOEXEC);
     }
     close (log);
     if (stdout_pipe) {
@@ -183,7 +184,7 @@ s_start_proxy (lab_t *self, char **error, int *status)
     snprintf (t0, sizeof t0, "%" PRId64, self->opts.t0_ns);
     if (access (proxy, X_OK)) {
         *error = s_format ("cannot run '%s': %s (build it: make lab)", proxy, strerror (errno));
-        *status = 69;
+        *status = FL_EXIT_UNAVAILABLE;
         return -1;
     }
     char *argv [] = { proxy, "--net", self->net, "--control", self->control,
@@ -194,12 +195,12 @@ s_start_proxy (lab_t *self, char **error, int *status)
         json_decref (ready);
         *error = s_format ("proxy did not say it was ready within %d ms (see %s)",
                            FL_PROXY_READY_TIMEOUT_MS, log);
-        *status = 70;
+        *status = FL_EXIT_SOFTWARE;
         return -1;
     }
     if (self->opts.tcp && s_resolved (self, ready, error)) {
         json_decref (ready);
-        *status = 70;
+        *status = FL_EXIT_SOFTWARE;
         return -1;
     }
     //  The ready line goes to proxy.log too: it holds the seed and pid.
@@ -306,12 +307,12 @@ lab_new (const lab_opts_t *opts, char **error, int *status)
     self->proxy_out = -1;
     for (int i = 0; i < self->count; i++)
         snprintf (self->nodes [i].id, FL_ID_BYTES_MAX, "n%d", i + 1);
-    *status = 69;
+    *status = FL_EXIT_UNAVAILABLE;
     if (lab_check_programs (opts, error)) {
         lab_destroy (&self);
         return NULL;
     }
-    *status = 70;
+    *status = FL_EXIT_SOFTWARE;
     snprintf (self->ipc_dir, sizeof self->ipc_dir, "/tmp/faultlab-XXXXXX");
     if (!mkdtemp (self->ipc_dir)) {
         *error = s_format ("cannot make a directory for ipc endpoints: %s", strerror (errno));

@@ -38,6 +38,7 @@
 #include "client.h"
 #include "history.h"
 #include "clock.h"
+#include "exits.h"
 #include "checker/check.h"
 #include "workload/workload.h"
 #include "analysis/measures.h"
@@ -139,7 +140,7 @@ s_fire_steps (s_run_t *self, int64_t now_ns)
             if (asprintf (&message, "fault step failed: %s", error? error: "?") < 0)
                 message = NULL;
             free (error);
-            s_fail (self, 70, message);
+            s_fail (self, FL_EXIT_SOFTWARE, message);
             return;
         }
     }
@@ -157,7 +158,7 @@ s_final_heal (s_run_t *self, int64_t now_ns)
         if (asprintf (&message, "final heal failed: %s", error? error: "?") < 0)
             message = NULL;
         free (error);
-        s_fail (self, 70, message);
+        s_fail (self, FL_EXIT_SOFTWARE, message);
     }
 }
 
@@ -404,8 +405,8 @@ s_exit_now (int signum)
     static const char text [] = "\nharness: interrupted while checking; the history"
                                 " is kept (./harness check RUN_DIR/history.jsonl)\n";
     if (write (STDERR_FILENO, text, sizeof text - 1) < 0)
-        _exit (130);
-    _exit (130);
+        _exit (FL_EXIT_INTERRUPTED);
+    _exit (FL_EXIT_INTERRUPTED);
 }
 
 static void
@@ -449,7 +450,7 @@ runner_run (const runner_opts_t *opts, json_t **results, char **error)
     if (s_write_scenario (self) || !(self->history = history_new (opts->run_dir, error))) {
         if (!*error && asprintf (error, "cannot write in '%s'", opts->run_dir) < 0)
             *error = NULL;
-        return 70;
+        return FL_EXIT_SOFTWARE;
     }
     self->schedule = schedule_new (opts->scenario, opts->seed,
                                    (int64_t) (opts->duration_s * 1000));

@@ -37,12 +37,9 @@
 #include "limits.h"
 #include "exits.h"
 
-//  Exit statuses exits.h has no name for: the bridge's own status when the
-//  node exits by itself (the harness reports "node nK exited with status
-//  1", a crashed node), and the shell's "command not found" for an exec
-//  that failed in the child, which that report then shows.
+//  The bridge's own status when the node exits by itself (the harness
+//  reports "node nK exited with status 1", a crashed node).
 #define STDIO_EXIT_NODE_GONE  1
-#define STDIO_EXIT_NOEXEC     127
 
 //  Bytes queued for a child that does not read its stdin before we drop.
 #define STDIO_PENDING_MAX  (64 * 1024 * 1024)
@@ -106,7 +103,7 @@ s_spawn (bridge_t *self, int argc, char **argv)
         else
             execvp (argv [0], argv);
         fprintf (stderr, "node-stdio: cannot run '%s': %s\n", argv [0], strerror (errno));
-        _exit (STDIO_EXIT_NOEXEC);
+        _exit (FL_EXIT_NOEXEC);
     }
     setpgid (self->child, self->child);     //  both sides: no race with exec
     close (in [0]);

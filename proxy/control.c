@@ -101,8 +101,8 @@ s_set (proxy_t *proxy, request_t *r, const rule_t *values)
 {
     rule_table_t *rules = proxy_rules (proxy);
     //  Refuse before changing anything, so a failed request changes nothing.
-    if (rule_table_size (rules) + 2 > FL_FAULT_RULES_MAX)
-        return s_error ("too many fault rules (max %d)", FL_FAULT_RULES_MAX);
+    if (rule_table_size (rules) + 2 > FL_PROXY_RULES_MAX)
+        return s_error ("too many fault rules (max %d)", FL_PROXY_RULES_MAX);
     int rc = rule_table_set (rules, r->src, r->dest, values);
     if (rc == 0 && r->both)
         rc = rule_table_set (rules, r->dest, r->src, values);
@@ -161,9 +161,9 @@ s_cmd_partition (proxy_t *proxy, request_t *r)
     //  Refuse before changing anything: at most n * (n - 1) blocks.
     rule_table_t *rules = proxy_rules (proxy);
     size_t n = json_array_size (ids);
-    if (rule_table_size (rules) + n * (n - 1) > FL_FAULT_RULES_MAX) {
+    if (rule_table_size (rules) + n * (n - 1) > FL_PROXY_RULES_MAX) {
         json_decref (ids);
-        return s_error ("too many fault rules (max %d)", FL_FAULT_RULES_MAX);
+        return s_error ("too many fault rules (max %d)", FL_PROXY_RULES_MAX);
     }
     rule_table_clear (rules, RULE_BLOCK);
     rule_t block = { .set = RULE_BLOCK, .block = true };

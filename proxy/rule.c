@@ -151,7 +151,7 @@ rule_table_set (rule_table_t *self, const char *src, const char *dest, const rul
     char key [KEY_BYTES_MAX + 1];
     s_key (key, src, dest);
     s_entry_t *entry = (s_entry_t *) zhashx_lookup (self->entries, key);
-    if (!entry && zhashx_size (self->entries) >= FL_FAULT_RULES_MAX)
+    if (!entry && zhashx_size (self->entries) >= FL_PROXY_RULES_MAX)
         return -1;
     s_strip (self, src, dest, values->set);
     entry = (s_entry_t *) zhashx_lookup (self->entries, key);

@@ -55,7 +55,7 @@ void rule_table_destroy (rule_table_t **self_p);
 
 //  Set the kinds in values->set on the selector src->dest (ids or "*").
 //  Clears those kinds from the selectors it covers first. Returns 0,
-//  or -1 when the table already holds FL_FAULT_RULES_MAX rules.
+//  or -1 when the table already holds FL_PROXY_RULES_MAX rules.
 int rule_table_set (rule_table_t *self, const char *src, const char *dest,
                     const rule_t *values);
 

@@ -106,7 +106,7 @@ test_rule_limit (void **state)
         rc = rule_table_set (rules, src, dest, &block);
         count += rc == 0;
     }
-    assert_int_equal (count, FL_FAULT_RULES_MAX);
+    assert_int_equal (count, FL_PROXY_RULES_MAX);
     rule_table_destroy (&rules);
 }
 
