@@ -234,7 +234,7 @@ s_loop (s_run_t *self)
     while (!self->error) {
         int64_t now_ns = s_now (self);
         if (*self->opts->interrupted) {
-            s_fail (self, 130, strdup ("interrupted"));
+            s_fail (self, FL_EXIT_INTERRUPTED, strdup ("interrupted"));
             break;
         }
         if (now_ns >= self->load_end_ns && !self->healed)
@@ -249,7 +249,7 @@ s_loop (s_run_t *self)
             tick_ns = now_ns;
             char *error = NULL;
             if (lab_tick (self->lab, clock_mono_ms (), &error))
-                s_fail (self, 70, error);
+                s_fail (self, FL_EXIT_SOFTWARE, error);
         }
         s_status_line (self, now_ns, false);
         s_poll (self, wait_ns);
@@ -377,7 +377,7 @@ s_write_results (s_run_t *self, json_t *results)
     char path [4096];
     snprintf (path, sizeof path, "%s/results.json", self->opts->run_dir);
     if (json_dump_file (results, path, JSON_INDENT (2) | JSON_SORT_KEYS)) {
-        s_fail (self, 70, strdup ("cannot write results.json"));
+        s_fail (self, FL_EXIT_SOFTWARE, strdup ("cannot write results.json"));
         return;
     }
     char *error = NULL;
@@ -465,7 +465,7 @@ runner_run (const runner_opts_t *opts, json_t **results, char **error)
         s_fail (self, status, lab_error);
     else
     if (lab_init (self->lab, &lab_error))
-        s_fail (self, 70, lab_error);
+        s_fail (self, FL_EXIT_SOFTWARE, lab_error);
     json_t *network = NULL;
     bool ran = false;
     if (!self->error) {
@@ -483,7 +483,7 @@ runner_run (const runner_opts_t *opts, json_t **results, char **error)
     s_exit_on_signals (saved);
     if (ran && *opts->interrupted) {
         //  Ctrl-C while the lab stopped: no check, results say so.
-        s_fail (self, 130, strdup ("interrupted"));
+        s_fail (self, FL_EXIT_INTERRUPTED, strdup ("interrupted"));
         ran = false;
     }
     if (opts->tty && ran)
