@@ -1,4 +1,10 @@
-/*  measures.h -- the run's measures (DESIGN.md section 7 "Measures"):
+/*  analysis/ -- owns reading a finished run back: history.jsonl as ops
+    (opslog.c), faults.jsonl as fault periods (period.c), stale reads
+    (stale.c) and the measures that go into results.json (measures.c, this
+    header). Pure: it reads files and uses common/ only; it never writes,
+    forks, or reads the clock.
+
+    measures.h -- the run's measures (DESIGN.md section 7 "Measures"):
     op counts, availability during and outside fault periods, latency
     percentiles, stale reads, the fault periods themselves and a per-second
     timeline. Computed from a run directory after the run, by `./harness run`

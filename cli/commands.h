@@ -1,4 +1,11 @@
-/*  commands.h -- the harness's subcommands, one file each (cli/cmd_NAME.c),
+/*  cli/ -- owns the command line: main.c dispatches to one
+    cmd_NAME.c per subcommand, which parses options, calls a module, prints
+    and chooses the exit status (exits.h); console.c prints the comparison
+    table, home.c finds programs and scenarios, prologue.c sets up signals.
+    The only room that prints to the user or ends the process; logic that
+    another command could want belongs in a module below it.
+
+    commands.h -- the harness's subcommands, one file each (cli/cmd_NAME.c),
     dispatched from one table in cli/main.c, as git dispatches builtins.
     Each takes the arguments after the subcommand name (argv[0] is the
     subcommand) and returns the process exit status of DESIGN.md section 8.

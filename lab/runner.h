@@ -1,4 +1,13 @@
-/*  runner.h -- one scenario run against one system: start the lab, drive
+/*  lab/ -- owns running a lab: the proxy and node processes (lab.c),
+    the clients (client.c), the nemesis that applies actions and keeps the
+    book of faults in force (nemesis.c), the history writer (history.c),
+    the run store (store.c) and one whole run (runner.c, this header). The
+    only room besides proxy/ and nodes/ that forks, opens sockets or reads
+    the clock. It uses scenario/, workload/, checker/ (through check.h),
+    analysis/, report/ and common/; never cli/, and it prints only the live
+    status line a run asks for.
+
+    runner.h -- one scenario run against one system: start the lab, drive
     the clients and the fault schedule, heal, settle, stop, check, and
     write the run directory (history.jsonl, faults.jsonl, messages.jsonl,
     nK.log, proxy.log, scenario.conf, results.json, report.html).

@@ -1,4 +1,11 @@
-/*  report.h -- the run's human-readable report: RUN_DIR/report.html, one
+/*  report/ -- owns the run page, report.html: the page and its banner,
+    figures and tables (report.c, this header), what every section shares
+    (page.h, page.c), the time axis (axis.c), the op timeline
+    (timeline.c), the charts (charts.c) and the Lamport diagram
+    (messages.c). Pure: it reads a run directory through analysis/ and
+    writes one file; it uses analysis/ and common/ only.
+
+    report.h -- the run's human-readable report: RUN_DIR/report.html, one
     self-contained file (inline CSS and SVG, no external assets) with the
     verdict, key figures, a timeline of ops per process with fault periods
     shaded and failing ops marked, latency and availability over time, the
@@ -7,8 +14,8 @@
     Inputs, in RUN_DIR: history.jsonl (required), results.json, faults.jsonl
     and messages.jsonl (each optional; the page says what is missing).
 */
-#ifndef FL_CLI_REPORT_H_INCLUDED
-#define FL_CLI_REPORT_H_INCLUDED
+#ifndef FL_REPORT_H_INCLUDED
+#define FL_REPORT_H_INCLUDED
 
 //  Write RUN_DIR/report.html. Returns 0, or -1 with *error set to a
 //  malloc'd message (caller frees) naming the file and problem.

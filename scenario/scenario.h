@@ -1,4 +1,10 @@
-/*  scenario.h -- a scenario file (scenarios/NAME.conf, ZPL), read and
+/*  scenario/ -- owns the scenario language: reading and validating
+    scenarios/NAME.conf (scenario.c), fault actions as people write them
+    (action.c), and the seeded fault schedule made from both before a run
+    (schedule.c). Pure: it uses workload/ (for workload names) and common/
+    only, touches no process, socket or clock, and prints nothing.
+
+    scenario.h -- a scenario file (scenarios/NAME.conf, ZPL), read and
     validated. docs/scenarios.md describes every key.
 
     scenario_load reads the whole file, checks every key and value, and
