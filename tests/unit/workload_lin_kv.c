@@ -7,11 +7,13 @@
 #include <stddef.h>
 #include <setjmp.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 #include "tap.h"
 #include "../../workload/lin_kv.h"
+#include "../../workload/workload.h"
 
 static void
 test_same_seed_same_ops (void **state)
@@ -135,6 +137,98 @@ test_cas_from_what_was_seen (void **state)
     assert_string_equal (lin_kv_f_name (LIN_KV_CAS), "cas");
 }
 
+//  The request bodies are Maelstrom's lin-kv schema.
+static void
+test_requests (void **state)
+{
+    (void) state;
+    lin_kv_op_t cas = { .f = LIN_KV_CAS, .key = 2, .from = 7, .value = 9 };
+    json_t *body = lin_kv_request (&cas, 41);
+    char *text = json_dumps (body, JSON_COMPACT | JSON_SORT_KEYS);
+    assert_string_equal (text, "{\"from\":7,\"key\":2,\"msg_id\":41,\"to\":9,\"type\":\"cas\"}");
+    free (text);
+    json_decref (body);
+    lin_kv_op_t write = { .f = LIN_KV_WRITE, .key = 0, .value = 3 };
+    body = lin_kv_request (&write, 1);
+    text = json_dumps (body, JSON_COMPACT | JSON_SORT_KEYS);
+    assert_string_equal (text, "{\"key\":0,\"msg_id\":1,\"type\":\"write\",\"value\":3}");
+    free (text);
+    json_decref (body);
+}
+
+static lin_kv_reply_t
+s_reply (lin_kv_t *gen, lin_kv_f_t f, const char *body_text)
+{
+    lin_kv_op_t op = { .f = f, .key = 0, .from = 1, .value = 5 };
+    json_t *body = json_loads (body_text, 0, NULL);
+    assert_non_null (body);
+    lin_kv_reply_t reply = lin_kv_reply (gen, &op, body);
+    json_decref (body);
+    return reply;
+}
+
+//  Every kind of reply lands where the client's rules (client.h) say.
+static void
+test_replies (void **state)
+{
+    (void) state;
+    lin_kv_t gen;
+    lin_kv_init (&gen, 1, 1, 1, 1);
+    lin_kv_reply_t r = s_reply (&gen, LIN_KV_READ, "{\"type\":\"read_ok\",\"value\":4}");
+    assert_int_equal (r.result, LIN_KV_REPLY_OK);
+    assert_true (r.has_value);
+    assert_int_equal (r.value, 4);
+    assert_true (gen.known [0] && gen.last [0] == 4);
+    r = s_reply (&gen, LIN_KV_READ, "{\"type\":\"read_ok\",\"value\":null}");
+    assert_int_equal (r.result, LIN_KV_REPLY_OK);
+    assert_false (r.has_value);
+    r = s_reply (&gen, LIN_KV_WRITE, "{\"type\":\"write_ok\"}");
+    assert_int_equal (r.result, LIN_KV_REPLY_OK);
+    assert_int_equal (r.value, 5);
+    r = s_reply (&gen, LIN_KV_READ, "{\"type\":\"error\",\"code\":20}");
+    assert_int_equal (r.result, LIN_KV_REPLY_OK);        // a key never written reads nil
+    assert_false (r.has_value);
+    assert_false (gen.known [0]);
+    r = s_reply (&gen, LIN_KV_CAS, "{\"type\":\"error\",\"code\":22}");
+    assert_int_equal (r.result, LIN_KV_REPLY_FAIL);
+    assert_int_equal (r.code, 22);
+    r = s_reply (&gen, LIN_KV_WRITE, "{\"type\":\"error\",\"code\":11}");
+    assert_int_equal (r.result, LIN_KV_REPLY_FAIL);
+    int indefinite [] = { 0, 13, 1000, 99 };
+    for (size_t i = 0; i < sizeof indefinite / sizeof indefinite [0]; i++) {
+        char text [64];
+        snprintf (text, sizeof text, "{\"type\":\"error\",\"code\":%d}", indefinite [i]);
+        r = s_reply (&gen, LIN_KV_WRITE, text);
+        assert_int_equal (r.result, LIN_KV_REPLY_INFO);
+        assert_int_equal (r.code, indefinite [i]);
+        assert_string_equal (r.why, "");
+    }
+    r = s_reply (&gen, LIN_KV_WRITE, "{\"type\":\"error\",\"code\":\"x\"}");
+    assert_int_equal (r.result, LIN_KV_REPLY_INFO);
+    assert_non_null (strstr (r.why, "without an integer code"));
+    r = s_reply (&gen, LIN_KV_WRITE, "{\"type\":\"cas_ok\"}");     // not this op's answer
+    assert_int_equal (r.result, LIN_KV_REPLY_INFO);
+    assert_non_null (strstr (r.why, "unexpected reply type 'cas_ok'"));
+}
+
+//  The registry: lin-kv is there with its model; nothing else by accident.
+static void
+test_registry (void **state)
+{
+    (void) state;
+    const workload_t *w = workload_lookup ("lin-kv");
+    assert_non_null (w);
+    assert_string_equal (w->model, "kv");
+    assert_null (workload_lookup ("lin_kv"));
+    assert_null (workload_lookup (NULL));
+    assert_true (workload_count () >= 1);
+    assert_ptr_equal (workload_at (0), w);
+    assert_null (workload_at (workload_count ()));
+    assert_non_null (strstr (workload_names (), "lin-kv"));
+    assert_true (workload_error_definite (22));
+    assert_false (workload_error_definite (13));
+}
+
 int
 main (void)
 {
@@ -146,6 +240,9 @@ main (void)
         cmocka_unit_test (test_values_unique_across_clients),
         cmocka_unit_test (test_mix_and_keys),
         cmocka_unit_test (test_cas_from_what_was_seen),
+        cmocka_unit_test (test_requests),
+        cmocka_unit_test (test_replies),
+        cmocka_unit_test (test_registry),
     };
     return cmocka_run_group_tests_name ("workload_lin_kv", tests, NULL, NULL);
 }
