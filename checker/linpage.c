@@ -58,14 +58,13 @@ s_escape (FILE *out, const char *text)
 static const char *
 s_class (const op_t *op, uint8_t mark)
 {
-    if (mark == REPORT_FAILING)
+    if (mark == LINPAGE_FAILING)
         return "x";
-    if (mark == REPORT_CONCURRENT)
+    if (mark == LINPAGE_CONCURRENT)
         return "c";
-    if (mark == REPORT_PREFIX)
+    if (mark == LINPAGE_PREFIX)
         return "p";
-    return op->type == OP_OK? "ok": op->type == OP_FAIL? "fail"
-         : op->type == OP_INFO? "info": "pending";
+    return op_type_name (op->type);
 }
 
 static void
@@ -86,8 +85,7 @@ s_title (FILE *out, const ophistory_t *history, const op_t *op, const char *note
         fputc (' ', out);
     }
     s_escape (out, in);
-    fprintf (out, " → %s ", op->type == OP_OK? "ok": op->type == OP_FAIL? "fail"
-             : op->type == OP_INFO? "info": "pending");
+    fprintf (out, " → %s ", op_type_name (op->type));
     if (res && op->type == OP_OK)
         s_escape (out, res);
     if (note) {
@@ -136,7 +134,7 @@ s_bar (const op_t *op, size_t lane, int64_t from, int64_t to)
 {
     double scale = S_WIDTH / (double) (to - from + 1);
     double x = S_LEFT + (double) (op->call < from? 0: op->call - from) * scale;
-    double end = op->ret == HISTORY_RET_NEVER || op->ret > to? S_LEFT + S_WIDTH
+    double end = op->ret == OP_RET_NEVER || op->ret > to? S_LEFT + S_WIDTH
                : S_LEFT + ((double) (op->ret - from) + 0.8) * scale;
     return (s_bar_t) { x, end - x < 1? 1: end - x, lane * S_LANE + 4 };
 }
@@ -174,7 +172,7 @@ s_svg (FILE *out, const ophistory_t *history, const uint8_t *marks, char *const 
     size_t shown = 0;
     for (size_t i = 0; i < n; i++) {
         const op_t *op = ophistory_op (history, i);
-        visible [i] = (!marks || marks [i] != REPORT_HIDDEN) && op->call <= to && op->ret >= from;
+        visible [i] = (!marks || marks [i] != LINPAGE_HIDDEN) && op->call <= to && op->ret >= from;
         shown += visible [i];
     }
     size_t nlanes = s_lanes (history, visible, lane);
@@ -186,19 +184,19 @@ s_svg (FILE *out, const ophistory_t *history, const uint8_t *marks, char *const 
              S_LEFT + S_WIDTH + 10, nlanes * S_LANE + 10);
     //  A faint band across every lane over the failing op's interval
     for (size_t i = 0; marks && i < n; i++)
-        if (marks [i] == REPORT_FAILING && visible [i]) {
+        if (marks [i] == LINPAGE_FAILING && visible [i]) {
             s_bar_t bar = s_bar (ophistory_op (history, i), 0, from, to);
             fprintf (out, "<rect class='band' x='%.1f' y='0' width='%.1f' height='%zu'/>",
                      bar.x, bar.w, nlanes * S_LANE + 6);
         }
     for (size_t i = 0; i < n; i++) {
         const op_t *op = ophistory_op (history, i);
-        uint8_t mark = marks? marks [i]: REPORT_PLAIN;
+        uint8_t mark = marks? marks [i]: LINPAGE_PLAIN;
         if (!visible [i])
             continue;
         s_bar_t bar = s_bar (op, lane [i], from, to);
         const char *cls = s_class (op, mark);
-        if (small || mark >= REPORT_CONCURRENT) {
+        if (small || mark >= LINPAGE_CONCURRENT) {
             fprintf (out, "<g><rect class='%s' x='%.1f' y='%zu' width='%.1f' height='%d'/>",
                      cls, bar.x, bar.y, bar.w, S_BAR);
             if (small)
@@ -251,14 +249,14 @@ s_closeup (FILE *out, const ophistory_t *history, const uint8_t *marks, char *co
 {
     size_t n = ophistory_size (history), shown = 0, failing = n;
     for (size_t i = 0; marks && i < n; i++) {
-        shown += marks [i] != REPORT_HIDDEN;
-        if (marks [i] == REPORT_FAILING)
+        shown += marks [i] != LINPAGE_HIDDEN;
+        if (marks [i] == LINPAGE_FAILING)
             failing = i;
     }
     if (failing == n || shown <= S_CLOSEUP_MIN_OPS)
         return;
     const op_t *op = ophistory_op (history, failing);
-    int64_t end = op->ret == HISTORY_RET_NEVER? op->call: op->ret;
+    int64_t end = op->ret == OP_RET_NEVER? op->call: op->ret;
     int64_t from = op->call > S_CLOSEUP_EVENTS? op->call - S_CLOSEUP_EVENTS: 0;
     int64_t to = end + S_CLOSEUP_EVENTS;
     if (to >= ophistory_events (history))

@@ -676,7 +676,7 @@ s_nil_unknown (const s_compiler_t *c, const op_t *src, int code, json_t *out)
     bool register_like = c->kind == MODEL_REGISTER || c->kind == MODEL_CAS_REGISTER
                       || c->kind == MODEL_KV;
     return register_like && code == K_READ && src->type == OP_OK
-        && ophistory_format (c->history) == HISTORY_EDN && json_is_null (out);
+        && ophistory_format (c->history) == OPHISTORY_EDN && json_is_null (out);
 }
 
 static int
@@ -691,7 +691,7 @@ s_compile_op (s_compiler_t *c, json_t *map, model_part_t ***parts, size_t *npart
         return s_bad (c, src, what);
     }
     op_outcome_t outcome = ophistory_op_outcome (c->history, src);
-    if (outcome == OUTCOME_SKIP)
+    if (outcome == OP_OUTCOME_SKIP)
         return 0;
     json_t *in = src->in, *out = src->out;
     model_part_t *part = s_route (c, map, parts, nparts, src, &in, &out);
@@ -706,9 +706,9 @@ s_compile_op (s_compiler_t *c, json_t *map, model_part_t ***parts, size_t *npart
     op->ret = src->ret;
     op->hist = index;
     op->kind = (uint8_t) code;
-    if (outcome == OUTCOME_UNKNOWN || s_nil_unknown (c, src, code, out))
+    if (outcome == OP_OUTCOME_UNKNOWN || s_nil_unknown (c, src, code, out))
         op->flags |= MODEL_F_UNKNOWN;
-    if (outcome == OUTCOME_CAS_FAILED) {
+    if (outcome == OP_OUTCOME_CAS_FAILED) {
         if (code != K_CAS)
             return s_bad (c, src, "only a cas can fail after running");
         op->flags |= MODEL_F_CAS_FAILED;

@@ -171,7 +171,7 @@ s_invoke (ophistory_t *self, int line, int64_t process, const char *f,
     self->ops [self->nops++] = (op_t) {
         .process = process, .f = f, .key = json_incref (key),
         .in = value? json_incref (value): json_null (), .type = OP_PENDING,
-        .call = self->events, .ret = HISTORY_RET_NEVER,
+        .call = self->events, .ret = OP_RET_NEVER,
         .line_call = line, .done = -1, .time_call = time, .time_ret = -1,
         .index_call = index };
     return 0;
@@ -194,7 +194,7 @@ s_complete (ophistory_t *self, int line, int64_t process, const char *type,
     op->type = strcmp (type, "ok") == 0? OP_OK: strcmp (type, "fail") == 0? OP_FAIL: OP_INFO;
     op->out = value? json_incref (value): json_null ();
     op->error = json_incref (error);
-    op->ret = op->type == OP_INFO? HISTORY_RET_NEVER: self->events;
+    op->ret = op->type == OP_INFO? OP_RET_NEVER: self->events;
     op->line_ret = line;
     op->done = self->events;
     op->time_ret = time;
@@ -574,11 +574,11 @@ s_guess (const char *name, const char *buf, size_t len)
 {
     const char *dot = strrchr (name, '.');
     if (dot && (strcmp (dot, ".jsonl") == 0 || strcmp (dot, ".json") == 0))
-        return HISTORY_JSONL;
+        return OPHISTORY_JSONL;
     if (dot && strcmp (dot, ".edn") == 0)
-        return HISTORY_EDN;
+        return OPHISTORY_EDN;
     if (dot && strcmp (dot, ".log") == 0)
-        return HISTORY_JEPSEN_LOG;
+        return OPHISTORY_JEPSEN_LOG;
     size_t i = 0;
     while (i < len && strchr (" \t\r\n", buf [i]))
         i++;
@@ -586,11 +586,11 @@ s_guess (const char *name, const char *buf, size_t len)
         i++;
         while (i < len && strchr (" \t\r\n", buf [i]))
             i++;
-        return i < len && buf [i] == '"'? HISTORY_JSONL: HISTORY_EDN;
+        return i < len && buf [i] == '"'? OPHISTORY_JSONL: OPHISTORY_EDN;
     }
     if (i < len && strchr ("[(;", buf [i]))
-        return HISTORY_EDN;
-    return HISTORY_JEPSEN_LOG;
+        return OPHISTORY_EDN;
+    return OPHISTORY_JEPSEN_LOG;
 }
 
 ophistory_t *
@@ -602,8 +602,8 @@ ophistory_parse (const char *name, const char *buf, size_t len, int format, char
     assert (self);
     self->name = strdup (name);
     self->format = format < 0? s_guess (name, buf, len): format;
-    int rc = self->format == HISTORY_JSONL? s_read_jsonl (self, buf, len)
-           : self->format == HISTORY_EDN? s_read_edn (self, buf, len)
+    int rc = self->format == OPHISTORY_JSONL? s_read_jsonl (self, buf, len)
+           : self->format == OPHISTORY_EDN? s_read_edn (self, buf, len)
            : s_read_log (self, buf, len);
     //  Nothing read is not an empty history but the wrong file or format
     //  (garbage, plain text, EDN read as log lines): an explicit EDN [] is
@@ -726,19 +726,19 @@ ophistory_op_outcome (const ophistory_t *self, const op_t *op)
 {
     assert (self && op);
     if (op->type == OP_OK)
-        return OUTCOME_OK;
+        return OP_OUTCOME_OK;
     if (op->type == OP_INFO || op->type == OP_PENDING)
-        return OUTCOME_UNKNOWN;
+        return OP_OUTCOME_UNKNOWN;
     bool cas = strcmp (op->f, "cas") == 0;
     switch (self->format) {
-        case HISTORY_JSONL:
+        case OPHISTORY_JSONL:
             if (cas && s_error_code (op->error) == 22)
-                return OUTCOME_CAS_FAILED;
-            return OUTCOME_SKIP;
-        case HISTORY_JEPSEN_LOG:
-            return cas? OUTCOME_CAS_FAILED: OUTCOME_SKIP;
+                return OP_OUTCOME_CAS_FAILED;
+            return OP_OUTCOME_SKIP;
+        case OPHISTORY_JEPSEN_LOG:
+            return cas? OP_OUTCOME_CAS_FAILED: OP_OUTCOME_SKIP;
         default:
-            return OUTCOME_SKIP;
+            return OP_OUTCOME_SKIP;
     }
 }
 
@@ -746,7 +746,6 @@ ophistory_op_outcome (const ophistory_t *self, const op_t *op)
 static void
 s_write_event (const ophistory_t *self, const op_t *op, bool invoke, FILE *out)
 {
-    static const char *types [] = { "ok", "fail", "info", "pending" };
     fputs ("{:process ", out);
     if (op->process >= 0)
         fprintf (out, "%lld", (long long) op->process);
@@ -755,7 +754,7 @@ s_write_event (const ophistory_t *self, const op_t *op, bool invoke, FILE *out)
         edn_write (name, out);
         json_decref (name);
     }
-    fprintf (out, ", :type :%s, :f :%s", invoke? "invoke": types [op->type], op->f);
+    fprintf (out, ", :type :%s, :f :%s", invoke? "invoke": op_type_name (op->type), op->f);
     if (op->key) {
         fputs (", :key ", out);
         edn_write (op->key, out);
@@ -806,16 +805,16 @@ ophistory_format_parse (const char *name)
     if (!name)
         return -1;
     if (strcmp (name, "jsonl") == 0 || strcmp (name, "json") == 0)
-        return HISTORY_JSONL;
+        return OPHISTORY_JSONL;
     if (strcmp (name, "edn") == 0)
-        return HISTORY_EDN;
+        return OPHISTORY_EDN;
     if (strcmp (name, "jepsen-log") == 0 || strcmp (name, "log") == 0)
-        return HISTORY_JEPSEN_LOG;
+        return OPHISTORY_JEPSEN_LOG;
     return -1;
 }
 
 const char *
 ophistory_format_name (ophistory_format_t format)
 {
-    return format == HISTORY_JSONL? "jsonl": format == HISTORY_EDN? "edn": "jepsen-log";
+    return format == OPHISTORY_JSONL? "jsonl": format == OPHISTORY_EDN? "edn": "jepsen-log";
 }

@@ -421,7 +421,7 @@ s_try (s_search_t *s, uint32_t op)
     s->lo = lo;
     s->hi = hi;
     s_lift (s, op);
-    s->finite -= s->ops [op].ret != HISTORY_RET_NEVER;
+    s->finite -= s->ops [op].ret != OP_RET_NEVER;
     return true;
 }
 
@@ -447,7 +447,7 @@ s_backtrack (s_search_t *s)
         s->zob ^= s->zobrist [top.op];
         s_clear (s, top.op);
         s_unlift (s, top.op);
-        s->finite += s->ops [top.op].ret != HISTORY_RET_NEVER;
+        s->finite += s->ops [top.op].ret != OP_RET_NEVER;
     } while (!s->plain && (s->ops [top.op].flags & MODEL_F_PURE));
     s->phase = top.phase;
     if (s->never [top.op] >= 0)
@@ -552,7 +552,7 @@ s_search (s_search_t *s, const wgl_budget_t *budget, wgl_result_t *result)
 {
     const int32_t head = (int32_t) (2 * s->n);
     for (size_t i = 0; i < s->n; i++)
-        s->finite += s->ops [i].ret != HISTORY_RET_NEVER;
+        s->finite += s->ops [i].ret != OP_RET_NEVER;
     s->state = model_part_init (s->part);
     int32_t entry = s->next [head];     // phase 0: a list entry; phase 1: a group
     int64_t window = 0;     // phase 1: ops invoked before this may be tried
@@ -625,7 +625,7 @@ s_search_init (s_search_t *s, wgl_result_t *result)
     rng_init (&rng, 0x5ea2c4 + n);
     size_t nnever = 0;
     for (size_t i = 0; i < n; i++) {
-        bool never = s->ops [i].ret == HISTORY_RET_NEVER;
+        bool never = s->ops [i].ret == OP_RET_NEVER;
         s->zobrist [i] = never? 0: rng_next (&rng);
         s->never [i] = never? (int32_t) nnever++: -1;
     }

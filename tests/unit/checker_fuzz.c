@@ -136,12 +136,12 @@ s_fuzz (const char *text, int format, const char *model, uint64_t seed, int coun
     assert_true (errors > 0);
 }
 
-static void test_jsonl (void **state) { (void) state; s_fuzz (s_jsonl, HISTORY_JSONL, "kv", 31, 4000); }
-static void test_edn (void **state) { (void) state; s_fuzz (s_edn, HISTORY_EDN, "multi-register", 32, 4000); }
-static void test_set (void **state) { (void) state; s_fuzz (s_others, HISTORY_JSONL, "set", 35, 2000); }
-static void test_counter (void **state) { (void) state; s_fuzz (s_others, HISTORY_JSONL, "counter", 36, 2000); }
-static void test_queue (void **state) { (void) state; s_fuzz (s_queue, HISTORY_JSONL, "queue", 37, 2000); }
-static void test_log (void **state) { (void) state; s_fuzz (s_log, HISTORY_JEPSEN_LOG, "cas-register", 33, 4000); }
+static void test_jsonl (void **state) { (void) state; s_fuzz (s_jsonl, OPHISTORY_JSONL, "kv", 31, 4000); }
+static void test_edn (void **state) { (void) state; s_fuzz (s_edn, OPHISTORY_EDN, "multi-register", 32, 4000); }
+static void test_set (void **state) { (void) state; s_fuzz (s_others, OPHISTORY_JSONL, "set", 35, 2000); }
+static void test_counter (void **state) { (void) state; s_fuzz (s_others, OPHISTORY_JSONL, "counter", 36, 2000); }
+static void test_queue (void **state) { (void) state; s_fuzz (s_queue, OPHISTORY_JSONL, "queue", 37, 2000); }
+static void test_log (void **state) { (void) state; s_fuzz (s_log, OPHISTORY_JEPSEN_LOG, "cas-register", 33, 4000); }
 
 static void
 test_edn_values (void **state)
