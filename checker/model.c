@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "edn.h"
+#include "hash.h"
 #include "model.h"
 #include "pqueue.h"
 
@@ -87,9 +88,7 @@ model_name (model_kind_t kind)
 static uint64_t
 s_hash (const uint8_t *p, size_t len)
 {
-    uint64_t h = 0xcbf29ce484222325ULL ^ len;
-    for (size_t i = 0; i < len; i++)
-        h = (h ^ p [i]) * 0x100000001b3ULL;
+    uint64_t h = hash_fnv1a64 (p, len, HASH_FNV1A64_BASIS ^ len);
     return h ^ (h >> 29);
 }
 

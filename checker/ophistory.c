@@ -19,6 +19,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include "hash.h"
 #include "limits.h"
 #include "edn.h"
 #include "ophistory.h"
@@ -68,15 +69,6 @@ s_intern_f (ophistory_t *self, const char *f)
     return self->fs [self->nfs++];
 }
 
-static uint64_t
-s_mix (uint64_t x)
-{
-    x ^= x >> 33;
-    x *= 0xff51afd7ed558ccdULL;
-    x ^= x >> 33;
-    return x;
-}
-
 //  Slot of process p in the in-flight map, inserting it if absent. NULL
 //  when out of memory.
 static int32_t *
@@ -106,7 +98,7 @@ s_slot (ophistory_t *self, int64_t p)
         free (old_vals);
     }
     size_t mask = self->pcap - 1;
-    size_t i = s_mix ((uint64_t) p) & mask;
+    size_t i = hash_mix64 ((uint64_t) p) & mask;
     while (self->pvals [i] != -1 && self->pkeys [i] != p)
         i = (i + 1) & mask;
     if (self->pvals [i] == -1) {
