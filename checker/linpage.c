@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include "escape.h"
 #include "limits.h"
 #include "linpage.h"
 
@@ -35,26 +36,6 @@ static const char *s_css =
 #define S_CLASSES  7
 static const char *s_classes [S_CLASSES] = { "ok", "fail", "info", "pending", "p", "c", "x" };
 
-static void
-s_escape (FILE *out, const char *text)
-{
-    for (const char *p = text; p && *p; p++) {
-        if (*p == '<')
-            fputs ("&lt;", out);
-        else
-        if (*p == '>')
-            fputs ("&gt;", out);
-        else
-        if (*p == '&')
-            fputs ("&amp;", out);
-        else
-        if (*p == '"')
-            fputs ("&quot;", out);
-        else
-            fputc (*p, out);
-    }
-}
-
 static const char *
 s_class (const op_t *op, uint8_t mark)
 {
@@ -76,21 +57,21 @@ s_title (FILE *out, const ophistory_t *history, const op_t *op, const char *note
     const char *name = ophistory_process_name (history, op->process);
     fprintf (out, "<title>line %d, process ", op->line_call);
     if (name)
-        s_escape (out, name);
+        escape_html (out, name);
     else
         fprintf (out, "%lld", (long long) op->process);
     fprintf (out, ": %s ", op->f);
     if (key) {
-        s_escape (out, key);
+        escape_html (out, key);
         fputc (' ', out);
     }
-    s_escape (out, in);
+    escape_html (out, in);
     fprintf (out, " → %s ", op_type_name (op->type));
     if (res && op->type == OP_OK)
-        s_escape (out, res);
+        escape_html (out, res);
     if (note) {
         fputs ("; ", out);
-        s_escape (out, note);
+        escape_html (out, note);
     }
     fputs ("</title>", out);
     free (in);
@@ -156,7 +137,7 @@ s_label (FILE *out, const op_t *op, s_bar_t bar)
     if (strlen (text) > room)
         strcpy (text + room - 1, "…");     // cut: say so, "r 12" is not "r 123"
     fprintf (out, "<text class='l' x='%.1f' y='%zu'>", bar.x + 2, bar.y + 9);
-    s_escape (out, text);
+    escape_html (out, text);
     fputs ("</text>", out);
 }
 
@@ -231,7 +212,7 @@ s_svg (FILE *out, const ophistory_t *history, const uint8_t *marks, char *const 
             const char *name = ophistory_process_name (history, p);
             fprintf (out, "<text x='2' y='%zu'>", lane [i] * S_LANE + 13);
             if (name)
-                s_escape (out, name);
+                escape_html (out, name);
             else
                 fprintf (out, "p%lld", (long long) p);
             fputs ("</text>", out);
@@ -276,11 +257,11 @@ linpage_write (const char *path, const char *title, const char *verdict,
     if (!out)
         return -1;
     fprintf (out, "<!DOCTYPE html><html><head><meta charset='utf-8'><title>");
-    s_escape (out, title);
+    escape_html (out, title);
     fprintf (out, "</title><style>%s</style></head><body><h1>", s_css);
-    s_escape (out, title);
+    escape_html (out, title);
     fputs ("</h1><p><b>", out);
-    s_escape (out, verdict);
+    escape_html (out, verdict);
     fputs ("</b></p><p class='key'>"
            "<span class='ok'style='background:#7cb87c'></span>ok"
            "<span style='background:#ccc'></span>fail"
@@ -290,7 +271,7 @@ linpage_write (const char *path, const char *title, const char *verdict,
            "<span style='background:#d62728'></span>could not be linearized</p>", out);
     if (explain && *explain) {
         fputs ("<pre>", out);
-        s_escape (out, explain);
+        escape_html (out, explain);
         fputs ("</pre>", out);
     }
     int64_t events = ophistory_events (history);

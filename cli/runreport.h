@@ -32,9 +32,6 @@ typedef struct {
     int64_t end_ns;             // right end of the time axis (> 0)
 } runreport_t;
 
-//  Write TEXT with &, <, >, " escaped.
-void runreport_escape (FILE *out, const char *text);
-
 //  x of time T_NS on the shared axis.
 double runreport_x (const runreport_t *self, int64_t t_ns);
 
