@@ -20,6 +20,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "hash.h"
+#include "jsonl.h"
 #include "limits.h"
 #include "edn.h"
 #include "ophistory.h"
@@ -424,36 +425,29 @@ s_fast_event (ophistory_t *self, int line, const char *p, size_t n, int *rc)
 static int
 s_read_jsonl (ophistory_t *self, const char *buf, size_t len)
 {
-    const char *p = buf, *end = buf + len;
-    for (int line = 1; p < end; line++) {
-        const char *eol = memchr (p, '\n', (size_t) (end - p));
-        if (!eol)
-            eol = end;
-        size_t n = (size_t) (eol - p);
-        if (n > FL_HISTORY_LINE_BYTES_MAX)
-            return s_error (self, line, "line longer than %d bytes", FL_HISTORY_LINE_BYTES_MAX);
-        size_t blank = strspn (p, " \t\r");
+    jsonl_lines_t lines;
+    jsonl_lines_init (&lines, buf, len);
+    int more;
+    while ((more = jsonl_lines_next (&lines, self->name, &self->error)) == 1) {
+        int line = (int) lines.line;
         int rc = 0;
-        if (blank < n && s_fast_event (self, (int) line, p, n, &rc) == 0) {
+        if (s_fast_event (self, line, lines.text, lines.len, &rc) == 0) {
             if (rc)
                 return rc;
+            continue;
         }
-        else
-        if (blank < n) {
-            json_error_t jerr;
-            json_t *event = json_loadb (p, n, 0, &jerr);
-            if (!event && eol == end)
-                return 0;       // a torn last line: the run was cut mid-write
-            if (!event)
-                return s_error (self, line, "malformed JSON: %s", jerr.text);
-            int rc = s_event_object (self, line, event);
-            json_decref (event);
-            if (rc)
-                return rc;
-        }
-        p = eol + 1;
+        json_error_t jerr;
+        json_t *event = json_loadb (lines.text, lines.len, 0, &jerr);
+        if (!event && lines.torn)
+            return 0;       // a torn last line: the run was cut mid-write
+        if (!event)
+            return s_error (self, line, "malformed JSON: %s", jerr.text);
+        rc = s_event_object (self, line, event);
+        json_decref (event);
+        if (rc)
+            return rc;
     }
-    return 0;
+    return more;
 }
 
 static int
