@@ -141,6 +141,43 @@ s_label (FILE *out, const op_t *op, s_bar_t bar)
     fputs ("</text>", out);
 }
 
+//  The untitled bars gathered per class (see s_svg): one <path> each, in
+//  class order. Closes and frees what s_svg opened.
+static void
+s_paths_write (FILE *out, FILE **paths, char **path_text)
+{
+    for (size_t k = 0; k < S_CLASSES; k++) {
+        if (!paths [k])
+            continue;
+        fclose (paths [k]);
+        fprintf (out, "<path class='%s' d='%s'/>", s_classes [k], path_text [k]);
+        free (path_text [k]);
+    }
+}
+
+//  Lane labels, once per lane, at the first visible op of each.
+static void
+s_lane_labels (FILE *out, const ophistory_t *history, const bool *visible,
+               const size_t *lane, size_t nlanes)
+{
+    size_t n = ophistory_size (history);
+    bool *labelled = calloc (nlanes + 1, sizeof (bool));
+    assert (labelled);
+    for (size_t i = 0; i < n; i++)
+        if (visible [i] && !labelled [lane [i]]) {
+            labelled [lane [i]] = true;
+            int64_t p = ophistory_op (history, i)->process;
+            const char *name = ophistory_process_name (history, p);
+            fprintf (out, "<text x='2' y='%zu'>", lane [i] * S_LANE + 13);
+            if (name)
+                escape_html (out, name);
+            else
+                fprintf (out, "p%lld", (long long) p);
+            fputs ("</text>", out);
+        }
+    free (labelled);
+}
+
 //  One picture of the ops that overlap event positions from .. to.
 static void
 s_svg (FILE *out, const ophistory_t *history, const uint8_t *marks, char *const *notes,
@@ -195,30 +232,9 @@ s_svg (FILE *out, const ophistory_t *history, const uint8_t *marks, char *const 
         if (paths [k])
             fprintf (paths [k], "M%.1f %zuh%.1fv%dh-%.1fz", bar.x, bar.y, bar.w, S_BAR, bar.w);
     }
-    for (size_t k = 0; k < S_CLASSES; k++) {
-        if (!paths [k])
-            continue;
-        fclose (paths [k]);
-        fprintf (out, "<path class='%s' d='%s'/>", s_classes [k], path_text [k]);
-        free (path_text [k]);
-    }
-    //  Lane labels, once per lane
-    bool *labelled = calloc (nlanes + 1, sizeof (bool));
-    assert (labelled);
-    for (size_t i = 0; i < n; i++)
-        if (visible [i] && !labelled [lane [i]]) {
-            labelled [lane [i]] = true;
-            int64_t p = ophistory_op (history, i)->process;
-            const char *name = ophistory_process_name (history, p);
-            fprintf (out, "<text x='2' y='%zu'>", lane [i] * S_LANE + 13);
-            if (name)
-                escape_html (out, name);
-            else
-                fprintf (out, "p%lld", (long long) p);
-            fputs ("</text>", out);
-        }
+    s_paths_write (out, paths, path_text);
+    s_lane_labels (out, history, visible, lane, nlanes);
     fputs ("</svg>", out);
-    free (labelled);
     free (visible);
     free (lane);
 }

@@ -726,6 +726,66 @@ s_compile_op (s_compiler_t *c, json_t *map, model_part_t ***parts, size_t *npart
     return 0;
 }
 
+//  The initial set or queue from --init's elements: a set sorted without
+//  duplicates, a queue in the order given.
+static void
+s_init_collection (s_compiler_t *c, model_part_t *part, json_t *init)
+{
+    init = edn_set_elements (init);
+    size_t n = json_array_size (init);
+    uint32_t *ids = malloc ((n + 1) * sizeof (uint32_t));
+    assert (ids);
+    for (size_t i = 0; i < n; i++)
+        ids [i] = s_value (part, json_array_get (init, i));
+    if (c->kind == MODEL_SET) {
+        qsort (ids, n, sizeof (uint32_t), s_cmp_u32);
+        size_t u = 0;
+        for (size_t i = 0; i < n; i++)
+            if (u == 0 || ids [u - 1] != ids [i])
+                ids [u++] = ids [i];
+        n = u;
+    }
+    uint32_t q = 0;     // the empty queue
+    for (size_t i = 0; c->kind == MODEL_QUEUE && i < n && !part->oom; i++)
+        if (pqueue_push (part->queues, q, ids [i], &q))
+            s_oom (part);
+    part->init = c->kind == MODEL_SET? s_ids (part, 'a', ids, n): q;
+    free (ids);
+}
+
+//  The initial registers of a multi-register from --init's map. Its keys
+//  are names: one names the history's keyword key (:x) if it has one, else
+//  a string key ("x"); a register --init leaves out starts nil.
+static void
+s_init_registers (model_part_t *part, json_t *init)
+{
+    const char *name;
+    json_t *v;
+    json_object_foreach (init, name, v) {
+        char *keyword = NULL;
+        json_t *k = asprintf (&keyword, ":%s", name) < 0? NULL: json_string (keyword);
+        if (!k || !s_key_known (part, k)) {
+            json_decref (k);
+            k = json_string (name);
+        }
+        s_key_index (part, k);
+        json_decref (k);
+        free (keyword);
+    }
+    size_t n = json_array_size (part->keys);
+    uint32_t *ids = malloc ((n + 1) * sizeof (uint32_t));
+    assert (ids);
+    for (size_t i = 0; i < n; i++) {
+        json_t *k = json_loads (json_string_value (json_array_get (part->keys, i)),
+                                JSON_DECODE_ANY, NULL);
+        json_t *iv = json_is_string (k)? json_object_get (init, edn_name (json_string_value (k))): NULL;
+        json_decref (k);
+        ids [i] = s_value (part, iv? iv: json_null ());
+    }
+    part->init = s_ids (part, 'm', ids, n);
+    free (ids);
+}
+
 //  The initial state of a partition from --init.
 static int
 s_init (s_compiler_t *c, model_part_t *part)
@@ -749,59 +809,12 @@ s_init (s_compiler_t *c, model_part_t *part)
             part->init = json_is_integer (init)? (uint64_t) json_integer_value (init): 0;
             return 0;
         case MODEL_SET:
-        case MODEL_QUEUE: {
-            init = edn_set_elements (init);
-            size_t n = json_array_size (init);
-            uint32_t *ids = malloc ((n + 1) * sizeof (uint32_t));
-            assert (ids);
-            for (size_t i = 0; i < n; i++)
-                ids [i] = s_value (part, json_array_get (init, i));
-            if (c->kind == MODEL_SET) {
-                qsort (ids, n, sizeof (uint32_t), s_cmp_u32);
-                size_t u = 0;
-                for (size_t i = 0; i < n; i++)
-                    if (u == 0 || ids [u - 1] != ids [i])
-                        ids [u++] = ids [i];
-                n = u;
-            }
-            uint32_t q = 0;     // the empty queue
-            for (size_t i = 0; c->kind == MODEL_QUEUE && i < n && !part->oom; i++)
-                if (pqueue_push (part->queues, q, ids [i], &q))
-                    s_oom (part);
-            part->init = c->kind == MODEL_SET? s_ids (part, 'a', ids, n): q;
-            free (ids);
+        case MODEL_QUEUE:
+            s_init_collection (c, part, init);
             return 0;
-        }
-        case MODEL_MULTI_REGISTER: {
-            const char *name;
-            json_t *v;
-            //  --init's keys are names: one names the history's keyword
-            //  key (:x) if it has one, else a string key ("x")
-            json_object_foreach (init, name, v) {
-                char *keyword = NULL;
-                json_t *k = asprintf (&keyword, ":%s", name) < 0? NULL: json_string (keyword);
-                if (!k || !s_key_known (part, k)) {
-                    json_decref (k);
-                    k = json_string (name);
-                }
-                s_key_index (part, k);
-                json_decref (k);
-                free (keyword);
-            }
-            size_t n = json_array_size (part->keys);
-            uint32_t *ids = malloc ((n + 1) * sizeof (uint32_t));
-            assert (ids);
-            for (size_t i = 0; i < n; i++) {
-                json_t *k = json_loads (json_string_value (json_array_get (part->keys, i)),
-                                        JSON_DECODE_ANY, NULL);
-                json_t *iv = json_is_string (k)? json_object_get (init, edn_name (json_string_value (k))): NULL;
-                json_decref (k);
-                ids [i] = s_value (part, iv? iv: json_null ());
-            }
-            part->init = s_ids (part, 'm', ids, n);
-            free (ids);
+        case MODEL_MULTI_REGISTER:
+            s_init_registers (part, init);
             return 0;
-        }
         default:
             part->init = s_value (part, init);
             return 0;
