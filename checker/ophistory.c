@@ -733,10 +733,13 @@ static void
 s_write_event (const ophistory_t *self, const op_t *op, bool invoke, FILE *out)
 {
     fputs ("{:process ", out);
-    if (op->process >= 0)
+    //  A numbered process may be negative too ("-60" in a log): only an id
+    //  the history gave a name is written as that name
+    const char *process_name = ophistory_process_name (self, op->process);
+    if (!process_name)
         fprintf (out, "%lld", (long long) op->process);
     else {
-        json_t *name = json_string (self->names [-op->process - 1]);
+        json_t *name = json_string (process_name);
         edn_write (name, out);
         json_decref (name);
     }
