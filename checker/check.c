@@ -325,12 +325,6 @@ s_why (const check_result_t *self, s_why_t *why)
     return true;
 }
 
-static const char *
-s_type_name (op_type_t type)
-{
-    return type == OP_OK? "ok": type == OP_FAIL? "fail": type == OP_INFO? "info": "pending";
-}
-
 static json_t *
 s_op_json (const check_result_t *self, size_t index)
 {
@@ -339,7 +333,7 @@ s_op_json (const check_result_t *self, size_t index)
     json_t *obj = json_pack ("{s:I, s:I, s:o, s:s, s:O, s:s, s:i}",
                              "index", (json_int_t) op->index_call, "op", (json_int_t) index,
                              "process", name? json_string (name): json_integer (op->process),
-                             "f", op->f, "value", op->in, "type", s_type_name (op->type),
+                             "f", op->f, "value", op->in, "type", op_type_name (op->type),
                              "line", op->line_call);
     if (op->key)
         json_object_set (obj, "key", op->key);
@@ -361,7 +355,7 @@ s_op_text (const check_result_t *self, size_t index, FILE *out)
     snprintf (number, sizeof number, "%lld", (long long) op->process);
     fprintf (out, "line %d: process %s %s%s%s %s -> %s%s%s\n", op->line_call,
              name? name: number, op->f, key? " key ": "", key? key: "", in? in: "?",
-             s_type_name (op->type), res && op->type == OP_OK? " ": "",
+             op_type_name (op->type), res && op->type == OP_OK? " ": "",
              res && op->type == OP_OK? res: "");
     free (in);
     free (res);
@@ -469,14 +463,14 @@ s_marks (const check_result_t *self, s_why_t *why, uint8_t *marks, char **notes)
     model_op_t *ops = model_part_ops (why->part);
     size_t n = ophistory_size (self->history);
     if (model_part_key (why->part)) {
-        memset (marks, REPORT_HIDDEN, n);
+        memset (marks, LINPAGE_HIDDEN, n);
         for (size_t i = 0; i < model_part_size (why->part); i++)
-            marks [ops [i].hist] = REPORT_PLAIN;
+            marks [ops [i].hist] = LINPAGE_PLAIN;
     }
     uint64_t state = model_part_init (why->part);
     for (size_t i = 0; why->r->prefix && i < why->r->nprefix; i++) {
         const model_op_t *op = &ops [why->r->prefix [i]];
-        marks [op->hist] = REPORT_PREFIX;
+        marks [op->hist] = LINPAGE_PREFIX;
         if (!model_step (why->part, state, op, &state))
             continue;       // cannot be: the search took this step
         json_t *json = model_state_json (why->part, state);
@@ -488,9 +482,9 @@ s_marks (const check_result_t *self, s_why_t *why, uint8_t *marks, char **notes)
         json_decref (json);
     }
     for (size_t i = 0; i < why->nconcurrent; i++)
-        marks [why->concurrent [i]] = REPORT_CONCURRENT;
+        marks [why->concurrent [i]] = LINPAGE_CONCURRENT;
     if (why->failing >= 0)
-        marks [why->failing] = REPORT_FAILING;
+        marks [why->failing] = LINPAGE_FAILING;
 }
 
 int

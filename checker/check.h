@@ -1,6 +1,17 @@
 /*  check.h -- the checker's public face: read a history, check it against a
     model, report. Used by `./harness check` and by `./harness run`.
 
+    What the checker owns, and what it may not touch: checker/ is a pure
+    library from a file name (or a buffer) to a verdict. It owns the
+    history readers (ophistory, edn, op), the models (model, pqueue), the
+    search (wgl), the result and its HTML page (check, linpage), and it
+    uses only common/ (limits, clock, rng, hash, jsonl, escape). It starts
+    no processes (only threads, for kv partitions), opens no sockets, reads
+    the clock only for its own search timeout and the time_ms it reports,
+    writes only to the FILE or path it is given, and never exits: every
+    problem comes back as a return value and a message. Only this header is
+    for code outside checker/ (the tests of its parts aside).
+
     A check_result_t is a one-shot object: check_file () makes one, the caller
     reads it and destroys it. Bad input is an operating error: check_file
     returns NULL and sets *error to a message naming file, line and problem

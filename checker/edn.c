@@ -376,6 +376,75 @@ s_dispatch (edn_reader_t *self, s_frame_t *stack, int *depth, int *top_discards)
     return 0;
 }
 
+//  An opening bracket c: push a frame for its collection. 0 or -1.
+static int
+s_open (edn_reader_t *self, s_frame_t *stack, int *depth, int c)
+{
+    if (*depth >= FL_EDN_DEPTH_MAX)
+        return s_fail (self, "nesting deeper than %d", FL_EDN_DEPTH_MAX);
+    edn_advance (self);
+    stack [(*depth)++] = (s_frame_t) {
+        c == '{'? json_object (): json_array (), NULL,
+        c == '['? ']': c == '('? ')': '}', 0 };
+    return 0;
+}
+
+//  A closing bracket c: pop its frame and set *done to the finished
+//  collection. Returns 0, or -1 with the popped frame already released (the
+//  caller unwinds the frames left).
+static int
+s_close (edn_reader_t *self, s_frame_t *stack, int *depth, int c, json_t **done)
+{
+    if (*depth == 0 || stack [*depth - 1].close != c)
+        return s_fail (self, "unexpected '%c'", c);
+    edn_advance (self);
+    s_frame_t *frame = &stack [--*depth];
+    if (frame->key) {
+        json_decref (frame->key);
+        json_decref (frame->container);
+        return s_fail (self, "map with a key and no value");
+    }
+    *done = frame->container;
+    if (frame->close == '}' && json_is_array (*done)
+    && !(*done = s_set_new (*done, self->plain)))
+        return s_fail (self, "out of memory");
+    return 0;
+}
+
+//  A value is complete (done, taken): discard it, hand it back as the value
+//  read, or add it to its parent. Returns 1 with *value set when it is the
+//  value read, 0 to read on, -1 on a bad map key.
+static int
+s_complete (edn_reader_t *self, s_frame_t *stack, int depth, int *top_discards,
+            json_t *done, json_t **value)
+{
+    int *discards = depth > 0? &stack [depth - 1].discards: top_discards;
+    if (*discards > 0) {
+        (*discards)--;
+        json_decref (done);
+        return 0;
+    }
+    if (depth == 0) {
+        *value = done;
+        return 1;
+    }
+    s_frame_t *top = &stack [depth - 1];
+    if (json_is_array (top->container))
+        json_array_append_new (top->container, done);
+    else
+    if (!top->key)
+        top->key = done;
+    else {
+        json_t *key = top->key;
+        top->key = NULL;
+        return s_map_put (self, top->container, key, done);
+    }
+    return 0;
+}
+
+//  One loop over the input with an explicit stack of open collections (no
+//  recursion: the depth is bounded by FL_EDN_DEPTH_MAX). Every error path
+//  unwinds here, in one place.
 int
 edn_read (edn_reader_t *self, json_t **value)
 {
@@ -386,83 +455,31 @@ edn_read (edn_reader_t *self, json_t **value)
     int top_discards = 0;
     while (true) {
         int c = edn_peek (self);
-        json_t *done = NULL;
         if (c < 0) {
             s_unwind (stack, depth);
             if (depth > 0 || top_discards > 0)
                 return s_fail (self, "unexpected end of input");
             return 0;
         }
-        if (c == ']' || c == ')' || c == '}') {
-            if (depth == 0 || stack [depth - 1].close != c) {
-                s_unwind (stack, depth);
-                return s_fail (self, "unexpected '%c'", c);
-            }
-            edn_advance (self);
-            depth--;
-            if (stack [depth].key) {
-                json_decref (stack [depth].key);
-                json_decref (stack [depth].container);
-                s_unwind (stack, depth);
-                return s_fail (self, "map with a key and no value");
-            }
-            done = stack [depth].container;
-            if (stack [depth].close == '}' && json_is_array (done)
-            && !(done = s_set_new (done, self->plain))) {
-                s_unwind (stack, depth);
-                return s_fail (self, "out of memory");
-            }
-        }
+        int rc;
+        if (c == '[' || c == '(' || c == '{')
+            rc = s_open (self, stack, &depth, c);
         else
-        if (c == '[' || c == '(' || c == '{') {
-            if (depth >= FL_EDN_DEPTH_MAX) {
-                s_unwind (stack, depth);
-                return s_fail (self, "nesting deeper than %d", FL_EDN_DEPTH_MAX);
-            }
-            edn_advance (self);
-            stack [depth++] = (s_frame_t) {
-                c == '{'? json_object (): json_array (), NULL,
-                c == '['? ']': c == '('? ')': '}', 0 };
-            continue;
+        if (c == '#' && !(self->p + 1 < self->end && self->p [1] == '#'))
+            rc = s_dispatch (self, stack, &depth, &top_discards);
+        else {
+            json_t *done = NULL;
+            rc = c == ']' || c == ')' || c == '}'? s_close (self, stack, &depth, c, &done)
+                                                : s_read_atom (self, c, &done);
+            if (rc >= 0)
+                rc = s_complete (self, stack, depth, &top_discards, done, value);
         }
-        else
-        if (c == '#' && !(self->p + 1 < self->end && self->p [1] == '#')) {
-            if (s_dispatch (self, stack, &depth, &top_discards)) {
-                s_unwind (stack, depth);
-                return -1;
-            }
-            continue;
-        }
-        else
-        if (s_read_atom (self, c, &done) < 0) {
+        if (rc < 0) {
             s_unwind (stack, depth);
             return -1;
         }
-        //  A value is complete: discard it, return it, or add it to its parent
-        int *discards = depth > 0? &stack [depth - 1].discards: &top_discards;
-        if (*discards > 0) {
-            (*discards)--;
-            json_decref (done);
-            continue;
-        }
-        if (depth == 0) {
-            *value = done;
+        if (rc == 1)
             return 1;
-        }
-        s_frame_t *top = &stack [depth - 1];
-        if (json_is_array (top->container))
-            json_array_append_new (top->container, done);
-        else
-        if (!top->key)
-            top->key = done;
-        else {
-            json_t *key = top->key;
-            top->key = NULL;
-            if (s_map_put (self, top->container, key, done)) {
-                s_unwind (stack, depth);
-                return -1;
-            }
-        }
     }
 }
 

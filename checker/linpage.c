@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include "escape.h"
 #include "limits.h"
 #include "linpage.h"
 
@@ -35,37 +36,16 @@ static const char *s_css =
 #define S_CLASSES  7
 static const char *s_classes [S_CLASSES] = { "ok", "fail", "info", "pending", "p", "c", "x" };
 
-static void
-s_escape (FILE *out, const char *text)
-{
-    for (const char *p = text; p && *p; p++) {
-        if (*p == '<')
-            fputs ("&lt;", out);
-        else
-        if (*p == '>')
-            fputs ("&gt;", out);
-        else
-        if (*p == '&')
-            fputs ("&amp;", out);
-        else
-        if (*p == '"')
-            fputs ("&quot;", out);
-        else
-            fputc (*p, out);
-    }
-}
-
 static const char *
 s_class (const op_t *op, uint8_t mark)
 {
-    if (mark == REPORT_FAILING)
+    if (mark == LINPAGE_FAILING)
         return "x";
-    if (mark == REPORT_CONCURRENT)
+    if (mark == LINPAGE_CONCURRENT)
         return "c";
-    if (mark == REPORT_PREFIX)
+    if (mark == LINPAGE_PREFIX)
         return "p";
-    return op->type == OP_OK? "ok": op->type == OP_FAIL? "fail"
-         : op->type == OP_INFO? "info": "pending";
+    return op_type_name (op->type);
 }
 
 static void
@@ -77,22 +57,21 @@ s_title (FILE *out, const ophistory_t *history, const op_t *op, const char *note
     const char *name = ophistory_process_name (history, op->process);
     fprintf (out, "<title>line %d, process ", op->line_call);
     if (name)
-        s_escape (out, name);
+        escape_html (out, name);
     else
         fprintf (out, "%lld", (long long) op->process);
     fprintf (out, ": %s ", op->f);
     if (key) {
-        s_escape (out, key);
+        escape_html (out, key);
         fputc (' ', out);
     }
-    s_escape (out, in);
-    fprintf (out, " → %s ", op->type == OP_OK? "ok": op->type == OP_FAIL? "fail"
-             : op->type == OP_INFO? "info": "pending");
+    escape_html (out, in);
+    fprintf (out, " → %s ", op_type_name (op->type));
     if (res && op->type == OP_OK)
-        s_escape (out, res);
+        escape_html (out, res);
     if (note) {
         fputs ("; ", out);
-        s_escape (out, note);
+        escape_html (out, note);
     }
     fputs ("</title>", out);
     free (in);
@@ -136,7 +115,7 @@ s_bar (const op_t *op, size_t lane, int64_t from, int64_t to)
 {
     double scale = S_WIDTH / (double) (to - from + 1);
     double x = S_LEFT + (double) (op->call < from? 0: op->call - from) * scale;
-    double end = op->ret == HISTORY_RET_NEVER || op->ret > to? S_LEFT + S_WIDTH
+    double end = op->ret == OP_RET_NEVER || op->ret > to? S_LEFT + S_WIDTH
                : S_LEFT + ((double) (op->ret - from) + 0.8) * scale;
     return (s_bar_t) { x, end - x < 1? 1: end - x, lane * S_LANE + 4 };
 }
@@ -158,8 +137,45 @@ s_label (FILE *out, const op_t *op, s_bar_t bar)
     if (strlen (text) > room)
         strcpy (text + room - 1, "…");     // cut: say so, "r 12" is not "r 123"
     fprintf (out, "<text class='l' x='%.1f' y='%zu'>", bar.x + 2, bar.y + 9);
-    s_escape (out, text);
+    escape_html (out, text);
     fputs ("</text>", out);
+}
+
+//  The untitled bars gathered per class (see s_svg): one <path> each, in
+//  class order. Closes and frees what s_svg opened.
+static void
+s_paths_write (FILE *out, FILE **paths, char **path_text)
+{
+    for (size_t k = 0; k < S_CLASSES; k++) {
+        if (!paths [k])
+            continue;
+        fclose (paths [k]);
+        fprintf (out, "<path class='%s' d='%s'/>", s_classes [k], path_text [k]);
+        free (path_text [k]);
+    }
+}
+
+//  Lane labels, once per lane, at the first visible op of each.
+static void
+s_lane_labels (FILE *out, const ophistory_t *history, const bool *visible,
+               const size_t *lane, size_t nlanes)
+{
+    size_t n = ophistory_size (history);
+    bool *labelled = calloc (nlanes + 1, sizeof (bool));
+    assert (labelled);
+    for (size_t i = 0; i < n; i++)
+        if (visible [i] && !labelled [lane [i]]) {
+            labelled [lane [i]] = true;
+            int64_t p = ophistory_op (history, i)->process;
+            const char *name = ophistory_process_name (history, p);
+            fprintf (out, "<text x='2' y='%zu'>", lane [i] * S_LANE + 13);
+            if (name)
+                escape_html (out, name);
+            else
+                fprintf (out, "p%lld", (long long) p);
+            fputs ("</text>", out);
+        }
+    free (labelled);
 }
 
 //  One picture of the ops that overlap event positions from .. to.
@@ -174,7 +190,7 @@ s_svg (FILE *out, const ophistory_t *history, const uint8_t *marks, char *const 
     size_t shown = 0;
     for (size_t i = 0; i < n; i++) {
         const op_t *op = ophistory_op (history, i);
-        visible [i] = (!marks || marks [i] != REPORT_HIDDEN) && op->call <= to && op->ret >= from;
+        visible [i] = (!marks || marks [i] != LINPAGE_HIDDEN) && op->call <= to && op->ret >= from;
         shown += visible [i];
     }
     size_t nlanes = s_lanes (history, visible, lane);
@@ -186,19 +202,19 @@ s_svg (FILE *out, const ophistory_t *history, const uint8_t *marks, char *const 
              S_LEFT + S_WIDTH + 10, nlanes * S_LANE + 10);
     //  A faint band across every lane over the failing op's interval
     for (size_t i = 0; marks && i < n; i++)
-        if (marks [i] == REPORT_FAILING && visible [i]) {
+        if (marks [i] == LINPAGE_FAILING && visible [i]) {
             s_bar_t bar = s_bar (ophistory_op (history, i), 0, from, to);
             fprintf (out, "<rect class='band' x='%.1f' y='0' width='%.1f' height='%zu'/>",
                      bar.x, bar.w, nlanes * S_LANE + 6);
         }
     for (size_t i = 0; i < n; i++) {
         const op_t *op = ophistory_op (history, i);
-        uint8_t mark = marks? marks [i]: REPORT_PLAIN;
+        uint8_t mark = marks? marks [i]: LINPAGE_PLAIN;
         if (!visible [i])
             continue;
         s_bar_t bar = s_bar (op, lane [i], from, to);
         const char *cls = s_class (op, mark);
-        if (small || mark >= REPORT_CONCURRENT) {
+        if (small || mark >= LINPAGE_CONCURRENT) {
             fprintf (out, "<g><rect class='%s' x='%.1f' y='%zu' width='%.1f' height='%d'/>",
                      cls, bar.x, bar.y, bar.w, S_BAR);
             if (small)
@@ -216,30 +232,9 @@ s_svg (FILE *out, const ophistory_t *history, const uint8_t *marks, char *const 
         if (paths [k])
             fprintf (paths [k], "M%.1f %zuh%.1fv%dh-%.1fz", bar.x, bar.y, bar.w, S_BAR, bar.w);
     }
-    for (size_t k = 0; k < S_CLASSES; k++) {
-        if (!paths [k])
-            continue;
-        fclose (paths [k]);
-        fprintf (out, "<path class='%s' d='%s'/>", s_classes [k], path_text [k]);
-        free (path_text [k]);
-    }
-    //  Lane labels, once per lane
-    bool *labelled = calloc (nlanes + 1, sizeof (bool));
-    assert (labelled);
-    for (size_t i = 0; i < n; i++)
-        if (visible [i] && !labelled [lane [i]]) {
-            labelled [lane [i]] = true;
-            int64_t p = ophistory_op (history, i)->process;
-            const char *name = ophistory_process_name (history, p);
-            fprintf (out, "<text x='2' y='%zu'>", lane [i] * S_LANE + 13);
-            if (name)
-                s_escape (out, name);
-            else
-                fprintf (out, "p%lld", (long long) p);
-            fputs ("</text>", out);
-        }
+    s_paths_write (out, paths, path_text);
+    s_lane_labels (out, history, visible, lane, nlanes);
     fputs ("</svg>", out);
-    free (labelled);
     free (visible);
     free (lane);
 }
@@ -251,14 +246,14 @@ s_closeup (FILE *out, const ophistory_t *history, const uint8_t *marks, char *co
 {
     size_t n = ophistory_size (history), shown = 0, failing = n;
     for (size_t i = 0; marks && i < n; i++) {
-        shown += marks [i] != REPORT_HIDDEN;
-        if (marks [i] == REPORT_FAILING)
+        shown += marks [i] != LINPAGE_HIDDEN;
+        if (marks [i] == LINPAGE_FAILING)
             failing = i;
     }
     if (failing == n || shown <= S_CLOSEUP_MIN_OPS)
         return;
     const op_t *op = ophistory_op (history, failing);
-    int64_t end = op->ret == HISTORY_RET_NEVER? op->call: op->ret;
+    int64_t end = op->ret == OP_RET_NEVER? op->call: op->ret;
     int64_t from = op->call > S_CLOSEUP_EVENTS? op->call - S_CLOSEUP_EVENTS: 0;
     int64_t to = end + S_CLOSEUP_EVENTS;
     if (to >= ophistory_events (history))
@@ -278,11 +273,11 @@ linpage_write (const char *path, const char *title, const char *verdict,
     if (!out)
         return -1;
     fprintf (out, "<!DOCTYPE html><html><head><meta charset='utf-8'><title>");
-    s_escape (out, title);
+    escape_html (out, title);
     fprintf (out, "</title><style>%s</style></head><body><h1>", s_css);
-    s_escape (out, title);
+    escape_html (out, title);
     fputs ("</h1><p><b>", out);
-    s_escape (out, verdict);
+    escape_html (out, verdict);
     fputs ("</b></p><p class='key'>"
            "<span class='ok'style='background:#7cb87c'></span>ok"
            "<span style='background:#ccc'></span>fail"
@@ -292,7 +287,7 @@ linpage_write (const char *path, const char *title, const char *verdict,
            "<span style='background:#d62728'></span>could not be linearized</p>", out);
     if (explain && *explain) {
         fputs ("<pre>", out);
-        s_escape (out, explain);
+        escape_html (out, explain);
         fputs ("</pre>", out);
     }
     int64_t events = ophistory_events (history);

@@ -11,12 +11,12 @@
 #include "ophistory.h"
 
 typedef enum {
-    REPORT_PLAIN = 0,       // nothing to say about this op
-    REPORT_PREFIX,          // in the longest linearizable prefix
-    REPORT_CONCURRENT,      // concurrent with the failing op
-    REPORT_FAILING,         // could not be linearized
-    REPORT_HIDDEN = 255     // not drawn (another key than the one explained)
-} report_mark_t;
+    LINPAGE_PLAIN = 0,      // nothing to say about this op
+    LINPAGE_PREFIX,         // in the longest linearizable prefix
+    LINPAGE_CONCURRENT,     // concurrent with the failing op
+    LINPAGE_FAILING,        // could not be linearized
+    LINPAGE_HIDDEN = 255    // not drawn (another key than the one explained)
+} linpage_mark_t;
 
 //  Write the page to path. marks has one entry per history op (may be
 //  NULL); so has notes, text added to an op's tooltip (may be NULL, as may

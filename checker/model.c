@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "edn.h"
+#include "hash.h"
 #include "model.h"
 #include "pqueue.h"
 
@@ -87,9 +88,7 @@ model_name (model_kind_t kind)
 static uint64_t
 s_hash (const uint8_t *p, size_t len)
 {
-    uint64_t h = 0xcbf29ce484222325ULL ^ len;
-    for (size_t i = 0; i < len; i++)
-        h = (h ^ p [i]) * 0x100000001b3ULL;
+    uint64_t h = hash_fnv1a64 (p, len, HASH_FNV1A64_BASIS ^ len);
     return h ^ (h >> 29);
 }
 
@@ -676,7 +675,7 @@ s_nil_unknown (const s_compiler_t *c, const op_t *src, int code, json_t *out)
     bool register_like = c->kind == MODEL_REGISTER || c->kind == MODEL_CAS_REGISTER
                       || c->kind == MODEL_KV;
     return register_like && code == K_READ && src->type == OP_OK
-        && ophistory_format (c->history) == HISTORY_EDN && json_is_null (out);
+        && ophistory_format (c->history) == OPHISTORY_EDN && json_is_null (out);
 }
 
 static int
@@ -691,7 +690,7 @@ s_compile_op (s_compiler_t *c, json_t *map, model_part_t ***parts, size_t *npart
         return s_bad (c, src, what);
     }
     op_outcome_t outcome = ophistory_op_outcome (c->history, src);
-    if (outcome == OUTCOME_SKIP)
+    if (outcome == OP_OUTCOME_SKIP)
         return 0;
     json_t *in = src->in, *out = src->out;
     model_part_t *part = s_route (c, map, parts, nparts, src, &in, &out);
@@ -706,9 +705,9 @@ s_compile_op (s_compiler_t *c, json_t *map, model_part_t ***parts, size_t *npart
     op->ret = src->ret;
     op->hist = index;
     op->kind = (uint8_t) code;
-    if (outcome == OUTCOME_UNKNOWN || s_nil_unknown (c, src, code, out))
+    if (outcome == OP_OUTCOME_UNKNOWN || s_nil_unknown (c, src, code, out))
         op->flags |= MODEL_F_UNKNOWN;
-    if (outcome == OUTCOME_CAS_FAILED) {
+    if (outcome == OP_OUTCOME_CAS_FAILED) {
         if (code != K_CAS)
             return s_bad (c, src, "only a cas can fail after running");
         op->flags |= MODEL_F_CAS_FAILED;
@@ -725,6 +724,66 @@ s_compile_op (s_compiler_t *c, json_t *map, model_part_t ***parts, size_t *npart
             op->flags |= MODEL_F_PURE;
     }
     return 0;
+}
+
+//  The initial set or queue from --init's elements: a set sorted without
+//  duplicates, a queue in the order given.
+static void
+s_init_collection (s_compiler_t *c, model_part_t *part, json_t *init)
+{
+    init = edn_set_elements (init);
+    size_t n = json_array_size (init);
+    uint32_t *ids = malloc ((n + 1) * sizeof (uint32_t));
+    assert (ids);
+    for (size_t i = 0; i < n; i++)
+        ids [i] = s_value (part, json_array_get (init, i));
+    if (c->kind == MODEL_SET) {
+        qsort (ids, n, sizeof (uint32_t), s_cmp_u32);
+        size_t u = 0;
+        for (size_t i = 0; i < n; i++)
+            if (u == 0 || ids [u - 1] != ids [i])
+                ids [u++] = ids [i];
+        n = u;
+    }
+    uint32_t q = 0;     // the empty queue
+    for (size_t i = 0; c->kind == MODEL_QUEUE && i < n && !part->oom; i++)
+        if (pqueue_push (part->queues, q, ids [i], &q))
+            s_oom (part);
+    part->init = c->kind == MODEL_SET? s_ids (part, 'a', ids, n): q;
+    free (ids);
+}
+
+//  The initial registers of a multi-register from --init's map. Its keys
+//  are names: one names the history's keyword key (:x) if it has one, else
+//  a string key ("x"); a register --init leaves out starts nil.
+static void
+s_init_registers (model_part_t *part, json_t *init)
+{
+    const char *name;
+    json_t *v;
+    json_object_foreach (init, name, v) {
+        char *keyword = NULL;
+        json_t *k = asprintf (&keyword, ":%s", name) < 0? NULL: json_string (keyword);
+        if (!k || !s_key_known (part, k)) {
+            json_decref (k);
+            k = json_string (name);
+        }
+        s_key_index (part, k);
+        json_decref (k);
+        free (keyword);
+    }
+    size_t n = json_array_size (part->keys);
+    uint32_t *ids = malloc ((n + 1) * sizeof (uint32_t));
+    assert (ids);
+    for (size_t i = 0; i < n; i++) {
+        json_t *k = json_loads (json_string_value (json_array_get (part->keys, i)),
+                                JSON_DECODE_ANY, NULL);
+        json_t *iv = json_is_string (k)? json_object_get (init, edn_name (json_string_value (k))): NULL;
+        json_decref (k);
+        ids [i] = s_value (part, iv? iv: json_null ());
+    }
+    part->init = s_ids (part, 'm', ids, n);
+    free (ids);
 }
 
 //  The initial state of a partition from --init.
@@ -750,59 +809,12 @@ s_init (s_compiler_t *c, model_part_t *part)
             part->init = json_is_integer (init)? (uint64_t) json_integer_value (init): 0;
             return 0;
         case MODEL_SET:
-        case MODEL_QUEUE: {
-            init = edn_set_elements (init);
-            size_t n = json_array_size (init);
-            uint32_t *ids = malloc ((n + 1) * sizeof (uint32_t));
-            assert (ids);
-            for (size_t i = 0; i < n; i++)
-                ids [i] = s_value (part, json_array_get (init, i));
-            if (c->kind == MODEL_SET) {
-                qsort (ids, n, sizeof (uint32_t), s_cmp_u32);
-                size_t u = 0;
-                for (size_t i = 0; i < n; i++)
-                    if (u == 0 || ids [u - 1] != ids [i])
-                        ids [u++] = ids [i];
-                n = u;
-            }
-            uint32_t q = 0;     // the empty queue
-            for (size_t i = 0; c->kind == MODEL_QUEUE && i < n && !part->oom; i++)
-                if (pqueue_push (part->queues, q, ids [i], &q))
-                    s_oom (part);
-            part->init = c->kind == MODEL_SET? s_ids (part, 'a', ids, n): q;
-            free (ids);
+        case MODEL_QUEUE:
+            s_init_collection (c, part, init);
             return 0;
-        }
-        case MODEL_MULTI_REGISTER: {
-            const char *name;
-            json_t *v;
-            //  --init's keys are names: one names the history's keyword
-            //  key (:x) if it has one, else a string key ("x")
-            json_object_foreach (init, name, v) {
-                char *keyword = NULL;
-                json_t *k = asprintf (&keyword, ":%s", name) < 0? NULL: json_string (keyword);
-                if (!k || !s_key_known (part, k)) {
-                    json_decref (k);
-                    k = json_string (name);
-                }
-                s_key_index (part, k);
-                json_decref (k);
-                free (keyword);
-            }
-            size_t n = json_array_size (part->keys);
-            uint32_t *ids = malloc ((n + 1) * sizeof (uint32_t));
-            assert (ids);
-            for (size_t i = 0; i < n; i++) {
-                json_t *k = json_loads (json_string_value (json_array_get (part->keys, i)),
-                                        JSON_DECODE_ANY, NULL);
-                json_t *iv = json_is_string (k)? json_object_get (init, edn_name (json_string_value (k))): NULL;
-                json_decref (k);
-                ids [i] = s_value (part, iv? iv: json_null ());
-            }
-            part->init = s_ids (part, 'm', ids, n);
-            free (ids);
+        case MODEL_MULTI_REGISTER:
+            s_init_registers (part, init);
             return 0;
-        }
         default:
             part->init = s_value (part, init);
             return 0;

@@ -34,7 +34,7 @@ typedef enum {
                                 // the search may linearize it greedily
 
 typedef struct {
-    int64_t call, ret;      // positions in the history; ret may be HISTORY_RET_NEVER
+    int64_t call, ret;      // positions in the history; ret may be OP_RET_NEVER
     uint32_t hist;          // index of the op in the history
     uint8_t kind;           // model-specific operation code
     uint8_t flags;          // MODEL_F_*

@@ -19,6 +19,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include "hash.h"
+#include "jsonl.h"
 #include "limits.h"
 #include "edn.h"
 #include "ophistory.h"
@@ -68,15 +70,6 @@ s_intern_f (ophistory_t *self, const char *f)
     return self->fs [self->nfs++];
 }
 
-static uint64_t
-s_mix (uint64_t x)
-{
-    x ^= x >> 33;
-    x *= 0xff51afd7ed558ccdULL;
-    x ^= x >> 33;
-    return x;
-}
-
 //  Slot of process p in the in-flight map, inserting it if absent. NULL
 //  when out of memory.
 static int32_t *
@@ -106,7 +99,7 @@ s_slot (ophistory_t *self, int64_t p)
         free (old_vals);
     }
     size_t mask = self->pcap - 1;
-    size_t i = s_mix ((uint64_t) p) & mask;
+    size_t i = hash_mix64 ((uint64_t) p) & mask;
     while (self->pvals [i] != -1 && self->pkeys [i] != p)
         i = (i + 1) & mask;
     if (self->pvals [i] == -1) {
@@ -171,7 +164,7 @@ s_invoke (ophistory_t *self, int line, int64_t process, const char *f,
     self->ops [self->nops++] = (op_t) {
         .process = process, .f = f, .key = json_incref (key),
         .in = value? json_incref (value): json_null (), .type = OP_PENDING,
-        .call = self->events, .ret = HISTORY_RET_NEVER,
+        .call = self->events, .ret = OP_RET_NEVER,
         .line_call = line, .done = -1, .time_call = time, .time_ret = -1,
         .index_call = index };
     return 0;
@@ -194,7 +187,7 @@ s_complete (ophistory_t *self, int line, int64_t process, const char *type,
     op->type = strcmp (type, "ok") == 0? OP_OK: strcmp (type, "fail") == 0? OP_FAIL: OP_INFO;
     op->out = value? json_incref (value): json_null ();
     op->error = json_incref (error);
-    op->ret = op->type == OP_INFO? HISTORY_RET_NEVER: self->events;
+    op->ret = op->type == OP_INFO? OP_RET_NEVER: self->events;
     op->line_ret = line;
     op->done = self->events;
     op->time_ret = time;
@@ -432,36 +425,29 @@ s_fast_event (ophistory_t *self, int line, const char *p, size_t n, int *rc)
 static int
 s_read_jsonl (ophistory_t *self, const char *buf, size_t len)
 {
-    const char *p = buf, *end = buf + len;
-    for (int line = 1; p < end; line++) {
-        const char *eol = memchr (p, '\n', (size_t) (end - p));
-        if (!eol)
-            eol = end;
-        size_t n = (size_t) (eol - p);
-        if (n > FL_HISTORY_LINE_BYTES_MAX)
-            return s_error (self, line, "line longer than %d bytes", FL_HISTORY_LINE_BYTES_MAX);
-        size_t blank = strspn (p, " \t\r");
+    jsonl_lines_t lines;
+    jsonl_lines_init (&lines, buf, len);
+    int more;
+    while ((more = jsonl_lines_next (&lines, self->name, &self->error)) == 1) {
+        int line = (int) lines.line;
         int rc = 0;
-        if (blank < n && s_fast_event (self, (int) line, p, n, &rc) == 0) {
+        if (s_fast_event (self, line, lines.text, lines.len, &rc) == 0) {
             if (rc)
                 return rc;
+            continue;
         }
-        else
-        if (blank < n) {
-            json_error_t jerr;
-            json_t *event = json_loadb (p, n, 0, &jerr);
-            if (!event && eol == end)
-                return 0;       // a torn last line: the run was cut mid-write
-            if (!event)
-                return s_error (self, line, "malformed JSON: %s", jerr.text);
-            int rc = s_event_object (self, line, event);
-            json_decref (event);
-            if (rc)
-                return rc;
-        }
-        p = eol + 1;
+        json_error_t jerr;
+        json_t *event = json_loadb (lines.text, lines.len, 0, &jerr);
+        if (!event && lines.torn)
+            return 0;       // a torn last line: the run was cut mid-write
+        if (!event)
+            return s_error (self, line, "malformed JSON: %s", jerr.text);
+        rc = s_event_object (self, line, event);
+        json_decref (event);
+        if (rc)
+            return rc;
     }
-    return 0;
+    return more;
 }
 
 static int
@@ -574,11 +560,11 @@ s_guess (const char *name, const char *buf, size_t len)
 {
     const char *dot = strrchr (name, '.');
     if (dot && (strcmp (dot, ".jsonl") == 0 || strcmp (dot, ".json") == 0))
-        return HISTORY_JSONL;
+        return OPHISTORY_JSONL;
     if (dot && strcmp (dot, ".edn") == 0)
-        return HISTORY_EDN;
+        return OPHISTORY_EDN;
     if (dot && strcmp (dot, ".log") == 0)
-        return HISTORY_JEPSEN_LOG;
+        return OPHISTORY_JEPSEN_LOG;
     size_t i = 0;
     while (i < len && strchr (" \t\r\n", buf [i]))
         i++;
@@ -586,11 +572,11 @@ s_guess (const char *name, const char *buf, size_t len)
         i++;
         while (i < len && strchr (" \t\r\n", buf [i]))
             i++;
-        return i < len && buf [i] == '"'? HISTORY_JSONL: HISTORY_EDN;
+        return i < len && buf [i] == '"'? OPHISTORY_JSONL: OPHISTORY_EDN;
     }
     if (i < len && strchr ("[(;", buf [i]))
-        return HISTORY_EDN;
-    return HISTORY_JEPSEN_LOG;
+        return OPHISTORY_EDN;
+    return OPHISTORY_JEPSEN_LOG;
 }
 
 ophistory_t *
@@ -602,8 +588,8 @@ ophistory_parse (const char *name, const char *buf, size_t len, int format, char
     assert (self);
     self->name = strdup (name);
     self->format = format < 0? s_guess (name, buf, len): format;
-    int rc = self->format == HISTORY_JSONL? s_read_jsonl (self, buf, len)
-           : self->format == HISTORY_EDN? s_read_edn (self, buf, len)
+    int rc = self->format == OPHISTORY_JSONL? s_read_jsonl (self, buf, len)
+           : self->format == OPHISTORY_EDN? s_read_edn (self, buf, len)
            : s_read_log (self, buf, len);
     //  Nothing read is not an empty history but the wrong file or format
     //  (garbage, plain text, EDN read as log lines): an explicit EDN [] is
@@ -726,19 +712,19 @@ ophistory_op_outcome (const ophistory_t *self, const op_t *op)
 {
     assert (self && op);
     if (op->type == OP_OK)
-        return OUTCOME_OK;
+        return OP_OUTCOME_OK;
     if (op->type == OP_INFO || op->type == OP_PENDING)
-        return OUTCOME_UNKNOWN;
+        return OP_OUTCOME_UNKNOWN;
     bool cas = strcmp (op->f, "cas") == 0;
     switch (self->format) {
-        case HISTORY_JSONL:
+        case OPHISTORY_JSONL:
             if (cas && s_error_code (op->error) == 22)
-                return OUTCOME_CAS_FAILED;
-            return OUTCOME_SKIP;
-        case HISTORY_JEPSEN_LOG:
-            return cas? OUTCOME_CAS_FAILED: OUTCOME_SKIP;
+                return OP_OUTCOME_CAS_FAILED;
+            return OP_OUTCOME_SKIP;
+        case OPHISTORY_JEPSEN_LOG:
+            return cas? OP_OUTCOME_CAS_FAILED: OP_OUTCOME_SKIP;
         default:
-            return OUTCOME_SKIP;
+            return OP_OUTCOME_SKIP;
     }
 }
 
@@ -746,16 +732,18 @@ ophistory_op_outcome (const ophistory_t *self, const op_t *op)
 static void
 s_write_event (const ophistory_t *self, const op_t *op, bool invoke, FILE *out)
 {
-    static const char *types [] = { "ok", "fail", "info", "pending" };
     fputs ("{:process ", out);
-    if (op->process >= 0)
+    //  A numbered process may be negative too ("-60" in a log): only an id
+    //  the history gave a name is written as that name
+    const char *process_name = ophistory_process_name (self, op->process);
+    if (!process_name)
         fprintf (out, "%lld", (long long) op->process);
     else {
-        json_t *name = json_string (self->names [-op->process - 1]);
+        json_t *name = json_string (process_name);
         edn_write (name, out);
         json_decref (name);
     }
-    fprintf (out, ", :type :%s, :f :%s", invoke? "invoke": types [op->type], op->f);
+    fprintf (out, ", :type :%s, :f :%s", invoke? "invoke": op_type_name (op->type), op->f);
     if (op->key) {
         fputs (", :key ", out);
         edn_write (op->key, out);
@@ -806,16 +794,16 @@ ophistory_format_parse (const char *name)
     if (!name)
         return -1;
     if (strcmp (name, "jsonl") == 0 || strcmp (name, "json") == 0)
-        return HISTORY_JSONL;
+        return OPHISTORY_JSONL;
     if (strcmp (name, "edn") == 0)
-        return HISTORY_EDN;
+        return OPHISTORY_EDN;
     if (strcmp (name, "jepsen-log") == 0 || strcmp (name, "log") == 0)
-        return HISTORY_JEPSEN_LOG;
+        return OPHISTORY_JEPSEN_LOG;
     return -1;
 }
 
 const char *
 ophistory_format_name (ophistory_format_t format)
 {
-    return format == HISTORY_JSONL? "jsonl": format == HISTORY_EDN? "edn": "jepsen-log";
+    return format == OPHISTORY_JSONL? "jsonl": format == OPHISTORY_EDN? "edn": "jepsen-log";
 }

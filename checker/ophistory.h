@@ -13,50 +13,13 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <jansson.h>
+#include "op.h"
 
 typedef enum {
-    HISTORY_JSONL,
-    HISTORY_EDN,
-    HISTORY_JEPSEN_LOG
+    OPHISTORY_JSONL,
+    OPHISTORY_EDN,
+    OPHISTORY_JEPSEN_LOG
 } ophistory_format_t;
-
-typedef enum {
-    OP_OK,          // completed with ok
-    OP_FAIL,        // completed with fail
-    OP_INFO,        // completed with info: outcome unknown
-    OP_PENDING      // never completed: outcome unknown
-} op_type_t;
-
-//  What the checker must assume about an operation.
-typedef enum {
-    OUTCOME_OK,         // happened, with this result
-    OUTCOME_SKIP,       // did not happen: leave it out
-    OUTCOME_CAS_FAILED, // ran, saw a value other than `from`, changed nothing
-    OUTCOME_UNKNOWN     // may have happened (result unknown); if ret is
-                        // HISTORY_RET_NEVER it may also never happen
-} op_outcome_t;
-
-#define HISTORY_RET_NEVER INT64_MAX
-
-typedef struct {
-    int64_t process;
-    const char *f;          // interned in the history (compare with strcmp)
-    json_t *key;            // the `key` field, or NULL
-    json_t *in;             // the invoke's value (never NULL: json null)
-    json_t *out;            // the completion's value, or NULL
-    json_t *error;          // the completion's `error`, or NULL
-    op_type_t type;
-    int64_t call;           // position of the invoke event (0-based)
-    int64_t ret;            // position of the completion, or HISTORY_RET_NEVER
-    int64_t index_call;     // the invoke's index as Jepsen numbers events:
-                            // its `index` field, else its position among
-                            // all events of the file (nemesis ones too)
-    int line_call;          // file lines, 1-based
-    int line_ret;           // 0 when never completed
-    int64_t done;           // position of the completion event (info too), -1
-    double time_call;       // the `time` fields if any, else -1
-    double time_ret;
-} op_t;
 
 typedef struct _ophistory_t ophistory_t;
 

@@ -21,6 +21,7 @@
 #include <assert.h>
 #include <stdlib.h>
 #include <string.h>
+#include "hash.h"
 #include "pqueue.h"
 
 #define S_BASE 0x9e3779b97f4a7c15ULL   // odd: invertible mod 2^64
@@ -48,16 +49,6 @@ struct _pqueue_t {
     uint64_t ibase;         // B^-1
     size_t memory_max;
 };
-
-static uint64_t
-s_mix (uint64_t x)
-{
-    x ^= x >> 31;
-    x *= 0x7fb5d329728ea185ULL;
-    x ^= x >> 27;
-    x *= 0x81dadef4bc2dd44dULL;
-    return x ^ (x >> 33);
-}
 
 static bool
 s_room (const pqueue_t *self, size_t more)
@@ -106,13 +97,13 @@ s_rehash (pqueue_t *self, uint32_t **table, size_t *cap, uint32_t first, size_t 
 static uint64_t
 s_child_hash (const pqueue_t *self, uint32_t node)
 {
-    return s_mix (((uint64_t) self->nodes [node].parent << 32) ^ self->nodes [node].value);
+    return hash_mix64 (((uint64_t) self->nodes [node].parent << 32) ^ self->nodes [node].value);
 }
 
 static uint64_t
 s_queue_hash (const pqueue_t *self, uint32_t q)
 {
-    return s_mix (self->queues [q].hash);
+    return hash_mix64 (self->queues [q].hash);
 }
 
 static uint32_t
@@ -133,7 +124,7 @@ s_child (pqueue_t *self, uint32_t parent, uint32_t value, uint32_t *node)
     &&  s_rehash (self, &self->children, &self->children_cap, 1, self->nnodes, s_child_hash))
         return -1;
     size_t mask = self->children_cap - 1;
-    size_t i = s_mix (((uint64_t) parent << 32) ^ value) & mask;
+    size_t i = hash_mix64 (((uint64_t) parent << 32) ^ value) & mask;
     for (; self->children [i]; i = (i + 1) & mask) {
         const s_node_t *c = &self->nodes [self->children [i] - 1];
         if (c->parent == parent && c->value == value) {
@@ -154,7 +145,7 @@ s_child (pqueue_t *self, uint32_t parent, uint32_t value, uint32_t *node)
             pow *= b;
     self->nodes [self->nnodes] = (s_node_t) {
         .parent = parent, .jump = jump, .depth = p->depth + 1, .value = value,
-        .prefix = p->prefix + s_mix ((uint64_t) value + 1) * pow, .ipow = ipow };
+        .prefix = p->prefix + hash_mix64 ((uint64_t) value + 1) * pow, .ipow = ipow };
     self->children [i] = (uint32_t) self->nnodes + 1;
     *node = (uint32_t) self->nnodes++;
     return 0;
@@ -186,7 +177,7 @@ s_intern (pqueue_t *self, uint32_t back, uint32_t head, uint32_t *id)
     &&  s_rehash (self, &self->index, &self->index_cap, 0, self->nqueues, s_queue_hash))
         return -1;
     size_t mask = self->index_cap - 1;
-    size_t i = s_mix (q.hash) & mask;
+    size_t i = hash_mix64 (q.hash) & mask;
     for (; self->index [i]; i = (i + 1) & mask) {
         const s_queue_t *other = &self->queues [self->index [i] - 1];
         if (other->hash == q.hash && s_equal (self, other, &q)) {

@@ -39,6 +39,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "clock.h"
+#include "hash.h"
 #include "rng.h"
 #include "wgl.h"
 
@@ -76,16 +77,6 @@ typedef struct {
     uint64_t state;         // the state before it
     uint32_t lo, hi;        // the window before it
 } s_frame_t;
-
-static uint64_t
-s_mix (uint64_t x)
-{
-    x ^= x >> 31;
-    x *= 0x7fb5d329728ea185ULL;
-    x ^= x >> 27;
-    x *= 0x81dadef4bc2dd44dULL;
-    return x ^ (x >> 33);
-}
 
 static size_t
 s_cache_memory (const s_cache_t *c)
@@ -407,7 +398,7 @@ s_try (s_search_t *s, uint32_t op)
         s_window (s, op, &lo, &hi);
     uint32_t len = hi != UINT32_MAX && hi >= lo? hi - lo + 1: 0;
     uint64_t zob = s->zob ^ s->zobrist [op];
-    if (!s_cache_add (&s->cache, zob ^ s_mix (next_state), next_state, s->bits, lo, len,
+    if (!s_cache_add (&s->cache, zob ^ hash_mix64 (next_state), next_state, s->bits, lo, len,
                       s->ibits)) {
         s_clear (s, op);
         return false;
@@ -421,7 +412,7 @@ s_try (s_search_t *s, uint32_t op)
     s->lo = lo;
     s->hi = hi;
     s_lift (s, op);
-    s->finite -= s->ops [op].ret != HISTORY_RET_NEVER;
+    s->finite -= s->ops [op].ret != OP_RET_NEVER;
     return true;
 }
 
@@ -447,7 +438,7 @@ s_backtrack (s_search_t *s)
         s->zob ^= s->zobrist [top.op];
         s_clear (s, top.op);
         s_unlift (s, top.op);
-        s->finite += s->ops [top.op].ret != HISTORY_RET_NEVER;
+        s->finite += s->ops [top.op].ret != OP_RET_NEVER;
     } while (!s->plain && (s->ops [top.op].flags & MODEL_F_PURE));
     s->phase = top.phase;
     if (s->never [top.op] >= 0)
@@ -458,7 +449,7 @@ s_backtrack (s_search_t *s)
 static uint64_t
 s_effect_hash (const model_op_t *op)
 {
-    return s_mix (op->kind ^ ((uint64_t) op->flags << 8) ^ s_mix (op->a ^ s_mix (op->b ^ s_mix (op->out))));
+    return hash_mix64 (op->kind ^ ((uint64_t) op->flags << 8) ^ hash_mix64 (op->a ^ hash_mix64 (op->b ^ hash_mix64 (op->out))));
 }
 
 static bool
@@ -552,7 +543,7 @@ s_search (s_search_t *s, const wgl_budget_t *budget, wgl_result_t *result)
 {
     const int32_t head = (int32_t) (2 * s->n);
     for (size_t i = 0; i < s->n; i++)
-        s->finite += s->ops [i].ret != HISTORY_RET_NEVER;
+        s->finite += s->ops [i].ret != OP_RET_NEVER;
     s->state = model_part_init (s->part);
     int32_t entry = s->next [head];     // phase 0: a list entry; phase 1: a group
     int64_t window = 0;     // phase 1: ops invoked before this may be tried
@@ -625,7 +616,7 @@ s_search_init (s_search_t *s, wgl_result_t *result)
     rng_init (&rng, 0x5ea2c4 + n);
     size_t nnever = 0;
     for (size_t i = 0; i < n; i++) {
-        bool never = s->ops [i].ret == HISTORY_RET_NEVER;
+        bool never = s->ops [i].ret == OP_RET_NEVER;
         s->zobrist [i] = never? 0: rng_next (&rng);
         s->never [i] = never? (int32_t) nnever++: -1;
     }

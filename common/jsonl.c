@@ -1,7 +1,8 @@
-/*  jsonl.c -- the JSON-lines reader shared by opslog and faultlog (see
-    jsonl.h). getline grows one buffer for the whole file; each line is
-    parsed and handed to the caller, then freed, so memory stays at one
-    line plus what the caller keeps.
+/*  jsonl.c -- the JSON-lines readers (see jsonl.h): the line cursor every
+    reader splits with, and the FILE reader of opslog and faultlog on top
+    of it. The FILE reader's getline grows one buffer for the whole file;
+    each line goes through the cursor, is parsed and handed to the caller,
+    then freed, so memory stays at one line plus what the caller keeps.
 */
 #include <assert.h>
 #include <stdarg.h>
@@ -29,36 +30,80 @@ jsonl_fail (char **error, const char *path, size_t line, const char *format, ...
     return -1;
 }
 
+void
+jsonl_lines_init (jsonl_lines_t *self, const char *text, size_t len)
+{
+    assert (self);
+    *self = (jsonl_lines_t) { .line = 0 };
+    jsonl_lines_feed (self, text, len);
+}
+
+void
+jsonl_lines_feed (jsonl_lines_t *self, const char *text, size_t len)
+{
+    assert (self);
+    assert (text || len == 0);
+    self->p_ = text;
+    self->end_ = text + len;
+}
+
+int
+jsonl_lines_next (jsonl_lines_t *self, const char *path, char **error)
+{
+    assert (self);
+    assert (path);
+    while (self->p_ < self->end_) {
+        const char *p = self->p_;
+        const char *eol = memchr (p, '\n', (size_t) (self->end_ - p));
+        self->torn = !eol;
+        if (!eol)
+            eol = self->end_;
+        self->p_ = eol + (eol < self->end_);
+        self->line++;
+        size_t len = (size_t) (eol - p);
+        if (len > FL_HISTORY_LINE_BYTES_MAX)
+            return jsonl_fail (error, path, self->line, "line longer than %d bytes",
+                               FL_HISTORY_LINE_BYTES_MAX);
+        size_t blank = 0;
+        while (blank < len && (p [blank] == ' ' || p [blank] == '\t' || p [blank] == '\r'))
+            blank++;
+        if (blank < len) {
+            self->text = p;
+            self->len = len;
+            return 1;
+        }
+    }
+    return 0;
+}
+
 int
 jsonl_read (FILE *file, const char *path, jsonl_line_fn *fn, void *arg,
-            size_t *lines, char **error)
+            size_t *lines_read, char **error)
 {
     assert (file);
     assert (path);
     assert (fn);
-    char *line = NULL;
-    size_t line_size = 0, line_no = 0;
+    char *buf = NULL;
+    size_t buf_size = 0;
     ssize_t length;
+    jsonl_lines_t lines;
+    jsonl_lines_init (&lines, "", 0);
     int rc = 0;
-    while (rc == 0 && (length = getline (&line, &line_size, file)) >= 0) {
-        line_no++;
-        if (length > FL_HISTORY_LINE_BYTES_MAX) {
-            rc = jsonl_fail (error, path, line_no, "line longer than %d bytes",
-                             FL_HISTORY_LINE_BYTES_MAX);
-            break;
+    while (rc == 0 && (length = getline (&buf, &buf_size, file)) >= 0) {
+        jsonl_lines_feed (&lines, buf, (size_t) length);
+        while (rc == 0 && (rc = jsonl_lines_next (&lines, path, error)) == 1) {
+            //  getline's buffer holds this one line, NUL-terminated
+            json_error_t json_error;
+            json_t *value = json_loads (lines.text, 0, &json_error);
+            if (!value)
+                rc = jsonl_fail (error, path, lines.line, "bad JSON: %s", json_error.text);
+            else
+                rc = fn (arg, value, path, lines.line, error);
+            json_decref (value);
         }
-        if (strspn (line, " \t\r\n") == (size_t) length)
-            continue;
-        json_error_t json_error;
-        json_t *value = json_loads (line, 0, &json_error);
-        if (!value)
-            rc = jsonl_fail (error, path, line_no, "bad JSON: %s", json_error.text);
-        else
-            rc = fn (arg, value, path, line_no, error);
-        json_decref (value);
     }
-    free (line);
-    if (lines)
-        *lines = line_no;
+    free (buf);
+    if (lines_read)
+        *lines_read = lines.line;
     return rc;
 }

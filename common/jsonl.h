@@ -1,17 +1,51 @@
-/*  jsonl.h -- read a JSON-lines file (history.jsonl, faults.jsonl) one
-    parsed line at a time, with errors that name the file and line.
+/*  jsonl.h -- read JSON lines (history.jsonl, faults.jsonl, a history
+    given to ./harness check) one line at a time, with errors that name the
+    file and line.
 
-    Both logs the run writes are read the same way: lines no longer than
-    FL_HISTORY_LINE_BYTES_MAX, blank lines skipped, every other line one
-    JSON value. The reader stops at the first bad line or the first error
-    its callback returns, and the error says where: "PATH:LINE: problem".
+    Every JSON-lines reader in faultlab splits lines the same way, through
+    jsonl_lines_t: lines are numbered from 1, blank lines (spaces, tabs,
+    carriage returns only) are skipped but counted, and a line longer than
+    FL_HISTORY_LINE_BYTES_MAX bytes (its newline not counted) stops the
+    read with "PATH:LINE: line longer than N bytes". jsonl_read parses each
+    line with jansson and hands it to a callback (the run's logs); the
+    checker walks the lines itself, to parse them on its own fast path. The
+    first bad line or the first error a callback returns stops the read,
+    and the error says where: "PATH:LINE: problem".
 */
 #ifndef FL_JSONL_H_INCLUDED
 #define FL_JSONL_H_INCLUDED
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <jansson.h>
+
+//  A cursor over the lines of text in memory: a whole file, or one line at a
+//  time from getline (jsonl_lines_feed), the numbering going on. Embedded
+//  object: init, then next until it returns 0 or -1; nothing to release.
+//  The text must outlive the cursor.
+typedef struct {
+    const char *text;       // the current line, without its newline (not
+                            // NUL-terminated: use len)
+    size_t len;
+    size_t line;            // its number from 1; after the end, the count
+                            // of lines, blank ones included
+    bool torn;              // it ended the text without a newline (a log
+                            // cut mid-write ends that way)
+    const char *p_, *end_;  // private: the rest of the text
+} jsonl_lines_t;
+
+//  Start on text [0, len), from line 1.
+void jsonl_lines_init (jsonl_lines_t *self, const char *text, size_t len);
+
+//  Go on with more text, numbering on from the lines already read.
+void jsonl_lines_feed (jsonl_lines_t *self, const char *text, size_t len);
+
+//  Move to the next non-blank line. Returns 1 with text, len, line and torn
+//  set; 0 at the end of the text; -1 on a line longer than
+//  FL_HISTORY_LINE_BYTES_MAX, with *error (when error is not NULL) set to
+//  "PATH:LINE: line longer than N bytes".
+int jsonl_lines_next (jsonl_lines_t *self, const char *path, char **error);
 
 //  Called for each non-blank line with its parsed value (borrowed: valid
 //  only during the call) and its line number, counting from 1. Returns 0

@@ -2,16 +2,8 @@
     splitmix64. See rng.h. No global state: the generator is the struct.
 */
 #include <assert.h>
+#include "hash.h"
 #include "rng.h"
-
-static uint64_t
-s_splitmix64 (uint64_t *x)
-{
-    uint64_t z = (*x += 0x9e3779b97f4a7c15ULL);
-    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-    z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-    return z ^ (z >> 31);
-}
 
 static inline uint64_t
 s_rotl (uint64_t x, int k)
@@ -25,14 +17,14 @@ rng_init (rng_t *self, uint64_t seed)
     assert (self);
     uint64_t x = seed;
     for (int i = 0; i < 4; i++)
-        self->s [i] = s_splitmix64 (&x);
+        self->s [i] = hash_splitmix64 (&x);
 }
 
 void
 rng_init_stream (rng_t *self, uint64_t seed, uint64_t stream)
 {
     uint64_t x = stream;
-    rng_init (self, seed ^ s_splitmix64 (&x));
+    rng_init (self, seed ^ hash_splitmix64 (&x));
 }
 
 uint64_t

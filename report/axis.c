@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <string.h>
 #include "page.h"
+#include "escape.h"
 
 double
 axis_x (const page_t *self, int64_t t_ns)
@@ -47,20 +48,20 @@ axis_shading (const page_t *self, double top, double bottom, bool labels)
         fprintf (out, "<rect class=\"ft\" x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\" "
                  "style=\"fill:%s\"><title>", x0, top, width, bottom - top,
                  s_fault_colour (period->fault));
-        page_escape (out, period->fault);
+        escape_html (out, period->fault);
         fputs (" ", out);
-        page_escape (out, period->target);
+        escape_html (out, period->target);
         fputs (" ", out);
-        page_escape (out, period->detail);
+        escape_html (out, period->detail);
         fprintf (out, " (%.3f&ndash;%.3f s)</title></rect>",
                  period->start_ns / 1e9, period->end_ns / 1e9);
         if (labels && size <= 60) {
             fprintf (out, "<text class=\"fl\" x=\"%.1f\" y=\"%.1f\">", x0 + 2,
                      top + 10 + (double) (i % 3) * 11);
-            page_escape (out, period->fault);
+            escape_html (out, period->fault);
             if (*period->target) {
                 fputs (" ", out);
-                page_escape (out, period->target);
+                escape_html (out, period->target);
             }
             fputs ("</text>", out);
         }

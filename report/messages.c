@@ -25,6 +25,7 @@
 #include <jansson.h>
 #include "limits.h"
 #include "page.h"
+#include "escape.h"
 
 #define S_ROW_PX    8
 #define S_TOP       36
@@ -299,11 +300,11 @@ s_arrow (FILE *out, const s_window_t *self, size_t i)
         head = "url(#ahu)";
     }
     fputs ("<g><title>", out);
-    page_escape (out, event->src);
+    escape_html (out, event->src);
     fputs (" &rarr; ", out);
-    page_escape (out, event->dest);
+    escape_html (out, event->dest);
     fputs (" ", out);
-    page_escape (out, event->type);
+    escape_html (out, event->type);
     fprintf (out, ": %s at %.3f ms</title>", s_action_names [event->action], event->time_ns / 1e6);
     fprintf (out, "<line class=\"%s\" x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\"%s%s%s/>",
              class, x0, y0, x1, y1, head ? " marker-end=\"" : "", head ? head : "", head ? "\"" : "");
@@ -313,7 +314,7 @@ s_arrow (FILE *out, const s_window_t *self, size_t i)
     if (*event->type) {
         fprintf (out, "<text x=\"%.1f\" y=\"%.1f\" style=\"font-size:8px\" text-anchor=\"middle\">",
                  (x0 + x1) / 2, (y0 + y1) / 2 - 1);
-        page_escape (out, event->type);
+        escape_html (out, event->type);
         fputs ("</text>", out);
     }
     fputs ("</g>", out);
@@ -333,7 +334,7 @@ s_frame (FILE *out, const s_window_t *self, double bottom, int64_t anchor_ns,
         fprintf (out, "<line class=\"ml\" x1=\"%.1f\" x2=\"%.1f\" y1=\"%d\" y2=\"%.1f\"/>"
                  "<text x=\"%.1f\" y=\"%d\" text-anchor=\"middle\" style=\"font-weight:bold\">",
                  x, x, S_TOP - 6, bottom, x, S_TOP - 12);
-        page_escape (out, self->parties [i]);
+        escape_html (out, self->parties [i]);
         fputs ("</text>", out);
     }
     bool anchor_drawn = false;
@@ -348,7 +349,7 @@ s_frame (FILE *out, const s_window_t *self, double bottom, int64_t anchor_ns,
                      "text-anchor=\"end\" style=\"fill:#d00;paint-order:stroke;"
                      "stroke:#fff;stroke-width:3px\">",
                      PAGE_WIDTH - 10, y - 2, y - 2, PAGE_WIDTH - 10, y - 5);
-            page_escape (out, anchor_text);
+            escape_html (out, anchor_text);
             fputs ("</text>", out);
             anchor_drawn = true;
         }

@@ -1,28 +1,13 @@
 /*  page.c -- what every section of report.html shares besides the time
-    axis (axis.c): HTML escaping and the question "is this op one the
-    checker named as failing?". The page itself (page_t) is built by
-    report.c and only read here.
+    axis (axis.c) and HTML escaping (common/escape.h): the question "is
+    this op one the checker named as failing?". The page itself (page_t)
+    is built by report.c and only read here.
 */
 #include <assert.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include "page.h"
-
-void
-page_escape (FILE *out, const char *text)
-{
-    assert (out);
-    for (const char *c = text ? text : ""; *c; c++) {
-        switch (*c) {
-            case '&': fputs ("&amp;", out); break;
-            case '<': fputs ("&lt;", out); break;
-            case '>': fputs ("&gt;", out); break;
-            case '"': fputs ("&quot;", out); break;
-            default: fputc (*c, out);
-        }
-    }
-}
 
 bool
 page_is_failing (const page_t *self, int64_t op)

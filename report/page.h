@@ -33,9 +33,6 @@ typedef struct {
     int64_t end_ns;             // right end of the time axis (> 0)
 } page_t;
 
-//  Write TEXT with &, <, >, " escaped.
-void page_escape (FILE *out, const char *text);
-
 //  x of time T_NS on the shared axis.
 double axis_x (const page_t *self, int64_t t_ns);
 

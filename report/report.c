@@ -31,6 +31,7 @@
 #include "analysis/measures.h"
 #include "report.h"
 #include "page.h"
+#include "escape.h"
 
 static const char s_css [] =
     "body{font:14px/1.45 system-ui,-apple-system,'Segoe UI',sans-serif;color:#222;"
@@ -97,11 +98,11 @@ s_checks (const page_t *self, json_t *checks)
         json_t *ops = json_object_get (details, "ops");
         json_t *time_ms = json_object_get (details, "time_ms");
         fputs ("<tr><td>", out);
-        page_escape (out, name);
+        escape_html (out, name);
         fputs ("</td><td>", out);
-        page_escape (out, verdict ? verdict : "?");
+        escape_html (out, verdict ? verdict : "?");
         fputs ("</td><td>", out);
-        page_escape (out, s_text (details, "model", s_text (check, "model", "")));
+        escape_html (out, s_text (details, "model", s_text (check, "model", "")));
         fputs ("</td><td>", out);
         if (json_is_integer (ops))
             fprintf (out, "%lld", (long long) json_integer_value (ops));
@@ -149,7 +150,7 @@ s_run_line (FILE *out, json_t *results)
     const char *error = s_text (results, "error", NULL);
     if (error) {
         fputs ("<br><b>run error:</b> ", out);
-        page_escape (out, error);
+        escape_html (out, error);
     }
 }
 
@@ -163,24 +164,24 @@ s_banner (const page_t *self)
     const char *says;
     const char *class = s_banner_class (verdict, expected, &says);
     fprintf (out, "<div class=\"banner %s\"><h1>", class);
-    page_escape (out, verdict ? verdict : "no verdict");
+    escape_html (out, verdict ? verdict : "no verdict");
     if (says) {
         fputs (" &mdash; ", out);
-        page_escape (out, says);
+        escape_html (out, says);
     }
     fputs ("</h1><div class=\"sub\">", out);
     if (!results)
         fputs ("results.json is missing or unreadable: the verdict is not known", out);
     else {
         fputs ("scenario <b>", out);
-        page_escape (out, s_text (results, "scenario", "?"));
+        escape_html (out, s_text (results, "scenario", "?"));
         fputs ("</b> &middot; system <b>", out);
-        page_escape (out, s_text (results, "system", "?"));
+        escape_html (out, s_text (results, "system", "?"));
         json_t *seed = json_object_get (results, "seed");
         if (json_is_integer (seed))
             fprintf (out, "</b> &middot; seed <b>%lld", (long long) json_integer_value (seed));
         fputs ("</b> &middot; expected <b>", out);
-        page_escape (out, expected ? expected : "?");
+        escape_html (out, expected ? expected : "?");
         fputs ("</b>", out);
         s_run_line (out, results);
     }
@@ -203,7 +204,7 @@ s_card (FILE *out, const char *label, json_t *object, const char *a, const char 
     bool present;
     double value = s_number (object, a, b, &present) * scale;
     fputs ("<div class=\"card\"><span>", out);
-    page_escape (out, label);
+    escape_html (out, label);
     if (present)
         fprintf (out, "</span><b>%.*f%s</b></div>", value >= 100 || value == (long) value
                  ? 0 : value >= 10 ? 1 : 2, value, unit);
@@ -257,11 +258,11 @@ s_fault_table (const page_t *self)
     for (size_t i = 0; i < size && i < FL_REPORT_LINKS_MAX; i++) {
         const period_t *period = period_log_get (self->faults, i);
         fputs ("<tr><td>", out);
-        page_escape (out, period->fault);
+        escape_html (out, period->fault);
         fputs ("</td><td>", out);
-        page_escape (out, period->target);
+        escape_html (out, period->target);
         fputs ("</td><td style=\"text-align:left\">", out);
-        page_escape (out, period->detail);
+        escape_html (out, period->detail);
         fprintf (out, "</td><td>%.3f</td><td>%.3f</td></tr>",
                  period->start_ns / 1e9, period->end_ns / 1e9);
     }
@@ -276,7 +277,7 @@ static void
 s_link_row (FILE *out, const char *name, json_t *row, json_t *columns)
 {
     fputs ("<tr><td>", out);
-    page_escape (out, name);
+    escape_html (out, name);
     fputs ("</td>", out);
     size_t i;
     json_t *column;
@@ -481,9 +482,9 @@ s_page (page_t *self)
     FILE *out = self->out;
     fputs ("<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\">"
            "<title>faultlab: ", out);
-    page_escape (out, s_text (self->results, "scenario", "run"));
+    escape_html (out, s_text (self->results, "scenario", "run"));
     fputs (" / ", out);
-    page_escape (out, s_text (self->results, "system", "?"));
+    escape_html (out, s_text (self->results, "system", "?"));
     fprintf (out, "</title><style>%s</style></head><body>", s_css);
     s_banner (self);
     s_figures (self);
@@ -494,7 +495,7 @@ s_page (page_t *self)
     s_network (self);
     messages_write (self);
     fputs ("<p class=\"note\">Run directory: ", out);
-    page_escape (out, self->run_dir);
+    escape_html (out, self->run_dir);
     fputs (". Written by faultlab's harness.</p></body></html>\n", out);
 }
 

@@ -19,6 +19,7 @@
 #include "limits.h"
 #include "analysis/measures.h"
 #include "page.h"
+#include "escape.h"
 
 #define S_TOP 40                        // room for fault labels
 
@@ -192,12 +193,12 @@ s_atom (const page_t *report, int32_t atom)
               && !memchr (text + 1, '\\', length - 2);
     fputc (' ', out);
     if (!plain) {
-        page_escape (out, text);
+        escape_html (out, text);
         return;
     }
     char copy [64];
     snprintf (copy, sizeof copy, "%.*s", (int) (length - 2), text + 1);
-    page_escape (out, copy);
+    escape_html (out, copy);
 }
 
 //  "#12 p3 cas key k1 from 4 to 5 &rarr; fail (error 22), 120.000-150.000
@@ -208,7 +209,7 @@ s_describe (const page_t *report, const opslog_op_t *op)
     FILE *out = report->out;
     static const char *types [] = { "ok", "fail", "info", "no reply" };
     fprintf (out, "#%lld p%lld ", (long long) op->invoke_index, (long long) op->process);
-    page_escape (out, opslog_atom (report->log, op->f_atom));
+    escape_html (out, opslog_atom (report->log, op->f_atom));
     if (op->key >= 0) {
         fputs (" key", out);
         s_atom (report, op->key);

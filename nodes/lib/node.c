@@ -31,6 +31,7 @@
 #include <jansson.h>
 #include <signal.h>
 #include <stdarg.h>
+#include "hash.h"
 #include "limits.h"
 #include "clock.h"
 #include "rng.h"
@@ -236,10 +237,7 @@ s_args_finish (node_t *self)
 static uint64_t
 s_hash_id (const char *id)
 {
-    uint64_t hash = 14695981039346656037ULL;      //  FNV-1a
-    for (; *id; id++)
-        hash = (hash ^ (uint8_t) *id) * 1099511628211ULL;
-    return hash;
+    return hash_fnv1a64 (id, strlen (id), HASH_FNV1A64_BASIS);
 }
 
 static int

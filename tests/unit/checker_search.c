@@ -43,7 +43,7 @@ s_brute (model_part_t *part)
     while (true) {
         bool done = true;
         for (int i = 0; i < n; i++)
-            done &= placed [i] || ops [i].ret == HISTORY_RET_NEVER;
+            done &= placed [i] || ops [i].ret == OP_RET_NEVER;
         if (done)
             return true;
         int next = -1;
@@ -175,7 +175,7 @@ s_cross_check (const s_spec_t *spec, uint64_t seed, int count)
         char buf [8192];
         size_t len = s_history (&rng, spec, buf, sizeof (buf), OPS_MAX);
         char *error = NULL;
-        ophistory_t *h = ophistory_parse ("h.jsonl", buf, len, HISTORY_JSONL, &error);
+        ophistory_t *h = ophistory_parse ("h.jsonl", buf, len, OPHISTORY_JSONL, &error);
         if (!h)
             fail_msg ("bad history: %s\n%s", error, buf);
         json_t *init = spec->init? json_loads (spec->init, JSON_DECODE_ANY, NULL): NULL;
@@ -275,7 +275,7 @@ s_plain_check (const s_spec_t *spec, uint64_t seed, int count)
                    ? s_constructed (&rng, buf, sizeof (buf), 24, i % 4 == 3)
                    : s_history (&rng, spec, buf, sizeof (buf), 24);
         char *error = NULL;
-        ophistory_t *h = ophistory_parse ("h.jsonl", buf, len, HISTORY_JSONL, &error);
+        ophistory_t *h = ophistory_parse ("h.jsonl", buf, len, OPHISTORY_JSONL, &error);
         assert_non_null (h);
         json_t *init = spec->init? json_loads (spec->init, JSON_DECODE_ANY, NULL): NULL;
         size_t nparts;

@@ -1,0 +1,117 @@
+/*  common_jsonl.c -- the line rules every JSON-lines reader shares: numbers
+    from 1 with blank lines counted, a torn last line flagged, numbering
+    going on across fed chunks, the length limit named with file and line,
+    and jsonl_read's errors and line count on top of the cursor.
+*/
+#include <string.h>
+#include "tap.h"
+#include "limits.h"
+#include "jsonl.h"
+
+static void
+test_lines_blank_and_torn (void **state)
+{
+    (void) state;
+    const char *text = "{\"a\":1}\n \t\r\n\n[2]\r\n{\"c\"";
+    jsonl_lines_t lines;
+    jsonl_lines_init (&lines, text, strlen (text));
+    assert_int_equal (jsonl_lines_next (&lines, "x.jsonl", NULL), 1);
+    assert_int_equal (lines.line, 1);
+    assert_int_equal (lines.len, 7);
+    assert_false (lines.torn);
+    assert_int_equal (jsonl_lines_next (&lines, "x.jsonl", NULL), 1);
+    assert_int_equal (lines.line, 4);
+    assert_memory_equal (lines.text, "[2]\r", 4);
+    assert_int_equal (lines.len, 4);
+    assert_int_equal (jsonl_lines_next (&lines, "x.jsonl", NULL), 1);
+    assert_int_equal (lines.line, 5);
+    assert_true (lines.torn);
+    assert_int_equal (jsonl_lines_next (&lines, "x.jsonl", NULL), 0);
+    assert_int_equal (lines.line, 5);
+}
+
+static void
+test_lines_feed_numbers_on (void **state)
+{
+    (void) state;
+    jsonl_lines_t lines;
+    jsonl_lines_init (&lines, "1\n", 2);
+    assert_int_equal (jsonl_lines_next (&lines, "x", NULL), 1);
+    assert_int_equal (jsonl_lines_next (&lines, "x", NULL), 0);
+    jsonl_lines_feed (&lines, "\n", 1);
+    assert_int_equal (jsonl_lines_next (&lines, "x", NULL), 0);
+    jsonl_lines_feed (&lines, "3\n", 2);
+    assert_int_equal (jsonl_lines_next (&lines, "x", NULL), 1);
+    assert_int_equal (lines.line, 3);
+}
+
+static void
+test_lines_too_long (void **state)
+{
+    (void) state;
+    size_t len = 3 + FL_HISTORY_LINE_BYTES_MAX + 1;     // "{}\n", then one byte too many
+    char *text = malloc (len);
+    assert_non_null (text);
+    memcpy (text, "{}\n", 3);
+    memset (text + 3, ' ', len - 3);
+    jsonl_lines_t lines;
+    jsonl_lines_init (&lines, text, len);
+    char *error = NULL;
+    assert_int_equal (jsonl_lines_next (&lines, "big.jsonl", &error), 1);
+    assert_int_equal (jsonl_lines_next (&lines, "big.jsonl", &error), -1);
+    char expect [80];
+    snprintf (expect, sizeof expect, "big.jsonl:2: line longer than %d bytes",
+              FL_HISTORY_LINE_BYTES_MAX);
+    assert_string_equal (error, expect);
+    free (error);
+    //  Exactly the limit, newline not counted, is a line
+    jsonl_lines_init (&lines, text + 3, FL_HISTORY_LINE_BYTES_MAX);
+    text [3] = '1';
+    assert_int_equal (jsonl_lines_next (&lines, "big.jsonl", NULL), 1);
+    free (text);
+}
+
+static int
+s_count (void *arg, json_t *value, const char *path, size_t line, char **error)
+{
+    (void) path;
+    (void) error;
+    assert_true (json_is_array (value) || json_is_object (value));
+    *(size_t *) arg += line;
+    return 0;
+}
+
+static void
+test_read_file (void **state)
+{
+    (void) state;
+    char text [] = "[1]\n\n{\"b\": 2}\n";
+    FILE *file = fmemopen (text, strlen (text), "r");
+    assert_non_null (file);
+    size_t sum = 0, lines = 0;
+    char *error = NULL;
+    assert_int_equal (jsonl_read (file, "h.jsonl", s_count, &sum, &lines, &error), 0);
+    assert_int_equal (sum, 1 + 3);
+    assert_int_equal (lines, 3);
+    fclose (file);
+    char bad [] = "[1]\n\nnope\n[2]\n";
+    file = fmemopen (bad, strlen (bad), "r");
+    assert_int_equal (jsonl_read (file, "h.jsonl", s_count, &sum, &lines, &error), -1);
+    assert_non_null (strstr (error, "h.jsonl:3: bad JSON"));
+    assert_int_equal (lines, 3);
+    free (error);
+    fclose (file);
+}
+
+int
+main (void)
+{
+    tap_start (60);
+    const struct CMUnitTest tests [] = {
+        cmocka_unit_test (test_lines_blank_and_torn),
+        cmocka_unit_test (test_lines_feed_numbers_on),
+        cmocka_unit_test (test_lines_too_long),
+        cmocka_unit_test (test_read_file),
+    };
+    return cmocka_run_group_tests_name ("common_jsonl", tests, NULL, NULL);
+}
