@@ -8,6 +8,7 @@
 #include <assert.h>
 #include <stdlib.h>
 #include <string.h>
+#include "limits.h"
 #include "held.h"
 
 #define HELD_POOL_KEEP 4096     // freed entries kept for reuse
@@ -151,4 +152,18 @@ held_heap_remove (held_heap_t *self, held_t *held)
         s_sift_up (self, i);
     else
         s_sift_down (self, i);
+}
+
+long
+held_heap_wait_ms (held_heap_t *self, int64_t now_ns)
+{
+    assert (self);
+    held_t *next = held_heap_peek (self);
+    if (!next)
+        return FL_PROXY_POLL_MS_MAX;
+    int64_t wait_ns = next->due_ns - now_ns;
+    if (wait_ns <= 0)
+        return 0;
+    int64_t wait_ms = (wait_ns + 999999) / 1000000;
+    return wait_ms < FL_PROXY_POLL_MS_MAX? (long) wait_ms: FL_PROXY_POLL_MS_MAX;
 }

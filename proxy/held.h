@@ -67,4 +67,10 @@ held_t *held_heap_peek (held_heap_t *self);
 //  Remove an entry that is in the heap (any position).
 void held_heap_remove (held_heap_t *self, held_t *held);
 
+//  How long the proxy may poll at now_ns: until the earliest entry is due,
+//  rounded up to whole ms (waking early costs a loop, never releases
+//  early), 0 when it is due already, and never more than
+//  FL_PROXY_POLL_MS_MAX, so a stop signal between polls is seen soon.
+long held_heap_wait_ms (held_heap_t *self, int64_t now_ns);
+
 #endif

@@ -756,20 +756,6 @@ s_control_drain (proxy_t *self)
 //  --------------------------------------------------------------------------
 //  Loop
 
-static long
-s_poll_timeout_ms (proxy_t *self)
-{
-    held_t *next = held_heap_peek (&self->heap);
-    if (!next)
-        return FL_PROXY_POLL_MS_MAX;
-    int64_t wait_ns = next->due_ns - clock_mono_ns ();
-    if (wait_ns <= 0)
-        return 0;
-    //  Round up: waking early only costs a loop, never releases early.
-    long wait_ms = (long) ((wait_ns + 999999) / 1000000);
-    return wait_ms < FL_PROXY_POLL_MS_MAX? wait_ms: FL_PROXY_POLL_MS_MAX;
-}
-
 int
 proxy_run (proxy_t *self, zsock_t *pipe, volatile sig_atomic_t *stop)
 {
@@ -781,7 +767,7 @@ proxy_run (proxy_t *self, zsock_t *pipe, volatile sig_atomic_t *stop)
     };
     int nitems = pipe? 3: 2;
     while (!(stop && *stop)) {
-        if (zmq_poll (items, nitems, s_poll_timeout_ms (self)) == -1) {
+        if (zmq_poll (items, nitems, held_heap_wait_ms (&self->heap, clock_mono_ns ())) == -1) {
             if (errno == EINTR)
                 continue;
             return -1;

@@ -402,6 +402,40 @@ test_counters_add_up (void **state)
     lab_ok (&f->lab, "{\"cmd\":\"heal\"}");
 }
 
+//  Past FL_LINK_QUEUE_MAX held messages on one link the proxy drops the
+//  next one and counts it: dropped on the link, overflow in the totals.
+static void
+test_link_queue_max_overflows (void **state)
+{
+    fixture_t *f = (fixture_t *) *state;
+    lab_ok (&f->lab, "{\"cmd\":\"pause\",\"node\":\"n2\"}");
+    for (int i = 0; i < FL_LINK_QUEUE_MAX + 1; i++)
+        lab_send (f->n1, "n2", "{}");
+    lab_wait_sent (&f->lab, "n1", "n2", FL_LINK_QUEUE_MAX + 1);
+    assert_int_equal (lab_count (&f->lab, "n1", "n2", "queued"), FL_LINK_QUEUE_MAX);
+    assert_int_equal (lab_count (&f->lab, "n1", "n2", "dropped"), 1);
+    assert_int_equal (lab_total (&f->lab, "overflow"), 1);
+    //  Other links are not held and still flow.
+    lab_assert_delivers (f->n1, "n3", f->n3, "n1");
+}
+
+//  A burst longer than FL_PROXY_BATCH_MAX (what one wake-up drains) is
+//  read over several wake-ups: nothing is lost at the batch bound.
+static void
+test_burst_past_batch_max (void **state)
+{
+    fixture_t *f = (fixture_t *) *state;
+    enum { BURST = 3 * FL_PROXY_BATCH_MAX + 1 };
+    s_send_numbered (f->n1, "n2", BURST);
+    int *seqs = (int *) calloc (BURST, sizeof (int));
+    assert_int_equal (s_recv_numbered (f->n2, BURST, seqs, BURST), BURST);
+    for (int i = 0; i < BURST; i++)
+        assert_int_equal (seqs [i], i);
+    free (seqs);
+    assert_int_equal (lab_count (&f->lab, "n1", "n2", "delivered"), BURST);
+    assert_int_equal (lab_count (&f->lab, "n1", "n2", "dropped"), 0);
+}
+
 int
 main (void)
 {
@@ -418,6 +452,8 @@ main (void)
         cmocka_unit_test_setup_teardown (test_reorder_with_delay_jitter, s_setup, s_teardown),
         cmocka_unit_test_setup_teardown (test_pause_queues_in_order, s_setup, s_teardown),
         cmocka_unit_test_setup_teardown (test_counters_add_up, s_setup, s_teardown),
+        cmocka_unit_test_setup_teardown (test_link_queue_max_overflows, s_setup, s_teardown),
+        cmocka_unit_test_setup_teardown (test_burst_past_batch_max, s_setup, s_teardown),
     };
     return cmocka_run_group_tests_name ("proxy_faults", tests, NULL, NULL);
 }

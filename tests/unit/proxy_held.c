@@ -7,6 +7,7 @@
 #include <setjmp.h>
 #include <unistd.h>
 #include "tap.h"
+#include "limits.h"
 #include "rng.h"
 #include "../../proxy/held.h"
 
@@ -84,6 +85,29 @@ test_remove_from_middle (void **state)
     held_heap_release (&heap);
 }
 
+//  The proxy's poll waits for the earliest due entry, rounded up to whole
+//  ms, and never longer than FL_PROXY_POLL_MS_MAX.
+static void
+test_wait_at_most_poll_max (void **state)
+{
+    (void) state;
+    held_heap_t heap;
+    held_heap_init (&heap);
+    int64_t now = 1000000000;
+    assert_int_equal (held_heap_wait_ms (&heap, now), FL_PROXY_POLL_MS_MAX);
+    held_t *held = held_heap_alloc (&heap);
+    held->due_ns = now + (int64_t) (FL_PROXY_POLL_MS_MAX + 1) * 1000000;
+    held_heap_push (&heap, held);
+    assert_int_equal (held_heap_wait_ms (&heap, now), FL_PROXY_POLL_MS_MAX);
+    assert_int_equal (held_heap_wait_ms (&heap, now + 2000000), FL_PROXY_POLL_MS_MAX - 1);
+    assert_int_equal (held_heap_wait_ms (&heap, held->due_ns - 1), 1);
+    assert_int_equal (held_heap_wait_ms (&heap, held->due_ns), 0);
+    assert_int_equal (held_heap_wait_ms (&heap, held->due_ns + 5), 0);
+    held_heap_remove (&heap, held);
+    held_heap_free (&heap, held);
+    held_heap_release (&heap);
+}
+
 int
 main (void)
 {
@@ -91,6 +115,7 @@ main (void)
     const struct CMUnitTest tests [] = {
         cmocka_unit_test (test_pop_order),
         cmocka_unit_test (test_remove_from_middle),
+        cmocka_unit_test (test_wait_at_most_poll_max),
     };
     return cmocka_run_group_tests_name ("proxy_held", tests, NULL, NULL);
 }

@@ -338,6 +338,38 @@ test_trace_records_events (void **state)
     assert_int_equal (block, 10);
 }
 
+//  The party table holds FL_PARTIES_MAX ids: a control command naming one
+//  more is an error naming the bound, and a message to a new id then is
+//  unroutable (counted) and answered "node not found".
+static void
+test_parties_max (void **state)
+{
+    fixture_t *f = (fixture_t *) *state;
+    json_t *reply = lab_ctl (&f->lab, "{\"cmd\":\"state\"}");
+    size_t known = json_array_size (json_object_get (reply, "parties"));
+    json_decref (reply);
+    for (size_t i = known; i < FL_PARTIES_MAX; i++) {
+        char request [96];
+        snprintf (request, sizeof request, "{\"cmd\":\"pause\",\"node\":\"p%zu\"}", i);
+        lab_ok (&f->lab, request);
+    }
+    reply = lab_ctl (&f->lab, "{\"cmd\":\"pause\",\"node\":\"one-too-many\"}");
+    assert_true (json_is_false (json_object_get (reply, "ok")));
+    char expected [64];
+    snprintf (expected, sizeof expected, "too many parties (max %d)", FL_PARTIES_MAX);
+    assert_string_equal (json_string_value (json_object_get (reply, "error")), expected);
+    json_decref (reply);
+    int64_t unroutable = lab_total (&f->lab, "unroutable");
+    lab_send (f->n1, "one-too-many", "{\"body\":{\"type\":\"read\",\"msg_id\":3}}");
+    char *body = lab_recv (f->n1, NULL, LAB_WAIT_MS);
+    assert_non_null (body);
+    assert_non_null (strstr (body, "node not found: 'one-too-many'"));
+    zstr_free (&body);
+    assert_int_equal (lab_total (&f->lab, "unroutable"), unroutable + 1);
+    lab_ok (&f->lab, "{\"cmd\":\"heal\"}");
+    lab_assert_delivers (f->n1, "n2", f->n2, NULL);
+}
+
 int
 main (void)
 {
@@ -348,6 +380,7 @@ main (void)
         cmocka_unit_test_setup_teardown (test_oversize_dropped, s_setup, s_teardown),
         cmocka_unit_test_setup_teardown (test_malformed_frames_rejected, s_setup, s_teardown),
         cmocka_unit_test_setup_teardown (test_impostor_cannot_speak_as_live_party, s_setup, s_teardown),
+        cmocka_unit_test_setup_teardown (test_parties_max, s_setup, s_teardown),
         cmocka_unit_test (test_same_seed_same_decisions),
         cmocka_unit_test_setup_teardown (test_trace_records_events, s_setup_trace, s_teardown),
     };
