@@ -158,9 +158,15 @@ s_apply_option (node_t *self, const char *name, const char *value)
     else {
         assert (streq (name, "param"));
         const char *eq = strchr (value, '=');
-        if (!eq || eq == value
-        ||  zhash_size (self->params) >= FL_NODE_PARAMS_MAX) {
-            s_usage ("invalid --param (K=V, at most 32)", value);
+        if (!eq || eq == value) {
+            s_usage ("invalid --param (want K=V)", value);
+            return -1;
+        }
+        if (zhash_size (self->params) >= FL_NODE_PARAMS_MAX) {
+            char problem [64];
+            snprintf (problem, sizeof problem, "more than FL_NODE_PARAMS_MAX (%d) --param",
+                      FL_NODE_PARAMS_MAX);
+            s_usage (problem, value);
             return -1;
         }
         char key [64];
@@ -626,8 +632,11 @@ node_rpc (node_t *self, const char *dest, json_t *body, int timeout_ms,
     int64_t msg_id = ++self->msg_id_last;
     size_t slot = (size_t) (msg_id % FL_RPC_INFLIGHT_MAX);
     if (self->closing || self->rpcs [slot].msg_id) {
-        node_log (self, "rpc to '%s' refused: %s", dest,
-                  self->closing? "node is stopping": "too many rpcs in flight");
+        if (self->closing)
+            node_log (self, "rpc to '%s' refused: node is stopping", dest);
+        else
+            node_log (self, "rpc to '%s' refused: the rpc FL_RPC_INFLIGHT_MAX (%d) ids "
+                      "older still waits", dest, FL_RPC_INFLIGHT_MAX);
         json_decref (body);
         s_rpc_fail_later (self, fn, arg);
         return -1;
@@ -715,7 +724,7 @@ s_timer_add (node_t *self, int delay_ms, int interval_ms, node_timer_fn *fn, voi
         if (self->timers [index].id == 0)
             timer = &self->timers [index];
     if (!timer) {
-        node_log (self, "cannot add a timer: %d are live", FL_TIMERS_MAX);
+        node_log (self, "cannot add a timer: FL_TIMERS_MAX (%d) are live", FL_TIMERS_MAX);
         return -1;
     }
     //  Ids grow; after INT_MAX they restart at 1 (a live id is never reused
@@ -1033,7 +1042,8 @@ s_turn (node_t *self)
 
 //  At stop, every RPC still waiting gets its NULL call, so callers can
 //  answer their clients and free their state. A callback that re-issues
-//  gets refused (closing); after FL_NODE_STOP_ROUNDS the rest is dropped.
+//  gets refused (closing); after FL_NODE_STOP_ROUNDS the calls still owed
+//  are not made, and the log says how many.
 static void
 s_rpc_close (node_t *self)
 {
@@ -1044,6 +1054,11 @@ s_rpc_close (node_t *self)
         s_rpc_expire (self, 0, true);
         s_rpc_failed_drain (self);
     }
+    size_t owed = self->heap_size + zlist_size (self->failed);
+    if (owed)
+        node_log (self, "stopping: %zu rpc callback(s) still owed after "
+                  "FL_NODE_STOP_ROUNDS (%d) rounds are not called", owed,
+                  FL_NODE_STOP_ROUNDS);
     self->closing = false;
 }
 

@@ -25,6 +25,7 @@
 #include <sys/prctl.h>
 #include <sys/wait.h>
 #include "clock.h"
+#include "limits.h"
 #include "../../nodes/lib/node.h"
 
 #define WAIT_MS     3000            //  every wait for a message has this deadline
@@ -44,6 +45,8 @@ typedef struct {
     int every_id, never_id;
     int every_count;
     int many_calls, many_replies;
+    int batch_expired;
+    int stubborn_calls;
 } fx_t;
 
 
@@ -170,10 +173,10 @@ s_probe (node_t *node, const char *src, json_t *body, void *arg)
     json_t *ids = json_array ();
     for (size_t index = 0; index < node_count (node); index++)
         json_array_append_new (ids, json_string (node_ids (node, index)));
-    node_reply (node, src, body, json_pack ("{s:s, s:o, s:i, s:i, s:i, s:i, s:I, s:I}",
+    node_reply (node, src, body, json_pack ("{s:s, s:o, s:i, s:i, s:i, s:i, s:i, s:I, s:I}",
                 "type", "probe_ok", "ids", ids, "init_calls", fx->init_calls,
                 "rpc_calls", fx->rpc_calls + fx->many_calls, "reentrant", fx->reentrant,
-                "many_replies", fx->many_replies,
+                "many_replies", fx->many_replies, "batch_expired", fx->batch_expired,
                 "skew_ms", (json_int_t) node_skew_ms (node),
                 "now_ms", (json_int_t) node_now_ms (node)));
 }
@@ -183,6 +186,85 @@ s_stop (node_t *node, const char *src, json_t *body, void *arg)
 {
     (void) src, (void) body, (void) arg;
     node_stop (node);
+}
+
+//  FL_TIMERS_MAX + 1 timers: report how many were added and what the last
+//  call returned, then cancel them.
+static void
+s_fill_timers (node_t *node, const char *src, json_t *body, void *arg)
+{
+    int ids [FL_TIMERS_MAX + 1];
+    int added = 0;
+    for (int index = 0; index < FL_TIMERS_MAX + 1; index++) {
+        ids [index] = node_after (node, 60000, s_tick_never, arg);
+        added += ids [index] > 0;
+    }
+    for (int index = 0; index < FL_TIMERS_MAX + 1; index++)
+        node_timer_cancel (node, ids [index]);
+    node_reply (node, src, body, json_pack ("{s:s, s:i, s:i}", "type", "fill_timers_ok",
+                "added", added, "last", ids [FL_TIMERS_MAX]));
+}
+
+//  FL_RPC_INFLIGHT_MAX + 1 RPCs nobody answers: report how many node_rpc
+//  refused and what the last call returned.
+static void
+s_fill_rpcs (node_t *node, const char *src, json_t *body, void *arg)
+{
+    fx_t *fx = (fx_t *) arg;
+    int refused = 0, last = 0;
+    fx->in_rpc = true;
+    for (int index = 0; index < FL_RPC_INFLIGHT_MAX + 1; index++) {
+        last = node_rpc (node, "n2", json_pack ("{s:s}", "type", "ping"), 60000,
+                         s_many_done, fx);
+        refused += last != 0;
+    }
+    fx->in_rpc = false;
+    node_reply (node, src, body, json_pack ("{s:s, s:i, s:i}", "type", "fill_rpcs_ok",
+                "refused", refused, "last", last));
+}
+
+static void
+s_batch_done (node_t *node, json_t *reply, void *arg)
+{
+    (void) node, (void) reply;
+    ((fx_t *) arg)->batch_expired++;
+}
+
+static void
+s_batch_tick (node_t *node, void *arg)
+{
+    fx_t *fx = (fx_t *) arg;
+    s_report (node, json_pack ("{s:s, s:i}", "type", "batch_tick",
+                               "expired", fx->batch_expired));
+}
+
+//  FL_NODE_EVENTS_BATCH + 1 RPCs that are due at once, and a timer due
+//  as soon: the timer runs after one batch of expiries, before the rest.
+static void
+s_go_batch (node_t *node, const char *src, json_t *body, void *arg)
+{
+    (void) src, (void) body;
+    for (int index = 0; index < FL_NODE_EVENTS_BATCH + 1; index++)
+        node_rpc (node, "n2", json_pack ("{s:s}", "type", "ping"), 0, s_batch_done, arg);
+    node_after (node, 0, s_batch_tick, arg);
+}
+
+//  An RPC whose callback issues it again whenever it gets NULL.
+static void
+s_stubborn_done (node_t *node, json_t *reply, void *arg)
+{
+    fx_t *fx = (fx_t *) arg;
+    fx->stubborn_calls++;
+    if (!reply)
+        node_rpc (node, "n2", json_pack ("{s:s}", "type", "ping"), 60000,
+                  s_stubborn_done, fx);
+}
+
+static void
+s_go_stubborn (node_t *node, const char *src, json_t *body, void *arg)
+{
+    (void) src, (void) body;
+    node_rpc (node, "n2", json_pack ("{s:s}", "type", "ping"), 60000, s_stubborn_done, arg);
 }
 
 static void *
@@ -300,6 +382,10 @@ s_setup (void **state)
     node_on (fx->node, "cancel", s_cancel, fx);
     node_on (fx->node, "probe", s_probe, fx);
     node_on (fx->node, "stop", s_stop, fx);
+    node_on (fx->node, "fill_timers", s_fill_timers, fx);
+    node_on (fx->node, "fill_rpcs", s_fill_rpcs, fx);
+    node_on (fx->node, "go_batch", s_go_batch, fx);
+    node_on (fx->node, "go_stubborn", s_go_stubborn, fx);
     assert_int_equal (pthread_create (&fx->thread, NULL, s_node_thread, fx), 0);
     fx->running = true;
     *state = fx;
@@ -611,6 +697,167 @@ test_bad_arguments_in_process (void **state)
     assert_null (node_new (4, bad_seed));
 }
 
+//  Send fd 2 to path until s_stderr_restore; returns the saved fd.
+static int
+s_stderr_to (const char *path)
+{
+    fflush (stderr);
+    int saved = dup (2);
+    int fd = open (path, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+    assert_true (saved >= 0 && fd >= 0);
+    dup2 (fd, 2);
+    close (fd);
+    return saved;
+}
+
+//  Put fd 2 back; returns what was written to path (caller frees).
+static char *
+s_stderr_restore (int saved, const char *path)
+{
+    fflush (stderr);
+    dup2 (saved, 2);
+    close (saved);
+    FILE *file = fopen (path, "r");
+    assert_non_null (file);
+    char *text = NULL;
+    size_t size = 0;
+    if (getdelim (&text, &size, 0, file) < 0) {
+        free (text);
+        text = strdup ("");
+    }
+    fclose (file);
+    unlink (path);
+    return text;
+}
+
+//  Stop the node thread and wait for it.
+static void
+s_stop_node (fx_t *fx)
+{
+    s_send (fx, "n1", "c1", json_pack ("{s:s}", "type", "stop"));
+    struct timespec deadline;
+    clock_gettime (CLOCK_REALTIME, &deadline);
+    deadline.tv_sec += WAIT_MS / 1000;
+    assert_int_equal (pthread_timedjoin_np (fx->thread, NULL, &deadline), 0);
+    fx->running = false;
+}
+
+static void
+test_timers_max (void **state)
+{
+    fx_t *fx = (fx_t *) *state;
+    s_init_node (fx);
+    s_send (fx, "n1", "c1", json_pack ("{s:s, s:i}", "type", "fill_timers", "msg_id", 20));
+    json_t *reply = s_expect (fx, "fill_timers_ok", "c1");
+    assert_int_equal (s_int (reply, "added"), FL_TIMERS_MAX);
+    assert_int_equal (s_int (reply, "last"), -1);
+    json_decref (reply);
+    //  Cancelled, they free their slots: the node still runs timers.
+    s_send (fx, "n1", "c1", json_pack ("{s:s, s:i}", "type", "fill_timers", "msg_id", 21));
+    reply = s_expect (fx, "fill_timers_ok", "c1");
+    assert_int_equal (s_int (reply, "added"), FL_TIMERS_MAX);
+    json_decref (reply);
+}
+
+static void
+test_rpc_inflight_max (void **state)
+{
+    fx_t *fx = (fx_t *) *state;
+    s_init_node (fx);
+    s_send (fx, "n1", "c1", json_pack ("{s:s, s:i}", "type", "fill_rpcs", "msg_id", 22));
+    for (int index = 0; index < FL_RPC_INFLIGHT_MAX; index++)
+        json_decref (s_expect (fx, "ping", "n2"));
+    json_t *reply = s_expect (fx, "fill_rpcs_ok", "c1");
+    assert_int_equal (s_int (reply, "refused"), 1);
+    assert_int_equal (s_int (reply, "last"), -1);
+    json_decref (reply);
+    //  The refused one's callback ran once, with NULL, from the loop.
+    json_t *probe = s_probe_node (fx);
+    assert_int_equal (s_int (probe, "rpc_calls"), 1);
+    assert_int_equal (s_int (probe, "many_replies"), 0);
+    assert_int_equal (s_int (probe, "reentrant"), 0);
+    json_decref (probe);
+}
+
+static void
+test_events_batch (void **state)
+{
+    fx_t *fx = (fx_t *) *state;
+    s_init_node (fx);
+    s_send (fx, "n1", "c1", json_pack ("{s:s}", "type", "go_batch"));
+    for (int index = 0; index < FL_NODE_EVENTS_BATCH + 1; index++)
+        json_decref (s_expect (fx, "ping", "n2"));
+    json_t *tick = s_expect (fx, "batch_tick", "c1");
+    assert_int_equal (s_int (tick, "expired"), FL_NODE_EVENTS_BATCH);
+    json_decref (tick);
+    int64_t deadline = clock_mono_ms () + WAIT_MS;
+    while (true) {
+        json_t *probe = s_probe_node (fx);
+        json_int_t expired = s_int (probe, "batch_expired");
+        json_decref (probe);
+        if (expired == FL_NODE_EVENTS_BATCH + 1)
+            break;
+        assert_true (clock_mono_ms () < deadline);
+        zclock_sleep (5);
+    }
+}
+
+static void
+test_stop_rounds (void **state)
+{
+    fx_t *fx = (fx_t *) *state;
+    s_init_node (fx);
+    s_send (fx, "n1", "c1", json_pack ("{s:s}", "type", "go_stubborn"));
+    json_decref (s_expect (fx, "ping", "n2"));
+    char path [128];
+    snprintf (path, sizeof path, "%s/stderr.log", fx->dir);
+    int saved = s_stderr_to (path);
+    s_stop_node (fx);
+    char *text = s_stderr_restore (saved, path);
+    //  The expiry at stop and one call per round; the call still owed
+    //  after the last round is not made, and the log says so.
+    assert_int_equal (fx->stubborn_calls, FL_NODE_STOP_ROUNDS + 1);
+    if (!strstr (text, "1 rpc callback(s) still owed after FL_NODE_STOP_ROUNDS"))
+        fail_msg ("stderr does not name FL_NODE_STOP_ROUNDS: %s", text);
+    free (text);
+}
+
+static void
+test_params_max (void **state)
+{
+    (void) state;
+    char *argv [FL_NODE_PARAMS_MAX + 8];
+    char params [FL_NODE_PARAMS_MAX + 1][16];
+    int argc = 0;
+    argv [argc++] = "node";
+    argv [argc++] = "--id=n1";
+    argv [argc++] = "--connect=ipc:///tmp/fl-node-lib-params";
+    for (int index = 0; index < FL_NODE_PARAMS_MAX; index++) {
+        snprintf (params [index], sizeof params [index], "--param=k%d=v", index);
+        argv [argc++] = params [index];
+    }
+    argv [argc] = NULL;
+    node_t *node = node_new (argc, argv);
+    assert_non_null (node);
+    assert_string_equal (node_param (node, "k0"), "v");
+    node_destroy (&node);
+    snprintf (params [FL_NODE_PARAMS_MAX], sizeof params [0], "--param=k%d=v",
+              FL_NODE_PARAMS_MAX);
+    argv [argc++] = params [FL_NODE_PARAMS_MAX];
+    argv [argc] = NULL;
+    char path [] = "/tmp/fl-node-lib-params-XXXXXX";
+    int fd = mkstemp (path);
+    assert_true (fd >= 0);
+    close (fd);
+    int saved = s_stderr_to (path);
+    node = node_new (argc, argv);
+    char *text = s_stderr_restore (saved, path);
+    assert_null (node);
+    if (!strstr (text, "more than FL_NODE_PARAMS_MAX (32) --param 'k32=v'"))
+        fail_msg ("stderr does not name FL_NODE_PARAMS_MAX: %s", text);
+    free (text);
+}
+
 
 //  --------------------------------------------------------------------------
 //  bin/node-echo as a real child process
@@ -685,6 +932,11 @@ main (void)
         cmocka_unit_test_setup_teardown (test_malformed_survives, s_setup, s_teardown),
         cmocka_unit_test_setup_teardown (test_role_and_clock_skew, s_setup, s_teardown),
         cmocka_unit_test (test_bad_arguments_in_process),
+        cmocka_unit_test_setup_teardown (test_timers_max, s_setup, s_teardown),
+        cmocka_unit_test_setup_teardown (test_rpc_inflight_max, s_setup, s_teardown),
+        cmocka_unit_test_setup_teardown (test_events_batch, s_setup, s_teardown),
+        cmocka_unit_test_setup_teardown (test_stop_rounds, s_setup, s_teardown),
+        cmocka_unit_test (test_params_max),
         cmocka_unit_test_setup_teardown (test_echo_round_trip, s_setup, s_teardown),
         cmocka_unit_test_setup_teardown (test_echo_bad_command_lines, s_setup, s_teardown),
     };
