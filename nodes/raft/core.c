@@ -9,6 +9,7 @@
     of the current term, 5.4.2).
 */
 #include <assert.h>
+#include <stdio.h>
 #include <string.h>
 #include "limits.h"
 #include "core.h"
@@ -157,4 +158,79 @@ core_clock_step (int64_t *last_raw_ms, int64_t raw_ms, int64_t step_max_ms)
     if (step < 0 || step > step_max_ms)
         step = step_max_ms;
     return step;
+}
+
+int64_t
+core_tick_step (int64_t *last_raw_ms, int64_t raw_ms)
+{
+    return core_clock_step (last_raw_ms, raw_ms, 10 * FL_RAFT_TICK_MS);
+}
+
+size_t
+core_append_count (rlog_t *log, int64_t next, size_t max_entries)
+{
+    assert (log);
+    assert (next >= 1);
+    assert (max_entries <= FL_RAFT_AE_ENTRIES_MAX);
+    int64_t last = rlog_last_index (log);
+    size_t bytes = 0, count = 0;
+    for (int64_t index = next; index <= last && count < max_entries
+                            && bytes < FL_RAFT_AE_BYTES_MAX; index++) {
+        size_t len;
+        rlog_data_at (log, index, &len);
+        bytes += len;
+        count++;
+    }
+    return count;
+}
+
+bool
+core_may_replicate (int64_t next, int64_t match, int64_t last,
+                    int64_t inflight, int64_t inflight_max)
+{
+    return next <= last && next - 1 - match < FL_RAFT_INFLIGHT_MAX
+        && inflight < inflight_max;
+}
+
+bool
+core_admit (size_t waiters, size_t log_bytes, char *why, size_t why_size)
+{
+    assert (why && why_size);
+    if (waiters >= FL_RAFT_WAITERS_MAX)
+        snprintf (why, why_size, "overloaded: FL_RAFT_WAITERS_MAX (%d) ops wait already",
+                  FL_RAFT_WAITERS_MAX);
+    else
+    if (log_bytes >= FL_RAFT_LOG_BYTES_MAX)
+        snprintf (why, why_size, "log full: FL_RAFT_LOG_BYTES_MAX (%d) bytes, "
+                  "and no compaction yet", FL_RAFT_LOG_BYTES_MAX);
+    else
+        return true;
+    return false;
+}
+
+bool
+core_batch_full (size_t ops)
+{
+    return ops >= FL_RAFT_BATCH_OPS_MAX;
+}
+
+bool
+core_waiter_expired (int64_t added_ms, int64_t now_ms)
+{
+    return now_ms - added_ms >= FL_RAFT_WAITER_TIMEOUT_MS;
+}
+
+int64_t
+core_forward_left_ms (int64_t started_ms, int64_t now_ms)
+{
+    return FL_RAFT_FORWARD_TIMEOUT_MS - (now_ms - started_ms);
+}
+
+int64_t
+core_forward_try_ms (int64_t rtt_ms, int64_t left_ms)
+{
+    int64_t timeout_ms = 3 * rtt_ms + 20;
+    if (timeout_ms > FL_RAFT_FORWARD_RETRY_MS)
+        timeout_ms = FL_RAFT_FORWARD_RETRY_MS;
+    return timeout_ms < left_ms ? timeout_ms : left_ms;
 }

@@ -92,4 +92,40 @@ bool core_quorum_heard (const int64_t *last_heard_ms, size_t n, size_t me,
 //  injected forwards or backwards counts as one normal tick). Updates *last.
 int64_t core_clock_step (int64_t *last_raw_ms, int64_t raw_ms, int64_t step_max_ms);
 
+//  Elapsed time of one tick of the server's clock: core_clock_step with
+//  step_max_ms = 10 * FL_RAFT_TICK_MS (a stalled or skewed tick counts as
+//  ten ticks at most).
+int64_t core_tick_step (int64_t *last_raw_ms, int64_t raw_ms);
+
+//  How many entries from next an AppendEntries carries: at most max_entries
+//  (<= FL_RAFT_AE_ENTRIES_MAX, which a follower refuses past), and no more
+//  once their data reaches FL_RAFT_AE_BYTES_MAX (an entry is added while the
+//  data so far is below it, so one big entry still goes, alone).
+size_t core_append_count (rlog_t *log, int64_t next, size_t max_entries);
+
+//  May the leader send a follower new entries now? Not when it has them all
+//  (next > last), when FL_RAFT_INFLIGHT_MAX entries are sent ahead of its
+//  match, or when inflight_max appends with entries await an answer.
+bool core_may_replicate (int64_t next, int64_t match, int64_t last,
+                         int64_t inflight, int64_t inflight_max);
+
+//  May the leader take one more client op, with waiters ops waiting and a
+//  log of log_bytes? False past FL_RAFT_WAITERS_MAX waiters or at
+//  FL_RAFT_LOG_BYTES_MAX bytes, with why naming the limit (error 11 text).
+bool core_admit (size_t waiters, size_t log_bytes, char *why, size_t why_size);
+
+//  Is the open batch of ops full (FL_RAFT_BATCH_OPS_MAX), to be sealed now?
+bool core_batch_full (size_t ops);
+
+//  Has a client op waited its FL_RAFT_WAITER_TIMEOUT_MS since added_ms?
+bool core_waiter_expired (int64_t added_ms, int64_t now_ms);
+
+//  A forward started at started_ms: milliseconds left of its
+//  FL_RAFT_FORWARD_TIMEOUT_MS at now_ms (<= 0: time is up).
+int64_t core_forward_left_ms (int64_t started_ms, int64_t now_ms);
+
+//  One forward try's RPC timeout: 3 round trips + 20 ms, at most
+//  FL_RAFT_FORWARD_RETRY_MS and at most left_ms.
+int64_t core_forward_try_ms (int64_t rtt_ms, int64_t left_ms);
+
 #endif

@@ -43,7 +43,7 @@ typedef struct {
     int64_t index;               // log index, 0 while in the open batch
     int64_t term;                // term of that entry
     size_t pos;                  // position of the op in the entry
-    int64_t deadline_ms;
+    int64_t added_ms;            // when it arrived (elapsed time)
 } waiter_t;
 
 //  A message that may only leave after the next fsync.
@@ -238,7 +238,7 @@ static void
 s_waiters_expire (raft_t *self)
 {
     for (size_t i = 0; i < self->waiter_count; )
-        if (self->waiters [i].deadline_ms <= self->now_ms) {
+        if (core_waiter_expired (self->waiters [i].added_ms, self->now_ms)) {
             waiter_t *w = &self->waiters [i];
             node_reply_error (self->node, w->src, w->request, NODE_ERR_TIMEOUT,
                               "timeout: not committed yet, may still be");
@@ -279,24 +279,20 @@ s_waiters_resolve (raft_t *self, int64_t index, int64_t term, json_t *results)
 static void
 s_replicate_some (raft_t *self, size_t i, bool force, size_t max_entries)
 {
-    int64_t last = rlog_last_index (self->log);
-    if (!force && (self->next [i] > last
-               ||  self->next [i] - 1 - self->match [i] >= FL_RAFT_INFLIGHT_MAX
-               ||  self->inflight [i] >= self->ae_inflight_max))
+    if (!force && !core_may_replicate (self->next [i], self->match [i],
+                                       rlog_last_index (self->log),
+                                       self->inflight [i], self->ae_inflight_max))
         return;
     int64_t prev = self->next [i] - 1;
     json_t *entries = json_array ();
-    size_t bytes = 0, count = 0;
+    size_t count = core_append_count (self->log, self->next [i], max_entries);
     int64_t index = self->next [i];
-    while (index <= last && count < max_entries && bytes < FL_RAFT_AE_BYTES_MAX) {
+    for (size_t k = 0; k < count; k++, index++) {
         size_t len;
         const char *data = rlog_data_at (self->log, index, &len);
         json_array_append_new (entries, json_pack ("[I, o]",
                                (json_int_t) rlog_term_at (self->log, index),
                                json_stringn_nocheck (data, len)));
-        bytes += len;
-        count++;
-        index++;
     }
     json_t *body = json_pack ("{s:s, s:I, s:I, s:I, s:o, s:I}",
                               "type", "append_entries",
@@ -523,7 +519,7 @@ static void
 s_on_tick (node_t *node, void *arg)
 {
     raft_t *self = (raft_t *) arg;
-    self->now_ms += core_clock_step (&self->raw_ms, node_now_ms (node), 10 * FL_RAFT_TICK_MS);
+    self->now_ms += core_tick_step (&self->raw_ms, node_now_ms (node));
     s_waiters_expire (self);
     if (self->role == RAFT_LEADER) {
         if (self->now_ms - self->leader_since_ms >= self->election_max_ms
@@ -659,7 +655,13 @@ s_on_append_entries (node_t *node, const char *src, json_t *body, void *arg)
     int count = s_entries (json_object_get (body, "entries"), entries);
     int64_t prev = s_int (body, "prev_index");
     if (count < 0 || prev < 0) {
-        node_log (node, "malformed append_entries from '%s': ignored", src);
+        size_t got = json_array_size (json_object_get (body, "entries"));
+        if (got > FL_RAFT_AE_ENTRIES_MAX)
+            node_log (node, "append_entries from '%s' has %zu entries, over "
+                      "FL_RAFT_AE_ENTRIES_MAX (%d): ignored", src, got,
+                      FL_RAFT_AE_ENTRIES_MAX);
+        else
+            node_log (node, "malformed append_entries from '%s': ignored", src);
         return;
     }
     if (term < rlog_term (self->log)) {
@@ -796,7 +798,7 @@ s_on_forwarded (node_t *node, json_t *reply, void *arg)
     if (reply && !(refused && forward->tries > 1))
         s_forward_end (self, forward, reply, 0, NULL);
     else
-    if (self->now_ms - forward->started_ms >= FL_RAFT_FORWARD_TIMEOUT_MS
+    if (core_forward_left_ms (forward->started_ms, self->now_ms) <= 0
     ||  node_after (self->node, refused ? (int) self->heartbeat_ms : 0,
                     s_on_forward_timer, forward) < 0)
         s_forward_end (self, forward, NULL, NODE_ERR_TIMEOUT,
@@ -809,7 +811,7 @@ s_on_forwarded (node_t *node, json_t *reply, void *arg)
 static void
 s_forward_try (raft_t *self, forward_t *forward)
 {
-    int64_t left_ms = FL_RAFT_FORWARD_TIMEOUT_MS - (self->now_ms - forward->started_ms);
+    int64_t left_ms = core_forward_left_ms (forward->started_ms, self->now_ms);
     const char *leader = s_live_leader (self);
     if (!leader && forward->tries == 0) {
         s_forward_end (self, forward, NULL, NODE_ERR_TEMPORARILY_UNAVAILABLE,
@@ -826,11 +828,7 @@ s_forward_try (raft_t *self, forward_t *forward)
     json_object_set_new (copy, "raft_id", json_string (forward->id));
     forward->tries++;
     forward->try_ms = self->now_ms;
-    int64_t timeout_ms = 3 * self->forward_rtt_ms + 20;
-    if (timeout_ms > FL_RAFT_FORWARD_RETRY_MS)
-        timeout_ms = FL_RAFT_FORWARD_RETRY_MS;
-    if (timeout_ms > left_ms)
-        timeout_ms = left_ms;
+    int64_t timeout_ms = core_forward_try_ms (self->forward_rtt_ms, left_ms);
     node_rpc (self->node, leader, copy, (int) timeout_ms, s_on_forwarded, forward);
 }
 
@@ -864,11 +862,10 @@ s_on_client (node_t *node, const char *src, json_t *body, void *arg)
             s_forward (self, src, body);
         return;
     }
-    if (self->waiter_count == FL_RAFT_WAITERS_MAX
-    ||  rlog_bytes (self->log) >= FL_RAFT_LOG_BYTES_MAX
-    ||  self->failed) {
-        node_reply_error (node, src, body, NODE_ERR_TEMPORARILY_UNAVAILABLE,
-                          "overloaded: too many ops waiting or log full");
+    char why [128] = "the disk failed";
+    if (self->failed || !core_admit (self->waiter_count, rlog_bytes (self->log),
+                                     why, sizeof why)) {
+        node_reply_error (node, src, body, NODE_ERR_TEMPORARILY_UNAVAILABLE, why);
         return;
     }
     char id [160];
@@ -888,9 +885,9 @@ s_on_client (node_t *node, const char *src, json_t *body, void *arg)
     w->index = 0;
     w->term = 0;
     w->pos = json_array_size (self->batch);
-    w->deadline_ms = self->now_ms + FL_RAFT_WAITER_TIMEOUT_MS;
+    w->added_ms = self->now_ms;
     json_array_append_new (self->batch, op);
-    if (json_array_size (self->batch) >= FL_RAFT_BATCH_OPS_MAX)
+    if (core_batch_full (json_array_size (self->batch)))
         s_seal_batch (self);
     s_arm_flush (self);
 }

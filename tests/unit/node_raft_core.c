@@ -12,6 +12,7 @@
 #include <string.h>
 #include <unistd.h>
 #include "tap.h"
+#include "limits.h"
 #include "../../nodes/raft/rlog.h"
 #include "../../nodes/raft/core.h"
 
@@ -231,6 +232,105 @@ test_timeouts_quorum_clock (void **state)
     assert_int_equal (core_clock_step (&last, 1030, 100), 10);
 }
 
+//  The server's clock: a jump counts as ten ticks at most.
+static void
+test_tick_step (void **state)
+{
+    (void) state;
+    int64_t last = 5000;
+    assert_int_equal (core_tick_step (&last, 5000 + FL_RAFT_TICK_MS), FL_RAFT_TICK_MS);
+    assert_int_equal (core_tick_step (&last, last + 10 * FL_RAFT_TICK_MS + 1),
+                      10 * FL_RAFT_TICK_MS);
+    assert_int_equal (core_tick_step (&last, last + 3600 * 1000), 10 * FL_RAFT_TICK_MS);
+    assert_int_equal (core_tick_step (&last, last - 1), 10 * FL_RAFT_TICK_MS);
+}
+
+//  An append carries at most FL_RAFT_AE_ENTRIES_MAX entries, and stops
+//  once its data reaches FL_RAFT_AE_BYTES_MAX.
+static void
+test_append_count_limits (void **state)
+{
+    (void) state;
+    char err [64];
+    rlog_t *log = rlog_open (NULL, err, sizeof err, NULL);
+    assert_non_null (log);
+    for (int i = 0; i < FL_RAFT_AE_ENTRIES_MAX + 1; i++)
+        rlog_append (log, 1, "[]", 2);
+    assert_int_equal (core_append_count (log, 1, FL_RAFT_AE_ENTRIES_MAX),
+                      FL_RAFT_AE_ENTRIES_MAX);
+    assert_int_equal (core_append_count (log, 2, FL_RAFT_AE_ENTRIES_MAX),
+                      FL_RAFT_AE_ENTRIES_MAX);
+    assert_int_equal (core_append_count (log, 3, FL_RAFT_AE_ENTRIES_MAX),
+                      FL_RAFT_AE_ENTRIES_MAX - 1);
+    assert_int_equal (core_append_count (log, 1, 0), 0);       //  a probe
+    rlog_destroy (&log);
+    //  Entries of a quarter of the byte bound: four reach it, the fifth
+    //  waits for the next append.
+    log = rlog_open (NULL, err, sizeof err, NULL);
+    size_t quarter = FL_RAFT_AE_BYTES_MAX / 4;
+    char *data = malloc (FL_RAFT_AE_BYTES_MAX + 1);
+    assert_non_null (data);
+    memset (data, 'x', FL_RAFT_AE_BYTES_MAX + 1);
+    for (int i = 0; i < 6; i++)
+        rlog_append (log, 1, data, quarter);
+    assert_int_equal (core_append_count (log, 1, FL_RAFT_AE_ENTRIES_MAX), 4);
+    assert_int_equal (core_append_count (log, 5, FL_RAFT_AE_ENTRIES_MAX), 2);
+    //  One entry past the bound still goes, alone.
+    rlog_append (log, 1, data, FL_RAFT_AE_BYTES_MAX + 1);
+    rlog_append (log, 1, "[]", 2);
+    assert_int_equal (core_append_count (log, 7, FL_RAFT_AE_ENTRIES_MAX), 1);
+    free (data);
+    rlog_destroy (&log);
+}
+
+//  Pipelining stops FL_RAFT_INFLIGHT_MAX entries ahead of the match.
+static void
+test_inflight_window (void **state)
+{
+    (void) state;
+    int64_t last = 1000, match = 10;
+    assert_true (core_may_replicate (match + FL_RAFT_INFLIGHT_MAX, match, last, 0, 2));
+    assert_false (core_may_replicate (match + FL_RAFT_INFLIGHT_MAX + 1, match, last, 0, 2));
+    assert_false (core_may_replicate (last + 1, match, last, 0, 2));   //  has all
+    assert_false (core_may_replicate (match + 1, match, last, 2, 2));  //  ae_inflight
+}
+
+//  One op past FL_RAFT_WAITERS_MAX, or a log at FL_RAFT_LOG_BYTES_MAX, is
+//  refused with the limit's name; a batch seals at FL_RAFT_BATCH_OPS_MAX.
+static void
+test_admit_and_batch_limits (void **state)
+{
+    (void) state;
+    char why [128] = "";
+    assert_true (core_admit (FL_RAFT_WAITERS_MAX - 1, FL_RAFT_LOG_BYTES_MAX - 1,
+                             why, sizeof why));
+    assert_false (core_admit (FL_RAFT_WAITERS_MAX, 0, why, sizeof why));
+    assert_string_equal (why, "overloaded: FL_RAFT_WAITERS_MAX (4096) ops wait already");
+    assert_false (core_admit (0, FL_RAFT_LOG_BYTES_MAX, why, sizeof why));
+    assert_non_null (strstr (why, "FL_RAFT_LOG_BYTES_MAX (268435456) bytes"));
+    assert_false (core_batch_full (FL_RAFT_BATCH_OPS_MAX - 1));
+    assert_true (core_batch_full (FL_RAFT_BATCH_OPS_MAX));
+}
+
+//  Waiters answer error 0 after FL_RAFT_WAITER_TIMEOUT_MS; a forward has
+//  FL_RAFT_FORWARD_TIMEOUT_MS for all its tries, each at most
+//  FL_RAFT_FORWARD_RETRY_MS.
+static void
+test_client_timeouts (void **state)
+{
+    (void) state;
+    int64_t t0 = 123456;
+    assert_false (core_waiter_expired (t0, t0 + FL_RAFT_WAITER_TIMEOUT_MS - 1));
+    assert_true (core_waiter_expired (t0, t0 + FL_RAFT_WAITER_TIMEOUT_MS));
+    assert_int_equal (core_forward_left_ms (t0, t0), FL_RAFT_FORWARD_TIMEOUT_MS);
+    assert_int_equal (core_forward_left_ms (t0, t0 + FL_RAFT_FORWARD_TIMEOUT_MS - 1), 1);
+    assert_true (core_forward_left_ms (t0, t0 + FL_RAFT_FORWARD_TIMEOUT_MS) <= 0);
+    assert_int_equal (core_forward_try_ms (10, 1000), 50);
+    assert_int_equal (core_forward_try_ms (FL_RAFT_FORWARD_RETRY_MS, 1000),
+                      FL_RAFT_FORWARD_RETRY_MS);
+    assert_int_equal (core_forward_try_ms (FL_RAFT_FORWARD_RETRY_MS, 7), 7);
+}
+
 int
 main (void)
 {
@@ -245,6 +345,11 @@ main (void)
         cmocka_unit_test (test_commit_majority_current_term),
         cmocka_unit_test (test_follower_commit),
         cmocka_unit_test (test_timeouts_quorum_clock),
+        cmocka_unit_test (test_tick_step),
+        cmocka_unit_test (test_append_count_limits),
+        cmocka_unit_test (test_inflight_window),
+        cmocka_unit_test (test_admit_and_batch_limits),
+        cmocka_unit_test (test_client_timeouts),
     };
     return cmocka_run_group_tests_name ("node_raft_core", tests, NULL, NULL);
 }
