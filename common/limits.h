@@ -145,6 +145,9 @@
                                            once); less when the leader is
                                            fast: 3 x its round trip + 20 ms */
 #define FL_RAFT_OUTBOX_MAX         4096 /* messages waiting for the next fsync */
+#define FL_PRIMARY_FORWARD_TIMEOUT_MS 500 /* nodes/primary.c: backup -> primary
+                                           forward, then error 0 (indefinite),
+                                           before the client gives up    */
 #define FL_RAFT_DEDUP_IDS          65536 /* request ids remembered so a duplicated
                                            forward is not applied twice    */
 
@@ -153,6 +156,8 @@ _Static_assert (FL_RAFT_WAITER_TIMEOUT_MS < FL_CLIENT_TIMEOUT_MS_DEFAULT,
                 "raft answers error 0 before the client gives up on it");
 _Static_assert (FL_RAFT_FORWARD_TIMEOUT_MS < FL_CLIENT_TIMEOUT_MS_DEFAULT,
                 "a forwarded op is answered before the client gives up on it");
+_Static_assert (FL_PRIMARY_FORWARD_TIMEOUT_MS < FL_CLIENT_TIMEOUT_MS_DEFAULT,
+                "primary's backup answers a forwarded op before the client gives up on it");
 _Static_assert (FL_SCENARIO_PARAMS_MAX <= FL_NODE_PARAMS_MAX,
                 "every scenario param reaches the node");
 

@@ -16,7 +16,7 @@
     - Clients may talk to any node (Maelstrom lin-kv: read, write, cas).
       The node that believes itself primary answers from its own store. A
       backup forwards the request to the node it believes is primary and
-      relays the reply; if none comes within PRIMARY_FORWARD_TIMEOUT_MS it
+      relays the reply; if none comes within FL_PRIMARY_FORWARD_TIMEOUT_MS it
       answers error 0 (indefinite: the primary may have applied it). A
       forwarded request is never forwarded again: a non-primary receiving one
       answers error 11 (definite: it did not apply it).
@@ -42,7 +42,6 @@
 #define PRIMARY_CHECK_MS            25      //  how often a backup checks the silence
 #define PRIMARY_SILENCE_MS_MIN      500
 #define PRIMARY_SILENCE_MS_MAX      800
-#define PRIMARY_FORWARD_TIMEOUT_MS  500     //  under the harness's 1 s client timeout
 
 typedef struct {
     node_t *node;
@@ -277,7 +276,7 @@ s_forward (primary_t *self, const char *src, json_t *body)
     forward->request = json_incref (body);
     json_t *copy = json_deep_copy (body);
     json_object_set_new (copy, "forwarded", json_true ());
-    node_rpc (self->node, self->leader, copy, PRIMARY_FORWARD_TIMEOUT_MS,
+    node_rpc (self->node, self->leader, copy, FL_PRIMARY_FORWARD_TIMEOUT_MS,
               s_on_forwarded, forward);
 }
 
