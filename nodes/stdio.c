@@ -263,6 +263,9 @@ s_serve (bridge_t *self)
             zclock_sleep (10);
     }
     killpg (self->child, SIGKILL);          //  whatever is left of its group
+    if (s_stop && !reaped)
+        fprintf (stderr, "node-stdio %s: node still running FL_SHUTDOWN_GRACE_MS "
+                 "(%d ms) after SIGTERM: killed\n", self->id, FL_SHUTDOWN_GRACE_MS);
     bool closed_stdout = !reaped;
     if (!reaped)
         waitpid (self->child, &status, 0);

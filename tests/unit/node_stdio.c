@@ -18,6 +18,9 @@
 #include <czmq.h>
 #include <jansson.h>
 #include <sys/wait.h>
+#include <fcntl.h>
+#include "clock.h"
+#include "limits.h"
 
 typedef struct {
     char dir [64];
@@ -39,6 +42,11 @@ s_setup_command (void **state, const char *command)
     zsock_set_router_mandatory (self->router, 1);
     self->bridge = fork ();
     if (self->bridge == 0) {
+        char log [128];
+        snprintf (log, sizeof log, "%s/bridge.log", self->dir);
+        int fd = open (log, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+        if (fd >= 0)
+            dup2 (fd, 2);
         execl ("bin/node-stdio", "node-stdio", "--id", "n1", "--connect", self->endpoint,
                "--", command, (char *) NULL);
         _exit (127);
@@ -51,6 +59,13 @@ static int
 s_setup (void **state)
 {
     return s_setup_command (state, "python3 examples/maelstrom/echo.py");
+}
+
+//  A node that ignores SIGTERM (the ignored disposition survives exec).
+static int
+s_setup_stubborn (void **state)
+{
+    return s_setup_command (state, "sh -c \"trap '' TERM; exec python3 examples/maelstrom/echo.py\"");
 }
 
 //  A node program that starts a helper of its own before it serves.
@@ -169,6 +184,32 @@ test_sigterm_stops_cleanly (void **state)
     self->bridge = 0;
 }
 
+//  A node that ignores SIGTERM is killed FL_SHUTDOWN_GRACE_MS after it,
+//  never sooner, and the bridge says so.
+static void
+test_shutdown_grace (void **state)
+{
+    fixture_t *self = *state;
+    s_send (self, "c1", "c1", "{\"type\":\"init\",\"msg_id\":1,\"node_id\":\"n1\",\"node_ids\":[\"n1\"]}");
+    json_decref (s_recv (self, "c1"));
+    int64_t start = clock_mono_ms ();
+    kill (self->bridge, SIGTERM);
+    assert_int_equal (s_wait_exit (self->bridge, FL_SHUTDOWN_GRACE_MS + 5000), 0);
+    self->bridge = 0;
+    assert_true (clock_mono_ms () - start >= FL_SHUTDOWN_GRACE_MS);
+    char path [128];
+    snprintf (path, sizeof path, "%s/bridge.log", self->dir);
+    FILE *file = fopen (path, "r");
+    assert_non_null (file);
+    char *text = NULL;
+    size_t size = 0;
+    assert_true (getdelim (&text, &size, 0, file) > 0);
+    fclose (file);
+    if (!strstr (text, "node still running FL_SHUTDOWN_GRACE_MS (1000 ms) after SIGTERM: killed"))
+        fail_msg ("the bridge does not name FL_SHUTDOWN_GRACE_MS: %s", text);
+    free (text);
+}
+
 //  How many processes run 'sleep S_SPAWNER_MARK' now.
 static int
 s_spawned (void)
@@ -249,6 +290,7 @@ main (void)
         cmocka_unit_test_setup_teardown (test_init_and_echo, s_setup, s_teardown),
         cmocka_unit_test_setup_teardown (test_node_exit_is_a_crash, s_setup, s_teardown),
         cmocka_unit_test_setup_teardown (test_sigterm_stops_cleanly, s_setup, s_teardown),
+        cmocka_unit_test_setup_teardown (test_shutdown_grace, s_setup_stubborn, s_teardown),
         cmocka_unit_test_setup_teardown (test_node_group_dies_with_bridge, s_setup_spawner, s_teardown),
         cmocka_unit_test_setup_teardown (test_node_group_dies_with_node, s_setup_spawner, s_teardown),
         cmocka_unit_test (test_bad_command_lines),
