@@ -33,6 +33,7 @@ typedef struct {
 struct _opslog_t {
     opslog_op_t *ops;
     size_t size, capacity;
+    size_t ops_max;             // FL_HISTORY_OPS_MAX, or less (tests)
     int64_t end_ns;
     zhashx_t *atom_ids;         // text -> atom + 1
     char **atoms;
@@ -131,8 +132,9 @@ s_invoke (opslog_t *self, s_where_t *where, json_t *event,
     const char *f = json_string_value (json_object_get (event, "f"));
     if (!f)
         return s_fail (where, "invoke without a string 'f'");
-    if (self->size >= FL_HISTORY_OPS_MAX)
-        return s_fail (where, "more than %d ops", FL_HISTORY_OPS_MAX);
+    if (self->size >= self->ops_max)
+        return s_fail (where, "more than %zu ops (FL_HISTORY_OPS_MAX is %d)",
+                       self->ops_max, FL_HISTORY_OPS_MAX);
     if (self->size == self->capacity) {
         opslog_op_t *bigger = s_grow (self->ops, &self->capacity, sizeof (opslog_op_t));
         if (!bigger)
@@ -281,7 +283,14 @@ s_on_line (void *arg, json_t *event, const char *path, size_t line, char **error
 opslog_t *
 opslog_load (const char *path, char **error)
 {
+    return opslog_load_max (path, FL_HISTORY_OPS_MAX, error);
+}
+
+opslog_t *
+opslog_load_max (const char *path, size_t ops_max, char **error)
+{
     assert (path);
+    assert (ops_max <= FL_HISTORY_OPS_MAX);
     s_where_t where = { path, 0, error };
     FILE *file = fopen (path, "r");
     if (!file) {
@@ -289,6 +298,8 @@ opslog_load (const char *path, char **error)
         return NULL;
     }
     opslog_t *self = s_new ();
+    if (self)
+        self->ops_max = ops_max;
     s_loading_t loading = { self, &where };
     int rc = self ? jsonl_read (file, path, s_on_line, &loading, &where.line, error)
                   : s_fail (&where, "out of memory");

@@ -54,6 +54,11 @@ typedef struct _opslog_t opslog_t;
 //  to a malloc'd "PATH:LINE: problem" message (caller frees).
 opslog_t *opslog_load (const char *path, char **error);
 
+//  As opslog_load, with at most ops_max (<= FL_HISTORY_OPS_MAX) ops: the
+//  invoke past it is an error naming its line and the bound. Tests reach
+//  the bound this way without ten million ops in memory.
+opslog_t *opslog_load_max (const char *path, size_t ops_max, char **error);
+
 //  Destroy. Accepts NULL; nulls the pointer.
 void opslog_destroy (opslog_t **self_p);
 

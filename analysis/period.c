@@ -80,9 +80,15 @@ s_event (void *arg, json_t *event, const char *path, size_t line, char **error)
         return jsonl_fail (error, path, line, "missing string 'fault'");
     if (target && !json_is_string (target))
         return jsonl_fail (error, path, line, "'target' is not a string");
-    if (self->size >= FL_FAULT_PERIODS_MAX)
-        return jsonl_fail (error, path, line, "more than %d fault periods", FL_FAULT_PERIODS_MAX);
     char *name = zsys_sprintf ("%s\t%s", fault, s_optional_string (event, "target"));
+    //  Only a start of a fault not in force opens a period: the end of the
+    //  last one allowed is fine
+    if (streq (phase, "start") && self->size >= FL_FAULT_PERIODS_MAX
+    &&  !zhashx_lookup (self->open, name)) {
+        zstr_free (&name);
+        return jsonl_fail (error, path, line, "more than %d fault periods (FL_FAULT_PERIODS_MAX)",
+                           FL_FAULT_PERIODS_MAX);
+    }
     int rc = 0;
     if (streq (phase, "start"))
         rc = s_start (self, name, event, json_integer_value (time));

@@ -75,18 +75,16 @@ s_by_size (const void *a, const void *b, void *arg)
     return x > y? -1: x < y;
 }
 
-static void
-s_search (check_result_t *self, const check_opts_t *opts, int64_t start_ns)
+check_budget_t
+check_budget (const check_opts_t *opts, size_t partitions)
 {
-    s_pool_t pool = { .self = self };
-    atomic_init (&pool.next, 0);
-    atomic_init (&pool.stop, 0);
+    assert (opts);
     long cores = sysconf (_SC_NPROCESSORS_ONLN);
     size_t threads = opts->threads > 0? (size_t) opts->threads: cores > 0? (size_t) cores: 1;
     if (threads > FL_CHECK_THREADS_MAX)
         threads = FL_CHECK_THREADS_MAX;
-    if (threads > self->nparts)
-        threads = self->nparts;
+    if (threads > partitions)
+        threads = partitions;
     //  Clamped so that the deadline and the byte count cannot overflow
     //  (--timeout 1e10 or inf must mean "no limit", not "already late")
     double timeout_s = opts->timeout_s > 0? opts->timeout_s: FL_CHECK_TIMEOUT_S_DEFAULT;
@@ -95,10 +93,21 @@ s_search (check_result_t *self, const check_opts_t *opts, int64_t start_ns)
     size_t memory_mb = opts->memory_mb? opts->memory_mb: FL_CHECK_MEMORY_MB_DEFAULT;
     if (memory_mb > SIZE_MAX / 2 / 1024 / 1024)
         memory_mb = SIZE_MAX / 2 / 1024 / 1024;
+    return (check_budget_t) { timeout_s, memory_mb, threads };
+}
+
+static void
+s_search (check_result_t *self, const check_opts_t *opts, int64_t start_ns)
+{
+    s_pool_t pool = { .self = self };
+    atomic_init (&pool.next, 0);
+    atomic_init (&pool.stop, 0);
+    check_budget_t budget = check_budget (opts, self->nparts);
+    size_t threads = budget.threads;
     pool.budget = (wgl_budget_t) {
         .stop = &pool.stop,
-        .deadline_ns = start_ns + (int64_t) (timeout_s * 1e9),
-        .memory_bytes = memory_mb * 1024 * 1024 / (threads? threads: 1) };
+        .deadline_ns = start_ns + (int64_t) (budget.timeout_s * 1e9),
+        .memory_bytes = budget.memory_mb * 1024 * 1024 / (threads? threads: 1) };
     pool.order = malloc ((self->nparts + 1) * sizeof (size_t));
     if (!pool.order) {          // out of memory: every partition unknown
         for (size_t i = 0; i < self->nparts; i++)
@@ -211,6 +220,12 @@ check_file (const char *path, const check_opts_t *opts, char **error)
     int format = -1;
     if (opts->format && (format = ophistory_format_parse (opts->format)) < 0) {
         s_fail (error, path, "unknown format", opts->format);
+        return NULL;
+    }
+    if (opts->threads > FL_CHECK_THREADS_MAX) {
+        if (asprintf (error, "%s: %d threads, more than %d (FL_CHECK_THREADS_MAX)",
+                      path, opts->threads, FL_CHECK_THREADS_MAX) < 0)
+            *error = NULL;
         return NULL;
     }
     json_t *init = NULL;
@@ -393,6 +408,7 @@ check_result_json (const check_result_t *self)
         for (size_t i = 0; i < why.nconcurrent; i++)
             json_array_append_new (conc, s_op_json (self, why.concurrent [i]));
         json_object_set_new (obj, "concurrent", conc);
+        json_object_set_new (obj, "concurrent_more", json_integer ((json_int_t) why.more_concurrent));
     }
     if (why.r->prefix) {
         json_t *last = json_array ();

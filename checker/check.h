@@ -55,6 +55,20 @@ typedef struct {
 
 typedef struct _check_result_t check_result_t;
 
+//  The budget a search is given for these options: timeout_s (<= 0 means
+//  FL_CHECK_TIMEOUT_S_DEFAULT; past FL_CHECK_TIMEOUT_S_MAX, a year, it is
+//  that: no limit, not an overflowed deadline), memory_mb (0 means
+//  FL_CHECK_MEMORY_MB_DEFAULT) and threads (0 means the cores, at most
+//  FL_CHECK_THREADS_MAX and at most one per partition). check_file
+//  refuses opts->threads over FL_CHECK_THREADS_MAX.
+typedef struct {
+    double timeout_s;
+    size_t memory_mb;
+    size_t threads;
+} check_budget_t;
+
+check_budget_t check_budget (const check_opts_t *opts, size_t partitions);
+
 //  True when text is an initial value check_file can read (EDN or JSON):
 //  a command line can reject a bad --init as a usage error up front.
 bool check_init_valid (const char *text);
@@ -70,7 +84,8 @@ check_verdict_t check_result_verdict (const check_result_t *self);
 //  time_ms (read + search), partitions, steps, cache_entries,
 //  memory_bytes (the search's cache and model states); on invalid:
 //  key (kv), failing (the op that could not be linearized), concurrent (the
-//  unlinearized ops overlapping it), prefix {length, last (its last ops),
+//  unlinearized ops overlapping it, at most FL_CHECK_EXPLAIN_OPS_MAX),
+//  concurrent_more (how many more there were), prefix {length, last (its last ops),
 //  state (the model state after it)}; on unknown also reason ("timeout",
 //  "memory"). Ops are {index, process, f, key, value, result, type, line}.
 //  New reference; caller decrefs.

@@ -355,7 +355,7 @@ s_dispatch (edn_reader_t *self, s_frame_t *stack, int *depth, int *top_discards)
     char n = self->p < self->end? *self->p: 0;
     if (n == '{') {
         if (*depth >= FL_EDN_DEPTH_MAX)
-            return s_fail (self, "nesting deeper than %d", FL_EDN_DEPTH_MAX);
+            return s_fail (self, "nesting deeper than %d (FL_EDN_DEPTH_MAX)", FL_EDN_DEPTH_MAX);
         edn_advance (self);
         stack [(*depth)++] = (s_frame_t) { json_array (), NULL, '}', 0 };
         return 0;
@@ -381,7 +381,7 @@ static int
 s_open (edn_reader_t *self, s_frame_t *stack, int *depth, int c)
 {
     if (*depth >= FL_EDN_DEPTH_MAX)
-        return s_fail (self, "nesting deeper than %d", FL_EDN_DEPTH_MAX);
+        return s_fail (self, "nesting deeper than %d (FL_EDN_DEPTH_MAX)", FL_EDN_DEPTH_MAX);
     edn_advance (self);
     stack [(*depth)++] = (s_frame_t) {
         c == '{'? json_object (): json_array (), NULL,

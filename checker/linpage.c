@@ -179,6 +179,19 @@ s_lane_labels (FILE *out, const ophistory_t *history, const bool *visible,
 }
 
 //  One picture of the ops that overlap event positions from .. to.
+//  A faint band across every lane over the failing op's interval.
+static void
+s_bands (FILE *out, const ophistory_t *history, const uint8_t *marks, const bool *visible,
+         size_t nlanes, int64_t from, int64_t to)
+{
+    for (size_t i = 0; marks && i < ophistory_size (history); i++)
+        if (marks [i] == LINPAGE_FAILING && visible [i]) {
+            s_bar_t bar = s_bar (ophistory_op (history, i), 0, from, to);
+            fprintf (out, "<rect class='band' x='%.1f' y='0' width='%.1f' height='%zu'/>",
+                     bar.x, bar.w, nlanes * S_LANE + 6);
+        }
+}
+
 static void
 s_svg (FILE *out, const ophistory_t *history, const uint8_t *marks, char *const *notes,
        int64_t from, int64_t to)
@@ -198,15 +211,12 @@ s_svg (FILE *out, const ophistory_t *history, const uint8_t *marks, char *const 
     char *path_text [S_CLASSES] = { NULL };
     size_t path_len [S_CLASSES] = { 0 };
     bool small = shown <= FL_REPORT_TITLED_OPS_MAX;
+    if (!small)
+        fprintf (out, "<p class='key'>%zu ops, more than %d (FL_REPORT_TITLED_OPS_MAX): only"
+                 " the marked ones have hover text.</p>", shown, FL_REPORT_TITLED_OPS_MAX);
     fprintf (out, "<svg xmlns='http://www.w3.org/2000/svg' width='%d' height='%zu'>",
              S_LEFT + S_WIDTH + 10, nlanes * S_LANE + 10);
-    //  A faint band across every lane over the failing op's interval
-    for (size_t i = 0; marks && i < n; i++)
-        if (marks [i] == LINPAGE_FAILING && visible [i]) {
-            s_bar_t bar = s_bar (ophistory_op (history, i), 0, from, to);
-            fprintf (out, "<rect class='band' x='%.1f' y='0' width='%.1f' height='%zu'/>",
-                     bar.x, bar.w, nlanes * S_LANE + 6);
-        }
+    s_bands (out, history, marks, visible, nlanes, from, to);
     for (size_t i = 0; i < n; i++) {
         const op_t *op = ophistory_op (history, i);
         uint8_t mark = marks? marks [i]: LINPAGE_PLAIN;

@@ -32,6 +32,7 @@ struct _ophistory_t {
     ophistory_format_t format;
     op_t *ops;
     size_t nops, cap;
+    size_t ops_max;         // FL_HISTORY_OPS_MAX, or less (tests)
     int64_t events;
     int64_t seen;           // every event read, nemesis ones too
     char *fs [S_FS_MAX];
@@ -150,8 +151,9 @@ s_invoke (ophistory_t *self, int line, int64_t process, const char *f,
     if (*slot >= 0)
         return s_error (self, line, "invoke on process %lld while its op from line %d is in flight",
                         (long long) process, self->ops [*slot].line_call);
-    if (self->nops == FL_HISTORY_OPS_MAX)
-        return s_error (self, line, "more than %d ops", FL_HISTORY_OPS_MAX);
+    if (self->nops == self->ops_max)
+        return s_error (self, line, "more than %zu ops (FL_HISTORY_OPS_MAX is %d)",
+                        self->ops_max, FL_HISTORY_OPS_MAX);
     if (self->nops == self->cap) {
         size_t cap = self->cap? self->cap * 2: 256;
         op_t *more = realloc (self->ops, cap * sizeof (op_t));
@@ -582,10 +584,19 @@ s_guess (const char *name, const char *buf, size_t len)
 ophistory_t *
 ophistory_parse (const char *name, const char *buf, size_t len, int format, char **error)
 {
+    return ophistory_parse_max (name, buf, len, format, FL_HISTORY_OPS_MAX, error);
+}
+
+ophistory_t *
+ophistory_parse_max (const char *name, const char *buf, size_t len, int format,
+                     size_t ops_max, char **error)
+{
     assert (name && buf && error);
+    assert (ops_max <= FL_HISTORY_OPS_MAX);
     *error = NULL;
     ophistory_t *self = calloc (1, sizeof (ophistory_t));
     assert (self);
+    self->ops_max = ops_max;
     self->name = strdup (name);
     self->format = format < 0? s_guess (name, buf, len): format;
     int rc = self->format == OPHISTORY_JSONL? s_read_jsonl (self, buf, len)

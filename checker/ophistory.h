@@ -31,6 +31,12 @@ ophistory_t *ophistory_load (const char *path, int format, char **error);
 ophistory_t *ophistory_parse (const char *name, const char *buf, size_t len,
                           int format, char **error);
 
+//  As ophistory_parse, with at most ops_max (<= FL_HISTORY_OPS_MAX) ops:
+//  the op that passes it is an error naming its line and the bound. Tests
+//  reach the bound this way without ten million ops in memory.
+ophistory_t *ophistory_parse_max (const char *name, const char *buf, size_t len,
+                                  int format, size_t ops_max, char **error);
+
 void ophistory_destroy (ophistory_t **self_p);
 
 ophistory_format_t ophistory_format (const ophistory_t *self);

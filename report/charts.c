@@ -147,7 +147,12 @@ s_latency (const page_t *report, json_t *timeline)
         snprintf (label, sizeof label, ms >= 1000 ? "%g s" : "%g ms", ms >= 1000 ? ms / 1000 : ms);
         s_y_label (out, s_log_y (scale, ms), label);
     }
-    s_dots (report, scale, (size_t) json_integer_value (ok));
+    size_t oks = (size_t) json_integer_value (ok);
+    if (oks > S_DOTS_MAX)
+        fprintf (out, "<text x=\"%d\" y=\"%d\" class=\"fl\">dots: 1 in %zu of %zu ok ops "
+                 "(at most FL_REPORT_OPS_DRAWN_MAX / 8 = %d)</text>", PAGE_LEFT + 4, S_TOP + 10,
+                 oks / S_DOTS_MAX + 1, oks, S_DOTS_MAX);
+    s_dots (report, scale, oks);
     json_t *buckets = json_object_get (timeline, "buckets");
     int64_t bucket_ms = json_integer_value (json_object_get (timeline, "bucket_ms"));
     s_line (report, buckets, bucket_ms, "p99_ms", "l99", scale, true);

@@ -64,6 +64,7 @@ typedef struct {
     size_t first_line;                  // line number of events [0]
     const char *parties [FL_REPORT_PARTIES_MAX];
     size_t parties_size;
+    size_t lines_after;                 // trace lines after a full window
 } s_window_t;
 
 //  The message's type, from a body object, an envelope, or JSON text.
@@ -382,6 +383,45 @@ s_anchor (const page_t *report, char *text, size_t text_size)
     return anchor_ns;
 }
 
+//  Messages of the window not drawn: an end is a party past the first
+//  FL_REPORT_PARTIES_MAX.
+static size_t
+s_unparty (const s_window_t *window)
+{
+    size_t count = 0;
+    for (size_t i = 0; i < window->size; i++)
+        count += (s_party (window, window->events [i].src) < 0
+              ||  s_party (window, window->events [i].dest) < 0) && s_is_end (window, i);
+    return count;
+}
+
+//  Lines left in FILE, counted without parsing them.
+static size_t
+s_count_lines (FILE *file)
+{
+    char buffer [65536];
+    size_t count = 0, got;
+    while ((got = fread (buffer, 1, sizeof buffer, file)) > 0)
+        for (const char *at = buffer; (at = memchr (at, '\n', (size_t) (buffer + got - at)));
+             at++)
+            count++;
+    return count;
+}
+
+//  What the diagram left out at its bounds, counted.
+static void
+s_bounds_notes (FILE *out, const s_window_t *window)
+{
+    if (window->lines_after)
+        fprintf (out, " The %zu trace lines after these are left out: the diagram shows "
+                 "at most %d events (FL_REPORT_ARROWS_MAX).", window->lines_after,
+                 FL_REPORT_ARROWS_MAX);
+    size_t unparty = s_unparty (window);
+    if (unparty)
+        fprintf (out, " %zu messages to or from parties past the first %d "
+                 "(FL_REPORT_PARTIES_MAX) are not drawn.", unparty, FL_REPORT_PARTIES_MAX);
+}
+
 static void
 s_diagram (const page_t *report, s_window_t *window, int64_t anchor_ns, const char *anchor_text)
 {
@@ -401,6 +441,7 @@ s_diagram (const page_t *report, s_window_t *window, int64_t anchor_ns, const ch
              FL_REPORT_ARROWS_MAX);
     if (window->skipped)
         fprintf (out, " %zu trace lines were not understood and are left out.", window->skipped);
+    s_bounds_notes (out, window);
     fprintf (out, "</p><svg width=\"%d\" height=\"%.0f\" viewBox=\"0 0 %d %.0f\">",
              PAGE_WIDTH, bottom + 4, PAGE_WIDTH, bottom + 4);
     s_frame (out, window, bottom, anchor_ns, *anchor_text ? anchor_text : NULL);
@@ -429,6 +470,8 @@ messages_write (const page_t *report)
     int64_t anchor_ns = s_anchor (report, anchor_text, sizeof anchor_text);
     if (window)
         s_read (window, file, anchor_ns);
+    if (window && window->size == FL_REPORT_ARROWS_MAX)
+        window->lines_after = s_count_lines (file);
     fclose (file);
     if (!window || window->size == 0)
         fputs ("<p class=\"note\">The message trace is empty.</p>", out);

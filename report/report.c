@@ -415,9 +415,13 @@ s_add_failing (page_t *self, int64_t index, int64_t line)
 {
     int64_t op = line >= 0 ? opslog_find_line (self->log, line)
                            : opslog_find_index (self->log, index);
-    if (op < 0 || page_is_failing (self, op) || self->failing_size >= FL_REPORT_FAILING_MAX)
+    if (op < 0 || page_is_failing (self, op))
         return;
-    self->failing [self->failing_size++] = op;
+    if (self->failing_size < FL_REPORT_FAILING_MAX)
+        self->failing [self->failing_size++] = op;
+    else
+        self->failing_unmarked++;       // the timeline says how many
+
 }
 
 typedef struct {
@@ -445,23 +449,31 @@ s_find_failing (page_t *self, json_t *details)
             s_add_failing (self, json_integer_value (index), -1);
         if (visit.failing && visit.in_array && json_is_integer (visit.value))
             s_add_failing (self, json_integer_value (visit.value), -1);
-        if (visit.depth >= FL_REPORT_JSON_DEPTH_MAX)
-            continue;
+        bool deep = visit.depth >= FL_REPORT_JSON_DEPTH_MAX;
         const char *key;
         json_t *child;
         size_t i;
+        //  What is not searched (too deep, or the stack is full) is counted
         if (json_is_object (visit.value))
             json_object_foreach (visit.value, key, child) {
                 int class = s_key_class (key);
                 bool failing = class < 0 ? visit.failing : class == 1;
-                if (size < 256 && (json_is_object (child) || json_is_array (child)))
+                if (!json_is_object (child) && !json_is_array (child))
+                    continue;
+                if (deep || size == 256)
+                    self->details_unread++;
+                else
                     stack [size++] = (s_visit_t) { child, visit.depth + 1, failing, false };
             }
         else
         if (json_is_array (visit.value))
-            json_array_foreach (visit.value, i, child)
-                if (size < 256)
+            json_array_foreach (visit.value, i, child) {
+                if (deep || size == 256)
+                    self->details_unread += json_is_object (child) || json_is_array (child)
+                                         || json_is_integer (child);
+                else
                     stack [size++] = (s_visit_t) { child, visit.depth + 1, visit.failing, true };
+            }
     }
 }
 

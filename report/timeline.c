@@ -41,6 +41,7 @@ typedef struct {
     double lane_h, bar_h;
     uint8_t *cells;                     // lanes x PAGE_PLOT, s_classes index
     size_t hovers;
+    size_t unhovered;                   // ops past FL_REPORT_HOVER_OPS_MAX
 } s_lanes_t;
 
 static int
@@ -256,9 +257,10 @@ s_bar (s_lanes_t *self, size_t i, int pass)
     double x0 = axis_x (report, op->invoke_ns);
     double x1 = axis_x (report, op->return_ns >= 0 ? op->return_ns : report->end_ns);
     uint8_t class = s_class (op);
-    bool hover = (class != 1 || page_is_failing (report, (int64_t) i))
-              && self->hovers < FL_REPORT_HOVER_OPS_MAX;
+    bool wanted = class != 1 || page_is_failing (report, (int64_t) i);
+    bool hover = wanted && self->hovers < FL_REPORT_HOVER_OPS_MAX;
     self->hovers += hover;
+    self->unhovered += wanted && !hover && pass == 0;
     if (!hover && pass == 0)
         s_paint (self, lane, x0, x1, class);
     if (!hover || pass == 0)
@@ -325,6 +327,30 @@ s_legend (const page_t *report, size_t lanes, size_t processes)
     fputs (". Hover a bar for the op.</div>", out);
 }
 
+//  What the timeline left out at its bounds, counted.
+static void
+s_bounds_notes (const s_lanes_t *self)
+{
+    const page_t *report = self->report;
+    FILE *out = report->out;
+    if (self->lanes == FL_REPORT_LANES_MAX && self->lane_processes [self->lanes - 1] > 1)
+        fprintf (out, "<p class=\"note\">%zu processes share the last lane: there are at most "
+                 "%d (FL_REPORT_LANES_MAX).</p>", self->lane_processes [self->lanes - 1],
+                 FL_REPORT_LANES_MAX);
+    if (self->unhovered)
+        fprintf (out, "<p class=\"note\">%zu more fails, infos or failing ops are drawn without "
+                 "their own hover text: %d have one (FL_REPORT_HOVER_OPS_MAX).</p>",
+                 self->unhovered, FL_REPORT_HOVER_OPS_MAX);
+    if (report->failing_unmarked)
+        fprintf (out, "<p class=\"note\">%zu more failing ops named by the checker are not "
+                 "marked: %d are (FL_REPORT_FAILING_MAX).</p>", report->failing_unmarked,
+                 FL_REPORT_FAILING_MAX);
+    if (report->details_unread)
+        fprintf (out, "<p class=\"note\">%zu parts of the check details lie deeper than %d "
+                 "levels (FL_REPORT_JSON_DEPTH_MAX) and were not searched for failing "
+                 "ops.</p>", report->details_unread, FL_REPORT_JSON_DEPTH_MAX);
+}
+
 void
 timeline_write (const page_t *report)
 {
@@ -357,5 +383,6 @@ timeline_write (const page_t *report)
     s_failing_marks (&self);
     fputs ("</svg>", out);
     s_legend (report, self.lanes, self.processes_size);
+    s_bounds_notes (&self);
     s_lanes_release (&self);
 }

@@ -222,7 +222,9 @@ action_parse (action_t *self, const char *text, int nodes, char **error)
     assert (text);
     memset (self, 0, sizeof *self);
     if (strlen (text) >= FL_FAULT_TEXT_BYTES_MAX)
-        return s_fail (error, "fault '%.40s...' is too long", text);
+        return s_fail (error, "fault '%.40s...' is %zu bytes, more than %d"
+                       " (FL_FAULT_TEXT_BYTES_MAX)", text, strlen (text),
+                       FL_FAULT_TEXT_BYTES_MAX - 1);
     char copy [FL_FAULT_TEXT_BYTES_MAX];
     snprintf (copy, sizeof copy, "%s", text);
     char *words [FL_ACTION_WORDS_MAX];

@@ -195,7 +195,8 @@ s_scan (s_reader_t *self, char *text)
             *newline = 0;
         line++;
         if (line > FL_SCENARIO_LINES_MAX)
-            return s_fail_line (self, line, NULL, "more than %d lines", FL_SCENARIO_LINES_MAX);
+            return s_fail_line (self, line, NULL, "more than %d lines (FL_SCENARIO_LINES_MAX)",
+                               FL_SCENARIO_LINES_MAX);
         size_t length = strlen (cursor);
         if (length && cursor [length - 1] == '\r')
             cursor [length - 1] = 0;
@@ -455,7 +456,8 @@ s_build_system (s_reader_t *self, int at, void *base)
     if (s_leaf (self, at))
         return -1;
     if (sc->systems_count == FL_SCENARIO_SYSTEMS_MAX)
-        return s_fail (self, at, "more than %d systems", FL_SCENARIO_SYSTEMS_MAX);
+        return s_fail (self, at, "more than %d systems (FL_SCENARIO_SYSTEMS_MAX)",
+                       FL_SCENARIO_SYSTEMS_MAX);
     const char *name = self->entries [at].name;
     const char *value = self->entries [at].value;
     if (strlen (name) >= FL_ID_BYTES_MAX || strchr (name, '/'))
@@ -572,7 +574,8 @@ s_build_step (s_reader_t *self, int step, void *base)
     if (s_section (self, step))
         return -1;
     if (sc->steps_count == FL_SCENARIO_STEPS_MAX)
-        return s_fail (self, step, "more than %d steps", FL_SCENARIO_STEPS_MAX);
+        return s_fail (self, step, "more than %d steps (FL_SCENARIO_STEPS_MAX)",
+                       FL_SCENARIO_STEPS_MAX);
     scenario_step_t *out = &sc->steps [sc->steps_count];
     out->line = self->entries [step].line;
     if (s_walk (self, step, &s_step_table, out))
@@ -611,7 +614,8 @@ s_build_kinds (s_reader_t *self, int at, void *base)
         if (!*kind)
             continue;
         if (sc->kinds_count == FL_SCENARIO_KINDS_MAX)
-            rc = s_fail (self, at, "more than %d kinds", FL_SCENARIO_KINDS_MAX);
+            rc = s_fail (self, at, "more than %d kinds (FL_SCENARIO_KINDS_MAX)",
+                         FL_SCENARIO_KINDS_MAX);
         else
         if ((rc = s_fault_text (self, at, kind)) == 0) {
             action_t spec;
@@ -735,6 +739,44 @@ s_build_seed (s_reader_t *self, int at, void *base)
     return 0;
 }
 
+//  The steps the schedule's random generator makes over the whole run
+//  (schedule.c's loop, in the same integer ms): a fault, and its undo
+//  unless the run ends first, every fault_s + gap_s from start_s.
+static size_t
+s_random_steps (const scenario_t *sc)
+{
+    int64_t at_ms = (int64_t) (sc->random_start_s * 1000);
+    int64_t fault_ms = (int64_t) (sc->random_fault_s * 1000);
+    int64_t gap_ms = (int64_t) (sc->random_gap_s * 1000);
+    int64_t duration_ms = (int64_t) (sc->duration_s * 1000);
+    size_t count = 0;
+    while (at_ms < duration_ms) {
+        count += at_ms + fault_ms < duration_ms? 2: 1;
+        at_ms += fault_ms + gap_ms;
+    }
+    return count;
+}
+
+//  The schedule holds at most FL_SCENARIO_STEPS_MAX steps, explicit and
+//  random together: a scenario that would make more is refused here, so
+//  the generator never stops early without saying so.
+static int
+s_check_steps_max (s_reader_t *self)
+{
+    scenario_t *sc = self->scenario;
+    if (!sc->random)
+        return 0;
+    size_t random = s_random_steps (sc);
+    if (sc->steps_count + random <= FL_SCENARIO_STEPS_MAX)
+        return 0;
+    int at = s_child (self, s_child (self, -1, "faults"), "random");
+    assert (at >= 0);
+    return s_fail (self, at, "makes %zu random steps over duration_s %g (fault_s %g,"
+                   " gap_s %g), with %zu explicit ones more than %d (FL_SCENARIO_STEPS_MAX)",
+                   random, sc->duration_s, sc->random_fault_s, sc->random_gap_s,
+                   sc->steps_count, FL_SCENARIO_STEPS_MAX);
+}
+
 static const s_table_t s_root_table = { "key", {
     { "description", S_BUILD, .build = s_build_description },
     { "seed",        S_BUILD, .build = s_build_seed },
@@ -776,7 +818,7 @@ s_build_root (s_reader_t *self)
         return s_fail_line (self, 1, "systems", "missing (which systems to run, with their expected verdicts)");
     if (s_child (self, -1, "workload") < 0)
         return s_fail_line (self, 1, "workload", "missing (name = lin-kv, clients = N)");
-    return 0;
+    return s_check_steps_max (self);
 }
 
 void

@@ -147,7 +147,10 @@ s_random_steps (schedule_t *self, const scenario_t *scenario, rng_t *rng,
     int64_t at_ms = (int64_t) (scenario->random_start_s * 1000);
     int64_t fault_ms = (int64_t) (scenario->random_fault_s * 1000);
     int64_t gap_ms = (int64_t) (scenario->random_gap_s * 1000);
-    while (at_ms < duration_ms && self->count < FL_SCENARIO_STEPS_MAX) {
+    //  scenario_load refused a scenario whose steps would pass
+    //  FL_SCENARIO_STEPS_MAX, and duration_ms is never longer than its
+    while (at_ms < duration_ms) {
+        assert (self->count < FL_SCENARIO_STEPS_MAX);
         size_t kind = rng_below (rng, scenario->kinds_count);
         action_t spec;
         int rc = action_parse (&spec, scenario->kinds [kind], scenario->nodes, NULL);

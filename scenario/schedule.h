@@ -21,7 +21,8 @@ typedef struct {
 typedef struct _schedule_t schedule_t;
 
 //  Build the schedule for a scenario, its steps within duration_ms (which
-//  may be shorter than the scenario's, for --time-limit).
+//  may be shorter than the scenario's, for --time-limit, never longer: the
+//  scenario was checked to make at most FL_SCENARIO_STEPS_MAX steps).
 schedule_t *schedule_new (const scenario_t *scenario, uint64_t seed, int64_t duration_ms);
 
 //  Destroy. Accepts NULL; nulls the pointer.

@@ -349,6 +349,102 @@ test_fault_pairing (void **state)
     s_remove_dir (dir);
 }
 
+//  FL_FAULT_PERIODS_MAX periods load (the last one's end too); one more
+//  start is an error naming its line and the bound.
+static void
+test_fault_periods_max (void **state)
+{
+    (void) state;
+    char dir [] = "/tmp/fl-periods-XXXXXX";
+    assert_non_null (mkdtemp (dir));
+    char path [64];
+    snprintf (path, sizeof path, "%s/faults.jsonl", dir);
+    FILE *file = fopen (path, "w");
+    assert_non_null (file);
+    for (int i = 0; i < FL_FAULT_PERIODS_MAX; i++)
+        fprintf (file, "{\"time\":%d,\"phase\":\"start\",\"fault\":\"kill\",\"target\":\"n1\"}\n"
+                 "{\"time\":%d,\"phase\":\"end\",\"fault\":\"kill\",\"target\":\"n1\"}\n",
+                 2 * i, 2 * i + 1);
+    fflush (file);
+    char *error = NULL;
+    period_log_t *faults = period_log_load (path, 1000000000, &error);
+    if (!faults)
+        fail_msg ("%s", error);
+    assert_int_equal (period_log_size (faults), FL_FAULT_PERIODS_MAX);
+    period_log_destroy (&faults);
+    fprintf (file, "{\"time\":%d,\"phase\":\"start\",\"fault\":\"kill\",\"target\":\"n1\"}\n",
+             2 * FL_FAULT_PERIODS_MAX);
+    fclose (file);
+    assert_null (period_log_load (path, 1000000000, &error));
+    char where [160];
+    snprintf (where, sizeof where, "faults.jsonl:%d: more than %d fault periods (FL_FAULT_PERIODS_MAX)",
+              2 * FL_FAULT_PERIODS_MAX + 1, FL_FAULT_PERIODS_MAX);
+    if (!error || !strstr (error, where))
+        fail_msg ("error '%s' does not say '%s'", error? error: "", where);
+    free (error);
+    unlink (path);
+    rmdir (dir);
+}
+
+//  FL_HISTORY_OPS_MAX, through a smaller bound (ten million ops would take
+//  gigabytes): the invoke past the bound is an error naming its line.
+static void
+test_history_ops_max (void **state)
+{
+    (void) state;
+    char *dir = s_run_dir (INV (0, 1) OK (0, 2) INV (1, 3) OK (1, 4) INV (0, 5), NULL);
+    char path [256];
+    snprintf (path, sizeof path, "%s/history.jsonl", dir);
+    char *error = NULL;
+    opslog_t *log = opslog_load_max (path, 3, &error);
+    assert_non_null (log);
+    assert_int_equal (opslog_size (log), 3);
+    opslog_destroy (&log);
+    assert_null (opslog_load_max (path, 2, &error));
+    char bound [96];
+    snprintf (bound, sizeof bound, "history.jsonl:5: more than 2 ops (FL_HISTORY_OPS_MAX is %d)",
+              FL_HISTORY_OPS_MAX);
+    if (!error || !strstr (error, bound))
+        fail_msg ("error '%s' does not say '%s'", error? error: "", bound);
+    free (error);
+    s_remove_dir (dir);
+}
+
+//  However long the run, the timeline has at most FL_TIMELINE_BUCKETS_MAX
+//  buckets, and every op is in one: at the last round bucket size (60 s,
+//  a run of 2 h) and past it (a run of 10 h).
+static void
+test_timeline_buckets_max (void **state)
+{
+    (void) state;
+    long long ends_ms [] = { 100LL * (FL_TIMELINE_BUCKETS_MAX - 1), 100LL * FL_TIMELINE_BUCKETS_MAX,
+                             60000LL * FL_TIMELINE_BUCKETS_MAX - 1, 60000LL * FL_TIMELINE_BUCKETS_MAX,
+                             36000000 };
+    for (size_t e = 0; e < sizeof ends_ms / sizeof ends_ms [0]; e++) {
+        char history [1024];
+        snprintf (history, sizeof history,
+            "{\"time\":1,\"process\":0,\"type\":\"invoke\",\"f\":\"read\",\"key\":1}\n"
+            "{\"time\":2,\"process\":0,\"type\":\"ok\",\"f\":\"read\",\"key\":1,\"value\":2}\n"
+            "{\"time\":%lld,\"process\":0,\"type\":\"invoke\",\"f\":\"read\",\"key\":1}\n"
+            "{\"time\":%lld,\"process\":0,\"type\":\"ok\",\"f\":\"read\",\"key\":1,\"value\":2}\n",
+            ends_ms [e] * 1000000 - 2, ends_ms [e] * 1000000 - 1);
+        char *dir = s_run_dir (history, NULL);
+        char *error = NULL;
+        json_t *m = measures_compute (dir, &error);
+        assert_non_null (m);
+        json_t *buckets = json_object_get (json_object_get (m, "timeline"), "buckets");
+        assert_true (json_array_size (buckets) <= FL_TIMELINE_BUCKETS_MAX);
+        assert_true (json_array_size (buckets) >= FL_TIMELINE_BUCKETS_MAX / 3);
+        size_t ok = 0, i;
+        json_t *bucket;
+        json_array_foreach (buckets, i, bucket)
+            ok += (size_t) json_integer_value (json_object_get (bucket, "ok"));
+        assert_int_equal (ok, 2);
+        json_decref (m);
+        s_remove_dir (dir);
+    }
+}
+
 int
 main (void)
 {
@@ -367,6 +463,9 @@ main (void)
         cmocka_unit_test (test_not_stale),
         cmocka_unit_test (test_fault_pairing),
         cmocka_unit_test (test_error_codes_limit),
+        cmocka_unit_test (test_fault_periods_max),
+        cmocka_unit_test (test_history_ops_max),
+        cmocka_unit_test (test_timeline_buckets_max),
     };
     return cmocka_run_group_tests (tests, NULL, NULL);
 }

@@ -18,6 +18,9 @@
 #include "rng.h"
 #include "../../checker/check.h"
 #include "../../checker/pqueue.h"
+#include "../../checker/ophistory.h"
+#include "../../checker/edn.h"
+#include "limits.h"
 
 #define S_BAD -2            // s_check: the input was rejected (s_error says why)
 
@@ -382,8 +385,8 @@ test_timeout_clamp (void **state)
             "{\"process\":0,\"type\":\"ok\",\"f\":\"write\",\"value\":%d}\n"
             "{\"process\":1,\"type\":\"invoke\",\"f\":\"read\",\"value\":null}\n"
             "{\"process\":1,\"type\":\"ok\",\"f\":\"read\",\"value\":%d}\n", i, i, i);
-    double timeouts [] = { 1e10, 1e300, 1.0 / 0.0 };
-    for (int i = 0; i < 3; i++) {
+    double timeouts [] = { 1e10, 1e300, 1.0 / 0.0, FL_CHECK_TIMEOUT_S_MAX * 1000 };
+    for (int i = 0; i < 4; i++) {
         check_opts_t opts = { .model = "cas-register", .timeout_s = timeouts [i],
                               .memory_mb = (size_t) -1 };
         assert_int_equal (s_check_opts ("long.jsonl", text, len, opts), CHECK_VALID);
@@ -640,6 +643,195 @@ test_keywords (void **state)
     free (edn);
 }
 
+//  --------------------------------------------------------------------------
+//  The checker's limits, each reached by name
+
+//  No budget given: FL_CHECK_TIMEOUT_S_DEFAULT and FL_CHECK_MEMORY_MB_DEFAULT;
+//  past FL_CHECK_TIMEOUT_S_MAX the timeout is that bound (no limit); threads
+//  at most FL_CHECK_THREADS_MAX and one per partition, and a request for
+//  more than FL_CHECK_THREADS_MAX is refused by name.
+static void
+test_budget_limits (void **state)
+{
+    (void) state;
+    check_opts_t opts = { 0 };
+    check_budget_t budget = check_budget (&opts, 1000);
+    assert_float_equal (budget.timeout_s, FL_CHECK_TIMEOUT_S_DEFAULT, 0);
+    assert_int_equal (budget.memory_mb, FL_CHECK_MEMORY_MB_DEFAULT);
+    assert_true (budget.threads >= 1 && budget.threads <= FL_CHECK_THREADS_MAX);
+    opts = (check_opts_t) { .timeout_s = 2.5, .memory_mb = 7, .threads = FL_CHECK_THREADS_MAX };
+    budget = check_budget (&opts, 1000);
+    assert_float_equal (budget.timeout_s, 2.5, 0);
+    assert_int_equal (budget.memory_mb, 7);
+    assert_int_equal (budget.threads, FL_CHECK_THREADS_MAX);
+    assert_int_equal (check_budget (&opts, 3).threads, 3);
+    opts.timeout_s = FL_CHECK_TIMEOUT_S_MAX * 1000;
+    assert_float_equal (check_budget (&opts, 1).timeout_s, FL_CHECK_TIMEOUT_S_MAX, 0);
+    opts = (check_opts_t) { .model = "cas-register", .threads = FL_CHECK_THREADS_MAX + 1 };
+    const char *text = "{\"process\":0,\"type\":\"invoke\",\"f\":\"write\",\"value\":1}\n"
+                       "{\"process\":0,\"type\":\"ok\",\"f\":\"write\",\"value\":1}\n";
+    assert_int_equal (s_check_opts ("t.jsonl", text, strlen (text), opts), S_BAD);
+    char bound [96];
+    snprintf (bound, sizeof bound, "%d threads, more than %d (FL_CHECK_THREADS_MAX)",
+              FL_CHECK_THREADS_MAX + 1, FL_CHECK_THREADS_MAX);
+    assert_non_null (strstr (s_error, bound));
+    opts.threads = FL_CHECK_THREADS_MAX;
+    assert_int_equal (s_check_opts ("t.jsonl", text, strlen (text), opts), CHECK_VALID);
+}
+
+//  A write of 1, then READERS reads all invoked before any returns, each
+//  returning 9, which nobody wrote: the first read to return cannot be
+//  linearized and the other READERS - 1 are concurrent with it. The search
+//  is trivial (no read can ever be linearized).
+static check_result_t *
+s_readers (int readers)
+{
+    char path [160];
+    snprintf (path, sizeof path, "%s/readers.jsonl", s_dir);
+    FILE *file = fopen (path, "w");
+    assert_non_null (file);
+    fputs ("{\"process\":0,\"type\":\"invoke\",\"f\":\"write\",\"value\":1}\n"
+           "{\"process\":0,\"type\":\"ok\",\"f\":\"write\",\"value\":1}\n", file);
+    for (int p = 1; p <= readers; p++)
+        fprintf (file, "{\"process\":%d,\"type\":\"invoke\",\"f\":\"read\",\"value\":null}\n", p);
+    for (int p = 1; p <= readers; p++)
+        fprintf (file, "{\"process\":%d,\"type\":\"ok\",\"f\":\"read\",\"value\":9}\n", p);
+    fclose (file);
+    check_opts_t opts = { .model = "cas-register", .threads = 1 };
+    free (s_error);
+    s_error = NULL;
+    check_result_t *result = check_file (path, &opts, &s_error);
+    assert_non_null (result);
+    assert_int_equal (check_result_verdict (result), CHECK_INVALID);
+    return result;
+}
+
+//  At most FL_CHECK_EXPLAIN_OPS_MAX concurrent ops are listed; the rest
+//  are counted, in the JSON (concurrent_more) and the explanation.
+static void
+test_explain_ops_max (void **state)
+{
+    (void) state;
+    for (int more = 0; more <= 2; more += 2) {
+        check_result_t *result = s_readers (FL_CHECK_EXPLAIN_OPS_MAX + 1 + more);
+        json_t *json = check_result_json (result);
+        assert_int_equal (json_array_size (json_object_get (json, "concurrent")),
+                          FL_CHECK_EXPLAIN_OPS_MAX);
+        assert_int_equal (json_integer_value (json_object_get (json, "concurrent_more")), more);
+        json_decref (json);
+        char *explain = NULL;
+        size_t len = 0;
+        FILE *mem = open_memstream (&explain, &len);
+        check_result_explain (result, mem);
+        fclose (mem);
+        if (more)
+            assert_non_null (strstr (explain, "... and 2 more"));
+        else
+            assert_null (strstr (explain, "more\n"));
+        free (explain);
+        check_result_destroy (&result);
+    }
+}
+
+//  FL_HISTORY_OPS_MAX, through a smaller bound (ten million ops would take
+//  gigabytes): the op past the bound is an error naming its line.
+static void
+test_history_ops_max (void **state)
+{
+    (void) state;
+    const char *text = "{\"process\":0,\"type\":\"invoke\",\"f\":\"write\",\"value\":1}\n"
+                       "{\"process\":0,\"type\":\"ok\",\"f\":\"write\",\"value\":1}\n"
+                       "{\"process\":0,\"type\":\"invoke\",\"f\":\"write\",\"value\":2}\n"
+                       "{\"process\":0,\"type\":\"ok\",\"f\":\"write\",\"value\":2}\n"
+                       "{\"process\":1,\"type\":\"invoke\",\"f\":\"read\",\"value\":null}\n";
+    char *error = NULL;
+    ophistory_t *history = ophistory_parse_max ("h.jsonl", text, strlen (text),
+                                                OPHISTORY_JSONL, 3, &error);
+    assert_non_null (history);
+    assert_int_equal (ophistory_size (history), 3);
+    ophistory_destroy (&history);
+    history = ophistory_parse_max ("h.jsonl", text, strlen (text), OPHISTORY_JSONL, 2, &error);
+    assert_null (history);
+    char bound [96];
+    snprintf (bound, sizeof bound, "h.jsonl:5: more than 2 ops (FL_HISTORY_OPS_MAX is %d)",
+              FL_HISTORY_OPS_MAX);
+    if (!error || !strstr (error, bound))
+        fail_msg ("error '%s' is not '%s'", error? error: "", bound);
+    free (error);
+}
+
+//  Nesting FL_EDN_DEPTH_MAX deep reads; one deeper is a syntax error that
+//  names the bound, whether the level is a vector or a set.
+static void
+test_edn_depth_max (void **state)
+{
+    (void) state;
+    for (int set = 0; set < 2; set++)
+        for (int depth = FL_EDN_DEPTH_MAX; depth <= FL_EDN_DEPTH_MAX + 1; depth++) {
+            char text [4 * FL_EDN_DEPTH_MAX + 8] = "";
+            for (int i = 0; i < depth; i++)
+                strcat (text, set && i == depth - 1? "#{": "[");
+            strcat (text, set? "}": "]");
+            for (int i = 1; i < depth; i++)
+                strcat (text, "]");
+            edn_reader_t reader;
+            edn_reader_init (&reader, text, strlen (text));
+            json_t *value = NULL;
+            int rc = edn_read (&reader, &value);
+            json_decref (value);
+            if (depth == FL_EDN_DEPTH_MAX)
+                assert_int_equal (rc, 1);
+            else {
+                assert_int_equal (rc, -1);
+                char bound [64];
+                snprintf (bound, sizeof bound, "nesting deeper than %d (FL_EDN_DEPTH_MAX)",
+                          FL_EDN_DEPTH_MAX);
+                assert_non_null (strstr (reader.error, bound));
+            }
+        }
+}
+
+//  A page of FL_REPORT_TITLED_OPS_MAX ops titles each; one op more and it
+//  says that only the marked ops have hover text.
+static void
+test_titled_ops_max (void **state)
+{
+    (void) state;
+    char path [160], page [160];
+    snprintf (path, sizeof path, "%s/titled.jsonl", s_dir);
+    snprintf (page, sizeof page, "%s/titled.html", s_dir);
+    for (int ops = FL_REPORT_TITLED_OPS_MAX; ops <= FL_REPORT_TITLED_OPS_MAX + 1; ops++) {
+        FILE *file = fopen (path, "w");
+        assert_non_null (file);
+        for (int i = 0; i < ops; i++)
+            fprintf (file, "{\"process\":0,\"type\":\"invoke\",\"f\":\"write\",\"value\":%d}\n"
+                     "{\"process\":0,\"type\":\"ok\",\"f\":\"write\",\"value\":%d}\n", i, i);
+        fclose (file);
+        check_opts_t opts = { .model = "cas-register", .threads = 1 };
+        free (s_error);
+        s_error = NULL;
+        check_result_t *result = check_file (path, &opts, &s_error);
+        assert_non_null (result);
+        assert_int_equal (check_result_report_html (result, page), 0);
+        check_result_destroy (&result);
+        file = fopen (page, "r");
+        assert_non_null (file);
+        char *html = calloc (1, 4 * 1024 * 1024);
+        assert_non_null (html);
+        size_t size = fread (html, 1, 4 * 1024 * 1024 - 1, file);
+        fclose (file);
+        assert_true (size > 0);
+        char note [96];
+        snprintf (note, sizeof note, "%d ops, more than %d (FL_REPORT_TITLED_OPS_MAX)",
+                  ops, FL_REPORT_TITLED_OPS_MAX);
+        if (ops > FL_REPORT_TITLED_OPS_MAX)
+            assert_non_null (strstr (html, note));
+        else
+            assert_null (strstr (html, "FL_REPORT_TITLED_OPS_MAX"));
+        free (html);
+    }
+}
+
 static int
 s_setup (void **state)
 {
@@ -674,6 +866,11 @@ main (void)
         cmocka_unit_test (test_keywords),
         cmocka_unit_test (test_process_names),
         cmocka_unit_test (test_cli),
+        cmocka_unit_test (test_budget_limits),
+        cmocka_unit_test (test_explain_ops_max),
+        cmocka_unit_test (test_history_ops_max),
+        cmocka_unit_test (test_edn_depth_max),
+        cmocka_unit_test (test_titled_ops_max),
     };
     return cmocka_run_group_tests_name ("checker_semantics", tests, s_setup, s_teardown);
 }

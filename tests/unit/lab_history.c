@@ -17,6 +17,7 @@
 #include <jansson.h>
 #include "../../lab/history.h"
 #include "../../lab/store.h"
+#include "../../scenario/action.h"
 
 static char s_dir [64];
 
@@ -177,6 +178,37 @@ test_store_dirs_and_latest (void **state)
     free (second);
 }
 
+//  FL_NEMESIS_ACTIVE_MAX covers every fault kind on every node, computed
+//  without a lab: each action kind that starts a fault is either one for
+//  the whole cluster (a partition, a link setting: a new one replaces the
+//  old) or one per node (FL_NODES_MAX of them at most).
+static void
+test_nemesis_active_max (void **state)
+{
+    (void) state;
+    static const char *texts [] = {
+        [ACTION_PARTITION] = "partition isolate n1", [ACTION_HEAL] = "heal",
+        [ACTION_DROP] = "drop 0.5", [ACTION_DELAY] = "delay 10",
+        [ACTION_DUPLICATE] = "duplicate 0.5", [ACTION_REORDER] = "reorder 0.5",
+        [ACTION_PAUSE] = "pause n1", [ACTION_RESUME] = "resume n1",
+        [ACTION_KILL] = "kill n1", [ACTION_RESTART] = "restart n1",
+        [ACTION_STOP] = "stop n1", [ACTION_CONT] = "cont n1",
+        [ACTION_CLOCK_SKEW] = "clock-skew n1 100" };
+    _Static_assert (sizeof texts / sizeof texts [0] == ACTION_CLOCK_SKEW + 1,
+                    "a text for every action kind");
+    size_t most = 0;
+    for (int kind = 0; kind <= ACTION_CLOCK_SKEW; kind++) {
+        action_t action;
+        char *error = NULL;
+        if (action_parse (&action, texts [kind], FL_NODES_MAX, &error) != 0)
+            fail_msg ("'%s': %s", texts [kind], error);
+        assert_int_equal (action.kind, kind);
+        if (action_starts (&action))
+            most += kind == ACTION_PARTITION || !action_has_node (&action)? 1: FL_NODES_MAX;
+    }
+    assert_int_equal (most, FL_NEMESIS_ACTIVE_MAX);
+}
+
 int
 main (void)
 {
@@ -186,6 +218,7 @@ main (void)
         cmocka_unit_test (test_fault_lines),
         cmocka_unit_test (test_unwritable_dir),
         cmocka_unit_test (test_store_dirs_and_latest),
+        cmocka_unit_test (test_nemesis_active_max),
     };
     return cmocka_run_group_tests_name ("lab_history", tests, s_setup, s_teardown);
 }

@@ -17,6 +17,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 #include "tap.h"
+#include <stdbool.h>
+#include "limits.h"
 #include "../../report/report.h"
 
 #define BASIC "tests/data/run-basic"
@@ -293,6 +295,232 @@ test_size_40k (void **state)
     s_bounded (40000, 500 * 1000);
 }
 
+//  --------------------------------------------------------------------------
+//  The page's limits, each reached by name: what is left out is counted
+
+//  Write TEXT to DIR/NAME.
+static void
+s_write (const char *dir, const char *name, const char *text)
+{
+    char path [256];
+    snprintf (path, sizeof path, "%s/%s", dir, name);
+    FILE *file = fopen (path, "w");
+    assert_non_null (file);
+    fputs (text, file);
+    fclose (file);
+}
+
+//  A history of OPS ops: op i by process i (CONCURRENT: all over 1..2 s)
+//  or process i one after another (each 1 ms), of TYPE.
+static char *
+s_ops_dir (size_t ops, bool concurrent, const char *type)
+{
+    char *dir = s_run_dir (NULL);
+    char path [256];
+    snprintf (path, sizeof path, "%s/history.jsonl", dir);
+    FILE *file = fopen (path, "w");
+    assert_non_null (file);
+    for (size_t i = 0; i < ops; i++) {
+        long long t0 = concurrent ? 1000000000LL + (long long) i : (long long) i * 2000000;
+        long long t1 = concurrent ? 2000000000LL + (long long) i : t0 + 1000000;
+        fprintf (file, "{\"time\":%lld,\"process\":%zu,\"type\":\"invoke\",\"f\":\"write\","
+                 "\"key\":1,\"value\":1}\n{\"time\":%lld,\"process\":%zu,\"type\":\"%s\","
+                 "\"f\":\"write\",\"key\":1,\"value\":1}\n", t0, i, t1, i, type);
+    }
+    fclose (file);
+    return dir;
+}
+
+//  FL_REPORT_LANES_PACK processes get a lane each; one more and retired
+//  processes' lanes are reused; past FL_REPORT_LANES_MAX lanes the rest
+//  share the last, and the page says how many.
+static void
+test_lanes_limits (void **state)
+{
+    (void) state;
+    char *dir = s_ops_dir (FL_REPORT_LANES_PACK, false, "ok");
+    char *html = s_report (dir, NULL);
+    assert_null (strstr (html, "processes in"));
+    free (html);
+    s_remove_dir (dir);
+    dir = s_ops_dir (FL_REPORT_LANES_PACK + 1, false, "ok");
+    html = s_report (dir, NULL);
+    char text [160];
+    snprintf (text, sizeof text, "%d processes in 1 lanes", FL_REPORT_LANES_PACK + 1);
+    assert_non_null (strstr (html, text));
+    free (html);
+    s_remove_dir (dir);
+    dir = s_ops_dir (FL_REPORT_LANES_MAX, true, "ok");
+    html = s_report (dir, NULL);
+    assert_null (strstr (html, "FL_REPORT_LANES_MAX"));
+    free (html);
+    s_remove_dir (dir);
+    dir = s_ops_dir (FL_REPORT_LANES_MAX + 1, true, "ok");
+    html = s_report (dir, NULL);
+    snprintf (text, sizeof text, "2 processes share the last lane: there are at most %d "
+              "(FL_REPORT_LANES_MAX)", FL_REPORT_LANES_MAX);
+    assert_non_null (strstr (html, text));
+    free (html);
+    s_remove_dir (dir);
+}
+
+//  FL_REPORT_HOVER_OPS_MAX fails have their own hover text; past that the
+//  page counts the ones drawn without.
+static void
+test_hover_ops_max (void **state)
+{
+    (void) state;
+    char *dir = s_ops_dir (FL_REPORT_HOVER_OPS_MAX, false, "fail");
+    char *html = s_report (dir, NULL);
+    assert_null (strstr (html, "FL_REPORT_HOVER_OPS_MAX"));
+    free (html);
+    s_remove_dir (dir);
+    dir = s_ops_dir (FL_REPORT_HOVER_OPS_MAX + 5, false, "fail");
+    html = s_report (dir, NULL);
+    char text [160];
+    snprintf (text, sizeof text, "5 more fails, infos or failing ops are drawn without their "
+              "own hover text: %d have one (FL_REPORT_HOVER_OPS_MAX)", FL_REPORT_HOVER_OPS_MAX);
+    assert_non_null (strstr (html, text));
+    free (html);
+    s_remove_dir (dir);
+}
+
+//  results.json naming failing ops by line: FL_REPORT_FAILING_MAX are
+//  marked and the rest counted; an op nested deeper than
+//  FL_REPORT_JSON_DEPTH_MAX is not searched for, and that is counted too.
+static void
+test_failing_and_depth_max (void **state)
+{
+    (void) state;
+    size_t ops = FL_REPORT_FAILING_MAX + 3;
+    char *dir = s_ops_dir (ops, false, "ok");
+    char *results = calloc (1, 64 * ops + 256);
+    strcpy (results, "{\"valid\":false,\"checks\":[{\"name\":\"l\",\"valid\":false,"
+                     "\"details\":{\"failing\":[");
+    for (size_t i = 0; i < ops; i++)
+        sprintf (results + strlen (results), "%s{\"line\":%zu}", i ? "," : "", 2 * i + 1);
+    strcat (results, "]}}]}\n");
+    s_write (dir, "results.json", results);
+    free (results);
+    char *html = s_report (dir, NULL);
+    assert_int_equal (s_count (html, "class=\"failing\""), FL_REPORT_FAILING_MAX);
+    char text [160];
+    snprintf (text, sizeof text, "3 more failing ops named by the checker are not marked: "
+              "%d are (FL_REPORT_FAILING_MAX)", FL_REPORT_FAILING_MAX);
+    assert_non_null (strstr (html, text));
+    free (html);
+    //  "failing" is at depth 1; K arrays around the op put it at 1 + K
+    for (int k = FL_REPORT_JSON_DEPTH_MAX - 1; k <= FL_REPORT_JSON_DEPTH_MAX; k++) {
+        char nested [512] = "{\"checks\":[{\"valid\":false,\"details\":{\"failing\":";
+        for (int i = 0; i < k; i++)
+            strcat (nested, "[");
+        strcat (nested, "{\"line\":1}");
+        for (int i = 0; i < k; i++)
+            strcat (nested, "]");
+        strcat (nested, "}}]}\n");
+        s_write (dir, "results.json", nested);
+        html = s_report (dir, NULL);
+        bool deep = k == FL_REPORT_JSON_DEPTH_MAX;
+        assert_int_equal (s_count (html, "class=\"failing\""), deep ? 0 : 1);
+        snprintf (text, sizeof text, "1 parts of the check details lie deeper than %d levels "
+                  "(FL_REPORT_JSON_DEPTH_MAX)", FL_REPORT_JSON_DEPTH_MAX);
+        if (deep)
+            assert_non_null (strstr (html, text));
+        else
+            assert_null (strstr (html, "FL_REPORT_JSON_DEPTH_MAX"));
+        free (html);
+    }
+    s_remove_dir (dir);
+}
+
+//  FL_REPORT_LINKS_MAX rows of links and of fault periods, then a note of
+//  how many there were.
+static void
+test_links_max (void **state)
+{
+    (void) state;
+    char *dir = s_ops_dir (2, false, "ok");
+    size_t rows = FL_REPORT_LINKS_MAX + 1;
+    char *text = calloc (1, 128 * rows + 64);
+    strcpy (text, "{\"network\":{\"links\":{");
+    for (size_t i = 0; i < rows; i++)
+        sprintf (text + strlen (text), "%s\"n%zu->n%zu\":{\"sent\":1}", i ? "," : "", i, i + 1);
+    strcat (text, "}}}\n");
+    s_write (dir, "results.json", text);
+    text [0] = 0;
+    for (size_t i = 0; i < rows; i++)
+        sprintf (text + strlen (text), "{\"time\":%zu,\"phase\":\"start\",\"fault\":\"kill\","
+                 "\"target\":\"n%zu\"}\n", i, i);
+    s_write (dir, "faults.jsonl", text);
+    free (text);
+    char *html = s_report (dir, NULL);
+    char note [96];
+    snprintf (note, sizeof note, "%d of %zu links.", FL_REPORT_LINKS_MAX, rows);
+    assert_non_null (strstr (html, note));
+    snprintf (note, sizeof note, "First %d of %zu fault periods.", FL_REPORT_LINKS_MAX, rows);
+    assert_non_null (strstr (html, note));
+    free (html);
+    s_remove_dir (dir);
+}
+
+//  A trace of 1000 messages among FL_REPORT_PARTIES_MAX + 2 parties, a
+//  fault from message 500 on: the window is FL_REPORT_ARROWS_BEFORE events
+//  before it and the rest after, FL_REPORT_ARROWS_MAX in all; the lines
+//  after the window and the messages of the parties not drawn are counted.
+static void
+test_arrows_and_parties_max (void **state)
+{
+    (void) state;
+    char *dir = s_ops_dir (2, false, "ok");
+    int parties = FL_REPORT_PARTIES_MAX + 2;
+    char *text = calloc (1, 160 * 1000);
+    for (int i = 0; i < 1000; i++)
+        sprintf (text + strlen (text), "{\"time\":%d,\"src\":\"n%d\",\"dest\":\"n%d\","
+                 "\"action\":\"deliver\",\"msg_id\":%d,\"body\":{\"type\":\"x\"}}\n",
+                 i * 1000, i % parties + 1, (i + 1) % parties + 1, i);
+    s_write (dir, "messages.jsonl", text);
+    free (text);
+    s_write (dir, "faults.jsonl", "{\"time\":500000,\"phase\":\"start\",\"fault\":\"kill\","
+                                  "\"target\":\"n1\"}\n");
+    char *html = s_report (dir, NULL);
+    char note [200];
+    int first = 500 - FL_REPORT_ARROWS_BEFORE;
+    snprintf (note, sizeof note, "Showing trace events %d&ndash;%d ", first + 1,
+              first + FL_REPORT_ARROWS_MAX);
+    assert_non_null (strstr (html, note));
+    snprintf (note, sizeof note, "The %d trace lines after these are left out: the diagram "
+              "shows at most %d events (FL_REPORT_ARROWS_MAX).", 1000 - first - FL_REPORT_ARROWS_MAX,
+              FL_REPORT_ARROWS_MAX);
+    assert_non_null (strstr (html, note));
+    assert_non_null (strstr (html, "messages to or from parties past the first"));
+    snprintf (note, sizeof note, "past the first %d (FL_REPORT_PARTIES_MAX) are not drawn",
+              FL_REPORT_PARTIES_MAX);
+    assert_non_null (strstr (html, note));
+    free (html);
+    s_remove_dir (dir);
+}
+
+//  Latency dots: every ok op up to FL_REPORT_OPS_DRAWN_MAX / 8; past that
+//  one in k, and the chart says so.
+static void
+test_ops_drawn_max (void **state)
+{
+    (void) state;
+    char *dir = s_ops_dir (FL_REPORT_OPS_DRAWN_MAX / 8, false, "ok");
+    char *html = s_report (dir, NULL);
+    assert_null (strstr (html, "FL_REPORT_OPS_DRAWN_MAX"));
+    free (html);
+    s_remove_dir (dir);
+    dir = s_ops_dir (FL_REPORT_OPS_DRAWN_MAX / 8 + 1, false, "ok");
+    html = s_report (dir, NULL);
+    char note [160];
+    snprintf (note, sizeof note, "dots: 1 in 2 of %d ok ops (at most FL_REPORT_OPS_DRAWN_MAX / 8 = %d)",
+              FL_REPORT_OPS_DRAWN_MAX / 8 + 1, FL_REPORT_OPS_DRAWN_MAX / 8);
+    assert_non_null (strstr (html, note));
+    free (html);
+    s_remove_dir (dir);
+}
+
 int
 main (void)
 {
@@ -305,6 +533,12 @@ main (void)
         cmocka_unit_test (test_bad_history),
         cmocka_unit_test (test_size_10k),
         cmocka_unit_test (test_size_40k),
+        cmocka_unit_test (test_lanes_limits),
+        cmocka_unit_test (test_hover_ops_max),
+        cmocka_unit_test (test_failing_and_depth_max),
+        cmocka_unit_test (test_links_max),
+        cmocka_unit_test (test_arrows_and_parties_max),
+        cmocka_unit_test (test_ops_drawn_max),
     };
     return cmocka_run_group_tests (tests, NULL, NULL);
 }

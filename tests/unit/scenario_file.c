@@ -16,6 +16,7 @@
 #include "limits.h"
 #include "../../scenario/scenario.h"
 #include "../../scenario/action.h"
+#include "../../scenario/schedule.h"
 
 #define GOOD \
     "# a comment\n" \
@@ -126,6 +127,196 @@ test_limits_by_name (void **state)
     assert_int_equal (action_parse (&action, words, 5, &error), -1);
     assert_non_null (error);
     assert_non_null (strstr (error, "FL_ACTION_WORDS_MAX"));
+    free (error);
+}
+
+//  The head of a scenario, 7 lines; tests append to it.
+#define HEAD(duration) \
+    "nodes = 5\nduration_s = " duration "\nsystems\n    raft = valid\n" \
+    "workload\n    name = lin-kv\n    clients = 4\n"
+
+//  TEXT (malloc'd, freed here) must be refused with an error naming
+//  t.conf:LINE and containing WHAT, and WHAT2 if not NULL.
+static void
+s_refused (char *text, int line, const char *what, const char *what2)
+{
+    char *error = NULL;
+    scenario_t *scenario = s_load (text, &error);
+    free (text);
+    if (scenario || !error)
+        fail_msg ("expected an error naming line %d and '%s'", line, what);
+    char where [64];
+    snprintf (where, sizeof where, "t.conf:%d: ", line);
+    if (!strstr (error, where) || !strstr (error, what) || (what2 && !strstr (error, what2)))
+        fail_msg ("error '%s' does not name line %d and '%s'", error, line, what);
+    free (error);
+}
+
+//  TEXT (malloc'd, freed here) loads.
+static scenario_t *
+s_loads (char *text)
+{
+    char *error = NULL;
+    scenario_t *scenario = s_load (text, &error);
+    free (text);
+    if (!scenario)
+        fail_msg ("expected to load: %s", error);
+    return scenario;
+}
+
+//  HEAD then COUNT copies of REPEAT, then TAIL (malloc'd).
+static char *
+s_repeat (const char *head, const char *repeat, size_t count, const char *tail)
+{
+    size_t size = strlen (head) + strlen (repeat) * count + strlen (tail) + 1;
+    char *text = malloc (size);
+    assert_non_null (text);
+    size_t used = (size_t) snprintf (text, size, "%s", head);
+    for (size_t i = 0; i < count; i++)
+        used += (size_t) snprintf (text + used, size - used, "%s", repeat);
+    snprintf (text + used, size - used, "%s", tail);
+    return text;
+}
+
+//  FL_SCENARIO_STEPS_MAX steps load; one more is refused at its line.
+//  The random generator's steps count too: a scenario whose random
+//  section would make more is refused, not cut short.
+static void
+test_steps_max (void **state)
+{
+    (void) state;
+    const char *step = "    step\n        at_s = 1\n        do = heal\n";
+    scenario_t *sc = s_loads (s_repeat (HEAD ("10") "faults\n", step, FL_SCENARIO_STEPS_MAX, ""));
+    assert_int_equal (sc->steps_count, FL_SCENARIO_STEPS_MAX);
+    scenario_destroy (&sc);
+    char bound [64];
+    snprintf (bound, sizeof bound, "more than %d steps (FL_SCENARIO_STEPS_MAX)",
+              FL_SCENARIO_STEPS_MAX);
+    s_refused (s_repeat (HEAD ("10") "faults\n", step, FL_SCENARIO_STEPS_MAX + 1, ""),
+               8 + 3 * FL_SCENARIO_STEPS_MAX + 1, "faults/step", bound);
+    //  Random: a fault and its undo every 0.2 s from 0 s; 512 pairs fit
+    //  in 102.4 s, FL_SCENARIO_STEPS_MAX steps; one explicit step more
+    //  does not fit
+    const char *random = "    random\n        start_s = 0\n        fault_s = 0.1\n"
+                         "        gap_s = 0.1\n        kinds = kill n1\n";
+    sc = s_loads (s_repeat (HEAD ("102.4") "faults\n", random, 1, ""));
+    schedule_t *schedule = schedule_new (sc, 1, (int64_t) (sc->duration_s * 1000));
+    assert_int_equal (schedule_size (schedule), FL_SCENARIO_STEPS_MAX);
+    schedule_destroy (&schedule);
+    scenario_destroy (&sc);
+    s_refused (s_repeat (HEAD ("102.4") "faults\n", step, 1, random), 12,
+               "faults/random", "FL_SCENARIO_STEPS_MAX");
+    s_refused (s_repeat (HEAD ("3600") "faults\n", random, 1, ""), 9,
+               "faults/random: makes 36000 random steps", "FL_SCENARIO_STEPS_MAX");
+}
+
+//  FL_SCENARIO_LINES_MAX lines load (comments count); one more does not.
+static void
+test_lines_max (void **state)
+{
+    (void) state;
+    scenario_t *sc = s_loads (s_repeat (HEAD ("10"), "# note\n", FL_SCENARIO_LINES_MAX - 7, ""));
+    scenario_destroy (&sc);
+    char bound [64];
+    snprintf (bound, sizeof bound, "more than %d lines (FL_SCENARIO_LINES_MAX)",
+              FL_SCENARIO_LINES_MAX);
+    s_refused (s_repeat (HEAD ("10"), "# note\n", FL_SCENARIO_LINES_MAX - 6, ""),
+               FL_SCENARIO_LINES_MAX + 1, bound, NULL);
+}
+
+//  FL_SCENARIO_SYSTEMS_MAX systems and FL_SCENARIO_KINDS_MAX kinds load;
+//  one more of either is refused at its line.
+static void
+test_systems_and_kinds_max (void **state)
+{
+    (void) state;
+    char systems [2048] = "nodes = 5\nduration_s = 10\nworkload\n    name = lin-kv\n"
+                          "    clients = 1\nsystems\n";
+    for (int i = 0; i <= FL_SCENARIO_SYSTEMS_MAX; i++) {
+        size_t used = strlen (systems);
+        snprintf (systems + used, sizeof systems - used, "    s%d = valid\n", i);
+        if (i == FL_SCENARIO_SYSTEMS_MAX - 1) {
+            scenario_t *sc = s_loads (strdup (systems));
+            assert_int_equal (sc->systems_count, FL_SCENARIO_SYSTEMS_MAX);
+            scenario_destroy (&sc);
+        }
+    }
+    char bound [64];
+    snprintf (bound, sizeof bound, "more than %d systems (FL_SCENARIO_SYSTEMS_MAX)",
+              FL_SCENARIO_SYSTEMS_MAX);
+    s_refused (strdup (systems), 7 + FL_SCENARIO_SYSTEMS_MAX, "systems/s16", bound);
+    const char *random = HEAD ("10") "faults\n    random\n        kinds = kill n1";
+    scenario_t *sc = s_loads (s_repeat (random, "; kill n2", FL_SCENARIO_KINDS_MAX - 1, "\n"));
+    assert_int_equal (sc->kinds_count, FL_SCENARIO_KINDS_MAX);
+    scenario_destroy (&sc);
+    snprintf (bound, sizeof bound, "more than %d kinds (FL_SCENARIO_KINDS_MAX)",
+              FL_SCENARIO_KINDS_MAX);
+    s_refused (s_repeat (random, "; kill n2", FL_SCENARIO_KINDS_MAX, "\n"), 10,
+               "faults/random/kinds", bound);
+}
+
+//  Values at their bounds load, one past is refused with the range:
+//  FL_CLIENTS_MAX, FL_CLIENT_TIMEOUT_MS_MAX, FL_RUN_SECONDS_MAX and
+//  FL_DELAY_MS_MAX; no timeout_ms means FL_CLIENT_TIMEOUT_MS_DEFAULT.
+static void
+test_value_bounds (void **state)
+{
+    (void) state;
+    char text [1024], range [64];
+    const char *form = "nodes = 5\nduration_s = %d\nsystems\n    raft = valid\nworkload\n"
+                       "    name = lin-kv\n    clients = %d\n%s"
+                       "faults\n    step\n        at_s = %d\n        do = delay %d\n";
+    char timeout [64];
+    snprintf (timeout, sizeof timeout, "    timeout_ms = %d\n", FL_CLIENT_TIMEOUT_MS_MAX);
+    snprintf (text, sizeof text, form, FL_RUN_SECONDS_MAX, FL_CLIENTS_MAX, timeout,
+              FL_RUN_SECONDS_MAX, FL_DELAY_MS_MAX);
+    scenario_t *sc = s_loads (strdup (text));
+    assert_int_equal (sc->clients, FL_CLIENTS_MAX);
+    assert_int_equal (sc->timeout_ms, FL_CLIENT_TIMEOUT_MS_MAX);
+    assert_float_equal (sc->duration_s, FL_RUN_SECONDS_MAX, 0);
+    scenario_destroy (&sc);
+    snprintf (text, sizeof text, form, 10, 4, "", 1, 5);
+    sc = s_loads (strdup (text));
+    assert_int_equal (sc->timeout_ms, FL_CLIENT_TIMEOUT_MS_DEFAULT);
+    scenario_destroy (&sc);
+    snprintf (text, sizeof text, form, FL_RUN_SECONDS_MAX + 1, 4, "", 1, 5);
+    snprintf (range, sizeof range, "in 0.1..%d", FL_RUN_SECONDS_MAX);
+    s_refused (strdup (text), 2, "duration_s:", range);
+    snprintf (text, sizeof text, form, 10, FL_CLIENTS_MAX + 1, "", 1, 5);
+    snprintf (range, sizeof range, "in 1..%d", FL_CLIENTS_MAX);
+    s_refused (strdup (text), 7, "workload/clients:", range);
+    snprintf (timeout, sizeof timeout, "    timeout_ms = %d\n", FL_CLIENT_TIMEOUT_MS_MAX + 1);
+    snprintf (text, sizeof text, form, 10, 4, timeout, 1, 5);
+    snprintf (range, sizeof range, "in 1..%d", FL_CLIENT_TIMEOUT_MS_MAX);
+    s_refused (strdup (text), 8, "workload/timeout_ms:", range);
+    snprintf (text, sizeof text, form, 10, 4, "", 1, FL_DELAY_MS_MAX + 1);
+    snprintf (range, sizeof range, "in [0, %d]", FL_DELAY_MS_MAX);
+    s_refused (strdup (text), 11, "faults/step/do:", range);
+}
+
+//  A fault text of FL_FAULT_TEXT_BYTES_MAX - 1 bytes parses; one byte
+//  more is refused with its length and the bound.
+static void
+test_fault_text_max (void **state)
+{
+    (void) state;
+    char text [FL_FAULT_TEXT_BYTES_MAX + 1];
+    memset (text, ' ', sizeof text);
+    memcpy (text, "kill", 4);
+    memcpy (text + FL_FAULT_TEXT_BYTES_MAX - 3, "n1", 2);
+    text [FL_FAULT_TEXT_BYTES_MAX - 1] = 0;
+    action_t action;
+    char *error = NULL;
+    assert_int_equal (action_parse (&action, text, 5, &error), 0);
+    assert_int_equal (action.kind, ACTION_KILL);
+    memcpy (text + FL_FAULT_TEXT_BYTES_MAX - 3, " n1", 3);
+    text [FL_FAULT_TEXT_BYTES_MAX] = 0;
+    assert_int_equal (action_parse (&action, text, 5, &error), -1);
+    char bound [96];
+    snprintf (bound, sizeof bound, "is %d bytes, more than %d (FL_FAULT_TEXT_BYTES_MAX)",
+              FL_FAULT_TEXT_BYTES_MAX, FL_FAULT_TEXT_BYTES_MAX - 1);
+    if (!error || !strstr (error, bound))
+        fail_msg ("error '%s' does not say '%s'", error? error: "", bound);
     free (error);
 }
 
@@ -420,6 +611,11 @@ main (void)
         cmocka_unit_test (test_missing_file),
         cmocka_unit_test (test_action_round_trip),
         cmocka_unit_test (test_limits_by_name),
+        cmocka_unit_test (test_steps_max),
+        cmocka_unit_test (test_lines_max),
+        cmocka_unit_test (test_systems_and_kinds_max),
+        cmocka_unit_test (test_value_bounds),
+        cmocka_unit_test (test_fault_text_max),
         cmocka_unit_test (test_shipped_scenarios_load),
     };
     return cmocka_run_group_tests_name ("scenario_file", tests, s_setup, s_teardown);
