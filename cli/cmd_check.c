@@ -14,6 +14,7 @@
 #include <assert.h>
 #include <getopt.h>
 #include <libgen.h>
+#include <math.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -24,6 +25,7 @@
 #include <jansson.h>
 #include "checker/check.h"
 #include "commands.h"
+#include "limits.h"
 
 typedef struct {
     check_opts_t opts;
@@ -280,6 +282,43 @@ s_stats (void)
         fprintf (stderr, "stats peak_rss_mb %.1f\n", (double) usage.ru_maxrss / 1024.0);
 }
 
+//  OPTARG as a finite number in [LOW, HIGH] (whole when WHOLE), into *out.
+//  Prints what was wrong and returns -1 otherwise.
+static int
+s_number (const char *name, const char *optarg, double low, double high, bool whole,
+          double *out)
+{
+    char *end = NULL;
+    errno = 0;
+    double value = strtod (optarg, &end);
+    if (end == optarg || *end || errno == ERANGE || !isfinite (value)
+    ||  value < low || value > high || (whole && value != floor (value))) {
+        fprintf (stderr, "harness check: --%s '%s' is not %s in %.15g..%.15g\n", name, optarg,
+                 whole? "a whole number": "a number", low, high);
+        return -1;
+    }
+    *out = value;
+    return 0;
+}
+
+//  The budget options, each in range or refused (a usage error).
+static int
+s_budget_option (s_run_t *run, int c, const char *optarg)
+{
+    double value;
+    if (c == 't' && s_number ("timeout", optarg, 0.001, FL_CHECK_TIMEOUT_S_MAX, false, &value) == 0)
+        run->opts.timeout_s = value;
+    else
+    if (c == 'B' && s_number ("memory", optarg, 1, FL_CHECK_MEMORY_MB_MAX, true, &value) == 0)
+        run->opts.memory_mb = (size_t) value;
+    else
+    if (c == 'T' && s_number ("threads", optarg, 1, FL_CHECK_THREADS_MAX, true, &value) == 0)
+        run->opts.threads = (int) value;
+    else
+        return -1;
+    return 0;
+}
+
 //  Options into run. Returns -1 to go on, or the exit status to stop with.
 static int
 s_parse (s_run_t *run, int argc, char **argv)
@@ -306,9 +345,10 @@ s_parse (s_run_t *run, int argc, char **argv)
             case 'M': run->manifest = optarg; break;
             case 'S': run->stats = true; break;
             case 'E': run->to_edn = true; break;
-            case 't': run->opts.timeout_s = strtod (optarg, &end); break;
-            case 'B': run->opts.memory_mb = strtoul (optarg, &end, 10); break;
-            case 'T': run->opts.threads = (int) strtol (optarg, &end, 10); break;
+            case 't': case 'B': case 'T':
+                if (s_budget_option (run, c, optarg))
+                    return FL_EXIT_USAGE;
+                break;
             case 'h': s_usage (stdout); return FL_EXIT_OK;
             default: s_usage (stderr); return FL_EXIT_USAGE;
         }
