@@ -101,6 +101,8 @@
                                            one in results.json; the rest are
                                            counted together as "other"      */
 #define FL_SCENARIO_LINES_MAX    4096   /* a scenario is a page, not a book */
+#define FL_SCENARIO_BYTES_MAX    (1024 * 1024) /* the same, in bytes: a file
+                                           past it is refused, not cut    */
 #define FL_SCENARIO_KINDS_MAX    32     /* fault kinds a random generator mixes */
 #define FL_FAULT_TEXT_BYTES_MAX  256    /* "partition n1,n2|n3,n4,n5" and kin */
 #define FL_CLIENT_TIMEOUT_MS_MAX 60000  /* past a minute an op is just lost  */

@@ -302,21 +302,50 @@ s_fault_text (s_reader_t *self, int index, const char *text)
 
 static int s_build_root (s_reader_t *self);
 
-scenario_t *
-scenario_load (const char *path, char **error)
+//  The whole of PATH as a string, or NULL with *error set: a file that
+//  cannot be read, is larger than FL_SCENARIO_BYTES_MAX or holds a NUL
+//  byte is refused, never read in part.
+static char *
+s_read_text (const char *path, char **error)
 {
-    assert (path);
-    s_reader_t reader = { .path = path };
     FILE *file = fopen (path, "r");
     if (!file) {
         if (error && asprintf (error, "%s: cannot open: %s", path, strerror (errno)) < 0)
             *error = NULL;
         return NULL;
     }
-    zchunk_t *chunk = zchunk_read (file, 1024 * 1024);
+    char *text = malloc (FL_SCENARIO_BYTES_MAX + 2);
+    assert (text);
+    size_t size = fread (text, 1, FL_SCENARIO_BYTES_MAX + 1, file);
+    bool failed = ferror (file);
     fclose (file);
-    char *text = chunk? zchunk_strdup (chunk): strdup ("");
-    zchunk_destroy (&chunk);
+    const char *problem = failed? "cannot read": NULL;
+    char why [96] = "";
+    if (!problem && size > FL_SCENARIO_BYTES_MAX)
+        snprintf (why, sizeof why, "larger than %d bytes (FL_SCENARIO_BYTES_MAX)",
+                  FL_SCENARIO_BYTES_MAX);
+    else
+    if (!problem && memchr (text, 0, size))
+        snprintf (why, sizeof why, "a NUL byte at offset %zu: not a text file",
+                  (size_t) ((char *) memchr (text, 0, size) - text));
+    if (problem || *why) {
+        if (error && asprintf (error, "%s: %s", path, problem? problem: why) < 0)
+            *error = NULL;
+        free (text);
+        return NULL;
+    }
+    text [size] = 0;
+    return text;
+}
+
+scenario_t *
+scenario_load (const char *path, char **error)
+{
+    assert (path);
+    s_reader_t reader = { .path = path };
+    char *text = s_read_text (path, error);
+    if (!text)
+        return NULL;
     char *scan_text = strdup (text);
     reader.entries = calloc (FL_SCENARIO_LINES_MAX + 1, sizeof (s_entry_t));
     reader.scenario = calloc (1, sizeof (scenario_t));

@@ -320,6 +320,38 @@ test_fault_text_max (void **state)
     free (error);
 }
 
+//  FL_SCENARIO_BYTES_MAX: a file past it is refused, never read in part;
+//  so is one with a NUL byte, which a string would silently cut.
+static void
+test_bytes_max (void **state)
+{
+    (void) state;
+    char path [128];
+    snprintf (path, sizeof path, "%s/big.conf", s_dir);
+    FILE *file = fopen (path, "w");
+    assert_non_null (file);
+    fputs (GOOD, file);
+    for (size_t i = strlen (GOOD); i <= FL_SCENARIO_BYTES_MAX; i++)
+        fputc (i % 64 == 63? '\n': '#', file);
+    fclose (file);
+    char *error = NULL;
+    assert_null (scenario_load (path, &error));
+    assert_non_null (error);
+    assert_non_null (strstr (error, "FL_SCENARIO_BYTES_MAX"));
+    free (error);
+    file = fopen (path, "w");
+    assert_non_null (file);
+    fputs ("nodes = 5\n", file);
+    fputc (0, file);
+    fputs (GOOD, file);
+    fclose (file);
+    error = NULL;
+    assert_null (scenario_load (path, &error));
+    assert_non_null (error);
+    assert_non_null (strstr (error, "NUL byte at offset 10"));
+    free (error);
+}
+
 static void
 test_good_scenario (void **state)
 {
@@ -611,6 +643,7 @@ main (void)
         cmocka_unit_test (test_missing_file),
         cmocka_unit_test (test_action_round_trip),
         cmocka_unit_test (test_limits_by_name),
+        cmocka_unit_test (test_bytes_max),
         cmocka_unit_test (test_steps_max),
         cmocka_unit_test (test_lines_max),
         cmocka_unit_test (test_systems_and_kinds_max),
