@@ -18,8 +18,15 @@
 #                                ok when FILE has a line matching PATTERN
 #   check_output [-E|-F] PATTERN DESC
 #                                ok when the last run's output has one
+#   ok STATUS DESC               the next TAP line from a status already
+#                                known (one command, many results)
 #   run CMD...                   runs CMD: $out its stdout and stderr, $rc
 #                                its exit status (also returned)
+#   stderr_of CMD...             runs CMD with its stdout discarded: under
+#                                run or check_error, only stderr is seen
+#   out_has PATTERN...           true when the last run's output has a line
+#                                matching each PATTERN
+#   grep_all FILE PATTERN...     true when FILE has a line matching each
 #   diag TEXT...                 TEXT as TAP comments ("# ...")
 #   diag_run                     the last run's command, status and output
 #   need_program PROG PACKAGE    unless PROG is on PATH, every planned test
@@ -41,7 +48,8 @@
 #   raft_valid_under SCENARIO... the plan and two tests per scenario
 #
 # A failed check prints, as TAP comments, the command, its exit status and
-# the tail of its output, so a failure in prove's log says why.
+# the tail of its output, so a failure in prove's log says why. A test with
+# a failed check exits 1.
 cd "$(dirname "$0")/.." || exit 1
 tmp=$(mktemp -d "/tmp/fl-${1:?lib.sh needs a test name}-XXXXXX") || exit 1
 n=0 failed=0 planned= out= rc= last_cmd=
@@ -52,12 +60,12 @@ _cleanup () {
     local c
     for c in "${_at_exit[@]}"; do eval "$c"; done
     rm -rf "$tmp"
+    [ "$failed" = 0 ] || exit 1
 }
 trap _cleanup EXIT
 
 plan () { planned=$1; echo "1..$1"; }
 
-# ok STATUS DESC: the old helper, until every test uses check.
 ok () { _tap "$1" "$2"; }
 
 diag () { printf '%s\n' "$@" | sed 's/^/# /'; }
@@ -88,6 +96,14 @@ run () {
     out=$(cat "$tmp/.run")
     return $rc
 }
+
+stderr_of () { "$@" 2>&1 > /dev/null; }
+
+grep_all () {
+    local file=$1 p; shift
+    for p; do grep -q -- "$p" "$file" || return 1; done
+}
+out_has () { grep_all "$tmp/.run" "$@"; }
 
 diag_run () {
     echo "#   command: $last_cmd"
@@ -163,7 +179,7 @@ wait_for () {
     local end
     end=$(( $(date +%s%N) + $(awk -v s="$1" 'BEGIN { printf "%d", s * 1e9 }') ))
     shift
-    until "$@"; do
+    until "$@" 2>/dev/null; do
         [ "$(date +%s%N)" -lt "$end" ] || return 1
         sleep 0.05
     done
