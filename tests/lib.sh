@@ -79,7 +79,13 @@ _tap () {
     failed=$((failed + 1))
     return 1
 }
-_cmdline () { local s; printf -v s '%q ' "$@"; printf '%s' "${s% }"; }
+_cmdline () {   # the command as one line a shell would read back
+    local a s=
+    for a; do
+        if [[ $a =~ ^[][A-Za-z0-9_./:=@%+,!-]+$ ]]; then s+="$a "; else printf -v a '%q' "$a"; s+="$a "; fi
+    done
+    printf '%s' "${s% }"
+}
 _tail () {      # _tail FILE: its last lines, or that there were none
     if [ -s "$1" ]; then
         echo "#   output (last $TAIL_LINES lines):"
