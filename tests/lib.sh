@@ -183,7 +183,8 @@ need_file () { [ -e "$1" ] || fail_rest "$1 is missing: $2"; }
 
 wait_for () {
     local end
-    end=$(( $(date +%s%N) + $(awk -v s="$1" 'BEGIN { printf "%d", s * 1e9 }') ))
+    #  (milliseconds from awk: mawk's %d stops at 2^31, 2.1 s in nanoseconds)
+    end=$(( $(date +%s%N) + $(awk -v s="$1" 'BEGIN { printf "%d", s * 1000 }') * 1000000 ))
     shift
     until "$@" 2>/dev/null; do
         [ "$(date +%s%N)" -lt "$end" ] || return 1
