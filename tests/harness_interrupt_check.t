@@ -32,8 +32,8 @@ cut_short () { [ ! -e "$1/results.json" ] && grep -q 'interrupted while checking
 
 ./harness run "$tmp/slow.conf" --system raft --seed 1 --store "$tmp/st" > "$tmp/out" 2>&1 &
 pid=$!
-wait_for 10 has_history
-wait_for 20 no_process "$tmp/st/"
+wait_step=0.05 wait_for 10 has_history
+wait_step=0.05 wait_for 20 no_process "$tmp/st/"
 kill -INT $pid
 wait_exit $pid 5
 dir=$(ls -d "$tmp"/st/slow/raft/*/ | head -1)

@@ -27,6 +27,7 @@
 #   out_has PATTERN...           true when the last run's output has a line
 #                                matching each PATTERN
 #   grep_all FILE PATTERN...     true when FILE has a line matching each
+#                                PATTERN
 #   diag TEXT...                 TEXT as TAP comments ("# ...")
 #   diag_run                     the last run's command, status and output
 #   need_program PROG PACKAGE    unless PROG is on PATH, every planned test
@@ -34,8 +35,9 @@
 #                                exits 1; never a skip
 #   need_file PATH HOW           the same when PATH does not exist
 #   fail_rest REASON             every planned test not yet run fails; exit 1
-#   wait_for SECONDS CMD...      retries CMD until it succeeds; false when
-#                                SECONDS pass first
+#   wait_for SECONDS CMD...      retries CMD every $wait_step s (0.1 unless
+#                                set) until it succeeds; false when SECONDS
+#                                pass first
 #   wait_exit PID SECONDS [group]
 #                                waits for background PID to end: $rc its
 #                                status, or "running" when it had to be
@@ -183,12 +185,13 @@ need_file () { [ -e "$1" ] || fail_rest "$1 is missing: $2"; }
 
 wait_for () {
     local end
+    "${@:2}" 2>/dev/null && return 0          # try at once, then every step
     #  (milliseconds from awk: mawk's %d stops at 2^31, 2.1 s in nanoseconds)
     end=$(( $(date +%s%N) + $(awk -v s="$1" 'BEGIN { printf "%d", s * 1000 }') * 1000000 ))
     shift
-    until "$@" 2>/dev/null; do
+    while sleep "${wait_step:-0.1}"; do
+        "$@" 2>/dev/null && return 0
         [ "$(date +%s%N)" -lt "$end" ] || return 1
-        sleep 0.05
     done
 }
 

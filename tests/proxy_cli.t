@@ -99,7 +99,9 @@ bin/proxy --send ipc://$dir/net3 --as c1 --to n1 --count 3000 --every-ms 0 --wai
 sender=$!; pids+=($sender)
 traced () { [ "$(wc -l <$dir/crash.jsonl)" -gt "$1" ]; }
 wait_for 5 traced 100
-kill -9 $p3; wait $p3 2>/dev/null; wait $sender 2>/dev/null
+kill -9 $p3; wait $p3 2>/dev/null
+# (the sender stops by its own --wait-ms 5000; killed if it blocks past 10 s)
+wait_exit $sender 10
 lines=$(wc -l <$dir/crash.jsonl)
 # (a line cut by the kill itself has no newline and is not counted)
 bad=$(head -n "$lines" $dir/crash.jsonl | grep -cv '^{"time":[0-9]*,"src":"[a-z0-9]*","dest":"[a-z0-9]*","action":"[a-z]*",.*}$')

@@ -19,7 +19,7 @@ start () {
     #  which would hit the node again after node_run restored the default.
     $node --id n1 --connect "$net" "$@" >"$tmp/$name.out" 2>"$tmp/$name.log" &
     pid=$!
-    wait_for 2 grep -q "$pattern" "$tmp/$name.log"
+    wait_step=0.05 wait_for 2 grep -q "$pattern" "$tmp/$name.log"
 }
 # The node logs its state before node_run installs the SIGTERM handler:
 # give it a moment to enter the loop, so a stop is a clean stop.
