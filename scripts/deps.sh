@@ -2,7 +2,17 @@
 # Checks that the Debian packages faultlab builds and tests with are present.
 # As root with apt-get, installs what is missing; otherwise prints the one
 # command that would, and exits 69 (EX_UNAVAILABLE).
-PKGS="libzmq3-dev libczmq-dev libjansson-dev libcmocka-dev pkg-config gcc make perl"
+#
+#   build:  libzmq3-dev libczmq-dev libjansson-dev libcmocka-dev pkg-config gcc make
+#   tests:  perl      prove, and the Perl nodes and JSON checks in the tests
+#           python3   the example Maelstrom nodes (examples/maelstrom/*.py)
+#                     that chaos_node_stdio, harness_orphans, harness_node_replies
+#                     and the node_stdio unit test run
+#           procps    pgrep/pkill: the tests' "no process is left" checks
+#           coreutils timeout, which bounds every test and run (Essential)
+#           util-linux setsid (Essential; listed so a slim image says so)
+PKGS="libzmq3-dev libczmq-dev libjansson-dev libcmocka-dev pkg-config gcc make
+      perl python3 procps coreutils util-linux"
 missing=""
 for p in $PKGS; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" || missing="$missing $p"

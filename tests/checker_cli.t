@@ -2,73 +2,68 @@
 # checker_cli.t -- ./harness check from the outside: one line per history,
 # exit statuses (0 valid, 1 invalid, 2 unknown, 64 usage, 65 bad data),
 # --json, --report, --manifest, explanations. Uses only tests/data.
+. "$(dirname "$0")/lib.sh" checker-cli
 d=tests/data
-tmp=$(mktemp -d /tmp/checker_cli.XXXXXX)
-trap 'rm -rf "$tmp"' EXIT
-n=0
-check () {     # check DESCRIPTION COMMAND...: ok when the command succeeds
-    local what=$1; shift
-    n=$((n + 1))
-    if "$@"; then echo "ok $n - $what"; else echo "not ok $n - $what"; fi
-}
-run () {       # run ARGS...: sets $out, $err and $rc from ./harness check ARGS
+# hc ARGS...: ./harness check ARGS; $out its stdout, $err its stderr, $rc
+# its exit status (kept apart: the tests say which stream says what).
+hc () {
     out=$(timeout 60 ./harness check "$@" 2>"$tmp/err"); rc=$?
     err=$(cat "$tmp/err")
 }
-echo "1..24"
+plan 24
 
-run $d/checker-valid.jsonl
+hc $d/checker-valid.jsonl
 check "valid history exits 0" [ "$rc" -eq 0 ]
 check "one line saying valid, model and ops" grep -q '^tests/data/checker-valid.jsonl: valid (kv, 4 ops' <<< "$out"
 
-run $d/checker-stale.jsonl
+hc $d/checker-stale.jsonl
 check "invalid history exits 1" [ "$rc" -eq 1 ]
 check "explanation names the stale read" grep -q 'could not linearize' <<< "$out"
 check "explanation gives the prefix state" grep -q 'longest linearizable prefix: 1 of 2 ops; state there: 1' <<< "$out"
 
-run --timeout 0.1 -m register $d/checker-hard.jsonl
+hc --timeout 0.1 -m register $d/checker-hard.jsonl
 check "exhausted search exits 2 (unknown)" [ "$rc" -eq 2 ]
 check "unknown says why" grep -q 'ran out of time' <<< "$out"
 
-run $d/checker-bad.jsonl
+hc $d/checker-bad.jsonl
 check "bad data exits 65" [ "$rc" -eq 65 ]
 check "bad data error names file and line" grep -q 'checker-bad.jsonl:2: ok with no invoke for process 1' <<< "$err"
 
-run
+hc
 check "no history is a usage error (64)" [ "$rc" -eq 64 ]
-run --model btree $d/checker-valid.jsonl
+hc --model btree $d/checker-valid.jsonl
 check "unknown model is a usage error (64)" [ "$rc" -eq 64 ]
-run --frobnicate $d/checker-valid.jsonl
+hc --frobnicate $d/checker-valid.jsonl
 check "unknown option is a usage error (64)" [ "$rc" -eq 64 ]
 
-run $d/checker-valid.jsonl $d/checker-stale.jsonl -m kv
+hc $d/checker-valid.jsonl $d/checker-stale.jsonl -m kv
 check "several histories: one line each, invalid wins (1)" \
     [ "$rc" -eq 1 -a "$(grep -c '^tests/data' <<< "$out")" -eq 2 ]
 
-run --json $d/checker-valid.jsonl $d/checker-stale.jsonl
+hc --json $d/checker-valid.jsonl $d/checker-stale.jsonl
 check "--json: one object per history" [ "$(grep -c '^{.*}$' <<< "$out")" -eq 2 ]
 check "--json: valid true / false with file, model, ops, time_ms" \
     bash -c 'grep -q "\"file\":\"tests/data/checker-valid.jsonl\",\"valid\":true,\"model\":\"kv\",\"ops\":4,\"time_ms\"" <<< "$1" &&
              grep -q "\"valid\":false.*\"failing\":\[{" <<< "$1"' _ "$out"
-run --json --timeout 0.1 -m register $d/checker-hard.jsonl
+hc --json --timeout 0.1 -m register $d/checker-hard.jsonl
 check "--json: unknown is the string \"unknown\"" grep -q '"valid":"unknown"' <<< "$out"
 
-run --report "$tmp/one" $d/checker-stale.jsonl
+hc --report "$tmp/one" $d/checker-stale.jsonl
 check "--report DIR writes DIR/index.html with the failing op marked" \
     grep -q "class='x'" "$tmp/one/index.html"
-run --report "$tmp/many" $d/checker-stale.jsonl $d/checker-valid.jsonl
+hc --report "$tmp/many" $d/checker-stale.jsonl $d/checker-valid.jsonl
 check "--report with several histories writes one page each" \
     [ -f "$tmp/many/tests_data_checker-stale.jsonl.html" -a -f "$tmp/many/tests_data_checker-valid.jsonl.html" ]
 
-run --manifest $d/checker-manifest.tsv
+hc --manifest $d/checker-manifest.tsv
 check "--manifest: all as expected exits 0" [ "$rc" -eq 0 ]
 sed 's/\tvalid$/\tinvalid/' $d/checker-manifest.tsv > "$tmp/wrong.tsv"
 for f in $d/checker-*; do cp "$f" "$tmp/"; done
-run --manifest "$tmp/wrong.tsv"
+hc --manifest "$tmp/wrong.tsv"
 check "--manifest: a differing verdict exits 1" [ "$rc" -eq 1 ]
 check "--manifest: the mismatch is named" grep -q '^MISMATCH  checker-etcd_002.log expected invalid, got valid' <<< "$out"
 
-run -f jepsen-log -m cas-register $d/checker-etcd_002.log
+hc -f jepsen-log -m cas-register $d/checker-etcd_002.log
 check "Jepsen log with explicit format and model" [ "$rc" -eq 0 ]
 
 cat > "$tmp/old.jsonl" <<'J'
@@ -80,7 +75,7 @@ cat > "$tmp/old.jsonl" <<'J'
 {"process":1,"type":"ok","f":"read","key":"a","value":1}
 J
 ./harness check --to-edn "$tmp/old.jsonl" > "$tmp/old.edn" 2>/dev/null
-run -m kv "$tmp/old.edn"
+hc -m kv "$tmp/old.edn"
 check "--to-edn: our JSONL written as EDN checks the same (invalid)" [ "$rc" -eq 1 ]
 check "--to-edn: events are EDN maps with keywords" \
     grep -q '^\[{:process 0, :type :invoke, :f :write, :key "a", :value 1}' "$tmp/old.edn"

@@ -3,37 +3,22 @@
 # ./harness check --manifest ../shared/data/MANIFEST.tsv (118 histories from
 # Jepsen's etcd, MongoDB and RethinkDB runs and Knossos's suite, each with the
 # verdict Knossos or Porcupine gave it). One TAP line per history, then one
-# for the exit status. Run from the repository root.
-data=../shared/data
+# for the exit status. The data is the shared/ folder beside the repository
+# (FAULTLAB_SHARED_DATA=DIR points elsewhere); without it the test fails.
+. "$(dirname "$0")/lib.sh" manifest
+data=${FAULTLAB_SHARED_DATA:-../shared/data}
 manifest=$data/MANIFEST.tsv
-if [ ! -f "$manifest" ]; then
-    echo "1..0 # SKIP no shared data at $data"
-    exit 0
-fi
-if [ ! -x ./harness ]; then
-    echo "1..1"
-    echo "not ok 1 - ./harness is not built"
-    exit 0
-fi
+need_file "$manifest" "the verdict suite must be at $(realpath -m "$data"): put the shared/ folder (data/MANIFEST.tsv with its etcd/, knossos/ and kv/ histories) beside the repository, or set FAULTLAB_SHARED_DATA=DIR"
+[ -x ./harness ] || fail_rest "./harness is not built: run make lab"
 rows=$(tail -n +2 "$manifest" | grep -c .)
-echo "1..$((rows + 1))"
-out=$(timeout 300 ./harness check --manifest "$manifest" 2>&1)
-status=$?
-n=0
+plan $((rows + 1))
+run timeout 300 ./harness check --manifest "$manifest"
 while read -r tag file rest; do
     case "$tag" in
-        ok)       n=$((n + 1)); echo "ok $n - $file $rest" ;;
-        MISMATCH) n=$((n + 1)); echo "not ok $n - $file $rest" ;;
-        ERROR)    n=$((n + 1)); echo "not ok $n - $file bad data" ;;
+        ok)       ok 0 "$file $rest" ;;
+        MISMATCH) ok 1 "$file $rest" ;;
+        ERROR)    ok 1 "$file bad data" ;;
     esac
 done <<< "$out"
-while [ "$n" -lt "$rows" ]; do
-    n=$((n + 1))
-    echo "not ok $n - no verdict (the check stopped early)"
-done
-if [ "$status" -eq 0 ]; then
-    echo "ok $((rows + 1)) - exit status 0: every verdict as expected"
-else
-    echo "not ok $((rows + 1)) - exit status $status"
-    echo "$out" | grep -v '^ok' | sed 's/^/# /'
-fi
+while [ "$n" -lt "$rows" ]; do ok 1 "no verdict (the check stopped early)"; done
+check "exit status $rc: every verdict as expected" [ "$rc" = 0 ] || grep -v '^ok' <<< "$out" | sed 's/^/# /'

@@ -4,24 +4,23 @@
 # status and a message naming the option, and leaves no run directory.
 . "$(dirname "$0")/lib.sh" cli-errors
 harness=$PWD/harness
-# expect STATUS PATTERN DESCRIPTION -- ARGS...: run ./harness ARGS in
-# $tmp/cwd, want exit STATUS and PATTERN in its stderr.
 mkdir -p "$tmp/cwd"
+# in_cwd ARGS...: ./harness ARGS in $tmp/cwd, only its stderr kept.
+in_cwd () ( cd "$tmp/cwd" && FAULTLAB_UP="$tmp/up.json" stderr_of timeout 30 "$harness" "$@" )
+# expect STATUS PATTERN DESCRIPTION -- ARGS...: want exit STATUS and
+# PATTERN in its stderr.
 expect () {
     local want=$1 pattern=$2 what=$3; shift 4
-    local out rc
-    out=$(cd "$tmp/cwd" && FAULTLAB_UP="$tmp/up.json" timeout 30 "$harness" "$@" 2>&1 > /dev/null); rc=$?
-    ok $([ $rc = "$want" ] && echo "$out" | grep -q -- "$pattern" && echo 0 || echo 1) \
-       "$what: exit $want naming '$pattern' (got $rc: ${out//$'\n'/ })"
+    check_error "$want" "$pattern" "$what: exit $want naming '$pattern'" in_cwd "$@"
 }
-echo "1..21"
+plan 21
 
 expect 64 "--store" "run --store ''" -- run split-brain --store ''
 expect 64 "--store" "up --store ''" -- up --store ''
 expect 64 "--store" "matrix --store ''" -- matrix --store ''
 expect 69 "nosuch" "run --system nosuch" -- run split-brain --system nosuch --store st
-ok $([ ! -e "$tmp/cwd/st" ] && [ ! -e "$tmp/cwd/latest" ] && [ ! -e /latest ] && echo 0 || echo 1) \
-   "a missing system makes no store directory"
+check "a missing system makes no store directory" \
+    [ ! -e "$tmp/cwd/st" -a ! -e "$tmp/cwd/latest" -a ! -e /latest ]
 
 expect 64 "--seed needs a value" "run X --seed" -- run split-brain --seed
 expect 64 "--node needs a value" "run X --node" -- run split-brain --node
@@ -35,7 +34,7 @@ expect 64 "--nodes needs a value" "up --nodes" -- up --nodes
 expect 64 "--nodes needs a whole number" "up --nodes 99" -- up --nodes 99
 expect 64 "unexpected 'x'" "up x" -- up x
 expect 64 "--time-limit" "matrix --time-limit nan" -- matrix --time-limit nan
-ok $([ ! -e "$tmp/cwd/store" ] && echo 0 || echo 1) "no usage error made a store"
+check "no usage error made a store" [ ! -e "$tmp/cwd/store" ]
 
 # A partition the lab's cluster is too small for is refused before it is sent.
 echo "{\"pid\": 1, \"nodes\": 2, \"control\": \"ipc://$tmp/none\"}" > "$tmp/up.json"

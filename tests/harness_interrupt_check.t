@@ -6,7 +6,8 @@
 # takes the checker seconds (40 clients on one key under delays), and the
 # signal is sent once the lab's processes are gone.
 . "$(dirname "$0")/lib.sh" int-check
-echo "1..3"
+plan 3
+need_program pgrep procps
 cat > "$tmp/slow.conf" <<'SC'
 nodes = 3
 duration_s = 4
@@ -26,16 +27,17 @@ final
     heal = false
     settle_s = 0
 SC
+has_history () { [ -s "$(ls "$tmp"/st/slow/raft/*/history.jsonl 2>/dev/null | head -1)" ]; }
+cut_short () { [ ! -e "$1/results.json" ] && grep -q 'interrupted while checking' "$tmp/out"; }
+
 ./harness run "$tmp/slow.conf" --system raft --seed 1 --store "$tmp/st" > "$tmp/out" 2>&1 &
 pid=$!
-for _ in $(seq 1 200); do [ -s "$(ls "$tmp"/st/slow/raft/*/history.jsonl 2>/dev/null | head -1)" ] && break; sleep 0.05; done
-for _ in $(seq 1 400); do pgrep -f "$tmp/st/" > /dev/null || break; sleep 0.05; done
+wait_step=0.05 wait_for 10 has_history
+wait_step=0.05 wait_for 20 no_process "$tmp/st/"
 kill -INT $pid
-for _ in $(seq 1 50); do kill -0 $pid 2>/dev/null || break; sleep 0.1; done
-kill -0 $pid 2>/dev/null && { kill -KILL $pid; rc=running; } || { wait $pid; rc=$?; }
-run=$(ls -d "$tmp"/st/slow/raft/*/ | head -1)
-ok $([ "$rc" = 130 ] && echo 0 || echo 1) "SIGINT during the check ends the harness with 130 (got $rc)"
-ok $([ -s "$run/history.jsonl" ] && [ -s "$run/faults.jsonl" ] && echo 0 || echo 1) "the history is kept"
-ok $([ ! -e "$run/results.json" ] && grep -q 'interrupted while checking' "$tmp/out" && echo 0 || echo 1) \
-   "the check was cut short, and the harness says so"
-[ "$rc" = 130 ] || sed 's/^/# /' "$tmp/out"
+wait_exit $pid 5
+dir=$(ls -d "$tmp"/st/slow/raft/*/ | head -1)
+check "SIGINT during the check ends the harness with 130 (got $rc)" [ "$rc" = 130 ]
+check "the history is kept" [ -s "$dir/history.jsonl" -a -s "$dir/faults.jsonl" ]
+check "the check was cut short, and the harness says so" cut_short "$dir"
+{ [ "$rc" = 130 ] && [ "$failed" = 0 ]; } || sed 's/^/# /' "$tmp/out"

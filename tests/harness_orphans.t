@@ -5,12 +5,11 @@
 # after SIGINT no such sleep is left (the harness is a child subreaper and
 # kills every orphan once the lab's own processes are reaped).
 . "$(dirname "$0")/lib.sh" orphans
-echo "1..4"
-if ! command -v python3 > /dev/null 2>&1; then
-    for i in 1 2 3 4; do echo "ok $i # SKIP python3 missing"; done
-    exit 0
-fi
+plan 4
+need_program python3 python3
+need_program pgrep procps
 uniq="4$$$RANDOM"
+at_exit 'pkill -KILL -f "sleep $uniq" 2>/dev/null'
 cat > "$tmp/node.sh" <<SH
 #!/bin/sh
 sleep $uniq &
@@ -29,25 +28,22 @@ final
     settle_s = 0.5
 SC
 sed 's/^duration_s = 2$/duration_s = 30/' "$tmp/short.conf" > "$tmp/long.conf"
-cleanup () { pkill -KILL -f "sleep $uniq" 2>/dev/null; rm -rf "$tmp"; }
-trap cleanup EXIT
-left () { sleep 0.3; pgrep -f "sleep $uniq" | wc -l; }
+# left: how many of the node's children are still there after at most 0.3 s.
+left () { wait_for 0.3 no_process "sleep $uniq"; procs "sleep $uniq"; }
+children () { [ "$(procs "sleep $uniq")" -ge "$1" ]; }
 
-timeout 60 ./harness run "$tmp/short.conf" --node "$tmp/node.sh" --seed 1 \
-    --store "$tmp/store" > "$tmp/run.out" 2>&1; rc=$?
-ok $([ $rc = 0 ] && echo 0 || echo 1) "run with a node that spawns a child ends (got $rc)"
+check_exit 0 "run with a node that spawns a child ends" \
+    timeout 60 ./harness run "$tmp/short.conf" --node "$tmp/node.sh" --seed 1 --store "$tmp/store"
 l=$(left)
-ok $([ "$l" = 0 ] && echo 0 || echo 1) "no child of a node is left after a normal end ($l)"
-[ $rc = 0 ] || sed 's/^/# /' "$tmp/run.out"
+check "no child of a node is left after a normal end ($l)" [ "$l" = 0 ]
 
 ./harness run "$tmp/long.conf" --node "$tmp/node.sh" --seed 1 \
     --store "$tmp/store2" > "$tmp/int.out" 2>&1 &
 pid=$!
-for _ in $(seq 1 100); do [ "$(pgrep -f "sleep $uniq" | wc -l)" -ge 3 ] && break; sleep 0.1; done
-sleep 0.5
+wait_for 10 children 3
+sleep 0.5                       # let the run serve a moment before the signal
 kill -INT $pid
-for _ in $(seq 1 100); do kill -0 $pid 2>/dev/null || break; sleep 0.1; done
-kill -0 $pid 2>/dev/null && { kill -KILL $pid; rc=running; } || { wait $pid; rc=$?; }
-ok $([ "$rc" = 130 ] && echo 0 || echo 1) "SIGINT ends the run with 130 (got $rc)"
+wait_exit $pid 10
+check "SIGINT ends the run with 130 (got $rc)" [ "$rc" = 130 ]
 l=$(left)
-ok $([ "$l" = 0 ] && echo 0 || echo 1) "no child of a node is left after SIGINT ($l)"
+check "no child of a node is left after SIGINT ($l)" [ "$l" = 0 ]

@@ -4,14 +4,10 @@
 # opened, a torn log tail cut off at start, a clean stop on SIGTERM.
 # (Replication, elections, crashes and faults are tested end to end by
 # tests/bin/node_raft_cluster.t and the chaos_raft_* tests.)
-cd "$(dirname "$0")/.." || exit 1
-tmp=$(mktemp -d /tmp/fl-raft-basic-XXXXXX)
+. "$(dirname "$0")/lib.sh" raft-basic
 pid=
-trap '[ -n "$pid" ] && kill -9 $pid 2>/dev/null; rm -rf "$tmp"' EXIT
-n=0
-ok () { n=$((n+1)); if [ "$1" = 0 ]; then echo "ok $n - $2"; else echo "not ok $n - $2"; fi; }
-check () { if eval "$1"; then ok 0 "$2"; else ok 1 "$2"; fi; }
-echo "1..10"
+at_exit '[ -n "$pid" ] && kill -9 $pid 2>/dev/null'
+plan 10
 node=bin/node-raft
 net="ipc://$tmp/net"            # nobody binds it: a node runs without its proxy
 
@@ -21,43 +17,34 @@ start () {
     local name=$1 pattern=$2; shift 2
     #  No `timeout` wrapper: it re-sends a SIGTERM to its process group,
     #  which would hit the node again after node_run restored the default.
-    $node --id n1 --connect "$net" "$@" 2>"$tmp/$name.log" &
+    $node --id n1 --connect "$net" "$@" >"$tmp/$name.out" 2>"$tmp/$name.log" &
     pid=$!
-    for _ in $(seq 40); do
-        grep -q "$pattern" "$tmp/$name.log" 2>/dev/null && return 0
-        sleep 0.05
-    done
-    return 1
+    wait_step=0.05 wait_for 2 grep -q "$pattern" "$tmp/$name.log"
 }
 # The node logs its state before node_run installs the SIGTERM handler:
 # give it a moment to enter the loop, so a stop is a clean stop.
 stop () { sleep 0.2; kill -TERM $pid; wait $pid; local rc=$?; pid=; return $rc; }
 
-[ -x $node ] || { for i in $(seq 10); do echo "not ok $i - $node is missing: make lab"; done; exit 1; }
+[ -x $node ] || fail_rest "$node is missing: run make lab"
 
-$node --id n1 --connect "$net" --param heartbeat_ms=soon 2>"$tmp/param.log"
-check "[ $? = 64 ]" "a bad --param exits 64"
-check "grep -q \"heartbeat_ms='soon'\" '$tmp/param.log'" "the message names the param and its value"
+check_exit 64 "a bad --param exits 64" stderr_of $node --id n1 --connect "$net" --param heartbeat_ms=soon
+check_output "heartbeat_ms='soon'" "the message names the param and its value"
 
-$node --id n1 --connect "$net" --param election_min_ms=500 --param election_max_ms=100 2>/dev/null
-check "[ $? = 64 ]" "election_min_ms above election_max_ms exits 64"
+check_exit 64 "election_min_ms above election_max_ms exits 64" \
+    $node --id n1 --connect "$net" --param election_min_ms=500 --param election_max_ms=100
 
-$node --id n1 --connect "$net" --data /proc/no/such/dir 2>"$tmp/data.log"
-check "[ $? = 70 ]" "a data directory that cannot be created exits 70"
-check "grep -q \"/proc/no/such/dir\" '$tmp/data.log'" "the message names the directory"
+check_exit 70 "a data directory that cannot be created exits 70" \
+    stderr_of $node --id n1 --connect "$net" --data /proc/no/such/dir
+check_output "/proc/no/such/dir" "the message names the directory"
 
-start memory "in memory only"
-check "[ $? = 0 ]" "without --data the node says its state is in memory only"
-stop
-check "[ $? = 0 ]" "SIGTERM stops the node with exit 0"
+check "without --data the node says its state is in memory only" start memory "in memory only"
+check "SIGTERM stops the node with exit 0" stop
 
 mkdir -p "$tmp/torn"
 printf 'not a record' > "$tmp/torn/raft.log"
-start torn "cut 12 bytes" --data "$tmp/torn"
-check "[ $? = 0 ]" "a torn log tail is cut off at start, and the node says so"
+check "a torn log tail is cut off at start, and the node says so" start torn "cut 12 bytes" --data "$tmp/torn"
 stop >/dev/null
-check "[ \"\$(stat -c %s '$tmp/torn/raft.log')\" = 0 ]" "the cut is made on disk"
+check "the cut is made on disk" [ "$(stat -c %s "$tmp/torn/raft.log")" = 0 ]
 
-start durable "state in '$tmp/torn': term 0" --data "$tmp/torn"
-check "[ $? = 0 ]" "with --data the node reports the state it loaded"
+check "with --data the node reports the state it loaded" start durable "state in '$tmp/torn': term 0" --data "$tmp/torn"
 stop >/dev/null
