@@ -10,7 +10,7 @@ hc () {
     out=$(timeout 60 ./harness check "$@" 2>"$tmp/err"); rc=$?
     err=$(cat "$tmp/err")
 }
-plan 24
+plan 27
 
 hc $d/checker-valid.jsonl
 check "valid history exits 0" [ "$rc" -eq 0 ]
@@ -35,6 +35,17 @@ hc --model btree $d/checker-valid.jsonl
 check "unknown model is a usage error (64)" [ "$rc" -eq 64 ]
 hc --frobnicate $d/checker-valid.jsonl
 check "unknown option is a usage error (64)" [ "$rc" -eq 64 ]
+#  Budgets are finite and in range, or refused (FL_CHECK_TIMEOUT_S_MAX,
+#  FL_CHECK_MEMORY_MB_MAX, FL_CHECK_THREADS_MAX in common/limits.h).
+hc --timeout nan $d/checker-valid.jsonl
+check "--timeout nan is a usage error naming it (64)" \
+    [ "$rc" -eq 64 ] && grep -q -- "--timeout 'nan' is not a number" <<< "$err"
+hc --memory -1 $d/checker-valid.jsonl
+check "--memory -1 is a usage error naming it (64)" \
+    [ "$rc" -eq 64 ] && grep -q -- "--memory '-1' is not a whole number" <<< "$err"
+hc --threads 65 $d/checker-valid.jsonl
+check "--threads past FL_CHECK_THREADS_MAX is a usage error naming the range (64)" \
+    [ "$rc" -eq 64 ] && grep -q -- "--threads '65' is not a whole number in 1..64" <<< "$err"
 
 hc $d/checker-valid.jsonl $d/checker-stale.jsonl -m kv
 check "several histories: one line each, invalid wins (1)" \

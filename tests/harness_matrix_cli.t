@@ -5,9 +5,16 @@
 # wide as the longest name, not cut at 11 characters), here from a matrix of
 # one system at the shortest load.
 . "$(dirname "$0")/lib.sh" matrix-cli
-plan 2
+plan 3
 check_error 64 "no scenario lists system 'none-such'" "--system none-such: exit 64 naming it" \
     timeout 30 ./harness matrix --system none-such --time-limit 1 --store "$tmp/st"
+#  More scenario files than one table holds (FL_MATRIX_SCENARIOS_MAX, 64)
+#  is an error before anything runs, not a table cut short.
+mkdir -p "$tmp/many/scenarios"
+for i in $(seq 1 65); do cp scenarios/split-brain.conf "$tmp/many/scenarios/s$i.conf"; done
+check_error 65 "more than the 64 one table holds (FL_MATRIX_SCENARIOS_MAX)" \
+    "65 scenario files: exit 65 naming FL_MATRIX_SCENARIOS_MAX" \
+    sh -c "cd '$tmp/many' && timeout 30 '$PWD/harness' matrix --time-limit 1 --store '$tmp/st'"
 run timeout 120 ./harness matrix --system primary --time-limit 0.1 --seed 1 --store "$tmp/st"
 missing=
 for f in scenarios/*.conf; do

@@ -216,10 +216,14 @@ s_spawned (void)
 {
     int count = -1;
     //  [.] keeps the pattern from matching the shell that runs pgrep.
-    FILE *ps = popen ("pgrep -f 'sleep 3131[.]5' | wc -l", "r");
+    FILE *ps = popen ("if command -v pgrep > /dev/null; then pgrep -f 'sleep 3131[.]5' | wc -l;"
+                      " else echo -1; fi", "r");
     assert_non_null (ps);
     assert_int_equal (fscanf (ps, "%d", &count), 1);
     pclose (ps);
+    //  Without pgrep every count would be 0, and "none left" would pass.
+    if (count < 0)
+        fail_msg ("pgrep not found: run make lab (installs Debian package procps)");
     return count;
 }
 
@@ -256,6 +260,7 @@ test_node_group_dies_with_node (void **state)
     fixture_t *self = *state;
     s_send (self, "c1", "c1", "{\"type\":\"init\",\"msg_id\":1,\"node_id\":\"n1\",\"node_ids\":[\"n1\"]}");
     json_decref (s_recv (self, "c1"));
+    assert_true (s_spawned () > 0);         //  the node's helper runs
     s_send (self, "c1", "c1", "{\"type\":\"exit\",\"msg_id\":2}");
     assert_int_equal (s_wait_exit (self->bridge, 5000), 1);
     self->bridge = 0;
@@ -286,6 +291,12 @@ main (void)
 {
     tap_start (60);
     zsys_set_logstream (stderr);
+    //  The nodes under test are Python: without python3 every test would
+    //  fail with no word on why.
+    if (system ("command -v python3 > /dev/null 2>&1") != 0) {
+        printf ("Bail out! python3 not found: run make lab (installs Debian package python3)\n");
+        return 1;
+    }
     const struct CMUnitTest tests [] = {
         cmocka_unit_test_setup_teardown (test_init_and_echo, s_setup, s_teardown),
         cmocka_unit_test_setup_teardown (test_node_exit_is_a_crash, s_setup, s_teardown),
