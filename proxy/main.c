@@ -220,7 +220,8 @@ s_send (probe_config_t *probe, int argc, char **argv, int first_arg)
     if (rc < 0)
         fprintf (stderr, "proxy: %s\n", error);
     //  Some requests unanswered is "not as expected": status 1.
-    return rc < 0? FL_EXIT_USAGE: rc == 0? FL_EXIT_OK: FL_EXIT_DIFFERS;
+    return rc == -2? FL_EXIT_UNAVAILABLE: rc < 0? FL_EXIT_USAGE:
+           rc == 0? FL_EXIT_OK: FL_EXIT_DIFFERS;
 }
 
 int

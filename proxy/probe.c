@@ -78,6 +78,9 @@ probe_run (const probe_config_t *config, FILE *out, char *error, size_t error_si
     zsock_t *sock = zsock_new (ZMQ_DEALER);
     zsock_set_identity (sock, config->id);
     zsock_set_linger (sock, 0);
+    //  A DEALER with no peer blocks a send until one connects: with the
+    //  proxy gone that is for ever. Give each send the reply wait instead.
+    zsock_set_sndtimeo (sock, config->wait_ms > 0? config->wait_ms: 1);
     if (zsock_connect (sock, "%s", config->endpoint) == -1) {
         snprintf (error, error_size, "cannot connect to '%s'", config->endpoint);
         zsock_destroy (&sock);
@@ -93,9 +96,18 @@ probe_run (const probe_config_t *config, FILE *out, char *error, size_t error_si
                                       "dest", config->dest, "body", body);
         char *text = json_dumps (envelope, JSON_COMPACT);
         sent_ns [i] = clock_mono_ns ();
-        zstr_sendx (sock, config->dest, text, NULL);
+        int sent = zstr_sendx (sock, config->dest, text, NULL);
         free (text);
         json_decref (envelope);
+        if (sent == -1) {
+            snprintf (error, error_size, "request %d could not be sent to '%s' within %d ms"
+                      " (--wait-ms): is the proxy there?", i + 1, config->endpoint,
+                      config->wait_ms);
+            free (sent_ns);
+            zsock_destroy (&sock);
+            json_decref (body);
+            return -2;
+        }
         //  Between requests: print what comes. After the last: wait until
         //  every request is answered or wait_ms passes.
         bool last = i + 1 == config->count;

@@ -22,7 +22,8 @@ typedef struct {
 } probe_config_t;
 
 //  Run the probe, printing to out. Returns 0 if every request was answered,
-//  1 if some were not, -1 on bad configuration (error written).
+//  1 if some were not, -1 on bad configuration, -2 when a request could
+//  not leave within wait_ms (no proxy to take it); error written for both.
 int probe_run (const probe_config_t *config, FILE *out, char *error, size_t error_size);
 
 #endif
