@@ -25,7 +25,6 @@
 #include "edn.h"
 #include "ophistory.h"
 
-#define S_FS_MAX 64         // distinct f names in one history
 
 struct _ophistory_t {
     char *name;
@@ -35,7 +34,7 @@ struct _ophistory_t {
     size_t ops_max;         // FL_HISTORY_OPS_MAX, or less (tests)
     int64_t events;
     int64_t seen;           // every event read, nemesis ones too
-    char *fs [S_FS_MAX];
+    char *fs [FL_HISTORY_FS_MAX];
     size_t nfs;
     int64_t *pkeys;         // process -> in-flight op (open addressing)
     int32_t *pvals;         // -1 = free slot, -2 = no op in flight
@@ -65,7 +64,7 @@ s_intern_f (ophistory_t *self, const char *f)
     for (size_t i = 0; i < self->nfs; i++)
         if (strcmp (self->fs [i], f) == 0)
             return self->fs [i];
-    if (self->nfs == S_FS_MAX)
+    if (self->nfs == FL_HISTORY_FS_MAX)
         return NULL;
     self->fs [self->nfs] = strdup (f);
     return self->fs [self->nfs++];
@@ -222,7 +221,7 @@ s_event (ophistory_t *self, int line, json_t *process, const char *type,
         return s_error (self, line, "process is neither a number nor a name");
     const char *fi = s_intern_f (self, f);
     if (!fi)
-        return s_error (self, line, "more than %d distinct f names", S_FS_MAX);
+        return s_error (self, line, "more than %d distinct f names (FL_HISTORY_FS_MAX)", FL_HISTORY_FS_MAX);
     if (strcmp (type, "invoke") == 0)
         rc = s_invoke (self, line, p, fi, key, value, time, index);
     else

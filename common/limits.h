@@ -45,6 +45,11 @@
                                            so timers and the socket never starve */
 #define FL_NODE_STOP_ROUNDS      8      /* rounds of NULL callbacks at stop, in case
                                            a callback keeps re-issuing RPCs */
+#define FL_NODE_ROLE_BYTES_MAX   32     /* "leader", "follower": a name   */
+#define FL_STDIO_PENDING_BYTES_MAX (64 * 1024 * 1024) /* bytes node-stdio holds
+                                           for a node that does not read its
+                                           stdin; past it messages are
+                                           dropped and the drop is logged  */
 #define FL_NODE_POLL_MS_MAX      100    /* longest poll, so a signal that lands just
                                            before the poll is still seen soon */
 
@@ -65,6 +70,8 @@
                                                more overflows the deadline in ns */
 #define FL_HISTORY_OPS_MAX           10000000
 #define FL_HISTORY_LINE_BYTES_MAX    (1024 * 1024)
+#define FL_HISTORY_FS_MAX            64     /* distinct f names in one history:
+                                               a workload has a handful     */
 #define FL_EDN_DEPTH_MAX             64     /* histories nest 3 deep; more is garbage */
 #define FL_CHECK_THREADS_MAX         64     /* kv partitions checked at once   */
 #define FL_CHECK_EXPLAIN_OPS_MAX     20     /* concurrent ops listed on invalid */

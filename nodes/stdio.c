@@ -42,7 +42,6 @@
 #define STDIO_EXIT_NODE_GONE  1
 
 //  Bytes queued for a child that does not read its stdin before we drop.
-#define STDIO_PENDING_MAX  (64 * 1024 * 1024)
 //  How often the loop wakes to notice a dead child or a signal.
 #define STDIO_POLL_MS      100
 
@@ -114,12 +113,14 @@ s_spawn (bridge_t *self, int argc, char **argv)
     return 0;
 }
 
-//  Queue bytes for the child; drops (and says so) past STDIO_PENDING_MAX.
+//  Queue bytes for the child; drops (and says so) past FL_STDIO_PENDING_BYTES_MAX.
 static void
 s_queue_for_child (bridge_t *self, const char *data, size_t size)
 {
-    if (self->pending_len + size > STDIO_PENDING_MAX) {
-        fprintf (stderr, "node-stdio %s: child is not reading stdin; dropped a message\n", self->id);
+    if (self->pending_len + size > FL_STDIO_PENDING_BYTES_MAX) {
+        fprintf (stderr, "node-stdio %s: child is not reading stdin: %d bytes waiting"
+                 " (FL_STDIO_PENDING_BYTES_MAX); dropped a message\n", self->id,
+                 FL_STDIO_PENDING_BYTES_MAX);
         return;
     }
     if (self->pending_len + size > self->pending_cap) {

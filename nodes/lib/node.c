@@ -37,7 +37,6 @@
 #include "rng.h"
 #include "node.h"
 
-#define NODE_ROLE_BYTES_MAX     32
 
 typedef struct {
     int64_t msg_id;             //  0 when the slot is free
@@ -95,7 +94,7 @@ struct _node_t {
     int64_t msg_id_last;
     int64_t skew_ms;
     int64_t start_ms;
-    char role [NODE_ROLE_BYTES_MAX + 1];
+    char role [FL_NODE_ROLE_BYTES_MAX + 1];
     int64_t term;
     bool stopping;
 };
@@ -429,6 +428,7 @@ void
 node_role_set (node_t *self, const char *role, int64_t term)
 {
     assert (self && role);
+    assert (strlen (role) <= FL_NODE_ROLE_BYTES_MAX);      //  a name, not data
     snprintf (self->role, sizeof self->role, "%s", role);
     self->term = term;
 }

@@ -762,6 +762,38 @@ test_history_ops_max (void **state)
 
 //  Nesting FL_EDN_DEPTH_MAX deep reads; one deeper is a syntax error that
 //  names the bound, whether the level is a vector or a set.
+//  FL_HISTORY_FS_MAX: that many distinct f names read; one more is an
+//  error naming the line and the limit.
+static void
+test_fs_max (void **state)
+{
+    (void) state;
+    for (int fs = FL_HISTORY_FS_MAX; fs <= FL_HISTORY_FS_MAX + 1; fs++) {
+        size_t size = (size_t) fs * 128 + 1;
+        char *text = calloc (1, size);
+        assert_non_null (text);
+        size_t used = 0;
+        for (int i = 0; i < fs; i++)
+            used += (size_t) snprintf (text + used, size - used,
+                "{\"process\":%d,\"type\":\"invoke\",\"f\":\"f%d\",\"value\":null}\n", i, i);
+        char *error = NULL;
+        ophistory_t *history = ophistory_parse ("fs.jsonl", text, used, OPHISTORY_JSONL, &error);
+        free (text);
+        if (fs == FL_HISTORY_FS_MAX)
+            assert_non_null (history);
+        else {
+            assert_null (history);
+            assert_non_null (error);
+            char where [32];
+            snprintf (where, sizeof where, "fs.jsonl:%d:", fs);
+            if (!strstr (error, where) || !strstr (error, "(FL_HISTORY_FS_MAX)"))
+                fail_msg ("error '%s' does not name line %d and FL_HISTORY_FS_MAX", error, fs);
+        }
+        free (error);
+        ophistory_destroy (&history);
+    }
+}
+
 static void
 test_edn_depth_max (void **state)
 {
@@ -870,6 +902,7 @@ main (void)
         cmocka_unit_test (test_explain_ops_max),
         cmocka_unit_test (test_history_ops_max),
         cmocka_unit_test (test_edn_depth_max),
+        cmocka_unit_test (test_fs_max),
         cmocka_unit_test (test_titled_ops_max),
     };
     return cmocka_run_group_tests_name ("checker_semantics", tests, s_setup, s_teardown);
