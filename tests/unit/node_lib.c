@@ -827,7 +827,7 @@ test_params_max (void **state)
 {
     (void) state;
     char *argv [FL_NODE_PARAMS_MAX + 8];
-    char params [FL_NODE_PARAMS_MAX + 1][16];
+    char params [FL_NODE_PARAMS_MAX + 1][32];     //  room for any int under -O1
     int argc = 0;
     argv [argc++] = "node";
     argv [argc++] = "--id=n1";
