@@ -402,8 +402,9 @@ static void
 s_exit_now (int signum)
 {
     (void) signum;
-    static const char text [] = "\nharness: interrupted while checking; the history"
-                                " is kept (./harness check RUN_DIR/history.jsonl)\n";
+    static const char text [] = "\nharness: interrupted after the load (stopping the lab or"
+                                " checking); the history is kept (./harness check"
+                                " RUN_DIR/history.jsonl)\n";
     if (write (STDERR_FILENO, text, sizeof text - 1) < 0)
         _exit (FL_EXIT_INTERRUPTED);
     _exit (FL_EXIT_INTERRUPTED);
@@ -478,11 +479,18 @@ runner_run (const runner_opts_t *opts, json_t **results, char **error)
         //  After an error or Ctrl-C the proxy may be gone: do not wait on it.
         network = ran? lab_stats (self->lab): NULL;
     }
+    //  Once the load is over, Ctrl-C ends the harness at once (s_exit_now):
+    //  the history is on disk. While the lab stops, the flag still only
+    //  records it, so that lab_destroy can finish killing what the nodes
+    //  started; a signal in that window then ends the run the same way.
+    bool interrupted_in_load = *opts->interrupted;
     s_teardown (self);
     struct sigaction saved [2];
     s_exit_on_signals (saved);
+    if (!interrupted_in_load && *opts->interrupted)
+        s_exit_now (SIGINT);
     if (ran && *opts->interrupted) {
-        //  Ctrl-C while the lab stopped: no check, results say so.
+        //  Ctrl-C during the load: no check, results say so.
         s_fail (self, FL_EXIT_INTERRUPTED, strdup ("interrupted"));
         ran = false;
     }

@@ -28,7 +28,7 @@ final
     settle_s = 0
 SC
 has_history () { [ -s "$(ls "$tmp"/st/slow/raft/*/history.jsonl 2>/dev/null | head -1)" ]; }
-cut_short () { [ ! -e "$1/results.json" ] && grep -q 'interrupted while checking' "$tmp/out"; }
+cut_short () { [ ! -e "$1/results.json" ] && grep -q 'interrupted after the load' "$tmp/out"; }
 
 ./harness run "$tmp/slow.conf" --system raft --seed 1 --store "$tmp/st" > "$tmp/out" 2>&1 &
 pid=$!
