@@ -743,17 +743,14 @@ static void
 s_write_event (const ophistory_t *self, const op_t *op, bool invoke, FILE *out)
 {
     fputs ("{:process ", out);
-    //  A numbered process may be negative too ("-60" in a log): only an id
-    //  the history gave a name is written as that name
     const char *process_name = ophistory_process_name (self, op->process);
     if (!process_name)
         fprintf (out, "%lld", (long long) op->process);
-    else {
-        json_t *name = json_string (process_name);
-        edn_write (name, out);
-        json_decref (name);
-    }
-    fprintf (out, ", :type :%s, :f :%s", invoke? "invoke": op_type_name (op->type), op->f);
+    else
+        edn_write_name (process_name, false, out);
+    fprintf (out, ", :type :%s, :f ", invoke? "invoke": op_type_name (op->type));
+    //  An f that is no keyword's name ("a,pend", "1st") goes as a string
+    edn_write_name (op->f, true, out);
     if (op->key) {
         fputs (", :key ", out);
         edn_write (op->key, out);
