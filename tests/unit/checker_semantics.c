@@ -522,6 +522,42 @@ test_process_names (void **state)
     check_result_destroy (&result);
 }
 
+//  Jepsen numbers processes from 0; names get the negative ids. A negative
+//  number was taken for a name (-1 for the first one) and shared its ops:
+//  it is bad input now, named with its file, line and value, in each format.
+static void
+test_negative_process (void **state)
+{
+    (void) state;
+    const char *jsonl =
+        "{\"process\":\"n1\",\"type\":\"invoke\",\"f\":\"write\",\"value\":1}\n"
+        "{\"process\":-1,\"type\":\"ok\",\"f\":\"write\",\"value\":1}\n";
+    assert_int_equal (s_check ("n.jsonl", jsonl, "register", NULL), S_BAD);
+    assert_non_null (strstr (s_error, "n.jsonl:2: process -1 is negative"));
+    const char *edn = "[{:process 0, :type :invoke, :f :read, :value nil}\n"
+                      " {:process -7, :type :invoke, :f :read, :value nil}]\n";
+    assert_int_equal (s_check ("n.edn", edn, "register", NULL), S_BAD);
+    assert_non_null (strstr (s_error, "n.edn:2: process -7 is negative"));
+    const char *log = "INFO  jepsen.util - 0\t:invoke\t:read\tnil\n"
+                      "INFO  jepsen.util - -60\t:invoke\t:read\tnil\n";
+    assert_int_equal (s_check ("n.log", log, "register", NULL), S_BAD);
+    assert_non_null (strstr (s_error, "n.log:2: process -60 is negative"));
+    //  process 0 and the first name are two processes, each op its own;
+    //  errors name a named process by its name
+    const char *two =
+        "{:process \"n1\", :type :invoke, :f :write, :value 1}\n"
+        "{:process 0, :type :invoke, :f :write, :value 2}\n"
+        "{:process 0, :type :ok, :f :write, :value 2}\n"
+        "{:process \"n1\", :type :ok, :f :write, :value 1}\n"
+        "{:process 1, :type :invoke, :f :read, :value nil}\n"
+        "{:process 1, :type :ok, :f :read, :value 1}\n";
+    assert_int_equal (s_check ("two.edn", two, "register", NULL), CHECK_VALID);
+    const char *busy = "{:process \"n1\", :type :invoke, :f :read, :value nil}\n"
+                       "{:process :n1, :type :invoke, :f :read, :value nil}\n";
+    assert_int_equal (s_check ("b.edn", busy, "register", NULL), S_BAD);
+    assert_non_null (strstr (s_error, "b.edn:2: invoke on process n1 while"));
+}
+
 //  EDN's keyword rules: what --to-edn may write as :f, and what it must not.
 static void
 test_edn_keyword_name (void **state)
@@ -981,6 +1017,7 @@ main (void)
         cmocka_unit_test (test_edn_equality),
         cmocka_unit_test (test_keywords),
         cmocka_unit_test (test_process_names),
+        cmocka_unit_test (test_negative_process),
         cmocka_unit_test (test_edn_keyword_name),
         cmocka_unit_test (test_edn_odd_names),
         cmocka_unit_test (test_cli),
