@@ -2,7 +2,8 @@
     defects an outside tester found: nil results per model, Jepsen's
     :timed-out completions, inputs with no events, real Jepsen output
     (tagged literals, both log layouts), the memory budget, the default
-    model, the timeout clamp and EDN value equality.
+    model, the timeout clamp, EDN value equality, negative process numbers
+    and the names (f, process) --to-edn writes back.
 
     Pictures read left to right in real time; |--op--| is an op from invoke
     to completion, |--op--> never completed (info or no answer).
