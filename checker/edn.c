@@ -525,10 +525,12 @@ edn_parse_text (const char *text)
 //  Writing. Nesting is bounded by what the reader accepted (FL_EDN_DEPTH_MAX)
 //  or by jansson's own parser for JSON input, so recursion here is bounded.
 
+//  p [0, len) as an EDN string, after lead ("" or ":"), escaped.
 static void
-s_write_string (const char *p, size_t len, FILE *out)
+s_write_string (const char *lead, const char *p, size_t len, FILE *out)
 {
     fputc ('"', out);
+    fputs (lead, out);
     for (size_t i = 0; i < len; i++) {
         char c = p [i];
         if (c == '"' || c == '\\')
@@ -586,7 +588,7 @@ s_write (json_t *value, FILE *out, int depth)
         fputs (json_string_value (value), out);     // a keyword
     else
     if (json_is_string (value))
-        s_write_string (json_string_value (value), json_string_length (value), out);
+        s_write_string ("", json_string_value (value), json_string_length (value), out);
     else
     if (json_is_array (value) || (json_is_object (value) && json_object_size (value) == 1
                                   && json_is_array (json_object_get (value, EDN_SET_KEY)))) {
@@ -611,7 +613,7 @@ s_write (json_t *value, FILE *out, int depth)
             if (s_plain_name (key))
                 fprintf (out, ":%s", key);
             else
-                s_write_string (key, strlen (key), out);
+                s_write_string ("", key, strlen (key), out);
             fputc (' ', out);
             s_write (v, out, depth + 1);
         }
@@ -624,4 +626,48 @@ edn_write (json_t *value, FILE *out)
 {
     assert (out);
     s_write (value, out, 0);
+}
+
+//  One side of a keyword's '/' (or all of it): EDN's symbol rules. It
+//  starts with neither a digit, '#' nor ':', nor with '-', '+' or '.' and
+//  then a digit; it holds letters, digits, bytes of UTF-8 sequences
+//  (Clojure reads them; only ASCII has whitespace and delimiters) and
+//  .*+!-_?$%&=<>#: ; Clojure also refuses a "::" inside or a ':' at the end.
+static bool
+s_symbol_part (const char *p, size_t len)
+{
+    if (len == 0 || isdigit ((unsigned char) p [0]) || p [0] == '#' || p [0] == ':')
+        return false;
+    if (strchr ("-+.", p [0]) && len > 1 && isdigit ((unsigned char) p [1]))
+        return false;
+    for (size_t i = 0; i < len; i++) {
+        unsigned char c = (unsigned char) p [i];
+        if (!isalnum (c) && c < 0x80 && !strchr (".*+!-_?$%&=<>#:", c))
+            return false;
+        if (c == ':' && (i + 1 == len || p [i + 1] == ':'))
+            return false;
+    }
+    return true;
+}
+
+bool
+edn_keyword_name (const char *name)
+{
+    assert (name);
+    const char *slash = strchr (name, '/');
+    if (!slash)
+        return s_symbol_part (name, strlen (name));
+    //  prefix/name: a second '/' is not a constituent, so it fails the name
+    return s_symbol_part (name, (size_t) (slash - name))
+        && s_symbol_part (slash + 1, strlen (slash + 1));
+}
+
+void
+edn_write_name (const char *name, bool keyword, FILE *out)
+{
+    assert (name && out);
+    if (keyword && edn_keyword_name (name))
+        fprintf (out, ":%s", name);
+    else    //  edn_name drops one leading colon from a string too: add it back
+        s_write_string (name [0] == ':'? ":": "", name, strlen (name), out);
 }

@@ -64,6 +64,17 @@ json_t *edn_parse_text (const char *text);
 //  colon.
 const char *edn_name (const char *text);
 
+//  True when ":" followed by name is a keyword by EDN's rules (Clojure's
+//  reader and ours read it back): "read", "cas", "a/b", "ok?" are; "",
+//  "a,pend", "ad d", "1st", "-1", ":x", "a::b", "a/b/c" are not.
+bool edn_keyword_name (const char *name);
+
+//  Write a name (an f, a process) so that reading it back and taking
+//  edn_name gives name again: as the keyword :name when keyword is true and
+//  edn_keyword_name (name), else as an escaped string ("a,pend"), with one
+//  more colon in front when name starts with one (edn_name drops one).
+void edn_write_name (const char *name, bool keyword, FILE *out);
+
 //  Write a JSON value as EDN: null as nil, arrays as vectors, objects as
 //  maps with keyword keys where the key is a plain name.
 void edn_write (json_t *value, FILE *out);

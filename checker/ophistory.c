@@ -10,6 +10,8 @@
     that got `info` may issue again (Jepsen's rule is that it does not, but
     nothing is ambiguous if it does: the info'd op simply stays open for ever).
     Events of the nemesis (a non-numeric process named "nemesis") are skipped.
+    A process is a number from 0, as Jepsen numbers them, or a name ("n1");
+    names get the negative ids, so a negative number is bad input.
     Our JSONL is written as it happens, so a run cut short may end in a torn
     line with no newline: that line is ignored, the prefix is the history.
 */
@@ -110,17 +112,23 @@ s_slot (ophistory_t *self, int64_t p)
     return &self->pvals [i];
 }
 
-//  Process id from a JSON value; returns 1 to skip the event (nemesis), -1
-//  on a bad process.
+//  Process id from a JSON value: a number as it is, a name as -(i + 1) for
+//  the i-th name seen. Jepsen numbers its processes from 0, so a negative
+//  number is refused: it would be taken for a name (-1 for the first) or
+//  collide with one. Returns 0, 1 to skip the event (nemesis), -1 on a bad
+//  process (reported).
 static int
-s_process (ophistory_t *self, json_t *value, int64_t *process)
+s_process (ophistory_t *self, int line, json_t *value, int64_t *process)
 {
+    if (json_is_integer (value) && json_integer_value (value) < 0)
+        return s_error (self, line, "process %lld is negative (Jepsen numbers processes from 0)",
+                        (long long) json_integer_value (value));
     if (json_is_integer (value)) {
         *process = json_integer_value (value);
         return 0;
     }
     if (!json_is_string (value))
-        return -1;
+        return s_error (self, line, "process is neither a number nor a name");
     const char *name = edn_name (json_string_value (value));
     if (strcmp (name, "nemesis") == 0)
         return 1;
@@ -131,13 +139,24 @@ s_process (ophistory_t *self, json_t *value, int64_t *process)
         }
     char **more = realloc (self->names, (self->nnames + 1) * sizeof (char *));
     if (!more)
-        return -2;
+        return s_error (self, line, "out of memory reading the history");
     self->names = more;
     if (!(self->names [self->nnames] = strdup (name)))
-        return -2;
+        return s_error (self, line, "out of memory reading the history");
     *process = -(int64_t) self->nnames - 1;
     self->nnames++;
     return 0;
+}
+
+//  A process as the file gave it, for messages: its name or its number.
+static const char *
+s_who (const ophistory_t *self, int64_t process, char *buf, size_t size)
+{
+    const char *name = ophistory_process_name (self, process);
+    if (name)
+        return name;
+    snprintf (buf, size, "%lld", (long long) process);
+    return buf;
 }
 
 static int
@@ -147,9 +166,10 @@ s_invoke (ophistory_t *self, int line, int64_t process, const char *f,
     int32_t *slot = s_slot (self, process);
     if (!slot)
         return s_error (self, line, "out of memory reading the history");
+    char who [24];
     if (*slot >= 0)
-        return s_error (self, line, "invoke on process %lld while its op from line %d is in flight",
-                        (long long) process, self->ops [*slot].line_call);
+        return s_error (self, line, "invoke on process %s while its op from line %d is in flight",
+                        s_who (self, process, who, sizeof who), self->ops [*slot].line_call);
     if (self->nops == self->ops_max)
         return s_error (self, line, "more than %zu ops (FL_HISTORY_OPS_MAX is %d)",
                         self->ops_max, FL_HISTORY_OPS_MAX);
@@ -178,13 +198,14 @@ s_complete (ophistory_t *self, int line, int64_t process, const char *type,
     int32_t *slot = s_slot (self, process);
     if (!slot)
         return s_error (self, line, "out of memory reading the history");
+    char who [24];
     if (*slot < 0)
-        return s_error (self, line, "%s with no invoke for process %lld",
-                        type, (long long) process);
+        return s_error (self, line, "%s with no invoke for process %s",
+                        type, s_who (self, process, who, sizeof who));
     op_t *op = &self->ops [*slot];
     if (op->f != f)
-        return s_error (self, line, "%s of '%s' on process %lld, but its invoke (line %d) was '%s'",
-                        type, f, (long long) process, op->line_call, op->f);
+        return s_error (self, line, "%s of '%s' on process %s, but its invoke (line %d) was '%s'",
+                        type, f, s_who (self, process, who, sizeof who), op->line_call, op->f);
     op->type = strcmp (type, "ok") == 0? OP_OK: strcmp (type, "fail") == 0? OP_FAIL: OP_INFO;
     op->out = value? json_incref (value): json_null ();
     op->error = json_incref (error);
@@ -211,14 +232,10 @@ s_event (ophistory_t *self, int line, json_t *process, const char *type,
     //  position among all events (nemesis events count, as in Jepsen).
     int64_t index = json_is_integer (index_field)? json_integer_value (index_field): self->seen;
     self->seen++;
-    int64_t p;
-    int rc = s_process (self, process, &p);
-    if (rc > 0)
-        return 0;
-    if (rc == -2)
-        return s_error (self, line, "out of memory reading the history");
-    if (rc < 0)
-        return s_error (self, line, "process is neither a number nor a name");
+    int64_t p = 0;
+    int rc = s_process (self, line, process, &p);
+    if (rc)
+        return rc > 0? 0: -1;
     const char *fi = s_intern_f (self, f);
     if (!fi)
         return s_error (self, line, "more than %d distinct f names (FL_HISTORY_FS_MAX)", FL_HISTORY_FS_MAX);
@@ -743,17 +760,14 @@ static void
 s_write_event (const ophistory_t *self, const op_t *op, bool invoke, FILE *out)
 {
     fputs ("{:process ", out);
-    //  A numbered process may be negative too ("-60" in a log): only an id
-    //  the history gave a name is written as that name
     const char *process_name = ophistory_process_name (self, op->process);
     if (!process_name)
         fprintf (out, "%lld", (long long) op->process);
-    else {
-        json_t *name = json_string (process_name);
-        edn_write (name, out);
-        json_decref (name);
-    }
-    fprintf (out, ", :type :%s, :f :%s", invoke? "invoke": op_type_name (op->type), op->f);
+    else
+        edn_write_name (process_name, false, out);
+    fprintf (out, ", :type :%s, :f ", invoke? "invoke": op_type_name (op->type));
+    //  An f that is no keyword's name ("a,pend", "1st") goes as a string
+    edn_write_name (op->f, true, out);
     if (op->key) {
         fputs (", :key ", out);
         edn_write (op->key, out);

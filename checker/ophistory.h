@@ -45,7 +45,9 @@ op_t *ophistory_op (const ophistory_t *self, size_t index);
 int64_t ophistory_events (const ophistory_t *self);
 
 //  The name of a process given by name in the file ("n1"), NULL for a
-//  numbered one. Names get negative ids: op->process = -(i + 1).
+//  numbered one. Names get negative ids, op->process = -(i + 1) for the
+//  i-th name; numbers are never negative (the reader refuses them), so a
+//  name and a number never share an id.
 const char *ophistory_process_name (const ophistory_t *self, int64_t process);
 
 //  The source's rule for fail and info applied to one op.

@@ -2,7 +2,8 @@
     defects an outside tester found: nil results per model, Jepsen's
     :timed-out completions, inputs with no events, real Jepsen output
     (tagged literals, both log layouts), the memory budget, the default
-    model, the timeout clamp and EDN value equality.
+    model, the timeout clamp, EDN value equality, negative process numbers
+    and the names (f, process) --to-edn writes back.
 
     Pictures read left to right in real time; |--op--| is an op from invoke
     to completion, |--op--> never completed (info or no answer).
@@ -522,6 +523,126 @@ test_process_names (void **state)
     check_result_destroy (&result);
 }
 
+//  Jepsen numbers processes from 0; names get the negative ids. A negative
+//  number was taken for a name (-1 for the first one) and shared its ops:
+//  it is bad input now, named with its file, line and value, in each format.
+static void
+test_negative_process (void **state)
+{
+    (void) state;
+    const char *jsonl =
+        "{\"process\":\"n1\",\"type\":\"invoke\",\"f\":\"write\",\"value\":1}\n"
+        "{\"process\":-1,\"type\":\"ok\",\"f\":\"write\",\"value\":1}\n";
+    assert_int_equal (s_check ("n.jsonl", jsonl, "register", NULL), S_BAD);
+    assert_non_null (strstr (s_error, "n.jsonl:2: process -1 is negative"));
+    const char *edn = "[{:process 0, :type :invoke, :f :read, :value nil}\n"
+                      " {:process -7, :type :invoke, :f :read, :value nil}]\n";
+    assert_int_equal (s_check ("n.edn", edn, "register", NULL), S_BAD);
+    assert_non_null (strstr (s_error, "n.edn:2: process -7 is negative"));
+    const char *log = "INFO  jepsen.util - 0\t:invoke\t:read\tnil\n"
+                      "INFO  jepsen.util - -60\t:invoke\t:read\tnil\n";
+    assert_int_equal (s_check ("n.log", log, "register", NULL), S_BAD);
+    assert_non_null (strstr (s_error, "n.log:2: process -60 is negative"));
+    //  process 0 and the first name are two processes, each op its own;
+    //  errors name a named process by its name
+    const char *two =
+        "{:process \"n1\", :type :invoke, :f :write, :value 1}\n"
+        "{:process 0, :type :invoke, :f :write, :value 2}\n"
+        "{:process 0, :type :ok, :f :write, :value 2}\n"
+        "{:process \"n1\", :type :ok, :f :write, :value 1}\n"
+        "{:process 1, :type :invoke, :f :read, :value nil}\n"
+        "{:process 1, :type :ok, :f :read, :value 1}\n";
+    assert_int_equal (s_check ("two.edn", two, "register", NULL), CHECK_VALID);
+    const char *busy = "{:process \"n1\", :type :invoke, :f :read, :value nil}\n"
+                       "{:process :n1, :type :invoke, :f :read, :value nil}\n";
+    assert_int_equal (s_check ("b.edn", busy, "register", NULL), S_BAD);
+    assert_non_null (strstr (s_error, "b.edn:2: invoke on process n1 while"));
+}
+
+//  EDN's keyword rules: what --to-edn may write as :f, and what it must not.
+static void
+test_edn_keyword_name (void **state)
+{
+    (void) state;
+    const char *yes [] = { "read", "cas", "a/b", "ok?", "-x", "+", ".a", "a:b",
+                           "a#b", "nil", "x1", "<=>", "$%&", "caf\xc3\xa9" };
+    const char *no [] = { "", "a,pend", "ad d", "1st", "-1", "+2", ".3", ".5a", ":x",
+                          "#x", "a::b", "a:", "/", "a/", "/b", "a/b/c", "a\"b",
+                          "a;b", "a(b", "a\\b", "a@b", "a^b", "a~b", "a`b", "a'b" };
+    for (size_t i = 0; i < sizeof yes / sizeof yes [0]; i++)
+        if (!edn_keyword_name (yes [i]))
+            fail_msg ("'%s' is a keyword's name", yes [i]);
+    for (size_t i = 0; i < sizeof no / sizeof no [0]; i++)
+        if (edn_keyword_name (no [i]))
+            fail_msg ("'%s' is not a keyword's name", no [i]);
+}
+
+//  The history as --to-edn writes it (malloc'd).
+static char *
+s_edn_of (const ophistory_t *h, size_t *len)
+{
+    char *text = NULL;
+    FILE *out = open_memstream (&text, len);
+    assert_non_null (out);
+    assert_int_equal (ophistory_write_edn (h, out), 0);
+    fclose (out);
+    return text;
+}
+
+//  An f or a process name that is no keyword's name (the fuzz test made
+//  "a,pend" and "ad d") is written as a string, and reads back the same;
+//  a name that starts with a colon keeps it; keywords stay keywords.
+static void
+test_edn_odd_names (void **state)
+{
+    (void) state;
+    const char *fs [] = { "a,pend", "ad d", "", "1st", "-1", "::x", "a\\\"q\\\\",
+                          "a/b/c", "read", "a/b", "ok?" };
+    const char *processes [] = { "0", "\"n1\"", "\"::n2\"", "\"::nemesis\"" };
+    size_t nfs = sizeof fs / sizeof fs [0];
+    char jsonl [4096] = "";
+    for (size_t i = 0; i < nfs; i++)
+        for (int t = 0; t < 2; t++) {
+            size_t used = strlen (jsonl);
+            snprintf (jsonl + used, sizeof jsonl - used,
+                      "{\"process\":%s,\"type\":\"%s\",\"f\":\"%s\",\"value\":1}\n",
+                      processes [i % 4], t? "ok": "invoke", fs [i]);
+        }
+    char *error = NULL;
+    ophistory_t *h = ophistory_parse ("o.jsonl", jsonl, strlen (jsonl), OPHISTORY_JSONL, &error);
+    assert_non_null (h);
+    size_t len;
+    char *edn = s_edn_of (h, &len);
+    const char *written [] = { ":f \"a,pend\"", ":f \"ad d\"", ":f \"\",", ":f \"1st\"",
+                               ":f \"-1\"", ":f \"::x\"", ":f \"a\\\"q\\\\\"", ":f \"a/b/c\"",
+                               ":f :read,", ":f :a/b,", ":f :ok?,", ":process \"n1\"",
+                               ":process \"::n2\"", ":process \"::nemesis\"" };
+    for (size_t i = 0; i < sizeof written / sizeof written [0]; i++)
+        if (!strstr (edn, written [i]))
+            fail_msg ("no %s in\n%s", written [i], edn);
+    ophistory_t *back = ophistory_parse ("o.edn", edn, len, OPHISTORY_EDN, &error);
+    if (!back)
+        fail_msg ("%s reading back\n%s", error, edn);
+    assert_int_equal (ophistory_size (back), nfs);
+    for (size_t i = 0; i < nfs; i++) {
+        const op_t *a = ophistory_op (h, i), *b = ophistory_op (back, i);
+        assert_string_equal (a->f, b->f);
+        assert_int_equal (b->type, OP_OK);
+        const char *name = ophistory_process_name (back, b->process);
+        if (i % 4 == 0)
+            assert_int_equal (b->process, 0);
+        else
+            assert_string_equal (name, ophistory_process_name (h, a->process));
+    }
+    size_t len2;
+    char *again = s_edn_of (back, &len2);
+    assert_string_equal (again, edn);
+    free (again);
+    free (edn);
+    ophistory_destroy (&back);
+    ophistory_destroy (&h);
+}
+
 //  Run a shell command (from the repo root, where the tests run); its exit
 //  status, its stdout in out (at most len bytes).
 static int
@@ -897,6 +1018,9 @@ main (void)
         cmocka_unit_test (test_edn_equality),
         cmocka_unit_test (test_keywords),
         cmocka_unit_test (test_process_names),
+        cmocka_unit_test (test_negative_process),
+        cmocka_unit_test (test_edn_keyword_name),
+        cmocka_unit_test (test_edn_odd_names),
         cmocka_unit_test (test_cli),
         cmocka_unit_test (test_budget_limits),
         cmocka_unit_test (test_explain_ops_max),
