@@ -54,7 +54,8 @@ s_send (const char *endpoint, json_t *request)
     int status = 0;
     if (!which) {
         fprintf (stderr, "harness fault: the lab at '%s' did not answer within %d ms"
-                 " (is ./harness up still running?)\n", endpoint,
+                 " (FL_CONTROL_TIMEOUT_MS + FL_ROLE_TIMEOUT_MS; is ./harness up"
+                 " still running?)\n", endpoint,
                  FL_CONTROL_TIMEOUT_MS + FL_ROLE_TIMEOUT_MS);
         status = FL_EXIT_UNAVAILABLE;
     }

@@ -193,7 +193,8 @@ s_start_proxy (lab_t *self, char **error, int *status)
     json_t *ready = self->proxy_pid > 0? s_read_ready (self->proxy_out): NULL;
     if (!ready || !json_is_true (json_object_get (ready, "ready"))) {
         json_decref (ready);
-        *error = s_format ("proxy did not say it was ready within %d ms (see %s)",
+        *error = s_format ("proxy did not say it was ready within %d ms"
+                           " (FL_PROXY_READY_TIMEOUT_MS; see %s)",
                            FL_PROXY_READY_TIMEOUT_MS, log);
         *status = FL_EXIT_SOFTWARE;
         return -1;
@@ -496,8 +497,8 @@ lab_request (lab_t *self, json_t *request, char **error)
         //  A REQ that missed its reply cannot send again: replace it.
         zsock_destroy (&self->request);
         self->request = zsock_new_req (self->control);
-        *error = s_format ("proxy did not answer a control request within %d ms",
-                           FL_CONTROL_TIMEOUT_MS);
+        *error = s_format ("proxy did not answer a control request within %d ms"
+                           " (FL_CONTROL_TIMEOUT_MS)", FL_CONTROL_TIMEOUT_MS);
         return NULL;
     }
     char *answer = zstr_recv (self->request);
@@ -637,7 +638,8 @@ lab_tick (lab_t *self, int64_t now_ms, char **error)
         if (!node->init_pending || node->pid <= 0 || node->stopped)
             continue;
         if (now_ms - node->init_since_ms > FL_INIT_TIMEOUT_MS) {
-            *error = s_format ("node %s never answered init within %d ms (see %s/%s.log)",
+            *error = s_format ("node %s never answered init within %d ms"
+                               " (FL_INIT_TIMEOUT_MS; see %s/%s.log)",
                                node->id, FL_INIT_TIMEOUT_MS, self->opts.run_dir, node->id);
             return -1;
         }
@@ -704,13 +706,23 @@ lab_leader (lab_t *self)
 }
 
 int
+lab_warm_up_pause_ms (int64_t start_ms, int64_t now_ms, int leader)
+{
+    int64_t left = start_ms + FL_WARMUP_MS - now_ms;
+    if (leader != 0 || left <= 0)
+        return -1;
+    return left < FL_WARMUP_POLL_MS? (int) left: FL_WARMUP_POLL_MS;
+}
+
+int
 lab_warm_up (lab_t *self)
 {
     assert (self);
-    int64_t deadline = clock_mono_ms () + FL_WARMUP_MS;
+    int64_t start = clock_mono_ms ();
     int leader = lab_leader (self);
-    while (leader == 0 && clock_mono_ms () < deadline) {
-        usleep (FL_WARMUP_POLL_MS * 1000);
+    int pause_ms;
+    while ((pause_ms = lab_warm_up_pause_ms (start, clock_mono_ms (), leader)) >= 0) {
+        usleep ((useconds_t) pause_ms * 1000);
         leader = lab_leader (self);
     }
     return leader;
@@ -760,9 +772,15 @@ s_apply_partition (lab_t *self, action_t *spec, rng_t *rng, char *detail,
 {
     if (spec->shape == ACTION_SHAPE_ISOLATE_LEADER) {
         int leader = lab_leader (self);
-        if (leader <= 0) {
+        if (leader < 0) {
             leader = (int) rng_range (rng, 1, self->count);
-            snprintf (detail, size, "no leader answered; isolate n%d: ", leader);
+            snprintf (detail, size, "no node reported a role within %d ms"
+                      " (FL_ROLE_TIMEOUT_MS); isolate n%d: ", FL_ROLE_TIMEOUT_MS, leader);
+        }
+        else
+        if (leader == 0) {
+            leader = (int) rng_range (rng, 1, self->count);
+            snprintf (detail, size, "no node leads; isolate n%d: ", leader);
         }
         else
             snprintf (detail, size, "leader n%d: ", leader);

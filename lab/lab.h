@@ -104,6 +104,13 @@ int lab_leader (lab_t *self);
 //  that report no roles. Returns the leader (as lab_leader).
 int lab_warm_up (lab_t *self);
 
+//  lab_warm_up's decision, pure: started at start_ms, it is now now_ms and
+//  the last lab_leader answered leader. Returns -1 when the wait is over
+//  (a leader, a system without roles, or FL_WARMUP_MS passed), else the ms
+//  to sleep before asking again: FL_WARMUP_POLL_MS, or less so that the
+//  wait ends at FL_WARMUP_MS.
+int lab_warm_up_pause_ms (int64_t start_ms, int64_t now_ms, int leader);
+
 //  Which nodes are killed / stopped right now (for the final heal).
 bool lab_node_killed (lab_t *self, int index);
 bool lab_node_stopped (lab_t *self, int index);

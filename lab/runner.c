@@ -68,6 +68,7 @@ typedef struct {
     size_t next_step;
     bool healed;
     int64_t ignored;            // replies from a node the op was not sent to
+    bool leaderless_start;      // roles reported, none led by FL_WARMUP_MS
     char *error;
     int status;
 } s_run_t;
@@ -282,6 +283,14 @@ s_start_clients (s_run_t *self)
         self->clients [i]->next_ns = self->load_start_ns + self->interval_ns * i / self->count;
 }
 
+check_opts_t
+runner_check_opts (const char *model)
+{
+    assert (model);
+    return (check_opts_t) { .model = model, .init = NULL, .format = "jsonl",
+                            .timeout_s = FL_RUN_CHECK_TIMEOUT_S };
+}
+
 //  The linearizability check of history.jsonl, as one entry of "checks".
 static json_t *
 s_check (s_run_t *self, check_verdict_t *verdict)
@@ -290,8 +299,7 @@ s_check (s_run_t *self, check_verdict_t *verdict)
     snprintf (path, sizeof path, "%s/history.jsonl", self->opts->run_dir);
     const workload_t *workload = workload_lookup (self->scenario->workload);
     assert (workload);          // the scenario reader accepts no other
-    check_opts_t opts = { .model = workload->model, .init = NULL, .format = "jsonl",
-                          .timeout_s = FL_RUN_CHECK_TIMEOUT_S };
+    check_opts_t opts = runner_check_opts (workload->model);
     char *error = NULL;
     check_result_t *result = check_file (path, &opts, &error);
     if (!result) {
@@ -355,6 +363,11 @@ s_results (s_run_t *self, json_t *network, bool ran)
     json_object_set_new (results, "network", network? network: json_null ());
     //  Answers to an op from a node it was not sent to: ignored, counted.
     json_object_set_new (results, "ignored_replies", json_integer (self->ignored));
+    //  Reaching FL_WARMUP_MS is not an error: the load starts into the
+    //  election, and results.json says so.
+    if (self->leaderless_start)
+        json_object_set_new (results, "warm_up", json_string (
+            "no leader within FL_WARMUP_MS; the load started without one"));
     if (self->ready_ns)
         json_object_set_new (results, "ready_ms",
             json_real ((self->ready_ns - self->t0_ns) / 1e6));
@@ -472,7 +485,7 @@ runner_run (const runner_opts_t *opts, json_t **results, char **error)
     if (!self->error) {
         self->nemesis = nemesis_new (self->lab, self->history, opts->seed);
         self->ready_ns = clock_mono_ns ();
-        lab_warm_up (self->lab);
+        self->leaderless_start = lab_warm_up (self->lab) == 0;
         s_start_clients (self);
         s_loop (self);
         ran = !self->error;

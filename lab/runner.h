@@ -20,6 +20,7 @@
 #include <signal.h>
 #include <jansson.h>
 #include "scenario/scenario.h"
+#include "checker/check.h"
 
 typedef struct {
     const scenario_t *scenario;
@@ -42,5 +43,11 @@ typedef struct {
 //  finished (whatever the verdict), else the exit status (69 a program is
 //  missing, 70 the lab failed, 130 interrupted) with *error set (malloc'd).
 int runner_run (const runner_opts_t *opts, json_t **results, char **error);
+
+//  The options a run checks its history.jsonl with: the workload's model
+//  (not copied: it must outlive the options), JSON lines, and the budget
+//  FL_RUN_CHECK_TIMEOUT_S, so that the run ends; a longer search is
+//  ./harness check on the same file.
+check_opts_t runner_check_opts (const char *model);
 
 #endif

@@ -262,7 +262,8 @@ s_on_forwarded (node_t *node, json_t *reply, void *arg)
     }
     else                                //  it may have applied it: indefinite
         node_reply_error (node, forward->client, forward->request, NODE_ERR_TIMEOUT,
-                          "the primary did not answer in time");
+                          "the primary did not answer within"
+                          " FL_PRIMARY_FORWARD_TIMEOUT_MS");
     json_decref (forward->request);
     free (forward);
 }

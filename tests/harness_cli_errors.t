@@ -13,7 +13,7 @@ expect () {
     local want=$1 pattern=$2 what=$3; shift 4
     check_error "$want" "$pattern" "$what: exit $want naming '$pattern'" in_cwd "$@"
 }
-plan 21
+plan 22
 
 expect 64 "--store" "run --store ''" -- run split-brain --store ''
 expect 64 "--store" "up --store ''" -- up --store ''
@@ -41,3 +41,8 @@ echo "{\"pid\": 1, \"nodes\": 2, \"control\": \"ipc://$tmp/none\"}" > "$tmp/up.j
 expect 64 "partition ring needs at least 3 nodes" "fault partition ring on 2 nodes" -- fault partition ring
 sed -i 's/"nodes": 2/"nodes": 1/' "$tmp/up.json"
 expect 64 "needs at least 2 nodes" "fault isolate n1 on 1 node" -- fault isolate n1
+
+# A lab that never answers (nothing binds its control endpoint): fault
+# gives up at FL_CONTROL_TIMEOUT_MS + FL_ROLE_TIMEOUT_MS (5.5 s) and says so.
+sed -i 's/"nodes": 1/"nodes": 3/' "$tmp/up.json"
+expect 69 "FL_CONTROL_TIMEOUT_MS + FL_ROLE_TIMEOUT_MS" "fault heal to a silent lab" -- fault heal

@@ -1012,9 +1012,15 @@ s_poll_timeout (node_t *self, int64_t now)
     s_timer_t *timer = s_timer_first (self);
     if (timer && (next == -1 || timer->deadline_ms < next))
         next = timer->deadline_ms;
-    if (next == -1 || next - now > FL_NODE_POLL_MS_MAX)
+    return node_poll_ms (next, now);
+}
+
+long
+node_poll_ms (int64_t next_ms, int64_t now_ms)
+{
+    if (next_ms == -1 || next_ms - now_ms > FL_NODE_POLL_MS_MAX)
         return FL_NODE_POLL_MS_MAX;
-    return next <= now? 0: (long) (next - now);
+    return next_ms <= now_ms? 0: (long) (next_ms - now_ms);
 }
 
 //  One turn: expiries, then wait for the socket, then a batch of messages.

@@ -174,6 +174,12 @@ int64_t node_wall_ms (node_t *self);
 //  The skew in force, as set by the last clock_skew message (0 at start).
 int64_t node_skew_ms (node_t *self);
 
+//  How long the loop may wait at now_ms when the next RPC or timer
+//  deadline is next_ms (-1: none): the time to it, 0 when it is due, and
+//  never more than FL_NODE_POLL_MS_MAX, so that a signal that lands just
+//  before the poll is seen soon. Pure: the loop passes the clock in.
+long node_poll_ms (int64_t next_ms, int64_t now_ms);
+
 //  Send body to dest as a new message. Takes ownership of body. Assigns a
 //  msg_id if body has none. Returns 0, or -1 if the send failed.
 int node_send (node_t *self, const char *dest, json_t *body);

@@ -915,12 +915,30 @@ test_echo_bad_command_lines (void **state)
     unlink (log);
 }
 
+//  The loop's poll: the time to the next deadline, capped at
+//  FL_NODE_POLL_MS_MAX when it is further or there is none.
+static void
+test_poll_capped_at_FL_NODE_POLL_MS_MAX (void **state)
+{
+    (void) state;
+    int64_t now = 5000;
+    assert_int_equal (node_poll_ms (-1, now), FL_NODE_POLL_MS_MAX);
+    assert_int_equal (node_poll_ms (now + FL_NODE_POLL_MS_MAX + 1, now), FL_NODE_POLL_MS_MAX);
+    assert_int_equal (node_poll_ms (now + 3600 * 1000, now), FL_NODE_POLL_MS_MAX);
+    assert_int_equal (node_poll_ms (now + FL_NODE_POLL_MS_MAX, now), FL_NODE_POLL_MS_MAX);
+    assert_int_equal (node_poll_ms (now + FL_NODE_POLL_MS_MAX - 1, now), FL_NODE_POLL_MS_MAX - 1);
+    assert_int_equal (node_poll_ms (now + 1, now), 1);
+    assert_int_equal (node_poll_ms (now, now), 0);
+    assert_int_equal (node_poll_ms (now - 10, now), 0);
+}
+
 int
 main (void)
 {
     tap_start (120);
     zsys_set_logstream (stderr);
     const struct CMUnitTest tests [] = {
+        cmocka_unit_test (test_poll_capped_at_FL_NODE_POLL_MS_MAX),
         cmocka_unit_test_setup_teardown (test_init_handshake, s_setup, s_teardown),
         cmocka_unit_test_setup_teardown (test_reply_routing, s_setup, s_teardown),
         cmocka_unit_test_setup_teardown (test_rpc_timeout_once, s_setup, s_teardown),

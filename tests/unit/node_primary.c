@@ -287,6 +287,8 @@ test_lin_kv_answers (void **state)
     json_decref (value);
 }
 
+//  A forward unanswered for FL_PRIMARY_FORWARD_TIMEOUT_MS is error 0
+//  (indefinite: the primary may have applied it), and the text names it.
 static void
 test_forward_timeout_is_indefinite (void **state)
 {
@@ -296,6 +298,9 @@ test_forward_timeout_is_indefinite (void **state)
     json_t *reply = s_call (fx, "n2", json_pack ("{s:s, s:s, s:i}", "type", "write",
                             "key", "x", "value", 5));
     assert_int_equal (s_code (reply), NODE_ERR_TIMEOUT);
+    const char *text = json_string_value (json_object_get (reply, "text"));
+    assert_non_null (text);
+    assert_non_null (strstr (text, "FL_PRIMARY_FORWARD_TIMEOUT_MS"));
     json_decref (reply);
     assert_true (s_role_is (fx, "n2", "backup"));
 }

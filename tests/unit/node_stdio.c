@@ -8,7 +8,9 @@
 
     that init and echo round-trip, that the envelope's src is rewritten to the
     frame's, that non-envelope stdout is skipped, that a node that exits makes
-    the bridge exit 1, and that SIGTERM stops it with 0.
+    the bridge exit 1, that SIGTERM stops it with 0, and that messages for
+    a node that does not read its stdin are dropped past
+    FL_STDIO_PENDING_BYTES_MAX, the log naming the limit.
 */
 #include <stdarg.h>
 #include <stddef.h>
@@ -74,6 +76,13 @@ static int
 s_setup_spawner (void **state)
 {
     return s_setup_command (state, "sleep " S_SPAWNER_MARK " & exec python3 examples/maelstrom/echo.py");
+}
+
+//  A node that never reads its stdin.
+static int
+s_setup_deaf (void **state)
+{
+    return s_setup_command (state, "sleep 30");
 }
 
 static int
@@ -267,6 +276,54 @@ test_node_group_dies_with_node (void **state)
     assert_int_equal (s_spawned_left (), 0);
 }
 
+//  Does the bridge's log hold text yet?
+static bool
+s_log_has (fixture_t *self, const char *text)
+{
+    char path [128];
+    snprintf (path, sizeof path, "%s/bridge.log", self->dir);
+    char *log = NULL;
+    size_t size = 0;
+    FILE *file = fopen (path, "r");
+    if (file) {
+        FILE *out = open_memstream (&log, &size);
+        int c;
+        while ((c = fgetc (file)) != EOF)
+            fputc (c, out);
+        fclose (out);
+        fclose (file);
+    }
+    bool found = log && strstr (log, text);
+    free (log);
+    return found;
+}
+
+//  A node that never reads its stdin: past FL_STDIO_PENDING_BYTES_MAX
+//  queued for it the bridge drops a message, its log names the limit, and
+//  it keeps running.
+static void
+test_pending_bytes_max_names_limit (void **state)
+{
+    fixture_t *self = *state;
+    size_t pad = 1000 * 1000;               //  one message, below FL_MSG_BYTES_MAX
+    char *body = malloc (pad + 64);
+    assert_non_null (body);
+    int head = snprintf (body, 64, "{\"type\":\"fill\",\"pad\":\"");
+    memset (body + head, 'x', pad);
+    strcpy (body + head + pad, "\"}");
+    //  Enough to fill the pending buffer and the pipe, and one more.
+    int count = FL_STDIO_PENDING_BYTES_MAX / (int) pad + 3;
+    for (int i = 0; i < count; i++)
+        s_send (self, "c1", "c1", body);
+    free (body);
+    int64_t deadline = clock_mono_ms () + 20000;
+    while (!s_log_has (self, "(FL_STDIO_PENDING_BYTES_MAX); dropped a message")) {
+        assert_true (clock_mono_ms () < deadline);
+        zclock_sleep (20);
+    }
+    assert_int_equal (waitpid (self->bridge, NULL, WNOHANG), 0);
+}
+
 static void
 test_bad_command_lines (void **state)
 {
@@ -304,6 +361,7 @@ main (void)
         cmocka_unit_test_setup_teardown (test_shutdown_grace, s_setup_stubborn, s_teardown),
         cmocka_unit_test_setup_teardown (test_node_group_dies_with_bridge, s_setup_spawner, s_teardown),
         cmocka_unit_test_setup_teardown (test_node_group_dies_with_node, s_setup_spawner, s_teardown),
+        cmocka_unit_test_setup_teardown (test_pending_bytes_max_names_limit, s_setup_deaf, s_teardown),
         cmocka_unit_test (test_bad_command_lines),
     };
     return cmocka_run_group_tests_name ("node_stdio", tests, NULL, NULL);
