@@ -86,7 +86,7 @@ pid=$!
 wait_for 10 recorded "$tmp/s5" 20
 kill -INT $pid
 wait_exit $pid 10
-check "SIGINT ends the run with 130 within 10 s (got $rc)" [ "$rc" = 130 ] || sed 's/^/# /' "$tmp/int.out"
+check "SIGINT ends the run with 130 within 10 s (got $rc)" [ "$rc" = 130 ] || sed 's/^/# /' "$tmp/int.out" >&2
 wait_for 0.5 no_process "$tmp/s5"
 left=$(procs "$tmp/s5")
 check "no process of the run is left ($left)" [ "$left" = 0 ]
@@ -104,7 +104,7 @@ wait_for 10 recorded "$tmp/s6" 20
 kill -INT -- -$pid
 wait_exit $pid 10 group
 check "Ctrl-C to the process group ends the run with 130 (got $rc)" [ "$rc" = 130 ] ||
-    sed 's/^/# /' "$tmp/grp.out"
+    sed 's/^/# /' "$tmp/grp.out" >&2
 wait_for 0.5 no_process "$tmp/s6"
 left=$(procs "$tmp/s6")
 check "no process of the group is left ($left)" [ "$left" = 0 ]

@@ -21,4 +21,4 @@ while read -r tag file rest; do
     esac
 done <<< "$out"
 while [ "$n" -lt "$rows" ]; do ok 1 "no verdict (the check stopped early)"; done
-check "exit status $rc: every verdict as expected" [ "$rc" = 0 ] || grep -v '^ok' <<< "$out" | sed 's/^/# /'
+check "exit status $rc: every verdict as expected" [ "$rc" = 0 ] || grep -v '^ok' <<< "$out" | sed 's/^/# /' >&2

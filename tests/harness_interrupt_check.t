@@ -40,4 +40,4 @@ dir=$(ls -d "$tmp"/st/slow/raft/*/ | head -1)
 check "SIGINT during the check ends the harness with 130 (got $rc)" [ "$rc" = 130 ]
 check "the history is kept" [ -s "$dir/history.jsonl" -a -s "$dir/faults.jsonl" ]
 check "the check was cut short, and the harness says so" cut_short "$dir"
-{ [ "$rc" = 130 ] && [ "$failed" = 0 ]; } || sed 's/^/# /' "$tmp/out"
+{ [ "$rc" = 130 ] && [ "$failed" = 0 ]; } || sed 's/^/# /' "$tmp/out" >&2

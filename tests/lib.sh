@@ -49,8 +49,9 @@
 #   verdict RESULTS_JSON         the run's "valid": true, false or unknown
 #   raft_valid_under SCENARIO... the plan and two tests per scenario
 #
-# A failed check prints, as TAP comments, the command, its exit status and
-# the tail of its output, so a failure in prove's log says why. A test with
+# A failed check prints, as TAP comments on stderr (as Test::More's diag
+# does), the command, its exit status and the tail of its output, so that
+# prove shows why even without -v, in CI's log too. A test with
 # a failed check exits 1.
 cd "$(dirname "$0")/.." || exit 1
 tmp=$(mktemp -d "/tmp/fl-${1:?lib.sh needs a test name}-XXXXXX") || exit 1
@@ -70,7 +71,7 @@ plan () { planned=$1; echo "1..$1"; }
 
 ok () { _tap "$1" "$2"; }
 
-diag () { printf '%s\n' "$@" | sed 's/^/# /'; }
+diag () { printf '%s\n' "$@" | sed 's/^/# /' >&2; }
 
 # _tap STATUS DESC: the next TAP line; returns STATUS's truth.
 _tap () {
@@ -90,10 +91,10 @@ _cmdline () {   # the command as one line a shell would read back
 }
 _tail () {      # _tail FILE: its last lines, or that there were none
     if [ -s "$1" ]; then
-        echo "#   output (last $TAIL_LINES lines):"
-        tail -n "$TAIL_LINES" "$1" | sed 's/^/#     /'
+        echo "#   output (last $TAIL_LINES lines):" >&2
+        tail -n "$TAIL_LINES" "$1" | sed 's/^/#     /' >&2
     else
-        echo "#   (no output)"
+        echo "#   (no output)" >&2
     fi
 }
 
@@ -114,8 +115,8 @@ grep_all () {
 out_has () { grep_all "$tmp/.run" "$@"; }
 
 diag_run () {
-    echo "#   command: $last_cmd"
-    echo "#   exit status: $rc"
+    echo "#   command: $last_cmd" >&2
+    echo "#   exit status: $rc" >&2
     _tail "$tmp/.run"
 }
 
@@ -124,8 +125,8 @@ check () {
     "$@" > "$tmp/.check" 2>&1
     local status=$?
     _tap $status "$desc" && return 0
-    echo "#   command: $(_cmdline "$@")"
-    echo "#   exit status: $status"
+    echo "#   command: $(_cmdline "$@")" >&2
+    echo "#   exit status: $status" >&2
     _tail "$tmp/.check"
     return 1
 }
@@ -134,7 +135,7 @@ check_exit () {
     local want=$1 desc=$2; shift 2
     run "$@"
     _tap "$([ "$rc" = "$want" ] && echo 0 || echo 1)" "$desc" && return 0
-    echo "#   wanted exit status $want"
+    echo "#   wanted exit status $want" >&2
     diag_run
     return 1
 }
@@ -144,7 +145,7 @@ check_error () {
     run "$@"
     _tap "$([ "$rc" = "$want" ] && grep -q -- "$pattern" "$tmp/.run" && echo 0 || echo 1)" "$desc" &&
         return 0
-    echo "#   wanted exit status $want and output matching: $pattern"
+    echo "#   wanted exit status $want and output matching: $pattern" >&2
     diag_run
     return 1
 }
@@ -154,8 +155,8 @@ check_grep () {
     case $1 in -E|-F) opt=$1; shift ;; esac
     local pattern=$1 file=$2 desc=$3
     _tap "$(grep -q $opt -- "$pattern" "$file" 2>/dev/null && echo 0 || echo 1)" "$desc" && return 0
-    echo "#   grep $opt: $pattern"
-    if [ -e "$file" ]; then echo "#   in $file"; _tail "$file"; else echo "#   $file does not exist"; fi
+    echo "#   grep $opt: $pattern" >&2
+    if [ -e "$file" ]; then echo "#   in $file"; _tail "$file"; else echo "#   $file does not exist"; fi >&2
     return 1
 }
 
@@ -164,7 +165,7 @@ check_output () {
     case $1 in -E|-F) opt=$1; shift ;; esac
     local pattern=$1 desc=$2
     _tap "$(grep -q $opt -- "$pattern" "$tmp/.run" && echo 0 || echo 1)" "$desc" && return 0
-    echo "#   grep $opt: $pattern"
+    echo "#   grep $opt: $pattern" >&2
     diag_run
     return 1
 }
