@@ -53,13 +53,17 @@ s_usage (FILE *out)
         "  -i, --init V       initial value, EDN or JSON (default nil)\n"
         "  -f, --format F     jsonl, edn or jepsen-log (default: guess)\n"
         "  -j, --json         one JSON object per history\n"
-        "  -t, --timeout SEC  search budget per history (unknown when exceeded)\n"
-        "      --memory MB    cache budget per history\n"
-        "      --threads N    kv partitions checked in parallel (default: cores)\n"
+        "  -t, --timeout SEC  search budget per history (unknown when exceeded;\n"
+        "                     default %d, 0 the default, at most %.0f: a year)\n"
+        "      --memory MB    cache budget per history (default %d, 0 the default)\n"
+        "      --threads N    kv partitions checked in parallel (default and 0: the\n"
+        "                     cores, at most %d)\n"
         "  -r, --report DIR   write an HTML page per history into DIR\n"
         "      --manifest F   verdict suite: TSV with file format model init expected\n"
         "      --stats        print peak memory to stderr at the end\n"
-        "      --to-edn       write each history as Jepsen EDN on stdout, no check\n");
+        "      --to-edn       write each history as Jepsen EDN on stdout, no check\n",
+        FL_CHECK_TIMEOUT_S_DEFAULT, FL_CHECK_TIMEOUT_S_MAX, FL_CHECK_MEMORY_MB_DEFAULT,
+        FL_CHECK_THREADS_MAX);
 }
 
 //  DIR/index.html for one history, DIR/PATH.html for several.
@@ -301,18 +305,19 @@ s_number (const char *name, const char *optarg, double low, double high, bool wh
     return 0;
 }
 
-//  The budget options, each in range or refused (a usage error).
+//  The budget options, each in range or refused (a usage error); 0 is
+//  the default, as check_opts_t has it.
 static int
 s_budget_option (s_run_t *run, int c, const char *optarg)
 {
     double value;
-    if (c == 't' && s_number ("timeout", optarg, 0.001, FL_CHECK_TIMEOUT_S_MAX, false, &value) == 0)
+    if (c == 't' && s_number ("timeout", optarg, 0, FL_CHECK_TIMEOUT_S_MAX, false, &value) == 0)
         run->opts.timeout_s = value;
     else
-    if (c == 'B' && s_number ("memory", optarg, 1, FL_CHECK_MEMORY_MB_MAX, true, &value) == 0)
+    if (c == 'B' && s_number ("memory", optarg, 0, FL_CHECK_MEMORY_MB_MAX, true, &value) == 0)
         run->opts.memory_mb = (size_t) value;
     else
-    if (c == 'T' && s_number ("threads", optarg, 1, FL_CHECK_THREADS_MAX, true, &value) == 0)
+    if (c == 'T' && s_number ("threads", optarg, 0, FL_CHECK_THREADS_MAX, true, &value) == 0)
         run->opts.threads = (int) value;
     else
         return -1;

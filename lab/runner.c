@@ -415,8 +415,8 @@ static void
 s_exit_now (int signum)
 {
     (void) signum;
-    static const char text [] = "\nharness: interrupted after the load (stopping the lab or"
-                                " checking); the history is kept (./harness check"
+    static const char text [] = "\nharness: interrupted after the load, while checking;"
+                                " the history is kept (./harness check"
                                 " RUN_DIR/history.jsonl)\n";
     if (write (STDERR_FILENO, text, sizeof text - 1) < 0)
         _exit (FL_EXIT_INTERRUPTED);
@@ -451,6 +451,47 @@ s_teardown (s_run_t *self)
     nemesis_destroy (&self->nemesis);
     lab_destroy (&self->lab);
     schedule_destroy (&self->schedule);
+}
+
+//  After the load: stop the lab, check, write results.json (see runner_run).
+//  Takes network (the proxy's counters, or NULL).
+static int
+s_finish (s_run_t *self, json_t *network, bool ran, json_t **results, char **error)
+{
+    const runner_opts_t *opts = self->opts;
+    //  Once the load is over, Ctrl-C ends the run without its check: the
+    //  history is on disk. While the lab stops the flag only records it,
+    //  so that lab_destroy can finish killing what the nodes started; from
+    //  the check on, s_exit_now ends the harness at once. Either way: exit
+    //  130, the history kept and no results.json.
+    bool interrupted_in_load = *opts->interrupted;
+    s_teardown (self);
+    struct sigaction saved [2];
+    s_exit_on_signals (saved);
+    if (!interrupted_in_load && *opts->interrupted) {
+        s_fail (self, FL_EXIT_INTERRUPTED, strdup ("interrupted after the load, while the lab"
+                " stopped; the history is kept, not checked"));
+        json_decref (network);
+        s_restore_signals (saved);
+        history_destroy (&self->history);
+        *error = self->error;
+        return self->status;
+    }
+    if (ran && *opts->interrupted) {
+        //  Ctrl-C during the load: no check, results say so.
+        s_fail (self, FL_EXIT_INTERRUPTED, strdup ("interrupted"));
+        ran = false;
+    }
+    if (opts->tty && ran)
+        printf ("  %-8s checking the history...\r", opts->system), fflush (stdout);
+    *results = s_results (self, network, ran);
+    if (opts->tty)
+        printf ("\r\033[K"), fflush (stdout);
+    s_write_results (self, *results);
+    s_restore_signals (saved);
+    history_destroy (&self->history);
+    *error = self->error;
+    return self->error? self->status: 0;
 }
 
 int
@@ -492,29 +533,5 @@ runner_run (const runner_opts_t *opts, json_t **results, char **error)
         //  After an error or Ctrl-C the proxy may be gone: do not wait on it.
         network = ran? lab_stats (self->lab): NULL;
     }
-    //  Once the load is over, Ctrl-C ends the harness at once (s_exit_now):
-    //  the history is on disk. While the lab stops, the flag still only
-    //  records it, so that lab_destroy can finish killing what the nodes
-    //  started; a signal in that window then ends the run the same way.
-    bool interrupted_in_load = *opts->interrupted;
-    s_teardown (self);
-    struct sigaction saved [2];
-    s_exit_on_signals (saved);
-    if (!interrupted_in_load && *opts->interrupted)
-        s_exit_now (SIGINT);
-    if (ran && *opts->interrupted) {
-        //  Ctrl-C during the load: no check, results say so.
-        s_fail (self, FL_EXIT_INTERRUPTED, strdup ("interrupted"));
-        ran = false;
-    }
-    if (opts->tty && ran)
-        printf ("  %-8s checking the history...\r", opts->system), fflush (stdout);
-    *results = s_results (self, network, ran);
-    if (opts->tty)
-        printf ("\r\033[K"), fflush (stdout);
-    s_write_results (self, *results);
-    s_restore_signals (saved);
-    history_destroy (&self->history);
-    *error = self->error;
-    return self->error? self->status: 0;
+    return s_finish (self, network, ran, results, error);
 }
