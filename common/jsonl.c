@@ -1,5 +1,5 @@
 /*  jsonl.c -- the JSON-lines readers (see jsonl.h): the line cursor every
-    reader splits with, and the FILE reader of opslog and faultlog on top
+    reader splits with, and the FILE reader of opslog and period on top
     of it. The FILE reader's getline grows one buffer for the whole file;
     each line goes through the cursor, is parsed and handed to the caller,
     then freed, so memory stays at one line plus what the caller keeps.

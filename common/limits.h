@@ -119,7 +119,7 @@
 #define FL_WARMUP_MS             3000   /* load waits this long at most for a leader */
 #define FL_WARMUP_POLL_MS        20     /* between role queries while waiting */
 
-/*  Measures and report (cli/measures.c, cli/report*.c). The report is one
+/*  Measures and report (analysis/measures.c, report/). The report is one
     HTML file a person opens in a browser: past these sizes a page gets slow
     and nothing more can be seen at its resolution anyway.               */
 #define FL_FAULT_PERIODS_MAX      100000 /* a fault per 50 ms for an hour-long run */
@@ -134,6 +134,9 @@
 #define FL_REPORT_PARTIES_MAX     48     /* vertical lines in the message diagram */
 #define FL_REPORT_LINKS_MAX       200    /* rows of the per-link counter table */
 #define FL_REPORT_JSON_DEPTH_MAX  8      /* how deep the report looks into check details */
+#define FL_REPORT_DETAILS_OPEN_MAX 256   /* parts of the details waiting to be searched
+                                            (the walk's stack: no recursion); what
+                                            does not fit is counted on the page  */
 
 /*  Raft node (nodes/raft/). Added by the raft helper.                   */
 #define FL_RAFT_TICK_MS            10   /* timer resolution of elections and heartbeats */

@@ -6,7 +6,7 @@
     other request types, role and clock_skew, clean exit on SIGTERM.
 */
 #include "exits.h"
-#include "lib/node.h"
+#include "nodes/lib/node.h"
 
 static void
 s_echo (node_t *node, const char *src, json_t *body, void *arg)

@@ -36,7 +36,7 @@
 #include <czmq.h>
 #include "limits.h"
 #include "exits.h"
-#include "lib/node.h"
+#include "nodes/lib/node.h"
 
 #define PRIMARY_HEARTBEAT_MS        100
 #define PRIMARY_CHECK_MS            25      //  how often a backup checks the silence

@@ -30,8 +30,9 @@ typedef struct {
     json_t *results;            // results.json, or NULL
     int64_t *failing;           // op numbers (opslog) of the failing ops
     size_t failing_size;
-    size_t failing_unmarked;    // failing ops named past FL_REPORT_FAILING_MAX
-    size_t details_unread;      // check details deeper than FL_REPORT_JSON_DEPTH_MAX
+    size_t failing_unmarked;    // mentions of failing ops past FL_REPORT_FAILING_MAX
+    size_t details_unread;      // check details not searched (too deep, or the
+                                // search's stack full)
     int64_t end_ns;             // right end of the time axis (> 0)
 } page_t;
 

@@ -435,7 +435,7 @@ typedef struct {
 static void
 s_find_failing (page_t *self, json_t *details)
 {
-    s_visit_t stack [256];
+    s_visit_t stack [FL_REPORT_DETAILS_OPEN_MAX];
     size_t size = 0;
     stack [size++] = (s_visit_t) { details, 0, false, false };
     while (size > 0) {
@@ -460,7 +460,7 @@ s_find_failing (page_t *self, json_t *details)
                 bool failing = class < 0 ? visit.failing : class == 1;
                 if (!json_is_object (child) && !json_is_array (child))
                     continue;
-                if (deep || size == 256)
+                if (deep || size == FL_REPORT_DETAILS_OPEN_MAX)
                     self->details_unread++;
                 else
                     stack [size++] = (s_visit_t) { child, visit.depth + 1, failing, false };
@@ -468,9 +468,9 @@ s_find_failing (page_t *self, json_t *details)
         else
         if (json_is_array (visit.value))
             json_array_foreach (visit.value, i, child) {
-                if (deep || size == 256)
+                if (deep || size == FL_REPORT_DETAILS_OPEN_MAX)     //  a bare integer is an op only here
                     self->details_unread += json_is_object (child) || json_is_array (child)
-                                         || json_is_integer (child);
+                                         || (visit.failing && json_is_integer (child));
                 else
                     stack [size++] = (s_visit_t) { child, visit.depth + 1, visit.failing, true };
             }

@@ -342,13 +342,14 @@ s_bounds_notes (const s_lanes_t *self)
                  "their own hover text: %d have one (FL_REPORT_HOVER_OPS_MAX).</p>",
                  self->unhovered, FL_REPORT_HOVER_OPS_MAX);
     if (report->failing_unmarked)
-        fprintf (out, "<p class=\"note\">%zu more failing ops named by the checker are not "
-                 "marked: %d are (FL_REPORT_FAILING_MAX).</p>", report->failing_unmarked,
+        fprintf (out, "<p class=\"note\">%zu more mentions of failing ops by the checker are "
+                 "not marked: %d ops are (FL_REPORT_FAILING_MAX).</p>", report->failing_unmarked,
                  FL_REPORT_FAILING_MAX);
     if (report->details_unread)
-        fprintf (out, "<p class=\"note\">%zu parts of the check details lie deeper than %d "
-                 "levels (FL_REPORT_JSON_DEPTH_MAX) and were not searched for failing "
-                 "ops.</p>", report->details_unread, FL_REPORT_JSON_DEPTH_MAX);
+        fprintf (out, "<p class=\"note\">%zu parts of the check details were not searched for "
+                 "failing ops: they lie deeper than %d levels (FL_REPORT_JSON_DEPTH_MAX) "
+                 "or past the search's %d open parts (FL_REPORT_DETAILS_OPEN_MAX).</p>",
+                 report->details_unread, FL_REPORT_JSON_DEPTH_MAX, FL_REPORT_DETAILS_OPEN_MAX);
 }
 
 void

@@ -549,9 +549,10 @@ s_build_workload_name (s_reader_t *self, int at, void *base)
     scenario_t *sc = base;
     if (s_leaf (self, at))
         return -1;
+    char names [256];
     if (!workload_lookup (self->entries [at].value))
         return s_fail (self, at, "unknown workload '%s' (%s)", self->entries [at].value,
-                       workload_names ());
+                       workload_names (names, sizeof names));
     snprintf (sc->workload, sizeof sc->workload, "%s", self->entries [at].value);
     return 0;
 }
@@ -571,8 +572,9 @@ s_build_workload (s_reader_t *self, int section, void *base)
     scenario_t *sc = base;
     if (s_walk (self, section, &s_workload_table, sc))
         return -1;
+    char names [256];
     if (!*sc->workload)
-        return s_fail (self, section, "missing 'name' (%s)", workload_names ());
+        return s_fail (self, section, "missing 'name' (%s)", workload_names (names, sizeof names));
     if (s_child (self, section, "clients") < 0)
         return s_fail (self, section, "missing 'clients'");
     return 0;

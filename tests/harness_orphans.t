@@ -41,7 +41,8 @@ check "no child of a node is left after a normal end ($l)" [ "$l" = 0 ]
     --store "$tmp/store2" > "$tmp/int.out" 2>&1 &
 pid=$!
 wait_for 10 children 3
-sleep 0.5                       # let the run serve a moment before the signal
+serving () { grep -qs '"type":"ok"' "$tmp"/store2/*/*/*/history.jsonl; }
+wait_for 10 serving             # the run serves ops before the signal
 kill -INT $pid
 wait_exit $pid 10
 check "SIGINT ends the run with 130 (got $rc)" [ "$rc" = 130 ]

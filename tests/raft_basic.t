@@ -21,9 +21,18 @@ start () {
     pid=$!
     wait_step=0.05 wait_for 2 grep -q "$pattern" "$tmp/$name.log"
 }
-# The node logs its state before node_run installs the SIGTERM handler:
-# give it a moment to enter the loop, so a stop is a clean stop.
-stop () { sleep 0.2; kill -TERM $pid; wait $pid; local rc=$?; pid=; return $rc; }
+# The node logs its state before node_run installs the SIGTERM handler: a
+# stop waits until the process catches SIGTERM (bit 15 of SigCgt in
+# /proc/PID/status), so that it is a clean stop, not the default's 143.
+catches_term () {
+    local mask
+    mask=$(awk '/^SigCgt:/ { print $2 }' "/proc/$pid/status" 2>/dev/null) || return 1
+    [ -n "$mask" ] && (( 0x$mask & (1 << 14) ))
+}
+stop () {
+    wait_step=0.01 wait_for 2 catches_term
+    kill -TERM $pid; wait $pid; local rc=$?; pid=; return $rc
+}
 
 [ -x $node ] || fail_rest "$node is missing: run make lab"
 

@@ -74,7 +74,7 @@ typedef struct {
     bool has_value;         // ok: a value (false: nil)
     int64_t value;
     int code;               // fail, info: the error code (0 with why)
-    char why [96];          // info: the text why when no code says it, else ""
+    char why [FL_ID_BYTES_MAX + 64];    // info: the text why when no code says it, else ""
 } lin_kv_reply_t;
 
 //  Read BODY, the reply to OP, and tell the generator what it saw (later

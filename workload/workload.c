@@ -4,6 +4,7 @@
     accepts the names in it, ./harness list prints it, and a run asks it
     which model checks the history. Order is the order of the list.
 */
+#include <assert.h>
 #include <stdio.h>
 #include <string.h>
 #include "workload.h"
@@ -35,18 +36,16 @@ workload_at (size_t index)
     return index < S_COUNT? &s_workloads [index]: NULL;
 }
 
-const char *
-workload_names (void)
+char *
+workload_names (char *buf, size_t size)
 {
-    //  Built on first use; the table is constant, so once is enough.
-    static char names [256];
-    if (!*names)
-        for (size_t i = 0; i < S_COUNT; i++) {
-            size_t used = strlen (names);
-            snprintf (names + used, sizeof names - used, "%s%s", i? ", ": "",
-                      s_workloads [i].name);
-        }
-    return names;
+    assert (buf && size > 0);
+    *buf = 0;
+    for (size_t i = 0, used = 0; i < S_COUNT && used < size; i++) {
+        int n = snprintf (buf + used, size - used, "%s%s", i? ", ": "", s_workloads [i].name);
+        used += n > 0? (size_t) n: 0;
+    }
+    return buf;
 }
 
 bool

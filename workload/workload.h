@@ -36,8 +36,9 @@ size_t workload_count (void);
 const workload_t *workload_at (size_t index);
 
 //  The names of every workload, comma-separated ("lin-kv"), for messages
-//  that list what is allowed. Borrowed, static.
-const char *workload_names (void);
+//  that list what is allowed, written into BUF (SIZE bytes, cut to fit).
+//  Returns buf.
+char *workload_names (char *buf, size_t size);
 
 //  True if Maelstrom error CODE is definite: the operation did not and
 //  will never happen (1, 10, 11, 12, 14, 20, 21, 22, 30; DESIGN.md

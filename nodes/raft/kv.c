@@ -23,7 +23,7 @@
 #include <string.h>
 #include "limits.h"
 #include "kv.h"
-#include "../lib/node.h"
+#include "nodes/lib/node.h"
 
 struct _kv_t {
     json_t *map;                 // canonical key -> value

@@ -7,7 +7,7 @@
     opened or the disk failed.
 */
 #include "exits.h"
-#include "../lib/node.h"
+#include "nodes/lib/node.h"
 #include "raft.h"
 
 int

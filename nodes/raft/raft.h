@@ -6,7 +6,7 @@
     (tests/unit/node_raft_*.c), which call these headers only. It owns
     Raft's state and rules: the durable term, vote and log (rlog.h), the
     rules as pure functions (core.h), the replicated map (kv.h) and this
-    server that drives them. It depends on the node library (../lib/node.h)
+    server that drives them. It depends on the node library (nodes/lib/node.h)
     for its socket, clock and timers and on common/ (limits) — never on the
     harness or the proxy: faults reach it only as messages that are late,
     lost or duplicated, and as kills and restarts.
@@ -19,7 +19,7 @@
 #define FL_RAFT_H_INCLUDED
 
 #include <stdbool.h>
-#include "../lib/node.h"
+#include "nodes/lib/node.h"
 
 typedef struct _raft_t raft_t;
 

@@ -405,8 +405,8 @@ test_failing_and_depth_max (void **state)
     char *html = s_report (dir, NULL);
     assert_int_equal (s_count (html, "class=\"failing\""), FL_REPORT_FAILING_MAX);
     char text [160];
-    snprintf (text, sizeof text, "3 more failing ops named by the checker are not marked: "
-              "%d are (FL_REPORT_FAILING_MAX)", FL_REPORT_FAILING_MAX);
+    snprintf (text, sizeof text, "3 more mentions of failing ops by the checker are not "
+              "marked: %d ops are (FL_REPORT_FAILING_MAX)", FL_REPORT_FAILING_MAX);
     assert_non_null (strstr (html, text));
     free (html);
     //  "failing" is at depth 1; K arrays around the op put it at 1 + K
@@ -422,8 +422,9 @@ test_failing_and_depth_max (void **state)
         html = s_report (dir, NULL);
         bool deep = k == FL_REPORT_JSON_DEPTH_MAX;
         assert_int_equal (s_count (html, "class=\"failing\""), deep ? 0 : 1);
-        snprintf (text, sizeof text, "1 parts of the check details lie deeper than %d levels "
-                  "(FL_REPORT_JSON_DEPTH_MAX)", FL_REPORT_JSON_DEPTH_MAX);
+        snprintf (text, sizeof text, "1 parts of the check details were not searched for "
+                  "failing ops: they lie deeper than %d levels (FL_REPORT_JSON_DEPTH_MAX)",
+                  FL_REPORT_JSON_DEPTH_MAX);
         if (deep)
             assert_non_null (strstr (html, text));
         else
