@@ -10,6 +10,7 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <math.h>
 #include <string.h>
 #include <errno.h>
 #include <assert.h>
@@ -64,7 +65,7 @@ s_parse_node (const char *word, int nodes, char *out, char **error)
     }
     char *end;
     long index = word [0] == 'n'? strtol (word + 1, &end, 10): 0;
-    if (word [0] != 'n' || end == word + 1 || *end || index < 1
+    if (word [0] != 'n' || end == word + 1 || *end || index < 1 || index > FL_NODES_MAX
     ||  (nodes > 0 && index > nodes))
         return s_fail (error, "'%s' is not a node (n1..n%d or random)",
                        word, nodes > 0? nodes: FL_NODES_MAX);
@@ -79,7 +80,10 @@ s_parse_number (const char *word, double lo, double hi, double *out,
     char *end;
     errno = 0;
     double value = strtod (word, &end);
-    if (errno || end == word || *end || value < lo || value > hi)
+    //  Decimal only: strtod also takes "nan", "inf" and hex ("0x5"), and a
+    //  NaN passes every range test (it compares false).
+    if (errno || end == word || *end || word [strspn (word, "0123456789+-.eE")]
+    ||  !isfinite (value) || value < lo || value > hi)
         return s_fail (error, "%s '%s' is not a number in [%g, %g]",
                        what, word, lo, hi);
     *out = value;
@@ -98,12 +102,26 @@ s_parse_groups (const char *word, int nodes, char *out, char **error)
                        " or groups like n1,n2|n3,n4,n5)", word);
     char copy [FL_FAULT_TEXT_BYTES_MAX];
     snprintf (copy, sizeof copy, "%s", word);
-    char *save = NULL;
-    for (char *id = strtok_r (copy, ",|", &save); id; id = strtok_r (NULL, ",|", &save)) {
-        char node [FL_ID_BYTES_MAX];
-        if (streq (id, "random") || s_parse_node (id, nodes, node, NULL))
-            return s_fail (error, "'%s' in partition groups '%s' is not a node", id, word);
+    bool seen [FL_NODES_MAX + 1] = { false };
+    int groups = 0;
+    char *save_group = NULL;
+    for (char *group = strtok_r (copy, "|", &save_group); group;
+         group = strtok_r (NULL, "|", &save_group)) {
+        char *save = NULL;
+        for (char *id = strtok_r (group, ",", &save); id; id = strtok_r (NULL, ",", &save)) {
+            char node [FL_ID_BYTES_MAX];
+            if (streq (id, "random") || s_parse_node (id, nodes, node, NULL))
+                return s_fail (error, "'%s' in partition groups '%s' is not a node", id, word);
+            int index = atoi (node + 1);
+            if (seen [index])
+                return s_fail (error, "%s is in partition groups '%s' twice", node, word);
+            seen [index] = true;
+        }
+        groups++;
     }
+    //  One group cuts nothing: it is a typo, not a partition.
+    if (groups < 2)
+        return s_fail (error, "partition groups '%s' need two groups or more", word);
     snprintf (out, FL_FAULT_TEXT_BYTES_MAX, "%s", word);
     return 0;
 }
@@ -151,7 +169,9 @@ s_parse_partition (action_t *self, char **words, int count, int nodes, char **er
                 self->shape = (action_shape_t) i;
         if (self->shape == ACTION_SHAPE_NONE) {
             self->shape = ACTION_SHAPE_GROUPS;
-            if (s_parse_groups (shape, nodes, self->groups, error))
+            //  The cluster's size first: of one node no groups can be made.
+            if (s_check_size (shape, self->shape, nodes, error)
+            ||  s_parse_groups (shape, nodes, self->groups, error))
                 return -1;
         }
     }

@@ -20,6 +20,7 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <math.h>
 #include <string.h>
 #include <errno.h>
 #include <inttypes.h>
@@ -253,7 +254,10 @@ s_number (s_reader_t *self, int index, double lo, double hi, double *out)
     char *end;
     errno = 0;
     double value = strtod (text, &end);
-    if (errno || end == text || *end || value < lo || value > hi)
+    //  Decimal only: strtod also takes "nan", "inf" and hex ("0x5"), and a
+    //  NaN passes every range test (it compares false).
+    if (errno || end == text || *end || text [strspn (text, "0123456789+-.eE")]
+    ||  !isfinite (value) || value < lo || value > hi)
         return s_fail (self, index, "'%s' is not a number in %g..%g", text, lo, hi);
     *out = value;
     return 0;

@@ -352,6 +352,41 @@ test_bytes_max (void **state)
     free (error);
 }
 
+//  Numbers are finite, decimal and in range, or refused: a NaN passes
+//  every range test, so it must be refused by name before one is made.
+//  Partition groups name each node once, in two groups or more.
+static void
+test_actions_refuse_nonsense (void **state)
+{
+    (void) state;
+    const char *bad [] = {
+        "drop nan", "drop -nan", "duplicate nan", "reorder inf", "drop 0x1",
+        "delay nan", "delay 50 nan", "delay inf", "delay 1e999", "clock-skew n1 nan",
+        "partition n1,n1|n2", "partition n1|", "partition |n1", "partition n1,n2",
+        "partition n99999999999|n1", "isolate n0",
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof bad [0]; i++) {
+        action_t action;
+        char *error = NULL;
+        if (action_parse (&action, bad [i], 5, &error) != -1 || !error)
+            fail_msg ("'%s' was accepted", bad [i]);
+        free (error);
+    }
+    const char *good [] = { "drop 0.5", "delay 50 10", "clock-skew n1 -200",
+                            "partition n1,n2|n3,n4,n5", "partition n1|n2" };
+    for (size_t i = 0; i < sizeof good / sizeof good [0]; i++) {
+        action_t action;
+        char *error = NULL;
+        if (action_parse (&action, good [i], 5, &error))
+            fail_msg ("'%s' was refused: %s", good [i], error);
+    }
+    //  The same rule for a scenario's own numbers.
+    s_expect_error ("duration_s = 10\n", "duration_s = nan\n", 4, "duration_s");
+    s_expect_error ("    rate = 50\n", "    rate = nan\n", 13, "workload/rate");
+    s_expect_error ("nodes = 5\n", "nodes = 0x5\n", 3, "nodes");
+    s_expect_error ("        at_s = 1\n", "        at_s = nan\n", 18, "at_s");
+}
+
 static void
 test_good_scenario (void **state)
 {
@@ -644,6 +679,7 @@ main (void)
         cmocka_unit_test (test_action_round_trip),
         cmocka_unit_test (test_limits_by_name),
         cmocka_unit_test (test_bytes_max),
+        cmocka_unit_test (test_actions_refuse_nonsense),
         cmocka_unit_test (test_steps_max),
         cmocka_unit_test (test_lines_max),
         cmocka_unit_test (test_systems_and_kinds_max),
