@@ -710,18 +710,31 @@ static const s_table_t s_checks_table = { "check", {
 
 //  Root keys that must come before the others are read: nodes (fault texts
 //  name nodes) and duration_s (steps must fall inside it).
+static const s_table_t s_root_table;
+
+//  A required top-level key is missing: a misspelt key ("duraton_s") is
+//  the likelier cause, so an unknown top-level key is named first.
+static int
+s_fail_missing (s_reader_t *self, const char *key, const char *why)
+{
+    for (size_t i = 0; i < self->count; i++)
+        if (self->entries [i].parent == -1 && !s_table_find (&s_root_table, self->entries [i].name))
+            return s_fail_unknown (self, (int) i, &s_root_table);
+    return s_fail_line (self, 1, key, why);
+}
+
 static int
 s_build_head (s_reader_t *self)
 {
     scenario_t *sc = self->scenario;
     int at = s_child (self, -1, "nodes");
     if (at < 0)
-        return s_fail_line (self, 1, "nodes", "missing (the cluster size)");
+        return s_fail_missing (self, "nodes", "missing (the cluster size)");
     if (s_whole (self, at, 1, FL_NODES_MAX, &sc->nodes))
         return -1;
     at = s_child (self, -1, "duration_s");
     if (at < 0)
-        return s_fail_line (self, 1, "duration_s", "missing (how long the load runs)");
+        return s_fail_missing (self, "duration_s", "missing (how long the load runs)");
     if (s_number (self, at, 0.1, FL_RUN_SECONDS_MAX, &sc->duration_s))
         return -1;
     return 0;
@@ -850,9 +863,10 @@ s_build_root (s_reader_t *self)
     if (s_walk (self, -1, &s_root_table, sc))
         return -1;
     if (s_child (self, -1, "systems") < 0)
-        return s_fail_line (self, 1, "systems", "missing (which systems to run, with their expected verdicts)");
+        return s_fail_missing (self, "systems", "missing (which systems to run, with their"
+                               " expected verdicts)");
     if (s_child (self, -1, "workload") < 0)
-        return s_fail_line (self, 1, "workload", "missing (name = lin-kv, clients = N)");
+        return s_fail_missing (self, "workload", "missing (name = lin-kv, clients = N)");
     return s_check_steps_max (self);
 }
 

@@ -385,6 +385,8 @@ test_actions_refuse_nonsense (void **state)
     s_expect_error ("    rate = 50\n", "    rate = nan\n", 13, "workload/rate");
     s_expect_error ("nodes = 5\n", "nodes = 0x5\n", 3, "nodes");
     s_expect_error ("        at_s = 1\n", "        at_s = nan\n", 18, "at_s");
+    //  A misspelt required key is named where it is, not reported missing.
+    s_expect_error ("duration_s = 10\n", "duraton_s = 10\n", 4, "duraton_s: unknown key");
 }
 
 static void
