@@ -320,20 +320,23 @@ s_read_text (const char *path, char **error)
     }
     char *text = malloc (FL_SCENARIO_BYTES_MAX + 2);
     assert (text);
+    errno = 0;
     size_t size = fread (text, 1, FL_SCENARIO_BYTES_MAX + 1, file);
-    bool failed = ferror (file);
+    int read_errno = ferror (file)? errno: 0;
     fclose (file);
-    const char *problem = failed? "cannot read": NULL;
     char why [96] = "";
-    if (!problem && size > FL_SCENARIO_BYTES_MAX)
+    if (read_errno)
+        snprintf (why, sizeof why, "cannot read: %s", strerror (read_errno));
+    else
+    if (size > FL_SCENARIO_BYTES_MAX)
         snprintf (why, sizeof why, "larger than %d bytes (FL_SCENARIO_BYTES_MAX)",
                   FL_SCENARIO_BYTES_MAX);
     else
-    if (!problem && memchr (text, 0, size))
+    if (memchr (text, 0, size))
         snprintf (why, sizeof why, "a NUL byte at offset %zu: not a text file",
                   (size_t) ((char *) memchr (text, 0, size) - text));
-    if (problem || *why) {
-        if (error && asprintf (error, "%s: %s", path, problem? problem: why) < 0)
+    if (*why) {
+        if (error && asprintf (error, "%s: %s", path, why) < 0)
             *error = NULL;
         free (text);
         return NULL;
