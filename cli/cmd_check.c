@@ -7,8 +7,8 @@
     format, model, initial value and expected verdict; the command says for
     each whether the verdict matched and exits 0 only if all did.
 
-    Exit status (DESIGN.md section 8): 64 usage; 65 if any history was bad
-    data; else 1 if any verdict was invalid (a mismatch, with --manifest);
+    Exit status (DESIGN.md section 8): 64 usage; 70 if a --report page
+    could not be written; else 65 if any history was bad data; else 1 if any verdict was invalid (a mismatch, with --manifest);
     else 2 if any was unknown; else 0.
 */
 #include <assert.h>
@@ -35,18 +35,22 @@ typedef struct {
     const char *report;     // directory, or NULL
     const char *manifest;
     int bad_data, differ, unknown, matched;
+    int unwritten;          // --report pages that could not be written
     json_t *pages;          // --report: page names used so far in this run
 } s_run_t;
 
 static const char *s_verdicts [] = { "valid", "invalid", "unknown" };
 
+const char cmd_check_usage [] =
+    "check (HISTORY... | --manifest FILE.tsv) [--model M] [--init V]"
+    " [--format jsonl|edn|jepsen-log] [--json] [--timeout SEC] [--memory MB] [--threads N]"
+    " [--report DIR] [--stats] [--to-edn]";
+
 static void
 s_usage (FILE *out)
 {
+    fprintf (out, "usage: harness %s\n", cmd_check_usage);
     fprintf (out,
-        "usage: harness check HISTORY... [--model M] [--init V] [--format F]\n"
-        "                     [--json] [--timeout SEC] [--report DIR]\n"
-        "       harness check --manifest FILE.tsv\n"
         "  -m, --model M      register, cas-register, kv, multi-register, mutex,\n"
         "                     set, counter, queue (default: kv if ops have keys,\n"
         "                     else cas-register)\n"
@@ -66,15 +70,17 @@ s_usage (FILE *out)
         FL_CHECK_THREADS_MAX);
 }
 
-//  DIR/index.html for one history, DIR/PATH.html for several.
-static void
+//  DIR/index.html for one history, DIR/PATH.html for several. Returns 0,
+//  or -1 after saying which directory could not be written and why.
+static int
 s_report (s_run_t *run, const check_result_t *result, const char *file, bool many)
 {
     char *target = NULL;
     if (many) {
         if (mkdir (run->report, 0777) && errno != EEXIST) {
-            fprintf (stderr, "harness check: cannot create '%s': %s\n", run->report, strerror (errno));
-            return;
+            fprintf (stderr, "harness check: cannot write the report for '%s': cannot create"
+                     " directory '%s': %s\n", file, run->report, strerror (errno));
+            return -1;
         }
         //  The path made flat ("store/a/history.jsonl" -> "store_a_history.jsonl"),
         //  so that histories with one base name do not overwrite each other
@@ -99,9 +105,26 @@ s_report (s_run_t *run, const check_result_t *result, const char *file, bool man
         free (unique);
         free (flat);
     }
-    if (check_result_report_html (result, target? target: run->report))
-        fprintf (stderr, "harness check: cannot write report for '%s': %s\n", file, strerror (errno));
+    int rc = check_result_report_html (result, target? target: run->report);
+    if (rc)
+        fprintf (stderr, "harness check: cannot write the report for '%s' into directory"
+                 " '%s': %s\n", file, run->report, strerror (errno));
     free (target);
+    return rc;
+}
+
+//  check_file, but a directory is named as what it is rather than read
+//  as a history with no events in it.
+static check_result_t *
+s_check_file (const char *path, const check_opts_t *opts, char **error)
+{
+    struct stat info;
+    if (stat (path, &info) == 0 && S_ISDIR (info.st_mode)) {
+        if (asprintf (error, "'%s' is a directory, not a history", path) < 0)
+            *error = NULL;
+        return NULL;
+    }
+    return check_file (path, opts, error);
 }
 
 //  Check one history and print its line. Returns the verdict, or -1 on bad data.
@@ -110,7 +133,7 @@ s_check_one (s_run_t *run, const char *path, const char *label, const check_opts
              bool many, double *time_ms)
 {
     char *error = NULL;
-    check_result_t *result = check_file (path, opts, &error);
+    check_result_t *result = s_check_file (path, opts, &error);
     if (!result) {
         fprintf (stderr, "harness check: %s\n", error? error: path);
         if (run->json && !run->manifest) {      // one object per history, always
@@ -139,8 +162,8 @@ s_check_one (s_run_t *run, const char *path, const char *label, const check_opts
                 (long long) json_integer_value (json_object_get (obj, "ops")), *time_ms);
         check_result_explain (result, stdout);
     }
-    if (run->report)
-        s_report (run, result, label, many);
+    if (run->report && s_report (run, result, label, many))
+        run->unwritten++;
     json_decref (obj);
     check_result_destroy (&result);
     return (int) verdict;
@@ -269,6 +292,14 @@ s_to_edn (s_run_t *run, int argc, char **argv)
 {
     for (int i = optind; i < argc; i++) {
         char *error = NULL;
+        struct stat info;
+        if (stat (argv [i], &info) == 0 && S_ISDIR (info.st_mode)
+        &&  asprintf (&error, "'%s' is a directory, not a history", argv [i]) >= 0) {
+            fprintf (stderr, "harness check: %s\n", error);
+            free (error);
+            run->bad_data++;
+        }
+        else
         if (check_file_to_edn (argv [i], &run->opts, stdout, &error)) {
             fprintf (stderr, "harness check: %s\n", error? error: argv [i]);
             free (error);
@@ -346,7 +377,14 @@ s_parse (s_run_t *run, int argc, char **argv)
             case 'i': run->opts.init = optarg; break;
             case 'f': run->opts.format = optarg; break;
             case 'j': run->json = true; break;
-            case 'r': run->report = optarg; break;
+            case 'r':
+                if (!*optarg) {
+                    fprintf (stderr, "harness check: --report needs a directory"
+                             " (an empty one names none)\n");
+                    return FL_EXIT_USAGE;
+                }
+                run->report = optarg;
+                break;
             case 'M': run->manifest = optarg; break;
             case 'S': run->stats = true; break;
             case 'E': run->to_edn = true; break;
@@ -412,6 +450,10 @@ cmd_check (int argc, char **argv)
         status = run.bad_data? FL_EXIT_DATAERR: invalid? FL_EXIT_DIFFERS
                : run.unknown? FL_EXIT_UNKNOWN: FL_EXIT_OK;
     }
+    //  A page asked for and not written is the harness failing, not the
+    //  history: it outranks every verdict and bad data.
+    if (run.unwritten)
+        status = FL_EXIT_SOFTWARE;
     if (run.stats)
         s_stats ();
     json_decref (run.pages);

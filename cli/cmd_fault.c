@@ -24,15 +24,18 @@
 #include "home.h"
 #include "limits.h"
 
+const char cmd_fault_usage [] =
+    "fault partition halves|majority|minority|bridge|ring|isolate NODE|isolate-leader|n1,n2|n3,..."
+    " | isolate NODE | isolate-leader | heal | drop P | delay MS [JITTER] | duplicate P"
+    " | reorder P | pause NODE | resume NODE | stop NODE | cont NODE | kill NODE"
+    " | restart NODE | clock-skew NODE MS | state";
+
 static int
 s_usage (const char *problem)
 {
     if (problem)
         fprintf (stderr, "harness fault: %s\n", problem);
-    fprintf (stderr, "usage: harness fault partition halves|majority|minority|bridge|ring|"
-             "isolate NODE|isolate-leader|n1,n2|n3,... | isolate NODE | isolate-leader | heal | drop P | delay MS [JITTER]"
-             " | duplicate P | reorder P | pause NODE | resume NODE | kill NODE |"
-             " restart NODE | stop NODE | cont NODE | clock-skew NODE MS | state\n");
+    fprintf (stderr, "usage: harness %s\n", cmd_fault_usage);
     return FL_EXIT_USAGE;
 }
 
@@ -84,7 +87,11 @@ int
 cmd_fault (int argc, char **argv)
 {
     if (argc < 2)
-        return s_usage (NULL);
+        return s_usage ("which fault? (or state)");
+    if (argc == 2 && (streq (argv [1], "--help") || streq (argv [1], "-h"))) {
+        printf ("usage: harness %s\n", cmd_fault_usage);
+        return FL_EXIT_OK;
+    }
     zsys_handler_set (NULL);
     json_error_t problem;
     json_t *up = json_load_file (home_up_file (), 0, &problem);

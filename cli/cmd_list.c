@@ -61,12 +61,18 @@ s_list_systems (const char *home)
     printf ("\n  --node 'CMD ARGS' runs any Maelstrom binary through node-stdio\n");
 }
 
+const char cmd_list_usage [] = "list";
+
 int
 cmd_list (int argc, char **argv)
 {
-    (void) argv;
+    if (argc > 1 && (streq (argv [1], "--help") || streq (argv [1], "-h"))) {
+        printf ("usage: harness %s\n", cmd_list_usage);
+        return FL_EXIT_OK;
+    }
     if (argc > 1) {
-        fprintf (stderr, "usage: harness list\n");
+        fprintf (stderr, "harness list: unexpected '%s' (list takes nothing)\n"
+                 "usage: harness %s\n", argv [1], cmd_list_usage);
         return FL_EXIT_USAGE;
     }
     char *home = home_dir ();

@@ -18,6 +18,14 @@
     part: "EC" if the median under delay is at least the delay's mean (the
     system waits for other nodes), else "EL". These are measurements of
     these runs, not proofs.
+
+    Exit status, as run's (DESIGN section 8): 0 when every cell is the
+    verdict its scenario expects, 1 when one differs (an UPPERCASE cell), 2
+    when one is unknown and none differs, 64 usage (the option is named),
+    65 a bad or missing scenarios/ (a file that does not load is skipped and
+    said), 69 a system's program missing, 70 a run the lab could not finish
+    (its cell is "-"; errors outrank verdicts), 130 on Ctrl-C (what ran is
+    tabled and kept in the store).
 */
 #include <stdio.h>
 #include <stdlib.h>
@@ -38,6 +46,7 @@
 #include "lab/store.h"
 #include "console.h"
 #include "home.h"
+#include "options.h"
 #include "prologue.h"
 #include "clock.h"
 
@@ -63,53 +72,88 @@ typedef struct {
     volatile sig_atomic_t *interrupted;     // set by SIGINT/SIGTERM (prologue.h)
 } s_args_t;
 
+const char cmd_matrix_usage [] = "matrix [--time-limit SEC] [--seed N] [--store DIR]"
+                                " [--system S]...";
+
+static int
+s_usage (const char *problem)
+{
+    if (problem)
+        fprintf (stderr, "harness matrix: %s\n", problem);
+    fprintf (stderr, "usage: harness %s\n", cmd_matrix_usage);
+    return FL_EXIT_USAGE;
+}
+
+//  One option's value into args; 0, or the usage status with the reason
+//  (the same parsers as run's, so both take and refuse the same values).
+static int
+s_option (int option, const char *value, s_args_t *args)
+{
+    char problem [128];
+    switch (option) {
+        case 't':
+            if (options_time_limit (value, &args->time_limit_s, problem, sizeof problem))
+                return s_usage (problem);
+            return 0;
+        case 'S':
+            if (options_seed (value, &args->seed, problem, sizeof problem))
+                return s_usage (problem);
+            return 0;
+        case 'd':
+            if (!*value)
+                return s_usage ("--store needs a directory (an empty one would write in /)");
+            args->store = value;
+            return 0;
+        case 's':
+            if (args->only_count == FL_SCENARIO_SYSTEMS_MAX) {
+                snprintf (problem, sizeof problem, "more than %d --system options"
+                          " (FL_SCENARIO_SYSTEMS_MAX)", FL_SCENARIO_SYSTEMS_MAX);
+                return s_usage (problem);
+            }
+            if (!*value)
+                return s_usage ("--system needs a name");
+            args->only [args->only_count++] = value;
+            return 0;
+        default:
+            return s_usage ("unknown option");
+    }
+}
+
+//  Options into args: 0 to go on, -1 after --help, else the usage status.
 static int
 s_parse (int argc, char **argv, s_args_t *args)
 {
     static struct option options [] = {
         { "time-limit", required_argument, 0, 't' }, { "seed", required_argument, 0, 'S' },
         { "store", required_argument, 0, 'd' }, { "system", required_argument, 0, 's' },
+        { "help", no_argument, 0, 'h' },
         { 0, 0, 0, 0 }
     };
     *args = (s_args_t) { .time_limit_s = 8, .seed = 1, .store = "store" };
     optind = 1;
     opterr = 0;
     int option;
-    while ((option = getopt_long (argc, argv, "", options, NULL)) != -1) {
-        char *end = NULL;
-        if (option == 't')
-            args->time_limit_s = strtod (optarg, &end);
-        else
-        if (option == 'S')
-            args->seed = strtoull (optarg, &end, 10);
-        else
-        if (option == 'd') {
-            args->store = optarg;
-            if (!*optarg) {
-                fprintf (stderr, "harness matrix: --store needs a directory"
-                         " (an empty one would write in /)\n");
-                return FL_EXIT_USAGE;
-            }
+    while ((option = getopt_long (argc, argv, ":h", options, NULL)) != -1) {
+        char problem [128];
+        if (option == 'h') {
+            printf ("usage: harness %s\n", cmd_matrix_usage);
+            return -1;
         }
-        else
-        if (option == 's' && args->only_count == FL_SCENARIO_SYSTEMS_MAX) {
-            fprintf (stderr, "harness matrix: more than %d --system options"
-                     " (FL_SCENARIO_SYSTEMS_MAX)\n", FL_SCENARIO_SYSTEMS_MAX);
-            return FL_EXIT_USAGE;
+        if (option == ':' || option == '?') {
+            options_getopt_problem (option, argv [optind - 1], problem, sizeof problem);
+            return s_usage (problem);
         }
-        else
-        if (option == 's')
-            args->only [args->only_count++] = optarg;
-        if (option == '?' || (end && (*end || end == optarg)) || !(args->time_limit_s >= 0.1)
-        ||  args->time_limit_s > FL_RUN_SECONDS_MAX
-        ||  optind > argc) {
-            fprintf (stderr, "usage: harness matrix [--time-limit SEC] [--seed N]"
-                     " [--store DIR] [--system S]...\n");
-            return FL_EXIT_USAGE;
-        }
+        int rc = s_option (option, optarg, args);
+        if (rc)
+            return rc;
     }
-    return optind == argc? 0: (fprintf (stderr, "usage: harness matrix [--time-limit SEC]"
-                               " [--seed N] [--store DIR] [--system S]...\n"), FL_EXIT_USAGE);
+    if (optind != argc) {
+        char problem [128];
+        snprintf (problem, sizeof problem, "unexpected '%s' (matrix takes options only)",
+                  argv [optind]);
+        return s_usage (problem);
+    }
+    return 0;
 }
 
 static s_row_t *
@@ -263,21 +307,28 @@ s_load_scenarios (scenario_t **scenarios)
     return count;
 }
 
-//  One run into the store; returns its results (new) or NULL.
+//  One run into the store; returns its results (new) or NULL, and sets
+//  *status to the run's exit status (run's meaning: a failed run's error,
+//  else what its verdict earns against the scenario's expectation).
 static json_t *
-s_run (const s_args_t *args, const scenario_t *sc, const char *system, const char *home)
+s_run (const s_args_t *args, const scenario_t *sc, const char *system, const char *home,
+       int *status)
 {
     char *error = NULL;
     char *run_dir = store_run_dir (args->store, sc->name, system, &error);
     json_t *results = NULL;
+    *status = FL_EXIT_SOFTWARE;
     if (run_dir) {
         runner_opts_t opts = { .scenario = sc, .system = system, .bin_dir = home,
             .run_dir = run_dir, .seed = args->seed,
             .duration_s = args->time_limit_s < sc->duration_s? args->time_limit_s: sc->duration_s,
             .tty = isatty (STDOUT_FILENO),
             .interrupted = args->interrupted };
-        if (runner_run (&opts, &results, &error))
+        *status = runner_run (&opts, &results, &error);
+        if (*status)
             fprintf (stderr, "harness matrix: %s on %s: %s\n", sc->name, system, error? error: "failed");
+        else
+            *status = console_status (results);
         store_link_latest (args->store, run_dir);
     }
     else
@@ -293,7 +344,7 @@ cmd_matrix (int argc, char **argv)
     s_args_t args;
     int rc = s_parse (argc, argv, &args);
     if (rc)
-        return rc;
+        return rc < 0? FL_EXIT_OK: rc;
     args.interrupted = prologue_start ();
     scenario_t *scenarios [FL_MATRIX_SCENARIOS_MAX];
     ssize_t loaded = s_load_scenarios (scenarios);
@@ -314,13 +365,16 @@ cmd_matrix (int argc, char **argv)
     char *home = home_dir ();
     s_row_t rows [FL_MATRIX_SYSTEMS_MAX];
     size_t count = 0;
+    int status = FL_EXIT_OK;
     printf ("faultlab matrix: %zu scenarios, %g s of load each, seed %" PRIu64 "\n",
             columns, args.time_limit_s, args.seed);
     for (size_t c = 0; c < columns && !*args.interrupted; c++)
         for (size_t s = 0; s < scenarios [c]->systems_count && !*args.interrupted; s++) {
             const char *system = scenarios [c]->systems [s].name;
             s_row_t *row = s_wanted (&args, system)? s_row (rows, &count, system): NULL;
-            json_t *results = row? s_run (&args, scenarios [c], system, home): NULL;
+            int one = FL_EXIT_OK;
+            json_t *results = row? s_run (&args, scenarios [c], system, home, &one): NULL;
+            status = console_worst (status, one);
             if (results) {
                 s_record (row, c, scenarios [c], results);
                 printf ("%-20s %-8s %s\n", scenarios [c]->name, system,
@@ -333,5 +387,5 @@ cmd_matrix (int argc, char **argv)
     for (size_t c = 0; c < columns; c++)
         scenario_destroy (&scenarios [c]);
     free (home);
-    return *args.interrupted? FL_EXIT_INTERRUPTED: FL_EXIT_OK;
+    return *args.interrupted? FL_EXIT_INTERRUPTED: status;
 }

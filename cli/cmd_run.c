@@ -14,9 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <errno.h>
 #include <getopt.h>
-#include <math.h>
 #include <inttypes.h>
 #include <signal.h>
 #include <unistd.h>
@@ -28,6 +26,7 @@
 #include "lab/store.h"
 #include "console.h"
 #include "home.h"
+#include "options.h"
 #include "prologue.h"
 #include "clock.h"
 #include "rng.h"
@@ -44,13 +43,15 @@ typedef struct {
     volatile sig_atomic_t *interrupted;     // set by SIGINT/SIGTERM (prologue.h)
 } s_args_t;
 
+const char cmd_run_usage [] = "run SCENARIO [--system S | --node 'CMD ARGS'] [--seed N]"
+                             " [--time-limit SEC] [--store DIR] [--transport ipc|tcp]";
+
 static int
 s_usage (const char *problem)
 {
     if (problem)
         fprintf (stderr, "harness run: %s\n", problem);
-    fprintf (stderr, "usage: harness run SCENARIO [--system S | --node 'CMD ARGS']"
-             " [--seed N] [--time-limit SEC] [--store DIR] [--transport ipc|tcp]\n");
+    fprintf (stderr, "usage: harness %s\n", cmd_run_usage);
     return FL_EXIT_USAGE;
 }
 
@@ -58,7 +59,7 @@ s_usage (const char *problem)
 static int
 s_option (int option, const char *value, s_args_t *args)
 {
-    char *end;
+    char problem [128];
     switch (option) {
         case 's':
             if (args->system)
@@ -81,24 +82,13 @@ s_option (int option, const char *value, s_args_t *args)
             args->store = value;
             return 0;
         case 'S':
-            errno = 0;
-            args->seed = strtoull (value, &end, 10);
-            if (errno || end == value || *end || *value == '-')
-                return s_usage ("--seed needs a whole number >= 0");
+            if (options_seed (value, &args->seed, problem, sizeof problem))
+                return s_usage (problem);
             args->has_seed = true;
             return 0;
         case 't':
-            errno = 0;
-            args->time_limit_s = strtod (value, &end);
-            //  The shortest duration_s a scenario may have, so that the run's
-            //  scenario.conf (which holds it) replays.
-            if (errno || end == value || *end || !isfinite (args->time_limit_s)
-            ||  args->time_limit_s < 0.1 || args->time_limit_s > FL_RUN_SECONDS_MAX) {
-                char problem [96];
-                snprintf (problem, sizeof problem, "--time-limit needs seconds in 0.1..%d",
-                          FL_RUN_SECONDS_MAX);
+            if (options_time_limit (value, &args->time_limit_s, problem, sizeof problem))
                 return s_usage (problem);
-            }
             return 0;
         case 'T':
             if (!streq (value, "ipc") && !streq (value, "tcp"))
@@ -127,12 +117,11 @@ s_parse (int argc, char **argv, s_args_t *args)
     while ((option = getopt_long (argc, argv, ":h", options, NULL)) != -1) {
         char problem [128];
         if (option == 'h') {
-            s_usage (NULL);
+            printf ("usage: harness %s\n", cmd_run_usage);
             return -1;
         }
         if (option == ':' || option == '?') {
-            snprintf (problem, sizeof problem, option == ':'? "%s needs a value":
-                      "unknown option '%s'", argv [optind - 1]);
+            options_getopt_problem (option, argv [optind - 1], problem, sizeof problem);
             return s_usage (problem);
         }
         int rc = s_option (option, optarg, args);
@@ -144,6 +133,11 @@ s_parse (int argc, char **argv, s_args_t *args)
     args->scenario = argv [optind];
     if (args->system && args->node_cmd)
         return s_usage ("--system and --node exclude each other");
+    //  node-stdio with no program to bridge exits 64 at each node's start,
+    //  which the lab could only report as a failed run (70).
+    if (args->system && streq (args->system, "stdio"))
+        return s_usage ("--system stdio needs --node 'CMD ARGS' (give --node alone:"
+                        " it runs CMD through node-stdio)");
     return 0;
 }
 
@@ -153,20 +147,6 @@ s_fresh_seed (void)
     rng_t rng;
     rng_init (&rng, (uint64_t) clock_wall_ms () * 1000003ULL ^ (uint64_t) getpid ());
     return rng_next (&rng) % 1000000000ULL;
-}
-
-//  Does this result match what the scenario expected? 0 yes, 1 differs,
-//  2 unknown.
-static int
-s_compare (json_t *results)
-{
-    const char *verdict = console_verdict (json_object_get (results, "valid"));
-    const char *expected = json_string_value (json_object_get (results, "expected"));
-    if (streq (verdict, "unknown"))
-        return FL_EXIT_UNKNOWN;
-    if (!expected || streq (expected, "varies") || streq (expected, "none"))
-        return 0;
-    return streq (expected, verdict)? 0: FL_EXIT_DIFFERS;
 }
 
 //  Run one system; returns its exit status contribution.
@@ -202,7 +182,7 @@ s_run_system (const s_args_t *args, const scenario_t *scenario, const char *syst
     fflush (stdout);
     free (error);
     free (run_dir);
-    return status? status: s_compare (*results);
+    return status? status: console_status (*results);
 }
 
 //  text quoted for a POSIX shell: 'it'\''s' (single quotes, each ' as '\'').
@@ -243,15 +223,27 @@ s_print_replays (const s_args_t *args, json_t **results, size_t count)
     }
 }
 
+//  Can every system run? 0, or the exit status after saying why not: a
+//  missing program (69), or node-stdio with no --node to bridge (64).
 static int
-s_worst (int a, int b)
+s_check_systems (const s_args_t *args, const scenario_t *scenario, const char **systems,
+                 size_t count, const char *home)
 {
-    //  Errors beat verdicts; among verdicts, differs beats unknown.
-    if (a >= FL_EXIT_USAGE || b >= FL_EXIT_USAGE)
-        return a > b? a: b;
-    if (a == FL_EXIT_DIFFERS || b == FL_EXIT_DIFFERS)
-        return FL_EXIT_DIFFERS;
-    return a > b? a: b;
+    for (size_t i = 0; i < count; i++) {
+        if (!args->node_cmd && streq (systems [i], "stdio")) {
+            fprintf (stderr, "harness run: scenario %s lists system 'stdio', which needs"
+                     " --node 'CMD ARGS'\n", scenario->name);
+            return FL_EXIT_USAGE;
+        }
+        char *error = NULL;
+        lab_opts_t check = { .system = systems [i], .node_cmd = args->node_cmd, .bin_dir = home };
+        if (lab_check_programs (&check, &error)) {
+            fprintf (stderr, "harness run: %s\n", error);
+            free (error);
+            return FL_EXIT_UNAVAILABLE;
+        }
+    }
+    return 0;
 }
 
 int
@@ -287,15 +279,11 @@ cmd_run (int argc, char **argv)
             systems [count++] = scenario->systems [i].name;
     char *home = home_dir ();
     //  A system that cannot run makes no run directory and moves no link.
-    for (size_t i = 0; i < count; i++) {
-        lab_opts_t check = { .system = systems [i], .node_cmd = args.node_cmd, .bin_dir = home };
-        if (lab_check_programs (&check, &error)) {
-            fprintf (stderr, "harness run: %s\n", error);
-            free (error);
-            free (home);
-            scenario_destroy (&scenario);
-            return FL_EXIT_UNAVAILABLE;
-        }
+    rc = s_check_systems (&args, scenario, systems, count, home);
+    if (rc) {
+        free (home);
+        scenario_destroy (&scenario);
+        return rc;
     }
     printf ("faultlab: scenario %s, seed %" PRIu64 ", %d nodes, %d clients, %g s\n",
             scenario->name, seed, scenario->nodes, scenario->clients,
@@ -307,7 +295,7 @@ cmd_run (int argc, char **argv)
     int status = 0;
     for (size_t i = 0; i < count && !*args.interrupted; i++) {
         int one = s_run_system (&args, scenario, systems [i], seed, home, &results [i]);
-        status = s_worst (status, one);
+        status = console_worst (status, one);
     }
     printf ("\n");
     console_table (stdout, results, count);

@@ -34,6 +34,7 @@
 #include "scenario/schedule.h"
 #include "lab/store.h"
 #include "home.h"
+#include "options.h"
 #include "prologue.h"
 #include "clock.h"
 
@@ -47,13 +48,15 @@ typedef struct {
     bool tcp;
 } s_args_t;
 
+const char cmd_up_usage [] = "up [--system S] [--nodes N] [--seed N] [--store DIR]"
+                            " [--transport ipc|tcp]";
+
 static int
 s_usage (const char *problem)
 {
     if (problem)
         fprintf (stderr, "harness up: %s\n", problem);
-    fprintf (stderr, "usage: harness up [--system S] [--nodes N] [--seed N] [--store DIR]"
-             " [--transport ipc|tcp]\n");
+    fprintf (stderr, "usage: harness %s\n", cmd_up_usage);
     return FL_EXIT_USAGE;
 }
 
@@ -61,11 +64,16 @@ s_usage (const char *problem)
 static int
 s_option (int option, const char *value, s_args_t *args)
 {
-    char *end;
+    char *end, problem [128];
     switch (option) {
         case 's':
             if (!*value)
                 return s_usage ("--system needs a name");
+            //  node-stdio needs the program it bridges, which only
+            //  `run --node` passes: its nodes would exit 64 at once.
+            if (streq (value, "stdio"))
+                return s_usage ("--system stdio needs --node 'CMD ARGS', which up does"
+                                " not take (./harness run --node does)");
             args->system = value;
             return 0;
         case 'd':
@@ -75,18 +83,17 @@ s_option (int option, const char *value, s_args_t *args)
             return 0;
         case 'n':
             errno = 0;
-            args->nodes = (int) strtol (value, &end, 10);
-            if (errno || end == value || *end || args->nodes < 1 || args->nodes > FL_NODES_MAX) {
-                char problem [96];
-                snprintf (problem, sizeof problem, "--nodes needs a whole number in 1..%d", FL_NODES_MAX);
+            long nodes = strtol (value, &end, 10);
+            if (errno || end == value || *end || nodes < 1 || nodes > FL_NODES_MAX) {
+                snprintf (problem, sizeof problem, "--nodes '%s' is not a whole number in 1..%d",
+                          value, FL_NODES_MAX);
                 return s_usage (problem);
             }
+            args->nodes = (int) nodes;
             return 0;
         case 'S':
-            errno = 0;
-            args->seed = strtoull (value, &end, 10);
-            if (errno || end == value || *end || *value == '-')
-                return s_usage ("--seed needs a whole number >= 0");
+            if (options_seed (value, &args->seed, problem, sizeof problem))
+                return s_usage (problem);
             return 0;
         case 'T':
             if (!streq (value, "ipc") && !streq (value, "tcp"))
@@ -104,7 +111,7 @@ s_parse (int argc, char **argv, s_args_t *args)
     static struct option options [] = {
         { "system", required_argument, 0, 's' }, { "nodes", required_argument, 0, 'n' },
         { "seed", required_argument, 0, 'S' }, { "store", required_argument, 0, 'd' },
-        { "transport", required_argument, 0, 'T' },
+        { "transport", required_argument, 0, 'T' }, { "help", no_argument, 0, 'h' },
         { 0, 0, 0, 0 }
     };
     *args = (s_args_t) { .system = "raft", .store = "store", .nodes = 5,
@@ -112,12 +119,14 @@ s_parse (int argc, char **argv, s_args_t *args)
     optind = 1;
     opterr = 0;
     int option;
-    while ((option = getopt_long (argc, argv, ":", options, NULL)) != -1) {
+    while ((option = getopt_long (argc, argv, ":h", options, NULL)) != -1) {
         char problem [128];
+        if (option == 'h') {
+            printf ("usage: harness %s\n", cmd_up_usage);
+            return -1;
+        }
         if (option == ':' || option == '?') {
-            const char *name = argv [optind - 1];
-            snprintf (problem, sizeof problem, option == ':'? "%s needs a value":
-                      "unknown option '%s'", name);
+            options_getopt_problem (option, argv [optind - 1], problem, sizeof problem);
             return s_usage (problem);
         }
         int rc = s_option (option, optarg, args);
@@ -323,7 +332,7 @@ cmd_up (int argc, char **argv)
     s_up_t self = { .control = NULL };
     int status = s_parse (argc, argv, &self.args);
     if (status)
-        return status;
+        return status < 0? FL_EXIT_OK: status;
     self.interrupted = prologue_start ();
     if (s_claim_up_file ())
         return FL_EXIT_UNAVAILABLE;

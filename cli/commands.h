@@ -7,8 +7,12 @@
 
     commands.h -- the harness's subcommands, one file each (cli/cmd_NAME.c),
     dispatched from one table in cli/main.c, as git dispatches builtins.
-    Each takes the arguments after the subcommand name (argv[0] is the
-    subcommand) and returns the process exit status of DESIGN.md section 8.
+    Each takes the arguments after the subcommand name (argv[0] is
+    "harness NAME", so that getopt's own complaints say which command they
+    are about) and returns the process exit status of DESIGN.md section 8.
+    Each cmd_NAME_usage is the command's synopsis after "harness ", every
+    option its getopt table takes: `./harness --help` and the command's own
+    usage print the same text.
 */
 #ifndef FL_COMMANDS_H_INCLUDED
 #define FL_COMMANDS_H_INCLUDED
@@ -21,5 +25,12 @@ int cmd_up (int argc, char **argv);
 int cmd_fault (int argc, char **argv);
 int cmd_list (int argc, char **argv);
 int cmd_matrix (int argc, char **argv);
+
+extern const char cmd_run_usage [];
+extern const char cmd_check_usage [];
+extern const char cmd_up_usage [];
+extern const char cmd_fault_usage [];
+extern const char cmd_list_usage [];
+extern const char cmd_matrix_usage [];
 
 #endif

@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <string.h>
 #include "console.h"
+#include "exits.h"
 
 const char *
 console_verdict (json_t *valid)
@@ -16,6 +17,28 @@ console_verdict (json_t *valid)
     if (json_is_false (valid))
         return "invalid";
     return "unknown";
+}
+
+int
+console_status (json_t *results)
+{
+    const char *verdict = console_verdict (json_object_get (results, "valid"));
+    const char *expected = json_string_value (json_object_get (results, "expected"));
+    if (strcmp (verdict, "unknown") == 0)
+        return FL_EXIT_UNKNOWN;
+    if (!expected || strcmp (expected, "varies") == 0 || strcmp (expected, "none") == 0)
+        return FL_EXIT_OK;
+    return strcmp (expected, verdict) == 0? FL_EXIT_OK: FL_EXIT_DIFFERS;
+}
+
+int
+console_worst (int a, int b)
+{
+    if (a >= FL_EXIT_USAGE || b >= FL_EXIT_USAGE)
+        return a > b? a: b;
+    if (a == FL_EXIT_DIFFERS || b == FL_EXIT_DIFFERS)
+        return FL_EXIT_DIFFERS;
+    return a > b? a: b;
 }
 
 static void

@@ -16,4 +16,15 @@ void console_table (FILE *out, json_t **results, size_t count);
 //  "valid", "invalid", "unknown" for a results "valid" field.
 const char *console_verdict (json_t *valid);
 
+//  The exit status (exits.h) one run's results earn against what its
+//  scenario expects: FL_EXIT_OK as expected (or nothing particular
+//  expected: "varies", "none"), FL_EXIT_DIFFERS not, FL_EXIT_UNKNOWN when
+//  the verdict is unknown. run and matrix both judge by it.
+int console_status (json_t *results);
+
+//  Of two exit statuses, the one a command that earned both returns:
+//  errors (FL_EXIT_USAGE and up) beat verdicts, the higher error first;
+//  among verdicts, differs beats unknown.
+int console_worst (int a, int b);
+
 #endif

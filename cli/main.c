@@ -7,17 +7,16 @@
 typedef struct {
     const char *name;
     int (*fn) (int argc, char **argv);
-    const char *usage;
+    const char *usage;          // the command's own synopsis (commands.h)
 } command_t;
 
 static const command_t s_commands [] = {
-    { "run",    cmd_run,    "run SCENARIO [--system S | --node 'CMD ARGS'] [--seed N] [--time-limit SEC] [--store DIR]" },
-    { "check",  cmd_check,  "check HISTORY... [--model M] [--init V] [--format jsonl|edn|jepsen-log] [--json] [--timeout SEC] [--report DIR]\n"
-                            "       harness check --manifest FILE.tsv" },
-    { "up",     cmd_up,     "up [--system S] [--nodes N]" },
-    { "fault",  cmd_fault,  "fault partition halves|majority|minority|isolate NODE|isolate-leader|bridge|ring|GROUPS | heal | drop P | delay MS [JITTER] | duplicate P | reorder P | pause NODE | resume NODE | kill NODE | restart NODE" },
-    { "list",   cmd_list,   "list" },
-    { "matrix", cmd_matrix, "matrix" },
+    { "run",    cmd_run,    cmd_run_usage },
+    { "check",  cmd_check,  cmd_check_usage },
+    { "up",     cmd_up,     cmd_up_usage },
+    { "fault",  cmd_fault,  cmd_fault_usage },
+    { "list",   cmd_list,   cmd_list_usage },
+    { "matrix", cmd_matrix, cmd_matrix_usage },
 };
 #define COMMANDS (sizeof s_commands / sizeof s_commands [0])
 
@@ -41,8 +40,14 @@ main (int argc, char **argv)
         return 0;
     }
     for (size_t i = 0; i < COMMANDS; i++)
-        if (streq (argv [1], s_commands [i].name))
+        if (streq (argv [1], s_commands [i].name)) {
+            //  getopt prints argv [0] before its complaints: "harness check:
+            //  unrecognized option '--bogus'", as every message of ours reads.
+            char name [32];
+            snprintf (name, sizeof name, "harness %s", s_commands [i].name);
+            argv [1] = name;
             return s_commands [i].fn (argc - 1, argv + 1);
+        }
     fprintf (stderr, "harness: unknown command '%s'\n", argv [1]);
     return s_usage (stderr);
 }

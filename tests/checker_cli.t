@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # checker_cli.t -- ./harness check from the outside: one line per history,
-# exit statuses (0 valid, 1 invalid, 2 unknown, 64 usage, 65 bad data),
+# exit statuses (0 valid, 1 invalid, 2 unknown, 64 usage, 65 bad data, 70
+# a report that cannot be written),
 # --json, --report, --manifest, explanations. Uses only tests/data.
 . "$(dirname "$0")/lib.sh" checker-cli
 d=tests/data
@@ -10,7 +11,7 @@ hc () {
     out=$(timeout 60 ./harness check "$@" 2>"$tmp/err"); rc=$?
     err=$(cat "$tmp/err")
 }
-plan 27
+plan 32
 
 hc $d/checker-valid.jsonl
 check "valid history exits 0" [ "$rc" -eq 0 ]
@@ -65,6 +66,22 @@ check "--report DIR writes DIR/index.html with the failing op marked" \
 hc --report "$tmp/many" $d/checker-stale.jsonl $d/checker-valid.jsonl
 check "--report with several histories writes one page each" \
     [ -f "$tmp/many/tests_data_checker-stale.jsonl.html" -a -f "$tmp/many/tests_data_checker-valid.jsonl.html" ]
+
+# A page that cannot be written is the harness failing (70), named with its
+# directory and why; an empty --report names no directory at all (64).
+check_error 70 "cannot write the report for '$d/checker-valid.jsonl' into directory '/proc/nope': No such file" \
+    "--report /proc/nope: exit 70 naming the directory and why" \
+    ./harness check --report /proc/nope $d/checker-valid.jsonl
+check_error 70 "cannot create directory '/proc/nope': No such file" \
+    "--report /proc/nope with two histories: exit 70 naming the directory" \
+    ./harness check --report /proc/nope $d/checker-valid.jsonl $d/checker-stale.jsonl
+check_error 64 "^harness check: --report needs a directory" "--report '': usage, 64" \
+    ./harness check --report '' $d/checker-valid.jsonl
+# A directory is said to be one, not read as a history with no events.
+check_error 65 "^harness check: '$d' is a directory, not a history" "check DIR: 65, named" \
+    ./harness check $d
+check_error 65 "^harness check: '$d' is a directory, not a history" "check --to-edn DIR: 65, named" \
+    ./harness check --to-edn $d
 
 hc --manifest $d/checker-manifest.tsv
 check "--manifest: all as expected exits 0" [ "$rc" -eq 0 ]

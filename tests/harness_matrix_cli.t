@@ -4,9 +4,11 @@
 # naming it (running nothing and printing an empty table would look like
 # success); the matrix's header names every scenario in full (columns as
 # wide as the longest name, not cut at 11 characters), here from a matrix of
-# one system at the shortest load.
+# one system at the shortest load, whose exit status says what its cells
+# do: 1 when one is UPPERCASE (not the verdict its scenario expects), 0
+# when none is, as run's does.
 . "$(dirname "$0")/lib.sh" matrix-cli
-plan 5
+plan 6
 check_error 64 "no scenario lists system 'none-such'" "--system none-such: exit 64 naming it" \
     timeout 30 ./harness matrix --system none-such --time-limit 1 --store "$tmp/st"
 #  More scenario files than one table holds (FL_MATRIX_SCENARIOS_MAX, 64)
@@ -29,8 +31,8 @@ for f in 1 2 3; do
         sed -n '/^workload/,$p' scenarios/split-brain.conf
     } > "$tmp/wide/scenarios/s$f.conf"
 done
-check_error 0 "sys33 not run: the table has room for 32 systems (FL_MATRIX_SYSTEMS_MAX)" \
-    "33 systems: the 33rd is reported by FL_MATRIX_SYSTEMS_MAX, not run" \
+check_error 69 "sys33 not run: the table has room for 32 systems (FL_MATRIX_SYSTEMS_MAX)" \
+    "33 systems: the 33rd is reported by FL_MATRIX_SYSTEMS_MAX, not run (69: none is built)" \
     sh -c "cd '$tmp/wide' && timeout 30 '$PWD/harness' matrix --time-limit 0.1 --store '$tmp/st'"
 check "33 systems: the table has rows sys1..sys32 and none for sys33" \
     sh -c "echo \"\$1\" | grep -q '^sys32 ' && ! echo \"\$1\" | grep -q '^sys33 '" - "$out"
@@ -42,3 +44,8 @@ for f in scenarios/*.conf; do
 done
 check "every scenario's full name is a column header (missing:${missing:- none})" [ -z "$missing" ] ||
     diag_run
+row=$(echo "$out" | grep -E "^primary ")
+if grep -qE ' (VALID|INVALID) ' <<< "$row"; then want=1 why="an UPPERCASE cell"
+elif grep -qiE ' unknown ' <<< "$row"; then want=2 why="an unknown cell and none UPPERCASE"
+else want=0 why="no UPPERCASE cell"; fi
+check "matrix exits $want: its table has $why (rc $rc)" [ "$rc" = "$want" ] || diag_run

@@ -3,9 +3,10 @@
 # includes follow the module graph, the checker is reached only through
 # check.h, exit statuses are named, each module's main header says what it
 # owns, the README's source tour lists every module, no module holds more
-# than about a third of the C code, and every shell test uses lib.sh.
+# than about a third of the C code, every shell test uses lib.sh, and
+# docs/nodes.md's listing of nodes/echo.c is that file exactly.
 . "$(dirname "$0")/lib.sh" house_layout
-plan 8
+plan 9
 
 # Module of a repository path: nodes/lib and nodes/raft are modules of
 # their own; nodes/*.c are programs that may use only nodes/lib.
@@ -119,3 +120,9 @@ for t in tests/*.t; do
 done
 check "every shell test sources tests/lib.sh and prints TAP through it" [ -z "$own" ] ||
     diag "$own"
+
+# docs/nodes.md shows nodes/echo.c whole: the ```c block after "the whole
+# of `bin/node-echo`" is the file, byte for byte.
+sed -n '/the whole of `bin\/node-echo`/,$p' docs/nodes.md | sed -n '/^```c$/,/^```$/p' | sed '1d;$d' > "$tmp/echo.c"
+check "docs/nodes.md's listing is nodes/echo.c exactly" cmp -s "$tmp/echo.c" nodes/echo.c ||
+    diag "$(diff "$tmp/echo.c" nodes/echo.c)"

@@ -13,7 +13,7 @@ stop_all () {
     wait 2>/dev/null
 }
 at_exit stop_all
-plan 23
+plan 24
 
 # Usage errors.
 check_exit 64 "no options: exit 64" bin/proxy
@@ -23,6 +23,10 @@ check_error 64 "id of 1 to" "--send --as '': exit 64" \
     stderr_of bin/proxy --send ipc://$dir/x --as '' --to n1 '{}'
 check_error 64 "id of 1 to" "--send --as a 300-byte id: exit 64" \
     stderr_of bin/proxy --send ipc://$dir/x --as "$(printf 'a%.0s' $(seq 300))" --to n1 '{}'
+# Nothing listening: the DEALER queues the request (a lazy connect), so it is
+# lost (1), not unsent (69, which needs the proxy gone mid-stream).
+check_error 1 '"lost":1' "--send with nothing listening: exit 1, the request lost" \
+    timeout 10 bin/proxy --send ipc://$dir/nobody --as c1 --to n1 --wait-ms 200 '{"type":"echo"}'
 check_error 64 "'--bogus'" "unknown option: exit 64 naming it" \
     stderr_of bin/proxy --net ipc://$dir/a --control ipc://$dir/b --bogus
 check_exit 64 "bad --seed: exit 64" bin/proxy --net ipc://$dir/a --control ipc://$dir/b --seed x1
