@@ -100,9 +100,9 @@ probe_run (const probe_config_t *config, FILE *out, char *error, size_t error_si
         free (text);
         json_decref (envelope);
         if (sent == -1) {
-            snprintf (error, error_size, "request %d could not be sent to '%s' within %d ms"
-                      " (--wait-ms): is the proxy there?", i + 1, config->endpoint,
-                      config->wait_ms);
+            snprintf (error, error_size, "request %d could not be sent to '%s': the send"
+                      " queue stayed full for %d ms (--wait-ms); did the proxy go away?",
+                      i + 1, config->endpoint, config->wait_ms);
             free (sent_ns);
             zsock_destroy (&sock);
             json_decref (body);
