@@ -20,6 +20,7 @@
 #include <czmq.h>
 #include <jansson.h>
 #include "commands.h"
+#include "options.h"
 #include "scenario/action.h"
 #include "home.h"
 #include "limits.h"
@@ -33,10 +34,7 @@ const char cmd_fault_usage [] =
 static int
 s_usage (const char *problem)
 {
-    if (problem)
-        fprintf (stderr, "harness fault: %s\n", problem);
-    fprintf (stderr, "usage: harness %s\n", cmd_fault_usage);
-    return FL_EXIT_USAGE;
+    return options_usage ("fault", cmd_fault_usage, problem);
 }
 
 //  Send one request to the up process; print its answer.

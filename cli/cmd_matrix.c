@@ -78,10 +78,7 @@ const char cmd_matrix_usage [] = "matrix [--time-limit SEC] [--seed N] [--store 
 static int
 s_usage (const char *problem)
 {
-    if (problem)
-        fprintf (stderr, "harness matrix: %s\n", problem);
-    fprintf (stderr, "usage: harness %s\n", cmd_matrix_usage);
-    return FL_EXIT_USAGE;
+    return options_usage ("matrix", cmd_matrix_usage, problem);
 }
 
 //  One option's value into args; 0, or the usage status with the reason

@@ -49,10 +49,7 @@ const char cmd_run_usage [] = "run SCENARIO [--system S | --node 'CMD ARGS'] [--
 static int
 s_usage (const char *problem)
 {
-    if (problem)
-        fprintf (stderr, "harness run: %s\n", problem);
-    fprintf (stderr, "usage: harness %s\n", cmd_run_usage);
-    return FL_EXIT_USAGE;
+    return options_usage ("run", cmd_run_usage, problem);
 }
 
 //  One option's value into args; 0, or the usage status with the reason.

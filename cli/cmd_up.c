@@ -54,10 +54,7 @@ const char cmd_up_usage [] = "up [--system S] [--nodes N] [--seed N] [--store DI
 static int
 s_usage (const char *problem)
 {
-    if (problem)
-        fprintf (stderr, "harness up: %s\n", problem);
-    fprintf (stderr, "usage: harness %s\n", cmd_up_usage);
-    return FL_EXIT_USAGE;
+    return options_usage ("up", cmd_up_usage, problem);
 }
 
 //  One option's value; 0, or the usage status with the reason said.

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "options.h"
+#include "exits.h"
 #include "limits.h"
 
 int
@@ -49,4 +50,13 @@ options_getopt_problem (int option, const char *arg, char *problem, size_t size)
         snprintf (problem, size, "%s needs a value", arg);
     else
         snprintf (problem, size, "unknown option '%s'", arg);
+}
+
+int
+options_usage (const char *name, const char *usage, const char *problem)
+{
+    if (problem)
+        fprintf (stderr, "harness %s: %s\n", name, problem);
+    fprintf (stderr, "usage: harness %s\n", usage);
+    return FL_EXIT_USAGE;
 }

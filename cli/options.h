@@ -28,4 +28,8 @@ int options_time_limit (const char *value, double *seconds, char *problem, size_
 //  missing its value. ARG is argv [optind - 1], the word getopt stopped at.
 void options_getopt_problem (int option, const char *arg, char *problem, size_t size);
 
+//  A usage error of command NAME: "harness NAME: PROBLEM" (when PROBLEM is
+//  not NULL), then "usage: harness USAGE", on stderr. Returns FL_EXIT_USAGE.
+int options_usage (const char *name, const char *usage, const char *problem);
+
 #endif
