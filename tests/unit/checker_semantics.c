@@ -25,7 +25,6 @@
 
 #define S_BAD -2            // s_check: the input was rejected (s_error says why)
 
-static char s_dir [64];
 static char *s_error;
 
 //  Write text to NAME in the test directory and check it with opts (model,
@@ -34,7 +33,7 @@ static int
 s_check_opts (const char *name, const char *text, size_t len, check_opts_t opts)
 {
     char path [160];
-    snprintf (path, sizeof (path), "%s/%s", s_dir, name);
+    snprintf (path, sizeof (path), "%s/%s", tap_dir, name);
     FILE *file = fopen (path, "w");
     assert_non_null (file);
     fwrite (text, 1, len, file);
@@ -272,7 +271,7 @@ test_memory_bound (void **state)
     check_opts_t opts = { .model = "queue", .memory_mb = 8, .timeout_s = 100 };
     assert_int_equal (s_check_opts ("storm.jsonl", storm, strlen (storm), opts), CHECK_UNKNOWN);
     char path [160];
-    snprintf (path, sizeof path, "%s/storm.jsonl", s_dir);
+    snprintf (path, sizeof path, "%s/storm.jsonl", tap_dir);
     check_result_t *result = check_file (path, &opts, &s_error);
     assert_non_null (result);
     json_t *json = check_result_json (result);
@@ -318,7 +317,7 @@ test_memory_bound (void **state)
     opts.memory_mb = 16;
     int verdict = s_check_opts ("seq.jsonl", seq, len, opts);
     assert_int_equal (verdict, CHECK_VALID);
-    snprintf (path, sizeof path, "%s/seq.jsonl", s_dir);
+    snprintf (path, sizeof path, "%s/seq.jsonl", tap_dir);
     result = check_file (path, &opts, &s_error);
     assert_non_null (result);
     json = check_result_json (result);
@@ -346,7 +345,7 @@ test_guess_kv (void **state)
     check_opts_t opts = { .model = NULL };
     assert_int_equal (s_check ("t.edn", tuples, NULL, NULL), CHECK_VALID);
     char path [160];
-    snprintf (path, sizeof path, "%s/t.edn", s_dir);
+    snprintf (path, sizeof path, "%s/t.edn", tap_dir);
     check_result_t *result = check_file (path, &opts, &s_error);
     json_t *json = check_result_json (result);
     assert_string_equal (json_string_value (json_object_get (json, "model")), "kv");
@@ -504,7 +503,7 @@ test_process_names (void **state)
         "{:process \"n2\", :type :ok, :f :read, :value 2}\n";
     assert_int_equal (s_check ("p.edn", text, "register", NULL), CHECK_INVALID);
     char path [160];
-    snprintf (path, sizeof path, "%s/p.edn", s_dir);
+    snprintf (path, sizeof path, "%s/p.edn", tap_dir);
     check_opts_t opts = { .model = "register" };
     check_result_t *result = check_file (path, &opts, &s_error);
     assert_non_null (result);
@@ -672,23 +671,23 @@ test_cli (void **state)
     char cwd [512], out [4096];
     assert_non_null (getcwd (cwd, sizeof cwd));
     char sub [256];
-    snprintf (sub, sizeof sub, "%s/sub", s_dir);
+    snprintf (sub, sizeof sub, "%s/sub", tap_dir);
     assert_int_equal (mkdir (sub, 0700), 0);
     const char *valid = "{:process 0, :type :invoke, :f :write, :value 1}\n"
                         "{:process 0, :type :ok, :f :write, :value 1}\n";
     assert_int_equal (s_check ("x.edn", valid, "register", NULL), CHECK_VALID);
     assert_int_equal (s_check ("sub/x.edn", valid, "register", NULL), CHECK_VALID);
     assert_int_equal (s_run (out, sizeof out, "%s/harness check --init '{:x' %s/x.edn 2>/dev/null",
-                             cwd, s_dir), 64);
+                             cwd, tap_dir), 64);
     assert_int_equal (s_check ("junk.txt", "no events here\n", NULL, NULL), S_BAD);
     assert_int_equal (s_run (out, sizeof out, "%s/harness check --json %s/junk.txt 2>/dev/null",
-                             cwd, s_dir), 65);
+                             cwd, tap_dir), 65);
     assert_non_null (strstr (out, "\"error\":"));
     assert_non_null (strstr (out, "no history events"));
     assert_int_equal (s_check ("m.tsv", "file\tformat\tmodel\tinit\texpected\n"
                                         "x.edn\tedn\tregister\t\tmaybe\n", NULL, "jsonl"), S_BAD);
     assert_int_equal (s_run (out, sizeof out, "%s/harness check --manifest %s/m.tsv 2>/dev/null",
-                             cwd, s_dir), 65);
+                             cwd, tap_dir), 65);
     assert_non_null (strstr (out, "ERROR"));
     assert_int_equal (s_run (out, sizeof out, "cd %s && %s/harness check -m register --report r"
                              " ../x.edn x.edn >/dev/null && ls r | wc -l", sub, cwd), 0);
@@ -753,7 +752,7 @@ test_keywords (void **state)
     snprintf (text, sizeof text, kv, ":x", ":x");
     assert_int_equal (s_check ("k.edn", text, "kv", NULL), CHECK_VALID);
     char path [160];
-    snprintf (path, sizeof path, "%s/k.edn", s_dir);
+    snprintf (path, sizeof path, "%s/k.edn", tap_dir);
     char *edn = NULL;
     size_t len = 0;
     FILE *out = open_memstream (&edn, &len);
@@ -808,7 +807,7 @@ static check_result_t *
 s_readers (int readers)
 {
     char path [160];
-    snprintf (path, sizeof path, "%s/readers.jsonl", s_dir);
+    snprintf (path, sizeof path, "%s/readers.jsonl", tap_dir);
     FILE *file = fopen (path, "w");
     assert_non_null (file);
     fputs ("{\"process\":0,\"type\":\"invoke\",\"f\":\"write\",\"value\":1}\n"
@@ -951,8 +950,8 @@ test_titled_ops_max (void **state)
 {
     (void) state;
     char path [160], page [160];
-    snprintf (path, sizeof path, "%s/titled.jsonl", s_dir);
-    snprintf (page, sizeof page, "%s/titled.html", s_dir);
+    snprintf (path, sizeof path, "%s/titled.jsonl", tap_dir);
+    snprintf (page, sizeof page, "%s/titled.html", tap_dir);
     for (int ops = FL_REPORT_TITLED_OPS_MAX; ops <= FL_REPORT_TITLED_OPS_MAX + 1; ops++) {
         FILE *file = fopen (path, "w");
         assert_non_null (file);
@@ -986,20 +985,12 @@ test_titled_ops_max (void **state)
 }
 
 static int
-s_setup (void **state)
-{
-    (void) state;
-    strcpy (s_dir, "/tmp/checker-semantics-XXXXXX");
-    return mkdtemp (s_dir)? 0: -1;
-}
-
-static int
 s_teardown (void **state)
 {
     (void) state;
     free (s_error);
     s_error = NULL;
-    return tap_remove_dir (s_dir) == 0? 0: -1;
+    return tap_dir_remove (state);
 }
 
 int
@@ -1029,5 +1020,5 @@ main (void)
         cmocka_unit_test (test_fs_max),
         cmocka_unit_test (test_titled_ops_max),
     };
-    return cmocka_run_group_tests_name ("checker_semantics", tests, s_setup, s_teardown);
+    return cmocka_run_group_tests_name ("checker_semantics", tests, tap_dir_make, s_teardown);
 }

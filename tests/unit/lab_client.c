@@ -12,24 +12,6 @@
 #include "../../lab/client.h"
 #include "../../lab/history.h"
 
-static char s_dir [64];
-
-static int
-s_setup (void **state)
-{
-    (void) state;
-    zsys_init ();
-    zsys_set_logstream (stderr);
-    snprintf (s_dir, sizeof s_dir, "/tmp/fl-client-XXXXXX");
-    return mkdtemp (s_dir)? 0: -1;
-}
-
-static int
-s_teardown (void **state)
-{
-    (void) state;
-    return tap_remove_dir (s_dir) == 0? 0: -1;
-}
 
 typedef struct {
     zsock_t *proxy;
@@ -43,7 +25,7 @@ static void
 s_lab_start (s_lab_t *lab, const char *sub)
 {
     char dir [128], net [160];
-    snprintf (dir, sizeof dir, "%s/%s", s_dir, sub);
+    snprintf (dir, sizeof dir, "%s/%s", tap_dir, sub);
     assert_int_equal (mkdir (dir, 0755), 0);
     snprintf (net, sizeof net, "ipc://%s/net", dir);
     lab->proxy = zsock_new_router (net);
@@ -115,7 +97,7 @@ static json_t *
 s_last_line (const char *sub)
 {
     char path [160], line [4096], last [4096] = "";
-    snprintf (path, sizeof path, "%s/%s/history.jsonl", s_dir, sub);
+    snprintf (path, sizeof path, "%s/%s/history.jsonl", tap_dir, sub);
     FILE *file = fopen (path, "r");
     assert_non_null (file);
     while (fgets (line, sizeof line, file))
@@ -165,10 +147,12 @@ test_unexpected_type_is_info_with_text (void **state)
 int
 main (void)
 {
+    zsys_init ();
+    zsys_set_logstream (stderr);
     tap_start (60);
     const struct CMUnitTest tests [] = {
         cmocka_unit_test (test_reply_from_another_node_is_ignored),
         cmocka_unit_test (test_unexpected_type_is_info_with_text),
     };
-    return cmocka_run_group_tests_name ("lab_client", tests, s_setup, s_teardown);
+    return cmocka_run_group_tests_name ("lab_client", tests, tap_dir_make, tap_dir_remove);
 }

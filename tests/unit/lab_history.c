@@ -19,29 +19,13 @@
 #include "../../lab/store.h"
 #include "../../scenario/action.h"
 
-static char s_dir [64];
-
-static int
-s_setup (void **state)
-{
-    (void) state;
-    snprintf (s_dir, sizeof s_dir, "/tmp/fl-history-XXXXXX");
-    return mkdtemp (s_dir)? 0: -1;
-}
-
-static int
-s_teardown (void **state)
-{
-    (void) state;
-    return tap_remove_dir (s_dir) == 0? 0: -1;
-}
 
 //  Line index of DIR/name as a JSON object (new reference).
 static json_t *
 s_line (const char *name, int index)
 {
     char path [128];
-    snprintf (path, sizeof path, "%s/%s", s_dir, name);
+    snprintf (path, sizeof path, "%s/%s", tap_dir, name);
     FILE *file = fopen (path, "r");
     assert_non_null (file);
     char line [4096];
@@ -63,7 +47,7 @@ test_op_lines (void **state)
 {
     (void) state;
     char *error = NULL;
-    history_t *history = history_new (s_dir, &error);
+    history_t *history = history_new (tap_dir, &error);
     assert_non_null (history);
     lin_kv_op_t read = { .f = LIN_KV_READ, .key = 2 };
     lin_kv_op_t write = { .f = LIN_KV_WRITE, .key = 1, .value = 7 };
@@ -123,7 +107,7 @@ static void
 test_fault_lines (void **state)
 {
     (void) state;
-    history_t *history = history_new (s_dir, NULL);
+    history_t *history = history_new (tap_dir, NULL);
     assert_non_null (history);
     history_period (history, 1000, "start", "partition", "", "halves: n1,n2 | n3,\"n4\"");
     history_period (history, 2000, "end", "kill", "n3", "n3 (SIGKILL)");
@@ -155,7 +139,7 @@ test_store_dirs_and_latest (void **state)
 {
     (void) state;
     char store [128];
-    snprintf (store, sizeof store, "%s/store", s_dir);
+    snprintf (store, sizeof store, "%s/store", tap_dir);
     char *error = NULL;
     char *first = store_run_dir (store, "split-brain", "raft", &error);
     char *second = store_run_dir (store, "split-brain", "raft", &error);
@@ -220,5 +204,5 @@ main (void)
         cmocka_unit_test (test_store_dirs_and_latest),
         cmocka_unit_test (test_nemesis_active_max),
     };
-    return cmocka_run_group_tests_name ("lab_history", tests, s_setup, s_teardown);
+    return cmocka_run_group_tests_name ("lab_history", tests, tap_dir_make, tap_dir_remove);
 }

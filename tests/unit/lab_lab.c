@@ -25,25 +25,7 @@
 #include "../../lab/lab.h"
 #include "../../lab/runner.h"
 
-static char s_dir [64];
 static int s_labs;              //  labs made, each with its own run dir
-
-static int
-s_setup (void **state)
-{
-    (void) state;
-    zsys_init ();
-    zsys_set_logstream (stderr);
-    snprintf (s_dir, sizeof s_dir, "/tmp/fl-lab-XXXXXX");
-    return mkdtemp (s_dir)? 0: -1;
-}
-
-static int
-s_teardown (void **state)
-{
-    (void) state;
-    return tap_remove_dir (s_dir) == 0? 0: -1;
-}
 
 typedef struct {
     char run [128];
@@ -57,7 +39,7 @@ typedef struct {
 static void
 s_opts (s_fixture_t *fx, int nodes, const char *bin_dir)
 {
-    snprintf (fx->run, sizeof fx->run, "%s/run%d", s_dir, ++s_labs);
+    snprintf (fx->run, sizeof fx->run, "%s/run%d", tap_dir, ++s_labs);
     assert_int_equal (mkdir (fx->run, 0755), 0);
     snprintf (fx->inbox, sizeof fx->inbox, "%s/inbox", fx->run);
     //  The inner sh keeps the bridge's stdout pipe open; each node writes
@@ -281,7 +263,7 @@ test_proxy_ready_timeout_names_limit (void **state)
 {
     (void) state;
     char bin_dir [128], path [256], cwd [4096];
-    snprintf (bin_dir, sizeof bin_dir, "%s/mute", s_dir);
+    snprintf (bin_dir, sizeof bin_dir, "%s/mute", tap_dir);
     snprintf (path, sizeof path, "%s/bin", bin_dir);
     assert_int_equal (mkdir (bin_dir, 0755), 0);
     assert_int_equal (mkdir (path, 0755), 0);
@@ -349,6 +331,8 @@ test_run_check_has_FL_RUN_CHECK_TIMEOUT_S (void **state)
 int
 main (void)
 {
+    zsys_init ();
+    zsys_set_logstream (stderr);
     tap_start (60);
     const struct CMUnitTest tests [] = {
         cmocka_unit_test (test_init_resent_after_FL_INIT_RESEND_MS),
@@ -359,5 +343,5 @@ main (void)
         cmocka_unit_test (test_warm_up_pauses_to_FL_WARMUP_MS),
         cmocka_unit_test (test_run_check_has_FL_RUN_CHECK_TIMEOUT_S),
     };
-    return cmocka_run_group_tests (tests, s_setup, s_teardown);
+    return cmocka_run_group_tests (tests, tap_dir_make, tap_dir_remove);
 }

@@ -52,29 +52,13 @@
     "checks\n" \
     "    linearizable = true\n"
 
-static char s_dir [64];
-
-static int
-s_setup (void **state)
-{
-    (void) state;
-    snprintf (s_dir, sizeof s_dir, "/tmp/fl-scenario-XXXXXX");
-    return mkdtemp (s_dir)? 0: -1;
-}
-
-static int
-s_teardown (void **state)
-{
-    (void) state;
-    return tap_remove_dir (s_dir) == 0? 0: -1;
-}
 
 //  Write text to DIR/t.conf and load it.
 static scenario_t *
 s_load (const char *text, char **error)
 {
     char path [128];
-    snprintf (path, sizeof path, "%s/t.conf", s_dir);
+    snprintf (path, sizeof path, "%s/t.conf", tap_dir);
     FILE *file = fopen (path, "w");
     assert_non_null (file);
     fputs (text, file);
@@ -327,7 +311,7 @@ test_bytes_max (void **state)
 {
     (void) state;
     char path [128];
-    snprintf (path, sizeof path, "%s/big.conf", s_dir);
+    snprintf (path, sizeof path, "%s/big.conf", tap_dir);
     FILE *file = fopen (path, "w");
     assert_non_null (file);
     fputs (GOOD, file);
@@ -451,7 +435,7 @@ test_seed_line_replays (void **state)
     text = scenario_text_as_run (sc, 5, 2);
     scenario_destroy (&sc);
     char path [128];
-    snprintf (path, sizeof path, "%s/as-run.conf", s_dir);
+    snprintf (path, sizeof path, "%s/as-run.conf", tap_dir);
     FILE *file = fopen (path, "w");
     assert_non_null (file);
     fputs (text, file);
@@ -689,5 +673,5 @@ main (void)
         cmocka_unit_test (test_fault_text_max),
         cmocka_unit_test (test_shipped_scenarios_load),
     };
-    return cmocka_run_group_tests_name ("scenario_file", tests, s_setup, s_teardown);
+    return cmocka_run_group_tests_name ("scenario_file", tests, tap_dir_make, tap_dir_remove);
 }
