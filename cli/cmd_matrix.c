@@ -153,15 +153,28 @@ s_parse (int argc, char **argv, s_args_t *args)
     return 0;
 }
 
+//  True if a scenario before column C lists SYSTEM: a system left out of
+//  the table has been reported once already.
+static bool
+s_listed_before (scenario_t **scenarios, size_t c, const char *system)
+{
+    for (size_t b = 0; b < c; b++)
+        for (size_t s = 0; s < scenarios [b]->systems_count; s++)
+            if (streq (scenarios [b]->systems [s].name, system))
+                return true;
+    return false;
+}
+
 static s_row_t *
-s_row (s_row_t *rows, size_t *count, const char *name)
+s_row (s_row_t *rows, size_t *count, const char *name, bool told)
 {
     for (size_t i = 0; i < *count; i++)
         if (streq (rows [i].name, name))
             return &rows [i];
     if (*count == FL_MATRIX_SYSTEMS_MAX) {
-        fprintf (stderr, "harness matrix: %s not run: the table has room for %d systems"
-                 " (FL_MATRIX_SYSTEMS_MAX)\n", name, FL_MATRIX_SYSTEMS_MAX);
+        if (!told)
+            fprintf (stderr, "harness matrix: %s not run: the table has room for %d systems"
+                     " (FL_MATRIX_SYSTEMS_MAX)\n", name, FL_MATRIX_SYSTEMS_MAX);
         return NULL;
     }
     s_row_t *row = &rows [(*count)++];
@@ -368,7 +381,8 @@ cmd_matrix (int argc, char **argv)
     for (size_t c = 0; c < columns && !*args.interrupted; c++)
         for (size_t s = 0; s < scenarios [c]->systems_count && !*args.interrupted; s++) {
             const char *system = scenarios [c]->systems [s].name;
-            s_row_t *row = s_wanted (&args, system)? s_row (rows, &count, system): NULL;
+            s_row_t *row = s_wanted (&args, system)?
+                s_row (rows, &count, system, s_listed_before (scenarios, c, system)): NULL;
             int one = FL_EXIT_OK;
             json_t *results = row? s_run (&args, scenarios [c], system, home, &one): NULL;
             status = console_worst (status, one);

@@ -8,7 +8,7 @@
 # do: 1 when one is UPPERCASE (not the verdict its scenario expects), 0
 # when none is, as run's does.
 . "$(dirname "$0")/lib.sh" matrix-cli
-plan 6
+plan 7
 check_error 64 "no scenario lists system 'none-such'" "--system none-such: exit 64 naming it" \
     timeout 30 ./harness matrix --system none-such --time-limit 1 --store "$tmp/st"
 #  More scenario files than one table holds (FL_MATRIX_SCENARIOS_MAX, 64)
@@ -31,9 +31,12 @@ for f in 1 2 3; do
         sed -n '/^workload/,$p' scenarios/split-brain.conf
     } > "$tmp/wide/scenarios/s$f.conf"
 done
+cp "$tmp/wide/scenarios/s3.conf" "$tmp/wide/scenarios/s4.conf"    # sys33 twice: told once
 check_error 69 "sys33 not run: the table has room for 32 systems (FL_MATRIX_SYSTEMS_MAX)" \
     "33 systems: the 33rd is reported by FL_MATRIX_SYSTEMS_MAX, not run (69: none is built)" \
     sh -c "cd '$tmp/wide' && timeout 30 '$PWD/harness' matrix --time-limit 0.1 --store '$tmp/st'"
+check "sys33, listed by two scenarios, is reported once" \
+    [ "$(grep -c 'sys33 not run' <<< "$out")" = 1 ]
 check "33 systems: the table has rows sys1..sys32 and none for sys33" \
     sh -c "echo \"\$1\" | grep -q '^sys32 ' && ! echo \"\$1\" | grep -q '^sys33 '" - "$out"
 run timeout 120 ./harness matrix --system primary --time-limit 0.1 --seed 1 --store "$tmp/st"
