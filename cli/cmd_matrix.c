@@ -84,8 +84,9 @@ s_usage (const char *problem)
 //  One option's value into args; 0, or the usage status with the reason
 //  (the same parsers as run's, so both take and refuse the same values).
 static int
-s_option (int option, const char *value, s_args_t *args)
+s_option (int option, const char *value, void *arg)
 {
+    s_args_t *args = arg;
     char problem [128];
     switch (option) {
         case 't':
@@ -127,23 +128,9 @@ s_parse (int argc, char **argv, s_args_t *args)
         { 0, 0, 0, 0 }
     };
     *args = (s_args_t) { .time_limit_s = 8, .seed = 1, .store = "store" };
-    optind = 1;
-    opterr = 0;
-    int option;
-    while ((option = getopt_long (argc, argv, ":h", options, NULL)) != -1) {
-        char problem [128];
-        if (option == 'h') {
-            printf ("usage: harness %s\n", cmd_matrix_usage);
-            return -1;
-        }
-        if (option == ':' || option == '?') {
-            options_getopt_problem (option, argv [optind - 1], problem, sizeof problem);
-            return s_usage (problem);
-        }
-        int rc = s_option (option, optarg, args);
-        if (rc)
-            return rc;
-    }
+    int rc = options_parse ("matrix", cmd_matrix_usage, argc, argv, options, s_option, args);
+    if (rc)
+        return rc;
     if (optind != argc) {
         char problem [128];
         snprintf (problem, sizeof problem, "unexpected '%s' (matrix takes options only)",

@@ -54,8 +54,9 @@ s_usage (const char *problem)
 
 //  One option's value into args; 0, or the usage status with the reason.
 static int
-s_option (int option, const char *value, s_args_t *args)
+s_option (int option, const char *value, void *arg)
 {
+    s_args_t *args = arg;
     char problem [128];
     switch (option) {
         case 's':
@@ -108,23 +109,9 @@ s_parse (int argc, char **argv, s_args_t *args)
         { 0, 0, 0, 0 }
     };
     *args = (s_args_t) { .store = "store" };
-    optind = 1;
-    opterr = 0;
-    int option;
-    while ((option = getopt_long (argc, argv, ":h", options, NULL)) != -1) {
-        char problem [128];
-        if (option == 'h') {
-            printf ("usage: harness %s\n", cmd_run_usage);
-            return -1;
-        }
-        if (option == ':' || option == '?') {
-            options_getopt_problem (option, argv [optind - 1], problem, sizeof problem);
-            return s_usage (problem);
-        }
-        int rc = s_option (option, optarg, args);
-        if (rc)
-            return rc;
-    }
+    int rc = options_parse ("run", cmd_run_usage, argc, argv, options, s_option, args);
+    if (rc)
+        return rc;
     if (optind != argc - 1)
         return s_usage (optind >= argc? "which scenario? (./harness list)": "one scenario at a time");
     args->scenario = argv [optind];

@@ -59,8 +59,9 @@ s_usage (const char *problem)
 
 //  One option's value; 0, or the usage status with the reason said.
 static int
-s_option (int option, const char *value, s_args_t *args)
+s_option (int option, const char *value, void *arg)
 {
+    s_args_t *args = arg;
     char *end, problem [128];
     switch (option) {
         case 's':
@@ -113,23 +114,9 @@ s_parse (int argc, char **argv, s_args_t *args)
     };
     *args = (s_args_t) { .system = "raft", .store = "store", .nodes = 5,
                          .seed = (uint64_t) clock_wall_ms () % 1000000 };
-    optind = 1;
-    opterr = 0;
-    int option;
-    while ((option = getopt_long (argc, argv, ":h", options, NULL)) != -1) {
-        char problem [128];
-        if (option == 'h') {
-            printf ("usage: harness %s\n", cmd_up_usage);
-            return -1;
-        }
-        if (option == ':' || option == '?') {
-            options_getopt_problem (option, argv [optind - 1], problem, sizeof problem);
-            return s_usage (problem);
-        }
-        int rc = s_option (option, optarg, args);
-        if (rc)
-            return rc;
-    }
+    int rc = options_parse ("up", cmd_up_usage, argc, argv, options, s_option, args);
+    if (rc)
+        return rc;
     if (optind != argc) {
         char problem [128];
         snprintf (problem, sizeof problem, "unexpected '%s' (up takes options only)", argv [optind]);

@@ -43,14 +43,6 @@ options_time_limit (const char *value, double *seconds, char *problem, size_t si
     return 0;
 }
 
-void
-options_getopt_problem (int option, const char *arg, char *problem, size_t size)
-{
-    if (option == ':')
-        snprintf (problem, size, "%s needs a value", arg);
-    else
-        snprintf (problem, size, "unknown option '%s'", arg);
-}
 
 int
 options_usage (const char *name, const char *usage, const char *problem)
@@ -59,4 +51,38 @@ options_usage (const char *name, const char *usage, const char *problem)
         fprintf (stderr, "harness %s: %s\n", name, problem);
     fprintf (stderr, "usage: harness %s\n", usage);
     return FL_EXIT_USAGE;
+}
+
+//  What getopt_long's return OPTION meant, with opterr = 0 and an option
+//  string that begins with ':'. ARG is the word it stopped at.
+static int
+s_getopt_problem (const char *name, const char *usage, int option, const char *arg)
+{
+    char problem [128];
+    if (option == ':')
+        snprintf (problem, sizeof problem, "%s needs a value", arg);
+    else
+        snprintf (problem, sizeof problem, "unknown option '%s'", arg);
+    return options_usage (name, usage, problem);
+}
+
+int
+options_parse (const char *name, const char *usage, int argc, char **argv,
+               const struct option *longs, options_fn *fn, void *arg)
+{
+    optind = 1;
+    opterr = 0;
+    int option;
+    while ((option = getopt_long (argc, argv, ":h", longs, NULL)) != -1) {
+        if (option == 'h') {
+            printf ("usage: harness %s\n", usage);
+            return -1;
+        }
+        if (option == ':' || option == '?')
+            return s_getopt_problem (name, usage, option, argv [optind - 1]);
+        int rc = fn (option, optarg, arg);
+        if (rc)
+            return rc;
+    }
+    return 0;
 }

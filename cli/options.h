@@ -1,5 +1,5 @@
 /*  options.h -- the option values more than one command takes (--seed,
-    --time-limit) and getopt_long's complaints, parsed and worded once, so
+    --time-limit) and the option loop with getopt_long's complaints, parsed and worded once, so
     that `run`, `up` and `matrix` accept and refuse the same things with
     the same message.
 
@@ -12,6 +12,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <getopt.h>
 
 //  VALUE as a seed: decimal digits only (no sign, no blanks), at most
 //  UINT64_MAX. Returns 0 with *seed set, or -1 with problem (size bytes)
@@ -23,10 +24,19 @@ int options_seed (const char *value, uint64_t *seed, char *problem, size_t size)
 //  scenario.conf replays). Returns 0 with *seconds set, or -1 with problem.
 int options_time_limit (const char *value, double *seconds, char *problem, size_t size);
 
-//  What getopt_long's return OPTION meant, for a parse that set opterr = 0
-//  and began its option string with ':': '?' an unknown option, ':' one
-//  missing its value. ARG is argv [optind - 1], the word getopt stopped at.
-void options_getopt_problem (int option, const char *arg, char *problem, size_t size);
+//  One option of a command: OPTION is its val in the struct option table,
+//  VALUE its argument (NULL for none). Returns 0, or the usage status with
+//  the problem said (options_usage).
+typedef int (options_fn) (int option, const char *value, void *arg);
+
+//  The option loop of a command NAME with synopsis USAGE: getopt_long over
+//  ARGV with the long options LONGS (--help among them, as 'h'), calling
+//  FN (option, value, ARG) for each other one. An unknown option or one
+//  missing its value is a usage error naming it. Returns 0 with optind at
+//  the first operand, -1 after --help (the synopsis on stdout), or the
+//  usage status.
+int options_parse (const char *name, const char *usage, int argc, char **argv,
+                   const struct option *longs, options_fn *fn, void *arg);
 
 //  A usage error of command NAME: "harness NAME: PROBLEM" (when PROBLEM is
 //  not NULL), then "usage: harness USAGE", on stderr. Returns FL_EXIT_USAGE.
