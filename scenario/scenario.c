@@ -28,6 +28,7 @@
 #include <czmq.h>
 #include "scenario.h"
 #include "action.h"
+#include "schedule.h"
 #include "workload/workload.h"
 
 #define ZPL_INDENT 4
@@ -790,24 +791,6 @@ s_build_seed (s_reader_t *self, int at, void *base)
     return 0;
 }
 
-//  The steps the schedule's random generator makes over the whole run
-//  (schedule.c's loop, in the same integer ms): a fault, and its undo
-//  unless the run ends first, every fault_s + gap_s from start_s.
-static size_t
-s_random_steps (const scenario_t *sc)
-{
-    int64_t at_ms = (int64_t) (sc->random_start_s * 1000);
-    int64_t fault_ms = (int64_t) (sc->random_fault_s * 1000);
-    int64_t gap_ms = (int64_t) (sc->random_gap_s * 1000);
-    int64_t duration_ms = (int64_t) (sc->duration_s * 1000);
-    size_t count = 0;
-    while (at_ms < duration_ms) {
-        count += at_ms + fault_ms < duration_ms? 2: 1;
-        at_ms += fault_ms + gap_ms;
-    }
-    return count;
-}
-
 //  The schedule holds at most FL_SCENARIO_STEPS_MAX steps, explicit and
 //  random together: a scenario that would make more is refused here, so
 //  the generator never stops early without saying so.
@@ -817,7 +800,7 @@ s_check_steps_max (s_reader_t *self)
     scenario_t *sc = self->scenario;
     if (!sc->random)
         return 0;
-    size_t random = s_random_steps (sc);
+    size_t random = schedule_random_count (sc, (int64_t) (sc->duration_s * 1000));
     if (sc->steps_count + random <= FL_SCENARIO_STEPS_MAX)
         return 0;
     int at = s_child (self, s_child (self, -1, "faults"), "random");

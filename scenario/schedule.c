@@ -139,7 +139,21 @@ schedule_resolve (action_t *spec, int nodes, rng_t *rng)
                                    spec->groups, sizeof spec->groups);
 }
 
-//  The seeded generator: fault, fault_s, heal (or undo), gap_s, again.
+size_t
+schedule_random_count (const scenario_t *scenario, int64_t duration_ms)
+{
+    assert (scenario);
+    int64_t at_ms = (int64_t) (scenario->random_start_s * 1000);
+    int64_t fault_ms = (int64_t) (scenario->random_fault_s * 1000);
+    int64_t gap_ms = (int64_t) (scenario->random_gap_s * 1000);
+    size_t count = 0;
+    for (; scenario->random && at_ms < duration_ms; at_ms += fault_ms + gap_ms)
+        count += at_ms + fault_ms < duration_ms? 2: 1;
+    return count;
+}
+
+//  The seeded generator: fault, fault_s, heal (or undo), gap_s, again;
+//  schedule_random_count says how many steps it makes.
 static void
 s_random_steps (schedule_t *self, const scenario_t *scenario, rng_t *rng,
                 int64_t duration_ms)
@@ -149,8 +163,8 @@ s_random_steps (schedule_t *self, const scenario_t *scenario, rng_t *rng,
     int64_t gap_ms = (int64_t) (scenario->random_gap_s * 1000);
     //  scenario_load refused a scenario whose steps would pass
     //  FL_SCENARIO_STEPS_MAX, and duration_ms is never longer than its
+    assert (self->count + schedule_random_count (scenario, duration_ms) <= FL_SCENARIO_STEPS_MAX);
     while (at_ms < duration_ms) {
-        assert (self->count < FL_SCENARIO_STEPS_MAX);
         size_t kind = rng_below (rng, scenario->kinds_count);
         action_t spec;
         int rc = action_parse (&spec, scenario->kinds [kind], scenario->nodes, NULL);

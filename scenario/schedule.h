@@ -20,6 +20,10 @@ typedef struct {
 
 typedef struct _schedule_t schedule_t;
 
+//  How many steps the scenario's random generator makes in DURATION_MS (0
+//  when it has none): a fault, and its heal when that falls in time.
+size_t schedule_random_count (const scenario_t *scenario, int64_t duration_ms);
+
 //  Build the schedule for a scenario, its steps within duration_ms (which
 //  may be shorter than the scenario's, for --time-limit, never longer: the
 //  scenario was checked to make at most FL_SCENARIO_STEPS_MAX steps).
