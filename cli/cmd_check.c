@@ -25,6 +25,7 @@
 #include <jansson.h>
 #include "checker/check.h"
 #include "commands.h"
+#include "number.h"
 #include "limits.h"
 
 typedef struct {
@@ -323,11 +324,8 @@ static int
 s_number (const char *name, const char *optarg, double low, double high, bool whole,
           double *out)
 {
-    char *end = NULL;
-    errno = 0;
-    double value = strtod (optarg, &end);
-    if (end == optarg || *end || errno == ERANGE || !isfinite (value)
-    ||  value < low || value > high || (whole && value != floor (value))) {
+    double value;
+    if (number_parse (optarg, low, high, &value) || (whole && value != floor (value))) {
         fprintf (stderr, "harness check: --%s '%s' is not %s in %.15g..%.15g\n", name, optarg,
                  whole? "a whole number": "a number", low, high);
         return -1;

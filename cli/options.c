@@ -3,11 +3,11 @@
     checked to be digits before it is converted.
 */
 #include <errno.h>
-#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include "options.h"
+#include "number.h"
 #include "exits.h"
 #include "limits.h"
 
@@ -30,16 +30,11 @@ options_seed (const char *value, uint64_t *seed, char *problem, size_t size)
 int
 options_time_limit (const char *value, double *seconds, char *problem, size_t size)
 {
-    errno = 0;
-    char *end = NULL;
-    double number = strtod (value, &end);
-    if (errno || end == value || *end || !isfinite (number)
-    ||  number < 0.1 || number > FL_RUN_SECONDS_MAX) {
+    if (number_parse (value, 0.1, FL_RUN_SECONDS_MAX, seconds)) {
         snprintf (problem, size, "--time-limit '%s' is not a number of seconds in 0.1..%d",
                   value, FL_RUN_SECONDS_MAX);
         return -1;
     }
-    *seconds = number;
     return 0;
 }
 

@@ -10,12 +10,11 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
-#include <math.h>
 #include <string.h>
-#include <errno.h>
 #include <assert.h>
 #include <czmq.h>
 #include "action.h"
+#include "number.h"
 
 
 typedef struct {
@@ -77,16 +76,9 @@ static int
 s_parse_number (const char *word, double lo, double hi, double *out,
                 const char *what, char **error)
 {
-    char *end;
-    errno = 0;
-    double value = strtod (word, &end);
-    //  Decimal only: strtod also takes "nan", "inf" and hex ("0x5"), and a
-    //  NaN passes every range test (it compares false).
-    if (errno || end == word || *end || word [strspn (word, "0123456789+-.eE")]
-    ||  !isfinite (value) || value < lo || value > hi)
+    if (number_parse (word, lo, hi, out))
         return s_fail (error, "%s '%s' is not a number in [%g, %g]",
                        what, word, lo, hi);
-    *out = value;
     return 0;
 }
 

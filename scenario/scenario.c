@@ -20,13 +20,13 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
-#include <math.h>
 #include <string.h>
 #include <errno.h>
 #include <inttypes.h>
 #include <assert.h>
 #include <czmq.h>
 #include "scenario.h"
+#include "number.h"
 #include "action.h"
 #include "schedule.h"
 #include "workload/workload.h"
@@ -252,15 +252,8 @@ s_number (s_reader_t *self, int index, double lo, double hi, double *out)
     if (s_leaf (self, index))
         return -1;
     const char *text = self->entries [index].value;
-    char *end;
-    errno = 0;
-    double value = strtod (text, &end);
-    //  Decimal only: strtod also takes "nan", "inf" and hex ("0x5"), and a
-    //  NaN passes every range test (it compares false).
-    if (errno || end == text || *end || text [strspn (text, "0123456789+-.eE")]
-    ||  !isfinite (value) || value < lo || value > hi)
+    if (number_parse (text, lo, hi, out))
         return s_fail (self, index, "'%s' is not a number in %g..%g", text, lo, hi);
-    *out = value;
     return 0;
 }
 
