@@ -88,7 +88,7 @@ s_intern (opslog_t *self, const char *text)
         return -1;
     int32_t atom = (int32_t) self->atoms_size;
     self->atoms [self->atoms_size++] = copy;
-    zhashx_insert (self->atom_ids, text, (void *) (uintptr_t) (atom + 1));
+    zhashx_insert (self->atom_ids, copy, (void *) (uintptr_t) (atom + 1));
     return atom;
 }
 
@@ -152,11 +152,13 @@ s_invoke (opslog_t *self, s_where_t *where, json_t *event,
     op->f_atom = s_intern (self, f);
     op->f = (uint8_t) s_f_kind (f);
     op->key = s_intern_json (self, json_object_get (event, "key"));
-    op->value = op->from = op->error = -1;
+    op->value = op->from = op->error = op->return_value = -1;
     op->type = OPSLOG_PENDING;
+    op->final = json_is_true (json_object_get (event, "final"));
     json_t *value = json_object_get (event, "value");
+    op->invoke_value = s_intern_json (self, value);
     if (op->f == OPSLOG_F_WRITE)
-        op->value = s_intern_json (self, value);
+        op->value = op->invoke_value;
     else
     if (op->f == OPSLOG_F_CAS && json_is_array (value) && json_array_size (value) == 2) {
         op->from = s_intern_json (self, json_array_get (value, 0));
@@ -186,8 +188,10 @@ s_complete (opslog_t *self, s_where_t *where, json_t *event, opslog_type_t type,
     json_t *error = json_object_get (event, "error");
     if (json_is_integer (error))
         op->error = (int32_t) json_integer_value (error);
+    op->return_value = s_intern_json (self, json_object_get (event, "value"));
     if (op->f == OPSLOG_F_READ && type == OPSLOG_OK)
-        op->value = s_intern_json (self, json_object_get (event, "value"));
+        op->value = op->return_value;
+    op->final |= json_is_true (json_object_get (event, "final"));
     zhashx_delete (self->open, name);
     return 0;
 }
@@ -258,8 +262,14 @@ s_new (void)
         return NULL;
     self->atom_ids = zhashx_new ();
     self->open = zhashx_new ();
-    if (!self->atom_ids || !self->open)
+    if (!self->atom_ids || !self->open) {
         opslog_destroy (&self);
+        return NULL;
+    }
+    //  The table's keys are the atoms' own copies (freed with atoms []):
+    //  a broadcast read's list is held once, not twice.
+    zhashx_set_key_duplicator (self->atom_ids, NULL);
+    zhashx_set_key_destructor (self->atom_ids, NULL);
     return self;
 }
 
@@ -318,12 +328,12 @@ opslog_destroy (opslog_t **self_p)
     opslog_t *self = *self_p;
     if (!self)
         return;
+    zhashx_destroy (&self->atom_ids);       // before the atoms: its keys
     for (size_t i = 0; i < self->atoms_size; i++)
         free (self->atoms [i]);
     free (self->atoms);
     free (self->ops);
     free (self->indices);
-    zhashx_destroy (&self->atom_ids);
     zhashx_destroy (&self->open);
     free (self);
     *self_p = NULL;

@@ -1,7 +1,8 @@
 /*  opslog.h -- a run's history.jsonl read back as operations: each invoke
     paired with the ok, fail or info that completed it (DESIGN.md section 6).
-    The measures (measures.h) and the report (report.h) read histories
-    through this; the checker has its own, fuller reader.
+    The measures (measures.h), the workload checks (checks.h) and the
+    report (report.h) read histories through this; the checker has its
+    own, fuller reader.
 
     Strings that ops carry (keys, values as compact JSON, f names) are
     interned: an op holds small integer atoms, and opslog_atom () gives the
@@ -44,8 +45,13 @@ typedef struct {
                             // written; cas: the "to" value; -1 if none
     int32_t from;           // cas: the "from" value; -1 otherwise
     int32_t error;          // "error" code of a fail or info; -1 if none
+    int32_t invoke_value;   // the invoke's "value", any f; -1 if none
+    int32_t return_value;   // the completion's "value", any f; -1 if none
+                            // (or pending)
     uint8_t type;           // opslog_type_t
     uint8_t f;              // opslog_f_t
+    bool final;             // "final": true on the invoke or completion
+                            // (the final-read phase)
 } opslog_op_t;
 
 typedef struct _opslog_t opslog_t;
