@@ -78,6 +78,17 @@
 #define FL_REPORT_TITLED_OPS_MAX     2000   /* above this the HTML page draws ops
                                                without per-op tooltips, to stay small */
 
+/*  Workload checks (analysis/checks.h). A check's details go into
+    results.json and the report: a lossy run can lose thousands of
+    elements, and a person reads the first few and the count.            */
+#define FL_CHECKS_LISTED_MAX     32     /* elements, ids or examples listed
+                                           per kind; the count is beside */
+#define FL_CHECKS_SUBSET_WORDS_MAX (1 << 26) /* 64-bit words the counter's
+                                           exact subset-sum test may touch
+                                           in one history (about 50 ms);
+                                           past it only the range is
+                                           checked, and the details say so */
+
 /*  Scenarios and runs (scenario/, lab/, workload/).                      */
 #define FL_SCENARIO_KEYS_MAX     64     /* lin-kv keys: a few keys keep the
                                            per-key checks small and contended */
