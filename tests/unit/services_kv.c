@@ -265,8 +265,12 @@ test_no_reply (void **state)
         ||  !strstr (out.problem, data))
             fail_msg ("%s: problem '%s'", data, out.problem);
     }
-    //  Bytes that are not text are quoted as '?', a NUL does not cut it.
+    //  The whole line, as docs/services.md shows it.
     service_out_t out;
+    assert_int_equal (service_serve (kv, "n2", "nope", 4, &out), -1);
+    assert_string_equal (out.problem, "no reply to n2: not JSON ('[' or '{' expected near "
+                         "'nope' at column 4): nope");
+    //  Bytes that are not text are quoted as '?', a NUL does not cut it.
     assert_int_equal (service_serve (kv, "n9", "{\0\x01\xff}", 5, &out), -1);
     assert_non_null (strstr (out.problem, "not JSON"));
     assert_non_null (strstr (out.problem, ": {???}"));
