@@ -255,8 +255,9 @@ s_await_reachable (s_party_t *parties, size_t count, const char *connect)
             for (size_t index = 0; index < count; index++)
                 if (!parties [index].reachable)
                     fprintf (stderr, "lab-services: %s: not reachable through the proxy at "
-                             "'%s' within %d ms\n", service_id (parties [index].service),
-                             connect, FL_SERVICES_READY_TIMEOUT_MS);
+                             "'%s' within FL_SERVICES_READY_TIMEOUT_MS (%d ms)\n",
+                             service_id (parties [index].service), connect,
+                             FL_SERVICES_READY_TIMEOUT_MS);
             return FL_EXIT_UNAVAILABLE;
         }
         if (s_turn (parties, count, FL_SERVICES_HELLO_MS))

@@ -31,7 +31,7 @@ check_error 64 "unexpected argument 'extra'" "stray argument: exit 64" \
 check_error 64 "cannot connect to 'bogus://x'" "an endpoint ZeroMQ refuses: exit 64" \
     stderr_of bin/lab-services --connect bogus://x
 # Nothing at the endpoint: every service named, within the 5 s limit.
-check_error 69 "lin-tso: not reachable through the proxy at 'ipc://$tmp/none' within 5000 ms" \
+check_error 69 "lin-tso: not reachable through the proxy at 'ipc://$tmp/none' within FL_SERVICES_READY_TIMEOUT_MS (5000 ms)" \
     "no proxy: exit 69 naming the service" \
     timeout 20 bin/lab-services --connect ipc://$tmp/none --only seq-kv,lin-tso
 
