@@ -25,11 +25,13 @@ B        = build
 #                        -> scenario -> workload              -> common
 #                        -> checker                          -> common
 #   proxy -> common      node (nodes/lib) -> common      raft -> node
+#   services -> common
 #
 # A module may include the headers of the modules it links, and no others.
-MODULES = common proxy node raft checker scenario workload analysis report lab cli
+MODULES = common proxy services node raft checker scenario workload analysis report lab cli
 DIR_common   = common
 DIR_proxy    = proxy
+DIR_services = services
 DIR_node     = nodes/lib
 DIR_raft     = nodes/raft
 DIR_checker  = checker
@@ -53,6 +55,7 @@ $(B)/empty.o:
 
 LIBS_common   = $(call lib,common)
 LIBS_proxy    = $(call lib,proxy) $(LIBS_common)
+LIBS_services = $(call lib,services) $(LIBS_common)
 LIBS_node     = $(call lib,node) $(LIBS_common)
 LIBS_raft     = $(call lib,raft) $(LIBS_node)
 LIBS_checker  = $(call lib,checker) $(LIBS_common)
@@ -66,7 +69,7 @@ LIBS_cli      = $(call lib,cli) $(LIBS_lab)
 
 NODE_PROGS = $(patsubst nodes/%.c,bin/node-%,$(wildcard nodes/*.c)) \
              $(patsubst nodes/%/main.c,bin/node-%,$(wildcard nodes/*/main.c))
-PROGS      = harness bin/proxy $(NODE_PROGS)
+PROGS      = harness bin/proxy bin/lab-services $(NODE_PROGS)
 
 UNIT_TESTS  = $(patsubst tests/unit/%.c,tests/bin/%.t,$(wildcard tests/unit/*.c))
 SHELL_TESTS = $(wildcard tests/*.t)
@@ -94,6 +97,10 @@ bin/proxy: $(B)/proxy/main.o $(LIBS_proxy)
 	@mkdir -p bin
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
+bin/lab-services: $(B)/services/main.o $(LIBS_services)
+	@mkdir -p bin
+	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
 # A node is a file nodes/NAME.c, or a module nodes/NAME/ whose main.c is the
 # program and whose other files are libNAME.a (raft).
 bin/node-%: $(B)/nodes/%.o $(LIBS_node)
@@ -113,7 +120,7 @@ tests/bin/$(1)_%.t: $(B)/tests/unit/$(1)_%.o $(2)
 	@mkdir -p tests/bin
 	$$(CC) $$(LDFLAGS) -o $$@ $$^ $$(LDLIBS) $$(CMOCKA)
 endef
-$(foreach m,common proxy checker scenario workload analysis report lab cli,\
+$(foreach m,common proxy services checker scenario workload analysis report lab cli,\
   $(eval $(call unit_test,$(m),$(LIBS_$(m)))))
 $(eval $(call unit_test,node,$(LIBS_node)))
 $(eval $(call unit_test,node_raft,$(LIBS_raft)))

@@ -176,6 +176,43 @@
 #define FL_RAFT_DEDUP_IDS          65536 /* request ids remembered so a duplicated
                                            forward is not applied twice    */
 
+/*  Maelstrom's services (services/, bin/lab-services, docs/services.md).
+    Their state lives in memory, so every part of it is bounded; a request
+    that would pass a bound gets a definite error naming it (12 for a key
+    or value too large, 14 for a full table) and changes nothing. Worst
+    case per key map: FL_SERVICE_KEYS_MAX x FL_SERVICE_VALUE_BYTES_MAX =
+    512 MiB; lww-kv holds two maps, seq-kv one plus its window's changes. */
+#define FL_SERVICE_KEYS_MAX        8192   /* keys in one state: workloads use
+                                           tens; a node keeping one key per
+                                           kafka message or per txn key in a
+                                           minute-long run stays far below */
+#define FL_SERVICE_KEY_BYTES_MAX   1024   /* a key's JSON text: keys are names
+                                           like 0 or "offsets-3"            */
+#define FL_SERVICE_VALUE_BYTES_MAX (64 * 1024) /* a stored value's JSON text:
+                                           a g-set or a kafka log kept in one
+                                           key for a whole run fits; its
+                                           read_ok, escaped, still fits in
+                                           FL_MSG_BYTES_MAX                 */
+#define FL_SERVICE_SESSIONS_MAX    4096   /* seq-kv senders remembered (their
+                                           last-seen state): more than
+                                           FL_PARTIES_MAX, since an envelope's
+                                           src is whatever a node writes    */
+#define FL_SEQ_KV_STATES           32     /* seq-kv's window of states, as
+                                           Maelstrom keeps (service.clj)    */
+#define FL_SERVICE_LOG_LINE_BYTES_MAX 512 /* of an ignored message, shown in
+                                           its stderr line; the rest is cut */
+#define FL_SERVICES_BATCH_MAX      256    /* messages one service handles per
+                                           poll turn, so one busy service does
+                                           not starve the others            */
+#define FL_SERVICES_POLL_MS_MAX    100    /* longest poll, so SIGTERM is seen soon */
+#define FL_SERVICES_HELLO_MS       50     /* at start, each service says hello
+                                           to itself through the proxy this
+                                           often until one comes back       */
+#define FL_SERVICES_READY_TIMEOUT_MS 5000 /* every service is reachable through
+                                           the proxy by then, or lab-services
+                                           exits 69                         */
+#define FL_SERVICES_LINGER_MS      200    /* replies sent just before exit still go out */
+
 /*  Limits tuned against each other: what must answer first answers first. */
 _Static_assert (FL_RAFT_WAITER_TIMEOUT_MS < FL_CLIENT_TIMEOUT_MS_DEFAULT,
                 "raft answers error 0 before the client gives up on it");

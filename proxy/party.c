@@ -108,7 +108,6 @@ party_table_ensure (party_table_t *self, const void *id, size_t id_len)
     memcpy (party->id, id, id_len);
     party->id_len = id_len;
     party->index = (uint16_t) self->size;
-    party->client = party->id [0] == 'c';
     party->links = (party_link_t **) calloc (FL_PARTIES_MAX, sizeof (party_link_t *));
     assert (party->links);
     self->parties [self->size++] = party;

@@ -1,6 +1,7 @@
 /*  party.h -- the parties the proxy knows, and the directed links between them.
 
-    A party is a routing id (a node "n1" or a client "c3"); it gets a small
+    A party is a routing id (a node "n1", a client "c3", a service
+    "lin-kv"; rule_is_node tells which are nodes); it gets a small
     index the first time the proxy sees it (as a sender, a destination, or
     a name in a control command) and keeps it for the proxy's life. The
     table is an open-addressing hash on the raw id bytes, so the per-message
@@ -45,7 +46,6 @@ typedef struct {
     char id [FL_ID_BYTES_MAX + 1];
     size_t id_len;
     uint16_t index;
-    bool client;            // id begins with 'c'
     bool paused;
     party_link_t **links;   // [FL_PARTIES_MAX] by dest index, created on use
 } party_t;

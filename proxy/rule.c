@@ -36,11 +36,16 @@ rule_is_none (const rule_t *self)
           || (s & RULE_REORDER && self->reorder_p > 0));
 }
 
-//  Maelstrom's convention: a client id begins with 'c'.
-static bool
-s_is_client (const char *id)
+bool
+rule_is_node (const char *id)
 {
-    return id && id [0] == 'c';
+    assert (id);
+    if (id [0] != 'n' || id [1] == 0)
+        return false;
+    for (const char *digit = id + 1; *digit; digit++)
+        if (*digit < '0' || *digit > '9')
+            return false;
+    return true;
 }
 
 static void
@@ -99,13 +104,13 @@ s_rule_merge (rule_t *to, const rule_t *from, unsigned kinds)
 }
 
 //  Does selector pattern 'sel' cover entry pattern 'pat'? "*" covers "*"
-//  and every node id, never a client id.
+//  and every node id, never a client's or a service's.
 static bool
 s_covers (const char *sel, const char *pat)
 {
     if (streq (sel, pat))
         return true;
-    return streq (sel, "*") && !s_is_client (pat);
+    return streq (sel, "*") && (streq (pat, "*") || rule_is_node (pat));
 }
 
 //  Remove 'kinds' from the rules selected by (src, dest); NULL selects all.
@@ -181,8 +186,8 @@ rule_table_resolve (rule_table_t *self, const char *src, const char *dest, rule_
     memset (out, 0, sizeof (rule_t));
     if (zhashx_size (self->entries) == 0)
         return;
-    bool src_node = !s_is_client (src);
-    bool dest_node = !s_is_client (dest);
+    bool src_node = rule_is_node (src);
+    bool dest_node = rule_is_node (dest);
     //  Most specific first; each kind taken from the first entry that sets it.
     const char *cands [4][2] = {
         { src, dest }, { src, "*" }, { "*", dest }, { "*", "*" }

@@ -4,7 +4,9 @@
     link: each kind (block, drop, delay, duplicate, reorder) is set on it or
     not, with its values. The table holds one rule per selector (src
     pattern, dest pattern), where a pattern is a party id or "*" ("any
-    node": clients are never matched by "*"). The rule in force on a link
+    node": only ids of the form n<digits> are nodes, so clients "c3" and
+    services "lin-kv" are never matched by "*", only by a selector that
+    names them). The rule in force on a link
     src->dest is resolved kind by kind from the most specific selector
     whose rule sets that kind:
 
@@ -41,6 +43,11 @@ typedef struct {
     double duplicate_p;     // [0,1]
     double reorder_p;       // [0,1]
 } rule_t;
+
+//  True when id is a node's, "n" followed by one or more digits ("n1",
+//  "n12"): the ids a "*" selector covers. Clients ("c1"), services
+//  ("lin-kv") and any other id are faulted only by a selector naming them.
+bool rule_is_node (const char *id);
 
 //  True when the rule changes nothing about delivery (fast path).
 bool rule_is_none (const rule_t *self);

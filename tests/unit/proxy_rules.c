@@ -1,6 +1,6 @@
 /*  proxy_rules.c -- the rule table (proxy/rule.h) without sockets:
-    specificity, "latest command wins on the links it names", clients
-    untouched by "*", and heal.
+    specificity, "latest command wins on the links it names", clients and
+    services untouched by "*" (only n<digits> ids are nodes), and heal.
 */
 #include <stdarg.h>
 #include <stddef.h>
@@ -93,6 +93,60 @@ test_star_never_matches_clients (void **state)
 }
 
 static void
+test_node_ids (void **state)
+{
+    (void) state;
+    assert_true (rule_is_node ("n1"));
+    assert_true (rule_is_node ("n12"));
+    assert_true (rule_is_node ("n0"));
+    assert_false (rule_is_node ("n"));
+    assert_false (rule_is_node ("n1a"));
+    assert_false (rule_is_node ("node1"));
+    assert_false (rule_is_node ("c1"));
+    assert_false (rule_is_node ("lin-kv"));
+    assert_false (rule_is_node ("seq-kv"));
+    assert_false (rule_is_node ("lin-tso"));
+    assert_false (rule_is_node ("*"));
+    assert_false (rule_is_node (""));
+}
+
+//  A service (any id not n<digits>) is faulted only by a selector that
+//  names it: "*" rules, and unblocking "*", leave its links alone.
+static void
+test_star_never_matches_services (void **state)
+{
+    (void) state;
+    rule_table_t *rules = rule_table_new ();
+    rule_t block = { .set = RULE_BLOCK, .block = true };
+    rule_t drop = { .set = RULE_DROP, .drop_p = 0.5 };
+    rule_table_set (rules, "*", "*", &block);
+    rule_table_set (rules, "n1", "*", &drop);
+    assert_true (s_resolve (rules, "n1", "n2").block);
+    assert_false (s_resolve (rules, "n1", "lin-kv").block);
+    assert_false (s_resolve (rules, "lin-kv", "n1").block);
+    rule_t to_service = s_resolve (rules, "n1", "lin-kv");
+    assert_true (to_service.drop_p == 0);
+    assert_true (rule_is_none (&to_service));
+    //  Ids that only look like nodes are not nodes either.
+    assert_false (s_resolve (rules, "n1", "node2").block);
+    assert_false (s_resolve (rules, "n1x", "n2").block);
+    //  Named, the service is faulted; "* *" unblocking does not cover it.
+    rule_table_set (rules, "n1", "seq-kv", &block);
+    rule_table_set (rules, "*", "lww-kv", &block);
+    assert_true (s_resolve (rules, "n1", "seq-kv").block);
+    assert_false (s_resolve (rules, "n2", "seq-kv").block);
+    assert_true (s_resolve (rules, "n2", "lww-kv").block);
+    assert_false (s_resolve (rules, "c1", "lww-kv").block);
+    rule_t open = { .set = RULE_BLOCK, .block = false };
+    rule_table_set (rules, "*", "*", &open);
+    assert_false (s_resolve (rules, "n1", "n2").block);
+    assert_true (s_resolve (rules, "n1", "seq-kv").block);
+    rule_table_clear (rules, RULE_ALL);
+    assert_false (s_resolve (rules, "n1", "seq-kv").block);
+    rule_table_destroy (&rules);
+}
+
+static void
 test_rule_limit (void **state)
 {
     (void) state;
@@ -118,6 +172,8 @@ main (void)
         cmocka_unit_test (test_specific_beats_default),
         cmocka_unit_test (test_kinds_resolve_independently),
         cmocka_unit_test (test_star_never_matches_clients),
+        cmocka_unit_test (test_node_ids),
+        cmocka_unit_test (test_star_never_matches_services),
         cmocka_unit_test (test_rule_limit),
     };
     return cmocka_run_group_tests_name ("proxy_rules", tests, NULL, NULL);
