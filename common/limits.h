@@ -52,6 +52,15 @@
                                            dropped and the drop is logged  */
 #define FL_NODE_POLL_MS_MAX      100    /* longest poll, so a signal that lands just
                                            before the poll is still seen soon */
+#define FL_LINE_READ_BYTES       65536  /* bytes a stdio reader (node-stdio, a
+                                           node's --stdio) takes per read(); its
+                                           buffer is FL_MSG_BYTES_MAX + this */
+#define FL_BAD_OUTPUT_TEXT_BYTES 200    /* bytes of a bad stdout line kept in the
+                                           bridge's log and --bad-output record:
+                                           enough to see what it was        */
+#define FL_FAKETIME_OFFSET_MS_MAX (366LL * 24 * 3600 * 1000) /* a year either way:
+                                           far past any clock-skew a scenario
+                                           asks for (FL_RUN_SECONDS_MAX)    */
 
 /*  Scenarios.                                                             */
 #define FL_SCENARIO_STEPS_MAX    1024   /* explicit fault steps            */
@@ -220,6 +229,8 @@ _Static_assert (FL_RAFT_FORWARD_TIMEOUT_MS < FL_CLIENT_TIMEOUT_MS_DEFAULT,
                 "a forwarded op is answered before the client gives up on it");
 _Static_assert (FL_PRIMARY_FORWARD_TIMEOUT_MS < FL_CLIENT_TIMEOUT_MS_DEFAULT,
                 "primary's backup answers a forwarded op before the client gives up on it");
+_Static_assert (FL_RUN_SECONDS_MAX * 1000LL <= FL_FAKETIME_OFFSET_MS_MAX,
+                "every clock-skew a scenario allows fits libfaketime's offset file");
 _Static_assert (FL_SCENARIO_PARAMS_MAX <= FL_NODE_PARAMS_MAX,
                 "every scenario param reaches the node");
 

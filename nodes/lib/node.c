@@ -35,6 +35,7 @@
 #include "limits.h"
 #include "clock.h"
 #include "rng.h"
+#include "linebuf.h"
 #include "node.h"
 
 
@@ -75,6 +76,10 @@ struct _node_t {
     rng_t rng;
     zsock_t *sock;
     void *handle;               //  the libzmq socket under sock
+    //  --stdio: Maelstrom's transport, JSON lines on stdin and stdout
+    bool stdio;
+    bool id_from_init;          //  no --id: init names this node
+    linebuf_t in;               //  lines read from stdin
     //  Membership, set by init
     bool initialized;
     char **ids;
@@ -120,7 +125,9 @@ s_usage (const char *problem, const char *subject)
 {
     fprintf (stderr, "node: %s '%s'\n", problem, subject);
     fprintf (stderr, "usage: node-NAME --id ID --connect ENDPOINT [--data DIR] "
-             "[--seed N] [--param K=V]... [--verbose]\n");
+             "[--seed N] [--param K=V]... [--verbose]\n"
+             "       node-NAME --stdio [--id ID] [--data DIR] [--seed N] [--param K=V]..."
+             " [--verbose]\n");
 }
 
 //  Apply one option. Returns 0, or -1 after printing the problem.
@@ -193,6 +200,10 @@ s_parse_args (node_t *self, int argc, char **argv)
             self->verbose = true;
             continue;
         }
+        if (streq (name, "stdio") && !eq) {
+            self->stdio = true;
+            continue;
+        }
         if (!streq (name, "id") && !streq (name, "connect") && !streq (name, "data")
         &&  !streq (name, "seed") && !streq (name, "param")) {
             s_usage ("unknown option", arg);
@@ -217,6 +228,17 @@ s_parse_args (node_t *self, int argc, char **argv)
 static int
 s_args_finish (node_t *self)
 {
+    if (self->stdio) {
+        //  Maelstrom's way: no proxy, and the id comes with init.
+        if (self->connect) {
+            s_usage ("--stdio speaks on stdin/stdout: it takes no", "--connect");
+            return -1;
+        }
+        if (!self->data_dir && getenv ("FAULTLAB_DATA"))
+            self->data_dir = strdup (getenv ("FAULTLAB_DATA"));
+        self->id_from_init = !*self->id;
+        return 0;
+    }
     if (!*self->id && getenv ("FAULTLAB_ID")
     &&  s_apply_option (self, "id", getenv ("FAULTLAB_ID")))
         return -1;
@@ -250,6 +272,12 @@ s_connect (node_t *self)
 {
     zsys_handler_set (NULL);            //  node_run installs its own
     zsys_set_logstream (stderr);
+    if (self->stdio) {
+        //  A reader that went away is an EPIPE to handle, not a signal.
+        signal (SIGPIPE, SIG_IGN);
+        linebuf_init (&self->in, FL_MSG_BYTES_MAX);
+        return 0;
+    }
     self->sock = zsock_new (ZMQ_DEALER);
     if (!self->sock) {
         fprintf (stderr, "node: cannot create a socket: %s\n", zmq_strerror (zmq_errno ()));
@@ -286,8 +314,12 @@ node_new (int argc, char **argv)
         return NULL;
     }
     rng_init_stream (&self->rng, self->seed, s_hash_id (self->id));
-    node_log (self, "connecting to '%s', seed %llu, pid %d", self->connect,
-              (unsigned long long) self->seed, (int) getpid ());
+    if (self->stdio)
+        node_log (self, "speaking Maelstrom's protocol on stdin/stdout, seed %llu, pid %d",
+                  (unsigned long long) self->seed, (int) getpid ());
+    else
+        node_log (self, "connecting to '%s', seed %llu, pid %d", self->connect,
+                  (unsigned long long) self->seed, (int) getpid ());
     node_on (self, "role", s_on_role, NULL);
     node_on (self, "clock_skew", s_on_clock_skew, NULL);
     return self;
@@ -301,6 +333,8 @@ node_destroy (node_t **self_p)
     if (!self)
         return;
     zsock_destroy (&self->sock);
+    if (self->stdio)
+        linebuf_release (&self->in);
     for (size_t index = 0; index < self->ids_count; index++)
         free (self->ids [index]);
     free (self->ids);
@@ -446,7 +480,7 @@ s_vlog (node_t *self, const char *format, va_list args)
     int64_t elapsed_ms = clock_mono_ms () - self->start_ms;
     char line [1024];
     vsnprintf (line, sizeof line, format, args);
-    fprintf (stderr, "%s %lld.%03lld %s\n", self->id,
+    fprintf (stderr, "%s %lld.%03lld %s\n", *self->id? self->id: "node",
              (long long) (elapsed_ms / 1000), (long long) (elapsed_ms % 1000), line);
 }
 
@@ -476,14 +510,46 @@ node_debug (node_t *self, const char *format, ...)
 //  --------------------------------------------------------------------------
 //  Sending
 
-//  Frames [dest][{"src","dest","body"}]. Never blocks: with a full queue the
-//  message is refused (logged) rather than stalling the loop.
+//  --stdio: one line on stdout, written whole (a partial write is
+//  continued). Blocks while the pipe is full: Maelstrom reads every
+//  node's stdout all the time. A closed stdout stops the node.
+static int
+s_write_line (node_t *self, const char *text, size_t size)
+{
+    char *line = (char *) malloc (size + 1);
+    assert (line);
+    memcpy (line, text, size);
+    line [size] = '\n';
+    size_t done = 0;
+    while (done < size + 1) {
+        ssize_t put = write (STDOUT_FILENO, line + done, size + 1 - done);
+        if (put < 0 && errno == EINTR)
+            continue;
+        if (put <= 0) {
+            node_log (self, "cannot write to stdout (%s): stopping", strerror (errno));
+            self->stopping = true;
+            break;
+        }
+        done += (size_t) put;
+    }
+    free (line);
+    return done == size + 1? 0: -1;
+}
+
+//  Frames [dest][{"src","dest","body"}], or one line with --stdio. Never
+//  blocks on the socket: with a full queue the message is refused (logged)
+//  rather than stalling the loop.
 static int
 s_send_envelope (node_t *self, const char *dest, json_t *body)
 {
     size_t dest_len = strlen (dest);
     if (dest_len == 0 || dest_len > FL_ID_BYTES_MAX) {
         node_log (self, "cannot send to '%s': not a valid id", dest);
+        return -1;
+    }
+    if (!*self->id) {
+        node_log (self, "cannot send to '%s' before init: with --stdio and no --id, "
+                  "init names this node", dest);
         return -1;
     }
     json_t *envelope = json_pack ("{s:s, s:s, s:O}",
@@ -498,6 +564,9 @@ s_send_envelope (node_t *self, const char *dest, json_t *body)
     int rc = -1;
     if (size > FL_MSG_BYTES_MAX)
         node_log (self, "cannot send to '%s': %zu bytes is over the limit", dest, size);
+    else
+    if (self->stdio)
+        rc = s_write_line (self, text, size);
     else
     if (zmq_send (self->handle, dest, dest_len, ZMQ_SNDMORE | ZMQ_DONTWAIT) == -1
     ||  zmq_send (self->handle, text, size, ZMQ_DONTWAIT) == -1)
@@ -834,8 +903,8 @@ s_init_problem (node_t *self, json_t *body)
     json_t *ids = json_object_get (body, "node_ids");
     if (!node_id || !json_is_array (ids))
         return "init needs a string node_id and an array node_ids";
-    if (!streq (node_id, self->id))
-        return "init names another node_id than this node's --id";
+    if (!*node_id || strlen (node_id) > FL_ID_BYTES_MAX)
+        return "init's node_id must be an id of 1 to 32 bytes";
     if (json_array_size (ids) > FL_NODES_MAX)
         return "init has more node_ids than FL_NODES_MAX";
     for (size_t index = 0; index < json_array_size (ids); index++) {
@@ -843,6 +912,11 @@ s_init_problem (node_t *self, json_t *body)
         if (!id || !*id || strlen (id) > FL_ID_BYTES_MAX)
             return "init node_ids must be ids of 1 to 32 bytes";
     }
+    if (self->id_from_init && !*self->id)
+        return NULL;                    //  s_on_init takes node_id
+    if (!streq (node_id, self->id))
+        return self->id_from_init? "init names another node_id than the first init did"
+                                 : "init names another node_id than this node's --id";
     return NULL;
 }
 
@@ -857,6 +931,12 @@ s_on_init (node_t *self, const char *src, json_t *body)
         node_log (self, "bad init from '%s': %s", src, problem);
         node_reply_error (self, src, body, NODE_ERR_MALFORMED_REQUEST, problem);
         return;
+    }
+    if (!*self->id) {
+        //  --stdio without --id: this node is who init says, and its random
+        //  stream is drawn from (seed, id) as with --id.
+        strcpy (self->id, json_string_value (json_object_get (body, "node_id")));
+        rng_init_stream (&self->rng, self->seed, s_hash_id (self->id));
     }
     if (!self->initialized) {
         json_t *ids = json_object_get (body, "node_ids");
@@ -997,6 +1077,71 @@ s_recv_one (node_t *self)
 }
 
 
+//  --stdio: one line from stdin, {"src","dest","body"} as Maelstrom writes
+//  it; src is the envelope's (there is no frame). Anything malformed is
+//  logged and dropped.
+static void
+s_handle_line (node_t *self, const char *line, size_t len)
+{
+    while (len && (line [len - 1] == '\r' || line [len - 1] == ' '))
+        len--;
+    if (len == 0)
+        return;
+    json_error_t error;
+    json_t *root = json_loadb (line, len, 0, &error);
+    const char *src = json_string_value (json_object_get (root, "src"));
+    json_t *body = json_object_get (root, "body");
+    long line_no = self->in.line_no;
+    if (!root)
+        node_log (self, "stdin line %ld: dropped malformed JSON: %s", line_no, error.text);
+    else
+    if (!src || !*src || strlen (src) > FL_ID_BYTES_MAX)
+        node_log (self, "stdin line %ld: dropped a message without a src id", line_no);
+    else
+    if (!json_is_object (body))
+        node_log (self, "stdin line %ld: dropped a message from '%s' with no body object",
+                  line_no, src);
+    else {
+        char sender [FL_ID_BYTES_MAX + 1];
+        strcpy (sender, src);           //  handlers may outlive nothing of root
+        s_dispatch (self, sender, body);
+    }
+    json_decref (root);
+}
+
+//  --stdio: read stdin once if poll said so, then hand out at most
+//  FL_NODE_EVENTS_BATCH lines. At EOF (Maelstrom is done with us) the
+//  node stops. Returns 0, or -1 on a read error.
+static int
+s_recv_lines (node_t *self, bool readable)
+{
+    if (readable && !self->in.eof) {
+        ssize_t got = linebuf_read (&self->in, STDIN_FILENO);
+        if (got < 0 && errno != EINTR && errno != EAGAIN) {
+            node_log (self, "cannot read stdin: %s", strerror (errno));
+            return -1;
+        }
+    }
+    const char *line;
+    size_t len;
+    for (int count = 0; count < FL_NODE_EVENTS_BATCH && !self->stopping; count++) {
+        linebuf_result_t result = linebuf_next (&self->in, &line, &len);
+        if (result == LINEBUF_NONE)
+            break;
+        if (result == LINEBUF_TOO_LONG)
+            node_log (self, "stdin line %ld: over FL_MSG_BYTES_MAX (%d bytes); dropped",
+                      self->in.line_no, FL_MSG_BYTES_MAX);
+        else
+            s_handle_line (self, line, len);
+    }
+    if (self->in.eof && !linebuf_ready (&self->in) && !self->stopping) {
+        node_log (self, "stdin closed: stopping");
+        self->stopping = true;
+    }
+    return 0;
+}
+
+
 //  --------------------------------------------------------------------------
 //  The loop
 
@@ -1035,11 +1180,17 @@ s_turn (node_t *self)
     if (self->stopping || s_interrupted)
         return 0;
     zmq_pollitem_t item = { self->handle, 0, ZMQ_POLLIN, 0 };
-    int ready = zmq_poll (&item, 1, s_poll_timeout (self, clock_mono_ms ()));
+    if (self->stdio)
+        item = (zmq_pollitem_t) { NULL, STDIN_FILENO, self->in.eof? 0: ZMQ_POLLIN, 0 };
+    long timeout = self->stdio && linebuf_ready (&self->in)
+                 ? 0: s_poll_timeout (self, clock_mono_ms ());
+    int ready = zmq_poll (&item, 1, timeout);
     if (ready == -1 && zmq_errno () != EINTR) {
         node_log (self, "cannot poll: %s", zmq_strerror (zmq_errno ()));
         return -1;
     }
+    if (self->stdio)
+        return s_recv_lines (self, ready > 0 && (item.revents & (ZMQ_POLLIN | ZMQ_POLLERR)));
     for (int count = 0; ready > 0 && count < FL_NODE_EVENTS_BATCH; count++)
         if (self->stopping || !s_recv_one (self))
             break;

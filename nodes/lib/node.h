@@ -18,6 +18,13 @@
     (DESIGN.md section 1). The src frame is authoritative: the library passes
     it to handlers and ignores the envelope's "src" field.
 
+    With --stdio the node speaks Maelstrom's own transport instead: one
+    envelope {"src","dest","body"} per line on stdin, one per line on
+    stdout, no proxy. The envelope's "src" is the sender then, the node's
+    id comes from init (no --id needed), logs stay on stderr, timers and
+    RPCs work as with the proxy, and EOF on stdin stops the node (exit 0).
+    So bin/node-raft --stdio runs under Maelstrom itself.
+
     The library owns the event loop (its own zmq_poll loop with an RPC
     timeout heap; see node.c for why not zloop): it handles init/init_ok for you,
     dispatches each message to the handler registered for its body's "type",
@@ -47,15 +54,19 @@
         }
 
     Command line every node accepts (the harness passes these):
-        --id ID          node id and ZeroMQ routing id (required; or $FAULTLAB_ID)
-        --connect EP     proxy net endpoint (required; or $FAULTLAB_CONNECT)
+        --id ID          node id and ZeroMQ routing id (required; or $FAULTLAB_ID);
+                         with --stdio optional, and init must then name it
+        --connect EP     proxy net endpoint (required; or $FAULTLAB_CONNECT);
+                         refused with --stdio
+        --stdio          Maelstrom's transport: JSON lines on stdin/stdout
         --data DIR       directory for durable state (optional; or $FAULTLAB_DATA)
         --seed N         seed for this node's random stream (default 0)
         --param K=V      free-form parameters for the system (repeatable),
                          e.g. --param w=quorum; read with node_param ()
         --verbose        also print node_debug () lines
     Each option also takes the form --name=value. Unknown options, a missing
-    --id or --connect, and an endpoint ZeroMQ refuses are usage errors: node_new
+    --id or --connect (without --stdio), --connect with --stdio, and an
+    endpoint ZeroMQ refuses are usage errors: node_new
     prints the problem naming it and returns NULL, and main returns
     FL_EXIT_USAGE (64).
     The random stream is drawn from (seed, id), so nodes given the same run
@@ -80,7 +91,8 @@
       Maelstrom's libraries do): node_id () is already known from --id, but
       node_count () is 0 until init, so a handler that needs the membership
       should answer error 11 until then. A repeated init is answered init_ok
-      again without calling the init hook twice.
+      again without calling the init hook twice. With --stdio and no --id,
+      node_id () is "" until init, and sends before it are refused (logged).
     - Malformed input (not JSON, no body object, wrong frame count) is logged
       and dropped; a request (with msg_id) whose body has no type gets
       error 12.
@@ -150,8 +162,8 @@ int node_run (node_t *self);
 //  Ask the loop to return after the current event.
 void node_stop (node_t *self);
 
-//  This node's id ("n1"); the cluster ("n1".."n5") once init arrived, else
-//  NULL / 0. Borrowed strings.
+//  This node's id ("n1"; "" before init with --stdio and no --id); the
+//  cluster ("n1".."n5") once init arrived, else NULL / 0. Borrowed strings.
 const char *node_id (node_t *self);
 size_t node_count (node_t *self);
 const char *node_ids (node_t *self, size_t index);

@@ -1,8 +1,10 @@
 /*  main.c -- bin/node-raft: a Raft lin-kv store for the faultlab lab.
 
-    Parses the node command line (nodes/lib/node.h), opens the durable
-    state under --data (or keeps it in memory, saying so), and runs the
-    server of raft.c until SIGTERM. Exit status: 0 on a clean stop, 64 on a
+    Parses the node command line (nodes/lib/node.h: through the proxy, or
+    with --stdio on stdin/stdout as under Maelstrom, learning its id from
+    init), opens the durable state under --data (or keeps it in memory,
+    saying so), and runs the server of raft.c until SIGTERM (or, with
+    --stdio, EOF on stdin). Exit status: 0 on a clean stop, 64 on a
     usage error (a bad option or --param), 70 when the state cannot be
     opened or the disk failed.
 */

@@ -21,6 +21,7 @@
 #include "node_kit.h"
 #include <czmq.h>
 #include <pthread.h>
+#include <poll.h>
 #include <signal.h>
 #include <sys/prctl.h>
 #include <sys/wait.h>
@@ -886,6 +887,102 @@ test_echo_round_trip (void **state)
     unlink (log);
 }
 
+//  Read one line from fd within WAIT_MS; returns it parsed (caller decrefs).
+static json_t *
+s_read_line (int fd)
+{
+    char line [4096];
+    size_t len = 0;
+    int64_t deadline = clock_mono_ms () + WAIT_MS;
+    while (len < sizeof line - 1) {
+        struct pollfd item = { fd, POLLIN, 0 };
+        long left = (long) (deadline - clock_mono_ms ());
+        assert_true (left > 0);
+        if (poll (&item, 1, (int) left) <= 0)
+            continue;
+        assert_int_equal (read (fd, line + len, 1), 1);
+        if (line [len] == '\n')
+            break;
+        len++;
+    }
+    line [len] = 0;
+    json_t *envelope = json_loads (line, 0, NULL);
+    if (!envelope)
+        fail_msg ("the node wrote a line that is not JSON: %s", line);
+    return envelope;
+}
+
+//  --stdio: Maelstrom's transport. No --id: init names the node. A line
+//  over FL_MSG_BYTES_MAX and junk are logged and dropped, requests are
+//  answered on stdout with src as init said, and EOF on stdin stops the
+//  node cleanly.
+static void
+test_echo_stdio (void **state)
+{
+    fx_t *fx = (fx_t *) *state;
+    char log [128];
+    snprintf (log, sizeof log, "%s/stdio.log", fx->dir);
+    int in [2], out [2];
+    assert_int_equal (pipe (in), 0);
+    assert_int_equal (pipe (out), 0);
+    pid_t pid = fork ();
+    assert_true (pid >= 0);
+    if (pid == 0) {
+        prctl (PR_SET_PDEATHSIG, SIGKILL);
+        int fd = open (log, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+        dup2 (in [0], 0);
+        dup2 (out [1], 1);
+        if (fd >= 0)
+            dup2 (fd, 2);
+        close (in [1]);
+        close (out [0]);
+        execl ("bin/node-echo", "bin/node-echo", "--stdio", (char *) NULL);
+        _exit (127);
+    }
+    close (in [0]);
+    close (out [1]);
+    FILE *to = fdopen (in [1], "w");
+    assert_non_null (to);
+    for (int index = 0; index <= FL_MSG_BYTES_MAX; index++)
+        fputc ('x', to);
+    fputs ("\njunk\n", to);
+    fputs ("{\"src\":\"c0\",\"dest\":\"n4\",\"body\":{\"type\":\"init\",\"msg_id\":1,"
+           "\"node_id\":\"n4\",\"node_ids\":[\"n4\",\"n5\"]},\"id\":0}\n", to);
+    fputs ("{\"src\":\"c9\",\"dest\":\"n4\",\"body\":{\"type\":\"echo\",\"msg_id\":7,"
+           "\"echo\":\"hi\"},\"id\":1}\n", to);
+    fflush (to);
+    json_t *reply = s_read_line (out [0]);
+    assert_string_equal (json_string_value (json_object_get (reply, "src")), "n4");
+    assert_string_equal (json_string_value (json_object_get (reply, "dest")), "c0");
+    json_t *body = json_object_get (reply, "body");
+    assert_string_equal (json_string_value (json_object_get (body, "type")), "init_ok");
+    assert_int_equal (json_integer_value (json_object_get (body, "in_reply_to")), 1);
+    json_decref (reply);
+    reply = s_read_line (out [0]);
+    assert_string_equal (json_string_value (json_object_get (reply, "dest")), "c9");
+    body = json_object_get (reply, "body");
+    assert_string_equal (json_string_value (json_object_get (body, "type")), "echo_ok");
+    assert_string_equal (json_string_value (json_object_get (body, "echo")), "hi");
+    assert_int_equal (json_integer_value (json_object_get (body, "in_reply_to")), 7);
+    json_decref (reply);
+    fclose (to);                        //  EOF: Maelstrom is done
+    assert_int_equal (kit_wait (pid, WAIT_MS), 0);
+    close (out [0]);
+    char *text = NULL;
+    size_t size = 0;
+    FILE *file = fopen (log, "r");
+    assert_non_null (file);
+    assert_true (getdelim (&text, &size, 0, file) > 0);
+    fclose (file);
+    const char *says [] = { "stdin line 1: over FL_MSG_BYTES_MAX", "stdin line 2: dropped malformed JSON",
+                            "stdin closed: stopping" };
+    for (size_t index = 0; index < 3; index++)
+        if (!strstr (text, says [index]))
+            fail_msg ("stderr does not say '%s': %s", says [index], text);
+    free (text);
+    unlink (log);
+}
+
 static void
 test_echo_bad_command_lines (void **state)
 {
@@ -898,6 +995,7 @@ test_echo_bad_command_lines (void **state)
         { { "bin/node-echo", "--id", "n1", "--connect", fx->endpoint, "--frob", NULL }, "'--frob'" },
         { { "bin/node-echo", "--id", "n1", "--connect", fx->endpoint, "stray", NULL }, "'stray'" },
         { { "bin/node-echo", "--id", "n1", "--connect", "nowhere", NULL }, "'nowhere'" },
+        { { "bin/node-echo", "--stdio", "--connect", fx->endpoint, NULL }, "takes no '--connect'" },
     };
     for (size_t index = 0; index < sizeof cases / sizeof cases [0]; index++) {
         pid_t pid = kit_spawn (cases [index].argv, log, false);
@@ -957,6 +1055,7 @@ main (void)
         cmocka_unit_test (test_params_max),
         cmocka_unit_test_setup_teardown (test_echo_round_trip, s_setup, s_teardown),
         cmocka_unit_test_setup_teardown (test_echo_bad_command_lines, s_setup, s_teardown),
+        cmocka_unit_test_setup_teardown (test_echo_stdio, s_setup, s_teardown),
     };
     return cmocka_run_group_tests_name ("node_lib", tests, NULL, NULL);
 }
