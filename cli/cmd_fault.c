@@ -5,6 +5,8 @@
         ./harness fault partition halves | majority | minority | bridge | ring
         ./harness fault partition isolate n3 | isolate-leader | n1,n2|n3,n4,n5
         ./harness fault isolate n3 | isolate-leader      (the same)
+        ./harness fault partition one-way 'n1,n2 -> n3'  (n1,n2 -> n3 dropped,
+                                                          n3 -> n1,n2 delivered)
         ./harness fault heal | drop 0.2 | delay 50 10 | duplicate 0.1 | reorder 0.1
         ./harness fault pause n2 | resume n2 | kill n3 | restart n3
         ./harness fault stop n1 | cont n1 | clock-skew n2 500
@@ -27,7 +29,7 @@
 
 const char cmd_fault_usage [] =
     "fault partition halves|majority|minority|bridge|ring|isolate NODE|isolate-leader|n1,n2|n3,..."
-    " | isolate NODE | isolate-leader | heal | drop P | delay MS [JITTER] | duplicate P"
+    " | partition one-way 'FROM -> TO' | isolate NODE | isolate-leader | heal | drop P | delay MS [JITTER] | duplicate P"
     " | reorder P | pause NODE | resume NODE | stop NODE | cont NODE | kill NODE"
     " | restart NODE | clock-skew NODE MS | state";
 

@@ -766,10 +766,52 @@ s_groups_json (const char *groups, char *detail, size_t size)
     return array;
 }
 
+//  One-way "n1,n2|n3": every link n1->n3, n2->n3 blocked, n3->n1, n3->n2
+//  left alone. The proxy's partition cuts both ways, so this clears every
+//  block (an empty partition: the new one replaces the old, as for any
+//  shape) and blocks each directed link. Ids are checked before anything
+//  changes.
+static int
+s_apply_one_way (lab_t *self, const action_t *spec, char *detail, size_t size,
+                 char **error)
+{
+    char copy [FL_FAULT_TEXT_BYTES_MAX];
+    snprintf (copy, sizeof copy, "%s", spec->groups);
+    char *bar = strchr (copy, '|');
+    assert (bar);
+    *bar = 0;
+    snprintf (detail, size, "one-way: %s -/-> %s", copy, bar + 1);
+    char *ids [2][FL_NODES_MAX];
+    int counts [2] = { 0, 0 };
+    char *save = NULL;
+    for (int side = 0; side < 2; side++)
+        for (char *id = strtok_r (side? bar + 1: copy, ",", &save); id;
+             id = strtok_r (NULL, ",", &save)) {
+            if (s_index (self, id) < 0) {
+                *error = s_format ("no node '%s' in this lab", id);
+                return -1;
+            }
+            assert (counts [side] < FL_NODES_MAX);
+            ids [side][counts [side]++] = id;
+        }
+    json_t *reply = lab_request (self, json_pack ("{s:s, s:[]}", "cmd", "partition",
+                                 "groups"), error);
+    for (int i = 0; reply && i < counts [0]; i++)
+        for (int j = 0; reply && j < counts [1]; j++) {
+            json_decref (reply);
+            reply = lab_request (self, json_pack ("{s:s, s:s, s:s}", "cmd", "block",
+                                 "src", ids [0][i], "dest", ids [1][j]), error);
+        }
+    json_decref (reply);
+    return reply? 0: -1;
+}
+
 static int
 s_apply_partition (lab_t *self, action_t *spec, rng_t *rng, char *detail,
                    size_t size, char **error)
 {
+    if (spec->shape == ACTION_SHAPE_ONE_WAY)
+        return s_apply_one_way (self, spec, detail, size, error);
     if (spec->shape == ACTION_SHAPE_ISOLATE_LEADER) {
         int leader = lab_leader (self);
         if (leader < 0) {

@@ -2,8 +2,9 @@
     faults are in force, writing a faults.jsonl line for each start and end
     (Jepsen calls the part of a test that injects faults the nemesis).
 
-    A new partition ends the partition in force (the proxy replaces it), a
-    new drop/delay/... setting the same fault's old setting. A heal ends every proxy fault in force (partition, drop, delay,
+    A new partition ends the partition in force (the proxy replaces it; a
+    one-way one clears every block before setting its own), a new
+    drop/delay/... setting the same fault's old setting. A heal ends every proxy fault in force (partition, drop, delay,
     duplicate, reorder, pause); resume, restart, cont and clock-skew NODE 0
     end the fault on that node. The final heal ends everything: proxy heal,
     SIGCONT, restart, clocks back to zero.

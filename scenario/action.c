@@ -35,7 +35,7 @@ static const s_kind_name_t s_kinds [] = {
 
 static const char *s_shapes [] = {
     "", "halves", "majority", "minority", "isolate", "isolate-leader",
-    "bridge", "ring", ""
+    "bridge", "ring", "", "one-way"
 };
 
 static int
@@ -91,7 +91,7 @@ s_parse_groups (const char *word, int nodes, char *out, char **error)
     if (!strchr (word, '|'))
         return s_fail (error, "unknown partition shape '%s' (halves, majority,"
                        " minority, isolate NODE, isolate-leader, bridge, ring,"
-                       " or groups like n1,n2|n3,n4,n5)", word);
+                       " one-way FROM -> TO, or groups like n1,n2|n3,n4,n5)", word);
     char copy [FL_FAULT_TEXT_BYTES_MAX];
     snprintf (copy, sizeof copy, "%s", word);
     bool seen [FL_NODES_MAX + 1] = { false };
@@ -115,6 +115,116 @@ s_parse_groups (const char *word, int nodes, char *out, char **error)
     if (groups < 2)
         return s_fail (error, "partition groups '%s' need two groups or more", word);
     snprintf (out, FL_FAULT_TEXT_BYTES_MAX, "%s", word);
+    return 0;
+}
+
+//  One side of a one-way partition, as written: "rest", "random", or a
+//  list "n1,n2" of nodes of the cluster. owner [i] says which side (1 or
+//  2) named node i already, so a node named twice, or on both sides, is
+//  refused by name. The side goes to out, normalised ("n01" -> "n1").
+static int
+s_parse_side (const char *side, int which, const char *shown, int nodes,
+              int *owner, char *out, size_t size, char **error)
+{
+    if (streq (side, "rest") || streq (side, "random")) {
+        snprintf (out, size, "%s", side);
+        return 0;
+    }
+    if (strchr (side, ' '))
+        return s_fail (error, "'%s' in partition one-way '%s' is not a node list"
+                       " (write n1,n2, without spaces)", side, shown);
+    *out = 0;
+    size_t used = 0;
+    for (const char *at = side; ; ) {
+        const char *comma = strchr (at, ',');
+        size_t length = comma? (size_t) (comma - at): strlen (at);
+        char word [FL_ID_BYTES_MAX], node [FL_ID_BYTES_MAX];
+        snprintf (word, sizeof word, "%.*s", (int) length, at);
+        if (length == 0)
+            return s_fail (error, "'%s' in partition one-way '%s' has an empty node name"
+                           " (expected a list like n1,n2)", side, shown);
+        if (length >= sizeof word || streq (word, "random")
+        ||  s_parse_node (word, nodes, node, NULL))
+            return s_fail (error, "'%.*s' in partition one-way '%s' is not a node (n1..n%d;"
+                           " rest and random stand alone as a side)", (int) length, at,
+                           shown, nodes > 0? nodes: FL_NODES_MAX);
+        int index = atoi (node + 1);
+        if (owner [index] == which)
+            return s_fail (error, "%s is in partition one-way '%s' twice", node, shown);
+        if (owner [index])
+            return s_fail (error, "%s is on both sides of partition one-way '%s'"
+                           " (the sides must be disjoint)", node, shown);
+        owner [index] = which;
+        int n = snprintf (out + used, size - used, "%s%s", used? ",": "", node);
+        used += n > 0? (size_t) n: 0;
+        if (!comma)
+            return 0;
+        at = comma + 1;
+    }
+}
+
+//  "partition one-way FROM -> TO": words [2..count) joined are the text
+//  "FROM -> TO", the arrow with or without spaces around it. groups gets
+//  "FROM|TO". Sides must be non-empty and disjoint: "rest" is refused
+//  where it would be empty, and "random" unless the other side is "rest"
+//  (a node drawn later could otherwise be on both sides).
+static int
+s_parse_one_way (action_t *self, char **words, int count, int nodes, char **error)
+{
+    if (count < 3)
+        return s_fail (error, "partition one-way needs FROM -> TO (messages from FROM"
+                       " to TO are dropped; like n1,n2 -> n3)");
+    char shown [FL_FAULT_TEXT_BYTES_MAX] = "";
+    size_t used = 0;
+    for (int i = 2; i < count; i++) {
+        int n = snprintf (shown + used, sizeof shown - used, "%s%s", i > 2? " ": "", words [i]);
+        used += n > 0? (size_t) n: 0;
+    }
+    char *arrow = strstr (shown, "->");
+    if (!arrow)
+        return s_fail (error, "partition one-way '%s' has no '->' (expected FROM -> TO,"
+                       " like n1,n2 -> n3%s)", shown, strstr (shown, " -")
+                       || streq (words [count - 1], "-")?
+                       "; in a shell, quote it: 'n1,n2 -> n3'": "");
+    if (strstr (arrow + 2, "->"))
+        return s_fail (error, "partition one-way '%s' has more than one '->'", shown);
+    char from [FL_FAULT_TEXT_BYTES_MAX], to [FL_FAULT_TEXT_BYTES_MAX];
+    const char *start = shown, *end = arrow;
+    while (end > start && end [-1] == ' ')
+        end--;
+    snprintf (from, sizeof from, "%.*s", (int) (end - start), start);
+    start = arrow + 2;
+    while (*start == ' ')
+        start++;
+    snprintf (to, sizeof to, "%s", start);
+    if (!*from || !*to)
+        return s_fail (error, "partition one-way '%s' has no nodes %s '->' (expected"
+                       " FROM -> TO, like n1,n2 -> n3)", shown, *from? "after": "before");
+    int owner [FL_NODES_MAX + 1] = { 0 };
+    char sides [2][FL_FAULT_TEXT_BYTES_MAX];
+    if (s_parse_side (from, 1, shown, nodes, owner, sides [0], sizeof sides [0], error)
+    ||  s_parse_side (to, 2, shown, nodes, owner, sides [1], sizeof sides [1], error))
+        return -1;
+    for (int i = 0; i < 2; i++) {
+        const char *other = sides [1 - i];
+        if (streq (sides [i], "random") && !streq (other, "rest"))
+            return s_fail (error, "'random' in partition one-way '%s' needs 'rest' on the"
+                           " other side (a drawn node could be on both)", shown);
+        if (streq (sides [i], "rest") && streq (other, "rest"))
+            return s_fail (error, "partition one-way '%s' has 'rest' on both sides:"
+                           " no node is on either", shown);
+    }
+    //  "rest" against a list of every node would be empty.
+    int named = 0;
+    for (int i = 1; i <= FL_NODES_MAX; i++)
+        named += owner [i] != 0;
+    if (nodes > 0 && named == nodes && (streq (sides [0], "rest") || streq (sides [1], "rest")))
+        return s_fail (error, "'rest' in partition one-way '%s' is empty: the other side"
+                       " names all %d nodes", shown, nodes);
+    self->shape = ACTION_SHAPE_ONE_WAY;
+    int n = snprintf (self->groups, sizeof self->groups, "%s|%s", sides [0], sides [1]);
+    //  Normalising only shortens ("n01" -> "n1", no spaces): it fits.
+    assert (n > 0 && (size_t) n < sizeof self->groups);
     return 0;
 }
 
@@ -146,6 +256,9 @@ s_parse_partition (action_t *self, char **words, int count, int nodes, char **er
         return s_fail (error, "partition needs a shape");
     const char *shape = words [1];
     int need = 2;
+    if (streq (shape, "one-way"))
+        return s_check_size (shape, ACTION_SHAPE_ONE_WAY, nodes, error)
+            || s_parse_one_way (self, words, count, nodes, error)? -1: 0;
     if (streq (shape, "isolate")) {
         self->shape = ACTION_SHAPE_ISOLATE;
         if (count < 3)
@@ -368,6 +481,13 @@ action_format (const action_t *self, char *buf, size_t size)
             else
             if (self->shape == ACTION_SHAPE_GROUPS)
                 snprintf (buf, size, "partition %s", self->groups);
+            else
+            if (self->shape == ACTION_SHAPE_ONE_WAY) {
+                const char *bar = strchr (self->groups, '|');
+                assert (bar);
+                snprintf (buf, size, "partition one-way %.*s -> %s",
+                          (int) (bar - self->groups), self->groups, bar + 1);
+            }
             else
                 snprintf (buf, size, "partition %s", s_shapes [self->shape]);
             break;

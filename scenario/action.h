@@ -8,6 +8,8 @@
 
         partition halves | majority | minority | bridge | ring
         partition isolate NODE | isolate-leader | n1,n2|n3,n4,n5
+        partition one-way FROM -> TO              (FROM's messages to TO dropped,
+                                                   TO's to FROM delivered)
         isolate NODE | isolate-leader             (the same, without "partition")
         heal
         drop P | duplicate P | reorder P          (P in [0,1], node links)
@@ -16,6 +18,10 @@
         kill NODE | restart NODE                  (SIGKILL; restart keeps --data)
         stop NODE | cont NODE                     (SIGSTOP / SIGCONT)
         clock-skew NODE MS                        (node library clock offset)
+
+    FROM and TO of a one-way partition are node lists "n1,n2" (disjoint),
+    or "rest" (every node not on the other side), or "random" (one node
+    drawn from the seed; the other side must then be "rest").
 
     A cluster of 1 node has no partition; one of 2 has no minority,
     majority, bridge or ring (action_parse says so).
@@ -38,14 +44,17 @@ typedef enum {
 
 typedef enum {
     ACTION_SHAPE_NONE, ACTION_SHAPE_HALVES, ACTION_SHAPE_MAJORITY, ACTION_SHAPE_MINORITY, ACTION_SHAPE_ISOLATE,
-    ACTION_SHAPE_ISOLATE_LEADER, ACTION_SHAPE_BRIDGE, ACTION_SHAPE_RING, ACTION_SHAPE_GROUPS
+    ACTION_SHAPE_ISOLATE_LEADER, ACTION_SHAPE_BRIDGE, ACTION_SHAPE_RING, ACTION_SHAPE_GROUPS,
+    ACTION_SHAPE_ONE_WAY
 } action_shape_t;
 
 typedef struct {
     action_kind_t kind;
     action_shape_t shape;                          // partitions only
     char node [FL_ID_BYTES_MAX];            // target node, "random", or ""
-    char groups [FL_FAULT_TEXT_BYTES_MAX];  // resolved partition "n1,n2|n3"
+    char groups [FL_FAULT_TEXT_BYTES_MAX];  // resolved partition "n1,n2|n3";
+                                            // one-way: "FROM|TO" ("random|rest"
+                                            // until schedule_resolve)
     double p;                               // drop/duplicate/reorder
     int ms;                                 // delay ms, clock-skew offset
     int jitter_ms;                          // delay jitter

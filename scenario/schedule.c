@@ -14,6 +14,8 @@
       isolate X X | the rest
       bridge    two halves sharing one node: a,b,c | c,d,e
       ring      each node with its two neighbours: a,b | b,c | ... | e,a
+      one-way   FROM|TO as written, "random" drawn (one node), then "rest"
+                made the nodes not on the other side, in ascending order
 */
 #include <stdio.h>
 #include <stdlib.h>
@@ -126,6 +128,40 @@ schedule_partition_groups (action_shape_t shape, const char *node, int nodes,
     }
 }
 
+//  A one-way partition's "random" and "rest" sides made node lists. The
+//  parser allowed "random" only against "rest", and "rest" only where it
+//  is not empty, so each side comes out non-empty and the two disjoint.
+static void
+s_resolve_one_way (action_t *spec, int nodes, rng_t *rng)
+{
+    char sides [2][FL_FAULT_TEXT_BYTES_MAX];
+    const char *bar = strchr (spec->groups, '|');
+    assert (bar);
+    snprintf (sides [0], sizeof sides [0], "%.*s", (int) (bar - spec->groups), spec->groups);
+    snprintf (sides [1], sizeof sides [1], "%s", bar + 1);
+    for (int i = 0; i < 2; i++)
+        if (strcmp (sides [i], "random") == 0)
+            snprintf (sides [i], sizeof sides [i], "n%d", (int) rng_range (rng, 1, nodes));
+    for (int i = 0; i < 2; i++) {
+        if (strcmp (sides [i], "rest"))
+            continue;
+        bool named [FL_NODES_MAX + 1] = { false };
+        for (const char *id = sides [1 - i]; id; id = strchr (id, ',')) {
+            id += *id == ',';
+            named [atoi (id + 1)] = true;
+        }
+        int perm [FL_NODES_MAX], count = 0;
+        for (int n = 1; n <= nodes; n++)
+            if (!named [n])
+                perm [count++] = n;
+        assert (count > 0);
+        sides [i][0] = 0;
+        s_append_group (sides [i], sizeof sides [i], perm, 0, count);
+    }
+    int n = snprintf (spec->groups, sizeof spec->groups, "%s|%s", sides [0], sides [1]);
+    assert (n > 0 && (size_t) n < sizeof spec->groups);
+}
+
 void
 schedule_resolve (action_t *spec, int nodes, rng_t *rng)
 {
@@ -133,6 +169,9 @@ schedule_resolve (action_t *spec, int nodes, rng_t *rng)
     if (strcmp (spec->node, "random") == 0)
         snprintf (spec->node, sizeof spec->node, "n%d",
                   (int) rng_range (rng, 1, nodes));
+    if (spec->kind == ACTION_PARTITION && spec->shape == ACTION_SHAPE_ONE_WAY)
+        s_resolve_one_way (spec, nodes, rng);
+    else
     if (spec->kind == ACTION_PARTITION && spec->shape != ACTION_SHAPE_GROUPS
     &&  spec->shape != ACTION_SHAPE_ISOLATE_LEADER)
         schedule_partition_groups (spec->shape, spec->node, nodes, rng,

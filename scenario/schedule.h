@@ -37,7 +37,9 @@ size_t schedule_size (const schedule_t *self);
 const schedule_step_t *schedule_step (const schedule_t *self, size_t index);
 
 //  Resolve "random" nodes and compute the groups of a partition shape
-//  (all but isolate-leader) in place, drawing from rng.
+//  (all but isolate-leader) in place, drawing from rng. A one-way
+//  partition's groups become "FROM|TO" node lists ("random" and "rest"
+//  resolved).
 void schedule_resolve (action_t *spec, int nodes, rng_t *rng);
 
 //  Compute groups text ("n1,n2|n3,n4,n5") for a shape over nodes n1..nN.

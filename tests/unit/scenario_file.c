@@ -629,6 +629,96 @@ test_action_round_trip (void **state)
     assert_false (action_starts (&undo));
 }
 
+//  One-way partitions: FROM -> TO, read back in one spelling, ended by a
+//  heal; every malformed one refused naming the word and what was wanted.
+static void
+test_one_way (void **state)
+{
+    (void) state;
+    const char *texts [][2] = {
+        { "partition one-way n1,n2 -> n3", "partition one-way n1,n2 -> n3" },
+        { "partition one-way n1,n2->n3", "partition one-way n1,n2 -> n3" },
+        { "partition one-way n1 ->n3,n4", "partition one-way n1 -> n3,n4" },
+        { "partition one-way n01 -> n2", "partition one-way n1 -> n2" },
+        { "partition one-way random -> rest", "partition one-way random -> rest" },
+        { "partition one-way rest -> random", "partition one-way rest -> random" },
+        { "partition one-way rest -> n2,n4", "partition one-way rest -> n2,n4" },
+        { "partition   one-way  n5  ->  n1", "partition one-way n5 -> n1" },
+    };
+    for (size_t i = 0; i < sizeof texts / sizeof texts [0]; i++) {
+        action_t spec;
+        char *error = NULL;
+        if (action_parse (&spec, texts [i][0], 5, &error))
+            fail_msg ("'%s': %s", texts [i][0], error);
+        assert_int_equal (spec.kind, ACTION_PARTITION);
+        assert_int_equal (spec.shape, ACTION_SHAPE_ONE_WAY);
+        char back [256];
+        action_format (&spec, back, sizeof back);
+        assert_string_equal (back, texts [i][1]);
+        //  What it prints parses to the same action.
+        action_t again;
+        assert_int_equal (action_parse (&again, back, 5, NULL), 0);
+        assert_memory_equal (&again, &spec, sizeof spec);
+    }
+    action_t spec;
+    assert_int_equal (action_parse (&spec, "partition one-way n1,n2 -> n3", 5, NULL), 0);
+    assert_string_equal (spec.groups, "n1,n2|n3");
+    assert_string_equal (action_name (&spec), "partition");
+    assert_true (action_starts (&spec));
+    assert_false (action_has_node (&spec));
+    assert_int_equal (action_undo (&spec).kind, ACTION_HEAL);
+    //  argv words as a shell passes them, the arrow quoted or the whole.
+    char *argv [] = { "partition", "one-way", "n1,n2", "->", "n3" };
+    assert_int_equal (action_parse_argv (&spec, 5, argv, 5, NULL), 0);
+    assert_string_equal (spec.groups, "n1,n2|n3");
+    char *quoted [] = { "partition", "one-way", "n4 -> n1,n2" };
+    assert_int_equal (action_parse_argv (&spec, 3, quoted, 5, NULL), 0);
+    assert_string_equal (spec.groups, "n4|n1,n2");
+    //  Each bad one, with what its error must say.
+    const char *bad [][2] = {
+        { "partition one-way", "partition one-way needs FROM -> TO" },
+        { "partition one-way n1 n2", "partition one-way 'n1 n2' has no '->'" },
+        { "partition one-way n1,n2 -", "quote it" },
+        { "partition one-way n1 -> n2 -> n3", "has more than one '->'" },
+        { "partition one-way -> n3", "has no nodes before '->'" },
+        { "partition one-way n1 ->", "has no nodes after '->'" },
+        { "partition one-way n1,n9 -> n2", "'n9' in partition one-way 'n1,n9 -> n2' is not a node (n1..n5" },
+        { "partition one-way n1 -> x", "'x' in partition one-way 'n1 -> x' is not a node" },
+        { "partition one-way n1,,n2 -> n3", "'n1,,n2' in partition one-way 'n1,,n2 -> n3' has an empty node name" },
+        { "partition one-way n1, -> n3", "has an empty node name" },
+        { "partition one-way n1 n2 -> n3", "'n1 n2' in partition one-way 'n1 n2 -> n3' is not a node list" },
+        { "partition one-way n1,n1 -> n3", "n1 is in partition one-way 'n1,n1 -> n3' twice" },
+        { "partition one-way n1,n2 -> n3,n2", "n2 is on both sides of partition one-way 'n1,n2 -> n3,n2'" },
+        { "partition one-way rest -> rest", "'rest' on both sides" },
+        { "partition one-way random -> n2", "'random' in partition one-way 'random -> n2' needs 'rest'" },
+        { "partition one-way random -> random", "needs 'rest' on the other side" },
+        { "partition one-way n1,random -> rest", "'random' in partition one-way 'n1,random -> rest' is not a node" },
+        { "partition one-way n1,rest -> n2", "'rest' in partition one-way 'n1,rest -> n2' is not a node" },
+        { "partition one-way n1,n2,n3,n4,n5 -> rest", "'rest' in partition one-way 'n1,n2,n3,n4,n5 -> rest' is empty" },
+        { "partition one-way", "like n1,n2 -> n3" },
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof bad [0]; i++) {
+        char *error = NULL;
+        if (action_parse (&spec, bad [i][0], 5, &error) != -1 || !error)
+            fail_msg ("'%s' was accepted", bad [i][0]);
+        if (!strstr (error, bad [i][1]))
+            fail_msg ("'%s': error '%s' does not say '%s'", bad [i][0], error, bad [i][1]);
+        free (error);
+    }
+    //  One node cannot be cut, even one way.
+    char *error = NULL;
+    assert_int_equal (action_parse (&spec, "partition one-way n1 -> rest", 1, &error), -1);
+    assert_non_null (strstr (error, "partition one-way needs at least 2 nodes"));
+    free (error);
+    assert_int_equal (action_parse (&spec, "partition one-way n1 -> rest", 2, NULL), 0);
+    //  In a scenario, the error names the file, line and key.
+    s_expect_error ("do = partition n1,n2|n3,n4,n5", "do = partition one-way n1 -> n9", 19,
+                    "faults/step/do: 'n9' in partition one-way 'n1 -> n9' is not a node");
+    s_expect_error ("kinds = partition halves; kill random",
+                    "kinds = partition one-way random -> n1", 27,
+                    "faults/random/kinds: 'random' in partition one-way");
+}
+
 //  Every scenario we ship loads (run from the repository root).
 static void
 test_shipped_scenarios_load (void **state)
@@ -663,6 +753,7 @@ main (void)
         cmocka_unit_test (test_bad_fault_steps),
         cmocka_unit_test (test_missing_file),
         cmocka_unit_test (test_action_round_trip),
+        cmocka_unit_test (test_one_way),
         cmocka_unit_test (test_limits_by_name),
         cmocka_unit_test (test_bytes_max),
         cmocka_unit_test (test_actions_refuse_nonsense),

@@ -238,6 +238,67 @@ test_shapes_seeded (void **state)
     assert_true (varied);
 }
 
+//  One-way sides resolved: "random" one node, "rest" the others in
+//  ascending order; the two sides disjoint and non-empty, the same for a
+//  seed, and the drawn node not always the same one.
+static void
+test_one_way_resolved (void **state)
+{
+    (void) state;
+    action_t spec;
+    rng_t rng;
+    rng_init (&rng, 1);
+    assert_int_equal (action_parse (&spec, "partition one-way rest -> n2,n4", 5, NULL), 0);
+    schedule_resolve (&spec, 5, &rng);
+    assert_string_equal (spec.groups, "n1,n3,n5|n2,n4");
+    assert_int_equal (action_parse (&spec, "partition one-way n3,n1 -> n2", 5, NULL), 0);
+    schedule_resolve (&spec, 5, &rng);
+    assert_string_equal (spec.groups, "n3,n1|n2");   // explicit lists as written
+    char text [256];
+    action_format (&spec, text, sizeof text);
+    assert_string_equal (text, "partition one-way n3,n1 -> n2");
+    int drawn [10] = { 0 };
+    for (int nodes = 2; nodes <= 9; nodes++)
+        for (uint64_t seed = 0; seed < 50; seed++)
+            for (int way = 0; way < 2; way++) {
+                rng_init (&rng, seed);
+                assert_int_equal (action_parse (&spec, way? "partition one-way rest -> random":
+                                  "partition one-way random -> rest", nodes, NULL), 0);
+                schedule_resolve (&spec, nodes, &rng);
+                int groups, sizes [32], seen [32];
+                s_parse_groups (spec.groups, nodes, &groups, sizes, seen);
+                assert_int_equal (groups, 2);
+                assert_int_equal (sizes [way], 1);
+                assert_int_equal (sizes [1 - way], nodes - 1);
+                for (int n = 1; n <= nodes; n++)
+                    assert_int_equal (seen [n], 1);
+                if (nodes == 5 && way == 0)
+                    drawn [atoi (spec.groups + 1)]++;
+            }
+    for (int n = 1; n <= 5; n++)
+        assert_true (drawn [n] > 0);
+    //  In a schedule: resolved, ended by a heal, replayed by its seed.
+    scenario_t *sc = s_scenario (
+        "    random\n        start_s = 1\n        fault_s = 2\n        gap_s = 1\n"
+        "        kinds = partition one-way random -> rest; partition one-way rest -> random\n");
+    schedule_t *a = schedule_new (sc, 5, 20000);
+    schedule_t *b = schedule_new (sc, 5, 20000);
+    assert_true (s_same (a, b));
+    for (size_t i = 0; i < schedule_size (a); i++) {
+        const action_t *step = &schedule_step (a, i)->spec;
+        if (i % 2) {
+            assert_int_equal (step->kind, ACTION_HEAL);
+            continue;
+        }
+        assert_int_equal (step->shape, ACTION_SHAPE_ONE_WAY);
+        assert_null (strstr (step->groups, "rest"));
+        assert_null (strstr (step->groups, "random"));
+    }
+    schedule_destroy (&a);
+    schedule_destroy (&b);
+    scenario_destroy (&sc);
+}
+
 int
 main (void)
 {
@@ -248,6 +309,7 @@ main (void)
         cmocka_unit_test (test_explicit_steps_merge),
         cmocka_unit_test (test_partition_shapes),
         cmocka_unit_test (test_shapes_seeded),
+        cmocka_unit_test (test_one_way_resolved),
     };
     return cmocka_run_group_tests_name ("scenario_schedule", tests, NULL, NULL);
 }
