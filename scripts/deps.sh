@@ -7,12 +7,20 @@
 #   tests:  perl      prove, and the Perl nodes and JSON checks in the tests
 #           python3   the example Maelstrom nodes (examples/maelstrom/*.py)
 #                     that chaos_node_stdio, harness_orphans, harness_node_replies
-#                     and the node_stdio unit test run
+#                     and the node_stdio unit test run, and the Python test
+#                     nodes (tests/nodes/python) of test_nodes_smoke and
+#                     chaos_nodes_python
+#           nodejs    node, for the JavaScript test nodes (tests/nodes/js) of
+#                     test_nodes_smoke and chaos_nodes_js
+#           ruby      the Ruby test nodes (tests/nodes/ruby) of
+#                     test_nodes_smoke and chaos_nodes_ruby
+#           faketime  libfaketime, under which --node programs start so that
+#                     clock-skew shifts any program's clock (as Jepsen does)
 #           procps    pgrep/pkill: the tests' "no process is left" checks
 #           coreutils timeout, which bounds every test and run (Essential)
 #           util-linux setsid (Essential; listed so a slim image says so)
 PKGS="libzmq3-dev libczmq-dev libjansson-dev libcmocka-dev pkg-config gcc make
-      perl python3 procps coreutils util-linux"
+      perl python3 nodejs ruby faketime procps coreutils util-linux"
 missing=""
 for p in $PKGS; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" || missing="$missing $p"

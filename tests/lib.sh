@@ -47,6 +47,11 @@
 #   at_exit SHELL-COMMAND        runs it when the test exits, before $tmp
 #                                is removed
 #   verdict RESULTS_JSON         the run's "valid": true, false or unknown
+#   ok_count RESULTS_JSON        its "ops" "ok": how many ops succeeded
+#   node_verdict SCENARIO WORKLOAD SEED WANT CMD
+#                                three tests of a 4 s ./harness run of
+#                                --node CMD: exit 0 if WANT is true, else 1;
+#                                verdict WANT; some op succeeded
 #   raft_valid_under SCENARIO... the plan and two tests per scenario
 #
 # A failed check prints, as TAP comments on stderr (as Test::More's diag
@@ -212,6 +217,29 @@ no_process () { ! pgrep -f -- "$1" > /dev/null; }
 procs () { pgrep -f -- "$1" | wc -l; }
 
 verdict () { grep -oE '^  "valid": (true|false|"unknown")' "$1" | sed 's/.*: //; s/"//g'; }
+ok_count () {
+    perl -MJSON::PP -0777 -ne 'my $k = eval { decode_json ($_)->{ops}{ok} }; print $k // ""' "$1" 2>/dev/null
+}
+
+# node_verdict SCENARIO WORKLOAD SEED WANT CMD: three tests of one run of a
+# third-party node, 4 s of load with seed SEED, into a store of its own.
+# With --node the expected verdict is valid, so ./harness exits 0 when WANT
+# is true and 1 (a verdict differs) when it is false; results.json's
+# verdict is WANT; and ops really succeeded (ok > 0): a verdict reached
+# with no successful op says nothing about the node.
+node_verdict () {
+    local sc=$1 w=$2 seed=$3 want=$4 cmd=$5 status=0 v k
+    local store="$tmp/run$n" what="$sc $w seed $3 '$5'"
+    [ "$want" = true ] || status=1
+    check_exit $status "$what: exits $status" \
+        timeout 150 ./harness run "$sc" --workload "$w" --node "$cmd" --seed "$seed" \
+        --time-limit 4 --store "$store"
+    v=$(verdict "$store/latest/results.json" 2>/dev/null)
+    check "$what: verdict is $want (${v:-no results.json})" [ "$v" = "$want" ] ||
+        [ "$rc" != $status ] || diag_run
+    k=$(ok_count "$store/latest/results.json")
+    check "$what: real ok count (${k:-none})" [ "${k:-0}" -gt 0 ]
+}
 
 # raft_valid_under SCENARIO...: the plan, then two tests per scenario: an
 # 8 s raft run with seed 3 exits 0 (its output shown if not), and its check
