@@ -11,6 +11,7 @@
     may be up to 255 bytes, but a lab of more than a few hundred parties is
     not what a 2-core laptop-sized lab is for.                              */
 #define FL_ID_BYTES_MAX          32     /* "n1", "c123": room to spare     */
+#define FL_WHY_BYTES_MAX         256    /* the reason an op is info or fail */
 #define FL_NODES_MAX             64     /* larger clusters teach nothing new */
 #define FL_CLIENTS_MAX           256    /* concurrent client workers       */
 #define FL_PARTIES_MAX           (FL_NODES_MAX + FL_CLIENTS_MAX + 8)

@@ -11,7 +11,8 @@
 #include <stdio.h>
 #include <string.h>
 #include "lin_kv.h"
-#include "workload.h"
+#include <stdlib.h>
+#include "workloads.h"
 
 //  Stream numbers for clients: far from other consumers' streams.
 #define S_STREAM_BASE 0x6e0000ULL
@@ -69,11 +70,22 @@ lin_kv_f_name (lin_kv_f_t f)
 }
 
 json_t *
-lin_kv_request (const lin_kv_op_t *op, int64_t msg_id)
+lin_kv_op_json (const lin_kv_op_t *op)
 {
     assert (op);
-    json_t *body = json_pack ("{s:s, s:I, s:i}", "type", lin_kv_f_name (op->f),
-                              "msg_id", (json_int_t) msg_id, "key", op->key);
+    char key [16];
+    snprintf (key, sizeof key, "%d", op->key);
+    json_t *value = op->f == LIN_KV_WRITE? json_integer (op->value):
+                    op->f == LIN_KV_CAS? json_pack ("[I, I]", (json_int_t) op->from,
+                                                    (json_int_t) op->value): json_null ();
+    return json_pack ("{s:s, s:s, s:o}", "f", lin_kv_f_name (op->f), "key", key, "value", value);
+}
+
+json_t *
+lin_kv_request (const lin_kv_op_t *op)
+{
+    assert (op);
+    json_t *body = json_pack ("{s:s, s:i}", "type", lin_kv_f_name (op->f), "key", op->key);
     assert (body);
     if (op->f == LIN_KV_WRITE)
         json_object_set_new (body, "value", json_integer (op->value));
@@ -85,52 +97,95 @@ lin_kv_request (const lin_kv_op_t *op, int64_t msg_id)
     return body;
 }
 
-//  An error reply: its code decides.
-static lin_kv_reply_t
-s_error (lin_kv_t *self, const lin_kv_op_t *op, json_t *body)
+//  The generic workload (workload.h): the generator and the op in flight,
+//  which the reply is read against.
+typedef struct {
+    lin_kv_t kv;
+    lin_kv_op_t op;
+} s_gen_t;
+
+static void *
+s_new (const workload_t *workload, const workload_ctx_t *ctx)
 {
-    json_t *code_json = json_object_get (body, "code");
-    if (!json_is_integer (code_json)) {
-        lin_kv_reply_t reply = { .result = LIN_KV_REPLY_INFO };
-        snprintf (reply.why, sizeof reply.why, "error reply without an integer code");
-        return reply;
-    }
-    int code = (int) json_integer_value (code_json);
-    if (code == 20 && op->f == LIN_KV_READ) {
-        lin_kv_observe (self, op->key, false, 0);
-        return (lin_kv_reply_t) { .result = LIN_KV_REPLY_OK };
-    }
-    if (!workload_error_definite (code))
-        return (lin_kv_reply_t) { .result = LIN_KV_REPLY_INFO, .code = code };
-    if (code == 22 || code == 20)
-        lin_kv_observe (self, op->key, false, 0);
-    return (lin_kv_reply_t) { .result = LIN_KV_REPLY_FAIL, .code = code };
+    (void) workload;
+    s_gen_t *self = calloc (1, sizeof *self);
+    assert (self);
+    int keys = ctx->keys < 1? 1: ctx->keys > FL_SCENARIO_KEYS_MAX? FL_SCENARIO_KEYS_MAX: ctx->keys;
+    lin_kv_init (&self->kv, ctx->seed, ctx->client, ctx->clients, keys);
+    return self;
 }
 
-lin_kv_reply_t
-lin_kv_reply (lin_kv_t *self, const lin_kv_op_t *op, json_t *body)
+static void
+s_destroy (void *gen)
 {
-    assert (self && op);
-    const char *type = json_string_value (json_object_get (body, "type"));
-    if (type && strcmp (type, "error") == 0)
-        return s_error (self, op, body);
-    if (op->f == LIN_KV_READ && type && strcmp (type, "read_ok") == 0) {
-        json_t *value = json_object_get (body, "value");
-        bool has = value && !json_is_null (value);
-        lin_kv_observe (self, op->key, has, json_integer_value (value));
-        return (lin_kv_reply_t) { .result = LIN_KV_REPLY_OK, .has_value = has,
-                                  .value = json_integer_value (value) };
-    }
-    if ((op->f == LIN_KV_WRITE && type && strcmp (type, "write_ok") == 0)
-    ||  (op->f == LIN_KV_CAS && type && strcmp (type, "cas_ok") == 0)) {
-        lin_kv_observe (self, op->key, true, op->value);
-        return (lin_kv_reply_t) { .result = LIN_KV_REPLY_OK, .has_value = true,
-                                  .value = op->value };
-    }
-    //  An answer we cannot read says nothing about whether it happened,
-    //  and the node did not say 13 (crash): say what came instead.
-    lin_kv_reply_t reply = { .result = LIN_KV_REPLY_INFO };
-    snprintf (reply.why, sizeof reply.why, "unexpected reply type '%.*s'",
-              FL_ID_BYTES_MAX, type? type: "(none)");
-    return reply;
+    free (gen);
 }
+
+static json_t *
+s_next (void *gen)
+{
+    s_gen_t *self = gen;
+    self->op = lin_kv_next (&self->kv);
+    return lin_kv_op_json (&self->op);
+}
+
+static json_t *
+s_request (void *gen, const json_t *op)
+{
+    (void) op;
+    return lin_kv_request (&((s_gen_t *) gen)->op);
+}
+
+//  Read ok: the value read; write and cas ok: what they wrote (the op's).
+static json_t *
+s_ok_value (void *gen, const json_t *op, json_t *body)
+{
+    s_gen_t *self = gen;
+    if (self->op.f == LIN_KV_READ)
+        return json_incref (json_object_get (body, "value"));
+    return json_incref (json_object_get (op, "value"));
+}
+
+//  Learn what the key holds, so that a cas starts from it. Error 20 on a
+//  read is a read of nil (every key starts at nil); 20 and 22 on a cas
+//  say the client's idea of the key is wrong.
+static void
+s_observe (void *gen, const json_t *op, json_t *body, workload_outcome_t *outcome)
+{
+    (void) op;
+    s_gen_t *self = gen;
+    lin_kv_op_t *mine = &self->op;
+    if (outcome->result == WORKLOAD_OK) {
+        if (mine->f == LIN_KV_READ) {
+            json_t *value = json_object_get (body, "value");
+            lin_kv_observe (&self->kv, mine->key, json_is_integer (value),
+                            json_integer_value (value));
+        }
+        else
+            lin_kv_observe (&self->kv, mine->key, true, mine->value);
+    }
+    else
+    if (outcome->code == 20 && mine->f == LIN_KV_READ && body) {
+        *outcome = (workload_outcome_t) { .result = WORKLOAD_OK, .value = json_null () };
+        lin_kv_observe (&self->kv, mine->key, false, 0);
+    }
+    else
+    if (outcome->result == WORKLOAD_FAIL && (outcome->code == 20 || outcome->code == 22))
+        lin_kv_observe (&self->kv, mine->key, false, 0);
+}
+
+static const workload_class_t s_class = {
+    .gen_new = s_new, .gen_destroy = s_destroy, .next = s_next, .request = s_request,
+    .ok_value = s_ok_value, .observe = s_observe,
+};
+
+static const workload_rpc_t s_rpcs [] = {
+    { "read", "read_ok", "value:any" }, { "write", "write_ok", "" }, { "cas", "cas_ok", "" },
+    { NULL, NULL, NULL }
+};
+
+const workload_t lin_kv_workload = {
+    .name = "lin-kv", .summary = "read / write / cas over a few keys, checked with the kv model",
+    .model = "kv", .check = "linearizable", .idempotent = "read",
+    .rpcs = s_rpcs, .klass = &s_class,
+};

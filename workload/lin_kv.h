@@ -57,32 +57,13 @@ void lin_kv_observe (lin_kv_t *self, int key, bool has_value, int64_t value);
 //  "read", "write", "cas".
 const char *lin_kv_f_name (lin_kv_f_t f);
 
+//  The op as the history records it: {"f":"cas","key":"2","value":[from,to]}
+//  ("key" as a string, Jepsen's independent keys; read's value null).
+json_t *lin_kv_op_json (const lin_kv_op_t *op);
+
 //  The request body for OP (Maelstrom's lin-kv schema): {"type":"read",
-//  "msg_id":N,"key":K}, "write" with "value", "cas" with "from" and "to".
-//  Caller owns the result.
-json_t *lin_kv_request (const lin_kv_op_t *op, int64_t msg_id);
-
-//  What a reply means for the history.
-typedef enum {
-    LIN_KV_REPLY_OK,        // happened: has_value/value is what it read or wrote
-    LIN_KV_REPLY_FAIL,      // definitely did not happen: code says why
-    LIN_KV_REPLY_INFO       // may or may not have happened: code, or why
-} lin_kv_result_t;
-
-typedef struct {
-    lin_kv_result_t result;
-    bool has_value;         // ok: a value (false: nil)
-    int64_t value;
-    int code;               // fail, info: the error code (0 with why)
-    char why [FL_ID_BYTES_MAX + 64];    // info: the text why when no code says it, else ""
-} lin_kv_reply_t;
-
-//  Read BODY, the reply to OP, and tell the generator what it saw (later
-//  cas ops start from it). read_ok/write_ok/cas_ok of OP's type -> ok;
-//  error 20 on a read -> ok with nil (every key starts at nil); other
-//  definite codes -> fail (20 and 22 also forget the key's value); an
-//  indefinite code -> info; an error without an integer code, or a reply
-//  of another type -> info with why.
-lin_kv_reply_t lin_kv_reply (lin_kv_t *self, const lin_kv_op_t *op, json_t *body);
+//  "key":K}, "write" with "value", "cas" with "from" and "to". Caller owns
+//  the result.
+json_t *lin_kv_request (const lin_kv_op_t *op);
 
 #endif

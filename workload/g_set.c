@@ -1,0 +1,46 @@
+/*  g_set.c -- Maelstrom's g-set workload: add {"element": N} (unique,
+    increasing per client) and read, 50/50; read_ok carries the set as
+    "value" (Maelstrom's doc says "elements"; the wire says value). After
+    the load a final read on every node; checked by "set-full".
+*/
+#include "workloads.h"
+
+#define S_STREAM 0x6d0000ULL
+
+static void *
+s_new (const workload_t *workload, const workload_ctx_t *ctx)
+{
+    (void) workload;
+    return workload_basic_new (ctx, S_STREAM);
+}
+
+static json_t *
+s_next (void *gen)
+{
+    workload_basic_t *self = gen;
+    if (rng_below (&self->rng, 2) == 0)
+        return workload_op ("read", NULL);
+    return workload_op ("add", json_integer (workload_basic_unique (self)));
+}
+
+static json_t *
+s_request (void *gen, const json_t *op)
+{
+    (void) gen;
+    return workload_body (op, "element");
+}
+
+static const workload_class_t s_class = {
+    .gen_new = s_new, .gen_destroy = workload_basic_destroy, .next = s_next,
+    .request = s_request,
+};
+
+static const workload_rpc_t s_rpcs [] = {
+    { "add", "add_ok", "" }, { "read", "read_ok", "value:array" }, { NULL, NULL, NULL }
+};
+
+const workload_t g_set_workload = {
+    .name = "g-set", .summary = "a grow-only set: add and read; every read must hold every add",
+    .check = "set-full", .idempotent = "", .final_reads = true,
+    .rpcs = s_rpcs, .klass = &s_class,
+};
