@@ -28,6 +28,7 @@
 #include "home.h"
 #include "options.h"
 #include "prologue.h"
+#include "workload/workload.h"
 #include "clock.h"
 #include "rng.h"
 
@@ -35,6 +36,7 @@ typedef struct {
     const char *scenario;
     const char *system;
     const char *node_cmd;
+    const char *workload;       // --workload: replaces the scenario's
     const char *store;
     bool has_seed;
     uint64_t seed;
@@ -43,7 +45,7 @@ typedef struct {
     volatile sig_atomic_t *interrupted;     // set by SIGINT/SIGTERM (prologue.h)
 } s_args_t;
 
-const char cmd_run_usage [] = "run SCENARIO [--system S | --node 'CMD ARGS'] [--seed N]"
+const char cmd_run_usage [] = "run SCENARIO [--system S | --node 'CMD ARGS'] [--workload W] [--seed N]"
                              " [--time-limit SEC] [--store DIR] [--transport ipc|tcp]";
 
 static int
@@ -73,6 +75,17 @@ s_option (int option, const char *value, void *arg)
             if (!*value || value [strspn (value, " \t")] == 0)
                 return s_usage ("--node needs a command ('python3 my_node.py')");
             args->node_cmd = value;
+            return 0;
+        case 'w':
+            if (args->workload)
+                return s_usage ("--workload may be given once");
+            if (!workload_lookup (value)) {
+                char names [512], text [640];
+                snprintf (text, sizeof text, "no workload '%.64s' (one of: %s)", value,
+                          workload_names (names, sizeof names));
+                return s_usage (text);
+            }
+            args->workload = value;
             return 0;
         case 'd':
             if (!*value)
@@ -105,7 +118,7 @@ s_parse (int argc, char **argv, s_args_t *args)
         { "system", required_argument, 0, 's' }, { "node", required_argument, 0, 'n' },
         { "seed", required_argument, 0, 'S' }, { "time-limit", required_argument, 0, 't' },
         { "store", required_argument, 0, 'd' }, { "help", no_argument, 0, 'h' },
-        { "transport", required_argument, 0, 'T' },
+        { "transport", required_argument, 0, 'T' }, { "workload", required_argument, 0, 'w' },
         { 0, 0, 0, 0 }
     };
     *args = (s_args_t) { .store = "store" };
@@ -203,6 +216,8 @@ s_print_replays (const s_args_t *args, json_t **results, size_t count)
         }
         else
             printf (" --system %s", system);
+        if (args->workload)
+            printf (" --workload %s", args->workload);
         printf ("%s\n", args->tcp? " --transport tcp": "");
     }
 }
@@ -250,6 +265,8 @@ cmd_run (int argc, char **argv)
         free (error);
         return FL_EXIT_DATAERR;
     }
+    if (args.workload)
+        snprintf (scenario->workload, sizeof scenario->workload, "%s", args.workload);
     uint64_t seed = args.has_seed? args.seed: scenario->has_seed? scenario->seed: s_fresh_seed ();
     const char *systems [FL_SCENARIO_SYSTEMS_MAX];
     size_t count = 0;
@@ -269,8 +286,8 @@ cmd_run (int argc, char **argv)
         scenario_destroy (&scenario);
         return rc;
     }
-    printf ("faultlab: scenario %s, seed %" PRIu64 ", %d nodes, %d clients, %g s\n",
-            scenario->name, seed, scenario->nodes, scenario->clients,
+    printf ("faultlab: scenario %s, workload %s, seed %" PRIu64 ", %d nodes, %d clients, %g s\n",
+            scenario->name, scenario->workload, seed, scenario->nodes, scenario->clients,
             args.time_limit_s > 0 && args.time_limit_s < scenario->duration_s
             ? args.time_limit_s: scenario->duration_s);
     fflush (stdout);

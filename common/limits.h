@@ -12,6 +12,9 @@
     not what a 2-core laptop-sized lab is for.                              */
 #define FL_ID_BYTES_MAX          32     /* "n1", "c123": room to spare     */
 #define FL_WHY_BYTES_MAX         256    /* the reason an op is info or fail */
+#define FL_FINAL_OPS_MAX         64     /* final-phase ops one client issues at most */
+#define FL_FINAL_PHASE_MS        10000  /* the final-read phase ends by then (Maelstrom clips its final polls at 10 s) */
+#define FL_BAD_OUTPUT_EXAMPLES   10     /* bad --node output lines results.json quotes */
 #define FL_NODES_MAX             64     /* larger clusters teach nothing new */
 #define FL_CLIENTS_MAX           256    /* concurrent client workers       */
 #define FL_PARTIES_MAX           (FL_NODES_MAX + FL_CLIENTS_MAX + 8)
@@ -67,7 +70,8 @@
 #define FL_SCENARIO_STEPS_MAX    1024   /* explicit fault steps            */
 #define FL_SCENARIO_SYSTEMS_MAX  16     /* systems compared in one run     */
 #define FL_RUN_SECONDS_MAX       3600   /* a scenario longer than an hour is a soak test */
-#define FL_INIT_TIMEOUT_MS       5000   /* every node must answer init by then */
+#define FL_INIT_TIMEOUT_MS       10000  /* every node must answer init by then (Maelstrom: 10 s) */
+#define FL_SETUP_TIMEOUT_MS      10000  /* and the workload's setup (topology) */
 #define FL_SHUTDOWN_GRACE_MS     1000   /* SIGTERM, then SIGKILL after this */
 
 /*  Checker. The search is exponential in the worst case; these turn an
@@ -136,7 +140,7 @@
 #define FL_CLIENT_TIMEOUT_MS_MAX 60000  /* past a minute an op is just lost  */
 #define FL_PROXY_READY_TIMEOUT_MS 5000  /* proxy prints its ready line by then */
 #define FL_ROLE_TIMEOUT_MS       500    /* isolate-leader waits this for role_ok */
-#define FL_INIT_RESEND_MS        100    /* init is re-sent until the node is there */
+#define FL_INIT_RESEND_MS        100    /* how often the lab asks the proxy whether init reached a node (re-sent only when unroutable) */
 #define FL_WARMUP_MS             3000   /* load waits this long at most for a leader */
 #define FL_WARMUP_POLL_MS        20     /* between role queries while waiting */
 

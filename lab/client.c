@@ -1,13 +1,11 @@
 /*  client.c -- one client worker (see client.h).
 
     A reply counts only if its in_reply_to is the msg_id of the op in
-    flight and it comes from the node the op was sent to (the proxy's src
-    frame says who sent it): a reply from another node is ignored and
-    counted in `ignored`. A late reply to an op that already timed out, or a duplicate
-    made by the proxy, is ignored -- that op is already info, and the
-    process that sent it is gone. Which node an op goes to is drawn from the
-    client's own stream, so the same seed sends the same ops to the same
-    nodes.
+    flight; its src and the node that sent it do not matter. A late reply
+    to an op that already timed out, or a duplicate made by the proxy,
+    matches nothing in flight and is counted in `unmatched`. Which node an
+    op goes to is drawn from the client's own stream, so the same seed
+    sends the same ops to the same nodes.
 */
 #include <assert.h>
 #include <jansson.h>
@@ -18,9 +16,9 @@
 
 client_t *
 client_new (int index, int clients, int nodes, int keys, int timeout_ms,
-            uint64_t seed, const char *net)
+            uint64_t seed, const char *net, const workload_t *workload)
 {
-    assert (index >= 1 && index <= clients);
+    assert (index >= 1 && index <= clients && workload);
     client_t *self = calloc (1, sizeof *self);
     assert (self);
     self->index = index;
@@ -28,8 +26,11 @@ client_new (int index, int clients, int nodes, int keys, int timeout_ms,
     self->nodes = nodes;
     self->process = index - 1;
     self->timeout_ms = timeout_ms;
+    self->workload = workload;
     snprintf (self->id, sizeof self->id, "c%d", index);
-    lin_kv_init (&self->gen, seed, index, clients, keys);
+    workload_ctx_t ctx = { .seed = seed, .client = index, .clients = clients,
+                           .nodes = nodes, .keys = keys };
+    self->gen = workload_gen_new (workload, &ctx);
     rng_init_stream (&self->rng, seed, CLIENT_NODE_STREAM + (uint64_t) index);
     self->sock = zsock_new (ZMQ_DEALER);
     assert (self->sock);
@@ -44,27 +45,32 @@ void
 client_destroy (client_t **self_p)
 {
     assert (self_p);
-    if (*self_p) {
-        zsock_destroy (&(*self_p)->sock);
-        free (*self_p);
+    client_t *self = *self_p;
+    if (self) {
+        zsock_destroy (&self->sock);
+        workload_gen_destroy (self->workload, &self->gen);
+        json_decref (self->op);
+        free (self);
         *self_p = NULL;
     }
 }
 
-void
-client_invoke (client_t *self, int64_t now_ns, history_t *history)
+//  Send op (taken) to node and record its invoke.
+static void
+s_send (client_t *self, json_t *op, int node, bool final, int64_t now_ns, history_t *history)
 {
-    assert (self && !self->busy);
-    self->op = lin_kv_next (&self->gen);
-    self->node = (int) rng_range (&self->rng, 1, self->nodes);
+    json_decref (self->op);
+    self->op = op;
+    self->node = node;
+    self->final = final;
     self->msg_id++;
     char dest [FL_ID_BYTES_MAX];
-    snprintf (dest, sizeof dest, "n%d", self->node);
-    json_t *body = lin_kv_request (&self->op, self->msg_id);
+    snprintf (dest, sizeof dest, "n%d", node);
+    json_t *body = workload_request (self->workload, self->gen, op, self->msg_id);
     json_t *envelope = json_pack ("{s:s, s:s, s:o}", "src", self->id, "dest", dest, "body", body);
     char *text = json_dumps (envelope, JSON_COMPACT);
     json_decref (envelope);
-    history_invoke (history, now_ns, self->process, &self->op);
+    history_invoke (history, now_ns, self->process, op, final);
     self->busy = true;
     self->invoke_ns = now_ns;
     self->deadline_ns = now_ns + (int64_t) self->timeout_ms * 1000000;
@@ -72,37 +78,47 @@ client_invoke (client_t *self, int64_t now_ns, history_t *history)
     zmsg_addstr (msg, dest);
     zmsg_addstr (msg, text);
     free (text);
-    //  A send that fails is an op that never left: it will time out (info).
+    //  A send that fails is an op that never left: it will time out.
     if (zmsg_send (&msg, self->sock))
         zmsg_destroy (&msg);
 }
 
-//  The process that saw an indefinite outcome is done: a new one follows.
-//  A code < 0 is a timeout; why, when given, replaces the code.
-static void
-s_info (client_t *self, int64_t now_ns, history_t *history, int code, const char *why)
+void
+client_invoke (client_t *self, int64_t now_ns, history_t *history)
 {
-    if (why)
-        history_info_why (history, now_ns, self->process, &self->op, why);
-    else
-        history_info (history, now_ns, self->process, &self->op, code);
-    self->process += self->clients;
-    self->busy = false;
+    assert (self && !self->busy);
+    json_t *op = workload_next (self->workload, self->gen);
+    s_send (self, op, (int) rng_range (&self->rng, 1, self->nodes), false, now_ns, history);
+}
+
+bool
+client_invoke_final (client_t *self, int64_t now_ns, history_t *history)
+{
+    assert (self && !self->busy);
+    int n = self->finals;
+    int slot = self->index - 1 + n * self->clients;
+    //  The default final phase is one read per node: stop past the last.
+    bool per_node = !self->workload->klass->final;
+    json_t *op = per_node && n > 0 && slot >= self->nodes? NULL:
+                 workload_final (self->workload, self->gen, n);
+    if (!op || n >= FL_FINAL_OPS_MAX) {
+        json_decref (op);
+        self->finals_done = true;
+        return false;
+    }
+    self->finals++;
+    s_send (self, op, slot % self->nodes + 1, true, now_ns, history);
+    return true;
 }
 
 static void
-s_complete (client_t *self, int64_t now_ns, history_t *history, json_t *body)
+s_complete (client_t *self, int64_t now_ns, history_t *history, workload_outcome_t *outcome)
 {
-    lin_kv_op_t *op = &self->op;
-    lin_kv_reply_t reply = lin_kv_reply (&self->gen, op, body);
-    if (reply.result == LIN_KV_REPLY_INFO) {
-        s_info (self, now_ns, history, reply.code, *reply.why? reply.why: NULL);
-        return;
-    }
-    if (reply.result == LIN_KV_REPLY_OK)
-        history_ok (history, now_ns, self->process, op, reply.has_value, reply.value);
-    else
-        history_fail (history, now_ns, self->process, op, reply.code);
+    history_complete (history, now_ns, self->process, self->op, self->final, outcome);
+    json_decref (outcome->value);
+    //  The process that saw an indefinite outcome is done: a new one follows.
+    if (outcome->result == WORKLOAD_INFO)
+        self->process += self->clients;
     self->busy = false;
 }
 
@@ -113,27 +129,25 @@ client_on_message (client_t *self, int64_t now_ns, history_t *history)
     zmsg_t *msg = zmsg_recv (self->sock);
     if (!msg)
         return false;
-    char *src = zmsg_popstr (msg);
+    zframe_t *src = zmsg_pop (msg);     // who sent it does not matter
+    zframe_destroy (&src);
     char *text = zmsg_popstr (msg);
     zmsg_destroy (&msg);
-    char dest [FL_ID_BYTES_MAX];
-    snprintf (dest, sizeof dest, "n%d", self->node);
-    bool from_dest = src && streq (src, dest);
-    zstr_free (&src);
     json_t *envelope = text? json_loads (text, 0, NULL): NULL;
     zstr_free (&text);
     json_t *body = json_object_get (envelope, "body");
     json_t *reply_to = json_object_get (body, "in_reply_to");
     bool completed = false;
-    if (self->busy && json_is_integer (reply_to)
-    &&  json_integer_value (reply_to) == self->msg_id) {
-        if (from_dest) {
-            s_complete (self, now_ns, history, body);
-            completed = true;
-        }
-        else
-            self->ignored++;
+    if (!json_is_object (body))
+        self->unreadable++;
+    else
+    if (self->busy && json_is_integer (reply_to) && json_integer_value (reply_to) == self->msg_id) {
+        workload_outcome_t outcome = workload_reply (self->workload, self->gen, self->op, body);
+        s_complete (self, now_ns, history, &outcome);
+        completed = true;
     }
+    else
+        self->unmatched++;
     json_decref (envelope);
     return completed;
 }
@@ -142,6 +156,8 @@ void
 client_expire (client_t *self, int64_t now_ns, history_t *history, bool force)
 {
     assert (self);
-    if (self->busy && (force || now_ns >= self->deadline_ns))
-        s_info (self, now_ns, history, -1, NULL);
+    if (self->busy && (force || now_ns >= self->deadline_ns)) {
+        workload_outcome_t outcome = workload_timeout (self->workload, self->gen, self->op);
+        s_complete (self, now_ns, history, &outcome);
+    }
 }

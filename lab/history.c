@@ -1,10 +1,8 @@
 /*  history.c -- write history.jsonl and faults.jsonl (see history.h).
 
-    Op lines are printed directly rather than built as jansson objects:
-    every field is a number or a short fixed string we produce ourselves,
-    and at thousands of ops a second the direct path keeps the harness out
-    of the measurement. Fault lines carry free text (the groups), so they go
-    through jansson for correct escaping. Each line is flushed on its own.
+    Op lines carry whatever JSON the workload's ops and the node's answers
+    hold (a g-set read's list, a kafka poll's map), so every line is built
+    with jansson, which also escapes it. Each line is flushed on its own.
 */
 #include <stdio.h>
 #include <stdlib.h>
@@ -61,100 +59,60 @@ history_destroy (history_t **self_p)
     *self_p = NULL;
 }
 
-//  The line's common head, up to and including "key".
+//  One op line: the common head, the op's f, key and value, then what
+//  the completion adds. Keys come in a fixed order (index, time, process,
+//  type, f, key, value, error, final) so that lines read alike.
 static void
-s_head (history_t *self, int64_t time_ns, int process, const char *type, const lin_kv_op_t *op)
+s_line (history_t *self, int64_t time_ns, int process, const char *type,
+        const json_t *op, json_t *value, json_t *error, bool final)
 {
-    fprintf (self->ops, "{\"index\":%" PRId64 ",\"time\":%" PRId64 ",\"process\":%d,"
-             "\"type\":\"%s\",\"f\":\"%s\",\"key\":\"%d\"",
-             self->index++, time_ns, process, type, lin_kv_f_name (op->f), op->key);
-}
-
-//  The op's own value: write's value, cas's [from,to], read's null.
-static void
-s_value (history_t *self, const lin_kv_op_t *op)
-{
-    if (op->f == LIN_KV_WRITE)
-        fprintf (self->ops, ",\"value\":%" PRId64, op->value);
-    else
-    if (op->f == LIN_KV_CAS)
-        fprintf (self->ops, ",\"value\":[%" PRId64 ",%" PRId64 "]", op->from, op->value);
-    else
-        fprintf (self->ops, ",\"value\":null");
-}
-
-static void
-s_end (history_t *self)
-{
-    fputs ("}\n", self->ops);
+    json_t *line = json_pack ("{s:I, s:I, s:i, s:s, s:O}", "index", (json_int_t) self->index++,
+                              "time", (json_int_t) time_ns, "process", process, "type", type,
+                              "f", json_object_get (op, "f"));
+    assert (line);
+    json_t *key = json_object_get (op, "key");
+    if (key)
+        json_object_set (line, "key", key);
+    json_object_set (line, "value", value? value: json_null ());
+    if (error)
+        json_object_set (line, "error", error);
+    if (final)
+        json_object_set_new (line, "final", json_true ());
+    char *text = json_dumps (line, JSON_COMPACT | JSON_PRESERVE_ORDER | JSON_ENCODE_ANY);
+    json_decref (line);
+    fprintf (self->ops, "%s\n", text? text: "{}");
+    free (text);
     fflush (self->ops);
 }
 
 void
-history_invoke (history_t *self, int64_t time_ns, int process, const lin_kv_op_t *op)
+history_invoke (history_t *self, int64_t time_ns, int process, const json_t *op, bool final)
 {
-    assert (self);
-    s_head (self, time_ns, process, "invoke", op);
-    s_value (self, op);
-    s_end (self);
+    assert (self && op);
+    s_line (self, time_ns, process, "invoke", op, json_object_get (op, "value"), NULL, final);
     self->invokes++;
 }
 
 void
-history_ok (history_t *self, int64_t time_ns, int process, const lin_kv_op_t *op,
-            bool has_value, int64_t value)
+history_complete (history_t *self, int64_t time_ns, int process, const json_t *op,
+                  bool final, const workload_outcome_t *outcome)
 {
-    assert (self);
-    s_head (self, time_ns, process, "ok", op);
-    if (op->f == LIN_KV_READ) {
-        if (has_value)
-            fprintf (self->ops, ",\"value\":%" PRId64, value);
-        else
-            fprintf (self->ops, ",\"value\":null");
-    }
+    assert (self && op && outcome);
+    json_t *value = outcome->result == WORKLOAD_OK && outcome->value? outcome->value:
+                    json_object_get (op, "value");
+    json_t *error = *outcome->why? json_string (outcome->why):
+                    outcome->code >= 0? json_integer (outcome->code): NULL;
+    const char *type = outcome->result == WORKLOAD_OK? "ok":
+                       outcome->result == WORKLOAD_FAIL? "fail": "info";
+    s_line (self, time_ns, process, type, op, value, error, final);
+    json_decref (error);
+    if (outcome->result == WORKLOAD_OK)
+        self->oks++;
     else
-        s_value (self, op);
-    s_end (self);
-    self->oks++;
-}
-
-void
-history_fail (history_t *self, int64_t time_ns, int process, const lin_kv_op_t *op, int code)
-{
-    assert (self);
-    s_head (self, time_ns, process, "fail", op);
-    s_value (self, op);
-    fprintf (self->ops, ",\"error\":%d", code);
-    s_end (self);
-    self->fails++;
-}
-
-void
-history_info (history_t *self, int64_t time_ns, int process, const lin_kv_op_t *op, int code)
-{
-    assert (self);
-    s_head (self, time_ns, process, "info", op);
-    s_value (self, op);
-    if (code >= 0)      // a timeout has no code: the op simply never returned
-        fprintf (self->ops, ",\"error\":%d", code);
-    s_end (self);
-    self->infos++;
-}
-
-void
-history_info_why (history_t *self, int64_t time_ns, int process, const lin_kv_op_t *op,
-                  const char *why)
-{
-    assert (self && why);
-    s_head (self, time_ns, process, "info", op);
-    s_value (self, op);
-    json_t *text = json_string (why);
-    char *quoted = text? json_dumps (text, JSON_ENCODE_ANY): NULL;
-    fprintf (self->ops, ",\"error\":%s", quoted? quoted: "\"?\"");
-    free (quoted);
-    json_decref (text);
-    s_end (self);
-    self->infos++;
+    if (outcome->result == WORKLOAD_FAIL)
+        self->fails++;
+    else
+        self->infos++;
 }
 
 void

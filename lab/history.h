@@ -11,7 +11,8 @@
 
 #include <stdint.h>
 #include <stdbool.h>
-#include "workload/lin_kv.h"
+#include <jansson.h>
+#include "workload/workload.h"
 
 typedef struct _history_t history_t;
 
@@ -22,26 +23,16 @@ history_t *history_new (const char *dir, char **error);
 //  Close both files. Accepts NULL; nulls the pointer.
 void history_destroy (history_t **self_p);
 
-//  An invoke. time_ns is since the run began.
-void history_invoke (history_t *self, int64_t time_ns, int process, const lin_kv_op_t *op);
+//  An invoke of OP (a workload op: f, key, value; workload.h). time_ns
+//  is since the run began; FINAL marks an op of the final-read phase.
+void history_invoke (history_t *self, int64_t time_ns, int process, const json_t *op,
+                     bool final);
 
-//  An ok completion. For a read, has_value/value is what was read (no
-//  value is nil); other ops echo what they wrote.
-void history_ok (history_t *self, int64_t time_ns, int process, const lin_kv_op_t *op,
-                 bool has_value, int64_t value);
-
-//  A definite failure with its error code.
-void history_fail (history_t *self, int64_t time_ns, int process, const lin_kv_op_t *op,
-                   int code);
-
-//  An indefinite outcome: a timeout (code < 0) or an indefinite error code.
-void history_info (history_t *self, int64_t time_ns, int process, const lin_kv_op_t *op,
-                   int code);
-
-//  An indefinite outcome the node did not name with a code (an answer of
-//  an unexpected type, an error without a code): "error" is the text why.
-void history_info_why (history_t *self, int64_t time_ns, int process, const lin_kv_op_t *op,
-                       const char *why);
+//  The completion of OP: ok with outcome's value (or the op's), fail or
+//  info with outcome's code, or its reason when it has one ("error").
+//  An info without a code is a timeout: no "error".
+void history_complete (history_t *self, int64_t time_ns, int process, const json_t *op,
+                       bool final, const workload_outcome_t *outcome);
 
 //  A fault event: phase "start" or "end"; target "n3" or "".
 void history_period (history_t *self, int64_t time_ns, const char *phase,

@@ -31,9 +31,11 @@
 #include "clock.h"
 #include "limits.h"
 #include "exits.h"
+#include "faketime.h"
 
 #define LAB_PROXY_STREAM  0x9e0000ULL
 #define LAB_NODE_STREAM   0x9f0000ULL
+#define LAB_SERVICES_STREAM 0x9d0000ULL
 #define LAB_ARGS_MAX      (16 + 2 * FL_NODES_MAX)
 
 typedef struct {
@@ -42,11 +44,15 @@ typedef struct {
     bool killed;            // by a fault: restart brings it back
     bool stopped;           // SIGSTOP in force
     int skew_ms;
-    bool init_pending;      // init sent, init_ok not yet seen
-    int64_t init_first_id;  // msg_ids of the inits sent since the (re)start:
-    int64_t init_last_id;   //   an init_ok must answer one of them
+    bool skew_ever;         // a clock-skew action reached it
+    bool init_pending;      // init not yet answered with init_ok
+    int64_t init_id;        // msg_id of the init of this (re)start, 0 before
     int64_t init_since_ms;
     int64_t init_sent_ms;
+    char *init_error;       // the node answered init with something else
+    int64_t setup_id;       // msg_id of the workload's setup message, 0 if none
+    bool setup_pending;
+    char *setup_error;      // the node answered it with something else
     bool role_answered;
     char role [FL_ID_BYTES_MAX];
     int64_t term;
@@ -59,6 +65,10 @@ struct _lab_t {
     char control [128];
     pid_t proxy_pid;
     int proxy_out;          // the proxy's stdout, drained into proxy.log
+    pid_t services_pid;     // bin/lab-services, 0 when not running
+    json_t *notes;          // what the lab could not do as asked (lab_notes)
+    char setup_type [FL_ID_BYTES_MAX];      // lab_setup's message type
+    char setup_reply [FL_ID_BYTES_MAX + 4]; // and the reply it wants
     zsock_t *request;
     zsock_t *harness;       // "c0"
     int64_t msg_id;
@@ -234,6 +244,33 @@ s_resolved (lab_t *self, json_t *ready, char **error)
     return 0;
 }
 
+//  Maelstrom's services (lin-kv, seq-kv, lww-kv, lin-tso) as parties on
+//  the net endpoint: bin/lab-services, ready once every service heard its
+//  own hello back through the proxy.
+static int
+s_start_services (lab_t *self, char **error)
+{
+    char program [4096], log [4096], seed [32];
+    snprintf (program, sizeof program, "%s/bin/lab-services", self->opts.bin_dir);
+    snprintf (log, sizeof log, "%s/services.log", self->opts.run_dir);
+    snprintf (seed, sizeof seed, "%" PRIu64, s_derived_seed (self->opts.seed, LAB_SERVICES_STREAM));
+    char *argv [] = { program, "--connect", self->net, "--seed", seed, NULL };
+    int out = -1;
+    self->services_pid = s_spawn (argv, log, &out);
+    json_t *ready = self->services_pid > 0? s_read_ready (out): NULL;
+    if (out >= 0)
+        close (out);
+    bool ok = ready && json_is_true (json_object_get (ready, "ready"));
+    json_decref (ready);
+    if (!ok) {
+        *error = s_format ("Maelstrom's services (%s) did not say they were ready within %d ms"
+                           " (FL_PROXY_READY_TIMEOUT_MS; see %s)", program,
+                           FL_PROXY_READY_TIMEOUT_MS, log);
+        return -1;
+    }
+    return 0;
+}
+
 static int
 s_start_node (lab_t *self, int index)
 {
@@ -253,11 +290,16 @@ s_start_node (lab_t *self, int index)
     argv [argc++] = "--connect";  argv [argc++] = self->net;
     argv [argc++] = "--data";     argv [argc++] = data;
     argv [argc++] = "--seed";     argv [argc++] = seed;
-    for (size_t i = 0; i < self->opts.params_count && argc < LAB_ARGS_MAX - 4; i++) {
+    for (size_t i = 0; i < self->opts.params_count && argc < LAB_ARGS_MAX - 8; i++) {
         argv [argc++] = "--param";
         argv [argc++] = self->opts.params [i];
     }
+    char bad [4096], faketime [4096];
     if (self->opts.node_cmd) {
+        snprintf (bad, sizeof bad, "%s/bad-output.jsonl", self->opts.run_dir);
+        snprintf (faketime, sizeof faketime, "%s/%s.faketime", self->opts.run_dir, node->id);
+        argv [argc++] = "--bad-output";  argv [argc++] = bad;
+        argv [argc++] = "--faketime";    argv [argc++] = faketime;
         argv [argc++] = "--";
         argv [argc++] = (char *) self->opts.node_cmd;
     }
@@ -266,10 +308,10 @@ s_start_node (lab_t *self, int index)
     node->killed = false;
     node->stopped = false;
     node->init_pending = true;
-    node->init_first_id = 0;
-    node->init_last_id = 0;
+    node->init_id = 0;
     node->init_since_ms = clock_mono_ms ();
     node->init_sent_ms = 0;
+    zstr_free (&node->init_error);
     return node->pid > 0? 0: -1;
 }
 
@@ -290,6 +332,12 @@ lab_check_programs (const lab_opts_t *opts, char **error)
                                strerror (errno));
         return -1;
     }
+    snprintf (program, sizeof program, "%s/bin/lab-services", opts->bin_dir);
+    if (access (program, X_OK)) {
+        *error = s_format ("cannot run Maelstrom's services '%s': %s (build it: make lab)",
+                           program, strerror (errno));
+        return -1;
+    }
     if (opts->node_cmd && !s_command_exists (opts->node_cmd)) {
         *error = s_format ("--node '%s': program not found", opts->node_cmd);
         return -1;
@@ -306,6 +354,7 @@ lab_new (const lab_opts_t *opts, char **error, int *status)
     self->opts = *opts;
     self->count = opts->nodes;
     self->proxy_out = -1;
+    self->notes = json_array ();
     for (int i = 0; i < self->count; i++)
         snprintf (self->nodes [i].id, FL_ID_BYTES_MAX, "n%d", i + 1);
     *status = FL_EXIT_UNAVAILABLE;
@@ -333,6 +382,10 @@ lab_new (const lab_opts_t *opts, char **error, int *status)
     snprintf (data, sizeof data, "%s/data", opts->run_dir);
     mkdir (data, 0755);
     if (s_start_proxy (self, error, status)) {
+        lab_destroy (&self);
+        return NULL;
+    }
+    if (s_start_services (self, error)) {
         lab_destroy (&self);
         return NULL;
     }
@@ -452,6 +505,18 @@ lab_destroy (lab_t **self_p)
             kill (self->nodes [i].pid, SIGKILL);
             s_reap (self->nodes [i].pid, clock_mono_ms () + FL_SHUTDOWN_GRACE_MS);
         }
+    if (self->services_pid > 0) {
+        kill (self->services_pid, SIGTERM);
+        if (!s_reap (self->services_pid, clock_mono_ms () + FL_SHUTDOWN_GRACE_MS)) {
+            kill (self->services_pid, SIGKILL);
+            s_reap (self->services_pid, clock_mono_ms () + FL_SHUTDOWN_GRACE_MS);
+        }
+    }
+    for (int i = 0; i < self->count; i++) {
+        zstr_free (&self->nodes [i].init_error);
+        zstr_free (&self->nodes [i].setup_error);
+    }
+    json_decref (self->notes);
     if (self->proxy_pid > 0) {
         kill (self->proxy_pid, SIGTERM);
         if (!s_reap (self->proxy_pid, clock_mono_ms () + FL_SHUTDOWN_GRACE_MS)) {
@@ -530,6 +595,10 @@ s_send (lab_t *self, const char *dest, json_t *body)
     return self->msg_id;
 }
 
+//  Maelstrom's init: {"type":"init","node_id","node_ids","msg_id"}, once
+//  per start of the node. It is sent again only when the proxy answers
+//  that it could not route it (error 1: the node had not connected yet),
+//  so a node receives exactly one.
 static void
 s_send_init (lab_t *self, int index, int64_t now_ms)
 {
@@ -537,10 +606,8 @@ s_send_init (lab_t *self, int index, int64_t now_ms)
     for (int i = 0; i < self->count; i++)
         json_array_append_new (ids, json_string (self->nodes [i].id));
     s_node_t *node = &self->nodes [index];
-    node->init_last_id = s_send (self, node->id, json_pack ("{s:s, s:s, s:o}", "type", "init",
-                                 "node_id", node->id, "node_ids", ids));
-    if (!node->init_first_id)
-        node->init_first_id = node->init_last_id;
+    node->init_id = s_send (self, node->id, json_pack ("{s:s, s:s, s:o}", "type", "init",
+                            "node_id", node->id, "node_ids", ids));
     node->init_sent_ms = now_ms;
 }
 
@@ -570,10 +637,37 @@ lab_on_message (lab_t *self)
         s_node_t *node = &self->nodes [index];
         json_t *reply_to = json_object_get (body, "in_reply_to");
         int64_t id = json_is_integer (reply_to)? json_integer_value (reply_to): -1;
-        //  An init_ok counts only as the answer to an init we sent it.
-        if (streq (type, "init_ok") && node->init_first_id
-        &&  id >= node->init_first_id && id <= node->init_last_id)
-            node->init_pending = false;
+        //  The answer to this start's init: init_ok, or the end of the run.
+        if (node->init_pending && node->init_id && id == node->init_id) {
+            if (streq (type, "init_ok"))
+                node->init_pending = false;
+            else
+            if (streq (type, "error") && !strcmp (src, node->id)
+            &&  json_integer_value (json_object_get (body, "code")) == 1
+            &&  !strncmp (json_string_value (json_object_get (body, "text"))?
+                          json_string_value (json_object_get (body, "text")): "",
+                          "node not found", 14))
+                node->init_id = 0;      // unroutable, said the proxy: send it again
+            else
+            if (!node->init_error) {
+                char *shown = json_dumps (body, JSON_COMPACT);
+                node->init_error = s_format ("node %s answered init with '%s', not init_ok:"
+                                             " %.300s", node->id, type, shown? shown: "?");
+                free (shown);
+            }
+        }
+        else
+        if (node->setup_pending && id == node->setup_id) {
+            node->setup_pending = false;
+            if (!streq (type, self->setup_reply)) {
+                char *shown = json_dumps (body, JSON_COMPACT);
+                zstr_free (&node->setup_error);
+                node->setup_error = s_format ("node %s answered %s with '%s', not %s: %.300s",
+                                              node->id, self->setup_type, type,
+                                              self->setup_reply, shown? shown: "?");
+                free (shown);
+            }
+        }
         else
         if (streq (type, "role_ok")) {
             const char *role = json_string_value (json_object_get (body, "role"));
@@ -608,6 +702,13 @@ s_check_children (lab_t *self, char **error)
         *error = s_format ("the proxy exited unexpectedly (see %s/proxy.log)", self->opts.run_dir);
         return -1;
     }
+    if (self->services_pid > 0
+    &&  waitpid (self->services_pid, &status, WNOHANG) == self->services_pid) {
+        self->services_pid = 0;
+        *error = s_format ("Maelstrom's services (bin/lab-services) exited unexpectedly"
+                           " (see %s/services.log)", self->opts.run_dir);
+        return -1;
+    }
     for (int i = 0; i < self->count; i++) {
         s_node_t *node = &self->nodes [i];
         if (node->pid <= 0 || waitpid (node->pid, &status, WNOHANG) != node->pid)
@@ -635,15 +736,23 @@ lab_tick (lab_t *self, int64_t now_ms, char **error)
         return -1;
     for (int i = 0; i < self->count; i++) {
         s_node_t *node = &self->nodes [i];
+        if (node->init_error) {
+            *error = s_format ("%s (see %s/%s.log)", node->init_error,
+                               self->opts.run_dir, node->id);
+            return -1;
+        }
         if (!node->init_pending || node->pid <= 0 || node->stopped)
             continue;
         if (now_ms - node->init_since_ms > FL_INIT_TIMEOUT_MS) {
             *error = s_format ("node %s never answered init within %d ms"
-                               " (FL_INIT_TIMEOUT_MS; see %s/%s.log)",
-                               node->id, FL_INIT_TIMEOUT_MS, self->opts.run_dir, node->id);
+                               " (FL_INIT_TIMEOUT_MS%s; see %s/%s.log)",
+                               node->id, FL_INIT_TIMEOUT_MS,
+                               node->init_id? ", init was delivered":
+                               ", it never connected to the proxy",
+                               self->opts.run_dir, node->id);
             return -1;
         }
-        if (now_ms - node->init_sent_ms >= FL_INIT_RESEND_MS)
+        if (!node->init_id && now_ms - node->init_sent_ms >= FL_INIT_RESEND_MS)
             s_send_init (self, i, now_ms);
     }
     return 0;
@@ -669,9 +778,66 @@ lab_init (lab_t *self, char **error)
 }
 
 int
+lab_setup (lab_t *self, json_t *body, char **error)
+{
+    assert (self && body);
+    const char *type = json_string_value (json_object_get (body, "type"));
+    assert (type);
+    snprintf (self->setup_type, sizeof self->setup_type, "%s", type);
+    snprintf (self->setup_reply, sizeof self->setup_reply, "%s_ok", type);
+    for (int i = 0; i < self->count; i++) {
+        s_node_t *node = &self->nodes [i];
+        zstr_free (&node->setup_error);
+        node->setup_pending = true;
+        node->setup_id = s_send (self, node->id, json_deep_copy (body));
+    }
+    json_decref (body);
+    int64_t deadline = clock_mono_ms () + FL_SETUP_TIMEOUT_MS;
+    zpoller_t *poller = zpoller_new (self->harness, NULL);
+    int rc = 0;
+    while (rc == 0) {
+        bool pending = false;
+        for (int i = 0; i < self->count && rc == 0; i++) {
+            s_node_t *node = &self->nodes [i];
+            pending |= node->setup_pending;
+            if (node->setup_error) {
+                *error = s_format ("%s (see %s/%s.log)", node->setup_error,
+                                   self->opts.run_dir, node->id);
+                rc = -1;
+            }
+        }
+        if (rc || !pending)
+            break;
+        if (clock_mono_ms () >= deadline) {
+            for (int i = 0; i < self->count; i++)
+                if (self->nodes [i].setup_pending) {
+                    *error = s_format ("node %s never answered %s within %d ms"
+                                       " (FL_SETUP_TIMEOUT_MS; see %s/%s.log)",
+                                       self->nodes [i].id, self->setup_type,
+                                       FL_SETUP_TIMEOUT_MS, self->opts.run_dir,
+                                       self->nodes [i].id);
+                    break;
+                }
+            rc = -1;
+            break;
+        }
+        if (lab_tick (self, clock_mono_ms (), error))
+            rc = -1;
+        else
+        if (zpoller_wait (poller, 20))
+            lab_on_message (self);
+    }
+    zpoller_destroy (&poller);
+    return rc;
+}
+
+int
 lab_leader (lab_t *self)
 {
     assert (self);
+    //  A Maelstrom program gets Maelstrom's messages only: no role query.
+    if (self->opts.node_cmd)
+        return -1;
     for (int i = 0; i < self->count; i++) {
         self->nodes [i].role_answered = false;
         if (self->nodes [i].pid > 0 && !self->nodes [i].stopped)
@@ -814,6 +980,18 @@ s_apply_partition (lab_t *self, action_t *spec, rng_t *rng, char *detail,
         return s_apply_one_way (self, spec, detail, size, error);
     if (spec->shape == ACTION_SHAPE_ISOLATE_LEADER) {
         int leader = lab_leader (self);
+        if (leader < 0 && self->opts.node_cmd) {
+            leader = (int) rng_range (rng, 1, self->count);
+            snprintf (detail, size, "a --node program cannot say its role (Maelstrom has"
+                      " no such message); isolate n%d instead, drawn from the seed: ", leader);
+            char *note = s_format ("isolate-leader: %sn%d", detail, leader);
+            size_t len = strlen (note);
+            if (len >= 2 && note [len - 2] == ':')
+                note [len - 2] = 0;
+            json_array_append_new (self->notes, json_string (note));
+            free (note);
+        }
+        else
         if (leader < 0) {
             leader = (int) rng_range (rng, 1, self->count);
             snprintf (detail, size, "no node reported a role within %d ms"
@@ -852,7 +1030,33 @@ s_proxy (lab_t *self, json_t *request, char **error)
     return reply? 0: -1;
 }
 
-//  Process faults: kill/restart, stop/cont; clock-skew through c0.
+//  Clock skew: our nodes read time through the node library, which the
+//  clock_skew message shifts; a --node program gets no private message, so
+//  its clock is shifted by libfaketime, through the file its bridge
+//  started it with (common/faketime.h).
+static int
+s_apply_skew (lab_t *self, s_node_t *node, int ms, char *detail, size_t size, char **error)
+{
+    if (self->opts.node_cmd) {
+        char path [4096];
+        snprintf (path, sizeof path, "%s/%s.faketime", self->opts.run_dir, node->id);
+        if (faketime_write (path, ms)) {
+            *error = s_format ("cannot shift %s's clock: cannot write '%s': %s", node->id,
+                               path, strerror (errno));
+            return -1;
+        }
+        snprintf (detail, size, "%s %+d ms (libfaketime)", node->id, ms);
+    }
+    else {
+        s_send (self, node->id, json_pack ("{s:s, s:i}", "type", "clock_skew", "offset_ms", ms));
+        snprintf (detail, size, "%s %+d ms", node->id, ms);
+    }
+    node->skew_ms = ms;
+    node->skew_ever |= ms != 0;
+    return 0;
+}
+
+//  Process faults: kill/restart, stop/cont; clock-skew.
 static int
 s_apply_process (lab_t *self, action_t *spec, char *detail, size_t size, char **error)
 {
@@ -896,11 +1100,7 @@ s_apply_process (lab_t *self, action_t *spec, char *detail, size_t size, char **
             return 0;
         default:
             assert (spec->kind == ACTION_CLOCK_SKEW);
-            node->skew_ms = spec->ms;
-            s_send (self, node->id, json_pack ("{s:s, s:i}", "type", "clock_skew",
-                    "offset_ms", spec->ms));
-            snprintf (detail, size, "%s %+d ms", node->id, spec->ms);
-            return 0;
+            return s_apply_skew (self, node, spec->ms, detail, size, error);
     }
 }
 
@@ -935,4 +1135,25 @@ lab_apply (lab_t *self, action_t *spec, rng_t *rng, char *detail,
         default:
             return s_apply_process (self, spec, detail, size, error);
     }
+}
+
+json_t *
+lab_notes (lab_t *self)
+{
+    assert (self);
+    return self->notes;
+}
+
+json_t *
+lab_skew_json (lab_t *self)
+{
+    assert (self);
+    json_t *skews = json_object ();
+    for (int i = 0; i < self->count; i++) {
+        s_node_t *node = &self->nodes [i];
+        if (node->skew_ever)
+            json_object_set_new (skews, node->id, json_pack ("{s:i, s:s}", "offset_ms",
+                node->skew_ms, "via", self->opts.node_cmd? "libfaketime": "node library"));
+    }
+    return skews;
 }

@@ -1,6 +1,13 @@
-/*  lab.h -- one running lab: the proxy, N node processes, and the
-    harness's own party "c0" (init, role, clock_skew messages) plus a
+/*  lab.h -- one running lab: the proxy, N node processes, Maelstrom's
+    services (bin/lab-services), and the harness's own party "c0" plus a
     control client for the proxy.
+
+    c0 sends every node Maelstrom's init once per start (again only if the
+    proxy says it could not route it), and the workload's setup (broadcast's
+    topology). Our own systems also get the lab's private messages "role"
+    (isolate-leader) and "clock_skew"; a --node program never does: it gets
+    only Maelstrom's messages, its clock is shifted through libfaketime,
+    and isolate-leader picks a node from the seed and says so (lab_notes).
 
     Processes are children of the harness in its process group, each with
     PR_SET_PDEATHSIG SIGKILL, so nothing outlives the harness. What the
@@ -66,6 +73,12 @@ void lab_destroy (lab_t **self_p);
 //  FL_INIT_TIMEOUT_MS. 0, or -1 with *error naming the node(s) (status 70).
 int lab_init (lab_t *self, char **error);
 
+//  Send BODY (taken; a workload's setup, e.g. broadcast's topology) from
+//  c0 to every node and wait until each answered TYPE_ok, at most
+//  FL_SETUP_TIMEOUT_MS. 0, or -1 with *error naming the node and what it
+//  answered (Maelstrom aborts the test too).
+int lab_setup (lab_t *self, json_t *body, char **error);
+
 //  The proxy's net endpoint (clients connect here) and control endpoint.
 const char *lab_net (lab_t *self);
 const char *lab_control (lab_t *self);
@@ -115,6 +128,17 @@ int lab_warm_up_pause_ms (int64_t start_ms, int64_t now_ms, int leader);
 bool lab_node_killed (lab_t *self, int index);
 bool lab_node_stopped (lab_t *self, int index);
 int lab_node_skew (lab_t *self, int index);
+
+//  What the lab could not do as asked, one text per case (isolate-leader
+//  on nodes that cannot say their role, and what it isolated instead).
+//  Borrowed; lives as long as the lab.
+json_t *lab_notes (lab_t *self);
+
+//  The nodes a clock-skew action reached: {"n2":{"offset_ms":500,"via":
+//  "libfaketime"|"node library"}} with the offset in force now (new
+//  reference). libfaketime shifts programs that read the clock through
+//  libc; a static or Go binary does not see it.
+json_t *lab_skew_json (lab_t *self);
 
 //  The proxy's stats reply (links, totals) or NULL.
 json_t *lab_stats (lab_t *self);

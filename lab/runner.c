@@ -10,13 +10,18 @@
     FL_CONTROL_TIMEOUT_MS).
 
     Timeline, in ns since t0 (the run start, which the proxy's trace shares):
-        load_start  after every node answered init and (for systems that
+        load_start  after every node answered init, took the workload's
+                    setup (broadcast's topology) and (for systems that
                     report roles) one says it leads, at most FL_WARMUP_MS:
                     clients and schedule begin
         load_end    = load_start + duration: final heal (if the scenario says so)
-        settle_end  = load_end + settle: no new ops
+        settle_end  = load_end + settle: no new ops. For a workload with
+                    final reads the load stops at load_end instead and
+                    settle is the quiet period (Maelstrom's 10 s sleep);
+                    then every client does its final ops (a read per
+                    node), until all are done or FL_FINAL_PHASE_MS passed
         then drain: wait for ops in flight up to the client timeout, then
-        the rest become info.
+        the rest complete as timeouts.
 
     Whatever happens -- a node dies, the proxy dies, SIGINT -- the loop ends
     through the same door: the lab is stopped, the history is complete up to
@@ -42,6 +47,7 @@
 #include "checker/check.h"
 #include "workload/workload.h"
 #include "analysis/measures.h"
+#include "analysis/checks.h"
 #include "report/report.h"
 
 //  How often the loop wakes with nothing due (status line, dead children).
@@ -52,6 +58,7 @@
 typedef struct {
     const runner_opts_t *opts;
     const scenario_t *scenario;
+    const workload_t *workload;
     lab_t *lab;
     history_t *history;
     nemesis_t *nemesis;
@@ -61,14 +68,19 @@ typedef struct {
     zmq_pollitem_t items [FL_CLIENTS_MAX + 1];
     int64_t t0_ns;
     int64_t load_start_ns, load_end_ns, settle_end_ns, drain_end_ns;
+    int64_t final_end_ns;       // the final-read phase ends by then
+    bool finals;                // the workload has a final-read phase
     int64_t interval_ns;
     int64_t ready_ns;           // absolute: every node answered init
     int64_t first_op_ns;        // absolute, 0 until the first invoke
     int64_t status_ns;
     size_t next_step;
     bool healed;
-    int64_t ignored;            // replies from a node the op was not sent to
+    int64_t unmatched;          // replies that answered no op in flight
+    int64_t unreadable;         // messages to clients that were no envelope
     bool leaderless_start;      // roles reported, none led by FL_WARMUP_MS
+    json_t *notes;              // the lab's notes (lab_notes), kept past it
+    json_t *skews;              // the nodes clock skew reached (lab_skew_json)
     char *error;
     int status;
 } s_run_t;
@@ -168,13 +180,18 @@ static int64_t
 s_invoke_due (s_run_t *self, int64_t now_ns)
 {
     int64_t wait_ns = RUNNER_TICK_MS * 1000000LL;
-    bool loading = now_ns < self->settle_end_ns;
+    bool loading = now_ns < (self->finals? self->load_end_ns: self->settle_end_ns);
+    bool finals = self->finals && now_ns >= self->settle_end_ns && now_ns < self->final_end_ns;
     for (int i = 0; i < self->count; i++) {
         client_t *client = self->clients [i];
         client_expire (client, now_ns, self->history, false);
         if (client->busy) {
             if (client->deadline_ns - now_ns < wait_ns)
                 wait_ns = client->deadline_ns - now_ns;
+            continue;
+        }
+        if (finals && !client->finals_done) {
+            client_invoke_final (client, now_ns, self->history);
             continue;
         }
         if (!loading)
@@ -193,6 +210,18 @@ s_invoke_due (s_run_t *self, int64_t now_ns)
             client->next_ns = now_ns;
     }
     return wait_ns < 0? 0: wait_ns;
+}
+
+//  Is the final-read phase over (or is there none)?
+static bool
+s_finals_over (s_run_t *self, int64_t now_ns)
+{
+    if (!self->finals || now_ns >= self->final_end_ns)
+        return true;
+    for (int i = 0; i < self->count; i++)
+        if (!self->clients [i]->finals_done)
+            return false;
+    return true;
 }
 
 static bool
@@ -244,7 +273,8 @@ s_loop (s_run_t *self)
         if (!self->healed)
             s_fire_steps (self, now_ns);
         int64_t wait_ns = s_invoke_due (self, now_ns);
-        if (now_ns >= self->settle_end_ns && (!s_any_busy (self) || now_ns >= self->drain_end_ns))
+        if (now_ns >= self->settle_end_ns && s_finals_over (self, now_ns)
+        &&  (!s_any_busy (self) || now_ns >= self->drain_end_ns))
             break;
         if (now_ns - tick_ns >= RUNNER_TICK_MS * 1000000LL) {
             tick_ns = now_ns;
@@ -271,14 +301,17 @@ s_start_clients (s_run_t *self)
     self->interval_ns = sc->rate > 0? (int64_t) (sc->clients * 1e9 / sc->rate): 0;
     for (int i = 0; i < self->count; i++) {
         self->clients [i] = client_new (i + 1, sc->clients, sc->nodes, sc->keys,
-                                        sc->timeout_ms, self->opts->seed, lab_net (self->lab));
+                                        sc->timeout_ms, self->opts->seed, lab_net (self->lab),
+                                        self->workload);
         self->items [i] = (zmq_pollitem_t) { zsock_resolve (self->clients [i]->sock), 0, ZMQ_POLLIN, 0 };
     }
     self->items [self->count] = (zmq_pollitem_t) { zsock_resolve (lab_socket (self->lab)), 0, ZMQ_POLLIN, 0 };
     self->load_start_ns = s_now (self);
     self->load_end_ns = self->load_start_ns + (int64_t) (self->opts->duration_s * 1e9);
     self->settle_end_ns = self->load_end_ns + (int64_t) (sc->settle_s * 1e9);
-    self->drain_end_ns = self->settle_end_ns + (int64_t) sc->timeout_ms * 1000000LL;
+    self->finals = self->workload->final_reads;
+    self->final_end_ns = self->settle_end_ns + (self->finals? FL_FINAL_PHASE_MS * 1000000LL: 0);
+    self->drain_end_ns = self->final_end_ns + (int64_t) sc->timeout_ms * 1000000LL;
     for (int i = 0; i < self->count; i++)
         self->clients [i]->next_ns = self->load_start_ns + self->interval_ns * i / self->count;
 }
@@ -297,8 +330,7 @@ s_check (s_run_t *self, check_verdict_t *verdict)
 {
     char path [4096];
     snprintf (path, sizeof path, "%s/history.jsonl", self->opts->run_dir);
-    const workload_t *workload = workload_lookup (self->scenario->workload);
-    assert (workload);          // the scenario reader accepts no other
+    const workload_t *workload = self->workload;
     check_opts_t opts = runner_check_opts (workload->model);
     char *error = NULL;
     check_result_t *result = check_file (path, &opts, &error);
@@ -327,23 +359,105 @@ s_verdict_json (check_verdict_t verdict)
            json_string ("unknown");
 }
 
+//  One entry's verdict ("valid": true, false or "unknown").
+static check_verdict_t
+s_entry_verdict (json_t *entry)
+{
+    json_t *valid = json_object_get (entry, "valid");
+    return json_is_true (valid)? CHECK_VALID: json_is_false (valid)? CHECK_INVALID: CHECK_UNKNOWN;
+}
+
+//  The run's checks: linearizability against the workload's model, or its
+//  own check (analysis/checks.h); and "stats" (every kind of op needs an
+//  ok one), always. The verdict is the worst of them: invalid before
+//  unknown before valid.
+static json_t *
+s_checks (s_run_t *self, check_verdict_t *verdict)
+{
+    json_t *checks = json_array ();
+    char path [4096];
+    snprintf (path, sizeof path, "%s/history.jsonl", self->opts->run_dir);
+    const char *names [2] = { self->workload->model? NULL: self->workload->check, "stats" };
+    if (self->workload->model && self->scenario->check_linearizable) {
+        check_verdict_t one;
+        json_array_append_new (checks, s_check (self, &one));
+    }
+    for (int i = 0; i < 2; i++) {
+        if (!names [i])
+            continue;
+        char *error = NULL;
+        json_t *entry = checks_run (names [i], path, &error);
+        if (!entry)
+            entry = json_pack ("{s:s, s:s, s:s}", "name", names [i], "valid", "unknown",
+                               "error", error? error: "check failed");
+        free (error);
+        json_array_append_new (checks, entry);
+    }
+    bool invalid = false, unknown = json_array_size (checks) == 0;
+    size_t i;
+    json_t *entry;
+    json_array_foreach (checks, i, entry) {
+        check_verdict_t one = s_entry_verdict (entry);
+        invalid |= one == CHECK_INVALID;
+        unknown |= one == CHECK_UNKNOWN;
+    }
+    *verdict = invalid? CHECK_INVALID: unknown? CHECK_UNKNOWN: CHECK_VALID;
+    return checks;
+}
+
+//  Counts of the lines --node programs wrote that were no message
+//  (RUN_DIR/bad-output.jsonl, one line each from node-stdio), by problem
+//  and by node, with the first few as examples.
+static json_t *
+s_bad_output (s_run_t *self)
+{
+    char path [4096];
+    snprintf (path, sizeof path, "%s/bad-output.jsonl", self->opts->run_dir);
+    FILE *file = fopen (path, "r");
+    json_t *out = json_pack ("{s:i, s:{}, s:{}, s:[]}", "count", 0, "by_problem",
+                             "by_node", "examples");
+    if (!file)
+        return out;
+    char *line = NULL;
+    size_t size = 0;
+    json_int_t count = 0;
+    while (getline (&line, &size, file) > 0) {
+        json_t *record = json_loads (line, 0, NULL);
+        const char *problem = json_string_value (json_object_get (record, "problem"));
+        const char *node = json_string_value (json_object_get (record, "node"));
+        count++;
+        json_t *by [2] = { json_object_get (out, "by_problem"), json_object_get (out, "by_node") };
+        const char *keys [2] = { problem? problem: "?", node? node: "?" };
+        for (int i = 0; i < 2; i++)
+            json_object_set_new (by [i], keys [i], json_integer (
+                json_integer_value (json_object_get (by [i], keys [i])) + 1));
+        if (record && json_array_size (json_object_get (out, "examples")) < FL_BAD_OUTPUT_EXAMPLES)
+            json_array_append (json_object_get (out, "examples"), record);
+        json_decref (record);
+    }
+    free (line);
+    fclose (file);
+    json_object_set_new (out, "count", json_integer (count));
+    return out;
+}
+
 static json_t *
 s_results (s_run_t *self, json_t *network, bool ran)
 {
     const runner_opts_t *opts = self->opts;
     const scenario_t *sc = self->scenario;
-    json_t *results = json_pack ("{s:s, s:s, s:I, s:s, s:i, s:i, s:f, s:i, s:f, s:s}",
-        "scenario", sc->name, "system", opts->system, "seed", (json_int_t) opts->seed,
-        "expected", scenario_expect_name (scenario_expect (sc, opts->system)),
+    //  Other people's nodes are held to the workload's check: valid.
+    scenario_expect_t expect = opts->node_cmd? SCENARIO_EXPECT_VALID:
+                               scenario_expect (sc, opts->system);
+    json_t *results = json_pack ("{s:s, s:s, s:s, s:I, s:s, s:i, s:i, s:f, s:i, s:f, s:s}",
+        "scenario", sc->name, "system", opts->system, "workload", self->workload->name,
+        "seed", (json_int_t) opts->seed, "expected", scenario_expect_name (expect),
         "nodes", sc->nodes, "clients", sc->clients, "rate", sc->rate, "keys", sc->keys,
         "duration_s", opts->duration_s, "run_dir", opts->run_dir);
     if (opts->node_cmd)
         json_object_set_new (results, "node", json_string (opts->node_cmd));
-    json_t *checks = json_array ();
     check_verdict_t verdict = CHECK_UNKNOWN;
-    if (ran && sc->check_linearizable)
-        json_array_append_new (checks, s_check (self, &verdict));
-    json_object_set_new (results, "checks", checks);
+    json_object_set_new (results, "checks", ran? s_checks (self, &verdict): json_array ());
     json_object_set_new (results, "valid", s_verdict_json (verdict));
     json_object_set_new (results, "ops", json_pack ("{s:I, s:I, s:I, s:I}",
         "total", (json_int_t) history_invoke_count (self->history),
@@ -361,8 +475,16 @@ s_results (s_run_t *self, json_t *network, bool ran)
         free (error);
     }
     json_object_set_new (results, "network", network? network: json_null ());
-    //  Answers to an op from a node it was not sent to: ignored, counted.
-    json_object_set_new (results, "ignored_replies", json_integer (self->ignored));
+    //  Answers to no op in flight (late, duplicated), and messages to a
+    //  client that were no envelope: counted, not recorded as ops.
+    json_object_set_new (results, "unmatched_replies", json_integer (self->unmatched));
+    json_object_set_new (results, "unreadable_replies", json_integer (self->unreadable));
+    if (opts->node_cmd)
+        json_object_set_new (results, "bad_output", s_bad_output (self));
+    if (self->notes)
+        json_object_set (results, "notes", self->notes);
+    if (self->skews)
+        json_object_set (results, "clock_skew", self->skews);
     //  Reaching FL_WARMUP_MS is not an error: the load starts into the
     //  election, and results.json says so.
     if (self->leaderless_start)
@@ -445,8 +567,13 @@ static void
 s_teardown (s_run_t *self)
 {
     for (int i = 0; i < self->count; i++) {
-        self->ignored += self->clients [i]->ignored;
+        self->unmatched += self->clients [i]->unmatched;
+        self->unreadable += self->clients [i]->unreadable;
         client_destroy (&self->clients [i]);
+    }
+    if (self->lab) {
+        self->notes = json_deep_copy (lab_notes (self->lab));
+        self->skews = lab_skew_json (self->lab);
     }
     nemesis_destroy (&self->nemesis);
     lab_destroy (&self->lab);
@@ -490,6 +617,8 @@ s_finish (s_run_t *self, json_t *network, bool ran, json_t **results, char **err
     s_write_results (self, *results);
     s_restore_signals (saved);
     history_destroy (&self->history);
+    json_decref (self->notes);
+    json_decref (self->skews);
     *error = self->error;
     return self->error? self->status: 0;
 }
@@ -498,8 +627,10 @@ int
 runner_run (const runner_opts_t *opts, json_t **results, char **error)
 {
     assert (opts && opts->scenario && results && error);
-    s_run_t run = { .opts = opts, .scenario = opts->scenario };
+    s_run_t run = { .opts = opts, .scenario = opts->scenario,
+                    .workload = workload_lookup (opts->scenario->workload) };
     s_run_t *self = &run;
+    assert (self->workload);    // the scenario reader and --workload accept no other
     self->t0_ns = clock_mono_ns ();
     *results = NULL;
     if (s_write_scenario (self) || !(self->history = history_new (opts->run_dir, error))) {
@@ -521,6 +652,14 @@ runner_run (const runner_opts_t *opts, json_t **results, char **error)
     else
     if (lab_init (self->lab, &lab_error))
         s_fail (self, FL_EXIT_SOFTWARE, lab_error);
+    else
+    if (self->workload->topology) {
+        json_t *topology = workload_topology (opts->scenario->topology, opts->scenario->nodes);
+        assert (topology);      // the scenario reader accepts no other name
+        if (lab_setup (self->lab, json_pack ("{s:s, s:o}", "type", "topology",
+                       "topology", topology), &lab_error))
+            s_fail (self, FL_EXIT_SOFTWARE, lab_error);
+    }
     json_t *network = NULL;
     bool ran = false;
     if (!self->error) {

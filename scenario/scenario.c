@@ -558,8 +558,24 @@ s_build_workload_name (s_reader_t *self, int at, void *base)
     return 0;
 }
 
+static int
+s_build_workload_topology (s_reader_t *self, int at, void *base)
+{
+    scenario_t *sc = base;
+    if (s_leaf (self, at))
+        return -1;
+    json_t *map = workload_topology (self->entries [at].value, 1);
+    if (!map)
+        return s_fail (self, at, "unknown topology '%s' (%s)", self->entries [at].value,
+                       workload_topology_names ());
+    json_decref (map);
+    snprintf (sc->topology, sizeof sc->topology, "%s", self->entries [at].value);
+    return 0;
+}
+
 static const s_table_t s_workload_table = { "key", {
     { "name",       S_BUILD, .build = s_build_workload_name },
+    { "topology",   S_BUILD, .build = s_build_workload_topology },
     S_VALUE ("clients", S_WHOLE, 1, FL_CLIENTS_MAX, scenario_t, clients),
     S_VALUE ("rate", S_NUMBER, 0, 1000000, scenario_t, rate),
     S_VALUE ("keys", S_WHOLE, 1, FL_SCENARIO_KEYS_MAX, scenario_t, keys),
@@ -834,6 +850,7 @@ s_build_root (s_reader_t *self)
     sc->keys = 3;
     sc->timeout_ms = FL_CLIENT_TIMEOUT_MS_DEFAULT;
     sc->final_heal = true;
+    snprintf (sc->topology, sizeof sc->topology, "grid");
     sc->settle_s = 2;
     sc->check_linearizable = true;
     sc->steps = calloc (FL_SCENARIO_STEPS_MAX, sizeof (scenario_step_t));

@@ -58,6 +58,7 @@ typedef struct {
 
     //  workload
     char workload [FL_ID_BYTES_MAX];        // "lin-kv"
+    char topology [FL_ID_BYTES_MAX];        // broadcast's: "grid" (Maelstrom's default)
     int clients;                // 1..FL_CLIENTS_MAX
     double rate;                // ops/s over all clients; 0 = unthrottled
     int keys;                   // 1..FL_SCENARIO_KEYS_MAX
@@ -75,7 +76,9 @@ typedef struct {
 
     //  end of run
     bool final_heal;
-    double settle_s;            // load keeps going this long after the heal
+    double settle_s;            // load keeps going this long after the heal;
+                                // for a workload with final reads, the
+                                // quiet period between the heal and them
 
     //  checks
     bool check_linearizable;
