@@ -176,6 +176,18 @@ s_run_system (const s_args_t *args, const scenario_t *scenario, const char *syst
                 json_string_value (json_object_get (*results, "expected")),
                 (long long) json_integer_value (json_object_get (json_object_get (*results, "ops"), "total")),
                 run_dir);
+    //  What the lab could not do as asked (isolate-leader on nodes that
+    //  cannot say their role) is said here, not only in results.json.
+    size_t i;
+    json_t *note;
+    json_array_foreach (json_object_get (*results, "notes"), i, note)
+        printf ("%-10s note: %s\n", system, json_string_value (note));
+    json_int_t bad = json_integer_value (json_object_get (json_object_get (*results,
+                                         "bad_output"), "count"));
+    if (bad > 0)
+        printf ("%-10s note: the node wrote %lld line%s that %s no message (skipped;"
+                " see bad_output in results.json and %s/bad-output.jsonl)\n", system,
+                (long long) bad, bad == 1? "": "s", bad == 1? "was": "were", run_dir);
     fflush (stdout);
     free (error);
     free (run_dir);

@@ -1,4 +1,4 @@
-/*  cmd_up.c -- ./harness up [--system S] [--nodes N] [--seed N] [--store DIR]
+/*  cmd_up.c -- ./harness up [--system S | --node 'CMD'] [--nodes N] [--seed N] [--store DIR]
                              [--transport ipc|tcp]
 
     A lab that stays up for exploring by hand: the proxy and N nodes of a
@@ -42,13 +42,15 @@
 
 typedef struct {
     const char *system;
+    const char *node_cmd;       // --node 'CMD': the stdio system bridging CMD
+    bool system_given;
     const char *store;
     int nodes;
     uint64_t seed;
     bool tcp;
 } s_args_t;
 
-const char cmd_up_usage [] = "up [--system S] [--nodes N] [--seed N] [--store DIR]"
+const char cmd_up_usage [] = "up [--system S | --node 'CMD ARGS'] [--nodes N] [--seed N] [--store DIR]"
                             " [--transport ipc|tcp]";
 
 static int
@@ -70,9 +72,19 @@ s_option (int option, const char *value, void *arg)
             //  node-stdio needs the program it bridges, which only
             //  `run --node` passes: its nodes would exit 64 at once.
             if (streq (value, "stdio"))
-                return s_usage ("--system stdio needs --node 'CMD ARGS', which up does"
-                                " not take (./harness run --node does)");
+                return s_usage ("--system stdio needs --node 'CMD ARGS' (give --node alone)");
+            if (args->node_cmd)
+                return s_usage ("--system and --node exclude each other");
             args->system = value;
+            args->system_given = true;
+            return 0;
+        case 'N':
+            if (args->system_given)
+                return s_usage ("--system and --node exclude each other");
+            if (!*value || value [strspn (value, " \t")] == 0)
+                return s_usage ("--node needs a command ('python3 my_node.py')");
+            args->node_cmd = value;
+            args->system = "stdio";
             return 0;
         case 'd':
             if (!*value)
@@ -110,6 +122,7 @@ s_parse (int argc, char **argv, s_args_t *args)
         { "system", required_argument, 0, 's' }, { "nodes", required_argument, 0, 'n' },
         { "seed", required_argument, 0, 'S' }, { "store", required_argument, 0, 'd' },
         { "transport", required_argument, 0, 'T' }, { "help", no_argument, 0, 'h' },
+        { "node", required_argument, 0, 'N' },
         { 0, 0, 0, 0 }
     };
     *args = (s_args_t) { .system = "raft", .store = "store", .nodes = 5,
@@ -261,14 +274,16 @@ s_serve (s_up_t *self, nemesis_t *nemesis)
 static int
 s_up_start (s_up_t *self, char **error)
 {
-    lab_opts_t check = { .system = self->args.system, .bin_dir = self->home };
+    lab_opts_t check = { .system = self->args.system, .node_cmd = self->args.node_cmd,
+                         .bin_dir = self->home };
     if (lab_check_programs (&check, error))
         return FL_EXIT_UNAVAILABLE;
     self->run_dir = store_run_dir (self->args.store, "up", self->args.system, error);
     if (!self->run_dir)
         return FL_EXIT_SOFTWARE;
     self->t0_ns = clock_mono_ns ();
-    lab_opts_t opts = { .system = self->args.system, .bin_dir = self->home,
+    lab_opts_t opts = { .system = self->args.system, .node_cmd = self->args.node_cmd,
+                        .bin_dir = self->home,
                         .run_dir = self->run_dir, .nodes = self->args.nodes,
                         .seed = self->args.seed, .t0_ns = self->t0_ns, .tcp = self->args.tcp };
     int status = 0;
@@ -326,9 +341,11 @@ cmd_up (int argc, char **argv)
     if (!status) {
         printf ("lab up: %s, %d nodes, seed %" PRIu64 "\n  net      %s\n  proxy    %s\n"
                 "  control  %s (in %s)\n  logs     %s\n"
-                "try: ./harness fault partition halves; ./harness fault heal; Ctrl-C stops\n",
-                self.args.system, self.args.nodes, self.args.seed, lab_net (self.lab),
-                lab_control (self.lab), self.control_ep, home_up_file (), self.run_dir);
+                "try: ./harness fault partition halves; ./harness fault heal; Ctrl-C stops\n"
+                "poke a node: bin/proxy --send %s --as c1 --to n1 '{\"type\":\"echo\",\"echo\":\"hi\"}'\n",
+                self.args.node_cmd? self.args.node_cmd: self.args.system, self.args.nodes,
+                self.args.seed, lab_net (self.lab), lab_control (self.lab), self.control_ep,
+                home_up_file (), self.run_dir, lab_net (self.lab));
         fflush (stdout);
         nemesis_t *nemesis = nemesis_new (self.lab, self.history, self.args.seed);
         status = s_serve (&self, nemesis);

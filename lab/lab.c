@@ -984,10 +984,9 @@ s_apply_partition (lab_t *self, action_t *spec, rng_t *rng, char *detail,
             leader = (int) rng_range (rng, 1, self->count);
             snprintf (detail, size, "a --node program cannot say its role (Maelstrom has"
                       " no such message); isolate n%d instead, drawn from the seed: ", leader);
-            char *note = s_format ("isolate-leader: %sn%d", detail, leader);
-            size_t len = strlen (note);
-            if (len >= 2 && note [len - 2] == ':')
-                note [len - 2] = 0;
+            char *note = s_format ("isolate-leader: a --node program cannot say its role"
+                                   " (Maelstrom has no such message); isolated n%d instead,"
+                                   " drawn from the seed", leader);
             json_array_append_new (self->notes, json_string (note));
             free (note);
         }
