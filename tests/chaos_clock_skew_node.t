@@ -1,0 +1,43 @@
+#!/usr/bin/env bash
+# chaos_clock_skew_node.t -- clock-skew reaches a Python node that knows
+# nothing of the lab: the bridge starts it under libfaketime and the lab
+# writes the skew into its per-node file. tests/nodes/python/clock_echo.py
+# logs how far time.time() is from the kernel's own count (which
+# libfaketime cannot shift); on the node results.json says was skewed
+# that distance jumps by the skew (5 s), on a node never skewed it stays
+# near 0. The run is an echo run, valid.
+. "$(dirname "$0")/lib.sh" chaos-clock-skew-node
+plan 6
+need_program python3 python3
+need_file /usr/lib/x86_64-linux-gnu/faketime/libfaketime.so.1 \
+    "libfaketime: run make lab (installs Debian package faketime)"
+check_exit 0 "clock-skew on a Python echo node: exits 0 (valid)" \
+    timeout 120 ./harness run clock-skew --workload echo \
+    --node 'python3 tests/nodes/python/clock_echo.py' --seed 3 --time-limit 6 --store "$tmp"
+results=$(ls "$tmp"/clock-skew/stdio/*/results.json 2>/dev/null | head -1)
+dir=$(dirname "${results:-/nonexistent/x}")
+check "results.json written" [ -f "$results" ]
+skewed=$(python3 -c '
+import json, sys
+skews = json.load(open(sys.argv[1])).get("clock_skew", {})
+print(" ".join(n for n, s in skews.items() if s.get("via") == "libfaketime"))' "$results" 2>/dev/null)
+check "results.json names the nodes skewed through libfaketime (${skewed:-none})" [ -n "$skewed" ]
+# The largest |offset| a node logged.
+widest () { awk '$1 == "clock-offset" { v = $2 < 0? -$2: $2; if (v > m) m = v } END { print m + 0 }' "$1"; }
+first=${skewed%% *}
+w=$(widest "$dir/$first.log")
+check "$first's own clock moved by the skew (widest offset ${w} s, want >= 3)" \
+    awk -v w="$w" 'BEGIN { exit !(w >= 3) }'
+calm=""
+for id in n1 n2 n3 n4 n5; do
+    case " $skewed " in *" $id "*) ;; *) calm=$id; break ;; esac
+done
+if [ -n "$calm" ]; then
+    w=$(widest "$dir/$calm.log")
+    check "$calm, never skewed, kept a true clock (widest offset ${w} s, want < 2)" \
+        awk -v w="$w" 'BEGIN { exit !(w < 2) }'
+else
+    check "some node was never skewed (seed 3 skews $skewed)" false
+fi
+check "$first answered echoes while skewed (log has clock-offset lines)" \
+    grep -q clock-offset "$dir/$first.log"
