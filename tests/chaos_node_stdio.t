@@ -9,8 +9,9 @@ plan 4
 need_program python3 python3
 need_file examples/maelstrom/lin_kv.py "it is part of the repository (git checkout examples/maelstrom)"
 for mode in one local; do
-    flag=; [ $mode = local ] && flag=" --local"
-    check_exit 0 "--node (${mode} copy) runs to the end" \
+    flag=; status=0; [ $mode = local ] && flag=" --local" status=1
+    # --node is held to valid: the invalid run exits 1.
+    check_exit $status "--node (${mode} copy) runs to the end, exits $status" \
         timeout 120 ./harness run split-brain --node "python3 examples/maelstrom/lin_kv.py$flag" \
         --seed 4 --time-limit 5 --store "$tmp/$mode"
     v=$(verdict "$tmp"/$mode/split-brain/stdio/*/results.json 2>/dev/null)
