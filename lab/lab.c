@@ -299,7 +299,10 @@ s_start_node (lab_t *self, int index)
         snprintf (bad, sizeof bad, "%s/bad-output.jsonl", self->opts.run_dir);
         snprintf (faketime, sizeof faketime, "%s/%s.faketime", self->opts.run_dir, node->id);
         argv [argc++] = "--bad-output";  argv [argc++] = bad;
-        argv [argc++] = "--faketime";    argv [argc++] = faketime;
+        if (self->opts.faketime) {
+            argv [argc++] = "--faketime";
+            argv [argc++] = faketime;
+        }
         argv [argc++] = "--";
         argv [argc++] = (char *) self->opts.node_cmd;
     }
@@ -1036,6 +1039,12 @@ s_proxy (lab_t *self, json_t *request, char **error)
 static int
 s_apply_skew (lab_t *self, s_node_t *node, int ms, char *detail, size_t size, char **error)
 {
+    if (self->opts.node_cmd && !self->opts.faketime) {
+        *error = s_format ("cannot shift %s's clock: this lab's --node programs run without"
+                           " libfaketime (a scenario with clock-skew steps or kinds starts"
+                           " them under it)", node->id);
+        return -1;
+    }
     if (self->opts.node_cmd) {
         char path [4096];
         snprintf (path, sizeof path, "%s/%s.faketime", self->opts.run_dir, node->id);

@@ -42,6 +42,10 @@ typedef struct {
     int64_t t0_ns;              // run start, CLOCK_MONOTONIC
     char *const *params;        // "K=V" passed as --param to every node
     size_t params_count;
+    bool faketime;              // --node programs start under libfaketime, so
+                                // that clock-skew reaches them (only when
+                                // asked: libfaketime 0.9.10 hangs Python's
+                                // timed waits, threading.Timer and Event.wait)
     bool tcp;                   // --transport tcp: the proxy binds
                                 // tcp://127.0.0.1:* (ephemeral ports) and
                                 // nodes and clients get what it resolved

@@ -316,6 +316,19 @@ s_start_clients (s_run_t *self)
         self->clients [i]->next_ns = self->load_start_ns + self->interval_ns * i / self->count;
 }
 
+//  Does the scenario ever skew a clock (a step or a random kind)?
+static bool
+s_skews_clocks (const scenario_t *sc)
+{
+    for (size_t i = 0; i < sc->steps_count; i++)
+        if (strncmp (sc->steps [i].text, "clock-skew", 10) == 0)
+            return true;
+    for (size_t i = 0; i < sc->kinds_count; i++)
+        if (strncmp (sc->kinds [i], "clock-skew", 10) == 0)
+            return true;
+    return false;
+}
+
 check_opts_t
 runner_check_opts (const char *model)
 {
@@ -643,7 +656,8 @@ runner_run (const runner_opts_t *opts, json_t **results, char **error)
     lab_opts_t lab_opts = { .system = opts->system, .node_cmd = opts->node_cmd,
         .bin_dir = opts->bin_dir, .run_dir = opts->run_dir, .nodes = opts->scenario->nodes,
         .seed = opts->seed, .t0_ns = self->t0_ns, .params = opts->scenario->params,
-        .params_count = opts->scenario->params_count, .tcp = opts->tcp };
+        .params_count = opts->scenario->params_count, .tcp = opts->tcp,
+        .faketime = s_skews_clocks (opts->scenario) };
     char *lab_error = NULL;
     int status = 0;
     self->lab = lab_new (&lab_opts, &lab_error, &status);
