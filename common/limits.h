@@ -104,8 +104,17 @@
                                            checked, and the details say so */
 
 /*  Scenarios and runs (scenario/, lab/, workload/).                      */
-#define FL_SCENARIO_KEYS_MAX     64     /* lin-kv keys: a few keys keep the
-                                           per-key checks small and contended */
+#define FL_SCENARIO_KEYS_MAX     64     /* lin-kv and kafka keys: a few keys
+                                           keep the per-key checks small and
+                                           contended                        */
+#define FL_KAFKA_FINAL_POLLS_MAX 100    /* polls one kafka client makes in
+                                           the final phase before it stops,
+                                           even if each brought something
+                                           new: Maelstrom polls 0.2 s apart
+                                           for at most 10 s (50 polls); ours
+                                           go back to back, so twice that,
+                                           for nodes that answer in small
+                                           batches, and the phase still ends */
 #define FL_SCENARIO_PARAMS_MAX   16     /* system/params K=V passed to each node
                                            as --param; below FL_NODE_PARAMS_MAX */
 #define FL_ACTION_WORDS_MAX      8      /* "partition isolate n3" and kin: the
