@@ -36,7 +36,9 @@
       assign). A poll that returns messages moves each key's local offset
       to the highest returned plus one.
     It learns through observe, which sees every reply (NULL on a timeout),
-    so one seed and the same answers give the same ops.
+    so one seed and the same answers give the same ops. An op that ends
+    info (in the load) starts a new process: assignment, local offsets and
+    the commit due are forgotten.
 
     The final phase (the final hook, one op at a time): a
     list_committed_offsets of every key, whose answer is ignored (the
@@ -44,7 +46,9 @@
     0, each next one from where the last one ended, until a poll returns
     nothing new (no message at or above the offset asked) or
     FL_KAFKA_FINAL_POLLS_MAX polls were made. A poll that fails (a
-    definite error) is made again; one that ends info ends the client.
+    definite error) is made again; one that ends info ends the phase for
+    this client. The client loop asks for op N only after op N-1 was
+    observed, and stops at FL_FINAL_OPS_MAX ops or FL_FINAL_PHASE_MS.
 
     Where this differs from Maelstrom, on purpose:
     - a fixed set of K keys, where Maelstrom keeps 10 active keys and
@@ -57,9 +61,11 @@
       returned nothing commits nothing;
     - "unseen" is what this client sent and did not poll; Maelstrom's
       generator sees the sends and polls of every client;
-    - no crash op: a client keeps its id and its offsets until an op of it
-      ends info, where Maelstrom crashes each client about every 30 s (a
-      new id, offsets forgotten);
+    - no crash op: Maelstrom crashes each client about every 30 s (a new
+      id, its assignment and offsets forgotten); here that happens only
+      after an op ends info, when the client goes on as a new process
+      (lab/client.c) and the generator forgets them as Maelstrom's new
+      client would;
     - the final phase polls back to back until nothing new, at most
       FL_KAFKA_FINAL_POLLS_MAX polls, where Maelstrom crashes the client,
       assigns every key from 0, and polls every 0.2 s until the highest
@@ -71,7 +77,7 @@
 #include <string.h>
 #include "workloads.h"
 
-#define S_STREAM 0x700000ULL
+#define S_STREAM 0x690000ULL         // apart from every other stream (lab/client.c has 0x70...)
 #define S_ASSIGN_ONE_IN 64          // Maelstrom's assign rate, 1/64
 #define S_UNSEEN_ONE_IN 3           // of which a third add the unseen keys
 
@@ -405,6 +411,20 @@ s_learn_final_poll (s_gen_t *self, const json_t *op, json_t *msgs, workload_resu
     }
 }
 
+//  After an info the client goes on as a new process, which is
+//  Maelstrom's new client: nothing assigned, no local offsets, no commit
+//  due. What it sent and polled (for unseen keys) is the generator's and
+//  stays.
+static void
+s_new_process (s_gen_t *self)
+{
+    memset (self->assigned, 0, sizeof self->assigned);
+    memset (self->local, 0, sizeof self->local);
+    memset (self->next, 0, sizeof self->next);
+    json_decref (self->commit);
+    self->commit = NULL;
+}
+
 static void
 s_observe (void *gen, const json_t *op, json_t *body, workload_outcome_t *outcome)
 {
@@ -421,6 +441,9 @@ s_observe (void *gen, const json_t *op, json_t *body, workload_outcome_t *outcom
         snprintf (outcome->why, sizeof outcome->why, "%s", why);
     }
     bool ok = outcome->result == WORKLOAD_OK;
+    if (outcome->result == WORKLOAD_INFO && !self->final)
+        s_new_process (self);
+    else
     if (poll && self->final)
         s_learn_final_poll (self, op, json_object_get (body, "msgs"), outcome->result);
     else

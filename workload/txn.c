@@ -40,7 +40,7 @@
 #include <string.h>
 #include "workloads.h"
 
-#define S_STREAM 0x710000ULL
+#define S_STREAM 0x680000ULL         // apart from every other stream
 #define S_TXN_LENGTH_MAX 4          // Maelstrom's --max-txn-length
 #define S_KEY_SLOTS 10              // Elle's key-count, Maelstrom's default
 #define S_WRITES_PER_KEY 16         // Maelstrom's --max-writes-per-key

@@ -478,6 +478,45 @@ test_assign_poll_commit (void **state)
     workload_gen_destroy (s_kafka, &gen);
 }
 
+//  An op that ends info starts a new process, as Maelstrom's new client:
+//  no assignment (polls ask {}), no commit due, and the next assign
+//  starts keys at the committed offsets again.
+static void
+test_info_forgets (void **state)
+{
+    (void) state;
+    void *gen = s_gen (5, 1, 1, 1);
+    json_t *op = s_next_f (gen, "list_committed_offsets");
+    s_answer (gen, op, "{\"type\":\"list_committed_offsets_ok\",\"offsets\":{}}");
+    json_decref (op);
+    op = s_next_f (gen, "poll");
+    s_assert_json (json_object_get (op, "value"), "{\"0\":0}");
+    s_answer (gen, op, "{\"type\":\"poll_ok\",\"msgs\":{\"0\":[[0,1],[1,2]]}}");
+    json_decref (op);
+    op = s_next_f (gen, "commit_offsets");
+    s_answer (gen, op, "{\"type\":\"commit_offsets_ok\"}");
+    json_decref (op);
+    op = s_next_f (gen, "poll");
+    s_assert_json (json_object_get (op, "value"), "{\"0\":2}");
+    s_answer (gen, op, "{\"type\":\"poll_ok\",\"msgs\":{\"0\":[[2,3]]}}");
+    json_decref (op);
+    //  The commit due is the next op; it times out: info.
+    op = workload_next (s_kafka, gen);
+    assert_string_equal (s_f (op), "commit_offsets");
+    assert_int_equal (workload_timeout (s_kafka, gen, op).result, WORKLOAD_INFO);
+    json_decref (op);
+    op = s_next_f (gen, "poll");
+    s_assert_json (json_object_get (op, "value"), "{}");
+    json_decref (op);
+    op = s_next_f (gen, "list_committed_offsets");
+    s_answer (gen, op, "{\"type\":\"list_committed_offsets_ok\",\"offsets\":{\"0\":1}}");
+    json_decref (op);
+    op = s_next_f (gen, "poll");
+    s_assert_json (json_object_get (op, "value"), "{\"0\":1}");
+    json_decref (op);
+    workload_gen_destroy (s_kafka, &gen);
+}
+
 //  A key with an ok send above what the client polled is in about 2/3 of
 //  the assigns (1/2 by chance, plus a third of the rest); other keys in
 //  about 1/2.
@@ -759,6 +798,7 @@ main (void)
         cmocka_unit_test (test_ops_and_keys),
         cmocka_unit_test (test_cycle),
         cmocka_unit_test (test_assign_poll_commit),
+        cmocka_unit_test (test_info_forgets),
         cmocka_unit_test (test_assign_adds_unseen),
         cmocka_unit_test (test_final),
         cmocka_unit_test (test_final_retries_and_stops),
