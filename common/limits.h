@@ -104,8 +104,15 @@
                                            checked, and the details say so */
 
 /*  Scenarios and runs (scenario/, lab/, workload/).                      */
-#define FL_SCENARIO_KEYS_MAX     64     /* lin-kv keys: a few keys keep the
-                                           per-key checks small and contended */
+#define FL_SCENARIO_KEYS_MAX     64     /* lin-kv and kafka keys: a few keys
+                                           keep the per-key checks small and
+                                           contended                        */
+#define FL_KAFKA_FINAL_POLLS_MAX 50     /* polls one kafka client makes in
+                                           the final phase, even if each
+                                           brought something new: Maelstrom
+                                           polls 0.2 s apart for at most
+                                           10 s, 50 polls; ours go back to
+                                           back, within FL_FINAL_PHASE_MS  */
 #define FL_SCENARIO_PARAMS_MAX   16     /* system/params K=V passed to each node
                                            as --param; below FL_NODE_PARAMS_MAX */
 #define FL_ACTION_WORDS_MAX      8      /* "partition isolate n3" and kin: the
@@ -236,6 +243,8 @@ _Static_assert (FL_PRIMARY_FORWARD_TIMEOUT_MS < FL_CLIENT_TIMEOUT_MS_DEFAULT,
                 "primary's backup answers a forwarded op before the client gives up on it");
 _Static_assert (FL_RUN_SECONDS_MAX * 1000LL <= FL_FAKETIME_OFFSET_MS_MAX,
                 "every clock-skew a scenario allows fits libfaketime's offset file");
+_Static_assert (FL_KAFKA_FINAL_POLLS_MAX + 1 <= FL_FINAL_OPS_MAX,
+                "a kafka client's final phase, an assign and its polls, fits its final ops");
 _Static_assert (FL_SCENARIO_PARAMS_MAX <= FL_NODE_PARAMS_MAX,
                 "every scenario param reaches the node");
 

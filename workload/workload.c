@@ -15,7 +15,8 @@
 
 static const workload_t *s_workloads [] = {
     &echo_workload, &unique_ids_workload, &broadcast_workload, &g_set_workload,
-    &g_counter_workload, &pn_counter_workload, &lin_kv_workload,
+    &g_counter_workload, &pn_counter_workload, &lin_kv_workload, &kafka_workload,
+    &txn_list_append_workload, &txn_rw_register_workload,
 };
 #define S_COUNT (sizeof s_workloads / sizeof s_workloads [0])
 
@@ -155,8 +156,8 @@ workload_request (const workload_t *self, void *gen, const json_t *op, int64_t m
     return body;
 }
 
-static const char *
-s_type_name (json_t *value)
+const char *
+workload_type_name (const json_t *value)
 {
     switch (json_typeof (value)) {
         case JSON_OBJECT: return "an object";
@@ -213,7 +214,7 @@ workload_schema_check (const workload_rpc_t *rpc, json_t *body, char *why, size_
         if (strcmp (key, "in_reply_to") == 0 || strcmp (key, "msg_id") == 0) {
             if (!json_is_integer (value)) {
                 snprintf (why, size, "malformed RPC response: '%s' is %s, expected an integer",
-                          key, s_type_name (value));
+                          key, workload_type_name (value));
                 return -1;
             }
             continue;
@@ -241,7 +242,7 @@ workload_schema_check (const workload_rpc_t *rpc, json_t *body, char *why, size_
         }
         if (!s_type_ok (type, type_len, field)) {
             snprintf (why, size, "malformed RPC response: %s's '%s' is %s, expected %s%.*s",
-                      rpc->reply, name, s_type_name (field),
+                      rpc->reply, name, workload_type_name (field),
                       strncmp (type, "int", 3) == 0 || strncmp (type, "array", 5) == 0
                       || strncmp (type, "object", 6) == 0? "an ": "a ", (int) type_len, type);
             return -1;

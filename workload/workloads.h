@@ -42,4 +42,8 @@ json_t *workload_op (const char *f, json_t *value);
 //  not NULL and the op has a non-null value).
 json_t *workload_body (const json_t *op, const char *field);
 
+//  VALUE's JSON type as a reply's reason says it: "an object", "an
+//  array", "a string", "an integer", "a real", "a boolean", "null".
+const char *workload_type_name (const json_t *value);
+
 #endif
