@@ -80,7 +80,7 @@ cmd_list (int argc, char **argv)
     s_list_systems (home);
     printf ("workloads:\n");
     for (size_t i = 0; i < workload_count (); i++)
-        printf ("  %-8s %s\n", workload_at (i)->name, workload_at (i)->summary);
+        printf ("  %-16s %s\n", workload_at (i)->name, workload_at (i)->summary);
     printf ("models (./harness check --model M):\n"
             "  register cas-register kv multi-register mutex set counter queue\n");
     free (home);

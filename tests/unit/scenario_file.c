@@ -473,7 +473,7 @@ test_bad_values (void **state)
     s_expect_error ("nodes = 5", "nodes = 2.5", 3, "nodes: '2.5' is not a whole");
     s_expect_error ("duration_s = 10", "duration_s = -1", 4, "duration_s:");
     s_expect_error ("raft = valid", "raft = maybe", 7, "systems/raft: 'maybe' is not a verdict");
-    s_expect_error ("name = lin-kv", "name = g-set", 11, "workload/name: unknown workload");
+    s_expect_error ("name = lin-kv", "name = g-sets", 11, "workload/name: unknown workload");
     s_expect_error ("clients = 4", "clients = 0", 12, "workload/clients:");
     s_expect_error ("clients = 4", "clients = 100000", 12, "workload/clients:");
     s_expect_error ("rate = 50", "rate = fast", 13, "workload/rate:");
