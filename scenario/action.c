@@ -54,6 +54,13 @@ s_fail (char **error, const char *format, ...)
     return -1;
 }
 
+bool
+action_is_service (const char *id)
+{
+    return id && (streq (id, "lin-kv") || streq (id, "seq-kv") || streq (id, "lww-kv")
+               || streq (id, "lin-tso"));
+}
+
 //  A node name: n1..nN, or "random". nodes <= 0 skips the range check.
 static int
 s_parse_node (const char *word, int nodes, char *out, char **error)
@@ -66,7 +73,8 @@ s_parse_node (const char *word, int nodes, char *out, char **error)
     long index = word [0] == 'n'? strtol (word + 1, &end, 10): 0;
     if (word [0] != 'n' || end == word + 1 || *end || index < 1 || index > FL_NODES_MAX
     ||  (nodes > 0 && index > nodes))
-        return s_fail (error, "'%s' is not a node (n1..n%d or random)",
+        return s_fail (error, "'%s' is not a node (n1..n%d or random; isolate also takes a service:"
+                       " lin-kv, seq-kv, lww-kv, lin-tso)",
                        word, nodes > 0? nodes: FL_NODES_MAX);
     snprintf (out, FL_ID_BYTES_MAX, "n%ld", index);
     return 0;
@@ -264,6 +272,11 @@ s_parse_partition (action_t *self, char **words, int count, int nodes, char **er
         if (count < 3)
             return s_fail (error, "partition isolate needs a node");
         need = 3;
+        //  Maelstrom's services never see a partition; here a scenario
+        //  may cut one off from every node.
+        if (action_is_service (words [2]))
+            snprintf (self->node, sizeof self->node, "%s", words [2]);
+        else
         if (s_parse_node (words [2], nodes, self->node, error))
             return -1;
     }

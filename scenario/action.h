@@ -89,4 +89,8 @@ void action_format (const action_t *self, char *buf, size_t size);
 //  is an isolate partition.
 bool action_has_node (const action_t *self);
 
+//  Is ID one of Maelstrom's services (lin-kv, seq-kv, lww-kv, lin-tso)?
+//  `partition isolate SERVICE` cuts it off from every node.
+bool action_is_service (const char *id);
+
 #endif

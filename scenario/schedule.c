@@ -91,6 +91,11 @@ schedule_partition_groups (action_shape_t shape, const char *node, int nodes,
     for (int i = 0; i < nodes; i++)
         perm [i] = i + 1;
     *out = 0;
+    if (shape == ACTION_SHAPE_ISOLATE && action_is_service (node)) {
+        snprintf (out, size, "%s", node);
+        s_append_group (out, size, perm, 0, nodes);
+        return;
+    }
     if (shape == ACTION_SHAPE_ISOLATE) {
         int isolated = atoi (node + 1);
         int rest = 0;
