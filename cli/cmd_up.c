@@ -36,6 +36,7 @@
 #include "home.h"
 #include "options.h"
 #include "prologue.h"
+#include "workload/workload.h"
 #include "clock.h"
 
 #define UP_STREAM 0xb10000ULL
@@ -43,6 +44,7 @@
 typedef struct {
     const char *system;
     const char *node_cmd;       // --node 'CMD': the stdio system bridging CMD
+    const char *workload;       // --workload: its setup (broadcast's topology) is sent
     bool system_given;
     const char *store;
     int nodes;
@@ -50,7 +52,7 @@ typedef struct {
     bool tcp;
 } s_args_t;
 
-const char cmd_up_usage [] = "up [--system S | --node 'CMD ARGS'] [--nodes N] [--seed N] [--store DIR]"
+const char cmd_up_usage [] = "up [--system S | --node 'CMD ARGS'] [--workload W] [--nodes N] [--seed N] [--store DIR]"
                             " [--transport ipc|tcp]";
 
 static int
@@ -77,6 +79,15 @@ s_option (int option, const char *value, void *arg)
                 return s_usage ("--system and --node exclude each other");
             args->system = value;
             args->system_given = true;
+            return 0;
+        case 'w':
+            if (!workload_lookup (value)) {
+                char names [512], text [640];
+                snprintf (text, sizeof text, "no workload '%.32s' (%s)", value,
+                          workload_names (names, sizeof names));
+                return s_usage (text);
+            }
+            args->workload = value;
             return 0;
         case 'N':
             if (args->system_given)
@@ -122,7 +133,7 @@ s_parse (int argc, char **argv, s_args_t *args)
         { "system", required_argument, 0, 's' }, { "nodes", required_argument, 0, 'n' },
         { "seed", required_argument, 0, 'S' }, { "store", required_argument, 0, 'd' },
         { "transport", required_argument, 0, 'T' }, { "help", no_argument, 0, 'h' },
-        { "node", required_argument, 0, 'N' },
+        { "node", required_argument, 0, 'N' }, { "workload", required_argument, 0, 'w' },
         { 0, 0, 0, 0 }
     };
     *args = (s_args_t) { .system = "raft", .store = "store", .nodes = 5,
@@ -291,6 +302,11 @@ s_up_start (s_up_t *self, char **error)
     if (!self->lab)
         return status? status: FL_EXIT_SOFTWARE;
     if (lab_init (self->lab, error))
+        return FL_EXIT_SOFTWARE;
+    const workload_t *workload = self->args.workload? workload_lookup (self->args.workload): NULL;
+    if (workload && workload->topology
+    &&  lab_setup (self->lab, json_pack ("{s:s, s:o}", "type", "topology", "topology",
+                   workload_topology ("grid", self->args.nodes)), error))
         return FL_EXIT_SOFTWARE;
     snprintf (self->ipc, sizeof self->ipc, "/tmp/faultlab-up-XXXXXX");
     self->made_ipc = mkdtemp (self->ipc) != NULL;
