@@ -1,0 +1,33 @@
+#!/usr/bin/env bash
+# harness_bad_output.t -- a --node program that writes junk on stdout
+# (tests/nodes/python/junk_lines.py: a line that is not JSON, JSON that is
+# no envelope, an envelope with an extra key, a message to a dest nobody
+# has) keeps its run: each bad line is logged with the node and the line
+# (bad-output.jsonl), counted by problem and node in results.json's
+# bad_output with at most FL_BAD_OUTPUT_EXAMPLES examples, said on the
+# console, and skipped; the echoes still succeed and the run is valid.
+. "$(dirname "$0")/lib.sh" harness-bad-output
+plan 8
+need_program python3 python3
+run timeout 120 ./harness run no-faults --workload echo \
+    --node 'python3 tests/nodes/python/junk_lines.py' --seed 3 --time-limit 3 --store "$tmp"
+check "a node with junk on stdout: the run exits 0 (valid)" [ "$rc" = 0 ] || diag_run
+check "the console says how many lines were no message" out_has "lines that were no message"
+results=$(ls "$tmp"/no-faults/stdio/*/results.json 2>/dev/null | head -1)
+field () { python3 -c '
+import json, sys
+b = json.load(open(sys.argv[1]))["bad_output"]
+print(eval(sys.argv[2], {}, {"b": b}))' "$results" "$1" 2>/dev/null; }
+for problem in invalid-json extra-key unknown-dest; do
+    k=$(field "b['by_problem'].get('$problem', 0)")
+    check "bad_output counts $problem lines (${k:-none})" [ "${k:-0}" -gt 0 ]
+done
+max=$(awk '$2 == "FL_BAD_OUTPUT_EXAMPLES" { print $3 }' common/limits.h)
+k=$(field "len(b['examples'])")
+check "at most FL_BAD_OUTPUT_EXAMPLES ($max) examples, each naming node and line ($k)" \
+    [ -n "$k" ] && [ "$k" -le "$max" ] && [ "$(field "all('node' in e and 'line' in e for e in b['examples'])")" = True ]
+total=$(field "b['count']")
+lines=$(wc -l < "$(dirname "$results")/bad-output.jsonl")
+check "the count ($total) is the lines of bad-output.jsonl ($lines)" [ "$total" = "$lines" ]
+ok=$(ok_count "$results")
+check "the echoes went on (ok $ok)" [ "${ok:-0}" -gt 0 ]
