@@ -17,7 +17,8 @@
     (workload_next), sends workload_request's body, and reads the answer
     with workload_reply, which applies Maelstrom's rules (MAELSTROM.md
     sections 1 and 3): an error reply is fail if its code is definite or
-    the op's f is idempotent, else info; any other reply must be the RPC's
+    the op's f is idempotent, else info (always info for a workload whose
+    errors_indefinite is set); any other reply must be the RPC's
     reply type with exactly its fields (plus type, in_reply_to, msg_id),
     else the op is info with the reason, as Maelstrom's "malformed RPC
     response".
@@ -87,6 +88,9 @@ typedef struct {
                                 // "linearizable" with a model
     const char *idempotent;     // f names, space-separated: a timeout or
                                 // an error of these is fail, not info
+    bool errors_indefinite;     // every error reply is info, whatever its
+                                // code (Maelstrom's g-set and counter
+                                // clients map no errors: MAELSTROM.md 3)
     bool final_reads;           // has a final-read phase (heal, quiet, reads)
     bool topology;              // nodes get Maelstrom's topology message first
     const workload_rpc_t *rpcs; // ends with { NULL }
@@ -101,7 +105,8 @@ struct _workload_class_t {
     //  The next op of the load (new reference).
     json_t *(*next) (void *gen);
     //  The final-phase op number N of this client, or NULL when it has
-    //  none left (new reference). NULL function: a read per node.
+    //  none left (new reference). NULL function: a read for every N, and
+    //  the client stops after a read per node (client_invoke_final).
     json_t *(*final) (void *gen, int n);
     //  The request body for op, without msg_id (new reference). NULL
     //  function: {"type": f} plus the op's "value" under the RPC's name.
