@@ -1,7 +1,9 @@
 /*  workload_lin_kv.c -- the lin-kv generator: a seed replays the same ops,
     clients draw from independent streams, written values are unique across
     clients, the mix is roughly as documented, and cas starts from what the
-    client saw.
+    client saw; through the generic workload (workload.h), its requests are
+    Maelstrom's and its replies land where Maelstrom's lin-kv client puts
+    them, teaching the generator what the key holds.
 */
 #include <stdarg.h>
 #include <stddef.h>
@@ -137,81 +139,217 @@ test_cas_from_what_was_seen (void **state)
     assert_string_equal (lin_kv_f_name (LIN_KV_CAS), "cas");
 }
 
-//  The request bodies are Maelstrom's lin-kv schema.
+//  The request bodies are Maelstrom's lin-kv schema; the ops are what
+//  the history records ("key" a string, cas's value [from, to]).
 static void
 test_requests (void **state)
 {
     (void) state;
     lin_kv_op_t cas = { .f = LIN_KV_CAS, .key = 2, .from = 7, .value = 9 };
-    json_t *body = lin_kv_request (&cas, 41);
+    json_t *body = lin_kv_request (&cas);
     char *text = json_dumps (body, JSON_COMPACT | JSON_SORT_KEYS);
-    assert_string_equal (text, "{\"from\":7,\"key\":2,\"msg_id\":41,\"to\":9,\"type\":\"cas\"}");
+    assert_string_equal (text, "{\"from\":7,\"key\":2,\"to\":9,\"type\":\"cas\"}");
     free (text);
     json_decref (body);
     lin_kv_op_t write = { .f = LIN_KV_WRITE, .key = 0, .value = 3 };
-    body = lin_kv_request (&write, 1);
+    body = lin_kv_request (&write);
     text = json_dumps (body, JSON_COMPACT | JSON_SORT_KEYS);
-    assert_string_equal (text, "{\"key\":0,\"msg_id\":1,\"type\":\"write\",\"value\":3}");
+    assert_string_equal (text, "{\"key\":0,\"type\":\"write\",\"value\":3}");
     free (text);
     json_decref (body);
+    lin_kv_op_t read = { .f = LIN_KV_READ, .key = 1 };
+    body = lin_kv_request (&read);
+    text = json_dumps (body, JSON_COMPACT | JSON_SORT_KEYS);
+    assert_string_equal (text, "{\"key\":1,\"type\":\"read\"}");
+    free (text);
+    json_decref (body);
+    const lin_kv_op_t *ops [] = { &cas, &write, &read };
+    const char *want [] = { "{\"f\":\"cas\",\"key\":\"2\",\"value\":[7,9]}",
+                            "{\"f\":\"write\",\"key\":\"0\",\"value\":3}",
+                            "{\"f\":\"read\",\"key\":\"1\",\"value\":null}" };
+    for (size_t i = 0; i < 3; i++) {
+        json_t *op = lin_kv_op_json (ops [i]);
+        text = json_dumps (op, JSON_COMPACT | JSON_SORT_KEYS);
+        assert_string_equal (text, want [i]);
+        free (text);
+        json_decref (op);
+    }
+    //  Through the workload: the same body, with the client's msg_id.
+    const workload_t *w = workload_lookup ("lin-kv");
+    workload_ctx_t ctx = { .seed = 3, .client = 1, .clients = 1, .nodes = 3, .keys = 3 };
+    void *gen = workload_gen_new (w, &ctx);
+    json_t *op = workload_next (w, gen);
+    body = workload_request (w, gen, op, 41);
+    assert_int_equal (json_integer_value (json_object_get (body, "msg_id")), 41);
+    assert_string_equal (json_string_value (json_object_get (body, "type")),
+                         json_string_value (json_object_get (op, "f")));
+    assert_int_equal (json_integer_value (json_object_get (body, "key")),
+                      atoi (json_string_value (json_object_get (op, "key"))));
+    json_decref (body);
+    json_decref (op);
+    workload_gen_destroy (w, &gen);
 }
 
-static lin_kv_reply_t
-s_reply (lin_kv_t *gen, lin_kv_f_t f, const char *body_text)
+//  The generic workload around the generator: one client over one key.
+typedef struct {
+    const workload_t *w;
+    void *gen;
+    json_t *op;                 //  the op in flight
+} s_kv_t;
+
+static void
+s_kv_new (s_kv_t *kv)
 {
-    lin_kv_op_t op = { .f = f, .key = 0, .from = 1, .value = 5 };
+    kv->w = workload_lookup ("lin-kv");
+    assert_non_null (kv->w);
+    workload_ctx_t ctx = { .seed = 1, .client = 1, .clients = 1, .nodes = 3, .keys = 1 };
+    kv->gen = workload_gen_new (kv->w, &ctx);
+    kv->op = NULL;
+}
+
+static void
+s_kv_destroy (s_kv_t *kv)
+{
+    json_decref (kv->op);
+    workload_gen_destroy (kv->w, &kv->gen);
+}
+
+//  Draw N ops, answering none: how many were cas.
+static int
+s_kv_cas_in (s_kv_t *kv, int n)
+{
+    int cas = 0;
+    for (int i = 0; i < n; i++) {
+        json_decref (kv->op);
+        kv->op = workload_next (kv->w, kv->gen);
+        cas += strcmp (json_string_value (json_object_get (kv->op, "f")), "cas") == 0;
+    }
+    return cas;
+}
+
+//  Draw until an op of f is in flight. Ops drawn on the way are left
+//  unanswered (a generator learns only from answers).
+static void
+s_kv_draw (s_kv_t *kv, const char *f)
+{
+    for (int i = 0; i < 1000; i++) {
+        json_decref (kv->op);
+        kv->op = workload_next (kv->w, kv->gen);
+        const char *drawn = json_string_value (json_object_get (kv->op, "f"));
+        if (strcmp (drawn, f) == 0)
+            return;
+    }
+    fail_msg ("no %s in 1000 ops", f);
+}
+
+static workload_outcome_t
+s_kv_reply (s_kv_t *kv, const char *body_text)
+{
     json_t *body = json_loads (body_text, 0, NULL);
     assert_non_null (body);
-    lin_kv_reply_t reply = lin_kv_reply (gen, &op, body);
+    workload_outcome_t outcome = workload_reply (kv->w, kv->gen, kv->op, body);
     json_decref (body);
-    return reply;
+    return outcome;
 }
 
-//  Every kind of reply lands where the client's rules (client.h) say.
+//  The next cas's from: draws (answering nothing) until a cas comes.
+static int64_t
+s_kv_next_from (s_kv_t *kv)
+{
+    s_kv_draw (kv, "cas");
+    return json_integer_value (json_array_get (json_object_get (kv->op, "value"), 0));
+}
+
+//  Every kind of reply lands where Maelstrom's lin-kv client puts it, and
+//  the generator learns what the key holds from it.
 static void
 test_replies (void **state)
 {
     (void) state;
-    lin_kv_t gen;
-    lin_kv_init (&gen, 1, 1, 1, 1);
-    lin_kv_reply_t r = s_reply (&gen, LIN_KV_READ, "{\"type\":\"read_ok\",\"value\":4}");
-    assert_int_equal (r.result, LIN_KV_REPLY_OK);
-    assert_true (r.has_value);
-    assert_int_equal (r.value, 4);
-    assert_true (gen.known [0] && gen.last [0] == 4);
-    r = s_reply (&gen, LIN_KV_READ, "{\"type\":\"read_ok\",\"value\":null}");
-    assert_int_equal (r.result, LIN_KV_REPLY_OK);
-    assert_false (r.has_value);
-    r = s_reply (&gen, LIN_KV_WRITE, "{\"type\":\"write_ok\"}");
-    assert_int_equal (r.result, LIN_KV_REPLY_OK);
-    assert_int_equal (r.value, 5);
-    r = s_reply (&gen, LIN_KV_READ, "{\"type\":\"error\",\"code\":20}");
-    assert_int_equal (r.result, LIN_KV_REPLY_OK);        // a key never written reads nil
-    assert_false (r.has_value);
-    assert_false (gen.known [0]);
-    r = s_reply (&gen, LIN_KV_CAS, "{\"type\":\"error\",\"code\":22}");
-    assert_int_equal (r.result, LIN_KV_REPLY_FAIL);
+    s_kv_t kv;
+    s_kv_new (&kv);
+    //  A read ok: its value, and cas starts from it.
+    s_kv_draw (&kv, "read");
+    workload_outcome_t r = s_kv_reply (&kv, "{\"type\":\"read_ok\",\"in_reply_to\":1,\"value\":4}");
+    assert_int_equal (r.result, WORKLOAD_OK);
+    assert_int_equal (json_integer_value (r.value), 4);
+    json_decref (r.value);
+    assert_int_equal (s_kv_next_from (&kv), 4);
+    //  A read of null is ok with null.
+    s_kv_draw (&kv, "read");
+    r = s_kv_reply (&kv, "{\"type\":\"read_ok\",\"value\":null}");
+    assert_int_equal (r.result, WORKLOAD_OK);
+    assert_true (json_is_null (r.value));
+    json_decref (r.value);
+    //  A write ok records what it wrote; cas starts from it.
+    s_kv_draw (&kv, "write");
+    json_int_t written = json_integer_value (json_object_get (kv.op, "value"));
+    r = s_kv_reply (&kv, "{\"type\":\"write_ok\",\"in_reply_to\":1}");
+    assert_int_equal (r.result, WORKLOAD_OK);
+    assert_true (!r.value || json_integer_value (r.value) == written);
+    json_decref (r.value);
+    assert_int_equal (s_kv_next_from (&kv), written);
+    //  Error 20 on a read: a key never written reads nil; no cas follows
+    //  until a write is acknowledged.
+    s_kv_draw (&kv, "read");
+    r = s_kv_reply (&kv, "{\"type\":\"error\",\"in_reply_to\":1,\"code\":20}");
+    assert_int_equal (r.result, WORKLOAD_OK);
+    assert_true (json_is_null (r.value));
+    json_decref (r.value);
+    assert_int_equal (s_kv_cas_in (&kv, 200), 0);
+    s_kv_draw (&kv, "write");
+    r = s_kv_reply (&kv, "{\"type\":\"write_ok\"}");
+    json_decref (r.value);
+    //  Error 22 on a cas: fail, definite; the client forgets the key.
+    assert_true (s_kv_cas_in (&kv, 200) > 0);
+    s_kv_draw (&kv, "cas");
+    r = s_kv_reply (&kv, "{\"type\":\"error\",\"code\":22,\"text\":\"expected 3, had 5\"}");
+    assert_int_equal (r.result, WORKLOAD_FAIL);
     assert_int_equal (r.code, 22);
-    r = s_reply (&gen, LIN_KV_WRITE, "{\"type\":\"error\",\"code\":11}");
-    assert_int_equal (r.result, LIN_KV_REPLY_FAIL);
+    assert_null (r.value);
+    assert_int_equal (s_kv_cas_in (&kv, 200), 0);
+    s_kv_draw (&kv, "write");
+    //  Definite and indefinite codes on a write, no code at all.
+    r = s_kv_reply (&kv, "{\"type\":\"error\",\"code\":11}");
+    assert_int_equal (r.result, WORKLOAD_FAIL);
+    assert_int_equal (r.code, 11);
     int indefinite [] = { 0, 13, 1000, 99 };
     for (size_t i = 0; i < sizeof indefinite / sizeof indefinite [0]; i++) {
         char text [64];
         snprintf (text, sizeof text, "{\"type\":\"error\",\"code\":%d}", indefinite [i]);
-        r = s_reply (&gen, LIN_KV_WRITE, text);
-        assert_int_equal (r.result, LIN_KV_REPLY_INFO);
+        r = s_kv_reply (&kv, text);
+        assert_int_equal (r.result, WORKLOAD_INFO);
         assert_int_equal (r.code, indefinite [i]);
         assert_string_equal (r.why, "");
     }
-    r = s_reply (&gen, LIN_KV_WRITE, "{\"type\":\"error\",\"code\":\"x\"}");
-    assert_int_equal (r.result, LIN_KV_REPLY_INFO);
-    assert_non_null (strstr (r.why, "without an integer code"));
-    r = s_reply (&gen, LIN_KV_WRITE, "{\"type\":\"cas_ok\"}");     // not this op's answer
-    assert_int_equal (r.result, LIN_KV_REPLY_INFO);
-    assert_non_null (strstr (r.why, "unexpected reply type 'cas_ok'"));
+    r = s_kv_reply (&kv, "{\"type\":\"error\",\"code\":\"x\"}");
+    assert_int_equal (r.result, WORKLOAD_INFO);
+    assert_non_null (strstr (r.why, "without a valid integer code"));
+    //  Another op's answer, or a write_ok with something extra.
+    r = s_kv_reply (&kv, "{\"type\":\"cas_ok\"}");
+    assert_int_equal (r.result, WORKLOAD_INFO);
+    assert_string_equal (r.why, "unexpected reply type 'cas_ok' to write (expected write_ok)");
+    r = s_kv_reply (&kv, "{\"type\":\"write_ok\",\"value\":3}");
+    assert_int_equal (r.result, WORKLOAD_INFO);
+    assert_string_equal (r.why, "malformed RPC response: write_ok has an unexpected key 'value'");
+    //  A read_ok without its value is not a read of nil.
+    s_kv_draw (&kv, "read");
+    r = s_kv_reply (&kv, "{\"type\":\"read_ok\"}");
+    assert_int_equal (r.result, WORKLOAD_INFO);
+    assert_string_equal (r.why, "malformed RPC response: read_ok has no 'value'");
+    //  Timeouts: a read did nothing (fail, code 0), a write may have.
+    r = workload_timeout (kv.w, kv.gen, kv.op);
+    assert_int_equal (r.result, WORKLOAD_FAIL);
+    assert_int_equal (r.code, 0);
+    s_kv_draw (&kv, "write");
+    r = workload_timeout (kv.w, kv.gen, kv.op);
+    assert_int_equal (r.result, WORKLOAD_INFO);
+    assert_int_equal (r.code, -1);
+    s_kv_destroy (&kv);
 }
 
-//  The registry: lin-kv is there with its model; nothing else by accident.
+//  The registry: lin-kv is there with its model and check; nothing else
+//  by accident.
 static void
 test_registry (void **state)
 {
@@ -219,14 +357,24 @@ test_registry (void **state)
     const workload_t *w = workload_lookup ("lin-kv");
     assert_non_null (w);
     assert_string_equal (w->model, "kv");
+    assert_string_equal (w->check, "linearizable");
+    assert_true (workload_idempotent (w, "read"));
+    assert_false (workload_idempotent (w, "write"));
+    assert_false (workload_idempotent (w, "cas"));
+    assert_false (w->final_reads);
     assert_null (workload_lookup ("lin_kv"));
     assert_null (workload_lookup (NULL));
-    assert_true (workload_count () >= 1);
-    assert_ptr_equal (workload_at (0), w);
+    bool listed = false;
+    for (size_t i = 0; i < workload_count (); i++)
+        listed |= workload_at (i) == w;
+    assert_true (listed);
     assert_null (workload_at (workload_count ()));
-    char names [64];
+    char names [256];
     assert_non_null (strstr (workload_names (names, sizeof names), "lin-kv"));
-    assert_string_equal (workload_names (names, 4), "lin");    //  cut, never overrun
+    assert_non_null (strstr (names, ", "));
+    size_t full = strlen (names);
+    assert_int_equal (strlen (workload_names (names, 4)), 3);    //  cut, never overrun
+    assert_true (full > 3);
     assert_true (workload_error_definite (22));
     assert_false (workload_error_definite (13));
 }
