@@ -1,7 +1,9 @@
 /*  lab_history.c -- what a run writes: history.jsonl lines carry
-    DESIGN section 6's fields (a nil read is ok with null, cas values are
-    [from,to], a fail has its error code, a timeout's info has none), every
-    line is a JSON object by itself, faults.jsonl lines have time, phase,
+    DESIGN section 6's fields for any workload's ops (a nil read is ok
+    with null, cas values are [from,to], lists and maps as the node sent
+    them, a fail has its error code, an info its code or its reason, a
+    timeout's info none, final-phase ops "final": true), keys in one
+    order, every line a JSON object by itself, faults.jsonl lines have time, phase,
     fault, target and detail; the store makes distinct run directories in
     one second and points latest at the newest.
 */
@@ -42,6 +44,43 @@ s_line (const char *name, int index)
     return value;
 }
 
+static json_t *
+s_op (const char *text)
+{
+    json_t *op = json_loads (text, 0, NULL);
+    assert_non_null (op);
+    return op;
+}
+
+static workload_outcome_t
+s_outcome (workload_result_t result, json_t *value, int code, const char *why)
+{
+    workload_outcome_t outcome = { .result = result, .value = value, .code = code };
+    snprintf (outcome.why, sizeof outcome.why, "%s", why);
+    return outcome;
+}
+
+//  Line INDEX of history.jsonl as written, keys in their order.
+static void
+s_expect_text (int index, const char *want)
+{
+    char path [128];
+    snprintf (path, sizeof path, "%s/history.jsonl", tap_dir);
+    FILE *file = fopen (path, "r");
+    assert_non_null (file);
+    char line [4096] = "";
+    for (int i = 0; i <= index; i++)
+        assert_non_null (fgets (line, sizeof line, file));
+    fclose (file);
+    line [strcspn (line, "\n")] = 0;
+    assert_string_equal (line, want);
+}
+
+//  Any workload's ops, written as they are: a lin-kv key and cas pair, a
+//  g-set read's list, a kafka poll's map, an echo's text that needs
+//  escaping; ok takes the outcome's value, or the invoke's when it has
+//  none; fail has its code, info its code or its reason, a timeout's info
+//  nothing; final-phase ops say so on both lines.
 static void
 test_op_lines (void **state)
 {
@@ -49,58 +88,108 @@ test_op_lines (void **state)
     char *error = NULL;
     history_t *history = history_new (tap_dir, &error);
     assert_non_null (history);
-    lin_kv_op_t read = { .f = LIN_KV_READ, .key = 2 };
-    lin_kv_op_t write = { .f = LIN_KV_WRITE, .key = 1, .value = 7 };
-    lin_kv_op_t cas = { .f = LIN_KV_CAS, .key = 0, .from = 7, .value = 9 };
-    history_invoke (history, 100, 3, &read);
-    history_ok (history, 200, 3, &read, false, 0);          // nil read
-    history_invoke (history, 300, 4, &write);
-    history_ok (history, 400, 4, &write, true, 7);
-    history_invoke (history, 500, 5, &cas);
-    history_fail (history, 600, 5, &cas, 22);
-    history_invoke (history, 700, 6, &read);
-    history_info (history, 800, 6, &read, -1);              // timeout
-    history_invoke (history, 900, 7, &write);
-    history_info (history, 950, 7, &write, 13);             // indefinite code
-    assert_int_equal (history_ok_count (history), 2);
-    assert_int_equal (history_fail_count (history), 1);
-    assert_int_equal (history_info_count (history), 2);
-    assert_int_equal (history_invoke_count (history), 5);
+    json_t *read = s_op ("{\"f\":\"read\",\"key\":\"2\",\"value\":null}");
+    json_t *cas = s_op ("{\"f\":\"cas\",\"key\":\"0\",\"value\":[7,9]}");
+    json_t *add = s_op ("{\"f\":\"add\",\"value\":3}");
+    json_t *set_read = s_op ("{\"f\":\"read\",\"value\":null}");
+    json_t *poll = s_op ("{\"f\":\"poll\",\"value\":{\"3\":0,\"4\":2}}");
+    json_t *echo = s_op ("{\"f\":\"echo\",\"value\":\"Please echo \\\"42\\\"\\n\"}");
+    workload_outcome_t o;
 
-    json_t *line = s_line ("history.jsonl", 1);
-    assert_int_equal (json_integer_value (json_object_get (line, "index")), 1);
-    assert_int_equal (json_integer_value (json_object_get (line, "time")), 200);
-    assert_int_equal (json_integer_value (json_object_get (line, "process")), 3);
-    assert_string_equal (json_string_value (json_object_get (line, "type")), "ok");
-    assert_string_equal (json_string_value (json_object_get (line, "f")), "read");
-    assert_string_equal (json_string_value (json_object_get (line, "key")), "2");
-    assert_true (json_is_null (json_object_get (line, "value")));
-    json_decref (line);
-
-    line = s_line ("history.jsonl", 4);
-    json_t *value = json_object_get (line, "value");
-    assert_true (json_is_array (value));
-    assert_int_equal (json_integer_value (json_array_get (value, 0)), 7);
-    assert_int_equal (json_integer_value (json_array_get (value, 1)), 9);
-    assert_string_equal (json_string_value (json_object_get (line, "type")), "invoke");
-    json_decref (line);
-
-    line = s_line ("history.jsonl", 5);
-    assert_string_equal (json_string_value (json_object_get (line, "type")), "fail");
-    assert_int_equal (json_integer_value (json_object_get (line, "error")), 22);
-    json_decref (line);
-
-    line = s_line ("history.jsonl", 7);
-    assert_string_equal (json_string_value (json_object_get (line, "type")), "info");
-    assert_null (json_object_get (line, "error"));
-    json_decref (line);
-
-    line = s_line ("history.jsonl", 9);
-    assert_int_equal (json_integer_value (json_object_get (line, "error")), 13);
-    assert_int_equal (json_integer_value (json_object_get (line, "value")), 7);
-    json_decref (line);
+    history_invoke (history, 100, 3, read, false);                              // 0
+    o = s_outcome (WORKLOAD_OK, json_null (), -1, "");                         // nil read
+    history_complete (history, 200, 3, read, false, &o);                        // 1
+    json_decref (o.value);
+    history_invoke (history, 300, 4, cas, false);                               // 2
+    o = s_outcome (WORKLOAD_FAIL, NULL, 22, "");
+    history_complete (history, 400, 4, cas, false, &o);                         // 3
+    history_invoke (history, 500, 5, add, false);                               // 4
+    o = s_outcome (WORKLOAD_OK, NULL, -1, "");                                 // add_ok
+    history_complete (history, 600, 5, add, false, &o);                         // 5
+    history_invoke (history, 700, 6, add, false);                               // 6
+    o = s_outcome (WORKLOAD_INFO, NULL, -1, "");                               // timeout
+    history_complete (history, 800, 6, add, false, &o);                         // 7
+    history_invoke (history, 900, 7, add, false);                               // 8
+    o = s_outcome (WORKLOAD_INFO, NULL, 13, "");                               // code 13
+    history_complete (history, 950, 7, add, false, &o);                         // 9
+    history_invoke (history, 1000, 8, set_read, true);                          // 10
+    o = s_outcome (WORKLOAD_INFO, NULL, -1,
+                   "malformed RPC response: read_ok's 'value' is an integer, expected an array");
+    history_complete (history, 1100, 8, set_read, true, &o);                    // 11
+    history_invoke (history, 1200, 9, set_read, true);                          // 12
+    o = s_outcome (WORKLOAD_OK, json_pack ("[i, i, i]", 1, 2, 3), -1, "");
+    history_complete (history, 1300, 9, set_read, true, &o);                    // 13
+    json_decref (o.value);
+    history_invoke (history, 1400, 10, poll, false);                            // 14
+    o = s_outcome (WORKLOAD_OK, json_pack ("{s:[[i, i]]}", "3", 0, 5), -1, "");
+    history_complete (history, 1500, 10, poll, false, &o);                      // 15
+    json_decref (o.value);
+    history_invoke (history, 1600, 11, echo, false);                            // 16
+    o = s_outcome (WORKLOAD_FAIL, NULL, 0, "");                                // idempotent timeout
+    history_complete (history, 1700, 11, echo, false, &o);                      // 17
+    assert_int_equal (history_invoke_count (history), 9);
+    assert_int_equal (history_ok_count (history), 4);
+    assert_int_equal (history_fail_count (history), 2);
+    assert_int_equal (history_info_count (history), 3);
     history_destroy (&history);
     assert_null (history);
+
+    //  Keys in one order: index, time, process, type, f, key, value,
+    //  error, final.
+    s_expect_text (0, "{\"index\":0,\"time\":100,\"process\":3,\"type\":\"invoke\",\"f\":\"read\","
+                      "\"key\":\"2\",\"value\":null}");
+    s_expect_text (1, "{\"index\":1,\"time\":200,\"process\":3,\"type\":\"ok\",\"f\":\"read\","
+                      "\"key\":\"2\",\"value\":null}");
+    s_expect_text (2, "{\"index\":2,\"time\":300,\"process\":4,\"type\":\"invoke\",\"f\":\"cas\","
+                      "\"key\":\"0\",\"value\":[7,9]}");
+    s_expect_text (3, "{\"index\":3,\"time\":400,\"process\":4,\"type\":\"fail\",\"f\":\"cas\","
+                      "\"key\":\"0\",\"value\":[7,9],\"error\":22}");
+    //  No key when the workload has none; ok without a value: the invoke's.
+    s_expect_text (5, "{\"index\":5,\"time\":600,\"process\":5,\"type\":\"ok\",\"f\":\"add\","
+                      "\"value\":3}");
+    //  A timeout's info has no error; a code's has it.
+    s_expect_text (7, "{\"index\":7,\"time\":800,\"process\":6,\"type\":\"info\",\"f\":\"add\","
+                      "\"value\":3}");
+    s_expect_text (9, "{\"index\":9,\"time\":950,\"process\":7,\"type\":\"info\",\"f\":\"add\","
+                      "\"value\":3,\"error\":13}");
+    //  The reason is the error, and final marks both lines.
+    s_expect_text (10, "{\"index\":10,\"time\":1000,\"process\":8,\"type\":\"invoke\","
+                       "\"f\":\"read\",\"value\":null,\"final\":true}");
+    s_expect_text (11, "{\"index\":11,\"time\":1100,\"process\":8,\"type\":\"info\","
+                       "\"f\":\"read\",\"value\":null,\"error\":\"malformed RPC response: "
+                       "read_ok's 'value' is an integer, expected an array\",\"final\":true}");
+    s_expect_text (13, "{\"index\":13,\"time\":1300,\"process\":9,\"type\":\"ok\","
+                       "\"f\":\"read\",\"value\":[1,2,3],\"final\":true}");
+    json_t *line = s_line ("history.jsonl", 14);
+    assert_true (json_equal (json_object_get (line, "value"), json_object_get (poll, "value")));
+    json_decref (line);
+    line = s_line ("history.jsonl", 15);
+    json_t *want = json_pack ("{s:[[i, i]]}", "3", 0, 5);
+    assert_true (json_equal (json_object_get (line, "value"), want));
+    json_decref (want);
+    json_decref (line);
+    //  Text that needs escaping comes back as it was; a code 0 is kept.
+    line = s_line ("history.jsonl", 16);
+    assert_string_equal (json_string_value (json_object_get (line, "value")),
+                         "Please echo \"42\"\n");
+    json_decref (line);
+    line = s_line ("history.jsonl", 17);
+    assert_string_equal (json_string_value (json_object_get (line, "type")), "fail");
+    assert_true (json_is_integer (json_object_get (line, "error")));
+    assert_int_equal (json_integer_value (json_object_get (line, "error")), 0);
+    json_decref (line);
+    //  Every line is one JSON object with an index in order.
+    for (int i = 0; i < 18; i++) {
+        line = s_line ("history.jsonl", i);
+        assert_int_equal (json_integer_value (json_object_get (line, "index")), i);
+        json_decref (line);
+    }
+    json_decref (read);
+    json_decref (cas);
+    json_decref (add);
+    json_decref (set_read);
+    json_decref (poll);
+    json_decref (echo);
 }
 
 static void
