@@ -17,7 +17,8 @@
     what it sent; a node silent past FL_INIT_TIMEOUT_MS ends it too, saying
     whether init reached it; lab_setup's answers, its error and its
     FL_SETUP_TIMEOUT_MS; a --node program never gets "role" or
-    "clock_skew". lab_tick takes the time, so init's re-send and its
+    "clock_skew" (its clock moves through libfaketime, and without it a
+    clock-skew is refused). lab_tick takes the time, so init's re-send and its
     deadline are reached at chosen times, not waited for. The role query
     (FL_ROLE_TIMEOUT_MS, 500 ms), the setup wait (FL_SETUP_TIMEOUT_MS,
     10 s), the control request (FL_CONTROL_TIMEOUT_MS, a stopped proxy)
@@ -675,7 +676,9 @@ test_node_program_gets_no_private_messages (void **state)
 {
     (void) state;
     s_fixture_t fx;
-    s_start (&fx, 3, "init_ok", "ok", "all");
+    s_opts (&fx, 3, ".", "init_ok", "ok", "all");
+    fx.opts.faketime = true;            //  as a scenario with clock-skew asks
+    s_new_lab (&fx);
     char *error = NULL;
     if (lab_init (fx.lab, &error))
         fail_msg ("lab_init: %s", error);
@@ -718,6 +721,34 @@ test_node_program_gets_no_private_messages (void **state)
         assert_string_equal (types, "init topology");
     }
     json_decref (all);
+    lab_destroy (&fx.lab);
+}
+
+//  A lab whose --node programs run without libfaketime (no clock-skew in
+//  the scenario) refuses a clock-skew, naming the node, and writes no
+//  clock file.
+static void
+test_clock_skew_without_faketime_is_refused (void **state)
+{
+    (void) state;
+    s_fixture_t fx;
+    s_start (&fx, 2, "none", "none", "all");
+    action_t spec;
+    rng_t rng;
+    rng_init (&rng, 7);
+    char detail [256] = "", *error = NULL;
+    assert_int_equal (action_parse (&spec, "clock-skew n2 500", 2, &error), 0);
+    assert_int_equal (lab_apply (fx.lab, &spec, &rng, detail, sizeof detail, &error), -1);
+    assert_non_null (error);
+    assert_non_null (strstr (error, "cannot shift n2's clock"));
+    assert_non_null (strstr (error, "libfaketime"));
+    free (error);
+    char path [256];
+    snprintf (path, sizeof path, "%s/n2.faketime", fx.run);
+    assert_int_equal (access (path, F_OK), -1);
+    json_t *skews = lab_skew_json (fx.lab);
+    assert_int_equal (json_object_size (skews), 0);
+    json_decref (skews);
     lab_destroy (&fx.lab);
 }
 
@@ -838,6 +869,7 @@ main (void)
         cmocka_unit_test (test_setup_timeout_names_FL_SETUP_TIMEOUT_MS),
         cmocka_unit_test (test_isolate_leader_names_FL_ROLE_TIMEOUT_MS),
         cmocka_unit_test (test_node_program_gets_no_private_messages),
+        cmocka_unit_test (test_clock_skew_without_faketime_is_refused),
         cmocka_unit_test (test_control_timeout_names_limit),
         cmocka_unit_test (test_proxy_ready_timeout_names_limit),
         cmocka_unit_test (test_warm_up_pauses_to_FL_WARMUP_MS),
