@@ -5,8 +5,9 @@
 
     - one seed draws the same ops and the same request bodies, twice;
     - each op's request is exactly Maelstrom's body ("echo", "message",
-      "element", "delta", lin-kv's key / value / from / to), and each op
-      is what the history records (docs/workloads.md);
+      "element", "delta", lin-kv's key / value / from / to, kafka's key /
+      msg, offsets, keys, the txn), and each op is what the history
+      records (docs/workloads.md);
     - an error reply is fail when its code is definite or the op's f is
       idempotent, else info; g-set's and the counters' are always info
       (their Maelstrom clients map no errors);
@@ -48,6 +49,9 @@ static const s_facts_t s_facts [] = {
     { "g-counter",  "",     false, true,  false },
     { "pn-counter", "",     false, true,  false },
     { "lin-kv",     "read", true,  false, false },
+    { "kafka",      "list_committed_offsets", true, true, false },
+    { "txn-list-append", "", true, false, false },
+    { "txn-rw-register", "", true, false, false },
 };
 
 //  One RPC: the op's f, the request's field for the op's value (NULL:
@@ -75,6 +79,13 @@ static const s_rpc_t s_rpcs [] = {
     { "lin-kv",     "read",      NULL,      "read_ok",      "value",    "any"   },
     { "lin-kv",     "write",     NULL,      "write_ok",     NULL,       NULL    },
     { "lin-kv",     "cas",       NULL,      "cas_ok",       NULL,       NULL    },
+    { "kafka",      "send",      NULL,      "send_ok",      "offset",   "int"   },
+    { "kafka",      "poll",      "offsets", "poll_ok",      "msgs",     "object" },
+    { "kafka",      "commit_offsets", "offsets", "commit_offsets_ok", NULL, NULL },
+    { "kafka",      "list_committed_offsets", "keys", "list_committed_offsets_ok", "offsets",
+                    "object" },
+    { "txn-list-append", "txn",  "txn",     "txn_ok",       "txn",      "array" },
+    { "txn-rw-register", "txn",  "txn",     "txn_ok",       "txn",      "array" },
 };
 #define S_RPCS (sizeof s_rpcs / sizeof s_rpcs [0])
 
@@ -140,29 +151,68 @@ s_ctx (uint64_t seed, int client)
 
 static const s_rpc_t *s_rpc_of (const workload_t *w, const char *f);
 
-//  A sample value of TYPE, and one of another type.
-static const char *
-s_sample (const char *type)
-{
-    return strcmp (type, "int") == 0? "3": strcmp (type, "array") == 0? "[1,2]": "4";
-}
-
+//  A value of another type than TYPE.
 static const char *
 s_wrong (const char *type)
 {
     return strcmp (type, "int") == 0? "[1]": "5";
 }
 
+//  A well-formed value for the reply field of RPC to op (new reference):
+//  what a correct node could answer. By type, or what the workload holds
+//  the reply to beyond its type: kafka's poll_ok has a message at each
+//  offset asked, list_committed_offsets_ok an offset for each key asked;
+//  txn_ok is the request's txn (a read of null is a read).
+static json_t *
+s_sample (const workload_t *w, const json_t *op, const s_rpc_t *rpc)
+{
+    json_t *value = json_object_get (op, "value");
+    if (strncmp (w->name, "txn-", 4) == 0)
+        return json_deep_copy (value);
+    if (strcmp (w->name, "kafka") == 0 && strcmp (rpc->f, "poll") == 0) {
+        json_t *msgs = json_object ();
+        const char *key;
+        json_t *offset;
+        json_object_foreach (value, key, offset)
+            json_object_set_new (msgs, key, json_pack ("[[O, i]]", offset, 1));
+        return msgs;
+    }
+    if (strcmp (w->name, "kafka") == 0 && strcmp (rpc->f, "list_committed_offsets") == 0) {
+        json_t *offsets = json_object ();
+        size_t i;
+        json_t *key;
+        json_array_foreach (value, i, key)
+            json_object_set_new (offsets, json_string_value (key), json_integer (0));
+        return offsets;
+    }
+    const char *type = rpc->type;
+    return strcmp (type, "int") == 0? json_integer (3): strcmp (type, "array") == 0?
+           json_pack ("[i, i]", 1, 2): strcmp (type, "object") == 0? json_object ():
+           json_integer (4);
+}
+
+static char *s_text (const json_t *value);
+
+//  The same as JSON text (freed by the caller).
+static char *
+s_sample_text (const workload_t *w, const json_t *op, const s_rpc_t *rpc)
+{
+    json_t *value = s_sample (w, op, rpc);
+    char *text = s_text (value);
+    json_decref (value);
+    return text;
+}
+
 //  Answer op with a well-formed reply, so that the generator learns from
-//  it as from a node (lin-kv's cas needs a value seen or written first).
+//  it as from a node (lin-kv's cas needs a value seen or written first,
+//  kafka's commit a poll that returned messages).
 static void
 s_answer_ok (const workload_t *w, void *gen, const json_t *op)
 {
     const s_rpc_t *rpc = s_rpc_of (w, s_f (op));
     json_t *body = json_pack ("{s:s, s:i}", "type", rpc->reply, "in_reply_to", 1);
     if (rpc->field)
-        json_object_set_new (body, rpc->field, json_loads (s_sample (rpc->type),
-                                                           JSON_DECODE_ANY, NULL));
+        json_object_set_new (body, rpc->field, s_sample (w, op, rpc));
     workload_outcome_t outcome = workload_reply (w, gen, op, body);
     if (outcome.result != WORKLOAD_OK)
         fail_msg ("%s: a well-formed %s is not ok: %s", w->name, rpc->reply, outcome.why);
@@ -301,6 +351,48 @@ s_check_op (const workload_t *w, const json_t *op)
             assert_true (json_is_array (value) && json_array_size (value) == 2);
     }
     else
+    if (strcmp (w->name, "kafka") == 0) {
+        if (strcmp (f, "send") == 0)
+            assert_true (json_is_string (json_object_get (op, "key"))
+                      && json_is_integer (value));
+        else
+        if (strcmp (f, "list_committed_offsets") == 0) {
+            size_t i;
+            json_t *key;
+            assert_true (json_is_array (value) && json_array_size (value) > 0);
+            json_array_foreach (value, i, key)
+                assert_true (json_is_string (key));
+        }
+        else {
+            const char *key;
+            json_t *offset;
+            assert_true (json_is_object (value));
+            json_object_foreach (value, key, offset)
+                assert_true (json_is_integer (offset) && json_integer_value (offset) >= 0);
+        }
+    }
+    else
+    if (strncmp (w->name, "txn-", 4) == 0) {
+        const char *write = strcmp (w->name, "txn-list-append") == 0? "append": "w";
+        assert_true (json_is_array (value));
+        assert_true (json_array_size (value) >= 1 && json_array_size (value) <= 4);
+        size_t i;
+        json_t *mop;
+        json_array_foreach (value, i, mop) {
+            const char *mf = json_string_value (json_array_get (mop, 0));
+            assert_int_equal (json_array_size (mop), 3);
+            assert_non_null (mf);
+            assert_true (json_is_integer (json_array_get (mop, 1)));
+            if (strcmp (mf, "r") == 0)
+                assert_true (json_is_null (json_array_get (mop, 2)));
+            else
+            if (strcmp (mf, write) == 0)
+                assert_true (json_is_integer (json_array_get (mop, 2)));
+            else
+                fail_msg ("%s op %s: micro-op '%s'", w->name, text, mf);
+        }
+    }
+    else
         //  broadcast, g-set, counters: an int, or a read of null.
         if (read? !json_is_null (value): !json_is_integer (value))
             fail_msg ("%s op %s: value should be %s", w->name, text, read? "null": "an int");
@@ -317,6 +409,11 @@ s_maelstrom_body (const workload_t *w, const json_t *op, int64_t msg_id)
     json_t *body = json_pack ("{s:s, s:I}", "type", f, "msg_id", (json_int_t) msg_id);
     if (rpc->request_field)
         json_object_set (body, rpc->request_field, value);
+    if (strcmp (w->name, "kafka") == 0 && strcmp (f, "send") == 0) {
+        //  Keys are strings, as in the history.
+        json_object_set (body, "key", json_object_get (op, "key"));
+        json_object_set (body, "msg", value);
+    }
     if (strcmp (w->name, "lin-kv") == 0) {
         //  Keys are ints on the wire, strings in the history (Jepsen's
         //  independent keys).
@@ -452,10 +549,21 @@ test_final_reads (void **state)
         json_t *read = json_pack ("{s:s, s:n}", "f", "read", "value");
         for (int n = 0; n < 5; n++) {
             json_t *op = workload_final (w, gen, n);
-            if (w->final_reads)
-                s_assert_json (op, read, w->name);
-            else
+            if (!w->final_reads)
                 assert_null (op);
+            else
+            if (!w->klass->final)
+                s_assert_json (op, read, w->name);
+            else {
+                //  Its own final phase (kafka's): an op of its RPCs first.
+                if (n == 0)
+                    assert_non_null (op);
+                if (op) {
+                    s_check_op (w, op);
+                    assert_non_null (workload_rpc (w, s_f (op)));
+                    s_answer_ok (w, gen, op);
+                }
+            }
             json_decref (op);
         }
         json_decref (read);
@@ -575,6 +683,7 @@ static void
 s_body (char *text, size_t size, const char *reply, const char *field, const char *value,
         const char *tail)
 {
+    assert_true (strlen (value? value: "") + 128 < size);
     if (field && value)
         snprintf (text, size, "{\"type\":\"%s\",\"in_reply_to\":1,\"%s\":%s%s}", reply,
                   field, value, tail);
@@ -606,8 +715,8 @@ test_reply_schemas (void **state)
         for (const workload_rpc_t *rpc = w->rpcs; rpc->f; rpc++) {
             const s_rpc_t *want = s_rpc_of (w, rpc->f);
             json_t *op = s_op_for (w, gen, rpc->f);
-            const char *sample = want->field? s_sample (want->type): NULL;
-            char text [256], what [256];
+            char *sample = want->field? s_sample_text (w, op, want): NULL;
+            char text [2048], what [256];
             snprintf (what, sizeof what, "%s %s", w->name, rpc->f);
 
             //  Well formed, with and without msg_id: ok, with the field's
@@ -619,7 +728,10 @@ test_reply_schemas (void **state)
                 if (outcome.result != WORKLOAD_OK)
                     fail_msg ("%s: %s is not ok: %s", what, text, outcome.why);
                 if (want->field) {
+                    //  The field's value; kafka's send records [offset, msg].
                     json_t *value = json_loads (sample, JSON_DECODE_ANY, NULL);
+                    if (strcmp (w->name, "kafka") == 0 && strcmp (rpc->f, "send") == 0)
+                        value = json_pack ("[o, O]", value, json_object_get (op, "value"));
                     s_assert_json (outcome.value, value, what);
                     json_decref (value);
                 }
@@ -684,6 +796,7 @@ test_reply_schemas (void **state)
             outcome = s_reply (w, gen, op, "{\"in_reply_to\":1}");
             assert_non_null (strstr (outcome.why, "unexpected reply type"));
             s_expect (&outcome, WORKLOAD_INFO, -1, what);
+            free (sample);
             json_decref (op);
         }
         workload_gen_destroy (w, &gen);
