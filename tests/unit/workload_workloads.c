@@ -977,6 +977,38 @@ test_topologies (void **state)
         assert_non_null (strstr (workload_topology_names (), names [n]));
 }
 
+//  A reason never overruns its buffer: an extra key of 2000 bytes is cut
+//  to fit FL_WHY_BYTES_MAX, and the reason still says what it is.
+static void
+test_reason_fits_FL_WHY_BYTES_MAX (void **state)
+{
+    (void) state;
+    const workload_t *echo = workload_lookup ("echo");
+    assert_non_null (echo);
+    workload_ctx_t ctx = { .seed = 1, .client = 1, .clients = 1, .nodes = 1, .keys = 1 };
+    void *gen = workload_gen_new (echo, &ctx);
+    json_t *op = workload_next (echo, gen);
+    char key [2001];
+    memset (key, 'k', sizeof key - 1);
+    key [sizeof key - 1] = 0;
+    json_t *body = json_pack ("{s:s, s:i, s:s}", "type", "echo_ok", "in_reply_to", 1, "echo", "x");
+    json_object_set_new (body, key, json_true ());
+    //  A reply type of 2000 bytes, too.
+    json_t *other = json_pack ("{s:s%, s:i}", "type", key, (size_t) 2000, "in_reply_to", 1);
+    json_t *bodies [] = { body, other };
+    for (int i = 0; i < 2; i++) {
+        workload_outcome_t outcome = workload_reply (echo, gen, op, bodies [i]);
+        assert_int_equal (outcome.result, WORKLOAD_INFO);
+        assert_true (strlen (outcome.why) < FL_WHY_BYTES_MAX);
+        assert_true (strlen (outcome.why) > 20);
+        assert_non_null (strstr (outcome.why, i == 0? "malformed RPC response": "unexpected reply type"));
+        json_decref (outcome.value);
+        json_decref (bodies [i]);
+    }
+    json_decref (op);
+    workload_gen_destroy (echo, &gen);
+}
+
 int
 main (void)
 {
@@ -994,6 +1026,7 @@ main (void)
         cmocka_unit_test (test_unique_ids_keep_the_id_as_written),
         cmocka_unit_test (test_timeouts),
         cmocka_unit_test (test_topologies),
+        cmocka_unit_test (test_reason_fits_FL_WHY_BYTES_MAX),
     };
     return cmocka_run_group_tests_name ("workload_workloads", tests, NULL, NULL);
 }
