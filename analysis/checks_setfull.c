@@ -18,6 +18,11 @@
         never read  known by its ok add, and no read came after;
         unresolved  added by an info or pending op and never seen.
 
+    And the final reads (marked "final": after the heal and the quiet
+    period, one on every node, all invoked at once) must each hold every
+    element known before the first of them: one that misses it makes the
+    element lost on that node, whatever the other final reads hold.
+
     Besides, an element held twice by one read is *duplicated*, and one
     that no add (ok, info or pending) tried is *unexpected*. Valid: none
     lost, duplicated or unexpected, and (if anything was added) at least
@@ -340,6 +345,12 @@ s_outcomes (s_state_t *self)
     memcpy (fill, start, self->elements_size * sizeof (size_t));
     for (size_t p = 0; p < self->pairs_size; p++)
         held [fill [self->pairs [p].element]++] = self->pairs [p].read;
+    int64_t first_final = -1, first_final_index = INT64_MAX;
+    for (size_t r = 0; r < self->reads_size && first_final < 0; r++)
+        if (opslog_op (self->log, self->reads [r])->final) {
+            first_final = (int64_t) r;
+            first_final_index = opslog_op (self->log, self->reads [r])->invoke_index;
+        }
     for (size_t e = 0; e < self->elements_size; e++) {
         s_element_t *element = &self->elements [e];
         size_t begin = start [e], end = start [e + 1];
@@ -357,6 +368,25 @@ s_outcomes (s_state_t *self)
             element->outcome = S_LOST;
         else
             element->outcome = element->last_present >= 0 ? S_STABLE : S_NEVER_READ;
+        //  The final reads (after the heal and the quiet period, one per
+        //  node) are invoked together, so event order says little among
+        //  them: each must hold every element known before the first of
+        //  them, or that node lost it.
+        if (element->outcome != S_UNRESOLVED && element->outcome != S_LOST
+        &&  first_final >= 0 && element->known_index < first_final_index) {
+            size_t j = begin;
+            for (size_t r = (size_t) first_final; r < self->reads_size; r++) {
+                if (!opslog_op (self->log, self->reads [r])->final)
+                    continue;
+                while (j < end && (size_t) held [j] < r)
+                    j++;
+                if (j < end && (size_t) held [j] == r)
+                    continue;
+                element->last_absent = (int32_t) r;
+                element->outcome = S_LOST;
+                break;
+            }
+        }
     }
     free (start);
     free (held);

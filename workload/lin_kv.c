@@ -166,7 +166,7 @@ s_observe (void *gen, const json_t *op, json_t *body, workload_outcome_t *outcom
     }
     else
     if (outcome->code == 20 && mine->f == LIN_KV_READ && body) {
-        *outcome = (workload_outcome_t) { .result = WORKLOAD_OK, .value = json_null () };
+        *outcome = (workload_outcome_t) { .result = WORKLOAD_OK, .value = json_null (), .code = -1 };
         lin_kv_observe (&self->kv, mine->key, false, 0);
     }
     else

@@ -161,6 +161,30 @@ test_broadcast_lossy (void **state)
     json_decref (entry);
 }
 
+//  Final reads are invoked together, one per node: each must hold every
+//  element known before them. The first node's read misses 2 while the
+//  later ones hold it: by event order alone 2 would only be stale, but
+//  that node lost it.
+static void
+test_setfull_final_read_missing_is_lost (void **state)
+{
+    (void) state;
+    json_t *entry = s_check ("set-full",
+        "0 invoke add 1\n0 ok add 1\n1 invoke add 2\n1 ok add 2\n"
+        "0 invoke read - final\n1 invoke read - final\n2 invoke read - final\n"
+        "0 ok read [1] final\n1 ok read [1,2] final\n2 ok read [2,1] final\n");
+    assert_string_equal (s_verdict (entry), "invalid");
+    assert_int_equal (s_count (entry, "lost_count"), 1);
+    json_decref (entry);
+    //  All hold both: valid.
+    entry = s_check ("set-full",
+        "0 invoke add 1\n0 ok add 1\n1 invoke add 2\n1 ok add 2\n"
+        "0 invoke read - final\n1 invoke read - final\n"
+        "0 ok read [1,2] final\n1 ok read [2,1] final\n");
+    assert_string_equal (s_verdict (entry), "valid");
+    json_decref (entry);
+}
+
 static void
 test_setfull_stale_and_never_read (void **state)
 {
@@ -849,6 +873,7 @@ main (void)
         cmocka_unit_test (test_gset_valid),
         cmocka_unit_test (test_broadcast_lossy),
         cmocka_unit_test (test_setfull_stale_and_never_read),
+        cmocka_unit_test (test_setfull_final_read_missing_is_lost),
         cmocka_unit_test (test_setfull_concurrent_read_is_not_lost),
         cmocka_unit_test (test_setfull_duplicate_in_one_read),
         cmocka_unit_test (test_setfull_invented),
