@@ -36,6 +36,7 @@
 #define LAB_PROXY_STREAM  0x9e0000ULL
 #define LAB_NODE_STREAM   0x9f0000ULL
 #define LAB_SERVICES_STREAM 0x9d0000ULL
+#define S_INIT_MSG_ID     1
 #define LAB_ARGS_MAX      (16 + 2 * FL_NODES_MAX)
 
 typedef struct {
@@ -67,6 +68,7 @@ struct _lab_t {
     int proxy_out;          // the proxy's stdout, drained into proxy.log
     pid_t services_pid;     // bin/lab-services, 0 when not running
     json_t *notes;          // what the lab could not do as asked (lab_notes)
+    json_t *setup_body;     // lab_setup's message, for nodes restarted later
     char setup_type [FL_ID_BYTES_MAX];      // lab_setup's message type
     char setup_reply [FL_ID_BYTES_MAX + 4]; // and the reply it wants
     zsock_t *request;
@@ -357,6 +359,7 @@ lab_new (const lab_opts_t *opts, char **error, int *status)
     self->opts = *opts;
     self->count = opts->nodes;
     self->proxy_out = -1;
+    self->msg_id = S_INIT_MSG_ID;     // the next message's is 2
     self->notes = json_array ();
     for (int i = 0; i < self->count; i++)
         snprintf (self->nodes [i].id, FL_ID_BYTES_MAX, "n%d", i + 1);
@@ -520,6 +523,7 @@ lab_destroy (lab_t **self_p)
         zstr_free (&self->nodes [i].setup_error);
     }
     json_decref (self->notes);
+    json_decref (self->setup_body);
     if (self->proxy_pid > 0) {
         kill (self->proxy_pid, SIGTERM);
         if (!s_reap (self->proxy_pid, clock_mono_ms () + FL_SHUTDOWN_GRACE_MS)) {
@@ -585,7 +589,11 @@ lab_request (lab_t *self, json_t *request, char **error)
 static int64_t
 s_send (lab_t *self, const char *dest, json_t *body)
 {
-    json_object_set_new (body, "msg_id", json_integer (++self->msg_id));
+    //  Init alone uses msg_id 1 (S_INIT_MSG_ID), as Maelstrom's fresh init
+    //  client does; everything else counts on from 2.
+    if (!json_object_get (body, "msg_id"))
+        json_object_set_new (body, "msg_id", json_integer (++self->msg_id));
+    int64_t msg_id = json_integer_value (json_object_get (body, "msg_id"));
     json_t *envelope = json_pack ("{s:s, s:s, s:o}", "src", "c0", "dest", dest, "body", body);
     char *text = json_dumps (envelope, JSON_COMPACT);
     json_decref (envelope);
@@ -595,7 +603,7 @@ s_send (lab_t *self, const char *dest, json_t *body)
     free (text);
     if (zmsg_send (&msg, self->harness))
         zmsg_destroy (&msg);
-    return self->msg_id;
+    return msg_id;
 }
 
 //  Maelstrom's init: {"type":"init","node_id","node_ids","msg_id"}, once
@@ -609,8 +617,8 @@ s_send_init (lab_t *self, int index, int64_t now_ms)
     for (int i = 0; i < self->count; i++)
         json_array_append_new (ids, json_string (self->nodes [i].id));
     s_node_t *node = &self->nodes [index];
-    node->init_id = s_send (self, node->id, json_pack ("{s:s, s:s, s:o}", "type", "init",
-                            "node_id", node->id, "node_ids", ids));
+    node->init_id = s_send (self, node->id, json_pack ("{s:s, s:s, s:o, s:i}", "type", "init",
+                            "node_id", node->id, "node_ids", ids, "msg_id", S_INIT_MSG_ID));
     node->init_sent_ms = now_ms;
 }
 
@@ -642,8 +650,14 @@ lab_on_message (lab_t *self)
         int64_t id = json_is_integer (reply_to)? json_integer_value (reply_to): -1;
         //  The answer to this start's init: init_ok, or the end of the run.
         if (node->init_pending && node->init_id && id == node->init_id) {
-            if (streq (type, "init_ok"))
+            if (streq (type, "init_ok")) {
                 node->init_pending = false;
+                //  A node restarted after the workload's setup gets it again.
+                if (self->setup_body) {
+                    node->setup_pending = true;
+                    node->setup_id = s_send (self, node->id, json_deep_copy (self->setup_body));
+                }
+            }
             else
             if (streq (type, "error") && !strcmp (src, node->id)
             &&  json_integer_value (json_object_get (body, "code")) == 1
@@ -722,7 +736,14 @@ s_check_children (lab_t *self, char **error)
                                WTERMSIG (status), node->init_pending? " before answering init": "",
                                self->opts.run_dir, node->id);
         else
-            *error = s_format ("node %s exited with status %d%s (see %s/%s.log)", node->id,
+        if (self->opts.node_cmd && WEXITSTATUS (status) > 128)
+            *error = s_format ("node %s: the program was killed by signal %d%s (see %s/%s.log)",
+                               node->id, WEXITSTATUS (status) - 128,
+                               node->init_pending? " before answering init": "",
+                               self->opts.run_dir, node->id);
+        else
+            *error = s_format ("node %s%s exited with status %d%s (see %s/%s.log)", node->id,
+                               self->opts.node_cmd? ": the program": "",
                                WEXITSTATUS (status), node->init_pending? " before answering init": "",
                                self->opts.run_dir, node->id);
         return -1;
@@ -739,9 +760,9 @@ lab_tick (lab_t *self, int64_t now_ms, char **error)
         return -1;
     for (int i = 0; i < self->count; i++) {
         s_node_t *node = &self->nodes [i];
-        if (node->init_error) {
-            *error = s_format ("%s (see %s/%s.log)", node->init_error,
-                               self->opts.run_dir, node->id);
+        if (node->init_error || node->setup_error) {
+            *error = s_format ("%s (see %s/%s.log)", node->init_error? node->init_error:
+                               node->setup_error, self->opts.run_dir, node->id);
             return -1;
         }
         if (!node->init_pending || node->pid <= 0 || node->stopped)
@@ -787,6 +808,8 @@ lab_setup (lab_t *self, json_t *body, char **error)
     const char *type = json_string_value (json_object_get (body, "type"));
     assert (type);
     snprintf (self->setup_type, sizeof self->setup_type, "%s", type);
+    json_decref (self->setup_body);
+    self->setup_body = NULL;
     snprintf (self->setup_reply, sizeof self->setup_reply, "%s_ok", type);
     for (int i = 0; i < self->count; i++) {
         s_node_t *node = &self->nodes [i];
@@ -794,7 +817,7 @@ lab_setup (lab_t *self, json_t *body, char **error)
         node->setup_pending = true;
         node->setup_id = s_send (self, node->id, json_deep_copy (body));
     }
-    json_decref (body);
+    self->setup_body = body;
     int64_t deadline = clock_mono_ms () + FL_SETUP_TIMEOUT_MS;
     zpoller_t *poller = zpoller_new (self->harness, NULL);
     int rc = 0;

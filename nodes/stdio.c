@@ -532,11 +532,16 @@ s_serve (bridge_t *self)
     if (closed_stdout)
         fprintf (stderr, "node-stdio %s: node closed its stdout and was stopped\n", self->id);
     else
-    if (WIFEXITED (status))
+    if (WIFEXITED (status)) {
         fprintf (stderr, "node-stdio %s: node exited with status %d\n", self->id, WEXITSTATUS (status));
+        //  The program's own status, so that the harness can say it.
+        return WEXITSTATUS (status);
+    }
     else
-    if (WIFSIGNALED (status))
+    if (WIFSIGNALED (status)) {
         fprintf (stderr, "node-stdio %s: node killed by signal %d\n", self->id, WTERMSIG (status));
+        return 128 + WTERMSIG (status);       // as a shell says it
+    }
     return STDIO_EXIT_NODE_GONE;
 }
 
