@@ -182,6 +182,19 @@ s_run_system (const s_args_t *args, const scenario_t *scenario, const char *syst
     json_t *note;
     json_array_foreach (json_object_get (*results, "notes"), i, note)
         printf ("%-10s note: %s\n", system, json_string_value (note));
+    //  Why a check is not valid, in its own words.
+    json_t *check;
+    json_array_foreach (json_object_get (*results, "checks"), i, check) {
+        json_t *valid = json_object_get (check, "valid");
+        if (json_is_true (valid))
+            continue;
+        json_t *details = json_object_get (check, "details");
+        const char *reason = json_string_value (json_object_get (details, "reason"));
+        if (!reason)
+            reason = json_string_value (json_object_get (check, "error"));
+        printf ("%-10s %s: %s%s%s\n", system, json_string_value (json_object_get (check, "name")),
+                json_is_false (valid)? "invalid": "unknown", reason? ": ": "", reason? reason: "");
+    }
     json_int_t bad = json_integer_value (json_object_get (json_object_get (*results,
                                          "bad_output"), "count"));
     if (bad > 0)
@@ -241,6 +254,13 @@ s_check_systems (const s_args_t *args, const scenario_t *scenario, const char **
                  size_t count, const char *home)
 {
     for (size_t i = 0; i < count; i++) {
+        const char *speaks = args->node_cmd? NULL: lab_system_workload (systems [i]);
+        if (speaks && !streq (speaks, scenario->workload)) {
+            fprintf (stderr, "harness run: system %s speaks the %s workload only, not %s"
+                     " (--node 'CMD' runs a program that speaks %s)\n", systems [i], speaks,
+                     scenario->workload, scenario->workload);
+            return FL_EXIT_USAGE;
+        }
         if (!args->node_cmd && streq (systems [i], "stdio")) {
             fprintf (stderr, "harness run: scenario %s lists system 'stdio', which needs"
                      " --node 'CMD ARGS'\n", scenario->name);

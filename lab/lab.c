@@ -1188,3 +1188,15 @@ lab_skew_json (lab_t *self)
     }
     return skews;
 }
+
+const char *
+lab_system_workload (const char *system)
+{
+    if (!system)
+        return NULL;
+    if (streq (system, "raft") || streq (system, "primary"))
+        return "lin-kv";
+    if (streq (system, "echo"))
+        return "echo";
+    return NULL;
+}

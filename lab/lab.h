@@ -53,6 +53,11 @@ typedef struct {
 
 typedef struct _lab_t lab_t;
 
+//  The one workload our own system SYSTEM speaks ("lin-kv" for raft and
+//  primary, "echo" for echo), or NULL when any may be tried (stdio, or a
+//  system the lab does not know). A run of another is refused up front.
+const char *lab_system_workload (const char *system);
+
 //  Can the nodes of opts be run (bin/node-SYSTEM, or node-stdio and the
 //  --node command)? 0, or -1 with *error (malloc'd) saying what is missing
 //  (status 69). Checked before a run directory is made.
