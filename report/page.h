@@ -31,6 +31,9 @@ typedef struct {
     int64_t *failing;           // op numbers (opslog) of the failing ops
     size_t failing_size;
     size_t failing_unmarked;    // mentions of failing ops past FL_REPORT_FAILING_MAX
+    const char *failing_label;  // what the failing ops failed: "could not be
+                                // linearized", or "named by the set-full check"
+    char failing_text [96];     // failing_label's storage when it is built
     size_t details_unread;      // check details not searched (too deep, or the
                                 // search's stack full)
     int64_t end_ns;             // right end of the time axis (> 0)

@@ -483,9 +483,20 @@ s_failing_ops (page_t *self)
     json_t *checks = json_object_get (self->results, "checks");
     size_t i;
     json_t *check;
+    self->failing_label = "could not be linearized";
+    bool named = false;
     json_array_foreach (checks, i, check)
-        if (json_is_false (json_object_get (check, "valid")))
+        if (json_is_false (json_object_get (check, "valid"))) {
+            //  Named after the first failing check that is not linearizability.
+            const char *name = json_string_value (json_object_get (check, "name"));
+            if (name && !streq (name, "linearizable") && !named) {
+                named = true;
+                snprintf (self->failing_text, sizeof self->failing_text,
+                          "named by the %.64s check", name);
+                self->failing_label = self->failing_text;
+            }
             s_find_failing (self, json_object_get (check, "details"));
+        }
 }
 
 static void

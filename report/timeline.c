@@ -282,7 +282,7 @@ s_failing_marks (const s_lanes_t *self)
         double y = S_TOP + s_lane (self, op->process) * self->lane_h;
         double x0 = axis_x (report, op->invoke_ns);
         double x1 = axis_x (report, op->return_ns >= 0 ? op->return_ns : report->end_ns);
-        fprintf (out, "<g class=\"failing\"><title>could not be linearized: ");
+        fprintf (out, "<g class=\"failing\"><title>%s: ", report->failing_label);
         s_describe (report, op);
         fprintf (out, "</title><rect class=\"x\" x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" "
                  "height=\"%.1f\"/><path class=\"xm\" d=\"M%.1f %.1fl-5 -9h10z\"/>"
