@@ -285,6 +285,14 @@ s_serve (s_up_t *self, nemesis_t *nemesis)
 static int
 s_up_start (s_up_t *self, char **error)
 {
+    const workload_t *wanted = self->args.workload? workload_lookup (self->args.workload): NULL;
+    const char *speaks = lab_system_workload (self->args.node_cmd? NULL: self->args.system);
+    if (wanted && speaks && !streq (speaks, wanted->name)) {
+        if (asprintf (error, "system %s speaks the %s workload only, not %s", self->args.system,
+                      speaks, wanted->name) < 0)
+            *error = NULL;
+        return FL_EXIT_USAGE;
+    }
     lab_opts_t check = { .system = self->args.system, .node_cmd = self->args.node_cmd,
                          .bin_dir = self->home };
     if (lab_check_programs (&check, error))
@@ -304,13 +312,6 @@ s_up_start (s_up_t *self, char **error)
     if (lab_init (self->lab, error))
         return FL_EXIT_SOFTWARE;
     const workload_t *workload = self->args.workload? workload_lookup (self->args.workload): NULL;
-    const char *speaks = lab_system_workload (self->args.node_cmd? NULL: self->args.system);
-    if (workload && speaks && !streq (speaks, workload->name)) {
-        if (asprintf (error, "system %s speaks the %s workload only, not %s", self->args.system,
-                      speaks, workload->name) < 0)
-            *error = NULL;
-        return FL_EXIT_USAGE;
-    }
     if (workload && workload->topology
     &&  lab_setup (self->lab, json_pack ("{s:s, s:o}", "type", "topology", "topology",
                    workload_topology ("grid", self->args.nodes)), error))
