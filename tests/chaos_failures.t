@@ -75,7 +75,7 @@ check_grep '^  "valid": "unknown"' "$tmp"/s3/tiny/stdio/*/results.json "results.
 # readable and holds the ops up to the crash.
 check_exit 70 "crashing node exits 70" \
     timeout 60 ./harness run "$tmp/tiny.conf" --node "perl $tmp/crasher.pl" --store "$tmp/s4"
-check_output "node n1 exited with status" "message names the crashed node"
+check_output "node n1: the program exited with status" "message names the crashed node"
 history=$(ls "$tmp"/s4/tiny/stdio/*/history.jsonl 2>/dev/null | head -1)
 check "history up to the crash is readable JSONL with the node's answers" answered "$history"
 

@@ -387,7 +387,9 @@ test_init_once_when_the_node_connects_late (void **state)
     assert_int_equal (lab_setup (fx.lab, s_topology (1), &error), 0);
     char text [256], want [64];
     s_from_c0 (&fx, text, sizeof text);
-    snprintf (want, sizeof want, "init:%" PRId64 " topology:%" PRId64, sent, sent + 1);
+    //  Init is msg_id 1 however often it bounced (Maelstrom's); the
+    //  lab's next message counts on from 2.
+    snprintf (want, sizeof want, "init:1 topology:2");
     assert_string_equal (text, want);
     //  Maelstrom's init, field for field.
     json_t *all = s_inboxes (&fx);
@@ -399,7 +401,7 @@ test_init_once_when_the_node_connects_late (void **state)
             init = envelope;
     assert_non_null (init);
     json_t *want_body = json_pack ("{s:s, s:s, s:[s], s:I}", "type", "init", "node_id", "n1",
-                                   "node_ids", "n1", "msg_id", (json_int_t) sent);
+                                   "node_ids", "n1", "msg_id", (json_int_t) 1);
     assert_true (json_equal (s_body (init), want_body));
     assert_string_equal (json_string_value (json_object_get (init, "src")), "c0");
     assert_string_equal (json_string_value (json_object_get (init, "dest")), "n1");
@@ -514,7 +516,9 @@ test_init_timeout_names_node_and_limit (void **state)
     assert_int_equal (lab_setup (fx.lab, s_topology (1), &error), 0);
     char text [128], want [64];
     s_from_c0 (&fx, text, sizeof text);
-    snprintf (want, sizeof want, "init:%" PRId64 " topology:%" PRId64, sent, sent + 1);
+    //  Init is msg_id 1 however often it bounced (Maelstrom's); the
+    //  lab's next message counts on from 2.
+    snprintf (want, sizeof want, "init:1 topology:2");
     assert_string_equal (text, want);
     assert_int_equal (lab_tick (fx.lab, after + FL_INIT_TIMEOUT_MS + 1, &error), -1);
     assert_non_null (error);
