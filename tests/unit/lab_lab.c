@@ -412,6 +412,52 @@ test_init_once_when_the_node_connects_late (void **state)
 
 //  Each start of a node gets one init of its own: killed and restarted,
 //  n2 is initialised again, once; the others are not.
+//  A node restarted after the workload's setup gets the setup again once
+//  its new init is answered: a broadcast node comes back knowing its
+//  neighbours.
+static void
+test_setup_again_after_restart (void **state)
+{
+    (void) state;
+    s_fixture_t fx;
+    s_start (&fx, 2, "init_ok", "ok", "all");
+    char *error = NULL;
+    if (lab_init (fx.lab, &error))
+        fail_msg ("lab_init: %s", error);
+    assert_int_equal (lab_setup (fx.lab, s_topology (2), &error), 0);
+    action_t spec;
+    rng_t rng;
+    rng_init (&rng, 7);
+    char detail [256];
+    assert_int_equal (action_parse (&spec, "kill n2", 2, &error), 0);
+    assert_int_equal (lab_apply (fx.lab, &spec, &rng, detail, sizeof detail, &error), 0);
+    assert_int_equal (action_parse (&spec, "restart n2", 2, &error), 0);
+    assert_int_equal (lab_apply (fx.lab, &spec, &rng, detail, sizeof detail, &error), 0);
+    if (lab_init (fx.lab, &error))
+        fail_msg ("lab_init after restart: %s", error);
+    //  The restarted n2's inbox (the third file) gets init, then topology.
+    bool again = false;
+    int64_t deadline = zclock_mono () + 5000;
+    while (!again && zclock_mono () < deadline) {
+        json_t *all = s_inboxes (&fx);
+        json_t *lines = json_array_get (all, 2);
+        size_t i;
+        json_t *envelope;
+        json_array_foreach (lines, i, envelope)
+            again |= streq (s_type (envelope), "topology");
+        json_decref (all);
+        if (!again) {
+            zpoller_t *poller = zpoller_new (lab_socket (fx.lab), NULL);
+            if (zpoller_wait (poller, 20))
+                lab_on_message (fx.lab);
+            zpoller_destroy (&poller);
+        }
+    }
+    assert_true (again);
+    assert_int_equal (lab_tick (fx.lab, zclock_mono (), &error), 0);
+    lab_destroy (&fx.lab);
+}
+
 static void
 test_init_once_per_start (void **state)
 {
@@ -866,6 +912,7 @@ main (void)
     const struct CMUnitTest tests [] = {
         cmocka_unit_test (test_init_once_when_the_node_connects_late),
         cmocka_unit_test (test_init_once_per_start),
+        cmocka_unit_test (test_setup_again_after_restart),
         cmocka_unit_test (test_init_answered_otherwise_fails_naming_the_node),
         cmocka_unit_test (test_init_timeout_names_node_and_limit),
         cmocka_unit_test (test_setup_reaches_every_node),
