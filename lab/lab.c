@@ -48,6 +48,8 @@ typedef struct {
     bool skew_ever;         // a clock-skew action reached it
     bool init_pending;      // init not yet answered with init_ok
     int64_t init_id;        // msg_id of the init of this (re)start, 0 before
+    int64_t probe_id;       // msg_id of the last gone-probe (s_await_gone)
+    bool probe_bounced;     // the proxy answered it: no pipe holds the id
     int64_t init_since_ms;
     int64_t init_sent_ms;
     char *init_error;       // the node answered init with something else
@@ -648,6 +650,11 @@ lab_on_message (lab_t *self)
         s_node_t *node = &self->nodes [index];
         json_t *reply_to = json_object_get (body, "in_reply_to");
         int64_t id = json_is_integer (reply_to)? json_integer_value (reply_to): -1;
+        //  The proxy's "node not found" to a gone-probe: the old pipe is gone.
+        if (id == node->probe_id && node->probe_id && streq (type, "error")
+        &&  json_integer_value (json_object_get (body, "code")) == 1)
+            node->probe_bounced = true;
+        else
         //  The answer to this start's init: init_ok, or the end of the run.
         if (node->init_pending && node->init_id && id == node->init_id) {
             if (streq (type, "init_ok")) {
@@ -1055,6 +1062,30 @@ s_proxy (lab_t *self, json_t *request, char **error)
     return reply? 0: -1;
 }
 
+//  Before a killed node starts again: wait until the proxy no longer
+//  holds a pipe for its id, at most FL_SHUTDOWN_GRACE_MS. The proxy's
+//  ROUTER refuses a second connection with a live id (no handover), and
+//  until it notices the old one died it routes the new init into the dead
+//  pipe, where it is lost without a bounce. A probe from c0 to the id that
+//  comes back as error 1 "node not found" says the pipe is gone; no
+//  program is running under that id to receive a probe that gets through.
+static void
+s_await_gone (lab_t *self, s_node_t *node)
+{
+    int64_t deadline = clock_mono_ms () + FL_SHUTDOWN_GRACE_MS;
+    zpoller_t *poller = zpoller_new (self->harness, NULL);
+    node->probe_bounced = false;
+    while (!node->probe_bounced && clock_mono_ms () < deadline) {
+        node->probe_id = s_send (self, node->id, json_pack ("{s:s}", "type", "lab_gone_probe"));
+        int64_t until = clock_mono_ms () + 20;
+        while (!node->probe_bounced && clock_mono_ms () < until)
+            if (zpoller_wait (poller, 5))
+                lab_on_message (self);
+    }
+    zpoller_destroy (&poller);
+    node->probe_id = 0;
+}
+
 //  Clock skew: our nodes read time through the node library, which the
 //  clock_skew message shifts; a --node program gets no private message, so
 //  its clock is shifted by libfaketime, through the file its bridge
@@ -1112,6 +1143,7 @@ s_apply_process (lab_t *self, action_t *spec, char *detail, size_t size, char **
         case ACTION_RESTART:
             if (node->pid > 0)
                 return 0;           // already running
+            s_await_gone (self, node);
             if (s_start_node (self, index)) {
                 *error = s_format ("cannot restart node %s: %s", node->id, strerror (errno));
                 return -1;
