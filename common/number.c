@@ -20,3 +20,16 @@ number_parse (const char *text, double low, double high, double *out)
     *out = value;
     return 0;
 }
+
+int
+number_parse_whole (const char *text, uint64_t high, uint64_t *out)
+{
+    if (!text || !*text || strspn (text, "0123456789") != strlen (text))
+        return -1;
+    errno = 0;
+    unsigned long long value = strtoull (text, NULL, 10);
+    if (errno || value > high || value > INT64_MAX)
+        return -1;
+    *out = value;
+    return 0;
+}

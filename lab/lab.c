@@ -633,6 +633,16 @@ s_index (lab_t *self, const char *id)
     return -1;
 }
 
+//  Is this the proxy's answer that it could not route our message (error
+//  1 "node not found"), rather than anything a node said?
+static bool
+s_bounced (const char *type, json_t *body)
+{
+    const char *text = json_string_value (json_object_get (body, "text"));
+    return streq (type, "error") && json_integer_value (json_object_get (body, "code")) == 1
+        && text && strncmp (text, "node not found", 14) == 0;
+}
+
 void
 lab_on_message (lab_t *self)
 {
@@ -651,8 +661,7 @@ lab_on_message (lab_t *self)
         json_t *reply_to = json_object_get (body, "in_reply_to");
         int64_t id = json_is_integer (reply_to)? json_integer_value (reply_to): -1;
         //  The proxy's "node not found" to a gone-probe: the old pipe is gone.
-        if (id == node->probe_id && node->probe_id && streq (type, "error")
-        &&  json_integer_value (json_object_get (body, "code")) == 1)
+        if (id == node->probe_id && node->probe_id && s_bounced (type, body))
             node->probe_bounced = true;
         else
         //  The answer to this start's init: init_ok, or the end of the run.
@@ -666,11 +675,7 @@ lab_on_message (lab_t *self)
                 }
             }
             else
-            if (streq (type, "error") && !strcmp (src, node->id)
-            &&  json_integer_value (json_object_get (body, "code")) == 1
-            &&  !strncmp (json_string_value (json_object_get (body, "text"))?
-                          json_string_value (json_object_get (body, "text")): "",
-                          "node not found", 14))
+            if (s_bounced (type, body))
                 node->init_id = 0;      // unroutable, said the proxy: send it again
             else
             if (!node->init_error) {

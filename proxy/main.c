@@ -21,6 +21,7 @@
 #include "limits.h"
 #include "clock.h"
 #include "exits.h"
+#include "number.h"
 #include "proxy.h"
 #include "probe.h"
 
@@ -44,19 +45,6 @@ s_usage (const char *problem)
         "       bin/proxy --send EP --as ID --to DEST [--count N] [--every-ms MS]\n"
         "                 [--wait-ms MS] BODY     (e.g. '{\"type\":\"echo\",\"echo\":1}')\n");
     return FL_EXIT_USAGE;
-}
-
-//  Parse a non-negative integer that fits in int64_t.
-static int
-s_parse_int (const char *text, int64_t *out)
-{
-    char *end;
-    errno = 0;
-    unsigned long long value = strtoull (text, &end, 10);
-    if (errno || end == text || *end || text [0] == '-' || value > INT64_MAX)
-        return -1;
-    *out = (int64_t) value;
-    return 0;
 }
 
 static int
@@ -127,8 +115,8 @@ typedef struct {
 static int
 s_number_option (options_t *opts, int opt, const char *name, const char *text)
 {
-    int64_t number;
-    if (s_parse_int (text, &number)
+    uint64_t number;
+    if (number_parse_whole (text, INT64_MAX, &number)
     || ((opt == 'N' || opt == 'E' || opt == 'W') && number > INT32_MAX)) {
         char problem [256];
         snprintf (problem, sizeof problem, "option '--%s' needs a non-negative integer, "
@@ -139,7 +127,7 @@ s_number_option (options_t *opts, int opt, const char *name, const char *text)
     if (opt == 's')
         opts->config.seed = (uint64_t) number, opts->seeded = true;
     else if (opt == '0')
-        opts->config.t0_ns = number;
+        opts->config.t0_ns = (int64_t) number;
     else if (opt == 'N')
         opts->probe.count = (int) number;
     else if (opt == 'E')

@@ -27,6 +27,7 @@
 #include "limits.h"
 #include "clock.h"
 #include "exits.h"
+#include "number.h"
 #include "service.h"
 
 static volatile sig_atomic_t s_stop = 0;
@@ -87,19 +88,6 @@ s_parse_only (const char *list, bool *wanted)
     return 0;
 }
 
-//  A seed: a decimal integer in [0, 2^63 - 1], as bin/proxy takes it.
-static int
-s_parse_seed (const char *text, uint64_t *seed)
-{
-    char *end;
-    errno = 0;
-    unsigned long long value = strtoull (text, &end, 10);
-    if (errno || end == text || *end || text [0] == '-' || value > INT64_MAX)
-        return -1;
-    *seed = value;
-    return 0;
-}
-
 //  Returns -1 to exit FL_EXIT_USAGE (printed), 1 for --help, 0 to serve.
 static int
 s_parse_options (int argc, char **argv, s_options_t *opts)
@@ -121,7 +109,7 @@ s_parse_options (int argc, char **argv, s_options_t *opts)
             opts->connect = optarg;
         else
         if (opt == 's') {
-            if (s_parse_seed (optarg, &opts->seed))
+            if (number_parse_whole (optarg, INT64_MAX, &opts->seed))
                 return s_usage ("--seed needs an integer in [0, 2^63 - 1], got", optarg), -1;
             opts->seeded = true;
         }

@@ -19,10 +19,7 @@ s_new (const workload_t *workload, const workload_ctx_t *ctx)
 static json_t *
 s_next (void *gen)
 {
-    workload_basic_t *self = gen;
-    if (rng_below (&self->rng, 2) == 0)
-        return workload_op ("read", NULL);
-    return workload_op ("broadcast", json_integer (workload_basic_unique (self)));
+    return workload_basic_read_or_add (gen, "broadcast");
 }
 
 static json_t *

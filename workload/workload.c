@@ -422,6 +422,14 @@ workload_basic_unique (workload_basic_t *self)
 }
 
 json_t *
+workload_basic_read_or_add (workload_basic_t *self, const char *add_f)
+{
+    if (rng_below (&self->rng, 2) == 0)
+        return workload_op ("read", NULL);
+    return workload_op (add_f, json_integer (workload_basic_unique (self)));
+}
+
+json_t *
 workload_op (const char *f, json_t *value)
 {
     json_t *op = json_pack ("{s:s}", "f", f);

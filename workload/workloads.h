@@ -35,6 +35,10 @@ void workload_basic_destroy (void *gen);
 //  The next value unique across the run's clients.
 int64_t workload_basic_unique (workload_basic_t *self);
 
+//  Broadcast's and g-set's mix: read, or ADD_F of the next unique value,
+//  50/50.
+json_t *workload_basic_read_or_add (workload_basic_t *self, const char *add_f);
+
 //  An op {"f": f, "value": value} (takes value; NULL is null).
 json_t *workload_op (const char *f, json_t *value);
 

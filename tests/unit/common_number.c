@@ -36,11 +36,31 @@ test_refuses (void **state)
     assert_int_equal (number_parse ("-0.01", 0, 1, &value), -1);
 }
 
+//  Whole numbers (seeds, counts): digits only, exact up to INT64_MAX.
+static void
+test_whole (void **state)
+{
+    (void) state;
+    uint64_t out = 7;
+    assert_int_equal (number_parse_whole ("9223372036854775807", INT64_MAX, &out), 0);
+    assert_true (out == (uint64_t) INT64_MAX);
+    assert_int_equal (number_parse_whole ("0", 10, &out), 0);
+    assert_true (out == 0);
+    const char *bad [] = { "", "-1", "+1", " 1", "1 ", "1.0", "1e3", "0x5", "11",
+                           "9223372036854775808", "99999999999999999999" };
+    for (size_t i = 0; i < sizeof bad / sizeof bad [0]; i++) {
+        out = 7;
+        assert_int_equal (number_parse_whole (bad [i], i == 8? 10: INT64_MAX, &out), -1);
+        assert_true (out == 7);
+    }
+}
+
 int
 main (void)
 {
     tap_start (60);
     const struct CMUnitTest tests [] = {
+        cmocka_unit_test (test_whole),
         cmocka_unit_test (test_accepts),
         cmocka_unit_test (test_refuses),
     };
