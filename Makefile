@@ -24,16 +24,18 @@ B        = build
 #   cli (harness) -> lab -> report -> analysis               -> common
 #                        -> scenario -> workload              -> common
 #                        -> checker                          -> common
-#   proxy -> common      node (nodes/lib) -> common      raft -> node
+#   proxy -> common      node (nodes/lib) -> common
+#   raft, lww, quorum, crdt (nodes/NAME/) -> node
 #   services -> common
 #
 # A module may include the headers of the modules it links, and no others.
-MODULES = common proxy services node raft checker scenario workload analysis report lab cli
+NODE_MODULES = raft lww quorum crdt
+MODULES = common proxy services node $(NODE_MODULES) checker scenario workload analysis report lab cli
 DIR_common   = common
 DIR_proxy    = proxy
 DIR_services = services
 DIR_node     = nodes/lib
-DIR_raft     = nodes/raft
+$(foreach m,$(NODE_MODULES),$(eval DIR_$(m) = nodes/$(m)))
 DIR_checker  = checker
 DIR_scenario = scenario
 DIR_workload = workload
@@ -57,7 +59,7 @@ LIBS_common   = $(call lib,common)
 LIBS_proxy    = $(call lib,proxy) $(LIBS_common)
 LIBS_services = $(call lib,services) $(LIBS_common)
 LIBS_node     = $(call lib,node) $(LIBS_common)
-LIBS_raft     = $(call lib,raft) $(LIBS_node)
+$(foreach m,$(NODE_MODULES),$(eval LIBS_$(m) = $$(call lib,$(m)) $$(LIBS_node)))
 LIBS_checker  = $(call lib,checker) $(LIBS_common)
 LIBS_scenario = $(call lib,scenario) $(LIBS_workload)
 LIBS_workload = $(call lib,workload) $(LIBS_common)
@@ -101,19 +103,24 @@ bin/lab-services: $(B)/services/main.o $(LIBS_services)
 	@mkdir -p bin
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
-# A node is a file nodes/NAME.c, or a module nodes/NAME/ whose main.c is the
-# program and whose other files are libNAME.a (raft).
+# A node is a file nodes/NAME.c, or a module nodes/NAME/ (one of
+# NODE_MODULES) whose main.c is the program and whose other files are
+# libNAME.a (raft, lww, quorum, crdt).
 bin/node-%: $(B)/nodes/%.o $(LIBS_node)
 	@mkdir -p bin
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
-bin/node-raft: $(B)/nodes/raft/main.o $(LIBS_raft)
+define node_module
+bin/node-$(1): $(B)/nodes/$(1)/main.o $(LIBS_$(1))
 	@mkdir -p bin
-	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+	$$(CC) $$(LDFLAGS) -o $$@ $$^ $$(LDLIBS)
+endef
+$(foreach m,$(NODE_MODULES),$(eval $(call node_module,$(m))))
 
 # Unit tests: tests/unit/MODULE_name.c links only MODULE's libraries, so a
 # module under construction does not break the others' tests. Prefixes are
-# the module names above; node_raft_ links raft.
+# the module names above; node_raft_ links raft (node_lww_, node_quorum_,
+# node_crdt_ likewise).
 CMOCKA = $(shell pkg-config --libs cmocka 2>/dev/null)
 define unit_test
 tests/bin/$(1)_%.t: $(B)/tests/unit/$(1)_%.o $(2)
@@ -123,7 +130,7 @@ endef
 $(foreach m,common proxy services checker scenario workload analysis report lab cli,\
   $(eval $(call unit_test,$(m),$(LIBS_$(m)))))
 $(eval $(call unit_test,node,$(LIBS_node)))
-$(eval $(call unit_test,node_raft,$(LIBS_raft)))
+$(foreach m,$(NODE_MODULES),$(eval $(call unit_test,node_$(m),$(LIBS_$(m)))))
 
 bench/bin/proxy: $(B)/bench/proxy.o $(LIBS_proxy)
 	@mkdir -p bench/bin

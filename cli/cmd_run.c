@@ -255,7 +255,7 @@ s_check_systems (const s_args_t *args, const scenario_t *scenario, const char **
 {
     for (size_t i = 0; i < count; i++) {
         const char *speaks = args->node_cmd? NULL: lab_system_workload (systems [i]);
-        if (speaks && !streq (speaks, scenario->workload)) {
+        if (speaks && !lab_system_speaks (systems [i], scenario->workload)) {
             fprintf (stderr, "harness run: system %s speaks the %s workload only, not %s"
                      " (--node 'CMD' runs a program that speaks %s)\n", systems [i], speaks,
                      scenario->workload, scenario->workload);

@@ -287,7 +287,7 @@ s_up_start (s_up_t *self, char **error)
 {
     const workload_t *wanted = self->args.workload? workload_lookup (self->args.workload): NULL;
     const char *speaks = lab_system_workload (self->args.node_cmd? NULL: self->args.system);
-    if (wanted && speaks && !streq (speaks, wanted->name)) {
+    if (wanted && speaks && !lab_system_speaks (self->args.system, wanted->name)) {
         if (asprintf (error, "system %s speaks the %s workload only, not %s", self->args.system,
                       speaks, wanted->name) < 0)
             *error = NULL;
@@ -304,7 +304,8 @@ s_up_start (s_up_t *self, char **error)
     lab_opts_t opts = { .system = self->args.system, .node_cmd = self->args.node_cmd,
                         .bin_dir = self->home,
                         .run_dir = self->run_dir, .nodes = self->args.nodes,
-                        .seed = self->args.seed, .t0_ns = self->t0_ns, .tcp = self->args.tcp };
+                        .seed = self->args.seed, .t0_ns = self->t0_ns, .tcp = self->args.tcp,
+                        .workload = self->args.workload };
     int status = 0;
     self->lab = lab_new (&opts, error, &status);
     if (!self->lab)

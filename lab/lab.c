@@ -59,6 +59,8 @@ typedef struct {
     bool role_answered;
     char role [FL_ID_BYTES_MAX];
     int64_t term;
+    int64_t replica_id;     // msg_id of the replica_read in flight, 0 if none
+    json_t *replica;        // its answer's state, until lab_replicas takes it
 } s_node_t;
 
 struct _lab_t {
@@ -298,6 +300,12 @@ s_start_node (lab_t *self, int index)
         argv [argc++] = "--param";
         argv [argc++] = self->opts.params [i];
     }
+    char workload [FL_ID_BYTES_MAX + 16];
+    if (!self->opts.node_cmd && self->opts.workload) {
+        snprintf (workload, sizeof workload, "workload=%s", self->opts.workload);
+        argv [argc++] = "--param";
+        argv [argc++] = workload;
+    }
     char bad [4096], faketime [4096];
     if (self->opts.node_cmd) {
         snprintf (bad, sizeof bad, "%s/bad-output.jsonl", self->opts.run_dir);
@@ -523,6 +531,7 @@ lab_destroy (lab_t **self_p)
     for (int i = 0; i < self->count; i++) {
         zstr_free (&self->nodes [i].init_error);
         zstr_free (&self->nodes [i].setup_error);
+        json_decref (self->nodes [i].replica);
     }
     json_decref (self->notes);
     json_decref (self->setup_body);
@@ -696,6 +705,13 @@ lab_on_message (lab_t *self)
                                               self->setup_reply, shown? shown: "?");
                 free (shown);
             }
+        }
+        else
+        if (node->replica_id && id == node->replica_id) {
+            node->replica_id = 0;
+            json_t *state = json_object_get (body, "state");
+            if (streq (type, "replica_read_ok") && json_is_array (state))
+                node->replica = json_incref (state);
         }
         else
         if (streq (type, "role_ok")) {
@@ -907,6 +923,43 @@ lab_leader (lab_t *self)
         }
     }
     return leader? leader: roles? 0: -1;
+}
+
+json_t *
+lab_replicas (lab_t *self, int timeout_ms)
+{
+    assert (self);
+    json_t *replicas = json_object ();
+    if (self->opts.node_cmd)
+        return replicas;
+    for (int i = 0; i < self->count; i++) {
+        s_node_t *node = &self->nodes [i];
+        json_decref (node->replica);
+        node->replica = NULL;
+        node->replica_id = 0;
+        if (node->pid > 0 && !node->stopped)
+            node->replica_id = s_send (self, node->id, json_pack ("{s:s}", "type", "replica_read"));
+    }
+    int64_t deadline = clock_mono_ms () + timeout_ms;
+    zpoller_t *poller = zpoller_new (self->harness, NULL);
+    while (clock_mono_ms () < deadline) {
+        bool waiting = false;
+        for (int i = 0; i < self->count; i++)
+            waiting |= self->nodes [i].replica_id != 0;
+        if (!waiting)
+            break;
+        if (zpoller_wait (poller, 5))
+            while (zsock_events (self->harness) & ZMQ_POLLIN)
+                lab_on_message (self);
+    }
+    zpoller_destroy (&poller);
+    for (int i = 0; i < self->count; i++) {
+        s_node_t *node = &self->nodes [i];
+        node->replica_id = 0;
+        json_object_set_new (replicas, node->id, node->replica? node->replica: json_null ());
+        node->replica = NULL;
+    }
+    return replicas;
 }
 
 int
@@ -1231,9 +1284,25 @@ lab_system_workload (const char *system)
 {
     if (!system)
         return NULL;
-    if (streq (system, "raft") || streq (system, "primary"))
+    if (streq (system, "raft") || streq (system, "primary")
+    ||  streq (system, "lww") || streq (system, "quorum"))
         return "lin-kv";
+    if (streq (system, "crdt"))
+        return "g-set, g-counter, pn-counter";
     if (streq (system, "echo"))
         return "echo";
     return NULL;
+}
+
+bool
+lab_system_speaks (const char *system, const char *workload)
+{
+    const char *speaks = lab_system_workload (system);
+    if (!speaks)
+        return true;
+    size_t len = strlen (workload);
+    for (const char *at = speaks; (at = strstr (at, workload)); at += len)
+        if ((at == speaks || at [-1] == ' ') && (at [len] == ',' || at [len] == 0))
+            return true;
+    return false;
 }

@@ -42,6 +42,9 @@ typedef struct {
     int64_t t0_ns;              // run start, CLOCK_MONOTONIC
     char *const *params;        // "K=V" passed as --param to every node
     size_t params_count;
+    const char *workload;       // our own systems get --param workload=NAME
+                                // (crdt picks its type by it); a --node
+                                // program gets Maelstrom's arguments only
     bool faketime;              // --node programs start under libfaketime, so
                                 // that clock-skew reaches them (only when
                                 // asked: libfaketime 0.9.10 hangs Python's
@@ -53,10 +56,13 @@ typedef struct {
 
 typedef struct _lab_t lab_t;
 
-//  The one workload our own system SYSTEM speaks ("lin-kv" for raft and
-//  primary, "echo" for echo), or NULL when any may be tried (stdio, or a
-//  system the lab does not know). A run of another is refused up front.
+//  The workloads our own system SYSTEM speaks, as "lin-kv" (raft, primary,
+//  lww, quorum), "g-set, g-counter, pn-counter" (crdt) or "echo", or NULL
+//  when any may be tried (stdio, or a system the lab does not know). A run
+//  of another is refused up front (lab_system_speaks). The first one named
+//  is the system's default (./harness up).
 const char *lab_system_workload (const char *system);
+bool lab_system_speaks (const char *system, const char *workload);
 
 //  Can the nodes of opts be run (bin/node-SYSTEM, or node-stdio and the
 //  --node command)? 0, or -1 with *error (malloc'd) saying what is missing
@@ -125,6 +131,16 @@ int lab_leader (lab_t *self);
 //  the load does not start into an election. Returns at once for systems
 //  that report no roles. Returns the leader (as lab_leader).
 int lab_warm_up (lab_t *self);
+
+//  What each replica holds, read directly: sends our own systems' private
+//  {"type":"replica_read"} to every running node and waits at most
+//  timeout_ms for the answers {"type":"replica_read_ok","state":[[KEY,
+//  VALUE],...]} (KEY null for a workload without keys: g-set's set, a
+//  counter's value). Returns a new object {"n1": state, ...} with null for
+//  a node that is down, paused, did not answer in time or answered
+//  something else; an empty object for a --node program (Maelstrom has no
+//  such message: its final reads stand in, analysis/convergence.h).
+json_t *lab_replicas (lab_t *self, int timeout_ms);
 
 //  lab_warm_up's decision, pure: started at start_ms, it is now now_ms and
 //  the last lab_leader answered leader. Returns -1 when the wait is over

@@ -13,7 +13,7 @@ plan 9
 module_of () {
     case $1 in
         nodes/lib/*) echo node ;;
-        nodes/raft/*) echo raft ;;
+        nodes/*/*) f=${1#nodes/}; echo "${f%%/*}" ;;
         nodes/*) echo nodes ;;
         */*) echo "${1%%/*}" ;;
         *) echo top ;;
@@ -34,10 +34,13 @@ declare -A may=(
     [services]=""
     [node]=""
     [raft]="node"
+    [lww]="node"
+    [quorum]="node"
+    [crdt]="node"
     [nodes]="node"
     [common]=""
 )
-modules="cli lab scenario workload analysis report checker proxy services nodes/lib nodes/raft common"
+modules="cli lab scenario workload analysis report checker proxy services nodes/lib nodes/raft common $(ls -d nodes/lww nodes/quorum nodes/crdt 2>/dev/null | tr '\n' ' ')"
 sources=$(find cli lab scenario workload analysis report checker proxy services nodes common \
                -name '*.[ch]' | sort)
 
