@@ -103,6 +103,28 @@
                                            past it only the range is
                                            checked, and the details say so */
 
+/*  Convergence (analysis/convergence.h, lab/runner.c). The final states
+    of every replica go into results.json and the report: a person reads
+    the first few lost or invented values and the counts.                */
+#define FL_CONVERGENCE_LISTED_MAX 32    /* lost ops, invented values and
+                                           differing keys listed; the
+                                           count is beside each list    */
+#define FL_CONVERGENCE_FINAL_ITEMS_MAX 1000 /* keys of one replica, or
+                                           elements of its set, kept in
+                                           "final"; a g-set of a long run
+                                           holds tens of thousands, and
+                                           the check itself reads all   */
+#define FL_REPLICA_READ_MS       20     /* one lab_replicas poll waits this
+                                           at most: a node answers
+                                           replica_read from memory at
+                                           once, and the client loop
+                                           must not stall behind it     */
+#define FL_CONVERGE_WAIT_MS      3000   /* after the load drained, the
+                                           final replica read waits this
+                                           long for the replicas to agree:
+                                           gossip and heartbeats are
+                                           100-500 ms, a few rounds fit */
+
 /*  Scenarios and runs (scenario/, lab/, workload/).                      */
 #define FL_SCENARIO_KEYS_MAX     64     /* lin-kv and kafka keys: a few keys
                                            keep the per-key checks small and
