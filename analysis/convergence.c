@@ -151,11 +151,11 @@ s_sorted_set (const json_t *value)
         texts [i] = s_text (json_array_get (value, i));
     qsort (texts, size, sizeof (char *), s_text_compare);
     json_t *sorted = json_array ();
-    for (size_t i = 0; i < size; i++) {
+    for (size_t i = 0; i < size; i++)
         if (i == 0 || strcmp (texts [i], texts [i - 1]))
             json_array_append_new (sorted, json_loads (texts [i], JSON_DECODE_ANY, NULL));
+    for (size_t i = 0; i < size; i++)
         free (texts [i]);
-    }
     free (texts);
     return sorted;
 }
