@@ -545,8 +545,7 @@ s_rule_register (s_conv_t *self)
         }
         if (!kept && self->answered > 0) {
             char reason [640];
-            snprintf (reason, sizeof reason, "every replica holds a value written before it"
-                      " began, or none: %s", holds);
+            snprintf (reason, sizeof reason, "%s, all written before it began", holds);
             s_lost (self, i, reason);
         }
     }
@@ -651,4 +650,79 @@ convergence_replicas_from_finals (const opslog_t *log, int clients, int nodes)
             json_object_set_new (replicas, id, json_pack ("[[n, o]]", value));
     }
     return replicas;
+}
+
+//  "write 18 to key 2 by process 4" of a lost entry, into TEXT.
+static void
+s_lost_what (const json_t *lost, char *text, size_t size)
+{
+    char *value = s_text (json_object_get (lost, "value"));
+    json_t *key = json_object_get (lost, "key");
+    char *key_text = key && !json_is_null (key)? s_key_text (key): NULL;
+    json_t *process = json_object_get (lost, "process");
+    const char *node = json_string_value (json_object_get (lost, "node"));
+    if (json_is_integer (process))
+        snprintf (text, size, "%s %.40s%s%.40s by process %" JSON_INTEGER_FORMAT,
+                  json_string_value (json_object_get (lost, "f")), value,
+                  key_text? " to key ": "", key_text? key_text: "",
+                  json_integer_value (process));
+    else
+        snprintf (text, size, "on %s", node? node: "?");
+    free (value);
+    free (key_text);
+}
+
+json_t *
+convergence_check (const json_t *convergence)
+{
+    assert (convergence);
+    const char *workload = json_string_value (json_object_get (convergence, "workload"));
+    s_kind_t kind = s_kind (workload);
+    json_int_t lost = json_integer_value (json_object_get (convergence, "lost_count"));
+    json_int_t invented = json_integer_value (json_object_get (convergence, "invented_count"));
+    char reason [1024] = "";
+    size_t used = 0;
+    if (lost) {
+        char what [160];
+        json_t *first = json_array_get (json_object_get (convergence, "lost"), 0);
+        s_lost_what (first, what, sizeof what);
+        used += snprintf (reason + used, sizeof reason - used, "%" JSON_INTEGER_FORMAT
+            " lost %s (first: %s; %.300s)", lost, kind == S_REGISTER? "writes":
+            kind == S_SET? "adds": "updates", what,
+            json_string_value (json_object_get (first, "reason")));
+    }
+    if (invented && used < sizeof reason) {
+        json_t *first = json_array_get (json_object_get (convergence, "invented"), 0);
+        char *value = s_text (json_object_get (first, "value"));
+        used += snprintf (reason + used, sizeof reason - used, "%s%" JSON_INTEGER_FORMAT
+            " invented values (%s holds %.40s: %.200s)", used? "; ": "", invented,
+            json_string_value (json_object_get (first, "node")), value,
+            json_string_value (json_object_get (first, "reason")));
+        free (value);
+    }
+    if (!json_is_true (json_object_get (convergence, "converged")) && used < sizeof reason) {
+        size_t i;
+        json_t *text;
+        used += snprintf (reason + used, sizeof reason - used, "%snot converged", used? "; ": "");
+        json_array_foreach (json_object_get (convergence, "reasons"), i, text)
+            if (used < sizeof reason && (strstr (json_string_value (text), "differ")
+                                      || strstr (json_string_value (text), "answer")))
+                used += snprintf (reason + used, sizeof reason - used, "%s %s",
+                                  i? ",": ":", json_string_value (text));
+    }
+    json_t *valid = json_object_get (convergence, "valid");
+    json_t *details = json_pack ("{s:O, s:O, s:O, s:O, s:O}",
+        "converged", json_object_get (convergence, "converged"),
+        "lost_count", json_object_get (convergence, "lost_count"),
+        "invented_count", json_object_get (convergence, "invented_count"),
+        "time_to_converge_ms", json_object_get (convergence, "time_to_converge_ms"),
+        "reasons", json_object_get (convergence, "reasons"));
+    if (!json_is_true (valid)) {
+        json_t *reasons = json_object_get (convergence, "reasons");
+        const char *first = json_string_value (json_array_get (reasons, 0));
+        json_object_set_new (details, "reason", json_string (*reason? reason:
+                             first? first: "not valid"));
+    }
+    return json_pack ("{s:s, s:O, s:o}", "name", "convergence", "valid", valid,
+                      "details", details);
 }

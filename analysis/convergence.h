@@ -50,6 +50,14 @@ bool convergence_known (const char *workload);
 json_t *convergence_compute (const opslog_t *log, const char *workload,
                              json_t *replicas, double time_ms);
 
+//  The entry of results.json's "checks" array for a convergence object
+//  (borrowed): {"name": "convergence", "valid", "details": {"converged",
+//  "lost_count", "invented_count", "time_to_converge_ms", "reasons",
+//  "reason"}}, "reason" (when not valid) one line for the console:
+//  "3 lost writes (first: write 18 to key 2 by process 4; n1 holds 17,
+//  n2 holds 17, all written before it began)". A new object.
+json_t *convergence_check (const json_t *convergence);
+
 //  What a --node program's replicas held, from its final reads (the ok
 //  "read" ops marked final): a new object in lab_replicas's shape, with
 //  [[null, VALUE]] for a node whose final read answered, null otherwise.
