@@ -711,18 +711,23 @@ convergence_check (const json_t *convergence)
                                   i? ",": ":", json_string_value (text));
     }
     json_t *valid = json_object_get (convergence, "valid");
-    json_t *details = json_pack ("{s:O, s:O, s:O, s:O, s:O}",
+    json_t *none = json_array ();
+    json_t *listed = json_object_get (convergence, "lost");
+    json_t *details = json_pack ("{s:O, s:O*, s:O*, s:O*, s:O*, s:O*}",
+        "lost", listed? listed: none,
         "converged", json_object_get (convergence, "converged"),
         "lost_count", json_object_get (convergence, "lost_count"),
         "invented_count", json_object_get (convergence, "invented_count"),
         "time_to_converge_ms", json_object_get (convergence, "time_to_converge_ms"),
         "reasons", json_object_get (convergence, "reasons"));
+    json_decref (none);
     if (!json_is_true (valid)) {
         json_t *reasons = json_object_get (convergence, "reasons");
         const char *first = json_string_value (json_array_get (reasons, 0));
         json_object_set_new (details, "reason", json_string (*reason? reason:
                              first? first: "not valid"));
     }
-    return json_pack ("{s:s, s:O, s:o}", "name", "convergence", "valid", valid,
+    return json_pack ("{s:s, s:o, s:o}", "name", "convergence",
+                      "valid", valid? json_incref (valid): json_string ("unknown"),
                       "details", details);
 }

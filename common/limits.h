@@ -187,6 +187,7 @@
 #define FL_REPORT_ARROWS_BEFORE   60     /* of which at most this many before the anchor */
 #define FL_REPORT_PARTIES_MAX     48     /* vertical lines in the message diagram */
 #define FL_REPORT_LINKS_MAX       200    /* rows of the per-link counter table */
+#define FL_REPORT_REPLICA_KEYS_MAX 24    /* keys shown as columns of the final-state table */
 #define FL_REPORT_JSON_DEPTH_MAX  8      /* how deep the report looks into check details */
 #define FL_REPORT_DETAILS_OPEN_MAX 256   /* parts of the details waiting to be searched
                                             (the walk's stack: no recursion); what

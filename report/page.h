@@ -55,5 +55,6 @@ bool page_is_failing (const page_t *self, int64_t op);
 void timeline_write (const page_t *self);
 void charts_write (const page_t *self);
 void messages_write (const page_t *self);
+void replicas_write (const page_t *self);      // Convergence
 
 #endif

@@ -344,6 +344,40 @@ test_replicas_from_finals (void **state)
     opslog_destroy (&log);
 }
 
+//  The checks entry: named "convergence", its verdict, and one line for
+//  the console that says how many writes were lost and what the nodes hold.
+static void
+test_check_entry (void **state)
+{
+    (void) state;
+    json_t *out = s_run ("lin-kv",
+        "0 invoke write 17 key=1\n0 ok write 17 key=1\n"
+        "1 invoke write 18 key=1\n1 ok write 18 key=1\n",
+        "{\"n1\":[[1,17]],\"n2\":[[1,17]],\"n3\":null}", 10);
+    json_t *entry = convergence_check (out);
+    assert_string_equal (json_string_value (json_object_get (entry, "name")), "convergence");
+    assert_true (json_is_false (json_object_get (entry, "valid")));
+    json_t *details = json_object_get (entry, "details");
+    const char *reason = json_string_value (json_object_get (details, "reason"));
+    assert_non_null (reason);
+    fprintf (stderr, "# %s\n", reason);
+    assert_non_null (strstr (reason, "1 lost writes (first: write 18 to key 1 by process 1;"
+                                     " n1 holds 17, n2 holds 17, all written before it began)"));
+    assert_non_null (strstr (reason, "not converged: n3 did not answer"));
+    //  The lost op, under "op", for the report's timeline.
+    json_t *lost = json_array_get (json_object_get (details, "lost"), 0);
+    assert_int_equal (json_integer_value (json_object_get (json_object_get (lost, "op"), "index")), 2);
+    json_decref (entry);
+    json_decref (out);
+    out = s_run ("lin-kv", "0 invoke write 1 key=1\n0 ok write 1 key=1\n",
+                 "{\"n1\":[[1,1]]}", 10);
+    entry = convergence_check (out);
+    assert_true (json_is_true (json_object_get (entry, "valid")));
+    assert_null (json_object_get (json_object_get (entry, "details"), "reason"));
+    json_decref (entry);
+    json_decref (out);
+}
+
 int
 main (void)
 {
@@ -359,6 +393,7 @@ main (void)
         cmocka_unit_test (test_null_replica),
         cmocka_unit_test (test_caps),
         cmocka_unit_test (test_replicas_from_finals),
+        cmocka_unit_test (test_check_entry),
     };
     return cmocka_run_group_tests_name ("analysis_convergence", tests, NULL, NULL);
 }
