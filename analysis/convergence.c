@@ -667,7 +667,7 @@ s_lost_what (const json_t *lost, char *text, size_t size)
                   key_text? " to key ": "", key_text? key_text: "",
                   json_integer_value (process));
     else
-        snprintf (text, size, "on %s", node? node: "?");
+        snprintf (text, size, "%s", node? "": "?");
     free (value);
     free (key_text);
 }
@@ -687,8 +687,8 @@ convergence_check (const json_t *convergence)
         json_t *first = json_array_get (json_object_get (convergence, "lost"), 0);
         s_lost_what (first, what, sizeof what);
         used += snprintf (reason + used, sizeof reason - used, "%" JSON_INTEGER_FORMAT
-            " lost %s (first: %s; %.300s)", lost, kind == S_REGISTER? "writes":
-            kind == S_SET? "adds": "updates", what,
+            " lost %s (first: %s%s%.300s)", lost, kind == S_REGISTER? "writes":
+            kind == S_SET? "adds": "updates", what, *what? "; ": "",
             json_string_value (json_object_get (first, "reason")));
     }
     if (invented && used < sizeof reason) {
