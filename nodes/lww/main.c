@@ -93,12 +93,14 @@ s_on_entries (node_t *node, const char *src, json_t *body, void *arg)
 {
     lww_t *self = (lww_t *) arg;
     json_t *entries = json_object_get (body, "entries");
-    if (!self->store || !json_is_array (entries)
-    ||  json_array_size (entries) > FL_LWW_GOSSIP_ENTRIES_MAX) {
-        node_log (node, "lww: dropped a %s from '%s': %s", json_string_value (
-                  json_object_get (body, "type")), src, self->store
-                  ? "entries is not an array of at most FL_LWW_GOSSIP_ENTRIES_MAX"
-                  : "not initialized yet");
+    const char *type = json_string_value (json_object_get (body, "type"));
+    if (!self->store) {                 //  a restarted node, before its init
+        node_debug (node, "lww: dropped a %s from '%s': not initialized yet", type, src);
+        return;
+    }
+    if (!json_is_array (entries) || json_array_size (entries) > FL_LWW_GOSSIP_ENTRIES_MAX) {
+        node_log (node, "lww: dropped a %s from '%s': entries is not an array of at most"
+                  " FL_LWW_GOSSIP_ENTRIES_MAX (%d)", type, src, FL_LWW_GOSSIP_ENTRIES_MAX);
         return;
     }
     size_t index, bad = 0;
