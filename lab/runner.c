@@ -489,6 +489,13 @@ s_convergence (s_run_t *self, bool *counted)
     json_decref (replicas);
     opslog_destroy (&log);
     *counted = convergence_known (workload->name);
+    //  Convergence is promised after the heal: without one it is shown,
+    //  not judged.
+    if (*counted && !self->scenario->final_heal) {
+        *counted = false;
+        json_array_append_new (json_object_get (out, "reasons"), json_string (
+            "the scenario does not heal at the end (final heal = false): shown, not counted"));
+    }
     return out;
 }
 
