@@ -45,6 +45,7 @@ struct _quorum_t {
     char refused [256];         //  set at init when a level is above N
     core_hints_t *hints;
     int64_t hint_clock_ms;      //  FL_QUORUM_HINT_MS per tick: immune to skew
+    uint64_t hints_resent;      //  since the hints last ran out (for the log)
 };
 
 typedef enum { S_READ, S_WRITE, S_CAS } s_kind_t;
@@ -360,9 +361,13 @@ static void
 s_hint_keep (quorum_t *self, const char *replica, json_t *key, json_t *value,
              const core_version_t *version)
 {
+    size_t held = core_hints_size (self->hints);
     if (core_hints_add (self->hints, replica, key, value, version,
-                        self->hint_clock_ms + FL_QUORUM_HINT_MS) == 0)
+                        self->hint_clock_ms + FL_QUORUM_HINT_MS) == 0) {
+        if (held == 0)
+            node_log (self->node, "hinted handoff: '%s' missed a write; keeping hints", replica);
         return;
+    }
     size_t refused = core_hints_refused (self->hints);
     if (refused == 1 || refused % 1000 == 0)
         node_log (self->node, "hinted handoff: %zu hints held (FL_QUORUM_HINTS_MAX):"
@@ -448,6 +453,11 @@ s_on_hint_tick (node_t *node, void *arg)
 {
     quorum_t *self = (quorum_t *) arg;
     self->hint_clock_ms += FL_QUORUM_HINT_MS;
+    if (self->hints_resent && core_hints_size (self->hints) == 0) {
+        node_log (node, "hinted handoff: every hint acknowledged (%llu resent)",
+                  (unsigned long long) self->hints_resent);
+        self->hints_resent = 0;
+    }
     core_hint_t due [FL_QUORUM_HINTS_BATCH];
     size_t count = core_hints_due (self->hints, self->hint_clock_ms, FL_QUORUM_HINT_MS,
                                    due, FL_QUORUM_HINTS_BATCH);
@@ -458,6 +468,7 @@ s_on_hint_tick (node_t *node, void *arg)
         snprintf (resend->replica, sizeof resend->replica, "%s", due [i].replica);
         resend->key_text = strdup (due [i].key_text);
         resend->version = due [i].version;
+        self->hints_resent++;
         node_rpc (node, due [i].replica, s_put_body (due [i].key, due [i].value,
                   &due [i].version), FL_QUORUM_HINT_MS, s_on_resent, resend);
     }
