@@ -8,7 +8,7 @@
 # above N is found at init and every request then gets error 12 naming
 # the param, and one replica serves read, write, cas and replica_read.
 . "$(dirname "$0")/lib.sh" chaos-quorum
-plan 14
+plan 15
 need_file bin/node-quorum "run make lab"
 
 # (a) all/all, no faults: valid.
@@ -58,3 +58,9 @@ ok "$(out_has '"type":"write_ok","in_reply_to":2' '"code":20,.*"in_reply_to":3' 
     diag_run
 check_output -F '"type":"read_ok","value":6,"in_reply_to":6' "one replica: the read sees the cas"
 check_output -F '"type":"replica_read_ok","state":[[1,6]]' "one replica: replica_read is [[key, value]]"
+
+# Under Maelstrom's own transport (--stdio), as tests/node_raft_stdio.t
+# drives raft: three replicas, each op sent to the next node in turn.
+run timeout 120 python3 tests/maelstrom_driver.py --nodes 3 --workload lin-kv --spread \
+    -- bin/node-quorum --stdio
+check_output -F '"valid": true' "--stdio, 3 nodes, ops spread over the nodes: the driver finds it valid"
