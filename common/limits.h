@@ -218,6 +218,10 @@
                                            new key past it is refused       */
 #define FL_QUORUM_HINTS_BATCH      64   /* hints resent per tick, so one tick
                                            never floods the proxy          */
+#define FL_QUORUM_LOG_LINES_MAX    100000 /* lines of a replica's store file
+                                           before it is rewritten as the
+                                           store (a few MB; a minute's run
+                                           at 100 writes/s is 6000 lines) */
 
 /*  Maelstrom's services (services/, bin/lab-services, docs/services.md).
     Their state lives in memory, so every part of it is bounded; a request

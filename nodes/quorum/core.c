@@ -255,6 +255,35 @@ core_store_state (json_t *store)
     return state;
 }
 
+char *
+core_store_line (const json_t *key, json_t *value, const core_version_t *version)
+{
+    assert (key);
+    assert (value);
+    assert (version);
+    json_t *entry = json_pack ("[O,O,o,s]", (json_t *) key, value,
+                               hlc_to_json (version->stamp), version->node);
+    char *line = json_dumps (entry, JSON_COMPACT | JSON_ENCODE_ANY);
+    json_decref (entry);
+    return line;
+}
+
+int
+core_store_replay (json_t *store, const char *line, core_version_t *version)
+{
+    assert (store);
+    assert (line);
+    assert (version);
+    json_t *entry = json_loads (line, JSON_DECODE_ANY, NULL);
+    int result = -1;
+    if (json_is_array (entry) && json_array_size (entry) == 4
+    &&  json_array_get (entry, 1) && s_entry_version (entry, version) == 0)
+        result = core_store_put (store, json_array_get (entry, 0),
+                                 json_array_get (entry, 1), version) < 0? -1: 0;
+    json_decref (entry);
+    return result;
+}
+
 //  --------------------------------------------------------------------------
 //  Hints
 

@@ -130,6 +130,16 @@ int core_store_put (json_t *store, const json_t *key, json_t *value,
 //  The store as replica_read reports it: [[key, value], ...]. Caller owns.
 json_t *core_store_state (json_t *store);
 
+//  One entry as the store file (qlog.h) keeps it: [key, value, [wall,
+//  logical], node] as compact JSON text, no newline. Caller frees it.
+char *core_store_line (const json_t *key, json_t *value, const core_version_t *version);
+
+//  Replay one line of the store file: core_store_put of its entry, and
+//  its version into *version. Returns 0 (applied or already held), or -1
+//  when the line is not a whole entry (torn, or not ours), or the store
+//  is full of other keys.
+int core_store_replay (json_t *store, const char *line, core_version_t *version);
+
 //  --------------------------------------------------------------------------
 //  Hints (hinted handoff): a coordinator keeps, per replica and key, the
 //  newest version that replica did not acknowledge, and resends it until

@@ -32,6 +32,7 @@
 #include "nodes/lib/node.h"
 #include "nodes/lib/hlc.h"
 #include "core.h"
+#include "qlog.h"
 #include "quorum.h"
 
 struct _quorum_t {
@@ -46,6 +47,8 @@ struct _quorum_t {
     core_hints_t *hints;
     int64_t hint_clock_ms;      //  FL_QUORUM_HINT_MS per tick: immune to skew
     uint64_t hints_resent;      //  since the hints last ran out (for the log)
+    qlog_t *qlog;               //  the store on disk, or NULL without --data
+    bool failed;                //  the disk failed: the node stops
 };
 
 typedef enum { S_READ, S_WRITE, S_CAS } s_kind_t;
@@ -154,6 +157,27 @@ s_op_left_ms (s_op_t *op)
                                FL_QUORUM_TIMEOUT_MS);
 }
 
+//  Apply a write to this replica's store and, when applied, to its file:
+//  core_store_put's 1, 0 or -1, or -2 when the disk failed (logged; the
+//  node stops, since it can no longer keep what it acknowledges).
+static int
+s_store_put (quorum_t *self, const json_t *key, json_t *value,
+             const core_version_t *version)
+{
+    if (self->failed)
+        return -2;
+    int applied = core_store_put (self->store, key, value, version);
+    char err [4400];
+    if (applied == 1 && self->qlog
+    &&  qlog_append (self->qlog, self->store, key, value, version, err, sizeof err)) {
+        node_log (self->node, "quorum: %s; stopping", err);
+        self->failed = true;
+        node_stop (self->node);
+        return -2;
+    }
+    return applied;
+}
+
 static bool
 s_is_self (quorum_t *self, const char *id)
 {
@@ -177,7 +201,7 @@ static void
 s_repair (quorum_t *self, const char *replica, json_t *key, const core_answer_t *winner)
 {
     if (s_is_self (self, replica))
-        core_store_put (self->store, key, winner->value, &winner->version);
+        s_store_put (self, key, winner->value, &winner->version);
     else
         node_send (self->node, replica, s_put_body (key, winner->value, &winner->version));
 }
@@ -405,8 +429,12 @@ s_write_start (s_op_t *op, json_t *value)
     quorum_t *self = op->server;
     core_version_t version = core_version (hlc_tick (&self->clock, node_wall_ms (self->node)),
                                            node_id (self->node));
-    if (core_store_put (self->store, op->key, value, &version) < 0) {
-        s_op_error (op, NODE_ERR_ABORT, "this replica holds FL_QUORUM_KEYS_MAX keys");
+    int applied = s_store_put (self, op->key, value, &version);
+    if (applied < 0) {
+        if (applied == -1)
+            s_op_error (op, NODE_ERR_ABORT, "this replica holds FL_QUORUM_KEYS_MAX keys");
+        else
+            s_op_error (op, NODE_ERR_CRASH, "the coordinator's disk failed");
         return;
     }
     s_write_t *round = (s_write_t *) calloc (1, sizeof (s_write_t));
@@ -514,7 +542,11 @@ s_on_q_put (node_t *node, const char *src, json_t *body, void *arg)
     }
     hlc_receive (&self->clock, stamp, node_wall_ms (node));
     core_version_t version = core_version (stamp, writer);
-    if (core_store_put (self->store, key, value, &version) < 0)
+    int applied = s_store_put (self, key, value, &version);
+    if (applied == -2)
+        node_reply_error (node, src, body, NODE_ERR_CRASH, "this replica's disk failed");
+    else
+    if (applied == -1)
         node_reply_error (node, src, body, NODE_ERR_ABORT,
                           "this replica holds FL_QUORUM_KEYS_MAX keys");
     else
@@ -599,10 +631,32 @@ s_on_init (node_t *node, void *arg)
 //  --------------------------------------------------------------------------
 //  Public
 
+//  Open the store file under --data and replay it (or keep the store in
+//  memory only, saying so).
+static int
+s_open_disk (quorum_t *self, char *error, size_t error_size)
+{
+    const char *dir = node_data_dir (self->node);
+    if (!dir) {
+        node_log (self->node, "quorum: no --data: the store is kept in memory only");
+        return 0;
+    }
+    size_t replayed = 0, torn = 0;
+    self->qlog = qlog_open (dir, self->store, &self->clock, error, error_size,
+                            &replayed, &torn);
+    if (!self->qlog)
+        return -1;
+    node_log (self->node, "quorum: %zu writes replayed from '%s/quorum-store.jsonl' (%zu keys)%s",
+              replayed, dir, json_object_size (self->store), torn? ", a torn end cut off": "");
+    return 0;
+}
+
 quorum_t *
-quorum_new (node_t *node, char *error, size_t error_size)
+quorum_new (node_t *node, bool *usage_p, char *error, size_t error_size)
 {
     assert (node);
+    assert (usage_p);
+    *usage_p = true;
     quorum_t *self = (quorum_t *) calloc (1, sizeof (quorum_t));
     assert (self);
     self->node = node;
@@ -619,6 +673,11 @@ quorum_new (node_t *node, char *error, size_t error_size)
     }
     self->store = json_object ();
     self->hints = core_hints_new ();
+    if (s_open_disk (self, error, error_size)) {
+        *usage_p = false;
+        quorum_destroy (&self);
+        return NULL;
+    }
     node_on_init (node, s_on_init, self);
     node_on (node, "read", s_on_client, self);
     node_on (node, "write", s_on_client, self);
@@ -638,6 +697,14 @@ quorum_destroy (quorum_t **self_p)
         return;
     json_decref (self->store);
     core_hints_destroy (&self->hints);
+    qlog_destroy (&self->qlog);
     free (self);
     *self_p = NULL;
+}
+
+bool
+quorum_failed (quorum_t *self)
+{
+    assert (self);
+    return self->failed;
 }
