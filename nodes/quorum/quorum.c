@@ -320,6 +320,7 @@ static void
 s_read_start (s_op_t *op)
 {
     quorum_t *self = op->server;
+    assert (node_count (self->node) <= FL_NODES_MAX);   //  init refuses more
     s_read_t *round = (s_read_t *) calloc (1, sizeof (s_read_t));
     assert (round);
     round->op = s_op_ref (op);
