@@ -369,10 +369,9 @@ s_lost_value (s_conv_t *self, const char *node, const json_t *value, const char 
 
 //  Sets: every ok add's element on every answering node; every element
 //  held tried by an add that did not fail.
-static void
-s_rule_set (s_conv_t *self)
+static zhashx_t *
+s_set_tried (const opslog_t *log)
 {
-    const opslog_t *log = self->log;
     zhashx_t *tried = zhashx_new ();        // element text -> 1 tried, 2 failed only
     for (size_t i = 0; i < opslog_size (log); i++) {
         const opslog_op_t *op = opslog_op (log, i);
@@ -384,6 +383,14 @@ s_rule_set (s_conv_t *self)
         else
             zhashx_insert (tried, text, (void *) 2);
     }
+    return tried;
+}
+
+static void
+s_rule_set (s_conv_t *self)
+{
+    const opslog_t *log = self->log;
+    zhashx_t *tried = s_set_tried (log);
     zhashx_t *held [FL_NODES_MAX] = { NULL };
     for (size_t n = 0; n < self->nodes_size; n++) {
         if (!self->states [n])
@@ -492,14 +499,12 @@ s_key_of (s_conv_t *self, char **texts, int32_t atom)
     return texts [atom];
 }
 
-//  Registers: the latest completion of the writes of each (key, value);
-//  an ok write is lost when every replica's value of its key was written
-//  only before it began; a value no write wrote is invented.
-static void
-s_rule_register (s_conv_t *self)
+//  Registers: the latest completion of the writes of each (key, value),
+//  info and pending ones at infinity, failed ones left out.
+static zhashx_t *
+s_register_written (s_conv_t *self, char **keys)
 {
     const opslog_t *log = self->log;
-    char **keys = calloc (opslog_atoms (log) + 1, sizeof (char *));
     zhashx_t *written = zhashx_new ();      // "key\x1fvalue" -> int64_t latest return
     zhashx_set_destructor (written, s_free_item);
     char slot [8192];
@@ -522,6 +527,19 @@ s_rule_register (s_conv_t *self)
         if (done > *latest)
             *latest = done;
     }
+    return written;
+}
+
+//  An ok write is lost when every replica's value of its key was written
+//  only before it began; a value no write wrote is invented.
+static void
+s_rule_register (s_conv_t *self)
+{
+    const opslog_t *log = self->log;
+    char **keys = calloc (opslog_atoms (log) + 1, sizeof (char *));
+    assert (keys);
+    zhashx_t *written = s_register_written (self, keys);
+    char slot [8192];
     for (size_t i = 0; i < opslog_size (log); i++) {
         const opslog_op_t *op = opslog_op (log, i);
         if ((op->f != OPSLOG_F_WRITE && op->f != OPSLOG_F_CAS) || op->type != OPSLOG_OK
