@@ -202,6 +202,9 @@ s_read_replicas (s_conv_t *self, json_t *replicas)
     json_object_foreach (replicas, node, state)
         if (self->nodes_size < FL_NODES_MAX)
             self->nodes [self->nodes_size++] = node;
+    if (json_object_size (replicas) > FL_NODES_MAX)
+        s_reason (self, "%zu replicas, more than FL_NODES_MAX (%d): the rest not judged",
+                  json_object_size (replicas), FL_NODES_MAX);
     qsort (self->nodes, self->nodes_size, sizeof (char *), s_id_compare);
     json_t *unanswered = json_array ();
     for (size_t n = 0; n < self->nodes_size; n++) {
