@@ -360,7 +360,6 @@ test_check_entry (void **state)
     json_t *details = json_object_get (entry, "details");
     const char *reason = json_string_value (json_object_get (details, "reason"));
     assert_non_null (reason);
-    fprintf (stderr, "# %s\n", reason);
     assert_non_null (strstr (reason, "1 lost writes (first: write 18 to key 1 by process 1;"
                                      " n1 holds 17, n2 holds 17, all written before it began)"));
     assert_non_null (strstr (reason, "not converged: n3 did not answer"));
