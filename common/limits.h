@@ -234,6 +234,39 @@
                                            exits 69                         */
 #define FL_SERVICES_LINGER_MS      200    /* replies sent just before exit still go out */
 
+/*  CRDT node (nodes/crdt/). State-based CRDTs gossip their whole state in
+    one message, so the state is bounded by what one message carries.     */
+#define FL_CRDT_GOSSIP_MS          100  /* a replica sends its changed state
+                                           to every peer this often        */
+#define FL_CRDT_ANTI_ENTROPY_MS    1000 /* and its whole state even when
+                                           nothing changed, so a peer that
+                                           missed a gossip (a partition, a
+                                           drop) catches up within a second */
+#define FL_CRDT_ELEMENT_BYTES_MAX  1024 /* JSON text of one element, register
+                                           value or key: workloads send
+                                           integers, tours words            */
+#define FL_CRDT_REPLICA_BYTES_MAX  (FL_ID_BYTES_MAX + 24) /* a replica id
+                                           "n1@1764691200000": node id, '@',
+                                           the wall ms of its start        */
+#define FL_CRDT_REPLICAS_MAX       256  /* entries of one counter: every node
+                                           of a 64-node lab restarted three
+                                           times                           */
+#define FL_CRDT_COUNT_MAX          (0x7fffffffffffffffLL / FL_CRDT_REPLICAS_MAX)
+                                        /* one replica's count: so the sum of
+                                           FL_CRDT_REPLICAS_MAX entries never
+                                           overflows int64                 */
+#define FL_CRDT_KEYS_MAX           1024 /* keyed CRDTs (tours' "cart") per node */
+#define FL_CRDT_STATE_BYTES_MAX    (256 * 1024) /* a client update that would
+                                           take the state's JSON past this is
+                                           refused (error 12): a 60 s run at
+                                           100 adds/s is about 20 KiB      */
+#define FL_CRDT_MERGE_BYTES_MAX    (768 * 1024) /* a gossip whose join would
+                                           pass this is refused (logged): the
+                                           divergent sides of a partition may
+                                           each grow to the state bound, and
+                                           the join must still fit one
+                                           message under FL_MSG_BYTES_MAX  */
+
 /*  Limits tuned against each other: what must answer first answers first. */
 _Static_assert (FL_RAFT_WAITER_TIMEOUT_MS < FL_CLIENT_TIMEOUT_MS_DEFAULT,
                 "raft answers error 0 before the client gives up on it");
@@ -247,5 +280,8 @@ _Static_assert (FL_KAFKA_FINAL_POLLS_MAX + 1 <= FL_FINAL_OPS_MAX,
                 "a kafka client's final phase, an assign and its polls, fits its final ops");
 _Static_assert (FL_SCENARIO_PARAMS_MAX <= FL_NODE_PARAMS_MAX,
                 "every scenario param reaches the node");
+_Static_assert (FL_CRDT_STATE_BYTES_MAX < FL_CRDT_MERGE_BYTES_MAX
+                && FL_CRDT_MERGE_BYTES_MAX + 64 * 1024 < FL_MSG_BYTES_MAX,
+                "a crdt node's whole state, joined after a partition, fits one gossip message");
 
 #endif
