@@ -537,6 +537,13 @@ crdt_join_bytes (const crdt_t *self, const crdt_t *other)
     return bytes;
 }
 
+//  json_equal, with two absent parts equal.
+static bool
+s_same (const json_t *a, const json_t *b)
+{
+    return (!a && !b) || json_equal (a, b);
+}
+
 bool
 crdt_equal (const crdt_t *a, const crdt_t *b)
 {
@@ -547,8 +554,8 @@ crdt_equal (const crdt_t *a, const crdt_t *b)
         return (!a->value && !b->value)
             || (a->value && b->value && json_equal (a->value, b->value)
                 && hlc_version_compare (a->stamp, a->node, b->stamp, b->node) == 0);
-    return json_equal (a->elements, b->elements) && json_equal (a->removed, b->removed)
-        && json_equal (a->p, b->p) && json_equal (a->n, b->n);
+    return s_same (a->elements, b->elements) && s_same (a->removed, b->removed)
+        && s_same (a->p, b->p) && s_same (a->n, b->n);
 }
 
 
