@@ -184,15 +184,18 @@ s_unkeyed (store_t *self, const char *type, const json_t *request, bool *changed
     int rc = -1;
     if (kind == CRDT_GSET) {
         json_t *element = json_object_get (request, "element");
-        char *text = element? crdt_text (element): NULL;
-        room = s_no_room (self, text? strlen (text) + 1: 0);
+        if (!element)
+            return s_error (12, "add needs an element (the workload is g-set)");
+        char *text = crdt_text (element);
+        room = s_no_room (self, strlen (text) + 1);
         free (text);
         rc = room? -1: crdt_gset_add (self->main, element, err);
     }
     else {
         json_t *delta = json_object_get (request, "delta");
         if (!json_is_integer (delta))
-            return s_error (12, "add needs an integer delta");
+            return s_error (12, "add needs an integer delta (the workload is %s)",
+                            crdt_kind_name (kind));
         room = s_no_room (self, strlen (self->replica) + 32);
         rc = room? -1: crdt_counter_add (self->main, self->replica, json_integer_value (delta), err);
     }
