@@ -5,9 +5,11 @@
 # (--workload), and scenarios/crdt-partition (halves, minority, isolate).
 # Every node answers from its own replica, so every op succeeds, and after
 # the final heal the gossip has joined the replicas: set-full and the
-# counter check find every acknowledged add in every final read.
+# counter check find every acknowledged add in every final read. The
+# negative control: with gossip turned off (tests/data/scenarios/
+# crdt-no-gossip.conf, --param gossip=false) set-full must find adds lost.
 . "$(dirname "$0")/lib.sh" chaos-crdt
-plan 16
+plan 19
 need_file bin/node-crdt "run make lab"
 
 # check_name RESULTS NAME: the verdict of the check NAME in results.json.
@@ -39,3 +41,14 @@ crdt_valid "pn-counter, halves" counter tests/data/scenarios/crdt-counter-halves
 crdt_valid "g-counter, halves" counter tests/data/scenarios/crdt-counter-halves.conf \
     --workload g-counter --time-limit 6
 crdt_valid "crdt-partition" set-full crdt-partition --time-limit 8
+
+store="$tmp/none"
+check_exit 0 "no gossip: exits 0 (crdt invalid, as the scenario expects)" \
+    timeout 150 ./harness run tests/data/scenarios/crdt-no-gossip.conf --seed 1 \
+    --time-limit 4 --store "$store"
+results=$(ls "$store"/*/crdt/*/results.json 2>/dev/null | head -1)
+v=$(verdict "$results" 2>/dev/null)
+check "no gossip: verdict is invalid (${v:-no results.json})" [ "$v" = false ] || diag_run
+lost=$(perl -MJSON::PP -0777 -ne 'for my $c (@{decode_json ($_)->{checks}}) {
+    print $c->{details}{lost_count} if $c->{name} eq "set-full" }' "$results" 2>/dev/null)
+check "no gossip: set-full finds acknowledged adds lost (${lost:-none})" [ "${lost:-0}" -gt 0 ]

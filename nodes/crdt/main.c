@@ -16,6 +16,9 @@
     unkeyed CRDT; keyed requests (with "key") are or-sets and
     lww-registers in any workload. replica_read (the lab's) gets the
     replica's state at once. There is no leader: the role stays "none".
+    --param gossip=false sends no gossip at all: the replicas never meet,
+    which is the lab's negative control (tests/chaos_crdt.t: set-full must
+    then find the other sides' adds lost).
 
     Kept in memory only: a node killed before its last update's gossip
     went out loses that update (its --data directory is not used).
@@ -122,7 +125,14 @@ main (int argc, char **argv)
     node_on (node, "write", s_on_client, &self);
     node_on (node, "crdt_gossip", s_on_gossip, &self);
     node_on (node, "replica_read", s_on_replica_read, &self);
-    node_every (node, FL_CRDT_GOSSIP_MS, s_on_gossip_timer, &self);
+    const char *gossip = node_param (node, "gossip");
+    if (gossip && !streq (gossip, "true") && !streq (gossip, "false")) {
+        fprintf (stderr, "node-crdt: gossip '%s' is not true or false\n", gossip);
+        node_destroy (&node);
+        return FL_EXIT_USAGE;
+    }
+    if (!gossip || streq (gossip, "true"))
+        node_every (node, FL_CRDT_GOSSIP_MS, s_on_gossip_timer, &self);
     int rc = node_run (node);
     store_destroy (&self.store);
     node_destroy (&node);
