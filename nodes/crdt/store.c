@@ -239,8 +239,13 @@ s_keyed_update (store_t *self, const char *type, const json_t *request, const ch
         return s_error (12, "%s of key %.*s needs %s", type, S_KEY_SHOWN, text,
                         write? "a value": "an element");
     char *what_text = crdt_text (what);
-    json_t *reply = s_no_room (self, strlen (what_text) + S_TAG_BYTES);
+    size_t what_bytes = strlen (what_text);
     free (what_text);
+    if (what_bytes > FL_CRDT_ELEMENT_BYTES_MAX)        //  before the key is made
+        return s_error (12, "%s of key %.*s: %s of %zu bytes is past"
+                        " FL_CRDT_ELEMENT_BYTES_MAX (%d)", type, S_KEY_SHOWN, text,
+                        write? "value": "element", what_bytes, FL_CRDT_ELEMENT_BYTES_MAX);
+    json_t *reply = s_no_room (self, what_bytes + S_TAG_BYTES);
     if (reply)
         return reply;
     crdt_t *crdt = s_keyed_for (self, key, text, write? CRDT_REGISTER: CRDT_ORSET, type, &reply);
@@ -363,6 +368,10 @@ s_remote_key (s_remote_t *remote, size_t index, const json_t *entry, char *err)
         return -1;
     }
     crdt_t *crdt = crdt_from_json (kind, json_array_get (entry, 2), inner);
+    if (crdt && kind == CRDT_REGISTER && !crdt_register_version (crdt, NULL)) {
+        snprintf (inner, sizeof inner, "a keyed register is never empty");
+        crdt_destroy (&crdt);
+    }
     if (!crdt) {
         snprintf (err, CRDT_ERR_BYTES, "keys[%zu] (%.*s): %.150s", index, S_KEY_SHOWN, text, inner);
         free (text);

@@ -293,6 +293,12 @@ test_store_requests (void **state)
     s_expect (gset, "{\"type\":\"remove\",\"key\":\"user\",\"element\":1}", "error 12");
     s_expect (gset, "{\"type\":\"read\",\"key\":null}", "error 12");
     s_expect (gset, "{\"type\":\"read\",\"key\":\"user\"}", "read_ok");
+    //  A value past the bound is refused before its key is made.
+    char big [FL_CRDT_ELEMENT_BYTES_MAX + 64];
+    snprintf (big, sizeof big, "{\"type\":\"write\",\"key\":\"big\",\"value\":\"%0*d\"}",
+              FL_CRDT_ELEMENT_BYTES_MAX, 0);
+    s_expect (gset, big, "error 12");
+    s_expect (gset, "{\"type\":\"read\",\"key\":\"big\"}", "error 20");
     json_t *replica = store_replica (gset);
     char *text = json_dumps (replica, JSON_COMPACT);
     assert_string_equal (text, "[[null,[1,3]],[\"cart\",[\"milk\"]],[\"user\",\"ann\"]]");
@@ -346,6 +352,8 @@ test_store_gossip (void **state)
             "\"keys\":[[\"r\",\"lww-register\",{\"value\":1,\"version\":[1],\"node\":\"n1\"}]]}",
         "{\"type\":\"crdt_gossip\",\"kind\":\"pn-counter\",\"state\":{\"p\":{},\"n\":{}},"
             "\"keys\":[[null,\"or-set\",{\"adds\":[],\"removed\":[]}]]}",
+        "{\"type\":\"crdt_gossip\",\"kind\":\"pn-counter\",\"state\":{\"p\":{},\"n\":{}},"
+            "\"keys\":[[\"r\",\"lww-register\",null]]}",
     };
     for (size_t index = 0; index < sizeof bad / sizeof bad [0]; index++) {
         json_t *gossip = json_loads (bad [index], 0, NULL);
