@@ -20,6 +20,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include "limits.h"
+#include "tour.h"
 
 //  What a scenario expects of a system.
 typedef enum {
@@ -74,11 +75,17 @@ typedef struct {
     char *kinds [FL_SCENARIO_KINDS_MAX];    // action texts
     size_t kinds_count;
 
+    //  a scripted tour (tour.h): steps run one at a time by one client,
+    //  instead of the load and the fault schedule; NULL when none
+    tour_step_t *tour;
+    size_t tour_count;
+
     //  end of run
     bool final_heal;
     double settle_s;            // load keeps going this long after the heal;
                                 // for a workload with final reads, the
-                                // quiet period between the heal and them
+                                // quiet period between the heal and them;
+                                // a tour's settle step waits at most this
 
     //  checks
     bool check_linearizable;
