@@ -25,6 +25,7 @@
 #include "lab/lab.h"
 #include "lab/store.h"
 #include "console.h"
+#include "tour_table.h"
 #include "home.h"
 #include "options.h"
 #include "prologue.h"
@@ -334,6 +335,10 @@ cmd_run (int argc, char **argv)
         status = console_worst (status, one);
     }
     printf ("\n");
+    if (scenario->tour) {
+        tour_table (stdout, results, count);
+        printf ("\n");
+    }
     console_table (stdout, results, count);
     printf ("seed %" PRIu64 "\n", seed);
     s_print_replays (&args, results, count);
