@@ -9,7 +9,7 @@
 #include <czmq.h>
 #include "tour_table.h"
 
-#define S_CELL_BYTES   40       // one cell: "ok [\"milk\",\"eggs\"]" and kin
+#define S_CELL_BYTES   64       // one cell: what three replicas hold, "[\"eggs\",\"milk\"]/..."
 #define S_LABEL_BYTES  36       // the step column: "write n1 user:alice suspended"
 
 //  A value as a person reads it: a string bare, anything else as JSON.
