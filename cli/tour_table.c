@@ -115,6 +115,24 @@ s_keys (json_t **results, size_t count)
     return keys;
 }
 
+//  "a/a/a" -> "all a": one value on every replica reads at a glance.
+static void
+s_same (char *buf, size_t size)
+{
+    char *slash = strchr (buf, '/');
+    if (!slash)
+        return;
+    size_t length = (size_t) (slash - buf);
+    for (char *at = slash; at; at = strchr (at + 1, '/'))
+        if (strncmp (at + 1, buf, length) || (at [1 + length] && at [1 + length] != '/'))
+            return;
+    if (length + 4 >= size)
+        return;
+    memmove (buf + 4, buf, length);
+    memcpy (buf, "all ", 4);
+    buf [length + 4] = 0;
+}
+
 //  "active/active/suspended": what n1..nN hold for key.
 static void
 s_held (json_t *replicas, const char *key, char *buf, size_t size)
@@ -140,6 +158,7 @@ s_held (json_t *replicas, const char *key, char *buf, size_t size)
     }
     if (!*buf)
         snprintf (buf, size, "?");
+    s_same (buf, size);
 }
 
 void
