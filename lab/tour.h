@@ -1,4 +1,4 @@
-/*  tour.h -- a scripted tour (scenario/tour.h: cap-tour, cap-proof,
+/*  tour.h -- a scripted tour (scenario/tour_step.h: cap-tour, cap-proof,
     cart-conflict) run against one lab: its steps one at a time, by one
     client party "c1" on the proxy's net endpoint, each op with the
     scenario's timeout (workload/timeout_ms) and never retried.

@@ -710,7 +710,7 @@ static const s_table_t s_faults_table = { "key", {
     { NULL }
 }};
 
-//  tour/step = a tour step (tour.h), parsed here so the run never meets a
+//  tour/step = a tour step (tour_step.h), parsed here so the run never meets a
 //  bad one: "file:line: tour/step: ..." names the word that was wrong.
 static int
 s_build_tour_step (s_reader_t *self, int at, void *base)

@@ -1,4 +1,4 @@
-/*  scenario_tour.c -- the tour step parser (scenario/tour.h) and a
+/*  scenario_tour.c -- the tour step parser (scenario/tour_step.h) and a
     scenario's tour section: every step word parses into its fields,
     values are JSON when they parse and strings otherwise, and every bad
     step is refused naming the word that was wrong, as file:line:
@@ -14,7 +14,7 @@
 #include "tap.h"
 #include "limits.h"
 #include "../../scenario/scenario.h"
-#include "../../scenario/tour.h"
+#include "../../scenario/tour_step.h"
 
 static tour_step_t
 s_parse (const char *text)

@@ -1,4 +1,4 @@
-/*  tour.c -- parse one tour step (see tour.h).
+/*  tour_step.c -- parse one tour step (see tour_step.h).
 
     The step's first word picks its kind; a word that names no client op,
     settle or wait goes to action_parse, so every fault a schedule knows is
@@ -12,7 +12,7 @@
 #include <assert.h>
 #include <czmq.h>
 #include <jansson.h>
-#include "tour.h"
+#include "tour_step.h"
 #include "number.h"
 
 #define S_WORDS_MAX 4       // cas NODE KEY FROM TO: the op word, then 4

@@ -1,4 +1,4 @@
-/*  tour.h -- one step of a scripted tour (a scenario's `tour` section:
+/*  tour_step.h -- one step of a scripted tour (a scenario's `tour` section:
     cap-tour, cap-proof, cart-conflict), as a person writes it, parsed.
 
     A tour is a story told as explicit client steps, run one at a time by
