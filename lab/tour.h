@@ -50,7 +50,8 @@ int tour_run (const tour_opts_t *opts, json_t **record, char **error);
 //  The tour's checks, as results.json's "checks": linearizable (the kv
 //  model) on RUN_DIR/history.jsonl when every op is a read, write or cas,
 //  and "lost": every acknowledged write (the last one per key) and every
-//  acknowledged cart item is on some replica after the tour. *verdict is
+//  acknowledged cart item is on some replica after the tour (not for a
+//  --node program, whose replicas the lab cannot read). *verdict is
 //  the worst of them (invalid, then unknown, then valid).
 json_t *tour_checks (const json_t *record, const char *run_dir, check_verdict_t *verdict);
 
