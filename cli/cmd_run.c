@@ -322,10 +322,14 @@ cmd_run (int argc, char **argv)
         scenario_destroy (&scenario);
         return rc;
     }
-    printf ("faultlab: scenario %s, workload %s, seed %" PRIu64 ", %d nodes, %d clients, %g s\n",
-            scenario->name, scenario->workload, seed, scenario->nodes, scenario->clients,
-            args.time_limit_s > 0 && args.time_limit_s < scenario->duration_s
-            ? args.time_limit_s: scenario->duration_s);
+    if (scenario->tour)
+        printf ("faultlab: scenario %s, a tour of %zu steps, seed %" PRIu64 ", %d nodes\n",
+                scenario->name, scenario->tour_count, seed, scenario->nodes);
+    else
+        printf ("faultlab: scenario %s, workload %s, seed %" PRIu64 ", %d nodes, %d clients,"
+                " %g s\n", scenario->name, scenario->workload, seed, scenario->nodes,
+                scenario->clients, args.time_limit_s > 0 && args.time_limit_s < scenario->duration_s
+                ? args.time_limit_s: scenario->duration_s);
     fflush (stdout);
     args.interrupted = prologue_start ();
     json_t *results [FL_SCENARIO_SYSTEMS_MAX] = { NULL };

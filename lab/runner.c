@@ -339,7 +339,9 @@ s_tour (s_run_t *self)
     self->first_op_ns = clock_mono_ns ();
     tour_opts_t opts = { .scenario = self->scenario, .system = self->opts->system,
         .lab = self->lab, .nemesis = self->nemesis, .history = self->history,
-        .t0_ns = self->t0_ns, .seed = self->opts->seed, .duration_s = self->opts->duration_s,
+        .t0_ns = self->t0_ns, .seed = self->opts->seed,
+        //  --time-limit does not cut a story short: the scenario's bound
+        .duration_s = self->scenario->duration_s,
         .interrupted = self->opts->interrupted };
     char *error = NULL;
     if (tour_run (&opts, &self->tour, &error))
