@@ -232,6 +232,31 @@
                                            [wall, logical, "id"] of at most
                                            2 x (2 x 20 digits + FL_ID_BYTES_MAX
                                            + 6) bytes                       */
+/*  Quorum node (nodes/quorum/, docs/nodes.md). Dynamo-style replication
+    on every node of the cluster; what it waits for and what it keeps.    */
+#define FL_QUORUM_TIMEOUT_MS       600  /* a client op waits this long for its
+                                           R or W replicas (a cas: for both
+                                           phases together), then error 11
+                                           (read) or 0 (write, may survive),
+                                           before the client's 1 s timeout */
+#define FL_QUORUM_HINT_MS          200  /* hinted handoff: a hint is resent
+                                           this often until acknowledged; a
+                                           few tries per second heal a
+                                           replica soon after a partition  */
+#define FL_QUORUM_HINTS_MAX        4096 /* hints one coordinator keeps: one per
+                                           (replica, key), newest version
+                                           only, so lin-kv's 64 keys on 64
+                                           nodes fit (63 x 64 = 4032); past it
+                                           a hint is refused and counted   */
+#define FL_QUORUM_KEYS_MAX         8192 /* keys one replica stores: as
+                                           FL_SERVICE_KEYS_MAX; a write of a
+                                           new key past it is refused       */
+#define FL_QUORUM_HINTS_BATCH      64   /* hints resent per tick, so one tick
+                                           never floods the proxy          */
+#define FL_QUORUM_LOG_LINES_MAX    100000 /* lines of a replica's store file
+                                           before it is rewritten as the
+                                           store (a few MB; a minute's run
+                                           at 100 writes/s is 6000 lines) */
 
 /*  Maelstrom's services (services/, bin/lab-services, docs/services.md).
     Their state lives in memory, so every part of it is bounded; a request
@@ -281,6 +306,8 @@ _Static_assert (FL_RUN_SECONDS_MAX * 1000LL <= FL_FAKETIME_OFFSET_MS_MAX,
                 "every clock-skew a scenario allows fits libfaketime's offset file");
 _Static_assert (FL_KAFKA_FINAL_POLLS_MAX + 1 <= FL_FINAL_OPS_MAX,
                 "a kafka client's final phase, an assign and its polls, fits its final ops");
+_Static_assert (FL_QUORUM_TIMEOUT_MS < FL_CLIENT_TIMEOUT_MS_DEFAULT,
+                "quorum answers a client op (error 0 or 11) before the client gives up on it");
 _Static_assert (FL_SCENARIO_PARAMS_MAX <= FL_NODE_PARAMS_MAX,
                 "every scenario param reaches the node");
 _Static_assert (FL_LWW_GOSSIP_ENTRIES_MAX
