@@ -68,6 +68,16 @@
 
 /*  Scenarios.                                                             */
 #define FL_SCENARIO_STEPS_MAX    1024   /* explicit fault steps            */
+#define FL_TOUR_STEPS_MAX        64     /* steps of a scripted tour: a story
+                                           a person reads in one table     */
+#define FL_TOUR_SECONDS_DEFAULT  60     /* a tour's duration_s when it gives
+                                           none: the tour stops there      */
+#define FL_TOUR_KEY_BYTES_MAX    64     /* a tour's key: "user:alice"      */
+#define FL_TOUR_WAIT_MS_MAX      60000  /* one tour wait step: a minute    */
+#define FL_TOUR_REPLICA_MS       500    /* a tour waits this long for every
+                                           replica_read answer             */
+#define FL_TOUR_SETTLE_POLL_MS   50     /* between replica reads while a
+                                           settle step waits for agreement */
 #define FL_SCENARIO_SYSTEMS_MAX  16     /* systems compared in one run     */
 #define FL_RUN_SECONDS_MAX       3600   /* a scenario longer than an hour is a soak test */
 #define FL_INIT_TIMEOUT_MS       10000  /* every node must answer init by then (Maelstrom: 10 s) */
