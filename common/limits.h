@@ -68,6 +68,16 @@
 
 /*  Scenarios.                                                             */
 #define FL_SCENARIO_STEPS_MAX    1024   /* explicit fault steps            */
+#define FL_TOUR_STEPS_MAX        64     /* steps of a scripted tour: a story
+                                           a person reads in one table     */
+#define FL_TOUR_SECONDS_DEFAULT  60     /* a tour's duration_s when it gives
+                                           none: the tour stops there      */
+#define FL_TOUR_KEY_BYTES_MAX    64     /* a tour's key: "user:alice"      */
+#define FL_TOUR_WAIT_MS_MAX      60000  /* one tour wait step: a minute    */
+#define FL_TOUR_REPLICA_MS       500    /* a tour waits this long for every
+                                           replica_read answer             */
+#define FL_TOUR_SETTLE_POLL_MS   50     /* between replica reads while a
+                                           settle step waits for agreement */
 #define FL_SCENARIO_SYSTEMS_MAX  16     /* systems compared in one run     */
 #define FL_RUN_SECONDS_MAX       3600   /* a scenario longer than an hour is a soak test */
 #define FL_INIT_TIMEOUT_MS       10000  /* every node must answer init by then (Maelstrom: 10 s) */
@@ -308,6 +318,39 @@
                                            exits 69                         */
 #define FL_SERVICES_LINGER_MS      200    /* replies sent just before exit still go out */
 
+/*  CRDT node (nodes/crdt/). State-based CRDTs gossip their whole state in
+    one message, so the state is bounded by what one message carries.     */
+#define FL_CRDT_GOSSIP_MS          100  /* a replica sends its changed state
+                                           to every peer this often        */
+#define FL_CRDT_ANTI_ENTROPY_MS    1000 /* and its whole state even when
+                                           nothing changed, so a peer that
+                                           missed a gossip (a partition, a
+                                           drop) catches up within a second */
+#define FL_CRDT_ELEMENT_BYTES_MAX  1024 /* JSON text of one element, register
+                                           value or key: workloads send
+                                           integers, tours words            */
+#define FL_CRDT_REPLICA_BYTES_MAX  (FL_ID_BYTES_MAX + 24) /* a replica id
+                                           "n1@1764691200000": node id, '@',
+                                           the wall ms of its start        */
+#define FL_CRDT_REPLICAS_MAX       256  /* entries of one counter: every node
+                                           of a 64-node lab restarted three
+                                           times                           */
+#define FL_CRDT_COUNT_MAX          (0x7fffffffffffffffLL / FL_CRDT_REPLICAS_MAX)
+                                        /* one replica's count: so the sum of
+                                           FL_CRDT_REPLICAS_MAX entries never
+                                           overflows int64                 */
+#define FL_CRDT_KEYS_MAX           1024 /* keyed CRDTs (tours' "cart") per node */
+#define FL_CRDT_STATE_BYTES_MAX    (256 * 1024) /* a client update that would
+                                           take the state's JSON past this is
+                                           refused (error 12): a 60 s run at
+                                           100 adds/s is about 20 KiB      */
+#define FL_CRDT_MERGE_BYTES_MAX    (768 * 1024) /* a gossip whose join would
+                                           pass this is refused (logged): the
+                                           divergent sides of a partition may
+                                           each grow to the state bound, and
+                                           the join must still fit one
+                                           message under FL_MSG_BYTES_MAX  */
+
 /*  Limits tuned against each other: what must answer first answers first. */
 _Static_assert (FL_RAFT_WAITER_TIMEOUT_MS < FL_CLIENT_TIMEOUT_MS_DEFAULT,
                 "raft answers error 0 before the client gives up on it");
@@ -323,6 +366,9 @@ _Static_assert (FL_QUORUM_TIMEOUT_MS < FL_CLIENT_TIMEOUT_MS_DEFAULT,
                 "quorum answers a client op (error 0 or 11) before the client gives up on it");
 _Static_assert (FL_SCENARIO_PARAMS_MAX <= FL_NODE_PARAMS_MAX,
                 "every scenario param reaches the node");
+_Static_assert (FL_CRDT_STATE_BYTES_MAX < FL_CRDT_MERGE_BYTES_MAX
+                && FL_CRDT_MERGE_BYTES_MAX + 64 * 1024 < FL_MSG_BYTES_MAX,
+                "a crdt node's whole state, joined after a partition, fits one gossip message");
 _Static_assert (FL_LWW_GOSSIP_ENTRIES_MAX
                 * (FL_LWW_ENTRY_BYTES_MAX + FL_LWW_ENTRY_OVERHEAD_BYTES)
                 + 1024 < FL_MSG_BYTES_MAX,

@@ -42,6 +42,7 @@
 #include "scenario/schedule.h"
 #include "client.h"
 #include "history.h"
+#include "tour.h"
 #include "clock.h"
 #include "exits.h"
 #include "checker/check.h"
@@ -92,6 +93,7 @@ typedef struct {
     int64_t replica_poll_ns;    // next replica read, until they agreed
     double converge_ms;         // heal to first agreement, -1 until then
     json_t *final_replicas;     // lab_replicas after the drain, or NULL
+    json_t *tour;               // a tour's record (tour.h), NULL for a load
     char *error;
     int status;
 } s_run_t;
@@ -402,6 +404,23 @@ s_skews_clocks (const scenario_t *sc)
     return false;
 }
 
+//  A scripted tour instead of the load (tour.h): its steps, one client.
+static void
+s_tour (s_run_t *self)
+{
+    self->load_start_ns = s_now (self);
+    self->first_op_ns = clock_mono_ns ();
+    tour_opts_t opts = { .scenario = self->scenario, .system = self->opts->system,
+        .lab = self->lab, .nemesis = self->nemesis, .history = self->history,
+        .t0_ns = self->t0_ns, .seed = self->opts->seed,
+        //  --time-limit does not cut a story short: the scenario's bound
+        .duration_s = self->scenario->duration_s,
+        .interrupted = self->opts->interrupted };
+    char *error = NULL;
+    if (tour_run (&opts, &self->tour, &error))
+        s_fail (self, *self->opts->interrupted? FL_EXIT_INTERRUPTED: FL_EXIT_SOFTWARE, error);
+}
+
 check_opts_t
 runner_check_opts (const char *model)
 {
@@ -601,10 +620,14 @@ s_results (s_run_t *self, json_t *network, bool ran)
     if (opts->node_cmd)
         json_object_set_new (results, "node", json_string (opts->node_cmd));
     check_verdict_t verdict = CHECK_UNKNOWN;
+    //  A tour judges its own replicas (tour_checks' "lost").
     bool counted = false;
-    json_t *convergence = ran? s_convergence (self, &counted): NULL;
-    json_object_set_new (results, "checks", ran? s_checks (self, counted?
-        convergence_check (convergence): NULL, &verdict): json_array ());
+    json_t *convergence = ran && !self->tour? s_convergence (self, &counted): NULL;
+    if (self->tour)
+        json_object_update (results, self->tour);
+    json_object_set_new (results, "checks", !ran? json_array ():
+        self->tour? tour_checks (self->tour, opts->run_dir, &verdict):
+        s_checks (self, counted? convergence_check (convergence): NULL, &verdict));
     if (convergence)
         json_object_set_new (results, "convergence", convergence);
     json_object_set_new (results, "valid", s_verdict_json (verdict));
@@ -770,6 +793,7 @@ s_finish (s_run_t *self, json_t *network, bool ran, json_t **results, char **err
     json_decref (self->notes);
     json_decref (self->skews);
     json_decref (self->final_replicas);
+    json_decref (self->tour);
     *error = self->error;
     return self->error? self->status: 0;
 }
@@ -782,7 +806,8 @@ runner_run (const runner_opts_t *opts, json_t **results, char **error)
                     .workload = workload_lookup (opts->scenario->workload) };
     s_run_t *self = &run;
     assert (self->workload);    // the scenario reader and --workload accept no other
-    self->replicas = !opts->node_cmd && convergence_known (self->workload->name);
+    self->replicas = !opts->node_cmd && !opts->scenario->tour
+                  && convergence_known (self->workload->name);
     self->converge_ms = -1;
     self->t0_ns = clock_mono_ns ();
     *results = NULL;
@@ -797,7 +822,10 @@ runner_run (const runner_opts_t *opts, json_t **results, char **error)
         .bin_dir = opts->bin_dir, .run_dir = opts->run_dir, .nodes = opts->scenario->nodes,
         .seed = opts->seed, .t0_ns = self->t0_ns, .params = opts->scenario->params,
         .params_count = opts->scenario->params_count, .tcp = opts->tcp,
-        .workload = opts->scenario->workload,
+        //  A tour runs crdt on lin-kv's keyed ops, which it answers in any
+        //  of its workloads: it gets none, so it keeps its default.
+        .workload = opts->scenario->tour && !lab_system_speaks (opts->system,
+                    opts->scenario->workload)? NULL: opts->scenario->workload,
         .faketime = s_skews_clocks (opts->scenario) };
     char *lab_error = NULL;
     int status = 0;
@@ -821,10 +849,14 @@ runner_run (const runner_opts_t *opts, json_t **results, char **error)
         self->nemesis = nemesis_new (self->lab, self->history, opts->seed);
         self->ready_ns = clock_mono_ns ();
         self->leaderless_start = lab_warm_up (self->lab) == 0;
-        s_start_clients (self);
-        s_loop (self);
+        if (opts->scenario->tour)
+            s_tour (self);
+        else {
+            s_start_clients (self);
+            s_loop (self);
+        }
         ran = !self->error;
-        if (ran)
+        if (ran && !opts->scenario->tour)
             s_final_replicas (self);
         //  After an error or Ctrl-C the proxy may be gone: do not wait on it.
         network = ran? lab_stats (self->lab): NULL;
