@@ -10,13 +10,15 @@
 # lost_count 0); the linearizability check is what catches it. lww with
 # n1's clock 5 s ahead (tests/data/scenarios/lww-skew.conf, the load stops
 # at the heal) keeps n1's last write over later acknowledged ones: those
-# are lost by the register rule (seed 4: 11 lost, 3 runs of 3). A --node
+# are lost by the register rule (seed 4: 11 lost, 3 runs of 3). crdt told
+# not to gossip keeps only its own adds: its replicas, read directly,
+# disagree and miss acknowledged adds (seed 1: 307 lost). A --node
 # program is judged on its final reads: a wrong g-counter (every node but
 # the one that took an add forgets all but the peer's last delta) falls
 # below the acknowledged sum, and lin-kv, without final reads, is unknown
 # and out of the verdict.
 . "$(dirname "$0")/lib.sh" chaos-conv
-plan 18
+plan 20
 need_program jq jq
 P=tests/nodes/python
 
@@ -69,3 +71,10 @@ l="$store/latest/results.json"
 check "lww: acknowledged writes lost ($(conv "$l" .lost_count)), all replicas alike" \
     [ "$(conv "$l" .lost_count)" -gt 0 -a "$(conv "$l" .converged)" = true ]
 check_output -E 'convergence: invalid: [0-9]+ lost writes \(first: (write|cas) ' "the console names the lost writes"
+
+store="$tmp/crdt"
+check_exit 0 "crdt-no-gossip seed 1: crdt invalid, as expected" \
+    timeout 150 ./harness run tests/data/scenarios/crdt-no-gossip.conf --seed 1 --store "$store"
+c="$store/latest/results.json"
+check "crdt without gossip: adds lost ($(conv "$c" .lost_count)), not converged" \
+    [ "$(conv "$c" .lost_count)" -gt 0 -a "$(conv "$c" .converged)" = false ]
