@@ -79,8 +79,8 @@ const char *pacelc_rule (void);
 //  availability_during_partitions {minority, majority}, converged,
 //  lost_writes, stale_reads (results.json's, or "-"), latency_ms {calm,
 //  slow: {p50, p99}}, valid, expected, run_dir; from the run's RESULTS
-//  (may be NULL: a run that did not finish) and its measures M (NULL: not
-//  measured).
+//  (NULL: the row did not run; its why is "not run", its cells "-") and
+//  its measures M (NULL: not measured).
 json_t *pacelc_row (const char *system, const char *config, const json_t *results,
                     const pacelc_measures_t *m);
 
