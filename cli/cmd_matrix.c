@@ -181,6 +181,7 @@ s_scenario (const s_args_t *args, const s_plan_t *row, int *status)
         free (error);
         return NULL;
     }
+    *status = FL_EXIT_OK;
     if (args->time_limit_s > 0 && args->time_limit_s < sc->duration_s) {
         double scale = args->time_limit_s / sc->duration_s;
         for (size_t i = 0; i < sc->steps_count; i++)
