@@ -195,6 +195,32 @@
 #define FL_RAFT_DEDUP_IDS          65536 /* request ids remembered so a duplicated
                                            forward is not applied twice    */
 
+/*  LWW node (nodes/lww/, bin/node-lww). Its replica lives in memory and
+    is sent whole to a peer every anti-entropy round, so every part of it
+    is bounded; a client request past a bound gets a definite error naming
+    it (12 for an entry too large, 14 for a full replica) and changes
+    nothing. Worst case: FL_LWW_KEYS_MAX x FL_LWW_ENTRY_BYTES_MAX = 32 MiB. */
+#define FL_LWW_KEYS_MAX            8192   /* keys one replica holds: lin-kv
+                                           uses a few (FL_SCENARIO_KEYS_MAX),
+                                           tours a few names; a remote entry
+                                           for a new key past it is dropped
+                                           and counted, not merged          */
+#define FL_LWW_ENTRY_BYTES_MAX     4096   /* a key's and its value's compact
+                                           JSON text together: names like
+                                           "user:alice" and small values    */
+#define FL_LWW_GOSSIP_ENTRIES_MAX  128    /* entries per gossip or anti-
+                                           entropy message: so a message of
+                                           the largest entries, with their
+                                           versions, stays below
+                                           FL_MSG_BYTES_MAX (the assert
+                                           below); a bigger delta or a full
+                                           state goes as several messages   */
+#define FL_LWW_ENTRY_OVERHEAD_BYTES 256   /* an entry's JSON beside its key and
+                                           value: field names and two versions
+                                           [wall, logical, "id"] of at most
+                                           2 x (2 x 20 digits + FL_ID_BYTES_MAX
+                                           + 6) bytes                       */
+
 /*  Maelstrom's services (services/, bin/lab-services, docs/services.md).
     Their state lives in memory, so every part of it is bounded; a request
     that would pass a bound gets a definite error naming it (12 for a key
@@ -245,5 +271,11 @@ _Static_assert (FL_KAFKA_FINAL_POLLS_MAX + 1 <= FL_FINAL_OPS_MAX,
                 "a kafka client's final phase, an assign and its polls, fits its final ops");
 _Static_assert (FL_SCENARIO_PARAMS_MAX <= FL_NODE_PARAMS_MAX,
                 "every scenario param reaches the node");
+_Static_assert (FL_LWW_GOSSIP_ENTRIES_MAX
+                * (FL_LWW_ENTRY_BYTES_MAX + FL_LWW_ENTRY_OVERHEAD_BYTES)
+                + 1024 < FL_MSG_BYTES_MAX,
+                "an lww gossip message of the largest entries fits a message");
+_Static_assert (2 * (2 * 20 + FL_ID_BYTES_MAX + 6) + 64 <= FL_LWW_ENTRY_OVERHEAD_BYTES,
+                "an lww entry's two versions and field names fit its overhead");
 
 #endif
