@@ -321,7 +321,10 @@ s_cells (const json_t *row, char cells [S_COLUMNS][S_CELL])
         json_t *phase = json_object_get (latency, phases [i]);
         s_cell (json_object_get (phase, "p50"), 1, "", p50, sizeof p50);
         s_cell (json_object_get (phase, "p99"), 1, "", p99, sizeof p99);
-        snprintf (cells [9 + i], S_CELL, "%s/%s ms", p50, p99);
+        if (streq (p50, "-") && streq (p99, "-"))
+            snprintf (cells [9 + i], S_CELL, "-");
+        else
+            snprintf (cells [9 + i], S_CELL, "%s/%s ms", p50, p99);
     }
     json_t *valid = json_object_get (row, "valid");
     const char *expected = json_string_value (json_object_get (row, "expected"));
