@@ -196,7 +196,7 @@ pacelc_classify (const pacelc_measures_t *m, char *klass, size_t klass_size,
 const char *
 pacelc_rule (void)
 {
-    return "PA if the minority side of a partition answered at least 90% of its ops"
+    return "PA if the minority side of a partition answered at least 80% of its ops"
            " (PACELC_AVAILABLE), else PC; EC if the median latency while every"
            " node-to-node message was delayed is at least the delay's mean (an op"
            " waited for another node), else EL. Availability: ok answers (or a"

@@ -182,13 +182,7 @@ s_scenario (const s_args_t *args, const s_plan_t *row, int *status)
         return NULL;
     }
     *status = FL_EXIT_OK;
-    if (args->time_limit_s > 0 && args->time_limit_s < sc->duration_s) {
-        double scale = args->time_limit_s / sc->duration_s;
-        for (size_t i = 0; i < sc->steps_count; i++)
-            sc->steps [i].at_s *= scale;
-        sc->settle_s *= scale;
-        sc->duration_s = args->time_limit_s;
-    }
+    scenario_scale (sc, args->time_limit_s);
     if (row->workload)
         snprintf (sc->workload, sizeof sc->workload, "%s", row->workload);
     if (row->config && config_apply (sc, row->config, &error)) {

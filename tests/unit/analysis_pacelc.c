@@ -90,7 +90,7 @@ test_measure (void **state)
     char klass [16], why [256];
     pacelc_classify (&m, klass, sizeof klass, why, sizeof why);
     assert_string_equal (klass, "PC/EC");
-    assert_non_null (strstr (why, "PC (minority 33.3% ok < 90%)"));
+    assert_non_null (strstr (why, "PC (minority 33.3% ok < 80%)"));
     assert_non_null (strstr (why, "EC (slow p50 60.0 ms >= 50 ms)"));
     assert_int_equal (tap_remove_dir (s_dir), 0);
 }

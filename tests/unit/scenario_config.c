@@ -1,6 +1,7 @@
 /*  scenario_config.c -- config_apply on scenarios/pacelc.conf (5 nodes, no
     params): items added and overriding, every refusal by item, and a
-    refusal leaving the params as they were.
+    refusal leaving the params as they were; and scenario_scale, the
+    matrix's --time-limit.
 */
 #include "tap.h"
 #include <string.h>
@@ -72,6 +73,27 @@ test_refusals (void **state)
     s_refused (many, "(FL_SCENARIO_PARAMS_MAX)");
 }
 
+static void
+test_scale (void **state)
+{
+    (void) state;
+    scenario_t *sc = s_load ();
+    double at [16];
+    size_t steps = sc->steps_count;
+    assert_true (steps > 0 && steps <= 16);
+    for (size_t i = 0; i < steps; i++)
+        at [i] = sc->steps [i].at_s;
+    double duration = sc->duration_s, settle = sc->settle_s;
+    scenario_scale (sc, duration * 2);          // only ever shortens
+    assert_float_equal (sc->duration_s, duration, 1e-9);
+    scenario_scale (sc, duration / 4);
+    assert_float_equal (sc->duration_s, duration / 4, 1e-9);
+    assert_float_equal (sc->settle_s, settle / 4, 1e-9);
+    for (size_t i = 0; i < steps; i++)
+        assert_float_equal (sc->steps [i].at_s, at [i] / 4, 1e-9);
+    scenario_destroy (&sc);
+}
+
 int
 main (void)
 {
@@ -79,6 +101,7 @@ main (void)
     const struct CMUnitTest tests [] = {
         cmocka_unit_test (test_apply),
         cmocka_unit_test (test_refusals),
+        cmocka_unit_test (test_scale),
     };
     return cmocka_run_group_tests (tests, NULL, NULL);
 }
