@@ -3,9 +3,9 @@
 # before anything runs, with exit 64 naming the option, the item and what
 # is wrong (w and r against the scenario's node count, the booleans, the
 # key's form, empty items); a good one reaches results.json as the object
-# "config" and the replay line.
+# "config" and the replay line; `up --config` is checked the same way.
 . "$(dirname "$0")/lib.sh" config
-plan 10
+plan 11
 sed 's/^nodes = .*/nodes = 3/' scenarios/no-faults.conf > "$tmp/three.conf"
 bad () {
     check_error 64 "$2" "--config $1: exit 64 ($2)" \
@@ -27,3 +27,7 @@ import json, sys
 c = json.load (open (sys.argv [1])).get ("config")
 sys.exit (c != {"w": "quorum", "r": "1", "hinted_handoff": "false"})' "$results" || diag_run
 check_output -F "--config 'w=quorum,r=1,hinted_handoff=false'" "the replay line carries the --config"
+#  up checks w and r against --nodes, given before or after --config.
+check_error 64 "--config: w=4: more than" "up --config w=4 --nodes 3: exit 64 naming the item" \
+    env FAULTLAB_UP="$tmp/up.json" timeout 30 ./harness up --system raft --config w=4 --nodes 3 \
+    --store "$tmp/up"
