@@ -163,7 +163,7 @@ s_parse (int argc, char **argv, s_args_t *args)
         assert (args->params);
         args->params->nodes = args->nodes;
         char *error = NULL;
-        if (config_apply (args->params, args->config, &error)) {
+        if (config_apply_to (args->params, args->config, "the lab's", &error)) {
             rc = s_usage (error? error: "--config: bad value");
             free (error);
             scenario_destroy (&args->params);

@@ -42,7 +42,7 @@ s_name (const char *key, size_t length)
 
 //  One item "K=V": its known keys' values in range.
 static int
-s_check_item (const scenario_t *sc, const char *item, char **error)
+s_check_item (const scenario_t *sc, const char *item, const char *whose, char **error)
 {
     const char *equals = strchr (item, '=');
     if (!equals)
@@ -62,7 +62,7 @@ s_check_item (const scenario_t *sc, const char *item, char **error)
             return s_fail (error, item, "'%s' is not one, quorum, all or a number 1..%d",
                            value, sc->nodes);
         if (count > (uint64_t) sc->nodes)
-            return s_fail (error, item, "more than the scenario's %d nodes", sc->nodes);
+            return s_fail (error, item, "more than %s %d nodes", whose, sc->nodes);
         return 0;
     }
     if ((length == 11 && strncmp (item, "read_repair", 11) == 0)
@@ -86,7 +86,13 @@ s_param_index (const scenario_t *sc, const char *item)
 int
 config_apply (scenario_t *sc, const char *text, char **error)
 {
-    assert (sc && text);
+    return config_apply_to (sc, text, "the scenario's", error);
+}
+
+int
+config_apply_to (scenario_t *sc, const char *text, const char *whose, char **error)
+{
+    assert (sc && text && whose);
     if (!*text)
         return s_fail (error, "''", "empty (expected K=V[,K=V...])");
     char *copy = strdup (text);
@@ -97,7 +103,7 @@ config_apply (scenario_t *sc, const char *text, char **error)
     char *save = NULL;
     for (char *item = strtok_r (copy, ",", &save); item && rc == 0;
          item = strtok_r (NULL, ",", &save)) {
-        rc = s_check_item (sc, item, error);
+        rc = s_check_item (sc, item, whose, error);
         if (rc == 0 && s_param_index (sc, item) < 0 && ++added + sc->params_count
                                                         > FL_SCENARIO_PARAMS_MAX)
             rc = s_fail (error, item, "more than %d params (FL_SCENARIO_PARAMS_MAX)",

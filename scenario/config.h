@@ -18,4 +18,9 @@
 //  *error set (malloc'd) and the scenario unchanged.
 int config_apply (scenario_t *scenario, const char *text, char **error);
 
+//  The same, WHOSE naming the node count in errors ("the lab's" for up:
+//  "--config: w=4: more than the lab's 3 nodes").
+int config_apply_to (scenario_t *scenario, const char *text, const char *whose,
+                     char **error);
+
 #endif

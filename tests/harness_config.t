@@ -28,6 +28,6 @@ c = json.load (open (sys.argv [1])).get ("config")
 sys.exit (c != {"w": "quorum", "r": "1", "hinted_handoff": "false"})' "$results" || diag_run
 check_output -F "--config 'w=quorum,r=1,hinted_handoff=false'" "the replay line carries the --config"
 #  up checks w and r against --nodes, given before or after --config.
-check_error 64 "--config: w=4: more than" "up --config w=4 --nodes 3: exit 64 naming the item" \
+check_error 64 "--config: w=4: more than the lab's 3 nodes" "up --config w=4 --nodes 3: exit 64 naming the item" \
     env FAULTLAB_UP="$tmp/up.json" timeout 30 ./harness up --system raft --config w=4 --nodes 3 \
     --store "$tmp/up"
