@@ -149,11 +149,9 @@
                                            as --param; below FL_NODE_PARAMS_MAX */
 #define FL_ACTION_WORDS_MAX      8      /* "partition isolate n3" and kin: the
                                            longest action is 4 words        */
-#define FL_MATRIX_SCENARIOS_MAX  64     /* columns of ./harness matrix: past this
-                                           the table is unreadable; more scenario
-                                           files is an error, not a cut     */
-#define FL_MATRIX_SYSTEMS_MAX    32     /* rows of ./harness matrix; a system
-                                           past them is reported, not run  */
+#define FL_MATRIX_SYSTEMS_MAX    32     /* --system options of ./harness matrix:
+                                           more than its rows' systems is a
+                                           typo repeated, refused by name   */
 #define FL_NEMESIS_ACTIVE_MAX    (5 + 4 * FL_NODES_MAX) /* faults in force at
                                            once: one partition, drop, delay,
                                            duplicate, reorder, and pause, kill,

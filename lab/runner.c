@@ -604,6 +604,25 @@ s_bad_output (s_run_t *self)
     return out;
 }
 
+//  --config's items as an object, {"w":"quorum","r":"one"}; {} without it.
+static json_t *
+s_config_json (const char *config)
+{
+    json_t *object = json_object ();
+    char *copy = config? strdup (config): NULL;
+    char *save = NULL;
+    for (char *item = copy? strtok_r (copy, ",", &save): NULL; item;
+         item = strtok_r (NULL, ",", &save)) {
+        char *equals = strchr (item, '=');
+        if (equals) {
+            *equals = 0;
+            json_object_set_new (object, item, json_string (equals + 1));
+        }
+    }
+    free (copy);
+    return object;
+}
+
 static json_t *
 s_results (s_run_t *self, json_t *network, bool ran)
 {
@@ -619,6 +638,7 @@ s_results (s_run_t *self, json_t *network, bool ran)
         "duration_s", opts->duration_s, "run_dir", opts->run_dir);
     if (opts->node_cmd)
         json_object_set_new (results, "node", json_string (opts->node_cmd));
+    json_object_set_new (results, "config", s_config_json (opts->config));
     check_verdict_t verdict = CHECK_UNKNOWN;
     //  A tour judges its own replicas (tour_checks' "lost").
     bool counted = false;

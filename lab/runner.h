@@ -33,6 +33,8 @@ typedef struct {
     double duration_s;          // the load's length (scenario's, or --time-limit)
     bool tty;                   // draw the live status line on stdout
     bool tcp;                   // --transport tcp (see lab.h)
+    const char *config;         // --config K=V,... as given (already applied to
+                                // the scenario's params: scenario/config.h), or NULL
     volatile sig_atomic_t *interrupted;     // set by SIGINT/SIGTERM
 } runner_opts_t;
 

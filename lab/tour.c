@@ -196,7 +196,7 @@ s_op (s_tour_t *self, const char *f, int node, const char *key, json_t *value,
     if (streq (f, "add"))
         json_object_set (body, "element", value);
     int64_t start = s_now (self);
-    history_invoke (self->opts->history, start, self->process, op, false);
+    history_invoke (self->opts->history, start, self->process, op, false, node);
     json_t *answer = s_rpc (self, node, body);
     workload_outcome_t out = s_outcome (f, answer);
     int64_t end = s_now (self);

@@ -966,6 +966,19 @@ scenario_expect (const scenario_t *self, const char *system)
     return SCENARIO_EXPECT_NONE;
 }
 
+void
+scenario_scale (scenario_t *self, double duration_s)
+{
+    assert (self);
+    if (!(duration_s > 0 && duration_s < self->duration_s))
+        return;
+    double scale = duration_s / self->duration_s;
+    for (size_t i = 0; i < self->steps_count; i++)
+        self->steps [i].at_s *= scale;
+    self->settle_s *= scale;
+    self->duration_s = duration_s;
+}
+
 const char *
 scenario_expect_name (scenario_expect_t expect)
 {

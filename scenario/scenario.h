@@ -101,6 +101,12 @@ void scenario_destroy (scenario_t **self_p);
 //  The expectation for a system ("primary"), SCENARIO_EXPECT_NONE if not listed.
 scenario_expect_t scenario_expect (const scenario_t *self, const char *system);
 
+//  The whole plan in DURATION_S seconds of load (0 < DURATION_S <
+//  duration_s; otherwise nothing changes): every step's at_s and settle_s
+//  times DURATION_S / duration_s, so that every phase stays, shorter (the
+//  matrix's --time-limit). The file text is not changed.
+void scenario_scale (scenario_t *self, double duration_s);
+
 //  "valid", "invalid", "varies", "none".
 const char *scenario_expect_name (scenario_expect_t expect);
 
