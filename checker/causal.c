@@ -446,6 +446,10 @@ s_hb_round (s_check_t *self, const uint32_t *clocks, size_t chain, size_t *added
         if (!v->reads)
             continue;
         for (size_t c = 0; c < self->chains; c++) {
+            //  A down-set unchanged from CO's on this chain gives the write
+            //  round 0 saw, whose edge is in already
+            if (clocks != self->co && clocks [r * self->chains + c] == self->co [r * self->chains + c])
+                continue;
             int32_t w = s_last_write (self, clocks, r, c);
             if (w < 0 || w == v->source)
                 continue;

@@ -41,7 +41,13 @@ struct _regview_t {
     uint32_t *write_start;  // nkeys + 1 offsets into by_key (writes)
     uint32_t *read_start;   // nkeys + 1 offsets into by_key (reads)
     json_t **key_values;    // key id -> its json (borrowed)
+    uint32_t *write_at;     // (key, chain) -> offset into by_key, when the
+    uint32_t *read_at;      // table fits REGVIEW_TABLE_MAX; else NULL
 };
+
+//  Entries of the (key, chain) tables: past this (many keys and chains),
+//  regview_last searches a key's whole range instead.
+#define REGVIEW_TABLE_MAX (1 << 22)
 
 //  --------------------------------------------------------------------------
 //  A string -> int table (open addressing, power-of-two capacity)
@@ -371,6 +377,22 @@ s_by_key_place (const void *a, const void *b, void *arg)
     return x->pos < y->pos? -1: x->pos > y->pos;
 }
 
+//  at [key * (chains + 1) + c]: where chain c's entries of key start in
+//  by_key (and where chain c + 1's do, its end).
+static void
+s_table_fill (regview_t *self, const uint32_t *start, uint32_t *at)
+{
+    size_t c1 = self->nchains + 1;
+    for (size_t key = 0; key < self->nkeys; key++) {
+        size_t i = start [key];
+        for (size_t c = 0; c < c1; c++) {
+            while (i < start [key + 1] && self->ops [self->by_key [i]].chain < c)
+                i++;
+            at [key * c1 + c] = (uint32_t) i;
+        }
+    }
+}
+
 //  Pass four: per key, the writes and the reads by (chain, place).
 static int
 s_index (s_build_t *b)
@@ -400,6 +422,15 @@ s_index (s_build_t *b)
     for (size_t i = 0; i < k; i++) {
         self->write_start [i + 1] += self->write_start [i];
         self->read_start [i + 1] += self->read_start [i];
+    }
+    size_t c = self->nchains, cells = k * (c + 1);
+    if (cells <= REGVIEW_TABLE_MAX) {
+        self->write_at = malloc ((cells + 1) * sizeof (uint32_t));
+        self->read_at = malloc ((cells + 1) * sizeof (uint32_t));
+        if (!self->write_at || !self->read_at)
+            return s_refuse (b, "out of memory");
+        s_table_fill (self, self->write_start, self->write_at);
+        s_table_fill (self, self->read_start, self->read_at);
     }
     return 0;
 }
@@ -441,6 +472,8 @@ regview_destroy (regview_t **self_p)
     free (self->write_start);
     free (self->read_start);
     free (self->key_values);
+    free (self->write_at);
+    free (self->read_at);
     free (self);
     *self_p = NULL;
 }
@@ -470,7 +503,22 @@ regview_last (const regview_t *self, uint32_t key, uint32_t chain, uint32_t pos_
 {
     assert (self && key < self->nkeys);
     const uint32_t *start = writes? self->write_start: self->read_start;
+    const uint32_t *at = writes? self->write_at: self->read_at;
     size_t lo = start [key], hi = start [key + 1];
+    if (at) {
+        size_t c1 = self->nchains + 1;
+        lo = at [key * c1 + chain];
+        hi = at [key * c1 + chain + 1];
+        size_t first = lo;
+        while (lo < hi) {
+            size_t mid = lo + (hi - lo) / 2;
+            if (self->ops [self->by_key [mid]].pos < pos_end)
+                lo = mid + 1;
+            else
+                hi = mid;
+        }
+        return lo == first? REGVIEW_NONE: (int32_t) self->by_key [lo - 1];
+    }
     //  The first entry at or past (chain, pos_end); the one before it is the answer
     while (lo < hi) {
         size_t mid = lo + (hi - lo) / 2;
