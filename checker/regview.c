@@ -603,6 +603,32 @@ s_find_cycle (const regview_t *self, const bool *ordered, uint32_t **cycle, size
     free (seen_at);
 }
 
+//  The clocks of the ops Kahn's pass could not order (a cycle and what
+//  follows it): join preds until nothing grows.
+static void
+s_fixpoint (const regview_t *self, const bool *ordered, uint32_t *clocks)
+{
+    size_t n = self->nops, c = self->nchains;
+    bool grew = true;
+    while (grew) {
+        grew = false;
+        for (size_t i = 0; i < n; i++) {
+            if (ordered [i])
+                continue;
+            uint32_t *mine = clocks + i * c;
+            uint32_t before [FL_CAUSAL_CHAINS_MAX];
+            memcpy (before, mine, c * sizeof (uint32_t));
+            int32_t preds [2];
+            size_t np = s_preds (self, i, preds);
+            for (size_t p = 0; p < np; p++)
+                s_join (mine, clocks + (size_t) preds [p] * c, c);
+            if (mine [self->ops [i].chain] < self->ops [i].pos + 1)
+                mine [self->ops [i].chain] = self->ops [i].pos + 1;
+            grew |= memcmp (before, mine, c * sizeof (uint32_t)) != 0;
+        }
+    }
+}
+
 uint32_t *
 regview_clocks (const regview_t *self, bool *cyclic, uint32_t **cycle, size_t *ncycle)
 {
@@ -658,25 +684,7 @@ regview_clocks (const regview_t *self, bool *cyclic, uint32_t **cycle, size_t *n
     if (*cyclic) {
         if (cycle)
             s_find_cycle (self, ordered, cycle, ncycle);
-        //  The rest by fixpoint: join preds until nothing grows
-        bool grew = true;
-        while (grew) {
-            grew = false;
-            for (size_t i = 0; i < n; i++) {
-                if (ordered [i])
-                    continue;
-                uint32_t *mine = clocks + i * c;
-                uint32_t before [FL_CAUSAL_CHAINS_MAX];
-                memcpy (before, mine, c * sizeof (uint32_t));
-                int32_t preds [2];
-                size_t np = s_preds (self, i, preds);
-                for (size_t p = 0; p < np; p++)
-                    s_join (mine, clocks + (size_t) preds [p] * c, c);
-                if (mine [self->ops [i].chain] < self->ops [i].pos + 1)
-                    mine [self->ops [i].chain] = self->ops [i].pos + 1;
-                grew |= memcmp (before, mine, c * sizeof (uint32_t)) != 0;
-            }
-        }
+        s_fixpoint (self, ordered, clocks);
     }
     free (succ_start);
     free (succ);
