@@ -89,6 +89,11 @@
 #define FL_EDN_DEPTH_MAX             64     /* histories nest 3 deep; more is garbage */
 #define FL_CHECK_THREADS_MAX         64     /* kv partitions checked at once   */
 #define FL_CHECK_EXPLAIN_OPS_MAX     20     /* concurrent ops listed on invalid */
+#define FL_REPORT_TITLED_OPS_MAX     2000   /* above this the HTML page draws ops
+                                               without per-op tooltips, to stay small */
+
+/*  Causal and session checks (checker/causal.c, session.c, regview.c):
+    polynomial, but their vector clocks are ops x processes cells.        */
 #define FL_CAUSAL_CHAINS_MAX         256    /* processes (and lone info ops) the
                                                causal and session checks keep a
                                                vector clock entry for: a client's
@@ -101,8 +106,6 @@
                                                the write orders the last one forced;
                                                past it, unknown                */
 #define FL_CAUSAL_EXPLAIN_OPS_MAX    12     /* ops in a violation's chain      */
-#define FL_REPORT_TITLED_OPS_MAX     2000   /* above this the HTML page draws ops
-                                               without per-op tooltips, to stay small */
 
 /*  Workload checks (analysis/checks.h). A check's details go into
     results.json and the report: a lossy run can lose thousands of
