@@ -141,6 +141,7 @@ typedef struct {
     regview_t *self;
     s_table_t keys, values;
     json_t *init;
+    bool tuples;            // keys and values inside [k v] values
     char *reason;
 } s_build_t;
 
@@ -182,10 +183,40 @@ s_key (s_build_t *b, json_t *key)
     return *slot;
 }
 
-//  What an op is in the view: sets *reads, *writes (values) or returns 1 to
-//  leave it out, -1 for an op that is no register op.
+static bool
+s_pair (json_t *value)
+{
+    return json_is_array (value) && json_array_size (value) == 2;
+}
+
+//  A [k v] tuple op as Jepsen's independent checker writes them (reads and
+//  writes [k v], cas [k [from to]]): check.c's rule for guessing kv.
+static bool
+s_is_tuple (const op_t *op)
+{
+    bool cas = strcmp (op->f, "cas") == 0;
+    if (!cas && strcmp (op->f, "read") && strcmp (op->f, "write"))
+        return false;
+    if (!s_pair (op->in) || (cas && !s_pair (json_array_get (op->in, 1))))
+        return false;
+    return op->type != OP_OK || json_is_null (op->out) || s_pair (op->out);
+}
+
+//  True when no op has a key and every op is a [k v] tuple.
+static bool
+s_tuples (const ophistory_t *h)
+{
+    size_t n = ophistory_size (h);
+    for (size_t i = 0; i < n; i++)
+        if (ophistory_op (h, i)->key || !s_is_tuple (ophistory_op (h, i)))
+            return false;
+    return n > 0;
+}
+
+//  What an op is in the view: sets *key, *reads, *writes (values) or
+//  returns 1 to leave it out, -1 for an op that is no register op.
 static int
-s_facts (s_build_t *b, const op_t *op, json_t **reads, json_t **writes)
+s_facts (s_build_t *b, const op_t *op, json_t **key, json_t **reads, json_t **writes)
 {
     const ophistory_t *h = b->self->history;
     op_outcome_t outcome = ophistory_op_outcome (h, op);
@@ -193,23 +224,26 @@ s_facts (s_build_t *b, const op_t *op, json_t **reads, json_t **writes)
     bool write = strcmp (op->f, "write") == 0 || strcmp (op->f, "put") == 0;
     bool cas = strcmp (op->f, "cas") == 0;
     *reads = *writes = NULL;
+    *key = b->tuples? json_array_get (op->in, 0): op->key;
+    json_t *in = b->tuples? json_array_get (op->in, 1): op->in;
+    json_t *out = b->tuples && op->out? json_array_get (op->out, 1): op->out;
     if (!read && !write && !cas)
         return s_refuse (b, "line %d: f '%s' is not a register op (read, write, cas)",
                          op->line_call, op->f);
-    if (cas && (!json_is_array (op->in) || json_array_size (op->in) != 2))
+    if (cas && !s_pair (in))
         return s_refuse (b, "line %d: cas value is not [from, to]", op->line_call);
     if (outcome == OP_OUTCOME_SKIP || outcome == OP_OUTCOME_CAS_FAILED)
         return 1;
     bool unknown = outcome == OP_OUTCOME_UNKNOWN;
     if (read) {
-        if (unknown || (ophistory_format (h) == OPHISTORY_EDN && json_is_null (op->out)))
+        if (unknown || (ophistory_format (h) == OPHISTORY_EDN && (!out || json_is_null (out))))
             return 1;
-        *reads = op->out? op->out: json_null ();
+        *reads = out? out: json_null ();
         return 0;
     }
-    *writes = write? op->in: json_array_get (op->in, 1);
+    *writes = write? in: json_array_get (in, 1);
     if (cas && !unknown)
-        *reads = json_array_get (op->in, 0);
+        *reads = json_array_get (in, 0);
     return 0;
 }
 
@@ -230,13 +264,13 @@ s_collect (s_build_t *b)
         return s_refuse (b, "out of memory");
     for (size_t i = 0; i < n; i++) {
         const op_t *op = ophistory_op (self->history, i);
-        json_t *reads, *writes;
-        int rc = s_facts (b, op, &reads, &writes);
+        json_t *key_value, *reads, *writes;
+        int rc = s_facts (b, op, &key_value, &reads, &writes);
         if (rc < 0)
             return -1;
         if (rc > 0)
             continue;
-        int32_t key = s_key (b, op->key);
+        int32_t key = s_key (b, key_value);
         if (key < 0)
             return s_refuse (b, "out of memory");
         regview_op_t *v = &self->ops [self->nops++];
@@ -443,7 +477,7 @@ regview_new (const ophistory_t *history, const char *init, char **reason)
     regview_t *self = calloc (1, sizeof (regview_t));
     assert (self);
     self->history = history;
-    s_build_t b = { .self = self };
+    s_build_t b = { .self = self, .tuples = s_tuples (history) };
     if (init && !(b.init = edn_parse_value (init)))
         s_refuse (&b, "bad initial value '%s'", init);
     if (!b.reason && s_collect (&b) == 0 && s_chains (&b) == 0 && s_index (&b) == 0)

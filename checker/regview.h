@@ -3,8 +3,9 @@
     read of a value, a write of a value, or both (an ok cas), with the write
     each read read from.
 
-    From an ophistory_t: read/get, write/put and cas, on the `key` field (no
-    key: one register). ok ops are kept; fail ops did not happen and are
+    From an ophistory_t: read/get, write/put and cas, on the `key` field, or
+    on Jepsen's [k v] tuples when no op has a key and every op is one (as
+    check.c guesses kv), else one register. ok ops are kept; fail ops did not happen and are
     left out, and so is a cas failed with error 22 (it saw some value other
     than `from`, which names no write: leaving it out only drops a
     constraint). An info or pending write or cas may have happened: it is
