@@ -102,6 +102,21 @@
 #define FL_REPORT_TITLED_OPS_MAX     2000   /* above this the HTML page draws ops
                                                without per-op tooltips, to stay small */
 
+/*  Causal and session checks (checker/causal.c, session.c, regview.c):
+    polynomial, but their vector clocks are ops x processes cells.        */
+#define FL_CAUSAL_CHAINS_MAX         256    /* processes (and lone info ops) the
+                                               causal and session checks keep a
+                                               vector clock entry for: a client's
+                                               id changes after each info, and a
+                                               check costs ops * this per process */
+#define FL_CAUSAL_CLOCK_CELLS_MAX    (1 << 26) /* ops * chains clock cells (4 bytes
+                                               each, two arrays: 512 MB at most) */
+#define FL_CAUSAL_ROUNDS_MAX         64     /* rounds of a process's happens-before
+                                               fixpoint (causal memory): each adds
+                                               the write orders the last one forced;
+                                               past it, unknown                */
+#define FL_CAUSAL_EXPLAIN_OPS_MAX    12     /* ops in a violation's chain      */
+
 /*  Workload checks (analysis/checks.h). A check's details go into
     results.json and the report: a lossy run can lose thousands of
     elements, and a person reads the first few and the count.            */
