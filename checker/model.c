@@ -821,6 +821,39 @@ s_init (s_compiler_t *c, model_part_t *part)
     }
 }
 
+static bool
+s_is_pair (json_t *value)
+{
+    return json_is_array (value) && json_array_size (value) == 2;
+}
+
+//  A [k v] tuple as Jepsen's independent checker writes it: reads and
+//  writes [k v], cas [k [from to]], completions too when they have a value.
+static bool
+s_is_kv_tuple (const op_t *op)
+{
+    bool cas = strcmp (op->f, "cas") == 0;
+    if (!cas && strcmp (op->f, "read") && strcmp (op->f, "write"))
+        return false;
+    if (!s_is_pair (op->in) || (cas && !s_is_pair (json_array_get (op->in, 1))))
+        return false;
+    return op->type != OP_OK || json_is_null (op->out) || s_is_pair (op->out);
+}
+
+//  The model of a history given none: kv when the first op has a key, or when every op is a read,
+//  write or cas on [k v] tuples; else cas-register.
+model_kind_t
+model_guess (const ophistory_t *history)
+{
+    size_t n = ophistory_size (history);
+    if (n > 0 && ophistory_op (history, 0)->key)
+        return MODEL_KV;
+    size_t i = 0;
+    while (i < n && s_is_kv_tuple (ophistory_op (history, i)))
+        i++;
+    return n > 0 && i == n? MODEL_KV: MODEL_CAS_REGISTER;
+}
+
 model_part_t **
 model_partition (const ophistory_t *history, model_kind_t kind, json_t *init,
                  const char *file, size_t *nparts, char **error)

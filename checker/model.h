@@ -47,6 +47,11 @@ typedef struct _model_part_t model_part_t;
 int model_parse (const char *name);
 const char *model_name (model_kind_t kind);
 
+//  The model of a history when none is given: kv when the first op has a
+//  key or every op is a read, write or cas on [k v] tuples, else
+//  cas-register.
+model_kind_t model_guess (const ophistory_t *history);
+
 //  Compile a history for a model: one partition per key for kv, else one.
 //  init is the initial value (NULL means nil). Returns an array of nparts
 //  partitions (caller frees with model_parts_destroy), or NULL with *error

@@ -89,6 +89,9 @@
 #define FL_EDN_DEPTH_MAX             64     /* histories nest 3 deep; more is garbage */
 #define FL_CHECK_THREADS_MAX         64     /* kv partitions checked at once   */
 #define FL_CHECK_EXPLAIN_OPS_MAX     20     /* concurrent ops listed on invalid */
+#define FL_SEQ_CHAIN_OPS             6      /* last ops of the best order in a
+                                               sequential violation's chain   */
+#define FL_SEQ_CHAIN_BLOCKED         3      /* stuck processes named in it      */
 #define FL_REPORT_TITLED_OPS_MAX     2000   /* above this the HTML page draws ops
                                                without per-op tooltips, to stay small */
 
