@@ -379,6 +379,34 @@ s_step_set (model_part_t *self, uint64_t state, const model_op_t *op, uint64_t *
 }
 
 bool
+model_register_effect (const model_op_t *op, bool *needs, uint64_t *need,
+                       bool *sets, uint64_t *set)
+{
+    assert (op && needs && need && sets && set);
+    bool known = !(op->flags & MODEL_F_UNKNOWN);
+    bool failed = op->flags & MODEL_F_CAS_FAILED;
+    *needs = *sets = false;
+    switch (op->kind) {
+        case K_READ:
+            *needs = known;
+            *need = op->out;
+            return true;
+        case K_WRITE:
+            *sets = true;
+            *set = op->a;
+            return true;
+        case K_CAS:
+            *needs = known && !failed;
+            *need = op->a;
+            *sets = !failed;
+            *set = op->b;
+            return true;
+        default:
+            return false;
+    }
+}
+
+bool
 model_step (model_part_t *self, uint64_t state, const model_op_t *op, uint64_t *next)
 {
     bool unknown = op->flags & MODEL_F_UNKNOWN;

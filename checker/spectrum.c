@@ -37,17 +37,23 @@ s_imply (spectrum_t *self, consistency_t model, check_verdict_t verdict)
     self->implied [model] = true;
 }
 
+//  Did model run and reach verdict?
+static bool
+s_is (const spectrum_t *self, consistency_t model, check_verdict_t verdict)
+{
+    return self->ran [model] && self->results [model].verdict == verdict;
+}
+
 static void
 s_implications (spectrum_t *self)
 {
-    consistency_result_t *r = self->results;
-    if (r [CONSISTENCY_LINEARIZABLE].verdict == CHECK_VALID)
+    if (s_is (self, CONSISTENCY_LINEARIZABLE, CHECK_VALID))
         s_imply (self, CONSISTENCY_SEQUENTIAL, CHECK_VALID);
-    if (r [CONSISTENCY_SEQUENTIAL].verdict == CHECK_INVALID)
+    if (s_is (self, CONSISTENCY_SEQUENTIAL, CHECK_INVALID))
         s_imply (self, CONSISTENCY_LINEARIZABLE, CHECK_INVALID);
-    if (r [CONSISTENCY_SEQUENTIAL].verdict == CHECK_VALID)
+    if (s_is (self, CONSISTENCY_SEQUENTIAL, CHECK_VALID))
         s_imply (self, CONSISTENCY_CAUSAL, CHECK_VALID);
-    if (r [CONSISTENCY_CAUSAL].verdict == CHECK_VALID)
+    if (s_is (self, CONSISTENCY_CAUSAL, CHECK_VALID))
         for (int m = CONSISTENCY_READ_YOUR_WRITES; m < CONSISTENCY_COUNT; m++)
             s_imply (self, (consistency_t) m, CHECK_VALID);
 }

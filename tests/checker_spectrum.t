@@ -65,7 +65,7 @@ check_exit 0 "--consistency sequential on the stale read exits 0" \
 check_exit 1 "--consistency sequential on store buffering exits 1" \
     ./harness check --consistency sequential $d/sb.jsonl
 check_output -F 'not sequential: an order found:' "the text explains with a chain"
-check_output -F 'p1 read x=null (line 6) cannot go: the key holds 1 there, from p0 wrote x=1 (line 1)' \
+check_output -F 'p1 read x=null (line 6) can no longer happen: the key holds 1, from p0 wrote x=1 (line 1)' \
     "the chain names the stuck read and the write it missed"
 run ./harness check --consistency sequential --json $d/sb.jsonl
 check "JSON: valid false for the asked model" [ "$(js "d['valid']" <<< "$out")" = false ]

@@ -7,7 +7,8 @@
     sequential by construction (the reads' values come from one random
     interleaving of the processes), half then have a read's value changed.
     The brute force tries every interleaving that keeps each process's
-    order (an unknown op either placed or left out), with its own register
+    order (an info op placed any time after its process's earlier ops, as
+    the linearizability check has it, or never), with its own register
     model, written apart from checker/model.c. Both must agree on every one.
 
     Also: store buffering is sequential on each key alone and not as a
@@ -63,40 +64,68 @@ s_step (int *regs, const sop_t *op)
     }
 }
 
-//  Every interleaving from here: next [p] is process p's next op (index
-//  into its list), lists [p] its ops.
+//  Every interleaving from here. lists [p]: process p's ops of known
+//  outcome (ok, cas failed; fail ops never happened), next [p] the next
+//  one. floats: the info ops, each placed any time after its process's
+//  earlier ops (gate: how many of them), or never; placed their mask.
+typedef struct {
+    const shist_t *h;
+    int lists [PROCS_MAX][OPS_MAX], len [PROCS_MAX], next [PROCS_MAX];
+    int floats [OPS_MAX], gate [OPS_MAX], nfloats;
+    unsigned placed;
+} sbrute_t;
+
 static bool
-s_brute (const shist_t *h, int lists [PROCS_MAX][OPS_MAX], const int *len, int *next, int *regs)
+s_brute (sbrute_t *b, int *regs)
 {
     bool all = true;
+    for (int p = 0; p < PROCS_MAX; p++)
+        all &= b->next [p] == b->len [p];
+    if (all)
+        return true;
+    int saved [KEYS];
+    memcpy (saved, regs, sizeof saved);
     for (int p = 0; p < PROCS_MAX; p++) {
-        if (next [p] == len [p])
+        if (b->next [p] == b->len [p])
             continue;
-        all = false;
-        const sop_t *op = &h->ops [lists [p][next [p]]];
-        int saved [KEYS];
-        memcpy (saved, regs, sizeof saved);
-        next [p]++;
-        bool found = (op->completion == C_FAIL || op->completion == C_INFO)
-                   && s_brute (h, lists, len, next, regs);       // left out
-        if (!found && op->completion != C_FAIL && s_step (regs, op))
-            found = s_brute (h, lists, len, next, regs);
+        const sop_t *op = &b->h->ops [b->lists [p][b->next [p]]];
+        b->next [p]++;
+        bool found = s_step (regs, op) && s_brute (b, regs);
         memcpy (regs, saved, sizeof saved);
-        next [p]--;
+        b->next [p]--;
         if (found)
             return true;
     }
-    return all;
+    for (int f = 0; f < b->nfloats; f++) {
+        const sop_t *op = &b->h->ops [b->floats [f]];
+        if ((b->placed & (1u << f)) || b->next [op->proc] < b->gate [f])
+            continue;
+        b->placed |= 1u << f;
+        bool found = s_step (regs, op) && s_brute (b, regs);
+        memcpy (regs, saved, sizeof saved);
+        b->placed &= ~(1u << f);
+        if (found)
+            return true;
+    }
+    return false;
 }
 
 static bool
 s_brute_sequential (const shist_t *h)
 {
-    int lists [PROCS_MAX][OPS_MAX], len [PROCS_MAX] = { 0 }, next [PROCS_MAX] = { 0 };
-    for (int i = 0; i < h->n; i++)
-        lists [h->ops [i].proc][len [h->ops [i].proc]++] = i;
+    sbrute_t b = { .h = h };
+    for (int i = 0; i < h->n; i++) {
+        const sop_t *op = &h->ops [i];
+        if (op->completion == C_INFO) {
+            b.gate [b.nfloats] = b.len [op->proc];
+            b.floats [b.nfloats++] = i;
+        }
+        else
+        if (op->completion != C_FAIL)
+            b.lists [op->proc][b.len [op->proc]++] = i;
+    }
     int regs [KEYS] = { 0 };
-    return s_brute (h, lists, len, next, regs);
+    return s_brute (&b, regs);
 }
 
 //  --------------------------------------------------------------------------
@@ -251,15 +280,16 @@ test_not_compositional (void **state)
     assert_int_equal (ry.verdict, CHECK_VALID);
     assert_int_equal (rw.verdict, CHECK_INVALID);
     assert_string_equal (json_string_value (json_object_get (rw.violation, "model")), "sequential");
-    assert_true (json_array_size (json_object_get (rw.violation, "ops")) >= 3);
+    assert_true (json_array_size (json_object_get (rw.violation, "ops")) >= 2);
     consistency_result_release (&rx);
     consistency_result_release (&ry);
     consistency_result_release (&rw);
 }
 
-//  Many processes writing and reading back values no order explains: the
-//  search is cut by its budget (a tiny timeout, then a tiny memory) and
-//  says unknown with the reason.
+//  Many processes writing and reading few values on few keys, the reads
+//  random: there are many orders to rule out, none dead early. The search
+//  is cut by its budget (a tiny timeout, then a tiny memory) and says
+//  unknown with the reason.
 static void
 test_budget (void **state)
 {
@@ -267,16 +297,16 @@ test_budget (void **state)
     char *text = NULL;
     size_t len = 0;
     FILE *mem = open_memstream (&text, &len);
-    for (int p = 0; p < 12; p++)
-        for (int i = 0; i < 30; i++) {
-            int v = p * 100 + i + 1;
-            fprintf (mem, "{\"process\":%d,\"type\":\"invoke\",\"f\":\"write\",\"key\":\"k%d\","
-                     "\"value\":%d}\n{\"process\":%d,\"type\":\"ok\",\"f\":\"write\",\"key\":"
-                     "\"k%d\",\"value\":%d}\n", p, i % 3, v, p, i % 3, v);
-            fprintf (mem, "{\"process\":%d,\"type\":\"invoke\",\"f\":\"read\",\"key\":\"k%d\","
-                     "\"value\":null}\n{\"process\":%d,\"type\":\"ok\",\"f\":\"read\",\"key\":"
-                     "\"k%d\",\"value\":%d}\n", p, (i + 1) % 3, p, (i + 1) % 3,
-                     ((p + 1) % 12) * 100 + (i + 7) % 30 + 1);
+    rng_t rng;
+    rng_init (&rng, 7);
+    for (int p = 0; p < 10; p++)
+        for (int i = 0; i < 20; i++) {
+            int k = (int) rng_below (&rng, 3), v = 1 + (int) rng_below (&rng, 3);
+            bool w = rng_below (&rng, 2);
+            fprintf (mem, "{\"process\":%d,\"type\":\"invoke\",\"f\":\"%s\",\"key\":\"k%d\","
+                     "\"value\":%d}\n{\"process\":%d,\"type\":\"ok\",\"f\":\"%s\",\"key\":"
+                     "\"k%d\",\"value\":%d}\n", p, w? "write": "read", k, w? v: 0, p,
+                     w? "write": "read", k, v);
         }
     fclose (mem);
     char *error = NULL;
