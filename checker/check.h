@@ -57,6 +57,8 @@ typedef struct {
                            // Other than linearizable: register, cas-register
                            // and kv histories only
     bool spectrum;         // check every model of the spectrum as well
+    double spectrum_timeout_s; // budget of each model but linearizable; <= 0:
+                           // as timeout_s
 } check_opts_t;
 
 typedef struct _check_result_t check_result_t;

@@ -50,8 +50,18 @@ opjson_words (const ophistory_t *history, size_t index)
     const char *name = ophistory_process_name (history, op->process);
     char proc [32];
     snprintf (proc, sizeof proc, "p%lld", (long long) op->process);
-    char *k = json_is_string (key)? strdup (json_string_value (key))
-            : key? s_dump (key): strdup ("the register");
+    char *k = NULL;
+    if (json_is_string (key))
+        k = strdup (json_string_value (key));
+    else
+    if (key) {
+        char *text = s_dump (key);          // 1 -> [1]: not to be read as a value
+        if (asprintf (&k, "[%s]", text? text: "?") < 0)
+            k = NULL;
+        free (text);
+    }
+    else
+        k = strdup ("the register");
     bool is_read = strcmp (op->f, "read") == 0 || strcmp (op->f, "get") == 0;
     bool is_cas = strcmp (op->f, "cas") == 0 && s_pair (in);
     char *v = s_dump (is_read? out: is_cas? json_array_get (in, 0): in);

@@ -15,7 +15,8 @@ json_t *opjson_op (const ophistory_t *history, size_t index);
 
 //  "p1 wrote x=1", "p2 read y=0", "p3 cas x 1->2", "p4 cas x 1->2
 //  (failed: saw another value)", with " (info)" for an op of unknown
-//  outcome and " (line N)". Keys and values as compact JSON; a register
+//  outcome and " (line N)". A string key as it is, another one as
+//  compact JSON in brackets ("[1]=5"), values as compact JSON; a register
 //  without key says "the register". Malloc'd; caller frees.
 char *opjson_words (const ophistory_t *history, size_t index);
 

@@ -71,6 +71,11 @@ spectrum_run (spectrum_t *self, const ophistory_t *history, const char *init,
         if (m == CONSISTENCY_LINEARIZABLE)
             *r = (consistency_result_t) { ran_lin? lin: CHECK_UNKNOWN, NULL, NULL, false };
         else
+        if (m == CONSISTENCY_SEQUENTIAL && ran_lin && lin == CHECK_VALID) {
+            *r = (consistency_result_t) { CHECK_VALID, NULL, NULL, false };
+            self->implied [m] = true;   // no second search for what is known
+        }
+        else
         if (m == CONSISTENCY_SEQUENTIAL)
             *r = sequential_check (history, init, timeout_s, memory_mb);
         else

@@ -139,6 +139,9 @@
 #define FL_RUN_CHECK_TIMEOUT_S   30     /* the checker's budget inside a run:
                                            the run must end; ./harness check
                                            the history for a longer search  */
+#define FL_RUN_SPECTRUM_TIMEOUT_S 5   /* each weaker model's budget in a run: the
+                                           spectrum is a view, not the run's verdict,
+                                           and may not hold a failing run 30 s more */
 #define FL_MEASURES_ERROR_CODES_MAX 64  /* distinct error codes tallied one by
                                            one in results.json; the rest are
                                            counted together as "other"      */
