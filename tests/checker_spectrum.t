@@ -35,7 +35,7 @@ expect=(
     "back-in-time n n n y n - -"
     "linearizable y y y y y y y"
 )
-plan $(( ${#expect[@]} * 7 + 14 ))
+plan $(( ${#expect[@]} * 7 + 17 ))
 
 for row in "${expect[@]}"; do
     set -- $row
@@ -80,3 +80,12 @@ check_grep -F 'NOT sequential' "$tmp/page/index.html" "the page says the asked m
 check_grep -F 'not sequential: an order found' "$tmp/page/index.html" "the page shows the chain"
 run ./harness check --spectrum --report "$tmp/spage" $d/stale.jsonl
 check_grep -F 'strongest: sequential' "$tmp/spage/index.html" "the page shows the spectrum"
+
+#  A lin-kv run: results.json and report.html show the spectrum
+run timeout 120 ./harness run no-faults --system primary --seed 1 --time-limit 3 --store "$tmp/store"
+results=$(ls "$tmp"/store/no-faults/primary/*/results.json 2>/dev/null | head -1)
+check "a lin-kv run writes results.json" [ -f "$results" ]
+check "its results.json has the spectrum and its strongest model" \
+    [ "$(js "d['spectrum']['strongest']" < "$results")" = linearizable ]
+check_grep -F '<h2>Consistency spectrum</h2>' "$(dirname "$results")/report.html" \
+    "its report.html shows the spectrum"
