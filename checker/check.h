@@ -58,7 +58,7 @@ typedef struct {
                            // and kv histories only
     bool spectrum;         // check every model of the spectrum as well
     double spectrum_timeout_s; // budget of each model but linearizable; <= 0:
-                           // as timeout_s
+    size_t spectrum_memory_mb; // as timeout_s; 0: as memory_mb
 } check_opts_t;
 
 typedef struct _check_result_t check_result_t;

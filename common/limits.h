@@ -142,6 +142,7 @@
 #define FL_RUN_SPECTRUM_TIMEOUT_S 5   /* each weaker model's budget in a run: the
                                            spectrum is a view, not the run's verdict,
                                            and may not hold a failing run 30 s more */
+#define FL_RUN_SPECTRUM_MEMORY_MB 512  /* and its cache: a run shares the machine */
 #define FL_MEASURES_ERROR_CODES_MAX 64  /* distinct error codes tallied one by
                                            one in results.json; the rest are
                                            counted together as "other"      */

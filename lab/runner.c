@@ -338,7 +338,8 @@ runner_check_opts (const char *model)
                   || !strcmp (model, "kv");
     return (check_opts_t) { .model = model, .init = NULL, .format = "jsonl",
                             .timeout_s = FL_RUN_CHECK_TIMEOUT_S, .spectrum = registers,
-                            .spectrum_timeout_s = FL_RUN_SPECTRUM_TIMEOUT_S };
+                            .spectrum_timeout_s = FL_RUN_SPECTRUM_TIMEOUT_S,
+                            .spectrum_memory_mb = FL_RUN_SPECTRUM_MEMORY_MB };
 }
 
 //  The linearizability check of history.jsonl, as one entry of "checks".
