@@ -118,6 +118,19 @@ s_f_kind (const char *f)
     return OPSLOG_F_OTHER;
 }
 
+//  An invoke's "node": "nK" with K in 1..FL_NODES_MAX gives K; anything
+//  else (absent, another name: a history not written by this lab) 0.
+static int16_t
+s_node (const json_t *node)
+{
+    const char *text = json_string_value (node);
+    if (!text || text [0] != 'n' || text [1] < '1' || text [1] > '9')
+        return 0;
+    char *end = NULL;
+    long k = strtol (text + 1, &end, 10);
+    return *end || k > FL_NODES_MAX? 0: (int16_t) k;
+}
+
 static int
 s_invoke (opslog_t *self, s_where_t *where, json_t *event,
           int64_t process, int64_t time_ns, int64_t index)
@@ -155,6 +168,7 @@ s_invoke (opslog_t *self, s_where_t *where, json_t *event,
     op->value = op->from = op->error = op->return_value = -1;
     op->type = OPSLOG_PENDING;
     op->final = json_is_true (json_object_get (event, "final"));
+    op->node = s_node (json_object_get (event, "node"));
     json_t *value = json_object_get (event, "value");
     op->invoke_value = s_intern_json (self, value);
     if (op->f == OPSLOG_F_WRITE)

@@ -52,6 +52,8 @@ typedef struct {
     uint8_t f;              // opslog_f_t
     bool final;             // "final": true on the invoke or completion
                             // (the final-read phase)
+    int16_t node;           // the invoke's "node" "nK" as K (the node the
+                            // client sent it to); 0 when absent
 } opslog_op_t;
 
 typedef struct _opslog_t opslog_t;

@@ -21,10 +21,12 @@
 #include <czmq.h>
 #include "commands.h"
 #include "scenario/scenario.h"
+#include "scenario/config.h"
 #include "lab/runner.h"
 #include "lab/lab.h"
 #include "lab/store.h"
 #include "console.h"
+#include "tour_table.h"
 #include "home.h"
 #include "options.h"
 #include "prologue.h"
@@ -38,6 +40,7 @@ typedef struct {
     const char *node_cmd;
     const char *workload;       // --workload: replaces the scenario's
     const char *store;
+    const char *config;         // --config K=V,...: checked against the scenario
     bool has_seed;
     uint64_t seed;
     double time_limit_s;
@@ -46,7 +49,8 @@ typedef struct {
 } s_args_t;
 
 const char cmd_run_usage [] = "run SCENARIO [--system S | --node 'CMD ARGS'] [--workload W] [--seed N]"
-                             " [--time-limit SEC] [--store DIR] [--transport ipc|tcp]";
+                             " [--time-limit SEC] [--store DIR] [--transport ipc|tcp]"
+                             " [--config K=V[,K=V...]]";
 
 static int
 s_usage (const char *problem)
@@ -101,6 +105,11 @@ s_option (int option, const char *value, void *arg)
             if (options_time_limit (value, &args->time_limit_s, problem, sizeof problem))
                 return s_usage (problem);
             return 0;
+        case 'c':
+            if (args->config)
+                return s_usage ("--config may be given once (K=V,K=V sets several)");
+            args->config = value;
+            return 0;
         case 'T':
             if (!streq (value, "ipc") && !streq (value, "tcp"))
                 return s_usage ("--transport is ipc or tcp");
@@ -119,6 +128,7 @@ s_parse (int argc, char **argv, s_args_t *args)
         { "seed", required_argument, 0, 'S' }, { "time-limit", required_argument, 0, 't' },
         { "store", required_argument, 0, 'd' }, { "help", no_argument, 0, 'h' },
         { "transport", required_argument, 0, 'T' }, { "workload", required_argument, 0, 'w' },
+        { "config", required_argument, 0, 'c' },
         { 0, 0, 0, 0 }
     };
     *args = (s_args_t) { .store = "store" };
@@ -163,7 +173,8 @@ s_run_system (const s_args_t *args, const scenario_t *scenario, const char *syst
         duration = args->time_limit_s;
     runner_opts_t opts = { .scenario = scenario, .system = system, .node_cmd = args->node_cmd,
         .bin_dir = home, .run_dir = run_dir, .seed = seed, .duration_s = duration,
-        .tty = isatty (STDOUT_FILENO), .tcp = args->tcp, .interrupted = args->interrupted };
+        .tty = isatty (STDOUT_FILENO), .tcp = args->tcp, .interrupted = args->interrupted,
+        .config = args->config };
     int status = runner_run (&opts, results, &error);
     store_link_latest (args->store, run_dir);
     if (status) {
@@ -243,6 +254,10 @@ s_print_replays (const s_args_t *args, json_t **results, size_t count)
             printf (" --system %s", system);
         if (args->workload)
             printf (" --workload %s", args->workload);
+        if (args->config) {
+            printf (" --config ");
+            s_print_quoted (stdout, args->config);
+        }
         printf ("%s\n", args->tcp? " --transport tcp": "");
     }
 }
@@ -255,7 +270,10 @@ s_check_systems (const s_args_t *args, const scenario_t *scenario, const char **
 {
     for (size_t i = 0; i < count; i++) {
         const char *speaks = args->node_cmd? NULL: lab_system_workload (systems [i]);
-        if (speaks && !lab_system_speaks (systems [i], scenario->workload)) {
+        //  A tour's keyed ops are lin-kv's, and crdt answers them too: keyed
+        //  write/read as an LWW register, keyed add/read as an OR-set.
+        bool tour_crdt = scenario->tour && streq (systems [i], "crdt");
+        if (speaks && !tour_crdt && !lab_system_speaks (systems [i], scenario->workload)) {
             fprintf (stderr, "harness run: system %s speaks the %s workload only, not %s"
                      " (--node 'CMD' runs a program that speaks %s)\n", systems [i], speaks,
                      scenario->workload, scenario->workload);
@@ -299,6 +317,12 @@ cmd_run (int argc, char **argv)
     }
     if (args.workload)
         snprintf (scenario->workload, sizeof scenario->workload, "%s", args.workload);
+    if (args.config && config_apply (scenario, args.config, &error)) {
+        rc = s_usage (error? error: "--config: bad value");
+        free (error);
+        scenario_destroy (&scenario);
+        return rc;
+    }
     uint64_t seed = args.has_seed? args.seed: scenario->has_seed? scenario->seed: s_fresh_seed ();
     const char *systems [FL_SCENARIO_SYSTEMS_MAX];
     size_t count = 0;
@@ -318,10 +342,14 @@ cmd_run (int argc, char **argv)
         scenario_destroy (&scenario);
         return rc;
     }
-    printf ("faultlab: scenario %s, workload %s, seed %" PRIu64 ", %d nodes, %d clients, %g s\n",
-            scenario->name, scenario->workload, seed, scenario->nodes, scenario->clients,
-            args.time_limit_s > 0 && args.time_limit_s < scenario->duration_s
-            ? args.time_limit_s: scenario->duration_s);
+    if (scenario->tour)
+        printf ("faultlab: scenario %s, a tour of %zu steps, seed %" PRIu64 ", %d nodes\n",
+                scenario->name, scenario->tour_count, seed, scenario->nodes);
+    else
+        printf ("faultlab: scenario %s, workload %s, seed %" PRIu64 ", %d nodes, %d clients,"
+                " %g s\n", scenario->name, scenario->workload, seed, scenario->nodes,
+                scenario->clients, args.time_limit_s > 0 && args.time_limit_s < scenario->duration_s
+                ? args.time_limit_s: scenario->duration_s);
     fflush (stdout);
     args.interrupted = prologue_start ();
     json_t *results [FL_SCENARIO_SYSTEMS_MAX] = { NULL };
@@ -331,6 +359,10 @@ cmd_run (int argc, char **argv)
         status = console_worst (status, one);
     }
     printf ("\n");
+    if (scenario->tour) {
+        tour_table (stdout, results, count);
+        printf ("\n");
+    }
     console_table (stdout, results, count);
     printf ("seed %" PRIu64 "\n", seed);
     s_print_replays (&args, results, count);

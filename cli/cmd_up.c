@@ -26,12 +26,14 @@
 #include <inttypes.h>
 #include <signal.h>
 #include <unistd.h>
+#include <assert.h>
 #include <czmq.h>
 #include "commands.h"
 #include "lab/lab.h"
 #include "lab/nemesis.h"
 #include "lab/history.h"
 #include "scenario/schedule.h"
+#include "scenario/config.h"
 #include "lab/store.h"
 #include "home.h"
 #include "options.h"
@@ -50,10 +52,12 @@ typedef struct {
     int nodes;
     uint64_t seed;
     bool tcp;
+    const char *config;         // --config K=V,...: checked against --nodes
+    scenario_t *params;         // its items as params (scenario/config.h), or NULL
 } s_args_t;
 
 const char cmd_up_usage [] = "up [--system S | --node 'CMD ARGS'] [--workload W] [--nodes N] [--seed N] [--store DIR]"
-                            " [--transport ipc|tcp]";
+                            " [--transport ipc|tcp] [--config K=V[,K=V...]]";
 
 static int
 s_usage (const char *problem)
@@ -121,6 +125,11 @@ s_option (int option, const char *value, void *arg)
                 return s_usage ("--transport is ipc or tcp");
             args->tcp = streq (value, "tcp");
             return 0;
+        case 'c':
+            if (args->config)
+                return s_usage ("--config may be given once (K=V,K=V sets several)");
+            args->config = value;
+            return 0;
         default:
             return s_usage (NULL);
     }
@@ -134,6 +143,7 @@ s_parse (int argc, char **argv, s_args_t *args)
         { "seed", required_argument, 0, 'S' }, { "store", required_argument, 0, 'd' },
         { "transport", required_argument, 0, 'T' }, { "help", no_argument, 0, 'h' },
         { "node", required_argument, 0, 'N' }, { "workload", required_argument, 0, 'w' },
+        { "config", required_argument, 0, 'c' },
         { 0, 0, 0, 0 }
     };
     *args = (s_args_t) { .system = "raft", .store = "store", .nodes = 5,
@@ -145,6 +155,20 @@ s_parse (int argc, char **argv, s_args_t *args)
         char problem [128];
         snprintf (problem, sizeof problem, "unexpected '%s' (up takes options only)", argv [optind]);
         return s_usage (problem);
+    }
+    //  After every option: w and r are checked against --nodes, wherever
+    //  it was given. The items live as a bare scenario's params.
+    if (args->config) {
+        args->params = calloc (1, sizeof *args->params);
+        assert (args->params);
+        args->params->nodes = args->nodes;
+        char *error = NULL;
+        if (config_apply_to (args->params, args->config, "the lab's", &error)) {
+            rc = s_usage (error? error: "--config: bad value");
+            free (error);
+            scenario_destroy (&args->params);
+            return rc;
+        }
     }
     return 0;
 }
@@ -305,7 +329,9 @@ s_up_start (s_up_t *self, char **error)
                         .bin_dir = self->home,
                         .run_dir = self->run_dir, .nodes = self->args.nodes,
                         .seed = self->args.seed, .t0_ns = self->t0_ns, .tcp = self->args.tcp,
-                        .workload = self->args.workload };
+                        .workload = self->args.workload,
+                        .params = self->args.params? self->args.params->params: NULL,
+                        .params_count = self->args.params? self->args.params->params_count: 0 };
     int status = 0;
     self->lab = lab_new (&opts, error, &status);
     if (!self->lab)
@@ -381,5 +407,6 @@ cmd_up (int argc, char **argv)
         fprintf (stderr, "harness up: %s\n", error? error: "failed");
     free (error);
     s_up_stop (&self);
+    scenario_destroy (&self.args.params);
     return status;
 }

@@ -68,6 +68,16 @@
 
 /*  Scenarios.                                                             */
 #define FL_SCENARIO_STEPS_MAX    1024   /* explicit fault steps            */
+#define FL_TOUR_STEPS_MAX        64     /* steps of a scripted tour: a story
+                                           a person reads in one table     */
+#define FL_TOUR_SECONDS_DEFAULT  60     /* a tour's duration_s when it gives
+                                           none: the tour stops there      */
+#define FL_TOUR_KEY_BYTES_MAX    64     /* a tour's key: "user:alice"      */
+#define FL_TOUR_WAIT_MS_MAX      60000  /* one tour wait step: a minute    */
+#define FL_TOUR_REPLICA_MS       500    /* a tour waits this long for every
+                                           replica_read answer             */
+#define FL_TOUR_SETTLE_POLL_MS   50     /* between replica reads while a
+                                           settle step waits for agreement */
 #define FL_SCENARIO_SYSTEMS_MAX  16     /* systems compared in one run     */
 #define FL_RUN_SECONDS_MAX       3600   /* a scenario longer than an hour is a soak test */
 #define FL_INIT_TIMEOUT_MS       10000  /* every node must answer init by then (Maelstrom: 10 s) */
@@ -120,11 +130,9 @@
                                            as --param; below FL_NODE_PARAMS_MAX */
 #define FL_ACTION_WORDS_MAX      8      /* "partition isolate n3" and kin: the
                                            longest action is 4 words        */
-#define FL_MATRIX_SCENARIOS_MAX  64     /* columns of ./harness matrix: past this
-                                           the table is unreadable; more scenario
-                                           files is an error, not a cut     */
-#define FL_MATRIX_SYSTEMS_MAX    32     /* rows of ./harness matrix; a system
-                                           past them is reported, not run  */
+#define FL_MATRIX_SYSTEMS_MAX    32     /* --system options of ./harness matrix:
+                                           more than its rows' systems is a
+                                           typo repeated, refused by name   */
 #define FL_NEMESIS_ACTIVE_MAX    (5 + 4 * FL_NODES_MAX) /* faults in force at
                                            once: one partition, drop, delay,
                                            duplicate, reorder, and pause, kill,
@@ -204,6 +212,57 @@
 #define FL_RAFT_DEDUP_IDS          65536 /* request ids remembered so a duplicated
                                            forward is not applied twice    */
 
+/*  LWW node (nodes/lww/, bin/node-lww). Its replica lives in memory and
+    is sent whole to a peer every anti-entropy round, so every part of it
+    is bounded; a client request past a bound gets a definite error naming
+    it (12 for an entry too large, 14 for a full replica) and changes
+    nothing. Worst case: FL_LWW_KEYS_MAX x FL_LWW_ENTRY_BYTES_MAX = 32 MiB. */
+#define FL_LWW_KEYS_MAX            8192   /* keys one replica holds: lin-kv
+                                           uses a few (FL_SCENARIO_KEYS_MAX),
+                                           tours a few names; a remote entry
+                                           for a new key past it is dropped
+                                           and counted, not merged          */
+#define FL_LWW_ENTRY_BYTES_MAX     4096   /* a key's and its value's compact
+                                           JSON text together: names like
+                                           "user:alice" and small values    */
+#define FL_LWW_GOSSIP_ENTRIES_MAX  128    /* entries per gossip or anti-
+                                           entropy message: so a message of
+                                           the largest entries, with their
+                                           versions, stays below
+                                           FL_MSG_BYTES_MAX (the assert
+                                           below); a bigger delta or a full
+                                           state goes as several messages   */
+#define FL_LWW_ENTRY_OVERHEAD_BYTES 256   /* an entry's JSON beside its key and
+                                           value: field names and two versions
+                                           [wall, logical, "id"] of at most
+                                           2 x (2 x 20 digits + FL_ID_BYTES_MAX
+                                           + 6) bytes                       */
+/*  Quorum node (nodes/quorum/, docs/nodes.md). Dynamo-style replication
+    on every node of the cluster; what it waits for and what it keeps.    */
+#define FL_QUORUM_TIMEOUT_MS       600  /* a client op waits this long for its
+                                           R or W replicas (a cas: for both
+                                           phases together), then error 11
+                                           (read) or 0 (write, may survive),
+                                           before the client's 1 s timeout */
+#define FL_QUORUM_HINT_MS          200  /* hinted handoff: a hint is resent
+                                           this often until acknowledged; a
+                                           few tries per second heal a
+                                           replica soon after a partition  */
+#define FL_QUORUM_HINTS_MAX        4096 /* hints one coordinator keeps: one per
+                                           (replica, key), newest version
+                                           only, so lin-kv's 64 keys on 64
+                                           nodes fit (63 x 64 = 4032); past it
+                                           a hint is refused and counted   */
+#define FL_QUORUM_KEYS_MAX         8192 /* keys one replica stores: as
+                                           FL_SERVICE_KEYS_MAX; a write of a
+                                           new key past it is refused       */
+#define FL_QUORUM_HINTS_BATCH      64   /* hints resent per tick, so one tick
+                                           never floods the proxy          */
+#define FL_QUORUM_LOG_LINES_MAX    100000 /* lines of a replica's store file
+                                           before it is rewritten as the
+                                           store (a few MB; a minute's run
+                                           at 100 writes/s is 6000 lines) */
+
 /*  Maelstrom's services (services/, bin/lab-services, docs/services.md).
     Their state lives in memory, so every part of it is bounded; a request
     that would pass a bound gets a definite error naming it (12 for a key
@@ -241,6 +300,39 @@
                                            exits 69                         */
 #define FL_SERVICES_LINGER_MS      200    /* replies sent just before exit still go out */
 
+/*  CRDT node (nodes/crdt/). State-based CRDTs gossip their whole state in
+    one message, so the state is bounded by what one message carries.     */
+#define FL_CRDT_GOSSIP_MS          100  /* a replica sends its changed state
+                                           to every peer this often        */
+#define FL_CRDT_ANTI_ENTROPY_MS    1000 /* and its whole state even when
+                                           nothing changed, so a peer that
+                                           missed a gossip (a partition, a
+                                           drop) catches up within a second */
+#define FL_CRDT_ELEMENT_BYTES_MAX  1024 /* JSON text of one element, register
+                                           value or key: workloads send
+                                           integers, tours words            */
+#define FL_CRDT_REPLICA_BYTES_MAX  (FL_ID_BYTES_MAX + 24) /* a replica id
+                                           "n1@1764691200000": node id, '@',
+                                           the wall ms of its start        */
+#define FL_CRDT_REPLICAS_MAX       256  /* entries of one counter: every node
+                                           of a 64-node lab restarted three
+                                           times                           */
+#define FL_CRDT_COUNT_MAX          (0x7fffffffffffffffLL / FL_CRDT_REPLICAS_MAX)
+                                        /* one replica's count: so the sum of
+                                           FL_CRDT_REPLICAS_MAX entries never
+                                           overflows int64                 */
+#define FL_CRDT_KEYS_MAX           1024 /* keyed CRDTs (tours' "cart") per node */
+#define FL_CRDT_STATE_BYTES_MAX    (256 * 1024) /* a client update that would
+                                           take the state's JSON past this is
+                                           refused (error 12): a 60 s run at
+                                           100 adds/s is about 20 KiB      */
+#define FL_CRDT_MERGE_BYTES_MAX    (768 * 1024) /* a gossip whose join would
+                                           pass this is refused (logged): the
+                                           divergent sides of a partition may
+                                           each grow to the state bound, and
+                                           the join must still fit one
+                                           message under FL_MSG_BYTES_MAX  */
+
 /*  Limits tuned against each other: what must answer first answers first. */
 _Static_assert (FL_RAFT_WAITER_TIMEOUT_MS < FL_CLIENT_TIMEOUT_MS_DEFAULT,
                 "raft answers error 0 before the client gives up on it");
@@ -252,7 +344,18 @@ _Static_assert (FL_RUN_SECONDS_MAX * 1000LL <= FL_FAKETIME_OFFSET_MS_MAX,
                 "every clock-skew a scenario allows fits libfaketime's offset file");
 _Static_assert (FL_KAFKA_FINAL_POLLS_MAX + 1 <= FL_FINAL_OPS_MAX,
                 "a kafka client's final phase, an assign and its polls, fits its final ops");
+_Static_assert (FL_QUORUM_TIMEOUT_MS < FL_CLIENT_TIMEOUT_MS_DEFAULT,
+                "quorum answers a client op (error 0 or 11) before the client gives up on it");
 _Static_assert (FL_SCENARIO_PARAMS_MAX <= FL_NODE_PARAMS_MAX,
                 "every scenario param reaches the node");
+_Static_assert (FL_CRDT_STATE_BYTES_MAX < FL_CRDT_MERGE_BYTES_MAX
+                && FL_CRDT_MERGE_BYTES_MAX + 64 * 1024 < FL_MSG_BYTES_MAX,
+                "a crdt node's whole state, joined after a partition, fits one gossip message");
+_Static_assert (FL_LWW_GOSSIP_ENTRIES_MAX
+                * (FL_LWW_ENTRY_BYTES_MAX + FL_LWW_ENTRY_OVERHEAD_BYTES)
+                + 1024 < FL_MSG_BYTES_MAX,
+                "an lww gossip message of the largest entries fits a message");
+_Static_assert (2 * (2 * 20 + FL_ID_BYTES_MAX + 6) + 64 <= FL_LWW_ENTRY_OVERHEAD_BYTES,
+                "an lww entry's two versions and field names fit its overhead");
 
 #endif

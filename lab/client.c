@@ -70,7 +70,7 @@ s_send (client_t *self, json_t *op, int node, bool final, int64_t now_ns, histor
     json_t *envelope = json_pack ("{s:s, s:s, s:o}", "src", self->id, "dest", dest, "body", body);
     char *text = json_dumps (envelope, JSON_COMPACT);
     json_decref (envelope);
-    history_invoke (history, now_ns, self->process, op, final);
+    history_invoke (history, now_ns, self->process, op, final, node);
     self->busy = true;
     self->invoke_ns = now_ns;
     self->deadline_ns = now_ns + (int64_t) self->timeout_ms * 1000000;

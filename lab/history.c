@@ -61,10 +61,10 @@ history_destroy (history_t **self_p)
 
 //  One op line: the common head, the op's f, key and value, then what
 //  the completion adds. Keys come in a fixed order (index, time, process,
-//  type, f, key, value, error, final) so that lines read alike.
+//  type, f, key, value, error, final, node) so that lines read alike.
 static void
 s_line (history_t *self, int64_t time_ns, int process, const char *type,
-        const json_t *op, json_t *value, json_t *error, bool final)
+        const json_t *op, json_t *value, json_t *error, bool final, int node)
 {
     json_t *line = json_pack ("{s:I, s:I, s:i, s:s, s:O}", "index", (json_int_t) self->index++,
                               "time", (json_int_t) time_ns, "process", process, "type", type,
@@ -78,6 +78,11 @@ s_line (history_t *self, int64_t time_ns, int process, const char *type,
         json_object_set (line, "error", error);
     if (final)
         json_object_set_new (line, "final", json_true ());
+    if (node > 0) {
+        char id [16];
+        snprintf (id, sizeof id, "n%d", node);
+        json_object_set_new (line, "node", json_string (id));
+    }
     char *text = json_dumps (line, JSON_COMPACT | JSON_PRESERVE_ORDER | JSON_ENCODE_ANY);
     json_decref (line);
     fprintf (self->ops, "%s\n", text? text: "{}");
@@ -86,10 +91,12 @@ s_line (history_t *self, int64_t time_ns, int process, const char *type,
 }
 
 void
-history_invoke (history_t *self, int64_t time_ns, int process, const json_t *op, bool final)
+history_invoke (history_t *self, int64_t time_ns, int process, const json_t *op, bool final,
+                int node)
 {
     assert (self && op);
-    s_line (self, time_ns, process, "invoke", op, json_object_get (op, "value"), NULL, final);
+    s_line (self, time_ns, process, "invoke", op, json_object_get (op, "value"), NULL, final,
+            node);
     self->invokes++;
 }
 
@@ -104,7 +111,7 @@ history_complete (history_t *self, int64_t time_ns, int process, const json_t *o
                     outcome->code >= 0? json_integer (outcome->code): NULL;
     const char *type = outcome->result == WORKLOAD_OK? "ok":
                        outcome->result == WORKLOAD_FAIL? "fail": "info";
-    s_line (self, time_ns, process, type, op, value, error, final);
+    s_line (self, time_ns, process, type, op, value, error, final, 0);
     json_decref (error);
     if (outcome->result == WORKLOAD_OK)
         self->oks++;

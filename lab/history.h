@@ -25,8 +25,10 @@ void history_destroy (history_t **self_p);
 
 //  An invoke of OP (a workload op: f, key, value; workload.h). time_ns
 //  is since the run began; FINAL marks an op of the final-read phase.
+//  NODE is the node it was sent to (1 for "n1", written "node":"n1"), or
+//  0 for none (the line then has no "node").
 void history_invoke (history_t *self, int64_t time_ns, int process, const json_t *op,
-                     bool final);
+                     bool final, int node);
 
 //  The completion of OP: ok with outcome's value (or the op's), fail or
 //  info with outcome's code, or its reason when it has one ("error").

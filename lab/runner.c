@@ -42,6 +42,7 @@
 #include "scenario/schedule.h"
 #include "client.h"
 #include "history.h"
+#include "tour.h"
 #include "clock.h"
 #include "exits.h"
 #include "checker/check.h"
@@ -81,6 +82,7 @@ typedef struct {
     bool leaderless_start;      // roles reported, none led by FL_WARMUP_MS
     json_t *notes;              // the lab's notes (lab_notes), kept past it
     json_t *skews;              // the nodes clock skew reached (lab_skew_json)
+    json_t *tour;               // a tour's record (tour.h), NULL for a load
     char *error;
     int status;
 } s_run_t;
@@ -329,6 +331,23 @@ s_skews_clocks (const scenario_t *sc)
     return false;
 }
 
+//  A scripted tour instead of the load (tour.h): its steps, one client.
+static void
+s_tour (s_run_t *self)
+{
+    self->load_start_ns = s_now (self);
+    self->first_op_ns = clock_mono_ns ();
+    tour_opts_t opts = { .scenario = self->scenario, .system = self->opts->system,
+        .lab = self->lab, .nemesis = self->nemesis, .history = self->history,
+        .t0_ns = self->t0_ns, .seed = self->opts->seed,
+        //  --time-limit does not cut a story short: the scenario's bound
+        .duration_s = self->scenario->duration_s,
+        .interrupted = self->opts->interrupted };
+    char *error = NULL;
+    if (tour_run (&opts, &self->tour, &error))
+        s_fail (self, *self->opts->interrupted? FL_EXIT_INTERRUPTED: FL_EXIT_SOFTWARE, error);
+}
+
 check_opts_t
 runner_check_opts (const char *model)
 {
@@ -489,6 +508,25 @@ s_bad_output (s_run_t *self)
     return out;
 }
 
+//  --config's items as an object, {"w":"quorum","r":"one"}; {} without it.
+static json_t *
+s_config_json (const char *config)
+{
+    json_t *object = json_object ();
+    char *copy = config? strdup (config): NULL;
+    char *save = NULL;
+    for (char *item = copy? strtok_r (copy, ",", &save): NULL; item;
+         item = strtok_r (NULL, ",", &save)) {
+        char *equals = strchr (item, '=');
+        if (equals) {
+            *equals = 0;
+            json_object_set_new (object, item, json_string (equals + 1));
+        }
+    }
+    free (copy);
+    return object;
+}
+
 static json_t *
 s_results (s_run_t *self, json_t *network, bool ran)
 {
@@ -504,8 +542,12 @@ s_results (s_run_t *self, json_t *network, bool ran)
         "duration_s", opts->duration_s, "run_dir", opts->run_dir);
     if (opts->node_cmd)
         json_object_set_new (results, "node", json_string (opts->node_cmd));
+    json_object_set_new (results, "config", s_config_json (opts->config));
     check_verdict_t verdict = CHECK_UNKNOWN;
-    json_object_set_new (results, "checks", ran? s_checks (self, &verdict): json_array ());
+    if (self->tour)
+        json_object_update (results, self->tour);
+    json_object_set_new (results, "checks", !ran? json_array ():
+        self->tour? tour_checks (self->tour, opts->run_dir, &verdict): s_checks (self, &verdict));
     json_object_set_new (results, "valid", s_verdict_json (verdict));
     s_spectrum (results);
     json_object_set_new (results, "ops", json_pack ("{s:I, s:I, s:I, s:I}",
@@ -668,6 +710,7 @@ s_finish (s_run_t *self, json_t *network, bool ran, json_t **results, char **err
     history_destroy (&self->history);
     json_decref (self->notes);
     json_decref (self->skews);
+    json_decref (self->tour);
     *error = self->error;
     return self->error? self->status: 0;
 }
@@ -693,7 +736,10 @@ runner_run (const runner_opts_t *opts, json_t **results, char **error)
         .bin_dir = opts->bin_dir, .run_dir = opts->run_dir, .nodes = opts->scenario->nodes,
         .seed = opts->seed, .t0_ns = self->t0_ns, .params = opts->scenario->params,
         .params_count = opts->scenario->params_count, .tcp = opts->tcp,
-        .workload = opts->scenario->workload,
+        //  A tour runs crdt on lin-kv's keyed ops, which it answers in any
+        //  of its workloads: it gets none, so it keeps its default.
+        .workload = opts->scenario->tour && !lab_system_speaks (opts->system,
+                    opts->scenario->workload)? NULL: opts->scenario->workload,
         .faketime = s_skews_clocks (opts->scenario) };
     char *lab_error = NULL;
     int status = 0;
@@ -717,8 +763,12 @@ runner_run (const runner_opts_t *opts, json_t **results, char **error)
         self->nemesis = nemesis_new (self->lab, self->history, opts->seed);
         self->ready_ns = clock_mono_ns ();
         self->leaderless_start = lab_warm_up (self->lab) == 0;
-        s_start_clients (self);
-        s_loop (self);
+        if (opts->scenario->tour)
+            s_tour (self);
+        else {
+            s_start_clients (self);
+            s_loop (self);
+        }
         ran = !self->error;
         //  After an error or Ctrl-C the proxy may be gone: do not wait on it.
         network = ran? lab_stats (self->lab): NULL;

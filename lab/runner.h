@@ -1,7 +1,8 @@
 /*  lab/ -- owns running a lab: the proxy and node processes (lab.c),
     the clients (client.c), the nemesis that applies actions and keeps the
     book of faults in force (nemesis.c), the history writer (history.c),
-    the run store (store.c) and one whole run (runner.c, this header). The
+    the run store (store.c), a scripted tour's steps (tour.c) and one
+    whole run (runner.c, this header). The
     only room besides proxy/ and nodes/ that forks, opens sockets or reads
     the clock. It uses scenario/, workload/, checker/ (through check.h),
     analysis/, report/ and common/; never cli/, and it prints only the live
@@ -32,6 +33,8 @@ typedef struct {
     double duration_s;          // the load's length (scenario's, or --time-limit)
     bool tty;                   // draw the live status line on stdout
     bool tcp;                   // --transport tcp (see lab.h)
+    const char *config;         // --config K=V,... as given (already applied to
+                                // the scenario's params: scenario/config.h), or NULL
     volatile sig_atomic_t *interrupted;     // set by SIGINT/SIGTERM
 } runner_opts_t;
 

@@ -41,7 +41,10 @@ store_run_dir (const char *store, const char *scenario, const char *system, char
     gmtime_r (&now, &utc);
     strftime (stamp, sizeof stamp, "%Y%m%dT%H%M%S", &utc);
     char parent [4096];
-    snprintf (parent, sizeof parent, "%s/%s/%s", store, scenario, system);
+    if (system)
+        snprintf (parent, sizeof parent, "%s/%s/%s", store, scenario, system);
+    else
+        snprintf (parent, sizeof parent, "%s/%s", store, scenario);
     if (store_mkdirs (parent)) {
         if (asprintf (error, "cannot create '%s': %s", parent, strerror (errno)) < 0)
             *error = NULL;

@@ -6,7 +6,8 @@
 #define FL_STORE_H_INCLUDED
 
 //  Create the run directory; return its path (caller frees) or NULL with
-//  *error set (malloc'd).
+//  *error set (malloc'd). A NULL system makes STORE/SCENARIO/YYYYmmddTHHMMSS/
+//  (the matrix's own directory: STORE/matrix/...).
 char *store_run_dir (const char *store, const char *scenario, const char *system,
                      char **error);
 

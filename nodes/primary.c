@@ -29,6 +29,8 @@
       node_random, PRIMARY_SILENCE_MS_MIN..MAX) promotes itself with
       epoch + 1. Ties between nodes promoted at once go to the higher id.
     - role reports "primary" or "backup" with the epoch (isolate-leader).
+    - replica_read (the lab's) answers this node's own store, asking no
+      one: what the convergence check compares across nodes.
 
     Keys and values are any JSON; the store is a JSON object keyed by the
     key's canonical compact text, and values compare with json_equal.
@@ -80,6 +82,12 @@ s_claim_compare (int64_t epoch_a, const char *id_a, int64_t epoch_b, const char 
     if (epoch_a != epoch_b)
         return epoch_a < epoch_b? -1: 1;
     return s_id_compare (id_a, id_b);
+}
+
+static int
+s_text_compare (const void *a, const void *b)
+{
+    return strcmp (*(const char *const *) a, *(const char *const *) b);
 }
 
 static json_t *
@@ -306,6 +314,32 @@ s_on_client (node_t *node, const char *src, json_t *body, void *arg)
         s_forward (self, src, body);
 }
 
+//  The lab's private replica_read: this node's own store as it is, asking
+//  no one, as [[KEY, VALUE], ...] sorted by the key's canonical text.
+static void
+s_on_replica_read (node_t *node, const char *src, json_t *body, void *arg)
+{
+    primary_t *self = (primary_t *) arg;
+    size_t size = json_object_size (self->store), at = 0;
+    const char **keys = (const char **) calloc (size + 1, sizeof (char *));
+    assert (keys);
+    const char *key;
+    json_t *value;
+    json_object_foreach (self->store, key, value)
+        keys [at++] = key;
+    qsort (keys, size, sizeof (char *), s_text_compare);
+    json_t *state = json_array ();
+    for (at = 0; at < size; at++) {
+        json_t *decoded = json_loads (keys [at], JSON_DECODE_ANY, NULL);
+        if (decoded)            //  our own canonical text: always valid
+            json_array_append_new (state, json_pack ("[o, O]", decoded,
+                                   json_object_get (self->store, keys [at])));
+    }
+    free (keys);
+    node_reply (node, src, body, json_pack ("{s:s, s:o}", "type", "replica_read_ok",
+                "state", state));
+}
+
 int
 main (int argc, char **argv)
 {
@@ -319,6 +353,7 @@ main (int argc, char **argv)
     node_on (node, "write", s_on_client, &self);
     node_on (node, "cas", s_on_client, &self);
     node_on (node, "sync", s_on_sync, &self);
+    node_on (node, "replica_read", s_on_replica_read, &self);
     int rc = node_run (node);
     json_decref (self.store);
     node_destroy (&node);

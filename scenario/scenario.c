@@ -406,8 +406,8 @@ typedef struct {
 #define S_VALUE(name, kind, lo, hi, type, field) \
     { name, kind, lo, hi, offsetof (type, field), NULL, NULL, false }
 
-//  The root has the most keys, 10, plus the NULL that ends the table.
-#define S_TABLE_KEYS_MAX 12
+//  The root has the most keys, 12, plus the NULL that ends the table.
+#define S_TABLE_KEYS_MAX 13
 
 struct s_table_t {
     const char *noun;   // "unknown NOUN (a, b, c)"
@@ -710,6 +710,46 @@ static const s_table_t s_faults_table = { "key", {
     { NULL }
 }};
 
+//  tour/step = a tour step (tour_step.h), parsed here so the run never meets a
+//  bad one: "file:line: tour/step: ..." names the word that was wrong.
+static int
+s_build_tour_step (s_reader_t *self, int at, void *base)
+{
+    scenario_t *sc = base;
+    if (s_leaf (self, at))
+        return -1;
+    if (sc->tour_count == FL_TOUR_STEPS_MAX)
+        return s_fail (self, at, "more than %d steps (FL_TOUR_STEPS_MAX)", FL_TOUR_STEPS_MAX);
+    if (!sc->tour)
+        sc->tour = calloc (FL_TOUR_STEPS_MAX, sizeof (tour_step_t));
+    tour_step_t *step = &sc->tour [sc->tour_count];
+    char *problem = NULL;
+    if (tour_step_parse (step, self->entries [at].value, sc->nodes, &problem)) {
+        s_fail (self, at, "%s", problem? problem: "bad step");
+        free (problem);
+        return -1;
+    }
+    step->line = self->entries [at].line;
+    sc->tour_count++;
+    return 0;
+}
+
+static const s_table_t s_tour_table = { "key", {
+    { "step",   S_BUILD, .build = s_build_tour_step, .repeats = true },
+    { NULL }
+}};
+
+static int
+s_build_tour (s_reader_t *self, int section, void *base)
+{
+    scenario_t *sc = base;
+    if (s_walk (self, section, &s_tour_table, sc))
+        return -1;
+    if (sc->tour_count == 0)
+        return s_fail (self, section, "has no step (step = write n1 KEY VALUE, ...)");
+    return 0;
+}
+
 static const s_table_t s_final_table = { "key", {
     S_VALUE ("heal", S_BOOL, 0, 0, scenario_t, final_heal),
     S_VALUE ("settle_s", S_NUMBER, 0, FL_RUN_SECONDS_MAX, scenario_t, settle_s),
@@ -746,6 +786,10 @@ s_build_head (s_reader_t *self)
     if (s_whole (self, at, 1, FL_NODES_MAX, &sc->nodes))
         return -1;
     at = s_child (self, -1, "duration_s");
+    if (at < 0 && s_child (self, -1, "tour") >= 0) {
+        sc->duration_s = FL_TOUR_SECONDS_DEFAULT;       // a tour's bound
+        return 0;
+    }
     if (at < 0)
         return s_fail_missing (self, "duration_s", "missing (how long the load runs)");
     if (s_number (self, at, 0.1, FL_RUN_SECONDS_MAX, &sc->duration_s))
@@ -820,6 +864,28 @@ s_check_steps_max (s_reader_t *self)
                    sc->steps_count, FL_SCENARIO_STEPS_MAX);
 }
 
+//  A tour runs its own steps with one client on lin-kv's ops: no fault
+//  schedule beside them, no other workload.
+static int
+s_check_tour (s_reader_t *self)
+{
+    scenario_t *sc = self->scenario;
+    int at = s_child (self, -1, "faults");
+    if (at >= 0)
+        return s_fail (self, at, "a tour's faults are its steps (tour/step = isolate n3):"
+                       " no faults section beside it");
+    at = s_child (self, -1, "workload");
+    if (at < 0) {
+        snprintf (sc->workload, sizeof sc->workload, "lin-kv");
+        sc->clients = 1;
+        return 0;
+    }
+    if (!streq (sc->workload, "lin-kv"))
+        return s_fail (self, s_child (self, at, "name"), "a tour's workload is lin-kv, not '%s'",
+                       sc->workload);
+    return 0;
+}
+
 static const s_table_t s_root_table = { "key", {
     { "description", S_BUILD, .build = s_build_description },
     { "seed",        S_BUILD, .build = s_build_seed },
@@ -830,6 +896,7 @@ static const s_table_t s_root_table = { "key", {
     { "params",      S_SECTION, .table = &s_params_table },
     { "workload",    S_BUILD, .build = s_build_workload },
     { "faults",      S_SECTION, .table = &s_faults_table },
+    { "tour",        S_BUILD, .build = s_build_tour },
     { "final",       S_SECTION, .table = &s_final_table },
     { "checks",      S_SECTION, .table = &s_checks_table },
     { NULL }
@@ -861,6 +928,8 @@ s_build_root (s_reader_t *self)
     if (s_child (self, -1, "systems") < 0)
         return s_fail_missing (self, "systems", "missing (which systems to run, with their"
                                " expected verdicts)");
+    if (sc->tour)
+        return s_check_tour (self);
     if (s_child (self, -1, "workload") < 0)
         return s_fail_missing (self, "workload", "missing (name = lin-kv, clients = N)");
     return s_check_steps_max (self);
@@ -878,6 +947,7 @@ scenario_destroy (scenario_t **self_p)
     free (self->description);
     free (self->text);
     free (self->steps);
+    free (self->tour);
     for (size_t i = 0; i < self->params_count; i++)
         free (self->params [i]);
     for (size_t i = 0; i < self->kinds_count; i++)
@@ -894,6 +964,19 @@ scenario_expect (const scenario_t *self, const char *system)
         if (streq (self->systems [i].name, system))
             return self->systems [i].expect;
     return SCENARIO_EXPECT_NONE;
+}
+
+void
+scenario_scale (scenario_t *self, double duration_s)
+{
+    assert (self);
+    if (!(duration_s > 0 && duration_s < self->duration_s))
+        return;
+    double scale = duration_s / self->duration_s;
+    for (size_t i = 0; i < self->steps_count; i++)
+        self->steps [i].at_s *= scale;
+    self->settle_s *= scale;
+    self->duration_s = duration_s;
 }
 
 const char *

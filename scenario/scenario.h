@@ -1,7 +1,7 @@
 /*  scenario/ -- owns the scenario language: reading and validating
     scenarios/NAME.conf (scenario.c), fault actions as people write them
-    (action.c), and the seeded fault schedule made from both before a run
-    (schedule.c). Pure: it uses workload/ (for workload names) and common/
+    (action.c), the seeded fault schedule made from both before a run
+    (schedule.c), and a scripted tour's steps (tour_step.c). Pure: it uses workload/ (for workload names) and common/
     only, touches no process, socket or clock, and prints nothing.
 
     scenario.h -- a scenario file (scenarios/NAME.conf, ZPL), read and
@@ -20,6 +20,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include "limits.h"
+#include "tour_step.h"
 
 //  What a scenario expects of a system.
 typedef enum {
@@ -74,11 +75,17 @@ typedef struct {
     char *kinds [FL_SCENARIO_KINDS_MAX];    // action texts
     size_t kinds_count;
 
+    //  a scripted tour (tour_step.h): steps run one at a time by one client,
+    //  instead of the load and the fault schedule; NULL when none
+    tour_step_t *tour;
+    size_t tour_count;
+
     //  end of run
     bool final_heal;
     double settle_s;            // load keeps going this long after the heal;
                                 // for a workload with final reads, the
-                                // quiet period between the heal and them
+                                // quiet period between the heal and them;
+                                // a tour's settle step waits at most this
 
     //  checks
     bool check_linearizable;
@@ -93,6 +100,12 @@ void scenario_destroy (scenario_t **self_p);
 
 //  The expectation for a system ("primary"), SCENARIO_EXPECT_NONE if not listed.
 scenario_expect_t scenario_expect (const scenario_t *self, const char *system);
+
+//  The whole plan in DURATION_S seconds of load (0 < DURATION_S <
+//  duration_s; otherwise nothing changes): every step's at_s and settle_s
+//  times DURATION_S / duration_s, so that every phase stays, shorter (the
+//  matrix's --time-limit). The file text is not changed.
+void scenario_scale (scenario_t *self, double duration_s);
 
 //  "valid", "invalid", "varies", "none".
 const char *scenario_expect_name (scenario_expect_t expect);

@@ -1,54 +1,50 @@
 #!/usr/bin/env bash
-# harness_matrix_cli.t -- the table's caps (FL_MATRIX_SCENARIOS_MAX, FL_MATRIX_SYSTEMS_MAX)
-# are reached by name; a --system no scenario lists is a usage error
-# naming it (running nothing and printing an empty table would look like
-# success); the matrix's header names every scenario in full (columns as
-# wide as the longest name, not cut at 11 characters), here from a matrix of
-# one system at the shortest load, whose exit status says what its cells
-# do: 1 when one is UPPERCASE (not the verdict its scenario expects), 0
-# when none is, as run's does.
+# harness_matrix_cli.t -- ./harness matrix, cheaply: usage errors name the
+# option (a --system with no row, a bad seed or time limit, a stray
+# argument); then a one-row matrix (--system raft) on the phase plan scaled
+# to 4 s of load: every phase is still there (a delay and two partitions in
+# the row's faults.jsonl), the row's class and numbers are printed with the
+# rule under the table, and STORE/matrix/STAMP/ holds matrix.json (seed,
+# rule, rows with the fields docs/matrix.md lists, only raft's) and
+# matrix.md. Exit 0: raft is linearizable, as pacelc.conf expects.
 . "$(dirname "$0")/lib.sh" matrix-cli
-plan 7
-check_error 64 "no scenario lists system 'none-such'" "--system none-such: exit 64 naming it" \
-    timeout 30 ./harness matrix --system none-such --time-limit 1 --store "$tmp/st"
-#  More scenario files than one table holds (FL_MATRIX_SCENARIOS_MAX, 64)
-#  is an error before anything runs, not a table cut short.
-mkdir -p "$tmp/many/scenarios"
-for i in $(seq 1 65); do cp scenarios/split-brain.conf "$tmp/many/scenarios/s$i.conf"; done
-check_error 65 "more than the 64 one table holds (FL_MATRIX_SCENARIOS_MAX)" \
-    "65 scenario files: exit 65 naming FL_MATRIX_SCENARIOS_MAX" \
-    sh -c "cd '$tmp/many' && timeout 30 '$PWD/harness' matrix --time-limit 1 --store '$tmp/st'"
-#  Systems past the table's rows (FL_MATRIX_SYSTEMS_MAX, 32) are reported
-#  and not run: three scenarios list sys1..sys33, none of them built, so
-#  each of the 32 fails at once and sys33 gets no row.
-mkdir -p "$tmp/wide/scenarios"
-for f in 1 2 3; do
-    {
-        sed -n '/^description/,/^systems/p' scenarios/split-brain.conf
-        for i in $(seq $(( (f - 1) * 16 + 1 )) $(( f * 16 < 33? f * 16: 33 ))); do
-            echo "    sys$i = varies"
-        done
-        sed -n '/^workload/,$p' scenarios/split-brain.conf
-    } > "$tmp/wide/scenarios/s$f.conf"
-done
-cp "$tmp/wide/scenarios/s3.conf" "$tmp/wide/scenarios/s4.conf"    # sys33 twice: told once
-check_error 69 "sys33 not run: the table has room for 32 systems (FL_MATRIX_SYSTEMS_MAX)" \
-    "33 systems: the 33rd is reported by FL_MATRIX_SYSTEMS_MAX, not run (69: none is built)" \
-    sh -c "cd '$tmp/wide' && timeout 30 '$PWD/harness' matrix --time-limit 0.1 --store '$tmp/st'"
-check "sys33, listed by two scenarios, is reported once" \
-    [ "$(grep -c 'sys33 not run' <<< "$out")" = 1 ]
-check "33 systems: the table has rows sys1..sys32 and none for sys33" \
-    sh -c "echo \"\$1\" | grep -q '^sys32 ' && ! echo \"\$1\" | grep -q '^sys33 '" - "$out"
-run timeout 120 ./harness matrix --system primary --time-limit 0.1 --seed 1 --store "$tmp/st"
-missing=
-for f in scenarios/*.conf; do
-    name=$(basename "$f" .conf)
-    echo "$out" | grep -E "^system " | grep -qE "(^| )$name( |$)" || missing="$missing $name"
-done
-check "every scenario's full name is a column header (missing:${missing:- none})" [ -z "$missing" ] ||
-    diag_run
-row=$(echo "$out" | grep -E "^primary ")
-if grep -qE ' (VALID|INVALID) ' <<< "$row"; then want=1 why="an UPPERCASE cell"
-elif grep -qiE ' unknown ' <<< "$row"; then want=2 why="an unknown cell and none UPPERCASE"
-else want=0 why="no UPPERCASE cell"; fi
-check "matrix exits $want: its table has $why (rc $rc)" [ "$rc" = "$want" ] || diag_run
+plan 12
+check_error 64 "--system none-such: the matrix has no row for it" \
+    "--system none-such: exit 64 naming it" \
+    timeout 30 ./harness matrix --system none-such --store "$tmp/st"
+check_error 64 "seed" "--seed x: exit 64 naming the seed" \
+    timeout 30 ./harness matrix --seed x --store "$tmp/st"
+check_error 64 "time-limit\|time limit" "--time-limit 0: exit 64 naming it" \
+    timeout 30 ./harness matrix --time-limit 0 --store "$tmp/st"
+check_error 64 "unexpected 'extra' (matrix takes options only)" "a stray argument: exit 64" \
+    timeout 30 ./harness matrix extra --store "$tmp/st"
+check "nothing was run or written by a refused matrix" [ ! -e "$tmp/st" ]
+run timeout 120 ./harness matrix --system raft --time-limit 4 --seed 1 --store "$tmp/st"
+ok "$rc" "a one-row matrix of raft exits 0 (rc $rc)" || diag_run
+check "the table has raft's row with a class (PC/..)" \
+    sh -c "echo \"\$1\" | grep -qE '^raft +- +PC/E[CL] '" - "$out" || diag_run
+check_output -F "rule: PA if the minority side" "the rule is written under the table"
+json=$(ls "$tmp"/st/matrix/*/matrix.json 2>/dev/null | head -1)
+check "matrix.json and matrix.md are in STORE/matrix/STAMP/" \
+    [ -s "$json" -a -s "$(dirname "${json:-x}")/matrix.md" ]
+check "the paths of matrix.json and matrix.md are printed" \
+    out_has "^matrix: $tmp/st/matrix/.*/matrix.json" "^matrix: $tmp/st/matrix/.*/matrix.md"
+check "matrix.json: seed, rule, one row (raft) with every field" python3 -c '
+import json, sys
+m = json.load (open (sys.argv [1]))
+assert m ["seed"] == 1 and "PACELC_AVAILABLE" in m ["rule"], m
+assert [r ["system"] for r in m ["rows"]] == ["raft"], m ["rows"]
+r = m ["rows"] [0]
+for k in ("system", "config", "pacelc", "linearizable", "availability_during_partitions",
+          "converged", "lost_writes", "stale_reads", "latency_ms", "run_dir", "why"):
+    assert k in r, k
+assert r ["linearizable"] is True and r ["pacelc"].startswith ("PC/"), r
+a = r ["availability_during_partitions"]
+assert 0 <= a ["minority"] <= 1 and 0 <= a ["majority"] <= 1, a
+for phase in ("calm", "slow"):
+    assert r ["latency_ms"] [phase] ["p50"] > 0, r ["latency_ms"]
+' "$json" || diag_run
+faults=$(ls "$tmp"/st/pacelc/raft/*/faults.jsonl 2>/dev/null | head -1)
+check "scaled to 4 s, the row still has its slow phase and both partitions" \
+    [ "$(grep -c '"phase":"start","fault":"delay"' "$faults")" = 1 -a \
+      "$(grep -c '"phase":"start","fault":"partition"' "$faults")" = 2 ]

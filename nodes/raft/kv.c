@@ -66,6 +66,12 @@ s_streq (const char *a, const char *b)
     return strcmp (a, b) == 0;
 }
 
+static int
+s_compare_text (const void *a, const void *b)
+{
+    return strcmp (*(const char *const *) a, *(const char *const *) b);
+}
+
 static json_t *
 s_error (int code, const char *text)
 {
@@ -190,4 +196,28 @@ kv_size (kv_t *self)
 {
     assert (self);
     return json_object_size (self->map);
+}
+
+json_t *
+kv_state (kv_t *self)
+{
+    assert (self);
+    json_t *state = json_array ();
+    //  jansson's objects iterate in insertion order: sort by key text.
+    size_t size = json_object_size (self->map), at = 0;
+    const char **keys = calloc (size + 1, sizeof (char *));
+    assert (state && keys);
+    const char *key;
+    json_t *value;
+    json_object_foreach (self->map, key, value)
+        keys [at++] = key;
+    qsort (keys, size, sizeof (char *), s_compare_text);
+    for (at = 0; at < size; at++) {
+        json_t *decoded = json_loads (keys [at], JSON_DECODE_ANY, NULL);
+        assert (decoded);       // written by s_key: valid JSON
+        json_array_append_new (state, json_pack ("[o, O]", decoded,
+                               json_object_get (self->map, keys [at])));
+    }
+    free (keys);
+    return state;
 }

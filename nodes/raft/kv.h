@@ -29,6 +29,13 @@ json_t *kv_apply (kv_t *self, json_t *op);
 //  key or value fields).
 json_t *kv_op_from_request (json_t *body, const char *id, bool retry);
 
+//  The applied state as the lab's replica_read answers it: a new array
+//  [[KEY, VALUE], ...], one pair per key held, KEY decoded back from its
+//  canonical text (the key as clients sent it), sorted by that text so
+//  that two replicas holding the same map give the same array. Keys never
+//  written are absent.
+json_t *kv_state (kv_t *self);
+
 //  Number of keys held.
 size_t kv_size (kv_t *self);
 

@@ -750,6 +750,16 @@ s_live_leader (raft_t *self)
     return self->leader;
 }
 
+//  The lab's private replica_read: this node's applied state, at once and
+//  from here (no log entry, no leader): what convergence compares.
+static void
+s_on_replica_read (node_t *node, const char *src, json_t *body, void *arg)
+{
+    raft_t *self = (raft_t *) arg;
+    node_reply (node, src, body, json_pack ("{s:s, s:o}", "type", "replica_read_ok",
+                "state", kv_state (self->kv)));
+}
+
 static void
 s_forward_end (raft_t *self, forward_t *forward, json_t *reply, int code, const char *text)
 {
@@ -1017,6 +1027,7 @@ raft_new (node_t *node, bool *usage_p)
     node_on (node, "request_vote_res", s_on_request_vote_res, self);
     node_on (node, "append_entries", s_on_append_entries, self);
     node_on (node, "append_entries_res", s_on_append_entries_res, self);
+    node_on (node, "replica_read", s_on_replica_read, self);
     return self;
 }
 

@@ -96,35 +96,35 @@ test_op_lines (void **state)
     json_t *echo = s_op ("{\"f\":\"echo\",\"value\":\"Please echo \\\"42\\\"\\n\"}");
     workload_outcome_t o;
 
-    history_invoke (history, 100, 3, read, false);                              // 0
+    history_invoke (history, 100, 3, read, false, 0);                              // 0
     o = s_outcome (WORKLOAD_OK, json_null (), -1, "");                         // nil read
     history_complete (history, 200, 3, read, false, &o);                        // 1
     json_decref (o.value);
-    history_invoke (history, 300, 4, cas, false);                               // 2
+    history_invoke (history, 300, 4, cas, false, 0);                               // 2
     o = s_outcome (WORKLOAD_FAIL, NULL, 22, "");
     history_complete (history, 400, 4, cas, false, &o);                         // 3
-    history_invoke (history, 500, 5, add, false);                               // 4
+    history_invoke (history, 500, 5, add, false, 0);                               // 4
     o = s_outcome (WORKLOAD_OK, NULL, -1, "");                                 // add_ok
     history_complete (history, 600, 5, add, false, &o);                         // 5
-    history_invoke (history, 700, 6, add, false);                               // 6
+    history_invoke (history, 700, 6, add, false, 0);                               // 6
     o = s_outcome (WORKLOAD_INFO, NULL, -1, "");                               // timeout
     history_complete (history, 800, 6, add, false, &o);                         // 7
-    history_invoke (history, 900, 7, add, false);                               // 8
+    history_invoke (history, 900, 7, add, false, 0);                               // 8
     o = s_outcome (WORKLOAD_INFO, NULL, 13, "");                               // code 13
     history_complete (history, 950, 7, add, false, &o);                         // 9
-    history_invoke (history, 1000, 8, set_read, true);                          // 10
+    history_invoke (history, 1000, 8, set_read, true, 0);                          // 10
     o = s_outcome (WORKLOAD_INFO, NULL, -1,
                    "malformed RPC response: read_ok's 'value' is an integer, expected an array");
     history_complete (history, 1100, 8, set_read, true, &o);                    // 11
-    history_invoke (history, 1200, 9, set_read, true);                          // 12
+    history_invoke (history, 1200, 9, set_read, true, 0);                          // 12
     o = s_outcome (WORKLOAD_OK, json_pack ("[i, i, i]", 1, 2, 3), -1, "");
     history_complete (history, 1300, 9, set_read, true, &o);                    // 13
     json_decref (o.value);
-    history_invoke (history, 1400, 10, poll, false);                            // 14
+    history_invoke (history, 1400, 10, poll, false, 0);                            // 14
     o = s_outcome (WORKLOAD_OK, json_pack ("{s:[[i, i]]}", "3", 0, 5), -1, "");
     history_complete (history, 1500, 10, poll, false, &o);                      // 15
     json_decref (o.value);
-    history_invoke (history, 1600, 11, echo, false);                            // 16
+    history_invoke (history, 1600, 11, echo, false, 0);                            // 16
     o = s_outcome (WORKLOAD_FAIL, NULL, 0, "");                                // idempotent timeout
     history_complete (history, 1700, 11, echo, false, &o);                      // 17
     assert_int_equal (history_invoke_count (history), 9);

@@ -156,6 +156,33 @@ test_retry_gets_first_reply (void **state)
     kv_destroy (&kv);
 }
 
+//  replica_read's state: every key held with its value, the key as the
+//  client sent it, sorted by its text; reads and failed cas change
+//  nothing; an empty store is an empty list.
+static void
+test_state (void **state)
+{
+    (void) state;
+    kv_t *kv = kv_new ();
+    json_t *got = kv_state (kv);
+    char *text = json_dumps (got, JSON_COMPACT);
+    assert_string_equal (text, "[]");
+    free (text);
+    json_decref (got);
+    s_expect (kv, "{\"f\":\"write\",\"key\":2,\"value\":20}", "{\"type\":\"write_ok\"}");
+    s_expect (kv, "{\"f\":\"write\",\"key\":\"user:a\",\"value\":[1]}", "{\"type\":\"write_ok\"}");
+    s_expect (kv, "{\"f\":\"write\",\"key\":1,\"value\":10}", "{\"type\":\"write_ok\"}");
+    s_expect (kv, "{\"f\":\"cas\",\"key\":1,\"from\":10,\"to\":11}", "{\"type\":\"cas_ok\"}");
+    free (s_apply (kv, "{\"f\":\"cas\",\"key\":2,\"from\":9,\"to\":99}"));
+    free (s_apply (kv, "{\"f\":\"read\",\"key\":3}"));
+    got = kv_state (kv);
+    text = json_dumps (got, JSON_COMPACT);
+    assert_string_equal (text, "[[\"user:a\",[1]],[1,11],[2,20]]");
+    free (text);
+    json_decref (got);
+    kv_destroy (&kv);
+}
+
 int
 main (void)
 {
@@ -167,6 +194,7 @@ main (void)
         cmocka_unit_test (test_op_from_request),
         cmocka_unit_test (test_dedup),
         cmocka_unit_test (test_retry_gets_first_reply),
+        cmocka_unit_test (test_state),
     };
     return cmocka_run_group_tests_name ("node_raft_kv", tests, NULL, NULL);
 }

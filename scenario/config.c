@@ -1,0 +1,130 @@
+/*  config.c -- --config items checked and merged into a scenario's params
+    (see config.h). Every item is checked first, so that a bad one leaves
+    the scenario as it was.
+*/
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <assert.h>
+#include <czmq.h>
+#include "config.h"
+#include "number.h"
+
+static int
+s_fail (char **error, const char *item, const char *format, ...)
+{
+    if (!error)
+        return -1;
+    char reason [256];
+    va_list args;
+    va_start (args, format);
+    vsnprintf (reason, sizeof reason, format, args);
+    va_end (args);
+    if (asprintf (error, "--config: %s: %s", item, reason) < 0)
+        *error = NULL;
+    return -1;
+}
+
+static bool
+s_name (const char *key, size_t length)
+{
+    if (length == 0 || key [0] < 'a' || key [0] > 'z')
+        return false;
+    for (size_t i = 1; i < length; i++)
+        if (!((key [i] >= 'a' && key [i] <= 'z') || (key [i] >= '0' && key [i] <= '9')
+        ||    key [i] == '_'))
+            return false;
+    return true;
+}
+
+//  One item "K=V": its known keys' values in range.
+static int
+s_check_item (const scenario_t *sc, const char *item, const char *whose, char **error)
+{
+    const char *equals = strchr (item, '=');
+    if (!equals)
+        return s_fail (error, item, "not K=V");
+    size_t length = (size_t) (equals - item);
+    const char *value = equals + 1;
+    if (!s_name (item, length))
+        return s_fail (error, item, "'%.*s' is not a lowercase name ([a-z][a-z0-9_]*)",
+                       (int) length, item);
+    if (!*value)
+        return s_fail (error, item, "empty value");
+    if ((length == 1 && (item [0] == 'w' || item [0] == 'r'))) {
+        if (streq (value, "one") || streq (value, "quorum") || streq (value, "all"))
+            return 0;
+        uint64_t count;
+        if (number_parse_whole (value, UINT32_MAX, &count) || count == 0)
+            return s_fail (error, item, "'%s' is not one, quorum, all or a number 1..%d",
+                           value, sc->nodes);
+        if (count > (uint64_t) sc->nodes)
+            return s_fail (error, item, "more than %s %d nodes", whose, sc->nodes);
+        return 0;
+    }
+    if ((length == 11 && strncmp (item, "read_repair", 11) == 0)
+    ||  (length == 14 && strncmp (item, "hinted_handoff", 14) == 0))
+        if (!streq (value, "true") && !streq (value, "false"))
+            return s_fail (error, item, "'%s' is not true or false", value);
+    return 0;
+}
+
+//  The params index whose key is item's, or -1.
+static int
+s_param_index (const scenario_t *sc, const char *item)
+{
+    size_t length = (size_t) (strchr (item, '=') - item) + 1;
+    for (size_t i = 0; i < sc->params_count; i++)
+        if (strncmp (sc->params [i], item, length) == 0)
+            return (int) i;
+    return -1;
+}
+
+int
+config_apply (scenario_t *sc, const char *text, char **error)
+{
+    return config_apply_to (sc, text, "the scenario's", error);
+}
+
+int
+config_apply_to (scenario_t *sc, const char *text, const char *whose, char **error)
+{
+    assert (sc && text && whose);
+    if (!*text)
+        return s_fail (error, "''", "empty (expected K=V[,K=V...])");
+    char *copy = strdup (text);
+    assert (copy);
+    //  Check every item, and that the new keys fit, before changing anything.
+    size_t added = 0;
+    int rc = 0;
+    char *save = NULL;
+    for (char *item = strtok_r (copy, ",", &save); item && rc == 0;
+         item = strtok_r (NULL, ",", &save)) {
+        rc = s_check_item (sc, item, whose, error);
+        if (rc == 0 && s_param_index (sc, item) < 0 && ++added + sc->params_count
+                                                        > FL_SCENARIO_PARAMS_MAX)
+            rc = s_fail (error, item, "more than %d params (FL_SCENARIO_PARAMS_MAX)",
+                         FL_SCENARIO_PARAMS_MAX);
+    }
+    if (rc == 0 && (text [strlen (text) - 1] == ',' || strstr (text, ",,") || text [0] == ','))
+        rc = s_fail (error, text, "an empty item (expected K=V[,K=V...])");
+    free (copy);
+    if (rc)
+        return -1;
+    copy = strdup (text);
+    assert (copy);
+    for (char *item = strtok_r (copy, ",", &save); item; item = strtok_r (NULL, ",", &save)) {
+        int at = s_param_index (sc, item);
+        if (at >= 0)
+            free (sc->params [at]);
+        else
+            at = (int) sc->params_count++;
+        sc->params [at] = strdup (item);
+        assert (sc->params [at]);
+    }
+    free (copy);
+    return 0;
+}

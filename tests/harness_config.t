@@ -1,0 +1,33 @@
+#!/usr/bin/env bash
+# harness_config.t -- `run --config K=V[,K=V...]`: each bad item is refused
+# before anything runs, with exit 64 naming the option, the item and what
+# is wrong (w and r against the scenario's node count, the booleans, the
+# key's form, empty items); a good one reaches results.json as the object
+# "config" and the replay line; `up --config` is checked the same way.
+. "$(dirname "$0")/lib.sh" config
+plan 11
+sed 's/^nodes = .*/nodes = 3/' scenarios/no-faults.conf > "$tmp/three.conf"
+bad () {
+    check_error 64 "$2" "--config $1: exit 64 ($2)" \
+        timeout 30 ./harness run "$tmp/three.conf" --system raft --config "$1" --store "$tmp/st"
+}
+bad 'w=5' "--config: w=5: more than the scenario's 3 nodes"
+bad 'w=quorum,r=some' "--config: r=some: 'some' is not one, quorum, all or a number 1..3"
+bad 'r=0' "--config: r=0: '0' is not one, quorum, all or a number 1..3"
+bad 'read_repair=maybe' "--config: read_repair=maybe: 'maybe' is not true or false"
+bad 'W=1' "--config: W=1: 'W' is not a lowercase name"
+bad 'w=' "--config: w=: empty value"
+bad 'w=one,,r=one' "--config: w=one,,r=one: an empty item"
+check "a refused --config made no run directory" [ ! -e "$tmp/st" ]
+run timeout 60 ./harness run "$tmp/three.conf" --system raft --time-limit 1 --seed 3 \
+    --config 'w=quorum,r=1,hinted_handoff=false' --store "$tmp/st"
+results=$(ls "$tmp"/st/three/raft/*/results.json 2>/dev/null | head -1)
+check "results.json has config {w: quorum, r: 1, hinted_handoff: false}" python3 -c '
+import json, sys
+c = json.load (open (sys.argv [1])).get ("config")
+sys.exit (c != {"w": "quorum", "r": "1", "hinted_handoff": "false"})' "$results" || diag_run
+check_output -F "--config 'w=quorum,r=1,hinted_handoff=false'" "the replay line carries the --config"
+#  up checks w and r against --nodes, given before or after --config.
+check_error 64 "--config: w=4: more than the lab's 3 nodes" "up --config w=4 --nodes 3: exit 64 naming the item" \
+    env FAULTLAB_UP="$tmp/up.json" timeout 30 ./harness up --system raft --config w=4 --nodes 3 \
+    --store "$tmp/up"

@@ -1,0 +1,107 @@
+/*  scenario_config.c -- config_apply on scenarios/pacelc.conf (5 nodes, no
+    params): items added and overriding, every refusal by item, and a
+    refusal leaving the params as they were; and scenario_scale, the
+    matrix's --time-limit.
+*/
+#include "tap.h"
+#include <string.h>
+#include "../../scenario/config.h"
+
+static scenario_t *
+s_load (void)
+{
+    char *error = NULL;
+    scenario_t *sc = scenario_load ("scenarios/pacelc.conf", &error);
+    if (!sc)
+        fprintf (stderr, "# %s\n", error);
+    assert_non_null (sc);
+    return sc;
+}
+
+static void
+test_apply (void **state)
+{
+    (void) state;
+    scenario_t *sc = s_load ();
+    size_t before = sc->params_count;
+    char *error = NULL;
+    assert_int_equal (config_apply (sc, "w=quorum,r=one", &error), 0);
+    assert_int_equal (sc->params_count, before + 2);
+    assert_string_equal (sc->params [before], "w=quorum");
+    assert_string_equal (sc->params [before + 1], "r=one");
+    //  The same key again overrides it in place.
+    assert_int_equal (config_apply (sc, "w=5,read_repair=false", &error), 0);
+    assert_int_equal (sc->params_count, before + 3);
+    assert_string_equal (sc->params [before], "w=5");
+    assert_string_equal (sc->params [before + 2], "read_repair=false");
+    scenario_destroy (&sc);
+}
+
+static void
+s_refused (const char *text, const char *message)
+{
+    scenario_t *sc = s_load ();
+    size_t before = sc->params_count;
+    char *error = NULL;
+    assert_int_equal (config_apply (sc, text, &error), -1);
+    assert_non_null (error);
+    if (!strstr (error, message))
+        fprintf (stderr, "# got: %s\n", error);
+    assert_non_null (strstr (error, message));
+    assert_int_equal (sc->params_count, before);
+    free (error);
+    scenario_destroy (&sc);
+}
+
+static void
+test_refusals (void **state)
+{
+    (void) state;
+    s_refused ("w=6", "--config: w=6: more than the scenario's 5 nodes");
+    s_refused ("w=one,r=most", "--config: r=most: 'most' is not one, quorum, all or a number 1..5");
+    s_refused ("r=-1", "'-1' is not one, quorum, all");
+    s_refused ("hinted_handoff=1", "--config: hinted_handoff=1: '1' is not true or false");
+    s_refused ("w=one,Rr=one", "--config: Rr=one: 'Rr' is not a lowercase name");
+    s_refused ("x", "--config: x: not K=V");
+    s_refused ("x=", "--config: x=: empty value");
+    s_refused ("", "empty (expected K=V");
+    s_refused ("w=one,", "an empty item");
+    //  Past FL_SCENARIO_PARAMS_MAX params: refused by name, nothing added.
+    char many [1024] = "";
+    for (int i = 0; i <= FL_SCENARIO_PARAMS_MAX; i++)
+        snprintf (many + strlen (many), sizeof many - strlen (many), "%sk%d=v", i? ",": "", i);
+    s_refused (many, "(FL_SCENARIO_PARAMS_MAX)");
+}
+
+static void
+test_scale (void **state)
+{
+    (void) state;
+    scenario_t *sc = s_load ();
+    double at [16];
+    size_t steps = sc->steps_count;
+    assert_true (steps > 0 && steps <= 16);
+    for (size_t i = 0; i < steps; i++)
+        at [i] = sc->steps [i].at_s;
+    double duration = sc->duration_s, settle = sc->settle_s;
+    scenario_scale (sc, duration * 2);          // only ever shortens
+    assert_float_equal (sc->duration_s, duration, 1e-9);
+    scenario_scale (sc, duration / 4);
+    assert_float_equal (sc->duration_s, duration / 4, 1e-9);
+    assert_float_equal (sc->settle_s, settle / 4, 1e-9);
+    for (size_t i = 0; i < steps; i++)
+        assert_float_equal (sc->steps [i].at_s, at [i] / 4, 1e-9);
+    scenario_destroy (&sc);
+}
+
+int
+main (void)
+{
+    tap_start (30);
+    const struct CMUnitTest tests [] = {
+        cmocka_unit_test (test_apply),
+        cmocka_unit_test (test_refusals),
+        cmocka_unit_test (test_scale),
+    };
+    return cmocka_run_group_tests (tests, NULL, NULL);
+}
