@@ -183,6 +183,27 @@ s_spectrum_asked (const check_opts_t *opts)
         && consistency_parse (opts->consistency) != CONSISTENCY_LINEARIZABLE);
 }
 
+//  The spectrum's models asked, for a register or kv history only. Returns
+//  0, or -1 with *error set.
+static int
+s_spectrum_setup (check_result_t *self, const check_opts_t *opts, char **error)
+{
+    if (!s_spectrum_asked (opts))
+        return 0;
+    if (self->model != MODEL_REGISTER && self->model != MODEL_CAS_REGISTER
+    &&  self->model != MODEL_KV) {
+        if (asprintf (error, "%s: consistency '%s' is for register, cas-register and kv"
+                      " histories, not %s", self->file, opts->spectrum? "--spectrum"
+                      : opts->consistency, model_name (self->model)) < 0)
+            *error = NULL;
+        return -1;
+    }
+    self->spectrum.asked = opts->consistency? consistency_parse (opts->consistency)
+                                            : CONSISTENCY_LINEARIZABLE;
+    self->spectrum.all = opts->spectrum;
+    return 0;
+}
+
 //  The searches asked for: linearizability (asked, or with the spectrum),
 //  then the other models; the verdict is the asked model's.
 static void
@@ -286,19 +307,9 @@ check_file (const char *path, const check_opts_t *opts, char **error)
             *error = NULL;
         return NULL;
     }
-    if (s_spectrum_asked (opts)) {
-        if (self->model != MODEL_REGISTER && self->model != MODEL_CAS_REGISTER
-        &&  self->model != MODEL_KV) {
-            if (asprintf (error, "%s: consistency '%s' is for register, cas-register and kv"
-                          " histories, not %s", path, opts->spectrum? "--spectrum"
-                          : opts->consistency, model_name (self->model)) < 0)
-                *error = NULL;
-            check_result_destroy (&self);
-            return NULL;
-        }
-        self->spectrum.asked = opts->consistency? consistency_parse (opts->consistency)
-                                                : CONSISTENCY_LINEARIZABLE;
-        self->spectrum.all = opts->spectrum;
+    if (s_spectrum_setup (self, opts, error)) {
+        check_result_destroy (&self);
+        return NULL;
     }
     s_run (self, opts, start_ns);
     self->time_ms = (double) (clock_mono_ns () - start_ns) / 1e6;
