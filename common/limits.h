@@ -99,6 +99,9 @@
 #define FL_EDN_DEPTH_MAX             64     /* histories nest 3 deep; more is garbage */
 #define FL_CHECK_THREADS_MAX         64     /* kv partitions checked at once   */
 #define FL_CHECK_EXPLAIN_OPS_MAX     20     /* concurrent ops listed on invalid */
+#define FL_SEQ_CHAIN_OPS             6      /* last ops of the best order in a
+                                               sequential violation's chain   */
+#define FL_SEQ_CHAIN_BLOCKED         3      /* stuck processes named in it      */
 #define FL_REPORT_TITLED_OPS_MAX     2000   /* above this the HTML page draws ops
                                                without per-op tooltips, to stay small */
 
@@ -181,6 +184,10 @@
 #define FL_RUN_CHECK_TIMEOUT_S   30     /* the checker's budget inside a run:
                                            the run must end; ./harness check
                                            the history for a longer search  */
+#define FL_RUN_SPECTRUM_TIMEOUT_S 5   /* each weaker model's budget in a run: the
+                                           spectrum is a view, not the run's verdict,
+                                           and may not hold a failing run 30 s more */
+#define FL_RUN_SPECTRUM_MEMORY_MB 512  /* and its cache: a run shares the machine */
 #define FL_MEASURES_ERROR_CODES_MAX 64  /* distinct error codes tallied one by
                                            one in results.json; the rest are
                                            counted together as "other"      */

@@ -425,8 +425,13 @@ check_opts_t
 runner_check_opts (const char *model)
 {
     assert (model);
+    //  Register and kv histories get the consistency spectrum too
+    bool registers = !strcmp (model, "register") || !strcmp (model, "cas-register")
+                  || !strcmp (model, "kv");
     return (check_opts_t) { .model = model, .init = NULL, .format = "jsonl",
-                            .timeout_s = FL_RUN_CHECK_TIMEOUT_S };
+                            .timeout_s = FL_RUN_CHECK_TIMEOUT_S, .spectrum = registers,
+                            .spectrum_timeout_s = FL_RUN_SPECTRUM_TIMEOUT_S,
+                            .spectrum_memory_mb = FL_RUN_SPECTRUM_MEMORY_MB };
 }
 
 //  The linearizability check of history.jsonl, as one entry of "checks".
@@ -453,8 +458,29 @@ s_check (s_run_t *self, check_verdict_t *verdict)
         "valid", *verdict == CHECK_VALID? json_true (): *verdict == CHECK_INVALID? json_false ():
                  json_string ("unknown"),
         "details", check_result_json (result));
+    json_t *details = json_object_get (entry, "details");
+    if (json_object_get (details, "spectrum")) {
+        json_object_set (entry, "spectrum", json_object_get (details, "spectrum"));
+        json_object_set (entry, "strongest", json_object_get (details, "strongest"));
+    }
     check_result_destroy (&result);
     return entry;
+}
+
+//  The linearizability check's consistency spectrum, if it has one, at the
+//  top of results.json: {"models": {model: verdict}, "strongest": NAME}.
+static void
+s_spectrum (json_t *results)
+{
+    size_t i;
+    json_t *entry;
+    json_array_foreach (json_object_get (results, "checks"), i, entry)
+        if (json_object_get (entry, "spectrum")) {
+            json_object_set_new (results, "spectrum", json_pack ("{s:O, s:O}",
+                "models", json_object_get (entry, "spectrum"),
+                "strongest", json_object_get (entry, "strongest")));
+            return;
+        }
 }
 
 static json_t *
@@ -651,6 +677,7 @@ s_results (s_run_t *self, json_t *network, bool ran)
     if (convergence)
         json_object_set_new (results, "convergence", convergence);
     json_object_set_new (results, "valid", s_verdict_json (verdict));
+    s_spectrum (results);
     json_object_set_new (results, "ops", json_pack ("{s:I, s:I, s:I, s:I}",
         "total", (json_int_t) history_invoke_count (self->history),
         "ok", (json_int_t) history_ok_count (self->history),
