@@ -45,7 +45,7 @@ static const char *s_verdicts [] = { "valid", "invalid", "unknown" };
 const char cmd_check_usage [] =
     "check (HISTORY... | --manifest FILE.tsv) [--model M] [--init V]"
     " [--format jsonl|edn|jepsen-log] [--json] [--timeout SEC] [--memory MB] [--threads N]"
-    " [--report DIR] [--stats] [--to-edn]";
+    " [--report DIR] [--stats] [--to-edn] [--consistency LEVEL]";
 
 static void
 s_usage (FILE *out)
@@ -54,7 +54,7 @@ s_usage (FILE *out)
     fprintf (out,
         "  -m, --model M      register, cas-register, kv, multi-register, mutex,\n"
         "                     set, counter, queue (default: kv if ops have keys,\n"
-        "                     else cas-register)\n"
+        "                     else cas-register); txns: list-append, rw-register\n"
         "  -i, --init V       initial value, EDN or JSON (default nil)\n"
         "  -f, --format F     jsonl, edn or jepsen-log (default: guess)\n"
         "  -j, --json         one JSON object per history\n"
@@ -66,7 +66,12 @@ s_usage (FILE *out)
         "  -r, --report DIR   write an HTML page per history into DIR\n"
         "      --manifest F   verdict suite: TSV with file format model init expected\n"
         "      --stats        print peak memory to stderr at the end\n"
-        "      --to-edn       write each history as Jepsen EDN on stdout, no check\n",
+        "      --to-edn       write each history as Jepsen EDN on stdout, no check\n"
+        "      --consistency L  txn models: the isolation level checked, one of\n"
+        "                     read-uncommitted, read-committed, repeatable-read,\n"
+        "                     snapshot-isolation, serializable, each also as\n"
+        "                     strong-session-L and strong-L; strict-serializable\n"
+        "                     (the default)\n",
         FL_CHECK_TIMEOUT_S_DEFAULT, FL_CHECK_TIMEOUT_S_MAX, FL_CHECK_MEMORY_MB_DEFAULT,
         FL_CHECK_THREADS_MAX);
 }
@@ -364,6 +369,7 @@ s_parse (s_run_t *run, int argc, char **argv)
         { "manifest", required_argument, 0, 'M' }, { "memory", required_argument, 0, 'B' },
         { "threads", required_argument, 0, 'T' }, { "stats", no_argument, 0, 'S' },
         { "to-edn", no_argument, 0, 'E' },
+        { "consistency", required_argument, 0, 'C' },
         { "help", no_argument, 0, 'h' }, { 0, 0, 0, 0 }
     };
     int c;
@@ -386,6 +392,7 @@ s_parse (s_run_t *run, int argc, char **argv)
             case 'M': run->manifest = optarg; break;
             case 'S': run->stats = true; break;
             case 'E': run->to_edn = true; break;
+            case 'C': run->opts.consistency = optarg; break;
             case 't': case 'B': case 'T':
                 if (s_budget_option (run, c, optarg))
                     return FL_EXIT_USAGE;
@@ -399,12 +406,21 @@ s_parse (s_run_t *run, int argc, char **argv)
         }
     }
     static const char *models [] = { "register", "cas-register", "kv", "multi-register",
-                                     "mutex", "set", "counter", "queue", NULL };
+                                     "mutex", "set", "counter", "queue",
+                                     "list-append", "rw-register", NULL };
     bool known = !run->opts.model;
     for (int i = 0; !known && models [i]; i++)
         known = strcmp (models [i], run->opts.model) == 0;
     if (!known) {
         fprintf (stderr, "harness check: unknown model '%s'\n", run->opts.model);
+        return FL_EXIT_USAGE;
+    }
+    if (run->opts.consistency && check_model_is_txn (run->opts.model)
+    &&  !check_txn_level_valid (run->opts.consistency)) {
+        fprintf (stderr, "harness check: unknown consistency '%s' for %s (read-uncommitted,"
+                 " read-committed, repeatable-read, snapshot-isolation, serializable,"
+                 " strong-session-..., strong-..., strict-serializable)\n",
+                 run->opts.consistency, run->opts.model);
         return FL_EXIT_USAGE;
     }
     if (run->opts.init && !check_init_valid (run->opts.init)) {

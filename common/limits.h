@@ -89,6 +89,17 @@
 #define FL_EDN_DEPTH_MAX             64     /* histories nest 3 deep; more is garbage */
 #define FL_CHECK_THREADS_MAX         64     /* kv partitions checked at once   */
 #define FL_CHECK_EXPLAIN_OPS_MAX     20     /* concurrent ops listed on invalid */
+#define FL_TXN_CYCLES_PER_TYPE_MAX   8      /* cycles kept per anomaly type (txn
+                                           models): one names the anomaly, a
+                                           few show it is no fluke; the rest
+                                           are counted                      */
+#define FL_TXN_CASES_PER_TYPE_MAX    32     /* non-cycle cases (G1a, internal...)
+                                           listed per type; the rest counted */
+#define FL_TXN_CYCLE_TRIES_MAX       8      /* cycles found per component and
+                                           search before keeping the shortest:
+                                           more is time for a shorter picture */
+#define FL_TXN_EXPLAIN_CYCLE_MAX     64     /* steps of a cycle drawn and printed;
+                                           a longer one is cut with "..."    */
 #define FL_REPORT_TITLED_OPS_MAX     2000   /* above this the HTML page draws ops
                                                without per-op tooltips, to stay small */
 
