@@ -21,6 +21,8 @@
 #include "../../checker/elle.h"
 
 //  Check JSONL text; returns the result's JSON (caller decrefs).
+static double s_timeout_s = 10;
+
 static json_t *
 s_run (const char *text, elle_model_t model, const char *level)
 {
@@ -29,7 +31,7 @@ s_run (const char *text, elle_model_t model, const char *level)
     if (!h)
         fprintf (stderr, "# %s\n", error);
     assert_non_null (h);
-    elle_result_t *r = elle_check (h, model, level, 10, "t.jsonl", &error);
+    elle_result_t *r = elle_check (h, model, level, s_timeout_s, "t.jsonl", &error);
     if (!r)
         fprintf (stderr, "# %s\n", error);
     assert_non_null (r);
@@ -77,6 +79,27 @@ test_g0 (void **state)
               OK(0, "[[\"append\",1,1],[\"append\",2,1]]") OK(1, "[[\"append\",1,2],[\"append\",2,2]]")
               I(2, "[[\"r\",1,null],[\"r\",2,null]]") OK(2, "[[\"r\",1,[1,2]],[\"r\",2,[2,1]]]"),
               ELLE_LIST_APPEND, "read-uncommitted", "G0", ELLE_INVALID);
+}
+
+//  The same with no time to search: the component must hold a G0 (it has
+//  ww edges only), and says so; the verdict is still invalid.
+static void
+test_timeout (void **state)
+{
+    (void) state;
+    s_timeout_s = 1e-9;
+    json_t *obj = s_run (I(0, "[[\"append\",1,1],[\"append\",2,1]]") I(1, "[[\"append\",1,2],[\"append\",2,2]]")
+                         OK(0, "[[\"append\",1,1],[\"append\",2,1]]") OK(1, "[[\"append\",1,2],[\"append\",2,2]]")
+                         I(2, "[[\"r\",1,null],[\"r\",2,null]]") OK(2, "[[\"r\",1,[1,2]],[\"r\",2,[2,1]]]"),
+                         ELLE_LIST_APPEND, "read-uncommitted");
+    s_timeout_s = 10;
+    assert_string_equal (json_string_value (json_object_get (obj, "search")), "timeout");
+    json_t *a = json_array_get (json_object_get (obj, "anomalies"), 0);
+    assert_string_equal (json_string_value (json_object_get (a, "type")), "G0");
+    assert_true (json_is_true (json_object_get (a, "inferred")));
+    assert_int_equal (json_integer_value (json_object_get (a, "scc_size")), 2);
+    assert_int_equal (json_integer_value (json_object_get (obj, "verdict")), ELLE_INVALID);
+    json_decref (obj);
 }
 
 //  G1a: T1 failed; T2 read its append.      T1 (fail) ... T2 read [3]
@@ -425,6 +448,7 @@ main (void)
     tap_start (120);
     const struct CMUnitTest tests [] = {
         cmocka_unit_test (test_g0),
+        cmocka_unit_test (test_timeout),
         cmocka_unit_test (test_g1a),
         cmocka_unit_test (test_g1b),
         cmocka_unit_test (test_g1c),
