@@ -6,6 +6,8 @@
 #   txn_check_Nk      read + infer + cycle search, seconds (target at 100k: < 10 s)
 #   txn_check_Nk_rss_mb  peak memory after it (target at 100k: < 1024 MB;
 #                     the 1M run needs about 2.5 GB, the history's JSON values)
+#   txn_check_100k_stale  100k txns with 1 read in 20 stale: cycles found and
+#                     named in components of thousands of txns
 cd "$(dirname "$0")/.."
 [ -x bench/bin/txn ] || make -s bench/bin/txn >/dev/null || exit 1
-bench/bin/txn 10000 100000 1000000
+bench/bin/txn 10000 100000 100000s 1000000   # ascending: rss is the peak so far
