@@ -527,6 +527,31 @@ s_must (s_graph_t *g, const uint32_t *members, uint32_t size)
     elle_case (self, type, members [0], c_json);
 }
 
+//  Each search's components (shared by searches with the same kinds);
+//  or, with make false, free them.
+static void
+s_spec_components (s_graph_t *g, bool make)
+{
+    for (int s = 0; s < S_SPECS; s++) {
+        int same = -1;
+        for (int p = 0; p < s && same < 0; p++)
+            if (s_specs [p].rest == s_specs [s].rest)
+                same = p;
+        if (!make) {
+            if (same < 0)
+                free (g->spec_comp [s]);
+            continue;
+        }
+        if (same >= 0)
+            g->spec_comp [s] = g->spec_comp [same];
+        else {
+            g->spec_comp [s] = malloc ((g->n + 1) * sizeof (uint32_t));
+            assert (g->spec_comp [s]);
+            s_components (g, s_specs [s].rest, g->spec_comp [s]);
+        }
+    }
+}
+
 void
 elle_search (elle_t *self)
 {
@@ -540,17 +565,7 @@ elle_search (elle_t *self)
     g.comp = malloc ((n + 1) * sizeof (uint32_t));
     assert (g.comp);
     s_components (&g, 0x1f, g.comp);
-    for (int s = 0; s < S_SPECS; s++) {
-        g.spec_comp [s] = NULL;
-        for (int p = 0; p < s && !g.spec_comp [s]; p++)
-            if (s_specs [p].rest == s_specs [s].rest)
-                g.spec_comp [s] = g.spec_comp [p];
-        if (!g.spec_comp [s]) {
-            g.spec_comp [s] = malloc ((n + 1) * sizeof (uint32_t));
-            assert (g.spec_comp [s]);
-            s_components (&g, s_specs [s].rest, g.spec_comp [s]);
-        }
-    }
+    s_spec_components (&g, true);
     g.found = calloc (n + 1, sizeof (uint16_t));
     g.stamp = calloc (n + 1, sizeof (uint32_t));
     g.parent = malloc ((n + 1) * sizeof (uint32_t));
@@ -592,13 +607,7 @@ elle_search (elle_t *self)
     free (g.start);
     free (g.adj);
     free (g.comp);
-    for (int s = 0; s < S_SPECS; s++) {
-        bool shared = false;
-        for (int p = 0; p < s; p++)
-            shared = shared || g.spec_comp [p] == g.spec_comp [s];
-        if (!shared)
-            free (g.spec_comp [s]);
-    }
+    s_spec_components (&g, false);
     free (g.found);
     free (g.stamp);
     free (g.parent);
