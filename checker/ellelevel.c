@@ -262,23 +262,76 @@ s_explain_cycle (json_t *cycle, FILE *out)
         fprintf (out, "    ... (cut at %d steps)\n", FL_TXN_EXPLAIN_CYCLE_MAX);
 }
 
+//  A JSON value as compact text (caller frees).
+static char *
+s_txt (json_t *value)
+{
+    char *text = value? json_dumps (value, JSON_COMPACT | JSON_ENCODE_ANY): NULL;
+    return text? text: strdup ("?");
+}
+
+//  What a non-cycle anomaly means, in one sentence.
+static void
+s_case_words (json_t *c, const char *type, FILE *out)
+{
+    char *key = s_txt (json_object_get (c, "key")), *value = s_txt (json_object_get (c, "value"));
+    char *element = s_txt (json_object_get (c, "element"));
+    long long wline = (long long) json_integer_value (json_object_get (
+                          json_object_get (c, "writer"), "line"));
+    if (json_is_true (json_object_get (c, "inferred")))
+        fprintf (out, "%lld txns form a strongly connected component the search did not"
+                 " finish: it holds at least a %s cycle", (long long) json_integer_value (
+                 json_object_get (c, "scc_size")), type);
+    else
+    if (strcmp (type, "G1a") == 0)
+        fprintf (out, "read %s from key %s, written by the failed txn at line %lld",
+                 json_object_get (c, "element")? element: value, key, wline);
+    else
+    if (strcmp (type, "G1b") == 0)
+        fprintf (out, "read %s from key %s, an intermediate write of the txn at line %lld",
+                 json_object_get (c, "element")? element: value, key, wline);
+    else
+    if (strcmp (type, "internal") == 0) {
+        char *expected = s_txt (json_object_get (c, "expected"));
+        fprintf (out, "read key %s as %s; its own earlier ops say %s%s", key, value,
+                 json_object_get (c, "expected_is")? "it ends with ": "", expected);
+        free (expected);
+    }
+    else
+    if (strcmp (type, "duplicate-elements") == 0)
+        fprintf (out, "read key %s as %s: an element twice", key, value);
+    else
+    if (strcmp (type, "garbage-read") == 0)
+        fprintf (out, "read key %s as %s: %s was never written", key, value,
+                 json_object_get (c, "element")? element: value);
+    else
+    if (strcmp (type, "incompatible-order") == 0) {
+        json_t *v = json_object_get (c, "values");
+        char *a = s_txt (json_array_get (v, 0)), *b = s_txt (json_array_get (v, 1));
+        fprintf (out, "key %s read as %s and as %s: neither is a prefix of the other", key, a, b);
+        free (a);
+        free (b);
+    }
+    else
+    if (strcmp (type, "dirty-update") == 0) {
+        char *aborted = s_txt (json_object_get (c, "aborted"));
+        fprintf (out, "key %s is %s: the failed txn's %s comes before this txn's %s", key,
+                 value, aborted, element);
+        free (aborted);
+    }
+    free (key);
+    free (value);
+    free (element);
+}
+
 static void
 s_explain_case (json_t *c, FILE *out)
 {
-    json_t *copy = json_deep_copy (c);
-    json_object_del (copy, "type");
-    json_object_del (copy, "op");
-    json_t *writer = json_object_get (copy, "writer");
-    json_t *wline = writer? json_object_get (writer, "line"): NULL;
-    if (writer)
-        json_object_set (copy, "writer_line", wline);
-    json_object_del (copy, "writer");
-    char *details = json_dumps (copy, JSON_COMPACT | JSON_SORT_KEYS);
-    fprintf (out, "  %s: %s\n    in ", json_string_value (json_object_get (c, "type")),
-             details? details: "?");
+    const char *type = json_string_value (json_object_get (c, "type"));
+    fprintf (out, "  %s: ", type);
+    s_case_words (c, type, out);
+    fprintf (out, "\n    in ");
     s_op_line (json_object_get (c, "op"), out);
-    free (details);
-    json_decref (copy);
 }
 
 void
