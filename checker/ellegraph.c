@@ -464,7 +464,8 @@ s_search_across (s_graph_t *g, const uint32_t *members, uint32_t size, const uin
             }
             cand [n++] = (s_cand_t) { i, rc [e->to] };
         }
-    qsort (cand, n, sizeof (s_cand_t), s_by_key);
+    if (n)
+        qsort (cand, n, sizeof (s_cand_t), s_by_key);
     bool in_time = true;
     for (size_t i = 0; i < n && t->tries < FL_TXN_CYCLE_TRIES_MAX; ) {
         if (clock_mono_ns () > g->deadline_ns) {
