@@ -305,7 +305,8 @@ check_file (const char *path, const check_opts_t *opts, char **error)
             *error = NULL;
         return NULL;
     }
-    if (opts->consistency && consistency_parse (opts->consistency) < 0) {
+    if (opts->consistency && elle_model_parse (opts->model) < 0
+    &&  consistency_parse (opts->consistency) < 0) {
         if (asprintf (error, "%s: unknown consistency model '%s' (%s)", path, opts->consistency,
                       check_consistency_names ()) < 0)
             *error = NULL;
