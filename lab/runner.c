@@ -434,6 +434,32 @@ runner_check_opts (const char *model)
                             .spectrum_memory_mb = FL_RUN_SPECTRUM_MEMORY_MB };
 }
 
+//  A txn check's one-line reason for the console: the anomalies found and
+//  the weakest levels they rule out ("G-single, G2-item (not
+//  repeatable-read, snapshot-isolation)"); nothing for a valid history.
+static void
+s_txn_reason (json_t *details)
+{
+    json_t *types = json_object_get (details, "anomaly_types");
+    if (!json_is_array (types) || json_array_size (types) == 0)
+        return;
+    char reason [512] = "";
+    size_t used = 0;
+    const char *lists [2] = { "anomaly_types", "not" };
+    for (int l = 0; l < 2; l++) {
+        size_t i;
+        json_t *name;
+        json_array_foreach (json_object_get (details, lists [l]), i, name)
+            if (used < sizeof reason)
+                used += (size_t) snprintf (reason + used, sizeof reason - used, "%s%s%s",
+                                           i? ", ": l? " (not ": "", json_string_value (name)?
+                                           json_string_value (name): "?", "");
+        if (l && used && used < sizeof reason && json_array_size (json_object_get (details, "not")))
+            used += (size_t) snprintf (reason + used, sizeof reason - used, ")");
+    }
+    json_object_set_new (details, "reason", json_string (reason));
+}
+
 //  The linearizability check of history.jsonl, as one entry of "checks".
 static json_t *
 s_check (s_run_t *self, check_verdict_t *verdict)
@@ -459,6 +485,7 @@ s_check (s_run_t *self, check_verdict_t *verdict)
                  json_string ("unknown"),
         "details", check_result_json (result));
     json_t *details = json_object_get (entry, "details");
+    s_txn_reason (details);
     if (json_object_get (details, "spectrum")) {
         json_object_set (entry, "spectrum", json_object_get (details, "spectrum"));
         json_object_set (entry, "strongest", json_object_get (details, "strongest"));
