@@ -51,6 +51,8 @@ typedef struct {
     double timeout_s;      // search budget; <= 0 means FL_CHECK_TIMEOUT_S_DEFAULT
     size_t memory_mb;      // cache budget; 0 means FL_CHECK_MEMORY_MB_DEFAULT
     int threads;           // kv partitions checked in parallel; 0 = all cores
+    const char *method;    // NULL or "auto": register keys with unique values
+                           // decided without a search; "search": all searched
 } check_opts_t;
 
 typedef struct _check_result_t check_result_t;
@@ -82,7 +84,10 @@ check_verdict_t check_result_verdict (const check_result_t *self);
 
 //  One JSON object: file, valid (true, false or "unknown"), model, ops,
 //  time_ms (read + search), partitions, steps, cache_entries,
-//  memory_bytes (the search's cache and model states); on invalid:
+//  memory_bytes (the search's cache and model states), method
+//  ("unique-values", "search" or "mixed"), methods {unique-values: keys,
+//  search: keys}, for kv keys [{key, method, valid}] (the first
+//  FL_CHECK_KEYS_LISTED_MAX); on invalid key_method and:
 //  key (kv), failing (the op that could not be linearized), concurrent (the
 //  unlinearized ops overlapping it, at most FL_CHECK_EXPLAIN_OPS_MAX),
 //  concurrent_more (how many more there were), prefix {length, last (its last ops),

@@ -74,6 +74,13 @@ size_t model_part_memory (const model_part_t *self);
 void model_part_memory_max (model_part_t *self, size_t bytes);
 bool model_part_oom (const model_part_t *self);
 
+//  What a register op does, for checkers that reason about values rather
+//  than search (unique.c): OTHER for any op of another model, or an append.
+typedef enum {
+    MODEL_OP_READ, MODEL_OP_WRITE, MODEL_OP_CAS, MODEL_OP_OTHER
+} model_op_class_t;
+model_op_class_t model_op_class (const model_part_t *self, const model_op_t *op);
+
 //  The state as JSON (new reference), for explanations.
 json_t *model_state_json (const model_part_t *self, uint64_t state);
 

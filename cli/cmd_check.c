@@ -45,7 +45,7 @@ static const char *s_verdicts [] = { "valid", "invalid", "unknown" };
 const char cmd_check_usage [] =
     "check (HISTORY... | --manifest FILE.tsv) [--model M] [--init V]"
     " [--format jsonl|edn|jepsen-log] [--json] [--timeout SEC] [--memory MB] [--threads N]"
-    " [--report DIR] [--stats] [--to-edn]";
+    " [--report DIR] [--stats] [--to-edn] [--method auto|search]";
 
 static void
 s_usage (FILE *out)
@@ -66,7 +66,9 @@ s_usage (FILE *out)
         "  -r, --report DIR   write an HTML page per history into DIR\n"
         "      --manifest F   verdict suite: TSV with file format model init expected\n"
         "      --stats        print peak memory to stderr at the end\n"
-        "      --to-edn       write each history as Jepsen EDN on stdout, no check\n",
+        "      --to-edn       write each history as Jepsen EDN on stdout, no check\n"
+        "      --method M     auto (default: unique-value register keys decided\n"
+        "                     without a search) or search (every key searched)\n",
         FL_CHECK_TIMEOUT_S_DEFAULT, FL_CHECK_TIMEOUT_S_MAX, FL_CHECK_MEMORY_MB_DEFAULT,
         FL_CHECK_THREADS_MAX);
 }
@@ -363,7 +365,7 @@ s_parse (s_run_t *run, int argc, char **argv)
         { "timeout", required_argument, 0, 't' }, { "report", required_argument, 0, 'r' },
         { "manifest", required_argument, 0, 'M' }, { "memory", required_argument, 0, 'B' },
         { "threads", required_argument, 0, 'T' }, { "stats", no_argument, 0, 'S' },
-        { "to-edn", no_argument, 0, 'E' },
+        { "to-edn", no_argument, 0, 'E' }, { "method", required_argument, 0, 'U' },
         { "help", no_argument, 0, 'h' }, { 0, 0, 0, 0 }
     };
     int c;
@@ -386,6 +388,14 @@ s_parse (s_run_t *run, int argc, char **argv)
             case 'M': run->manifest = optarg; break;
             case 'S': run->stats = true; break;
             case 'E': run->to_edn = true; break;
+            case 'U':
+                if (strcmp (optarg, "auto") && strcmp (optarg, "search")) {
+                    fprintf (stderr, "harness check: --method is auto or search, not '%s'\n",
+                             optarg);
+                    return FL_EXIT_USAGE;
+                }
+                run->opts.method = optarg;
+                break;
             case 't': case 'B': case 'T':
                 if (s_budget_option (run, c, optarg))
                     return FL_EXIT_USAGE;

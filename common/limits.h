@@ -88,6 +88,15 @@
                                                a workload has a handful     */
 #define FL_EDN_DEPTH_MAX             64     /* histories nest 3 deep; more is garbage */
 #define FL_CHECK_THREADS_MAX         64     /* kv partitions checked at once   */
+#define FL_CHECK_ROUND_MS_FIRST      50     /* kv keys searched in rounds: the
+                                               first slice each key gets, so
+                                               an easy invalid key is found
+                                               before a hard valid one ends */
+#define FL_CHECK_ROUND_GROWTH        4      /* each round's slice this many
+                                               times the last: the work
+                                               redone is at most a third */
+#define FL_CHECK_KEYS_LISTED_MAX     100    /* keys listed with their method
+                                               in --json */
 #define FL_CHECK_EXPLAIN_OPS_MAX     20     /* concurrent ops listed on invalid */
 #define FL_REPORT_TITLED_OPS_MAX     2000   /* above this the HTML page draws ops
                                                without per-op tooltips, to stay small */
