@@ -23,18 +23,26 @@
     Ops of unknown outcome: an unread write or cas may never have happened
     and is left out, unless a cas chain from it was read; unknown reads say
     nothing. A failed cas (error 22) needs a moment in its interval where
-    its `from` is not current; it is checked against the order found, and
-    if it does not fit there the key goes to the search (never a wrong
-    verdict: the search decides).
+    its `from` is not current; it is checked against the order found (whose
+    points are as early as they can be, so values are replaced as early as
+    they can be). One that does not fit asks for its `from` to be written
+    after its invoke; the units are ordered again with that, a few passes at
+    most. If that fails the key goes to the search: never a wrong verdict,
+    as only the first pass, which assumed nothing, may say invalid.
 */
 #include <assert.h>
 #include <stdlib.h>
 #include <string.h>
+#include "limits.h"
+#include "limits.h"
 #include "op.h"
 #include "unique.h"
 
 #define S_NONE       (-1)
 #define S_IMPOSSIBLE (-2)   // a cas from a value nobody wrote
+#define S_UNPLACED   (-3)   // read_next of a failed cas not made a read
+#define S_GLUED      (-4)   // ... of one placed by gluing two chains
+#define S_STRATEGIES 4      // orders of preference tried for failed cas
 
 typedef struct {
     uint64_t value;
@@ -71,10 +79,12 @@ typedef struct {
     size_t nc;
     s_pair_t *byvalue;
     int64_t *read_next;
+    int64_t *after;         // the cluster after each in the order found
     s_unit_t *units;
     size_t nunits;
     int64_t failing;
     size_t placed;          // units placed before the failing one
+    int strategy;           // how failed cas are placed (s_failed_cas_place)
     const char *why;
 } s_t;
 
@@ -265,7 +275,7 @@ s_units (s_t *s)
 
 //  Sort the units after the initial value's and place them one by one.
 static int
-s_order (s_t *s)
+s_order (s_t *s, int64_t *after)
 {
     assert (s->nunits > 0 && s->units [0].head == 0);
     qsort (s->units + 1, s->nunits - 1, sizeof (s_unit_t), s_by_key);
@@ -279,8 +289,11 @@ s_order (s_t *s)
         }
         for (int64_t j = u->head; j >= 0; j = s->c [j].next) {
             s->c [j].start = s_max (t, s->c [j].start);
-            if (last >= 0)
+            if (last >= 0) {
                 s->c [last].end = s->c [j].start;
+                after [last] = j;
+            }
+            after [j] = -1;
             last = j;
         }
         t = s_max (t, u->e);
@@ -290,22 +303,127 @@ s_order (s_t *s)
     return 0;
 }
 
-//  Each failed cas needs a moment in its interval where `from` is not
-//  current: before its value was written or after it was replaced.
-static bool
-s_failed_cas_fit (const s_t *s)
+//  A failed cas that sees cluster x: x's value must be current at a moment
+//  of its interval, as for a read.
+static void
+s_sees (s_t *s, size_t i, int64_t x)
 {
+    const model_op_t *op = &s->ops [i];
+    s_cluster_t *c = &s->c [x];
+    if (op->ret < c->hi) {
+        c->hi = op->ret;
+        c->hi_op = (int64_t) i;
+    }
+    c->reads_call = s_max (c->reads_call, op->call);
+    s->read_next [i] = c->reads;
+    c->reads = (int64_t) i;
+}
+
+//  A value that could be current during the failed cas op instead of a:
+//  written by an op invoked before op returned that returned after op was
+//  invoked (in flight then), not replaced by a cas; of those the one whose
+//  write or read returned first (the least freedom lost).
+static int64_t
+s_successor (const s_t *s, int64_t a, const model_op_t *op)
+{
+    int64_t best = -1;
+    for (size_t x = 1; x < s->nc; x++) {
+        const s_cluster_t *c = &s->c [x];
+        if ((int64_t) x == a || !c->needed || c->next != S_NONE || c->lo >= op->ret
+        ||  c->hi <= op->call || c->hi == INT64_MAX)
+            continue;
+        if (best < 0 || c->hi < s->c [best].hi)
+            best = (int64_t) x;
+    }
+    return best;
+}
+
+//  Can chain x (a head) be glued right after a (the end of its chain), its
+//  value written before op returns? Not if that closes a cycle.
+static bool
+s_can_glue (const s_t *s, int64_t a, int64_t x, const model_op_t *op)
+{
+    const s_cluster_t *c = &s->c [x];
+    if (x <= 0 || x == a || !c->needed || c->pred != S_NONE || s->c [a].next != S_NONE
+    ||  c->lo >= op->ret || c->hi <= s->c [a].start)
+        return false;
+    for (int64_t j = x; j >= 0; j = s->c [j].next)
+        if (j == a)
+            return false;
+    return true;
+}
+
+//  The chain to glue after a for the failed cas op: the first after a in
+//  the order found that can be; -1 if none can.
+static int64_t
+s_glue_pick (const s_t *s, int64_t a, const int64_t *after, const model_op_t *op)
+{
+    for (int64_t x = after [a]; x >= 0; x = after [x]) {
+        if (s->c [x].lo >= op->ret && s->c [x].start >= op->ret && s->c [x].pred == S_NONE
+        &&  s->c [x].lo > s->c [x].hi)
+            break;
+        if (s_can_glue (s, a, x, op))
+            return x;
+    }
+    return -1;
+}
+
+//  Each failed cas needs a moment in its interval where its `from` a is not
+//  current. The order found replaces values as early as it can; a failed
+//  cas that still saw a current throughout is made a read of the value
+//  after a (which must then come before its return) when that value's
+//  write was invoked before its return, else a read of the value before a
+//  (a then written after its invoke). Either is a choice, right when the
+//  order comes out valid. Returns how many were made reads, -1 when one
+//  can be neither (the search is left to decide).
+static int
+s_failed_cas_place (s_t *s, const int64_t *after)
+{
+    int placed = 0;
     for (size_t i = 0; i < s->n; i++) {
         const model_op_t *op = &s->ops [i];
-        if (!(op->flags & MODEL_F_CAS_FAILED))
+        if (!(op->flags & MODEL_F_CAS_FAILED) || s->read_next [i] != S_UNPLACED)
             continue;
         int64_t k = s_lookup (s, op->a);
         if (k < 0 || !s->c [k].needed)
             continue;
-        if (!(s->c [k].start > op->call || s->c [k].end < op->ret))
-            return false;
+        s_cluster_t *c = &s->c [k];
+        if (c->start > op->call || c->end < op->ret)
+            continue;
+        bool raise = c->writer >= 0 && c->hi > op->call;
+        if (raise && s->strategy % 2 == 0) {
+            c->lo = s_max (c->lo, op->call + 1);    // a written after op's invoke
+            placed++;
+            continue;
+        }
+        int64_t x = after [k] >= 0 && s->c [after [k]].lo < op->ret? after [k]: -1;
+        if (s->strategy >= 2)
+            x = -1;
+        int64_t g = x >= 0? -1: s_glue_pick (s, k, after, op);
+        if (x < 0 && g < 0)
+            x = s_successor (s, k, op);
+        if (x < 0 && g < 0 && raise) {
+            c->lo = s_max (c->lo, op->call + 1);
+            placed++;
+            continue;
+        }
+        if (g >= 0) {       // a replaced by g's value before op returned
+            c->next = g;
+            s->c [g].pred = k;
+            if (op->ret < s->c [g].hi) {
+                s->c [g].hi = op->ret;
+                s->c [g].hi_op = (int64_t) i;
+            }
+            s->read_next [i] = S_GLUED;
+        }
+        else
+        if (x >= 0)
+            s_sees (s, i, x);
+        else
+            return -1;
+        placed++;
     }
-    return true;
+    return placed;
 }
 
 //  On invalid: the units placed before the failing one, each cluster's
@@ -335,35 +453,69 @@ s_free (s_t *s)
     free (s->byvalue);
     free (s->read_next);
     free (s->units);
+    free (s->after);
+}
+
+//  One attempt with a strategy for the failed cas: 0 on an answer (rc in
+//  *rc: 0 valid, -1 invalid), -1 when the key is unfit (s->why says why).
+static int
+s_attempt (s_t *s, int strategy, int *rc)
+{
+    s->nc = 0;
+    s->failing = -1;
+    s->placed = 0;
+    s->strategy = strategy;
+    if (s_clusters (s))
+        return -1;
+    for (size_t i = 0; i < s->n; i++)
+        s->read_next [i] = S_UNPLACED;
+    *rc = s_reads (s);
+    *rc = *rc? *rc: s_links (s);
+    //  Order the units, then place the failed cas; when some had to be
+    //  placed, order again. Only the first pass can prove invalid: the
+    //  placements are a choice, not a consequence.
+    for (int pass = 0; *rc == 0; pass++) {
+        for (size_t k = 0; k < s->nc; k++)
+            s->c [k].seen = false;
+        s->nunits = 0;
+        *rc = s_units (s);
+        *rc = *rc? *rc: s_order (s, s->after);
+        int placed = *rc? 0: s_failed_cas_place (s, s->after);
+        if ((*rc && pass > 0) || placed < 0
+        ||  (placed > 0 && pass + 1 == FL_CHECK_UNIQUE_PASSES_MAX)) {
+            s->why = "a failed cas that does not fit the orders found";
+            return -1;
+        }
+        if (placed == 0)
+            break;
+    }
+    return 0;
 }
 
 unique_verdict_t
 unique_check (model_part_t *part, wgl_result_t *result, const char **why)
 {
     assert (part && result && why);
-    s_t s = { .part = part, .ops = model_part_ops (part), .n = model_part_size (part),
-              .failing = -1 };
+    s_t s = { .part = part, .ops = model_part_ops (part), .n = model_part_size (part) };
     s.c = malloc ((s.n + 1) * sizeof (s_cluster_t));
     s.byvalue = malloc ((s.n + 1) * sizeof (s_pair_t));
     s.read_next = malloc ((s.n + 1) * sizeof (int64_t));
     s.units = malloc ((s.n + 1) * sizeof (s_unit_t));
-    if (!s.c || !s.byvalue || !s.read_next || !s.units) {
+    s.after = malloc ((s.n + 1) * sizeof (int64_t));
+    if (!s.c || !s.byvalue || !s.read_next || !s.units || !s.after) {
         s_free (&s);
         *why = "out of memory";
         return UNIQUE_UNFIT;
     }
-    if (s_clusters (&s)) {
+    int rc = 0, fit = -1;
+    for (int strategy = 0; fit && strategy < S_STRATEGIES; strategy++) {
+        fit = s_attempt (&s, strategy, &rc);
+        if (fit && strcmp (s.why, "a failed cas that does not fit the orders found"))
+            break;          // unfit whatever the strategy
+    }
+    if (fit) {
         s_free (&s);
         *why = s.why;
-        return UNIQUE_UNFIT;
-    }
-    int rc = s_reads (&s);
-    rc = rc? rc: s_links (&s);
-    rc = rc? rc: s_units (&s);
-    rc = rc? rc: s_order (&s);
-    if (rc == 0 && !s_failed_cas_fit (&s)) {
-        s_free (&s);
-        *why = "a failed cas that does not fit the order found";
         return UNIQUE_UNFIT;
     }
     memset (result, 0, sizeof (*result));
@@ -371,7 +523,7 @@ unique_check (model_part_t *part, wgl_result_t *result, const char **why)
     result->blocked = rc? s.failing: -1;
     result->prefix_state = model_part_init (part);
     result->memory_bytes = (s.n + 1) * (sizeof (s_cluster_t) + sizeof (s_pair_t)
-                         + sizeof (int64_t) + sizeof (s_unit_t));
+                         + 2 * sizeof (int64_t) + sizeof (s_unit_t));
     if (rc)
         s_prefix (&s, result);
     s_free (&s);

@@ -95,6 +95,9 @@
 #define FL_CHECK_ROUND_GROWTH        4      /* each round's slice this many
                                                times the last: the work
                                                redone is at most a third */
+#define FL_CHECK_UNIQUE_PASSES_MAX   32     /* unique values: orderings tried
+                                               to place failed cas, each
+                                               O(n log n); then the search */
 #define FL_CHECK_KEYS_LISTED_MAX     100    /* keys listed with their method
                                                in --json */
 #define FL_CHECK_EXPLAIN_OPS_MAX     20     /* concurrent ops listed on invalid */
