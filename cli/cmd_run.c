@@ -31,6 +31,8 @@
 #include "workload/workload.h"
 #include "clock.h"
 #include "rng.h"
+#include "number.h"
+#include "limits.h"
 
 typedef struct {
     const char *scenario;
@@ -41,12 +43,13 @@ typedef struct {
     bool has_seed;
     uint64_t seed;
     double time_limit_s;
+    double check_timeout_s;     // --check-timeout
     bool tcp;
     volatile sig_atomic_t *interrupted;     // set by SIGINT/SIGTERM (prologue.h)
 } s_args_t;
 
 const char cmd_run_usage [] = "run SCENARIO [--system S | --node 'CMD ARGS'] [--workload W] [--seed N]"
-                             " [--time-limit SEC] [--store DIR] [--transport ipc|tcp]";
+                             " [--time-limit SEC] [--store DIR] [--transport ipc|tcp] [--check-timeout SEC]";
 
 static int
 s_usage (const char *problem)
@@ -101,6 +104,13 @@ s_option (int option, const char *value, void *arg)
             if (options_time_limit (value, &args->time_limit_s, problem, sizeof problem))
                 return s_usage (problem);
             return 0;
+        case 'C':
+            if (number_parse (value, 0.1, FL_CHECK_TIMEOUT_S_MAX, &args->check_timeout_s)) {
+                snprintf (problem, sizeof problem, "--check-timeout '%s' is not a number of"
+                          " seconds in 0.1..%.0f", value, FL_CHECK_TIMEOUT_S_MAX);
+                return s_usage (problem);
+            }
+            return 0;
         case 'T':
             if (!streq (value, "ipc") && !streq (value, "tcp"))
                 return s_usage ("--transport is ipc or tcp");
@@ -119,6 +129,7 @@ s_parse (int argc, char **argv, s_args_t *args)
         { "seed", required_argument, 0, 'S' }, { "time-limit", required_argument, 0, 't' },
         { "store", required_argument, 0, 'd' }, { "help", no_argument, 0, 'h' },
         { "transport", required_argument, 0, 'T' }, { "workload", required_argument, 0, 'w' },
+        { "check-timeout", required_argument, 0, 'C' },
         { 0, 0, 0, 0 }
     };
     *args = (s_args_t) { .store = "store" };
@@ -163,7 +174,8 @@ s_run_system (const s_args_t *args, const scenario_t *scenario, const char *syst
         duration = args->time_limit_s;
     runner_opts_t opts = { .scenario = scenario, .system = system, .node_cmd = args->node_cmd,
         .bin_dir = home, .run_dir = run_dir, .seed = seed, .duration_s = duration,
-        .tty = isatty (STDOUT_FILENO), .tcp = args->tcp, .interrupted = args->interrupted };
+        .tty = isatty (STDOUT_FILENO), .tcp = args->tcp, .interrupted = args->interrupted,
+        .check_timeout_s = args->check_timeout_s };
     int status = runner_run (&opts, results, &error);
     store_link_latest (args->store, run_dir);
     if (status) {
@@ -194,6 +206,11 @@ s_run_system (const s_args_t *args, const scenario_t *scenario, const char *syst
             reason = json_string_value (json_object_get (check, "error"));
         printf ("%-10s %s: %s%s%s\n", system, json_string_value (json_object_get (check, "name")),
                 json_is_false (valid)? "invalid": "unknown", reason? ": ": "", reason? reason: "");
+        json_t *budget = json_object_get (check, "budget_s");
+        if (json_is_number (budget) && !json_is_false (valid))
+            printf ("%-10s %s: the check had %g s (--check-timeout SEC or checks/timeout_s"
+                    " for more; ./harness check --timeout SEC on the history)\n", system,
+                    json_string_value (json_object_get (check, "name")), json_number_value (budget));
     }
     json_int_t bad = json_integer_value (json_object_get (json_object_get (*results,
                                          "bad_output"), "count"));

@@ -330,11 +330,11 @@ s_skews_clocks (const scenario_t *sc)
 }
 
 check_opts_t
-runner_check_opts (const char *model)
+runner_check_opts (const char *model, double timeout_s)
 {
     assert (model);
     return (check_opts_t) { .model = model, .init = NULL, .format = "jsonl",
-                            .timeout_s = FL_RUN_CHECK_TIMEOUT_S };
+                            .timeout_s = timeout_s > 0? timeout_s: FL_RUN_CHECK_TIMEOUT_S };
 }
 
 //  The linearizability check of history.jsonl, as one entry of "checks".
@@ -344,7 +344,9 @@ s_check (s_run_t *self, check_verdict_t *verdict)
     char path [4096];
     snprintf (path, sizeof path, "%s/history.jsonl", self->opts->run_dir);
     const workload_t *workload = self->workload;
-    check_opts_t opts = runner_check_opts (workload->model);
+    double budget = self->opts->check_timeout_s > 0? self->opts->check_timeout_s
+                  : self->opts->scenario->check_timeout_s;
+    check_opts_t opts = runner_check_opts (workload->model, budget);
     char *error = NULL;
     check_result_t *result = check_file (path, &opts, &error);
     if (!result) {
@@ -356,8 +358,8 @@ s_check (s_run_t *self, check_verdict_t *verdict)
         return entry;
     }
     *verdict = check_result_verdict (result);
-    json_t *entry = json_pack ("{s:s, s:s, s:o, s:o}", "name", workload->check,
-                               "model", workload->model,
+    json_t *entry = json_pack ("{s:s, s:s, s:f, s:o, s:o}", "name", workload->check,
+                               "model", workload->model, "budget_s", opts.timeout_s,
         "valid", *verdict == CHECK_VALID? json_true (): *verdict == CHECK_INVALID? json_false ():
                  json_string ("unknown"),
         "details", check_result_json (result));
