@@ -54,6 +54,7 @@ typedef struct {
     int64_t pred;           // the cluster a cas writer replaced, or S_*
     int64_t next;           // the cluster a cas from this value wrote
     int64_t reads;          // first known read, list through s_t.read_next
+    int64_t a;              // its earliest point, its chain alone
     int64_t start, end;     // its value's span in the order found
     bool needed;            // in the order: read, or written by an op that happened
     bool seen;
@@ -253,7 +254,7 @@ s_units (s_t *s)
                 s->failing = c->hi_op;
                 return -1;
             }
-            c->start = a;
+            c->a = a;
             if (c->hi < u.d) {
                 u.d = c->hi;
                 u.d_op = c->hi_op;
@@ -288,7 +289,7 @@ s_order (s_t *s, int64_t *after)
             return -1;
         }
         for (int64_t j = u->head; j >= 0; j = s->c [j].next) {
-            s->c [j].start = s_max (t, s->c [j].start);
+            s->c [j].start = s_max (t, s->c [j].a);
             if (last >= 0) {
                 s->c [last].end = s->c [j].start;
                 after [last] = j;
@@ -301,6 +302,129 @@ s_order (s_t *s, int64_t *after)
     s->c [last].end = INT64_MAX;
     s->placed = s->nunits;
     return 0;
+}
+
+static bool
+s_has_failed_cas (const s_t *s)
+{
+    for (size_t i = 0; i < s->n; i++)
+        if (s->ops [i].flags & MODEL_F_CAS_FAILED)
+            return true;
+    return false;
+}
+
+//  Place a unit at time *t: its clusters' points and spans, and the time
+//  the next unit may start.
+static void
+s_place (s_t *s, const s_unit_t *u, int64_t *t, int64_t *last)
+{
+    for (int64_t j = u->head; j >= 0; j = s->c [j].next) {
+        s->c [j].start = s_max (*t, s->c [j].a);
+        if (*last >= 0) {
+            s->c [*last].end = s->c [j].start;
+            s->after [*last] = j;
+        }
+        s->after [j] = -1;
+        *last = j;
+    }
+    *t = s_max (*t, u->e);
+    s->c [*last].end = INT64_MAX;
+}
+
+static int
+s_by_d (const void *a, const void *b, void *arg)
+{
+    const s_unit_t *u = arg;
+    int64_t x = u [*(const size_t *) a].d, y = u [*(const size_t *) b].d;
+    return x < y? -1: x > y;
+}
+
+static int
+s_by_a (const void *a, const void *b, void *arg)
+{
+    const s_t *s = arg;
+    int64_t x = s->c [s->units [*(const size_t *) a].head].a;
+    int64_t y = s->c [s->units [*(const size_t *) b].head].a;
+    return x < y? -1: x > y;
+}
+
+//  The next unplaced unit in by-D order from i (path halving).
+static size_t
+s_next_free (size_t *next, const uint8_t *placed, const size_t *byd, size_t i, size_t n)
+{
+    while (i < n && placed [byd [i]]) {
+        size_t j = next [i];
+        if (j < n && placed [byd [j]])
+            next [i] = next [j];
+        i = j;
+    }
+    return i;
+}
+
+//  Is unit v safe to place next: its E kills no other unit's D?
+static bool
+s_safe (const s_t *s, size_t v, size_t m, int64_t d1, int64_t d2)
+{
+    return s->units [v].e <= (v == m? d2: d1);
+}
+
+//  A valid key's order again, for the failed cas: each step places a unit
+//  that keeps the rest placeable (its E at most every other unit's D), the
+//  one that can start first (then the least E), so that each value is
+//  replaced as early as it can be. The sorted order (s_order) only proves
+//  an order exists. Returns 0, or -1 (order left as it was) when a scan
+//  would grow long.
+static int
+s_schedule (s_t *s)
+{
+    size_t n = s->nunits;
+    size_t *byd = malloc (n * sizeof (size_t)), *bya = malloc (n * sizeof (size_t));
+    size_t *next = malloc (n * sizeof (size_t));
+    uint8_t *placed = calloc (n, 1);
+    int rc = byd && bya && next && placed? 0: -1;
+    for (size_t i = 1; rc == 0 && i < n; i++) {
+        byd [i - 1] = bya [i - 1] = i;
+        next [i - 1] = i;
+    }
+    size_t m = n - 1, ia = 0, d = 0;
+    if (rc == 0) {
+        qsort_r (byd, m, sizeof (size_t), s_by_d, s->units);
+        qsort_r (bya, m, sizeof (size_t), s_by_a, s);
+    }
+    int64_t t = INT64_MIN, last = -1;
+    if (rc == 0)
+        s_place (s, &s->units [0], &t, &last);
+    for (size_t step = 0; rc == 0 && step < m; step++) {
+        d = s_next_free (next, placed, byd, d, m);
+        size_t d2 = s_next_free (next, placed, byd, d + 1, m);
+        int64_t d1v = s->units [byd [d]].d, d2v = d2 < m? s->units [byd [d2]].d: INT64_MAX;
+        //  The first by A that is safe: released ones (A <= t) start at t
+        //  alike, the least E of those is kept
+        size_t pick = SIZE_MAX, scanned = 0;
+        for (size_t i = ia; i < m && scanned < FL_CHECK_UNIQUE_SCAN_MAX; i++, scanned++) {
+            size_t v = bya [i];
+            if (placed [v] || !s_safe (s, v, byd [d], d1v, d2v))
+                continue;
+            bool released = s->c [s->units [v].head].a <= t;
+            if (pick == SIZE_MAX || (released && s->units [v].e < s->units [pick].e))
+                pick = v;
+            if (!released)
+                break;
+        }
+        if (pick == SIZE_MAX || s->units [pick].d < t)
+            rc = -1;
+        else {
+            placed [pick] = 1;
+            s_place (s, &s->units [pick], &t, &last);
+        }
+        while (ia < m && placed [bya [ia]])
+            ia++;
+    }
+    free (byd);
+    free (bya);
+    free (next);
+    free (placed);
+    return rc;
 }
 
 //  A failed cas that sees cluster x: x's value must be current at a moment
@@ -480,6 +604,8 @@ s_attempt (s_t *s, int strategy, int *rc)
         s->nunits = 0;
         *rc = s_units (s);
         *rc = *rc? *rc: s_order (s, s->after);
+        if (*rc == 0 && s_has_failed_cas (s) && s_schedule (s))
+            s_order (s, s->after);      // cannot fail: it just did not
         int placed = *rc? 0: s_failed_cas_place (s, s->after);
         if ((*rc && pass > 0) || placed < 0
         ||  (placed > 0 && pass + 1 == FL_CHECK_UNIQUE_PASSES_MAX)) {

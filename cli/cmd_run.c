@@ -198,19 +198,24 @@ s_run_system (const s_args_t *args, const scenario_t *scenario, const char *syst
     json_t *check;
     json_array_foreach (json_object_get (*results, "checks"), i, check) {
         json_t *valid = json_object_get (check, "valid");
+        json_t *budget = json_object_get (check, "budget_s");
+        json_t *details = json_object_get (check, "details");
+        if (json_is_number (budget))    // the budget, with the verdict
+            printf ("%-10s %s: %s in %.0f ms of a %g s budget (--check-timeout SEC,"
+                    " checks/timeout_s), by %s\n", system,
+                    json_string_value (json_object_get (check, "name")),
+                    console_verdict (valid), json_number_value (json_object_get (details, "time_ms")),
+                    json_number_value (budget),
+                    json_string_value (json_object_get (details, "method"))?
+                    json_string_value (json_object_get (details, "method")): "search");
         if (json_is_true (valid))
             continue;
-        json_t *details = json_object_get (check, "details");
         const char *reason = json_string_value (json_object_get (details, "reason"));
         if (!reason)
             reason = json_string_value (json_object_get (check, "error"));
         printf ("%-10s %s: %s%s%s\n", system, json_string_value (json_object_get (check, "name")),
                 json_is_false (valid)? "invalid": "unknown", reason? ": ": "", reason? reason: "");
-        json_t *budget = json_object_get (check, "budget_s");
-        if (json_is_number (budget) && !json_is_false (valid))
-            printf ("%-10s %s: the check had %g s (--check-timeout SEC or checks/timeout_s"
-                    " for more; ./harness check --timeout SEC on the history)\n", system,
-                    json_string_value (json_object_get (check, "name")), json_number_value (budget));
+
     }
     json_int_t bad = json_integer_value (json_object_get (json_object_get (*results,
                                          "bad_output"), "count"));

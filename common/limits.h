@@ -98,6 +98,10 @@
 #define FL_CHECK_UNIQUE_PASSES_MAX   32     /* unique values: orderings tried
                                                to place failed cas, each
                                                O(n log n); then the search */
+#define FL_CHECK_UNIQUE_SCAN_MAX     4096   /* unique values: units looked at
+                                               for one step of the order made
+                                               for failed cas; past it the
+                                               sorted order is kept */
 #define FL_CHECK_KEYS_LISTED_MAX     100    /* keys listed with their method
                                                in --json */
 #define FL_CHECK_EXPLAIN_OPS_MAX     20     /* concurrent ops listed on invalid */
