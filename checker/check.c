@@ -1,9 +1,11 @@
 /*  check.c -- check_file (): read a history, compile it for a model, search
     each partition, and keep what is needed to explain the verdict.
 
-    kv histories are split by key and the partitions searched on a pool of
-    threads taking the largest first; the first invalid partition stops the
-    others (a history is invalid as soon as one key is). The result keeps the
+    kv histories are split by key. Register keys whose values are unique
+    are decided first without a search (unique.c); the rest are searched on
+    a pool of threads in rounds with a growing time slice, smallest first;
+    the first invalid partition stops the others (a history is invalid as
+    soon as one key is). The result keeps the
     history and the search's deepest point in the invalid partition: the op
     whose return ended the search there (the one that could not be
     linearized), the ops concurrent with it, and the longest linearizable
