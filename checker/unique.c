@@ -23,17 +23,17 @@
     Ops of unknown outcome: an unread write or cas may never have happened
     and is left out, unless a cas chain from it was read; unknown reads say
     nothing. A failed cas (error 22) needs a moment in its interval where
-    its `from` is not current; it is checked against the order found (whose
-    points are as early as they can be, so values are replaced as early as
-    they can be). One that does not fit asks for its `from` to be written
-    after its invoke; the units are ordered again with that, a few passes at
-    most. If that fails the key goes to the search: never a wrong verdict,
-    as only the first pass, which assumed nothing, may say invalid.
+    its `from` is not current; it is checked against the order found, which
+    for keys with failed cas is remade so that values are replaced as early
+    as they can be (s_schedule). One that does not fit is made to by one of
+    a few choices (s_option), each tried with a new order and undone when
+    the units cannot be placed. If none works the key goes to the search:
+    never a wrong verdict, as only the first order, which chose nothing,
+    may say invalid.
 */
 #include <assert.h>
 #include <stdlib.h>
 #include <string.h>
-#include "limits.h"
 #include "limits.h"
 #include "op.h"
 #include "unique.h"
@@ -42,7 +42,7 @@
 #define S_IMPOSSIBLE (-2)   // a cas from a value nobody wrote
 #define S_UNPLACED   (-3)   // read_next of a failed cas not made a read
 #define S_GLUED      (-4)   // ... of one placed by gluing two chains
-#define S_STRATEGIES 4      // orders of preference tried for failed cas
+#define S_OPTIONS    4      // ways tried to make a failed cas fit
 
 typedef struct {
     uint64_t value;
@@ -81,11 +81,12 @@ typedef struct {
     s_pair_t *byvalue;
     int64_t *read_next;
     int64_t *after;         // the cluster after each in the order found
+    s_cluster_t *saved;     // undo for a failed cas's option
+    int64_t *saved_reads;
     s_unit_t *units;
     size_t nunits;
     int64_t failing;
     size_t placed;          // units placed before the failing one
-    int strategy;           // how failed cas are placed (s_failed_cas_place)
     const char *why;
 } s_t;
 
@@ -304,15 +305,6 @@ s_order (s_t *s, int64_t *after)
     return 0;
 }
 
-static bool
-s_has_failed_cas (const s_t *s)
-{
-    for (size_t i = 0; i < s->n; i++)
-        if (s->ops [i].flags & MODEL_F_CAS_FAILED)
-            return true;
-    return false;
-}
-
 //  Place a unit at time *t: its clusters' points and spans, and the time
 //  the next unit may start.
 static void
@@ -492,62 +484,67 @@ s_glue_pick (const s_t *s, int64_t a, const int64_t *after, const model_op_t *op
     return -1;
 }
 
-//  Each failed cas needs a moment in its interval where its `from` a is not
-//  current. The order found replaces values as early as it can; a failed
-//  cas that still saw a current throughout is made a read of the value
-//  after a (which must then come before its return) when that value's
-//  write was invoked before its return, else a read of the value before a
-//  (a then written after its invoke). Either is a choice, right when the
-//  order comes out valid. Returns how many were made reads, -1 when one
-//  can be neither (the search is left to decide).
-static int
-s_failed_cas_place (s_t *s, const int64_t *after)
+//  Does the failed cas op fit the order found: a moment of its interval
+//  where its `from` is not current?
+static bool
+s_fits (const s_t *s, const model_op_t *op)
 {
-    int placed = 0;
-    for (size_t i = 0; i < s->n; i++) {
-        const model_op_t *op = &s->ops [i];
-        if (!(op->flags & MODEL_F_CAS_FAILED) || s->read_next [i] != S_UNPLACED)
-            continue;
-        int64_t k = s_lookup (s, op->a);
-        if (k < 0 || !s->c [k].needed)
-            continue;
-        s_cluster_t *c = &s->c [k];
-        if (c->start > op->call || c->end < op->ret)
-            continue;
-        bool raise = c->writer >= 0 && c->hi > op->call;
-        if (raise && s->strategy % 2 == 0) {
-            c->lo = s_max (c->lo, op->call + 1);    // a written after op's invoke
-            placed++;
-            continue;
-        }
-        int64_t x = after [k] >= 0 && s->c [after [k]].lo < op->ret? after [k]: -1;
-        if (s->strategy >= 2)
-            x = -1;
-        int64_t g = x >= 0? -1: s_glue_pick (s, k, after, op);
-        if (x < 0 && g < 0)
-            x = s_successor (s, k, op);
-        if (x < 0 && g < 0 && raise) {
+    int64_t k = s_lookup (s, op->a);
+    if (k < 0 || !s->c [k].needed)
+        return true;
+    return s->c [k].start > op->call || s->c [k].end < op->ret;
+}
+
+//  The first failed cas that does not fit, or -1.
+static int64_t
+s_misfit (const s_t *s)
+{
+    for (size_t i = 0; i < s->n; i++)
+        if ((s->ops [i].flags & MODEL_F_CAS_FAILED) && !s_fits (s, &s->ops [i]))
+            return (int64_t) i;
+    return -1;
+}
+
+//  One way to make failed cas i fit (option 0..S_OPTIONS-1): its `from` a
+//  written after its invoke; it a read of the value after a in the order
+//  found; the chain that can start first after a glued to a; it a read of
+//  a value in flight then. False when the option does not apply.
+static bool
+s_option (s_t *s, size_t i, int option)
+{
+    const model_op_t *op = &s->ops [i];
+    int64_t k = s_lookup (s, op->a);
+    s_cluster_t *c = &s->c [k];
+    int64_t x = -1;
+    switch (option) {
+        case 0:
+            if (c->writer < 0 || c->hi <= op->call)
+                return false;
             c->lo = s_max (c->lo, op->call + 1);
-            placed++;
-            continue;
-        }
-        if (g >= 0) {       // a replaced by g's value before op returned
-            c->next = g;
-            s->c [g].pred = k;
-            if (op->ret < s->c [g].hi) {
-                s->c [g].hi = op->ret;
-                s->c [g].hi_op = (int64_t) i;
+            return true;
+        case 1:
+            x = s->after [k] >= 0 && s->c [s->after [k]].lo < op->ret? s->after [k]: -1;
+            break;
+        case 2:
+            x = s_glue_pick (s, k, s->after, op);
+            if (x < 0)
+                return false;
+            c->next = x;
+            s->c [x].pred = k;
+            if (op->ret < s->c [x].hi) {
+                s->c [x].hi = op->ret;
+                s->c [x].hi_op = (int64_t) i;
             }
             s->read_next [i] = S_GLUED;
-        }
-        else
-        if (x >= 0)
-            s_sees (s, i, x);
-        else
-            return -1;
-        placed++;
+            return true;
+        default:
+            x = s_successor (s, k, op);
+            break;
     }
-    return placed;
+    if (x < 0)
+        return false;
+    s_sees (s, i, x);
+    return true;
 }
 
 //  On invalid: the units placed before the failing one, each cluster's
@@ -578,42 +575,63 @@ s_free (s_t *s)
     free (s->read_next);
     free (s->units);
     free (s->after);
+    free (s->saved);
+    free (s->saved_reads);
 }
 
-//  One attempt with a strategy for the failed cas: 0 on an answer (rc in
-//  *rc: 0 valid, -1 invalid), -1 when the key is unfit (s->why says why).
+//  Units and their order from the clusters as they are now.
 static int
-s_attempt (s_t *s, int strategy, int *rc)
+s_reorder (s_t *s)
 {
-    s->nc = 0;
+    for (size_t k = 0; k < s->nc; k++)
+        s->c [k].seen = false;
+    s->nunits = 0;
     s->failing = -1;
-    s->placed = 0;
-    s->strategy = strategy;
+    int rc = s_units (s);
+    rc = rc? rc: s_order (s, s->after);
+    if (rc == 0 && s_misfit (s) >= 0 && s_schedule (s))
+        s_order (s, s->after);      // cannot fail: it just did not
+    return rc;
+}
+
+//  Decide: 0 with *rc 0 (valid) or -1 (invalid), or -1 when the key is
+//  unfit (s->why says why). The first order assumes nothing, so only it
+//  may prove invalid. Then each failed cas that does not fit is made to by
+//  the first option (s_option) that leaves the units placeable and it
+//  fitting; an option that does not is undone.
+static int
+s_decide (s_t *s, int *rc)
+{
     if (s_clusters (s))
         return -1;
     for (size_t i = 0; i < s->n; i++)
         s->read_next [i] = S_UNPLACED;
     *rc = s_reads (s);
     *rc = *rc? *rc: s_links (s);
-    //  Order the units, then place the failed cas; when some had to be
-    //  placed, order again. Only the first pass can prove invalid: the
-    //  placements are a choice, not a consequence.
-    for (int pass = 0; *rc == 0; pass++) {
-        for (size_t k = 0; k < s->nc; k++)
-            s->c [k].seen = false;
-        s->nunits = 0;
-        *rc = s_units (s);
-        *rc = *rc? *rc: s_order (s, s->after);
-        if (*rc == 0 && s_has_failed_cas (s) && s_schedule (s))
-            s_order (s, s->after);      // cannot fail: it just did not
-        int placed = *rc? 0: s_failed_cas_place (s, s->after);
-        if ((*rc && pass > 0) || placed < 0
-        ||  (placed > 0 && pass + 1 == FL_CHECK_UNIQUE_PASSES_MAX)) {
-            s->why = "a failed cas that does not fit the orders found";
+    *rc = *rc? *rc: s_reorder (s);
+    s->why = "a failed cas that does not fit the orders found";
+    for (int tries = 0; *rc == 0; tries++) {
+        int64_t i = s_misfit (s);
+        if (i < 0)
+            return 0;
+        if (tries == FL_CHECK_UNIQUE_PASSES_MAX
+        ||  (size_t) tries * S_OPTIONS * (s->nc + 1) > FL_CHECK_UNIQUE_WORK_MAX)
             return -1;
+        bool fixed = false;
+        for (int option = 0; !fixed && option < S_OPTIONS; option++) {
+            memcpy (s->saved, s->c, s->nc * sizeof (s_cluster_t));
+            memcpy (s->saved_reads, s->read_next, s->n * sizeof (int64_t));
+            if (s_option (s, (size_t) i, option) && s_reorder (s) == 0
+            &&  s_fits (s, &s->ops [i]))
+                fixed = true;
+            else {
+                memcpy (s->c, s->saved, s->nc * sizeof (s_cluster_t));
+                memcpy (s->read_next, s->saved_reads, s->n * sizeof (int64_t));
+                s_reorder (s);      // the order as it was: it succeeded
+            }
         }
-        if (placed == 0)
-            break;
+        if (!fixed)
+            return -1;
     }
     return 0;
 }
@@ -628,17 +646,16 @@ unique_check (model_part_t *part, wgl_result_t *result, const char **why)
     s.read_next = malloc ((s.n + 1) * sizeof (int64_t));
     s.units = malloc ((s.n + 1) * sizeof (s_unit_t));
     s.after = malloc ((s.n + 1) * sizeof (int64_t));
-    if (!s.c || !s.byvalue || !s.read_next || !s.units || !s.after) {
+    s.saved = malloc ((s.n + 1) * sizeof (s_cluster_t));
+    s.saved_reads = malloc ((s.n + 1) * sizeof (int64_t));
+    if (!s.c || !s.byvalue || !s.read_next || !s.units || !s.after || !s.saved
+    ||  !s.saved_reads) {
         s_free (&s);
         *why = "out of memory";
         return UNIQUE_UNFIT;
     }
-    int rc = 0, fit = -1;
-    for (int strategy = 0; fit && strategy < S_STRATEGIES; strategy++) {
-        fit = s_attempt (&s, strategy, &rc);
-        if (fit && strcmp (s.why, "a failed cas that does not fit the orders found"))
-            break;          // unfit whatever the strategy
-    }
+    int rc = 0;
+    int fit = s_decide (&s, &rc);
     if (fit) {
         s_free (&s);
         *why = s.why;
@@ -649,7 +666,7 @@ unique_check (model_part_t *part, wgl_result_t *result, const char **why)
     result->blocked = rc? s.failing: -1;
     result->prefix_state = model_part_init (part);
     result->memory_bytes = (s.n + 1) * (sizeof (s_cluster_t) + sizeof (s_pair_t)
-                         + 2 * sizeof (int64_t) + sizeof (s_unit_t));
+                         + 4 * sizeof (int64_t) + sizeof (s_unit_t) + sizeof (s_cluster_t));
     if (rc)
         s_prefix (&s, result);
     s_free (&s);

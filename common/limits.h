@@ -95,9 +95,12 @@
 #define FL_CHECK_ROUND_GROWTH        4      /* each round's slice this many
                                                times the last: the work
                                                redone is at most a third */
-#define FL_CHECK_UNIQUE_PASSES_MAX   32     /* unique values: orderings tried
-                                               to place failed cas, each
-                                               O(n log n); then the search */
+#define FL_CHECK_UNIQUE_PASSES_MAX   1024   /* unique values: failed cas made
+                                               to fit one by one, each try a
+                                               new order; then the search   */
+#define FL_CHECK_UNIQUE_WORK_MAX     100000000  /* ... and at most this many
+                                               cluster visits (about a
+                                               second) in those orders     */
 #define FL_CHECK_UNIQUE_SCAN_MAX     4096   /* unique values: units looked at
                                                for one step of the order made
                                                for failed cas; past it the
