@@ -87,6 +87,7 @@ typedef struct {
     size_t nunits;
     int64_t failing;
     size_t placed;          // units placed before the failing one
+    int64_t blocked_t;      // the time they had reached then
     const char *why;
 } s_t;
 
@@ -286,6 +287,7 @@ s_order (s_t *s, int64_t *after)
         s_unit_t *u = &s->units [i];
         if (t > u->d) {
             s->failing = u->d_op;
+            s->blocked_t = t;
             s->placed = i;
             return -1;
         }
@@ -547,24 +549,50 @@ s_option (s_t *s, size_t i, int option)
     return true;
 }
 
-//  On invalid: the units placed before the failing one, each cluster's
-//  writer then its reads, make a linearizable prefix.
+//  Append a cluster's writer and its reads invoked by limit to the prefix.
 static void
-s_prefix (const s_t *s, wgl_result_t *result)
+s_prefix_add (const s_t *s, int64_t j, int64_t limit, wgl_result_t *result)
+{
+    if (s->c [j].writer >= 0)
+        result->prefix [result->nprefix++] = (uint32_t) s->c [j].writer;
+    for (int64_t r = s->c [j].reads; r >= 0; r = s->read_next [r])
+        if (s->ops [r].call <= limit)
+            result->prefix [result->nprefix++] = (uint32_t) r;
+    result->prefix_state = s->c [j].value;
+}
+
+//  On invalid when a unit could not be placed (its op d_op returned before
+//  the time the units before it reached): the op blamed is the one whose
+//  invoke set that time, invoked after d_op returned yet needing a value
+//  d_op's unit replaces (a stale read, as the search would say). The
+//  prefix: the units before, without their ops invoked after d_op returned
+//  (a chain stops at such a write), then the unit of d_op.
+static void
+s_prefix (s_t *s, wgl_result_t *result)
 {
     result->prefix = malloc ((s->n + 1) * sizeof (uint32_t));
     result->nprefix = 0;
     result->prefix_state = model_part_init (s->part);
     if (!result->prefix)
         return;
+    if (s->placed == SIZE_MAX || s->placed >= s->nunits)
+        return;             // not a placing failure: an empty prefix
+    const s_unit_t *u = &s->units [s->placed];
     for (size_t i = 0; i < s->placed; i++)
         for (int64_t j = s->units [i].head; j >= 0; j = s->c [j].next) {
-            if (s->c [j].writer >= 0)
-                result->prefix [result->nprefix++] = (uint32_t) s->c [j].writer;
+            int64_t w = s->c [j].writer;
+            if (w >= 0 && s->ops [w].call > u->d) {
+                if (s->ops [w].call == s->blocked_t)
+                    s->failing = w;
+                break;
+            }
             for (int64_t r = s->c [j].reads; r >= 0; r = s->read_next [r])
-                result->prefix [result->nprefix++] = (uint32_t) r;
-            result->prefix_state = s->c [j].value;
+                if (s->ops [r].call == s->blocked_t)
+                    s->failing = r;
+            s_prefix_add (s, j, u->d, result);
         }
+    for (int64_t j = u->head; j >= 0; j = s->c [j].next)
+        s_prefix_add (s, j, INT64_MAX, result);
 }
 
 static void
@@ -587,6 +615,7 @@ s_reorder (s_t *s)
         s->c [k].seen = false;
     s->nunits = 0;
     s->failing = -1;
+    s->placed = SIZE_MAX;
     int rc = s_units (s);
     rc = rc? rc: s_order (s, s->after);
     if (rc == 0 && s_misfit (s) >= 0 && s_schedule (s))
@@ -640,7 +669,8 @@ unique_verdict_t
 unique_check (model_part_t *part, wgl_result_t *result, const char **why)
 {
     assert (part && result && why);
-    s_t s = { .part = part, .ops = model_part_ops (part), .n = model_part_size (part) };
+    s_t s = { .part = part, .ops = model_part_ops (part), .n = model_part_size (part),
+              .failing = -1, .placed = SIZE_MAX };
     s.c = malloc ((s.n + 1) * sizeof (s_cluster_t));
     s.byvalue = malloc ((s.n + 1) * sizeof (s_pair_t));
     s.read_next = malloc ((s.n + 1) * sizeof (int64_t));
@@ -663,12 +693,12 @@ unique_check (model_part_t *part, wgl_result_t *result, const char **why)
     }
     memset (result, 0, sizeof (*result));
     result->verdict = rc? WGL_INVALID: WGL_VALID;
-    result->blocked = rc? s.failing: -1;
     result->prefix_state = model_part_init (part);
+    if (rc)
+        s_prefix (&s, result);      // may blame another op: first
+    result->blocked = rc? s.failing: -1;
     result->memory_bytes = (s.n + 1) * (sizeof (s_cluster_t) + sizeof (s_pair_t)
                          + 4 * sizeof (int64_t) + sizeof (s_unit_t) + sizeof (s_cluster_t));
-    if (rc)
-        s_prefix (&s, result);
     s_free (&s);
     return rc? UNIQUE_INVALID: UNIQUE_VALID;
 }
