@@ -33,6 +33,8 @@
 #include "workload/workload.h"
 #include "clock.h"
 #include "rng.h"
+#include "number.h"
+#include "limits.h"
 
 typedef struct {
     const char *scenario;
@@ -44,13 +46,14 @@ typedef struct {
     bool has_seed;
     uint64_t seed;
     double time_limit_s;
+    double check_timeout_s;     // --check-timeout
     bool tcp;
     volatile sig_atomic_t *interrupted;     // set by SIGINT/SIGTERM (prologue.h)
 } s_args_t;
 
 const char cmd_run_usage [] = "run SCENARIO [--system S | --node 'CMD ARGS'] [--workload W] [--seed N]"
                              " [--time-limit SEC] [--store DIR] [--transport ipc|tcp]"
-                             " [--config K=V[,K=V...]]";
+                             " [--config K=V[,K=V...]] [--check-timeout SEC]";
 
 static int
 s_usage (const char *problem)
@@ -110,6 +113,13 @@ s_option (int option, const char *value, void *arg)
                 return s_usage ("--config may be given once (K=V,K=V sets several)");
             args->config = value;
             return 0;
+        case 'C':
+            if (number_parse (value, 0.1, FL_CHECK_TIMEOUT_S_MAX, &args->check_timeout_s)) {
+                snprintf (problem, sizeof problem, "--check-timeout '%s' is not a number of"
+                          " seconds in 0.1..%.0f", value, FL_CHECK_TIMEOUT_S_MAX);
+                return s_usage (problem);
+            }
+            return 0;
         case 'T':
             if (!streq (value, "ipc") && !streq (value, "tcp"))
                 return s_usage ("--transport is ipc or tcp");
@@ -129,6 +139,7 @@ s_parse (int argc, char **argv, s_args_t *args)
         { "store", required_argument, 0, 'd' }, { "help", no_argument, 0, 'h' },
         { "transport", required_argument, 0, 'T' }, { "workload", required_argument, 0, 'w' },
         { "config", required_argument, 0, 'c' },
+        { "check-timeout", required_argument, 0, 'C' },
         { 0, 0, 0, 0 }
     };
     *args = (s_args_t) { .store = "store" };
@@ -174,7 +185,7 @@ s_run_system (const s_args_t *args, const scenario_t *scenario, const char *syst
     runner_opts_t opts = { .scenario = scenario, .system = system, .node_cmd = args->node_cmd,
         .bin_dir = home, .run_dir = run_dir, .seed = seed, .duration_s = duration,
         .tty = isatty (STDOUT_FILENO), .tcp = args->tcp, .interrupted = args->interrupted,
-        .config = args->config };
+        .config = args->config, .check_timeout_s = args->check_timeout_s };
     int status = runner_run (&opts, results, &error);
     store_link_latest (args->store, run_dir);
     if (status) {
@@ -197,14 +208,24 @@ s_run_system (const s_args_t *args, const scenario_t *scenario, const char *syst
     json_t *check;
     json_array_foreach (json_object_get (*results, "checks"), i, check) {
         json_t *valid = json_object_get (check, "valid");
+        json_t *budget = json_object_get (check, "budget_s");
+        json_t *details = json_object_get (check, "details");
+        if (json_is_number (budget))    // the budget, with the verdict
+            printf ("%-10s %s: %s in %.0f ms of a %g s budget (--check-timeout SEC,"
+                    " checks/timeout_s), by %s\n", system,
+                    json_string_value (json_object_get (check, "name")),
+                    console_verdict (valid), json_number_value (json_object_get (details, "time_ms")),
+                    json_number_value (budget),
+                    json_string_value (json_object_get (details, "method"))?
+                    json_string_value (json_object_get (details, "method")): "search");
         if (json_is_true (valid))
             continue;
-        json_t *details = json_object_get (check, "details");
         const char *reason = json_string_value (json_object_get (details, "reason"));
         if (!reason)
             reason = json_string_value (json_object_get (check, "error"));
         printf ("%-10s %s: %s%s%s\n", system, json_string_value (json_object_get (check, "name")),
                 json_is_false (valid)? "invalid": "unknown", reason? ": ": "", reason? reason: "");
+
     }
     json_int_t bad = json_integer_value (json_object_get (json_object_get (*results,
                                          "bad_output"), "count"));

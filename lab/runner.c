@@ -422,14 +422,14 @@ s_tour (s_run_t *self)
 }
 
 check_opts_t
-runner_check_opts (const char *model)
+runner_check_opts (const char *model, double timeout_s)
 {
     assert (model);
     //  Register and kv histories get the consistency spectrum too
     bool registers = !strcmp (model, "register") || !strcmp (model, "cas-register")
                   || !strcmp (model, "kv");
     return (check_opts_t) { .model = model, .init = NULL, .format = "jsonl",
-                            .timeout_s = FL_RUN_CHECK_TIMEOUT_S, .spectrum = registers,
+                            .timeout_s = timeout_s > 0? timeout_s: FL_RUN_CHECK_TIMEOUT_S, .spectrum = registers,
                             .spectrum_timeout_s = FL_RUN_SPECTRUM_TIMEOUT_S,
                             .spectrum_memory_mb = FL_RUN_SPECTRUM_MEMORY_MB };
 }
@@ -467,7 +467,9 @@ s_check (s_run_t *self, check_verdict_t *verdict)
     char path [4096];
     snprintf (path, sizeof path, "%s/history.jsonl", self->opts->run_dir);
     const workload_t *workload = self->workload;
-    check_opts_t opts = runner_check_opts (workload->model);
+    double budget = self->opts->check_timeout_s > 0? self->opts->check_timeout_s
+                  : self->opts->scenario->check_timeout_s;
+    check_opts_t opts = runner_check_opts (workload->model, budget);
     char *error = NULL;
     check_result_t *result = check_file (path, &opts, &error);
     if (!result) {
@@ -479,8 +481,8 @@ s_check (s_run_t *self, check_verdict_t *verdict)
         return entry;
     }
     *verdict = check_result_verdict (result);
-    json_t *entry = json_pack ("{s:s, s:s, s:o, s:o}", "name", workload->check,
-                               "model", workload->model,
+    json_t *entry = json_pack ("{s:s, s:s, s:f, s:o, s:o}", "name", workload->check,
+                               "model", workload->model, "budget_s", opts.timeout_s,
         "valid", *verdict == CHECK_VALID? json_true (): *verdict == CHECK_INVALID? json_false ():
                  json_string ("unknown"),
         "details", check_result_json (result));

@@ -593,7 +593,7 @@ s_linearizable (const char *run_dir)
 {
     char path [4096];
     snprintf (path, sizeof path, "%s/history.jsonl", run_dir);
-    check_opts_t opts = runner_check_opts ("kv");
+    check_opts_t opts = runner_check_opts ("kv", 0);
     char *error = NULL;
     check_result_t *result = check_file (path, &opts, &error);
     if (!result) {

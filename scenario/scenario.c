@@ -758,6 +758,7 @@ static const s_table_t s_final_table = { "key", {
 
 static const s_table_t s_checks_table = { "check", {
     S_VALUE ("linearizable", S_BOOL, 0, 0, scenario_t, check_linearizable),
+    S_VALUE ("timeout_s", S_NUMBER, 0, FL_CHECK_TIMEOUT_S_MAX, scenario_t, check_timeout_s),
     { NULL }
 }};
 
