@@ -336,6 +336,14 @@ cmd_run (int argc, char **argv)
         free (error);
         return FL_EXIT_DATAERR;
     }
+    if (args.workload && scenario->tour) {
+        //  A tour's steps are lin-kv ops, as a tour file's workload must be.
+        char text [256];
+        snprintf (text, sizeof text, "--workload %.64s: scenario %.64s is a tour, whose steps"
+                  " are lin-kv ops (no --workload)", args.workload, scenario->name);
+        scenario_destroy (&scenario);
+        return s_usage (text);
+    }
     if (args.workload)
         snprintf (scenario->workload, sizeof scenario->workload, "%s", args.workload);
     if (args.config && config_apply (scenario, args.config, &error)) {
