@@ -41,6 +41,7 @@ typedef struct {
     const char *workload;       // --workload: replaces the scenario's
     const char *store;
     const char *config;         // --config K=V,...: checked against the scenario
+    const char *bug;            // --bug NAME: a bug of the zoo (docs/bugs.md)
     bool has_seed;
     uint64_t seed;
     double time_limit_s;
@@ -50,7 +51,7 @@ typedef struct {
 
 const char cmd_run_usage [] = "run SCENARIO [--system S | --node 'CMD ARGS'] [--workload W] [--seed N]"
                              " [--time-limit SEC] [--store DIR] [--transport ipc|tcp]"
-                             " [--config K=V[,K=V...]]";
+                             " [--config K=V[,K=V...]] [--bug NAME]";
 
 static int
 s_usage (const char *problem)
@@ -110,6 +111,13 @@ s_option (int option, const char *value, void *arg)
                 return s_usage ("--config may be given once (K=V,K=V sets several)");
             args->config = value;
             return 0;
+        case 'b':
+            if (args->bug)
+                return s_usage ("--bug may be given once");
+            if (!*value || strchr (value, ',') || strchr (value, '='))
+                return s_usage ("--bug needs a bug's name (docs/bugs.md)");
+            args->bug = value;
+            return 0;
         case 'T':
             if (!streq (value, "ipc") && !streq (value, "tcp"))
                 return s_usage ("--transport is ipc or tcp");
@@ -128,7 +136,7 @@ s_parse (int argc, char **argv, s_args_t *args)
         { "seed", required_argument, 0, 'S' }, { "time-limit", required_argument, 0, 't' },
         { "store", required_argument, 0, 'd' }, { "help", no_argument, 0, 'h' },
         { "transport", required_argument, 0, 'T' }, { "workload", required_argument, 0, 'w' },
-        { "config", required_argument, 0, 'c' },
+        { "config", required_argument, 0, 'c' }, { "bug", required_argument, 0, 'b' },
         { 0, 0, 0, 0 }
     };
     *args = (s_args_t) { .store = "store" };
@@ -146,6 +154,20 @@ s_parse (int argc, char **argv, s_args_t *args)
         return s_usage ("--system stdio needs --node 'CMD ARGS' (give --node alone:"
                         " it runs CMD through node-stdio)");
     return 0;
+}
+
+//  --bug NAME over the scenario's own: one bug at a time, --bug's wins.
+static int
+s_apply_bug (scenario_t *scenario, const char *bug)
+{
+    char item [FL_ID_BYTES_MAX + 8];
+    snprintf (item, sizeof item, "bug=%s", bug);
+    char *error = NULL;
+    int rc = config_apply (scenario, item, &error);
+    if (rc)
+        s_usage (error? error: "--bug: bad name");
+    free (error);
+    return rc;
 }
 
 static uint64_t
@@ -258,8 +280,36 @@ s_print_replays (const s_args_t *args, json_t **results, size_t count)
             printf (" --config ");
             s_print_quoted (stdout, args->config);
         }
+        if (args->bug)
+            printf (" --bug %s", args->bug);
         printf ("%s\n", args->tcp? " --transport tcp": "");
     }
+}
+
+//  The bug the run switches on (--bug or the scenario's), or NULL.
+static const char *
+s_bug (const scenario_t *scenario)
+{
+    for (size_t i = 0; i < scenario->params_count; i++)
+        if (strncmp (scenario->params [i], "bug=", 4) == 0)
+            return scenario->params [i] + 4;
+    return NULL;
+}
+
+//  Has system the bug asked for? 0, or 64 (--bug) / 65 (the scenario's)
+//  after naming it and the system's bugs.
+static int
+s_check_bug (const s_args_t *args, const scenario_t *scenario, const char *system)
+{
+    const char *bug = s_bug (scenario);
+    if (!bug || (!args->node_cmd && lab_system_has_bug (system, bug)))
+        return 0;
+    const char *bugs = args->node_cmd? "": lab_system_bugs (system);
+    fprintf (stderr, "harness run: %s%s: system %s has no bug '%s' (%s%s)\n",
+             args->bug? "--bug ": "scenario ", args->bug? bug: scenario->name,
+             args->node_cmd? "--node": system, bug, *bugs? "its bugs: ": "it has none",
+             bugs);
+    return args->bug? FL_EXIT_USAGE: FL_EXIT_DATAERR;
 }
 
 //  Can every system run? 0, or the exit status after saying why not: a
@@ -269,6 +319,9 @@ s_check_systems (const s_args_t *args, const scenario_t *scenario, const char **
                  size_t count, const char *home)
 {
     for (size_t i = 0; i < count; i++) {
+        int rc = s_check_bug (args, scenario, systems [i]);
+        if (rc)
+            return rc;
         const char *speaks = args->node_cmd? NULL: lab_system_workload (systems [i]);
         //  A tour's keyed ops are lin-kv's, and crdt answers them too: keyed
         //  write/read as an LWW register, keyed add/read as an OR-set.
@@ -322,6 +375,10 @@ cmd_run (int argc, char **argv)
         free (error);
         scenario_destroy (&scenario);
         return rc;
+    }
+    if (args.bug && s_apply_bug (scenario, args.bug)) {
+        scenario_destroy (&scenario);
+        return FL_EXIT_USAGE;
     }
     uint64_t seed = args.has_seed? args.seed: scenario->has_seed? scenario->seed: s_fresh_seed ();
     const char *systems [FL_SCENARIO_SYSTEMS_MAX];

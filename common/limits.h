@@ -180,6 +180,8 @@
 
 /*  Raft node (nodes/raft/). Added by the raft helper.                   */
 #define FL_RAFT_TICK_MS            10   /* timer resolution of elections and heartbeats */
+#define FL_RAFT_BUG_SYNC_MS      1000   /* bug ack-before-fsync: the log is written once a
+                                           second, as "fsync every second" stores do */
 #define FL_RAFT_LOG_BYTES_MAX      (256 * 1024 * 1024) /* no compaction yet: past
                                            this the leader answers error 11
                                            rather than exhaust memory      */

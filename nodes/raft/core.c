@@ -14,6 +14,26 @@
 #include "limits.h"
 #include "core.h"
 
+const char *const CORE_BUG_NAMES [] = {
+    "stale-read", "commit-old-term", "double-vote", "ack-before-fsync", "no-prev-check", NULL
+};
+
+//  One process, one node: the bug is the process's, set once at start.
+static core_bug_t s_bug = CORE_BUG_NONE;
+
+void
+core_bug_set (core_bug_t bug)
+{
+    assert (bug >= CORE_BUG_NONE && bug <= CORE_BUG_NO_PREV_CHECK);
+    s_bug = bug;
+}
+
+core_bug_t
+core_bug (void)
+{
+    return s_bug;
+}
+
 bool
 core_log_up_to_date (int64_t cand_last_term, int64_t cand_last_index,
                      int64_t my_last_term, int64_t my_last_index)
@@ -32,7 +52,8 @@ core_vote_grant (rlog_t *log, const char *candidate, int64_t cand_term,
     if (cand_term != rlog_term (log))
         return false;
     const char *voted = rlog_voted_for (log);
-    if (*voted && strcmp (voted, candidate) != 0)
+    //  Bug double-vote: the vote already given this term is not looked at.
+    if (*voted && strcmp (voted, candidate) != 0 && s_bug != CORE_BUG_DOUBLE_VOTE)
         return false;
     return core_log_up_to_date (cand_last_term, cand_last_index,
                                 rlog_last_term (log), rlog_last_index (log));
@@ -61,7 +82,8 @@ core_append (rlog_t *log, int64_t prev_index, int64_t prev_term,
         return result;
     }
     int64_t have = rlog_term_at (log, prev_index);
-    if (have != prev_term) {
+    //  Bug no-prev-check: whatever precedes the entries is taken as matching.
+    if (have != prev_term && s_bug != CORE_BUG_NO_PREV_CHECK) {
         result.conflict_term = have;
         result.conflict_index = rlog_term_first (log, prev_index);
         return result;
@@ -118,7 +140,10 @@ core_commit (rlog_t *log, const int64_t *match, size_t n, int64_t commit, int64_
     int64_t candidate = sorted [n / 2];
     if (candidate > rlog_last_index (log))
         candidate = rlog_last_index (log);
-    if (candidate > commit && rlog_term_at (log, candidate) == term)
+    //  Bug commit-old-term: an earlier term's entry counts as committed once
+    //  a majority holds it (the paper's Figure 8 shows how it is lost).
+    if (candidate > commit && (rlog_term_at (log, candidate) == term
+                               || s_bug == CORE_BUG_COMMIT_OLD_TERM))
         return candidate;
     return commit;
 }
