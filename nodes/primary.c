@@ -169,7 +169,7 @@ s_heard (primary_t *self)
     //  Bug eager-promote: one late heartbeat is taken for a dead primary,
     //  without waiting out a silence that a slow link cannot fake.
     if (self->eager)
-        self->silence_ms = PRIMARY_HEARTBEAT_MS + PRIMARY_CHECK_MS;
+        self->silence_ms = PRIMARY_HEARTBEAT_MS + PRIMARY_CHECK_MS / 2;
 }
 
 static void
