@@ -51,6 +51,14 @@ typedef struct {
     double timeout_s;      // search budget; <= 0 means FL_CHECK_TIMEOUT_S_DEFAULT
     size_t memory_mb;      // cache budget; 0 means FL_CHECK_MEMORY_MB_DEFAULT
     int threads;           // kv partitions checked in parallel; 0 = all cores
+    const char *consistency;   // the model the verdict is for (consistency.h's
+                           // names: "linearizable", "sequential", "causal",
+                           // "read-your-writes", ...); NULL: linearizable.
+                           // Other than linearizable: register, cas-register
+                           // and kv histories only
+    bool spectrum;         // check every model of the spectrum as well
+    double spectrum_timeout_s; // budget of each model but linearizable; <= 0:
+    size_t spectrum_memory_mb; // as timeout_s; 0: as memory_mb
 } check_opts_t;
 
 typedef struct _check_result_t check_result_t;
@@ -77,10 +85,16 @@ bool check_init_valid (const char *text);
 //  set to a malloc'd message (caller frees) when the input is bad.
 check_result_t *check_file (const char *path, const check_opts_t *opts, char **error);
 
-//  The verdict.
+//  The verdict of the asked consistency model (opts->consistency).
 check_verdict_t check_result_verdict (const check_result_t *self);
 
-//  One JSON object: file, valid (true, false or "unknown"), model, ops,
+//  True when name is a consistency model check_file knows; and the names,
+//  strongest first, for a usage message ("linearizable, sequential, ...").
+bool check_consistency_valid (const char *name);
+const char *check_consistency_names (void);
+
+//  One JSON object: file, valid (true, false or "unknown", for the asked
+//  consistency model), consistency (its name), model, ops,
 //  time_ms (read + search), partitions, steps, cache_entries,
 //  memory_bytes (the search's cache and model states); on invalid:
 //  key (kv), failing (the op that could not be linearized), concurrent (the
@@ -88,6 +102,12 @@ check_verdict_t check_result_verdict (const check_result_t *self);
 //  concurrent_more (how many more there were), prefix {length, last (its last ops),
 //  state (the model state after it)}; on unknown also reason ("timeout",
 //  "memory"). Ops are {index, process, f, key, value, result, type, line}.
+//  The linearizability fields are there when that search ran (asked, or
+//  --spectrum). For another model asked: violation {model, pattern, ops,
+//  chain} when invalid, reason when unknown. With spectrum: spectrum
+//  {model: true|false|"unknown"}, strongest, violations {model:
+//  violation}, reasons {model: reason}, implied [models whose verdict
+//  another's implies] (docs/checker.md, "The consistency spectrum").
 //  New reference; caller decrefs.
 json_t *check_result_json (const check_result_t *self);
 

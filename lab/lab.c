@@ -27,6 +27,7 @@
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include "lab.h"
+#include "client.h"
 #include "scenario/schedule.h"
 #include "clock.h"
 #include "limits.h"
@@ -605,15 +606,7 @@ s_send (lab_t *self, const char *dest, json_t *body)
     if (!json_object_get (body, "msg_id"))
         json_object_set_new (body, "msg_id", json_integer (++self->msg_id));
     int64_t msg_id = json_integer_value (json_object_get (body, "msg_id"));
-    json_t *envelope = json_pack ("{s:s, s:s, s:o}", "src", "c0", "dest", dest, "body", body);
-    char *text = json_dumps (envelope, JSON_COMPACT);
-    json_decref (envelope);
-    zmsg_t *msg = zmsg_new ();
-    zmsg_addstr (msg, dest);
-    zmsg_addstr (msg, text);
-    free (text);
-    if (zmsg_send (&msg, self->harness))
-        zmsg_destroy (&msg);
+    client_send_envelope (self->harness, "c0", dest, body);
     return msg_id;
 }
 
