@@ -77,12 +77,13 @@ core_append (rlog_t *log, int64_t prev_index, int64_t prev_term,
     assert (prev_index >= 0);
     core_append_t result = { false, 0, 0, 0 };
     int64_t last = rlog_last_index (log);
-    if (prev_index > last) {
+    //  Bug no-prev-check: the consistency check (prev_index present, with
+    //  prev_term) is skipped: what arrives is appended after what is here.
+    if (prev_index > last && s_bug != CORE_BUG_NO_PREV_CHECK) {
         result.conflict_index = last + 1;
         return result;
     }
     int64_t have = rlog_term_at (log, prev_index);
-    //  Bug no-prev-check: whatever precedes the entries is taken as matching.
     if (have != prev_term && s_bug != CORE_BUG_NO_PREV_CHECK) {
         result.conflict_term = have;
         result.conflict_index = rlog_term_first (log, prev_index);
@@ -95,10 +96,17 @@ core_append (rlog_t *log, int64_t prev_index, int64_t prev_term,
             continue;                   // already there: a duplicate
         if (term != -1)
             rlog_truncate (log, index); // conflict: drop it and what follows
+        else
+        if (entries [k].term < rlog_last_term (log))
+            break;                      // only under no-prev-check: a log
+                                        // never goes back in term
         rlog_append (log, entries [k].term, entries [k].data, entries [k].len);
     }
     result.success = true;
     result.match_index = prev_index + (int64_t) count;
+    if (s_bug == CORE_BUG_NO_PREV_CHECK && result.match_index > rlog_last_index (log))
+        result.match_index = rlog_last_index (log);     // its log, shorter
+
     return result;
 }
 
