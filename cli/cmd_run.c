@@ -27,6 +27,8 @@
 #include "lab/store.h"
 #include "console.h"
 #include "tour_table.h"
+#include "zoo_run.h"
+#include "scenario/zoo.h"
 #include "home.h"
 #include "options.h"
 #include "prologue.h"
@@ -348,6 +350,22 @@ s_check_systems (const s_args_t *args, const scenario_t *scenario, const char **
     return 0;
 }
 
+//  A zoo file (scenarios/bug-zoo.conf) names its systems, bugs and
+//  workloads per entry; --seed, --time-limit, --store, --transport apply
+//  to every entry.
+static int
+s_run_zoo (s_args_t *args, const char *path)
+{
+    if (args->system || args->node_cmd || args->bug || args->workload || args->config)
+        return s_usage ("a bug zoo names each entry's system, bug and workload: only --seed,"
+                        " --time-limit, --store and --transport go with it");
+    args->interrupted = prologue_start ();
+    zoo_run_opts_t opts = { .path = path, .store = args->store, .tcp = args->tcp,
+        .has_seed = args->has_seed, .seed = args->seed, .time_limit_s = args->time_limit_s,
+        .interrupted = args->interrupted };
+    return zoo_run (&opts);
+}
+
 int
 cmd_run (int argc, char **argv)
 {
@@ -359,6 +377,11 @@ cmd_run (int argc, char **argv)
     if (!path) {
         fprintf (stderr, "harness run: no scenario '%s' (./harness list shows them)\n", args.scenario);
         return FL_EXIT_DATAERR;
+    }
+    if (zoo_file (path)) {
+        rc = s_run_zoo (&args, path);
+        free (path);
+        return rc;
     }
     char *error = NULL;
     scenario_t *scenario = scenario_load (path, &error);

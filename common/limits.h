@@ -192,6 +192,9 @@
                                            one in results.json; the rest are
                                            counted together as "other"      */
 #define FL_SCENARIO_LINES_MAX    4096   /* a scenario is a page, not a book */
+#define FL_ZOO_ENTRIES_MAX       64     /* bug-zoo entries: each is a run of
+                                           seconds, and the zoo should take
+                                           minutes */
 #define FL_SCENARIO_BYTES_MAX    (1024 * 1024) /* the same, in bytes: a file
                                            past it is refused, not cut    */
 #define FL_SCENARIO_KINDS_MAX    32     /* fault kinds a random generator mixes */
