@@ -350,7 +350,7 @@ s_check_systems (const s_args_t *args, const scenario_t *scenario, const char **
     return 0;
 }
 
-//  A zoo file (scenarios/bug-zoo.conf) names its systems, bugs and
+//  A zoo file (scenarios/bug-zoo.zoo) names its systems, bugs and
 //  workloads per entry; --seed, --time-limit, --store, --transport apply
 //  to every entry.
 static int

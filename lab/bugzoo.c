@@ -75,8 +75,12 @@ bugzoo_first_violation_ms (json_t *results)
     size_t i;
     json_t *check;
     json_array_foreach (json_object_get (results, "checks"), i, check)
-        if (json_is_false (json_object_get (check, "valid")))
-            s_lowest_op (json_object_get (check, "details"), &index, &process);
+        if (json_is_false (json_object_get (check, "valid"))) {
+            //  linearizable names its failing op; the rest is context
+            json_t *details = json_object_get (check, "details");
+            json_t *failing = json_object_get (details, "failing");
+            s_lowest_op (failing? failing: details, &index, &process);
+        }
     const char *run_dir = json_string_value (json_object_get (results, "run_dir"));
     double first_ns, invoke_ns;
     if (index < 0 || !run_dir || s_times (run_dir, index, process, &first_ns, &invoke_ns))

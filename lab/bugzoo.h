@@ -6,10 +6,10 @@
 
 #include <jansson.h>
 
-//  The first op a failing check names (any op object with "index" and
-//  "process" in a check's details: linearizable's failing op, the counter
-//  check's out-of-bounds reads, ...; not linearizable's "prefix" and
-//  "concurrent", which are context): milliseconds from the history's first invoke
+//  The first op a failing check names: linearizable's "failing" op (its
+//  prefix, concurrent ops and violations are context), else any op object
+//  with "index" and "process" in the check's details (the counter check's
+//  out-of-bounds reads, ...): milliseconds from the history's first invoke
 //  (the load's start) to that op's invoke, read from RESULTS' run_dir's
 //  history.jsonl. -1 when no failing check names an op, or the history
 //  cannot be read.

@@ -1,4 +1,4 @@
-/*  zoo.h -- a bug-zoo file (scenarios/bug-zoo.conf): which bug of which
+/*  zoo.h -- a bug-zoo file (scenarios/bug-zoo.zoo): which bug of which
     system each fault scenario must catch (docs/bugs.md).
 
     The file is a small ZPL page, as a scenario is:
@@ -14,7 +14,7 @@
     time_limit_s=S (else the file's). The zoo does not know the systems'
     bugs or the scenarios (lab/ and the harness check them when it runs);
     it checks the shape and the numbers, and every error names the file
-    and the line: "scenarios/bug-zoo.conf:7: entry: 'x' is not seed=N,
+    and the line: "scenarios/bug-zoo.zoo:7: entry: 'x' is not seed=N,
     workload=W or time_limit_s=S".
 */
 #ifndef FL_ZOO_H_INCLUDED

@@ -1,13 +1,13 @@
 #!/usr/bin/env bash
 # chaos_bug_zoo.t -- the bug zoo (docs/bugs.md), quickly: three of its
-# entries (tests/data/zoo-quick.conf) are each caught, with a time to the
+# entries (tests/data/zoo-quick.zoo) are each caught, with a time to the
 # first violating op; the same scenarios without the bug keep the correct
 # system valid; a zoo entry that catches nothing exits 1; and every
 # unknown bug name is refused, by the harness and by the nodes, naming it.
 . "$(dirname "$0")/lib.sh" chaos-zoo
 plan 16
 check_exit 0 "zoo-quick: every bug caught, exit 0" \
-    timeout 200 ./harness run tests/data/zoo-quick.conf --store "$tmp/z"
+    timeout 200 ./harness run tests/data/zoo-quick.zoo --store "$tmp/z"
 check_output "3 of 3 bugs caught" "the summary counts 3 of 3"
 check_output -E "^raft +stale-read +isolate-leader +1 +yes +[0-9.]+ s " \
     "the table: raft stale-read caught, with the time to its first violating op"

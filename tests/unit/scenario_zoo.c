@@ -1,5 +1,5 @@
 /*  scenario_zoo.c -- the bug zoo's files (scenario/zoo.c): the shipped
-    scenarios/bug-zoo.conf, an entry's optional words, and every refusal
+    scenarios/bug-zoo.zoo, an entry's optional words, and every refusal
     naming file and line; and a scenario's `bug = NAME` key, passed as the
     param bug=NAME, refused when malformed or named twice.
 */
@@ -26,11 +26,11 @@ static void
 test_shipped (void **state)
 {
     (void) state;
-    assert_true (zoo_file ("scenarios/bug-zoo.conf"));
+    assert_true (zoo_file ("scenarios/bug-zoo.zoo"));
     assert_false (zoo_file ("scenarios/split-brain.conf"));
     assert_false (zoo_file ("/nonexistent"));
     char *error = NULL;
-    zoo_t *zoo = zoo_load ("scenarios/bug-zoo.conf", &error);
+    zoo_t *zoo = zoo_load ("scenarios/bug-zoo.zoo", &error);
     if (!zoo)
         fprintf (stderr, "# %s\n", error);
     assert_non_null (zoo);
