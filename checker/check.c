@@ -26,6 +26,7 @@
 #include "linpage.h"
 #include "opjson.h"
 #include "spectrum.h"
+#include "elle.h"
 #include "check.h"
 
 struct _check_result_t {
@@ -44,6 +45,8 @@ struct _check_result_t {
     uint64_t steps;
     size_t cache_entries;
     size_t memory_bytes;
+    int txn_model;          // elle_model_t, or -1: a register model
+    elle_result_t *elle;    // the txn models' result
 };
 
 typedef struct {
@@ -249,6 +252,42 @@ check_init_valid (const char *text)
     return value != NULL;
 }
 
+bool
+check_txn_level_valid (const char *name)
+{
+    return elle_level_valid (name);
+}
+
+bool
+check_model_is_txn (const char *model)
+{
+    return elle_model_parse (model) >= 0;
+}
+
+//  The txn models: Elle's inference and cycle search (elle.h).
+static check_result_t *
+s_check_txn (const char *path, const check_opts_t *opts, ophistory_t *history,
+             int64_t start_ns, char **error)
+{
+    check_result_t *self = calloc (1, sizeof (check_result_t));
+    assert (self);
+    self->file = strdup (path);
+    self->history = history;
+    self->bad = -1;
+    self->txn_model = elle_model_parse (opts->model);
+    double timeout_s = check_budget (opts, 1).timeout_s;
+    self->elle = elle_check (history, (elle_model_t) self->txn_model, opts->consistency,
+                             timeout_s, path, error);
+    if (!self->elle) {
+        check_result_destroy (&self);
+        return NULL;
+    }
+    elle_verdict_t v = elle_result_verdict (self->elle);
+    self->verdict = v == ELLE_VALID? CHECK_VALID: v == ELLE_INVALID? CHECK_INVALID: CHECK_UNKNOWN;
+    self->time_ms = (double) (clock_mono_ns () - start_ns) / 1e6;
+    return self;
+}
+
 check_result_t *
 check_file (const char *path, const check_opts_t *opts, char **error)
 {
@@ -266,7 +305,8 @@ check_file (const char *path, const check_opts_t *opts, char **error)
             *error = NULL;
         return NULL;
     }
-    if (opts->consistency && consistency_parse (opts->consistency) < 0) {
+    if (opts->consistency && elle_model_parse (opts->model) < 0
+    &&  consistency_parse (opts->consistency) < 0) {
         if (asprintf (error, "%s: unknown consistency model '%s' (%s)", path, opts->consistency,
                       check_consistency_names ()) < 0)
             *error = NULL;
@@ -282,6 +322,10 @@ check_file (const char *path, const check_opts_t *opts, char **error)
         json_decref (init);
         return NULL;
     }
+    if (elle_model_parse (opts->model) >= 0) {
+        json_decref (init);
+        return s_check_txn (path, opts, history, start_ns, error);
+    }
     int model = opts->model? model_parse (opts->model): (int) model_guess (history);
     if (model < 0) {
         s_fail (error, path, "unknown model", opts->model);
@@ -292,6 +336,7 @@ check_file (const char *path, const check_opts_t *opts, char **error)
     check_result_t *self = calloc (1, sizeof (check_result_t));
     assert (self);
     self->file = strdup (path);
+    self->txn_model = -1;
     self->model = model;
     self->history = history;
     self->parts = model_partition (history, model, init, path, &self->nparts, error);
@@ -417,6 +462,15 @@ json_t *
 check_result_json (const check_result_t *self)
 {
     assert (self);
+    if (self->elle) {
+        json_t *obj = json_pack ("{s:s, s:o, s:s, s:I, s:f}", "file", self->file,
+            "valid", self->verdict == CHECK_VALID? json_true ()
+                   : self->verdict == CHECK_INVALID? json_false (): json_string ("unknown"),
+            "model", elle_model_name ((elle_model_t) self->txn_model),
+            "ops", (json_int_t) ophistory_size (self->history), "time_ms", self->time_ms);
+        elle_result_json (self->elle, obj);
+        return obj;
+    }
     json_t *obj = json_pack ("{s:s, s:o, s:s, s:I, s:f, s:I, s:I, s:I, s:I}",
         "file", self->file,
         "valid", self->verdict == CHECK_VALID? json_true ()
@@ -468,6 +522,11 @@ void
 check_result_explain (const check_result_t *self, FILE *out)
 {
     assert (self && out);
+    if (self->elle) {
+        if (self->verdict != CHECK_VALID)
+            elle_result_explain (self->elle, out);
+        return;
+    }
     if (self->spectrum.ran [self->spectrum.asked])
         spectrum_explain (&self->spectrum, out);
     s_why_t why;
@@ -580,6 +639,13 @@ check_result_report_html (const check_result_t *self, const char *path)
         if (asprintf (&file, "%s/index.html", path) < 0)
             return -1;
     }
+    if (self->elle) {
+        int rc = elle_result_page (self->elle, file, self->file);
+        int saved = errno;
+        free (file);
+        errno = saved;
+        return rc;
+    }
     size_t n = ophistory_size (self->history);
     uint8_t *marks = calloc (n + 1, 1);
     char **notes = calloc (n + 1, sizeof (char *));
@@ -625,6 +691,7 @@ check_result_destroy (check_result_t **self_p)
         wgl_result_release (&self->results [i]);
     spectrum_release (&self->spectrum);
     free (self->results);
+    elle_result_destroy (&self->elle);
     model_parts_destroy (&self->parts, self->nparts);
     ophistory_destroy (&self->history);
     free (self->file);

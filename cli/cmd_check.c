@@ -50,7 +50,7 @@ static const char *s_verdicts [] = { "valid", "invalid", "unknown" };
 const char cmd_check_usage [] =
     "check (HISTORY... | --manifest FILE.tsv) [--model M] [--init V]"
     " [--format jsonl|edn|jepsen-log] [--json] [--timeout SEC] [--memory MB] [--threads N]"
-    " [--report DIR] [--stats] [--to-edn] [--consistency MODEL] [--spectrum]";
+    " [--report DIR] [--stats] [--to-edn] [--consistency MODEL|LEVEL] [--spectrum]";
 
 static void
 s_usage (FILE *out)
@@ -59,7 +59,7 @@ s_usage (FILE *out)
     fprintf (out,
         "  -m, --model M      register, cas-register, kv, multi-register, mutex,\n"
         "                     set, counter, queue (default: kv if ops have keys,\n"
-        "                     else cas-register)\n"
+        "                     else cas-register); txns: list-append, rw-register\n"
         "  -i, --init V       initial value, EDN or JSON (default nil)\n"
         "  -f, --format F     jsonl, edn or jepsen-log (default: guess)\n"
         "  -j, --json         one JSON object per history\n"
@@ -75,7 +75,11 @@ s_usage (FILE *out)
         "  -c, --consistency MODEL  the model the verdict (and exit status) is for:\n"
         "                     linearizable (default), sequential, causal,\n"
         "                     read-your-writes, monotonic-reads, monotonic-writes,\n"
-        "                     writes-follow-reads (register, cas-register, kv only)\n"
+        "                     writes-follow-reads (register, cas-register, kv);\n"
+        "                     for the txn models the isolation level: read-uncommitted,\n"
+        "                     read-committed, repeatable-read, snapshot-isolation,\n"
+        "                     serializable, each also as strong-session-L and strong-L;\n"
+        "                     strict-serializable (the default)\n"
         "      --spectrum     check every model above and print the strongest held\n",
         FL_CHECK_TIMEOUT_S_DEFAULT, FL_CHECK_TIMEOUT_S_MAX, FL_CHECK_MEMORY_MB_DEFAULT,
         FL_CHECK_THREADS_MAX);
@@ -414,7 +418,8 @@ s_parse (s_run_t *run, int argc, char **argv)
         }
     }
     static const char *models [] = { "register", "cas-register", "kv", "multi-register",
-                                     "mutex", "set", "counter", "queue", NULL };
+                                     "mutex", "set", "counter", "queue",
+                                     "list-append", "rw-register", NULL };
     bool known = !run->opts.model;
     for (int i = 0; !known && models [i]; i++)
         known = strcmp (models [i], run->opts.model) == 0;
@@ -422,7 +427,16 @@ s_parse (s_run_t *run, int argc, char **argv)
         fprintf (stderr, "harness check: unknown model '%s'\n", run->opts.model);
         return FL_EXIT_USAGE;
     }
-    if (run->opts.consistency && !check_consistency_valid (run->opts.consistency)) {
+    if (run->opts.consistency && check_model_is_txn (run->opts.model)
+    &&  !check_txn_level_valid (run->opts.consistency)) {
+        fprintf (stderr, "harness check: unknown consistency '%s' for %s (read-uncommitted,"
+                 " read-committed, repeatable-read, snapshot-isolation, serializable,"
+                 " strong-session-..., strong-..., strict-serializable)\n",
+                 run->opts.consistency, run->opts.model);
+        return FL_EXIT_USAGE;
+    }
+    if (run->opts.consistency && !check_model_is_txn (run->opts.model)
+    &&  !check_consistency_valid (run->opts.consistency)) {
         fprintf (stderr, "harness check: unknown consistency model '%s' (models: %s)\n",
                  run->opts.consistency, check_consistency_names ());
         return FL_EXIT_USAGE;
@@ -430,7 +444,7 @@ s_parse (s_run_t *run, int argc, char **argv)
     const char *m = run->opts.model;
     bool registers = !m || !strcmp (m, "register") || !strcmp (m, "cas-register")
                   || !strcmp (m, "kv");
-    bool other = run->opts.spectrum || (run->opts.consistency
+    bool other = run->opts.spectrum || (run->opts.consistency && !check_model_is_txn (m)
                                         && strcmp (run->opts.consistency, "linearizable"));
     if (other && !registers) {
         fprintf (stderr, "harness check: --%s is for register, cas-register and kv"

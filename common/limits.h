@@ -102,6 +102,17 @@
 #define FL_SEQ_CHAIN_OPS             6      /* last ops of the best order in a
                                                sequential violation's chain   */
 #define FL_SEQ_CHAIN_BLOCKED         3      /* stuck processes named in it      */
+#define FL_TXN_CYCLES_PER_TYPE_MAX   8      /* cycles kept per anomaly type (txn
+                                           models): one names the anomaly, a
+                                           few show it is no fluke; the rest
+                                           are counted                      */
+#define FL_TXN_CASES_PER_TYPE_MAX    32     /* non-cycle cases (G1a, internal...)
+                                           listed per type; the rest counted */
+#define FL_TXN_CYCLE_TRIES_MAX       8      /* cycles found per component and
+                                           search before keeping the shortest:
+                                           more is time for a shorter picture */
+#define FL_TXN_EXPLAIN_CYCLE_MAX     64     /* steps of a cycle drawn and printed;
+                                           a longer one is cut with "..."    */
 #define FL_REPORT_TITLED_OPS_MAX     2000   /* above this the HTML page draws ops
                                                without per-op tooltips, to stay small */
 

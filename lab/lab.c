@@ -1277,8 +1277,9 @@ lab_system_workload (const char *system)
 {
     if (!system)
         return NULL;
-    if (streq (system, "raft") || streq (system, "primary")
-    ||  streq (system, "lww") || streq (system, "quorum"))
+    if (streq (system, "raft") || streq (system, "lww"))
+        return "lin-kv, txn-list-append, txn-rw-register";
+    if (streq (system, "primary") || streq (system, "quorum"))
         return "lin-kv";
     if (streq (system, "crdt"))
         return "g-set, g-counter, pn-counter";
