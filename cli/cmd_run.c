@@ -27,6 +27,8 @@
 #include "lab/store.h"
 #include "console.h"
 #include "tour_table.h"
+#include "zoo_run.h"
+#include "scenario/zoo.h"
 #include "home.h"
 #include "options.h"
 #include "prologue.h"
@@ -43,6 +45,7 @@ typedef struct {
     const char *workload;       // --workload: replaces the scenario's
     const char *store;
     const char *config;         // --config K=V,...: checked against the scenario
+    const char *bug;            // --bug NAME: a bug of the zoo (docs/bugs.md)
     bool has_seed;
     uint64_t seed;
     double time_limit_s;
@@ -53,7 +56,8 @@ typedef struct {
 
 const char cmd_run_usage [] = "run SCENARIO [--system S | --node 'CMD ARGS'] [--workload W] [--seed N]"
                              " [--time-limit SEC] [--store DIR] [--transport ipc|tcp]"
-                             " [--config K=V[,K=V...]] [--check-timeout SEC]";
+                             " [--config K=V[,K=V...]] [--check-timeout SEC]"
+                             " [--bug NAME]";
 
 static int
 s_usage (const char *problem)
@@ -120,6 +124,13 @@ s_option (int option, const char *value, void *arg)
                 return s_usage (problem);
             }
             return 0;
+        case 'b':
+            if (args->bug)
+                return s_usage ("--bug may be given once");
+            if (!*value || strchr (value, ',') || strchr (value, '='))
+                return s_usage ("--bug needs a bug's name (docs/bugs.md)");
+            args->bug = value;
+            return 0;
         case 'T':
             if (!streq (value, "ipc") && !streq (value, "tcp"))
                 return s_usage ("--transport is ipc or tcp");
@@ -140,6 +151,7 @@ s_parse (int argc, char **argv, s_args_t *args)
         { "transport", required_argument, 0, 'T' }, { "workload", required_argument, 0, 'w' },
         { "config", required_argument, 0, 'c' },
         { "check-timeout", required_argument, 0, 'C' },
+        { "bug", required_argument, 0, 'b' },
         { 0, 0, 0, 0 }
     };
     *args = (s_args_t) { .store = "store" };
@@ -157,6 +169,20 @@ s_parse (int argc, char **argv, s_args_t *args)
         return s_usage ("--system stdio needs --node 'CMD ARGS' (give --node alone:"
                         " it runs CMD through node-stdio)");
     return 0;
+}
+
+//  --bug NAME over the scenario's own: one bug at a time, --bug's wins.
+static int
+s_apply_bug (scenario_t *scenario, const char *bug)
+{
+    char item [FL_ID_BYTES_MAX + 8];
+    snprintf (item, sizeof item, "bug=%s", bug);
+    char *error = NULL;
+    int rc = config_apply (scenario, item, &error);
+    if (rc)
+        s_usage (error? error: "--bug: bad name");
+    free (error);
+    return rc;
 }
 
 static uint64_t
@@ -279,8 +305,36 @@ s_print_replays (const s_args_t *args, json_t **results, size_t count)
             printf (" --config ");
             s_print_quoted (stdout, args->config);
         }
+        if (args->bug)
+            printf (" --bug %s", args->bug);
         printf ("%s\n", args->tcp? " --transport tcp": "");
     }
+}
+
+//  The bug the run switches on (--bug or the scenario's), or NULL.
+static const char *
+s_bug (const scenario_t *scenario)
+{
+    for (size_t i = 0; i < scenario->params_count; i++)
+        if (strncmp (scenario->params [i], "bug=", 4) == 0)
+            return scenario->params [i] + 4;
+    return NULL;
+}
+
+//  Has system the bug asked for? 0, or 64 (--bug) / 65 (the scenario's)
+//  after naming it and the system's bugs.
+static int
+s_check_bug (const s_args_t *args, const scenario_t *scenario, const char *system)
+{
+    const char *bug = s_bug (scenario);
+    if (!bug || (!args->node_cmd && lab_system_has_bug (system, bug)))
+        return 0;
+    const char *bugs = args->node_cmd? "": lab_system_bugs (system);
+    fprintf (stderr, "harness run: %s%s: system %s has no bug '%s' (%s%s)\n",
+             args->bug? "--bug ": "scenario ", args->bug? bug: scenario->name,
+             args->node_cmd? "--node": system, bug, *bugs? "its bugs: ": "it has none",
+             bugs);
+    return args->bug? FL_EXIT_USAGE: FL_EXIT_DATAERR;
 }
 
 //  Can every system run? 0, or the exit status after saying why not: a
@@ -290,6 +344,9 @@ s_check_systems (const s_args_t *args, const scenario_t *scenario, const char **
                  size_t count, const char *home)
 {
     for (size_t i = 0; i < count; i++) {
+        int rc = s_check_bug (args, scenario, systems [i]);
+        if (rc)
+            return rc;
         const char *speaks = args->node_cmd? NULL: lab_system_workload (systems [i]);
         //  A tour's keyed ops are lin-kv's, and crdt answers them too: keyed
         //  write/read as an LWW register, keyed add/read as an OR-set.
@@ -316,6 +373,22 @@ s_check_systems (const s_args_t *args, const scenario_t *scenario, const char **
     return 0;
 }
 
+//  A zoo file (scenarios/bug-zoo.zoo) names its systems, bugs and
+//  workloads per entry; --seed, --time-limit, --store, --transport apply
+//  to every entry.
+static int
+s_run_zoo (s_args_t *args, const char *path)
+{
+    if (args->system || args->node_cmd || args->bug || args->workload || args->config)
+        return s_usage ("a bug zoo names each entry's system, bug and workload: only --seed,"
+                        " --time-limit, --store and --transport go with it");
+    args->interrupted = prologue_start ();
+    zoo_run_opts_t opts = { .path = path, .store = args->store, .tcp = args->tcp,
+        .has_seed = args->has_seed, .seed = args->seed, .time_limit_s = args->time_limit_s,
+        .interrupted = args->interrupted };
+    return zoo_run (&opts);
+}
+
 int
 cmd_run (int argc, char **argv)
 {
@@ -327,6 +400,11 @@ cmd_run (int argc, char **argv)
     if (!path) {
         fprintf (stderr, "harness run: no scenario '%s' (./harness list shows them)\n", args.scenario);
         return FL_EXIT_DATAERR;
+    }
+    if (zoo_file (path)) {
+        rc = s_run_zoo (&args, path);
+        free (path);
+        return rc;
     }
     char *error = NULL;
     scenario_t *scenario = scenario_load (path, &error);
@@ -351,6 +429,10 @@ cmd_run (int argc, char **argv)
         free (error);
         scenario_destroy (&scenario);
         return rc;
+    }
+    if (args.bug && s_apply_bug (scenario, args.bug)) {
+        scenario_destroy (&scenario);
+        return FL_EXIT_USAGE;
     }
     uint64_t seed = args.has_seed? args.seed: scenario->has_seed? scenario->seed: s_fresh_seed ();
     const char *systems [FL_SCENARIO_SYSTEMS_MAX];

@@ -222,6 +222,9 @@
                                            one in results.json; the rest are
                                            counted together as "other"      */
 #define FL_SCENARIO_LINES_MAX    4096   /* a scenario is a page, not a book */
+#define FL_ZOO_ENTRIES_MAX       64     /* bug-zoo entries: each is a run of
+                                           seconds, and the zoo should take
+                                           minutes */
 #define FL_SCENARIO_BYTES_MAX    (1024 * 1024) /* the same, in bytes: a file
                                            past it is refused, not cut    */
 #define FL_SCENARIO_KINDS_MAX    32     /* fault kinds a random generator mixes */
@@ -255,6 +258,8 @@
 
 /*  Raft node (nodes/raft/). Added by the raft helper.                   */
 #define FL_RAFT_TICK_MS            10   /* timer resolution of elections and heartbeats */
+#define FL_RAFT_BUG_SYNC_MS      1000   /* bug ack-before-fsync: the log is written once a
+                                           second, as "fsync every second" stores do */
 #define FL_RAFT_LOG_BYTES_MAX      (256 * 1024 * 1024) /* no compaction yet: past
                                            this the leader answers error 11
                                            rather than exhaust memory      */

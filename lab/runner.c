@@ -689,6 +689,11 @@ s_results (s_run_t *self, json_t *network, bool ran)
     if (opts->node_cmd)
         json_object_set_new (results, "node", json_string (opts->node_cmd));
     json_object_set_new (results, "config", s_config_json (opts->config));
+    //  The zoo's bug switched on (--bug, or the scenario's bug = NAME), or null.
+    json_object_set_new (results, "bug", json_null ());
+    for (size_t i = 0; i < sc->params_count; i++)
+        if (strncmp (sc->params [i], "bug=", 4) == 0)
+            json_object_set_new (results, "bug", json_string (sc->params [i] + 4));
     check_verdict_t verdict = CHECK_UNKNOWN;
     //  A tour judges its own replicas (tour_checks' "lost").
     bool counted = false;
