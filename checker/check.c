@@ -291,8 +291,8 @@ s_run (check_result_t *self, const check_opts_t *opts, int64_t start_ns)
         budget.timeout_s = opts->spectrum_timeout_s;
     if (opts->spectrum_memory_mb && opts->spectrum_memory_mb < budget.memory_mb)
         budget.memory_mb = opts->spectrum_memory_mb;
-    spectrum_run (&self->spectrum, self->history, opts->init, budget.timeout_s,
-                  budget.memory_mb, lin, self->lin);
+    spectrum_input_t input = { opts->init, budget.timeout_s, budget.memory_mb };
+    spectrum_run (&self->spectrum, self->history, &input, lin, self->lin);
     self->verdict = spectrum_verdict (&self->spectrum);
 }
 

@@ -131,7 +131,8 @@ const char *check_consistency_names (void);
 //  chain} when invalid, reason when unknown. With spectrum: spectrum
 //  {model: true|false|"unknown"}, strongest, violations {model:
 //  violation}, reasons {model: reason}, implied [models whose verdict
-//  another's implies] (docs/checker.md, "The consistency spectrum").
+//  another's implies], implied_by {model: the model it came from}
+//  (docs/checker.md, "The consistency spectrum").
 //  New reference; caller decrefs.
 json_t *check_result_json (const check_result_t *self);
 
