@@ -145,7 +145,13 @@ spectrum_strongest (const spectrum_t *self)
         free (text);
         text = more;
     }
-    return text? text: strdup ("none");
+    if (text)
+        return text;
+    //  Nothing known to hold: "none" only when every model was refuted.
+    for (int m = CONSISTENCY_LINEARIZABLE; m < CONSISTENCY_COUNT; m++)
+        if (self->ran [m] && self->results [m].verdict == CHECK_UNKNOWN)
+            return strdup ("unknown");
+    return strdup ("none");
 }
 
 void

@@ -43,7 +43,8 @@ check_verdict_t spectrum_verdict (const spectrum_t *self);
 
 //  The strongest model known to hold: the first of linearizable, sequential,
 //  causal that holds; else the session guarantees that hold joined by "+";
-//  else "none". Malloc'd.
+//  else "unknown" when a model is unknown, "none" when every one was
+//  refuted. Malloc'd.
 char *spectrum_strongest (const spectrum_t *self);
 
 //  Into obj: "consistency"; with --spectrum "spectrum", "strongest",
