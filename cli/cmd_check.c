@@ -237,6 +237,13 @@ s_manifest_row (s_run_t *run, const char *dir, char **fields, int n, const int *
     opts.format = format && *format? format: run->opts.format;
     opts.model = model && *model? model: run->opts.model;
     opts.init = init && *init? init: run->opts.init;
+    //  --spectrum and --consistency are for register and kv histories: a
+    //  row of another model is checked for linearizability, as usual.
+    if (opts.model && strcmp (opts.model, "register") && strcmp (opts.model, "cas-register")
+    &&  strcmp (opts.model, "kv") && !check_model_is_txn (opts.model)) {
+        opts.spectrum = false;
+        opts.consistency = NULL;
+    }
     char *path = NULL;
     if (asprintf (&path, "%s/%s", dir, file) < 0)
         return -1;

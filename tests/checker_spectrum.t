@@ -35,7 +35,7 @@ expect=(
     "back-in-time n n n y n - -"
     "linearizable y y y y y y y"
 )
-plan $(( ${#expect[@]} * 7 + 23 ))
+plan $(( ${#expect[@]} * 7 + 24 ))
 
 for row in "${expect[@]}"; do
     set -- $row
@@ -124,3 +124,7 @@ check "its results.json has the spectrum and its strongest model" \
     [ "$(js "d['spectrum']['strongest']" < "$results")" = linearizable ]
 check_grep -F '<h2>Consistency spectrum</h2>' "$(dirname "$results")/report.html" \
     "its report.html shows the spectrum"
+# A verdict suite with --spectrum: its mutex and other rows are checked for
+# linearizability as usual, not refused as bad data.
+check_exit 0 "--spectrum --manifest: every row as expected (non-register rows as usual)" \
+    ./harness check --spectrum --manifest "${FAULTLAB_SHARED_DATA:-../shared/data}/MANIFEST.tsv"
