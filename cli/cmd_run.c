@@ -45,7 +45,7 @@ typedef struct {
     uint64_t seed;
     double time_limit_s;
     bool tcp;
-    volatile sig_atomic_t *interrupted;     // set by SIGINT/SIGTERM (prologue.h)
+    volatile sig_atomic_t *interrupted;     // set by SIGINT/SIGTERM/SIGHUP (prologue.h)
 } s_args_t;
 
 const char cmd_run_usage [] = "run SCENARIO [--system S | --node 'CMD ARGS'] [--workload W] [--seed N]"

@@ -32,6 +32,7 @@
 #include "lab/lab.h"
 #include "lab/nemesis.h"
 #include "lab/history.h"
+#include "lab/ipcdir.h"
 #include "scenario/schedule.h"
 #include "scenario/config.h"
 #include "lab/store.h"
@@ -343,8 +344,7 @@ s_up_start (s_up_t *self, char **error)
     &&  lab_setup (self->lab, json_pack ("{s:s, s:o}", "type", "topology", "topology",
                    workload_topology ("grid", self->args.nodes)), error))
         return FL_EXIT_SOFTWARE;
-    snprintf (self->ipc, sizeof self->ipc, "/tmp/faultlab-up-XXXXXX");
-    self->made_ipc = mkdtemp (self->ipc) != NULL;
+    self->made_ipc = ipcdir_make ("/tmp/faultlab-up", self->ipc, sizeof self->ipc) >= 0;
     if (self->made_ipc) {
         snprintf (self->control_ep, sizeof self->control_ep, "ipc://%s/ctl", self->ipc);
         self->control = zsock_new_rep (self->control_ep);
@@ -364,12 +364,8 @@ static void
 s_up_stop (s_up_t *self)
 {
     zsock_destroy (&self->control);
-    if (self->made_ipc) {
-        char path [160];
-        snprintf (path, sizeof path, "%s/ctl", self->ipc);
-        unlink (path);
-        rmdir (self->ipc);
-    }
+    if (self->made_ipc)
+        ipcdir_remove (self->ipc);
     history_destroy (&self->history);
     lab_destroy (&self->lab);
     free (self->home);

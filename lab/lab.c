@@ -27,6 +27,7 @@
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include "lab.h"
+#include "ipcdir.h"
 #include "scenario/schedule.h"
 #include "clock.h"
 #include "limits.h"
@@ -136,6 +137,7 @@ s_spawn (char **argv, const char *log_path, int *stdout_pipe)
         //  Our own SIGINT handling is not the child's.
         signal (SIGINT, SIG_DFL);
         signal (SIGTERM, SIG_DFL);
+        signal (SIGHUP, SIG_DFL);
         signal (SIGPIPE, SIG_DFL);
         int null = open ("/dev/null", O_RDONLY);
         dup2 (null, 0);
@@ -379,10 +381,8 @@ lab_new (const lab_opts_t *opts, char **error, int *status)
         return NULL;
     }
     *status = FL_EXIT_SOFTWARE;
-    snprintf (self->ipc_dir, sizeof self->ipc_dir, "/tmp/faultlab-XXXXXX");
-    if (!mkdtemp (self->ipc_dir)) {
+    if (ipcdir_make ("/tmp/faultlab", self->ipc_dir, sizeof self->ipc_dir) < 0) {
         *error = s_format ("cannot make a directory for ipc endpoints: %s", strerror (errno));
-        *self->ipc_dir = 0;
         lab_destroy (&self);
         return NULL;
     }
@@ -545,14 +545,7 @@ lab_destroy (lab_t **self_p)
     s_reap_orphans ();
     if (self->proxy_out >= 0)
         close (self->proxy_out);
-    if (*self->ipc_dir) {
-        char path [128];
-        snprintf (path, sizeof path, "%s/net", self->ipc_dir);
-        unlink (path);
-        snprintf (path, sizeof path, "%s/ctl", self->ipc_dir);
-        unlink (path);
-        rmdir (self->ipc_dir);
-    }
+    ipcdir_remove (self->ipc_dir);
     free (self);
     *self_p = NULL;
 }

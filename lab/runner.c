@@ -618,6 +618,7 @@ s_exit_on_signals (struct sigaction *saved)
     sigemptyset (&action.sa_mask);
     sigaction (SIGINT, &action, &saved [0]);
     sigaction (SIGTERM, &action, &saved [1]);
+    sigaction (SIGHUP, &action, &saved [2]);
 }
 
 static void
@@ -625,6 +626,7 @@ s_restore_signals (struct sigaction *saved)
 {
     sigaction (SIGINT, &saved [0], NULL);
     sigaction (SIGTERM, &saved [1], NULL);
+    sigaction (SIGHUP, &saved [2], NULL);
 }
 
 static void
@@ -657,7 +659,7 @@ s_finish (s_run_t *self, json_t *network, bool ran, json_t **results, char **err
     //  130, the history kept and no results.json.
     bool interrupted_in_load = *opts->interrupted;
     s_teardown (self);
-    struct sigaction saved [2];
+    struct sigaction saved [3];
     s_exit_on_signals (saved);
     if (!interrupted_in_load && *opts->interrupted) {
         s_fail (self, FL_EXIT_INTERRUPTED, strdup ("interrupted after the load, while the lab"
