@@ -82,6 +82,7 @@ typedef struct {
     bool leaderless_start;      // roles reported, none led by FL_WARMUP_MS
     json_t *notes;              // the lab's notes (lab_notes), kept past it
     json_t *skews;              // the nodes clock skew reached (lab_skew_json)
+    json_t *log_cut;            // bytes cut from each node's log (lab_log_cut_json)
     json_t *tour;               // a tour's record (tour.h), NULL for a load
     char *error;
     int status;
@@ -549,6 +550,9 @@ s_results (s_run_t *self, json_t *network, bool ran)
         json_object_set (results, "notes", self->notes);
     if (self->skews)
         json_object_set (results, "clock_skew", self->skews);
+    //  Always there, usually {}: the bytes of each node's output past
+    //  FL_NODE_LOG_BYTES_MAX, cut from its log.
+    json_object_set_new (results, "log_cut", self->log_cut? json_incref (self->log_cut): json_object ());
     //  Reaching FL_WARMUP_MS is not an error: the load starts into the
     //  election, and results.json says so.
     if (self->leaderless_start)
@@ -640,6 +644,7 @@ s_teardown (s_run_t *self)
     if (self->lab) {
         self->notes = json_deep_copy (lab_notes (self->lab));
         self->skews = lab_skew_json (self->lab);
+        self->log_cut = lab_log_cut_json (self->lab);
     }
     nemesis_destroy (&self->nemesis);
     lab_destroy (&self->lab);
@@ -685,6 +690,7 @@ s_finish (s_run_t *self, json_t *network, bool ran, json_t **results, char **err
     history_destroy (&self->history);
     json_decref (self->notes);
     json_decref (self->skews);
+    json_decref (self->log_cut);
     json_decref (self->tour);
     *error = self->error;
     return self->error? self->status: 0;
