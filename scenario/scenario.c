@@ -299,6 +299,22 @@ s_fault_text (s_reader_t *self, int index, const char *text)
 }
 
 static int s_build_root (s_reader_t *self);
+static scenario_t *s_parse_text (const char *path, char *text, char **error);
+
+//  What makes SIZE bytes of TEXT no scenario before a line is read: too
+//  large, or a NUL byte (which would end the text early). WHY stays "" if
+//  nothing.
+static void
+s_text_problem (const char *text, size_t size, char *why, size_t why_size)
+{
+    if (size > FL_SCENARIO_BYTES_MAX)
+        snprintf (why, why_size, "larger than %d bytes (FL_SCENARIO_BYTES_MAX)",
+                  FL_SCENARIO_BYTES_MAX);
+    else
+    if (memchr (text, 0, size))
+        snprintf (why, why_size, "a NUL byte at offset %zu: not a text file",
+                  (size_t) ((const char *) memchr (text, 0, size) - text));
+}
 
 //  The whole of PATH as a string, or NULL with *error set: a file that
 //  cannot be read, is larger than FL_SCENARIO_BYTES_MAX or holds a NUL
@@ -322,13 +338,7 @@ s_read_text (const char *path, char **error)
     if (read_errno)
         snprintf (why, sizeof why, "cannot read: %s", strerror (read_errno));
     else
-    if (size > FL_SCENARIO_BYTES_MAX)
-        snprintf (why, sizeof why, "larger than %d bytes (FL_SCENARIO_BYTES_MAX)",
-                  FL_SCENARIO_BYTES_MAX);
-    else
-    if (memchr (text, 0, size))
-        snprintf (why, sizeof why, "a NUL byte at offset %zu: not a text file",
-                  (size_t) ((char *) memchr (text, 0, size) - text));
+        s_text_problem (text, size, why, sizeof why);
     if (*why) {
         if (error && asprintf (error, "%s: %s", path, why) < 0)
             *error = NULL;
@@ -343,10 +353,34 @@ scenario_t *
 scenario_load (const char *path, char **error)
 {
     assert (path);
-    s_reader_t reader = { .path = path };
     char *text = s_read_text (path, error);
-    if (!text)
+    return text? s_parse_text (path, text, error): NULL;
+}
+
+scenario_t *
+scenario_parse (const char *path, const char *buf, size_t len, char **error)
+{
+    assert (path && (buf || len == 0));
+    char why [96] = "";
+    s_text_problem (buf, len, why, sizeof why);
+    if (*why) {
+        if (error && asprintf (error, "%s: %s", path, why) < 0)
+            *error = NULL;
         return NULL;
+    }
+    char *text = malloc (len + 1);
+    assert (text);
+    if (len)
+        memcpy (text, buf, len);
+    text [len] = 0;
+    return s_parse_text (path, text, error);
+}
+
+//  Takes TEXT (a NUL-terminated scenario, checked by s_text_problem).
+static scenario_t *
+s_parse_text (const char *path, char *text, char **error)
+{
+    s_reader_t reader = { .path = path };
     char *scan_text = strdup (text);
     reader.entries = calloc (FL_SCENARIO_LINES_MAX + 1, sizeof (s_entry_t));
     reader.scenario = calloc (1, sizeof (scenario_t));
