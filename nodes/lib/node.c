@@ -888,6 +888,17 @@ s_on_clock_skew (node_t *self, const char *src, json_t *body, void *arg)
                           "clock_skew needs a number offset_ms");
         return;
     }
+    //  A double past int64's range has no defined conversion (1e300 gave
+    //  INT64_MIN); a year either way is more than any scenario asks.
+    double value = json_number_value (offset);
+    if (!(value >= -FL_FAKETIME_OFFSET_MS_MAX && value <= FL_FAKETIME_OFFSET_MS_MAX)) {
+        char text [160];
+        snprintf (text, sizeof text, "clock_skew offset_ms %g is past"
+                  " FL_FAKETIME_OFFSET_MS_MAX (%lld ms) either way", value,
+                  (long long) FL_FAKETIME_OFFSET_MS_MAX);
+        node_reply_error (self, src, body, NODE_ERR_MALFORMED_REQUEST, text);
+        return;
+    }
     //  Absolute, not cumulative: a duplicated clock_skew changes nothing
     self->skew_ms = (int64_t) json_number_value (offset);
     node_log (self, "clock skewed by %lld ms", (long long) self->skew_ms);
