@@ -543,7 +543,7 @@ s_build_system (s_reader_t *self, int at, void *base)
 
 static const s_table_t s_systems_table = { "key", {
     { "*", S_BUILD, .build = s_build_system },
-    { NULL }
+    { .name = NULL }
 }};
 
 static int
@@ -575,7 +575,7 @@ s_build_param (s_reader_t *self, int at, void *base)
 
 static const s_table_t s_params_table = { "key", {
     { "*", S_BUILD, .build = s_build_param },
-    { NULL }
+    { .name = NULL }
 }};
 
 static int
@@ -614,7 +614,7 @@ static const s_table_t s_workload_table = { "key", {
     S_VALUE ("rate", S_NUMBER, 0, 1000000, scenario_t, rate),
     S_VALUE ("keys", S_WHOLE, 1, FL_SCENARIO_KEYS_MAX, scenario_t, keys),
     S_VALUE ("timeout_ms", S_WHOLE, 1, FL_CLIENT_TIMEOUT_MS_MAX, scenario_t, timeout_ms),
-    { NULL }
+    { .name = NULL }
 }};
 
 static int
@@ -645,7 +645,7 @@ s_build_step_do (s_reader_t *self, int at, void *base)
 static const s_table_t s_step_table = { "key", {
     S_VALUE ("at_s", S_NUMBER, 0, FL_RUN_SECONDS_MAX, scenario_step_t, at_s),
     { "do",   S_BUILD, .build = s_build_step_do },
-    { NULL }
+    { .name = NULL }
 }};
 
 static int
@@ -719,7 +719,7 @@ static const s_table_t s_random_table = { "key", {
     S_VALUE ("fault_s", S_NUMBER, 0.1, FL_RUN_SECONDS_MAX, scenario_t, random_fault_s),
     S_VALUE ("gap_s", S_NUMBER, 0.1, FL_RUN_SECONDS_MAX, scenario_t, random_gap_s),
     { "kinds",   S_BUILD, .build = s_build_kinds },
-    { NULL }
+    { .name = NULL }
 }};
 
 static int
@@ -741,7 +741,7 @@ s_build_random (s_reader_t *self, int section, void *base)
 static const s_table_t s_faults_table = { "key", {
     { "step",   S_BUILD, .build = s_build_step, .repeats = true },
     { "random", S_BUILD, .build = s_build_random },
-    { NULL }
+    { .name = NULL }
 }};
 
 //  tour/step = a tour step (tour_step.h), parsed here so the run never meets a
@@ -770,7 +770,7 @@ s_build_tour_step (s_reader_t *self, int at, void *base)
 
 static const s_table_t s_tour_table = { "key", {
     { "step",   S_BUILD, .build = s_build_tour_step, .repeats = true },
-    { NULL }
+    { .name = NULL }
 }};
 
 static int
@@ -787,12 +787,12 @@ s_build_tour (s_reader_t *self, int section, void *base)
 static const s_table_t s_final_table = { "key", {
     S_VALUE ("heal", S_BOOL, 0, 0, scenario_t, final_heal),
     S_VALUE ("settle_s", S_NUMBER, 0, FL_RUN_SECONDS_MAX, scenario_t, settle_s),
-    { NULL }
+    { .name = NULL }
 }};
 
 static const s_table_t s_checks_table = { "check", {
     S_VALUE ("linearizable", S_BOOL, 0, 0, scenario_t, check_linearizable),
-    { NULL }
+    { .name = NULL }
 }};
 
 //  Root keys that must come before the others are read: nodes (fault texts
@@ -933,7 +933,7 @@ static const s_table_t s_root_table = { "key", {
     { "tour",        S_BUILD, .build = s_build_tour },
     { "final",       S_SECTION, .table = &s_final_table },
     { "checks",      S_SECTION, .table = &s_checks_table },
-    { NULL }
+    { .name = NULL }
 }};
 
 static int

@@ -1120,6 +1120,13 @@ s_handle_line (node_t *self, const char *line, size_t len)
     json_decref (root);
 }
 
+void
+node_handle_line (node_t *self, const char *line, size_t len)
+{
+    assert (self && (line || len == 0));
+    s_handle_line (self, line, len);
+}
+
 //  --stdio: read stdin once if poll said so, then hand out at most
 //  FL_NODE_EVENTS_BATCH lines. At EOF (Maelstrom is done with us) the
 //  node stops. Returns 0, or -1 on a read error.
