@@ -12,6 +12,20 @@
 #include "proxy/control.h"
 
 static proxy_t *s_proxy;
+static char s_dir [] = "/tmp/fl-fuzz-control-XXXXXX";
+
+//  At exit: the proxy's sockets closed, its directory removed.
+static void
+s_cleanup (void)
+{
+    proxy_destroy (&s_proxy);
+    char path [128];
+    snprintf (path, sizeof path, "%s/net", s_dir);
+    unlink (path);
+    snprintf (path, sizeof path, "%s/ctl", s_dir);
+    unlink (path);
+    rmdir (s_dir);
+}
 
 int
 LLVMFuzzerInitialize (int *argc, char ***argv)
@@ -19,17 +33,17 @@ LLVMFuzzerInitialize (int *argc, char ***argv)
     (void) argc, (void) argv;
     zsys_init ();
     zsys_set_logstream (stderr);
-    char dir [] = "/tmp/fl-fuzz-control-XXXXXX";
-    FUZZ_ASSERT (mkdtemp (dir));
+    FUZZ_ASSERT (mkdtemp (s_dir));
     static char net [128], control [128];
-    snprintf (net, sizeof net, "ipc://%s/net", dir);
-    snprintf (control, sizeof control, "ipc://%s/ctl", dir);
+    snprintf (net, sizeof net, "ipc://%s/net", s_dir);
+    snprintf (control, sizeof control, "ipc://%s/ctl", s_dir);
     proxy_config_t config = { .net = net, .control = control, .seed = 42 };
     char error [256];
     s_proxy = proxy_new (&config, error, sizeof error);
     if (!s_proxy)
         fprintf (stderr, "fuzz control: %s\n", error);
     FUZZ_ASSERT (s_proxy);
+    atexit (s_cleanup);
     return 0;
 }
 

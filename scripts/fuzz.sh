@@ -13,10 +13,10 @@
 #
 # Prints one line per target, "fuzz NAME ok: RUNS runs, cov N" or "fuzz
 # NAME FAILED: ARTIFACT"; exits 1 if any failed.
+#
+# scripts/fuzz.sh --seeds NAME DIR only fills DIR with NAME's seeds (what
+# tests/fuzz_regressions.t replays besides fuzz/regressions/NAME/).
 set -u
-seconds=${1:?usage: scripts/fuzz.sh SECONDS [TARGET...]}
-shift
-targets=${*:-$(ls fuzz/*.c | sed 's|fuzz/||; s|\.c$||' | grep -v '^replay$')}
 root=build/clang
 mkdir -p fuzz/crashes
 
@@ -53,6 +53,13 @@ seed () {
     return 0
 }
 
+if [ "${1:-}" = --seeds ]; then
+    mkdir -p "$3" && seed "$2" "$3"
+    exit 0
+fi
+seconds=${1:?usage: scripts/fuzz.sh SECONDS [TARGET...] | --seeds NAME DIR}
+shift
+targets=${*:-$(ls fuzz/*.c | sed 's|fuzz/||; s|\.c$||' | grep -v '^replay$')}
 failed=0
 for name in $targets; do
     corpus=$root/corpus/$name
