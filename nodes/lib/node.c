@@ -595,7 +595,17 @@ node_reply (node_t *self, const char *dest, json_t *request, json_t *reply)
     assert (self && dest && request);
     assert (json_is_object (reply));
     json_t *msg_id = json_object_get (request, "msg_id");
-    if (!json_is_integer (msg_id)) {
+    if (msg_id && !json_is_integer (msg_id)) {
+        //  Maelstrom's msg_id is an integer; a reply to 3.5 or "x" would
+        //  match nothing the sender waits for. Said, not silent.
+        char *text = json_dumps (msg_id, JSON_ENCODE_ANY | JSON_COMPACT);
+        node_log (self, "no reply to '%s': msg_id %.40s is not an integer", dest,
+                  text? text: "?");
+        free (text);
+        json_decref (reply);
+        return -1;
+    }
+    if (!msg_id) {
         node_debug (self, "no reply to '%s': the request has no msg_id", dest);
         json_decref (reply);
         return -1;
