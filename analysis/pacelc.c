@@ -225,6 +225,15 @@ s_linearizable (const json_t *results)
     return json_string (results? "n/a": "-");
 }
 
+//  The strongest model of the spectrum the run's history satisfies
+//  (results.json's spectrum.strongest), else "-" (no register history).
+static json_t *
+s_strongest (const json_t *results)
+{
+    json_t *strongest = json_object_get (json_object_get (results, "spectrum"), "strongest");
+    return json_is_string (strongest)? json_incref (strongest): json_string ("-");
+}
+
 //  results.json's convergence KEY (the convergence check's), else "-".
 static json_t *
 s_convergence (const json_t *results, const char *key)
@@ -250,10 +259,10 @@ pacelc_row (const char *system, const char *config, const json_t *results,
     json_t *valid = json_object_get (results, "valid");
     const char *expected = json_string_value (json_object_get (results, "expected"));
     const char *run_dir = json_string_value (json_object_get (results, "run_dir"));
-    json_t *row = json_pack ("{s:s, s:s, s:s, s:s, s:o, s:{s:o, s:o}, s:o, s:o, s:o,"
+    json_t *row = json_pack ("{s:s, s:s, s:s, s:s, s:o, s:o, s:{s:o, s:o}, s:o, s:o, s:o,"
                              " s:{s:{s:o, s:o}, s:{s:o, s:o}}, s:O, s:s, s:s}",
         "system", system, "config", config, "pacelc", results? klass: "-", "why", why,
-        "linearizable", s_linearizable (results),
+        "linearizable", s_linearizable (results), "strongest", s_strongest (results),
         "availability_during_partitions", "minority", s_number (m->minority, 1),
         "majority", s_number (m->majority, 1),
         "converged", s_convergence (results, "converged"),
@@ -284,11 +293,11 @@ s_cell (const json_t *value, double scale, const char *unit, char *out, size_t s
         snprintf (out, size, "-");
 }
 
-#define S_COLUMNS 12
+#define S_COLUMNS 13
 #define S_CELL    64
 
 static const char *s_heads [S_COLUMNS] = { "system", "config", "PACELC", "linearizable",
-    "converged", "lost", "stale", "minority ok", "majority ok", "calm p50/p99",
+    "strongest", "converged", "lost", "stale", "minority ok", "majority ok", "calm p50/p99",
     "slow p50/p99", "verdict" };
 
 //  One row's cells.
@@ -303,18 +312,19 @@ s_cells (const json_t *row, char cells [S_COLUMNS][S_CELL])
         snprintf (cells [1], S_CELL, "-");
     s_cell (json_object_get (row, "pacelc"), 1, "", cells [2], S_CELL);
     s_cell (json_object_get (row, "linearizable"), 1, "", cells [3], S_CELL);
-    s_cell (json_object_get (row, "converged"), 1, "", cells [4], S_CELL);
+    s_cell (json_object_get (row, "strongest"), 1, "", cells [4], S_CELL);
+    s_cell (json_object_get (row, "converged"), 1, "", cells [5], S_CELL);
     json_t *lost = json_object_get (row, "lost_writes"), *stale = json_object_get (row, "stale_reads");
     if (json_is_integer (lost))
-        snprintf (cells [5], S_CELL, "%lld", (long long) json_integer_value (lost));
+        snprintf (cells [6], S_CELL, "%lld", (long long) json_integer_value (lost));
     else
-        s_cell (lost, 1, "", cells [5], S_CELL);
+        s_cell (lost, 1, "", cells [6], S_CELL);
     if (json_is_integer (stale))
-        snprintf (cells [6], S_CELL, "%lld", (long long) json_integer_value (stale));
+        snprintf (cells [7], S_CELL, "%lld", (long long) json_integer_value (stale));
     else
-        s_cell (stale, 1, "", cells [6], S_CELL);
-    s_cell (json_object_get (avail, "minority"), 100, "%", cells [7], S_CELL);
-    s_cell (json_object_get (avail, "majority"), 100, "%", cells [8], S_CELL);
+        s_cell (stale, 1, "", cells [7], S_CELL);
+    s_cell (json_object_get (avail, "minority"), 100, "%", cells [8], S_CELL);
+    s_cell (json_object_get (avail, "majority"), 100, "%", cells [9], S_CELL);
     const char *phases [2] = { "calm", "slow" };
     for (int i = 0; i < 2; i++) {
         char p50 [24], p99 [24];
@@ -322,9 +332,9 @@ s_cells (const json_t *row, char cells [S_COLUMNS][S_CELL])
         s_cell (json_object_get (phase, "p50"), 1, "", p50, sizeof p50);
         s_cell (json_object_get (phase, "p99"), 1, "", p99, sizeof p99);
         if (streq (p50, "-") && streq (p99, "-"))
-            snprintf (cells [9 + i], S_CELL, "-");
+            snprintf (cells [10 + i], S_CELL, "-");
         else
-            snprintf (cells [9 + i], S_CELL, "%s/%s ms", p50, p99);
+            snprintf (cells [10 + i], S_CELL, "%s/%s ms", p50, p99);
     }
     json_t *valid = json_object_get (row, "valid");
     const char *expected = json_string_value (json_object_get (row, "expected"));
@@ -334,7 +344,7 @@ s_cells (const json_t *row, char cells [S_COLUMNS][S_CELL])
     //  UPPERCASE when not the verdict the scenario expects, as run's table.
     bool differs = expected && (streq (expected, "valid") || streq (expected, "invalid"))
                 && !streq (expected, verdict);
-    snprintf (cells [11], S_CELL, "%s", differs? (json_is_true (valid)? "VALID": "INVALID"): verdict);
+    snprintf (cells [12], S_CELL, "%s", differs? (json_is_true (valid)? "VALID": "INVALID"): verdict);
 }
 
 char *

@@ -76,7 +76,8 @@ void pacelc_classify (const pacelc_measures_t *m, char *klass, size_t klass_size
 const char *pacelc_rule (void);
 
 //  One matrix row (new object): system, config ("" or "w=one,r=one"),
-//  pacelc, why, linearizable (true/false/"unknown"/"n/a"),
+//  pacelc, why, linearizable (true/false/"unknown"/"n/a"), strongest (the
+//  strongest model of the consistency spectrum the history satisfies, or "-"),
 //  availability_during_partitions {minority, majority}, converged,
 //  lost_writes, stale_reads (results.json's, or "-"), latency_ms {calm,
 //  slow: {p50, p99}}, valid, expected, run_dir; from the run's RESULTS

@@ -24,12 +24,18 @@
 #include "model.h"
 #include "wgl.h"
 #include "linpage.h"
+#include "opjson.h"
+#include "spectrum.h"
+#include "elle.h"
 #include "check.h"
 
 struct _check_result_t {
     char *file;
     model_kind_t model;
-    check_verdict_t verdict;
+    check_verdict_t verdict;    // the asked consistency model's
+    check_verdict_t lin;        // linearizability's, when it ran
+    bool ran_lin;
+    spectrum_t spectrum;
     double time_ms;
     ophistory_t *history;
     model_part_t **parts;
@@ -39,6 +45,8 @@ struct _check_result_t {
     uint64_t steps;
     size_t cache_entries;
     size_t memory_bytes;
+    int txn_model;          // elle_model_t, or -1: a register model
+    elle_result_t *elle;    // the txn models' result
 };
 
 typedef struct {
@@ -141,6 +149,7 @@ s_search (check_result_t *self, const check_opts_t *opts, int64_t start_ns)
 static void
 s_conclude (check_result_t *self)
 {
+    self->ran_lin = true;
     self->verdict = CHECK_VALID;
     self->bad = -1;
     for (size_t i = 0; i < self->nparts; i++) {
@@ -169,37 +178,69 @@ s_fail (char **error, const char *path, const char *what, const char *value)
     return -1;
 }
 
+//  A model other than linearizable, or the whole spectrum, asked?
 static bool
-s_is_pair (json_t *value)
+s_spectrum_asked (const check_opts_t *opts)
 {
-    return json_is_array (value) && json_array_size (value) == 2;
+    return opts->spectrum || (opts->consistency
+        && consistency_parse (opts->consistency) != CONSISTENCY_LINEARIZABLE);
 }
 
-//  A [k v] tuple as Jepsen's independent checker writes it: reads and
-//  writes [k v], cas [k [from to]], completions too when they have a value.
-static bool
-s_is_kv_tuple (const op_t *op)
+//  The spectrum's models asked, for a register or kv history only. Returns
+//  0, or -1 with *error set.
+static int
+s_spectrum_setup (check_result_t *self, const check_opts_t *opts, char **error)
 {
-    bool cas = strcmp (op->f, "cas") == 0;
-    if (!cas && strcmp (op->f, "read") && strcmp (op->f, "write"))
-        return false;
-    if (!s_is_pair (op->in) || (cas && !s_is_pair (json_array_get (op->in, 1))))
-        return false;
-    return op->type != OP_OK || json_is_null (op->out) || s_is_pair (op->out);
+    if (!s_spectrum_asked (opts))
+        return 0;
+    if (self->model != MODEL_REGISTER && self->model != MODEL_CAS_REGISTER
+    &&  self->model != MODEL_KV) {
+        if (asprintf (error, "%s: consistency '%s' is for register, cas-register and kv"
+                      " histories, not %s", self->file, opts->spectrum? "--spectrum"
+                      : opts->consistency, model_name (self->model)) < 0)
+            *error = NULL;
+        return -1;
+    }
+    self->spectrum.asked = opts->consistency? consistency_parse (opts->consistency)
+                                            : CONSISTENCY_LINEARIZABLE;
+    self->spectrum.all = opts->spectrum;
+    return 0;
 }
 
-//  No --model: kv when the first op has a key, or when every op is a read,
-//  write or cas on [k v] tuples; else cas-register.
-static model_kind_t
-s_guess_model (const ophistory_t *history)
+//  The searches asked for: linearizability (asked, or with the spectrum),
+//  then the other models; the verdict is the asked model's.
+static void
+s_run (check_result_t *self, const check_opts_t *opts, int64_t start_ns)
 {
-    size_t n = ophistory_size (history);
-    if (n > 0 && ophistory_op (history, 0)->key)
-        return MODEL_KV;
-    size_t i = 0;
-    while (i < n && s_is_kv_tuple (ophistory_op (history, i)))
-        i++;
-    return n > 0 && i == n? MODEL_KV: MODEL_CAS_REGISTER;
+    bool lin = !s_spectrum_asked (opts) || opts->spectrum;
+    if (lin) {
+        s_search (self, opts, start_ns);
+        s_conclude (self);
+        self->lin = self->verdict;
+    }
+    if (!s_spectrum_asked (opts))
+        return;
+    check_budget_t budget = check_budget (opts, 1);
+    if (opts->spectrum_timeout_s > 0 && opts->spectrum_timeout_s < budget.timeout_s)
+        budget.timeout_s = opts->spectrum_timeout_s;
+    if (opts->spectrum_memory_mb && opts->spectrum_memory_mb < budget.memory_mb)
+        budget.memory_mb = opts->spectrum_memory_mb;
+    spectrum_run (&self->spectrum, self->history, opts->init, budget.timeout_s,
+                  budget.memory_mb, lin, self->lin);
+    self->verdict = spectrum_verdict (&self->spectrum);
+}
+
+bool
+check_consistency_valid (const char *name)
+{
+    return consistency_parse (name) >= 0;
+}
+
+const char *
+check_consistency_names (void)
+{
+    return "linearizable, sequential, causal, read-your-writes, monotonic-reads,"
+           " monotonic-writes, writes-follow-reads";
 }
 
 bool
@@ -209,6 +250,42 @@ check_init_valid (const char *text)
     json_t *value = edn_parse_value (text);
     json_decref (value);
     return value != NULL;
+}
+
+bool
+check_txn_level_valid (const char *name)
+{
+    return elle_level_valid (name);
+}
+
+bool
+check_model_is_txn (const char *model)
+{
+    return elle_model_parse (model) >= 0;
+}
+
+//  The txn models: Elle's inference and cycle search (elle.h).
+static check_result_t *
+s_check_txn (const char *path, const check_opts_t *opts, ophistory_t *history,
+             int64_t start_ns, char **error)
+{
+    check_result_t *self = calloc (1, sizeof (check_result_t));
+    assert (self);
+    self->file = strdup (path);
+    self->history = history;
+    self->bad = -1;
+    self->txn_model = elle_model_parse (opts->model);
+    double timeout_s = check_budget (opts, 1).timeout_s;
+    self->elle = elle_check (history, (elle_model_t) self->txn_model, opts->consistency,
+                             timeout_s, path, error);
+    if (!self->elle) {
+        check_result_destroy (&self);
+        return NULL;
+    }
+    elle_verdict_t v = elle_result_verdict (self->elle);
+    self->verdict = v == ELLE_VALID? CHECK_VALID: v == ELLE_INVALID? CHECK_INVALID: CHECK_UNKNOWN;
+    self->time_ms = (double) (clock_mono_ns () - start_ns) / 1e6;
+    return self;
 }
 
 check_result_t *
@@ -228,6 +305,13 @@ check_file (const char *path, const check_opts_t *opts, char **error)
             *error = NULL;
         return NULL;
     }
+    if (opts->consistency && elle_model_parse (opts->model) < 0
+    &&  consistency_parse (opts->consistency) < 0) {
+        if (asprintf (error, "%s: unknown consistency model '%s' (%s)", path, opts->consistency,
+                      check_consistency_names ()) < 0)
+            *error = NULL;
+        return NULL;
+    }
     json_t *init = NULL;
     if (opts->init && !(init = edn_parse_value (opts->init))) {
         s_fail (error, path, "bad initial value", opts->init);
@@ -238,7 +322,11 @@ check_file (const char *path, const check_opts_t *opts, char **error)
         json_decref (init);
         return NULL;
     }
-    int model = opts->model? model_parse (opts->model): (int) s_guess_model (history);
+    if (elle_model_parse (opts->model) >= 0) {
+        json_decref (init);
+        return s_check_txn (path, opts, history, start_ns, error);
+    }
+    int model = opts->model? model_parse (opts->model): (int) model_guess (history);
     if (model < 0) {
         s_fail (error, path, "unknown model", opts->model);
         ophistory_destroy (&history);
@@ -248,6 +336,7 @@ check_file (const char *path, const check_opts_t *opts, char **error)
     check_result_t *self = calloc (1, sizeof (check_result_t));
     assert (self);
     self->file = strdup (path);
+    self->txn_model = -1;
     self->model = model;
     self->history = history;
     self->parts = model_partition (history, model, init, path, &self->nparts, error);
@@ -263,8 +352,11 @@ check_file (const char *path, const check_opts_t *opts, char **error)
             *error = NULL;
         return NULL;
     }
-    s_search (self, opts, start_ns);
-    s_conclude (self);
+    if (s_spectrum_setup (self, opts, error)) {
+        check_result_destroy (&self);
+        return NULL;
+    }
+    s_run (self, opts, start_ns);
     self->time_ms = (double) (clock_mono_ns () - start_ns) / 1e6;
     return self;
 }
@@ -343,18 +435,7 @@ s_why (const check_result_t *self, s_why_t *why)
 static json_t *
 s_op_json (const check_result_t *self, size_t index)
 {
-    const op_t *op = ophistory_op (self->history, index);
-    const char *name = ophistory_process_name (self->history, op->process);
-    json_t *obj = json_pack ("{s:I, s:I, s:o, s:s, s:O, s:s, s:i}",
-                             "index", (json_int_t) op->index_call, "op", (json_int_t) index,
-                             "process", name? json_string (name): json_integer (op->process),
-                             "f", op->f, "value", op->in, "type", op_type_name (op->type),
-                             "line", op->line_call);
-    if (op->key)
-        json_object_set (obj, "key", op->key);
-    if (op->out && op->type != OP_INFO)
-        json_object_set (obj, "result", op->out);
-    return obj;
+    return opjson_op (self->history, index);
 }
 
 //  One line of text for an op: "line 12: process 3 cas [1,2] -> ok".
@@ -381,6 +462,15 @@ json_t *
 check_result_json (const check_result_t *self)
 {
     assert (self);
+    if (self->elle) {
+        json_t *obj = json_pack ("{s:s, s:o, s:s, s:I, s:f}", "file", self->file,
+            "valid", self->verdict == CHECK_VALID? json_true ()
+                   : self->verdict == CHECK_INVALID? json_false (): json_string ("unknown"),
+            "model", elle_model_name ((elle_model_t) self->txn_model),
+            "ops", (json_int_t) ophistory_size (self->history), "time_ms", self->time_ms);
+        elle_result_json (self->elle, obj);
+        return obj;
+    }
     json_t *obj = json_pack ("{s:s, s:o, s:s, s:I, s:f, s:I, s:I, s:I, s:I}",
         "file", self->file,
         "valid", self->verdict == CHECK_VALID? json_true ()
@@ -392,10 +482,14 @@ check_result_json (const check_result_t *self)
         "steps", (json_int_t) self->steps,
         "cache_entries", (json_int_t) self->cache_entries,
         "memory_bytes", (json_int_t) self->memory_bytes);
+    if (self->spectrum.ran [self->spectrum.asked])
+        spectrum_json (&self->spectrum, obj);
+    else
+        json_object_set_new (obj, "consistency", json_string ("linearizable"));
     s_why_t why;
-    if (!s_why (self, &why))
+    if (!self->ran_lin || !s_why (self, &why))
         return obj;
-    if (self->verdict == CHECK_UNKNOWN)
+    if (self->lin == CHECK_UNKNOWN && self->spectrum.asked == CONSISTENCY_LINEARIZABLE)
         json_object_set_new (obj, "reason", json_string (why.r->why_unknown?
                              why.r->why_unknown: "stopped"));
     if (model_part_key (why.part))
@@ -428,13 +522,22 @@ void
 check_result_explain (const check_result_t *self, FILE *out)
 {
     assert (self && out);
-    s_why_t why;
-    if (self->verdict == CHECK_VALID || !s_why (self, &why))
+    if (self->elle) {
+        if (self->verdict != CHECK_VALID)
+            elle_result_explain (self->elle, out);
         return;
+    }
+    if (self->spectrum.ran [self->spectrum.asked])
+        spectrum_explain (&self->spectrum, out);
+    s_why_t why;
+    if (!self->ran_lin || self->lin == CHECK_VALID || !s_why (self, &why))
+        return;
+    if (self->spectrum.all)
+        fprintf (out, "  not linearizable:\n");
     model_op_t *ops = model_part_ops (why.part);
     char *key = model_part_key (why.part)?
         json_dumps (model_part_key (why.part), JSON_COMPACT | JSON_ENCODE_ANY): NULL;
-    if (self->verdict == CHECK_UNKNOWN)
+    if (self->lin == CHECK_UNKNOWN)
         fprintf (out, "  unknown: the search %s after %llu steps, %zu cached configurations\n",
                  why.r->why_unknown? (strcmp (why.r->why_unknown, "timeout") == 0?
                  "ran out of time": "ran out of memory"): "was stopped",
@@ -503,6 +606,25 @@ s_marks (const check_result_t *self, s_why_t *why, uint8_t *marks, char **notes)
         marks [why->failing] = LINPAGE_FAILING;
 }
 
+//  No linearizability failure to draw: mark the ops of the asked model's
+//  violation (or, with the spectrum, of the strongest model that failed).
+static void
+s_violation_marks (const check_result_t *self, uint8_t *marks)
+{
+    json_t *violation = NULL;
+    for (int m = 0; !violation && m < CONSISTENCY_COUNT; m++)
+        violation = self->spectrum.results [m].violation;
+    if (self->spectrum.results [self->spectrum.asked].violation)
+        violation = self->spectrum.results [self->spectrum.asked].violation;
+    size_t i, n = ophistory_size (self->history);
+    json_t *op;
+    json_array_foreach (json_object_get (violation, "ops"), i, op) {
+        json_int_t at = json_integer_value (json_object_get (op, "op"));
+        if (at >= 0 && (size_t) at < n)
+            marks [at] = LINPAGE_FAILING;
+    }
+}
+
 int
 check_result_report_html (const check_result_t *self, const char *path)
 {
@@ -517,13 +639,22 @@ check_result_report_html (const check_result_t *self, const char *path)
         if (asprintf (&file, "%s/index.html", path) < 0)
             return -1;
     }
+    if (self->elle) {
+        int rc = elle_result_page (self->elle, file, self->file);
+        int saved = errno;
+        free (file);
+        errno = saved;
+        return rc;
+    }
     size_t n = ophistory_size (self->history);
     uint8_t *marks = calloc (n + 1, 1);
     char **notes = calloc (n + 1, sizeof (char *));
     assert (marks && notes);
     s_why_t why;
-    if (self->verdict != CHECK_VALID && s_why (self, &why))
+    if (self->ran_lin && self->lin != CHECK_VALID && s_why (self, &why))
         s_marks (self, &why, marks, notes);
+    else
+        s_violation_marks (self, marks);
     char *explain = NULL;
     size_t explain_len = 0;
     FILE *mem = open_memstream (&explain, &explain_len);
@@ -531,10 +662,11 @@ check_result_report_html (const check_result_t *self, const char *path)
         check_result_explain (self, mem);
         fclose (mem);
     }
-    char verdict [160];
-    snprintf (verdict, sizeof (verdict), "%s — %s, %zu ops, %.1f ms",
-              self->verdict == CHECK_VALID? "linearizable"
-              : self->verdict == CHECK_INVALID? "NOT linearizable": "unknown",
+    char verdict [200];
+    const char *asked = consistency_name (self->spectrum.asked);
+    snprintf (verdict, sizeof (verdict), "%s%s%s — %s, %zu ops, %.1f ms",
+              self->verdict == CHECK_INVALID? "NOT ": "", asked,
+              self->verdict == CHECK_UNKNOWN? ": unknown": "",
               model_name (self->model), n, self->time_ms);
     int rc = linpage_write (file, self->file, verdict, self->history, marks, notes, explain);
     int saved = errno;
@@ -557,7 +689,9 @@ check_result_destroy (check_result_t **self_p)
         return;
     for (size_t i = 0; self->results && i < self->nparts; i++)
         wgl_result_release (&self->results [i]);
+    spectrum_release (&self->spectrum);
     free (self->results);
+    elle_result_destroy (&self->elle);
     model_parts_destroy (&self->parts, self->nparts);
     ophistory_destroy (&self->history);
     free (self->file);

@@ -42,7 +42,8 @@ typedef enum {
 
 typedef struct {
     const char *model;     // "register", "cas-register", "kv", "multi-register",
-                           // "mutex", "set", "counter", "queue"; NULL: kv if
+                           // "mutex", "set", "counter", "queue", or the txn
+                           // models "list-append", "rw-register"; NULL: kv if
                            // the first op has a key or every op's value is a
                            // [k v] tuple, else cas-register
     const char *init;      // initial value in EDN or JSON text; NULL means nil
@@ -51,6 +52,15 @@ typedef struct {
     double timeout_s;      // search budget; <= 0 means FL_CHECK_TIMEOUT_S_DEFAULT
     size_t memory_mb;      // cache budget; 0 means FL_CHECK_MEMORY_MB_DEFAULT
     int threads;           // kv partitions checked in parallel; 0 = all cores
+    const char *consistency;   // the model the verdict is for: for register,
+                           // cas-register and kv histories one of
+                           // consistency.h's names ("linearizable",
+                           // "sequential", "causal", "read-your-writes", ...;
+                           // NULL: linearizable); for the txn models an
+                           // isolation level (NULL: strict-serializable)
+    bool spectrum;         // check every model of the spectrum as well
+    double spectrum_timeout_s; // budget of each model but linearizable; <= 0:
+    size_t spectrum_memory_mb; // as timeout_s; 0: as memory_mb
 } check_opts_t;
 
 typedef struct _check_result_t check_result_t;
@@ -73,14 +83,37 @@ check_budget_t check_budget (const check_opts_t *opts, size_t partitions);
 //  a command line can reject a bad --init as a usage error up front.
 bool check_init_valid (const char *text);
 
+//  True when name is an isolation level the txn models (list-append,
+//  rw-register) check against: read-uncommitted, read-committed,
+//  repeatable-read, snapshot-isolation, serializable, each also as
+//  strong-session-NAME and strong-NAME, and strict-serializable (the
+//  default, also strong-serializable). A command line can refuse a bad
+//  --consistency for them up front.
+bool check_txn_level_valid (const char *name);
+
+//  True when model names a txn model ("list-append", "rw-register").
+bool check_model_is_txn (const char *model);
+
 //  Read and check one history file. Returns a result, or NULL with *error
 //  set to a malloc'd message (caller frees) when the input is bad.
 check_result_t *check_file (const char *path, const check_opts_t *opts, char **error);
 
-//  The verdict.
+//  The verdict of the asked consistency model (opts->consistency).
 check_verdict_t check_result_verdict (const check_result_t *self);
 
-//  One JSON object: file, valid (true, false or "unknown"), model, ops,
+//  True when name is a consistency model check_file knows; and the names,
+//  strongest first, for a usage message ("linearizable, sequential, ...").
+bool check_consistency_valid (const char *name);
+const char *check_consistency_names (void);
+
+//  One JSON object: file, valid (true, false or "unknown", for the asked
+//  consistency model or isolation level), consistency (its name), model, ops,
+//  time_ms; for the txn models then txns,
+//  anomaly_types (sorted names), anomalies ([{type, cycle: [OP...], edges:
+//  [{from, to, type, key, value, why}], length}] for cycles, [{type, op,
+//  key, ...what was read}] for the rest), anomaly_counts, not (the weakest
+//  levels ruled out), also_not (the stronger ones), edges (counts by
+//  kind), sccs, scc_largest, search ("complete" or "timeout"). Else:
 //  time_ms (read + search), partitions, steps, cache_entries,
 //  memory_bytes (the search's cache and model states); on invalid:
 //  key (kv), failing (the op that could not be linearized), concurrent (the
@@ -88,6 +121,12 @@ check_verdict_t check_result_verdict (const check_result_t *self);
 //  concurrent_more (how many more there were), prefix {length, last (its last ops),
 //  state (the model state after it)}; on unknown also reason ("timeout",
 //  "memory"). Ops are {index, process, f, key, value, result, type, line}.
+//  The linearizability fields are there when that search ran (asked, or
+//  --spectrum). For another model asked: violation {model, pattern, ops,
+//  chain} when invalid, reason when unknown. With spectrum: spectrum
+//  {model: true|false|"unknown"}, strongest, violations {model:
+//  violation}, reasons {model: reason}, implied [models whose verdict
+//  another's implies] (docs/checker.md, "The consistency spectrum").
 //  New reference; caller decrefs.
 json_t *check_result_json (const check_result_t *self);
 

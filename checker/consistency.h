@@ -64,6 +64,7 @@ typedef struct {
     check_verdict_t verdict;
     json_t *violation;
     char *reason;
+    bool reason_owned;      // reason is malloc'd: release frees it
 } consistency_result_t;
 
 void consistency_result_release (consistency_result_t *self);

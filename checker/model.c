@@ -379,6 +379,34 @@ s_step_set (model_part_t *self, uint64_t state, const model_op_t *op, uint64_t *
 }
 
 bool
+model_register_effect (const model_op_t *op, bool *needs, uint64_t *need,
+                       bool *sets, uint64_t *set)
+{
+    assert (op && needs && need && sets && set);
+    bool known = !(op->flags & MODEL_F_UNKNOWN);
+    bool failed = op->flags & MODEL_F_CAS_FAILED;
+    *needs = *sets = false;
+    switch (op->kind) {
+        case K_READ:
+            *needs = known;
+            *need = op->out;
+            return true;
+        case K_WRITE:
+            *sets = true;
+            *set = op->a;
+            return true;
+        case K_CAS:
+            *needs = known && !failed;
+            *need = op->a;
+            *sets = !failed;
+            *set = op->b;
+            return true;
+        default:
+            return false;
+    }
+}
+
+bool
 model_step (model_part_t *self, uint64_t state, const model_op_t *op, uint64_t *next)
 {
     bool unknown = op->flags & MODEL_F_UNKNOWN;
@@ -819,6 +847,39 @@ s_init (s_compiler_t *c, model_part_t *part)
             part->init = s_value (part, init);
             return 0;
     }
+}
+
+static bool
+s_is_pair (json_t *value)
+{
+    return json_is_array (value) && json_array_size (value) == 2;
+}
+
+//  A [k v] tuple as Jepsen's independent checker writes it: reads and
+//  writes [k v], cas [k [from to]], completions too when they have a value.
+static bool
+s_is_kv_tuple (const op_t *op)
+{
+    bool cas = strcmp (op->f, "cas") == 0;
+    if (!cas && strcmp (op->f, "read") && strcmp (op->f, "write"))
+        return false;
+    if (!s_is_pair (op->in) || (cas && !s_is_pair (json_array_get (op->in, 1))))
+        return false;
+    return op->type != OP_OK || json_is_null (op->out) || s_is_pair (op->out);
+}
+
+//  The model of a history given none: kv when the first op has a key, or when every op is a read,
+//  write or cas on [k v] tuples; else cas-register.
+model_kind_t
+model_guess (const ophistory_t *history)
+{
+    size_t n = ophistory_size (history);
+    if (n > 0 && ophistory_op (history, 0)->key)
+        return MODEL_KV;
+    size_t i = 0;
+    while (i < n && s_is_kv_tuple (ophistory_op (history, i)))
+        i++;
+    return n > 0 && i == n? MODEL_KV: MODEL_CAS_REGISTER;
 }
 
 model_part_t **

@@ -47,6 +47,11 @@ typedef struct _model_part_t model_part_t;
 int model_parse (const char *name);
 const char *model_name (model_kind_t kind);
 
+//  The model of a history when none is given: kv when the first op has a
+//  key or every op is a read, write or cas on [k v] tuples, else
+//  cas-register.
+model_kind_t model_guess (const ophistory_t *history);
+
 //  Compile a history for a model: one partition per key for kv, else one.
 //  init is the initial value (NULL means nil). Returns an array of nparts
 //  partitions (caller frees with model_parts_destroy), or NULL with *error
@@ -73,6 +78,14 @@ size_t model_part_memory (const model_part_t *self);
 //  may also come out of model_partition already oom.
 void model_part_memory_max (model_part_t *self, size_t bytes);
 bool model_part_oom (const model_part_t *self);
+
+//  A register op's values (register, cas-register, kv): *needs when it
+//  can only run with the register holding *need (a read, a cas, each of
+//  known outcome), *sets when it may set it to *set (a write, a cas that
+//  did not fail, known or not). Returns false for an op whose value is
+//  built by the search (append): nothing can be said of it.
+bool model_register_effect (const model_op_t *op, bool *needs, uint64_t *need,
+                            bool *sets, uint64_t *set);
 
 //  The state as JSON (new reference), for explanations.
 json_t *model_state_json (const model_part_t *self, uint64_t state);

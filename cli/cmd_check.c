@@ -7,6 +7,11 @@
     format, model, initial value and expected verdict; the command says for
     each whether the verdict matched and exits 0 only if all did.
 
+    --consistency MODEL says which model the verdict is for (linearizable
+    by default); --spectrum checks every model as well and says the
+    strongest held. The exit status follows the asked model's verdict, with
+    --spectrum too (docs/checker.md).
+
     Exit status (DESIGN.md section 8): 64 usage; 70 if a --report page
     could not be written; else 65 if any history was bad data; else 1 if any verdict was invalid (a mismatch, with --manifest);
     else 2 if any was unknown; else 0.
@@ -45,7 +50,7 @@ static const char *s_verdicts [] = { "valid", "invalid", "unknown" };
 const char cmd_check_usage [] =
     "check (HISTORY... | --manifest FILE.tsv) [--model M] [--init V]"
     " [--format jsonl|edn|jepsen-log] [--json] [--timeout SEC] [--memory MB] [--threads N]"
-    " [--report DIR] [--stats] [--to-edn]";
+    " [--report DIR] [--stats] [--to-edn] [--consistency MODEL|LEVEL] [--spectrum]";
 
 static void
 s_usage (FILE *out)
@@ -54,7 +59,7 @@ s_usage (FILE *out)
     fprintf (out,
         "  -m, --model M      register, cas-register, kv, multi-register, mutex,\n"
         "                     set, counter, queue (default: kv if ops have keys,\n"
-        "                     else cas-register)\n"
+        "                     else cas-register); txns: list-append, rw-register\n"
         "  -i, --init V       initial value, EDN or JSON (default nil)\n"
         "  -f, --format F     jsonl, edn or jepsen-log (default: guess)\n"
         "  -j, --json         one JSON object per history\n"
@@ -66,7 +71,16 @@ s_usage (FILE *out)
         "  -r, --report DIR   write an HTML page per history into DIR\n"
         "      --manifest F   verdict suite: TSV with file format model init expected\n"
         "      --stats        print peak memory to stderr at the end\n"
-        "      --to-edn       write each history as Jepsen EDN on stdout, no check\n",
+        "      --to-edn       write each history as Jepsen EDN on stdout, no check\n"
+        "  -c, --consistency MODEL  the model the verdict (and exit status) is for:\n"
+        "                     linearizable (default), sequential, causal,\n"
+        "                     read-your-writes, monotonic-reads, monotonic-writes,\n"
+        "                     writes-follow-reads (register, cas-register, kv);\n"
+        "                     for the txn models the isolation level: read-uncommitted,\n"
+        "                     read-committed, repeatable-read, snapshot-isolation,\n"
+        "                     serializable, each also as strong-session-L and strong-L;\n"
+        "                     strict-serializable (the default)\n"
+        "      --spectrum     check every model above and print the strongest held\n",
         FL_CHECK_TIMEOUT_S_DEFAULT, FL_CHECK_TIMEOUT_S_MAX, FL_CHECK_MEMORY_MB_DEFAULT,
         FL_CHECK_THREADS_MAX);
 }
@@ -158,8 +172,10 @@ s_check_one (s_run_t *run, const char *path, const char *label, const check_opts
     }
     else
     if (!run->manifest) {
-        printf ("%s: %s (%s, %lld ops, %.1f ms)\n", label, s_verdicts [verdict],
-                json_string_value (json_object_get (obj, "model")),
+        const char *asked = json_string_value (json_object_get (obj, "consistency"));
+        bool lin = !asked || strcmp (asked, "linearizable") == 0;
+        printf ("%s: %s (%s%s%s, %lld ops, %.1f ms)\n", label, s_verdicts [verdict],
+                lin? "": asked, lin? "": ", ", json_string_value (json_object_get (obj, "model")),
                 (long long) json_integer_value (json_object_get (obj, "ops")), *time_ms);
         check_result_explain (result, stdout);
     }
@@ -364,11 +380,12 @@ s_parse (s_run_t *run, int argc, char **argv)
         { "manifest", required_argument, 0, 'M' }, { "memory", required_argument, 0, 'B' },
         { "threads", required_argument, 0, 'T' }, { "stats", no_argument, 0, 'S' },
         { "to-edn", no_argument, 0, 'E' },
+        { "consistency", required_argument, 0, 'c' }, { "spectrum", no_argument, 0, 'P' },
         { "help", no_argument, 0, 'h' }, { 0, 0, 0, 0 }
     };
     int c;
     optind = 1;
-    while ((c = getopt_long (argc, argv, "m:i:f:jt:r:h", longs, NULL)) != -1) {
+    while ((c = getopt_long (argc, argv, "m:i:f:jt:r:c:h", longs, NULL)) != -1) {
         char *end = NULL;
         switch (c) {
             case 'm': run->opts.model = optarg; break;
@@ -386,6 +403,8 @@ s_parse (s_run_t *run, int argc, char **argv)
             case 'M': run->manifest = optarg; break;
             case 'S': run->stats = true; break;
             case 'E': run->to_edn = true; break;
+            case 'c': run->opts.consistency = optarg; break;
+            case 'P': run->opts.spectrum = true; break;
             case 't': case 'B': case 'T':
                 if (s_budget_option (run, c, optarg))
                     return FL_EXIT_USAGE;
@@ -399,12 +418,38 @@ s_parse (s_run_t *run, int argc, char **argv)
         }
     }
     static const char *models [] = { "register", "cas-register", "kv", "multi-register",
-                                     "mutex", "set", "counter", "queue", NULL };
+                                     "mutex", "set", "counter", "queue",
+                                     "list-append", "rw-register", NULL };
     bool known = !run->opts.model;
     for (int i = 0; !known && models [i]; i++)
         known = strcmp (models [i], run->opts.model) == 0;
     if (!known) {
         fprintf (stderr, "harness check: unknown model '%s'\n", run->opts.model);
+        return FL_EXIT_USAGE;
+    }
+    if (run->opts.consistency && check_model_is_txn (run->opts.model)
+    &&  !check_txn_level_valid (run->opts.consistency)) {
+        fprintf (stderr, "harness check: unknown consistency '%s' for %s (read-uncommitted,"
+                 " read-committed, repeatable-read, snapshot-isolation, serializable,"
+                 " strong-session-..., strong-..., strict-serializable)\n",
+                 run->opts.consistency, run->opts.model);
+        return FL_EXIT_USAGE;
+    }
+    if (run->opts.consistency && !check_model_is_txn (run->opts.model)
+    &&  !check_consistency_valid (run->opts.consistency)) {
+        fprintf (stderr, "harness check: unknown consistency model '%s' (models: %s)\n",
+                 run->opts.consistency, check_consistency_names ());
+        return FL_EXIT_USAGE;
+    }
+    const char *m = run->opts.model;
+    bool registers = !m || !strcmp (m, "register") || !strcmp (m, "cas-register")
+                  || !strcmp (m, "kv");
+    bool other = run->opts.spectrum || (run->opts.consistency && !check_model_is_txn (m)
+                                        && strcmp (run->opts.consistency, "linearizable"));
+    if (other && !registers) {
+        fprintf (stderr, "harness check: --%s is for register, cas-register and kv"
+                 " histories, not model '%s'\n", run->opts.spectrum? "spectrum": "consistency",
+                 m);
         return FL_EXIT_USAGE;
     }
     if (run->opts.init && !check_init_valid (run->opts.init)) {

@@ -82,7 +82,8 @@ cmd_list (int argc, char **argv)
     for (size_t i = 0; i < workload_count (); i++)
         printf ("  %-16s %s\n", workload_at (i)->name, workload_at (i)->summary);
     printf ("models (./harness check --model M):\n"
-            "  register cas-register kv multi-register mutex set counter queue\n");
+            "  register cas-register kv multi-register mutex set counter queue\n"
+            "  list-append rw-register (transactions; --consistency LEVEL)\n");
     free (home);
     return 0;
 }

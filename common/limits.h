@@ -109,8 +109,37 @@
 #define FL_EDN_DEPTH_MAX             64     /* histories nest 3 deep; more is garbage */
 #define FL_CHECK_THREADS_MAX         64     /* kv partitions checked at once   */
 #define FL_CHECK_EXPLAIN_OPS_MAX     20     /* concurrent ops listed on invalid */
+#define FL_SEQ_CHAIN_OPS             6      /* last ops of the best order in a
+                                               sequential violation's chain   */
+#define FL_SEQ_CHAIN_BLOCKED         3      /* stuck processes named in it      */
+#define FL_TXN_CYCLES_PER_TYPE_MAX   8      /* cycles kept per anomaly type (txn
+                                           models): one names the anomaly, a
+                                           few show it is no fluke; the rest
+                                           are counted                      */
+#define FL_TXN_CASES_PER_TYPE_MAX    32     /* non-cycle cases (G1a, internal...)
+                                           listed per type; the rest counted */
+#define FL_TXN_CYCLE_TRIES_MAX       8      /* cycles found per component and
+                                           search before keeping the shortest:
+                                           more is time for a shorter picture */
+#define FL_TXN_EXPLAIN_CYCLE_MAX     64     /* steps of a cycle drawn and printed;
+                                           a longer one is cut with "..."    */
 #define FL_REPORT_TITLED_OPS_MAX     2000   /* above this the HTML page draws ops
                                                without per-op tooltips, to stay small */
+
+/*  Causal and session checks (checker/causal.c, session.c, regview.c):
+    polynomial, but their vector clocks are ops x processes cells.        */
+#define FL_CAUSAL_CHAINS_MAX         256    /* processes (and lone info ops) the
+                                               causal and session checks keep a
+                                               vector clock entry for: a client's
+                                               id changes after each info, and a
+                                               check costs ops * this per process */
+#define FL_CAUSAL_CLOCK_CELLS_MAX    (1 << 26) /* ops * chains clock cells (4 bytes
+                                               each, two arrays: 512 MB at most) */
+#define FL_CAUSAL_ROUNDS_MAX         64     /* rounds of a process's happens-before
+                                               fixpoint (causal memory): each adds
+                                               the write orders the last one forced;
+                                               past it, unknown                */
+#define FL_CAUSAL_EXPLAIN_OPS_MAX    12     /* ops in a violation's chain      */
 
 /*  Workload checks (analysis/checks.h). A check's details go into
     results.json and the report: a lossy run can lose thousands of
@@ -122,6 +151,28 @@
                                            in one history (about 50 ms);
                                            past it only the range is
                                            checked, and the details say so */
+
+/*  Convergence (analysis/convergence.h, lab/runner.c). The final states
+    of every replica go into results.json and the report: a person reads
+    the first few lost or invented values and the counts.                */
+#define FL_CONVERGENCE_LISTED_MAX 32    /* lost ops, invented values and
+                                           differing keys listed; the
+                                           count is beside each list    */
+#define FL_CONVERGENCE_FINAL_ITEMS_MAX 1000 /* keys of one replica, or
+                                           elements of its set, kept in
+                                           "final"; a g-set of a long run
+                                           holds tens of thousands, and
+                                           the check itself reads all   */
+#define FL_REPLICA_READ_MS       20     /* one lab_replicas poll waits this
+                                           at most: a node answers
+                                           replica_read from memory at
+                                           once, and the client loop
+                                           must not stall behind it     */
+#define FL_CONVERGE_WAIT_MS      3000   /* after the load drained, the
+                                           final replica read waits this
+                                           long for the replicas to agree:
+                                           gossip and heartbeats are
+                                           100-500 ms, a few rounds fit */
 
 /*  Scenarios and runs (scenario/, lab/, workload/).                      */
 #define FL_SCENARIO_KEYS_MAX     64     /* lin-kv and kafka keys: a few keys
@@ -154,6 +205,10 @@
 #define FL_RUN_CHECK_TIMEOUT_S   30     /* the checker's budget inside a run:
                                            the run must end; ./harness check
                                            the history for a longer search  */
+#define FL_RUN_SPECTRUM_TIMEOUT_S 5   /* each weaker model's budget in a run: the
+                                           spectrum is a view, not the run's verdict,
+                                           and may not hold a failing run 30 s more */
+#define FL_RUN_SPECTRUM_MEMORY_MB 512  /* and its cache: a run shares the machine */
 #define FL_MEASURES_ERROR_CODES_MAX 64  /* distinct error codes tallied one by
                                            one in results.json; the rest are
                                            counted together as "other"      */
@@ -183,6 +238,7 @@
 #define FL_REPORT_ARROWS_BEFORE   60     /* of which at most this many before the anchor */
 #define FL_REPORT_PARTIES_MAX     48     /* vertical lines in the message diagram */
 #define FL_REPORT_LINKS_MAX       200    /* rows of the per-link counter table */
+#define FL_REPORT_REPLICA_KEYS_MAX 24    /* keys shown as columns of the final-state table */
 #define FL_REPORT_JSON_DEPTH_MAX  8      /* how deep the report looks into check details */
 #define FL_REPORT_DETAILS_OPEN_MAX 256   /* parts of the details waiting to be searched
                                             (the walk's stack: no recursion); what

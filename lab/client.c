@@ -67,19 +67,26 @@ s_send (client_t *self, json_t *op, int node, bool final, int64_t now_ns, histor
     char dest [FL_ID_BYTES_MAX];
     snprintf (dest, sizeof dest, "n%d", node);
     json_t *body = workload_request (self->workload, self->gen, op, self->msg_id);
-    json_t *envelope = json_pack ("{s:s, s:s, s:o}", "src", self->id, "dest", dest, "body", body);
-    char *text = json_dumps (envelope, JSON_COMPACT);
-    json_decref (envelope);
     history_invoke (history, now_ns, self->process, op, final, node);
     self->busy = true;
     self->invoke_ns = now_ns;
     self->deadline_ns = now_ns + (int64_t) self->timeout_ms * 1000000;
+    //  A send that fails is an op that never left: it will time out.
+    client_send_envelope (self->sock, self->id, dest, body);
+}
+
+void
+client_send_envelope (zsock_t *sock, const char *src, const char *dest, json_t *body)
+{
+    assert (sock && src && dest && body);
+    json_t *envelope = json_pack ("{s:s, s:s, s:o}", "src", src, "dest", dest, "body", body);
+    char *text = json_dumps (envelope, JSON_COMPACT);
+    json_decref (envelope);
     zmsg_t *msg = zmsg_new ();
     zmsg_addstr (msg, dest);
-    zmsg_addstr (msg, text);
+    zmsg_addstr (msg, text? text: "");
     free (text);
-    //  A send that fails is an op that never left: it will time out.
-    if (zmsg_send (&msg, self->sock))
+    if (zmsg_send (&msg, sock))
         zmsg_destroy (&msg);
 }
 

@@ -77,4 +77,9 @@ bool client_on_message (client_t *self, int64_t now_ns, history_t *history);
 //  the end of a run (force) for ops never answered.
 void client_expire (client_t *self, int64_t now_ns, history_t *history, bool force);
 
+//  Send BODY (taken) to DEST on the proxy's net as party SRC: the frames
+//  [dest][{"src","dest","body"}] every party of the lab speaks. A send that
+//  fails is dropped: the caller's timeout stands for it.
+void client_send_envelope (zsock_t *sock, const char *src, const char *dest, json_t *body);
+
 #endif

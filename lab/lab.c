@@ -29,6 +29,7 @@
 #include "lab.h"
 #include "ipcdir.h"
 #include "nodelog.h"
+#include "client.h"
 #include "scenario/schedule.h"
 #include "clock.h"
 #include "limits.h"
@@ -622,15 +623,7 @@ s_send (lab_t *self, const char *dest, json_t *body)
     if (!json_object_get (body, "msg_id"))
         json_object_set_new (body, "msg_id", json_integer (++self->msg_id));
     int64_t msg_id = json_integer_value (json_object_get (body, "msg_id"));
-    json_t *envelope = json_pack ("{s:s, s:s, s:o}", "src", "c0", "dest", dest, "body", body);
-    char *text = json_dumps (envelope, JSON_COMPACT);
-    json_decref (envelope);
-    zmsg_t *msg = zmsg_new ();
-    zmsg_addstr (msg, dest);
-    zmsg_addstr (msg, text);
-    free (text);
-    if (zmsg_send (&msg, self->harness))
-        zmsg_destroy (&msg);
+    client_send_envelope (self->harness, "c0", dest, body);
     return msg_id;
 }
 
@@ -1313,8 +1306,9 @@ lab_system_workload (const char *system)
 {
     if (!system)
         return NULL;
-    if (streq (system, "raft") || streq (system, "primary")
-    ||  streq (system, "lww") || streq (system, "quorum"))
+    if (streq (system, "raft") || streq (system, "lww"))
+        return "lin-kv, txn-list-append, txn-rw-register";
+    if (streq (system, "primary") || streq (system, "quorum"))
         return "lin-kv";
     if (streq (system, "crdt"))
         return "g-set, g-counter, pn-counter";

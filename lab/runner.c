@@ -49,12 +49,17 @@
 #include "workload/workload.h"
 #include "analysis/measures.h"
 #include "analysis/checks.h"
+#include "analysis/convergence.h"
 #include "report/report.h"
 
 //  How often the loop wakes with nothing due (status line, dead children).
 #define RUNNER_TICK_MS          50
 //  The status line is redrawn at most this often.
 #define RUNNER_STATUS_MS        200
+//  After the final heal, our own systems' replicas are read this often
+//  until they first agree (time_to_converge_ms); each read waits at most
+//  FL_REPLICA_READ_MS, so the client loop keeps its pace.
+#define RUNNER_REPLICA_POLL_MS  100
 
 typedef struct {
     const runner_opts_t *opts;
@@ -83,6 +88,12 @@ typedef struct {
     json_t *notes;              // the lab's notes (lab_notes), kept past it
     json_t *skews;              // the nodes clock skew reached (lab_skew_json)
     json_t *log_cut;            // bytes cut from each node's log (lab_log_cut_json)
+    bool replicas;              // our own system on a workload convergence
+                                // judges: its replicas are read directly
+    int64_t heal_ns;            // when the final heal was done
+    int64_t replica_poll_ns;    // next replica read, until they agreed
+    double converge_ms;         // heal to first agreement, -1 until then
+    json_t *final_replicas;     // lab_replicas after the drain, or NULL
     json_t *tour;               // a tour's record (tour.h), NULL for a load
     char *error;
     int status;
@@ -166,6 +177,8 @@ static void
 s_final_heal (s_run_t *self, int64_t now_ns)
 {
     self->healed = true;
+    self->heal_ns = now_ns;
+    self->replica_poll_ns = now_ns;
     if (!self->scenario->final_heal)
         return;
     char *error = NULL;
@@ -175,6 +188,63 @@ s_final_heal (s_run_t *self, int64_t now_ns)
             message = NULL;
         free (error);
         s_fail (self, FL_EXIT_SOFTWARE, message);
+    }
+}
+
+//  Do all replicas answer, and hold the same state? Our nodes sort their
+//  state (keys, set elements), so equal states are equal lists.
+static bool
+s_replicas_agree (json_t *replicas)
+{
+    json_t *first = NULL;
+    const char *node;
+    json_t *state;
+    json_object_foreach (replicas, node, state) {
+        if (json_is_null (state))
+            return false;
+        if (!first)
+            first = state;
+        else
+        if (!json_equal (first, state))
+            return false;
+    }
+    return first != NULL;
+}
+
+//  After the heal, read the replicas every RUNNER_REPLICA_POLL_MS until
+//  they first agree: the time to converge. Returns ns until the next read.
+static int64_t
+s_poll_replicas (s_run_t *self, int64_t now_ns)
+{
+    if (!self->replicas || !self->healed || self->converge_ms >= 0)
+        return INT64_MAX;
+    if (now_ns < self->replica_poll_ns)
+        return self->replica_poll_ns - now_ns;
+    json_t *replicas = lab_replicas (self->lab, FL_REPLICA_READ_MS);
+    if (s_replicas_agree (replicas))
+        self->converge_ms = (s_now (self) - self->heal_ns) / 1e6;
+    json_decref (replicas);
+    self->replica_poll_ns = now_ns + RUNNER_REPLICA_POLL_MS * 1000000LL;
+    return RUNNER_REPLICA_POLL_MS * 1000000LL;
+}
+
+//  The final states, once the load has drained: read until the replicas
+//  agree or FL_CONVERGE_WAIT_MS passed, keeping the last reading.
+static void
+s_final_replicas (s_run_t *self)
+{
+    if (!self->replicas)
+        return;
+    int64_t deadline_ns = s_now (self) + FL_CONVERGE_WAIT_MS * 1000000LL;
+    while (true) {
+        json_decref (self->final_replicas);
+        self->final_replicas = lab_replicas (self->lab, FL_REPLICA_READ_MS);
+        bool agree = s_replicas_agree (self->final_replicas);
+        if (agree && self->converge_ms < 0 && self->heal_ns)
+            self->converge_ms = (s_now (self) - self->heal_ns) / 1e6;
+        if (agree || s_now (self) >= deadline_ns || *self->opts->interrupted)
+            break;
+        zclock_sleep (RUNNER_REPLICA_POLL_MS);
     }
 }
 
@@ -276,6 +346,9 @@ s_loop (s_run_t *self)
         if (!self->healed)
             s_fire_steps (self, now_ns);
         int64_t wait_ns = s_invoke_due (self, now_ns);
+        int64_t replica_ns = s_poll_replicas (self, now_ns);
+        if (replica_ns < wait_ns)
+            wait_ns = replica_ns;
         if (now_ns >= self->settle_end_ns && s_finals_over (self, now_ns)
         &&  (!s_any_busy (self) || now_ns >= self->drain_end_ns))
             break;
@@ -353,8 +426,13 @@ check_opts_t
 runner_check_opts (const char *model)
 {
     assert (model);
+    //  Register and kv histories get the consistency spectrum too
+    bool registers = !strcmp (model, "register") || !strcmp (model, "cas-register")
+                  || !strcmp (model, "kv");
     return (check_opts_t) { .model = model, .init = NULL, .format = "jsonl",
-                            .timeout_s = FL_RUN_CHECK_TIMEOUT_S };
+                            .timeout_s = FL_RUN_CHECK_TIMEOUT_S, .spectrum = registers,
+                            .spectrum_timeout_s = FL_RUN_SPECTRUM_TIMEOUT_S,
+                            .spectrum_memory_mb = FL_RUN_SPECTRUM_MEMORY_MB };
 }
 
 //  The linearizability check of history.jsonl, as one entry of "checks".
@@ -381,8 +459,29 @@ s_check (s_run_t *self, check_verdict_t *verdict)
         "valid", *verdict == CHECK_VALID? json_true (): *verdict == CHECK_INVALID? json_false ():
                  json_string ("unknown"),
         "details", check_result_json (result));
+    json_t *details = json_object_get (entry, "details");
+    if (json_object_get (details, "spectrum")) {
+        json_object_set (entry, "spectrum", json_object_get (details, "spectrum"));
+        json_object_set (entry, "strongest", json_object_get (details, "strongest"));
+    }
     check_result_destroy (&result);
     return entry;
+}
+
+//  The linearizability check's consistency spectrum, if it has one, at the
+//  top of results.json: {"models": {model: verdict}, "strongest": NAME}.
+static void
+s_spectrum (json_t *results)
+{
+    size_t i;
+    json_t *entry;
+    json_array_foreach (json_object_get (results, "checks"), i, entry)
+        if (json_object_get (entry, "spectrum")) {
+            json_object_set_new (results, "spectrum", json_pack ("{s:O, s:O}",
+                "models", json_object_get (entry, "spectrum"),
+                "strongest", json_object_get (entry, "strongest")));
+            return;
+        }
 }
 
 static json_t *
@@ -400,18 +499,69 @@ s_entry_verdict (json_t *entry)
     return json_is_true (valid)? CHECK_VALID: json_is_false (valid)? CHECK_INVALID: CHECK_UNKNOWN;
 }
 
-//  The run's checks: linearizability against the workload's model, or its
-//  own check (analysis/checks.h); and "stats" (every kind of op needs an
-//  ok one), always. The verdict is the worst of them: invalid before
-//  unknown before valid.
+//  results.json's "convergence" (analysis/convergence.h). Our own systems
+//  are judged on the replicas read after the drain, with the time from
+//  the heal to their first agreement; a --node program on its final reads
+//  where the workload has them (its replicas cannot be read directly),
+//  and not at all where it has none. *counted: the entry goes into the
+//  checks and the verdict.
 static json_t *
-s_checks (s_run_t *self, check_verdict_t *verdict)
+s_convergence (s_run_t *self, bool *counted)
+{
+    const workload_t *workload = self->workload;
+    *counted = false;
+    bool from_finals = self->opts->node_cmd && workload->final_reads
+                    && convergence_known (workload->name);
+    if (self->opts->node_cmd && !from_finals)
+        return json_pack ("{s:s, s:s, s:[s]}", "workload", workload->name, "valid", "unknown",
+            "reasons", "a --node program's replicas are not readable from the lab (Maelstrom"
+            " has no replica_read) and this workload has no final reads to stand in:"
+            " convergence is not readable from a --node program here");
+    char path [4096];
+    snprintf (path, sizeof path, "%s/history.jsonl", self->opts->run_dir);
+    char *error = NULL;
+    opslog_t *log = opslog_load (path, &error);
+    if (!log) {
+        json_t *out = json_pack ("{s:s, s:s, s:[s]}", "workload", workload->name,
+                                 "valid", "unknown", "reasons", error? error: "?");
+        free (error);
+        return out;
+    }
+    json_t *replicas = from_finals
+        ? convergence_replicas_from_finals (log, self->scenario->clients, self->scenario->nodes)
+        : json_incref (self->final_replicas);
+    json_t *out = convergence_compute (log, workload->name, replicas,
+                                       from_finals? -1: self->converge_ms);
+    json_decref (replicas);
+    opslog_destroy (&log);
+    *counted = convergence_known (workload->name);
+    //  Convergence is promised after the heal: without one it is shown,
+    //  not judged.
+    if (*counted && !self->scenario->final_heal) {
+        *counted = false;
+        json_array_append_new (json_object_get (out, "reasons"), json_string (
+            "the scenario does not heal at the end (final heal = false): shown, not counted"));
+    }
+    return out;
+}
+
+//  The run's checks: linearizability against the workload's model, or its
+//  own check (analysis/checks.h); "stats" (every kind of op needs an ok
+//  one), always; and "convergence" where it is judged (CONVERGENCE, a
+//  new entry taken, or NULL). The verdict is the worst of them: invalid
+//  before unknown before valid.
+static json_t *
+s_checks (s_run_t *self, json_t *convergence, check_verdict_t *verdict)
 {
     json_t *checks = json_array ();
     char path [4096];
     snprintf (path, sizeof path, "%s/history.jsonl", self->opts->run_dir);
     const char *names [2] = { self->workload->model? NULL: self->workload->check, "stats" };
-    if (self->workload->model && self->scenario->check_linearizable) {
+    //  The txn models (Elle's check) always run: a scenario's
+    //  `linearizable false` is about registers, and a txn run has no other
+    //  consistency check.
+    if (self->workload->model && (self->scenario->check_linearizable
+                                  || check_model_is_txn (self->workload->model))) {
         check_verdict_t one;
         json_array_append_new (checks, s_check (self, &one));
     }
@@ -426,15 +576,8 @@ s_checks (s_run_t *self, check_verdict_t *verdict)
         free (error);
         json_array_append_new (checks, entry);
     }
-    //  A workload with no check of its own (the txn workloads: Elle's
-    //  check is not built yet) is not judged valid on stats alone.
-    if (!self->workload->model && streq (self->workload->check, "stats")) {
-        char reason [256];
-        snprintf (reason, sizeof reason, "%s has no consistency check yet (Elle's is not"
-                  " built): only stats ran, so the run cannot be valid", self->workload->name);
-        json_array_append_new (checks, json_pack ("{s:s, s:s, s:{s:s}}", "name", "txn",
-                               "valid", "unknown", "details", "reason", reason));
-    }
+    if (convergence)
+        json_array_append_new (checks, convergence);
     bool invalid = false, unknown = json_array_size (checks) == 0;
     size_t i;
     json_t *entry;
@@ -519,11 +662,18 @@ s_results (s_run_t *self, json_t *network, bool ran)
         json_object_set_new (results, "node", json_string (opts->node_cmd));
     json_object_set_new (results, "config", s_config_json (opts->config));
     check_verdict_t verdict = CHECK_UNKNOWN;
+    //  A tour judges its own replicas (tour_checks' "lost").
+    bool counted = false;
+    json_t *convergence = ran && !self->tour? s_convergence (self, &counted): NULL;
     if (self->tour)
         json_object_update (results, self->tour);
     json_object_set_new (results, "checks", !ran? json_array ():
-        self->tour? tour_checks (self->tour, opts->run_dir, &verdict): s_checks (self, &verdict));
+        self->tour? tour_checks (self->tour, opts->run_dir, &verdict):
+        s_checks (self, counted? convergence_check (convergence): NULL, &verdict));
+    if (convergence)
+        json_object_set_new (results, "convergence", convergence);
     json_object_set_new (results, "valid", s_verdict_json (verdict));
+    s_spectrum (results);
     json_object_set_new (results, "ops", json_pack ("{s:I, s:I, s:I, s:I}",
         "total", (json_int_t) history_invoke_count (self->history),
         "ok", (json_int_t) history_ok_count (self->history),
@@ -670,6 +820,7 @@ s_finish (s_run_t *self, json_t *network, bool ran, json_t **results, char **err
         s_fail (self, FL_EXIT_INTERRUPTED, strdup ("interrupted after the load, while the lab"
                 " stopped; the history is kept, not checked"));
         json_decref (network);
+        json_decref (self->final_replicas);
         s_restore_signals (saved);
         history_destroy (&self->history);
         *error = self->error;
@@ -691,6 +842,7 @@ s_finish (s_run_t *self, json_t *network, bool ran, json_t **results, char **err
     json_decref (self->notes);
     json_decref (self->skews);
     json_decref (self->log_cut);
+    json_decref (self->final_replicas);
     json_decref (self->tour);
     *error = self->error;
     return self->error? self->status: 0;
@@ -704,6 +856,9 @@ runner_run (const runner_opts_t *opts, json_t **results, char **error)
                     .workload = workload_lookup (opts->scenario->workload) };
     s_run_t *self = &run;
     assert (self->workload);    // the scenario reader and --workload accept no other
+    self->replicas = !opts->node_cmd && !opts->scenario->tour
+                  && convergence_known (self->workload->name);
+    self->converge_ms = -1;
     self->t0_ns = clock_mono_ns ();
     *results = NULL;
     if (s_write_scenario (self) || !(self->history = history_new (opts->run_dir, error))) {
@@ -751,6 +906,8 @@ runner_run (const runner_opts_t *opts, json_t **results, char **error)
             s_loop (self);
         }
         ran = !self->error;
+        if (ran && !opts->scenario->tour)
+            s_final_replicas (self);
         //  After an error or Ctrl-C the proxy may be gone: do not wait on it.
         network = ran? lab_stats (self->lab): NULL;
     }

@@ -22,6 +22,7 @@
 #include <czmq.h>
 #include "tour.h"
 #include "runner.h"
+#include "client.h"
 #include "clock.h"
 #include "exits.h"
 #include "rng.h"
@@ -123,16 +124,7 @@ s_rpc (s_tour_t *self, int node, json_t *body)
     char dest [FL_ID_BYTES_MAX];
     snprintf (dest, sizeof dest, "n%d", node);
     json_object_set_new (body, "msg_id", json_integer (++self->msg_id));
-    json_t *envelope = json_pack ("{s:s, s:s, s:o}", "src", TOUR_CLIENT, "dest", dest,
-                                  "body", body);
-    char *text = json_dumps (envelope, JSON_COMPACT);
-    json_decref (envelope);
-    zmsg_t *msg = zmsg_new ();
-    zmsg_addstr (msg, dest);
-    zmsg_addstr (msg, text);
-    free (text);
-    if (zmsg_send (&msg, self->sock))
-        zmsg_destroy (&msg);            // never left: it times out
+    client_send_envelope (self->sock, TOUR_CLIENT, dest, body);     // lost: it times out
     int64_t end = clock_mono_ms () + self->sc->timeout_ms;
     json_t *answer = NULL;
     for (int64_t now = clock_mono_ms (); !answer && now < end && !self->error;

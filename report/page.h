@@ -55,5 +55,8 @@ bool page_is_failing (const page_t *self, int64_t op);
 void timeline_write (const page_t *self);
 void charts_write (const page_t *self);
 void messages_write (const page_t *self);
+void replicas_write (const page_t *self);      // Convergence
+//  report/spectrum.c: the consistency spectrum of a register or kv run
+void spectrum_write (const page_t *self);
 
 #endif

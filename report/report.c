@@ -512,6 +512,8 @@ s_page (page_t *self)
     s_banner (self);
     s_figures (self);
     s_checks (self, json_object_get (self->results, "checks"));
+    replicas_write (self);
+    spectrum_write (self);
     timeline_write (self);
     charts_write (self);
     s_fault_table (self);

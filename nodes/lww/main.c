@@ -23,8 +23,15 @@
           lww: key "x": kept n2's [1700000000123,0] over our [1699999995120,3]
       Under clock skew the loser can be the later write in real time.
     - replica_read (the lab's, docs/nodes.md) is answered from the replica.
+    - txn (txn-list-append, txn-rw-register) is per-key operations on the
+      same replica with no isolation: each micro-op in turn, a read from
+      the local value (null when absent), a write as a lin-kv write, an
+      append as a write of the local list plus the element. Concurrent
+      appends on two nodes are two versions of the whole list and the
+      later clock wins, so elements vanish and txns see each other's
+      halves: the lab's Elle check must find the anomalies.
     No role: the node reports "none". No parameters besides the lab's
-    workload=, which must be lin-kv. State is in memory: a killed node
+    workload=: lin-kv, txn-list-append or txn-rw-register. State is in memory: a killed node
     comes back empty and refills by gossip and anti-entropy; writes no
     other node had received are gone.
 */
@@ -134,6 +141,87 @@ s_on_client (node_t *node, const char *src, json_t *body, void *arg)
         node_reply (node, src, body, store_request (self->store, body, node_wall_ms (node)));
 }
 
+//  One micro-op [f, key, value] of a txn against the replica: the
+//  micro-op as returned (a read filled in), or NULL with *error set (a
+//  new reply body) when the store refused a write.
+static json_t *
+s_txn_mop (lww_t *self, json_t *mop, int64_t now_ms, json_t **error)
+{
+    const char *f = json_string_value (json_array_get (mop, 0));
+    json_t *key = json_array_get (mop, 1), *value = json_array_get (mop, 2);
+    json_t *read = json_pack ("{s:s, s:O}", "type", "read", "key", key);
+    json_t *got = store_request (self->store, read, now_ms);
+    json_decref (read);
+    json_t *current = json_object_get (got, "value");
+    json_t *out = NULL;
+    if (streq (f, "r"))
+        out = json_pack ("[s, O, O]", f, key, current? current: json_null ());
+    else {
+        json_t *written = json_incref (value);
+        if (streq (f, "append")) {
+            json_decref (written);
+            written = json_is_array (current)? json_deep_copy (current): json_array ();
+            json_array_append (written, value);
+        }
+        json_t *write = json_pack ("{s:s, s:O, s:o}", "type", "write", "key", key,
+                                   "value", written);
+        json_t *reply = store_request (self->store, write, now_ms);
+        json_decref (write);
+        if (streq (json_string_value (json_object_get (reply, "type")), "write_ok"))
+            out = json_pack ("[s, O, O]", f, key, value);
+        else
+            *error = json_incref (reply);
+        json_decref (reply);
+    }
+    json_decref (got);
+    return out;
+}
+
+//  txn {txn: [[f, key, value]...]}: each micro-op in turn, no isolation.
+//  A write the store refuses (a limit) ends the txn with error 13,
+//  indefinite: the micro-ops before it stay applied.
+static void
+s_on_txn (node_t *node, const char *src, json_t *body, void *arg)
+{
+    lww_t *self = (lww_t *) arg;
+    json_t *txn = json_object_get (body, "txn");
+    if (!self->store) {
+        node_reply_error (node, src, body, NODE_ERR_TEMPORARILY_UNAVAILABLE, "not initialized yet");
+        return;
+    }
+    if (!json_is_array (txn)) {
+        node_reply_error (node, src, body, NODE_ERR_MALFORMED_REQUEST, "txn is not an array");
+        return;
+    }
+    size_t index;
+    json_t *mop;
+    json_array_foreach (txn, index, mop) {
+        const char *f = json_string_value (json_array_get (mop, 0));
+        if (json_array_size (mop) != 3 || !f || (!streq (f, "r") && !streq (f, "w")
+                                                 && !streq (f, "append"))) {
+            node_reply_error (node, src, body, NODE_ERR_MALFORMED_REQUEST,
+                              "txn needs [[f, key, value], ...], f r, w or append");
+            return;
+        }
+    }
+    json_t *out = json_array ();
+    int64_t now_ms = node_wall_ms (node);
+    json_array_foreach (txn, index, mop) {
+        json_t *error = NULL;
+        json_t *done = s_txn_mop (self, mop, now_ms, &error);
+        if (!done) {
+            node_log (node, "lww: txn cut short at micro-op %zu: %s", index,
+                      json_string_value (json_object_get (error, "text")));
+            json_decref (error);
+            json_decref (out);
+            node_reply_error (node, src, body, NODE_ERR_CRASH, "a write was refused mid-txn");
+            return;
+        }
+        json_array_append_new (out, done);
+    }
+    node_reply (node, src, body, json_pack ("{s:s, s:o}", "type", "txn_ok", "txn", out));
+}
+
 //  The lab's replica_read: the local state, asking no one.
 static void
 s_on_replica_read (node_t *node, const char *src, json_t *body, void *arg)
@@ -163,8 +251,10 @@ main (int argc, char **argv)
     if (!node)
         return FL_EXIT_USAGE;
     const char *workload = node_param (node, "workload");
-    if (workload && !streq (workload, "lin-kv")) {
-        fprintf (stderr, "node-lww: --param workload=%s: lww speaks lin-kv only\n", workload);
+    if (workload && !streq (workload, "lin-kv") && !streq (workload, "txn-list-append")
+    &&  !streq (workload, "txn-rw-register")) {
+        fprintf (stderr, "node-lww: --param workload=%s: lww speaks lin-kv, txn-list-append"
+                 " and txn-rw-register only\n", workload);
         node_destroy (&node);
         return FL_EXIT_USAGE;
     }
@@ -173,6 +263,7 @@ main (int argc, char **argv)
     node_on (node, "read", s_on_client, &self);
     node_on (node, "write", s_on_client, &self);
     node_on (node, "cas", s_on_client, &self);
+    node_on (node, "txn", s_on_txn, &self);
     node_on (node, "gossip", s_on_entries, &self);
     node_on (node, "anti_entropy", s_on_entries, &self);
     node_on (node, "replica_read", s_on_replica_read, &self);

@@ -107,6 +107,7 @@ s_remember (kv_t *self, const char *id, json_t *reply)
 }
 
 static json_t *s_execute (kv_t *self, json_t *op);
+static json_t *s_txn (kv_t *self, json_t *txn);
 
 json_t *
 kv_apply (kv_t *self, json_t *op)
@@ -130,6 +131,8 @@ s_execute (kv_t *self, json_t *op)
 {
     const char *f = json_string_value (json_object_get (op, "f"));
     json_t *key = json_object_get (op, "key");
+    if (f && s_streq (f, "txn"))
+        return s_txn (self, json_object_get (op, "txn"));
     if (!f || !key)
         return s_error (NODE_ERR_MALFORMED_REQUEST, "op without f or key");
     char *k = s_key (key);
@@ -164,11 +167,83 @@ s_execute (kv_t *self, json_t *op)
     return reply;
 }
 
+//  Is txn an array of [f key value] with f "r", "append" or "w"?
+static bool
+s_txn_valid (json_t *txn)
+{
+    if (!json_is_array (txn))
+        return false;
+    size_t i;
+    json_t *mop;
+    json_array_foreach (txn, i, mop) {
+        const char *f = json_string_value (json_array_get (mop, 0));
+        if (!json_is_array (mop) || json_array_size (mop) != 3 || !f
+        ||  (!s_streq (f, "r") && !s_streq (f, "append") && !s_streq (f, "w")))
+            return false;
+    }
+    return true;
+}
+
+//  A Maelstrom txn (txn-list-append, txn-rw-register), applied whole: one
+//  log entry, so every replica runs it at the same point, with nothing in
+//  between -- strict serializable. A read returns the key's value (null
+//  when absent); an append to a key holding no list is refused before
+//  anything is applied (error 12), so a txn applies entirely or not at all.
+static json_t *
+s_txn (kv_t *self, json_t *txn)
+{
+    if (!s_txn_valid (txn))
+        return s_error (NODE_ERR_MALFORMED_REQUEST, "txn needs [[f, key, value], ...]");
+    size_t i;
+    json_t *mop;
+    json_array_foreach (txn, i, mop) {
+        char *k = s_key (json_array_get (mop, 1));
+        assert (k);
+        json_t *current = json_object_get (self->map, k);
+        free (k);
+        if (s_streq (json_string_value (json_array_get (mop, 0)), "append")
+        &&  current && !json_is_array (current))
+            return s_error (NODE_ERR_MALFORMED_REQUEST, "append to a key that holds no list");
+    }
+    json_t *out = json_array ();
+    json_array_foreach (txn, i, mop) {
+        const char *f = json_string_value (json_array_get (mop, 0));
+        json_t *key = json_array_get (mop, 1), *value = json_array_get (mop, 2);
+        char *k = s_key (key);
+        assert (k);
+        json_t *current = json_object_get (self->map, k);
+        if (s_streq (f, "r"))
+            json_array_append_new (out, json_pack ("[s, O, o]", f, key,
+                                   current? json_deep_copy (current): json_null ()));
+        else {
+            if (s_streq (f, "append")) {
+                if (!current)
+                    json_object_set_new (self->map, k, current = json_array ());
+                json_array_append (current, value);
+            }
+            else
+                json_object_set (self->map, k, value);
+            json_array_append_new (out, json_pack ("[s, O, O]", f, key, value));
+        }
+        free (k);
+    }
+    return json_pack ("{s:s, s:o}", "type", "txn_ok", "txn", out);
+}
+
 json_t *
 kv_op_from_request (json_t *body, const char *id, bool retry)
 {
     const char *type = json_string_value (json_object_get (body, "type"));
     json_t *key = json_object_get (body, "key");
+    json_t *txn = json_object_get (body, "txn");
+    if (type && s_streq (type, "txn") && json_is_array (txn)) {
+        json_t *op = json_pack ("{s:s, s:O}", "f", "txn", "txn", txn);
+        if (id)
+            json_object_set_new (op, "id", json_string (id));
+        if (id && retry)
+            json_object_set_new (op, "retry", json_true ());
+        return op;
+    }
     if (!type || !key)
         return NULL;
     json_t *value = json_object_get (body, "value");

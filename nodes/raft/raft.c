@@ -886,7 +886,7 @@ s_on_client (node_t *node, const char *src, json_t *body, void *arg)
     json_t *op = kv_op_from_request (body, id, forwarded != NULL);
     if (!op) {
         node_reply_error (node, src, body, NODE_ERR_MALFORMED_REQUEST,
-                          "read needs key; write key, value; cas key, from, to");
+                          "read needs key; write key, value; cas key, from, to; txn txn");
         return;
     }
     waiter_t *w = &self->waiters [self->waiter_count++];
@@ -1021,6 +1021,7 @@ raft_new (node_t *node, bool *usage_p)
     node_on (node, "read", s_on_client, self);
     node_on (node, "write", s_on_client, self);
     node_on (node, "cas", s_on_client, self);
+    node_on (node, "txn", s_on_client, self);
     node_on (node, "pre_vote", s_on_pre_vote, self);
     node_on (node, "pre_vote_res", s_on_pre_vote_res, self);
     node_on (node, "request_vote", s_on_request_vote, self);

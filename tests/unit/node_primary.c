@@ -329,6 +329,50 @@ test_split_brain_loses_acknowledged_write (void **state)
     json_decref (value);
 }
 
+//  replica_read: the node's own store, at once, sorted by the key's text
+//  ("x" before 1); a backup holds the primary's after a sync; a cut-off
+//  backup still answers, from what it has, asking no one.
+static char *
+s_replica (fx_t *fx, const char *node)
+{
+    json_t *reply = s_call (fx, node, json_pack ("{s:s}", "type", "replica_read"));
+    assert_string_equal (s_type (reply), "replica_read_ok");
+    char *text = json_dumps (json_object_get (reply, "state"), JSON_COMPACT);
+    json_decref (reply);
+    return text;
+}
+
+static void
+test_replica_read (void **state)
+{
+    fx_t *fx = (fx_t *) *state;
+    char *text = s_replica (fx, "n3");
+    assert_string_equal (text, "[]");
+    free (text);
+    s_expect_ok (fx, "n1", json_pack ("{s:s, s:i, s:i}", "type", "write", "key", 1,
+                 "value", 2), "write_ok");
+    s_expect_ok (fx, "n1", json_pack ("{s:s, s:s, s:i}", "type", "write", "key", "x",
+                 "value", 1), "write_ok");
+    text = s_replica (fx, "n1");
+    assert_string_equal (text, "[[\"x\",1],[1,2]]");
+    free (text);
+    int64_t deadline = clock_mono_ms () + WAIT_MS;
+    while (true) {
+        text = s_replica (fx, "n3");
+        if (streq (text, "[[\"x\",1],[1,2]]"))
+            break;
+        free (text);
+        if (clock_mono_ms () > deadline)
+            fail_msg ("n3 never held n1's store");
+        s_pump (fx, 50);
+    }
+    free (text);
+    s_partition (fx, 2);
+    text = s_replica (fx, "n3");
+    assert_string_equal (text, "[[\"x\",1],[1,2]]");
+    free (text);
+}
+
 int
 main (void)
 {
@@ -338,6 +382,7 @@ main (void)
         cmocka_unit_test_setup_teardown (test_lin_kv_answers, s_setup, s_teardown),
         cmocka_unit_test_setup_teardown (test_forward_timeout_is_indefinite, s_setup, s_teardown),
         cmocka_unit_test_setup_teardown (test_split_brain_loses_acknowledged_write, s_setup, s_teardown),
+        cmocka_unit_test_setup_teardown (test_replica_read, s_setup, s_teardown),
     };
     return cmocka_run_group_tests_name ("node_primary", tests, NULL, NULL);
 }

@@ -1,6 +1,7 @@
 /*  node_raft_kv.c -- the lin-kv state machine of node-raft
     (nodes/raft/kv.c): reads, writes, cas with its two definite errors,
-    keys and values of any JSON type. Links build/libraft.a.
+    keys and values of any JSON type; txns (list-append and rw-register)
+    applied whole. Links build/libraft.a.
 */
 #include <stdarg.h>
 #include <stddef.h>
@@ -183,6 +184,34 @@ test_state (void **state)
     kv_destroy (&kv);
 }
 
+//  A txn is one op: reads see the state its earlier micro-ops left, an
+//  append creates the list, a refused txn changes nothing.
+static void
+test_txn (void **state)
+{
+    (void) state;
+    kv_t *kv = kv_new ();
+    s_expect (kv, "{\"f\":\"txn\",\"txn\":[[\"r\",1,null],[\"append\",1,3],[\"r\",1,null]]}",
+              "{\"txn\":[[\"r\",1,null],[\"append\",1,3],[\"r\",1,[3]]],\"type\":\"txn_ok\"}");
+    s_expect (kv, "{\"f\":\"txn\",\"txn\":[[\"append\",1,4],[\"w\",2,7],[\"r\",2,null]]}",
+              "{\"txn\":[[\"append\",1,4],[\"w\",2,7],[\"r\",2,7]],\"type\":\"txn_ok\"}");
+    //  an append to a register: refused whole, the write before it too
+    s_expect (kv, "{\"f\":\"txn\",\"txn\":[[\"w\",1,9],[\"append\",2,1]]}",
+              "{\"code\":12,\"text\":\"append to a key that holds no list\",\"type\":\"error\"}");
+    s_expect (kv, "{\"f\":\"txn\",\"txn\":[[\"r\",1,null]]}",
+              "{\"txn\":[[\"r\",1,[3,4]]],\"type\":\"txn_ok\"}");
+    s_expect (kv, "{\"f\":\"txn\",\"txn\":[[\"cas\",1,2]]}",
+              "{\"code\":12,\"text\":\"txn needs [[f, key, value], ...]\",\"type\":\"error\"}");
+    json_t *body = json_loads ("{\"type\":\"txn\",\"msg_id\":1,\"txn\":[[\"r\",1,null]]}", 0, NULL);
+    json_t *op = kv_op_from_request (body, "c1/1", false);
+    char *text = json_dumps (op, JSON_COMPACT | JSON_SORT_KEYS);
+    assert_string_equal (text, "{\"f\":\"txn\",\"id\":\"c1/1\",\"txn\":[[\"r\",1,null]]}");
+    free (text);
+    json_decref (op);
+    json_decref (body);
+    kv_destroy (&kv);
+}
+
 int
 main (void)
 {
@@ -195,6 +224,7 @@ main (void)
         cmocka_unit_test (test_dedup),
         cmocka_unit_test (test_retry_gets_first_reply),
         cmocka_unit_test (test_state),
+        cmocka_unit_test (test_txn),
     };
     return cmocka_run_group_tests_name ("node_raft_kv", tests, NULL, NULL);
 }

@@ -58,8 +58,8 @@ test_registry (void **state)
     const workload_t *ws [] = { s_append, s_rw };
     for (int i = 0; i < 2; i++) {
         assert_non_null (ws [i]);
-        assert_string_equal (ws [i]->check, "stats");
-        assert_null (ws [i]->model);
+        assert_string_equal (ws [i]->check, "elle");
+        assert_string_equal (ws [i]->model, i? "rw-register": "list-append");
         assert_false (ws [i]->final_reads);
         assert_false (workload_idempotent (ws [i], "txn"));
         assert_string_equal (workload_rpc (ws [i], "txn")->reply, "txn_ok");

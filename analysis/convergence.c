@@ -1,0 +1,754 @@
+/*  convergence.c -- the replicas' final states judged against the history
+    (see convergence.h; the rules in docs/checker.md, section Convergence).
+
+    Three questions, one pass each:
+
+    converged   every node answered and all hold the same normalized state
+                (keys by text, a set's elements sorted by their JSON text);
+    lost        an acknowledged update no replica kept;
+    invented    a value a replica holds that no op (ok, info or pending)
+                wrote; a failed op's value counts as never written.
+
+    What "kept" means depends on the workload's data type:
+
+    set         (g-set, broadcast) the element of every ok add is held by
+                every answering replica; one that misses it loses the add.
+    counter     (g-counter, pn-counter) each replica's value lies in
+                [ok sum + negative indeterminate deltas, ok sum + positive
+                indeterminate deltas]; indeterminate is info or pending.
+                Below: updates lost; above: updates invented.
+    register    (lin-kv) each key a register; write writes its value, cas
+                [from,to] writes to. An ok write W is lost when no replica
+                holds a value of W's key written by some X that does not
+                real-time precede W (X = W, X concurrent with W, or X after
+                W): every replica's value then comes from writes that
+                completed before W was invoked, so W's effect is gone. A
+                value written twice takes the latest completion of its
+                writes (the most lenient reading); info and pending writes
+                complete at infinity.
+
+    Cost: registers keep one table from (key text, value text) to the
+    latest completion of its writes; every ok write then looks up one
+    value per replica. Sets keep each replica's elements in a hash. Both
+    are linear in history plus states times nodes.
+*/
+#include <assert.h>
+#include <inttypes.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <czmq.h>
+#include <jansson.h>
+#include "limits.h"
+#include "checks.h"
+#include "convergence.h"
+
+typedef enum { S_SET, S_COUNTER, S_REGISTER, S_NONE } s_kind_t;
+
+typedef struct {
+    const opslog_t *log;
+    s_kind_t kind;
+    const char *nodes [FL_NODES_MAX];   // names, in id order ("n2" < "n10")
+    json_t *states [FL_NODES_MAX];      // normalized: key text -> value, or NULL
+    size_t nodes_size;
+    size_t answered;
+    json_t *out;                        // the result being built
+    json_t *lost, *invented, *reasons;
+    int64_t lost_count, invented_count;
+    bool truncated;
+} s_conv_t;
+
+static s_kind_t
+s_kind (const char *workload)
+{
+    if (!workload)
+        return S_NONE;
+    if (streq (workload, "g-set") || streq (workload, "broadcast"))
+        return S_SET;
+    if (streq (workload, "g-counter") || streq (workload, "pn-counter"))
+        return S_COUNTER;
+    if (streq (workload, "lin-kv"))
+        return S_REGISTER;
+    return S_NONE;
+}
+
+bool
+convergence_known (const char *workload)
+{
+    return s_kind (workload) != S_NONE;
+}
+
+//  Compact, key-sorted JSON text (the opslog's atoms are written so).
+static char *
+s_text (const json_t *value)
+{
+    char *text = json_dumps (value, JSON_COMPACT | JSON_ENCODE_ANY | JSON_SORT_KEYS);
+    assert (text);
+    return text;
+}
+
+//  A key's text: a string's content, any other JSON its compact text.
+static char *
+s_key_text (const json_t *key)
+{
+    return json_is_string (key)? strdup (json_string_value (key)): s_text (key);
+}
+
+//  The key text of a key atom of the history.
+static char *
+s_atom_key_text (const opslog_t *log, int32_t atom)
+{
+    json_t *key = checks_atom_json (log, atom);
+    char *text = key? s_key_text (key): strdup ("null");
+    json_decref (key);
+    return text;
+}
+
+//  Node ids in order: shorter first, then by text ("n2" < "n10").
+static int
+s_id_compare (const void *a, const void *b)
+{
+    const char *x = *(const char *const *) a, *y = *(const char *const *) b;
+    size_t lx = strlen (x), ly = strlen (y);
+    return lx != ly? (lx < ly? -1: 1): strcmp (x, y);
+}
+
+static int
+s_text_compare (const void *a, const void *b)
+{
+    const char *x = *(const char *const *) a, *y = *(const char *const *) b;
+    return strcmp (x, y);
+}
+
+static void
+s_reason (s_conv_t *self, const char *format, ...) __attribute__ ((format (printf, 2, 3)));
+
+static void
+s_reason (s_conv_t *self, const char *format, ...)
+{
+    if (json_array_size (self->reasons) >= FL_CONVERGENCE_LISTED_MAX)
+        return;
+    va_list args;
+    va_start (args, format);
+    char text [1024];
+    vsnprintf (text, sizeof text, format, args);
+    va_end (args);
+    json_array_append_new (self->reasons, json_string (text));
+}
+
+//  A set's elements sorted by their JSON text, each once; NULL when VALUE
+//  is not a list.
+static json_t *
+s_sorted_set (const json_t *value)
+{
+    if (!json_is_array (value))
+        return NULL;
+    size_t size = json_array_size (value);
+    char **texts = calloc (size + 1, sizeof (char *));
+    assert (texts);
+    for (size_t i = 0; i < size; i++)
+        texts [i] = s_text (json_array_get (value, i));
+    qsort (texts, size, sizeof (char *), s_text_compare);
+    json_t *sorted = json_array ();
+    for (size_t i = 0; i < size; i++)
+        if (i == 0 || strcmp (texts [i], texts [i - 1]))
+            json_array_append_new (sorted, json_loads (texts [i], JSON_DECODE_ANY, NULL));
+    for (size_t i = 0; i < size; i++)
+        free (texts [i]);
+    free (texts);
+    return sorted;
+}
+
+//  One node's answer as key text -> value; NULL with *problem when it is
+//  not a list of [KEY, VALUE] pairs (or a set's value is not a list).
+static json_t *
+s_normalize (s_conv_t *self, const json_t *state, const char **problem)
+{
+    if (!json_is_array (state)) {
+        *problem = "is not a list of [KEY, VALUE] pairs";
+        return NULL;
+    }
+    json_t *normal = json_object ();
+    size_t i;
+    json_t *pair;
+    json_array_foreach (state, i, pair) {
+        if (!json_is_array (pair) || json_array_size (pair) != 2) {
+            *problem = "has an item that is not a [KEY, VALUE] pair";
+            json_decref (normal);
+            return NULL;
+        }
+        json_t *value = json_array_get (pair, 1);
+        json_t *kept = self->kind == S_SET? s_sorted_set (value): json_incref (value);
+        if (!kept) {
+            *problem = "holds a set that is not a list";
+            json_decref (normal);
+            return NULL;
+        }
+        char *key = s_key_text (json_array_get (pair, 0));
+        json_object_set_new (normal, key, kept);
+        free (key);
+    }
+    return normal;
+}
+
+//  Read REPLICAS into nodes [] and states [], naming the ones that did not
+//  answer (or answered nonsense) in "unanswered".
+static void
+s_read_replicas (s_conv_t *self, json_t *replicas)
+{
+    const char *node;
+    json_t *state;
+    json_object_foreach (replicas, node, state)
+        if (self->nodes_size < FL_NODES_MAX)
+            self->nodes [self->nodes_size++] = node;
+    if (json_object_size (replicas) > FL_NODES_MAX)
+        s_reason (self, "%zu replicas, more than FL_NODES_MAX (%d): the rest not judged",
+                  json_object_size (replicas), FL_NODES_MAX);
+    qsort (self->nodes, self->nodes_size, sizeof (char *), s_id_compare);
+    json_t *unanswered = json_array ();
+    for (size_t n = 0; n < self->nodes_size; n++) {
+        state = json_object_get (replicas, self->nodes [n]);
+        const char *problem = "did not answer replica_read";
+        self->states [n] = json_is_null (state)? NULL: s_normalize (self, state, &problem);
+        if (self->states [n])
+            self->answered++;
+        else {
+            json_array_append_new (unanswered, json_string (self->nodes [n]));
+            s_reason (self, "%s %s", self->nodes [n], problem);
+        }
+    }
+    json_object_set_new (self->out, "nodes", json_integer ((json_int_t) self->nodes_size));
+    json_object_set_new (self->out, "answered", json_integer ((json_int_t) self->answered));
+    json_object_set_new (self->out, "unanswered", unanswered);
+}
+
+//  Does every node hold the first answering node's state? Lists the keys
+//  where one differs, each with the two values.
+static bool
+s_converged (s_conv_t *self)
+{
+    json_t *differing = json_array ();
+    int64_t count = 0;
+    size_t first = 0;
+    while (first < self->nodes_size && !self->states [first])
+        first++;
+    for (size_t n = first + 1; n < self->nodes_size; n++) {
+        json_t *a = self->states [first], *b = self->states [n];
+        if (!b || json_equal (a, b))
+            continue;
+        json_t *both [2] = { a, b };
+        for (int side = 0; side < 2; side++) {
+            const char *key;
+            json_t *value;
+            json_object_foreach (both [side], key, value) {
+                json_t *other = json_object_get (both [1 - side], key);
+                if (side == 1 && other)
+                    continue;           // seen from side 0
+                if (other && json_equal (value, other))
+                    continue;
+                count++;
+                json_t *va = json_object_get (a, key), *vb = json_object_get (b, key);
+                if (json_array_size (differing) < FL_CONVERGENCE_LISTED_MAX)
+                    json_array_append_new (differing, json_pack ("{s:s, s:s, s:O, s:s, s:O}",
+                        "key", key, "node", self->nodes [n], "value", vb? vb: json_null (),
+                        "like", self->nodes [first], "like_value", va? va: json_null ()));
+            }
+        }
+        s_reason (self, "%s and %s hold different states", self->nodes [first], self->nodes [n]);
+    }
+    json_object_set_new (self->out, "differing", differing);
+    json_object_set_new (self->out, "differing_count", json_integer (count));
+    return self->answered > 0 && self->answered == self->nodes_size && count == 0;
+}
+
+//  A lost op: its index, process, f, key, value, the reason and "op".
+static void
+s_lost (s_conv_t *self, size_t i, const char *reason)
+{
+    self->lost_count++;
+    if (json_array_size (self->lost) >= FL_CONVERGENCE_LISTED_MAX)
+        return;
+    const opslog_op_t *op = opslog_op (self->log, i);
+    json_t *key = checks_atom_json (self->log, op->key);
+    json_t *value = checks_atom_json (self->log, op->invoke_value);
+    json_array_append_new (self->lost, json_pack ("{s:I, s:I, s:s, s:o, s:o, s:s, s:o}",
+        "index", (json_int_t) op->invoke_index, "process", (json_int_t) op->process,
+        "f", opslog_atom (self->log, op->f_atom), "key", key? key: json_null (),
+        "value", value? value: json_null (), "reason", reason,
+        "op", checks_op_ref (self->log, i)));
+}
+
+static void
+s_invented (s_conv_t *self, const char *node, const char *key, const json_t *value,
+            const char *reason)
+{
+    self->invented_count++;
+    if (json_array_size (self->invented) < FL_CONVERGENCE_LISTED_MAX)
+        json_array_append_new (self->invented, json_pack ("{s:s, s:s, s:O, s:s}",
+            "node", node, "key", key, "value", value, "reason", reason));
+}
+
+//  Append "n1 holds 17" (or "n1 holds nothing") to TEXT, within SIZE.
+static void
+s_holds (char *text, size_t size, const char *node, const json_t *value)
+{
+    size_t used = strlen (text);
+    if (used + 2 >= size)
+        return;
+    char *shown = value? s_text (value): NULL;
+    snprintf (text + used, size - used, "%s%s holds %.60s", used? ", ": "", node,
+              shown? shown: "nothing");
+    free (shown);
+}
+
+static void s_rule_set (s_conv_t *self);
+static void s_rule_counter (s_conv_t *self);
+static void s_rule_register (s_conv_t *self);
+
+//  The kept part of each node's state, for "final".
+static json_t *
+s_final (s_conv_t *self)
+{
+    json_t *final = json_object ();
+    for (size_t n = 0; n < self->nodes_size; n++) {
+        json_t *state = self->states [n];
+        if (!state) {
+            json_object_set_new (final, self->nodes [n], json_null ());
+            continue;
+        }
+        json_t *kept = json_object ();
+        const char *key;
+        json_t *value;
+        size_t count = 0;
+        json_object_foreach (state, key, value) {
+            if (count++ >= FL_CONVERGENCE_FINAL_ITEMS_MAX) {
+                self->truncated = true;
+                break;
+            }
+            if (json_is_array (value) && self->kind == S_SET
+            &&  json_array_size (value) > FL_CONVERGENCE_FINAL_ITEMS_MAX) {
+                json_t *cut = json_array ();
+                for (size_t k = 0; k < FL_CONVERGENCE_FINAL_ITEMS_MAX; k++)
+                    json_array_append (cut, json_array_get (value, k));
+                json_object_set_new (kept, key, cut);
+                self->truncated = true;
+            }
+            else
+                json_object_set (kept, key, value);
+        }
+        json_object_set_new (final, self->nodes [n], kept);
+    }
+    return final;
+}
+
+//  --------------------------------------------------------------------
+//  The rules by data type
+
+static void
+s_free_item (void **item)
+{
+    free (*item);
+    *item = NULL;
+}
+
+static bool
+s_is_add (const opslog_t *log, const opslog_op_t *op)
+{
+    const char *f = opslog_atom (log, op->f_atom);
+    return streq (f, "add") || streq (f, "broadcast");
+}
+
+//  A lost update that is no one op (a counter's value below its range).
+static void
+s_lost_value (s_conv_t *self, const char *node, const json_t *value, const char *reason)
+{
+    self->lost_count++;
+    if (json_array_size (self->lost) < FL_CONVERGENCE_LISTED_MAX)
+        json_array_append_new (self->lost, json_pack ("{s:n, s:n, s:s, s:n, s:O, s:s, s:s}",
+            "index", "process", "f", "add", "key", "value", value, "node", node,
+            "reason", reason));
+}
+
+//  Sets: every ok add's element on every answering node; every element
+//  held tried by an add that did not fail.
+static zhashx_t *
+s_set_tried (const opslog_t *log)
+{
+    zhashx_t *tried = zhashx_new ();        // element text -> 1 tried, 2 failed only
+    for (size_t i = 0; i < opslog_size (log); i++) {
+        const opslog_op_t *op = opslog_op (log, i);
+        if (!s_is_add (log, op) || op->invoke_value < 0)
+            continue;
+        const char *text = opslog_atom (log, op->invoke_value);
+        if (op->type != OPSLOG_FAIL)
+            zhashx_update (tried, text, (void *) 1);
+        else
+            zhashx_insert (tried, text, (void *) 2);
+    }
+    return tried;
+}
+
+static void
+s_rule_set (s_conv_t *self)
+{
+    const opslog_t *log = self->log;
+    zhashx_t *tried = s_set_tried (log);
+    zhashx_t *held [FL_NODES_MAX] = { NULL };
+    for (size_t n = 0; n < self->nodes_size; n++) {
+        if (!self->states [n])
+            continue;
+        held [n] = zhashx_new ();
+        const char *key;
+        json_t *set;
+        json_object_foreach (self->states [n], key, set) {
+            size_t k;
+            json_t *element;
+            json_array_foreach (set, k, element) {
+                char *text = s_text (element);
+                zhashx_insert (held [n], text, (void *) 1);
+                uintptr_t how = (uintptr_t) zhashx_lookup (tried, text);
+                if (!streq (key, "null"))
+                    s_invented (self, self->nodes [n], key, element,
+                                "a set has no keys: the node holds it under one");
+                else
+                if (how != 1)
+                    s_invented (self, self->nodes [n], key, element, how == 2
+                        ? "its only add failed (a definite error: it never happened)"
+                        : "no add ever tried it");
+                free (text);
+            }
+        }
+    }
+    for (size_t i = 0; i < opslog_size (log); i++) {
+        const opslog_op_t *op = opslog_op (log, i);
+        if (!s_is_add (log, op) || op->type != OPSLOG_OK || op->invoke_value < 0)
+            continue;
+        char missing [512] = "";
+        const char *text = opslog_atom (log, op->invoke_value);
+        for (size_t n = 0; n < self->nodes_size; n++)
+            if (held [n] && !zhashx_lookup (held [n], text)) {
+                size_t used = strlen (missing);
+                snprintf (missing + used, sizeof missing - used, "%s%s", used? ", ": "",
+                          self->nodes [n]);
+            }
+        if (*missing) {
+            char reason [640];
+            snprintf (reason, sizeof reason, "acknowledged, missing on %s", missing);
+            s_lost (self, i, reason);
+        }
+    }
+    for (size_t n = 0; n < self->nodes_size; n++)
+        zhashx_destroy (&held [n]);
+    zhashx_destroy (&tried);
+}
+
+//  Counters: each value within [ok sum + negative indeterminate deltas,
+//  ok sum + positive indeterminate deltas].
+static void
+s_rule_counter (s_conv_t *self)
+{
+    const opslog_t *log = self->log;
+    int64_t acknowledged = 0, up = 0, down = 0, delta;
+    for (size_t i = 0; i < opslog_size (log); i++) {
+        const opslog_op_t *op = opslog_op (log, i);
+        if (!s_is_add (log, op) || op->type == OPSLOG_FAIL
+        ||  !checks_atom_integer (log, op->invoke_value, &delta))
+            continue;
+        if (op->type == OPSLOG_OK)
+            acknowledged += delta;
+        else
+        if (delta > 0)
+            up += delta;
+        else
+            down += delta;
+    }
+    int64_t lower = acknowledged + down, upper = acknowledged + up;
+    json_object_set_new (self->out, "range", json_pack ("{s:I, s:I, s:I}",
+        "acknowledged", (json_int_t) acknowledged, "lower", (json_int_t) lower,
+        "upper", (json_int_t) upper));
+    for (size_t n = 0; n < self->nodes_size; n++) {
+        if (!self->states [n])
+            continue;
+        json_t *value = json_object_get (self->states [n], "null");
+        json_t *zero = value? NULL: json_integer (0);
+        json_t *shown = value? value: zero;
+        char reason [256];
+        if (!json_is_integer (shown))
+            s_invented (self, self->nodes [n], "null", shown, "a counter's value is an integer");
+        else
+        if (json_integer_value (shown) < lower) {
+            snprintf (reason, sizeof reason, "%s holds %" JSON_INTEGER_FORMAT ", below %" PRId64
+                      " (acknowledged %" PRId64 ", at most %" PRId64 " uncertain)",
+                      self->nodes [n], json_integer_value (shown), lower, acknowledged, -down);
+            s_lost_value (self, self->nodes [n], shown, reason);
+        }
+        else
+        if (json_integer_value (shown) > upper) {
+            snprintf (reason, sizeof reason, "above %" PRId64 " (acknowledged %" PRId64
+                      ", at most %" PRId64 " uncertain)", upper, acknowledged, up);
+            s_invented (self, self->nodes [n], "null", shown, reason);
+        }
+        json_decref (zero);
+    }
+}
+
+//  The key text of key atom ATOM, computed once (TEXTS has opslog_atoms).
+static const char *
+s_key_of (s_conv_t *self, char **texts, int32_t atom)
+{
+    if (!texts [atom])
+        texts [atom] = s_atom_key_text (self->log, atom);
+    return texts [atom];
+}
+
+//  Registers: the latest completion of the writes of each (key, value),
+//  info and pending ones at infinity, failed ones left out.
+static zhashx_t *
+s_register_written (s_conv_t *self, char **keys)
+{
+    const opslog_t *log = self->log;
+    zhashx_t *written = zhashx_new ();      // "key\x1fvalue" -> int64_t latest return
+    zhashx_set_destructor (written, s_free_item);
+    char slot [8192];
+    for (size_t i = 0; i < opslog_size (log); i++) {
+        const opslog_op_t *op = opslog_op (log, i);
+        if ((op->f != OPSLOG_F_WRITE && op->f != OPSLOG_F_CAS) || op->type == OPSLOG_FAIL
+        ||  op->key < 0 || op->value < 0)
+            continue;
+        snprintf (slot, sizeof slot, "%s\x1f%s", s_key_of (self, keys, op->key),
+                  opslog_atom (log, op->value));
+        int64_t done = op->type == OPSLOG_OK? op->return_ns: INT64_MAX;
+        int64_t *latest = zhashx_lookup (written, slot);
+        if (!latest) {
+            latest = malloc (sizeof (int64_t));
+            assert (latest);
+            *latest = done;
+            zhashx_insert (written, slot, latest);
+        }
+        else
+        if (done > *latest)
+            *latest = done;
+    }
+    return written;
+}
+
+//  An ok write is lost when every replica's value of its key was written
+//  only before it began; a value no write wrote is invented.
+static void
+s_rule_register (s_conv_t *self)
+{
+    const opslog_t *log = self->log;
+    char **keys = calloc (opslog_atoms (log) + 1, sizeof (char *));
+    assert (keys);
+    zhashx_t *written = s_register_written (self, keys);
+    char slot [8192];
+    for (size_t i = 0; i < opslog_size (log); i++) {
+        const opslog_op_t *op = opslog_op (log, i);
+        if ((op->f != OPSLOG_F_WRITE && op->f != OPSLOG_F_CAS) || op->type != OPSLOG_OK
+        ||  op->key < 0 || op->value < 0)
+            continue;
+        const char *key = s_key_of (self, keys, op->key);
+        char holds [512] = "";
+        bool kept = false;
+        for (size_t n = 0; n < self->nodes_size && !kept; n++) {
+            if (!self->states [n])
+                continue;
+            json_t *value = json_object_get (self->states [n], key);
+            s_holds (holds, sizeof holds, self->nodes [n], value);
+            if (!value)
+                continue;
+            char *text = s_text (value);
+            snprintf (slot, sizeof slot, "%s\x1f%s", key, text);
+            free (text);
+            int64_t *latest = zhashx_lookup (written, slot);
+            kept = latest && *latest >= op->invoke_ns;
+        }
+        if (!kept && self->answered > 0) {
+            char reason [640];
+            snprintf (reason, sizeof reason, "%s, all written before it began", holds);
+            s_lost (self, i, reason);
+        }
+    }
+    for (size_t n = 0; n < self->nodes_size; n++) {
+        if (!self->states [n])
+            continue;
+        const char *key;
+        json_t *value;
+        json_object_foreach (self->states [n], key, value) {
+            char *text = s_text (value);
+            snprintf (slot, sizeof slot, "%s\x1f%s", key, text);
+            free (text);
+            if (!zhashx_lookup (written, slot))
+                s_invented (self, self->nodes [n], key, value,
+                            "no write or cas (ok, info or pending) of this key wrote it");
+        }
+    }
+    for (size_t a = 0; a < opslog_atoms (log); a++)
+        free (keys [a]);
+    free (keys);
+    zhashx_destroy (&written);
+}
+
+//  --------------------------------------------------------------------
+
+json_t *
+convergence_compute (const opslog_t *log, const char *workload, json_t *replicas,
+                     double time_ms)
+{
+    assert (log);
+    s_conv_t self = { .log = log, .kind = s_kind (workload), .out = json_object (),
+                      .lost = json_array (), .invented = json_array (),
+                      .reasons = json_array () };
+    json_object_set_new (self.out, "workload", json_string (workload? workload: "?"));
+    json_object_set_new (self.out, "time_to_converge_ms",
+                         time_ms >= 0? json_real (time_ms): json_null ());
+    if (json_is_object (replicas))
+        s_read_replicas (&self, replicas);
+    bool converged = s_converged (&self);
+    if (self.kind == S_SET)
+        s_rule_set (&self);
+    else
+    if (self.kind == S_COUNTER)
+        s_rule_counter (&self);
+    else
+    if (self.kind == S_REGISTER)
+        s_rule_register (&self);
+    json_t *valid = json_boolean (converged && !self.lost_count && !self.invented_count);
+    if (self.kind == S_NONE) {
+        s_reason (&self, "%s has no convergence rule (it keeps no replicated state to compare)",
+                  workload? workload: "this workload");
+        json_decref (valid);
+        valid = json_string ("unknown");
+    }
+    else
+    if (self.answered == 0) {
+        s_reason (&self, "no replica answered: nothing to compare");
+        json_decref (valid);
+        valid = json_string ("unknown");
+    }
+    if (self.lost_count)
+        s_reason (&self, "%" PRId64 " lost %s", self.lost_count,
+                  self.kind == S_REGISTER? "writes": self.kind == S_SET? "adds": "updates");
+    if (self.invented_count)
+        s_reason (&self, "%" PRId64 " invented values", self.invented_count);
+    json_object_set_new (self.out, "valid", valid);
+    json_object_set_new (self.out, "converged", json_boolean (converged));
+    json_object_set_new (self.out, "lost", self.lost);
+    json_object_set_new (self.out, "lost_count", json_integer (self.lost_count));
+    json_object_set_new (self.out, "invented", self.invented);
+    json_object_set_new (self.out, "invented_count", json_integer (self.invented_count));
+    json_object_set_new (self.out, "final", s_final (&self));
+    json_object_set_new (self.out, "final_truncated", json_boolean (self.truncated));
+    json_object_set_new (self.out, "reasons", self.reasons);
+    for (size_t n = 0; n < self.nodes_size; n++)
+        json_decref (self.states [n]);
+    return self.out;
+}
+
+json_t *
+convergence_replicas_from_finals (const opslog_t *log, int clients, int nodes)
+{
+    assert (log);
+    assert (clients > 0 && nodes > 0 && nodes <= FL_NODES_MAX && clients <= FL_CLIENTS_MAX);
+    json_t *replicas = json_object ();
+    char id [16];
+    for (int n = 1; n <= nodes; n++) {
+        snprintf (id, sizeof id, "n%d", n);
+        json_object_set_new (replicas, id, json_null ());
+    }
+    int64_t sent [FL_CLIENTS_MAX] = { 0 };
+    int32_t read = opslog_atom_find (log, "read");
+    for (size_t i = 0; i < opslog_size (log); i++) {
+        const opslog_op_t *op = opslog_op (log, i);
+        if (!op->final || op->f_atom != read || op->process < 0)
+            continue;
+        int64_t client = op->process % clients;
+        int64_t node = (client + sent [client]++ * clients) % nodes + 1;
+        snprintf (id, sizeof id, "n%" PRId64, node);
+        json_t *value = op->type == OPSLOG_OK? checks_atom_json (log, op->return_value): NULL;
+        if (value)
+            json_object_set_new (replicas, id, json_pack ("[[n, o]]", value));
+    }
+    return replicas;
+}
+
+//  "write 18 to key 2 by process 4" of a lost entry, into TEXT.
+static void
+s_lost_what (const json_t *lost, char *text, size_t size)
+{
+    char *value = s_text (json_object_get (lost, "value"));
+    json_t *key = json_object_get (lost, "key");
+    char *key_text = key && !json_is_null (key)? s_key_text (key): NULL;
+    json_t *process = json_object_get (lost, "process");
+    const char *node = json_string_value (json_object_get (lost, "node"));
+    if (json_is_integer (process))
+        snprintf (text, size, "%s %.40s%s%.40s by process %" JSON_INTEGER_FORMAT,
+                  json_string_value (json_object_get (lost, "f")), value,
+                  key_text? " to key ": "", key_text? key_text: "",
+                  json_integer_value (process));
+    else
+        snprintf (text, size, "%s", node? "": "?");
+    free (value);
+    free (key_text);
+}
+
+json_t *
+convergence_check (const json_t *convergence)
+{
+    assert (convergence);
+    const char *workload = json_string_value (json_object_get (convergence, "workload"));
+    s_kind_t kind = s_kind (workload);
+    json_int_t lost = json_integer_value (json_object_get (convergence, "lost_count"));
+    json_int_t invented = json_integer_value (json_object_get (convergence, "invented_count"));
+    char reason [1024] = "";
+    size_t used = 0;
+    if (lost) {
+        char what [160];
+        json_t *first = json_array_get (json_object_get (convergence, "lost"), 0);
+        s_lost_what (first, what, sizeof what);
+        used += snprintf (reason + used, sizeof reason - used, "%" JSON_INTEGER_FORMAT
+            " lost %s (first: %s%s%.300s)", lost, kind == S_REGISTER? "writes":
+            kind == S_SET? "adds": "updates", what, *what? "; ": "",
+            json_string_value (json_object_get (first, "reason")));
+    }
+    if (invented && used < sizeof reason) {
+        json_t *first = json_array_get (json_object_get (convergence, "invented"), 0);
+        char *value = s_text (json_object_get (first, "value"));
+        used += snprintf (reason + used, sizeof reason - used, "%s%" JSON_INTEGER_FORMAT
+            " invented values (%s holds %.40s: %.200s)", used? "; ": "", invented,
+            json_string_value (json_object_get (first, "node")), value,
+            json_string_value (json_object_get (first, "reason")));
+        free (value);
+    }
+    if (!json_is_true (json_object_get (convergence, "converged")) && used < sizeof reason) {
+        size_t i;
+        json_t *text;
+        used += snprintf (reason + used, sizeof reason - used, "%snot converged", used? "; ": "");
+        json_array_foreach (json_object_get (convergence, "reasons"), i, text)
+            if (used < sizeof reason && (strstr (json_string_value (text), "differ")
+                                      || strstr (json_string_value (text), "answer")))
+                used += snprintf (reason + used, sizeof reason - used, "%s %s",
+                                  i? ",": ":", json_string_value (text));
+    }
+    json_t *valid = json_object_get (convergence, "valid");
+    json_t *none = json_array ();
+    json_t *listed = json_object_get (convergence, "lost");
+    json_t *details = json_pack ("{s:O, s:O*, s:O*, s:O*, s:O*, s:O*}",
+        "lost", listed? listed: none,
+        "converged", json_object_get (convergence, "converged"),
+        "lost_count", json_object_get (convergence, "lost_count"),
+        "invented_count", json_object_get (convergence, "invented_count"),
+        "time_to_converge_ms", json_object_get (convergence, "time_to_converge_ms"),
+        "reasons", json_object_get (convergence, "reasons"));
+    json_decref (none);
+    if (!json_is_true (valid)) {
+        json_t *reasons = json_object_get (convergence, "reasons");
+        const char *first = json_string_value (json_array_get (reasons, 0));
+        json_object_set_new (details, "reason", json_string (*reason? reason:
+                             first? first: "not valid"));
+    }
+    return json_pack ("{s:s, s:o, s:o}", "name", "convergence",
+                      "valid", valid? json_incref (valid): json_string ("unknown"),
+                      "details", details);
+}

@@ -1,0 +1,47 @@
+/*  spectrum.h -- the consistency spectrum of one history (check_file's part
+    beyond linearizability): which models were asked, their outcomes, the
+    implications between them, and how they are shown (JSON, text).
+    Internal to checker/.
+*/
+#ifndef FL_SPECTRUM_H_INCLUDED
+#define FL_SPECTRUM_H_INCLUDED
+
+#include <stdbool.h>
+#include <stdio.h>
+#include <jansson.h>
+#include "consistency.h"
+
+typedef struct {
+    consistency_t asked;
+    bool all;                                   // --spectrum
+    bool ran [CONSISTENCY_COUNT];
+    bool implied [CONSISTENCY_COUNT];           // verdict taken from another model's
+    consistency_result_t results [CONSISTENCY_COUNT];
+} spectrum_t;
+
+//  Run every model asked but linearizable (the caller's search gives that
+//  one: lin is its verdict and ran_lin whether it ran), then fill the
+//  unknowns that the others decide (linearizable => sequential => causal
+//  => each session guarantee; not sequential => not linearizable).
+void spectrum_run (spectrum_t *self, const ophistory_t *history, const char *init,
+                   double timeout_s, size_t memory_mb, bool ran_lin, check_verdict_t lin);
+
+//  The verdict of the asked model.
+check_verdict_t spectrum_verdict (const spectrum_t *self);
+
+//  The strongest model known to hold: the first of linearizable, sequential,
+//  causal that holds; else the session guarantees that hold joined by "+";
+//  else "none". Malloc'd.
+char *spectrum_strongest (const spectrum_t *self);
+
+//  Into obj: "consistency"; with --spectrum "spectrum", "strongest",
+//  "violations", "reasons", "implied"; without it, for a model other than
+//  linearizable, "violation" or "reason".
+void spectrum_json (const spectrum_t *self, json_t *obj);
+
+//  Text: the spectrum line and each violation's chain.
+void spectrum_explain (const spectrum_t *self, FILE *out);
+
+void spectrum_release (spectrum_t *self);
+
+#endif

@@ -1,0 +1,52 @@
+#!/usr/bin/env bash
+# checker_txn.t -- ./harness check --model list-append / rw-register on the
+# hand-made histories of tests/data/txn (each file's comment draws its
+# anomaly): the anomaly names in --json, the levels ruled out, exit statuses
+# (0 valid, 1 invalid, 64 a bad --consistency), the text explanation and
+# the --report page with the cycle drawn.
+. "$(dirname "$0")/lib.sh" checker-txn
+d=tests/data/txn
+# hc ARGS...: ./harness check ARGS; $out, $rc
+hc () { out=$(timeout 60 ./harness check "$@" 2>"$tmp/err"); rc=$?; }
+# types: the anomaly_types of $out, space-separated
+types () { python3 -c 'import json,sys; print(" ".join(json.load(sys.stdin)["anomaly_types"]))' <<< "$out"; }
+field () { python3 -c 'import json,sys; print(" ".join(json.load(sys.stdin)[sys.argv[1]]))' "$1" <<< "$out"; }
+plan 34
+
+expect () {     # expect FILE TYPES RC [ARGS...]
+    local file=$1 want=$2 code=$3; shift 3
+    hc --model list-append "$@" "$d/$file" --json
+    check "$file: anomalies '$want'" [ "$(types)" = "$want" ]
+    check "$file: exit $code" [ "$rc" -eq "$code" ]
+}
+expect valid.edn "" 0
+expect info_read.edn "" 0
+expect g0.edn "G0" 1
+expect g1a.edn "G1a" 1
+expect g1b.edn "G-single G1b" 1
+expect g1c.edn "G1c" 1
+expect g_single.edn "G-single" 1
+expect g2_item.edn "G2-item" 1
+expect internal.edn "internal" 1
+expect duplicate.edn "duplicate-elements" 1
+expect garbage.edn "garbage-read" 1
+expect incompatible.edn "incompatible-order" 1
+expect realtime.edn "G-single-realtime" 1
+
+hc --model list-append $d/g_single.edn --json
+check "G-single rules out repeatable-read and snapshot-isolation" \
+    [ "$(field not)" = "repeatable-read snapshot-isolation" ]
+hc --model list-append --consistency serializable $d/realtime.edn
+check "a stale read is serializable (exit 0)" [ "$rc" -eq 0 ]
+hc --model list-append --consistency read-committed $d/g2_item.edn
+check "write skew is read-committed (exit 0)" [ "$rc" -eq 0 ]
+hc --model list-append --consistency serialisable $d/g0.edn
+check "an unknown level is a usage error (64)" [ "$rc" -eq 64 ]
+hc --model list-append $d/g_single.edn
+check "text explains each step" grep -q 'T1 < T2: T1 did not see T2.s append of 1 to key 1' <<< "$out"
+hc --model list-append --report "$tmp/page" $d/g2_item.edn
+check "the report page draws the cycle" grep -q '<svg' "$tmp/page/index.html"
+hc --model rw-register $d/g0.edn
+check "an append in a rw-register history is bad data (65)" [ "$rc" -eq 65 ]
+hc --model rw-register $d/rw_g2.edn --json
+check "rw-register write skew is G2-item" [ "$(types)" = "G2-item" ]
