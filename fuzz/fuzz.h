@@ -27,9 +27,10 @@ int LLVMFuzzerTestOneInput (const uint8_t *data, size_t size);
 //  their object here). Weak, so a target without it links.
 int LLVMFuzzerInitialize (int *argc, char ***argv) __attribute__ ((weak));
 
-//  assert () that the build's NDEBUG cannot turn off, saying which promise.
+//  assert () that the build's NDEBUG cannot turn off, saying which promise
+//  (on fd 2 itself: a target may point the stderr FILE elsewhere).
 #define FUZZ_ASSERT(cond) \
-    do { if (!(cond)) { fprintf (stderr, "%s:%d: promise broken: %s\n", \
+    do { if (!(cond)) { dprintf (2, "%s:%d: promise broken: %s\n", \
                                  __FILE__, __LINE__, #cond); abort (); } } while (0)
 
 #endif

@@ -12,12 +12,14 @@
 #include "fuzz.h"
 #include "exits.h"
 
+static FILE *s_out;             //  stderr as it was at start
+
 static int
 s_replay_file (const char *path, int verbose)
 {
     FILE *file = fopen (path, "rb");
     if (!file) {
-        fprintf (stderr, "replay: cannot open '%s'\n", path);
+        fprintf (s_out, "replay: cannot open '%s'\n", path);
         return -1;
     }
     size_t capacity = 4096, size = 0;
@@ -31,7 +33,7 @@ s_replay_file (const char *path, int verbose)
     fclose (file);
     FUZZ_ASSERT (data);
     if (verbose)
-        fprintf (stderr, "replay: %s (%zu bytes)\n", path, size);
+        fprintf (s_out, "replay: %s (%zu bytes)\n", path, size);
     LLVMFuzzerTestOneInput (data, size);
     free (data);
     return 0;
@@ -44,7 +46,7 @@ s_replay (const char *path, int verbose)
 {
     struct stat info;
     if (stat (path, &info)) {
-        fprintf (stderr, "replay: no such file or directory '%s'\n", path);
+        fprintf (s_out, "replay: no such file or directory '%s'\n", path);
         return -1;
     }
     if (!S_ISDIR (info.st_mode))
@@ -70,6 +72,7 @@ int
 main (int argc, char **argv)
 {
     int verbose = argc > 1 && !strcmp (argv [1], "-v");
+    s_out = stderr;             //  before a target points stderr elsewhere
     if (LLVMFuzzerInitialize)
         LLVMFuzzerInitialize (&argc, &argv);
     int total = 0;
@@ -80,6 +83,6 @@ main (int argc, char **argv)
         total += ran;
     }
     //  stderr: a target may point stdout elsewhere (envelope.c).
-    fprintf (stderr, "replayed %d input%s\n", total, total == 1? "": "s");
+    fprintf (s_out, "replayed %d input%s\n", total, total == 1? "": "s");
     return 0;
 }
