@@ -156,7 +156,8 @@ s_apply_option (node_t *self, const char *name, const char *value)
         char *end;
         errno = 0;
         self->seed = strtoull (value, &end, 10);
-        if (!*value || *end || errno || *value == '-') {
+        //  Digits only: strtoull alone takes " 5", "+5" and "-1" (as 2^64 - 1).
+        if (!*value || *end || errno || strspn (value, "0123456789") != strlen (value)) {
             s_usage ("invalid --seed", value);
             return -1;
         }
