@@ -41,6 +41,7 @@
 #include "prologue.h"
 #include "workload/workload.h"
 #include "clock.h"
+#include "number.h"
 
 #define UP_STREAM 0xb10000ULL
 
@@ -71,7 +72,7 @@ static int
 s_option (int option, const char *value, void *arg)
 {
     s_args_t *args = arg;
-    char *end, problem [128];
+    char problem [128];
     switch (option) {
         case 's':
             if (!*value)
@@ -107,16 +108,17 @@ s_option (int option, const char *value, void *arg)
                 return s_usage ("--store needs a directory (an empty one would write in /)");
             args->store = value;
             return 0;
-        case 'n':
-            errno = 0;
-            long nodes = strtol (value, &end, 10);
-            if (errno || end == value || *end || nodes < 1 || nodes > FL_NODES_MAX) {
+        case 'n': {
+            //  Digits only: strtol took " 3" and "+3".
+            uint64_t nodes = 0;
+            if (number_parse_whole (value, FL_NODES_MAX, &nodes) || nodes < 1) {
                 snprintf (problem, sizeof problem, "--nodes '%s' is not a whole number in 1..%d",
                           value, FL_NODES_MAX);
                 return s_usage (problem);
             }
             args->nodes = (int) nodes;
             return 0;
+        }
         case 'S':
             if (options_seed (value, &args->seed, problem, sizeof problem))
                 return s_usage (problem);
