@@ -13,7 +13,9 @@
     PR_SET_PDEATHSIG SIGKILL, so nothing outlives the harness. What the
     nodes start themselves re-parents to the harness once it called
     lab_become_subreaper, and lab_destroy kills it too. Endpoints are
-    ipc:// under a private mkdtemp directory, or with tcp the
+    ipc:// under a private mkdtemp directory that records the harness's
+    pid, so that a later lab sweeps it if the harness was killed
+    (lab/ipcdir.h), or with tcp the
     tcp://127.0.0.1 ports the proxy bound. Node stdout and stderr go to
     RUN_DIR/nK.log (appended across restarts, capped at
     FL_NODE_LOG_BYTES_MAX: lab/nodelog.h), the proxy's stderr to
