@@ -18,6 +18,7 @@
 #include "limits.h"
 #include "edn.h"
 #include "regview.h"
+#include "opjson.h"
 
 typedef struct {
     char *text;
@@ -739,18 +740,7 @@ json_t *
 regview_op_json (const regview_t *self, size_t i)
 {
     assert (self && i < self->nops);
-    const op_t *op = ophistory_op (self->history, self->ops [i].op);
-    const char *name = ophistory_process_name (self->history, op->process);
-    json_t *obj = json_pack ("{s:I, s:I, s:o, s:s, s:O, s:s, s:i}",
-                             "index", (json_int_t) op->index_call, "op", (json_int_t) self->ops [i].op,
-                             "process", name? json_string (name): json_integer (op->process),
-                             "f", op->f, "value", op->in, "type", op_type_name (op->type),
-                             "line", op->line_call);
-    if (op->key)
-        json_object_set (obj, "key", op->key);
-    if (op->out && op->type != OP_INFO)
-        json_object_set (obj, "result", op->out);
-    return obj;
+    return opjson_op (self->history, self->ops [i].op);
 }
 
 const char *
