@@ -369,6 +369,14 @@ s_up_stop (s_up_t *self)
     if (self->made_ipc)
         ipcdir_remove (self->ipc);
     history_destroy (&self->history);
+    json_t *cut = self->lab? lab_log_cut_json (self->lab): NULL;
+    const char *node;
+    json_t *bytes;
+    json_object_foreach (cut, node, bytes)
+        fprintf (stderr, "harness up: %s's log reached FL_NODE_LOG_BYTES_MAX (%lld bytes);"
+                 " %lld bytes more of its output were cut\n", node,
+                 (long long) FL_NODE_LOG_BYTES_MAX, (long long) json_integer_value (bytes));
+    json_decref (cut);
     lab_destroy (&self->lab);
     free (self->home);
     free (self->run_dir);
