@@ -2,16 +2,20 @@
     a process that no longer exists (kill (pid, 0) fails with ESRCH); a
     pid reused since by another process keeps the directory until that
     one ends, which errs on the side of leaving a directory, never of
-    taking a live lab's sockets. Only our own uid's directories are
+    taking a live lab's sockets; and a directory one of whose sockets
+    still accepts a connection is never stale, whatever its pid says. Only our own uid's directories are
     touched (/tmp is shared).
 */
 #include <dirent.h>
 #include <errno.h>
 #include <signal.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/un.h>
 #include <unistd.h>
 #include "ipcdir.h"
 
@@ -29,6 +33,34 @@ s_recorded_pid (const char *dir)
         pid = 0;
     fclose (file);
     return pid;
+}
+
+//  True if a socket in DIR still accepts a connection: a second guard
+//  against sweeping a live lab (a pid from another pid namespace, sharing
+//  /tmp, looks dead from here).
+static bool
+s_serves (const char *dir)
+{
+    DIR *entries = opendir (dir);
+    if (!entries)
+        return false;
+    bool live = false;
+    struct dirent *entry;
+    while (!live && (entry = readdir (entries))) {
+        struct sockaddr_un address = { .sun_family = AF_UNIX };
+        int length = snprintf (address.sun_path, sizeof address.sun_path, "%s/%s",
+                               dir, entry->d_name);
+        struct stat info;
+        if (length < 0 || (size_t) length >= sizeof address.sun_path
+        ||  stat (address.sun_path, &info) || !S_ISSOCK (info.st_mode))
+            continue;
+        int fd = socket (AF_UNIX, SOCK_STREAM, 0);
+        live = fd >= 0 && connect (fd, (struct sockaddr *) &address, sizeof address) == 0;
+        if (fd >= 0)
+            close (fd);
+    }
+    closedir (entries);
+    return live;
 }
 
 void
@@ -77,7 +109,7 @@ ipcdir_sweep (const char *prefix)
         if (lstat (path, &info) || !S_ISDIR (info.st_mode) || info.st_uid != getuid ())
             continue;
         long pid = s_recorded_pid (path);
-        if (pid > 0 && kill ((pid_t) pid, 0) == -1 && errno == ESRCH) {
+        if (pid > 0 && kill ((pid_t) pid, 0) == -1 && errno == ESRCH && !s_serves (path)) {
             ipcdir_remove (path);
             swept++;
         }

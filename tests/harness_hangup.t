@@ -3,10 +3,12 @@
 # as Ctrl-C does: exit 130, results.json saying "interrupted", no process
 # and no ipc directory left; a harness killed with SIGKILL leaves its ipc
 # directory, and the next lab sweeps it (the pid recorded there is dead),
-# while a directory of a live pid or without a pid file stays.
+# while a directory of a live pid, without a pid file, or with a socket
+# that still answers stays.
 . "$(dirname "$0")/lib.sh" hangup
-plan 9
+plan 10
 need_program pgrep procps
+need_program python3 python3
 
 cat > "$tmp/short.conf" <<'CONF'
 description = "short: a run to hang up on"
@@ -67,9 +69,16 @@ bare=$(mktemp -d /tmp/faultlab-XXXXXX)
 up=$(mktemp -d /tmp/faultlab-up-XXXXXX)
 sh -c 'exit 0' & dead=$!; wait $dead
 echo $dead > "$up/pid"
-at_exit "rm -rf '$live' '$bare' '$up' '$dir'"
+# A dead pid but a socket that still answers (another pid namespace
+# sharing /tmp): not stale.
+serving=$(mktemp -d /tmp/faultlab-XXXXXX); echo $dead > "$serving/pid"
+python3 -c "import socket,time; s=socket.socket(socket.AF_UNIX); s.bind('$serving/net'); s.listen(); time.sleep(60)" &
+listener=$!
+wait_for 5 test -S "$serving/net"
+at_exit "kill $listener 2>/dev/null; rm -rf '$live' '$bare' '$up' '$dir' '$serving'"
 check_exit 0 "the next run is valid" \
     timeout 60 ./harness run "$tmp/tiny.conf" --system raft --seed 3 --store "$tmp/s3"
 check "it swept the dead harness's directory" [ ! -e "$dir" ]
 check "it kept a live pid's directory and one without a pid file" [ -d "$live" -a -d "$bare" ]
 check "an up directory is swept by up, not by a run (still there)" [ -d "$up" ]
+check "a dead pid's directory whose socket still answers is kept" [ -d "$serving" ]
