@@ -294,7 +294,33 @@ s_cell (const json_t *value, double scale, const char *unit, char *out, size_t s
 }
 
 #define S_COLUMNS 13
-#define S_CELL    64
+#define S_CELL    96            //  the longest spectrum name (69) and room
+
+//  The session guarantees, shortened in the tables' strongest column
+//  (matrix.json keeps the full names); the legend goes under the table.
+static const char *s_short [][2] = {
+    { "read-your-writes", "ryw" }, { "monotonic-reads", "mr" },
+    { "monotonic-writes", "mw" }, { "writes-follow-reads", "wfr" }
+};
+#define S_SHORTS (sizeof s_short / sizeof s_short [0])
+#define S_LEGEND "ryw = read-your-writes, mr = monotonic-reads, " \
+                 "mw = monotonic-writes, wfr = writes-follow-reads"
+
+//  CELL's '+'-joined model names with each session guarantee shortened.
+static void
+s_abbreviate (char *cell, size_t size)
+{
+    char out [S_CELL] = "";
+    char *save = NULL;
+    for (char *name = strtok_r (cell, "+", &save); name; name = strtok_r (NULL, "+", &save)) {
+        const char *text = name;
+        for (size_t i = 0; i < S_SHORTS; i++)
+            if (streq (name, s_short [i][0]))
+                text = s_short [i][1];
+        snprintf (out + strlen (out), sizeof out - strlen (out), "%s%s", *out? "+": "", text);
+    }
+    snprintf (cell, size, "%s", out);
+}
 
 static const char *s_heads [S_COLUMNS] = { "system", "config", "PACELC", "linearizable",
     "strongest", "converged", "lost", "stale", "minority ok", "majority ok", "calm p50/p99",
@@ -313,6 +339,7 @@ s_cells (const json_t *row, char cells [S_COLUMNS][S_CELL])
     s_cell (json_object_get (row, "pacelc"), 1, "", cells [2], S_CELL);
     s_cell (json_object_get (row, "linearizable"), 1, "", cells [3], S_CELL);
     s_cell (json_object_get (row, "strongest"), 1, "", cells [4], S_CELL);
+    s_abbreviate (cells [4], S_CELL);
     s_cell (json_object_get (row, "converged"), 1, "", cells [5], S_CELL);
     json_t *lost = json_object_get (row, "lost_writes"), *stale = json_object_get (row, "stale_reads");
     if (json_is_integer (lost))
@@ -355,12 +382,17 @@ pacelc_table (const json_t *rows, bool markdown)
     char (*cells) [S_COLUMNS][S_CELL] = calloc (count + 1, sizeof *cells);
     assert (cells);
     int widths [S_COLUMNS];
+    bool legend = false;
     for (int c = 0; c < S_COLUMNS; c++) {
         snprintf (cells [0][c], S_CELL, "%s", s_heads [c]);
         widths [c] = (int) strlen (s_heads [c]);
     }
     for (size_t r = 0; r < count; r++) {
         s_cells (json_array_get (rows, r), cells [r + 1]);
+        const char *strongest = json_string_value (json_object_get (json_array_get (rows, r),
+                                                                    "strongest"));
+        if (strongest && !streq (strongest, cells [r + 1][4]))
+            legend = true;          //  shortened: the legend says how
         for (int c = 0; c < S_COLUMNS; c++)
             if ((int) strlen (cells [r + 1][c]) > widths [c])
                 widths [c] = (int) strlen (cells [r + 1][c]);
@@ -375,11 +407,16 @@ pacelc_table (const json_t *rows, bool markdown)
                      !markdown && c == S_COLUMNS - 1? 0: widths [c], cells [r][c]);
         fprintf (stream, markdown? "|\n": "\n");
         if (markdown && r == 0) {
-            for (int c = 0; c < S_COLUMNS; c++)
-                fprintf (stream, "|%.*s", widths [c] + 2, "------------------------------------------------");
+            for (int c = 0; c < S_COLUMNS; c++) {
+                fputc ('|', stream);
+                for (int i = 0; i < widths [c] + 2; i++)
+                    fputc ('-', stream);
+            }
             fprintf (stream, "|\n");
         }
     }
+    if (legend)
+        fprintf (stream, "\n%s%s\n", markdown? "**Strongest.** ": "strongest: ", S_LEGEND);
     fprintf (stream, "\n%s%s\n", markdown? "**Rule.** ": "rule: ", pacelc_rule ());
     for (size_t r = 0; r < count; r++) {
         const json_t *row = json_array_get (rows, r);

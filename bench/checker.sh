@@ -45,3 +45,49 @@ echo "bench checker_gen20k_info30_ms $(best_ms -m kv "$tmp/gen20k30.jsonl") ms"
 bench/bin/checker_gen 100000 10 1 0.01 > "$tmp/gen100k.jsonl"
 echo "bench checker_gen100k_ms $(best_ms -m kv --stats "$tmp/gen100k.jsonl") ms"
 awk '/^stats peak_rss_mb/ { printf "bench checker_peak_rss_mb %s MB\n", $3 }' "$tmp/stats"
+
+# Issue 13: unique values, key interleaving, one core. Each line has its
+# baseline in this same run (the search alone, or the hard key alone):
+#   checker_unique16_ms / _search_ms   60,000 ops, 3 keys, 16 clients, unique values
+#   checker_unique64_ms, _rss_mb, _decided   the same with 64 clients
+#   checker_single60_ms, _rss_mb, _decided   1 key, 60 clients, 2,000 ops, 10% info
+#   checker_single60_search_decided     that by the search alone (10 s)
+#   checker_interleave_ms / _hard_ms    --threads 1: a hard valid key and an
+#                                       easy invalid one, against the hard key alone
+#   checker_c10_threads1_ms             Porcupine's c10 kv pair with --threads 1
+#                                       (its c50 pair is not in the shared data)
+one () {        # one NAME ARGS...: "ms rss_mb decided" of one ./harness check --json --stats
+    local out
+    out=$(./harness check --json --stats "$@" 2> "$tmp/stats")
+    local rss=$(awk '/^stats peak_rss_mb/ { print $3 }' "$tmp/stats")
+    echo "$out" | jq -r --arg rss "$rss" '"\(.time_ms * 10 | round / 10) \($rss) \(if .valid == "unknown" then 0 else 1 end)"'
+}
+bench/bin/checker_gen 60000 3 7 0.01 16 unique > "$tmp/u16.jsonl"
+read ms rss dec <<< "$(one --timeout 30 "$tmp/u16.jsonl")"
+echo "bench checker_unique16_ms $ms ms"
+read ms rss dec <<< "$(one --timeout 30 --method search "$tmp/u16.jsonl")"
+echo "bench checker_unique16_search_ms $ms ms"
+bench/bin/checker_gen 60000 3 7 0.01 64 unique > "$tmp/u64.jsonl"
+read ms rss dec <<< "$(one --timeout 10 "$tmp/u64.jsonl")"
+echo "bench checker_unique64_ms $ms ms"
+echo "bench checker_unique64_rss_mb $rss MB"
+echo "bench checker_unique64_decided $dec bool"
+bench/bin/checker_gen 2000 1 7 0.1 60 unique > "$tmp/s60.jsonl"
+read ms rss dec <<< "$(one --timeout 10 "$tmp/s60.jsonl")"
+echo "bench checker_single60_ms $ms ms"
+echo "bench checker_single60_rss_mb $rss MB"
+echo "bench checker_single60_decided $dec bool"
+read ms rss dec <<< "$(one --timeout 10 --method search "$tmp/s60.jsonl")"
+echo "bench checker_single60_search_decided $dec bool"
+bench/bin/checker_gen 40000 1 3 0.02 20 > "$tmp/hard.jsonl"
+bench/bin/checker_gen 300 1 5 0.02 6 unique-bad \
+    | sed 's/"key":"k0"/"key":"easy"/; s/"process":\([0-9]*\)/"process":1\1000/' > "$tmp/easy.jsonl"
+cat "$tmp/hard.jsonl" "$tmp/easy.jsonl" > "$tmp/pair.jsonl"
+read hard rss dec <<< "$(one --threads 1 --method search --timeout 60 "$tmp/hard.jsonl")"
+read pair rss dec <<< "$(one --threads 1 --method search --timeout 60 "$tmp/pair.jsonl")"
+echo "bench checker_interleave_ms $pair ms"
+echo "bench checker_interleave_hard_ms $hard ms"
+awk -v a="$pair" -v b="$hard" 'BEGIN { printf "bench checker_interleave_ratio %.3f ratio\n", a / b }'
+if [ -d "$data/kv" ]; then
+    echo "bench checker_c10_threads1_ms $(best_ms -m kv --init '""' --threads 1 "$data"/kv/c10-*.edn) ms"
+fi

@@ -1,9 +1,11 @@
 /*  check.c -- check_file (): read a history, compile it for a model, search
     each partition, and keep what is needed to explain the verdict.
 
-    kv histories are split by key and the partitions searched on a pool of
-    threads taking the largest first; the first invalid partition stops the
-    others (a history is invalid as soon as one key is). The result keeps the
+    kv histories are split by key. Register keys whose values are unique
+    are decided first without a search (unique.c); the rest are searched on
+    a pool of threads in rounds with a growing time slice, smallest first;
+    the first invalid partition stops the others (a history is invalid as
+    soon as one key is). The result keeps the
     history and the search's deepest point in the invalid partition: the op
     whose return ended the search there (the one that could not be
     linearized), the ops concurrent with it, and the longest linearizable
@@ -23,6 +25,7 @@
 #include "ophistory.h"
 #include "model.h"
 #include "wgl.h"
+#include "unique.h"
 #include "linpage.h"
 #include "opjson.h"
 #include "spectrum.h"
@@ -47,14 +50,17 @@ struct _check_result_t {
     size_t memory_bytes;
     int txn_model;          // elle_model_t, or -1: a register model
     elle_result_t *elle;    // the txn models' result
+    uint8_t *method;        // per partition: 1 decided by unique values, 0 search
 };
 
 typedef struct {
     check_result_t *self;
-    size_t *order;          // partitions, largest first
+    size_t *order;          // partitions left to search this round
+    size_t norder;
     atomic_size_t next;
     atomic_int stop;
     wgl_budget_t budget;
+    int64_t round_ns;       // this round's deadline, 0: the whole budget
 } s_pool_t;
 
 static void *
@@ -62,17 +68,20 @@ s_worker (void *arg)
 {
     s_pool_t *pool = arg;
     size_t i;
-    while ((i = atomic_fetch_add (&pool->next, 1)) < pool->self->nparts) {
+    while ((i = atomic_fetch_add (&pool->next, 1)) < pool->norder) {
         if (atomic_load (&pool->stop))
             break;
         size_t p = pool->order [i];
-        wgl_check (pool->self->parts [p], &pool->budget, &pool->self->results [p]);
+        wgl_budget_t budget = pool->budget;
+        if (pool->round_ns && (!budget.deadline_ns || pool->round_ns < budget.deadline_ns))
+            budget.deadline_ns = pool->round_ns;
+        wgl_result_release (&pool->self->results [p]);
+        wgl_check (pool->self->parts [p], &budget, &pool->self->results [p]);
         if (pool->self->results [p].verdict == WGL_INVALID)
             atomic_store (&pool->stop, 1);
     }
     return NULL;
 }
-
 
 static int
 s_by_size (const void *a, const void *b, void *arg)
@@ -80,7 +89,7 @@ s_by_size (const void *a, const void *b, void *arg)
     model_part_t **parts = arg;
     size_t x = model_part_size (parts [*(const size_t *) a]);
     size_t y = model_part_size (parts [*(const size_t *) b]);
-    return x > y? -1: x < y;
+    return x < y? -1: x > y;
 }
 
 check_budget_t
@@ -104,12 +113,65 @@ check_budget (const check_opts_t *opts, size_t partitions)
     return (check_budget_t) { timeout_s, memory_mb, threads };
 }
 
+//  Run one round: every partition in pool->order once, on the threads.
+static void
+s_round (s_pool_t *pool, size_t threads)
+{
+    atomic_store (&pool->next, 0);
+    if (threads > pool->norder)
+        threads = pool->norder;
+    if (threads <= 1) {
+        s_worker (pool);
+        return;
+    }
+    pthread_t tids [FL_CHECK_THREADS_MAX];
+    size_t started = 0;
+    for (size_t t = 0; t < threads; t++)
+        if (pthread_create (&tids [started], NULL, s_worker, pool) == 0)
+            started++;
+    if (started == 0)
+        s_worker (pool);
+    for (size_t t = 0; t < started; t++)
+        pthread_join (tids [t], NULL);
+}
+
+//  Keys the unique-values method decides need no search; an invalid one
+//  ends the check. Returns true when one was invalid.
+static bool
+s_unique (check_result_t *self)
+{
+    bool registers = self->model == MODEL_REGISTER || self->model == MODEL_CAS_REGISTER
+                  || self->model == MODEL_KV;
+    for (size_t i = 0; registers && i < self->nparts; i++) {
+        const char *why = NULL;
+        unique_verdict_t v = unique_check (self->parts [i], &self->results [i], &why);
+        if (v == UNIQUE_UNFIT)
+            continue;
+        self->method [i] = 1;
+        if (v == UNIQUE_INVALID)
+            return true;
+    }
+    return false;
+}
+
+//  The partitions left are searched in rounds, smallest first: each round
+//  gives every one a time slice FL_CHECK_ROUND_GROWTH times the last, so a
+//  hard valid key cannot hold back an easy invalid one; the first invalid
+//  stops them all. When no more partitions are left than threads, the
+//  round has the whole budget.
 static void
 s_search (check_result_t *self, const check_opts_t *opts, int64_t start_ns)
 {
     s_pool_t pool = { .self = self };
     atomic_init (&pool.next, 0);
     atomic_init (&pool.stop, 0);
+    for (size_t i = 0; i < self->nparts; i++) {
+        self->results [i].verdict = WGL_STOPPED;
+        self->results [i].blocked = -1;
+    }
+    bool search_only = opts->method && strcmp (opts->method, "search") == 0;
+    if (!search_only && s_unique (self))
+        return;
     check_budget_t budget = check_budget (opts, self->nparts);
     size_t threads = budget.threads;
     pool.budget = (wgl_budget_t) {
@@ -119,28 +181,32 @@ s_search (check_result_t *self, const check_opts_t *opts, int64_t start_ns)
     pool.order = malloc ((self->nparts + 1) * sizeof (size_t));
     if (!pool.order) {          // out of memory: every partition unknown
         for (size_t i = 0; i < self->nparts; i++)
-            self->results [i] = (wgl_result_t) { .verdict = WGL_UNKNOWN, .blocked = -1,
-                                                 .why_unknown = "memory" };
+            if (!self->method [i])
+                self->results [i] = (wgl_result_t) { .verdict = WGL_UNKNOWN, .blocked = -1,
+                                                     .why_unknown = "memory" };
         return;
     }
-    for (size_t i = 0; i < self->nparts; i++) {
-        pool.order [i] = i;
-        self->results [i].verdict = WGL_STOPPED;
-        self->results [i].blocked = -1;
-    }
-    qsort_r (pool.order, self->nparts, sizeof (size_t), s_by_size, self->parts);
-    if (threads <= 1)
-        s_worker (&pool);
-    else {
-        pthread_t tids [FL_CHECK_THREADS_MAX];
-        size_t started = 0;
-        for (size_t t = 0; t < threads; t++)
-            if (pthread_create (&tids [started], NULL, s_worker, &pool) == 0)
-                started++;
-        if (started == 0)
-            s_worker (&pool);
-        for (size_t t = 0; t < started; t++)
-            pthread_join (tids [t], NULL);
+    for (size_t i = 0; i < self->nparts; i++)
+        if (!self->method [i])
+            pool.order [pool.norder++] = i;
+    qsort_r (pool.order, pool.norder, sizeof (size_t), s_by_size, self->parts);
+    int64_t slice_ns = FL_CHECK_ROUND_MS_FIRST * 1000000LL;
+    while (pool.norder > 0 && !atomic_load (&pool.stop)) {
+        int64_t now = clock_mono_ns ();
+        bool last = pool.norder <= threads || now + slice_ns >= pool.budget.deadline_ns;
+        pool.round_ns = last? 0: now + slice_ns;
+        s_round (&pool, threads);
+        if (last)
+            break;
+        size_t kept = 0;        // cut by the round, not by the budget: again
+        for (size_t i = 0; i < pool.norder; i++) {
+            wgl_result_t *r = &self->results [pool.order [i]];
+            if (r->verdict == WGL_UNKNOWN && r->why_unknown
+            &&  strcmp (r->why_unknown, "timeout") == 0)
+                pool.order [kept++] = pool.order [i];
+        }
+        pool.norder = kept;
+        slice_ns *= FL_CHECK_ROUND_GROWTH;
     }
     free (pool.order);
 }
@@ -225,8 +291,8 @@ s_run (check_result_t *self, const check_opts_t *opts, int64_t start_ns)
         budget.timeout_s = opts->spectrum_timeout_s;
     if (opts->spectrum_memory_mb && opts->spectrum_memory_mb < budget.memory_mb)
         budget.memory_mb = opts->spectrum_memory_mb;
-    spectrum_run (&self->spectrum, self->history, opts->init, budget.timeout_s,
-                  budget.memory_mb, lin, self->lin);
+    spectrum_input_t input = { opts->init, budget.timeout_s, budget.memory_mb };
+    spectrum_run (&self->spectrum, self->history, &input, lin, self->lin);
     self->verdict = spectrum_verdict (&self->spectrum);
 }
 
@@ -312,6 +378,10 @@ check_file (const char *path, const check_opts_t *opts, char **error)
             *error = NULL;
         return NULL;
     }
+    if (opts->method && strcmp (opts->method, "auto") && strcmp (opts->method, "search")) {
+        s_fail (error, path, "unknown method", opts->method);
+        return NULL;
+    }
     json_t *init = NULL;
     if (opts->init && !(init = edn_parse_value (opts->init))) {
         s_fail (error, path, "bad initial value", opts->init);
@@ -346,7 +416,8 @@ check_file (const char *path, const check_opts_t *opts, char **error)
         return NULL;
     }
     self->results = calloc (self->nparts + 1, sizeof (wgl_result_t));
-    if (!self->results) {
+    self->method = calloc (self->nparts + 1, 1);
+    if (!self->results || !self->method) {
         check_result_destroy (&self);
         if (asprintf (error, "%s: out of memory", path) < 0)
             *error = NULL;
@@ -458,6 +529,42 @@ s_op_text (const check_result_t *self, size_t index, FILE *out)
     free (key);
 }
 
+static const char *
+s_method_name (uint8_t method)
+{
+    return method? "unique-values": "search";
+}
+
+static json_t *
+s_verdict_json (wgl_verdict_t v)
+{
+    return v == WGL_VALID? json_true (): v == WGL_INVALID? json_false ()
+         : json_string ("unknown");
+}
+
+//  Which method decided: "method" for the whole history ("mixed" when the
+//  keys differ), "methods" counting keys by method, and for kv "keys": each
+//  key's method and verdict (the first FL_CHECK_KEYS_LISTED_MAX).
+static void
+s_methods_json (const check_result_t *self, json_t *obj)
+{
+    size_t unique = 0;
+    for (size_t i = 0; i < self->nparts; i++)
+        unique += self->method [i];
+    json_object_set_new (obj, "method", json_string (unique == 0? "search"
+        : unique == self->nparts? "unique-values": "mixed"));
+    json_object_set_new (obj, "methods", json_pack ("{s:I, s:I}",
+        "unique-values", (json_int_t) unique, "search", (json_int_t) (self->nparts - unique)));
+    if (self->model != MODEL_KV)
+        return;
+    json_t *keys = json_array ();
+    for (size_t i = 0; i < self->nparts && i < FL_CHECK_KEYS_LISTED_MAX; i++)
+        json_array_append_new (keys, json_pack ("{s:O, s:s, s:o}",
+            "key", model_part_key (self->parts [i]), "method", s_method_name (self->method [i]),
+            "valid", s_verdict_json (self->results [i].verdict)));
+    json_object_set_new (obj, "keys", keys);
+}
+
 json_t *
 check_result_json (const check_result_t *self)
 {
@@ -486,9 +593,11 @@ check_result_json (const check_result_t *self)
         spectrum_json (&self->spectrum, obj);
     else
         json_object_set_new (obj, "consistency", json_string ("linearizable"));
+    s_methods_json (self, obj);
     s_why_t why;
     if (!self->ran_lin || !s_why (self, &why))
         return obj;
+    json_object_set_new (obj, "key_method", json_string (s_method_name (self->method [self->bad])));
     if (self->lin == CHECK_UNKNOWN && self->spectrum.asked == CONSISTENCY_LINEARIZABLE)
         json_object_set_new (obj, "reason", json_string (why.r->why_unknown?
                              why.r->why_unknown: "stopped"));
@@ -692,6 +801,7 @@ check_result_destroy (check_result_t **self_p)
     spectrum_release (&self->spectrum);
     free (self->results);
     elle_result_destroy (&self->elle);
+    free (self->method);
     model_parts_destroy (&self->parts, self->nparts);
     ophistory_destroy (&self->history);
     free (self->file);

@@ -61,6 +61,8 @@ typedef struct {
     bool spectrum;         // check every model of the spectrum as well
     double spectrum_timeout_s; // budget of each model but linearizable; <= 0:
     size_t spectrum_memory_mb; // as timeout_s; 0: as memory_mb
+    const char *method;    // NULL or "auto": register keys with unique values
+                           // decided without a search; "search": all searched
 } check_opts_t;
 
 typedef struct _check_result_t check_result_t;
@@ -115,7 +117,10 @@ const char *check_consistency_names (void);
 //  levels ruled out), also_not (the stronger ones), edges (counts by
 //  kind), sccs, scc_largest, search ("complete" or "timeout"). Else:
 //  time_ms (read + search), partitions, steps, cache_entries,
-//  memory_bytes (the search's cache and model states); on invalid:
+//  memory_bytes (the search's cache and model states), method
+//  ("unique-values", "search" or "mixed"), methods {unique-values: keys,
+//  search: keys}, for kv keys [{key, method, valid}] (the first
+//  FL_CHECK_KEYS_LISTED_MAX); on invalid key_method and:
 //  key (kv), failing (the op that could not be linearized), concurrent (the
 //  unlinearized ops overlapping it, at most FL_CHECK_EXPLAIN_OPS_MAX),
 //  concurrent_more (how many more there were), prefix {length, last (its last ops),
@@ -126,7 +131,8 @@ const char *check_consistency_names (void);
 //  chain} when invalid, reason when unknown. With spectrum: spectrum
 //  {model: true|false|"unknown"}, strongest, violations {model:
 //  violation}, reasons {model: reason}, implied [models whose verdict
-//  another's implies] (docs/checker.md, "The consistency spectrum").
+//  another's implies], implied_by {model: the model it came from}
+//  (docs/checker.md, "The consistency spectrum").
 //  New reference; caller decrefs.
 json_t *check_result_json (const check_result_t *self);
 

@@ -950,6 +950,17 @@ model_part_memory (const model_part_t *self)
          + (self->queues? pqueue_memory (self->queues): 0);
 }
 
+model_op_class_t
+model_op_class (const model_part_t *self, const model_op_t *op)
+{
+    assert (self && op);
+    if (self->kind != MODEL_REGISTER && self->kind != MODEL_CAS_REGISTER
+    &&  self->kind != MODEL_KV)
+        return MODEL_OP_OTHER;
+    return op->kind == K_READ? MODEL_OP_READ: op->kind == K_WRITE? MODEL_OP_WRITE
+         : op->kind == K_CAS? MODEL_OP_CAS: MODEL_OP_OTHER;
+}
+
 void
 model_part_memory_max (model_part_t *self, size_t bytes)
 {

@@ -86,6 +86,12 @@ bool model_part_oom (const model_part_t *self);
 //  built by the search (append): nothing can be said of it.
 bool model_register_effect (const model_op_t *op, bool *needs, uint64_t *need,
                             bool *sets, uint64_t *set);
+//  What a register op does, for checkers that reason about values rather
+//  than search (unique.c): OTHER for any op of another model, or an append.
+typedef enum {
+    MODEL_OP_READ, MODEL_OP_WRITE, MODEL_OP_CAS, MODEL_OP_OTHER
+} model_op_class_t;
+model_op_class_t model_op_class (const model_part_t *self, const model_op_t *op);
 
 //  The state as JSON (new reference), for explanations.
 json_t *model_state_json (const model_part_t *self, uint64_t state);

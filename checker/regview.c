@@ -248,10 +248,29 @@ s_facts (s_build_t *b, const op_t *op, json_t **key, json_t **reads, json_t **wr
     return 0;
 }
 
-static bool
-s_is_init (s_build_t *b, json_t *value)
+//  The initial value of a key, as the kv model reads --init (model.c's
+//  s_init): a map gives each key its own (a string key by its name, "x"
+//  for :x or "x"; another key by its JSON text; a key left out starts
+//  nil), any other value is every key's. One register (no key) starts at
+//  the whole value. Borrowed, NULL for nil.
+static json_t *
+s_key_init (s_build_t *b, json_t *key)
 {
-    return json_is_null (value) || (b->init && json_equal (value, b->init));
+    if (!key || !json_is_object (b->init))
+        return b->init;
+    if (json_is_string (key))
+        return json_object_get (b->init, edn_name (json_string_value (key)));
+    char *text = json_dumps (key, JSON_ENCODE_ANY | JSON_COMPACT);
+    json_t *value = text? json_object_get (b->init, text): NULL;
+    free (text);
+    return value;
+}
+
+static bool
+s_is_init (s_build_t *b, json_t *key, json_t *value)
+{
+    json_t *init = s_key_init (b, key);
+    return json_is_null (value) || (init && json_equal (value, init));
 }
 
 //  Pass one: the ops kept, their keys, the writes table.
@@ -282,7 +301,7 @@ s_collect (s_build_t *b)
                               .read_value = reads, .written_value = writes };
         if (writes) {
             char buf [64], kv [96];
-            if (s_is_init (b, writes))
+            if (s_is_init (b, key_value, writes))
                 return s_refuse (b, "line %d: writes %s, the initial value: a read of it "
                                  "could not tell which write it saw", op->line_call,
                                  regview_kv (self, self->nops - 1, writes, kv, sizeof kv));
@@ -314,7 +333,7 @@ s_sources (s_build_t *b)
         regview_op_t *v = &self->ops [i];
         if (!v->reads)
             continue;
-        if (s_is_init (b, v->read_value)) {
+        if (s_is_init (b, self->key_values [v->key], v->read_value)) {
             v->source = REGVIEW_INIT;
             continue;
         }

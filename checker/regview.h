@@ -57,7 +57,9 @@ typedef struct {
 typedef struct _regview_t regview_t;
 
 //  Build the view. init is the initial value as text (EDN or JSON), NULL
-//  for nil. Returns NULL with *reason (malloc'd) when the history is not a
+//  for nil; as for the kv model, a map gives each key its own initial
+//  value ({"x": 0} or {:x 0}; a key left out starts nil), anything else
+//  is every key's. Returns NULL with *reason (malloc'd) when the history is not a
 //  register history with unique values ("file:line: value 3 of key x is
 //  written twice (lines 4 and 9)"), or has more chains than
 //  FL_CAUSAL_CHAINS_MAX.

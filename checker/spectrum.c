@@ -1,11 +1,14 @@
 /*  spectrum.c -- the consistency spectrum of a history (spectrum.h).
 
-    Every model asked runs its own check; then what one verdict implies
-    fills another's unknown (never overrides a verdict the model's own
-    check reached): a linearizable history is sequential, a sequential one
-    causal, a causal one keeps every session guarantee; a history that is
-    not sequential is not linearizable. Such verdicts are listed under
-    "implied".
+    Every model asked runs its own check, the polynomial ones (session
+    guarantees, causal) first; then what one verdict implies fills
+    another's unknown (never overrides a verdict the model's own check
+    reached), both ways: a linearizable history is sequential, a sequential
+    one causal, a causal one keeps every session guarantee; a history that
+    breaks a session guarantee is not causal, one not causal is not
+    sequential, one not sequential is not linearizable. The sequential
+    search, exponential, is skipped when that already decides it. Such
+    verdicts are listed under "implied", with the model they came from.
 */
 #include <assert.h>
 #include <stdlib.h>
@@ -25,9 +28,10 @@ s_verdict_word (check_verdict_t verdict)
     return verdict == CHECK_VALID? "yes": verdict == CHECK_INVALID? "no": "unknown";
 }
 
-//  Fill an unknown verdict from an implication.
+//  Fill an unknown verdict from an implication: model's verdict is the one
+//  `by` reached.
 static void
-s_imply (spectrum_t *self, consistency_t model, check_verdict_t verdict)
+s_imply (spectrum_t *self, consistency_t model, check_verdict_t verdict, consistency_t by)
 {
     consistency_result_t *r = &self->results [model];
     if (!self->ran [model] || r->verdict != CHECK_UNKNOWN)
@@ -35,6 +39,7 @@ s_imply (spectrum_t *self, consistency_t model, check_verdict_t verdict)
     consistency_result_release (r);
     r->verdict = verdict;
     self->implied [model] = true;
+    self->implied_by [model] = by;
 }
 
 //  Did model run and reach verdict?
@@ -44,45 +49,73 @@ s_is (const spectrum_t *self, consistency_t model, check_verdict_t verdict)
     return self->ran [model] && self->results [model].verdict == verdict;
 }
 
+//  Both ways along the chain, each to its end: linearizable => sequential
+//  => causal => each session guarantee; a failed session guarantee =>
+//  not causal => not sequential => not linearizable.
 static void
 s_implications (spectrum_t *self)
 {
     if (s_is (self, CONSISTENCY_LINEARIZABLE, CHECK_VALID))
-        s_imply (self, CONSISTENCY_SEQUENTIAL, CHECK_VALID);
-    if (s_is (self, CONSISTENCY_SEQUENTIAL, CHECK_INVALID))
-        s_imply (self, CONSISTENCY_LINEARIZABLE, CHECK_INVALID);
+        s_imply (self, CONSISTENCY_SEQUENTIAL, CHECK_VALID, CONSISTENCY_LINEARIZABLE);
     if (s_is (self, CONSISTENCY_SEQUENTIAL, CHECK_VALID))
-        s_imply (self, CONSISTENCY_CAUSAL, CHECK_VALID);
+        s_imply (self, CONSISTENCY_CAUSAL, CHECK_VALID, CONSISTENCY_SEQUENTIAL);
     if (s_is (self, CONSISTENCY_CAUSAL, CHECK_VALID))
         for (int m = CONSISTENCY_READ_YOUR_WRITES; m < CONSISTENCY_COUNT; m++)
-            s_imply (self, (consistency_t) m, CHECK_VALID);
+            s_imply (self, (consistency_t) m, CHECK_VALID, CONSISTENCY_CAUSAL);
+    for (int m = CONSISTENCY_READ_YOUR_WRITES; m < CONSISTENCY_COUNT; m++)
+        if (s_is (self, (consistency_t) m, CHECK_INVALID))
+            s_imply (self, CONSISTENCY_CAUSAL, CHECK_INVALID, (consistency_t) m);
+    if (s_is (self, CONSISTENCY_CAUSAL, CHECK_INVALID))
+        s_imply (self, CONSISTENCY_SEQUENTIAL, CHECK_INVALID, CONSISTENCY_CAUSAL);
+    if (s_is (self, CONSISTENCY_SEQUENTIAL, CHECK_INVALID))
+        s_imply (self, CONSISTENCY_LINEARIZABLE, CHECK_INVALID, CONSISTENCY_SEQUENTIAL);
+}
+
+//  The order the checks run in: the polynomial ones first (session
+//  guarantees, causal), then the sequential search, which runs only when
+//  what ran before leaves it unknown.
+static const consistency_t s_order [CONSISTENCY_COUNT] = {
+    CONSISTENCY_LINEARIZABLE, CONSISTENCY_READ_YOUR_WRITES, CONSISTENCY_MONOTONIC_READS,
+    CONSISTENCY_MONOTONIC_WRITES, CONSISTENCY_WRITES_FOLLOW_READS, CONSISTENCY_CAUSAL,
+    CONSISTENCY_SEQUENTIAL
+};
+
+//  Does model run? What was asked, and causal before a sequential asked
+//  alone: polynomial, and when it fails so does sequential, no search.
+static bool
+s_runs (const spectrum_t *self, consistency_t model)
+{
+    return self->all || model == self->asked
+        || (model == CONSISTENCY_CAUSAL && self->asked == CONSISTENCY_SEQUENTIAL);
 }
 
 void
-spectrum_run (spectrum_t *self, const ophistory_t *history, const char *init,
-              double timeout_s, size_t memory_mb, bool ran_lin, check_verdict_t lin)
+spectrum_run (spectrum_t *self, const ophistory_t *history, const spectrum_input_t *input,
+              bool ran_lin, check_verdict_t lin)
 {
-    assert (self && history);
-    for (int m = 0; m < CONSISTENCY_COUNT; m++) {
-        if (!self->all && (consistency_t) m != self->asked)
+    assert (self && history && input);
+    for (int i = 0; i < CONSISTENCY_COUNT; i++) {
+        consistency_t m = s_order [i];
+        if (!s_runs (self, m))
             continue;
         consistency_result_t *r = &self->results [m];
         self->ran [m] = true;
+        *r = (consistency_result_t) { CHECK_UNKNOWN, NULL, NULL, false };
         if (m == CONSISTENCY_LINEARIZABLE)
-            *r = (consistency_result_t) { ran_lin? lin: CHECK_UNKNOWN, NULL, NULL, false };
+            r->verdict = ran_lin? lin: CHECK_UNKNOWN;
         else
-        if (m == CONSISTENCY_SEQUENTIAL && ran_lin && lin == CHECK_VALID) {
-            *r = (consistency_result_t) { CHECK_VALID, NULL, NULL, false };
-            self->implied [m] = true;   // no second search for what is known
+        if (m == CONSISTENCY_SEQUENTIAL) {
+            //  No search for what is known (implied says from what)
+            s_implications (self);
+            if (!self->implied [m])
+                *r = sequential_check (history, input->init, input->timeout_s,
+                                       input->memory_mb);
         }
         else
-        if (m == CONSISTENCY_SEQUENTIAL)
-            *r = sequential_check (history, init, timeout_s, memory_mb);
-        else
         if (m == CONSISTENCY_CAUSAL)
-            *r = causal_check (history, init);
+            *r = causal_check (history, input->init);
         else
-            *r = session_check (history, init, (consistency_t) m);
+            *r = session_check (history, input->init, m);
     }
     s_implications (self);
 }
@@ -124,16 +157,22 @@ spectrum_json (const spectrum_t *self, json_t *obj)
     if (!self->all) {
         if (self->asked == CONSISTENCY_LINEARIZABLE)
             return;
-        if (asked->violation)
-            json_object_set (obj, "violation", asked->violation);
+        const consistency_result_t *by = self->implied [self->asked]?
+            &self->results [self->implied_by [self->asked]]: NULL;
+        //  An implied verdict shows the violation it came from (its "model" says whose)
+        if (asked->violation || (by && by->violation))
+            json_object_set (obj, "violation", asked->violation? asked->violation: by->violation);
         if (asked->verdict == CHECK_UNKNOWN && asked->reason)
             json_object_set_new (obj, "reason", json_string (asked->reason));
-        if (self->implied [self->asked])
+        if (by) {
             json_object_set_new (obj, "implied", json_true ());
+            json_object_set_new (obj, "implied_by", json_string (
+                consistency_name (self->implied_by [self->asked])));
+        }
         return;
     }
     json_t *spectrum = json_object (), *violations = json_object (), *reasons = json_object ();
-    json_t *implied = json_array ();
+    json_t *implied = json_array (), *implied_by = json_object ();
     for (int m = 0; m < CONSISTENCY_COUNT; m++) {
         const consistency_result_t *r = &self->results [m];
         const char *name = consistency_name ((consistency_t) m);
@@ -142,8 +181,11 @@ spectrum_json (const spectrum_t *self, json_t *obj)
             json_object_set (violations, name, r->violation);
         if (r->verdict == CHECK_UNKNOWN && r->reason)
             json_object_set_new (reasons, name, json_string (r->reason));
-        if (self->implied [m])
+        if (self->implied [m]) {
             json_array_append_new (implied, json_string (name));
+            json_object_set_new (implied_by, name, json_string (
+                consistency_name (self->implied_by [m])));
+        }
     }
     char *strongest = spectrum_strongest (self);
     json_object_set_new (obj, "spectrum", spectrum);
@@ -151,6 +193,7 @@ spectrum_json (const spectrum_t *self, json_t *obj)
     json_object_set_new (obj, "violations", violations);
     json_object_set_new (obj, "reasons", reasons);
     json_object_set_new (obj, "implied", implied);
+    json_object_set_new (obj, "implied_by", implied_by);
     free (strongest);
 }
 
@@ -165,7 +208,8 @@ spectrum_explain (const spectrum_t *self, FILE *out)
             fprintf (out, "%s %s %s", m? ",": "", consistency_name ((consistency_t) m),
                      s_verdict_word (r->verdict));
             if (self->implied [m])
-                fprintf (out, " (implied)");
+                fprintf (out, " (implied by %s)",
+                         consistency_name (self->implied_by [m]));
             else
             if (r->verdict == CHECK_UNKNOWN && r->reason)
                 fprintf (out, " (%s)", r->reason);
@@ -174,6 +218,10 @@ spectrum_explain (const spectrum_t *self, FILE *out)
         fprintf (out, "\n  strongest: %s\n", strongest);
         free (strongest);
     }
+    if (!self->all && self->implied [self->asked])
+        fprintf (out, "  %s %s: implied by %s\n", consistency_name (self->asked),
+                 s_verdict_word (self->results [self->asked].verdict),
+                 consistency_name (self->implied_by [self->asked]));
     for (int m = CONSISTENCY_SEQUENTIAL; m < CONSISTENCY_COUNT; m++) {
         const consistency_result_t *r = &self->results [m];
         if (!self->ran [m])

@@ -16,15 +16,27 @@ typedef struct {
     bool all;                                   // --spectrum
     bool ran [CONSISTENCY_COUNT];
     bool implied [CONSISTENCY_COUNT];           // verdict taken from another model's
+    consistency_t implied_by [CONSISTENCY_COUNT];   // that model, when implied
     consistency_result_t results [CONSISTENCY_COUNT];
 } spectrum_t;
 
+//  What the checks read besides the history: --init's text (NULL: nil),
+//  the sequential search's budget.
+typedef struct {
+    const char *init;
+    double timeout_s;
+    size_t memory_mb;
+} spectrum_input_t;
+
 //  Run every model asked but linearizable (the caller's search gives that
-//  one: lin is its verdict and ran_lin whether it ran), then fill the
-//  unknowns that the others decide (linearizable => sequential => causal
-//  => each session guarantee; not sequential => not linearizable).
-void spectrum_run (spectrum_t *self, const ophistory_t *history, const char *init,
-                   double timeout_s, size_t memory_mb, bool ran_lin, check_verdict_t lin);
+//  one: lin is its verdict and ran_lin whether it ran), the polynomial
+//  ones first, and causal also before a sequential asked alone; then fill
+//  the unknowns that the others decide, both ways (linearizable =>
+//  sequential => causal => each session guarantee; a failed session
+//  guarantee => not causal => not sequential => not linearizable). The
+//  sequential search does not run when that decides it.
+void spectrum_run (spectrum_t *self, const ophistory_t *history, const spectrum_input_t *input,
+                   bool ran_lin, check_verdict_t lin);
 
 //  The verdict of the asked model.
 check_verdict_t spectrum_verdict (const spectrum_t *self);

@@ -50,7 +50,8 @@ static const char *s_verdicts [] = { "valid", "invalid", "unknown" };
 const char cmd_check_usage [] =
     "check (HISTORY... | --manifest FILE.tsv) [--model M] [--init V]"
     " [--format jsonl|edn|jepsen-log] [--json] [--timeout SEC] [--memory MB] [--threads N]"
-    " [--report DIR] [--stats] [--to-edn] [--consistency MODEL|LEVEL] [--spectrum]";
+    " [--report DIR] [--stats] [--to-edn] [--consistency MODEL|LEVEL] [--spectrum]"
+    " [--method auto|search]";
 
 static void
 s_usage (FILE *out)
@@ -80,7 +81,10 @@ s_usage (FILE *out)
         "                     read-committed, repeatable-read, snapshot-isolation,\n"
         "                     serializable, each also as strong-session-L and strong-L;\n"
         "                     strict-serializable (the default)\n"
-        "      --spectrum     check every model above and print the strongest held\n",
+        "      --spectrum     check every model above and print the strongest held\n"
+
+        "      --method M     auto (default: unique-value register keys decided\n"
+        "                     without a search) or search (every key searched)\n",
         FL_CHECK_TIMEOUT_S_DEFAULT, FL_CHECK_TIMEOUT_S_MAX, FL_CHECK_MEMORY_MB_DEFAULT,
         FL_CHECK_THREADS_MAX);
 }
@@ -379,7 +383,7 @@ s_parse (s_run_t *run, int argc, char **argv)
         { "timeout", required_argument, 0, 't' }, { "report", required_argument, 0, 'r' },
         { "manifest", required_argument, 0, 'M' }, { "memory", required_argument, 0, 'B' },
         { "threads", required_argument, 0, 'T' }, { "stats", no_argument, 0, 'S' },
-        { "to-edn", no_argument, 0, 'E' },
+        { "to-edn", no_argument, 0, 'E' }, { "method", required_argument, 0, 'U' },
         { "consistency", required_argument, 0, 'c' }, { "spectrum", no_argument, 0, 'P' },
         { "help", no_argument, 0, 'h' }, { 0, 0, 0, 0 }
     };
@@ -405,6 +409,14 @@ s_parse (s_run_t *run, int argc, char **argv)
             case 'E': run->to_edn = true; break;
             case 'c': run->opts.consistency = optarg; break;
             case 'P': run->opts.spectrum = true; break;
+            case 'U':
+                if (strcmp (optarg, "auto") && strcmp (optarg, "search")) {
+                    fprintf (stderr, "harness check: --method is auto or search, not '%s'\n",
+                             optarg);
+                    return FL_EXIT_USAGE;
+                }
+                run->opts.method = optarg;
+                break;
             case 't': case 'B': case 'T':
                 if (s_budget_option (run, c, optarg))
                     return FL_EXIT_USAGE;

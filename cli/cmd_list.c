@@ -14,6 +14,7 @@
 #include "commands.h"
 #include "workload/workload.h"
 #include "scenario/scenario.h"
+#include "scenario/zoo.h"
 #include "home.h"
 
 static void
@@ -42,6 +43,22 @@ s_list_scenarios (void)
     }
     if (rc == 0)
         globfree (&found);
+    if (glob ("scenarios/*.zoo", 0, NULL, &found) == 0) {
+        printf ("bug zoos (./harness run NAME, docs/bugs.md):\n");
+        for (size_t i = 0; i < found.gl_pathc; i++) {
+            char *error = NULL;
+            zoo_t *zoo = zoo_load (found.gl_pathv [i], &error);
+            const char *base = strrchr (found.gl_pathv [i], '/') + 1;
+            if (zoo)
+                printf ("  %-20.*s %s (%zu bugs)\n", (int) (strlen (base) - 4), base,
+                        zoo->description, zoo->count);
+            else
+                printf ("  %-20s (broken: %s)\n", found.gl_pathv [i], error? error: "?");
+            free (error);
+            zoo_destroy (&zoo);
+        }
+        globfree (&found);
+    }
 }
 
 static void

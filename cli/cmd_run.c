@@ -27,12 +27,16 @@
 #include "lab/store.h"
 #include "console.h"
 #include "tour_table.h"
+#include "zoo_run.h"
+#include "scenario/zoo.h"
 #include "home.h"
 #include "options.h"
 #include "prologue.h"
 #include "workload/workload.h"
 #include "clock.h"
 #include "rng.h"
+#include "number.h"
+#include "limits.h"
 
 typedef struct {
     const char *scenario;
@@ -41,16 +45,19 @@ typedef struct {
     const char *workload;       // --workload: replaces the scenario's
     const char *store;
     const char *config;         // --config K=V,...: checked against the scenario
+    const char *bug;            // --bug NAME: a bug of the zoo (docs/bugs.md)
     bool has_seed;
     uint64_t seed;
     double time_limit_s;
+    double check_timeout_s;     // --check-timeout
     bool tcp;
     volatile sig_atomic_t *interrupted;     // set by SIGINT/SIGTERM/SIGHUP (prologue.h)
 } s_args_t;
 
 const char cmd_run_usage [] = "run SCENARIO [--system S | --node 'CMD ARGS'] [--workload W] [--seed N]"
                              " [--time-limit SEC] [--store DIR] [--transport ipc|tcp]"
-                             " [--config K=V[,K=V...]]";
+                             " [--config K=V[,K=V...]] [--check-timeout SEC]"
+                             " [--bug NAME]";
 
 static int
 s_usage (const char *problem)
@@ -110,6 +117,20 @@ s_option (int option, const char *value, void *arg)
                 return s_usage ("--config may be given once (K=V,K=V sets several)");
             args->config = value;
             return 0;
+        case 'C':
+            if (number_parse (value, 0.1, FL_CHECK_TIMEOUT_S_MAX, &args->check_timeout_s)) {
+                snprintf (problem, sizeof problem, "--check-timeout '%s' is not a number of"
+                          " seconds in 0.1..%.0f", value, FL_CHECK_TIMEOUT_S_MAX);
+                return s_usage (problem);
+            }
+            return 0;
+        case 'b':
+            if (args->bug)
+                return s_usage ("--bug may be given once");
+            if (!*value || strchr (value, ',') || strchr (value, '='))
+                return s_usage ("--bug needs a bug's name (docs/bugs.md)");
+            args->bug = value;
+            return 0;
         case 'T':
             if (!streq (value, "ipc") && !streq (value, "tcp"))
                 return s_usage ("--transport is ipc or tcp");
@@ -129,6 +150,8 @@ s_parse (int argc, char **argv, s_args_t *args)
         { "store", required_argument, 0, 'd' }, { "help", no_argument, 0, 'h' },
         { "transport", required_argument, 0, 'T' }, { "workload", required_argument, 0, 'w' },
         { "config", required_argument, 0, 'c' },
+        { "check-timeout", required_argument, 0, 'C' },
+        { "bug", required_argument, 0, 'b' },
         { 0, 0, 0, 0 }
     };
     *args = (s_args_t) { .store = "store" };
@@ -146,6 +169,20 @@ s_parse (int argc, char **argv, s_args_t *args)
         return s_usage ("--system stdio needs --node 'CMD ARGS' (give --node alone:"
                         " it runs CMD through node-stdio)");
     return 0;
+}
+
+//  --bug NAME over the scenario's own: one bug at a time, --bug's wins.
+static int
+s_apply_bug (scenario_t *scenario, const char *bug)
+{
+    char item [FL_ID_BYTES_MAX + 8];
+    snprintf (item, sizeof item, "bug=%s", bug);
+    char *error = NULL;
+    int rc = config_apply (scenario, item, &error);
+    if (rc)
+        s_usage (error? error: "--bug: bad name");
+    free (error);
+    return rc;
 }
 
 static uint64_t
@@ -174,7 +211,7 @@ s_run_system (const s_args_t *args, const scenario_t *scenario, const char *syst
     runner_opts_t opts = { .scenario = scenario, .system = system, .node_cmd = args->node_cmd,
         .bin_dir = home, .run_dir = run_dir, .seed = seed, .duration_s = duration,
         .tty = isatty (STDOUT_FILENO), .tcp = args->tcp, .interrupted = args->interrupted,
-        .config = args->config };
+        .config = args->config, .check_timeout_s = args->check_timeout_s };
     int status = runner_run (&opts, results, &error);
     store_link_latest (args->store, run_dir);
     if (status) {
@@ -197,14 +234,24 @@ s_run_system (const s_args_t *args, const scenario_t *scenario, const char *syst
     json_t *check;
     json_array_foreach (json_object_get (*results, "checks"), i, check) {
         json_t *valid = json_object_get (check, "valid");
+        json_t *budget = json_object_get (check, "budget_s");
+        json_t *details = json_object_get (check, "details");
+        if (json_is_number (budget))    // the budget, with the verdict
+            printf ("%-10s %s: %s in %.0f ms of a %g s budget (--check-timeout SEC,"
+                    " checks/timeout_s), by %s\n", system,
+                    json_string_value (json_object_get (check, "name")),
+                    console_verdict (valid), json_number_value (json_object_get (details, "time_ms")),
+                    json_number_value (budget),
+                    json_string_value (json_object_get (details, "method"))?
+                    json_string_value (json_object_get (details, "method")): "search");
         if (json_is_true (valid))
             continue;
-        json_t *details = json_object_get (check, "details");
         const char *reason = json_string_value (json_object_get (details, "reason"));
         if (!reason)
             reason = json_string_value (json_object_get (check, "error"));
         printf ("%-10s %s: %s%s%s\n", system, json_string_value (json_object_get (check, "name")),
                 json_is_false (valid)? "invalid": "unknown", reason? ": ": "", reason? reason: "");
+
     }
     json_int_t bad = json_integer_value (json_object_get (json_object_get (*results,
                                          "bad_output"), "count"));
@@ -265,8 +312,36 @@ s_print_replays (const s_args_t *args, json_t **results, size_t count)
             printf (" --config ");
             s_print_quoted (stdout, args->config);
         }
+        if (args->bug)
+            printf (" --bug %s", args->bug);
         printf ("%s\n", args->tcp? " --transport tcp": "");
     }
+}
+
+//  The bug the run switches on (--bug or the scenario's), or NULL.
+static const char *
+s_bug (const scenario_t *scenario)
+{
+    for (size_t i = 0; i < scenario->params_count; i++)
+        if (strncmp (scenario->params [i], "bug=", 4) == 0)
+            return scenario->params [i] + 4;
+    return NULL;
+}
+
+//  Has system the bug asked for? 0, or 64 (--bug) / 65 (the scenario's)
+//  after naming it and the system's bugs.
+static int
+s_check_bug (const s_args_t *args, const scenario_t *scenario, const char *system)
+{
+    const char *bug = s_bug (scenario);
+    if (!bug || (!args->node_cmd && lab_system_has_bug (system, bug)))
+        return 0;
+    const char *bugs = args->node_cmd? "": lab_system_bugs (system);
+    fprintf (stderr, "harness run: %s%s: system %s has no bug '%s' (%s%s)\n",
+             args->bug? "--bug ": "scenario ", args->bug? bug: scenario->name,
+             args->node_cmd? "--node": system, bug, *bugs? "its bugs: ": "it has none",
+             bugs);
+    return args->bug? FL_EXIT_USAGE: FL_EXIT_DATAERR;
 }
 
 //  Can every system run? 0, or the exit status after saying why not: a
@@ -276,6 +351,9 @@ s_check_systems (const s_args_t *args, const scenario_t *scenario, const char **
                  size_t count, const char *home)
 {
     for (size_t i = 0; i < count; i++) {
+        int rc = s_check_bug (args, scenario, systems [i]);
+        if (rc)
+            return rc;
         const char *speaks = args->node_cmd? NULL: lab_system_workload (systems [i]);
         //  A tour's keyed ops are lin-kv's, and crdt answers them too: keyed
         //  write/read as an LWW register, keyed add/read as an OR-set.
@@ -302,6 +380,22 @@ s_check_systems (const s_args_t *args, const scenario_t *scenario, const char **
     return 0;
 }
 
+//  A zoo file (scenarios/bug-zoo.zoo) names its systems, bugs and
+//  workloads per entry; --seed, --time-limit, --store, --transport apply
+//  to every entry.
+static int
+s_run_zoo (s_args_t *args, const char *path)
+{
+    if (args->system || args->node_cmd || args->bug || args->workload || args->config)
+        return s_usage ("a bug zoo names each entry's system, bug and workload: only --seed,"
+                        " --time-limit, --store and --transport go with it");
+    args->interrupted = prologue_start ();
+    zoo_run_opts_t opts = { .path = path, .store = args->store, .tcp = args->tcp,
+        .has_seed = args->has_seed, .seed = args->seed, .time_limit_s = args->time_limit_s,
+        .interrupted = args->interrupted };
+    return zoo_run (&opts);
+}
+
 int
 cmd_run (int argc, char **argv)
 {
@@ -314,6 +408,11 @@ cmd_run (int argc, char **argv)
         fprintf (stderr, "harness run: no scenario '%s' (./harness list shows them)\n", args.scenario);
         return FL_EXIT_DATAERR;
     }
+    if (zoo_file (path)) {
+        rc = s_run_zoo (&args, path);
+        free (path);
+        return rc;
+    }
     char *error = NULL;
     scenario_t *scenario = scenario_load (path, &error);
     free (path);
@@ -322,6 +421,14 @@ cmd_run (int argc, char **argv)
         free (error);
         return FL_EXIT_DATAERR;
     }
+    if (args.workload && scenario->tour) {
+        //  A tour's steps are lin-kv ops, as a tour file's workload must be.
+        char text [256];
+        snprintf (text, sizeof text, "--workload %.64s: scenario %.64s is a tour, whose steps"
+                  " are lin-kv ops (no --workload)", args.workload, scenario->name);
+        scenario_destroy (&scenario);
+        return s_usage (text);
+    }
     if (args.workload)
         snprintf (scenario->workload, sizeof scenario->workload, "%s", args.workload);
     if (args.config && config_apply (scenario, args.config, &error)) {
@@ -329,6 +436,10 @@ cmd_run (int argc, char **argv)
         free (error);
         scenario_destroy (&scenario);
         return rc;
+    }
+    if (args.bug && s_apply_bug (scenario, args.bug)) {
+        scenario_destroy (&scenario);
+        return FL_EXIT_USAGE;
     }
     uint64_t seed = args.has_seed? args.seed: scenario->has_seed? scenario->seed: s_fresh_seed ();
     const char *systems [FL_SCENARIO_SYSTEMS_MAX];

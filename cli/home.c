@@ -29,18 +29,26 @@ home_scenario (const char *name)
 {
     size_t length = strlen (name);
     char *path = NULL;
-    if (strchr (name, '/') || (length > 5 && strcmp (name + length - 5, ".conf") == 0))
+    if (strchr (name, '/') || (length > 5 && strcmp (name + length - 5, ".conf") == 0)
+    ||  (length > 4 && strcmp (name + length - 4, ".zoo") == 0))
         return access (name, R_OK) == 0? strdup (name): NULL;
-    if (asprintf (&path, "scenarios/%s.conf", name) > 0 && access (path, R_OK) == 0)
-        return path;
-    free (path);
+    //  A scenario, or a bug zoo (scenarios/NAME.zoo: docs/bugs.md), here
+    //  or in the harness's home.
     char *home = home_dir ();
-    if (asprintf (&path, "%s/scenarios/%s.conf", home, name) < 0)
-        path = NULL;
+    const char *kinds [] = { "conf", "zoo" };
+    for (size_t k = 0; k < 2; k++)
+        for (size_t d = 0; d < 2; d++) {
+            int rc = d? asprintf (&path, "%s/scenarios/%s.%s", home, name, kinds [k])
+                      : asprintf (&path, "scenarios/%s.%s", name, kinds [k]);
+            if (rc < 0)
+                path = NULL;
+            if (path && access (path, R_OK) == 0) {
+                free (home);
+                return path;
+            }
+            free (path);
+        }
     free (home);
-    if (path && access (path, R_OK) == 0)
-        return path;
-    free (path);
     return NULL;
 }
 

@@ -108,6 +108,25 @@
                                                a workload has a handful     */
 #define FL_EDN_DEPTH_MAX             64     /* histories nest 3 deep; more is garbage */
 #define FL_CHECK_THREADS_MAX         64     /* kv partitions checked at once   */
+#define FL_CHECK_ROUND_MS_FIRST      50     /* kv keys searched in rounds: the
+                                               first slice each key gets, so
+                                               an easy invalid key is found
+                                               before a hard valid one ends */
+#define FL_CHECK_ROUND_GROWTH        4      /* each round's slice this many
+                                               times the last: the work
+                                               redone is at most a third */
+#define FL_CHECK_UNIQUE_PASSES_MAX   1024   /* unique values: failed cas made
+                                               to fit one by one, each try a
+                                               new order; then the search   */
+#define FL_CHECK_UNIQUE_WORK_MAX     100000000  /* ... and at most this many
+                                               cluster visits (about a
+                                               second) in those orders     */
+#define FL_CHECK_UNIQUE_SCAN_MAX     4096   /* unique values: units looked at
+                                               for one step of the order made
+                                               for failed cas; past it the
+                                               sorted order is kept */
+#define FL_CHECK_KEYS_LISTED_MAX     100    /* keys listed with their method
+                                               in --json */
 #define FL_CHECK_EXPLAIN_OPS_MAX     20     /* concurrent ops listed on invalid */
 #define FL_SEQ_CHAIN_OPS             6      /* last ops of the best order in a
                                                sequential violation's chain   */
@@ -213,6 +232,9 @@
                                            one in results.json; the rest are
                                            counted together as "other"      */
 #define FL_SCENARIO_LINES_MAX    4096   /* a scenario is a page, not a book */
+#define FL_ZOO_ENTRIES_MAX       64     /* bug-zoo entries: each is a run of
+                                           seconds, and the zoo should take
+                                           minutes */
 #define FL_SCENARIO_BYTES_MAX    (1024 * 1024) /* the same, in bytes: a file
                                            past it is refused, not cut    */
 #define FL_SCENARIO_KINDS_MAX    32     /* fault kinds a random generator mixes */
@@ -246,6 +268,8 @@
 
 /*  Raft node (nodes/raft/). Added by the raft helper.                   */
 #define FL_RAFT_TICK_MS            10   /* timer resolution of elections and heartbeats */
+#define FL_RAFT_BUG_SYNC_MS      1000   /* bug ack-before-fsync: the log is written once a
+                                           second, as "fsync every second" stores do */
 #define FL_RAFT_LOG_BYTES_MAX      (256 * 1024 * 1024) /* no compaction yet: past
                                            this the leader answers error 11
                                            rather than exhaust memory      */

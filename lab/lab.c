@@ -1329,3 +1329,30 @@ lab_system_speaks (const char *system, const char *workload)
             return true;
     return false;
 }
+
+const char *
+lab_system_bugs (const char *system)
+{
+    static const struct { const char *system, *bugs; } table [] = {
+        { "raft", "stale-read, commit-old-term, double-vote, ack-before-fsync, no-prev-check" },
+        { "primary", "eager-promote" },
+        { "quorum", "read-r-minus-1, repair-overwrites" },
+        { "lww", "wall-clock" },
+        { "crdt", "merge-last" },
+    };
+    for (size_t i = 0; system && i < sizeof table / sizeof table [0]; i++)
+        if (streq (table [i].system, system))
+            return table [i].bugs;
+    return "";
+}
+
+bool
+lab_system_has_bug (const char *system, const char *bug)
+{
+    const char *bugs = lab_system_bugs (system);
+    size_t len = strlen (bug);
+    for (const char *at = bugs; len && (at = strstr (at, bug)); at += len)
+        if ((at == bugs || at [-1] == ' ') && (at [len] == ',' || at [len] == 0))
+            return true;
+    return false;
+}

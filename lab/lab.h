@@ -67,6 +67,13 @@ typedef struct _lab_t lab_t;
 const char *lab_system_workload (const char *system);
 bool lab_system_speaks (const char *system, const char *workload);
 
+//  The bugs our own system SYSTEM can switch on with --param bug=NAME
+//  (docs/bugs.md), as "stale-read, double-vote, ..." ("" when it has none);
+//  the nodes keep the same list and refuse any other name (exit 64).
+//  lab_system_has_bug: is BUG one of them?
+const char *lab_system_bugs (const char *system);
+bool lab_system_has_bug (const char *system, const char *bug);
+
 //  Can the nodes of opts be run (bin/node-SYSTEM, or node-stdio and the
 //  --node command)? 0, or -1 with *error (malloc'd) saying what is missing
 //  (status 69). Checked before a run directory is made.

@@ -423,16 +423,42 @@ s_tour (s_run_t *self)
 }
 
 check_opts_t
-runner_check_opts (const char *model)
+runner_check_opts (const char *model, double timeout_s)
 {
     assert (model);
     //  Register and kv histories get the consistency spectrum too
     bool registers = !strcmp (model, "register") || !strcmp (model, "cas-register")
                   || !strcmp (model, "kv");
     return (check_opts_t) { .model = model, .init = NULL, .format = "jsonl",
-                            .timeout_s = FL_RUN_CHECK_TIMEOUT_S, .spectrum = registers,
+                            .timeout_s = timeout_s > 0? timeout_s: FL_RUN_CHECK_TIMEOUT_S, .spectrum = registers,
                             .spectrum_timeout_s = FL_RUN_SPECTRUM_TIMEOUT_S,
                             .spectrum_memory_mb = FL_RUN_SPECTRUM_MEMORY_MB };
+}
+
+//  A txn check's one-line reason for the console: the anomalies found and
+//  the weakest levels they rule out ("G-single, G2-item (not
+//  repeatable-read, snapshot-isolation)"); nothing for a valid history.
+static void
+s_txn_reason (json_t *details)
+{
+    json_t *types = json_object_get (details, "anomaly_types");
+    if (!json_is_array (types) || json_array_size (types) == 0)
+        return;
+    char reason [512] = "";
+    size_t used = 0;
+    const char *lists [2] = { "anomaly_types", "not" };
+    for (int l = 0; l < 2; l++) {
+        size_t i;
+        json_t *name;
+        json_array_foreach (json_object_get (details, lists [l]), i, name)
+            if (used < sizeof reason)
+                used += (size_t) snprintf (reason + used, sizeof reason - used, "%s%s%s",
+                                           i? ", ": l? " (not ": "", json_string_value (name)?
+                                           json_string_value (name): "?", "");
+        if (l && used && used < sizeof reason && json_array_size (json_object_get (details, "not")))
+            used += (size_t) snprintf (reason + used, sizeof reason - used, ")");
+    }
+    json_object_set_new (details, "reason", json_string (reason));
 }
 
 //  The linearizability check of history.jsonl, as one entry of "checks".
@@ -442,7 +468,9 @@ s_check (s_run_t *self, check_verdict_t *verdict)
     char path [4096];
     snprintf (path, sizeof path, "%s/history.jsonl", self->opts->run_dir);
     const workload_t *workload = self->workload;
-    check_opts_t opts = runner_check_opts (workload->model);
+    double budget = self->opts->check_timeout_s > 0? self->opts->check_timeout_s
+                  : self->opts->scenario->check_timeout_s;
+    check_opts_t opts = runner_check_opts (workload->model, budget);
     char *error = NULL;
     check_result_t *result = check_file (path, &opts, &error);
     if (!result) {
@@ -454,12 +482,13 @@ s_check (s_run_t *self, check_verdict_t *verdict)
         return entry;
     }
     *verdict = check_result_verdict (result);
-    json_t *entry = json_pack ("{s:s, s:s, s:o, s:o}", "name", workload->check,
-                               "model", workload->model,
+    json_t *entry = json_pack ("{s:s, s:s, s:f, s:o, s:o}", "name", workload->check,
+                               "model", workload->model, "budget_s", opts.timeout_s,
         "valid", *verdict == CHECK_VALID? json_true (): *verdict == CHECK_INVALID? json_false ():
                  json_string ("unknown"),
         "details", check_result_json (result));
     json_t *details = json_object_get (entry, "details");
+    s_txn_reason (details);
     if (json_object_get (details, "spectrum")) {
         json_object_set (entry, "spectrum", json_object_get (details, "spectrum"));
         json_object_set (entry, "strongest", json_object_get (details, "strongest"));
@@ -661,6 +690,11 @@ s_results (s_run_t *self, json_t *network, bool ran)
     if (opts->node_cmd)
         json_object_set_new (results, "node", json_string (opts->node_cmd));
     json_object_set_new (results, "config", s_config_json (opts->config));
+    //  The zoo's bug switched on (--bug, or the scenario's bug = NAME), or null.
+    json_object_set_new (results, "bug", json_null ());
+    for (size_t i = 0; i < sc->params_count; i++)
+        if (strncmp (sc->params [i], "bug=", 4) == 0)
+            json_object_set_new (results, "bug", json_string (sc->params [i] + 4));
     check_verdict_t verdict = CHECK_UNKNOWN;
     //  A tour judges its own replicas (tour_checks' "lost").
     bool counted = false;

@@ -36,6 +36,8 @@ typedef struct {
     const char *config;         // --config K=V,... as given (already applied to
                                 // the scenario's params: scenario/config.h), or NULL
     volatile sig_atomic_t *interrupted;     // set by SIGINT/SIGTERM
+    double check_timeout_s;     // --check-timeout; 0: the scenario's
+                                // checks/timeout_s, else FL_RUN_CHECK_TIMEOUT_S
 } runner_opts_t;
 
 //  Run. results.json's ready_ms and first_op_ms count from this system's
@@ -49,8 +51,8 @@ int runner_run (const runner_opts_t *opts, json_t **results, char **error);
 
 //  The options a run checks its history.jsonl with: the workload's model
 //  (not copied: it must outlive the options), JSON lines, and the budget
-//  FL_RUN_CHECK_TIMEOUT_S, so that the run ends; a longer search is
-//  ./harness check on the same file.
-check_opts_t runner_check_opts (const char *model);
+//  timeout_s (<= 0: FL_RUN_CHECK_TIMEOUT_S), so that the run ends; a
+//  longer search is ./harness check on the same file.
+check_opts_t runner_check_opts (const char *model, double timeout_s);
 
 #endif

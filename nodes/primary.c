@@ -53,7 +53,11 @@ typedef struct {
     int64_t seq;                //  changes in the leader's store
     int64_t heard_ms;           //  last sync from the leader (node clock)
     int64_t silence_ms;         //  this wait's randomized timeout
+    bool eager;                 //  bug eager-promote (docs/bugs.md)
 } primary_t;
+
+//  The bug zoo's names for this system (--param bug=NAME), NULL-terminated.
+static const char *const s_bugs [] = { "eager-promote", NULL };
 
 //  A client request a backup forwarded, waiting for the primary's answer.
 typedef struct {
@@ -162,6 +166,10 @@ s_heard (primary_t *self)
     int64_t span = PRIMARY_SILENCE_MS_MAX - PRIMARY_SILENCE_MS_MIN + 1;
     self->heard_ms = node_now_ms (self->node);
     self->silence_ms = PRIMARY_SILENCE_MS_MIN + (int64_t) (node_random (self->node) % span);
+    //  Bug eager-promote: one late heartbeat is taken for a dead primary,
+    //  without waiting out a silence that a slow link cannot fake.
+    if (self->eager)
+        self->silence_ms = PRIMARY_HEARTBEAT_MS + PRIMARY_CHECK_MS / 2;
 }
 
 static void
@@ -346,7 +354,12 @@ main (int argc, char **argv)
     node_t *node = node_new (argc, argv);
     if (!node)
         return FL_EXIT_USAGE;
-    primary_t self = { .node = node, .store = json_object () };
+    int bug = node_bug (node, "primary", s_bugs);
+    if (bug == -2) {
+        node_destroy (&node);
+        return FL_EXIT_USAGE;
+    }
+    primary_t self = { .node = node, .store = json_object (), .eager = bug == 0 };
     node_role_set (node, "backup", 0);
     node_on_init (node, s_on_init, &self);
     node_on (node, "read", s_on_client, &self);

@@ -40,7 +40,29 @@ s_name (const char *key, size_t length)
     return true;
 }
 
-//  One item "K=V": its known keys' values in range.
+//  The keys some system of ours reads with node_param (nodes/): a key no
+//  one reads would be taken and ignored. `bug` is the bug zoo's.
+static const char *s_known [] = {
+    "w", "r", "read_repair", "hinted_handoff",                      //  quorum
+    "gossip",                                                       //  crdt
+    "heartbeat_ms", "election_min_ms", "election_max_ms", "batch_ms",
+    "ae_inflight",                                                  //  raft
+    "bug",                                                          //  bug zoo
+    NULL
+};
+#define S_KNOWN_TEXT "w, r, read_repair, hinted_handoff (quorum); gossip (crdt); " \
+    "heartbeat_ms, election_min_ms, election_max_ms, batch_ms, ae_inflight (raft); bug"
+
+static bool
+s_known_key (const char *key, size_t length)
+{
+    for (const char **known = s_known; *known; known++)
+        if (strlen (*known) == length && strncmp (*known, key, length) == 0)
+            return true;
+    return false;
+}
+
+//  One item "K=V": a key some system reads, its value in range.
 static int
 s_check_item (const scenario_t *sc, const char *item, const char *whose, char **error)
 {
@@ -54,6 +76,12 @@ s_check_item (const scenario_t *sc, const char *item, const char *whose, char **
                        (int) length, item);
     if (!*value)
         return s_fail (error, item, "empty value");
+    if (length == 8 && strncmp (item, "workload", 8) == 0)
+        return s_fail (error, item, "'workload' is set by the lab (the run's --workload), "
+                       "not by --config");
+    if (!s_known_key (item, length))
+        return s_fail (error, item, "'%.*s' is not a key any of our systems reads "
+                       "(known: " S_KNOWN_TEXT ")", (int) length, item);
     if ((length == 1 && (item [0] == 'w' || item [0] == 'r'))) {
         if (streq (value, "one") || streq (value, "quorum") || streq (value, "all"))
             return 0;
@@ -69,6 +97,19 @@ s_check_item (const scenario_t *sc, const char *item, const char *whose, char **
     ||  (length == 14 && strncmp (item, "hinted_handoff", 14) == 0))
         if (!streq (value, "true") && !streq (value, "false"))
             return s_fail (error, item, "'%s' is not true or false", value);
+    return 0;
+}
+
+//  -1 with *error naming both items when ITEM's key is that of one of the
+//  SEEN items before it.
+static int
+s_check_twice (char **seen, size_t seen_count, const char *item, char **error)
+{
+    size_t length = (size_t) (strchr (item, '=') - item) + 1;
+    for (size_t i = 0; i < seen_count; i++)
+        if (strncmp (seen [i], item, length) == 0)
+            return s_fail (error, item, "'%.*s' given twice (%s and %s)",
+                           (int) length - 1, item, seen [i], item);
     return 0;
 }
 
@@ -98,12 +139,19 @@ config_apply_to (scenario_t *sc, const char *text, const char *whose, char **err
     char *copy = strdup (text);
     assert (copy);
     //  Check every item, and that the new keys fit, before changing anything.
+    //  Every distinct key is a known one, so SEEN holds them all.
+    char *seen [sizeof s_known / sizeof s_known [0]];
+    size_t seen_count = 0;
     size_t added = 0;
     int rc = 0;
     char *save = NULL;
     for (char *item = strtok_r (copy, ",", &save); item && rc == 0;
          item = strtok_r (NULL, ",", &save)) {
         rc = s_check_item (sc, item, whose, error);
+        if (rc == 0)
+            rc = s_check_twice (seen, seen_count, item, error);
+        if (rc == 0)
+            seen [seen_count++] = item;
         if (rc == 0 && s_param_index (sc, item) < 0 && ++added + sc->params_count
                                                         > FL_SCENARIO_PARAMS_MAX)
             rc = s_fail (error, item, "more than %d params (FL_SCENARIO_PARAMS_MAX)",

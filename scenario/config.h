@@ -4,7 +4,10 @@
     passed to each node as `--param K=V` (lab.h).
 
     Rules, checked before anything runs: K is a lowercase name
-    ([a-z][a-z0-9_]*), V is not empty; `w` and `r` (quorum's write and read
+    ([a-z][a-z0-9_]*) that some system of ours reads (w, r, read_repair,
+    hinted_handoff: quorum; gossip: crdt; heartbeat_ms, election_min_ms,
+    election_max_ms, batch_ms, ae_inflight: raft; bug: the bug zoo), never
+    `workload` (the lab sets it), and given once; V is not empty; `w` and `r` (quorum's write and read
     quorums) are one|quorum|all or a whole number 1..nodes; `read_repair`
     and `hinted_handoff` are true|false. Errors name the option, the item
     and what is wrong: "--config: w=5: more than the scenario's 3 nodes".

@@ -440,8 +440,8 @@ typedef struct {
 #define S_VALUE(name, kind, lo, hi, type, field) \
     { name, kind, lo, hi, offsetof (type, field), NULL, NULL, false }
 
-//  The root has the most keys, 12, plus the NULL that ends the table.
-#define S_TABLE_KEYS_MAX 13
+//  The root has the most keys, 13, plus the NULL that ends the table.
+#define S_TABLE_KEYS_MAX 14
 
 struct s_table_t {
     const char *noun;   // "unknown NOUN (a, b, c)"
@@ -557,6 +557,17 @@ s_build_systems (s_reader_t *self, int section, void *base)
     return 0;
 }
 
+//  Is there a params line for key already?
+static bool
+s_has_param (const scenario_t *sc, const char *key)
+{
+    size_t size = strlen (key);
+    for (size_t i = 0; i < sc->params_count; i++)
+        if (strncmp (sc->params [i], key, size) == 0 && sc->params [i][size] == '=')
+            return true;
+    return false;
+}
+
 //  params: K = V, passed to the system as --param K=V
 static int
 s_build_param (s_reader_t *self, int at, void *base)
@@ -567,6 +578,8 @@ s_build_param (s_reader_t *self, int at, void *base)
     if (sc->params_count == FL_SCENARIO_PARAMS_MAX)
         return s_fail (self, at, "more than %d params (FL_SCENARIO_PARAMS_MAX)",
                        FL_SCENARIO_PARAMS_MAX);
+    if (streq (self->entries [at].name, "bug") && s_has_param (sc, "bug"))
+        return s_fail (self, at, "a bug is named at the top too: name it once");
     if (asprintf (&sc->params [sc->params_count++], "%s=%s",
                   self->entries [at].name, self->entries [at].value) < 0)
         return s_fail (self, at, "out of memory");
@@ -792,6 +805,7 @@ static const s_table_t s_final_table = { "key", {
 
 static const s_table_t s_checks_table = { "check", {
     S_VALUE ("linearizable", S_BOOL, 0, 0, scenario_t, check_linearizable),
+    S_VALUE ("timeout_s", S_NUMBER, 0, FL_CHECK_TIMEOUT_S_MAX, scenario_t, check_timeout_s),
     { .name = NULL }
 }};
 
@@ -839,6 +853,28 @@ s_build_description (s_reader_t *self, int at, void *base)
         return -1;
     free (sc->description);
     sc->description = strdup (self->entries [at].value);
+    return 0;
+}
+
+//  bug = NAME: a bug of the zoo switched on in the system (docs/bugs.md),
+//  passed as --param bug=NAME; the harness checks the name against the
+//  system's bugs, which this pure room does not know.
+static int
+s_build_bug (s_reader_t *self, int at, void *base)
+{
+    scenario_t *sc = base;
+    if (s_leaf (self, at))
+        return -1;
+    const char *name = self->entries [at].value;
+    if (!*name || strspn (name, "abcdefghijklmnopqrstuvwxyz0123456789-") != strlen (name))
+        return s_fail (self, at, "'%s' is not a bug name (lowercase letters, digits, '-')", name);
+    if (s_has_param (sc, "bug"))
+        return s_fail (self, at, "a bug is named in params too: name it once");
+    if (sc->params_count == FL_SCENARIO_PARAMS_MAX)
+        return s_fail (self, at, "more than %d params (FL_SCENARIO_PARAMS_MAX)",
+                       FL_SCENARIO_PARAMS_MAX);
+    if (asprintf (&sc->params [sc->params_count++], "bug=%s", name) < 0)
+        return s_fail (self, at, "out of memory");
     return 0;
 }
 
@@ -925,6 +961,7 @@ static const s_table_t s_root_table = { "key", {
     { "description", S_BUILD, .build = s_build_description },
     { "seed",        S_BUILD, .build = s_build_seed },
     { "name",        S_BUILD, .build = s_build_name },
+    { "bug",         S_BUILD, .build = s_build_bug },
     { "nodes",       S_LATER, .offset = 0 },
     { "duration_s",  S_LATER, .offset = 0 },
     { "systems",     S_BUILD, .build = s_build_systems },

@@ -89,6 +89,8 @@ typedef struct {
 
     //  checks
     bool check_linearizable;
+    double check_timeout_s;     // checks/timeout_s: the run's check budget;
+                                // 0: FL_RUN_CHECK_TIMEOUT_S
 } scenario_t;
 
 //  Load and validate a scenario file. Returns NULL with *error set to a

@@ -65,10 +65,27 @@ s_value (const char *text, char *out, size_t size, const char *what, char **erro
     return rc;
 }
 
+//  The end of the JSON string starting at TEXT (its opening '"'): the
+//  byte after the closing quote, or NULL when it has none.
+static char *
+s_quoted_end (char *text)
+{
+    for (char *at = text + 1; *at; at++)
+        if (*at == '\\' && at [1])
+            at++;
+        else
+        if (*at == '"')
+            return at + 1;
+    return NULL;
+}
+
 //  Split the words after the op's: want of them, the last taking the rest
-//  of the text when rest. Returns how many there were (want + 1: more).
+//  of the text when rest. A word that starts with '"' is a JSON string and
+//  runs to its closing quote, spaces and all. Returns how many there were
+//  (want + 1: more), or -1 with *bad at a word whose quote is open or is
+//  followed by more than a space.
 static int
-s_words (char *text, char **words, int want, bool rest)
+s_words (char *text, char **words, int want, bool rest, char **bad)
 {
     int count = 0;
     char *cursor = text;
@@ -85,10 +102,41 @@ s_words (char *text, char **words, int want, bool rest)
                 cursor [--length] = 0;
             return count;
         }
-        cursor += strcspn (cursor, " \t");
+        if (*cursor == '"') {
+            char *end = s_quoted_end (cursor);
+            if (!end || (*end && !strchr (" \t", *end))) {
+                *bad = cursor;
+                return -1;
+            }
+            cursor = end;
+        }
+        else
+            cursor += strcspn (cursor, " \t");
         if (*cursor)
             *cursor++ = 0;
     }
+}
+
+//  WORD as a key: itself, or the JSON string it is when quoted.
+static int
+s_key (tour_step_t *self, const char *op, const char *word, char **error)
+{
+    char key [FL_FAULT_TEXT_BYTES_MAX];
+    snprintf (key, sizeof key, "%s", word);
+    if (word [0] == '"') {
+        json_t *string = json_loads (word, JSON_DECODE_ANY, NULL);
+        if (!json_is_string (string) || !*json_string_value (string)) {
+            json_decref (string);
+            return s_fail (error, "%s: key %s is not a non-empty JSON string", op, word);
+        }
+        snprintf (key, sizeof key, "%s", json_string_value (string));
+        json_decref (string);
+    }
+    if (strlen (key) >= sizeof self->key)
+        return s_fail (error, "%s: key '%.40s' is longer than %zu bytes", op,
+                       key, sizeof self->key - 1);
+    snprintf (self->key, sizeof self->key, "%s", key);
+    return 0;
 }
 
 typedef struct {
@@ -113,7 +161,11 @@ static int
 s_op (tour_step_t *self, const s_op_t *op, char *rest, int nodes, char **error)
 {
     char *words [S_WORDS_MAX + 1] = { NULL };
-    int count = s_words (rest, words, op->words, op->rest);
+    char *bad = NULL;
+    int count = s_words (rest, words, op->words, op->rest, &bad);
+    if (count < 0)
+        return s_fail (error, "%s: '%.40s' opens a quoted word (a JSON string) that does"
+                       " not close before a space or the end", op->word, bad);
     if (count != op->words)
         return s_fail (error, "'%s' takes %d word%s after it, not %s%d (%s)", op->word,
                        op->words, op->words == 1? "": "s", count > op->words? "more than ": "",
@@ -131,10 +183,8 @@ s_op (tour_step_t *self, const s_op_t *op, char *rest, int nodes, char **error)
         return 0;
     if (!(self->node = s_node (words [0], nodes)))
         return s_fail (error, "%s: '%s' is not a node of n1..n%d", op->word, words [0], nodes);
-    if (strlen (words [1]) >= sizeof self->key)
-        return s_fail (error, "%s: key '%.40s' is longer than %zu bytes", op->word,
-                       words [1], sizeof self->key - 1);
-    snprintf (self->key, sizeof self->key, "%s", words [1]);
+    if (s_key (self, op->word, words [1], error))
+        return -1;
     if (op->kind == TOUR_CAS)
         return s_value (words [2], self->from, sizeof self->from, "cas: FROM", error)
             || s_value (words [3], self->value, sizeof self->value, "cas: TO", error)? -1: 0;

@@ -21,7 +21,9 @@
     NODE is n1..nN. KEY is a string (one word). VALUE and ELEMENT are the
     rest of the step and FROM and TO one word each; each is JSON if it
     parses as JSON, else the string as written (active -> "active", 20 ->
-    20, [1,2] -> [1,2]). An embedded value object: no destroy needed.
+    20, [1,2] -> [1,2]). A word that starts with '"' is a JSON string up
+    to its closing quote, spaces included: write n1 "user alice" "a b"
+    writes "a b" to the key user alice. An embedded value object: no destroy needed.
 */
 #ifndef FL_TOUR_STEP_H_INCLUDED
 #define FL_TOUR_STEP_H_INCLUDED

@@ -3,10 +3,12 @@
 # every system it lists (seed 1, one client, explicit steps): cap-tour's
 # refusal at n3 for raft and stale read there for primary and lww,
 # cap-proof's read at B during the partition, cart-conflict's lost item
-# under lww and both items kept by the OR-set. Asserted on results.json's
+# under lww and both items kept by the OR-set; the consistency spectrum of
+# a tour's kv history in results.json and report.html; --workload refused
+# on a tour. Asserted on results.json's
 # "steps", "replicas" and "checks" (DESIGN section 9), never on timings.
 . "$(dirname "$0")/lib.sh" chaos-tours
-plan 17
+plan 21
 for s in lww quorum crdt; do
     need_file bin/node-$s "make lab builds it (nodes/$s)"
 done
@@ -63,6 +65,11 @@ check "cap-tour: raft's n3 reads the suspension once settled ($raft10)" \
     [ "$raft10" = "ok suspended" ]
 pl=$(lost "$r"/primary/*/results.json)
 check "cap-tour: primary's heal lost the acknowledged suspension ($pl)" [ "$pl" = '"suspended"' ]
+sp=$(perl -MJSON::PP -0777 -ne 'my $s = decode_json ($_)->{spectrum};
+    print $s && $s->{models}{linearizable} ? "$s->{strongest}" : "none"' "$r"/raft/*/results.json)
+check "cap-tour: raft's results.json has the spectrum (strongest $sp)" [ "$sp" = linearizable ]
+check_grep 'Consistency spectrum' "$(ls "$r"/raft/*/report.html)" \
+    "cap-tour: and its report.html the Consistency spectrum section"
 check "cap-tour: raft's tour history checks linearizable on its own" \
     ./harness check "$(dirname "$(ls "$r"/raft/*/results.json)")/history.jsonl" --model kv
 
@@ -85,3 +92,8 @@ check "cart-conflict: the OR-set keeps both items on every replica ($ch)" \
     [ "$ch" = 'n1=["eggs","milk"] n2=["eggs","milk"] n3=["eggs","milk"]' ]
 cl=$(lost "$c"/crdt/*/results.json)
 check "cart-conflict: and the crdt run loses nothing (${cl:-none})" [ -z "$cl" ]
+
+check_error 64 "--workload g-set: scenario cap-tour is a tour" \
+    "run cap-tour --workload g-set: exit 64 naming the scenario as a tour" \
+    timeout 30 ./harness run cap-tour --system crdt --workload g-set --store "$tmp/wl"
+check "a refused --workload made no run directory" [ ! -e "$tmp/wl" ]

@@ -11,7 +11,7 @@ hc () {
     out=$(timeout 60 ./harness check "$@" 2>"$tmp/err"); rc=$?
     err=$(cat "$tmp/err")
 }
-plan 32
+plan 33
 
 hc $d/checker-valid.jsonl
 check "valid history exits 0" [ "$rc" -eq 0 ]
@@ -22,9 +22,13 @@ check "invalid history exits 1" [ "$rc" -eq 1 ]
 check "explanation names the stale read" grep -q 'could not linearize' <<< "$out"
 check "explanation gives the prefix state" grep -q 'longest linearizable prefix: 1 of 2 ops; state there: 1' <<< "$out"
 
-hc --timeout 0.1 -m register $d/checker-hard.jsonl
+hc --timeout 0.1 -m register --method search $d/checker-hard.jsonl
 check "exhausted search exits 2 (unknown)" [ "$rc" -eq 2 ]
 check "unknown says why" grep -q 'ran out of time' <<< "$out"
+# Its values are unique: without --method search it is decided at once
+hc --json --timeout 0.1 -m register $d/checker-hard.jsonl
+check "unique values: the hard history is invalid, by unique-values" \
+    bash -c '[ "$2" -eq 1 ] && grep -q "\"valid\":false.*\"method\":\"unique-values\"" <<< "$1"' _ "$out" "$rc"
 
 hc $d/checker-bad.jsonl
 check "bad data exits 65" [ "$rc" -eq 65 ]
@@ -57,7 +61,7 @@ check "--json: one object per history" [ "$(grep -c '^{.*}$' <<< "$out")" -eq 2 
 check "--json: valid true / false with file, model, ops, time_ms" \
     bash -c 'grep -q "\"file\":\"tests/data/checker-valid.jsonl\",\"valid\":true,\"model\":\"kv\",\"ops\":4,\"time_ms\"" <<< "$1" &&
              grep -q "\"valid\":false.*\"failing\":\[{" <<< "$1"' _ "$out"
-hc --json --timeout 0.1 -m register $d/checker-hard.jsonl
+hc --json --timeout 0.1 -m register --method search $d/checker-hard.jsonl
 check "--json: unknown is the string \"unknown\"" grep -q '"valid":"unknown"' <<< "$out"
 
 hc --report "$tmp/one" $d/checker-stale.jsonl

@@ -443,13 +443,27 @@ crdt_value (const crdt_t *self)
     return NULL;
 }
 
+//  One process, one node: the bug is the process's, set once at start.
+static bool s_merge_last = false;
+
+void
+crdt_bug_merge_last (bool on)
+{
+    s_merge_last = on;
+}
+
 static void
 s_counts_merge (crdt_t *self, json_t *counts, const json_t *other)
 {
     const char *replica;
     json_t *count;
-    json_object_foreach ((json_t *) other, replica, count)
-        s_count_raise (self, counts, replica, json_integer_value (count));
+    json_object_foreach ((json_t *) other, replica, count) {
+        //  Bug merge-last: the last state heard wins, even when it is older.
+        if (s_merge_last && json_object_get (counts, replica))
+            json_object_set_new (counts, replica, json_integer (json_integer_value (count)));
+        else
+            s_count_raise (self, counts, replica, json_integer_value (count));
+    }
 }
 
 static void

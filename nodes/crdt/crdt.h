@@ -106,6 +106,12 @@ json_t *crdt_value (const crdt_t *self);
 
 //  Join other into self. Both must be of the same kind (asserted).
 void crdt_merge (crdt_t *self, const crdt_t *other);
+
+//  Bug merge-last (docs/bugs.md), for this process: a counter's merge takes
+//  the other replica's count for each replica it names instead of the
+//  per-replica maximum, so an older state gossiped late undoes adds (the
+//  merge is no longer idempotent, commutative and associative).
+void crdt_bug_merge_last (bool on);
 //  Upper bound of crdt_bytes of the join, without making it.
 size_t crdt_join_bytes (const crdt_t *self, const crdt_t *other);
 //  Same state (for tests and to see whether a merge changed anything).

@@ -110,6 +110,13 @@ main (int argc, char **argv)
     node_t *node = node_new (argc, argv);
     if (!node)
         return FL_EXIT_USAGE;
+    static const char *const bugs [] = { "merge-last", NULL };
+    int bug = node_bug (node, "crdt", bugs);
+    if (bug == -2) {
+        node_destroy (&node);
+        return FL_EXIT_USAGE;
+    }
+    crdt_bug_merge_last (bug == 0);
     crdt_node_t self = { .node = node, .kind = CRDT_GSET };
     const char *workload = node_param (node, "workload");
     if (workload && (crdt_kind_parse (workload, &self.kind) || self.kind > CRDT_PNCOUNTER)) {

@@ -417,6 +417,29 @@ node_param (node_t *self, const char *key)
     return (const char *) zhash_lookup (self->params, key);
 }
 
+int
+node_bug (node_t *self, const char *system, const char *const *bugs)
+{
+    assert (self && system && bugs);
+    const char *name = node_param (self, "bug");
+    if (!name)
+        return -1;
+    char list [512] = "";
+    size_t used = 0;
+    for (int i = 0; bugs [i]; i++) {
+        if (streq (bugs [i], name)) {
+            fprintf (stderr, "node-%s: bug '%s' switched on (--param bug)\n", system, name);
+            return i;
+        }
+        int wrote = snprintf (list + used, sizeof list - used, "%s%s", i? ", ": "", bugs [i]);
+        if (wrote > 0 && (size_t) wrote < sizeof list - used)
+            used += (size_t) wrote;
+    }
+    fprintf (stderr, "node-%s: --param bug=%s: no such bug (%s's bugs: %s)\n", system, name,
+             system, *list? list: "none");
+    return -2;
+}
+
 const char *
 node_data_dir (node_t *self)
 {

@@ -178,6 +178,12 @@ const char *node_ids (node_t *self, size_t index);
 //  A --param value by key, or NULL. Borrowed.
 const char *node_param (node_t *self, const char *key);
 
+//  The bug switched on by --param bug=NAME (docs/bugs.md): its index in
+//  BUGS (the system's bug names, NULL-terminated), -1 when no bug is asked
+//  for, or -2 when NAME is not one of BUGS, said on stderr naming it and
+//  listing SYSTEM's bugs (the caller exits 64).
+int node_bug (node_t *self, const char *system, const char *const *bugs);
+
 //  Data directory (--data), or NULL when none was given. Borrowed.
 const char *node_data_dir (node_t *self);
 

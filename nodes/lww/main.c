@@ -47,6 +47,7 @@
 typedef struct {
     node_t *node;
     store_t *store;             //  from init on (needs the node's id)
+    bool wall_clock;            //  bug wall-clock (docs/bugs.md)
 } lww_t;
 
 //  Send each chunk of entries to peer as a message of type.
@@ -237,6 +238,7 @@ s_on_init (node_t *node, void *arg)
 {
     lww_t *self = (lww_t *) arg;
     self->store = store_new (node_id (node));
+    store_wall_clock (self->store, self->wall_clock);
     if (node_every (node, LWW_GOSSIP_MS, s_on_gossip, self) < 0
     ||  node_every (node, LWW_ENTROPY_MS, s_on_entropy, self) < 0) {
         node_log (node, "lww: cannot start the gossip timers (FL_TIMERS_MAX)");
@@ -258,7 +260,13 @@ main (int argc, char **argv)
         node_destroy (&node);
         return FL_EXIT_USAGE;
     }
-    lww_t self = { .node = node };
+    static const char *const bugs [] = { "wall-clock", NULL };
+    int bug = node_bug (node, "lww", bugs);
+    if (bug == -2) {
+        node_destroy (&node);
+        return FL_EXIT_USAGE;
+    }
+    lww_t self = { .node = node, .wall_clock = bug == 0 };
     node_on_init (node, s_on_init, &self);
     node_on (node, "read", s_on_client, &self);
     node_on (node, "write", s_on_client, &self);

@@ -46,6 +46,8 @@ struct _store_t {
     uint64_t change;            //  number of the last change
     uint64_t delta_mark;        //  changes up to this went out in a delta
     size_t refused;             //  remote new keys dropped at FL_LWW_KEYS_MAX
+    bool wall_clock;            //  bug wall-clock (store_wall_clock)
+    int64_t wall_seq;           //  its counter
 };
 
 static void
@@ -173,6 +175,13 @@ s_changed (store_t *self, s_entry_t *entry)
 
 //  Write value under key with a fresh version. Returns NULL, or an error
 //  body when the write is past a limit (nothing changed then).
+void
+store_wall_clock (store_t *self, bool on)
+{
+    assert (self);
+    self->wall_clock = on;
+}
+
 static json_t *
 s_put (store_t *self, const char *key_text, json_t *key, json_t *value, int64_t now_ms)
 {
@@ -185,7 +194,11 @@ s_put (store_t *self, const char *key_text, json_t *key, json_t *value, int64_t 
         return s_error (NODE_ERR_ABORT, "the replica holds FL_LWW_KEYS_MAX (%d) keys already",
                         FL_LWW_KEYS_MAX);
     store_version_t version = { .stamp = hlc_tick (&self->clock, now_ms) };
+    if (self->wall_clock)
+        version.stamp = (hlc_t) { now_ms, ++self->wall_seq };
     snprintf (version.node, sizeof version.node, "%s", self->id);
+    if (entry && self->wall_clock && s_version_compare (&version, &entry->version) <= 0)
+        return NULL;                    //  acknowledged, and lost to a "later" stamp
     if (entry) {
         assert (s_version_compare (&version, &entry->version) > 0);
         entry->has_replaced = true;
@@ -329,7 +342,8 @@ store_merge (store_t *self, json_t *json, int64_t now_ms, store_loss_t *loss)
         free (key_text);
         return STORE_MERGE_BAD;
     }
-    hlc_receive (&self->clock, remote.version.stamp, now_ms);
+    if (!self->wall_clock)
+        hlc_receive (&self->clock, remote.version.stamp, now_ms);
     s_entry_t *entry = (s_entry_t *) zhashx_lookup (self->entries, key_text);
     if (!entry) {
         store_merge_t result = s_add (self, key_text, &remote);

@@ -74,6 +74,13 @@ store_t *store_new (const char *id);
 //  Free it. Accepts NULL; nulls the pointer.
 void store_destroy (store_t **self_p);
 
+//  Bug wall-clock (docs/bugs.md): from now on a write is stamped with the
+//  physical time alone (now_ms, and a counter within this node), and merges
+//  leave the clock alone: a write at a node whose clock is behind the
+//  entry's stamp is acknowledged and loses at once, as Cassandra's writes do
+//  under skew. Off by default: the hybrid clock orders them.
+void store_wall_clock (store_t *self, bool on);
+
 //  Answer a lin-kv request body (read {key}, write {key, value}, cas {key,
 //  from, to, create_if_not_exists?}; borrowed) at physical time now_ms.
 //  Returns a new reply body without in_reply_to: read_ok {value},

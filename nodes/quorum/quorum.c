@@ -49,7 +49,13 @@ struct _quorum_t {
     uint64_t hints_resent;      //  since the hints last ran out (for the log)
     qlog_t *qlog;               //  the store on disk, or NULL without --data
     bool failed;                //  the disk failed: the node stops
+    int bug;                    //  S_BUG_* (docs/bugs.md), S_BUG_NONE = -1
 };
+
+//  The bug zoo's names for this system (--param bug=NAME), NULL-terminated,
+//  in the order of S_BUG_*.
+static const char *const s_bugs [] = { "read-r-minus-1", "repair-overwrites", NULL };
+enum { S_BUG_READ_R_MINUS_1 = 0, S_BUG_REPAIR_OVERWRITES = 1 };
 
 typedef enum { S_READ, S_WRITE, S_CAS } s_kind_t;
 
@@ -215,6 +221,13 @@ s_read_decide (s_read_t *round)
     if (index < round->count) {
         round->winner = round->answers [index];
         json_incref (round->winner.value);
+        //  Bug repair-overwrites: the repair writes the value read back as
+        //  a fresh write, with a new version, which beats any newer write
+        //  that reached a replica meanwhile (Cassandra keeps the original
+        //  timestamp on repair for this reason).
+        if (self->bug == S_BUG_REPAIR_OVERWRITES && round->winner.found)
+            round->winner.version = core_version (hlc_tick (&self->clock,
+                                    node_wall_ms (self->node)), node_id (self->node));
     }
     if (self->read_repair && round->winner.found) {
         size_t targets [FL_NODES_MAX];
@@ -325,6 +338,10 @@ s_read_start (s_op_t *op)
     assert (round);
     round->op = s_op_ref (op);
     round->needed = self->r;
+    //  Bug read-r-minus-1: an off-by-one answers after R-1 replicas (this
+    //  one counted as if it were not), so R + W > N no longer holds.
+    if (self->bug == S_BUG_READ_R_MINUS_1 && round->needed > 1)
+        round->needed--;
     char *key_text = core_key_text (op->key);
     core_store_get (self->store, key_text, &round->answers [0]);
     free (key_text);
@@ -669,6 +686,13 @@ quorum_new (node_t *node, bool *usage_p, char *error, size_t error_size)
                          &self->read_repair, error, error_size)
     ||  core_bool_param ("hinted_handoff", node_param (node, "hinted_handoff"), true,
                          &self->hinted_handoff, error, error_size)) {
+        free (self);
+        return NULL;
+    }
+    self->bug = node_bug (node, "quorum", s_bugs);
+    if (self->bug == -2) {
+        snprintf (error, error_size, "param bug: '%s' is not one of this system's bugs"
+                  " (read-r-minus-1, repair-overwrites)", node_param (node, "bug"));
         free (self);
         return NULL;
     }

@@ -14,6 +14,26 @@
 #include "limits.h"
 #include "core.h"
 
+const char *const CORE_BUG_NAMES [] = {
+    "stale-read", "commit-old-term", "double-vote", "ack-before-fsync", "no-prev-check", NULL
+};
+
+//  One process, one node: the bug is the process's, set once at start.
+static core_bug_t s_bug = CORE_BUG_NONE;
+
+void
+core_bug_set (core_bug_t bug)
+{
+    assert (bug >= CORE_BUG_NONE && bug <= CORE_BUG_NO_PREV_CHECK);
+    s_bug = bug;
+}
+
+core_bug_t
+core_bug (void)
+{
+    return s_bug;
+}
+
 bool
 core_log_up_to_date (int64_t cand_last_term, int64_t cand_last_index,
                      int64_t my_last_term, int64_t my_last_index)
@@ -32,7 +52,8 @@ core_vote_grant (rlog_t *log, const char *candidate, int64_t cand_term,
     if (cand_term != rlog_term (log))
         return false;
     const char *voted = rlog_voted_for (log);
-    if (*voted && strcmp (voted, candidate) != 0)
+    //  Bug double-vote: the vote already given this term is not looked at.
+    if (*voted && strcmp (voted, candidate) != 0 && s_bug != CORE_BUG_DOUBLE_VOTE)
         return false;
     return core_log_up_to_date (cand_last_term, cand_last_index,
                                 rlog_last_term (log), rlog_last_index (log));
@@ -56,12 +77,14 @@ core_append (rlog_t *log, int64_t prev_index, int64_t prev_term,
     assert (prev_index >= 0);
     core_append_t result = { false, 0, 0, 0 };
     int64_t last = rlog_last_index (log);
-    if (prev_index > last) {
+    //  Bug no-prev-check: the consistency check (prev_index present, with
+    //  prev_term) is skipped: what arrives is appended after what is here.
+    if (prev_index > last && s_bug != CORE_BUG_NO_PREV_CHECK) {
         result.conflict_index = last + 1;
         return result;
     }
     int64_t have = rlog_term_at (log, prev_index);
-    if (have != prev_term) {
+    if (have != prev_term && s_bug != CORE_BUG_NO_PREV_CHECK) {
         result.conflict_term = have;
         result.conflict_index = rlog_term_first (log, prev_index);
         return result;
@@ -73,10 +96,17 @@ core_append (rlog_t *log, int64_t prev_index, int64_t prev_term,
             continue;                   // already there: a duplicate
         if (term != -1)
             rlog_truncate (log, index); // conflict: drop it and what follows
+        else
+        if (entries [k].term < rlog_last_term (log))
+            break;                      // only under no-prev-check: a log
+                                        // never goes back in term
         rlog_append (log, entries [k].term, entries [k].data, entries [k].len);
     }
     result.success = true;
     result.match_index = prev_index + (int64_t) count;
+    if (s_bug == CORE_BUG_NO_PREV_CHECK && result.match_index > rlog_last_index (log))
+        result.match_index = rlog_last_index (log);     // its log, shorter
+
     return result;
 }
 
@@ -118,7 +148,10 @@ core_commit (rlog_t *log, const int64_t *match, size_t n, int64_t commit, int64_
     int64_t candidate = sorted [n / 2];
     if (candidate > rlog_last_index (log))
         candidate = rlog_last_index (log);
-    if (candidate > commit && rlog_term_at (log, candidate) == term)
+    //  Bug commit-old-term: an earlier term's entry counts as committed once
+    //  a majority holds it (the paper's Figure 8 shows how it is lost).
+    if (candidate > commit && (rlog_term_at (log, candidate) == term
+                               || s_bug == CORE_BUG_COMMIT_OLD_TERM))
         return candidate;
     return commit;
 }

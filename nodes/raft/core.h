@@ -32,6 +32,26 @@ typedef struct {
     int64_t conflict_index;
 } core_append_t;
 
+//  The bug zoo (docs/bugs.md): classic Raft bugs, off unless the node was
+//  started with --param bug=NAME. The rules below keep the paper's
+//  invariants unless core_bug_set switched one on; CORE_BUG_NAMES lists the
+//  names in the enum's order (index + 1 = the bug), NULL-terminated, for
+//  node_bug.
+typedef enum {
+    CORE_BUG_NONE,
+    CORE_BUG_STALE_READ,        // leader reads from its own state (raft.c)
+    CORE_BUG_COMMIT_OLD_TERM,   // core_commit counts replicas of any term
+    CORE_BUG_DOUBLE_VOTE,       // core_vote_grant ignores the vote it gave
+    CORE_BUG_ACK_BEFORE_FSYNC,  // acks leave before the fsync (raft.c)
+    CORE_BUG_NO_PREV_CHECK      // core_append skips the prev_term check
+} core_bug_t;
+
+extern const char *const CORE_BUG_NAMES [];
+
+//  Switch a bug on (CORE_BUG_NONE: all off) for this process; the bug on.
+void core_bug_set (core_bug_t bug);
+core_bug_t core_bug (void);
+
 //  Section 5.4.1: is a candidate's log (last term, last index) at least as
 //  up to date as ours?
 bool core_log_up_to_date (int64_t cand_last_term, int64_t cand_last_index,

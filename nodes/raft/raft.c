@@ -105,6 +105,7 @@ struct _raft_t {
     char boot_id [64];           // makes forwarded request ids unique
     uint64_t forward_seq;
     int64_t forward_rtt_ms;      // smoothed round trip of answered forwards
+    int64_t synced_ms;           // last rlog_sync (bug ack-before-fsync)
 };
 
 static void s_flush (raft_t *self);
@@ -174,7 +175,14 @@ s_arm_flush (raft_t *self)
 static int
 s_sync (raft_t *self)
 {
-    int rc = self->failed ? -1 : rlog_sync (self->log);
+    //  Bug ack-before-fsync: what waits for the disk leaves now, and the
+    //  log is written once a second (s_on_tick), as with a store that
+    //  fsyncs "every second": a kill -9 loses what was acknowledged since.
+    bool lazy = core_bug () == CORE_BUG_ACK_BEFORE_FSYNC
+             && self->now_ms - self->synced_ms < FL_RAFT_BUG_SYNC_MS;
+    int rc = self->failed ? -1 : lazy? 0: rlog_sync (self->log);
+    if (!lazy)
+        self->synced_ms = self->now_ms;
     if (rc && !self->failed) {
         node_log (self->node, "cannot write the raft log: %s: stopping", strerror (-rc));
         self->failed = true;
@@ -194,7 +202,7 @@ s_sync (raft_t *self)
 static void
 s_send_durable (raft_t *self, const char *dest, json_t *body)
 {
-    if (!rlog_dirty (self->log)) {
+    if (!rlog_dirty (self->log) || core_bug () == CORE_BUG_ACK_BEFORE_FSYNC) {
         node_send (self->node, dest, body);
         return;
     }
@@ -521,9 +529,15 @@ s_on_tick (node_t *node, void *arg)
 {
     raft_t *self = (raft_t *) arg;
     self->now_ms += core_tick_step (&self->raw_ms, node_now_ms (node));
+    if (core_bug () == CORE_BUG_ACK_BEFORE_FSYNC && rlog_dirty (self->log)
+    &&  self->now_ms - self->synced_ms >= FL_RAFT_BUG_SYNC_MS)
+        s_sync (self);
     s_waiters_expire (self);
     if (self->role == RAFT_LEADER) {
-        if (self->now_ms - self->leader_since_ms >= self->election_max_ms
+        //  Bug stale-read: a leader that reads locally trusts its role, so
+        //  it never checks that a majority still hears it either.
+        if (core_bug () != CORE_BUG_STALE_READ
+        &&  self->now_ms - self->leader_since_ms >= self->election_max_ms
         &&  !core_quorum_heard (self->heard_ms, self->n, self->me, self->now_ms,
                                 self->election_max_ms)) {
             node_log (self->node, "no majority heard for %lld ms: stepping down",
@@ -890,6 +904,14 @@ s_on_client (node_t *node, const char *src, json_t *body, void *arg)
                           "read needs key; write key, value; cas key, from, to; txn txn");
         return;
     }
+    //  Bug stale-read: a read is answered from this leader's applied state,
+    //  with no log entry, read index or lease: a deposed leader answers too.
+    const char *type = json_string_value (json_object_get (body, "type"));
+    if (core_bug () == CORE_BUG_STALE_READ && type && strcmp (type, "read") == 0) {
+        node_reply (node, src, body, kv_apply (self->kv, op));
+        json_decref (op);
+        return;
+    }
     waiter_t *w = &self->waiters [self->waiter_count++];
     snprintf (w->src, sizeof w->src, "%s", src);
     w->request = json_incref (body);
@@ -1003,7 +1025,9 @@ raft_new (node_t *node, bool *usage_p)
     self->node = node;
     char err [512] = "";
     size_t torn = 0;
-    *usage_p = !s_params (self);
+    int bug = node_bug (node, "raft", CORE_BUG_NAMES);
+    core_bug_set (bug >= 0? (core_bug_t) (bug + 1): CORE_BUG_NONE);
+    *usage_p = bug == -2 || !s_params (self);
     if (*usage_p
     ||  !(self->log = rlog_open (node_data_dir (node), err, sizeof err, &torn))) {
         if (*err)

@@ -185,6 +185,14 @@ test_row_and_tables (void **state)
     assert_string_equal (json_string_value (json_object_get (row, "linearizable")), "n/a");
     assert_string_equal (json_string_value (json_object_get (row, "config")), "w=one,r=one");
     json_array_append_new (rows, row);
+    //  The longest strongest: kept whole in the row, shortened in the tables.
+    const char *sessions = "read-your-writes+monotonic-reads+monotonic-writes+writes-follow-reads";
+    json_t *spectrum = json_pack ("{s:b, s:[{s:s, s:b}], s:{s:s}}", "valid", 0, "checks",
+                                  "model", "kv", "valid", 0, "spectrum", "strongest", sessions);
+    row = pacelc_row ("quorum", "w=quorum,r=quorum", spectrum, &m);
+    assert_string_equal (json_string_value (json_object_get (row, "strongest")), sessions);
+    json_array_append_new (rows, row);
+    json_decref (spectrum);
     char *text = pacelc_table (rows, false);
     assert_non_null (strstr (text, "system"));
     assert_non_null (strstr (text, "lww "));
@@ -192,10 +200,24 @@ test_row_and_tables (void **state)
     assert_non_null (strstr (text, "1.0/3.0 ms"));
     assert_non_null (strstr (text, "PACELC_AVAILABLE"));
     assert_non_null (strstr (text, "quorum w=one,r=one: PA (minority 100.0% ok"));
+    assert_non_null (strstr (text, "  ryw+mr+mw+wfr  "));
+    assert_null (strstr (text, "read-your-writes+"));
+    assert_non_null (strstr (text, "strongest: ryw = read-your-writes, mr = monotonic-reads,"
+                                   " mw = monotonic-writes, wfr = writes-follow-reads"));
     free (text);
     char *markdown = pacelc_table (rows, true);
     assert_true (strncmp (markdown, "| system", 8) == 0);
     assert_non_null (strstr (markdown, "**Rule.**"));
+    assert_non_null (strstr (markdown, "**Strongest.** ryw = read-your-writes"));
+    //  Every line of the table (head, separator, rows) is as long as the head.
+    const char *line = markdown;
+    size_t head = strcspn (markdown, "\n");
+    for (int i = 0; i < 6; i++) {
+        assert_true (*line == '|');
+        assert_int_equal (strcspn (line, "\n"), head);
+        line += head + 1;
+    }
+    assert_true (*line == '\n');
     free (markdown);
     json_decref (rows);
     json_decref (results);

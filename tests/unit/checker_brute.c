@@ -11,6 +11,12 @@
     sequential model written independently of checker/model.c, leaving out
     any op whose outcome is unknown and that never returned. Both must agree
     on every history.
+
+    Then the same with unique values (every write and cas writes a value
+    never written before, a cas's `from` is a value written earlier or now
+    and then one nobody wrote), checked twice: by default, where the
+    unique-values method decides most keys, and with method "search". The
+    mutation there changes a read to another value of the history.
 */
 #include <stdarg.h>
 #include <stddef.h>
@@ -191,8 +197,30 @@ s_effect (bhist_t *h, bstate_t *st, bop_t *op, rng_t *rng)
         s_ref_step (h, st, op);
 }
 
+typedef struct {
+    bool on;
+    int fresh;
+    char written [OPS_MAX][16];
+    int nwritten;
+} bunique_t;
+
+//  Unique values: a write's value and a cas's `to` never seen before; a
+//  cas's `from` mostly one already written.
 static void
-s_generate (rng_t *rng, int model, bhist_t *h)
+s_unique_args (rng_t *rng, int model, bunique_t *u, bop_t *op)
+{
+    if (op->f == R_CAS && u->nwritten && !rng_chance (rng, 0.15))
+        strcpy (op->arg, u->written [rng_below (rng, (uint64_t) u->nwritten)]);
+    else
+        sprintf (op->arg, model == 2? "v%d": "%d", 100 + u->fresh++);
+    if (op->f == R_CAS)
+        sprintf (op->arg2, model == 2? "v%d": "%d", 100 + u->fresh++);
+    if (op->f != R_READ)
+        strcpy (u->written [u->nwritten++], op->f == R_CAS? op->arg2: op->arg);
+}
+
+static void
+s_generate_with (rng_t *rng, int model, bhist_t *h, bunique_t *u)
 {
     memset (h, 0, sizeof (*h));
     h->model = model;
@@ -224,11 +252,15 @@ s_generate (rng_t *rng, int model, bhist_t *h)
             }
             bop_t *op = &h->ops [h->n];
             op->process = pids [p];
-            int fs = model == 0? 2: model == 1? 3: 4;
+            int fs = model == 0? 2: model == 1 || u->on? 3: 4;     // no appends: not unique
             op->f = (int) rng_below (rng, (uint64_t) fs);
             op->key = model == 2? (int) rng_below (rng, KEYS): 0;
-            s_value (rng, model, op->arg);
-            s_value (rng, model, op->arg2);
+            if (u->on)
+                s_unique_args (rng, model, u, op);
+            else {
+                s_value (rng, model, op->arg);
+                s_value (rng, model, op->arg2);
+            }
             op->call = event++;
             op->ret = 1000;
             op->completion = C_OK;
@@ -260,6 +292,34 @@ s_generate (rng_t *rng, int model, bhist_t *h)
             if (op->completion == C_INFO || op->completion == C_PENDING)
                 pids [p] = next_process++;
         }
+    }
+}
+
+static void
+s_generate (rng_t *rng, int model, bhist_t *h)
+{
+    bunique_t u = { .on = false };
+    s_generate_with (rng, model, h, &u);
+}
+
+//  A unique-value history's read changed to another value of the history
+//  (or nil, the initial value); its writes are left alone.
+static void
+s_mutate_unique (rng_t *rng, bhist_t *h, const bunique_t *u)
+{
+    int reads [OPS_MAX], nreads = 0;
+    for (int i = 0; i < h->n; i++)
+        if (h->ops [i].f == R_READ && h->ops [i].completion == C_OK)
+            reads [nreads++] = i;
+    if (!nreads || !u->nwritten)
+        return;
+    bop_t *op = &h->ops [reads [rng_below (rng, (uint64_t) nreads)]];
+    char old [64];
+    strcpy (old, op->nil_result? "": op->result);
+    for (int tries = 0; tries < 10 && strcmp (old, op->nil_result? "": op->result) == 0; tries++) {
+        int pick = (int) rng_below (rng, (uint64_t) u->nwritten + (h->model != 2));
+        op->nil_result = pick == u->nwritten;
+        strcpy (op->result, op->nil_result? "": u->written [pick]);
     }
 }
 
@@ -354,11 +414,12 @@ s_write (const bhist_t *h, const char *path)
 }
 
 static int
-s_fast (const bhist_t *h, const char *path)
+s_fast_with (const bhist_t *h, const char *path, const char *method, bool *unique)
 {
     static const char *models [] = { "register", "cas-register", "kv" };
     s_write (h, path);
-    check_opts_t opts = { .model = models [h->model], .format = "jsonl", .threads = 1 };
+    check_opts_t opts = { .model = models [h->model], .format = "jsonl", .threads = 1,
+                          .method = method };
     if (h->model == 2)
         opts.init = "\"\"";
     char *error = NULL;
@@ -366,8 +427,20 @@ s_fast (const bhist_t *h, const char *path)
     if (!result)
         fail_msg ("bad history: %s", error);
     int verdict = check_result_verdict (result);
+    if (unique) {
+        json_t *json = check_result_json (result);
+        json_t *m = json_object_get (json, "methods");
+        *unique = json_integer_value (json_object_get (m, "search")) == 0;
+        json_decref (json);
+    }
     check_result_destroy (&result);
     return verdict;
+}
+
+static int
+s_fast (const bhist_t *h, const char *path)
+{
+    return s_fast_with (h, path, NULL, NULL);
 }
 
 static void
@@ -408,6 +481,56 @@ s_cross_check (int model, uint64_t seed, int count)
     assert_true (invalid > count / 8);
 }
 
+//  Unique values, both methods against the brute force; most keys must be
+//  decided by the unique-values method for this to test it.
+static void
+s_cross_check_unique (int model, uint64_t seed, int count)
+{
+    char path [] = "/tmp/checker_brute_XXXXXX";
+    int fd = mkstemp (path);
+    assert_true (fd >= 0);
+    close (fd);
+    rng_t rng;
+    rng_init (&rng, seed);
+    int valid = 0, invalid = 0, by_unique = 0;
+    for (int i = 0; i < count; i++) {
+        bhist_t h;
+        bunique_t u = { .on = true };
+        s_generate_with (&rng, model, &h, &u);
+        if (i % 2)
+            s_mutate_unique (&rng, &h, &u);
+        bool expected = s_brute (&h);
+        bool unique = false;
+        int fast = s_fast_with (&h, path, "auto", &unique);
+        int search = s_fast_with (&h, path, "search", NULL);
+        if ((fast == CHECK_VALID) != expected || (search == CHECK_VALID) != expected) {
+            char copy [64];
+            snprintf (copy, sizeof (copy), "/tmp/checker_brute_unique_fail_%d.jsonl", model);
+            s_write (&h, copy);
+            unlink (path);
+            fail_msg ("unique history %d (seed %llu): brute force says %s, auto %d (%s),"
+                      " search %d; kept in %s", i, (unsigned long long) seed,
+                      expected? "valid": "invalid", fast, unique? "unique-values": "search",
+                      search, copy);
+        }
+        by_unique += unique;
+        valid += expected;
+        invalid += !expected;
+        if (i % 2 == 0)
+            assert_true (expected);
+    }
+    unlink (path);
+    printf ("# unique model %d: %d valid, %d invalid, %d by unique values\n",
+            model, valid, invalid, by_unique);
+    assert_true (valid > count / 4);
+    assert_true (invalid > count / 10);
+    assert_true (by_unique > count / 2);
+}
+
+static void test_unique_register (void **state) { (void) state; s_cross_check_unique (0, 4, 3000); }
+static void test_unique_cas (void **state) { (void) state; s_cross_check_unique (1, 5, 3000); }
+static void test_unique_kv (void **state) { (void) state; s_cross_check_unique (2, 6, 3000); }
+
 static void test_register (void **state) { (void) state; s_cross_check (0, 1, 1500); }
 static void test_cas_register (void **state) { (void) state; s_cross_check (1, 2, 1500); }
 static void test_kv (void **state) { (void) state; s_cross_check (2, 3, 1500); }
@@ -420,6 +543,9 @@ main (void)
         cmocka_unit_test (test_register),
         cmocka_unit_test (test_cas_register),
         cmocka_unit_test (test_kv),
+        cmocka_unit_test (test_unique_register),
+        cmocka_unit_test (test_unique_cas),
+        cmocka_unit_test (test_unique_kv),
     };
     return cmocka_run_group_tests_name ("checker_brute", tests, NULL, NULL);
 }

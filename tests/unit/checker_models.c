@@ -625,16 +625,28 @@ test_budgets (void **state)
     fputs (s_hard (), out);
     fclose (out);
     char *error = NULL;
+    //  Its values are unique: without a search it is invalid at once
     check_opts_t opts = { .model = "register", .timeout_s = 0.05 };
     check_result_t *result = check_file (path, &opts, &error);
     assert_non_null (result);
-    assert_int_equal (check_result_verdict (result), CHECK_UNKNOWN);
+    assert_int_equal (check_result_verdict (result), CHECK_INVALID);
     json_t *json = check_result_json (result);
+    assert_string_equal (json_string_value (json_object_get (json, "method")), "unique-values");
+    assert_int_equal (json_integer_value (json_object_get (json_array_get (
+                      json_object_get (json, "failing"), 0), "line")), 41);
+    json_decref (json);
+    check_result_destroy (&result);
+    //  The search's budgets
+    opts = (check_opts_t) { .model = "register", .timeout_s = 0.05, .method = "search" };
+    result = check_file (path, &opts, &error);
+    assert_non_null (result);
+    assert_int_equal (check_result_verdict (result), CHECK_UNKNOWN);
+    json = check_result_json (result);
     assert_string_equal (json_string_value (json_object_get (json, "valid")), "unknown");
     assert_string_equal (json_string_value (json_object_get (json, "reason")), "timeout");
     json_decref (json);
     check_result_destroy (&result);
-    opts = (check_opts_t) { .model = "register", .memory_mb = 1 };
+    opts = (check_opts_t) { .model = "register", .memory_mb = 1, .method = "search" };
     result = check_file (path, &opts, &error);
     assert_non_null (result);
     assert_int_equal (check_result_verdict (result), CHECK_UNKNOWN);

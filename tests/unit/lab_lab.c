@@ -894,13 +894,16 @@ static void
 test_run_check_has_FL_RUN_CHECK_TIMEOUT_S (void **state)
 {
     (void) state;
-    check_opts_t opts = runner_check_opts ("kv");
+    check_opts_t opts = runner_check_opts ("kv", 0);
     assert_string_equal (opts.model, "kv");
     assert_string_equal (opts.format, "jsonl");
     assert_null (opts.init);
     check_budget_t budget = check_budget (&opts, 1);
     assert_true (budget.timeout_s == FL_RUN_CHECK_TIMEOUT_S);
     assert_true (FL_RUN_CHECK_TIMEOUT_S != FL_CHECK_TIMEOUT_S_DEFAULT);
+    //  --check-timeout or checks/timeout_s
+    opts = runner_check_opts ("kv", 240);
+    assert_true (check_budget (&opts, 1).timeout_s == 240);
 }
 
 int

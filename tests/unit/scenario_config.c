@@ -66,11 +66,45 @@ test_refusals (void **state)
     s_refused ("x=", "--config: x=: empty value");
     s_refused ("", "empty (expected K=V");
     s_refused ("w=one,", "an empty item");
-    //  Past FL_SCENARIO_PARAMS_MAX params: refused by name, nothing added.
-    char many [1024] = "";
-    for (int i = 0; i <= FL_SCENARIO_PARAMS_MAX; i++)
-        snprintf (many + strlen (many), sizeof many - strlen (many), "%sk%d=v", i? ",": "", i);
-    s_refused (many, "(FL_SCENARIO_PARAMS_MAX)");
+    //  A key given twice, whatever the values: refused naming both items.
+    s_refused ("w=one,w=all", "--config: w=all: 'w' given twice (w=one and w=all)");
+    s_refused ("gossip=true,r=1,gossip=true", "'gossip' given twice (gossip=true and gossip=true)");
+    //  A key no system reads, and the lab's own workload.
+    s_refused ("bogus=1", "--config: bogus=1: 'bogus' is not a key any of our systems reads "
+               "(known: w, r, read_repair, hinted_handoff (quorum); gossip (crdt); ");
+    s_refused ("w=one,workload=g-set", "--config: workload=g-set: 'workload' is set by the lab");
+}
+
+static void
+test_known (void **state)
+{
+    (void) state;
+    scenario_t *sc = s_load ();
+    char *error = NULL;
+    assert_int_equal (config_apply (sc, "gossip=false,heartbeat_ms=40,election_min_ms=200,"
+                      "election_max_ms=400,batch_ms=5,ae_inflight=3,bug=stale-read,"
+                      "read_repair=true,hinted_handoff=false", &error), 0);
+    scenario_destroy (&sc);
+}
+
+//  Past FL_SCENARIO_PARAMS_MAX params (the scenario's own and --config's):
+//  refused by name, nothing added.
+static void
+test_params_max (void **state)
+{
+    (void) state;
+    scenario_t *sc = s_load ();
+    while (sc->params_count < FL_SCENARIO_PARAMS_MAX - 1) {
+        char *param;
+        assert_true (asprintf (&param, "p%zu=v", sc->params_count) > 0);
+        sc->params [sc->params_count++] = param;
+    }
+    char *error = NULL;
+    assert_int_equal (config_apply (sc, "w=one,r=one", &error), -1);
+    assert_non_null (strstr (error, "(FL_SCENARIO_PARAMS_MAX)"));
+    assert_int_equal (sc->params_count, FL_SCENARIO_PARAMS_MAX - 1);
+    free (error);
+    scenario_destroy (&sc);
 }
 
 static void
@@ -101,6 +135,8 @@ main (void)
     const struct CMUnitTest tests [] = {
         cmocka_unit_test (test_apply),
         cmocka_unit_test (test_refusals),
+        cmocka_unit_test (test_known),
+        cmocka_unit_test (test_params_max),
         cmocka_unit_test (test_scale),
     };
     return cmocka_run_group_tests (tests, NULL, NULL);

@@ -69,6 +69,32 @@ test_client_ops (void **state)
     assert_string_equal (tour_step_word (&step), "cart-add");
 }
 
+//  A word that starts with '"' is a JSON string up to its closing quote.
+static void
+test_quoted_words (void **state)
+{
+    (void) state;
+    tour_step_t step = s_parse ("write n1 \"user alice\" active");
+    assert_string_equal (step.key, "user alice");
+    assert_string_equal (step.value, "\"active\"");
+    step = s_parse ("write n1 k \"a # b\"");
+    assert_string_equal (step.key, "k");
+    assert_string_equal (step.value, "\"a # b\"");
+    step = s_parse ("read n2   \"say \\\"hi\\\" now\"  ");
+    assert_string_equal (step.key, "say \"hi\" now");
+    step = s_parse ("cas n1 \"a b\" \"x y\" \"z #\"");
+    assert_string_equal (step.key, "a b");
+    assert_string_equal (step.from, "\"x y\"");
+    assert_string_equal (step.value, "\"z #\"");
+    step = s_parse ("cart-add n3 \"cart bob\" \"oat milk\"");
+    assert_string_equal (step.key, "cart bob");
+    assert_string_equal (step.value, "\"oat milk\"");
+    s_refused ("read n1 \"user alice", "read: '\"user alice' opens a quoted word");
+    s_refused ("read n1 \"user\"alice", "opens a quoted word");
+    s_refused ("read n1 \"\"", "read: key \"\" is not a non-empty JSON string");
+    s_refused ("read n1 \"a\\x\"", "is not a non-empty JSON string");
+}
+
 static void
 test_settle_wait_faults (void **state)
 {
@@ -151,6 +177,20 @@ test_tour_section (void **state)
     assert_true (sc->duration_s == FL_TOUR_SECONDS_DEFAULT);
     scenario_destroy (&sc);
 
+    //  A step quoted as a whole with ' keeps its '#' and its double quotes
+    //  (the reader has no escapes: inside "..." no '"'); unquoted, '#'
+    //  starts a comment.
+    sc = s_load (TOUR_HEAD "    step = 'write n1 k \"a # b\"'\n"
+                 "    step = write n1 \"user bob\" on # a comment\n", &error);
+    if (!sc)
+        fail_msg ("%s", error);
+    assert_int_equal (sc->tour_count, 2);
+    assert_string_equal (sc->tour [0].key, "k");
+    assert_string_equal (sc->tour [0].value, "\"a # b\"");
+    assert_string_equal (sc->tour [1].key, "user bob");
+    assert_string_equal (sc->tour [1].value, "\"on\"");
+    scenario_destroy (&sc);
+
     sc = s_load (TOUR_HEAD "    step = write n1 k v\n    step = read n7 k\n", &error);
     assert_null (sc);
     assert_non_null (strstr (error, "t.conf:6: tour/step: read: 'n7' is not a node"));
@@ -225,6 +265,7 @@ main (void)
     tap_start (30);
     const struct CMUnitTest tests [] = {
         cmocka_unit_test (test_client_ops),
+        cmocka_unit_test (test_quoted_words),
         cmocka_unit_test (test_settle_wait_faults),
         cmocka_unit_test (test_bad_steps),
         cmocka_unit_test (test_tour_section),

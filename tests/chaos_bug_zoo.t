@@ -1,0 +1,51 @@
+#!/usr/bin/env bash
+# chaos_bug_zoo.t -- the bug zoo (docs/bugs.md), quickly: three of its
+# entries (tests/data/zoo-quick.zoo) are each caught, with a time to the
+# first violating op; the same scenarios without the bug keep the correct
+# system valid; a zoo entry that catches nothing exits 1; and every
+# unknown bug name is refused, by the harness and by the nodes, naming it.
+. "$(dirname "$0")/lib.sh" chaos-zoo
+plan 16
+check_exit 0 "zoo-quick: every bug caught, exit 0" \
+    timeout 200 ./harness run tests/data/zoo-quick.zoo --store "$tmp/z"
+check_output "3 of 3 bugs caught" "the summary counts 3 of 3"
+check_output -E "^raft +stale-read +isolate-leader +1 +yes +[0-9.]+ s " \
+    "the table: raft stale-read caught, with the time to its first violating op"
+check_output -E "^crdt +merge-last +crdt-partition +1 +yes " "the table: crdt merge-last caught"
+r=$(ls "$tmp"/z/isolate-leader/raft/*/results.json)
+check_grep '"bug": "stale-read"' "$r" "results.json names the bug"
+
+# Without the bug: the same scenario, seed and length are valid.
+check_exit 0 "raft on isolate-leader without the bug: valid, as expected" \
+    timeout 100 ./harness run isolate-leader --system raft --seed 1 --time-limit 5 --store "$tmp/v"
+check_grep '"bug": null' "$(ls "$tmp"/v/isolate-leader/raft/*/results.json)" "results.json: no bug"
+check_exit 0 "lww on skewed-writer without the bug: valid (the hybrid clock)" \
+    timeout 100 ./harness run skewed-writer --system lww --store "$tmp/v"
+
+# A bug no fault here exposes: NOT caught, exit 1.
+printf 'zoo\n    entry = raft double-vote no-faults time_limit_s=2\n' > "$tmp/miss.conf"
+check_exit 1 "a zoo whose bug is not caught exits 1" \
+    timeout 100 ./harness run "$tmp/miss.conf" --store "$tmp/m"
+check_output -E "^raft +double-vote +no-faults +1 +NO " "the table says NO"
+
+# Unknown names, refused before anything runs.
+check_error 64 "system raft has no bug 'nope' (its bugs: stale-read," \
+    "--bug nope: exit 64 naming it and raft's bugs" \
+    ./harness run no-faults --system raft --bug nope --store "$tmp/u"
+printf 'zoo\n    entry = raft stale-read no-faults\n    entry = lww nope no-faults\n' > "$tmp/bad.conf"
+check_error 65 "bad.conf:3: system lww has no bug 'nope' (its bugs: wall-clock)" \
+    "a zoo entry with an unknown bug: exit 65 naming file and line" \
+    ./harness run "$tmp/bad.conf" --store "$tmp/u"
+check_error 64 "only --seed, --time-limit, --store and --transport go with it" \
+    "a zoo with --system: usage error" ./harness run bug-zoo --system raft --store "$tmp/u"
+check "nothing ran for the refusals" [ ! -e "$tmp/u" ]
+# The harness's list of each system's bugs is the node's own.
+same=0
+for system in raft primary quorum lww crdt; do
+    harness=$(./harness run no-faults --system $system --bug nope 2>&1 | sed -n "s/.*its bugs: \(.*\))$/\1/p")
+    node=$(bin/node-$system --stdio --param bug=nope < /dev/null 2>&1 | sed -n "s/.*'s bugs: \(.*\))$/\1/p")
+    [ -n "$harness" ] && [ "$harness" = "$node" ] && same=$((same + 1)) || diag "$system: harness '$harness', node '$node'"
+done
+check "the harness and the five nodes list the same bugs" [ $same = 5 ]
+run bin/node-raft --stdio --param bug=nope < /dev/null
+check_output "node-raft: --param bug=nope: no such bug" "node-raft refuses bug=nope, naming it (exit $rc)"
