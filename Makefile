@@ -6,6 +6,7 @@
 #   make test    build, then run every test under prove with a time limit
 #   make bench   build, then print `bench NAME VALUE UNIT` lines
 #   make asan    the same tests under AddressSanitizer + UBSan
+#   make fuzz    build the libFuzzer targets with clang, run each FUZZ_SECONDS
 
 CC      ?= cc
 OPT     ?= -O2
@@ -78,7 +79,7 @@ SHELL_TESTS = $(wildcard tests/*.t)
 BENCH_PROGS = $(patsubst bench/%.c,bench/bin/%,$(wildcard bench/*.c))
 TEST_TIMEOUT ?= 600
 
-.PHONY: all lab deps test bench asan clean
+.PHONY: all lab deps test bench asan fuzz fuzz-build fuzz-replay clean
 all: $(PROGS)
 
 NPROC := $(shell nproc 2>/dev/null || echo 2)
@@ -151,11 +152,53 @@ bench:
 	@$(MAKE) --no-print-directory -j$(NPROC) $(BENCH_PROGS)
 	@bench/run
 
+# Fuzzing (docs/fuzzing.md). Each fuzz/NAME.c but replay.c is a libFuzzer
+# target, linking what FUZZ_LIBS_NAME says. fuzz-build compiles the tree
+# again with clang under $(B)/clang (ASan, UBSan, coverage) into
+# fuzz/bin/NAME; fuzz-replay builds fuzz/bin/NAME-replay with the normal
+# compiler and fuzz/replay.c's main, which replays files through the same
+# target (fuzz/regressions/NAME/ in tests/fuzz_regressions.t). Neither is
+# part of `all`: without clang, `make all` builds and fuzz-build says what
+# to install.
+FUZZ_TARGETS = $(filter-out replay,$(patsubst fuzz/%.c,%,$(wildcard fuzz/*.c)))
+FUZZ_LIBS_history_jsonl      = $(LIBS_checker)
+FUZZ_LIBS_history_edn        = $(LIBS_checker)
+FUZZ_LIBS_history_jepsen_log = $(LIBS_checker)
+FUZZ_LIBS_scenario           = $(LIBS_scenario)
+FUZZ_LIBS_action             = $(LIBS_scenario)
+FUZZ_LIBS_control            = $(LIBS_proxy)
+FUZZ_LIBS_envelope           = $(LIBS_node)
+FUZZ_SECONDS ?= 60
+FUZZ_CC      ?= clang
+FUZZ_SAN      = -fsanitize=address,undefined -fno-sanitize-recover=all
+
+define fuzz_target
+fuzz/bin/$(1): $(B)/fuzz/$(1).o $(FUZZ_LIBS_$(1))
+	@mkdir -p fuzz/bin
+	$$(CC) $$(LDFLAGS) -fsanitize=fuzzer -o $$@ $$^ $$(LDLIBS)
+fuzz/bin/$(1)-replay: $(B)/fuzz/$(1).o $(B)/fuzz/replay.o $(FUZZ_LIBS_$(1))
+	@mkdir -p fuzz/bin
+	$$(CC) $$(LDFLAGS) -o $$@ $$^ $$(LDLIBS)
+endef
+$(foreach t,$(FUZZ_TARGETS),$(eval $(call fuzz_target,$(t))))
+
+fuzz-build:
+	@command -v $(FUZZ_CC) >/dev/null 2>&1 || { echo "make fuzz: no '$(FUZZ_CC)':" \
+	    "install clang (make lab does)" >&2; exit 69; }
+	@$(MAKE) --no-print-directory -j$(NPROC) B=$(B)/clang CC=$(FUZZ_CC) OPT=-O1 \
+	    SAN='$(FUZZ_SAN) -fsanitize=fuzzer-no-link' $(addprefix fuzz/bin/,$(FUZZ_TARGETS))
+
+fuzz-replay:
+	@$(MAKE) --no-print-directory -j$(NPROC) $(addsuffix -replay,$(addprefix fuzz/bin/,$(FUZZ_TARGETS)))
+
+fuzz: fuzz-build
+	@scripts/fuzz.sh $(FUZZ_SECONDS) $(FUZZ_TARGETS)
+
 asan:
 	$(MAKE) clean
 	$(MAKE) test OPT=-O1 SAN='-fsanitize=address,undefined -fno-omit-frame-pointer'
 
 clean:
-	rm -rf $(B) bin harness tests/bin bench/bin
+	rm -rf $(B) bin harness tests/bin bench/bin fuzz/bin
 
 -include $(shell find $(B) -name '*.d' 2>/dev/null)

@@ -127,6 +127,10 @@ s_process (ophistory_t *self, int line, json_t *value, int64_t *process)
         *process = json_integer_value (value);
         return 0;
     }
+    if (json_is_real (value))
+        return s_error (self, line, "process %g is not a whole number in 0..%lld"
+                        " (Jepsen numbers processes 0, 1, 2, ...)",
+                        json_real_value (value), (long long) INT64_MAX);
     if (!json_is_string (value))
         return s_error (self, line, "process is neither a number nor a name");
     const char *name = edn_name (json_string_value (value));

@@ -71,7 +71,7 @@ typedef struct {
     const char *store;
     const char *only [FL_MATRIX_SYSTEMS_MAX];
     size_t only_count;
-    volatile sig_atomic_t *interrupted;     // set by SIGINT/SIGTERM (prologue.h)
+    volatile sig_atomic_t *interrupted;     // set by SIGINT/SIGTERM/SIGHUP (prologue.h)
 } s_args_t;
 
 const char cmd_matrix_usage [] = "matrix [--system S]... [--seed N] [--store DIR]"

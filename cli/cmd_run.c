@@ -51,7 +51,7 @@ typedef struct {
     double time_limit_s;
     double check_timeout_s;     // --check-timeout
     bool tcp;
-    volatile sig_atomic_t *interrupted;     // set by SIGINT/SIGTERM (prologue.h)
+    volatile sig_atomic_t *interrupted;     // set by SIGINT/SIGTERM/SIGHUP (prologue.h)
 } s_args_t;
 
 const char cmd_run_usage [] = "run SCENARIO [--system S | --node 'CMD ARGS'] [--workload W] [--seed N]"
@@ -259,6 +259,13 @@ s_run_system (const s_args_t *args, const scenario_t *scenario, const char *syst
         printf ("%-10s note: the node wrote %lld line%s that %s no message (skipped;"
                 " see bad_output in results.json and %s/bad-output.jsonl)\n", system,
                 (long long) bad, bad == 1? "": "s", bad == 1? "was": "were", run_dir);
+    const char *node;
+    json_t *cut;
+    json_object_foreach (json_object_get (*results, "log_cut"), node, cut)
+        printf ("%-10s note: %s's log reached FL_NODE_LOG_BYTES_MAX (%lld bytes);"
+                " %lld bytes more of its output were cut (log_cut in results.json)\n",
+                system, node, (long long) FL_NODE_LOG_BYTES_MAX,
+                (long long) json_integer_value (cut));
     fflush (stdout);
     free (error);
     free (run_dir);

@@ -32,6 +32,7 @@
 #include "lab/lab.h"
 #include "lab/nemesis.h"
 #include "lab/history.h"
+#include "lab/ipcdir.h"
 #include "scenario/schedule.h"
 #include "scenario/config.h"
 #include "lab/store.h"
@@ -40,6 +41,7 @@
 #include "prologue.h"
 #include "workload/workload.h"
 #include "clock.h"
+#include "number.h"
 
 #define UP_STREAM 0xb10000ULL
 
@@ -70,7 +72,7 @@ static int
 s_option (int option, const char *value, void *arg)
 {
     s_args_t *args = arg;
-    char *end, problem [128];
+    char problem [128];
     switch (option) {
         case 's':
             if (!*value)
@@ -106,16 +108,17 @@ s_option (int option, const char *value, void *arg)
                 return s_usage ("--store needs a directory (an empty one would write in /)");
             args->store = value;
             return 0;
-        case 'n':
-            errno = 0;
-            long nodes = strtol (value, &end, 10);
-            if (errno || end == value || *end || nodes < 1 || nodes > FL_NODES_MAX) {
+        case 'n': {
+            //  Digits only: strtol took " 3" and "+3".
+            uint64_t nodes = 0;
+            if (number_parse_whole (value, FL_NODES_MAX, &nodes) || nodes < 1) {
                 snprintf (problem, sizeof problem, "--nodes '%s' is not a whole number in 1..%d",
                           value, FL_NODES_MAX);
                 return s_usage (problem);
             }
             args->nodes = (int) nodes;
             return 0;
+        }
         case 'S':
             if (options_seed (value, &args->seed, problem, sizeof problem))
                 return s_usage (problem);
@@ -343,8 +346,7 @@ s_up_start (s_up_t *self, char **error)
     &&  lab_setup (self->lab, json_pack ("{s:s, s:o}", "type", "topology", "topology",
                    workload_topology ("grid", self->args.nodes)), error))
         return FL_EXIT_SOFTWARE;
-    snprintf (self->ipc, sizeof self->ipc, "/tmp/faultlab-up-XXXXXX");
-    self->made_ipc = mkdtemp (self->ipc) != NULL;
+    self->made_ipc = ipcdir_make ("/tmp/faultlab-up", self->ipc, sizeof self->ipc) >= 0;
     if (self->made_ipc) {
         snprintf (self->control_ep, sizeof self->control_ep, "ipc://%s/ctl", self->ipc);
         self->control = zsock_new_rep (self->control_ep);
@@ -364,13 +366,17 @@ static void
 s_up_stop (s_up_t *self)
 {
     zsock_destroy (&self->control);
-    if (self->made_ipc) {
-        char path [160];
-        snprintf (path, sizeof path, "%s/ctl", self->ipc);
-        unlink (path);
-        rmdir (self->ipc);
-    }
+    if (self->made_ipc)
+        ipcdir_remove (self->ipc);
     history_destroy (&self->history);
+    json_t *cut = self->lab? lab_log_cut_json (self->lab): NULL;
+    const char *node;
+    json_t *bytes;
+    json_object_foreach (cut, node, bytes)
+        fprintf (stderr, "harness up: %s's log reached FL_NODE_LOG_BYTES_MAX (%lld bytes);"
+                 " %lld bytes more of its output were cut\n", node,
+                 (long long) FL_NODE_LOG_BYTES_MAX, (long long) json_integer_value (bytes));
+    json_decref (cut);
     lab_destroy (&self->lab);
     free (self->home);
     free (self->run_dir);

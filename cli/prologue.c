@@ -26,6 +26,7 @@ prologue_start (void)
     sigemptyset (&action.sa_mask);
     sigaction (SIGINT, &action, NULL);
     sigaction (SIGTERM, &action, NULL);
+    sigaction (SIGHUP, &action, NULL);      //  a closed terminal ends a run as Ctrl-C does
     signal (SIGPIPE, SIG_IGN);
     lab_become_subreaper ();
     return &s_interrupted;

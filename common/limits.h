@@ -50,6 +50,16 @@
 #define FL_NODE_STOP_ROUNDS      8      /* rounds of NULL callbacks at stop, in case
                                            a callback keeps re-issuing RPCs */
 #define FL_NODE_ROLE_BYTES_MAX   32     /* "leader", "follower": a name   */
+#define FL_NODE_LOG_BYTES_MAX    (64LL * 1024 * 1024) /* one node's log file
+                                           (RUN_DIR/nK.log, all its lives): an
+                                           hour of raft at debug level is a
+                                           few MiB; past this the output is
+                                           cut and counted (lab/nodelog.h), so
+                                           a node flooding stderr cannot fill
+                                           the disk (3.3 GB in 4 s)        */
+#define FL_NODE_LOG_DRAIN_MS     200    /* at the lab's end, a log's writer
+                                           gets this long to write what its
+                                           dead node wrote last            */
 #define FL_STDIO_PENDING_BYTES_MAX (64 * 1024 * 1024) /* bytes node-stdio holds
                                            for a node that does not read its
                                            stdin; past it messages are

@@ -27,6 +27,8 @@
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include "lab.h"
+#include "ipcdir.h"
+#include "nodelog.h"
 #include "client.h"
 #include "scenario/schedule.h"
 #include "clock.h"
@@ -62,6 +64,7 @@ typedef struct {
     int64_t term;
     int64_t replica_id;     // msg_id of the replica_read in flight, 0 if none
     json_t *replica;        // its answer's state, until lab_replicas takes it
+    pid_t log_writer;       // the writer of its capped log (nodelog.h)
 } s_node_t;
 
 struct _lab_t {
@@ -81,6 +84,7 @@ struct _lab_t {
     int64_t msg_id;
     int count;
     s_node_t nodes [FL_NODES_MAX];
+    nodelog_t *logs;        // the nodes' capped logs: bytes cut per node
 };
 
 static char *
@@ -119,13 +123,16 @@ s_command_exists (const char *command)
 
 //  fork + exec with stdout/stderr to log (appended), stdin from /dev/null.
 //  With stdout_pipe, stdout goes to a pipe whose read end is returned there.
+//  With a log_fd >= 0 (a node's capped log, nodelog.h), that is the log:
+//  taken, closed here.
 static pid_t
-s_spawn (char **argv, const char *log_path, int *stdout_pipe)
+s_spawn (char **argv, const char *log_path, int *stdout_pipe, int log_fd)
 {
     int pipe_fds [2] = { -1, -1 };
     if (stdout_pipe && pipe2 (pipe_fds, O_CLOEXEC))
         return -1;
-    int log = open (log_path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
+    int log = log_fd >= 0? log_fd:
+              open (log_path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
     if (log < 0)
         return -1;
     pid_t parent = getpid ();
@@ -137,6 +144,7 @@ s_spawn (char **argv, const char *log_path, int *stdout_pipe)
         //  Our own SIGINT handling is not the child's.
         signal (SIGINT, SIG_DFL);
         signal (SIGTERM, SIG_DFL);
+        signal (SIGHUP, SIG_DFL);
         signal (SIGPIPE, SIG_DFL);
         int null = open ("/dev/null", O_RDONLY);
         dup2 (null, 0);
@@ -206,7 +214,7 @@ s_start_proxy (lab_t *self, char **error, int *status)
     }
     char *argv [] = { proxy, "--net", self->net, "--control", self->control,
                       "--seed", seed, "--trace", trace, "--t0", t0, NULL };
-    self->proxy_pid = s_spawn (argv, log, &self->proxy_out);
+    self->proxy_pid = s_spawn (argv, log, &self->proxy_out, -1);
     json_t *ready = self->proxy_pid > 0? s_read_ready (self->proxy_out): NULL;
     if (!ready || !json_is_true (json_object_get (ready, "ready"))) {
         json_decref (ready);
@@ -263,7 +271,7 @@ s_start_services (lab_t *self, char **error)
     snprintf (seed, sizeof seed, "%" PRIu64, s_derived_seed (self->opts.seed, LAB_SERVICES_STREAM));
     char *argv [] = { program, "--connect", self->net, "--seed", seed, NULL };
     int out = -1;
-    self->services_pid = s_spawn (argv, log, &out);
+    self->services_pid = s_spawn (argv, log, &out, -1);
     json_t *ready = self->services_pid > 0? s_read_ready (out): NULL;
     if (out >= 0)
         close (out);
@@ -320,7 +328,16 @@ s_start_node (lab_t *self, int index)
         argv [argc++] = (char *) self->opts.node_cmd;
     }
     argv [argc] = NULL;
-    node->pid = s_spawn (argv, log, NULL);
+    //  The writer of the node's last life has ended or ends soon (its node
+    //  is gone): reap it, so restarts leave no zombies.
+    if (node->log_writer > 0 && waitpid (node->log_writer, NULL, WNOHANG) == node->log_writer)
+        node->log_writer = 0;
+    pid_t writer = 0;
+    int log_fd = self->logs? nodelog_start (self->logs, index, log, &writer): -1;
+    if (log_fd < 0)
+        return -1;
+    node->log_writer = writer;
+    node->pid = s_spawn (argv, log, NULL, log_fd);
     node->killed = false;
     node->stopped = false;
     node->init_pending = true;
@@ -369,6 +386,7 @@ lab_new (const lab_opts_t *opts, char **error, int *status)
     assert (self);
     self->opts = *opts;
     self->count = opts->nodes;
+    self->logs = nodelog_new (self->count);
     self->proxy_out = -1;
     self->msg_id = S_INIT_MSG_ID;     // the next message's is 2
     self->notes = json_array ();
@@ -380,10 +398,8 @@ lab_new (const lab_opts_t *opts, char **error, int *status)
         return NULL;
     }
     *status = FL_EXIT_SOFTWARE;
-    snprintf (self->ipc_dir, sizeof self->ipc_dir, "/tmp/faultlab-XXXXXX");
-    if (!mkdtemp (self->ipc_dir)) {
+    if (ipcdir_make ("/tmp/faultlab", self->ipc_dir, sizeof self->ipc_dir) < 0) {
         *error = s_format ("cannot make a directory for ipc endpoints: %s", strerror (errno));
-        *self->ipc_dir = 0;
         lab_destroy (&self);
         return NULL;
     }
@@ -522,6 +538,13 @@ lab_destroy (lab_t **self_p)
             kill (self->nodes [i].pid, SIGKILL);
             s_reap (self->nodes [i].pid, clock_mono_ms () + FL_SHUTDOWN_GRACE_MS);
         }
+    //  Each log's writer ends at its EOF, once it has written what the node
+    //  wrote last (the reason it died, often); one whose pipe a node's own
+    //  child still holds is killed with the orphans below.
+    deadline = clock_mono_ms () + FL_NODE_LOG_DRAIN_MS;
+    for (int i = 0; i < self->count; i++)
+        if (self->nodes [i].log_writer > 0)
+            s_reap (self->nodes [i].log_writer, deadline);
     if (self->services_pid > 0) {
         kill (self->services_pid, SIGTERM);
         if (!s_reap (self->services_pid, clock_mono_ms () + FL_SHUTDOWN_GRACE_MS)) {
@@ -546,14 +569,8 @@ lab_destroy (lab_t **self_p)
     s_reap_orphans ();
     if (self->proxy_out >= 0)
         close (self->proxy_out);
-    if (*self->ipc_dir) {
-        char path [128];
-        snprintf (path, sizeof path, "%s/net", self->ipc_dir);
-        unlink (path);
-        snprintf (path, sizeof path, "%s/ctl", self->ipc_dir);
-        unlink (path);
-        rmdir (self->ipc_dir);
-    }
+    ipcdir_remove (self->ipc_dir);
+    nodelog_destroy (&self->logs);
     free (self);
     *self_p = NULL;
 }
@@ -1249,6 +1266,18 @@ lab_apply (lab_t *self, action_t *spec, rng_t *rng, char *detail,
         default:
             return s_apply_process (self, spec, detail, size, error);
     }
+}
+
+json_t *
+lab_log_cut_json (lab_t *self)
+{
+    assert (self);
+    json_t *cut = json_object ();
+    for (int i = 0; self->logs && i < self->count; i++)
+        if (nodelog_cut (self->logs, i) > 0)
+            json_object_set_new (cut, self->nodes [i].id,
+                                 json_integer (nodelog_cut (self->logs, i)));
+    return cut;
 }
 
 json_t *

@@ -13,9 +13,12 @@
     PR_SET_PDEATHSIG SIGKILL, so nothing outlives the harness. What the
     nodes start themselves re-parents to the harness once it called
     lab_become_subreaper, and lab_destroy kills it too. Endpoints are
-    ipc:// under a private mkdtemp directory, or with tcp the
+    ipc:// under a private mkdtemp directory that records the harness's
+    pid, so that a later lab sweeps it if the harness was killed
+    (lab/ipcdir.h), or with tcp the
     tcp://127.0.0.1 ports the proxy bound. Node stdout and stderr go to
-    RUN_DIR/nK.log (appended across restarts), the proxy's stderr to
+    RUN_DIR/nK.log (appended across restarts, capped at
+    FL_NODE_LOG_BYTES_MAX: lab/nodelog.h), the proxy's stderr to
     RUN_DIR/proxy.log, its trace to RUN_DIR/messages.jsonl.
 
     Operating errors (a missing binary, a node that never answers init, a
@@ -165,6 +168,11 @@ int lab_node_skew (lab_t *self, int index);
 //  on nodes that cannot say their role, and what it isolated instead).
 //  Borrowed; lives as long as the lab.
 json_t *lab_notes (lab_t *self);
+
+//  Bytes of each node's output cut from its log past FL_NODE_LOG_BYTES_MAX
+//  (nodelog.h), as {"n2": 1048576}: only the nodes that had some cut, so
+//  usually {}. The caller owns it.
+json_t *lab_log_cut_json (lab_t *self);
 
 //  The nodes a clock-skew action reached: {"n2":{"offset_ms":500,"via":
 //  "libfaketime"|"node library"}} with the offset in force now (new

@@ -87,6 +87,7 @@ typedef struct {
     bool leaderless_start;      // roles reported, none led by FL_WARMUP_MS
     json_t *notes;              // the lab's notes (lab_notes), kept past it
     json_t *skews;              // the nodes clock skew reached (lab_skew_json)
+    json_t *log_cut;            // bytes cut from each node's log (lab_log_cut_json)
     bool replicas;              // our own system on a workload convergence
                                 // judges: its replicas are read directly
     int64_t heal_ns;            // when the final heal was done
@@ -733,6 +734,9 @@ s_results (s_run_t *self, json_t *network, bool ran)
         json_object_set (results, "notes", self->notes);
     if (self->skews)
         json_object_set (results, "clock_skew", self->skews);
+    //  Always there, usually {}: the bytes of each node's output past
+    //  FL_NODE_LOG_BYTES_MAX, cut from its log.
+    json_object_set_new (results, "log_cut", self->log_cut? json_incref (self->log_cut): json_object ());
     //  Reaching FL_WARMUP_MS is not an error: the load starts into the
     //  election, and results.json says so.
     if (self->leaderless_start)
@@ -802,6 +806,7 @@ s_exit_on_signals (struct sigaction *saved)
     sigemptyset (&action.sa_mask);
     sigaction (SIGINT, &action, &saved [0]);
     sigaction (SIGTERM, &action, &saved [1]);
+    sigaction (SIGHUP, &action, &saved [2]);
 }
 
 static void
@@ -809,6 +814,7 @@ s_restore_signals (struct sigaction *saved)
 {
     sigaction (SIGINT, &saved [0], NULL);
     sigaction (SIGTERM, &saved [1], NULL);
+    sigaction (SIGHUP, &saved [2], NULL);
 }
 
 static void
@@ -822,6 +828,7 @@ s_teardown (s_run_t *self)
     if (self->lab) {
         self->notes = json_deep_copy (lab_notes (self->lab));
         self->skews = lab_skew_json (self->lab);
+        self->log_cut = lab_log_cut_json (self->lab);
     }
     nemesis_destroy (&self->nemesis);
     lab_destroy (&self->lab);
@@ -841,7 +848,7 @@ s_finish (s_run_t *self, json_t *network, bool ran, json_t **results, char **err
     //  130, the history kept and no results.json.
     bool interrupted_in_load = *opts->interrupted;
     s_teardown (self);
-    struct sigaction saved [2];
+    struct sigaction saved [3];
     s_exit_on_signals (saved);
     if (!interrupted_in_load && *opts->interrupted) {
         s_fail (self, FL_EXIT_INTERRUPTED, strdup ("interrupted after the load, while the lab"
@@ -868,6 +875,7 @@ s_finish (s_run_t *self, json_t *network, bool ran, json_t **results, char **err
     history_destroy (&self->history);
     json_decref (self->notes);
     json_decref (self->skews);
+    json_decref (self->log_cut);
     json_decref (self->final_replicas);
     json_decref (self->tour);
     *error = self->error;

@@ -17,6 +17,8 @@
 */
 #include <getopt.h>
 #include <inttypes.h>
+#include <sys/socket.h>
+#include <sys/un.h>
 #include <unistd.h>
 #include "limits.h"
 #include "clock.h"
@@ -80,10 +82,38 @@ s_ctl (const char *endpoint, int argc, char **argv)
     return status;
 }
 
+//  True if ENDPOINT is ipc://PATH and a process still listens there.
+//  ZeroMQ's bind on an ipc path unlinks whatever socket file is there, so
+//  a second proxy on a live path would take it over silently and leave
+//  the first one serving nobody; a connect that succeeds says it is live.
+static bool
+s_ipc_live (const char *endpoint)
+{
+    if (!endpoint || strncmp (endpoint, "ipc://", 6))
+        return false;
+    struct sockaddr_un address = { .sun_family = AF_UNIX };
+    if (strlen (endpoint + 6) >= sizeof address.sun_path)
+        return false;           //  too long: the bind says so
+    strcpy (address.sun_path, endpoint + 6);
+    int fd = socket (AF_UNIX, SOCK_STREAM, 0);
+    if (fd < 0)
+        return false;
+    bool live = connect (fd, (struct sockaddr *) &address, sizeof address) == 0;
+    close (fd);
+    return live;
+}
+
 static int
 s_serve (proxy_config_t *config)
 {
     char error [512];
+    const char *endpoints [] = { config->net, config->control };
+    for (int i = 0; i < 2; i++)
+        if (s_ipc_live (endpoints [i])) {
+            fprintf (stderr, "proxy: '%s' is live: another process serves it"
+                     " (stop that one first)\n", endpoints [i]);
+            return FL_EXIT_UNAVAILABLE;
+        }
     proxy_t *proxy = proxy_new (config, error, sizeof error);
     if (!proxy) {
         fprintf (stderr, "proxy: %s\n", error);

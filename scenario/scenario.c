@@ -299,6 +299,22 @@ s_fault_text (s_reader_t *self, int index, const char *text)
 }
 
 static int s_build_root (s_reader_t *self);
+static scenario_t *s_parse_text (const char *path, char *text, char **error);
+
+//  What makes SIZE bytes of TEXT no scenario before a line is read: too
+//  large, or a NUL byte (which would end the text early). WHY stays "" if
+//  nothing.
+static void
+s_text_problem (const char *text, size_t size, char *why, size_t why_size)
+{
+    if (size > FL_SCENARIO_BYTES_MAX)
+        snprintf (why, why_size, "larger than %d bytes (FL_SCENARIO_BYTES_MAX)",
+                  FL_SCENARIO_BYTES_MAX);
+    else
+    if (memchr (text, 0, size))
+        snprintf (why, why_size, "a NUL byte at offset %zu: not a text file",
+                  (size_t) ((const char *) memchr (text, 0, size) - text));
+}
 
 //  The whole of PATH as a string, or NULL with *error set: a file that
 //  cannot be read, is larger than FL_SCENARIO_BYTES_MAX or holds a NUL
@@ -322,13 +338,7 @@ s_read_text (const char *path, char **error)
     if (read_errno)
         snprintf (why, sizeof why, "cannot read: %s", strerror (read_errno));
     else
-    if (size > FL_SCENARIO_BYTES_MAX)
-        snprintf (why, sizeof why, "larger than %d bytes (FL_SCENARIO_BYTES_MAX)",
-                  FL_SCENARIO_BYTES_MAX);
-    else
-    if (memchr (text, 0, size))
-        snprintf (why, sizeof why, "a NUL byte at offset %zu: not a text file",
-                  (size_t) ((char *) memchr (text, 0, size) - text));
+        s_text_problem (text, size, why, sizeof why);
     if (*why) {
         if (error && asprintf (error, "%s: %s", path, why) < 0)
             *error = NULL;
@@ -343,10 +353,34 @@ scenario_t *
 scenario_load (const char *path, char **error)
 {
     assert (path);
-    s_reader_t reader = { .path = path };
     char *text = s_read_text (path, error);
-    if (!text)
+    return text? s_parse_text (path, text, error): NULL;
+}
+
+scenario_t *
+scenario_parse (const char *path, const char *buf, size_t len, char **error)
+{
+    assert (path && (buf || len == 0));
+    char why [96] = "";
+    s_text_problem (buf, len, why, sizeof why);
+    if (*why) {
+        if (error && asprintf (error, "%s: %s", path, why) < 0)
+            *error = NULL;
         return NULL;
+    }
+    char *text = malloc (len + 1);
+    assert (text);
+    if (len)
+        memcpy (text, buf, len);
+    text [len] = 0;
+    return s_parse_text (path, text, error);
+}
+
+//  Takes TEXT (a NUL-terminated scenario, checked by s_text_problem).
+static scenario_t *
+s_parse_text (const char *path, char *text, char **error)
+{
+    s_reader_t reader = { .path = path };
     char *scan_text = strdup (text);
     reader.entries = calloc (FL_SCENARIO_LINES_MAX + 1, sizeof (s_entry_t));
     reader.scenario = calloc (1, sizeof (scenario_t));
@@ -509,7 +543,7 @@ s_build_system (s_reader_t *self, int at, void *base)
 
 static const s_table_t s_systems_table = { "key", {
     { "*", S_BUILD, .build = s_build_system },
-    { NULL }
+    { .name = NULL }
 }};
 
 static int
@@ -554,7 +588,7 @@ s_build_param (s_reader_t *self, int at, void *base)
 
 static const s_table_t s_params_table = { "key", {
     { "*", S_BUILD, .build = s_build_param },
-    { NULL }
+    { .name = NULL }
 }};
 
 static int
@@ -593,7 +627,7 @@ static const s_table_t s_workload_table = { "key", {
     S_VALUE ("rate", S_NUMBER, 0, 1000000, scenario_t, rate),
     S_VALUE ("keys", S_WHOLE, 1, FL_SCENARIO_KEYS_MAX, scenario_t, keys),
     S_VALUE ("timeout_ms", S_WHOLE, 1, FL_CLIENT_TIMEOUT_MS_MAX, scenario_t, timeout_ms),
-    { NULL }
+    { .name = NULL }
 }};
 
 static int
@@ -624,7 +658,7 @@ s_build_step_do (s_reader_t *self, int at, void *base)
 static const s_table_t s_step_table = { "key", {
     S_VALUE ("at_s", S_NUMBER, 0, FL_RUN_SECONDS_MAX, scenario_step_t, at_s),
     { "do",   S_BUILD, .build = s_build_step_do },
-    { NULL }
+    { .name = NULL }
 }};
 
 static int
@@ -698,7 +732,7 @@ static const s_table_t s_random_table = { "key", {
     S_VALUE ("fault_s", S_NUMBER, 0.1, FL_RUN_SECONDS_MAX, scenario_t, random_fault_s),
     S_VALUE ("gap_s", S_NUMBER, 0.1, FL_RUN_SECONDS_MAX, scenario_t, random_gap_s),
     { "kinds",   S_BUILD, .build = s_build_kinds },
-    { NULL }
+    { .name = NULL }
 }};
 
 static int
@@ -720,7 +754,7 @@ s_build_random (s_reader_t *self, int section, void *base)
 static const s_table_t s_faults_table = { "key", {
     { "step",   S_BUILD, .build = s_build_step, .repeats = true },
     { "random", S_BUILD, .build = s_build_random },
-    { NULL }
+    { .name = NULL }
 }};
 
 //  tour/step = a tour step (tour_step.h), parsed here so the run never meets a
@@ -749,7 +783,7 @@ s_build_tour_step (s_reader_t *self, int at, void *base)
 
 static const s_table_t s_tour_table = { "key", {
     { "step",   S_BUILD, .build = s_build_tour_step, .repeats = true },
-    { NULL }
+    { .name = NULL }
 }};
 
 static int
@@ -766,13 +800,13 @@ s_build_tour (s_reader_t *self, int section, void *base)
 static const s_table_t s_final_table = { "key", {
     S_VALUE ("heal", S_BOOL, 0, 0, scenario_t, final_heal),
     S_VALUE ("settle_s", S_NUMBER, 0, FL_RUN_SECONDS_MAX, scenario_t, settle_s),
-    { NULL }
+    { .name = NULL }
 }};
 
 static const s_table_t s_checks_table = { "check", {
     S_VALUE ("linearizable", S_BOOL, 0, 0, scenario_t, check_linearizable),
     S_VALUE ("timeout_s", S_NUMBER, 0, FL_CHECK_TIMEOUT_S_MAX, scenario_t, check_timeout_s),
-    { NULL }
+    { .name = NULL }
 }};
 
 //  Root keys that must come before the others are read: nodes (fault texts
@@ -873,7 +907,8 @@ s_build_seed (s_reader_t *self, int at, void *base)
     char *end;
     errno = 0;
     unsigned long long seed = strtoull (text, &end, 10);
-    if (errno || end == text || *end || *text == '-')
+    //  Digits only: strtoull alone takes "+5" and "-1" (as 2^64 - 1).
+    if (errno || end == text || *end || strspn (text, "0123456789") != strlen (text))
         return s_fail (self, at, "'%s' is not a seed (a whole number >= 0)", text);
     sc->seed = seed;
     sc->has_seed = true;
@@ -936,7 +971,7 @@ static const s_table_t s_root_table = { "key", {
     { "tour",        S_BUILD, .build = s_build_tour },
     { "final",       S_SECTION, .table = &s_final_table },
     { "checks",      S_SECTION, .table = &s_checks_table },
-    { NULL }
+    { .name = NULL }
 }};
 
 static int

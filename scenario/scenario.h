@@ -97,6 +97,11 @@ typedef struct {
 //  malloc'd message naming file:line: key (caller frees).
 scenario_t *scenario_load (const char *path, char **error);
 
+//  The same from LEN bytes at BUF (need not be NUL-terminated; a NUL byte
+//  in it is refused as in a file); PATH names it in errors. For tests and
+//  the fuzzer (fuzz/scenario.c).
+scenario_t *scenario_parse (const char *path, const char *buf, size_t len, char **error);
+
 //  Destroy. Accepts NULL; nulls the pointer.
 void scenario_destroy (scenario_t **self_p);
 

@@ -19,8 +19,10 @@
 #           procps    pgrep/pkill: the tests' "no process is left" checks
 #           coreutils timeout, which bounds every test and run (Essential)
 #           util-linux setsid (Essential; listed so a slim image says so)
+#   fuzz:   clang     libFuzzer and the sanitizers (Debian's clang brings
+#                     libclang-rt-NN-dev): make fuzz, tests/fuzz_brief.t
 PKGS="libzmq3-dev libczmq-dev libjansson-dev libcmocka-dev pkg-config gcc make
-      perl python3 nodejs ruby faketime procps coreutils util-linux"
+      perl python3 nodejs ruby faketime procps coreutils util-linux clang"
 missing=""
 for p in $PKGS; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" || missing="$missing $p"

@@ -13,7 +13,7 @@ stop_all () {
     wait 2>/dev/null
 }
 at_exit stop_all
-plan 24
+plan 26
 
 # Usage errors.
 check_exit 64 "no options: exit 64" bin/proxy
@@ -93,6 +93,15 @@ wait_line $dir/ready2
 kill -INT $p2; wait $p2; rc=$?
 seeded () { [ "$rc" = 0 ] && grep -q '"seed":[0-9]' $dir/ready2; }
 check "SIGINT: exit 0; a default seed is printed (got $rc)" seeded
+# A second proxy on a live ipc path is refused; the first keeps serving.
+bin/proxy --net ipc://$dir/net4 --control ipc://$dir/ctl4 >$dir/ready4 2>/dev/null &
+p4=$!; pids+=($p4)
+wait_line $dir/ready4
+check_error 69 "ipc://$dir/net4' is live" "a second proxy on a live ipc path: exit 69 naming it" \
+    stderr_of timeout 5 bin/proxy --net ipc://$dir/net4 --control ipc://$dir/ctl5
+run bin/proxy --ctl ipc://$dir/ctl4 '{"cmd":"ping"}'
+check "the first proxy still answers on its control path (got $rc)" [ "$rc" = 0 ]
+kill $p4; wait $p4 2>/dev/null
 # A crash leaves a readable prefix: SIGKILL mid-stream, every line whole.
 bin/proxy --net ipc://$dir/net3 --control ipc://$dir/ctl3 --trace $dir/crash.jsonl >$dir/ready3 2>/dev/null &
 p3=$!; pids+=($p3)

@@ -156,7 +156,8 @@ s_apply_option (node_t *self, const char *name, const char *value)
         char *end;
         errno = 0;
         self->seed = strtoull (value, &end, 10);
-        if (!*value || *end || errno || *value == '-') {
+        //  Digits only: strtoull alone takes " 5", "+5" and "-1" (as 2^64 - 1).
+        if (!*value || *end || errno || strspn (value, "0123456789") != strlen (value)) {
             s_usage ("invalid --seed", value);
             return -1;
         }
@@ -618,7 +619,17 @@ node_reply (node_t *self, const char *dest, json_t *request, json_t *reply)
     assert (self && dest && request);
     assert (json_is_object (reply));
     json_t *msg_id = json_object_get (request, "msg_id");
-    if (!json_is_integer (msg_id)) {
+    if (msg_id && !json_is_integer (msg_id)) {
+        //  Maelstrom's msg_id is an integer; a reply to 3.5 or "x" would
+        //  match nothing the sender waits for. Said, not silent.
+        char *text = json_dumps (msg_id, JSON_ENCODE_ANY | JSON_COMPACT);
+        node_log (self, "no reply to '%s': msg_id %.40s is not an integer", dest,
+                  text? text: "?");
+        free (text);
+        json_decref (reply);
+        return -1;
+    }
+    if (!msg_id) {
         node_debug (self, "no reply to '%s': the request has no msg_id", dest);
         json_decref (reply);
         return -1;
@@ -911,6 +922,17 @@ s_on_clock_skew (node_t *self, const char *src, json_t *body, void *arg)
                           "clock_skew needs a number offset_ms");
         return;
     }
+    //  A double past int64's range has no defined conversion (1e300 gave
+    //  INT64_MIN); a year either way is more than any scenario asks.
+    double value = json_number_value (offset);
+    if (!(value >= -FL_FAKETIME_OFFSET_MS_MAX && value <= FL_FAKETIME_OFFSET_MS_MAX)) {
+        char text [160];
+        snprintf (text, sizeof text, "clock_skew offset_ms %g is past"
+                  " FL_FAKETIME_OFFSET_MS_MAX (%lld ms) either way", value,
+                  (long long) FL_FAKETIME_OFFSET_MS_MAX);
+        node_reply_error (self, src, body, NODE_ERR_MALFORMED_REQUEST, text);
+        return;
+    }
     //  Absolute, not cumulative: a duplicated clock_skew changes nothing
     self->skew_ms = (int64_t) json_number_value (offset);
     node_log (self, "clock skewed by %lld ms", (long long) self->skew_ms);
@@ -1130,6 +1152,13 @@ s_handle_line (node_t *self, const char *line, size_t len)
         s_dispatch (self, sender, body);
     }
     json_decref (root);
+}
+
+void
+node_handle_line (node_t *self, const char *line, size_t len)
+{
+    assert (self && (line || len == 0));
+    s_handle_line (self, line, len);
 }
 
 //  --stdio: read stdin once if poll said so, then hand out at most

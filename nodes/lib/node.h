@@ -162,6 +162,13 @@ int node_run (node_t *self);
 //  Ask the loop to return after the current event.
 void node_stop (node_t *self);
 
+//  Handle one line as --stdio reads it from stdin (LEN bytes, no newline
+//  needed): the envelope {"src","dest","body"} is parsed and dispatched,
+//  anything malformed logged and dropped. For tests and the fuzzer
+//  (fuzz/envelope.c), which feed a --stdio node without a loop; replies
+//  go to stdout as in the loop.
+void node_handle_line (node_t *self, const char *line, size_t len);
+
 //  This node's id ("n1"; "" before init with --stdio and no --id); the
 //  cluster ("n1".."n5") once init arrived, else NULL / 0. Borrowed strings.
 const char *node_id (node_t *self);

@@ -29,6 +29,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "limits.h"
+#include "number.h"
 #include "rlog.h"
 #include "core.h"
 #include "kv.h"
@@ -972,13 +973,12 @@ s_param_ms (node_t *node, const char *key, int64_t def)
     const char *text = node_param (node, key);
     if (!text)
         return def;
-    char *end;
-    long long value = strtoll (text, &end, 10);
-    if (*end || end == text || value < 0 || value > 600000) {
+    uint64_t value;
+    if (number_parse_whole (text, 600000, &value)) {
         node_log (node, "bad --param %s='%s': want milliseconds", key, text);
         return -1;
     }
-    return value;
+    return (int64_t) value;
 }
 
 static bool

@@ -680,6 +680,21 @@ test_role_and_clock_skew (void **state)
     json_t *error = s_expect (fx, "error", "c1");
     assert_int_equal (s_int (error, "code"), NODE_ERR_MALFORMED_REQUEST);
     json_decref (error);
+    //  Past FL_FAKETIME_OFFSET_MS_MAX either way, or past int64 (1e300 cast
+    //  to int64_t is undefined: it gave INT64_MIN), refused; the skew stays.
+    double far [] = { 1e300, -1e300, (double) FL_FAKETIME_OFFSET_MS_MAX + 1 };
+    for (int i = 0; i < 3; i++) {
+        s_send (fx, "n1", "c1", json_pack ("{s:s, s:i, s:f}", "type", "clock_skew",
+                "msg_id", 14 + i, "offset_ms", far [i]));
+        error = s_expect (fx, "error", "c1");
+        assert_int_equal (s_int (error, "code"), NODE_ERR_MALFORMED_REQUEST);
+        assert_non_null (strstr (json_string_value (json_object_get (error, "text")),
+                                 "FL_FAKETIME_OFFSET_MS_MAX"));
+        json_decref (error);
+    }
+    probe = s_probe_node (fx);
+    assert_int_equal (s_int (probe, "skew_ms"), 3600000);
+    json_decref (probe);
 }
 
 static void

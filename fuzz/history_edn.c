@@ -1,0 +1,10 @@
+/*  history_edn.c -- fuzz target: ophistory_parse as OPHISTORY_EDN, then the
+    EDN writer and its read-back (history.h).
+*/
+#include "history.h"
+
+int
+LLVMFuzzerTestOneInput (const uint8_t *data, size_t size)
+{
+    return s_fuzz_history (data, size, OPHISTORY_EDN);
+}

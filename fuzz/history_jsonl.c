@@ -1,0 +1,10 @@
+/*  history_jsonl.c -- fuzz target: ophistory_parse as OPHISTORY_JSONL, then the
+    EDN writer and its read-back (history.h).
+*/
+#include "history.h"
+
+int
+LLVMFuzzerTestOneInput (const uint8_t *data, size_t size)
+{
+    return s_fuzz_history (data, size, OPHISTORY_JSONL);
+}
