@@ -59,6 +59,7 @@ typedef struct {
     size_t norder;
     atomic_size_t next;
     atomic_int stop;
+    atomic_size_t used;     // bytes held against the budget by everyone
     wgl_budget_t budget;
     int64_t round_ns;       // this round's deadline, 0: the whole budget
 } s_pool_t;
@@ -174,10 +175,18 @@ s_search (check_result_t *self, const check_opts_t *opts, int64_t start_ns)
         return;
     check_budget_t budget = check_budget (opts, self->nparts);
     size_t threads = budget.threads;
+    //  One budget for the whole check, not a share per thread: the
+    //  partitions (every op and value parsed) are held from the start, and
+    //  each search takes its arrays, cache and model growth from what is left
+    size_t held = (self->nparts + 1) * (sizeof (wgl_result_t) + sizeof (model_part_t *));
+    for (size_t i = 0; i < self->nparts; i++)
+        held += model_part_memory (self->parts [i]);
+    atomic_init (&pool.used, held);
     pool.budget = (wgl_budget_t) {
         .stop = &pool.stop,
         .deadline_ns = start_ns + (int64_t) (budget.timeout_s * 1e9),
-        .memory_bytes = budget.memory_mb * 1024 * 1024 / (threads? threads: 1) };
+        .memory_bytes = budget.memory_mb * 1024 * 1024,
+        .used = &pool.used };
     pool.order = malloc ((self->nparts + 1) * sizeof (size_t));
     if (!pool.order) {          // out of memory: every partition unknown
         for (size_t i = 0; i < self->nparts; i++)

@@ -69,6 +69,9 @@ typedef struct {
     size_t iwords;          // groups of ops that never returned (one count each)
     size_t memory_max;      // may not grow past this (0: no limit)
     bool oom;               // it would have: the search stops, unknown
+    atomic_size_t *shared;  // bytes held by the whole check (NULL: none)
+    size_t total;           // the cap on *shared
+    size_t held;            // bytes this search holds in *shared
 } s_cache_t;
 
 typedef struct {
@@ -85,11 +88,41 @@ s_cache_memory (const s_cache_t *c)
          + c->subsets_cap * sizeof (s_subset_t);
 }
 
-//  Room for more bytes? If not, the cache is out of memory for good.
+//  Take more bytes from the check's shared budget, or fail (nothing taken).
+static bool
+s_take (s_cache_t *c, size_t more)
+{
+    if (!c->shared)
+        return true;
+    size_t before = atomic_fetch_add (c->shared, more);
+    if (before + more > c->total || before + more < before) {
+        atomic_fetch_sub (c->shared, more);
+        return false;
+    }
+    c->held += more;
+    return true;
+}
+
+static void
+s_give (s_cache_t *c, size_t bytes)
+{
+    if (!c->shared)
+        return;
+    assert (bytes <= c->held);
+    atomic_fetch_sub (c->shared, bytes);
+    c->held -= bytes;
+}
+
+//  Room for more bytes? If not, the cache is out of memory for good. With a
+//  shared budget the bytes are taken from it (give them back with s_give
+//  when freed): a block that is grown is taken whole, since the old one
+//  lives on until it is copied.
 static bool
 s_cache_room (s_cache_t *c, size_t more)
 {
     if (c->memory_max && s_cache_memory (c) + more > c->memory_max)
+        c->oom = true;
+    if (!c->oom && !s_take (c, more))
         c->oom = true;
     return !c->oom;
 }
@@ -98,10 +131,13 @@ static int
 s_cache_grow (s_cache_t *c)
 {
     size_t cap = c->cap? c->cap * 2: 1024;
-    s_entry_t *table = s_cache_room (c, (cap - c->cap) * sizeof (s_entry_t))?
+    s_entry_t *table = s_cache_room (c, cap * sizeof (s_entry_t))?
                        malloc (cap * sizeof (s_entry_t)): NULL;
-    if (!table)
+    if (!table) {
+        if (!c->oom)
+            s_give (c, cap * sizeof (s_entry_t));
         return (c->oom = true), -1;
+    }
     s_entry_t *old = c->table;
     size_t old_cap = c->cap;
     c->cap = cap;
@@ -118,6 +154,7 @@ s_cache_grow (s_cache_t *c)
         c->table [j] = old [i];
     }
     free (old);
+    s_give (c, old_cap * sizeof (s_entry_t));
     return 0;
 }
 
@@ -127,11 +164,25 @@ s_arena_put (s_cache_t *c, const uint64_t *bits, size_t words)
     if (words == 0)
         return c->arena_len;        // an empty window or no groups
     if (c->arena_len + words > c->arena_cap) {
-        size_t cap = (c->arena_len + words) * 2 + 64;
-        uint64_t *arena = s_cache_room (c, (cap - c->arena_cap) * sizeof (uint64_t))?
-                          realloc (c->arena, cap * sizeof (uint64_t)): NULL;
-        if (!arena)
+        //  realloc of a large block moves its pages (mremap) rather than
+        //  copying: only the growth is taken. When doubling does not fit the
+        //  budget, an eighth more is tried, so the cap is reached, not halved
+        size_t need = c->arena_len + words;
+        size_t cap = need * 2 + 64;
+        if (c->shared && !c->oom && !s_take (c, (cap - c->arena_cap) * sizeof (uint64_t))) {
+            cap = need + need / 8 + 64;
+            if (!s_take (c, (cap - c->arena_cap) * sizeof (uint64_t)))
+                c->oom = true;
+        }
+        else
+        if (!c->shared && !s_cache_room (c, (cap - c->arena_cap) * sizeof (uint64_t)))
+            c->oom = true;
+        uint64_t *arena = c->oom? NULL: realloc (c->arena, cap * sizeof (uint64_t));
+        if (!arena) {
+            if (!c->oom)
+                s_give (c, (cap - c->arena_cap) * sizeof (uint64_t));
             return (c->oom = true), SIZE_MAX;
+        }
         c->arena = arena;
         c->arena_cap = cap;
     }
@@ -147,8 +198,11 @@ s_subset_put (s_cache_t *c, const uint64_t *ibits, size_t next)
         size_t cap = c->subsets_cap? c->subsets_cap * 2: 1024;
         s_subset_t *subsets = s_cache_room (c, (cap - c->subsets_cap) * sizeof (s_subset_t))?
                               realloc (c->subsets, cap * sizeof (s_subset_t)): NULL;
-        if (!subsets)
+        if (!subsets) {
+            if (!c->oom)
+                s_give (c, (cap - c->subsets_cap) * sizeof (s_subset_t));
             return (c->oom = true), SIZE_MAX;
+        }
         c->subsets = subsets;
         c->subsets_cap = cap;
     }
@@ -234,6 +288,8 @@ typedef struct {
     uint32_t lo;            // first word of bits not all ones
     uint32_t hi;            // last word with a linearized op that returned,
                             // or UINT32_MAX when there is none
+    size_t model0;          // the model's bytes when the search began
+    size_t model_held;      // its growth since, taken from the shared budget
 } s_search_t;
 
 static int
@@ -347,6 +403,30 @@ s_oom (const s_search_t *s)
     return s->cache.oom || model_part_oom (s->part);
 }
 
+//  The shared budget: the cache takes its bytes as it grows (s_cache_room);
+//  the model's value table grows inside model.c, so its growth since the last
+//  look is taken here, and it may grow until the next look by what the whole
+//  check has left now.
+static int
+s_budget_shared (s_search_t *s, wgl_result_t *result)
+{
+    size_t model = model_part_memory (s->part);
+    size_t grown = model > s->model0? model - s->model0: 0;
+    if (grown > s->model_held) {
+        if (!s_take (&s->cache, grown - s->model_held))
+            s->cache.oom = true;
+        else
+            s->model_held = grown;
+    }
+    if (s_oom (s)) {
+        result->why_unknown = "memory";
+        return WGL_UNKNOWN;
+    }
+    size_t used = atomic_load (s->cache.shared);
+    model_part_memory_max (s->part, model + (used < s->cache.total? s->cache.total - used: 0));
+    return -1;
+}
+
 //  Check the budget; returns a verdict to stop with, or -1 to go on. The
 //  memory budget is shared by the cache and the model's value table (sets
 //  and queues the steps build): each may grow into what the other leaves.
@@ -359,6 +439,8 @@ s_budget (s_search_t *s, const wgl_budget_t *budget, wgl_result_t *result)
         result->why_unknown = "timeout";
         return WGL_UNKNOWN;
     }
+    if (s->cache.shared)
+        return s_budget_shared (s, result);
     size_t cache = s_cache_memory (&s->cache), model = model_part_memory (s->part);
     if (s_oom (s) || (budget->memory_bytes && cache + model > budget->memory_bytes)) {
         result->why_unknown = "memory";
@@ -595,6 +677,17 @@ s_search (s_search_t *s, const wgl_budget_t *budget, wgl_result_t *result)
     return s->finite > 0? WGL_INVALID: WGL_VALID;
 }
 
+//  An upper bound on the bytes of the search's arrays (s_search_init and
+//  s_groups), taken from a shared budget before they are made.
+static size_t
+s_search_bytes (size_t n)
+{
+    size_t per_op = 2 * 2 * sizeof (int32_t) + sizeof (uint64_t) + sizeof (s_frame_t)
+                  + 3 * sizeof (uint32_t) + sizeof (int32_t) + 2 * sizeof (size_t)
+                  + sizeof (uint64_t) + 4 * sizeof (int32_t) + sizeof (size_t);
+    return (n + 4) * per_op + ((n + 63) / 64 + 1) * sizeof (uint64_t);
+}
+
 //  The search's arrays, all sized by the partition. Returns -1 when one
 //  could not be had (out of memory: the verdict is unknown).
 static int
@@ -653,13 +746,24 @@ wgl_check (model_part_t *part, const wgl_budget_t *budget, wgl_result_t *result)
                      .plain = budget->plain };
     s.cache.exact = budget->plain;
     size_t model = model_part_memory (part);
+    s.model0 = model;
+    if (budget->used && budget->memory_bytes) {
+        //  the partition is held by the caller already; the search's arrays
+        //  are taken before they are made
+        s.cache.shared = budget->used;
+        s.cache.total = budget->memory_bytes;
+        size_t used = atomic_load (budget->used);
+        model_part_memory_max (part, model + (used < s.cache.total? s.cache.total - used: 0));
+    }
+    else
     if (budget->memory_bytes) {
         model_part_memory_max (part, budget->memory_bytes);
         s.cache.memory_max = model < budget->memory_bytes? budget->memory_bytes - model: 1;
     }
     result->prefix_state = model_part_init (part);   // the empty prefix's state
-    if (model_part_oom (part) || (budget->memory_bytes && model > budget->memory_bytes)
-    ||  s_search_init (&s, result)) {
+    if (model_part_oom (part)
+    ||  (!s.cache.shared && budget->memory_bytes && model > budget->memory_bytes)
+    ||  !s_take (&s.cache, s_search_bytes (s.n)) || s_search_init (&s, result)) {
         result->verdict = WGL_UNKNOWN;
         result->why_unknown = "memory";
     }
@@ -681,6 +785,7 @@ wgl_check (model_part_t *part, const wgl_budget_t *budget, wgl_result_t *result)
     free (s.stack);
     free (s.cache.table);
     free (s.cache.arena);
+    s_give (&s.cache, s.cache.held);    // the arrays, the cache, the model's growth
 }
 
 void

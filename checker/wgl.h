@@ -14,7 +14,11 @@
 typedef struct {
     atomic_int *stop;       // set by anyone to stop every search (may be NULL)
     int64_t deadline_ns;    // clock_mono_ns () limit; 0 = none
-    size_t memory_bytes;    // cache budget for this search; 0 = none
+    size_t memory_bytes;    // memory budget; 0 = none. With used, the cap
+                            // on what every search and the caller hold together
+    atomic_size_t *used;    // bytes held against memory_bytes by the caller
+                            // and every search, shared by the threads (may be
+                            // NULL: memory_bytes is this search's alone)
     bool plain;             // tests: no pruning beyond Porcupine's (no greedy
                             // pure ops, no subsets, no same-effect skipping)
 } wgl_budget_t;

@@ -195,6 +195,19 @@ s_cross_check (const s_spec_t *spec, uint64_t seed, int count)
                 fail_msg ("%s history %d: brute force says %s, search %d:\n%s", spec->model, i,
                           expected? "valid": "invalid", result.verdict, buf);
             verdicts [expected]++;
+            //  A shared budget, tight or not: the verdict is right or unknown
+            //  for memory, and the search gives back all it took
+            atomic_size_t used;
+            atomic_init (&used, 1000);
+            wgl_budget_t capped = { .memory_bytes = 1000 + (i % 2? 2048: 64 << 20),
+                                    .used = &used };
+            wgl_check (parts [p], &capped, &result);
+            wgl_result_release (&result);
+            if (result.verdict == WGL_UNKNOWN)
+                assert_string_equal (result.why_unknown, "memory");
+            else
+                assert_int_equal (result.verdict == WGL_VALID, expected);
+            assert_int_equal (atomic_load (&used), 1000);
         }
         model_parts_destroy (&parts, nparts);
         ophistory_destroy (&h);
