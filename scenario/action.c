@@ -38,8 +38,8 @@ static const char *s_shapes [] = {
     "bridge", "ring", "", "one-way"
 };
 
-static int
-s_fail (char **error, const char *format, ...)
+int
+action_error (char **error, const char *format, ...)
 {
     va_list args;
     va_start (args, format);
@@ -73,7 +73,7 @@ s_parse_node (const char *word, int nodes, char *out, char **error)
     long index = word [0] == 'n'? strtol (word + 1, &end, 10): 0;
     if (word [0] != 'n' || end == word + 1 || *end || index < 1 || index > FL_NODES_MAX
     ||  (nodes > 0 && index > nodes))
-        return s_fail (error, "'%s' is not a node (n1..n%d or random; isolate also takes a service:"
+        return action_error (error, "'%s' is not a node (n1..n%d or random; isolate also takes a service:"
                        " lin-kv, seq-kv, lww-kv, lin-tso)",
                        word, nodes > 0? nodes: FL_NODES_MAX);
     snprintf (out, FL_ID_BYTES_MAX, "n%ld", index);
@@ -85,7 +85,7 @@ s_parse_number (const char *word, double lo, double hi, double *out,
                 const char *what, char **error)
 {
     if (number_parse (word, lo, hi, out))
-        return s_fail (error, "%s '%s' is not a number in [%g, %g]",
+        return action_error (error, "%s '%s' is not a number in [%g, %g]",
                        what, word, lo, hi);
     return 0;
 }
@@ -95,9 +95,9 @@ static int
 s_parse_groups (const char *word, int nodes, char *out, char **error)
 {
     if (strlen (word) >= FL_FAULT_TEXT_BYTES_MAX)
-        return s_fail (error, "partition groups '%s' are too long", word);
+        return action_error (error, "partition groups '%s' are too long", word);
     if (!strchr (word, '|'))
-        return s_fail (error, "unknown partition shape '%s' (halves, majority,"
+        return action_error (error, "unknown partition shape '%s' (halves, majority,"
                        " minority, isolate NODE, isolate-leader, bridge, ring,"
                        " one-way FROM -> TO, or groups like n1,n2|n3,n4,n5)", word);
     char copy [FL_FAULT_TEXT_BYTES_MAX];
@@ -111,17 +111,17 @@ s_parse_groups (const char *word, int nodes, char *out, char **error)
         for (char *id = strtok_r (group, ",", &save); id; id = strtok_r (NULL, ",", &save)) {
             char node [FL_ID_BYTES_MAX];
             if (streq (id, "random") || s_parse_node (id, nodes, node, NULL))
-                return s_fail (error, "'%s' in partition groups '%s' is not a node", id, word);
+                return action_error (error, "'%s' in partition groups '%s' is not a node", id, word);
             int index = atoi (node + 1);
             if (seen [index])
-                return s_fail (error, "%s is in partition groups '%s' twice", node, word);
+                return action_error (error, "%s is in partition groups '%s' twice", node, word);
             seen [index] = true;
         }
         groups++;
     }
     //  One group cuts nothing: it is a typo, not a partition.
     if (groups < 2)
-        return s_fail (error, "partition groups '%s' need two groups or more", word);
+        return action_error (error, "partition groups '%s' need two groups or more", word);
     snprintf (out, FL_FAULT_TEXT_BYTES_MAX, "%s", word);
     return 0;
 }
@@ -139,7 +139,7 @@ s_parse_side (const char *side, int which, const char *shown, int nodes,
         return 0;
     }
     if (strchr (side, ' '))
-        return s_fail (error, "'%s' in partition one-way '%s' is not a node list"
+        return action_error (error, "'%s' in partition one-way '%s' is not a node list"
                        " (write n1,n2, without spaces)", side, shown);
     *out = 0;
     size_t used = 0;
@@ -149,18 +149,18 @@ s_parse_side (const char *side, int which, const char *shown, int nodes,
         char word [FL_ID_BYTES_MAX], node [FL_ID_BYTES_MAX];
         snprintf (word, sizeof word, "%.*s", (int) length, at);
         if (length == 0)
-            return s_fail (error, "'%s' in partition one-way '%s' has an empty node name"
+            return action_error (error, "'%s' in partition one-way '%s' has an empty node name"
                            " (expected a list like n1,n2)", side, shown);
         if (length >= sizeof word || streq (word, "random")
         ||  s_parse_node (word, nodes, node, NULL))
-            return s_fail (error, "'%.*s' in partition one-way '%s' is not a node (n1..n%d;"
+            return action_error (error, "'%.*s' in partition one-way '%s' is not a node (n1..n%d;"
                            " rest and random stand alone as a side)", (int) length, at,
                            shown, nodes > 0? nodes: FL_NODES_MAX);
         int index = atoi (node + 1);
         if (owner [index] == which)
-            return s_fail (error, "%s is in partition one-way '%s' twice", node, shown);
+            return action_error (error, "%s is in partition one-way '%s' twice", node, shown);
         if (owner [index])
-            return s_fail (error, "%s is on both sides of partition one-way '%s'"
+            return action_error (error, "%s is on both sides of partition one-way '%s'"
                            " (the sides must be disjoint)", node, shown);
         owner [index] = which;
         int n = snprintf (out + used, size - used, "%s%s", used? ",": "", node);
@@ -180,7 +180,7 @@ static int
 s_parse_one_way (action_t *self, char **words, int count, int nodes, char **error)
 {
     if (count < 3)
-        return s_fail (error, "partition one-way needs FROM -> TO (messages from FROM"
+        return action_error (error, "partition one-way needs FROM -> TO (messages from FROM"
                        " to TO are dropped; like n1,n2 -> n3)");
     char shown [FL_FAULT_TEXT_BYTES_MAX] = "";
     size_t used = 0;
@@ -190,12 +190,12 @@ s_parse_one_way (action_t *self, char **words, int count, int nodes, char **erro
     }
     char *arrow = strstr (shown, "->");
     if (!arrow)
-        return s_fail (error, "partition one-way '%s' has no '->' (expected FROM -> TO,"
+        return action_error (error, "partition one-way '%s' has no '->' (expected FROM -> TO,"
                        " like n1,n2 -> n3%s)", shown, strstr (shown, " -")
                        || streq (words [count - 1], "-")?
                        "; in a shell, quote it: 'n1,n2 -> n3'": "");
     if (strstr (arrow + 2, "->"))
-        return s_fail (error, "partition one-way '%s' has more than one '->'", shown);
+        return action_error (error, "partition one-way '%s' has more than one '->'", shown);
     char from [FL_FAULT_TEXT_BYTES_MAX], to [FL_FAULT_TEXT_BYTES_MAX];
     const char *start = shown, *end = arrow;
     while (end > start && end [-1] == ' ')
@@ -206,7 +206,7 @@ s_parse_one_way (action_t *self, char **words, int count, int nodes, char **erro
         start++;
     snprintf (to, sizeof to, "%s", start);
     if (!*from || !*to)
-        return s_fail (error, "partition one-way '%s' has no nodes %s '->' (expected"
+        return action_error (error, "partition one-way '%s' has no nodes %s '->' (expected"
                        " FROM -> TO, like n1,n2 -> n3)", shown, *from? "after": "before");
     int owner [FL_NODES_MAX + 1] = { 0 };
     char sides [2][FL_FAULT_TEXT_BYTES_MAX];
@@ -216,10 +216,10 @@ s_parse_one_way (action_t *self, char **words, int count, int nodes, char **erro
     for (int i = 0; i < 2; i++) {
         const char *other = sides [1 - i];
         if (streq (sides [i], "random") && !streq (other, "rest"))
-            return s_fail (error, "'random' in partition one-way '%s' needs 'rest' on the"
+            return action_error (error, "'random' in partition one-way '%s' needs 'rest' on the"
                            " other side (a drawn node could be on both)", shown);
         if (streq (sides [i], "rest") && streq (other, "rest"))
-            return s_fail (error, "partition one-way '%s' has 'rest' on both sides:"
+            return action_error (error, "partition one-way '%s' has 'rest' on both sides:"
                            " no node is on either", shown);
     }
     //  "rest" against a list of every node would be empty.
@@ -227,7 +227,7 @@ s_parse_one_way (action_t *self, char **words, int count, int nodes, char **erro
     for (int i = 1; i <= FL_NODES_MAX; i++)
         named += owner [i] != 0;
     if (nodes > 0 && named == nodes && (streq (sides [0], "rest") || streq (sides [1], "rest")))
-        return s_fail (error, "'rest' in partition one-way '%s' is empty: the other side"
+        return action_error (error, "'rest' in partition one-way '%s' is empty: the other side"
                        " names all %d nodes", shown, nodes);
     self->shape = ACTION_SHAPE_ONE_WAY;
     int n = snprintf (self->groups, sizeof self->groups, "%s|%s", sides [0], sides [1]);
@@ -243,17 +243,17 @@ static int
 s_check_size (const char *shape, action_shape_t kind, int nodes, char **error)
 {
     if (nodes == 1)
-        return s_fail (error, "partition %s needs at least 2 nodes (the cluster has 1)", shape);
+        return action_error (error, "partition %s needs at least 2 nodes (the cluster has 1)", shape);
     if (nodes != 2)
         return 0;
     if (kind == ACTION_SHAPE_MINORITY)
-        return s_fail (error, "partition minority needs at least 3 nodes (of 2, a minority is 0 nodes)");
+        return action_error (error, "partition minority needs at least 3 nodes (of 2, a minority is 0 nodes)");
     if (kind == ACTION_SHAPE_MAJORITY)
-        return s_fail (error, "partition majority needs at least 3 nodes (of 2, a majority is both)");
+        return action_error (error, "partition majority needs at least 3 nodes (of 2, a majority is both)");
     if (kind == ACTION_SHAPE_BRIDGE)
-        return s_fail (error, "partition bridge needs at least 3 nodes (two groups sharing one node)");
+        return action_error (error, "partition bridge needs at least 3 nodes (two groups sharing one node)");
     if (kind == ACTION_SHAPE_RING)
-        return s_fail (error, "partition ring needs at least 3 nodes (each node sees its two neighbours)");
+        return action_error (error, "partition ring needs at least 3 nodes (each node sees its two neighbours)");
     return 0;
 }
 
@@ -261,7 +261,7 @@ static int
 s_parse_partition (action_t *self, char **words, int count, int nodes, char **error)
 {
     if (count < 2)
-        return s_fail (error, "partition needs a shape");
+        return action_error (error, "partition needs a shape");
     const char *shape = words [1];
     int need = 2;
     if (streq (shape, "one-way"))
@@ -270,7 +270,7 @@ s_parse_partition (action_t *self, char **words, int count, int nodes, char **er
     if (streq (shape, "isolate")) {
         self->shape = ACTION_SHAPE_ISOLATE;
         if (count < 3)
-            return s_fail (error, "partition isolate needs a node");
+            return action_error (error, "partition isolate needs a node");
         need = 3;
         //  Maelstrom's services never see a partition; here a scenario
         //  may cut one off from every node.
@@ -294,7 +294,7 @@ s_parse_partition (action_t *self, char **words, int count, int nodes, char **er
         }
     }
     if (count > need)
-        return s_fail (error, "unexpected '%s' after partition %s", words [need], shape);
+        return action_error (error, "unexpected '%s' after partition %s", words [need], shape);
     return s_check_size (shape, self->shape, nodes, error);
 }
 
@@ -312,14 +312,14 @@ s_parse_args (action_t *self, char **words, int count, int nodes, char **error)
             break;
         case ACTION_DROP: case ACTION_DUPLICATE: case ACTION_REORDER:
             if (count < 2)
-                return s_fail (error, "%s needs a probability", words [0]);
+                return action_error (error, "%s needs a probability", words [0]);
             if (s_parse_number (words [1], 0, 1, &self->p, "probability", error))
                 return -1;
             max = 2;
             break;
         case ACTION_DELAY:
             if (count < 2)
-                return s_fail (error, "delay needs milliseconds");
+                return action_error (error, "delay needs milliseconds");
             if (s_parse_number (words [1], 0, FL_DELAY_MS_MAX, &value, "delay", error))
                 return -1;
             self->ms = (int) value;
@@ -332,7 +332,7 @@ s_parse_args (action_t *self, char **words, int count, int nodes, char **error)
             break;
         case ACTION_CLOCK_SKEW:
             if (count < 3)
-                return s_fail (error, "clock-skew needs a node and milliseconds");
+                return action_error (error, "clock-skew needs a node and milliseconds");
             if (s_parse_node (words [1], nodes, self->node, error))
                 return -1;
             if (s_parse_number (words [2], -FL_RUN_SECONDS_MAX * 1000.0,
@@ -343,13 +343,13 @@ s_parse_args (action_t *self, char **words, int count, int nodes, char **error)
             break;
         default:
             if (count < 2)
-                return s_fail (error, "%s needs a node", words [0]);
+                return action_error (error, "%s needs a node", words [0]);
             if (s_parse_node (words [1], nodes, self->node, error))
                 return -1;
             max = 2;
     }
     if (count > max)
-        return s_fail (error, "unexpected '%s' after %s", words [max], words [0]);
+        return action_error (error, "unexpected '%s' after %s", words [max], words [0]);
     return 0;
 }
 
@@ -360,7 +360,7 @@ action_parse (action_t *self, const char *text, int nodes, char **error)
     assert (text);
     memset (self, 0, sizeof *self);
     if (strlen (text) >= FL_FAULT_TEXT_BYTES_MAX)
-        return s_fail (error, "fault '%.40s...' is %zu bytes, more than %d"
+        return action_error (error, "fault '%.40s...' is %zu bytes, more than %d"
                        " (FL_FAULT_TEXT_BYTES_MAX)", text, strlen (text),
                        FL_FAULT_TEXT_BYTES_MAX - 1);
     char copy [FL_FAULT_TEXT_BYTES_MAX];
@@ -371,17 +371,17 @@ action_parse (action_t *self, const char *text, int nodes, char **error)
     for (char *word = strtok_r (copy, " \t", &save); word;
          word = strtok_r (NULL, " \t", &save)) {
         if (count == FL_ACTION_WORDS_MAX)
-            return s_fail (error, "fault '%s' has more than %d words (FL_ACTION_WORDS_MAX)",
+            return action_error (error, "fault '%s' has more than %d words (FL_ACTION_WORDS_MAX)",
                            text, FL_ACTION_WORDS_MAX);
         words [count++] = word;
     }
     if (count == 0)
-        return s_fail (error, "empty fault");
+        return action_error (error, "empty fault");
     //  "isolate n3" and "isolate-leader" say "partition isolate n3" and
     //  "partition isolate-leader" (DESIGN section 8 writes them so).
     if (streq (words [0], "isolate") || streq (words [0], "isolate-leader")) {
         if (count == FL_ACTION_WORDS_MAX)
-            return s_fail (error, "fault '%s' has more than %d words (FL_ACTION_WORDS_MAX)",
+            return action_error (error, "fault '%s' has more than %d words (FL_ACTION_WORDS_MAX)",
                            text, FL_ACTION_WORDS_MAX);
         memmove (words + 1, words, count * sizeof words [0]);
         words [0] = "partition";
@@ -392,7 +392,7 @@ action_parse (action_t *self, const char *text, int nodes, char **error)
         if (streq (words [0], s_kinds [i].name))
             break;
     if (i == KINDS)
-        return s_fail (error, "unknown fault '%s' (partition, isolate, isolate-leader,"
+        return action_error (error, "unknown fault '%s' (partition, isolate, isolate-leader,"
                        " heal, drop, delay, duplicate, reorder, pause, resume, kill,"
                        " restart, stop, cont, clock-skew)", words [0]);
     self->kind = s_kinds [i].kind;
@@ -407,7 +407,7 @@ action_parse_argv (action_t *self, int argc, char **argv, int nodes, char **erro
     for (int i = 0; i < argc; i++) {
         int n = snprintf (text + used, sizeof text - used, "%s%s", i? " ": "", argv [i]);
         if (n < 0 || (size_t) n >= sizeof text - used)
-            return s_fail (error, "fault is too long");
+            return action_error (error, "fault is too long");
         used += n;
     }
     return action_parse (self, text, nodes, error);

@@ -65,6 +65,11 @@ typedef struct {
 //  saying what was wrong with the text (caller frees).
 int action_parse (action_t *self, const char *text, int nodes, char **error);
 
+//  Set *error (unless error is NULL) to the formatted message (malloc'd)
+//  and return -1: how the action and tour-step parsers report a problem.
+int action_error (char **error, const char *format, ...)
+    __attribute__ ((format (printf, 2, 3)));
+
 //  Parse argv words (as `./harness fault` gets them) by joining with spaces.
 int action_parse_argv (action_t *self, int argc, char **argv, int nodes,
                           char **error);

@@ -13,25 +13,10 @@
 #include <czmq.h>
 #include <jansson.h>
 #include "tour_step.h"
+#include "action.h"
 #include "number.h"
 
 #define S_WORDS_MAX 4       // cas NODE KEY FROM TO: the op word, then 4
-
-static int
-s_fail (char **error, const char *format, ...)
-{
-    va_list args;
-    va_start (args, format);
-    char *message = NULL;
-    if (vasprintf (&message, format, args) < 0)
-        message = NULL;
-    va_end (args);
-    if (error)
-        *error = message;
-    else
-        free (message);
-    return -1;
-}
 
 //  "n3" -> 3 when the cluster has it; else 0.
 static int
@@ -53,12 +38,12 @@ s_value (const char *text, char *out, size_t size, const char *what, char **erro
     if (!value)
         value = json_string (text);
     if (!value)
-        return s_fail (error, "%s '%s' is not UTF-8 text", what, text);
+        return action_error (error, "%s '%s' is not UTF-8 text", what, text);
     char *dumped = json_dumps (value, JSON_ENCODE_ANY | JSON_COMPACT | JSON_SORT_KEYS);
     json_decref (value);
     int rc = 0;
     if (!dumped || strlen (dumped) >= size)
-        rc = s_fail (error, "%s '%.40s' is longer than %zu bytes", what, text, size - 1);
+        rc = action_error (error, "%s '%.40s' is longer than %zu bytes", what, text, size - 1);
     else
         snprintf (out, size, "%s", dumped);
     free (dumped);
@@ -127,13 +112,13 @@ s_key (tour_step_t *self, const char *op, const char *word, char **error)
         json_t *string = json_loads (word, JSON_DECODE_ANY, NULL);
         if (!json_is_string (string) || !*json_string_value (string)) {
             json_decref (string);
-            return s_fail (error, "%s: key %s is not a non-empty JSON string", op, word);
+            return action_error (error, "%s: key %s is not a non-empty JSON string", op, word);
         }
         snprintf (key, sizeof key, "%s", json_string_value (string));
         json_decref (string);
     }
     if (strlen (key) >= sizeof self->key)
-        return s_fail (error, "%s: key '%.40s' is longer than %zu bytes", op,
+        return action_error (error, "%s: key '%.40s' is longer than %zu bytes", op,
                        key, sizeof self->key - 1);
     snprintf (self->key, sizeof self->key, "%s", key);
     return 0;
@@ -164,17 +149,17 @@ s_op (tour_step_t *self, const s_op_t *op, char *rest, int nodes, char **error)
     char *bad = NULL;
     int count = s_words (rest, words, op->words, op->rest, &bad);
     if (count < 0)
-        return s_fail (error, "%s: '%.40s' opens a quoted word (a JSON string) that does"
+        return action_error (error, "%s: '%.40s' opens a quoted word (a JSON string) that does"
                        " not close before a space or the end", op->word, bad);
     if (count != op->words)
-        return s_fail (error, "'%s' takes %d word%s after it, not %s%d (%s)", op->word,
+        return action_error (error, "'%s' takes %d word%s after it, not %s%d (%s)", op->word,
                        op->words, op->words == 1? "": "s", count > op->words? "more than ": "",
                        count > op->words? op->words: count, op->usage);
     self->kind = op->kind;
     if (op->kind == TOUR_WAIT) {
         double ms;
         if (number_parse (words [0], 0, FL_TOUR_WAIT_MS_MAX, &ms) || ms != (int) ms)
-            return s_fail (error, "wait: '%s' is not a whole number of ms in 0..%d",
+            return action_error (error, "wait: '%s' is not a whole number of ms in 0..%d",
                            words [0], FL_TOUR_WAIT_MS_MAX);
         self->ms = (int) ms;
         return 0;
@@ -182,7 +167,7 @@ s_op (tour_step_t *self, const s_op_t *op, char *rest, int nodes, char **error)
     if (op->kind == TOUR_SETTLE)
         return 0;
     if (!(self->node = s_node (words [0], nodes)))
-        return s_fail (error, "%s: '%s' is not a node of n1..n%d", op->word, words [0], nodes);
+        return action_error (error, "%s: '%s' is not a node of n1..n%d", op->word, words [0], nodes);
     if (s_key (self, op->word, words [1], error))
         return -1;
     if (op->kind == TOUR_CAS)
@@ -201,7 +186,7 @@ tour_step_parse (tour_step_t *self, const char *text, int nodes, char **error)
     assert (self && text);
     memset (self, 0, sizeof *self);
     if (strlen (text) >= sizeof self->text)
-        return s_fail (error, "step '%.40s...' is longer than %zu bytes", text,
+        return action_error (error, "step '%.40s...' is longer than %zu bytes", text,
                        sizeof self->text - 1);
     snprintf (self->text, sizeof self->text, "%s", text);
     char copy [FL_FAULT_TEXT_BYTES_MAX];
@@ -209,7 +194,7 @@ tour_step_parse (tour_step_t *self, const char *text, int nodes, char **error)
     char *first = copy + strspn (copy, " \t");
     size_t length = strcspn (first, " \t");
     if (length == 0)
-        return s_fail (error, "empty step (write, read, cas, cart-add, settle, wait, or a fault)");
+        return action_error (error, "empty step (write, read, cas, cart-add, settle, wait, or a fault)");
     char *rest = first + length;
     if (*rest)
         *rest++ = 0;
@@ -219,10 +204,10 @@ tour_step_parse (tour_step_t *self, const char *text, int nodes, char **error)
     char *problem = NULL;
     if (action_parse (&self->action, text, nodes, &problem)) {
         bool unknown = problem && strstr (problem, "unknown fault");
-        int rc = unknown? s_fail (error, "unknown step '%s' (write, read, cas, cart-add,"
+        int rc = unknown? action_error (error, "unknown step '%s' (write, read, cas, cart-add,"
                                   " settle, wait, or a fault: partition, isolate, heal,"
                                   " kill, ...)", first)
-                        : s_fail (error, "%s", problem? problem: "bad fault");
+                        : action_error (error, "%s", problem? problem: "bad fault");
         free (problem);
         return rc;
     }

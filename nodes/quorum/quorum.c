@@ -93,6 +93,17 @@ typedef struct {
     char replica [FL_ID_BYTES_MAX + 1];
 } s_call_t;
 
+//  A new call of ROUND to replica PEER (freed by the RPC's callback).
+static s_call_t *
+s_call_new (void *round, const char *peer)
+{
+    s_call_t *call = (s_call_t *) calloc (1, sizeof (s_call_t));
+    assert (call);
+    call->round = round;
+    snprintf (call->replica, sizeof call->replica, "%s", peer);
+    return call;
+}
+
 //  One hint resent: what to acknowledge when the replica answers.
 typedef struct {
     quorum_t *server;
@@ -353,10 +364,7 @@ s_read_start (s_op_t *op)
         const char *peer = node_ids (self->node, i);
         if (s_is_self (self, peer))
             continue;
-        s_call_t *call = (s_call_t *) calloc (1, sizeof (s_call_t));
-        assert (call);
-        call->round = round;
-        snprintf (call->replica, sizeof call->replica, "%s", peer);
+        s_call_t *call = s_call_new (round, peer);
         round->pending++;
         node_rpc (self->node, peer, json_pack ("{s:s, s:O}", "type", "q_get", "key", op->key),
                   timeout_ms, s_on_got, call);
@@ -464,10 +472,7 @@ s_write_start (s_op_t *op, json_t *value)
         const char *peer = node_ids (self->node, i);
         if (s_is_self (self, peer))
             continue;
-        s_call_t *call = (s_call_t *) calloc (1, sizeof (s_call_t));
-        assert (call);
-        call->round = round;
-        snprintf (call->replica, sizeof call->replica, "%s", peer);
+        s_call_t *call = s_call_new (round, peer);
         round->pending++;
         node_rpc (self->node, peer, s_put_body (op->key, value, &version),
                   timeout_ms, s_on_put, call);
