@@ -665,6 +665,8 @@ convergence_replicas_from_finals (const opslog_t *log, int clients, int nodes)
             continue;
         int64_t client = op->process % clients;
         int64_t node = (client + sent [client]++ * clients) % nodes + 1;
+        if (op->node > 0 && op->node <= nodes)
+            node = op->node;            // recorded: no need to know the rule
         snprintf (id, sizeof id, "n%" PRId64, node);
         json_t *value = op->type == OPSLOG_OK? checks_atom_json (log, op->return_value): NULL;
         if (value)

@@ -61,10 +61,11 @@ json_t *convergence_check (const json_t *convergence);
 //  What a --node program's replicas held, from its final reads (the ok
 //  "read" ops marked final): a new object in lab_replicas's shape, with
 //  [[null, VALUE]] for a node whose final read answered, null otherwise.
-//  Which node a final read went to is not in the history; it follows
-//  lab/client.c's rule: client c (process % clients) sends its k-th final
-//  read to node ((c + k * clients) % nodes) + 1. A later ok read of a node
-//  replaces an earlier one.
+//  Which node a final read went to is its invoke's "node" (every run
+//  records it); for a history without it, lab/client.c's rule stands in:
+//  client c (process % clients) sends its k-th final read to node
+//  ((c + k * clients) % nodes) + 1. A later ok read of a node replaces an
+//  earlier one.
 json_t *convergence_replicas_from_finals (const opslog_t *log, int clients, int nodes);
 
 #endif
