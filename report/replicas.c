@@ -47,64 +47,63 @@ s_cell (FILE *out, const json_t *value)
     s_value (out, value, 120);
 }
 
+//  One column of a list's table: the entry's field, shown as text (max 0)
+//  or as JSON cut at max bytes; the last column is the reason, left aligned.
+typedef struct {
+    const char *field;
+    const char *head;
+    size_t max;
+} s_column_t;
+
+//  "TITLE: COUNT" and, when the list has entries, their table.
+static void
+s_list (FILE *out, json_t *convergence, const char *list, const char *title,
+        const s_column_t *columns, size_t ncolumns)
+{
+    json_t *entries = json_object_get (convergence, list);
+    char count_key [32];
+    snprintf (count_key, sizeof count_key, "%s_count", list);
+    json_int_t count = json_integer_value (json_object_get (convergence, count_key));
+    fprintf (out, "<p><b>%s: %lld</b></p>", title, (long long) count);
+    if (json_array_size (entries) == 0)
+        return;
+    fputs ("<table><tr>", out);
+    for (size_t c = 0; c < ncolumns; c++)
+        fprintf (out, "<th>%s</th>", columns [c].head);
+    fputs ("</tr>", out);
+    size_t i;
+    json_t *entry;
+    json_array_foreach (entries, i, entry) {
+        fputs ("<tr>", out);
+        for (size_t c = 0; c < ncolumns; c++) {
+            json_t *value = json_object_get (entry, columns [c].field);
+            fputs (c + 1 == ncolumns? "<td style=\"text-align:left\">": "<td>", out);
+            if (columns [c].max)
+                s_value (out, value, columns [c].max);
+            else
+                escape_html (out, json_string_value (value));
+            fputs ("</td>", out);
+        }
+        fputs ("</tr>", out);
+    }
+    fputs ("</table>", out);
+    if ((json_int_t) json_array_size (entries) < count)
+        fprintf (out, "<p class=\"note\">The first %zu of %lld.</p>", json_array_size (entries),
+                 (long long) count);
+}
+
 static void
 s_lists (FILE *out, json_t *convergence)
 {
-    json_t *lost = json_object_get (convergence, "lost");
-    json_int_t lost_count = json_integer_value (json_object_get (convergence, "lost_count"));
-    fprintf (out, "<p><b>Lost acknowledged updates: %lld</b>", (long long) lost_count);
-    if (json_array_size (lost) > 0) {
-        fputs ("</p><table><tr><th>index</th><th>process</th><th>f</th><th>key</th>"
-               "<th>value</th><th>why lost</th></tr>", out);
-        size_t i;
-        json_t *entry;
-        json_array_foreach (lost, i, entry) {
-            fputs ("<tr><td>", out);
-            s_value (out, json_object_get (entry, "index"), 20);
-            fputs ("</td><td>", out);
-            s_value (out, json_object_get (entry, "process"), 20);
-            fputs ("</td><td>", out);
-            escape_html (out, json_string_value (json_object_get (entry, "f")));
-            fputs ("</td><td>", out);
-            s_value (out, json_object_get (entry, "key"), 40);
-            fputs ("</td><td>", out);
-            s_value (out, json_object_get (entry, "value"), 40);
-            fputs ("</td><td style=\"text-align:left\">", out);
-            escape_html (out, json_string_value (json_object_get (entry, "reason")));
-            fputs ("</td></tr>", out);
-        }
-        fputs ("</table>", out);
-        if ((json_int_t) json_array_size (lost) < lost_count)
-            fprintf (out, "<p class=\"note\">The first %zu of %lld.</p>", json_array_size (lost),
-                     (long long) lost_count);
-    }
-    else
-        fputs ("</p>", out);
-    json_t *invented = json_object_get (convergence, "invented");
-    json_int_t invented_count = json_integer_value (json_object_get (convergence, "invented_count"));
-    fprintf (out, "<p><b>Invented values: %lld</b>", (long long) invented_count);
-    if (json_array_size (invented) > 0) {
-        fputs ("</p><table><tr><th>node</th><th>key</th><th>value</th><th>why</th></tr>", out);
-        size_t i;
-        json_t *entry;
-        json_array_foreach (invented, i, entry) {
-            fputs ("<tr><td>", out);
-            escape_html (out, json_string_value (json_object_get (entry, "node")));
-            fputs ("</td><td>", out);
-            escape_html (out, json_string_value (json_object_get (entry, "key")));
-            fputs ("</td><td>", out);
-            s_value (out, json_object_get (entry, "value"), 40);
-            fputs ("</td><td style=\"text-align:left\">", out);
-            escape_html (out, json_string_value (json_object_get (entry, "reason")));
-            fputs ("</td></tr>", out);
-        }
-        fputs ("</table>", out);
-        if ((json_int_t) json_array_size (invented) < invented_count)
-            fprintf (out, "<p class=\"note\">The first %zu of %lld.</p>",
-                     json_array_size (invented), (long long) invented_count);
-    }
-    else
-        fputs ("</p>", out);
+    static const s_column_t lost [] = { { "index", "index", 20 }, { "process", "process", 20 },
+        { "f", "f", 0 }, { "key", "key", 40 }, { "value", "value", 40 },
+        { "reason", "why lost", 0 } };
+    static const s_column_t invented [] = { { "node", "node", 0 }, { "key", "key", 0 },
+        { "value", "value", 40 }, { "reason", "why", 0 } };
+    s_list (out, convergence, "lost", "Lost acknowledged updates", lost,
+            sizeof lost / sizeof lost [0]);
+    s_list (out, convergence, "invented", "Invented values", invented,
+            sizeof invented / sizeof invented [0]);
 }
 
 //  Each node's final state: a row per node, a column per key (the keys of
