@@ -462,28 +462,26 @@ s_txn_reason (json_t *details)
 }
 
 //  The linearizability check of history.jsonl, as one entry of "checks".
-static json_t *
-s_check (s_run_t *self, check_verdict_t *verdict)
+json_t *
+runner_check_entry (const char *run_dir, const char *name, const char *model,
+                    double timeout_s, check_verdict_t *verdict)
 {
+    assert (run_dir && name && model && verdict);
     char path [4096];
-    snprintf (path, sizeof path, "%s/history.jsonl", self->opts->run_dir);
-    const workload_t *workload = self->workload;
-    double budget = self->opts->check_timeout_s > 0? self->opts->check_timeout_s
-                  : self->opts->scenario->check_timeout_s;
-    check_opts_t opts = runner_check_opts (workload->model, budget);
+    snprintf (path, sizeof path, "%s/history.jsonl", run_dir);
+    check_opts_t opts = runner_check_opts (model, timeout_s);
     char *error = NULL;
     check_result_t *result = check_file (path, &opts, &error);
     if (!result) {
         *verdict = CHECK_UNKNOWN;
-        json_t *entry = json_pack ("{s:s, s:s, s:s, s:s}", "name", workload->check,
-                                   "model", workload->model, "valid", "unknown", "error",
-                                   error? error: "checker failed");
+        json_t *entry = json_pack ("{s:s, s:s, s:s, s:s}", "name", name, "model", model,
+                                   "valid", "unknown", "error", error? error: "checker failed");
         free (error);
         return entry;
     }
     *verdict = check_result_verdict (result);
-    json_t *entry = json_pack ("{s:s, s:s, s:f, s:o, s:o}", "name", workload->check,
-                               "model", workload->model, "budget_s", opts.timeout_s,
+    json_t *entry = json_pack ("{s:s, s:s, s:f, s:o, s:o}", "name", name,
+                               "model", model, "budget_s", opts.timeout_s,
         "valid", *verdict == CHECK_VALID? json_true (): *verdict == CHECK_INVALID? json_false ():
                  json_string ("unknown"),
         "details", check_result_json (result));
@@ -495,6 +493,15 @@ s_check (s_run_t *self, check_verdict_t *verdict)
     }
     check_result_destroy (&result);
     return entry;
+}
+
+static json_t *
+s_check (s_run_t *self, check_verdict_t *verdict)
+{
+    double budget = self->opts->check_timeout_s > 0? self->opts->check_timeout_s
+                  : self->opts->scenario->check_timeout_s;
+    return runner_check_entry (self->opts->run_dir, self->workload->check,
+                               self->workload->model, budget, verdict);
 }
 
 //  The linearizability check's consistency spectrum, if it has one, at the

@@ -55,4 +55,12 @@ int runner_run (const runner_opts_t *opts, json_t **results, char **error);
 //  longer search is ./harness check on the same file.
 check_opts_t runner_check_opts (const char *model, double timeout_s);
 
+//  RUN_DIR/history.jsonl checked against MODEL (runner_check_opts), as one
+//  entry of results.json's "checks": {name, model, budget_s, valid,
+//  details} with the spectrum and a txn check's reason lifted from the
+//  details, or {name, model, valid: "unknown", error} when the history could
+//  not be read. *verdict gets the verdict. A new object.
+json_t *runner_check_entry (const char *run_dir, const char *name, const char *model,
+                            double timeout_s, check_verdict_t *verdict);
+
 #endif

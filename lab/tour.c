@@ -591,31 +591,8 @@ s_lost_check (const json_t *record)
 static json_t *
 s_linearizable (const char *run_dir)
 {
-    char path [4096];
-    snprintf (path, sizeof path, "%s/history.jsonl", run_dir);
-    check_opts_t opts = runner_check_opts ("kv", 0);
-    char *error = NULL;
-    check_result_t *result = check_file (path, &opts, &error);
-    if (!result) {
-        json_t *entry = json_pack ("{s:s, s:s, s:s, s:s}", "name", "linearizable", "model",
-                                   "kv", "valid", "unknown", "error", error? error: "checker failed");
-        free (error);
-        return entry;
-    }
-    check_verdict_t verdict = check_result_verdict (result);
-    json_t *entry = json_pack ("{s:s, s:s, s:o, s:o}", "name", "linearizable", "model", "kv",
-        "valid", verdict == CHECK_VALID? json_true (): verdict == CHECK_INVALID? json_false ():
-                 json_string ("unknown"),
-        "details", check_result_json (result));
-    //  The spectrum up to the entry, as the normal run's check has it, so
-    //  the runner puts it at the top of results.json.
-    json_t *details = json_object_get (entry, "details");
-    if (json_object_get (details, "spectrum")) {
-        json_object_set (entry, "spectrum", json_object_get (details, "spectrum"));
-        json_object_set (entry, "strongest", json_object_get (details, "strongest"));
-    }
-    check_result_destroy (&result);
-    return entry;
+    check_verdict_t verdict;
+    return runner_check_entry (run_dir, "linearizable", "kv", 0, &verdict);
 }
 
 json_t *
