@@ -21,8 +21,19 @@
 #           util-linux setsid (Essential; listed so a slim image says so)
 #   fuzz:   clang     libFuzzer and the sanitizers (Debian's clang brings
 #                     libclang-rt-NN-dev): make fuzz, tests/fuzz_brief.t
+#   report: chromium  headless Chromium for the browser test of report.html
+#           chromium-driver  WebDriver, through which the test drives it
+#   real databases (docs/real-databases.md):
+#           etcd-server redis-server redis-sentinel   the servers under test
+#           nftables iproute2   the IP-level fault plane (namespaces, veth,
+#                     one nftables table in the hub namespace)
+#           libcurl4-openssl-dev libhiredis-dev   the etcd and Redis clients
+#           libnetfilter-queue-dev   delay and reorder at the IP level
 PKGS="libzmq3-dev libczmq-dev libjansson-dev libcmocka-dev pkg-config gcc make
-      perl python3 nodejs ruby faketime procps coreutils util-linux clang"
+      perl python3 nodejs ruby faketime procps coreutils util-linux clang
+      chromium chromium-driver
+      etcd-server redis-server redis-sentinel nftables iproute2
+      libcurl4-openssl-dev libhiredis-dev libnetfilter-queue-dev"
 missing=""
 for p in $PKGS; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" || missing="$missing $p"
