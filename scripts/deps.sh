@@ -25,13 +25,15 @@
 #           chromium-driver  WebDriver, through which the test drives it
 #   real databases (docs/real-databases.md):
 #           etcd-server redis-server redis-sentinel   the servers under test
-#           nftables iproute2   the IP-level fault plane (namespaces, veth,
+#           nftables iproute2 iptables   the IP-level fault plane (namespaces,
+#                     veth; iptables-nft for the NFQUEUE rule: this kernel
+#                     has xt NFQUEUE but not nft's queue expression;
 #                     one nftables table in the hub namespace)
 #           libcurl4-openssl-dev libhiredis-dev   the etcd and Redis clients
 #           libnetfilter-queue-dev   delay and reorder at the IP level
 PKGS="libzmq3-dev libczmq-dev libjansson-dev libcmocka-dev pkg-config gcc make
       perl python3 nodejs ruby faketime procps coreutils util-linux clang
-      chromium chromium-driver
+      chromium chromium-driver iptables
       etcd-server redis-server redis-sentinel nftables iproute2
       libcurl4-openssl-dev libhiredis-dev libnetfilter-queue-dev"
 missing=""
