@@ -50,6 +50,7 @@ static const char s_css [] =
     "svg{display:block;margin-top:6px}svg text{font:11px system-ui,sans-serif;fill:#444}"
     ".o{fill:#3fa34d}.f{fill:#e0607e}.a{fill:#8fc79a}.i{fill:#f0a030}.p{fill:#c9a26b}"
     ".x{fill:none;stroke:#000;stroke-width:1.5}.xm{fill:#d00}"
+    ".lane{fill:none}.lane.z{fill:#000;fill-opacity:.025}"
     ".ft{fill:#888;opacity:.13}.fl{font-size:10px!important;fill:#555!important}"
     ".ax{stroke:#999;stroke-width:1}.gr{stroke:#eee;stroke-width:1}"
     ".l50,.l99,.av{fill:none;stroke-linecap:round;stroke-linejoin:round}"

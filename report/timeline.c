@@ -292,6 +292,21 @@ s_failing_marks (const s_lanes_t *self)
     }
 }
 
+//  A band per lane, behind its bars: every other one tinted so that dense
+//  lanes can be told apart, each naming its first process and how many it
+//  holds (data-process, data-processes), so that a browser test or a
+//  script can count the lanes against the history's processes.
+static void
+s_lane_bands (const s_lanes_t *self)
+{
+    FILE *out = self->report->out;
+    for (size_t lane = 0; lane < self->lanes; lane++)
+        fprintf (out, "<rect class=\"lane%s\" data-process=\"%lld\" data-processes=\"%zu\" "
+                 "x=\"%d\" y=\"%.0f\" width=\"%d\" height=\"%.0f\"/>", lane % 2 ? " z" : "",
+                 (long long) self->lane_process [lane], self->lane_processes [lane],
+                 PAGE_LEFT, S_TOP + lane * self->lane_h, PAGE_PLOT, self->lane_h);
+}
+
 static void
 s_lane_labels (const s_lanes_t *self)
 {
@@ -372,6 +387,7 @@ timeline_write (const page_t *report)
     fprintf (out, "<svg width=\"%d\" height=\"%.0f\" viewBox=\"0 0 %d %.0f\">",
              PAGE_WIDTH, bottom + 24, PAGE_WIDTH, bottom + 24);
     axis_time (report, bottom + 4, S_TOP);
+    s_lane_bands (&self);
     axis_shading (report, 2, bottom, true);
     s_lane_labels (&self);
     for (int pass = 0; pass < 2; pass++) {
