@@ -266,6 +266,16 @@
                                             (the walk's stack: no recursion); what
                                             does not fit is counted on the page  */
 
+/*  The store browser (./harness serve: report/storeindex.c, lab/serve.c).
+    It serves one person's store on 127.0.0.1, so its bounds are about a
+    page a person reads and a stuck client never holding the server.     */
+#define FL_SERVE_RUNS_MAX         10000  /* runs on the index; the rest are counted */
+#define FL_SERVE_DEPTH_MAX        4      /* store/SCENARIO/SYSTEM/STAMP is 3 deep */
+#define FL_SERVE_ENTRIES_MAX      2000   /* names in one directory's listing; the rest counted */
+#define FL_SERVE_PATH_BYTES_MAX   1024   /* longest URL path taken (runs' paths are ~60) */
+#define FL_SERVE_CONNECTIONS_MAX  32     /* connections at once */
+#define FL_SERVE_TIMEOUT_S        30     /* an idle connection is closed after this */
+
 /*  Raft node (nodes/raft/). Added by the raft helper.                   */
 #define FL_RAFT_TICK_MS            10   /* timer resolution of elections and heartbeats */
 #define FL_RAFT_BUG_SYNC_MS      1000   /* bug ack-before-fsync: the log is written once a

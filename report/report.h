@@ -2,7 +2,8 @@
     figures and tables (report.c, this header), what every section shares
     (page.h, page.c), the time axis (axis.c), the op timeline
     (timeline.c), the charts (charts.c) and the Lamport diagram
-    (messages.c). Pure: it reads a run directory through analysis/ and
+    (messages.c); and the store browser's pages and path rules
+    (storeindex.h, served by lab/serve.c). Pure: it reads a run directory through analysis/ and
     writes one file; it uses analysis/ and common/ only.
 
     report.h -- the run's human-readable report: RUN_DIR/report.html, one
