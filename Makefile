@@ -93,8 +93,10 @@ $(B)/%.o: %.c
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) $(shell pkg-config --cflags $(PKGS) 2>/dev/null) -c $< -o $@
 
+# ./harness serve answers HTTP through libmicrohttpd (lab/serve.c); only
+# the harness links it.
 harness: $(B)/cli/main.o $(LIBS_cli)
-	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS) $(shell pkg-config --libs libmicrohttpd 2>/dev/null || echo -lmicrohttpd)
 
 bin/proxy: $(B)/proxy/main.o $(LIBS_proxy)
 	@mkdir -p bin

@@ -18,6 +18,7 @@ static const command_t s_commands [] = {
     { "list",   cmd_list,   cmd_list_usage },
     { "matrix", cmd_matrix, cmd_matrix_usage },
     { "report", cmd_report, cmd_report_usage },
+    { "serve",  cmd_serve,  cmd_serve_usage },
 };
 #define COMMANDS (sizeof s_commands / sizeof s_commands [0])
 

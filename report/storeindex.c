@@ -240,8 +240,8 @@ storeindex_write (FILE *out, const char *store, const storeindex_run_t *runs,
     s_head (out, "faultlab runs");
     fputs ("<p class=\"note\">Store ", out);
     escape_html (out, store);
-    fprintf (out, ": %zu runs, newest first; a row's colour is its verdict.</p>",
-             size + unlisted);
+    fprintf (out, ": %zu run%s, newest first; a row's colour is its verdict.</p>",
+             size + unlisted, size + unlisted == 1 ? "" : "s");
     if (size == 0) {
         fputs ("<p>No runs yet: <code>./harness run SCENARIO</code> makes one.</p>"
                "</body></html>\n", out);

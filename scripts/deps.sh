@@ -23,6 +23,8 @@
 #                     libclang-rt-NN-dev): make fuzz, tests/fuzz_brief.t
 #   report: chromium  headless Chromium for the browser test of report.html
 #           chromium-driver  WebDriver, through which the test drives it
+#   serve:  libmicrohttpd-dev  the HTTP server of ./harness serve, the store
+#                     browser (lab/serve.c): a kept library, not our own HTTP
 #   real databases (docs/real-databases.md):
 #           etcd-server redis-server redis-sentinel   the servers under test
 #           nftables iproute2 iptables   the IP-level fault plane (namespaces,
@@ -33,7 +35,7 @@
 #           libnetfilter-queue-dev   delay and reorder at the IP level
 PKGS="libzmq3-dev libczmq-dev libjansson-dev libcmocka-dev pkg-config gcc make
       perl python3 nodejs ruby faketime procps coreutils util-linux clang
-      chromium chromium-driver iptables
+      chromium chromium-driver libmicrohttpd-dev iptables
       etcd-server redis-server redis-sentinel nftables iproute2
       libcurl4-openssl-dev libhiredis-dev libnetfilter-queue-dev"
 missing=""
