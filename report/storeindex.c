@@ -166,7 +166,10 @@ s_url (FILE *out, const char *text)
 static void
 s_head (FILE *out, const char *title)
 {
-    fputs ("<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>", out);
+    //  An empty icon, so a browser asks for no /favicon.ico (a 404 it
+    //  would log as an error).
+    fputs ("<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\">"
+           "<link rel=\"icon\" href=\"data:,\"><title>", out);
     escape_html (out, title);
     fprintf (out, "</title><style>%s</style></head><body><h1>", s_css);
     escape_html (out, title);

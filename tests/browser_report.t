@@ -10,9 +10,11 @@
 # not blank (decoded: more than one colour, some ink). The 50,000-op page
 # must load within a generous deadline; the time is printed as a comment
 # (bench/report.sh measures it; tests never assert wall-clock figures).
+# Last, ./harness serve's index of the first run's store, in the browser:
+# no console errors (a missing favicon would be one), the run's row red.
 # Without chromium or chromedriver every test fails saying what to install.
 . "$(dirname "$0")/lib.sh" browser_report
-plan 14
+plan 16
 for p in chromium chromedriver; do
     [ -x "/usr/bin/$p" ] ||
         fail_rest "/usr/bin/$p not found: install chromium chromium-driver (make lab does)"
@@ -98,3 +100,23 @@ check "its lanes hold every process ($(get lanes "$big") lanes for $(get lane_su
     [ "$(get lane_sum "$big")" = "$(get processes "$big")" -a "$(get lanes_known "$big")" = True ]
 check "its failing op #$(get failing_named "$big") is marked on screen" \
     [ "$(get failing_marked "$big")" = True ]
+
+# --- the store browser's index, in the browser -----------------------------
+./harness serve --port 0 --store "$tmp/sb" > "$tmp/serve.out" 2>&1 &
+serve_pid=$!
+at_exit "kill -TERM $serve_pid 2>/dev/null; wait $serve_pid 2>/dev/null"
+wait_for 10 grep -q 'at http://' "$tmp/serve.out"
+port=$(sed -n 's|.*at http://127.0.0.1:\([0-9]*\)/.*|\1|p' "$tmp/serve.out")
+check_exit 0 "Chromium opens ./harness serve's index" \
+    timeout 150 python3 tests/webdriver.py "http://127.0.0.1:${port:-1}/" --deadline 60
+printf '%s\n' "$out" | tail -1 > "$tmp/index.json"
+index=$(python3 -c '
+import json, sys
+d = json.load (open (sys.argv [1]))
+r = d ["runs"]
+print ("%d severe, %d runs, %s, %s" % (len (d ["severe"]), len (r),
+       r and r [0]["verdict"], r and r [0]["colour"]))
+ok = not d ["severe"] and len (r) == 1 and r [0]["verdict"] == "invalid" \
+     and r [0]["colour"] == "rgb(198, 40, 40)" and r [0]["report"].endswith ("/report.html")
+sys.exit (0 if ok else 1)' "$tmp/index.json" 2>&1)
+ok $? "the index shows the run in red with its report link, no console errors ($index)"

@@ -5,19 +5,21 @@ object on stdout, for tests/browser_report.t and bench/report.sh to judge.
 Only the standard library: no pip packages, no downloaded browsers (Debian's
 chromium and chromium-driver, which `make lab` installs).
 
-usage: webdriver.py PAGE.html [--screenshot OUT.png] [--deadline SEC]
+usage: webdriver.py PAGE.html|http://URL [--screenshot OUT.png] [--deadline SEC]
 
 The JSON: load_ms (the WebDriver navigation, which returns after the load
 event), dom_ms (navigation start to the load event, from the page's own
 performance timing), severe (console messages of level SEVERE), lanes
-(one {process, processes} per timeline lane element), failing (the text of
+(one {process, processes} per timeline lane element), runs (the store
+browser's index rows: path, verdict, the verdict cell's computed colour,
+report link), failing (the text of
 each failing-op mark and whether it has a size on screen), screenshot
 {width, height, colours, ink}: colours distinct RGB values (up to 256
 counted), ink the share of pixels that are not the page's background.
 Exit status 0, or 69 when chromium or chromedriver is missing or does not
 start, 1 on any other failure (said on stderr).
 """
-import base64, json, os, shutil, socket, struct, subprocess, sys, tempfile
+import base64, json, os, shutil, signal, socket, struct, subprocess, sys, tempfile
 import time, urllib.error, urllib.request, zlib
 
 CHROMIUM = os.environ.get("FL_CHROMIUM", "/usr/bin/chromium")
@@ -117,6 +119,40 @@ def png_facts(png):
             "ink": ink / float(width * height)}
 
 
+def stop_driver(proc):
+    """chromedriver runs in a process group of its own, with the Chromium it
+    starts: the group goes, so no browser outlives the test."""
+    try:
+        os.killpg(proc.pid, signal.SIGTERM)
+        proc.wait(10)
+    except (OSError, subprocess.TimeoutExpired):
+        try:
+            os.killpg(proc.pid, signal.SIGKILL)
+        except OSError:
+            pass
+        proc.wait()
+
+
+def start_driver(deadline):
+    """chromedriver on a free port, ready; tried three times, as another
+    program may take the port between its choice and chromedriver's bind."""
+    for attempt in range(3):
+        port = free_port()
+        proc = subprocess.Popen([DRIVER, "--port=%d" % port], start_new_session=True,
+                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        d = Driver(port, deadline + 30)
+        end = time.time() + 20
+        while time.time() < end and proc.poll() is None:
+            try:
+                if d.call("GET", "/status").get("ready"):
+                    return proc, d
+            except (OSError, RuntimeError):
+                pass
+            time.sleep(0.1)
+        stop_driver(proc)
+    fail(69, "chromedriver did not start (tried 3 ports)")
+
+
 LANES = """return Array.from(document.querySelectorAll('rect.lane')).map(function (e) {
   return { process: Number (e.getAttribute ('data-process')),
            processes: Number (e.getAttribute ('data-processes')) }; });"""
@@ -124,6 +160,11 @@ FAILING = """return Array.from(document.querySelectorAll('g.failing')).map(funct
   var r = e.getBoundingClientRect (), t = e.querySelector ('text');
   return { text: t ? t.textContent : '', title: e.querySelector ('title').textContent,
            shown: r.width > 0 && r.height > 0 }; });"""
+RUNS = """return Array.from(document.querySelectorAll('tr.run')).map(function (e) {
+  var a = e.querySelector ('a.report');
+  return { path: e.getAttribute ('data-path'), verdict: e.className.replace ('run ', ''),
+           colour: getComputedStyle (e.querySelector ('td.v')).backgroundColor,
+           report: a ? a.href : null }; });"""
 TIMING = """var t = performance.getEntriesByType ('navigation') [0];
 return t ? t.loadEventEnd : -1;"""
 
@@ -132,7 +173,8 @@ def main():
     args = sys.argv[1:]
     if not args:
         fail(64, "usage: webdriver.py PAGE.html [--screenshot OUT.png] [--deadline SEC]")
-    page, shot, deadline = os.path.abspath(args[0]), None, 60.0
+    page, shot, deadline = args[0], None, 60.0
+    url = page if page.startswith("http://") else "file://" + os.path.abspath(page)
     i = 1
     while i < len(args):
         if args[i] == "--screenshot" and i + 1 < len(args):
@@ -144,24 +186,11 @@ def main():
     for prog in (CHROMIUM, DRIVER):
         if not os.access(prog, os.X_OK):
             fail(69, "%s not found: install chromium chromium-driver (make lab does)" % prog)
-    if not os.path.isfile(page):
+    if not url.startswith("http://") and not os.path.isfile(page):
         fail(1, "no page '%s'" % page)
     profile = tempfile.mkdtemp(prefix="fl-chromium-")
-    port = free_port()
-    proc = subprocess.Popen([DRIVER, "--port=%d" % port],
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    d = Driver(port, deadline + 30)
+    proc, d = start_driver(deadline)
     try:
-        end = time.time() + 20
-        while True:
-            try:
-                if d.call("GET", "/status").get("ready"):
-                    break
-            except (OSError, RuntimeError):
-                pass
-            if time.time() > end or proc.poll() is not None:
-                fail(69, "chromedriver did not start on port %d" % port)
-            time.sleep(0.1)
         caps = {"capabilities": {"alwaysMatch": {
             "browserName": "chrome", "pageLoadStrategy": "normal",
             "timeouts": {"pageLoad": int(deadline * 1000), "script": 30000},
@@ -173,11 +202,12 @@ def main():
         except (OSError, RuntimeError) as e:
             fail(69, "chromium did not start through chromedriver: %s" % e)
         t0 = time.monotonic()
-        d.s("POST", "/url", {"url": "file://" + page})
+        d.s("POST", "/url", {"url": url})
         load_ms = (time.monotonic() - t0) * 1000
         facts = {"load_ms": round(load_ms, 1), "dom_ms": round(d.script(TIMING), 1)}
         facts["lanes"] = d.script(LANES)
         facts["failing"] = d.script(FAILING)
+        facts["runs"] = d.script(RUNS)
         facts["title"] = d.s("GET", "/title")
         logs = d.s("POST", "/se/log", {"type": "browser"})
         facts["severe"] = [l["message"] for l in logs if l.get("level") == "SEVERE"]
@@ -195,12 +225,7 @@ def main():
                 d.call("DELETE", "/session/" + d.session)
             except (OSError, RuntimeError):
                 pass
-        proc.terminate()
-        try:
-            proc.wait(10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
+        stop_driver(proc)
         shutil.rmtree(profile, ignore_errors=True)
 
 
