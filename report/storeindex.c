@@ -87,7 +87,9 @@ storeindex_run_read (storeindex_run_t *self, const char *store, const char *path
     if (!self->path || !self->stamp || asprintf (&file, "%s/%s/report.html", store, path) < 0)
         return -1;
     self->has_report = access (file, R_OK) == 0;
-    strcpy (file + strlen (file) - strlen ("report.html"), "results.json");
+    free (file);
+    if (asprintf (&file, "%s/%s/results.json", store, path) < 0)
+        return -1;
     if (access (file, F_OK) == 0) {
         json_error_t error;
         json_t *results = json_load_file (file, 0, &error);
