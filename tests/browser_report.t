@@ -15,9 +15,10 @@
 # Without chromium or chromedriver every test fails saying what to install.
 . "$(dirname "$0")/lib.sh" browser_report
 plan 16
-for p in chromium chromedriver; do
-    [ -x "/usr/bin/$p" ] ||
-        fail_rest "/usr/bin/$p not found: install chromium chromium-driver (make lab does)"
+# (FL_CHROMIUM and FL_CHROMEDRIVER, read by tests/webdriver.py too, name
+# other binaries.)
+for p in "${FL_CHROMIUM:-/usr/bin/chromium}" "${FL_CHROMEDRIVER:-/usr/bin/chromedriver}"; do
+    [ -x "$p" ] || fail_rest "$p not found: install chromium chromium-driver (make lab does)"
 done
 
 # facts PAGE_FACTS.json RUN_DIR: what the browser saw, judged against the
