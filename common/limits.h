@@ -416,6 +416,23 @@
                                            the join must still fit one
                                            message under FL_MSG_BYTES_MAX  */
 
+/*  Real databases (lab/database.c, nodes/etcd/, nodes/redis/): the shims
+    call the database synchronously from the node's loop, so every call has
+    a deadline below the client's timeout.                               */
+#define FL_DB_REQUEST_MS         400    /* one etcd HTTP request or Redis
+                                           command, connect included: a
+                                           partitioned member answers error 0
+                                           before the client gives up     */
+#define FL_DB_CONNECT_MS         200    /* connecting to a member on the
+                                           lab's bridge: it is local, so a
+                                           slower connect is a fault      */
+#define FL_DB_PATH_BYTES_MAX     4096   /* a data dir's config file path  */
+#define FL_DB_REPLY_BYTES_MAX    (1024 * 1024) /* an etcd reply the shim
+                                           reads: lin-kv's few keys are far
+                                           below; more is refused (error 0) */
+#define FL_DB_KEYS_MAX           1024   /* keys replica_read reports: lin-kv
+                                           uses a handful                 */
+
 /*  Limits tuned against each other: what must answer first answers first. */
 _Static_assert (FL_RAFT_WAITER_TIMEOUT_MS < FL_CLIENT_TIMEOUT_MS_DEFAULT,
                 "raft answers error 0 before the client gives up on it");
@@ -423,6 +440,8 @@ _Static_assert (FL_RAFT_FORWARD_TIMEOUT_MS < FL_CLIENT_TIMEOUT_MS_DEFAULT,
                 "a forwarded op is answered before the client gives up on it");
 _Static_assert (FL_PRIMARY_FORWARD_TIMEOUT_MS < FL_CLIENT_TIMEOUT_MS_DEFAULT,
                 "primary's backup answers a forwarded op before the client gives up on it");
+_Static_assert (FL_DB_REQUEST_MS < FL_CLIENT_TIMEOUT_MS_DEFAULT,
+                "a database shim answers error 0 before the client gives up on it");
 _Static_assert (FL_RUN_SECONDS_MAX * 1000LL <= FL_FAKETIME_OFFSET_MS_MAX,
                 "every clock-skew a scenario allows fits libfaketime's offset file");
 _Static_assert (FL_KAFKA_FINAL_POLLS_MAX + 1 <= FL_FINAL_OPS_MAX,
