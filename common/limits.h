@@ -433,6 +433,24 @@
 #define FL_DB_KEYS_MAX           1024   /* keys replica_read reports: lin-kv
                                            uses a handful                 */
 
+/*  The IP-level fault plane (lab/netplane.c, lab/netrules.c, bin/netqueue):
+    network namespaces, nftables and the NFQUEUE helper.                 */
+#define FL_DB_READY_MS           20000  /* every member of a database
+                                           answers its readiness probe; etcd
+                                           takes ~0.4 s, Redis with
+                                           Sentinel ~1 s, on a quiet box    */
+#define FL_DB_PROBE_PAUSE_MS     50     /* between two readiness probes   */
+#define FL_NETPLANE_CMD_MS       10000  /* one ip, nft or iptables command
+                                           of the plane's setup or a fault */
+#define FL_NETPLANE_SCRIPT_BYTES_MAX (256 * 1024) /* one nft script: a full
+                                           cut of FL_NODES_MAX nodes is
+                                           64*63 pairs of ~24 bytes       */
+#define FL_NETQ_HELD_MAX         65536  /* packets bin/netqueue holds at
+                                           once; past it a packet passes at
+                                           once and is counted            */
+#define FL_NETQ_REORDER_MS       50     /* how long a reordered packet is
+                                           held while later ones pass     */
+
 /*  Limits tuned against each other: what must answer first answers first. */
 _Static_assert (FL_RAFT_WAITER_TIMEOUT_MS < FL_CLIENT_TIMEOUT_MS_DEFAULT,
                 "raft answers error 0 before the client gives up on it");
