@@ -76,7 +76,7 @@ LIBS_cli      = $(call lib,cli) $(LIBS_lab)
 
 NODE_PROGS = $(patsubst nodes/%.c,bin/node-%,$(wildcard nodes/*.c)) \
              $(patsubst nodes/%/main.c,bin/node-%,$(wildcard nodes/*/main.c))
-PROGS      = harness bin/proxy bin/lab-services $(NODE_PROGS)
+PROGS      = harness bin/proxy bin/netqueue bin/lab-services $(NODE_PROGS)
 
 UNIT_TESTS  = $(patsubst tests/unit/%.c,tests/bin/%.t,$(wildcard tests/unit/*.c))
 SHELL_TESTS = $(wildcard tests/*.t)
@@ -103,6 +103,13 @@ harness: $(B)/cli/main.o $(LIBS_cli)
 bin/proxy: $(B)/proxy/main.o $(LIBS_proxy)
 	@mkdir -p bin
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
+# The IP plane's NFQUEUE helper: a second program of module proxy (it
+# holds packets in proxy/held.h's heap), the one that links
+# libnetfilter_queue.
+bin/netqueue: $(B)/proxy/netqueue/main.o $(LIBS_proxy)
+	@mkdir -p bin
+	$(CC) $(LDFLAGS) -o $@ $^ -lnetfilter_queue $(LDLIBS)
 
 bin/lab-services: $(B)/services/main.o $(LIBS_services)
 	@mkdir -p bin
