@@ -163,7 +163,7 @@ netrules_setup_script (void)
 {
     char *script = NULL;
     if (asprintf (&script,
-                  "table inet " NETRULES_TABLE " {\n"
+                  "table ip " NETRULES_TABLE " {\n"
                   "    set cut { type ipv4_addr . ipv4_addr; }\n"
                   "    chain forward { type filter hook forward priority -10; policy accept; }\n"
                   "}\n") < 0)
@@ -190,9 +190,9 @@ netrules_script (const netrules_t *self)
     size_t size = 0;
     FILE *out = open_memstream (&text, &size);
     assert (out);
-    fprintf (out, "flush set inet %s cut\n", NETRULES_TABLE);
+    fprintf (out, "flush set ip %s cut\n", NETRULES_TABLE);
     if (netrules_cut_count (self) > 0) {
-        fprintf (out, "add element inet %s cut {", NETRULES_TABLE);
+        fprintf (out, "add element ip %s cut {", NETRULES_TABLE);
         const char *sep = " ";
         for (int i = 0; i < self->nodes; i++)
             for (int j = 0; j < self->nodes; j++)
@@ -202,19 +202,19 @@ netrules_script (const netrules_t *self)
                 }
         fprintf (out, " }\n");
     }
-    fprintf (out, "flush chain inet %s forward\n", NETRULES_TABLE);
-    fprintf (out, "add rule inet %s forward ip saddr . ip daddr @cut drop\n", NETRULES_TABLE);
+    fprintf (out, "flush chain ip %s forward\n", NETRULES_TABLE);
+    fprintf (out, "add rule ip %s forward ip saddr . ip daddr @cut drop\n", NETRULES_TABLE);
     char chance [64];
     int drop = netrules_percent (self->drop_p);
     if (drop > 0) {
         s_chance (drop, chance, sizeof chance);
-        fprintf (out, "add rule inet %s forward %sdrop\n", NETRULES_TABLE, chance);
+        fprintf (out, "add rule ip %s forward %sdrop\n", NETRULES_TABLE, chance);
     }
     int duplicate = netrules_percent (self->duplicate_p);
     if (duplicate > 0) {
         s_chance (duplicate, chance, sizeof chance);
         for (int k = 1; k <= self->nodes; k++)
-            fprintf (out, "add rule inet %s forward ip daddr 10.91.0.%d %sdup to 10.91.0.%d"
+            fprintf (out, "add rule ip %s forward ip daddr 10.91.0.%d %sdup to 10.91.0.%d"
                      " device \"v%d\"\n", NETRULES_TABLE, k, chance, k, k);
     }
     fclose (out);

@@ -3,7 +3,7 @@
     no processes (lab/netplane.c runs what these write).
 
     The hub namespace forwards every node-to-node packet (routed /32
-    links, docs/real-databases.md). Its nftables table `inet fl` holds ONE
+    links, docs/real-databases.md). Its nftables table `ip fl` holds ONE
     set `cut` of (saddr . daddr) pairs: a partition of any shape is the
     set's new contents, written by one `nft -f` script that flushes and
     refills it, so it changes in one transaction (never half a
@@ -20,7 +20,7 @@
 #include "limits.h"
 #include "scenario/action.h"
 
-#define NETRULES_TABLE   "fl"           // table inet fl in the hub
+#define NETRULES_TABLE   "fl"           // table ip fl in the hub (ip, not inet: dup needs it)
 #define NETRULES_HUB_ADDR "10.91.0.254" // the hub's address on every link
 
 typedef struct {

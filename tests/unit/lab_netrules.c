@@ -31,11 +31,11 @@ test_halves_cut_both_ways_between_groups (void **state)
     assert_true (rules.cut [0][2] && rules.cut [2][0]);
     assert_false (rules.cut [0][1] || rules.cut [2][3] || rules.cut [0][0]);
     char *script = netrules_script (&rules);
-    assert_non_null (strstr (script, "flush set inet fl cut\nadd element inet fl cut {"
+    assert_non_null (strstr (script, "flush set ip fl cut\nadd element ip fl cut {"
                                      " 10.91.0.1 . 10.91.0.3, 10.91.0.1 . 10.91.0.4"));
     assert_non_null (strstr (script, "10.91.0.5 . 10.91.0.2 }\n"));
-    assert_non_null (strstr (script, "flush chain inet fl forward\n"
-                                     "add rule inet fl forward ip saddr . ip daddr @cut drop\n"));
+    assert_non_null (strstr (script, "flush chain ip fl forward\n"
+                                     "add rule ip fl forward ip saddr . ip daddr @cut drop\n"));
     assert_null (strstr (script, "numgen"));
     free (script);
 }
@@ -136,9 +136,9 @@ test_drop_and_duplicate_percent (void **state)
     rules.drop_p = 0.3;
     rules.duplicate_p = 1;
     char *script = netrules_script (&rules);
-    assert_non_null (strstr (script, "add rule inet fl forward numgen random mod 100 < 30 drop\n"));
+    assert_non_null (strstr (script, "add rule ip fl forward numgen random mod 100 < 30 drop\n"));
     //  p = 1: no numgen (nft refuses a value not below the modulus).
-    assert_non_null (strstr (script, "add rule inet fl forward ip daddr 10.91.0.2"
+    assert_non_null (strstr (script, "add rule ip fl forward ip daddr 10.91.0.2"
                                      " dup to 10.91.0.2 device \"v2\"\n"));
     assert_null (strstr (script, "< 100"));
     assert_null (strstr (script, "add element"));
@@ -167,8 +167,8 @@ test_heal_clears_everything (void **state)
     assert_int_equal (netrules_cut_count (&rules), 0);
     assert_false (netrules_queues (&rules));
     char *script = netrules_script (&rules);
-    assert_string_equal (script, "flush set inet fl cut\nflush chain inet fl forward\n"
-                         "add rule inet fl forward ip saddr . ip daddr @cut drop\n");
+    assert_string_equal (script, "flush set ip fl cut\nflush chain ip fl forward\n"
+                         "add rule ip fl forward ip saddr . ip daddr @cut drop\n");
     free (script);
     char line [64];
     netrules_queue_line (&rules, line, sizeof line);
@@ -180,7 +180,7 @@ test_setup_script_and_names (void **state)
 {
     (void) state;
     char *script = netrules_setup_script ();
-    assert_non_null (strstr (script, "table inet fl {"));
+    assert_non_null (strstr (script, "table ip fl {"));
     assert_non_null (strstr (script, "type ipv4_addr . ipv4_addr"));
     assert_non_null (strstr (script, "hook forward priority -10"));
     free (script);
