@@ -18,7 +18,9 @@
     Redis (7.0): redis-server on ADDR:6379, node 1 the first primary and
     the others its replicas ("replicaof no one" on node 1, which Redis's
     config reader accepts, so every node has the same words), AOF on,
-    RDB snapshots off; a redis-sentinel per node on ADDR:26379 watching
+    RDB snapshots off, and each server and Sentinel announces its own
+    address (else a peer sees the address a connection came from, which
+    on a shared loopback is 127.0.0.1 for all); a redis-sentinel per node on ADDR:26379 watching
     "fl" with quorum 2, down-after 1000 ms and failover-timeout 3000 ms, so
     a primary cut off from the majority is replaced in 2-4 s.
 */
@@ -84,6 +86,7 @@ static const database_t s_table [] = {
             "--protected-mode", "no", "--daemonize", "no",
             "--dir", "{data}", "--save", "", "--appendonly", "yes",
             "--replicaof", "{primary_host}", "{primary_port}",
+            "--replica-announce-ip", "{addr}",
             "--logfile", "{run}/{name}.redis.log", NULL
         }, {
             "redis-sentinel", "{data}/sentinel.conf", NULL
@@ -354,6 +357,7 @@ s_redis_sentinel_prepare (int k, int n, const char *const *addrs,
     fprintf (file,
         "port 26379\n"
         "bind %s\n"
+        "sentinel announce-ip %s\n"
         "protected-mode no\n"
         "daemonize no\n"
         "dir %s\n"
@@ -362,6 +366,6 @@ s_redis_sentinel_prepare (int k, int n, const char *const *addrs,
         "sentinel down-after-milliseconds fl 1000\n"
         "sentinel failover-timeout fl 3000\n"
         "sentinel parallel-syncs fl 1\n",
-        addrs [k - 1], data_dir, data_dir, addrs [0]);
+        addrs [k - 1], addrs [k - 1], data_dir, data_dir, addrs [0]);
     return fclose (file)? -1: 0;
 }
