@@ -329,10 +329,11 @@ database_prepare (const database_t *db, const char *role, int k, int n,
         errno = EINVAL;
         return -1;
     }
+    //  0700: etcd warns of a data directory others may read.
+    if (mkdir (data_dir, 0700) && errno != EEXIST)
+        return -1;
     if (!db->prepare [index])
         return 0;
-    if (mkdir (data_dir, 0755) && errno != EEXIST)
-        return -1;
     return db->prepare [index] (k, n, addrs, data_dir);
 }
 
