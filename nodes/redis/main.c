@@ -7,6 +7,7 @@
         bin/node-redis --id n1 --connect EP --param addr=ADDR [--param wait=N]
         bin/node-redis --probe ADDR     exit 0 when the server answers PING
                                         and the Sentinel names a primary
+                                        (and took SHIM_SENTINEL_TUNING)
     or, for servers started by hand and one --node command for all nodes,
         --param addrs=A1,A2,...         node nK uses the Kth address
 
@@ -75,6 +76,30 @@ s_drop (redisContext **context_p)
     *context_p = NULL;
 }
 
+//  Sentinel's internal periods, tuned for a lab of one machine (SENTINEL
+//  DEBUG, Redis 7; they live in the process, not its config file, so the
+//  shim sets them again whenever it connects to a Sentinel that may have
+//  restarted). INFO every second, not ten: a failover skips replicas
+//  whose INFO is older than 5 s and would abort for want of one. Hellos
+//  every second: the other Sentinels learn the new primary sooner. A lost
+//  link is retried after a second, not 15: the old primary is demoted
+//  soon after the heal. TILT (when the Sentinel's timer ran 2 s late,
+//  e.g. after a pause) lasts 5 s, not 30.
+#define SHIM_SENTINEL_TUNING \
+    "SENTINEL DEBUG info-period 1000 publish-period 1000" \
+    " min-link-reconnect-period 1000 tilt-period 5000"
+
+static redisContext *
+s_connect_sentinel (const char *host)
+{
+    redisContext *context = s_connect (host, SHIM_PORT_SENTINEL);
+    redisReply *reply = context? (redisReply *) redisCommand (context, SHIM_SENTINEL_TUNING): NULL;
+    if (context && !reply)
+        s_drop (&context);
+    freeReplyObject (reply);
+    return context;
+}
+
 //  A command on *context_p, connecting first to host:port if needed;
 //  NULL on any failure, after dropping the connection. *sent says whether
 //  the command may have reached the server.
@@ -106,6 +131,8 @@ s_find_primary (shim_t *self)
     if (self->primary_port && now - self->asked_ms < SHIM_PRIMARY_CACHE_MS)
         return true;
     bool sent;
+    if (!self->sentinel)
+        self->sentinel = s_connect_sentinel (self->addr);
     redisReply *reply = s_command (&self->sentinel, self->addr, SHIM_PORT_SENTINEL, &sent,
                                    "SENTINEL get-master-addr-by-name fl");
     char host [SHIM_HOST_BYTES];
@@ -249,7 +276,7 @@ static int
 s_probe (const char *addr)
 {
     redisContext *server = s_connect (addr, SHIM_PORT_SERVER);
-    redisContext *sentinel = s_connect (addr, SHIM_PORT_SENTINEL);
+    redisContext *sentinel = s_connect_sentinel (addr);
     redisReply *pong = server? (redisReply *) redisCommand (server, "PING"): NULL;
     redisReply *master = sentinel? (redisReply *) redisCommand (sentinel,
                          "SENTINEL get-master-addr-by-name fl"): NULL;
