@@ -247,10 +247,18 @@ s_on_role (node_t *node, const char *src, json_t *body, void *arg)
     redisReply *info = *self->addr? s_command (&self->local, self->addr, SHIM_PORT_SERVER,
                                                &sent, "INFO replication"): NULL;
     const char *role = info && info->type == REDIS_REPLY_STRING? reply_role (info->str): NULL;
-    node_role_set (node, role? role: "none", 0);
     freeReplyObject (info);
-    node_reply (node, src, body, json_pack ("{s:s, s:s, s:i}", "type", "role_ok",
-                "role", node_role_get (node), "term", 0));
+    //  The term: the epoch of the primary our Sentinel believes in, so that
+    //  of two servers calling themselves primary the newer one wins.
+    if (!self->sentinel && *self->addr)
+        self->sentinel = s_connect_sentinel (self->addr);
+    redisReply *master = *self->addr? s_command (&self->sentinel, self->addr,
+                         SHIM_PORT_SENTINEL, &sent, "SENTINEL MASTER fl"): NULL;
+    long long epoch = reply_config_epoch (master);
+    freeReplyObject (master);
+    node_role_set (node, role? role: "none", epoch < 0? 0: epoch);
+    node_reply (node, src, body, json_pack ("{s:s, s:s, s:I}", "type", "role_ok",
+                "role", node_role_get (node), "term", (json_int_t) (epoch < 0? 0: epoch)));
 }
 
 //  With --stdio the id is known at init: addrs= is resolved then.

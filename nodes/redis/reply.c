@@ -140,6 +140,21 @@ reply_role (const char *info)
     return NULL;
 }
 
+long long
+reply_config_epoch (const redisReply *reply)
+{
+    if (!reply || reply->type != REDIS_REPLY_ARRAY)
+        return -1;
+    for (size_t index = 0; index + 1 < reply->elements; index += 2) {
+        const redisReply *field = reply->element [index], *value = reply->element [index + 1];
+        long long epoch;
+        if (field->type == REDIS_REPLY_STRING && field->str && streq (field->str, "config-epoch")
+        &&  value->type == REDIS_REPLY_STRING && s_integer (value->str, value->len, &epoch))
+            return epoch;
+    }
+    return -1;
+}
+
 static int
 s_pair_compare (const void *a, const void *b)
 {

@@ -58,6 +58,11 @@ bool reply_master (const redisReply *reply, char *host, size_t size, int *port);
 //  "replica" for role:slave, NULL when absent.
 const char *reply_role (const char *info);
 
+//  The "config-epoch" field of SENTINEL MASTER's reply (a flat array of
+//  field, value), or -1: the epoch of the failover that made the primary
+//  this Sentinel believes in, which role reports as the term.
+long long reply_config_epoch (const redisReply *reply);
+
 //  replica_read's state from KEYS fl:* and then MGET of those keys:
 //  [[K, V], ...] sorted by K, skipping keys that are not fl:INTEGER or
 //  whose value went away or is not an integer. NULL when the replies are

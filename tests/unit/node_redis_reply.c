@@ -125,6 +125,14 @@ test_master_role (void **state)
     assert_string_equal (reply_role ("# Replication\r\nrole:slave\r\nmaster_host:10.91.0.1\r\n"), "replica");
     assert_null (reply_role ("# Replication\r\n"));
     assert_null (reply_role (NULL));
+    redisReply name = s_string (REDIS_REPLY_STRING, "name"), fl = s_string (REDIS_REPLY_STRING, "fl");
+    redisReply field = s_string (REDIS_REPLY_STRING, "config-epoch"), three = s_string (REDIS_REPLY_STRING, "3");
+    redisReply *fields [] = { &name, &fl, &field, &three };
+    redisReply sentinel = { .type = REDIS_REPLY_ARRAY, .elements = 4, .element = fields };
+    assert_int_equal (reply_config_epoch (&sentinel), 3);
+    sentinel.elements = 2;
+    assert_int_equal (reply_config_epoch (&sentinel), -1);
+    assert_int_equal (reply_config_epoch (NULL), -1);
 }
 
 static void
