@@ -18,7 +18,9 @@
     Redis (7.0): redis-server on ADDR:6379, node 1 the first primary and
     the others its replicas ("replicaof no one" on node 1, which Redis's
     config reader accepts, so every node has the same words), AOF on,
-    RDB snapshots off; a redis-sentinel per node on ADDR:26379 watching
+    RDB snapshots off, and each server and Sentinel announces its own
+    address (else a peer sees the address a connection came from, which
+    on a shared loopback is 127.0.0.1 for all); a redis-sentinel per node on ADDR:26379 watching
     "fl" with quorum 2, down-after 1000 ms and failover-timeout 3000 ms, so
     a primary cut off from the majority is replaced in 2-4 s.
 */
@@ -84,6 +86,7 @@ static const database_t s_table [] = {
             "--protected-mode", "no", "--daemonize", "no",
             "--dir", "{data}", "--save", "", "--appendonly", "yes",
             "--replicaof", "{primary_host}", "{primary_port}",
+            "--replica-announce-ip", "{addr}",
             "--logfile", "{run}/{name}.redis.log", NULL
         }, {
             "redis-sentinel", "{data}/sentinel.conf", NULL
@@ -326,10 +329,11 @@ database_prepare (const database_t *db, const char *role, int k, int n,
         errno = EINVAL;
         return -1;
     }
+    //  0700: etcd warns of a data directory others may read.
+    if (mkdir (data_dir, 0700) && errno != EEXIST)
+        return -1;
     if (!db->prepare [index])
         return 0;
-    if (mkdir (data_dir, 0755) && errno != EEXIST)
-        return -1;
     return db->prepare [index] (k, n, addrs, data_dir);
 }
 
@@ -342,7 +346,6 @@ static int
 s_redis_sentinel_prepare (int k, int n, const char *const *addrs,
                           const char *data_dir)
 {
-    (void) n;
     char path [FL_DB_PATH_BYTES_MAX];
     if (snprintf (path, sizeof path, "%s/sentinel.conf", data_dir) >= (int) sizeof path) {
         errno = ENAMETOOLONG;
@@ -354,6 +357,7 @@ s_redis_sentinel_prepare (int k, int n, const char *const *addrs,
     fprintf (file,
         "port 26379\n"
         "bind %s\n"
+        "sentinel announce-ip %s\n"
         "protected-mode no\n"
         "daemonize no\n"
         "dir %s\n"
@@ -362,6 +366,11 @@ s_redis_sentinel_prepare (int k, int n, const char *const *addrs,
         "sentinel down-after-milliseconds fl 1000\n"
         "sentinel failover-timeout fl 3000\n"
         "sentinel parallel-syncs fl 1\n",
-        addrs [k - 1], data_dir, data_dir, addrs [0]);
+        addrs [k - 1], addrs [k - 1], data_dir, data_dir, addrs [0]);
+    //  The replicas, known from the start: a Sentinel otherwise learns
+    //  them from the primary's INFO, every 10 s, and one that knows none
+    //  when the primary goes down aborts its failover (no good replica).
+    for (int index = 1; index < n; index++)
+        fprintf (file, "sentinel known-replica fl %s 6379\n", addrs [index]);
     return fclose (file)? -1: 0;
 }

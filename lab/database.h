@@ -55,11 +55,10 @@ char **database_argv (const database_t *db, const char *role, int k,
                       const char *run_dir);
 void database_argv_free (char **argv);
 
-//  Files ROLE needs in data_dir before it starts (Redis's sentinel.conf):
-//  writes them (creating data_dir if missing) and returns 0, or -1 with
+//  Makes data_dir (mode 0700, if missing) and writes the files ROLE needs
+//  in it before it starts (Redis's sentinel.conf); returns 0, or -1 with
 //  errno set. The plane calls it before each first start of ROLE on node
-//  K (not on restart: the sentinel rewrites its file as it learns). A
-//  role that needs nothing returns 0 at once.
+//  K (not on restart: the sentinel rewrites its file as it learns).
 int database_prepare (const database_t *db, const char *role, int k, int n,
                       const char *const *addrs, const char *data_dir);
 
