@@ -25,6 +25,7 @@ int cmd_up (int argc, char **argv);
 int cmd_fault (int argc, char **argv);
 int cmd_list (int argc, char **argv);
 int cmd_matrix (int argc, char **argv);
+int cmd_sweep (int argc, char **argv);
 
 extern const char cmd_run_usage [];
 extern const char cmd_check_usage [];
@@ -32,5 +33,6 @@ extern const char cmd_up_usage [];
 extern const char cmd_fault_usage [];
 extern const char cmd_list_usage [];
 extern const char cmd_matrix_usage [];
+extern const char cmd_sweep_usage [];
 
 #endif

@@ -17,6 +17,7 @@ static const command_t s_commands [] = {
     { "fault",  cmd_fault,  cmd_fault_usage },
     { "list",   cmd_list,   cmd_list_usage },
     { "matrix", cmd_matrix, cmd_matrix_usage },
+    { "sweep",  cmd_sweep,  cmd_sweep_usage },
 };
 #define COMMANDS (sizeof s_commands / sizeof s_commands [0])
 
