@@ -309,8 +309,12 @@ s_start_node (lab_t *self, int index)
 {
     s_node_t *node = &self->nodes [index];
     char program [4096], log [4096], data [4096], seed [32];
-    snprintf (program, sizeof program, "%s/bin/node-%s", self->opts.bin_dir,
-              self->opts.node_cmd? "stdio": self->db? database_shim (self->db): self->opts.system);
+    if (self->db)
+        snprintf (program, sizeof program, "%s/bin/%s", self->opts.bin_dir,
+                  database_shim (self->db));
+    else
+        snprintf (program, sizeof program, "%s/bin/node-%s", self->opts.bin_dir,
+                  self->opts.node_cmd? "stdio": self->opts.system);
     snprintf (log, sizeof log, "%s/%s.log", self->opts.run_dir, node->id);
     snprintf (data, sizeof data, "%s/data/%s", self->opts.run_dir, node->id);
     snprintf (seed, sizeof seed, "%" PRIu64,
