@@ -30,7 +30,11 @@ B        = build
 #   services -> common
 #
 # A module may include the headers of the modules it links, and no others.
-NODE_MODULES = raft lww quorum crdt
+NODE_MODULES = raft lww quorum crdt etcd redis
+#  A node module's own libraries (the real databases' shims talk to them
+#  through a client library): LDLIBS_NAME, linked after its archives.
+LDLIBS_etcd  = -lcurl
+LDLIBS_redis = -lhiredis
 MODULES = common proxy services node $(NODE_MODULES) checker scenario workload analysis report lab cli
 DIR_common   = common
 DIR_proxy    = proxy
@@ -72,7 +76,7 @@ LIBS_cli      = $(call lib,cli) $(LIBS_lab)
 
 NODE_PROGS = $(patsubst nodes/%.c,bin/node-%,$(wildcard nodes/*.c)) \
              $(patsubst nodes/%/main.c,bin/node-%,$(wildcard nodes/*/main.c))
-PROGS      = harness bin/proxy bin/lab-services $(NODE_PROGS)
+PROGS      = harness bin/proxy bin/netqueue bin/lab-services $(NODE_PROGS)
 
 UNIT_TESTS  = $(patsubst tests/unit/%.c,tests/bin/%.t,$(wildcard tests/unit/*.c))
 SHELL_TESTS = $(wildcard tests/*.t)
@@ -102,6 +106,13 @@ bin/proxy: $(B)/proxy/main.o $(LIBS_proxy)
 	@mkdir -p bin
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
+# The IP plane's NFQUEUE helper: a second program of module proxy (it
+# holds packets in proxy/held.h's heap), the one that links
+# libnetfilter_queue.
+bin/netqueue: $(B)/proxy/netqueue/main.o $(LIBS_proxy)
+	@mkdir -p bin
+	$(CC) $(LDFLAGS) -o $@ $^ -lnetfilter_queue $(LDLIBS)
+
 bin/lab-services: $(B)/services/main.o $(LIBS_services)
 	@mkdir -p bin
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
@@ -116,19 +127,19 @@ bin/node-%: $(B)/nodes/%.o $(LIBS_node)
 define node_module
 bin/node-$(1): $(B)/nodes/$(1)/main.o $(LIBS_$(1))
 	@mkdir -p bin
-	$$(CC) $$(LDFLAGS) -o $$@ $$^ $$(LDLIBS)
+	$$(CC) $$(LDFLAGS) -o $$@ $$^ $$(LDLIBS_$(1)) $$(LDLIBS)
 endef
 $(foreach m,$(NODE_MODULES),$(eval $(call node_module,$(m))))
 
 # Unit tests: tests/unit/MODULE_name.c links only MODULE's libraries, so a
 # module under construction does not break the others' tests. Prefixes are
 # the module names above; node_raft_ links raft (node_lww_, node_quorum_,
-# node_crdt_ likewise).
+# node_crdt_, node_etcd_, node_redis_ likewise, with the module's LDLIBS_).
 CMOCKA = $(shell pkg-config --libs cmocka 2>/dev/null)
 define unit_test
 tests/bin/$(1)_%.t: $(B)/tests/unit/$(1)_%.o $(2)
 	@mkdir -p tests/bin
-	$$(CC) $$(LDFLAGS) -o $$@ $$^ $$(LDLIBS) $$(CMOCKA)
+	$$(CC) $$(LDFLAGS) -o $$@ $$^ $$(LDLIBS_$(1:node_%=%)) $$(LDLIBS) $$(CMOCKA)
 endef
 $(foreach m,common proxy services checker scenario workload analysis report lab cli,\
   $(eval $(call unit_test,$(m),$(LIBS_$(m)))))

@@ -17,6 +17,7 @@
 #include <getopt.h>
 #include <inttypes.h>
 #include <signal.h>
+#include <errno.h>
 #include <unistd.h>
 #include <czmq.h>
 #include "commands.h"
@@ -370,11 +371,19 @@ s_check_systems (const s_args_t *args, const scenario_t *scenario, const char **
             return FL_EXIT_USAGE;
         }
         char *error = NULL;
-        lab_opts_t check = { .system = systems [i], .node_cmd = args->node_cmd, .bin_dir = home };
+        lab_opts_t check = { .system = systems [i], .node_cmd = args->node_cmd, .bin_dir = home,
+                             .tcp = args->tcp };
         if (lab_check_programs (&check, &error)) {
             fprintf (stderr, "harness run: %s\n", error);
             free (error);
-            return FL_EXIT_UNAVAILABLE;
+            return args->tcp && lab_system_is_database (systems [i])? FL_EXIT_USAGE:
+                   FL_EXIT_UNAVAILABLE;
+        }
+        int plane = lab_system_is_database (systems [i])? lab_check_plane (home, &error): 0;
+        if (plane) {
+            fprintf (stderr, "harness run: --system %s: %s\n", systems [i], error);
+            free (error);
+            return plane;
         }
     }
     return 0;
@@ -459,6 +468,21 @@ cmd_run (int argc, char **argv)
         free (home);
         scenario_destroy (&scenario);
         return rc;
+    }
+    //  A real database runs in private PID and mount namespaces, so that
+    //  nothing it starts outlives the harness: the parent waits here.
+    bool database = false;
+    for (size_t i = 0; i < count; i++)
+        database |= lab_system_is_database (systems [i]);
+    int private_status = 0;
+    int private = database? lab_private (&private_status): 1;
+    if (private <= 0) {
+        if (private < 0)
+            fprintf (stderr, "harness run: cannot make the private PID and mount namespaces a"
+                     " real database runs in: %s\n", strerror (errno));
+        free (home);
+        scenario_destroy (&scenario);
+        return private < 0? FL_EXIT_UNAVAILABLE: private_status;
     }
     if (scenario->tour)
         printf ("faultlab: scenario %s, a tour of %zu steps, seed %" PRIu64 ", %d nodes\n",

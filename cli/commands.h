@@ -27,6 +27,7 @@ int cmd_list (int argc, char **argv);
 int cmd_matrix (int argc, char **argv);
 int cmd_report (int argc, char **argv);
 int cmd_serve (int argc, char **argv);
+int cmd_sweep (int argc, char **argv);
 
 extern const char cmd_run_usage [];
 extern const char cmd_check_usage [];
@@ -36,5 +37,6 @@ extern const char cmd_list_usage [];
 extern const char cmd_matrix_usage [];
 extern const char cmd_report_usage [];
 extern const char cmd_serve_usage [];
+extern const char cmd_sweep_usage [];
 
 #endif

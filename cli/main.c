@@ -19,6 +19,7 @@ static const command_t s_commands [] = {
     { "matrix", cmd_matrix, cmd_matrix_usage },
     { "report", cmd_report, cmd_report_usage },
     { "serve",  cmd_serve,  cmd_serve_usage },
+    { "sweep",  cmd_sweep,  cmd_sweep_usage },
 };
 #define COMMANDS (sizeof s_commands / sizeof s_commands [0])
 

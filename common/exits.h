@@ -17,6 +17,9 @@
                                      library is missing, or cannot start      */
 #define FL_EXIT_SOFTWARE     70   /* EX_SOFTWARE: internal error, a node that
                                      never answers init or crashes mid-run    */
+#define FL_EXIT_NOPERM       77   /* EX_NOPERM: not allowed to do it (a real-
+                                     database run needs root for network
+                                     namespaces and nftables)                 */
 #define FL_EXIT_INTERRUPTED  130  /* 128 + SIGINT: the user pressed Ctrl-C    */
 #define FL_EXIT_NOEXEC       127  /* the shell's "command not found": a forked
                                      child whose exec failed (the harness then

@@ -426,6 +426,45 @@
                                            the join must still fit one
                                            message under FL_MSG_BYTES_MAX  */
 
+/*  Real databases (lab/database.c, nodes/etcd/, nodes/redis/): the shims
+    call the database synchronously from the node's loop, so every call has
+    a deadline below the client's timeout.                               */
+#define FL_DB_REQUEST_MS         400    /* one etcd HTTP request or Redis
+                                           command, connect included: a
+                                           partitioned member answers error 0
+                                           before the client gives up     */
+#define FL_DB_CONNECT_MS         200    /* connecting to a member on the
+                                           lab's bridge: it is local, so a
+                                           slower connect is a fault      */
+#define FL_DB_PATH_BYTES_MAX     4096   /* a data dir's config file path  */
+#define FL_DB_REPLY_BYTES_MAX    (1024 * 1024) /* an etcd reply the shim
+                                           reads: lin-kv's few keys are far
+                                           below; more is refused (error 0) */
+#define FL_DB_KEYS_MAX           1024   /* keys replica_read reports: lin-kv
+                                           uses a handful                 */
+
+/*  The IP-level fault plane (lab/netplane.c, lab/netrules.c, bin/netqueue):
+    network namespaces, nftables and the NFQUEUE helper.                 */
+#define FL_DB_READY_MS           20000  /* every member of a database
+                                           answers its readiness probe; etcd
+                                           takes ~0.4 s, Redis with
+                                           Sentinel ~1 s, on a quiet box    */
+#define FL_DB_PROBE_PAUSE_MS     50     /* between two readiness probes   */
+#define FL_DB_FAKETIME_CHECK_MS  2000   /* SERVER --version under libfaketime
+                                           answers, or libfaketime cannot
+                                           run inside it (it complains and
+                                           hangs in redis-server 7)       */
+#define FL_NETPLANE_CMD_MS       10000  /* one ip, nft or iptables command
+                                           of the plane's setup or a fault */
+#define FL_NETPLANE_SCRIPT_BYTES_MAX (256 * 1024) /* one nft script: a full
+                                           cut of FL_NODES_MAX nodes is
+                                           64*63 pairs of ~24 bytes       */
+#define FL_NETQ_HELD_MAX         65536  /* packets bin/netqueue holds at
+                                           once; past it a packet passes at
+                                           once and is counted            */
+#define FL_NETQ_REORDER_MS       50     /* how long a reordered packet is
+                                           held while later ones pass     */
+
 /*  Limits tuned against each other: what must answer first answers first. */
 _Static_assert (FL_RAFT_WAITER_TIMEOUT_MS < FL_CLIENT_TIMEOUT_MS_DEFAULT,
                 "raft answers error 0 before the client gives up on it");
@@ -433,6 +472,8 @@ _Static_assert (FL_RAFT_FORWARD_TIMEOUT_MS < FL_CLIENT_TIMEOUT_MS_DEFAULT,
                 "a forwarded op is answered before the client gives up on it");
 _Static_assert (FL_PRIMARY_FORWARD_TIMEOUT_MS < FL_CLIENT_TIMEOUT_MS_DEFAULT,
                 "primary's backup answers a forwarded op before the client gives up on it");
+_Static_assert (FL_DB_REQUEST_MS < FL_CLIENT_TIMEOUT_MS_DEFAULT,
+                "a database shim answers error 0 before the client gives up on it");
 _Static_assert (FL_RUN_SECONDS_MAX * 1000LL <= FL_FAKETIME_OFFSET_MS_MAX,
                 "every clock-skew a scenario allows fits libfaketime's offset file");
 _Static_assert (FL_KAFKA_FINAL_POLLS_MAX + 1 <= FL_FINAL_OPS_MAX,

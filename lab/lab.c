@@ -26,6 +26,7 @@
 #include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
+#include <sched.h>
 #include "lab.h"
 #include "ipcdir.h"
 #include "nodelog.h"
@@ -35,6 +36,9 @@
 #include "limits.h"
 #include "exits.h"
 #include "faketime.h"
+#include "database.h"
+#include "netplane.h"
+#include "dbproc.h"
 
 #define LAB_PROXY_STREAM  0x9e0000ULL
 #define LAB_NODE_STREAM   0x9f0000ULL
@@ -85,6 +89,9 @@ struct _lab_t {
     int count;
     s_node_t nodes [FL_NODES_MAX];
     nodelog_t *logs;        // the nodes' capped logs: bytes cut per node
+    const database_t *db;   // a real database (--system etcd), else NULL
+    netplane_t *plane;      // its IP-level fault plane
+    dbproc_t *servers;      // its processes in the plane's namespaces
 };
 
 static char *
@@ -126,7 +133,7 @@ s_command_exists (const char *command)
 //  With a log_fd >= 0 (a node's capped log, nodelog.h), that is the log:
 //  taken, closed here.
 static pid_t
-s_spawn (char **argv, const char *log_path, int *stdout_pipe, int log_fd)
+s_spawn_in (char **argv, const char *log_path, int *stdout_pipe, int log_fd, int netns)
 {
     int pipe_fds [2] = { -1, -1 };
     if (stdout_pipe && pipe2 (pipe_fds, O_CLOEXEC))
@@ -150,6 +157,11 @@ s_spawn (char **argv, const char *log_path, int *stdout_pipe, int log_fd)
         dup2 (null, 0);
         dup2 (stdout_pipe? pipe_fds [1]: log, 1);
         dup2 (log, 2);
+        if (netns >= 0 && setns (netns, CLONE_NEWNET)) {
+            dprintf (2, "harness: cannot enter the node's network namespace: %s\n",
+                     strerror (errno));
+            _exit (FL_EXIT_UNAVAILABLE);
+        }
         execv (argv [0], argv);
         dprintf (2, "harness: cannot run '%s': %s\n", argv [0], strerror (errno));
         _exit (FL_EXIT_NOEXEC);
@@ -163,6 +175,12 @@ s_spawn (char **argv, const char *log_path, int *stdout_pipe, int log_fd)
             close (pipe_fds [0]);
     }
     return pid;
+}
+
+static pid_t
+s_spawn (char **argv, const char *log_path, int *stdout_pipe, int log_fd)
+{
+    return s_spawn_in (argv, log_path, stdout_pipe, log_fd, -1);
 }
 
 //  Read the proxy's ready line within FL_PROXY_READY_TIMEOUT_MS.
@@ -291,8 +309,12 @@ s_start_node (lab_t *self, int index)
 {
     s_node_t *node = &self->nodes [index];
     char program [4096], log [4096], data [4096], seed [32];
-    snprintf (program, sizeof program, "%s/bin/node-%s", self->opts.bin_dir,
-              self->opts.node_cmd? "stdio": self->opts.system);
+    if (self->db)
+        snprintf (program, sizeof program, "%s/bin/%s", self->opts.bin_dir,
+                  database_shim (self->db));
+    else
+        snprintf (program, sizeof program, "%s/bin/node-%s", self->opts.bin_dir,
+                  self->opts.node_cmd? "stdio": self->opts.system);
     snprintf (log, sizeof log, "%s/%s.log", self->opts.run_dir, node->id);
     snprintf (data, sizeof data, "%s/data/%s", self->opts.run_dir, node->id);
     snprintf (seed, sizeof seed, "%" PRIu64,
@@ -327,6 +349,11 @@ s_start_node (lab_t *self, int index)
         argv [argc++] = "--";
         argv [argc++] = (char *) self->opts.node_cmd;
     }
+    //  A database's shim: the --param words its member needs.
+    char **shim = self->db? database_shim_params (self->db, index + 1, self->count,
+                                                 netplane_addrs (self->plane)): NULL;
+    for (int i = 0; shim && shim [i] && argc < LAB_ARGS_MAX - 1; i++)
+        argv [argc++] = shim [i];
     argv [argc] = NULL;
     //  The writer of the node's last life has ended or ends soon (its node
     //  is gone): reap it, so restarts leave no zombies.
@@ -337,7 +364,9 @@ s_start_node (lab_t *self, int index)
     if (log_fd < 0)
         return -1;
     node->log_writer = writer;
-    node->pid = s_spawn (argv, log, NULL, log_fd);
+    node->pid = s_spawn_in (argv, log, NULL, log_fd,
+                            self->plane? netplane_netns (self->plane, index + 1): -1);
+    database_argv_free (shim);
     node->killed = false;
     node->stopped = false;
     node->init_pending = true;
@@ -348,13 +377,52 @@ s_start_node (lab_t *self, int index)
     return node->pid > 0? 0: -1;
 }
 
+//  A real database: its shim, its programs (each role's argv [0]); no
+//  --node and no tcp (the shim reaches the proxy over ipc://, a unix
+//  socket in the filesystem, across network namespaces).
+static int
+s_check_database (const lab_opts_t *opts, const database_t *db, char **error)
+{
+    if (opts->node_cmd || opts->tcp) {
+        *error = s_format ("--system %s: %s is not for a real database (its shims run in"
+                           " network namespaces and reach the proxy over ipc://)",
+                           database_name (db), opts->node_cmd? "--node": "--transport tcp");
+        return -1;
+    }
+    char program [4096];
+    snprintf (program, sizeof program, "%s/bin/%s", opts->bin_dir, database_shim (db));
+    if (access (program, X_OK)) {
+        *error = s_format ("--system %s needs its shim '%s': %s (build it: make lab)",
+                           database_name (db), program, strerror (errno));
+        return -1;
+    }
+    const char *const addrs [] = { "10.91.0.1", NULL };
+    for (const char *const *role = database_roles (db); *role; role++) {
+        char **argv = database_argv (db, *role, 1, 1, addrs, "/nonexistent", "/nonexistent");
+        bool found = argv && s_command_exists (argv [0]);
+        if (!found)
+            *error = s_format ("--system %s needs the program '%s' for its %s (make lab"
+                               " installs it)", database_name (db), argv? argv [0]: "?", *role);
+        database_argv_free (argv);
+        if (!found)
+            return -1;
+    }
+    return 0;
+}
+
 int
 lab_check_programs (const lab_opts_t *opts, char **error)
 {
     assert (opts && error);
+    const database_t *db = opts->system && !opts->node_cmd? database_find (opts->system): NULL;
+    if (db && s_check_database (opts, db, error))
+        return -1;
     char program [4096];
-    snprintf (program, sizeof program, "%s/bin/node-%s", opts->bin_dir,
-              opts->node_cmd? "stdio": opts->system);
+    if (db)
+        snprintf (program, sizeof program, "%s/bin/%s", opts->bin_dir, database_shim (db));
+    else
+        snprintf (program, sizeof program, "%s/bin/node-%s", opts->bin_dir,
+                  opts->node_cmd? "stdio": opts->system);
     if (access (program, X_OK)) {
         if (opts->node_cmd)
             *error = s_format ("--node needs the stdio bridge '%s', which is not"
@@ -378,6 +446,36 @@ lab_check_programs (const lab_opts_t *opts, char **error)
     return 0;
 }
 
+//  A real database: the plane, then its servers (ready), before the shims.
+static int
+s_start_database (lab_t *self, char **error, int *status)
+{
+    if (!netplane_is_private ()) {
+        *error = s_format ("--system %s runs only under ./harness run, inside its private"
+                           " namespaces", database_name (self->db));
+        *status = FL_EXIT_USAGE;
+        return -1;
+    }
+    self->plane = netplane_new (self->count, self->opts.bin_dir, self->opts.run_dir,
+                                self->opts.seed, error);
+    if (!self->plane) {
+        *status = FL_EXIT_UNAVAILABLE;
+        return -1;
+    }
+    self->servers = dbproc_new (self->db, self->plane, self->count, self->opts.bin_dir,
+                                self->opts.run_dir, self->opts.faketime, error);
+    if (self->servers && dbproc_note (self->servers))
+        json_array_append_new (self->notes, json_string (dbproc_note (self->servers)));
+    if (!database_faketime (self->db)) {
+        char *note = s_format ("%s is a Go binary: it reads the clock through the vDSO, not"
+                               " libc, so libfaketime cannot skew it and clock-skew faults do"
+                               " not reach it", database_name (self->db));
+        json_array_append_new (self->notes, json_string (note));
+        free (note);
+    }
+    return self->servers? 0: -1;
+}
+
 lab_t *
 lab_new (const lab_opts_t *opts, char **error, int *status)
 {
@@ -390,6 +488,7 @@ lab_new (const lab_opts_t *opts, char **error, int *status)
     self->proxy_out = -1;
     self->msg_id = S_INIT_MSG_ID;     // the next message's is 2
     self->notes = json_array ();
+    self->db = opts->system && !opts->node_cmd? database_find (opts->system): NULL;
     for (int i = 0; i < self->count; i++)
         snprintf (self->nodes [i].id, FL_ID_BYTES_MAX, "n%d", i + 1);
     *status = FL_EXIT_UNAVAILABLE;
@@ -429,6 +528,10 @@ lab_new (const lab_opts_t *opts, char **error, int *status)
     zsock_set_rcvhwm (self->harness, FL_SOCKET_HWM);
     zsock_set_sndhwm (self->harness, FL_SOCKET_HWM);
     zsock_connect (self->harness, "%s", self->net);
+    if (self->db && s_start_database (self, error, status)) {
+        lab_destroy (&self);
+        return NULL;
+    }
     for (int i = 0; i < self->count; i++)
         if (s_start_node (self, i)) {
             *error = s_format ("cannot start node %s: %s", self->nodes [i].id, strerror (errno));
@@ -545,6 +648,9 @@ lab_destroy (lab_t **self_p)
     for (int i = 0; i < self->count; i++)
         if (self->nodes [i].log_writer > 0)
             s_reap (self->nodes [i].log_writer, deadline);
+    //  A database's servers, then its plane (no process is left in it).
+    dbproc_destroy (&self->servers);
+    netplane_destroy (&self->plane);
     if (self->services_pid > 0) {
         kill (self->services_pid, SIGTERM);
         if (!s_reap (self->services_pid, clock_mono_ms () + FL_SHUTDOWN_GRACE_MS)) {
@@ -751,6 +857,8 @@ s_drain_proxy_out (lab_t *self)
 static int
 s_check_children (lab_t *self, char **error)
 {
+    if (self->servers && dbproc_check (self->servers, error))
+        return -1;
     int status;
     if (self->proxy_pid > 0 && waitpid (self->proxy_pid, &status, WNOHANG) == self->proxy_pid) {
         self->proxy_pid = 0;
@@ -1073,43 +1181,50 @@ s_apply_one_way (lab_t *self, const action_t *spec, char *detail, size_t size,
     return reply? 0: -1;
 }
 
+//  isolate-leader: ask the nodes for their role (or draw one from the
+//  seed, saying why), and resolve spec's groups to isolate it.
+static void
+s_isolate_leader (lab_t *self, action_t *spec, rng_t *rng, char *detail, size_t size)
+{
+    int leader = lab_leader (self);
+    if (leader < 0 && self->opts.node_cmd) {
+        leader = (int) rng_range (rng, 1, self->count);
+        snprintf (detail, size, "a --node program cannot say its role (Maelstrom has"
+                  " no such message); isolate n%d instead, drawn from the seed: ", leader);
+        char *note = s_format ("isolate-leader: a --node program cannot say its role"
+                               " (Maelstrom has no such message); isolated n%d instead,"
+                               " drawn from the seed", leader);
+        json_array_append_new (self->notes, json_string (note));
+        free (note);
+    }
+    else
+    if (leader < 0) {
+        leader = (int) rng_range (rng, 1, self->count);
+        snprintf (detail, size, "no node reported a role within %d ms"
+                  " (FL_ROLE_TIMEOUT_MS); isolate n%d: ", FL_ROLE_TIMEOUT_MS, leader);
+    }
+    else
+    if (leader == 0) {
+        leader = (int) rng_range (rng, 1, self->count);
+        snprintf (detail, size, "no node leads; isolate n%d: ", leader);
+    }
+    else
+        snprintf (detail, size, "leader n%d: ", leader);
+    char node [FL_ID_BYTES_MAX];
+    snprintf (node, sizeof node, "n%d", leader);
+    snprintf (spec->node, sizeof spec->node, "%s", node);
+    schedule_partition_groups (ACTION_SHAPE_ISOLATE, node, self->count, rng,
+                               spec->groups, sizeof spec->groups);
+}
+
 static int
 s_apply_partition (lab_t *self, action_t *spec, rng_t *rng, char *detail,
                    size_t size, char **error)
 {
     if (spec->shape == ACTION_SHAPE_ONE_WAY)
         return s_apply_one_way (self, spec, detail, size, error);
-    if (spec->shape == ACTION_SHAPE_ISOLATE_LEADER) {
-        int leader = lab_leader (self);
-        if (leader < 0 && self->opts.node_cmd) {
-            leader = (int) rng_range (rng, 1, self->count);
-            snprintf (detail, size, "a --node program cannot say its role (Maelstrom has"
-                      " no such message); isolate n%d instead, drawn from the seed: ", leader);
-            char *note = s_format ("isolate-leader: a --node program cannot say its role"
-                                   " (Maelstrom has no such message); isolated n%d instead,"
-                                   " drawn from the seed", leader);
-            json_array_append_new (self->notes, json_string (note));
-            free (note);
-        }
-        else
-        if (leader < 0) {
-            leader = (int) rng_range (rng, 1, self->count);
-            snprintf (detail, size, "no node reported a role within %d ms"
-                      " (FL_ROLE_TIMEOUT_MS); isolate n%d: ", FL_ROLE_TIMEOUT_MS, leader);
-        }
-        else
-        if (leader == 0) {
-            leader = (int) rng_range (rng, 1, self->count);
-            snprintf (detail, size, "no node leads; isolate n%d: ", leader);
-        }
-        else
-            snprintf (detail, size, "leader n%d: ", leader);
-        char node [FL_ID_BYTES_MAX];
-        snprintf (node, sizeof node, "n%d", leader);
-        snprintf (spec->node, sizeof spec->node, "%s", node);
-        schedule_partition_groups (ACTION_SHAPE_ISOLATE, node, self->count, rng,
-                                   spec->groups, sizeof spec->groups);
-    }
+    if (spec->shape == ACTION_SHAPE_ISOLATE_LEADER)
+        s_isolate_leader (self, spec, rng, detail, size);
     else {
         char text [64];
         action_format (spec, text, sizeof text);
@@ -1186,6 +1301,53 @@ s_apply_skew (lab_t *self, s_node_t *node, int ms, char *detail, size_t size, ch
     return 0;
 }
 
+//  A real database's process faults act on node K's server (its shim
+//  keeps answering for it): kill/restart (data kept, the first start's
+//  argv), stop/cont and pause/resume by signals, clock skew through
+//  libfaketime where the server reads time through libc.
+static int
+s_apply_database (lab_t *self, action_t *spec, s_node_t *node, int k, char *detail,
+                  size_t size, char **error)
+{
+    const char *name = database_name (self->db);
+    switch (spec->kind) {
+        case ACTION_KILL:
+            dbproc_kill (self->servers, k);
+            node->killed = true;
+            node->stopped = false;
+            snprintf (detail, size, "%s's %s (SIGKILL)", node->id, name);
+            return 0;
+        case ACTION_RESTART:
+            node->killed = false;
+            snprintf (detail, size, "%s's %s (data kept)", node->id, name);
+            return dbproc_restart (self->servers, k, error);
+        case ACTION_STOP: case ACTION_PAUSE:
+            dbproc_stop (self->servers, k, true);
+            node->stopped = spec->kind == ACTION_STOP;
+            snprintf (detail, size, "%s's %s (SIGSTOP)", node->id, name);
+            return 0;
+        case ACTION_CONT: case ACTION_RESUME:
+            dbproc_stop (self->servers, k, false);
+            node->stopped = false;
+            snprintf (detail, size, "%s's %s (SIGCONT)", node->id, name);
+            return 0;
+        default:
+            assert (spec->kind == ACTION_CLOCK_SKEW);
+            if (!database_faketime (self->db) || !dbproc_skews (self->servers)) {
+                snprintf (detail, size, "%s %+d ms: not applied (%s %s; see the notes)",
+                          node->id, spec->ms, name, !database_faketime (self->db)
+                          ? "does not read time through libc": "runs without libfaketime");
+                return 0;
+            }
+            if (dbproc_skew (self->servers, k, spec->ms, error))
+                return -1;
+            snprintf (detail, size, "%s's %s %+d ms (libfaketime)", node->id, name, spec->ms);
+            node->skew_ms = spec->ms;
+            node->skew_ever |= spec->ms != 0;
+            return 0;
+    }
+}
+
 //  Process faults: kill/restart, stop/cont; clock-skew.
 static int
 s_apply_process (lab_t *self, action_t *spec, char *detail, size_t size, char **error)
@@ -1196,6 +1358,8 @@ s_apply_process (lab_t *self, action_t *spec, char *detail, size_t size, char **
         return -1;
     }
     s_node_t *node = &self->nodes [index];
+    if (self->db)
+        return s_apply_database (self, spec, node, index + 1, detail, size, error);
     snprintf (detail, size, "%s", node->id);
     switch (spec->kind) {
         case ACTION_KILL:
@@ -1235,12 +1399,48 @@ s_apply_process (lab_t *self, action_t *spec, char *detail, size_t size, char **
     }
 }
 
+//  A real database: network faults go to the IP plane (the proxy only
+//  carries client<->shim traffic), process faults to its servers.
+static int
+s_apply_plane (lab_t *self, action_t *spec, rng_t *rng, char *detail, size_t size,
+               char **error)
+{
+    switch (spec->kind) {
+        case ACTION_PARTITION:
+            if (spec->shape != ACTION_SHAPE_ONE_WAY) {
+                //  Resolve isolate-leader and word the detail as for the proxy.
+                if (spec->shape == ACTION_SHAPE_ISOLATE_LEADER)
+                    s_isolate_leader (self, spec, rng, detail, size);
+                else {
+                    char text [64];
+                    action_format (spec, text, sizeof text);
+                    snprintf (detail, size, "%s: ", spec->shape == ACTION_SHAPE_GROUPS? "groups":
+                              text + 10);
+                }
+                json_decref (s_groups_json (spec->groups, detail, size));
+            }
+            else {
+                const char *bar = strchr (spec->groups, '|');
+                snprintf (detail, size, "one-way: %.*s -/-> %s", bar? (int) (bar - spec->groups): 0,
+                          spec->groups, bar? bar + 1: spec->groups);
+            }
+            return netplane_apply (self->plane, spec, detail, size, error);
+        case ACTION_HEAL: case ACTION_DROP: case ACTION_DUPLICATE: case ACTION_REORDER:
+        case ACTION_DELAY:
+            return netplane_apply (self->plane, spec, detail, size, error);
+        default:
+            return s_apply_process (self, spec, detail, size, error);
+    }
+}
+
 int
 lab_apply (lab_t *self, action_t *spec, rng_t *rng, char *detail,
            size_t size, char **error)
 {
     assert (self && spec && detail);
     *detail = 0;
+    if (self->db)
+        return s_apply_plane (self, spec, rng, detail, size, error);
     switch (spec->kind) {
         case ACTION_PARTITION:
             return s_apply_partition (self, spec, rng, detail, size, error);
@@ -1296,7 +1496,7 @@ lab_skew_json (lab_t *self)
         s_node_t *node = &self->nodes [i];
         if (node->skew_ever)
             json_object_set_new (skews, node->id, json_pack ("{s:i, s:s}", "offset_ms",
-                node->skew_ms, "via", self->opts.node_cmd? "libfaketime": "node library"));
+                node->skew_ms, "via", self->opts.node_cmd || self->db? "libfaketime": "node library"));
     }
     return skews;
 }
@@ -1306,6 +1506,8 @@ lab_system_workload (const char *system)
 {
     if (!system)
         return NULL;
+    if (database_find (system))
+        return "lin-kv";
     if (streq (system, "raft") || streq (system, "lww"))
         return "lin-kv, txn-list-append, txn-rw-register";
     if (streq (system, "primary") || streq (system, "quorum"))
@@ -1315,6 +1517,30 @@ lab_system_workload (const char *system)
     if (streq (system, "echo"))
         return "echo";
     return NULL;
+}
+
+bool
+lab_system_is_database (const char *system)
+{
+    return system && database_find (system);
+}
+
+int
+lab_check_plane (const char *bin_dir, char **error)
+{
+    return netplane_check (bin_dir, error);
+}
+
+int
+lab_sweep (FILE *out)
+{
+    return netplane_sweep (out);
+}
+
+int
+lab_private (int *status)
+{
+    return netplane_private (status);
 }
 
 bool

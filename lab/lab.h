@@ -67,6 +67,26 @@ typedef struct _lab_t lab_t;
 const char *lab_system_workload (const char *system);
 bool lab_system_speaks (const char *system, const char *workload);
 
+//  Is SYSTEM a real database (lab/database.h: etcd, redis), run on the
+//  IP-level fault plane (lab/netplane.h) rather than our own nodes?
+bool lab_system_is_database (const char *system);
+
+//  Can real databases run here: root, ip, nft, iptables, bin/netqueue,
+//  namespaces? 0, or the exit status (77 not root, 69 missing) with
+//  *error (malloc'd) naming what is missing. Checked before anything
+//  starts.
+int lab_check_plane (const char *bin_dir, char **error);
+
+//  Enter the private PID and mount namespaces a real-database run needs
+//  (netplane_private): 1 in the child, which runs the run; 0 in the
+//  parent once it ended, with *status to exit with; -1 with errno.
+int lab_private (int *status);
+
+//  ./harness sweep: remove stale ipc directories and fl-* network
+//  namespaces of dead harnesses (netplane_sweep), one line each to OUT.
+//  Returns how many.
+int lab_sweep (FILE *out);
+
 //  The bugs our own system SYSTEM can switch on with --param bug=NAME
 //  (docs/bugs.md), as "stale-read, double-vote, ..." ("" when it has none);
 //  the nodes keep the same list and refuse any other name (exit 64).

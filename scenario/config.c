@@ -47,11 +47,14 @@ static const char *s_known [] = {
     "gossip",                                                       //  crdt
     "heartbeat_ms", "election_min_ms", "election_max_ms", "batch_ms",
     "ae_inflight",                                                  //  raft
+    "reads",                                                        //  etcd
+    "wait",                                                         //  redis
     "bug",                                                          //  bug zoo
     NULL
 };
 #define S_KNOWN_TEXT "w, r, read_repair, hinted_handoff (quorum); gossip (crdt); " \
-    "heartbeat_ms, election_min_ms, election_max_ms, batch_ms, ae_inflight (raft); bug"
+    "heartbeat_ms, election_min_ms, election_max_ms, batch_ms, ae_inflight (raft); " \
+    "reads (etcd); wait (redis); bug"
 
 static bool
 s_known_key (const char *key, size_t length)
@@ -91,6 +94,16 @@ s_check_item (const scenario_t *sc, const char *item, const char *whose, char **
                            value, sc->nodes);
         if (count > (uint64_t) sc->nodes)
             return s_fail (error, item, "more than %s %d nodes", whose, sc->nodes);
+        return 0;
+    }
+    if (length == 5 && strncmp (item, "reads", 5) == 0
+    &&  !streq (value, "linearizable") && !streq (value, "serializable"))
+        return s_fail (error, item, "'%s' is not linearizable or serializable", value);
+    if (length == 4 && strncmp (item, "wait", 4) == 0) {
+        uint64_t count;
+        if (number_parse_whole (value, UINT32_MAX, &count) || count >= (uint64_t) sc->nodes)
+            return s_fail (error, item, "'%s' is not a count of replicas 0..%d (%s %d nodes"
+                           " less the primary)", value, sc->nodes - 1, whose, sc->nodes);
         return 0;
     }
     if ((length == 11 && strncmp (item, "read_repair", 11) == 0)

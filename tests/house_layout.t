@@ -37,10 +37,12 @@ declare -A may=(
     [lww]="node"
     [quorum]="node"
     [crdt]="node"
+    [etcd]="node"
+    [redis]="node"
     [nodes]="node"
     [common]=""
 )
-modules="cli lab scenario workload analysis report checker proxy services nodes/lib nodes/raft common $(ls -d nodes/lww nodes/quorum nodes/crdt 2>/dev/null | tr '\n' ' ')"
+modules="cli lab scenario workload analysis report checker proxy services nodes/lib nodes/raft common $(ls -d nodes/lww nodes/quorum nodes/crdt nodes/etcd nodes/redis 2>/dev/null | tr '\n' ' ')"
 sources=$(find cli lab scenario workload analysis report checker proxy services nodes common \
                -name '*.[ch]' | sort)
 

@@ -34,6 +34,8 @@ test_apply (void **state)
     assert_int_equal (sc->params_count, before + 3);
     assert_string_equal (sc->params [before], "w=5");
     assert_string_equal (sc->params [before + 2], "read_repair=false");
+    assert_int_equal (config_apply (sc, "reads=serializable,wait=2", &error), 0);
+    assert_string_equal (sc->params [before + 3], "reads=serializable");
     scenario_destroy (&sc);
 }
 
@@ -62,6 +64,9 @@ test_refusals (void **state)
     s_refused ("r=-1", "'-1' is not one, quorum, all");
     s_refused ("hinted_handoff=1", "--config: hinted_handoff=1: '1' is not true or false");
     s_refused ("w=one,Rr=one", "--config: Rr=one: 'Rr' is not a lowercase name");
+    s_refused ("reads=stale", "--config: reads=stale: 'stale' is not linearizable or serializable");
+    s_refused ("wait=5", "--config: wait=5: '5' is not a count of replicas 0..4");
+    s_refused ("wait=two", "'two' is not a count of replicas");
     s_refused ("x", "--config: x: not K=V");
     s_refused ("x=", "--config: x=: empty value");
     s_refused ("", "empty (expected K=V");

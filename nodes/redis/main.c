@@ -1,0 +1,338 @@
+/*  main.c -- bin/node-redis, the shim in front of one Redis node (server on
+    ADDR:6379, Sentinel on ADDR:26379): a Maelstrom lin-kv node (nodes/lib)
+    that runs in the node's network namespace, asks its local Sentinel
+    which server is the primary, and runs each read, write and cas there
+    (reply.h says what the answers mean).
+
+        bin/node-redis --id n1 --connect EP --param addr=ADDR [--param wait=N]
+        bin/node-redis --probe ADDR     exit 0 when the server answers PING
+                                        and the Sentinel names a primary
+                                        (and took SHIM_SENTINEL_TUNING)
+    or, for servers started by hand and one --node command for all nodes,
+        --param addrs=A1,A2,...         node nK uses the Kth address
+
+    This is how a Redis client with Sentinel support behaves, and what
+    makes Redis lose writes under a partition: a client cut off with the
+    old primary keeps its Sentinel's old answer (that minority cannot
+    elect), keeps writing there and hears OK, while the majority's
+    Sentinels promote a replica; at the heal the old primary is made a
+    replica of the new one and drops what it acknowledged.
+    - The primary is asked of the Sentinel at most every
+      SHIM_PRIMARY_CACHE_MS; a changed answer, or any I/O error, drops the
+      connection, and the next request connects again.
+    - Every connect has FL_DB_CONNECT_MS and every command FL_DB_REQUEST_MS,
+      so the node's loop is never held longer.
+    - wait=N follows each SET with WAIT N FL_DB_REQUEST_MS/2: fewer
+      replicas than N make the write error 0 (it is on the primary).
+    - replica_read reads this node's own server (KEYS fl:* and MGET), even
+      when it is a replica; role is INFO replication's (primary/replica).
+*/
+#include <czmq.h>
+#include <hiredis/hiredis.h>
+#include "limits.h"
+#include "exits.h"
+#include "nodes/lib/node.h"
+#include "nodes/redis/reply.h"
+
+#define SHIM_PRIMARY_CACHE_MS   100     //  the Sentinel's answer is this fresh
+#define SHIM_HOST_BYTES         64
+#define SHIM_PORT_SERVER        6379
+#define SHIM_PORT_SENTINEL      26379
+
+typedef struct {
+    node_t *node;
+    char addr [SHIM_HOST_BYTES];        //  this node's address ("" until known)
+    int wait;                           //  replicas WAIT asks for, 0: none
+    redisContext *sentinel;             //  the local Sentinel
+    redisContext *local;                //  the local server
+    redisContext *primary;              //  the primary the Sentinel named
+    char primary_host [SHIM_HOST_BYTES];
+    int primary_port;
+    int64_t asked_ms;                   //  when the Sentinel was last asked
+} shim_t;
+
+static struct timeval
+s_ms (int ms)
+{
+    struct timeval tv = { ms / 1000, (ms % 1000) * 1000 };
+    return tv;
+}
+
+//  A connection with both deadlines set, or NULL.
+static redisContext *
+s_connect (const char *host, int port)
+{
+    redisContext *context = redisConnectWithTimeout (host, port, s_ms (FL_DB_CONNECT_MS));
+    if (context && !context->err && redisSetTimeout (context, s_ms (FL_DB_REQUEST_MS)) == REDIS_OK)
+        return context;
+    redisFree (context);
+    return NULL;
+}
+
+static void
+s_drop (redisContext **context_p)
+{
+    redisFree (*context_p);
+    *context_p = NULL;
+}
+
+//  Sentinel's internal periods, tuned for a lab of one machine (SENTINEL
+//  DEBUG, Redis 7; they live in the process, not its config file, so the
+//  shim sets them again whenever it connects to a Sentinel that may have
+//  restarted). INFO every second, not ten: a failover skips replicas
+//  whose INFO is older than 5 s and would abort for want of one. Hellos
+//  every second: the other Sentinels learn the new primary sooner. A lost
+//  link is retried after a second, not 15: the old primary is demoted
+//  soon after the heal. TILT (when the Sentinel's timer ran 2 s late,
+//  e.g. after a pause) lasts 5 s, not 30.
+#define SHIM_SENTINEL_TUNING \
+    "SENTINEL DEBUG info-period 1000 publish-period 1000" \
+    " min-link-reconnect-period 1000 tilt-period 5000"
+
+static redisContext *
+s_connect_sentinel (const char *host)
+{
+    redisContext *context = s_connect (host, SHIM_PORT_SENTINEL);
+    redisReply *reply = context? (redisReply *) redisCommand (context, SHIM_SENTINEL_TUNING): NULL;
+    if (context && !reply)
+        s_drop (&context);
+    freeReplyObject (reply);
+    return context;
+}
+
+//  A command on *context_p, connecting first to host:port if needed;
+//  NULL on any failure, after dropping the connection. *sent says whether
+//  the command may have reached the server.
+static redisReply *
+s_command (redisContext **context_p, const char *host, int port, bool *sent,
+           const char *format, ...)
+{
+    *sent = false;
+    if (!*context_p)
+        *context_p = s_connect (host, port);
+    if (!*context_p)
+        return NULL;
+    *sent = true;
+    va_list args;
+    va_start (args, format);
+    redisReply *reply = (redisReply *) redisvCommand (*context_p, format, args);
+    va_end (args);
+    if (!reply)
+        s_drop (context_p);
+    return reply;
+}
+
+//  Ask the Sentinel for the primary (unless asked lately); a new answer
+//  drops the connection to the old one. Returns whether a primary is known.
+static bool
+s_find_primary (shim_t *self)
+{
+    int64_t now = node_now_ms (self->node);
+    if (self->primary_port && now - self->asked_ms < SHIM_PRIMARY_CACHE_MS)
+        return true;
+    bool sent;
+    if (!self->sentinel)
+        self->sentinel = s_connect_sentinel (self->addr);
+    redisReply *reply = s_command (&self->sentinel, self->addr, SHIM_PORT_SENTINEL, &sent,
+                                   "SENTINEL get-master-addr-by-name fl");
+    char host [SHIM_HOST_BYTES];
+    int port = 0;
+    if (reply && reply_master (reply, host, sizeof host, &port)) {
+        self->asked_ms = now;
+        if (!streq (host, self->primary_host) || port != self->primary_port) {
+            if (self->primary_port)
+                node_log (self->node, "the Sentinel names a new primary %s:%d (was %s:%d)",
+                          host, port, self->primary_host, self->primary_port);
+            s_drop (&self->primary);
+            snprintf (self->primary_host, sizeof self->primary_host, "%s", host);
+            self->primary_port = port;
+        }
+    }
+    freeReplyObject (reply);
+    return self->primary_port != 0;
+}
+
+//  Run TYPE's command for WORDS on the primary; the reply as reply.h says.
+static json_t *
+s_execute (shim_t *self, const char *type, const reply_words_t *words)
+{
+    if (!s_find_primary (self))
+        return reply_result (type, REPLY_UNSENT, NULL, 0, 0);
+    const char *host = self->primary_host;
+    int port = self->primary_port;
+    bool sent;
+    redisReply *reply = NULL;
+    if (streq (type, "read"))
+        reply = s_command (&self->primary, host, port, &sent, "GET %s", words->key);
+    else
+    if (streq (type, "write"))
+        reply = s_command (&self->primary, host, port, &sent, "SET %s %s",
+                           words->key, words->value);
+    else
+        reply = s_command (&self->primary, host, port, &sent, "EVAL %s 1 %s %s %s",
+                           REPLY_CAS_SCRIPT, words->key, words->from, words->to);
+    long long acked = 0;
+    if (reply && self->wait > 0 && streq (type, "write") && reply->type == REDIS_REPLY_STATUS) {
+        bool waited;
+        redisReply *wait = s_command (&self->primary, host, port, &waited, "WAIT %d %d",
+                                      self->wait, FL_DB_REQUEST_MS / 2);
+        acked = wait && wait->type == REDIS_REPLY_INTEGER? wait->integer: 0;
+        freeReplyObject (wait);
+    }
+    json_t *result = reply_result (type, reply? REPLY_ANSWERED: sent? REPLY_LOST: REPLY_UNSENT,
+                                   reply, self->wait, acked);
+    if (!reply)
+        self->asked_ms = INT64_MIN / 2;     //  ask the Sentinel again next time
+    freeReplyObject (reply);
+    return result;
+}
+
+static void
+s_on_client (node_t *node, const char *src, json_t *body, void *arg)
+{
+    shim_t *self = (shim_t *) arg;
+    reply_words_t words;
+    const char *error = NULL;
+    if (!*self->addr)
+        node_reply_error (node, src, body, NODE_ERR_TEMPORARILY_UNAVAILABLE,
+                          "no Redis address known yet (before init)");
+    else
+    if (!reply_words (body, &words, &error))
+        node_reply_error (node, src, body, NODE_ERR_MALFORMED_REQUEST, error);
+    else
+        node_reply (node, src, body, s_execute (self, json_string_value (
+                    json_object_get (body, "type")), &words));
+}
+
+static void
+s_on_replica_read (node_t *node, const char *src, json_t *body, void *arg)
+{
+    shim_t *self = (shim_t *) arg;
+    bool sent;
+    json_t *state = NULL;
+    redisReply *keys = *self->addr? s_command (&self->local, self->addr, SHIM_PORT_SERVER,
+                                               &sent, "KEYS fl:*"): NULL;
+    if (keys && keys->type == REDIS_REPLY_ARRAY && keys->elements == 0)
+        state = json_array ();
+    else
+    if (keys && keys->type == REDIS_REPLY_ARRAY && keys->elements <= FL_DB_KEYS_MAX) {
+        const char *argv [FL_DB_KEYS_MAX + 1];
+        size_t lens [FL_DB_KEYS_MAX + 1];
+        argv [0] = "MGET";
+        lens [0] = 4;
+        for (size_t index = 0; index < keys->elements; index++) {
+            argv [index + 1] = keys->element [index]->str;
+            lens [index + 1] = keys->element [index]->len;
+        }
+        redisReply *values = self->local? (redisReply *) redisCommandArgv (self->local,
+                             (int) keys->elements + 1, argv, lens): NULL;
+        if (!values)
+            s_drop (&self->local);
+        state = reply_state (keys, values);
+        freeReplyObject (values);
+    }
+    freeReplyObject (keys);
+    if (state)
+        node_reply (node, src, body, json_pack ("{s:s, s:o}", "type", "replica_read_ok",
+                    "state", state));
+    else
+        node_reply_error (node, src, body, NODE_ERR_TIMEOUT, "the local Redis did not answer");
+}
+
+static void
+s_on_role (node_t *node, const char *src, json_t *body, void *arg)
+{
+    shim_t *self = (shim_t *) arg;
+    bool sent;
+    redisReply *info = *self->addr? s_command (&self->local, self->addr, SHIM_PORT_SERVER,
+                                               &sent, "INFO replication"): NULL;
+    const char *role = info && info->type == REDIS_REPLY_STRING? reply_role (info->str): NULL;
+    freeReplyObject (info);
+    //  The term: the epoch of the primary our Sentinel believes in, so that
+    //  of two servers calling themselves primary the newer one wins.
+    if (!self->sentinel && *self->addr)
+        self->sentinel = s_connect_sentinel (self->addr);
+    redisReply *master = *self->addr? s_command (&self->sentinel, self->addr,
+                         SHIM_PORT_SENTINEL, &sent, "SENTINEL MASTER fl"): NULL;
+    long long epoch = reply_config_epoch (master);
+    freeReplyObject (master);
+    node_role_set (node, role? role: "none", epoch < 0? 0: epoch);
+    node_reply (node, src, body, json_pack ("{s:s, s:s, s:I}", "type", "role_ok",
+                "role", node_role_get (node), "term", (json_int_t) (epoch < 0? 0: epoch)));
+}
+
+//  With --stdio the id is known at init: addrs= is resolved then.
+static void
+s_on_init (node_t *node, void *arg)
+{
+    shim_t *self = (shim_t *) arg;
+    const char *addrs = node_param (node, "addrs"), *id = node_id (node);
+    long k = id && id [0] == 'n'? strtol (id + 1, NULL, 10): 0;
+    for (const char *at = addrs; !*self->addr && at && k > 0; k--) {
+        const char *comma = strchr (at, ',');
+        size_t len = comma? (size_t) (comma - at): strlen (at);
+        if (k == 1 && len > 0 && len < sizeof self->addr)
+            memcpy (self->addr, at, len);
+        at = comma? comma + 1: NULL;
+    }
+    if (!*self->addr)
+        node_log (node, "no address for '%s' in --param addrs", id);
+}
+
+//  --probe ADDR: the server answers PING and the Sentinel names a primary.
+static int
+s_probe (const char *addr)
+{
+    redisContext *server = s_connect (addr, SHIM_PORT_SERVER);
+    redisContext *sentinel = s_connect_sentinel (addr);
+    redisReply *pong = server? (redisReply *) redisCommand (server, "PING"): NULL;
+    redisReply *master = sentinel? (redisReply *) redisCommand (sentinel,
+                         "SENTINEL get-master-addr-by-name fl"): NULL;
+    char host [SHIM_HOST_BYTES];
+    int port;
+    bool ready = pong && pong->type == REDIS_REPLY_STATUS && streq (pong->str, "PONG")
+              && reply_master (master, host, sizeof host, &port);
+    freeReplyObject (pong);
+    freeReplyObject (master);
+    redisFree (server);
+    redisFree (sentinel);
+    return ready? FL_EXIT_OK: FL_EXIT_UNAVAILABLE;
+}
+
+int
+main (int argc, char **argv)
+{
+    if (argc == 3 && streq (argv [1], "--probe"))
+        return s_probe (argv [2]);
+    node_t *node = node_new (argc, argv);
+    if (!node)
+        return FL_EXIT_USAGE;
+    shim_t self = { .node = node, .asked_ms = INT64_MIN / 2 };
+    const char *addr = node_param (node, "addr"), *wait = node_param (node, "wait");
+    char *end = NULL;
+    long replicas = wait? strtol (wait, &end, 10): 0;
+    if ((!addr && !node_param (node, "addrs")) || (addr && strlen (addr) >= sizeof self.addr)
+    ||  (wait && (*end || replicas < 0 || replicas > FL_NODES_MAX))) {
+        fprintf (stderr, "node-redis: needs --param addr=ADDR (or addrs=A1,A2,...) and"
+                 " wait = 0..%d replicas (got addr '%s', wait '%s')\n", FL_NODES_MAX,
+                 addr? addr: "", wait? wait: "");
+        node_destroy (&node);
+        return FL_EXIT_USAGE;
+    }
+    if (addr)
+        snprintf (self.addr, sizeof self.addr, "%s", addr);
+    self.wait = (int) replicas;
+    node_role_set (node, "none", 0);
+    node_on_init (node, s_on_init, &self);
+    node_on (node, "read", s_on_client, &self);
+    node_on (node, "write", s_on_client, &self);
+    node_on (node, "cas", s_on_client, &self);
+    node_on (node, "replica_read", s_on_replica_read, &self);
+    node_on (node, "role", s_on_role, &self);
+    int rc = node_run (node);
+    redisFree (self.sentinel);
+    redisFree (self.local);
+    redisFree (self.primary);
+    node_destroy (&node);
+    return rc? FL_EXIT_SOFTWARE: FL_EXIT_OK;
+}

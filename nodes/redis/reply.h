@@ -1,0 +1,72 @@
+/*  reply.h -- the pure half of bin/node-redis: what Redis's and Sentinel's
+    replies mean as Maelstrom lin-kv answers.
+
+    Module nodes/redis owns the Redis shim (main.c does the I/O with
+    hiredis). Lin-kv key K is stored as "fl:K" and values as decimal
+    text; both must be integers (the lin-kv workload's). cas is one Lua
+    script (REPLY_CAS_SCRIPT) run by EVAL on the primary, so the compare
+    and the set are atomic there; it answers 0 (set), 1 (the value was
+    not from) or 2 (no such key).
+*/
+#ifndef FL_NODES_REDIS_REPLY_H_INCLUDED
+#define FL_NODES_REDIS_REPLY_H_INCLUDED
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <hiredis/hiredis.h>
+#include <jansson.h>
+
+#define REPLY_CAS_SCRIPT \
+    "local v = redis.call('GET', KEYS[1]) " \
+    "if not v then return 2 end " \
+    "if v ~= ARGV[1] then return 1 end " \
+    "redis.call('SET', KEYS[1], ARGV[2]) " \
+    "return 0"
+
+//  How far a command got, as far as the shim can tell.
+typedef enum {
+    REPLY_ANSWERED,         //  Redis answered (reply not NULL)
+    REPLY_UNSENT,           //  no connection to the primary: nothing sent
+    REPLY_LOST              //  sent, then timeout or drop: indefinite
+} reply_transport_t;
+
+//  The lin-kv request's key, value, from and to as Redis text into the
+//  caller's buffers (each 32 bytes): false with *error set (a static text)
+//  when an integer the request type needs is missing.
+typedef struct {
+    char key [32], value [32], from [32], to [32];
+} reply_words_t;
+bool reply_words (json_t *body, reply_words_t *words, const char **error);
+
+//  The Maelstrom reply (no in_reply_to) for TYPE ("read", "write", "cas")
+//  given the command's reply: read_ok/write_ok/cas_ok, error 20 (nil, or
+//  the script's 2), 22 (the script's 1), 11 (unsent, or a refusal before
+//  the command ran: READONLY, MASTERDOWN, LOADING), 0 (lost, or any other
+//  error reply or a reply we cannot read). wait_wanted > 0 with type
+//  "write" means the write was followed by WAIT: wait_acked replicas
+//  short of wait_wanted make it error 0 (applied on the primary, not
+//  known to be replicated). New reference.
+json_t *reply_result (const char *type, reply_transport_t transport,
+                      const redisReply *reply, int wait_wanted,
+                      long long wait_acked);
+
+//  SENTINEL get-master-addr-by-name's reply into host (size bytes) and
+//  *port; false when it is not [host, port].
+bool reply_master (const redisReply *reply, char *host, size_t size, int *port);
+
+//  The role line of INFO replication's text: "primary" for role:master,
+//  "replica" for role:slave, NULL when absent.
+const char *reply_role (const char *info);
+
+//  The "config-epoch" field of SENTINEL MASTER's reply (a flat array of
+//  field, value), or -1: the epoch of the failover that made the primary
+//  this Sentinel believes in, which role reports as the term.
+long long reply_config_epoch (const redisReply *reply);
+
+//  replica_read's state from KEYS fl:* and then MGET of those keys:
+//  [[K, V], ...] sorted by K, skipping keys that are not fl:INTEGER or
+//  whose value went away or is not an integer. NULL when the replies are
+//  not arrays of the same size.
+json_t *reply_state (const redisReply *keys, const redisReply *values);
+
+#endif

@@ -1,0 +1,66 @@
+#!/usr/bin/env bash
+# chaos_db_redis.t -- Redis 7 with three Sentinels (Debian's redis-server,
+# redis-sentinel) under the lab's scenarios on the IP-level fault plane
+# (docs/real-databases.md), with fixed seeds. A partition that cuts the
+# primary off with its clients (tests/data/scenarios/redis-isolate-
+# primary.conf) lets them write there and hear OK while the majority's
+# Sentinels promote a replica; at the heal the old primary is demoted and
+# drops those writes. The run must be invalid and results.json must list
+# the lost acknowledged writes (convergence/lost), each a write whose
+# client heard write_ok. split-brain with a seed whose halves put the
+# primary on the small side does the same.
+. "$(dirname "$0")/lib.sh" chaos-db-redis
+plan 9
+need_program redis-server redis-server
+need_program redis-sentinel redis-sentinel
+need_file bin/node-redis "run make lab"
+[ "$(id -u)" = 0 ] || fail_rest "the IP-level plane needs root (network namespaces, nftables)"
+
+db_run () {
+    local name=$1 status=$2 sc=$3
+    shift 3
+    check_exit "$status" "$name: $sc $* exits $status" \
+        timeout 200 ./harness run "$sc" --system redis "$@" --store "$tmp/$name"
+    results=$(ls "$tmp/$name"/*/redis/*/results.json 2>/dev/null | head -1)
+}
+
+# lost RESULTS: "COUNT LISTED ACKED" -- convergence's lost_count, the
+# entries listed, and how many of those the history shows acknowledged:
+# the listed invoke (by index) is one whose process's next event is ok.
+lost () {
+    python3 - "$1" <<'EOF' 2>&1
+import json, os, sys
+r = json.load(open(sys.argv[1]))
+c = r.get("convergence", {})
+lost = c.get("lost", [])
+ops = [json.loads(l) for l in open(os.path.join(os.path.dirname(sys.argv[1]), "history.jsonl"))]
+done = {}          # invoke index -> (f, completion type)
+pending = {}       # process -> its invoke
+for op in ops:
+    if op["type"] == "invoke":
+        pending[op["process"]] = op
+    elif op["process"] in pending:
+        inv = pending.pop(op["process"])
+        done[inv["index"]] = (inv["f"], op["type"])
+n = sum(1 for e in lost if done.get(e.get("index"), ("", ""))[1] == "ok")
+print(c.get("lost_count", 0), len(lost), n)
+EOF
+}
+
+db_run cut 0 tests/data/scenarios/redis-isolate-primary.conf --seed 1
+v=$(verdict "$results" 2>/dev/null)
+check "primary cut off with its clients: not linearizable (${v:-no verdict})" [ "$v" = false ]
+read -r count listed acked <<< "$(lost "$results")"
+check "lost acknowledged writes counted (${count:-none})" [ "${count:-0}" -gt 0 ]
+check "and listed in results.json convergence/lost (${listed:-none})" [ "${listed:-0}" -gt 0 ]
+check "every listed one was acknowledged to its client ($acked of $listed)" \
+    [ -n "$acked" ] && [ "$acked" = "$listed" ]
+
+db_run sb 0 split-brain --seed 1
+v=$(verdict "$results" 2>/dev/null)
+check "split-brain: redis is not linearizable (${v:-no verdict})" [ "$v" = false ]
+read -r count listed acked <<< "$(lost "$results")"
+check "split-brain: lost acknowledged writes listed (${count:-none} counted, ${listed:-none} listed)" \
+    [ "${count:-0}" -gt 0 ] && [ "${listed:-0}" -gt 0 ]
+k=$(ok_count "$results")
+check "split-brain: ops were served (ok ${k:-none})" [ "${k:-0}" -gt 100 ]
