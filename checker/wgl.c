@@ -271,6 +271,10 @@ typedef struct {
     uint64_t *ibits;        // per group, how many of its ops are linearized
     int32_t *never;         // op -> its index among the ops that never
                             // returned, or -1 for an op that returned
+    int32_t *twin;          // op that returned -> the previous op (by return)
+                            // with the same effect, -1 none (s_twins)
+    int64_t wend;           // position of the first unlinearized return,
+    bool wend_ok;           //   valid while wend_ok (s_wend)
     int32_t *group_of;      // never-returned op -> its group, or -1 if left out
     uint32_t *group_ops;    // the groups' ops, each group in call order
     size_t *group_start;    // group g is group_ops [group_start [g] ..
@@ -495,6 +499,7 @@ s_try (s_search_t *s, uint32_t op)
     s->hi = hi;
     s_lift (s, op);
     s->finite -= s->ops [op].ret != OP_RET_NEVER;
+    s->wend_ok = false;
     return true;
 }
 
@@ -522,6 +527,7 @@ s_backtrack (s_search_t *s)
         s_unlift (s, top.op);
         s->finite += s->ops [top.op].ret != OP_RET_NEVER;
     } while (!s->plain && (s->ops [top.op].flags & MODEL_F_PURE));
+    s->wend_ok = false;
     s->phase = top.phase;
     if (s->never [top.op] >= 0)
         return s->group_of [top.op] + 1;     // phase 1: the next group
@@ -614,6 +620,76 @@ s_window_end (const s_search_t *s)
     return s->ops [e / 2].ret;
 }
 
+//  Link each op that returned to the previous one, in return order, with
+//  the same effect (s_twins' table maps an effect to its latest op so far).
+static int
+s_twins (s_search_t *s)
+{
+    size_t cap = 16;
+    while (cap < 2 * s->n)
+        cap *= 2;
+    int32_t *table = malloc (cap * sizeof (int32_t));       // effect -> latest op
+    uint32_t *by_ret = malloc ((s->n + 1) * sizeof (uint32_t));
+    if (!table || !by_ret) {
+        free (table);
+        free (by_ret);
+        return -1;
+    }
+    for (size_t i = 0; i < cap; i++)
+        table [i] = -1;
+    size_t nfinite = 0;
+    for (size_t i = 0; i < s->n; i++) {
+        s->twin [i] = -1;
+        if (s->never [i] < 0)
+            by_ret [nfinite++] = (uint32_t) i;
+    }
+    qsort_r (by_ret, nfinite, sizeof (uint32_t), s_by_ret, s->ops);
+    for (size_t k = 0; k < nfinite && !s->plain; k++) {
+        uint32_t i = by_ret [k];
+        size_t j = s_effect_hash (&s->ops [i]) & (cap - 1);
+        while (table [j] >= 0 && !s_same_effect (&s->ops [table [j]], &s->ops [i]))
+            j = (j + 1) & (cap - 1);
+        s->twin [i] = table [j];
+        table [j] = (int32_t) i;
+    }
+    free (table);
+    free (by_ret);
+    return 0;
+}
+
+//  Position of the first unlinearized return, computed once per
+//  configuration (s_try and s_backtrack clear wend_ok).
+static int64_t
+s_wend (s_search_t *s)
+{
+    if (!s->wend_ok) {
+        s->wend = s_window_end (s);
+        s->wend_ok = true;
+    }
+    return s->wend;
+}
+
+//  Symmetry: is op, a candidate now, dominated by a twin (same effect) that
+//  is a candidate too and returned earlier? Then only the twin is tried.
+//  Any linearization from here that puts op next and its twin y later can
+//  swap them: the states are the same (same effect); y may go now (it is
+//  a candidate: invoked before every unlinearized op returned); and op
+//  may go where y was, since every op placed before that point was invoked
+//  before y returned, so before op did. The twins still unlinearized all
+//  return after the window's end, so the walk down the chain stops there.
+static bool
+s_dominated (s_search_t *s, uint32_t op)
+{
+    int32_t y = s->twin [op];
+    if (y < 0)
+        return false;
+    int64_t end = s_wend (s);
+    for (; y >= 0 && s->ops [y].ret >= end; y = s->twin [y])
+        if (s->ops [y].call < end && !(s->bits [y / 64] & (1ULL << (y % 64))))
+            return true;
+    return false;
+}
+
 //  The search loop. Two passes over the candidates at each configuration:
 //  ops that returned first (phase 0, the main list up to its first return),
 //  then the ones that never returned (phase 1, the never list up to that
@@ -641,7 +717,8 @@ s_search (s_search_t *s, const wgl_budget_t *budget, wgl_result_t *result)
                 return (wgl_verdict_t) verdict;
         }
         if (s->phase == 0 && (entry & 1) == 0) {        // a call: try it now
-            entry = s_try (s, (uint32_t) entry / 2)? s->next [head]: s->next [entry];
+            uint32_t op = (uint32_t) entry / 2;
+            entry = !s_dominated (s, op) && s_try (s, op)? s->next [head]: s->next [entry];
             continue;
         }
         if (s->phase == 0 && s->ngroups > 0) {          // a return: try the others
@@ -684,7 +761,7 @@ s_search_bytes (size_t n)
 {
     size_t per_op = 2 * 2 * sizeof (int32_t) + sizeof (uint64_t) + sizeof (s_frame_t)
                   + 3 * sizeof (uint32_t) + sizeof (int32_t) + 2 * sizeof (size_t)
-                  + sizeof (uint64_t) + 4 * sizeof (int32_t) + sizeof (size_t);
+                  + sizeof (uint64_t) + 5 * sizeof (int32_t) + sizeof (size_t);
     return (n + 4) * per_op + ((n + 63) / 64 + 1) * sizeof (uint64_t);
 }
 
@@ -713,12 +790,13 @@ s_search_init (s_search_t *s, wgl_result_t *result)
         s->zobrist [i] = never? 0: rng_next (&rng);
         s->never [i] = never? (int32_t) nnever++: -1;
     }
+    s->twin = malloc ((n + 1) * sizeof (int32_t));
     s->group_of = malloc ((n + 1) * sizeof (int32_t));
     s->group_ops = malloc ((nnever + 1) * sizeof (uint32_t));
     s->group_start = malloc ((nnever + 2) * sizeof (size_t));
     s->group_cursor = malloc ((nnever + 1) * sizeof (size_t));
-    if (!s->group_of || !s->group_ops || !s->group_start || !s->group_cursor
-    ||  s_groups (s, nnever))
+    if (!s->twin || !s->group_of || !s->group_ops || !s->group_start || !s->group_cursor
+    ||  s_groups (s, nnever) || s_twins (s))
         return -1;
     s->cache.iwords = s->ngroups;
     s->ibits = calloc (s->ngroups + 1, sizeof (uint64_t));
@@ -776,6 +854,7 @@ wgl_check (model_part_t *part, const wgl_budget_t *budget, wgl_result_t *result)
     free (s.zobrist);
     free (s.bits);
     free (s.never);
+    free (s.twin);
     free (s.group_of);
     free (s.group_ops);
     free (s.group_start);
