@@ -43,30 +43,45 @@
 #include "rng.h"
 #include "wgl.h"
 
+//  The cache. An entry is 32 bytes: the hash and state, and 32-bit offsets
+//  into one arena of words. A key (window of the linearized set, state) has
+//  a list of the counts of never-returned ops it was reached with; each
+//  count vector is packed into bit fields as wide as its group needs, so a
+//  configuration at 60 clients costs about 40 bytes where 64-bit counts cost
+//  over 250. Keys are kept whole (no fingerprints): a false "seen" would cut
+//  off a branch and could make an invalid history valid.
 typedef struct {
     uint64_t hash;
     uint64_t state;
-    size_t bits;            // offset of the linearized set's window in the
-                            // arena, in words; SIZE_MAX marks an empty slot
-    size_t subsets;         // head of its list of never-returned subsets
-    uint32_t lo, len;       // the window: words lo .. lo + len - 1
+    uint32_t bits;          // offset of the linearized set's window in the
+                            // arena, in words
+    uint32_t subsets;       // head of its list of never-returned subsets
+                            // (UINT32_MAX: none, when there are no groups)
+    uint32_t lo, len;       // the window: words lo .. lo + len - 1;
+                            // lo == UINT32_MAX marks an empty slot
 } s_entry_t;
 
 typedef struct {
-    size_t next;            // next in the list, SIZE_MAX ends it
-    size_t bits;            // offset of the subset in the arena
+    uint32_t next;          // next in the list, UINT32_MAX ends it
+    uint32_t bits;          // offset of the packed counts in the arena
 } s_subset_t;
+
+#define S_NONE UINT32_MAX
 
 typedef struct {
     s_entry_t *table;       // open addressing on (linearized set, state)
     size_t cap, used;
-    uint64_t *arena;        // bitsets
+    uint64_t *arena;        // windows and packed counts
     size_t arena_len, arena_cap;
     s_subset_t *subsets;
     size_t nsubsets, subsets_cap;
     bool exact;             // compare never-returned sets for equality only
     size_t words;           // words of a linearized set (ops that returned)
     size_t iwords;          // groups of ops that never returned (one count each)
+    uint32_t *field_off;    // group -> bit offset of its count when packed
+    uint64_t *field_mask;   // group -> mask of its field (as wide as its size)
+    uint64_t *pack;         // the counts being added, packed
+    size_t pwords;          // words of a packed count vector
     size_t memory_max;      // may not grow past this (0: no limit)
     bool oom;               // it would have: the search stops, unknown
     atomic_size_t *shared;  // bytes held by the whole check (NULL: none)
@@ -131,6 +146,8 @@ static int
 s_cache_grow (s_cache_t *c)
 {
     size_t cap = c->cap? c->cap * 2: 1024;
+    if (cap > UINT32_MAX)
+        return (c->oom = true), -1;
     s_entry_t *table = s_cache_room (c, cap * sizeof (s_entry_t))?
                        malloc (cap * sizeof (s_entry_t)): NULL;
     if (!table) {
@@ -143,13 +160,13 @@ s_cache_grow (s_cache_t *c)
     c->cap = cap;
     c->table = table;
     for (size_t i = 0; i < c->cap; i++)
-        c->table [i].bits = SIZE_MAX;
+        c->table [i].lo = S_NONE;
     size_t mask = c->cap - 1;
     for (size_t i = 0; i < old_cap; i++) {
-        if (old [i].bits == SIZE_MAX)
+        if (old [i].lo == S_NONE)
             continue;
         size_t j = old [i].hash & mask;
-        while (c->table [j].bits != SIZE_MAX)
+        while (c->table [j].lo != S_NONE)
             j = (j + 1) & mask;
         c->table [j] = old [i];
     }
@@ -162,13 +179,15 @@ static size_t
 s_arena_put (s_cache_t *c, const uint64_t *bits, size_t words)
 {
     if (words == 0)
-        return c->arena_len;        // an empty window or no groups
+        return c->arena_len <= S_NONE - 1? c->arena_len: 0;   // an empty window or no groups
+    if (c->arena_len + words >= S_NONE)
+        return (c->oom = true), SIZE_MAX;       // offsets are 32-bit
     if (c->arena_len + words > c->arena_cap) {
         //  realloc of a large block moves its pages (mremap) rather than
         //  copying: only the growth is taken. When doubling does not fit the
         //  budget, an eighth more is tried, so the cap is reached, not halved
         size_t need = c->arena_len + words;
-        size_t cap = need * 2 + 64;
+        size_t cap = need * 2 + 64 < S_NONE? need * 2 + 64: S_NONE;
         if (c->shared && !c->oom && !s_take (c, (cap - c->arena_cap) * sizeof (uint64_t))) {
             cap = need + need / 8 + 64;
             if (!s_take (c, (cap - c->arena_cap) * sizeof (uint64_t)))
@@ -191,26 +210,52 @@ s_arena_put (s_cache_t *c, const uint64_t *bits, size_t words)
     return c->arena_len - words;
 }
 
-static size_t
-s_subset_put (s_cache_t *c, const uint64_t *ibits, size_t next)
+//  Pack the counts of never-returned ops into c->pack.
+static void
+s_pack (s_cache_t *c, const uint64_t *ibits)
+{
+    memset (c->pack, 0, c->pwords * sizeof (uint64_t));
+    for (size_t g = 0; g < c->iwords; g++)
+        c->pack [c->field_off [g] / 64] |= ibits [g] << (c->field_off [g] % 64);
+}
+
+//  Is a cached count vector (packed) at most ibits in every group (equal
+//  to it, when exact)?
+static bool
+s_covers (const s_cache_t *c, const uint64_t *old, const uint64_t *ibits)
+{
+    if (c->exact)
+        return memcmp (old, c->pack, c->pwords * sizeof (uint64_t)) == 0;
+    for (size_t g = 0; g < c->iwords; g++) {
+        uint32_t off = c->field_off [g];
+        if (((old [off / 64] >> (off % 64)) & c->field_mask [g]) > ibits [g])
+            return false;
+    }
+    return true;
+}
+
+static uint32_t
+s_subset_put (s_cache_t *c, uint32_t next)
 {
     if (c->nsubsets == c->subsets_cap) {
         size_t cap = c->subsets_cap? c->subsets_cap * 2: 1024;
+        if (cap >= S_NONE)
+            return (c->oom = true), S_NONE;
         s_subset_t *subsets = s_cache_room (c, (cap - c->subsets_cap) * sizeof (s_subset_t))?
                               realloc (c->subsets, cap * sizeof (s_subset_t)): NULL;
         if (!subsets) {
             if (!c->oom)
                 s_give (c, (cap - c->subsets_cap) * sizeof (s_subset_t));
-            return (c->oom = true), SIZE_MAX;
+            return (c->oom = true), S_NONE;
         }
         c->subsets = subsets;
         c->subsets_cap = cap;
     }
-    size_t bits = s_arena_put (c, ibits, c->iwords);
+    size_t bits = s_arena_put (c, c->pack, c->pwords);
     if (bits == SIZE_MAX)
-        return SIZE_MAX;
-    c->subsets [c->nsubsets] = (s_subset_t) { next, bits };
-    return c->nsubsets++;
+        return S_NONE;
+    c->subsets [c->nsubsets] = (s_subset_t) { next, (uint32_t) bits };
+    return (uint32_t) c->nsubsets++;
 }
 
 //  Remember a configuration: the set of linearized ops that returned
@@ -226,26 +271,24 @@ static bool
 s_cache_add (s_cache_t *c, uint64_t hash, uint64_t state, const uint64_t *bits,
              uint32_t lo, uint32_t len, const uint64_t *ibits)
 {
-    if (c->oom || (2 * (c->used + 1) > c->cap && s_cache_grow (c)))
+    if (c->oom || (4 * (c->used + 1) > 3 * c->cap && s_cache_grow (c)))
         return false;
     size_t mask = c->cap - 1;
     size_t i = hash & mask;
     size_t bytes = len * sizeof (uint64_t);
-    while (c->table [i].bits != SIZE_MAX) {
+    if (c->iwords)
+        s_pack (c, ibits);
+    while (c->table [i].lo != S_NONE) {
         s_entry_t *e = &c->table [i];
         if (e->hash == hash && e->state == state && e->lo == lo && e->len == len
         &&  memcmp (c->arena + e->bits, bits + lo, bytes) == 0) {
-            for (size_t k = e->subsets; k != SIZE_MAX; k = c->subsets [k].next) {
-                const uint64_t *old = c->arena + c->subsets [k].bits;
-                size_t w = 0;
-                while (w < c->iwords && (c->exact? old [w] == ibits [w]
-                                              : old [w] <= ibits [w]))
-                    w++;
-                if (w == c->iwords)
+            if (c->iwords == 0)
+                return false;       // no counts: the key is the configuration
+            for (uint32_t k = e->subsets; k != S_NONE; k = c->subsets [k].next)
+                if (s_covers (c, c->arena + c->subsets [k].bits, ibits))
                     return false;
-            }
-            size_t head = s_subset_put (c, ibits, e->subsets);
-            if (head == SIZE_MAX)
+            uint32_t head = s_subset_put (c, e->subsets);
+            if (head == S_NONE)
                 return false;
             c->table [i].subsets = head;    // e may have moved: index again
             return true;
@@ -253,10 +296,12 @@ s_cache_add (s_cache_t *c, uint64_t hash, uint64_t state, const uint64_t *bits,
         i = (i + 1) & mask;
     }
     size_t at = s_arena_put (c, bits + lo, len);
-    size_t head = at == SIZE_MAX? SIZE_MAX: s_subset_put (c, ibits, SIZE_MAX);
-    if (head == SIZE_MAX)
+    if (at == SIZE_MAX)
         return false;
-    c->table [i] = (s_entry_t) { hash, state, at, head, lo, len };
+    uint32_t head = c->iwords? s_subset_put (c, S_NONE): S_NONE;
+    if (c->iwords && head == S_NONE)
+        return false;
+    c->table [i] = (s_entry_t) { hash, state, (uint32_t) at, head, lo, len };
     c->used++;
     return true;
 }
@@ -761,8 +806,37 @@ s_search_bytes (size_t n)
 {
     size_t per_op = 2 * 2 * sizeof (int32_t) + sizeof (uint64_t) + sizeof (s_frame_t)
                   + 3 * sizeof (uint32_t) + sizeof (int32_t) + 2 * sizeof (size_t)
-                  + sizeof (uint64_t) + 5 * sizeof (int32_t) + sizeof (size_t);
+                  + sizeof (uint64_t) + 5 * sizeof (int32_t) + sizeof (size_t)
+                  + sizeof (uint32_t) + 2 * sizeof (uint64_t)     // s_fields
+                  + 6 * sizeof (uint32_t);     // s_groups', s_twins' tables while they run
     return (n + 4) * per_op + ((n + 63) / 64 + 1) * sizeof (uint64_t);
+}
+
+//  The packed layout of the counts: each group's field as wide as its size
+//  needs, no field across two words.
+static int
+s_fields (s_search_t *s)
+{
+    s_cache_t *c = &s->cache;
+    c->field_off = malloc ((s->ngroups + 1) * sizeof (uint32_t));
+    c->field_mask = malloc ((s->ngroups + 1) * sizeof (uint64_t));
+    c->pack = calloc (s->ngroups + 1, sizeof (uint64_t));
+    if (!c->field_off || !c->field_mask || !c->pack)
+        return -1;
+    size_t off = 0;
+    for (size_t g = 0; g < s->ngroups; g++) {
+        size_t size = s->group_start [g + 1] - s->group_start [g];
+        unsigned width = 1;
+        while (width < 63 && (1ULL << width) <= size)
+            width++;
+        if (off / 64 != (off + width - 1) / 64)
+            off = (off / 64 + 1) * 64;
+        c->field_off [g] = (uint32_t) off;
+        c->field_mask [g] = (1ULL << width) - 1;
+        off += width;
+    }
+    c->pwords = (off + 63) / 64;
+    return 0;
 }
 
 //  The search's arrays, all sized by the partition. Returns -1 when one
@@ -800,7 +874,7 @@ s_search_init (s_search_t *s, wgl_result_t *result)
         return -1;
     s->cache.iwords = s->ngroups;
     s->ibits = calloc (s->ngroups + 1, sizeof (uint64_t));
-    if (!s->ibits)
+    if (!s->ibits || s_fields (s))
         return -1;
     //  Ops that never returned are not in bits: preset them to one there so
     //  that they do not stop the window's low end from moving up
@@ -812,6 +886,23 @@ s_search_init (s_search_t *s, wgl_result_t *result)
         s->lo++;
     s_build_list (s);
     return 0;
+}
+
+//  The cache's size, and that of the layout it replaced for the same
+//  configurations, for the benchmark's bytes per configuration.
+static void
+s_cache_figures (const s_cache_t *c, wgl_result_t *result)
+{
+    result->cache_configs = c->iwords? c->nsubsets: c->used;
+    result->cache_bytes = s_cache_memory (c);
+    size_t windows = c->arena_len - c->nsubsets * c->pwords;
+    size_t nodes = c->iwords? c->nsubsets: c->used;     // it had one per key
+    size_t table = 0, lists = 0;
+    while (c->used && 2 * c->used > table)
+        table = table? table * 2: 1024;
+    while (nodes > lists)
+        lists = lists? lists * 2: 1024;
+    result->cache_bytes_wide = table * 48 + lists * 16 + (windows + nodes * c->iwords) * 8;
 }
 
 void
@@ -848,6 +939,7 @@ wgl_check (model_part_t *part, const wgl_budget_t *budget, wgl_result_t *result)
     else
         result->verdict = s_search (&s, budget, result);
     result->cache_entries = s.cache.used;
+    s_cache_figures (&s.cache, result);
     result->memory_bytes = s_cache_memory (&s.cache) + model_part_memory (part);
     free (s.next);
     free (s.prev);
@@ -860,6 +952,9 @@ wgl_check (model_part_t *part, const wgl_budget_t *budget, wgl_result_t *result)
     free (s.group_start);
     free (s.group_cursor);
     free (s.ibits);
+    free (s.cache.field_off);
+    free (s.cache.field_mask);
+    free (s.cache.pack);
     free (s.cache.subsets);
     free (s.stack);
     free (s.cache.table);
