@@ -238,9 +238,21 @@ static uint32_t
 s_subset_put (s_cache_t *c, uint32_t next)
 {
     if (c->nsubsets == c->subsets_cap) {
+        //  doubled, or grown by an eighth when doubling does not fit the
+        //  budget (as the arena), so that the cap is reached, not halved
         size_t cap = c->subsets_cap? c->subsets_cap * 2: 1024;
         if (cap >= S_NONE)
             return (c->oom = true), S_NONE;
+        size_t eighth = c->subsets_cap + c->subsets_cap / 8 + 1024;
+        if (c->memory_max && s_cache_memory (c) + (cap - c->subsets_cap) * sizeof (s_subset_t)
+                             > c->memory_max)
+            cap = eighth;
+        else
+        if (c->shared && c->subsets_cap && s_take (c, (cap - c->subsets_cap) * sizeof (s_subset_t)))
+            s_give (c, (cap - c->subsets_cap) * sizeof (s_subset_t));
+        else
+        if (c->shared && c->subsets_cap)
+            cap = eighth;
         s_subset_t *subsets = s_cache_room (c, (cap - c->subsets_cap) * sizeof (s_subset_t))?
                               realloc (c->subsets, cap * sizeof (s_subset_t)): NULL;
         if (!subsets) {
