@@ -22,7 +22,9 @@
       unlinearized op tried, and cached by how many of each group are
       linearized: a configuration that used fewer of them can do all that
       one using more can, since they may also never happen. Info reads are
-      left out altogether.
+      left out altogether;
+    - of two candidates that returned with the same effect, only the one
+      that returns first is tried (s_dominated).
     On Porcupine's etcd_002.log this takes the search from 1.36M steps to
     112.
 
@@ -31,7 +33,9 @@
     window (the words between the first op not linearized and the last one
     linearized), so a step costs O(1) plus the window's copy when a new
     configuration is cached, and memory grows with the history's
-    concurrency rather than its length squared. The loop is iterative:
+    concurrency rather than its length squared. The never-returned counts
+    are packed into bit fields (s_fields), entries are 32 bytes: about 42
+    bytes a configuration at 60 clients. The loop is iterative:
     the stack of linearized ops is an array of at most n entries.
 */
 #include <assert.h>
