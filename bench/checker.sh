@@ -91,3 +91,37 @@ awk -v a="$pair" -v b="$hard" 'BEGIN { printf "bench checker_interleave_ratio %.
 if [ -d "$data/kv" ]; then
     echo "bench checker_c10_threads1_ms $(best_ms -m kv --init '""' --threads 1 "$data"/kv/c10-*.edn) ms"
 fi
+
+# Issue 13, item 3: repeated values (0..4, so unique values do not apply),
+# the search alone, one thread, within 1 GiB (--memory 1024):
+#   checker_single40_rep_ms, _rss_mb, _decided   1 key, 40 clients, 2,000 ops, 10% info
+#   checker_single60_rep_ms, _rss_mb, _decided   the same with 60 clients
+#   checker_single60_rep_bad_decided             60 clients, one read of a value nobody wrote
+#   checker_cache_bytes_per_config               the cache's bytes over its configurations
+#                                                (60 clients, at the end of the search)
+#   checker_cache_bytes_per_config_wide          the layout before, computed for the same
+#                                                configurations (not run: it is gone)
+#   checker_memcap_rss_ratio                     peak RSS over --memory for that search,
+#                                                which exhausts its budget
+rep () {        # rep ARGS...: "ms rss_mb decided configs bytes wide" of one search
+    local out
+    out=$(./harness check --json --stats --method search --threads 1 --memory 1024 "$@" 2> "$tmp/stats")
+    local rss=$(awk '/^stats peak_rss_mb/ { print $3 }' "$tmp/stats")
+    echo "$out" | jq -r --arg rss "$rss" '"\(.time_ms | round) \($rss) \(if .valid == "unknown" then 0 else 1 end) \(.cache.configurations) \(.cache.bytes) \(.cache.bytes_wide)"'
+}
+bench/bin/checker_gen 2000 1 8 0.1 40 > "$tmp/r40.jsonl"
+read ms rss dec cfg bytes wide <<< "$(rep --timeout 60 "$tmp/r40.jsonl")"
+echo "bench checker_single40_rep_ms $ms ms"
+echo "bench checker_single40_rep_rss_mb $rss MB"
+echo "bench checker_single40_rep_decided $dec bool"
+bench/bin/checker_gen 2000 1 7 0.1 60 > "$tmp/r60.jsonl"
+read ms rss dec cfg bytes wide <<< "$(rep --timeout 60 "$tmp/r60.jsonl")"
+echo "bench checker_single60_rep_ms $ms ms"
+echo "bench checker_single60_rep_rss_mb $rss MB"
+echo "bench checker_single60_rep_decided $dec bool"
+awk -v b="$bytes" -v c="$cfg" 'BEGIN { printf "bench checker_cache_bytes_per_config %.1f bytes\n", b / c }'
+awk -v b="$wide" -v c="$cfg" 'BEGIN { printf "bench checker_cache_bytes_per_config_wide %.1f bytes\n", b / c }'
+awk -v r="$rss" 'BEGIN { printf "bench checker_memcap_rss_ratio %.3f ratio\n", r / 1024 }'
+bench/bin/checker_gen 2000 1 7 0.1 60 bad > "$tmp/r60bad.jsonl"
+read ms rss dec cfg bytes wide <<< "$(rep --timeout 60 "$tmp/r60bad.jsonl")"
+echo "bench checker_single60_rep_bad_decided $dec bool"

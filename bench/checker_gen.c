@@ -1,6 +1,6 @@
 /*  checker_gen.c -- a large kv history, linearizable by construction, for
     the checker benchmark:
-    `checker_gen OPS KEYS SEED [INFO_P [PROCS [unique|unique-bad]]] > h.jsonl`.
+    `checker_gen OPS KEYS SEED [INFO_P [PROCS [unique|unique-bad|bad]]] > h.jsonl`.
 
     PROCS (default 10, at most 64) client processes issue read, write and cas on KEYS keys with values
     0..4 (few values, as Jepsen's register tests use: that is what makes the
@@ -9,6 +9,9 @@
     the effect may or may not have happened) and the process continues under
     a new id, as Jepsen's clients do. A cas whose `from` did not match
     completes as fail with error 22. Same arguments, same history.
+    unique-bad changes one read in the middle to a value written long
+    before (unique values); bad, with the repeated values 0..4, makes the
+    first ok read in the middle return 5, which nobody wrote.
 */
 #include <stdbool.h>
 #include <stdio.h>
@@ -28,6 +31,7 @@ typedef struct {
 
 static long s_bad_at = -1;      // unique-bad: the op whose read is changed
 static long s_printed;
+static bool s_bad_never;        // bad: that read returns a value never written
 
 static void
 s_print (const s_proc_t *p, const char *type, bool completion)
@@ -36,6 +40,13 @@ s_print (const s_proc_t *p, const char *type, bool completion)
     printf ("{\"process\":%d,\"type\":\"%s\",\"f\":\"%s\",\"key\":\"k%d\",\"value\":",
             p->id, type, fs [p->f], p->key);
     if (p->f == 0) {
+        if (completion && p->result >= 0 && s_bad_never && s_printed >= s_bad_at
+        &&  type [0] == 'o') {
+            printf ("5}\n");
+            s_bad_at = -1;
+            s_bad_never = false;
+        }
+        else
         if (completion && p->result >= 0 && s_bad_at >= 0 && s_printed >= s_bad_at
         &&  type [0] == 'o' && p->result > 10) {
             printf ("%d}\n", p->result / 2);     // written long before: stale
@@ -69,8 +80,9 @@ main (int argc, char **argv)
     double info_p = argc > 4? atof (argv [4]): 0.01;
     int nprocs = argc > 5? atoi (argv [5]): 10;
     bool unique = argc > 6 && strncmp (argv [6], "unique", 6) == 0;
-    if (argc > 6 && strcmp (argv [6], "unique-bad") == 0)
+    if (argc > 6 && (strcmp (argv [6], "unique-bad") == 0 || strcmp (argv [6], "bad") == 0))
         s_bad_at = ops;             // the middle: ops events of 2 * ops
+    s_bad_never = argc > 6 && strcmp (argv [6], "bad") == 0;
     if (keys < 1 || keys > KEYS_MAX || ops < 1 || nprocs < 1 || nprocs > PROCS_MAX)
         return FL_EXIT_USAGE;
     int fresh = 0;

@@ -47,6 +47,7 @@ struct _check_result_t {
     int64_t bad;            // the partition explained, -1 if none
     uint64_t steps;
     size_t cache_entries;
+    size_t cache_configs, cache_bytes, cache_bytes_wide;
     size_t memory_bytes;
     int txn_model;          // elle_model_t, or -1: a register model
     elle_result_t *elle;    // the txn models' result
@@ -231,6 +232,9 @@ s_conclude (check_result_t *self)
         wgl_result_t *r = &self->results [i];
         self->steps += r->steps;
         self->cache_entries += r->cache_entries;
+        self->cache_configs += r->cache_configs;
+        self->cache_bytes += r->cache_bytes;
+        self->cache_bytes_wide += r->cache_bytes_wide;
         self->memory_bytes += r->memory_bytes;
         if (r->verdict == WGL_INVALID && self->verdict != CHECK_INVALID) {
             self->verdict = CHECK_INVALID;
@@ -598,6 +602,10 @@ check_result_json (const check_result_t *self)
         "steps", (json_int_t) self->steps,
         "cache_entries", (json_int_t) self->cache_entries,
         "memory_bytes", (json_int_t) self->memory_bytes);
+    json_object_set_new (obj, "cache", json_pack ("{s:I, s:I, s:I}",
+        "configurations", (json_int_t) self->cache_configs,
+        "bytes", (json_int_t) self->cache_bytes,
+        "bytes_wide", (json_int_t) self->cache_bytes_wide));
     if (self->spectrum.ran [self->spectrum.asked])
         spectrum_json (&self->spectrum, obj);
     else

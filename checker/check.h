@@ -117,7 +117,8 @@ const char *check_consistency_names (void);
 //  levels ruled out), also_not (the stronger ones), edges (counts by
 //  kind), sccs, scc_largest, search ("complete" or "timeout"). Else:
 //  time_ms (read + search), partitions, steps, cache_entries,
-//  memory_bytes (the search's cache and model states), method
+//  memory_bytes (the search's cache and model states), cache
+//  {configurations, bytes, bytes_wide: the layout before, computed}, method
 //  ("unique-values", "search" or "mixed"), methods {unique-values: keys,
 //  search: keys}, for kv keys [{key, method, valid}] (the first
 //  FL_CHECK_KEYS_LISTED_MAX); on invalid key_method and:

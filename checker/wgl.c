@@ -22,7 +22,9 @@
       unlinearized op tried, and cached by how many of each group are
       linearized: a configuration that used fewer of them can do all that
       one using more can, since they may also never happen. Info reads are
-      left out altogether.
+      left out altogether;
+    - of two candidates that returned with the same effect, only the one
+      that returns first is tried (s_dominated).
     On Porcupine's etcd_002.log this takes the search from 1.36M steps to
     112.
 
@@ -31,7 +33,9 @@
     window (the words between the first op not linearized and the last one
     linearized), so a step costs O(1) plus the window's copy when a new
     configuration is cached, and memory grows with the history's
-    concurrency rather than its length squared. The loop is iterative:
+    concurrency rather than its length squared. The never-returned counts
+    are packed into bit fields (s_fields), entries are 32 bytes: about 42
+    bytes a configuration at 60 clients. The loop is iterative:
     the stack of linearized ops is an array of at most n entries.
 */
 #include <assert.h>
@@ -43,30 +47,45 @@
 #include "rng.h"
 #include "wgl.h"
 
+//  The cache. An entry is 32 bytes: the hash and state, and 32-bit offsets
+//  into one arena of words. A key (window of the linearized set, state) has
+//  a list of the counts of never-returned ops it was reached with; each
+//  count vector is packed into bit fields as wide as its group needs, so a
+//  configuration at 60 clients costs about 40 bytes where 64-bit counts cost
+//  over 250. Keys are kept whole (no fingerprints): a false "seen" would cut
+//  off a branch and could make an invalid history valid.
 typedef struct {
     uint64_t hash;
     uint64_t state;
-    size_t bits;            // offset of the linearized set's window in the
-                            // arena, in words; SIZE_MAX marks an empty slot
-    size_t subsets;         // head of its list of never-returned subsets
-    uint32_t lo, len;       // the window: words lo .. lo + len - 1
+    uint32_t bits;          // offset of the linearized set's window in the
+                            // arena, in words
+    uint32_t subsets;       // head of its list of never-returned subsets
+                            // (UINT32_MAX: none, when there are no groups)
+    uint32_t lo, len;       // the window: words lo .. lo + len - 1;
+                            // lo == UINT32_MAX marks an empty slot
 } s_entry_t;
 
 typedef struct {
-    size_t next;            // next in the list, SIZE_MAX ends it
-    size_t bits;            // offset of the subset in the arena
+    uint32_t next;          // next in the list, UINT32_MAX ends it
+    uint32_t bits;          // offset of the packed counts in the arena
 } s_subset_t;
+
+#define S_NONE UINT32_MAX
 
 typedef struct {
     s_entry_t *table;       // open addressing on (linearized set, state)
     size_t cap, used;
-    uint64_t *arena;        // bitsets
+    uint64_t *arena;        // windows and packed counts
     size_t arena_len, arena_cap;
     s_subset_t *subsets;
     size_t nsubsets, subsets_cap;
     bool exact;             // compare never-returned sets for equality only
     size_t words;           // words of a linearized set (ops that returned)
     size_t iwords;          // groups of ops that never returned (one count each)
+    uint32_t *field_off;    // group -> bit offset of its count when packed
+    uint64_t *field_mask;   // group -> mask of its field (as wide as its size)
+    uint64_t *pack;         // the counts being added, packed
+    size_t pwords;          // words of a packed count vector
     size_t memory_max;      // may not grow past this (0: no limit)
     bool oom;               // it would have: the search stops, unknown
     atomic_size_t *shared;  // bytes held by the whole check (NULL: none)
@@ -131,6 +150,8 @@ static int
 s_cache_grow (s_cache_t *c)
 {
     size_t cap = c->cap? c->cap * 2: 1024;
+    if (cap > UINT32_MAX)
+        return (c->oom = true), -1;
     s_entry_t *table = s_cache_room (c, cap * sizeof (s_entry_t))?
                        malloc (cap * sizeof (s_entry_t)): NULL;
     if (!table) {
@@ -143,13 +164,13 @@ s_cache_grow (s_cache_t *c)
     c->cap = cap;
     c->table = table;
     for (size_t i = 0; i < c->cap; i++)
-        c->table [i].bits = SIZE_MAX;
+        c->table [i].lo = S_NONE;
     size_t mask = c->cap - 1;
     for (size_t i = 0; i < old_cap; i++) {
-        if (old [i].bits == SIZE_MAX)
+        if (old [i].lo == S_NONE)
             continue;
         size_t j = old [i].hash & mask;
-        while (c->table [j].bits != SIZE_MAX)
+        while (c->table [j].lo != S_NONE)
             j = (j + 1) & mask;
         c->table [j] = old [i];
     }
@@ -162,13 +183,15 @@ static size_t
 s_arena_put (s_cache_t *c, const uint64_t *bits, size_t words)
 {
     if (words == 0)
-        return c->arena_len;        // an empty window or no groups
+        return c->arena_len <= S_NONE - 1? c->arena_len: 0;   // an empty window or no groups
+    if (c->arena_len + words >= S_NONE)
+        return (c->oom = true), SIZE_MAX;       // offsets are 32-bit
     if (c->arena_len + words > c->arena_cap) {
         //  realloc of a large block moves its pages (mremap) rather than
         //  copying: only the growth is taken. When doubling does not fit the
         //  budget, an eighth more is tried, so the cap is reached, not halved
         size_t need = c->arena_len + words;
-        size_t cap = need * 2 + 64;
+        size_t cap = need * 2 + 64 < S_NONE? need * 2 + 64: S_NONE;
         if (c->shared && !c->oom && !s_take (c, (cap - c->arena_cap) * sizeof (uint64_t))) {
             cap = need + need / 8 + 64;
             if (!s_take (c, (cap - c->arena_cap) * sizeof (uint64_t)))
@@ -191,26 +214,64 @@ s_arena_put (s_cache_t *c, const uint64_t *bits, size_t words)
     return c->arena_len - words;
 }
 
-static size_t
-s_subset_put (s_cache_t *c, const uint64_t *ibits, size_t next)
+//  Pack the counts of never-returned ops into c->pack.
+static void
+s_pack (s_cache_t *c, const uint64_t *ibits)
+{
+    memset (c->pack, 0, c->pwords * sizeof (uint64_t));
+    for (size_t g = 0; g < c->iwords; g++)
+        c->pack [c->field_off [g] / 64] |= ibits [g] << (c->field_off [g] % 64);
+}
+
+//  Is a cached count vector (packed) at most ibits in every group (equal
+//  to it, when exact)?
+static bool
+s_covers (const s_cache_t *c, const uint64_t *old, const uint64_t *ibits)
+{
+    if (c->exact)
+        return memcmp (old, c->pack, c->pwords * sizeof (uint64_t)) == 0;
+    for (size_t g = 0; g < c->iwords; g++) {
+        uint32_t off = c->field_off [g];
+        if (((old [off / 64] >> (off % 64)) & c->field_mask [g]) > ibits [g])
+            return false;
+    }
+    return true;
+}
+
+static uint32_t
+s_subset_put (s_cache_t *c, uint32_t next)
 {
     if (c->nsubsets == c->subsets_cap) {
+        //  doubled, or grown by an eighth when doubling does not fit the
+        //  budget (as the arena), so that the cap is reached, not halved
         size_t cap = c->subsets_cap? c->subsets_cap * 2: 1024;
+        if (cap >= S_NONE)
+            return (c->oom = true), S_NONE;
+        size_t eighth = c->subsets_cap + c->subsets_cap / 8 + 1024;
+        if (c->memory_max && s_cache_memory (c) + (cap - c->subsets_cap) * sizeof (s_subset_t)
+                             > c->memory_max)
+            cap = eighth;
+        else
+        if (c->shared && c->subsets_cap && s_take (c, (cap - c->subsets_cap) * sizeof (s_subset_t)))
+            s_give (c, (cap - c->subsets_cap) * sizeof (s_subset_t));
+        else
+        if (c->shared && c->subsets_cap)
+            cap = eighth;
         s_subset_t *subsets = s_cache_room (c, (cap - c->subsets_cap) * sizeof (s_subset_t))?
                               realloc (c->subsets, cap * sizeof (s_subset_t)): NULL;
         if (!subsets) {
             if (!c->oom)
                 s_give (c, (cap - c->subsets_cap) * sizeof (s_subset_t));
-            return (c->oom = true), SIZE_MAX;
+            return (c->oom = true), S_NONE;
         }
         c->subsets = subsets;
         c->subsets_cap = cap;
     }
-    size_t bits = s_arena_put (c, ibits, c->iwords);
+    size_t bits = s_arena_put (c, c->pack, c->pwords);
     if (bits == SIZE_MAX)
-        return SIZE_MAX;
-    c->subsets [c->nsubsets] = (s_subset_t) { next, bits };
-    return c->nsubsets++;
+        return S_NONE;
+    c->subsets [c->nsubsets] = (s_subset_t) { next, (uint32_t) bits };
+    return (uint32_t) c->nsubsets++;
 }
 
 //  Remember a configuration: the set of linearized ops that returned
@@ -226,26 +287,24 @@ static bool
 s_cache_add (s_cache_t *c, uint64_t hash, uint64_t state, const uint64_t *bits,
              uint32_t lo, uint32_t len, const uint64_t *ibits)
 {
-    if (c->oom || (2 * (c->used + 1) > c->cap && s_cache_grow (c)))
+    if (c->oom || (4 * (c->used + 1) > 3 * c->cap && s_cache_grow (c)))
         return false;
     size_t mask = c->cap - 1;
     size_t i = hash & mask;
     size_t bytes = len * sizeof (uint64_t);
-    while (c->table [i].bits != SIZE_MAX) {
+    if (c->iwords)
+        s_pack (c, ibits);
+    while (c->table [i].lo != S_NONE) {
         s_entry_t *e = &c->table [i];
         if (e->hash == hash && e->state == state && e->lo == lo && e->len == len
         &&  memcmp (c->arena + e->bits, bits + lo, bytes) == 0) {
-            for (size_t k = e->subsets; k != SIZE_MAX; k = c->subsets [k].next) {
-                const uint64_t *old = c->arena + c->subsets [k].bits;
-                size_t w = 0;
-                while (w < c->iwords && (c->exact? old [w] == ibits [w]
-                                              : old [w] <= ibits [w]))
-                    w++;
-                if (w == c->iwords)
+            if (c->iwords == 0)
+                return false;       // no counts: the key is the configuration
+            for (uint32_t k = e->subsets; k != S_NONE; k = c->subsets [k].next)
+                if (s_covers (c, c->arena + c->subsets [k].bits, ibits))
                     return false;
-            }
-            size_t head = s_subset_put (c, ibits, e->subsets);
-            if (head == SIZE_MAX)
+            uint32_t head = s_subset_put (c, e->subsets);
+            if (head == S_NONE)
                 return false;
             c->table [i].subsets = head;    // e may have moved: index again
             return true;
@@ -253,10 +312,12 @@ s_cache_add (s_cache_t *c, uint64_t hash, uint64_t state, const uint64_t *bits,
         i = (i + 1) & mask;
     }
     size_t at = s_arena_put (c, bits + lo, len);
-    size_t head = at == SIZE_MAX? SIZE_MAX: s_subset_put (c, ibits, SIZE_MAX);
-    if (head == SIZE_MAX)
+    if (at == SIZE_MAX)
         return false;
-    c->table [i] = (s_entry_t) { hash, state, at, head, lo, len };
+    uint32_t head = c->iwords? s_subset_put (c, S_NONE): S_NONE;
+    if (c->iwords && head == S_NONE)
+        return false;
+    c->table [i] = (s_entry_t) { hash, state, (uint32_t) at, head, lo, len };
     c->used++;
     return true;
 }
@@ -271,6 +332,10 @@ typedef struct {
     uint64_t *ibits;        // per group, how many of its ops are linearized
     int32_t *never;         // op -> its index among the ops that never
                             // returned, or -1 for an op that returned
+    int32_t *twin;          // op that returned -> the previous op (by return)
+                            // with the same effect, -1 none (s_twins)
+    int64_t wend;           // position of the first unlinearized return,
+    bool wend_ok;           //   valid while wend_ok (s_wend)
     int32_t *group_of;      // never-returned op -> its group, or -1 if left out
     uint32_t *group_ops;    // the groups' ops, each group in call order
     size_t *group_start;    // group g is group_ops [group_start [g] ..
@@ -495,6 +560,7 @@ s_try (s_search_t *s, uint32_t op)
     s->hi = hi;
     s_lift (s, op);
     s->finite -= s->ops [op].ret != OP_RET_NEVER;
+    s->wend_ok = false;
     return true;
 }
 
@@ -522,6 +588,7 @@ s_backtrack (s_search_t *s)
         s_unlift (s, top.op);
         s->finite += s->ops [top.op].ret != OP_RET_NEVER;
     } while (!s->plain && (s->ops [top.op].flags & MODEL_F_PURE));
+    s->wend_ok = false;
     s->phase = top.phase;
     if (s->never [top.op] >= 0)
         return s->group_of [top.op] + 1;     // phase 1: the next group
@@ -614,6 +681,76 @@ s_window_end (const s_search_t *s)
     return s->ops [e / 2].ret;
 }
 
+//  Link each op that returned to the previous one, in return order, with
+//  the same effect (s_twins' table maps an effect to its latest op so far).
+static int
+s_twins (s_search_t *s)
+{
+    size_t cap = 16;
+    while (cap < 2 * s->n)
+        cap *= 2;
+    int32_t *table = malloc (cap * sizeof (int32_t));       // effect -> latest op
+    uint32_t *by_ret = malloc ((s->n + 1) * sizeof (uint32_t));
+    if (!table || !by_ret) {
+        free (table);
+        free (by_ret);
+        return -1;
+    }
+    for (size_t i = 0; i < cap; i++)
+        table [i] = -1;
+    size_t nfinite = 0;
+    for (size_t i = 0; i < s->n; i++) {
+        s->twin [i] = -1;
+        if (s->never [i] < 0)
+            by_ret [nfinite++] = (uint32_t) i;
+    }
+    qsort_r (by_ret, nfinite, sizeof (uint32_t), s_by_ret, s->ops);
+    for (size_t k = 0; k < nfinite && !s->plain; k++) {
+        uint32_t i = by_ret [k];
+        size_t j = s_effect_hash (&s->ops [i]) & (cap - 1);
+        while (table [j] >= 0 && !s_same_effect (&s->ops [table [j]], &s->ops [i]))
+            j = (j + 1) & (cap - 1);
+        s->twin [i] = table [j];
+        table [j] = (int32_t) i;
+    }
+    free (table);
+    free (by_ret);
+    return 0;
+}
+
+//  Position of the first unlinearized return, computed once per
+//  configuration (s_try and s_backtrack clear wend_ok).
+static int64_t
+s_wend (s_search_t *s)
+{
+    if (!s->wend_ok) {
+        s->wend = s_window_end (s);
+        s->wend_ok = true;
+    }
+    return s->wend;
+}
+
+//  Symmetry: is op, a candidate now, dominated by a twin (same effect) that
+//  is a candidate too and returned earlier? Then only the twin is tried.
+//  Any linearization from here that puts op next and its twin y later can
+//  swap them: the states are the same (same effect); y may go now (it is
+//  a candidate: invoked before every unlinearized op returned); and op
+//  may go where y was, since every op placed before that point was invoked
+//  before y returned, so before op did. The twins still unlinearized all
+//  return after the window's end, so the walk down the chain stops there.
+static bool
+s_dominated (s_search_t *s, uint32_t op)
+{
+    int32_t y = s->twin [op];
+    if (y < 0)
+        return false;
+    int64_t end = s_wend (s);
+    for (; y >= 0 && s->ops [y].ret >= end; y = s->twin [y])
+        if (s->ops [y].call < end && !(s->bits [y / 64] & (1ULL << (y % 64))))
+            return true;
+    return false;
+}
+
 //  The search loop. Two passes over the candidates at each configuration:
 //  ops that returned first (phase 0, the main list up to its first return),
 //  then the ones that never returned (phase 1, the never list up to that
@@ -641,7 +778,8 @@ s_search (s_search_t *s, const wgl_budget_t *budget, wgl_result_t *result)
                 return (wgl_verdict_t) verdict;
         }
         if (s->phase == 0 && (entry & 1) == 0) {        // a call: try it now
-            entry = s_try (s, (uint32_t) entry / 2)? s->next [head]: s->next [entry];
+            uint32_t op = (uint32_t) entry / 2;
+            entry = !s_dominated (s, op) && s_try (s, op)? s->next [head]: s->next [entry];
             continue;
         }
         if (s->phase == 0 && s->ngroups > 0) {          // a return: try the others
@@ -684,8 +822,37 @@ s_search_bytes (size_t n)
 {
     size_t per_op = 2 * 2 * sizeof (int32_t) + sizeof (uint64_t) + sizeof (s_frame_t)
                   + 3 * sizeof (uint32_t) + sizeof (int32_t) + 2 * sizeof (size_t)
-                  + sizeof (uint64_t) + 4 * sizeof (int32_t) + sizeof (size_t);
+                  + sizeof (uint64_t) + 5 * sizeof (int32_t) + sizeof (size_t)
+                  + sizeof (uint32_t) + 2 * sizeof (uint64_t)     // s_fields
+                  + 6 * sizeof (uint32_t);     // s_groups', s_twins' tables while they run
     return (n + 4) * per_op + ((n + 63) / 64 + 1) * sizeof (uint64_t);
+}
+
+//  The packed layout of the counts: each group's field as wide as its size
+//  needs, no field across two words.
+static int
+s_fields (s_search_t *s)
+{
+    s_cache_t *c = &s->cache;
+    c->field_off = malloc ((s->ngroups + 1) * sizeof (uint32_t));
+    c->field_mask = malloc ((s->ngroups + 1) * sizeof (uint64_t));
+    c->pack = calloc (s->ngroups + 1, sizeof (uint64_t));
+    if (!c->field_off || !c->field_mask || !c->pack)
+        return -1;
+    size_t off = 0;
+    for (size_t g = 0; g < s->ngroups; g++) {
+        size_t size = s->group_start [g + 1] - s->group_start [g];
+        unsigned width = 1;
+        while (width < 63 && (1ULL << width) <= size)
+            width++;
+        if (off / 64 != (off + width - 1) / 64)
+            off = (off / 64 + 1) * 64;
+        c->field_off [g] = (uint32_t) off;
+        c->field_mask [g] = (1ULL << width) - 1;
+        off += width;
+    }
+    c->pwords = (off + 63) / 64;
+    return 0;
 }
 
 //  The search's arrays, all sized by the partition. Returns -1 when one
@@ -713,16 +880,17 @@ s_search_init (s_search_t *s, wgl_result_t *result)
         s->zobrist [i] = never? 0: rng_next (&rng);
         s->never [i] = never? (int32_t) nnever++: -1;
     }
+    s->twin = malloc ((n + 1) * sizeof (int32_t));
     s->group_of = malloc ((n + 1) * sizeof (int32_t));
     s->group_ops = malloc ((nnever + 1) * sizeof (uint32_t));
     s->group_start = malloc ((nnever + 2) * sizeof (size_t));
     s->group_cursor = malloc ((nnever + 1) * sizeof (size_t));
-    if (!s->group_of || !s->group_ops || !s->group_start || !s->group_cursor
-    ||  s_groups (s, nnever))
+    if (!s->twin || !s->group_of || !s->group_ops || !s->group_start || !s->group_cursor
+    ||  s_groups (s, nnever) || s_twins (s))
         return -1;
     s->cache.iwords = s->ngroups;
     s->ibits = calloc (s->ngroups + 1, sizeof (uint64_t));
-    if (!s->ibits)
+    if (!s->ibits || s_fields (s))
         return -1;
     //  Ops that never returned are not in bits: preset them to one there so
     //  that they do not stop the window's low end from moving up
@@ -734,6 +902,23 @@ s_search_init (s_search_t *s, wgl_result_t *result)
         s->lo++;
     s_build_list (s);
     return 0;
+}
+
+//  The cache's size, and that of the layout it replaced for the same
+//  configurations, for the benchmark's bytes per configuration.
+static void
+s_cache_figures (const s_cache_t *c, wgl_result_t *result)
+{
+    result->cache_configs = c->iwords? c->nsubsets: c->used;
+    result->cache_bytes = s_cache_memory (c);
+    size_t windows = c->arena_len - c->nsubsets * c->pwords;
+    size_t nodes = c->iwords? c->nsubsets: c->used;     // it had one per key
+    size_t table = 0, lists = 0;
+    while (c->used && 2 * c->used > table)
+        table = table? table * 2: 1024;
+    while (nodes > lists)
+        lists = lists? lists * 2: 1024;
+    result->cache_bytes_wide = table * 48 + lists * 16 + (windows + nodes * c->iwords) * 8;
 }
 
 void
@@ -770,17 +955,22 @@ wgl_check (model_part_t *part, const wgl_budget_t *budget, wgl_result_t *result)
     else
         result->verdict = s_search (&s, budget, result);
     result->cache_entries = s.cache.used;
+    s_cache_figures (&s.cache, result);
     result->memory_bytes = s_cache_memory (&s.cache) + model_part_memory (part);
     free (s.next);
     free (s.prev);
     free (s.zobrist);
     free (s.bits);
     free (s.never);
+    free (s.twin);
     free (s.group_of);
     free (s.group_ops);
     free (s.group_start);
     free (s.group_cursor);
     free (s.ibits);
+    free (s.cache.field_off);
+    free (s.cache.field_mask);
+    free (s.cache.pack);
     free (s.cache.subsets);
     free (s.stack);
     free (s.cache.table);

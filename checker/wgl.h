@@ -35,7 +35,14 @@ typedef struct {
     uint64_t prefix_state;  // model state after the prefix
     int64_t blocked;        // partition op whose return ended that branch, -1 none
     //  Cost
-    size_t cache_entries;
+    size_t cache_entries;   // keys: (linearized set, state)
+    size_t cache_configs;   // configurations: a key with one count vector
+                            // of never-returned ops
+    size_t cache_bytes;     // the cache's bytes (table, arena, lists)
+    size_t cache_bytes_wide;// what the layout before this one (48-byte
+                            // entries, 64-bit counts, a list node per key)
+                            // would take for the same configurations,
+                            // its arena counted without slack
     size_t memory_bytes;
     uint64_t steps;
     const char *why_unknown;    // "timeout", "memory" or NULL

@@ -1,6 +1,7 @@
 /*  checker_brute.c -- the fast checker against a brute force one.
 
-    Thousands of small random histories (at most 8 ops, 2 to 4 processes)
+    Thousands of small random histories (at most 8 ops, 2 to 4 processes,
+    and 2 to 6 in test_wide)
     for register, cas-register and kv, written as our JSONL with every kind
     of completion: ok, fail (did not happen), cas fail with error 22 (ran and
     saw another value), info and never completed (may happen at any point
@@ -219,15 +220,17 @@ s_unique_args (rng_t *rng, int model, bunique_t *u, bop_t *op)
         strcpy (u->written [u->nwritten++], op->f == R_CAS? op->arg2: op->arg);
 }
 
+static int s_procs_max = 4;     // processes of a history: 2 .. this (at most 6)
+
 static void
 s_generate_with (rng_t *rng, int model, bhist_t *h, bunique_t *u)
 {
     memset (h, 0, sizeof (*h));
     h->model = model;
     int target = 1 + (int) rng_below (rng, OPS_MAX);
-    int nproc = 2 + (int) rng_below (rng, 3);
-    bproc_t procs [4];
-    for (int p = 0; p < 4; p++)
+    int nproc = 2 + (int) rng_below (rng, (uint64_t) s_procs_max - 1);
+    bproc_t procs [6];
+    for (int p = 0; p < 6; p++)
         procs [p] = (bproc_t) { -1, false };
     bstate_t st;
     for (int k = 0; k < KEYS; k++) {
@@ -235,8 +238,8 @@ s_generate_with (rng_t *rng, int model, bhist_t *h, bunique_t *u)
         st.v [k][0] = 0;
     }
     int event = 0, next_process = 0;
-    int pids [4];
-    for (int p = 0; p < 4; p++)
+    int pids [6];
+    for (int p = 0; p < 6; p++)
         pids [p] = next_process++;
     while (true) {
         int p = (int) rng_below (rng, (uint64_t) nproc);
@@ -532,6 +535,18 @@ static void test_unique_cas (void **state) { (void) state; s_cross_check_unique 
 static void test_unique_kv (void **state) { (void) state; s_cross_check_unique (2, 6, 3000); }
 
 static void test_register (void **state) { (void) state; s_cross_check (0, 1, 1500); }
+//  Up to 6 processes on 8 ops: ops with the same effect overlap often, so
+//  the symmetry between them (checker/wgl.c) is exercised
+static void
+test_wide (void **state)
+{
+    (void) state;
+    s_procs_max = 6;
+    s_cross_check (0, 7, 1500);
+    s_cross_check (1, 8, 1500);
+    s_cross_check (2, 9, 1500);
+    s_procs_max = 4;
+}
 static void test_cas_register (void **state) { (void) state; s_cross_check (1, 2, 1500); }
 static void test_kv (void **state) { (void) state; s_cross_check (2, 3, 1500); }
 
@@ -543,6 +558,7 @@ main (void)
         cmocka_unit_test (test_register),
         cmocka_unit_test (test_cas_register),
         cmocka_unit_test (test_kv),
+        cmocka_unit_test (test_wide),
         cmocka_unit_test (test_unique_register),
         cmocka_unit_test (test_unique_cas),
         cmocka_unit_test (test_unique_kv),

@@ -217,6 +217,8 @@ s_cross_check (const s_spec_t *spec, uint64_t seed, int count)
     assert_true (verdicts [1] > count / 20);
 }
 
+static int s_procs = 4;     // processes of s_constructed (at most 8)
+
 //  A cas-register history up to max_ops, linearizable by construction:
 //  each op takes effect at a random moment of its interval; 30% of answers
 //  are lost (info: the effect may or may not have happened). Mutated: one
@@ -225,16 +227,16 @@ static size_t
 s_constructed (rng_t *rng, char *buf, size_t size, int max_ops, bool mutate)
 {
     typedef struct { int id, f, a, b, result; bool busy, effected, matched; } proc_t;
-    proc_t procs [4];
-    for (int p = 0; p < 4; p++)
+    proc_t procs [8];
+    for (int p = 0; p < s_procs; p++)
         procs [p] = (proc_t) { .id = p };
-    int store = 0, next_id = 4, started = 0, done = 0;
+    int store = 0, next_id = s_procs, started = 0, done = 0;
     int target = 2 + (int) rng_below (rng, (uint64_t) max_ops - 1);
     int mutate_at = mutate? (int) rng_below (rng, (uint64_t) target): -1;
     size_t len = 0;
     static const char *fs [] = { "read", "write", "cas" };
     while (done < target) {
-        proc_t *p = &procs [rng_below (rng, 4)];
+        proc_t *p = &procs [rng_below (rng, (uint64_t) s_procs)];
         char value [32];
         if (!p->busy) {
             if (started == target)
@@ -343,6 +345,18 @@ static void test_counter (void **state) { (void) state; s_cross_check (&s_specs 
 static void test_queue (void **state) { (void) state; s_cross_check (&s_specs [4], 15, 5000); }
 static void test_multi_register (void **state) { (void) state; s_cross_check (&s_specs [5], 16, 5000); }
 static void test_cas_register (void **state) { (void) state; s_cross_check (&s_specs [6], 17, 5000); }
+//  8 processes on 3 values: many concurrent ops with the same effect, where
+//  the symmetry between them (only the one that returns first is tried)
+//  prunes; against the plain search, which tries every one.
+static void
+test_plain_symmetry (void **state)
+{
+    (void) state;
+    s_procs = 8;
+    s_plain_check (&s_specs [6], 27, 3000);
+    s_procs = 4;
+}
+
 static void test_plain_register (void **state) { (void) state; s_plain_check (&s_specs [0], 21, 3000); }
 static void test_plain_cas_register (void **state) { (void) state; s_plain_check (&s_specs [6], 22, 2000); }
 static void test_plain_mutex (void **state) { (void) state; s_plain_check (&s_specs [1], 23, 3000); }
@@ -366,6 +380,7 @@ main (void)
         cmocka_unit_test (test_plain_mutex),
         cmocka_unit_test (test_plain_queue),
         cmocka_unit_test (test_plain_set),
+        cmocka_unit_test (test_plain_symmetry),
     };
     return cmocka_run_group_tests_name ("checker_search", tests, NULL, NULL);
 }
