@@ -1,0 +1,44 @@
+#!/usr/bin/env bash
+# netplane_cleanup.t -- a real-database run leaves nothing behind: after a
+# normal end, and after kill -9 of the harness mid-run (its private PID
+# namespace's pid 1 dies with it, PR_SET_PDEATHSIG, and the kernel ends
+# everything in that namespace), no etcd of this run is left, no network
+# namespace the run made is held by any process, and no fl-* name is
+# visible on the host. The run's etcd processes are told apart from any
+# other etcd on the machine by their data directory under this test's
+# store. Waits have deadlines, no figures are asserted.
+. "$(dirname "$0")/lib.sh" netplane-cleanup
+plan 6
+need_program etcd etcd-server
+need_program pgrep procps
+need_file bin/node-etcd "run make lab"
+[ "$(id -u)" = 0 ] || fail_rest "the IP-level plane needs root (network namespaces, nftables)"
+store="$tmp/store"
+at_exit 'pkill -KILL -f "$store" 2>/dev/null'
+ours () { pgrep -f -- "--data-dir $store" > /dev/null; }
+none_left () { ! ours; }
+
+check_exit 0 "a short etcd run ends normally" \
+    timeout 120 ./harness run split-brain --system etcd --seed 3 --time-limit 4 --store "$store"
+check "after a normal end no etcd of the run is left" none_left
+
+./harness run split-brain --system etcd --seed 3 --time-limit 60 --store "$store" \
+    > "$tmp/long.out" 2>&1 &
+harness=$!
+at_exit 'kill -9 $harness 2>/dev/null' 
+wait_for 60 ours
+check "the long run's etcd members are up" ours
+pid=$(pgrep -f -- "--data-dir $store" | head -1)
+netns=$(readlink "/proc/$pid/ns/net" 2>/dev/null)
+diag "etcd $pid in $netns; harness $harness"
+kill -9 "$harness"
+wait "$harness" 2>/dev/null
+wait_for 10 none_left
+check "after kill -9 of the harness no etcd of the run is left" none_left
+held () { lsns -t net -o NS -n 2>/dev/null | grep -q "${netns//[^0-9]/}"; }
+not_held () { ! held; }
+wait_for 10 not_held
+check "its network namespace ($netns) is held by no process" \
+    [ -n "$netns" ] && not_held
+check "no fl-$harness-* namespace is named on the host" \
+    bash -c "! ip netns list | grep -q '^fl-$harness-'"
