@@ -13,7 +13,7 @@
 # split-brain with a seed whose halves put the primary on the small side
 # does the same.
 . "$(dirname "$0")/lib.sh" chaos-db-redis
-plan 13
+plan 12
 need_program redis-server redis-server
 need_program redis-sentinel redis-sentinel
 need_file bin/node-redis "run make lab"
