@@ -118,7 +118,13 @@ database_find (const char *system)
 const char *
 database_names (void)
 {
-    return "etcd, redis";
+    //  Built from the table once, so a new row is named without an edit here.
+    static char names [256];
+    if (!*names)
+        for (size_t index = 0; index < DATABASE_COUNT; index++)
+            snprintf (names + strlen (names), sizeof names - strlen (names), "%s%s",
+                      index? ", ": "", s_table [index].name);
+    return names;
 }
 
 const char *
