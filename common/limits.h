@@ -440,6 +440,10 @@
                                            takes ~0.4 s, Redis with
                                            Sentinel ~1 s, on a quiet box    */
 #define FL_DB_PROBE_PAUSE_MS     50     /* between two readiness probes   */
+#define FL_DB_FAKETIME_CHECK_MS  2000   /* SERVER --version under libfaketime
+                                           answers, or libfaketime cannot
+                                           run inside it (it complains and
+                                           hangs in redis-server 7)       */
 #define FL_NETPLANE_CMD_MS       10000  /* one ip, nft or iptables command
                                            of the plane's setup or a fault */
 #define FL_NETPLANE_SCRIPT_BYTES_MAX (256 * 1024) /* one nft script: a full

@@ -42,6 +42,12 @@ int dbproc_stop (dbproc_t *self, int k, bool stop);
 //  start it under libfaketime.
 int dbproc_skew (dbproc_t *self, int k, int ms, char **error);
 
+//  Does this run's server start under libfaketime (dbproc_skew can shift
+//  it)? When it was asked to but cannot (the library fails inside it),
+//  dbproc_note says why (borrowed), else NULL.
+bool dbproc_skews (dbproc_t *self);
+const char *dbproc_note (dbproc_t *self);
+
 //  A process that exited without being asked ends the run: -1 with
 //  *error naming node, role and status; else 0.
 int dbproc_check (dbproc_t *self, char **error);

@@ -464,6 +464,8 @@ s_start_database (lab_t *self, char **error, int *status)
     }
     self->servers = dbproc_new (self->db, self->plane, self->count, self->opts.bin_dir,
                                 self->opts.run_dir, self->opts.faketime, error);
+    if (self->servers && dbproc_note (self->servers))
+        json_array_append_new (self->notes, json_string (dbproc_note (self->servers)));
     if (!database_faketime (self->db)) {
         char *note = s_format ("%s is a Go binary: it reads the clock through the vDSO, not"
                                " libc, so libfaketime cannot skew it and clock-skew faults do"
@@ -1331,9 +1333,10 @@ s_apply_database (lab_t *self, action_t *spec, s_node_t *node, int k, char *deta
             return 0;
         default:
             assert (spec->kind == ACTION_CLOCK_SKEW);
-            if (!database_faketime (self->db)) {
-                snprintf (detail, size, "%s %+d ms: not applied (%s does not read time"
-                          " through libc; see the notes)", node->id, spec->ms, name);
+            if (!database_faketime (self->db) || !dbproc_skews (self->servers)) {
+                snprintf (detail, size, "%s %+d ms: not applied (%s %s; see the notes)",
+                          node->id, spec->ms, name, !database_faketime (self->db)
+                          ? "does not read time through libc": "runs without libfaketime");
                 return 0;
             }
             if (dbproc_skew (self->servers, k, spec->ms, error))
@@ -1416,8 +1419,11 @@ s_apply_plane (lab_t *self, action_t *spec, rng_t *rng, char *detail, size_t siz
                 }
                 json_decref (s_groups_json (spec->groups, detail, size));
             }
-            else
-                snprintf (detail, size, "one-way: %s", spec->groups);
+            else {
+                const char *bar = strchr (spec->groups, '|');
+                snprintf (detail, size, "one-way: %.*s -/-> %s", bar? (int) (bar - spec->groups): 0,
+                          spec->groups, bar? bar + 1: spec->groups);
+            }
             return netplane_apply (self->plane, spec, detail, size, error);
         case ACTION_HEAL: case ACTION_DROP: case ACTION_DUPLICATE: case ACTION_REORDER:
         case ACTION_DELAY:
