@@ -458,9 +458,18 @@ cmd_run (int argc, char **argv)
     else
     if (args.system)
         systems [count++] = args.system;
-    else
+    else {
+        //  A real database (etcd, redis) needs root and starts real servers:
+        //  listed beside our own systems, it runs only when named with
+        //  --system, so `./harness run split-brain` stays what it was.
+        //  A scenario that lists only databases runs them all.
+        bool ours = false;
         for (size_t i = 0; i < scenario->systems_count; i++)
-            systems [count++] = scenario->systems [i].name;
+            ours |= !lab_system_is_database (scenario->systems [i].name);
+        for (size_t i = 0; i < scenario->systems_count; i++)
+            if (!ours || !lab_system_is_database (scenario->systems [i].name))
+                systems [count++] = scenario->systems [i].name;
+    }
     char *home = home_dir ();
     //  A system that cannot run makes no run directory and moves no link.
     rc = s_check_systems (&args, scenario, systems, count, home);

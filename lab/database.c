@@ -18,7 +18,9 @@
     Redis (7.0): redis-server on ADDR:6379, node 1 the first primary and
     the others its replicas ("replicaof no one" on node 1, which Redis's
     config reader accepts, so every node has the same words), AOF on,
-    RDB snapshots off, and each server and Sentinel announces its own
+    RDB snapshots off, full resyncs at once (Redis 7 waits 5 s for more
+    replicas to share a diskless transfer, and a demoted primary would
+    still hold its own writes when the run ends), and each server and Sentinel announces its own
     address (else a peer sees the address a connection came from, which
     on a shared loopback is 127.0.0.1 for all); a redis-sentinel per node on ADDR:26379 watching
     "fl" with quorum 2, down-after 1000 ms and failover-timeout 3000 ms, so
@@ -42,6 +44,7 @@ typedef int (database_prepare_fn) (int k, int n, const char *const *addrs,
 
 struct database {
     const char *name;
+    const char *workloads;      //  what the shim speaks, "lin-kv, g-set"
     const char *roles [DATABASE_ROLES_MAX + 1];
     //  argv template per role, same order as roles, NULL-terminated
     const char *argv [DATABASE_ROLES_MAX][DATABASE_WORDS_MAX];
@@ -59,6 +62,7 @@ static int s_redis_sentinel_prepare (int k, int n, const char *const *addrs,
 static const database_t s_table [] = {
     {
         .name = "etcd",
+        .workloads = "lin-kv",
         .roles = { "server", NULL },
         .argv = { {
             "etcd", "--name", "{name}", "--data-dir", "{data}",
@@ -80,13 +84,14 @@ static const database_t s_table [] = {
     },
     {
         .name = "redis",
+        .workloads = "lin-kv, g-set",
         .roles = { "server", "sentinel", NULL },
         .argv = { {
             "redis-server", "--port", "6379", "--bind", "{addr}",
             "--protected-mode", "no", "--daemonize", "no",
             "--dir", "{data}", "--save", "", "--appendonly", "yes",
             "--replicaof", "{primary_host}", "{primary_port}",
-            "--replica-announce-ip", "{addr}",
+            "--replica-announce-ip", "{addr}", "--repl-diskless-sync-delay", "0",
             "--logfile", "{run}/{name}.redis.log", NULL
         }, {
             "redis-sentinel", "{data}/sentinel.conf", NULL
@@ -113,7 +118,13 @@ database_find (const char *system)
 const char *
 database_names (void)
 {
-    return "etcd, redis";
+    //  Built from the table once, so a new row is named without an edit here.
+    static char names [256];
+    if (!*names)
+        for (size_t index = 0; index < DATABASE_COUNT; index++)
+            snprintf (names + strlen (names), sizeof names - strlen (names), "%s%s",
+                      index? ", ": "", s_table [index].name);
+    return names;
 }
 
 const char *
@@ -121,6 +132,13 @@ database_name (const database_t *db)
 {
     assert (db);
     return db->name;
+}
+
+const char *
+database_workloads (const database_t *db)
+{
+    assert (db);
+    return db->workloads;
 }
 
 const char *const *

@@ -39,6 +39,10 @@ const char *database_names (void);
 //  The row's system name ("etcd").
 const char *database_name (const database_t *db);
 
+//  The workloads its shim speaks, as lab_system_workload lists them:
+//  "lin-kv" for etcd, "lin-kv, g-set" for Redis.
+const char *database_workloads (const database_t *db);
+
 //  The roles, in start order, NULL-terminated: {"server", NULL} for etcd,
 //  {"server", "sentinel", NULL} for Redis.
 const char *const *database_roles (const database_t *db);

@@ -1507,7 +1507,7 @@ lab_system_workload (const char *system)
     if (!system)
         return NULL;
     if (database_find (system))
-        return "lin-kv";
+        return database_workloads (database_find (system));
     if (streq (system, "raft") || streq (system, "lww"))
         return "lin-kv, txn-list-append, txn-rw-register";
     if (streq (system, "primary") || streq (system, "quorum"))

@@ -24,6 +24,7 @@
       so the node's loop is never held longer.
     - wait=N follows each SET with WAIT N FL_DB_REQUEST_MS/2: fewer
       replicas than N make the write error 0 (it is on the primary).
+    - g-set: add is SADD fl:set, a read without a key SMEMBERS fl:set.
     - replica_read reads this node's own server (KEYS fl:* and MGET), even
       when it is a replica; role is INFO replication's (primary/replica).
 */
@@ -81,12 +82,14 @@ s_drop (redisContext **context_p)
 //  shim sets them again whenever it connects to a Sentinel that may have
 //  restarted). INFO every second, not ten: a failover skips replicas
 //  whose INFO is older than 5 s and would abort for want of one. Hellos
-//  every second: the other Sentinels learn the new primary sooner. A lost
+//  every 250 ms, not 2 s: the other Sentinels learn the new primary
+//  sooner, and a Sentinel demotes a server that still says it is primary
+//  after 4 hello periods (8 s by default, 1 s here). A lost
 //  link is retried after a second, not 15: the old primary is demoted
 //  soon after the heal. TILT (when the Sentinel's timer ran 2 s late,
 //  e.g. after a pause) lasts 5 s, not 30.
 #define SHIM_SENTINEL_TUNING \
-    "SENTINEL DEBUG info-period 1000 publish-period 1000" \
+    "SENTINEL DEBUG info-period 1000 publish-period 250" \
     " min-link-reconnect-period 1000 tilt-period 5000"
 
 static redisContext *
@@ -157,11 +160,17 @@ static json_t *
 s_execute (shim_t *self, const char *type, const reply_words_t *words)
 {
     if (!s_find_primary (self))
-        return reply_result (type, REPLY_UNSENT, NULL, 0, 0);
+        return reply_result (type, words->set, REPLY_UNSENT, NULL, 0, 0);
     const char *host = self->primary_host;
     int port = self->primary_port;
     bool sent;
     redisReply *reply = NULL;
+    if (words->set)
+        reply = streq (type, "add")?
+                s_command (&self->primary, host, port, &sent, "SADD %s %s", words->key,
+                           words->value):
+                s_command (&self->primary, host, port, &sent, "SMEMBERS %s", words->key);
+    else
     if (streq (type, "read"))
         reply = s_command (&self->primary, host, port, &sent, "GET %s", words->key);
     else
@@ -172,15 +181,17 @@ s_execute (shim_t *self, const char *type, const reply_words_t *words)
         reply = s_command (&self->primary, host, port, &sent, "EVAL %s 1 %s %s %s",
                            REPLY_CAS_SCRIPT, words->key, words->from, words->to);
     long long acked = 0;
-    if (reply && self->wait > 0 && streq (type, "write") && reply->type == REDIS_REPLY_STATUS) {
+    bool wrote = streq (type, "write") || (words->set && streq (type, "add"));
+    if (reply && self->wait > 0 && wrote && reply->type != REDIS_REPLY_ERROR) {
         bool waited;
         redisReply *wait = s_command (&self->primary, host, port, &waited, "WAIT %d %d",
                                       self->wait, FL_DB_REQUEST_MS / 2);
         acked = wait && wait->type == REDIS_REPLY_INTEGER? wait->integer: 0;
         freeReplyObject (wait);
     }
-    json_t *result = reply_result (type, reply? REPLY_ANSWERED: sent? REPLY_LOST: REPLY_UNSENT,
-                                   reply, self->wait, acked);
+    json_t *result = reply_result (type, words->set,
+                                   reply? REPLY_ANSWERED: sent? REPLY_LOST: REPLY_UNSENT,
+                                   reply, wrote? self->wait: 0, acked);
     if (!reply)
         self->asked_ms = INT64_MIN / 2;     //  ask the Sentinel again next time
     freeReplyObject (reply);
@@ -228,8 +239,14 @@ s_on_replica_read (node_t *node, const char *src, json_t *body, void *arg)
                              (int) keys->elements + 1, argv, lens): NULL;
         if (!values)
             s_drop (&self->local);
-        state = reply_state (keys, values);
+        bool set = false;
+        for (size_t index = 0; index < keys->elements; index++)
+            set = set || streq (keys->element [index]->str, "fl:set");
+        redisReply *members = set && self->local?
+                              (redisReply *) redisCommand (self->local, "SMEMBERS fl:set"): NULL;
+        state = reply_state (keys, values, members);
         freeReplyObject (values);
+        freeReplyObject (members);
     }
     freeReplyObject (keys);
     if (state)
@@ -327,6 +344,7 @@ main (int argc, char **argv)
     node_on (node, "read", s_on_client, &self);
     node_on (node, "write", s_on_client, &self);
     node_on (node, "cas", s_on_client, &self);
+    node_on (node, "add", s_on_client, &self);
     node_on (node, "replica_read", s_on_replica_read, &self);
     node_on (node, "role", s_on_role, &self);
     int rc = node_run (node);

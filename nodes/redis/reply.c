@@ -26,6 +26,14 @@ reply_words (json_t *body, reply_words_t *words, const char **error)
     const char *type = json_string_value (json_object_get (body, "type"));
     memset (words, 0, sizeof *words);
     *error = NULL;
+    words->set = type && (streq (type, "add")
+                      || (streq (type, "read") && !json_object_get (body, "key")));
+    if (words->set) {
+        snprintf (words->key, sizeof words->key, "fl:set");
+        if (streq (type, "add") && !s_word (body, "element", "%lld", words->value))
+            *error = "g-set on Redis needs an integer element to add";
+    }
+    else
     if (!type || !s_word (body, "key", "fl:%lld", words->key))
         *error = "lin-kv on Redis needs an integer key";
     else
@@ -74,8 +82,10 @@ s_refusal (const redisReply *reply)
     return s_error (NODE_ERR_TIMEOUT, text);
 }
 
+static json_t *s_members (const redisReply *members);
+
 json_t *
-reply_result (const char *type, reply_transport_t transport,
+reply_result (const char *type, bool set, reply_transport_t transport,
               const redisReply *reply, int wait_wanted, long long wait_acked)
 {
     if (transport == REPLY_UNSENT)
@@ -85,6 +95,18 @@ reply_result (const char *type, reply_transport_t transport,
     if (reply->type == REDIS_REPLY_ERROR)
         return s_refusal (reply);
     long long value = 0;
+    if (set && streq (type, "add")) {
+        if (reply->type != REDIS_REPLY_INTEGER)
+            return s_error (NODE_ERR_TIMEOUT, "SADD's answer was not understood");
+        if (wait_wanted > 0 && wait_acked < wait_wanted)
+            return s_error (NODE_ERR_TIMEOUT, "added on the primary, WAIT short of replicas");
+        return json_pack ("{s:s}", "type", "add_ok");
+    }
+    if (set) {
+        json_t *elements = s_members (reply);
+        return elements? json_pack ("{s:s, s:o}", "type", "read_ok", "value", elements)
+             : s_error (NODE_ERR_TIMEOUT, "SMEMBERS's answer was not understood");
+    }
     if (streq (type, "read")) {
         if (reply->type == REDIS_REPLY_NIL)
             return s_error (NODE_ERR_KEY_DOES_NOT_EXIST, "key does not exist");
@@ -163,8 +185,39 @@ s_pair_compare (const void *a, const void *b)
     return x < y? -1: x > y;
 }
 
+static int
+s_integer_compare (const void *a, const void *b)
+{
+    long long x = *(const long long *) a, y = *(const long long *) b;
+    return x < y? -1: x > y;
+}
+
+//  SMEMBERS's reply as a sorted array of integers, or NULL.
+static json_t *
+s_members (const redisReply *members)
+{
+    if (!members || members->type != REDIS_REPLY_ARRAY)
+        return NULL;
+    long long *values = (long long *) calloc (members->elements + 1, sizeof (long long));
+    assert (values);
+    size_t have = 0;
+    for (size_t index = 0; index < members->elements; index++) {
+        const redisReply *member = members->element [index];
+        if (member->type == REDIS_REPLY_STRING
+        &&  s_integer (member->str, member->len, &values [have]))
+            have++;
+    }
+    qsort (values, have, sizeof (long long), s_integer_compare);
+    json_t *elements = json_array ();
+    for (size_t index = 0; index < have; index++)
+        json_array_append_new (elements, json_integer ((json_int_t) values [index]));
+    free (values);
+    return elements;
+}
+
 json_t *
-reply_state (const redisReply *keys, const redisReply *values)
+reply_state (const redisReply *keys, const redisReply *values,
+             const redisReply *members)
 {
     if (!keys || !values || keys->type != REDIS_REPLY_ARRAY
     ||  values->type != REDIS_REPLY_ARRAY || keys->elements != values->elements)
@@ -185,5 +238,8 @@ reply_state (const redisReply *keys, const redisReply *values)
     for (size_t index = 0; index < have; index++)
         json_array_append_new (state, pairs [index]);
     free (pairs);
+    json_t *elements = s_members (members);
+    if (elements)
+        json_array_append_new (state, json_pack ("[n, o]", elements));
     return state;
 }

@@ -6,7 +6,10 @@
     text; both must be integers (the lin-kv workload's). cas is one Lua
     script (REPLY_CAS_SCRIPT) run by EVAL on the primary, so the compare
     and the set are atomic there; it answers 0 (set), 1 (the value was
-    not from) or 2 (no such key).
+    not from) or 2 (no such key). The g-set workload's one set is the
+    Redis set "fl:set" (add is SADD, a read without a key SMEMBERS), so
+    a Redis that drops acknowledged adds shows them as lost (set-full and
+    convergence) however the load goes on after a heal.
 */
 #ifndef FL_NODES_REDIS_REPLY_H_INCLUDED
 #define FL_NODES_REDIS_REPLY_H_INCLUDED
@@ -35,10 +38,12 @@ typedef enum {
 //  when an integer the request type needs is missing.
 typedef struct {
     char key [32], value [32], from [32], to [32];
+    bool set;               //  g-set: add, or read without a key
 } reply_words_t;
 bool reply_words (json_t *body, reply_words_t *words, const char **error);
 
-//  The Maelstrom reply (no in_reply_to) for TYPE ("read", "write", "cas")
+//  The Maelstrom reply (no in_reply_to) for TYPE ("read", "write", "cas",
+//  and with set, "add" and "read" of the g-set)
 //  given the command's reply: read_ok/write_ok/cas_ok, error 20 (nil, or
 //  the script's 2), 22 (the script's 1), 11 (unsent, or a refusal before
 //  the command ran: READONLY, MASTERDOWN, LOADING), 0 (lost, or any other
@@ -46,7 +51,7 @@ bool reply_words (json_t *body, reply_words_t *words, const char **error);
 //  "write" means the write was followed by WAIT: wait_acked replicas
 //  short of wait_wanted make it error 0 (applied on the primary, not
 //  known to be replicated). New reference.
-json_t *reply_result (const char *type, reply_transport_t transport,
+json_t *reply_result (const char *type, bool set, reply_transport_t transport,
                       const redisReply *reply, int wait_wanted,
                       long long wait_acked);
 
@@ -65,8 +70,10 @@ long long reply_config_epoch (const redisReply *reply);
 
 //  replica_read's state from KEYS fl:* and then MGET of those keys:
 //  [[K, V], ...] sorted by K, skipping keys that are not fl:INTEGER or
-//  whose value went away or is not an integer. NULL when the replies are
-//  not arrays of the same size.
-json_t *reply_state (const redisReply *keys, const redisReply *values);
+//  whose value went away or is not an integer; then, when members is not
+//  NULL (SMEMBERS fl:set), [null, [E, ...]] for the g-set. NULL when the
+//  replies are not arrays of the same size.
+json_t *reply_state (const redisReply *keys, const redisReply *values,
+                     const redisReply *members);
 
 #endif

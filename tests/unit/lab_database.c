@@ -50,6 +50,8 @@ test_find (void **state)
     assert_null (database_find (NULL));
     assert_string_equal (database_names (), "etcd, redis");
     assert_string_equal (database_name (database_find ("redis")), "redis");
+    assert_string_equal (database_workloads (database_find ("etcd")), "lin-kv");
+    assert_string_equal (database_workloads (database_find ("redis")), "lin-kv, g-set");
     assert_string_equal (database_shim (database_find ("etcd")), "node-etcd");
     assert_string_equal (database_shim (database_find ("redis")), "node-redis");
     assert_int_equal (database_stop_signal (database_find ("etcd")), SIGTERM);

@@ -33,6 +33,13 @@ s_type (json_t *reply)
     return type;
 }
 
+static json_t *
+reply_result_kv (const char *type, reply_transport_t transport, const redisReply *reply,
+                 int wanted, long long acked)
+{
+    return reply_result (type, false, transport, reply, wanted, acked);
+}
+
 static void
 test_words (void **state)
 {
@@ -45,7 +52,17 @@ test_words (void **state)
     assert_string_equal (words.from, "-1");
     assert_string_equal (words.to, "12");
     json_decref (body);
-    const char *bad [] = { "{\"type\":\"read\",\"key\":\"x\"}", "{\"type\":\"write\",\"key\":1}",
+    body = json_loads ("{\"type\":\"add\",\"element\":7}", 0, NULL);
+    assert_true (reply_words (body, &words, &error));
+    assert_true (words.set);
+    assert_string_equal (words.key, "fl:set");
+    assert_string_equal (words.value, "7");
+    json_decref (body);
+    body = json_loads ("{\"type\":\"read\"}", 0, NULL);
+    assert_true (reply_words (body, &words, &error));
+    assert_true (words.set);
+    json_decref (body);
+    const char *bad [] = { "{\"type\":\"read\",\"key\":\"x\"}", "{\"type\":\"add\"}", "{\"type\":\"write\",\"key\":1}",
                            "{\"type\":\"cas\",\"key\":1,\"from\":1}", "{\"key\":1}" };
     for (size_t index = 0; index < sizeof bad / sizeof bad [0]; index++) {
         body = json_loads (bad [index], 0, NULL);
@@ -60,23 +77,26 @@ test_results (void **state)
 {
     (void) state;
     redisReply value = s_string (REDIS_REPLY_STRING, "42");
-    json_t *reply = reply_result ("read", REPLY_ANSWERED, &value, 0, 0);
+    json_t *reply = reply_result_kv ("read", REPLY_ANSWERED, &value, 0, 0);
+    assert_int_equal (json_integer_value (json_object_get (reply, "value")), 42);
+    json_decref (reply);
+    reply = reply_result_kv ("read", REPLY_ANSWERED, &value, 0, 0);
     assert_int_equal (json_integer_value (json_object_get (reply, "value")), 42);
     assert_string_equal (s_type (reply), "read_ok");
     redisReply nil = { .type = REDIS_REPLY_NIL };
-    assert_int_equal (s_code (reply_result ("read", REPLY_ANSWERED, &nil, 0, 0)),
+    assert_int_equal (s_code (reply_result_kv ("read", REPLY_ANSWERED, &nil, 0, 0)),
                       NODE_ERR_KEY_DOES_NOT_EXIST);
     redisReply junk = s_string (REDIS_REPLY_STRING, "4x");
-    assert_int_equal (s_code (reply_result ("read", REPLY_ANSWERED, &junk, 0, 0)), NODE_ERR_TIMEOUT);
+    assert_int_equal (s_code (reply_result_kv ("read", REPLY_ANSWERED, &junk, 0, 0)), NODE_ERR_TIMEOUT);
     redisReply ok = s_string (REDIS_REPLY_STATUS, "OK");
-    assert_string_equal (s_type (reply_result ("write", REPLY_ANSWERED, &ok, 0, 0)), "write_ok");
-    assert_string_equal (s_type (reply_result ("write", REPLY_ANSWERED, &ok, 2, 2)), "write_ok");
-    assert_int_equal (s_code (reply_result ("write", REPLY_ANSWERED, &ok, 2, 1)), NODE_ERR_TIMEOUT);
+    assert_string_equal (s_type (reply_result_kv ("write", REPLY_ANSWERED, &ok, 0, 0)), "write_ok");
+    assert_string_equal (s_type (reply_result_kv ("write", REPLY_ANSWERED, &ok, 2, 2)), "write_ok");
+    assert_int_equal (s_code (reply_result_kv ("write", REPLY_ANSWERED, &ok, 2, 1)), NODE_ERR_TIMEOUT);
     long long codes [] = { 0, 1, 2, 7 };
     int expect [] = { -1, NODE_ERR_PRECONDITION_FAILED, NODE_ERR_KEY_DOES_NOT_EXIST, NODE_ERR_TIMEOUT };
     for (int index = 0; index < 4; index++) {
         redisReply code = { .type = REDIS_REPLY_INTEGER, .integer = codes [index] };
-        reply = reply_result ("cas", REPLY_ANSWERED, &code, 0, 0);
+        reply = reply_result_kv ("cas", REPLY_ANSWERED, &code, 0, 0);
         if (expect [index] < 0)
             assert_string_equal (s_type (reply), "cas_ok");
         else
@@ -87,18 +107,30 @@ test_results (void **state)
     redisReply masterdown = s_string (REDIS_REPLY_ERROR, "MASTERDOWN Link with MASTER is down");
     redisReply oom = s_string (REDIS_REPLY_ERROR, "OOM command not allowed");
     for (int index = 0; index < 3; index++) {
-        assert_int_equal (s_code (reply_result (types [index], REPLY_UNSENT, NULL, 0, 0)),
+        assert_int_equal (s_code (reply_result_kv (types [index], REPLY_UNSENT, NULL, 0, 0)),
                           NODE_ERR_TEMPORARILY_UNAVAILABLE);
-        assert_int_equal (s_code (reply_result (types [index], REPLY_LOST, NULL, 0, 0)),
+        assert_int_equal (s_code (reply_result_kv (types [index], REPLY_LOST, NULL, 0, 0)),
                           NODE_ERR_TIMEOUT);
-        assert_int_equal (s_code (reply_result (types [index], REPLY_ANSWERED, &readonly, 0, 0)),
+        assert_int_equal (s_code (reply_result_kv (types [index], REPLY_ANSWERED, &readonly, 0, 0)),
                           NODE_ERR_TEMPORARILY_UNAVAILABLE);
-        assert_int_equal (s_code (reply_result (types [index], REPLY_ANSWERED, &masterdown, 0, 0)),
+        assert_int_equal (s_code (reply_result_kv (types [index], REPLY_ANSWERED, &masterdown, 0, 0)),
                           NODE_ERR_TEMPORARILY_UNAVAILABLE);
-        assert_int_equal (s_code (reply_result (types [index], REPLY_ANSWERED, &oom, 0, 0)),
+        assert_int_equal (s_code (reply_result_kv (types [index], REPLY_ANSWERED, &oom, 0, 0)),
                           NODE_ERR_TIMEOUT);
     }
     assert_non_null (strstr (REPLY_CAS_SCRIPT, "return 2"));
+    redisReply one = { .type = REDIS_REPLY_INTEGER, .integer = 1 };
+    assert_string_equal (s_type (reply_result ("add", true, REPLY_ANSWERED, &one, 0, 0)), "add_ok");
+    assert_int_equal (s_code (reply_result ("add", true, REPLY_LOST, NULL, 0, 0)), NODE_ERR_TIMEOUT);
+    assert_int_equal (s_code (reply_result ("add", true, REPLY_ANSWERED, &one, 1, 0)), NODE_ERR_TIMEOUT);
+    redisReply e2 = s_string (REDIS_REPLY_STRING, "2"), e1 = s_string (REDIS_REPLY_STRING, "1");
+    redisReply *elements [] = { &e2, &e1 };
+    redisReply members = { .type = REDIS_REPLY_ARRAY, .elements = 2, .element = elements };
+    reply = reply_result ("read", true, REPLY_ANSWERED, &members, 0, 0);
+    char *text = json_dumps (json_object_get (reply, "value"), JSON_COMPACT);
+    assert_string_equal (text, "[1,2]");
+    free (text);
+    assert_string_equal (s_type (reply), "read_ok");
 }
 
 static void
@@ -147,14 +179,24 @@ test_state (void **state)
     redisReply *value_list [] = { &v7, &v5, &v5, &gone };
     redisReply keys = { .type = REDIS_REPLY_ARRAY, .elements = 4, .element = key_list };
     redisReply values = { .type = REDIS_REPLY_ARRAY, .elements = 4, .element = value_list };
-    json_t *replicas = reply_state (&keys, &values);
+    json_t *replicas = reply_state (&keys, &values, NULL);
     char *text = json_dumps (replicas, JSON_COMPACT);
     assert_string_equal (text, "[[1,5],[2,7]]");
     free (text);
     json_decref (replicas);
     values.elements = 3;
-    assert_null (reply_state (&keys, &values));
-    assert_null (reply_state (NULL, &values));
+    assert_null (reply_state (&keys, &values, NULL));
+    assert_null (reply_state (NULL, &values, NULL));
+    //  The g-set's members, sorted, after the keys.
+    values.elements = 4;
+    redisReply e9 = s_string (REDIS_REPLY_STRING, "9"), e3 = s_string (REDIS_REPLY_STRING, "3");
+    redisReply *member_list [] = { &e9, &e3 };
+    redisReply members = { .type = REDIS_REPLY_ARRAY, .elements = 2, .element = member_list };
+    replicas = reply_state (&keys, &values, &members);
+    text = json_dumps (replicas, JSON_COMPACT);
+    assert_string_equal (text, "[[1,5],[2,7],[null,[3,9]]]");
+    free (text);
+    json_decref (replicas);
 }
 
 int
