@@ -52,6 +52,8 @@ struct _check_result_t {
     int txn_model;          // elle_model_t, or -1: a register model
     elle_result_t *elle;    // the txn models' result
     uint8_t *method;        // per partition: 1 decided by unique values, 0 search
+    bool prefix_skipped;    // unique values said invalid and the search of
+                            // that key did not end in budget: no prefix
 };
 
 typedef struct {
@@ -138,8 +140,8 @@ s_round (s_pool_t *pool, size_t threads)
 }
 
 //  Keys the unique-values method decides need no search; an invalid one
-//  ends the check. Returns true when one was invalid.
-static bool
+//  ends the check. Returns the invalid partition, or -1.
+static int64_t
 s_unique (check_result_t *self)
 {
     bool registers = self->model == MODEL_REGISTER || self->model == MODEL_CAS_REGISTER
@@ -151,9 +153,38 @@ s_unique (check_result_t *self)
             continue;
         self->method [i] = 1;
         if (v == UNIQUE_INVALID)
-            return true;
+            return (int64_t) i;
     }
-    return false;
+    return -1;
+}
+
+//  The unique-values method decides without a search, so its prefix is a
+//  linearizable one, not the longest. The explanation is the search's on
+//  that key alone, within what is left of the budget and at most
+//  FL_CHECK_EXPLAIN_MS; the verdict stays unique's. A search that does not
+//  end invalid leaves no prefix (said "not computed"), never a wrong one.
+static void
+s_unique_explain (check_result_t *self, size_t p, const wgl_budget_t *budget)
+{
+    wgl_budget_t b = *budget;
+    int64_t cap = clock_mono_ns () + FL_CHECK_EXPLAIN_MS * 1000000LL;
+    if (!b.deadline_ns || cap < b.deadline_ns)
+        b.deadline_ns = cap;
+    wgl_result_t found = { .verdict = WGL_STOPPED, .blocked = -1 };
+    wgl_check (self->parts [p], &b, &found);
+    wgl_result_t *r = &self->results [p];
+    if (found.verdict == WGL_INVALID && found.blocked >= 0) {
+        found.steps += r->steps;
+        wgl_result_release (r);
+        *r = found;
+        return;
+    }
+    r->steps += found.steps;
+    wgl_result_release (&found);
+    free (r->prefix);
+    r->prefix = NULL;
+    r->nprefix = 0;
+    self->prefix_skipped = true;
 }
 
 //  The partitions left are searched in rounds, smallest first: each round
@@ -172,8 +203,7 @@ s_search (check_result_t *self, const check_opts_t *opts, int64_t start_ns)
         self->results [i].blocked = -1;
     }
     bool search_only = opts->method && strcmp (opts->method, "search") == 0;
-    if (!search_only && s_unique (self))
-        return;
+    int64_t invalid = search_only? -1: s_unique (self);
     check_budget_t budget = check_budget (opts, self->nparts);
     size_t threads = budget.threads;
     //  One budget for the whole check, not a share per thread: the
@@ -188,6 +218,10 @@ s_search (check_result_t *self, const check_opts_t *opts, int64_t start_ns)
         .deadline_ns = start_ns + (int64_t) (budget.timeout_s * 1e9),
         .memory_bytes = budget.memory_mb * 1024 * 1024,
         .used = &pool.used };
+    if (invalid >= 0) {
+        s_unique_explain (self, (size_t) invalid, &pool.budget);
+        return;
+    }
     pool.order = malloc ((self->nparts + 1) * sizeof (size_t));
     if (!pool.order) {          // out of memory: every partition unknown
         for (size_t i = 0; i < self->nparts; i++)
@@ -492,7 +526,7 @@ s_why (const check_result_t *self, s_why_t *why)
         return false;
     why->part = self->parts [self->bad];
     why->r = &self->results [self->bad];
-    if (why->r->blocked < 0 || !why->r->prefix)
+    if (why->r->blocked < 0 || (!why->r->prefix && !self->prefix_skipped))
         return true;
     model_op_t *ops = model_part_ops (why->part);
     size_t n = model_part_size (why->part);
@@ -500,7 +534,7 @@ s_why (const check_result_t *self, s_why_t *why)
     why->failing = b->hist;
     uint8_t *in_prefix = calloc (n + 1, 1);
     assert (in_prefix);
-    for (size_t i = 0; i < why->r->nprefix; i++)
+    for (size_t i = 0; why->r->prefix && i < why->r->nprefix; i++)
         in_prefix [why->r->prefix [i]] = 1;
     for (size_t j = 0; j < n; j++) {
         if ((int64_t) j == why->r->blocked || in_prefix [j])
@@ -641,6 +675,10 @@ check_result_json (const check_result_t *self)
             "length", (json_int_t) n, "last", last,
             "state", model_state_json (why.part, why.r->prefix_state)));
     }
+    else
+    if (self->prefix_skipped)
+        json_object_set_new (obj, "prefix_note",
+                             json_string ("not computed (decided by unique values)"));
     return obj;
 }
 
@@ -678,11 +716,16 @@ check_result_explain (const check_result_t *self, FILE *out)
         free (text);
         json_decref (state);
     }
+    else
+    if (self->prefix_skipped)
+        fprintf (out, "  %s%s%slinearizable prefix: not computed (decided by unique values)\n",
+                 key? "key ": "", key? key: "", key? ": ": "");
     free (key);
     if (why.failing >= 0) {
         fprintf (out, "  could not linearize:\n    ");
         s_op_text (self, (size_t) why.failing, out);
-        fprintf (out, "  concurrent with it, not linearized:%s\n", why.nconcurrent? "": " none");
+        fprintf (out, "  concurrent with it%s:%s\n", self->prefix_skipped? "": ", not linearized",
+                 why.nconcurrent? "": " none");
         for (size_t i = 0; i < why.nconcurrent; i++) {
             fprintf (out, "    ");
             s_op_text (self, why.concurrent [i], out);

@@ -128,6 +128,9 @@
 #define FL_CHECK_KEYS_LISTED_MAX     100    /* keys listed with their method
                                                in --json */
 #define FL_CHECK_EXPLAIN_OPS_MAX     20     /* concurrent ops listed on invalid */
+#define FL_CHECK_EXPLAIN_MS          2000   /* the search that explains a key the
+                                               unique-values method found invalid:
+                                               past it, no prefix is given */
 #define FL_SEQ_CHAIN_OPS             6      /* last ops of the best order in a
                                                sequential violation's chain   */
 #define FL_SEQ_CHAIN_BLOCKED         3      /* stuck processes named in it      */

@@ -11,7 +11,7 @@ hc () {
     out=$(timeout 60 ./harness check "$@" 2>"$tmp/err"); rc=$?
     err=$(cat "$tmp/err")
 }
-plan 33
+plan 37
 
 hc $d/checker-valid.jsonl
 check "valid history exits 0" [ "$rc" -eq 0 ]
@@ -29,6 +29,27 @@ check "unknown says why" grep -q 'ran out of time' <<< "$out"
 hc --json --timeout 0.1 -m register $d/checker-hard.jsonl
 check "unique values: the hard history is invalid, by unique-values" \
     bash -c '[ "$2" -eq 1 ] && grep -q "\"valid\":false.*\"method\":\"unique-values\"" <<< "$1"' _ "$out" "$rc"
+
+check "unique values, no time left to search the key: the prefix is not computed" \
+    bash -c 'grep -q "\"prefix_note\":\"not computed (decided by unique values)\"" <<< "$1" \
+             && ! grep -q "\"prefix\":" <<< "$1"' _ "$out"
+# A read of a value nobody wrote, decided by unique values: the same
+# explanation as the search's (it was "0 of 3 ops; state there: null")
+printf '%s\n' '{"process":0,"type":"invoke","f":"write","key":"a","value":1}' \
+    '{"process":0,"type":"ok","f":"write","key":"a","value":1}' \
+    '{"process":0,"type":"invoke","f":"write","key":"a","value":2}' \
+    '{"process":0,"type":"ok","f":"write","key":"a","value":2}' \
+    '{"process":1,"type":"invoke","f":"read","key":"a","value":null}' \
+    '{"process":1,"type":"ok","f":"read","key":"a","value":7}' > "$tmp/nobody.jsonl"
+hc "$tmp/nobody.jsonl"
+check "unique values: the longest prefix, as the search gives it" \
+    grep -q 'key "a": longest linearizable prefix: 2 of 3 ops; state there: 2' <<< "$out"
+hc --method search "$tmp/nobody.jsonl"
+check "search: the same prefix" \
+    grep -q 'key "a": longest linearizable prefix: 2 of 3 ops; state there: 2' <<< "$out"
+hc --json "$tmp/nobody.jsonl"
+check "unique values --json: prefix length 2, state 2" \
+    grep -q '"method":"unique-values".*"prefix":{"length":2,.*"state":2}' <<< "$out"
 
 hc $d/checker-bad.jsonl
 check "bad data exits 65" [ "$rc" -eq 65 ]

@@ -416,8 +416,11 @@ s_write (const bhist_t *h, const char *path)
     fclose (out);
 }
 
+//  With prefix, *prefix gets the invalid verdict's "prefix" as JSON text
+//  (NULL when there is none); free it.
 static int
-s_fast_with (const bhist_t *h, const char *path, const char *method, bool *unique)
+s_fast_why (const bhist_t *h, const char *path, const char *method, bool *unique,
+            char **prefix)
 {
     static const char *models [] = { "register", "cas-register", "kv" };
     s_write (h, path);
@@ -436,8 +439,20 @@ s_fast_with (const bhist_t *h, const char *path, const char *method, bool *uniqu
         *unique = json_integer_value (json_object_get (m, "search")) == 0;
         json_decref (json);
     }
+    if (prefix) {
+        json_t *json = check_result_json (result);
+        json_t *p = json_object_get (json, "prefix");
+        *prefix = p? json_dumps (p, JSON_COMPACT | JSON_SORT_KEYS): NULL;
+        json_decref (json);
+    }
     check_result_destroy (&result);
     return verdict;
+}
+
+static int
+s_fast_with (const bhist_t *h, const char *path, const char *method, bool *unique)
+{
+    return s_fast_why (h, path, method, unique, NULL);
 }
 
 static int
@@ -504,8 +519,9 @@ s_cross_check_unique (int model, uint64_t seed, int count)
             s_mutate_unique (&rng, &h, &u);
         bool expected = s_brute (&h);
         bool unique = false;
-        int fast = s_fast_with (&h, path, "auto", &unique);
-        int search = s_fast_with (&h, path, "search", NULL);
+        char *fast_prefix = NULL, *search_prefix = NULL;
+        int fast = s_fast_why (&h, path, "auto", &unique, &fast_prefix);
+        int search = s_fast_why (&h, path, "search", NULL, &search_prefix);
         if ((fast == CHECK_VALID) != expected || (search == CHECK_VALID) != expected) {
             char copy [64];
             snprintf (copy, sizeof (copy), "/tmp/checker_brute_unique_fail_%d.jsonl", model);
@@ -516,7 +532,22 @@ s_cross_check_unique (int model, uint64_t seed, int count)
                       expected? "valid": "invalid", fast, unique? "unique-values": "search",
                       search, copy);
         }
-        by_unique += unique;
+        //  An invalid key decided by unique values is explained as the
+        //  search explains it: the same prefix, last ops and state
+        if (!expected && unique
+        &&  (!fast_prefix || !search_prefix || strcmp (fast_prefix, search_prefix))) {
+            char copy [64];
+            snprintf (copy, sizeof (copy), "/tmp/checker_brute_prefix_fail_%d.jsonl", model);
+            s_write (&h, copy);
+            fail_msg ("unique history %d (seed %llu): prefix by unique values %s,"
+                      " by the search %s; kept in %s", i, (unsigned long long) seed,
+                      fast_prefix? fast_prefix: "none", search_prefix? search_prefix: "none",
+                      copy);
+        }
+        by_unique += unique && !expected;
+        free (fast_prefix);
+        free (search_prefix);
+        by_unique += unique && expected;
         valid += expected;
         invalid += !expected;
         if (i % 2 == 0)
