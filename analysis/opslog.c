@@ -41,6 +41,7 @@ struct _opslog_t {
     zhashx_t *open;             // process (decimal text) -> op + 1
     s_index_t *indices;         // sorted by index after load
     size_t indices_size;
+    size_t torn_line;           // a torn last line ignored, or 0
 };
 
 //  Where a parse error is reported from.
@@ -325,14 +326,24 @@ opslog_load_max (const char *path, size_t ops_max, char **error)
     if (self)
         self->ops_max = ops_max;
     s_loading_t loading = { self, &where };
-    int rc = self ? jsonl_read (file, path, s_on_line, &loading, &where.line, error)
+    size_t torn = 0;
+    int rc = self ? jsonl_read_torn (file, path, s_on_line, &loading, &where.line, &torn, error)
                   : s_fail (&where, "out of memory");
+    if (self)
+        self->torn_line = torn;
     fclose (file);
     if (rc == 0 && s_build_indices (self) != 0)
         rc = s_fail (&where, "out of memory");
     if (rc != 0)
         opslog_destroy (&self);
     return self;
+}
+
+size_t
+opslog_torn_line (const opslog_t *self)
+{
+    assert (self);
+    return self->torn_line;
 }
 
 void

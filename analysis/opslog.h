@@ -59,13 +59,18 @@ typedef struct {
 typedef struct _opslog_t opslog_t;
 
 //  Read PATH (a history.jsonl). Returns a new log, or NULL with *error set
-//  to a malloc'd "PATH:LINE: problem" message (caller frees).
+//  to a malloc'd "PATH:LINE: problem" message (caller frees). A torn last
+//  line (no newline, not JSON: a crashed run) is ignored, as the checker
+//  ignores it (jsonl_read_torn); opslog_torn_line says which.
 opslog_t *opslog_load (const char *path, char **error);
 
 //  As opslog_load, with at most ops_max (<= FL_HISTORY_OPS_MAX) ops: the
 //  invoke past it is an error naming its line and the bound. Tests reach
 //  the bound this way without ten million ops in memory.
 opslog_t *opslog_load_max (const char *path, size_t ops_max, char **error);
+
+//  The torn last line ignored by the load (from 1), or 0 if none.
+size_t opslog_torn_line (const opslog_t *self);
 
 //  Destroy. Accepts NULL; nulls the pointer.
 void opslog_destroy (opslog_t **self_p);

@@ -5,7 +5,9 @@
     tool, or for the browser test's and bench's generated runs.
 
     Exit status: 0 when every page was written; 64 usage; 65 when a run
-    directory's files were bad (the error names the file and line).
+    directory's files were bad (the error names the file and line), also
+    when the page was written without an unreadable results.json. A torn
+    last history line is ignored with a warning (exit 0).
 */
 #include <stdio.h>
 #include <stdlib.h>
@@ -34,14 +36,24 @@ cmd_report (int argc, char **argv)
     }
     int status = FL_EXIT_OK;
     for (int i = 1; i < argc; i++) {
-        char *error = NULL;
-        if (report_write (argv [i], &error)) {
+        char *error = NULL, *notes = NULL;
+        int rc = report_write_notes (argv [i], &notes, &error);
+        if (rc < 0) {
             fprintf (stderr, "harness report: %s\n", error? error: "out of memory");
             free (error);
             status = FL_EXIT_DATAERR;
         }
         else
             printf ("%s/report.html\n", argv [i]);
+        //  What was passed over, one per line: a torn last history line
+        //  (accepted), an unreadable results.json (bad input: 65)
+        for (char *line = notes, *nl; line && *line; line = *nl? nl + 1: nl) {
+            nl = strchrnul (line, '\n');
+            fprintf (stderr, "harness report: warning: %.*s\n", (int) (nl - line), line);
+        }
+        free (notes);
+        if (rc > 0)
+            status = FL_EXIT_DATAERR;
     }
     return status;
 }

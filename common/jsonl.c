@@ -80,9 +80,18 @@ int
 jsonl_read (FILE *file, const char *path, jsonl_line_fn *fn, void *arg,
             size_t *lines_read, char **error)
 {
+    return jsonl_read_torn (file, path, fn, arg, lines_read, NULL, error);
+}
+
+int
+jsonl_read_torn (FILE *file, const char *path, jsonl_line_fn *fn, void *arg,
+                 size_t *lines_read, size_t *torn, char **error)
+{
     assert (file);
     assert (path);
     assert (fn);
+    if (torn)
+        *torn = 0;
     char *buf = NULL;
     size_t buf_size = 0;
     ssize_t length;
@@ -92,9 +101,15 @@ jsonl_read (FILE *file, const char *path, jsonl_line_fn *fn, void *arg,
     while (rc == 0 && (length = getline (&buf, &buf_size, file)) >= 0) {
         jsonl_lines_feed (&lines, buf, (size_t) length);
         while (rc == 0 && (rc = jsonl_lines_next (&lines, path, error)) == 1) {
-            //  getline's buffer holds this one line, NUL-terminated
+            //  getline's buffer holds this one line, NUL-terminated (a
+            //  NUL inside was refused, but in a torn line: it is cut there)
             json_error_t json_error;
             json_t *value = json_loads (lines.text, 0, &json_error);
+            if (!value && lines.torn && torn) {
+                *torn = lines.line;     // the last line, cut mid-write: ignored
+                rc = 0;
+            }
+            else
             if (!value)
                 rc = jsonl_fail (error, path, lines.line, "bad JSON: %s", json_error.text);
             else

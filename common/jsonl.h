@@ -6,7 +6,9 @@
     jsonl_lines_t: lines are numbered from 1, blank lines (spaces, tabs,
     carriage returns only) are skipped but counted, and a line longer than
     FL_HISTORY_LINE_BYTES_MAX bytes (its newline not counted) stops the
-    read with "PATH:LINE: line longer than N bytes". jsonl_read parses each
+    read with "PATH:LINE: line longer than N bytes". A torn last line
+    (no newline) that is not JSON is ignored by the checker and by
+    jsonl_read_torn (history.jsonl of a crashed run ends that way). jsonl_read parses each
     line with jansson and hands it to a callback (the run's logs); the
     checker walks the lines itself, to parse them on its own fast path. The
     first bad line or the first error a callback returns stops the read,
@@ -59,6 +61,13 @@ typedef int (jsonl_line_fn) (void *arg, json_t *value, const char *path,
 //  (when error is not NULL; caller frees).
 int jsonl_read (FILE *file, const char *path, jsonl_line_fn *fn, void *arg,
                 size_t *lines, char **error);
+
+//  As jsonl_read, but a torn last line (no newline: a run cut mid-write)
+//  that is not valid JSON is ignored, as the checker's reader ignores it:
+//  *torn (when not NULL) is set to its line number, else 0. With torn NULL
+//  it is refused, as jsonl_read does.
+int jsonl_read_torn (FILE *file, const char *path, jsonl_line_fn *fn, void *arg,
+                     size_t *lines, size_t *torn, char **error);
 
 //  Set *error (when error is not NULL) to a malloc'd "PATH:LINE: problem",
 //  the problem printf-formatted and cut at 511 bytes. Returns -1.

@@ -28,6 +28,9 @@ typedef struct {
     const period_log_t *faults;
     json_t *measures;           // measures_of ()
     json_t *results;            // results.json, or NULL
+    char results_error [256];   // why results.json could not be read ("" when
+                                // missing or read)
+    char torn_note [256];       // the torn history line ignored, or ""
     int64_t *failing;           // op numbers (opslog) of the failing ops
     size_t failing_size;
     size_t failing_unmarked;    // mentions of failing ops past FL_REPORT_FAILING_MAX

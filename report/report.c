@@ -171,8 +171,18 @@ s_banner (const page_t *self)
         escape_html (out, says);
     }
     fputs ("</h1><div class=\"sub\">", out);
+    if (self->torn_note [0]) {
+        escape_html (out, self->torn_note);
+        fputs ("<br>", out);
+    }
+    if (!results && self->results_error [0]) {
+        fputs ("results.json is unreadable (", out);
+        escape_html (out, self->results_error);
+        fputs ("): the verdict is not known", out);
+    }
+    else
     if (!results)
-        fputs ("results.json is missing or unreadable: the verdict is not known", out);
+        fputs ("results.json is missing: the verdict is not known", out);
     else {
         fputs ("scenario <b>", out);
         escape_html (out, s_text (results, "scenario", "?"));
@@ -568,11 +578,35 @@ s_axis_end (const opslog_t *log, const period_log_t *faults)
     return end_ns > 0 ? end_ns : 1;
 }
 
+//  results.json: NULL when missing; unreadable says why in the page and
+//  in the notes.
+static void
+s_load_results (page_t *self, const char *path, char **notes, int *rc)
+{
+    json_error_t jerr;
+    self->results = json_load_file (path, 0, &jerr);
+    if (self->results || access (path, F_OK) != 0)
+        return;
+    snprintf (self->results_error, sizeof self->results_error,
+              "line %d, column %d: %s", jerr.line, jerr.column, jerr.text);
+    char *more = zsys_sprintf ("%s%s: %s\n", *notes? *notes: "", path, self->results_error);
+    zstr_free (notes);
+    *notes = more;
+    *rc = 1;
+}
+
 int
 report_write (const char *run_dir, char **error)
 {
+    return report_write_notes (run_dir, NULL, error) < 0? -1: 0;
+}
+
+int
+report_write_notes (const char *run_dir, char **notes_p, char **error)
+{
     assert (run_dir);
     page_t self = { .run_dir = run_dir };
+    char *notes = NULL;
     char *history_path = zsys_sprintf ("%s/history.jsonl", run_dir);
     char *faults_path = zsys_sprintf ("%s/faults.jsonl", run_dir);
     char *results_path = zsys_sprintf ("%s/results.json", run_dir);
@@ -581,19 +615,32 @@ report_write (const char *run_dir, char **error)
     period_log_t *faults = log ? period_log_load (faults_path, opslog_end_ns (log), error) : NULL;
     int rc = -1;
     if (faults) {
+        int read = 0;
+        if (opslog_torn_line (log)) {
+            snprintf (self.torn_note, sizeof self.torn_note,
+                      "%s:%zu: torn last line (a run cut mid-write) ignored",
+                      history_path, opslog_torn_line (log));
+            notes = zsys_sprintf ("%s\n", self.torn_note);
+        }
         self.log = log;
         self.faults = faults;
         self.end_ns = s_axis_end (log, faults);
         self.measures = measures_of (log, faults);
-        self.results = json_load_file (results_path, 0, NULL);
+        s_load_results (&self, results_path, &notes, &read);
         self.failing = calloc (FL_REPORT_FAILING_MAX, sizeof (int64_t));
         if (self.measures && self.failing) {
             s_failing_ops (&self);
             rc = s_write (&self, report_path, error);
+            if (rc == 0)
+                rc = read;
         }
         else
             rc = s_fail (error, "%s%s: out of memory", "report", "");
     }
+    if (notes_p)
+        *notes_p = notes;
+    else
+        zstr_free (&notes);
     json_decref (self.measures);
     json_decref (self.results);
     free (self.failing);

@@ -22,4 +22,11 @@
 //  malloc'd message (caller frees) naming the file and problem.
 int report_write (const char *run_dir, char **error);
 
+//  As report_write, and *notes (when not NULL) gets what the reader had to
+//  pass over, one "PATH[:LINE]: problem" a line (a torn last history line,
+//  ignored; a results.json that is not JSON), or NULL; caller frees (free).
+//  Returns 0, 1 when the page was written but results.json was unreadable
+//  (bad input: the page's banner says why), or -1 with *error set.
+int report_write_notes (const char *run_dir, char **notes, char **error);
+
 #endif

@@ -101,6 +101,27 @@ test_read_file (void **state)
     assert_int_equal (lines, 3);
     free (error);
     fclose (file);
+    //  A torn last line: refused by jsonl_read, ignored by jsonl_read_torn
+    //  (and said); a torn line in the middle cannot be: it has a newline
+    char torn [] = "[1]\n[2]\n{\"a\": [";
+    file = fmemopen (torn, strlen (torn), "r");
+    assert_int_equal (jsonl_read (file, "h.jsonl", s_count, &sum, &lines, &error), -1);
+    assert_non_null (strstr (error, "h.jsonl:3: bad JSON"));
+    free (error);
+    fclose (file);
+    file = fmemopen (torn, strlen (torn), "r");
+    size_t cut = 0;
+    sum = 0;
+    assert_int_equal (jsonl_read_torn (file, "h.jsonl", s_count, &sum, &lines, &cut, &error), 0);
+    assert_int_equal (sum, 1 + 2);
+    assert_int_equal (cut, 3);
+    fclose (file);
+    char middle [] = "[1]\n{\"a\": [\n[2]";
+    file = fmemopen (middle, strlen (middle), "r");
+    assert_int_equal (jsonl_read_torn (file, "h.jsonl", s_count, &sum, &lines, &cut, &error), -1);
+    assert_non_null (strstr (error, "h.jsonl:2: bad JSON"));
+    free (error);
+    fclose (file);
 }
 
 int

@@ -186,7 +186,7 @@ test_history_only (void **state)
     (void) state;
     char *dir = s_run_dir ("history.jsonl", NULL);
     char *html = s_report (dir, NULL);
-    assert_non_null (strstr (html, "results.json is missing or unreadable"));
+    assert_non_null (strstr (html, "results.json is missing: the verdict is not known"));
     assert_non_null (strstr (html, "No faults were injected"));
     assert_non_null (strstr (html, "No message trace"));
     assert_non_null (strstr (html, "No per-link counters"));
@@ -213,6 +213,40 @@ test_bad_history (void **state)
     free (error);
     snprintf (path, sizeof path, "%s/report.html", dir);
     assert_int_equal (access (path, F_OK), -1);         // no half page
+    s_remove_dir (dir);
+}
+
+//  A crashed run: the history's last line cut mid-write is ignored, said
+//  in the notes and on the page; a results.json cut short is bad input
+//  (1: page written) named with jansson's line and column.
+static void
+test_torn_history (void **state)
+{
+    (void) state;
+    char *dir = s_run_dir ("history.jsonl", NULL);
+    char path [256];
+    snprintf (path, sizeof path, "%s/history.jsonl", dir);
+    FILE *file = fopen (path, "a");
+    fputs ("{\"time\":999,\"process\":0,\"ty", file);
+    fclose (file);
+    snprintf (path, sizeof path, "%s/results.json", dir);
+    file = fopen (path, "w");
+    fputs ("{\"valid\": true,\n \"scenario\": \"x", file);
+    fclose (file);
+    char *error = NULL, *notes = NULL;
+    int rc = report_write_notes (dir, &notes, &error);
+    if (rc < 0)
+        fprintf (stderr, "# %s\n", error);
+    assert_int_equal (rc, 1);
+    assert_non_null (notes);
+    assert_non_null (strstr (notes, "history.jsonl:"));
+    assert_non_null (strstr (notes, ": torn last line (a run cut mid-write) ignored\n"));
+    assert_non_null (strstr (notes, "results.json: line 2, column"));
+    free (notes);
+    char *html = s_report (dir, NULL);   // report_write: 0, the page is there
+    assert_non_null (strstr (html, "torn last line (a run cut mid-write) ignored"));
+    assert_non_null (strstr (html, "results.json is unreadable (line 2, column"));
+    free (html);
     s_remove_dir (dir);
 }
 
@@ -532,6 +566,7 @@ main (void)
         cmocka_unit_test (test_run_error),
         cmocka_unit_test (test_history_only),
         cmocka_unit_test (test_bad_history),
+        cmocka_unit_test (test_torn_history),
         cmocka_unit_test (test_size_10k),
         cmocka_unit_test (test_size_40k),
         cmocka_unit_test (test_lanes_limits),
