@@ -64,6 +64,13 @@ jsonl_lines_next (jsonl_lines_t *self, const char *path, char **error)
         if (len > FL_HISTORY_LINE_BYTES_MAX)
             return jsonl_fail (error, path, self->line, "line longer than %d bytes",
                                FL_HISTORY_LINE_BYTES_MAX);
+        //  jansson stops at a NUL as at the end of the text: say where it is
+        //  (a torn last line may be a crash's zero-filled tail: the
+        //  reader's torn rule has it)
+        const char *nul = memchr (p, '\0', len);
+        if (nul && !self->torn)
+            return jsonl_fail (error, path, self->line, "NUL byte at column %zu",
+                               (size_t) (nul - p) + 1);
         size_t blank = 0;
         while (blank < len && (p [blank] == ' ' || p [blank] == '\t' || p [blank] == '\r'))
             blank++;

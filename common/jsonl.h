@@ -6,7 +6,9 @@
     jsonl_lines_t: lines are numbered from 1, blank lines (spaces, tabs,
     carriage returns only) are skipped but counted, and a line longer than
     FL_HISTORY_LINE_BYTES_MAX bytes (its newline not counted) stops the
-    read with "PATH:LINE: line longer than N bytes". A torn last line
+    read with "PATH:LINE: line longer than N bytes", and so does a NUL byte
+    in a line that ends with a newline ("PATH:LINE: NUL byte at column N";
+    jansson would stop there as at the end of the text). A torn last line
     (no newline) that is not JSON is ignored by the checker and by
     jsonl_read_torn (history.jsonl of a crashed run ends that way). jsonl_read parses each
     line with jansson and hands it to a callback (the run's logs); the

@@ -11,7 +11,7 @@ hc () {
     out=$(timeout 60 ./harness check "$@" 2>"$tmp/err"); rc=$?
     err=$(cat "$tmp/err")
 }
-plan 37
+plan 39
 
 hc $d/checker-valid.jsonl
 check "valid history exits 0" [ "$rc" -eq 0 ]
@@ -54,6 +54,11 @@ check "unique values --json: prefix length 2, state 2" \
 hc $d/checker-bad.jsonl
 check "bad data exits 65" [ "$rc" -eq 65 ]
 check "bad data error names file and line" grep -q 'checker-bad.jsonl:2: ok with no invoke for process 1' <<< "$err"
+
+printf '{"process":0,"type":"invoke","f":"write","key":"a","value":1}\n{"process":0,"type":"ok","f":"wr\0ite","key":"a","value":1}\n' > "$tmp/nul.jsonl"
+hc "$tmp/nul.jsonl"
+check "a NUL byte in a line exits 65" [ "$rc" -eq 65 ]
+check "a NUL byte is named with file, line and column" grep -q "nul.jsonl:2: NUL byte at column 33" <<< "$err"
 
 hc
 check "no history is a usage error (64)" [ "$rc" -eq 64 ]

@@ -122,6 +122,13 @@ test_read_file (void **state)
     assert_non_null (strstr (error, "h.jsonl:2: bad JSON"));
     free (error);
     fclose (file);
+    //  A NUL in a line is named with its column (jansson would stop there)
+    char nul [] = "[1]\n[2,\0003]\n";
+    file = fmemopen (nul, sizeof nul - 1, "r");
+    assert_int_equal (jsonl_read (file, "h.jsonl", s_count, &sum, &lines, &error), -1);
+    assert_string_equal (error, "h.jsonl:2: NUL byte at column 4");
+    free (error);
+    fclose (file);
 }
 
 int

@@ -213,6 +213,16 @@ test_bad_history (void **state)
     free (error);
     snprintf (path, sizeof path, "%s/report.html", dir);
     assert_int_equal (access (path, F_OK), -1);         // no half page
+    //  A NUL byte in a line is named with its column, not as jansson's
+    //  "'}' expected near end of file"
+    snprintf (path, sizeof path, "%s/history.jsonl", dir);
+    file = fopen (path, "w");
+    fwrite ("{\"time\":1,\"process\":0,\"type\":\"invoke\",\"f\":\"read\"}\n{\"ti\0me\":2}\n",
+            1, 62, file);
+    fclose (file);
+    assert_int_equal (report_write (dir, &error), -1);
+    assert_non_null (strstr (error, "history.jsonl:2: NUL byte at column 5"));
+    free (error);
     s_remove_dir (dir);
 }
 
