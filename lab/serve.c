@@ -99,8 +99,8 @@ s_scan (const serve_t *self, const char *rel, int depth, s_runs_t *found)
     for (struct dirent *entry; (entry = readdir (handle)); ) {
         char path [PATH_MAX], child [PATH_MAX];
         struct stat info;
-        if (entry->d_name [0] == '.')
-            continue;
+        if (entry->d_name [0] == '.' || !storeindex_name_served (entry->d_name))
+            continue;           // a name that cannot be served is not listed
         if (!s_join (path, dir, entry->d_name)
         ||  !(*rel ? s_join (child, rel, entry->d_name)
                    : (size_t) snprintf (child, sizeof child, "%s", entry->d_name) < sizeof child)
@@ -159,8 +159,8 @@ s_listing (struct MHD_Connection *connection, const char *url, const char *dir)
     bool *is_dir = calloc (FL_SERVE_ENTRIES_MAX, sizeof (bool));
     size_t size = 0, unlisted = 0;
     for (struct dirent *entry; handle && names && is_dir && (entry = readdir (handle)); ) {
-        if (strcmp (entry->d_name, ".") == 0 || strcmp (entry->d_name, "..") == 0)
-            continue;
+        if (!storeindex_name_served (entry->d_name))
+            continue;           // ".", "..", and names with a control byte
         if (size == FL_SERVE_ENTRIES_MAX || !(names [size] = strdup (entry->d_name))) {
             unlisted++;
             continue;
@@ -211,13 +211,32 @@ s_file (struct MHD_Connection *connection, const char *url, const char *path, of
     return rc;
 }
 
+//  libmicrohttpd decodes the path and hands over a string cut at the first
+//  NUL, so "/x%00/../../etc/passwd" would be looked up as "/x": the raw
+//  target is checked here, before it is decoded, and a refused one marked
+//  for s_answer by the request state this returns.
+static char s_raw_refused;
+
+static void *
+s_raw_uri (void *cls, const char *uri, struct MHD_Connection *connection)
+{
+    (void) cls, (void) connection;
+    char problem [128];
+    return storeindex_raw_check (uri, problem, sizeof problem) ? &s_raw_refused : NULL;
+}
+
 static enum MHD_Result
 s_answer (void *cls, struct MHD_Connection *connection, const char *url, const char *method,
           const char *version, const char *upload, size_t *upload_size, void **state)
 {
-    (void) version, (void) upload, (void) upload_size, (void) state;
+    (void) version, (void) upload, (void) upload_size;
     const serve_t *self = cls;
     char problem [256];
+    if (*state == &s_raw_refused) {     // url is the path up to the NUL
+        snprintf (problem, sizeof problem, "the path has a control byte at byte %zu "
+                  "(an encoded NUL, %%00)", strlen (url));
+        return s_error (connection, MHD_HTTP_FORBIDDEN, "refused", url, problem);
+    }
     if (strcmp (method, MHD_HTTP_METHOD_GET) && strcmp (method, MHD_HTTP_METHOD_HEAD))
         return s_error (connection, MHD_HTTP_METHOD_NOT_ALLOWED, "refused", method,
                         "the store browser answers GET and HEAD only");
@@ -296,6 +315,7 @@ serve_new (const char *store, int port, char **error, int *status)
                                      s_answer, self, MHD_OPTION_LISTEN_SOCKET, fd,
                                      MHD_OPTION_CONNECTION_LIMIT, FL_SERVE_CONNECTIONS_MAX,
                                      MHD_OPTION_CONNECTION_TIMEOUT, FL_SERVE_TIMEOUT_S,
+                                     MHD_OPTION_URI_LOG_CALLBACK, s_raw_uri, NULL,
                                      MHD_OPTION_END);
     if (!self->daemon || !self->root) {
         if (asprintf (error, "libmicrohttpd cannot serve on 127.0.0.1 port %d", self->port) < 0)

@@ -5,6 +5,7 @@
     asked for with or without its trailing slash links the same way.
 */
 #include <assert.h>
+#include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -315,6 +316,34 @@ storeindex_path_check (const char *path, char *problem, size_t size)
             segment++;
     }
     return 0;
+}
+
+int
+storeindex_raw_check (const char *raw, char *problem, size_t size)
+{
+    assert (raw && problem);
+    size_t decoded = 0;         // bytes of the path once decoded, so far
+    for (const char *c = raw; *c && *c != '?' && *c != '#'; decoded++) {
+        bool escape = c [0] == '%' && isxdigit ((unsigned char) c [1])
+                   && isxdigit ((unsigned char) c [2]);
+        if (escape && c [1] == '0' && c [2] == '0')
+            return snprintf (problem, size, "the path has a control byte at byte %zu "
+                             "(an encoded NUL, %%00)", decoded), -1;
+        c += escape ? 3 : 1;
+    }
+    return 0;
+}
+
+bool
+storeindex_name_served (const char *name)
+{
+    assert (name);
+    if (!*name || strcmp (name, ".") == 0 || strcmp (name, "..") == 0)
+        return false;
+    for (const unsigned char *c = (const unsigned char *) name; *c; c++)
+        if (*c < 0x20 || *c == 0x7f || *c == '\\' || *c == '/')
+            return false;
+    return true;
 }
 
 bool

@@ -57,6 +57,18 @@ void storeindex_listing_write (FILE *out, const char *path, char *const *names,
 //  trailing '/'. Returns 0, or -1 with PROBLEM (SIZE bytes) saying why.
 int storeindex_path_check (const char *path, char *problem, size_t size);
 
+//  The request target as the client sent it (RAW, before libmicrohttpd
+//  decodes it and hands over a string cut at the first NUL): its path
+//  (up to '?' or '#') must have no encoded NUL ("%00"), else "/x%00.html"
+//  would be served as "/x". Returns 0, or -1 with PROBLEM saying at which
+//  byte of the decoded path.
+int storeindex_raw_check (const char *raw, char *problem, size_t size);
+
+//  True if a directory entry NAME can be served (storeindex_path_check
+//  would pass it as a segment: no control byte, backslash or '/', not
+//  "." or ".."): the index and listings show only those.
+bool storeindex_name_served (const char *name);
+
 //  True if canonical path TARGET (realpath's) is ROOT or lies under it:
 //  a symbolic link in the store pointing out of it resolves outside.
 bool storeindex_inside (const char *root, const char *target);

@@ -9,7 +9,7 @@
 # are usage errors naming the value, a port in use exits 69; SIGTERM
 # stops it with status 0 within a deadline.
 . "$(dirname "$0")/lib.sh" harness_serve
-plan 22
+plan 26
 need_program curl curl
 
 store=$tmp/store
@@ -24,6 +24,9 @@ sed -i 's/^ "valid": false,/ "valid": true,/; s/^ "expected": "invalid"/ "expect
 check_exit 0 "./harness report writes both pages" ./harness report "$store/$old" "$store/$new"
 ln -s sc-b/raft/20260102T000000-2 "$store/latest"
 ln -s /etc "$store/escape"
+# a run dir whose name has a newline cannot be served: it is not listed
+nl_run="$store/sc-a/primary/20260103T000000"$'\n'"x"
+mkdir -p "$nl_run" && cp tests/data/run-basic/results.json "$nl_run/"
 echo secret > "$tmp/outside.txt"
 ln -s "$tmp/outside.txt" "$store/$old/leak.txt"
 
@@ -44,8 +47,8 @@ refused () { [ "$code" = 403 ] && ! grep -q "$1" "$tmp/body"; }
 fetch /
 check "the index answers 200 ($code)" [ "$code" = 200 ]
 rows=$(grep -o 'data-path="[^"]*"' "$tmp/body" | sed 's/data-path="//; s/"$//' | tr '\n' ' ')
-check "runs newest first, latest and escape not listed as runs ($rows)" \
-    [ "$rows" = "$new $old " ]
+check "runs newest first, latest, escape and a name with a newline not listed as runs ($rows)" \
+    bash -c '[ "$1" = "$2" ] && ! grep -q 20260103T000000 "$3"' _ "$rows" "$new $old " "$tmp/body"
 check_grep -F "<tr class=\"run valid\" data-path=\"$new\"" "$tmp/body" "the newer run is coloured valid"
 check_grep -F "<tr class=\"run invalid\" data-path=\"$old\"" "$tmp/body" "the older run is coloured invalid"
 check_grep -F "href=\"/$new/report.html\"" "$tmp/body" "the index links to the newer run's report"
@@ -70,6 +73,22 @@ check "a symbolic link out of the store is refused with 403 ($code)" \
 fetch "/$old/leak.txt"
 check "a file linked from outside is refused with 403 ($code)" \
     refused secret
+
+# libmicrohttpd hands over the decoded path cut at a NUL: refused as raw
+fetch "/latest/results.json%00.html"
+check "an encoded NUL is refused with 403, not served as the file before it ($code)" \
+    refused '"scenario"'
+fetch "/latest/results.json%00/../../../etc/passwd"
+check "an encoded NUL before '..' is refused with 403 ($code)" \
+    bash -c '[ "$1" = 403 ] && grep -q "control byte at byte 20 (an encoded NUL" "$2" \
+             && ! grep -q -e root: -e "\"scenario\"" "$2"' _ "$code" "$tmp/body"
+fetch "/%00/../../etc/passwd"
+check "an encoded NUL at the root is refused with 403, not the index ($code)" \
+    refused data-path
+fetch "/sc-a/primary/"
+check "a listing leaves out a name with a newline ($code)" \
+    bash -c '[ "$1" = 200 ] && grep -qF "20260101T000000" "$2" && ! grep -qF "20260103T000000" "$2"' \
+    _ "$code" "$tmp/body"
 
 check_error 64 "--port '65536' is not a whole number in 0..65535" "port 65536 refused, named" \
     ./harness serve --port 65536 --store "$store"

@@ -186,6 +186,23 @@ test_path_check (void **state)
     longer [sizeof longer - 1] = 0;
     assert_int_equal (storeindex_path_check (longer, problem, sizeof problem), -1);
     assert_non_null (strstr (problem, "FL_SERVE_PATH_BYTES_MAX"));
+    //  The raw target: an encoded NUL in the path is refused, at its byte
+    //  in the decoded path; elsewhere (the query) and other escapes pass
+    const char *raw_good [] = { "/", "/latest/results.json", "/a%20b", "/a%0", "/%zz",
+                                "/a?x=%00", "/a%2500" };
+    for (size_t i = 0; i < sizeof raw_good / sizeof raw_good [0]; i++)
+        assert_int_equal (storeindex_raw_check (raw_good [i], problem, sizeof problem), 0);
+    assert_int_equal (storeindex_raw_check ("/latest/results.json%00.html", problem,
+                                            sizeof problem), -1);
+    assert_string_equal (problem, "the path has a control byte at byte 20 (an encoded NUL, %00)");
+    assert_int_equal (storeindex_raw_check ("/%41%00/../etc", problem, sizeof problem), -1);
+    assert_non_null (strstr (problem, "at byte 2 "));
+    //  Names listed: only those a path can hold
+    assert_true (storeindex_name_served ("20261202T185929"));
+    assert_true (storeindex_name_served ("a..b"));
+    const char *unserved [] = { "", ".", "..", "a\nb", "a\\b", "a\x7f" };
+    for (size_t i = 0; i < sizeof unserved / sizeof unserved [0]; i++)
+        assert_false (storeindex_name_served (unserved [i]));
 }
 
 static void
