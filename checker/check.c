@@ -161,7 +161,7 @@ s_unique (check_result_t *self)
 //  The unique-values method decides without a search, so its prefix is a
 //  linearizable one, not the longest. The explanation is the search's on
 //  that key alone, within what is left of the budget and at most
-//  FL_CHECK_EXPLAIN_MS; the verdict stays unique's. A search that does not
+//  FL_CHECK_EXPLAIN_MS and FL_CHECK_EXPLAIN_MB more; the verdict stays unique's. A search that does not
 //  end invalid leaves no prefix (said "not computed"), never a wrong one.
 static void
 s_unique_explain (check_result_t *self, size_t p, const wgl_budget_t *budget)
@@ -170,6 +170,9 @@ s_unique_explain (check_result_t *self, size_t p, const wgl_budget_t *budget)
     int64_t cap = clock_mono_ns () + FL_CHECK_EXPLAIN_MS * 1000000LL;
     if (!b.deadline_ns || cap < b.deadline_ns)
         b.deadline_ns = cap;
+    size_t room = (b.used? atomic_load (b.used): 0) + (size_t) FL_CHECK_EXPLAIN_MB * 1024 * 1024;
+    if (!b.memory_bytes || room < b.memory_bytes)
+        b.memory_bytes = room;
     wgl_result_t found = { .verdict = WGL_STOPPED, .blocked = -1 };
     wgl_check (self->parts [p], &b, &found);
     wgl_result_t *r = &self->results [p];

@@ -131,6 +131,8 @@
 #define FL_CHECK_EXPLAIN_MS          2000   /* the search that explains a key the
                                                unique-values method found invalid:
                                                past it, no prefix is given */
+#define FL_CHECK_EXPLAIN_MB          256    /* ... and the memory it may add to
+                                               what the check holds */
 #define FL_SEQ_CHAIN_OPS             6      /* last ops of the best order in a
                                                sequential violation's chain   */
 #define FL_SEQ_CHAIN_BLOCKED         3      /* stuck processes named in it      */
