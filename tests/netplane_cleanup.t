@@ -4,11 +4,13 @@
 # namespace's pid 1 dies with it, PR_SET_PDEATHSIG, and the kernel ends
 # everything in that namespace), no etcd of this run is left, no network
 # namespace the run made is held by any process, and no fl-* name is
-# visible on the host. The run's etcd processes are told apart from any
+# visible on the host; its /tmp/faultlab-* ipc directory records the outer
+# harness's host pid (not 1, its pid in the private namespace), so
+# ./harness sweep removes it after the kill. The run's etcd processes are told apart from any
 # other etcd on the machine by their data directory under this test's
 # store. Waits have deadlines, no figures are asserted.
 . "$(dirname "$0")/lib.sh" netplane-cleanup
-plan 6
+plan 9
 need_program etcd etcd-server
 need_program pgrep procps
 need_file bin/node-etcd "run make lab"
@@ -31,6 +33,9 @@ check "the long run's etcd members are up" ours
 pid=$(pgrep -f -- "--data-dir $store" | head -1)
 netns=$(readlink "/proc/$pid/ns/net" 2>/dev/null)
 diag "etcd $pid in $netns; harness $harness"
+ipc=$(grep -lx "$harness" /tmp/faultlab-??????/pid 2>/dev/null | head -1)
+ipc=${ipc%/pid}
+check "the run's ipc directory (${ipc:-none}) records the harness's host pid $harness" [ -n "$ipc" ]
 kill -9 "$harness"
 wait "$harness" 2>/dev/null
 wait_for 10 none_left
@@ -42,3 +47,5 @@ check "its network namespace ($netns) is held by no process" \
     [ -n "$netns" ] && not_held
 check "no fl-$harness-* namespace is named on the host" \
     bash -c "! ip netns list | grep -q '^fl-$harness-'"
+check_exit 0 "sweep runs after the kill" ./harness sweep
+check "sweep removed the killed run's ipc directory" bash -c "[ -n '$ipc' ] && [ ! -e '$ipc' ]"

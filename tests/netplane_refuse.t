@@ -5,9 +5,11 @@
 # string keys are not the shims' integer lin-kv keys: 64); and
 # ./harness sweep removes what a dead harness left: an ipc directory whose
 # recorded pid is dead and a named fl-PID-* network namespace of a dead
-# PID, saying so, and leaves a live harness's namespace alone.
+# PID, saying so, and leaves a live harness's namespace alone; a directory
+# whose pid file says 1 (written by a harness inside its private PID
+# namespace before the host pid was recorded) is stale.
 . "$(dirname "$0")/lib.sh" netplane-refuse
-plan 10
+plan 11
 need_file bin/node-etcd "run make lab"
 store="$tmp/store"
 
@@ -33,14 +35,18 @@ check_error 64 "system redis cannot take its ops, its shim keeps only integer li
     ./harness run cart-conflict --system redis --store "$store"
 check "nothing was recorded by the refused runs" [ ! -e "$store" ]
 
-[ "$(id -u)" = 0 ] || { while [ "$n" -lt 10 ]; do ok 0 "# SKIP sweep of namespaces needs root"; done; exit 0; }
+[ "$(id -u)" = 0 ] || { while [ "$n" -lt 11 ]; do ok 0 "# SKIP sweep of namespaces needs root"; done; exit 0; }
 dead=$(( $(cat /proc/sys/kernel/pid_max) + 1 ))
 stale=$(mktemp -d /tmp/faultlab-XXXXXX)
 echo "$dead" > "$stale/pid"
+# An older harness in its private PID namespace wrote 1 (init on the host).
+old=$(mktemp -d /tmp/faultlab-XXXXXX)
+echo 1 > "$old/pid"
 ip netns add "fl-$dead-hub"
 ip netns add "fl-$$-hub"
-at_exit "ip netns delete fl-$dead-hub 2>/dev/null; ip netns delete fl-$$-hub 2>/dev/null; rm -rf $stale"
+at_exit "ip netns delete fl-$dead-hub 2>/dev/null; ip netns delete fl-$$-hub 2>/dev/null; rm -rf $stale $old"
 check_exit 0 "sweep runs" ./harness sweep
 check_output "removed network namespace fl-$dead-hub" "sweep removed the dead harness's namespace"
 check "sweep left the live pid's namespace and removed the stale ipc directory" \
     bash -c "ip netns list | grep -q '^fl-$$-hub' && [ ! -e $stale ]"
+check "sweep removed the ipc directory whose pid file says 1" [ ! -e "$old" ]
