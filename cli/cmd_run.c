@@ -23,6 +23,7 @@
 #include "commands.h"
 #include "scenario/scenario.h"
 #include "scenario/config.h"
+#include "scenario/syskeys.h"
 #include "lab/runner.h"
 #include "lab/lab.h"
 #include "lab/store.h"
@@ -488,6 +489,13 @@ cmd_run (int argc, char **argv)
         for (size_t i = 0; i < scenario->systems_count; i++)
             if (!ours || !lab_system_is_database (scenario->systems [i].name))
                 systems [count++] = scenario->systems [i].name;
+    }
+    //  A --config key only other systems read would be recorded and unused.
+    if (args.config && !args.node_cmd && syskeys_check (args.config, systems, count, &error)) {
+        rc = s_usage (error? error: "--config: a key no chosen system reads");
+        free (error);
+        scenario_destroy (&scenario);
+        return rc;
     }
     char *home = home_dir ();
     //  A system that cannot run makes no run directory and moves no link.
