@@ -6,11 +6,13 @@
 # namespace the run made is held by any process, and no fl-* name is
 # visible on the host; its /tmp/faultlab-* ipc directory records the outer
 # harness's host pid (not 1, its pid in the private namespace), so
-# ./harness sweep removes it after the kill. The run's etcd processes are told apart from any
+# ./harness sweep removes it after the kill; Ctrl-C (SIGINT to the whole
+# process group) while the lab is still starting ends with 130 and
+# "interrupted", not with the proxy's death it caused. The run's etcd processes are told apart from any
 # other etcd on the machine by their data directory under this test's
 # store. Waits have deadlines, no figures are asserted.
 . "$(dirname "$0")/lib.sh" netplane-cleanup
-plan 9
+plan 11
 need_program etcd etcd-server
 need_program pgrep procps
 need_file bin/node-etcd "run make lab"
@@ -49,3 +51,17 @@ check "no fl-$harness-* namespace is named on the host" \
     bash -c "! ip netns list | grep -q '^fl-$harness-'"
 check_exit 0 "sweep runs after the kill" ./harness sweep
 check "sweep removed the killed run's ipc directory" bash -c "[ -n '$ipc' ] && [ ! -e '$ipc' ]"
+
+# Ctrl-C while the lab starts: the proxy is up (its log exists), etcd not yet ready.
+started () { ls "$store"/split-brain/etcd/*/proxy.log > /dev/null 2>&1; }
+rm -rf "$store"
+setsid ./harness run split-brain --system etcd --seed 4 --time-limit 30 --store "$store" \
+    > "$tmp/int.out" 2>&1 &
+harness=$!
+wait_for 60 started
+kill -INT -- -"$harness"
+wait_exit "$harness" 60 group
+check "Ctrl-C during start-up exits 130 (got $rc)" [ "$rc" = 130 ]
+check "and says interrupted, not that the proxy died" \
+    bash -c "grep -q interrupted '$tmp/int.out' && ! grep -q 'exited unexpectedly' '$tmp/int.out'" ||
+    sed 's/^/# /' "$tmp/int.out" >&2
