@@ -251,6 +251,8 @@ s_run_system (const s_args_t *args, const scenario_t *scenario, const char *syst
         const char *reason = json_string_value (json_object_get (details, "reason"));
         if (!reason)
             reason = json_string_value (json_object_get (check, "error"));
+        if (json_is_number (budget) && !reason)
+            continue;                   //  the budget line said the verdict
         printf ("%-10s %s: %s%s%s\n", system, json_string_value (json_object_get (check, "name")),
                 json_is_false (valid)? "invalid": "unknown", reason? ": ": "", reason? reason: "");
 
