@@ -12,7 +12,7 @@
 # other etcd on the machine by their data directory under this test's
 # store. Waits have deadlines, no figures are asserted.
 . "$(dirname "$0")/lib.sh" netplane-cleanup
-plan 11
+plan 12
 need_program etcd etcd-server
 need_program pgrep procps
 need_file bin/node-etcd "run make lab"
@@ -24,6 +24,8 @@ none_left () { ! ours; }
 
 check_exit 0 "a short etcd run ends normally" \
     timeout 120 ./harness run split-brain --system etcd --seed 3 --time-limit 4 --store "$store"
+check "split-brain has no clock-skew: no note that libfaketime cannot skew etcd" \
+    bash -c "! grep -q libfaketime '$tmp/.run'"
 check "after a normal end no etcd of the run is left" none_left
 
 ./harness run split-brain --system etcd --seed 3 --time-limit 60 --store "$store" \
