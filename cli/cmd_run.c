@@ -23,6 +23,7 @@
 #include "commands.h"
 #include "scenario/scenario.h"
 #include "scenario/config.h"
+#include "scenario/syskeys.h"
 #include "lab/runner.h"
 #include "lab/lab.h"
 #include "lab/store.h"
@@ -250,6 +251,8 @@ s_run_system (const s_args_t *args, const scenario_t *scenario, const char *syst
         const char *reason = json_string_value (json_object_get (details, "reason"));
         if (!reason)
             reason = json_string_value (json_object_get (check, "error"));
+        if (json_is_number (budget) && !reason)
+            continue;                   //  the budget line said the verdict
         printf ("%-10s %s: %s%s%s\n", system, json_string_value (json_object_get (check, "name")),
                 json_is_false (valid)? "invalid": "unknown", reason? ": ": "", reason? reason: "");
 
@@ -345,6 +348,16 @@ s_check_bug (const s_args_t *args, const scenario_t *scenario, const char *syste
     return args->bug? FL_EXIT_USAGE: FL_EXIT_DATAERR;
 }
 
+//  The first key a tour's steps name, for the refusal above.
+static const char *
+s_tour_key (const scenario_t *scenario)
+{
+    for (size_t i = 0; i < scenario->tour_count; i++)
+        if (tour_step_is_op (&scenario->tour [i]))
+            return scenario->tour [i].key;
+    return "user:alice";
+}
+
 //  Can every system run? 0, or the exit status after saying why not: a
 //  missing program (69), or node-stdio with no --node to bridge (64).
 static int
@@ -355,6 +368,15 @@ s_check_systems (const s_args_t *args, const scenario_t *scenario, const char **
         int rc = s_check_bug (args, scenario, systems [i]);
         if (rc)
             return rc;
+        //  A tour's keys are strings (user:alice) and its values strings and
+        //  lists; a database's shim keeps only integer lin-kv keys and values.
+        if (scenario->tour && !args->node_cmd && lab_system_is_database (systems [i])) {
+            fprintf (stderr, "harness run: scenario %s is a tour, whose keys are strings"
+                     " (%s): system %s cannot take its ops, its shim keeps only integer"
+                     " lin-kv keys and values\n", scenario->name,
+                     s_tour_key (scenario), systems [i]);
+            return FL_EXIT_USAGE;
+        }
         const char *speaks = args->node_cmd? NULL: lab_system_workload (systems [i]);
         //  A tour's keyed ops are lin-kv's, and crdt answers them too: keyed
         //  write/read as an LWW register, keyed add/read as an OR-set.
@@ -469,6 +491,13 @@ cmd_run (int argc, char **argv)
         for (size_t i = 0; i < scenario->systems_count; i++)
             if (!ours || !lab_system_is_database (scenario->systems [i].name))
                 systems [count++] = scenario->systems [i].name;
+    }
+    //  A --config key only other systems read would be recorded and unused.
+    if (args.config && !args.node_cmd && syskeys_check (args.config, systems, count, &error)) {
+        rc = s_usage (error? error: "--config: a key no chosen system reads");
+        free (error);
+        scenario_destroy (&scenario);
+        return rc;
     }
     char *home = home_dir ();
     //  A system that cannot run makes no run directory and moves no link.

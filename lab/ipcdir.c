@@ -4,7 +4,8 @@
     one ends, which errs on the side of leaving a directory, never of
     taking a live lab's sockets; and a directory one of whose sockets
     still accepts a connection is never stale, whatever its pid says. Only our own uid's directories are
-    touched (/tmp is shared).
+    touched (/tmp is shared). A pid file that says 1 (init on the host) was
+    written inside a private PID namespace by an older harness: stale.
 */
 #include <dirent.h>
 #include <errno.h>
@@ -18,6 +19,16 @@
 #include <sys/un.h>
 #include <unistd.h>
 #include "ipcdir.h"
+
+//  The outer harness's host pid when this process runs in a private PID
+//  namespace (ipcdir_owner), else 0.
+static long s_owner = 0;
+
+void
+ipcdir_owner (long pid)
+{
+    s_owner = pid;
+}
 
 //  The pid recorded in DIR/pid, or 0 when there is none readable.
 static long
@@ -85,8 +96,8 @@ int
 ipcdir_sweep (const char *prefix)
 {
     const char *slash = strrchr (prefix, '/');
-    if (!slash)
-        return 0;
+    if (!slash || s_owner)
+        return 0;           //  in a private PID namespace every host pid looks dead
     char parent [256];
     snprintf (parent, sizeof parent, "%.*s", (int) (slash - prefix), prefix);
     char stem [128];
@@ -109,7 +120,10 @@ ipcdir_sweep (const char *prefix)
         if (lstat (path, &info) || !S_ISDIR (info.st_mode) || info.st_uid != getuid ())
             continue;
         long pid = s_recorded_pid (path);
-        if (pid > 0 && kill ((pid_t) pid, 0) == -1 && errno == ESRCH && !s_serves (path)) {
+        //  Pid 1 is the host's init, never a harness: such a file was written
+        //  by a harness in its private PID namespace before ipcdir_owner.
+        bool dead = pid == 1 || (pid > 0 && kill ((pid_t) pid, 0) == -1 && errno == ESRCH);
+        if (dead && !s_serves (path)) {
             ipcdir_remove (path);
             swept++;
         }
@@ -130,7 +144,7 @@ ipcdir_make (const char *prefix, char *path, size_t size)
     char file [600];
     snprintf (file, sizeof file, "%.500s/pid", path);
     FILE *out = fopen (file, "w");
-    if (!out || fprintf (out, "%ld\n", (long) getpid ()) < 0 || fclose (out)) {
+    if (!out || fprintf (out, "%ld\n", s_owner? s_owner: (long) getpid ()) < 0 || fclose (out)) {
         int saved = errno;
         ipcdir_remove (path);
         *path = 0;

@@ -22,6 +22,12 @@
 //  directory cannot be made.
 int ipcdir_make (const char *prefix, char *path, size_t size);
 
+//  The harness runs in a private PID namespace (netplane_private) whose
+//  outer harness has host pid PID: record PID in pid files instead of
+//  getpid () (1 in there), so a sweep on the host can tell when the run is
+//  gone; and sweep nothing from in there, where every host pid looks dead.
+void ipcdir_owner (long pid);
+
 //  Remove the directory PATH and the entries in it (sockets, the pid
 //  file). Quiet if it is gone already.
 void ipcdir_remove (const char *path);

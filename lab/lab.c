@@ -466,7 +466,8 @@ s_start_database (lab_t *self, char **error, int *status)
                                 self->opts.run_dir, self->opts.faketime, error);
     if (self->servers && dbproc_note (self->servers))
         json_array_append_new (self->notes, json_string (dbproc_note (self->servers)));
-    if (!database_faketime (self->db)) {
+    //  Said only where it matters: a scenario with a clock-skew fault.
+    if (!database_faketime (self->db) && self->opts.faketime) {
         char *note = s_format ("%s is a Go binary: it reads the clock through the vDSO, not"
                                " libc, so libfaketime cannot skew it and clock-skew faults do"
                                " not reach it", database_name (self->db));

@@ -246,6 +246,7 @@ netplane_private (int *status)
             _exit (FL_EXIT_UNAVAILABLE);
         }
         s_private = true;
+        ipcdir_owner ((long) s_owner);
         return 1;
     }
     s_child = child;

@@ -108,6 +108,14 @@ s_now (s_run_t *self)
 static void
 s_fail (s_run_t *self, int status, char *error)
 {
+    //  The interrupt wins: Ctrl-C reaches the whole process group, so the
+    //  proxy or a node may die of it (and be reported) before the loop
+    //  looks at the flag, above all while the lab is still starting.
+    if (status != FL_EXIT_INTERRUPTED && *self->opts->interrupted) {
+        free (error);
+        error = strdup ("interrupted");
+        status = FL_EXIT_INTERRUPTED;
+    }
     if (!self->error) {
         self->error = error;
         self->status = status;

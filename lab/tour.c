@@ -595,6 +595,39 @@ s_linearizable (const char *run_dir)
     return runner_check_entry (run_dir, "linearizable", "kv", 0, &verdict);
 }
 
+//  A tour none of whose client steps succeeded judged nothing: every
+//  history is linearizable when no op took effect. A "tour" check with
+//  valid "unknown" saying so (the first step's error), or NULL when some
+//  client step was ok (or there were none).
+static json_t *
+s_all_failed (const json_t *record)
+{
+    size_t i, ops = 0;
+    json_t *entry, *first = NULL;
+    json_array_foreach (json_object_get (record, "steps"), i, entry) {
+        const char *type = json_string_value (json_object_get (entry, "type"));
+        if (!json_object_get (entry, "node") || !type)
+            continue;           //  a fault, wait or settle
+        if (streq (type, "ok"))
+            return NULL;
+        ops++;
+        first = first? first: entry;
+    }
+    if (!ops)
+        return NULL;
+    const char *text = json_string_value (json_object_get (first, "text"));
+    json_t *error = json_object_get (first, "error");
+    char code [32] = "";
+    if (json_is_integer (error))
+        snprintf (code, sizeof code, " %lld", (long long) json_integer_value (error));
+    return json_pack ("{s:s, s:s, s:{s:o}}", "name", "tour", "valid", "unknown", "details",
+                      "reason", json_sprintf ("no client step succeeded (all %zu failed or went"
+                      " unanswered; step %lld: %s%s%s%s): nothing was judged", ops,
+                      (long long) json_integer_value (json_object_get (first, "step")),
+                      json_string_value (json_object_get (first, "type")), code,
+                      text && *text? ", ": "", text? text: ""));
+}
+
 json_t *
 tour_checks (const json_t *record, const char *run_dir, check_verdict_t *verdict)
 {
@@ -614,6 +647,9 @@ tour_checks (const json_t *record, const char *run_dir, check_verdict_t *verdict
     //  history alone is judged.
     if (json_object_size (json_object_get (record, "replicas")))
         json_array_append_new (checks, s_lost_check (record));
+    json_t *failed = s_all_failed (record);
+    if (failed)
+        json_array_append_new (checks, failed);
     if (json_array_size (checks) == 0)
         json_array_append_new (checks, json_pack ("{s:s, s:s, s:{s:s}}", "name", "tour",
                                "valid", "unknown", "details", "reason", "nothing to judge:"

@@ -3,7 +3,8 @@
     named, one on a replica is not; an info write after it may be what the
     replicas hold; a cart item acknowledged and on no replica is lost; the
     OR-set's record gets no linearizability check; a --node program's
-    (no replicas) is judged on its history alone.
+    (no replicas) is judged on its history alone; a tour none of whose
+    client steps succeeded is unknown, saying why.
 */
 #include <stdarg.h>
 #include <stddef.h>
@@ -148,6 +149,37 @@ test_no_replicas (void **state)
     json_decref (record);
 }
 
+static void
+test_all_failed_unknown (void **state)
+{
+    (void) state;
+    s_history ("\"a\"");
+    json_t *record = s_record ("{\"steps\": ["
+        "{\"step\":1,\"f\":\"write\",\"key\":\"k\",\"node\":\"n1\",\"type\":\"fail\","
+        "\"error\":12,\"text\":\"lin-kv on etcd needs an integer key\"},"
+        "{\"step\":2,\"f\":\"isolate\",\"type\":\"fault\"},"
+        "{\"step\":3,\"f\":\"read\",\"key\":\"k\",\"node\":\"n2\",\"type\":\"fail\",\"error\":12}],"
+        "\"replicas\": {}}");
+    check_verdict_t verdict;
+    json_t *checks = tour_checks (record, tap_dir, &verdict);
+    assert_int_equal (verdict, CHECK_UNKNOWN);
+    json_t *tour = s_check (checks, "tour");
+    assert_non_null (tour);
+    const char *reason = json_string_value (json_object_get (json_object_get (tour, "details"),
+                                            "reason"));
+    assert_non_null (strstr (reason, "no client step succeeded (all 2 failed"));
+    assert_non_null (strstr (reason, "step 1: fail 12, lin-kv on etcd needs an integer key"));
+    json_decref (checks);
+    //  One ok step: judged as before, no "tour" check.
+    json_object_set_new (json_array_get (json_object_get (record, "steps"), 2), "type",
+                         json_string ("ok"));
+    checks = tour_checks (record, tap_dir, &verdict);
+    assert_int_equal (verdict, CHECK_VALID);
+    assert_null (s_check (checks, "tour"));
+    json_decref (checks);
+    json_decref (record);
+}
+
 int
 main (void)
 {
@@ -157,6 +189,7 @@ main (void)
         cmocka_unit_test (test_info_write_may_win),
         cmocka_unit_test (test_cart_items),
         cmocka_unit_test (test_no_replicas),
+        cmocka_unit_test (test_all_failed_unknown),
     };
     return cmocka_run_group_tests_name ("lab_tour", tests, tap_dir_make, tap_dir_remove);
 }
