@@ -25,7 +25,13 @@
                 completed before W was invoked, so W's effect is gone. A
                 value written twice takes the latest completion of its
                 writes (the most lenient reading); info and pending writes
-                complete at infinity.
+                complete at infinity. When every replica answered with
+                applied lists (the database's own record of what it
+                applied to a key, in order), a key whose history values are
+                unique is judged by them instead: an ok write or cas whose
+                value is in no list is lost, whether or not later writes
+                superseded it; one that a trimmed list may have held is
+                "lost_unjudged".
 
     Cost: registers keep one table from (key text, value text) to the
     latest completion of its writes; every ok write then looks up one
@@ -51,11 +57,13 @@ typedef struct {
     s_kind_t kind;
     const char *nodes [FL_NODES_MAX];   // names, in id order ("n2" < "n10")
     json_t *states [FL_NODES_MAX];      // normalized: key text -> value, or NULL
+    json_t *applied [FL_NODES_MAX];     // key text -> [[V, ...], trimmed], or NULL
+                                        // when the node gives no applied lists
     size_t nodes_size;
     size_t answered;
     json_t *out;                        // the result being built
-    json_t *lost, *invented, *reasons;
-    int64_t lost_count, invented_count;
+    json_t *lost, *invented, *reasons, *unjudged;
+    int64_t lost_count, invented_count, unjudged_count, applied_keys;
     bool truncated;
 } s_conv_t;
 
@@ -160,11 +168,31 @@ s_sorted_set (const json_t *value)
     return sorted;
 }
 
-//  One node's answer as key text -> value; NULL with *problem when it is
-//  not a list of [KEY, VALUE] pairs (or a set's value is not a list).
-static json_t *
-s_normalize (s_conv_t *self, const json_t *state, const char **problem)
+//  An applied list's part of ITEM ([KEY, VALUE, [V, ...](, TRIMMED)]) as
+//  [[V, ...], TRIMMED] into *applied (made on first use); false when it
+//  is not a list and a count >= 0.
+static bool
+s_applied_item (const json_t *item, const char *key, json_t **applied)
 {
+    json_t *list = json_array_get (item, 2), *trimmed = json_array_get (item, 3);
+    if (!json_is_array (list) || (trimmed && (!json_is_integer (trimmed)
+                                           || json_integer_value (trimmed) < 0)))
+        return false;
+    if (!*applied)
+        *applied = json_object ();
+    json_object_set_new (*applied, key, json_pack ("[O, I]", list,
+                         trimmed? json_integer_value (trimmed): (json_int_t) 0));
+    return true;
+}
+
+//  One node's answer as key text -> value (and its applied lists into
+//  *applied, NULL when it gives none); NULL with *problem when it is not
+//  a list of [KEY, VALUE] or [KEY, VALUE, [APPLIED...](, TRIMMED)] items
+//  (or a set's value is not a list).
+static json_t *
+s_normalize (s_conv_t *self, const json_t *state, json_t **applied, const char **problem)
+{
+    *applied = NULL;
     if (!json_is_array (state)) {
         *problem = "is not a list of [KEY, VALUE] pairs";
         return NULL;
@@ -173,21 +201,31 @@ s_normalize (s_conv_t *self, const json_t *state, const char **problem)
     size_t i;
     json_t *pair;
     json_array_foreach (state, i, pair) {
-        if (!json_is_array (pair) || json_array_size (pair) != 2) {
+        size_t size = json_array_size (pair);
+        if (!json_is_array (pair) || size < 2 || size > 4) {
             *problem = "has an item that is not a [KEY, VALUE] pair";
-            json_decref (normal);
-            return NULL;
+            break;
         }
         json_t *value = json_array_get (pair, 1);
         json_t *kept = self->kind == S_SET? s_sorted_set (value): json_incref (value);
         if (!kept) {
             *problem = "holds a set that is not a list";
-            json_decref (normal);
-            return NULL;
+            break;
         }
         char *key = s_key_text (json_array_get (pair, 0));
         json_object_set_new (normal, key, kept);
+        bool fine = size == 2 || s_applied_item (pair, key, applied);
         free (key);
+        if (!fine) {
+            *problem = "has an applied list that is not [KEY, VALUE, [V, ...](, TRIMMED >= 0)]";
+            break;
+        }
+    }
+    if (i < json_array_size (state)) {
+        json_decref (normal);
+        json_decref (*applied);
+        *applied = NULL;
+        return NULL;
     }
     return normal;
 }
@@ -210,7 +248,8 @@ s_read_replicas (s_conv_t *self, json_t *replicas)
     for (size_t n = 0; n < self->nodes_size; n++) {
         state = json_object_get (replicas, self->nodes [n]);
         const char *problem = "did not answer replica_read";
-        self->states [n] = json_is_null (state)? NULL: s_normalize (self, state, &problem);
+        self->states [n] = json_is_null (state)? NULL: s_normalize (self, state,
+                                                    &self->applied [n], &problem);
         if (self->states [n])
             self->answered++;
         else {
@@ -263,16 +302,32 @@ s_converged (s_conv_t *self)
 }
 
 //  A lost op: its index, process, f, key, value, the reason and "op".
+static void s_entry (s_conv_t *self, json_t *list, size_t i, const char *reason);
+
 static void
 s_lost (s_conv_t *self, size_t i, const char *reason)
 {
     self->lost_count++;
-    if (json_array_size (self->lost) >= FL_CONVERGENCE_LISTED_MAX)
+    s_entry (self, self->lost, i, reason);
+}
+
+//  An op whose loss cannot be judged (its key's applied list was trimmed).
+static void
+s_unjudged (s_conv_t *self, size_t i, const char *reason)
+{
+    self->unjudged_count++;
+    s_entry (self, self->unjudged, i, reason);
+}
+
+static void
+s_entry (s_conv_t *self, json_t *list, size_t i, const char *reason)
+{
+    if (json_array_size (list) >= FL_CONVERGENCE_LISTED_MAX)
         return;
     const opslog_op_t *op = opslog_op (self->log, i);
     json_t *key = checks_atom_json (self->log, op->key);
     json_t *value = checks_atom_json (self->log, op->invoke_value);
-    json_array_append_new (self->lost, json_pack ("{s:I, s:I, s:s, s:o, s:o, s:s, s:o}",
+    json_array_append_new (list, json_pack ("{s:I, s:I, s:s, s:o, s:o, s:s, s:o}",
         "index", (json_int_t) op->invoke_index, "process", (json_int_t) op->process,
         "f", opslog_atom (self->log, op->f_atom), "key", key? key: json_null (),
         "value", value? value: json_null (), "reason", reason,
@@ -533,6 +588,238 @@ s_register_written (s_conv_t *self, char **keys)
     return written;
 }
 
+//  Registers judged by the database's own record (Redis's fl:K:applied):
+//  each answering replica gives, per key, the values its line of data
+//  applied, in order. An ok write or cas of V to K is lost when V is in
+//  no replica's list for K: the database kept no trace of applying it.
+//  Used for a key only when every node answered and gives lists, the
+//  history's values of K are unique, and every node holding K gives
+//  its list; a list trimmed at its front may have held V, unless V's
+//  write began after the write of the list's first value completed (V
+//  would then come after it).
+typedef struct {
+    char *key;
+    bool off;                           //  the register rule judges this key
+    zhashx_t *ops;                      //  value text -> op index + 1
+    zhashx_t *held [FL_NODES_MAX];      //  value text -> 1, per node
+    json_int_t trimmed [FL_NODES_MAX];
+    char *first [FL_NODES_MAX];         //  the text of the list's first value
+    char *summary;                      //  "n1, n2 applied 3, 6 to key 1", lazily
+} s_key_t;
+
+static void
+s_key_free (void **item)
+{
+    s_key_t *entry = (s_key_t *) *item;
+    if (!entry)
+        return;
+    free (entry->key);
+    zhashx_destroy (&entry->ops);
+    for (size_t n = 0; n < FL_NODES_MAX; n++) {
+        zhashx_destroy (&entry->held [n]);
+        free (entry->first [n]);
+    }
+    free (entry->summary);
+    free (entry);
+    *item = NULL;
+}
+
+//  Can the lists be used at all? Silent when no node gives any (our own
+//  systems); says why not when only some answered or gave them.
+static bool
+s_applied_usable (s_conv_t *self)
+{
+    char without [256] = "";
+    size_t giving = 0;
+    for (size_t n = 0; n < self->nodes_size; n++) {
+        if (self->applied [n])
+            giving++;
+        else
+        if (self->states [n]) {
+            size_t used = strlen (without);
+            snprintf (without + used, sizeof without - used, "%s%s", used? ", ": "",
+                      self->nodes [n]);
+        }
+    }
+    if (giving == 0)
+        return false;
+    if (self->answered < self->nodes_size)
+        s_reason (self, "applied lists not used: only %zu of %zu nodes gave a state, and"
+                  " a write may live on the others (the register rule judged instead)",
+                  self->answered, self->nodes_size);
+    else
+    if (giving < self->nodes_size)
+        s_reason (self, "applied lists not used: %s gave none (the register rule judged"
+                  " instead)", without);
+    return self->answered == self->nodes_size && giving == self->nodes_size;
+}
+
+//  Node N's list for ENTRY's key into held, trimmed and first; false when
+//  N holds the key but gives no list for it.
+static bool
+s_key_node (s_conv_t *self, s_key_t *entry, size_t n)
+{
+    json_t *item = json_object_get (self->applied [n], entry->key);
+    if (!item)
+        return !json_object_get (self->states [n], entry->key);
+    json_t *list = json_array_get (item, 0);
+    entry->trimmed [n] = json_integer_value (json_array_get (item, 1));
+    entry->held [n] = zhashx_new ();
+    size_t k;
+    json_t *value;
+    json_array_foreach (list, k, value) {
+        char *text = s_text (value);
+        zhashx_insert (entry->held [n], text, (void *) 1);
+        if (k == 0)
+            entry->first [n] = text;
+        else
+            free (text);
+    }
+    return true;
+}
+
+//  The keys of the history's writes and cas ops, each with its values'
+//  ops and every node's list; NULL when the lists cannot be used.
+static zhashx_t *
+s_applied_table (s_conv_t *self, char **keys)
+{
+    if (!s_applied_usable (self))
+        return NULL;
+    const opslog_t *log = self->log;
+    zhashx_t *table = zhashx_new ();
+    zhashx_set_destructor (table, s_key_free);
+    for (size_t i = 0; i < opslog_size (log); i++) {
+        const opslog_op_t *op = opslog_op (log, i);
+        if ((op->f != OPSLOG_F_WRITE && op->f != OPSLOG_F_CAS) || op->key < 0 || op->value < 0)
+            continue;
+        const char *key = s_key_of (self, keys, op->key), *value = opslog_atom (log, op->value);
+        s_key_t *entry = (s_key_t *) zhashx_lookup (table, key);
+        if (!entry) {
+            entry = (s_key_t *) calloc (1, sizeof (s_key_t));
+            assert (entry);
+            entry->key = strdup (key);
+            entry->ops = zhashx_new ();
+            zhashx_insert (table, key, entry);
+        }
+        if (!entry->off && zhashx_lookup (entry->ops, value)) {
+            entry->off = true;
+            s_reason (self, "key %.40s: value %.40s written more than once, so its applied"
+                      " lists cannot tell the writes apart (the register rule judged it)",
+                      key, value);
+        }
+        zhashx_update (entry->ops, value, (void *) (uintptr_t) (i + 1));
+    }
+    for (s_key_t *entry = (s_key_t *) zhashx_first (table); entry;
+         entry = (s_key_t *) zhashx_next (table))
+        for (size_t n = 0; n < self->nodes_size && !entry->off; n++)
+            if (!s_key_node (self, entry, n)) {
+                entry->off = true;
+                s_reason (self, "key %.40s: %s holds it without an applied list (the"
+                          " register rule judged it)", entry->key, self->nodes [n]);
+            }
+    return table;
+}
+
+//  LIST's values into TEXT: all of a short list, else the first and last
+//  few and the count.
+static void
+s_list_text (char *text, size_t size, const json_t *list)
+{
+    size_t count = json_array_size (list), used = 0;
+    for (size_t k = 0; k < count && used + 1 < size; k++) {
+        if (count > 8 && k >= 3 && k < count - 3) {
+            used += (size_t) snprintf (text + used, size - used, ", ...");
+            k = count - 4;
+            continue;
+        }
+        char *value = s_text (json_array_get (list, k));
+        used += (size_t) snprintf (text + used, size - used, "%s%.24s", k? ", ": "", value);
+        free (value);
+    }
+    if (count > 8 && used + 1 < size)
+        snprintf (text + used, size - used, " (%zu values)", count);
+}
+
+//  "n1, n2, n3 applied 12, 15, 19 to key 3; n4 applied nothing": nodes
+//  with equal lists together.
+static const char *
+s_summary (s_conv_t *self, s_key_t *entry)
+{
+    if (entry->summary)
+        return entry->summary;
+    char text [1024] = "";
+    size_t used = 0;
+    bool done [FL_NODES_MAX] = { false };
+    for (size_t n = 0; n < self->nodes_size && used + 1 < sizeof text; n++) {
+        if (done [n])
+            continue;
+        json_t *mine = json_object_get (self->applied [n], entry->key);
+        used += (size_t) snprintf (text + used, sizeof text - used, "%s%s",
+                                   used? "; ": "", self->nodes [n]);
+        for (size_t m = n + 1; m < self->nodes_size && used + 1 < sizeof text; m++) {
+            json_t *theirs = json_object_get (self->applied [m], entry->key);
+            if ((!mine && !theirs) || (mine && theirs && json_equal (mine, theirs))) {
+                done [m] = true;
+                used += (size_t) snprintf (text + used, sizeof text - used, ", %s",
+                                           self->nodes [m]);
+            }
+        }
+        char values [384] = "nothing";
+        if (mine)
+            s_list_text (values, sizeof values, json_array_get (mine, 0));
+        if (used + 1 < sizeof text)
+            used += (size_t) snprintf (text + used, sizeof text - used, " applied %s%s to key"
+                                       " %.40s", values, entry->trimmed [n]? " (after older"
+                                       " ones trimmed)": "", entry->key);
+    }
+    entry->summary = strdup (text);
+    return entry->summary;
+}
+
+//  Node N's list for ENTRY lacks value V: could it have held V before the
+//  trimmed front? Not when the write of V began after the write of the
+//  list's first value completed (ok).
+static bool
+s_maybe_trimmed (s_conv_t *self, s_key_t *entry, size_t n, const opslog_op_t *op)
+{
+    if (entry->trimmed [n] == 0)
+        return false;
+    uintptr_t first = entry->first [n]? (uintptr_t) zhashx_lookup (entry->ops,
+                                                                   entry->first [n]): 0;
+    if (!first)
+        return true;
+    const opslog_op_t *before = opslog_op (self->log, first - 1);
+    return !(before->type == OPSLOG_OK && op->invoke_ns > before->return_ns);
+}
+
+//  The ok write or cas I of ENTRY's key: in some list (kept), in none
+//  (lost), or in none but past a trimmed front (not judged).
+static void
+s_judge_applied (s_conv_t *self, s_key_t *entry, size_t i)
+{
+    const opslog_op_t *op = opslog_op (self->log, i);
+    const char *value = opslog_atom (self->log, op->value);
+    const char *trimmed = NULL;
+    for (size_t n = 0; n < self->nodes_size; n++) {
+        if (entry->held [n] && zhashx_lookup (entry->held [n], value))
+            return;
+        if (!trimmed && s_maybe_trimmed (self, entry, n, op))
+            trimmed = self->nodes [n];
+    }
+    char reason [1280];
+    if (trimmed) {
+        snprintf (reason, sizeof reason, "not judged: no replica's list has it, but %s's"
+                  " list for key %.40s was trimmed at FL_DB_APPLIED_MAX and may have held"
+                  " it", trimmed, entry->key);
+        s_unjudged (self, i, reason);
+    }
+    else {
+        snprintf (reason, sizeof reason, "acknowledged, but no replica applied it: %s",
+                  s_summary (self, entry));
+        s_lost (self, i, reason);
+    }
+}
+
 //  An ok write is lost when every replica's value of its key was written
 //  only before it began; a value no write wrote is invented.
 static void
@@ -542,6 +829,7 @@ s_rule_register (s_conv_t *self)
     char **keys = calloc (opslog_atoms (log) + 1, sizeof (char *));
     assert (keys);
     zhashx_t *written = s_register_written (self, keys);
+    zhashx_t *table = s_applied_table (self, keys);
     char slot [8192];
     for (size_t i = 0; i < opslog_size (log); i++) {
         const opslog_op_t *op = opslog_op (log, i);
@@ -549,6 +837,11 @@ s_rule_register (s_conv_t *self)
         ||  op->key < 0 || op->value < 0)
             continue;
         const char *key = s_key_of (self, keys, op->key);
+        s_key_t *entry = table? (s_key_t *) zhashx_lookup (table, key): NULL;
+        if (entry && !entry->off) {
+            s_judge_applied (self, entry, i);
+            continue;
+        }
         char holds [512] = "";
         bool kept = false;
         for (size_t n = 0; n < self->nodes_size && !kept; n++) {
@@ -584,6 +877,13 @@ s_rule_register (s_conv_t *self)
                             "no write or cas (ok, info or pending) of this key wrote it");
         }
     }
+    for (s_key_t *entry = table? (s_key_t *) zhashx_first (table): NULL; entry;
+         entry = (s_key_t *) zhashx_next (table))
+        self->applied_keys += !entry->off;
+    if (self->applied_keys)
+        s_reason (self, "lost writes judged by the replicas' applied lists on %" PRId64
+                  " keys", self->applied_keys);
+    zhashx_destroy (&table);
     for (size_t a = 0; a < opslog_atoms (log); a++)
         free (keys [a]);
     free (keys);
@@ -599,7 +899,7 @@ convergence_compute (const opslog_t *log, const char *workload, json_t *replicas
     assert (log);
     s_conv_t self = { .log = log, .kind = s_kind (workload), .out = json_object (),
                       .lost = json_array (), .invented = json_array (),
-                      .reasons = json_array () };
+                      .unjudged = json_array (), .reasons = json_array () };
     json_object_set_new (self.out, "workload", json_string (workload? workload: "?"));
     json_object_set_new (self.out, "time_to_converge_ms",
                          time_ms >= 0? json_real (time_ms): json_null ());
@@ -632,17 +932,25 @@ convergence_compute (const opslog_t *log, const char *workload, json_t *replicas
                   self.kind == S_REGISTER? "writes": self.kind == S_SET? "adds": "updates");
     if (self.invented_count)
         s_reason (&self, "%" PRId64 " invented values", self.invented_count);
+    if (self.unjudged_count)
+        s_reason (&self, "%" PRId64 " acknowledged writes not judged: an applied list was"
+                  " trimmed (FL_DB_APPLIED_MAX) where they would be", self.unjudged_count);
     json_object_set_new (self.out, "valid", valid);
     json_object_set_new (self.out, "converged", json_boolean (converged));
     json_object_set_new (self.out, "lost", self.lost);
     json_object_set_new (self.out, "lost_count", json_integer (self.lost_count));
+    json_object_set_new (self.out, "lost_unjudged", self.unjudged);
+    json_object_set_new (self.out, "lost_unjudged_count", json_integer (self.unjudged_count));
+    json_object_set_new (self.out, "applied_keys", json_integer (self.applied_keys));
     json_object_set_new (self.out, "invented", self.invented);
     json_object_set_new (self.out, "invented_count", json_integer (self.invented_count));
     json_object_set_new (self.out, "final", s_final (&self));
     json_object_set_new (self.out, "final_truncated", json_boolean (self.truncated));
     json_object_set_new (self.out, "reasons", self.reasons);
-    for (size_t n = 0; n < self.nodes_size; n++)
+    for (size_t n = 0; n < self.nodes_size; n++) {
         json_decref (self.states [n]);
+        json_decref (self.applied [n]);
+    }
     return self.out;
 }
 
@@ -736,8 +1044,9 @@ convergence_check (const json_t *convergence)
     json_t *valid = json_object_get (convergence, "valid");
     json_t *none = json_array ();
     json_t *listed = json_object_get (convergence, "lost");
-    json_t *details = json_pack ("{s:O, s:O*, s:O*, s:O*, s:O*, s:O*}",
+    json_t *details = json_pack ("{s:O, s:O*, s:O*, s:O*, s:O*, s:O*, s:O*}",
         "lost", listed? listed: none,
+        "lost_unjudged_count", json_object_get (convergence, "lost_unjudged_count"),
         "converged", json_object_get (convergence, "converged"),
         "lost_count", json_object_get (convergence, "lost_count"),
         "invented_count", json_object_get (convergence, "invented_count"),

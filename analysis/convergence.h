@@ -7,7 +7,12 @@
 
         {"n1": [[KEY, VALUE], ...] | null, "n2": ..., ...}
 
-    null is a node that did not answer. KEY is null for a workload without
+    null is a node that did not answer. An item may carry what the node
+    applied to KEY, in order: [KEY, VALUE, [V1, V2, ...]], and, when
+    older values were trimmed off the list's front, their count:
+    [KEY, VALUE, [V, ...], TRIMMED] (the Redis shim's fl:K:applied; a
+    lin-kv key judged by these lists loses an ok write or cas whose value
+    is in no replica's list, docs/checker.md). KEY is null for a workload without
     keys (g-set, broadcast: VALUE the list of elements; counters: VALUE the
     number). Keys are compared by their text: a string's content, any other
     JSON its compact text, so the history's key "2" (lin-kv writes keys as
@@ -20,7 +25,8 @@
          "differing": [{"key", "node", "value", "like", "like_value"}],
          "differing_count",
          "lost": [{"index", "process", "f", "key", "value", "reason", "op"}],
-         "lost_count",
+         "lost_count", "lost_unjudged": [same shape], "lost_unjudged_count",
+         "applied_keys",
          "invented": [{"node", "key", "value", "reason"}], "invented_count",
          "time_to_converge_ms": ms | null,
          "final": {"n1": {KEY-text: VALUE, ...} | null, ...},

@@ -447,6 +447,16 @@
                                            below; more is refused (error 0) */
 #define FL_DB_KEYS_MAX           1024   /* keys replica_read reports: lin-kv
                                            uses a handful                 */
+#define FL_DB_APPLIED_MAX        1000   /* values the Redis shim keeps per
+                                           key in fl:K:applied, the order
+                                           its server applied them (the
+                                           lost-write rule reads it):
+                                           split-brain writes ~400 per key;
+                                           lin-kv's FL_SCENARIO_KEYS_MAX
+                                           keys x 1000 x ~8 digits stays
+                                           below FL_MSG_BYTES_MAX. Older
+                                           values are trimmed, and the
+                                           state says how many            */
 
 /*  The IP-level fault plane (lab/netplane.c, lab/netrules.c, bin/netqueue):
     network namespaces, nftables and the NFQUEUE helper.                 */

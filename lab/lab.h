@@ -166,7 +166,10 @@ int lab_warm_up (lab_t *self);
 //  {"type":"replica_read"} to every running node and waits at most
 //  timeout_ms for the answers {"type":"replica_read_ok","state":[[KEY,
 //  VALUE],...]} (KEY null for a workload without keys: g-set's set, a
-//  counter's value). Returns a new object {"n1": state, ...} with null for
+//  counter's value; an item may add what the node applied to KEY, in
+//  order, [KEY, VALUE, [V, ...](, TRIMMED)], as the Redis shim does:
+//  analysis/convergence.h). Each state is passed on unchanged.
+//  Returns a new object {"n1": state, ...} with null for
 //  a node that is down, paused, did not answer in time or answered
 //  something else; an empty object for a --node program (Maelstrom has no
 //  such message: its final reads stand in, analysis/convergence.h).

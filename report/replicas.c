@@ -102,6 +102,13 @@ s_lists (FILE *out, json_t *convergence)
         { "value", "value", 40 }, { "reason", "why", 0 } };
     s_list (out, convergence, "lost", "Lost acknowledged updates", lost,
             sizeof lost / sizeof lost [0]);
+    static const s_column_t unjudged [] = { { "index", "index", 20 },
+        { "process", "process", 20 }, { "f", "f", 0 }, { "key", "key", 40 },
+        { "value", "value", 40 }, { "reason", "why not judged", 0 } };
+    if (json_object_get (convergence, "lost_unjudged_count")
+    &&  json_integer_value (json_object_get (convergence, "lost_unjudged_count")) > 0)
+        s_list (out, convergence, "lost_unjudged", "Acknowledged updates not judged (a trimmed"
+                " applied list)", unjudged, sizeof unjudged / sizeof unjudged [0]);
     s_list (out, convergence, "invented", "Invented values", invented,
             sizeof invented / sizeof invented [0]);
 }

@@ -25,8 +25,11 @@
     - wait=N follows each SET with WAIT N FL_DB_REQUEST_MS/2: fewer
       replicas than N make the write error 0 (it is on the primary).
     - g-set: add is SADD fl:set, a read without a key SMEMBERS fl:set.
-    - replica_read reads this node's own server (KEYS fl:* and MGET), even
-      when it is a replica; role is INFO replication's (primary/replica).
+    - write and cas are scripts that also append the value to the key's
+      list fl:K:applied (reply.h): replica_read reads this node's own
+      server (KEYS fl:*, MGET of the data keys, LRANGE of each list), even
+      when it is a replica, and gives [K, V, [APPLIED...](, TRIMMED)]
+      per key; role is INFO replication's (primary/replica).
 */
 #include <czmq.h>
 #include <hiredis/hiredis.h>
@@ -175,11 +178,13 @@ s_execute (shim_t *self, const char *type, const reply_words_t *words)
         reply = s_command (&self->primary, host, port, &sent, "GET %s", words->key);
     else
     if (streq (type, "write"))
-        reply = s_command (&self->primary, host, port, &sent, "SET %s %s",
-                           words->key, words->value);
+        reply = s_command (&self->primary, host, port, &sent, "EVAL %s 3 %s %s %s %s %d",
+                           REPLY_WRITE_SCRIPT, words->key, words->applied, words->trimmed,
+                           words->value, FL_DB_APPLIED_MAX);
     else
-        reply = s_command (&self->primary, host, port, &sent, "EVAL %s 1 %s %s %s",
-                           REPLY_CAS_SCRIPT, words->key, words->from, words->to);
+        reply = s_command (&self->primary, host, port, &sent, "EVAL %s 3 %s %s %s %s %s %d",
+                           REPLY_CAS_SCRIPT, words->key, words->applied, words->trimmed,
+                           words->from, words->to, FL_DB_APPLIED_MAX);
     long long acked = 0;
     bool wrote = streq (type, "write") || (words->set && streq (type, "add"));
     if (reply && self->wait > 0 && wrote && reply->type != REDIS_REPLY_ERROR) {
@@ -215,40 +220,94 @@ s_on_client (node_t *node, const char *src, json_t *body, void *arg)
                     json_object_get (body, "type")), &words));
 }
 
+//  Each lin-kv pair of STATE gets the key's applied list (and trimmed
+//  count) from the local server, pipelined: reply_applied says how. A
+//  failure leaves the remaining pairs without one; a state too large for
+//  one message loses every list (convergence then uses its register rule).
 static void
-s_on_replica_read (node_t *node, const char *src, json_t *body, void *arg)
+s_add_applied (shim_t *self, json_t *state)
 {
-    shim_t *self = (shim_t *) arg;
+    size_t index, appended = 0;
+    json_t *pair;
+    json_array_foreach (state, index, pair)
+        if (self->local && json_is_integer (json_array_get (pair, 0))) {
+            json_int_t k = json_integer_value (json_array_get (pair, 0));
+            redisAppendCommand (self->local, "LRANGE fl:%lld:applied 0 -1", (long long) k);
+            redisAppendCommand (self->local, "GET fl:%lld:trimmed", (long long) k);
+            appended++;
+        }
+    json_array_foreach (state, index, pair) {
+        if (!appended || !json_is_integer (json_array_get (pair, 0)))
+            continue;
+        appended--;
+        void *list = NULL, *trimmed = NULL;
+        if (redisGetReply (self->local, &list) != REDIS_OK
+        ||  redisGetReply (self->local, &trimmed) != REDIS_OK) {
+            freeReplyObject (list);
+            s_drop (&self->local);
+            break;
+        }
+        reply_applied (pair, list, trimmed);
+        freeReplyObject (list);
+        freeReplyObject (trimmed);
+    }
+    size_t bytes = json_dumpb (state, NULL, 0, JSON_COMPACT);
+    if (bytes > FL_MSG_BYTES_MAX / 2) {
+        node_log (self->node, "replica_read: %zu bytes with the applied lists, sent without",
+                  bytes);
+        json_array_foreach (state, index, pair)
+            while (json_array_size (pair) > 2)
+                json_array_remove (pair, 2);
+    }
+}
+
+//  This node's own server's state: KEYS fl:*, the data keys' values
+//  (MGET), the g-set's members, each key's applied list. NULL when the
+//  server did not answer.
+static json_t *
+s_local_state (shim_t *self)
+{
     bool sent;
     json_t *state = NULL;
     redisReply *keys = *self->addr? s_command (&self->local, self->addr, SHIM_PORT_SERVER,
                                                &sent, "KEYS fl:*"): NULL;
-    if (keys && keys->type == REDIS_REPLY_ARRAY && keys->elements == 0)
+    redisReply *picked [FL_DB_KEYS_MAX];
+    size_t count = reply_data_keys (keys, picked, FL_DB_KEYS_MAX);
+    if (keys && keys->type == REDIS_REPLY_ARRAY && count == 0)
         state = json_array ();
     else
-    if (keys && keys->type == REDIS_REPLY_ARRAY && keys->elements <= FL_DB_KEYS_MAX) {
+    if (keys && keys->type == REDIS_REPLY_ARRAY && count <= FL_DB_KEYS_MAX) {
         const char *argv [FL_DB_KEYS_MAX + 1];
         size_t lens [FL_DB_KEYS_MAX + 1];
         argv [0] = "MGET";
         lens [0] = 4;
-        for (size_t index = 0; index < keys->elements; index++) {
-            argv [index + 1] = keys->element [index]->str;
-            lens [index + 1] = keys->element [index]->len;
+        bool set = false;
+        for (size_t index = 0; index < count; index++) {
+            argv [index + 1] = picked [index]->str;
+            lens [index + 1] = picked [index]->len;
+            set = set || streq (picked [index]->str, "fl:set");
         }
         redisReply *values = self->local? (redisReply *) redisCommandArgv (self->local,
-                             (int) keys->elements + 1, argv, lens): NULL;
+                             (int) count + 1, argv, lens): NULL;
         if (!values)
             s_drop (&self->local);
-        bool set = false;
-        for (size_t index = 0; index < keys->elements; index++)
-            set = set || streq (keys->element [index]->str, "fl:set");
         redisReply *members = set && self->local?
                               (redisReply *) redisCommand (self->local, "SMEMBERS fl:set"): NULL;
-        state = reply_state (keys, values, members);
+        redisReply data = { .type = REDIS_REPLY_ARRAY, .elements = count, .element = picked };
+        state = reply_state (&data, values, members);
+        if (state)
+            s_add_applied (self, state);
         freeReplyObject (values);
         freeReplyObject (members);
     }
     freeReplyObject (keys);
+    return state;
+}
+
+static void
+s_on_replica_read (node_t *node, const char *src, json_t *body, void *arg)
+{
+    json_t *state = s_local_state ((shim_t *) arg);
     if (state)
         node_reply (node, src, body, json_pack ("{s:s, s:o}", "type", "replica_read_ok",
                     "state", state));

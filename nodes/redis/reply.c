@@ -37,6 +37,10 @@ reply_words (json_t *body, reply_words_t *words, const char **error)
     if (!type || !s_word (body, "key", "fl:%lld", words->key))
         *error = "lin-kv on Redis needs an integer key";
     else
+    if (snprintf (words->applied, sizeof words->applied, "%s:applied", words->key) < 0
+    ||  snprintf (words->trimmed, sizeof words->trimmed, "%s:trimmed", words->key) < 0)
+        *error = "the key's list names did not fit";
+    else
     if (streq (type, "write") && !s_word (body, "value", "%lld", words->value))
         *error = "lin-kv on Redis needs an integer value to write";
     else
@@ -242,4 +246,55 @@ reply_state (const redisReply *keys, const redisReply *values,
     if (elements)
         json_array_append_new (state, json_pack ("[n, o]", elements));
     return state;
+}
+
+//  A key of KEYS fl:* that is lin-kv data, "fl:INTEGER", into *k.
+static bool
+s_data_key (const redisReply *key, long long *k)
+{
+    return key->type == REDIS_REPLY_STRING && key->len > 3 && s_prefix (key->str, "fl:")
+        && s_integer (key->str + 3, key->len - 3, k);
+}
+
+size_t
+reply_data_keys (const redisReply *keys, redisReply **picked, size_t max)
+{
+    if (!keys || keys->type != REDIS_REPLY_ARRAY)
+        return 0;
+    size_t count = 0;
+    for (size_t index = 0; index < keys->elements; index++) {
+        redisReply *key = keys->element [index];
+        long long k;
+        if (s_data_key (key, &k) || (key->type == REDIS_REPLY_STRING && key->str
+                                 &&  streq (key->str, "fl:set"))) {
+            if (count < max)
+                picked [count] = key;
+            count++;
+        }
+    }
+    return count;
+}
+
+bool
+reply_applied (json_t *pair, const redisReply *list, const redisReply *trimmed)
+{
+    assert (json_is_array (pair) && json_array_size (pair) == 2);
+    if (!list || list->type != REDIS_REPLY_ARRAY || list->elements == 0)
+        return false;
+    json_t *values = json_array ();
+    for (size_t index = 0; index < list->elements; index++) {
+        const redisReply *item = list->element [index];
+        long long value;
+        if (item->type != REDIS_REPLY_STRING || !s_integer (item->str, item->len, &value)) {
+            json_decref (values);
+            return false;
+        }
+        json_array_append_new (values, json_integer ((json_int_t) value));
+    }
+    json_array_append_new (pair, values);
+    long long dropped = 0;
+    if (trimmed && trimmed->type == REDIS_REPLY_STRING
+    &&  s_integer (trimmed->str, trimmed->len, &dropped) && dropped > 0)
+        json_array_append_new (pair, json_integer ((json_int_t) dropped));
+    return true;
 }

@@ -19,11 +19,32 @@
 #include <hiredis/hiredis.h>
 #include <jansson.h>
 
+//  Every write and every cas that sets also appends the value to the
+//  key's list KEYS[2] ("fl:K:applied"), in the same script, so the list is
+//  the order this server's line of data applied the key's values (a
+//  demoted primary's resync replaces it with the new primary's, dropping
+//  what it acknowledged alone). The list keeps the last ARGV[max] values;
+//  KEYS[3] ("fl:K:trimmed") counts those dropped from its front.
+#define REPLY_APPLY_LUA(VALUE, MAX) \
+    "local n = redis.call('RPUSH', KEYS[2], " VALUE ") " \
+    "local max = tonumber(" MAX ") " \
+    "if n > max then redis.call('LTRIM', KEYS[2], n - max, -1) " \
+    "redis.call('INCRBY', KEYS[3], n - max) end "
+
+//  EVAL REPLY_WRITE_SCRIPT 3 fl:K fl:K:applied fl:K:trimmed V MAX: +OK.
+#define REPLY_WRITE_SCRIPT \
+    "redis.call('SET', KEYS[1], ARGV[1]) " \
+    REPLY_APPLY_LUA ("ARGV[1]", "ARGV[2]") \
+    "return redis.status_reply('OK')"
+
+//  EVAL REPLY_CAS_SCRIPT 3 fl:K fl:K:applied fl:K:trimmed FROM TO MAX:
+//  0 set, 1 the value was not FROM, 2 no such key.
 #define REPLY_CAS_SCRIPT \
     "local v = redis.call('GET', KEYS[1]) " \
     "if not v then return 2 end " \
     "if v ~= ARGV[1] then return 1 end " \
     "redis.call('SET', KEYS[1], ARGV[2]) " \
+    REPLY_APPLY_LUA ("ARGV[2]", "ARGV[3]") \
     "return 0"
 
 //  How far a command got, as far as the shim can tell.
@@ -33,11 +54,12 @@ typedef enum {
     REPLY_LOST              //  sent, then timeout or drop: indefinite
 } reply_transport_t;
 
-//  The lin-kv request's key, value, from and to as Redis text into the
-//  caller's buffers (each 32 bytes): false with *error set (a static text)
-//  when an integer the request type needs is missing.
+//  The lin-kv request's key, value, from and to as Redis text, with the
+//  key's applied list and trimmed count (lin-kv only): false with *error
+//  set (a static text) when an integer the request type needs is missing.
 typedef struct {
     char key [32], value [32], from [32], to [32];
+    char applied [48], trimmed [48];    //  "fl:K:applied", "fl:K:trimmed"
     bool set;               //  g-set: add, or read without a key
 } reply_words_t;
 bool reply_words (json_t *body, reply_words_t *words, const char **error);
@@ -67,6 +89,21 @@ const char *reply_role (const char *info);
 //  field, value), or -1: the epoch of the failover that made the primary
 //  this Sentinel believes in, which role reports as the term.
 long long reply_config_epoch (const redisReply *reply);
+
+//  The data keys among KEYS fl:*'s reply (fl:INTEGER, and fl:set), not
+//  the applied lists and trimmed counts: up to max of them into picked.
+//  Returns how many there are (more than max: only max were picked), or 0
+//  when the reply is not an array.
+size_t reply_data_keys (const redisReply *keys, redisReply **picked, size_t max);
+
+//  Append to PAIR, a [K, V] of reply_state, what the server applied to K:
+//  LRANGE fl:K:applied 0 -1 as a list of integers, and, when GET
+//  fl:K:trimmed says values were trimmed off its front, their count:
+//  [K, V, [A1, A2, ...]] or [K, V, [A1, ...], TRIMMED]. Returns false
+//  and leaves PAIR alone when the list is not a non-empty array of
+//  integers (a key that holds a value but no list was not written by
+//  this shim: it has no record to give).
+bool reply_applied (json_t *pair, const redisReply *list, const redisReply *trimmed);
 
 //  replica_read's state from KEYS fl:* and then MGET of those keys:
 //  [[K, V], ...] sorted by K, skipping keys that are not fl:INTEGER or

@@ -3,7 +3,9 @@
     its comment: agreement, a disagreement named, an injected lost write
     caught, a concurrent overwrite not flagged, invented values, a
     counter's range both ways, a set's missing and invented elements, a
-    replica that did not answer, the caps, and final reads as replicas.
+    replica that did not answer, the caps, final reads as replicas, and
+    registers judged by the replicas' applied lists (kept, lost, not
+    judged when a replica is missing, trimmed lists, repeated values).
 
     A history is written in a short form, one event a line:
 
@@ -377,6 +379,124 @@ test_check_entry (void **state)
     json_decref (out);
 }
 
+//  Registers with the database's own record: every replica gives, per
+//  key, the values it applied in order ([KEY, VALUE, [V, ...]]). Writes
+//  1, 2, 3 in sequence; every list holds 1 and 3 but not 2: write 2 was
+//  acknowledged and no replica applied it, so it is lost though 3
+//  supersedes it (the register rule would not see it); 1 and 3 are kept.
+static const char *s_applied_history =
+    "0 invoke write 1 key=1\n0 ok write 1 key=1\n"
+    "1 invoke write 2 key=1\n1 ok write 2 key=1\n"
+    "2 invoke write 3 key=1\n2 ok write 3 key=1\n";
+
+static void
+test_applied_lost (void **state)
+{
+    (void) state;
+    json_t *out = s_run ("lin-kv", s_applied_history,
+        "{\"n1\":[[1,3,[1,3]]],\"n2\":[[1,3,[1,3]]],\"n3\":[[1,3,[1,3]]]}", 1);
+    assert_string_equal (s_valid (out), "invalid");
+    assert_true (json_is_true (json_object_get (out, "converged")));
+    assert_int_equal (s_count (out, "applied_keys"), 1);
+    assert_int_equal (s_count (out, "lost_count"), 1);
+    json_t *lost = json_array_get (json_object_get (out, "lost"), 0);
+    assert_int_equal (json_integer_value (json_object_get (lost, "index")), 2);
+    assert_int_equal (json_integer_value (json_object_get (lost, "value")), 2);
+    assert_string_equal (json_string_value (json_object_get (lost, "reason")),
+        "acknowledged, but no replica applied it: n1, n2, n3 applied 1, 3 to key 1");
+    json_decref (out);
+    //  Lists that differ are named apart; a cas's "to" is what it applied.
+    out = s_run ("lin-kv", "0 invoke write 1 key=1\n0 ok write 1 key=1\n"
+        "1 invoke cas [1,4] key=1\n1 ok cas [1,4] key=1\n",
+        "{\"n1\":[[1,1,[1]]],\"n2\":[[1,1,[1,9]]]}", 1);
+    assert_int_equal (s_count (out, "lost_count"), 1);
+    lost = json_array_get (json_object_get (out, "lost"), 0);
+    assert_string_equal (json_string_value (json_object_get (lost, "f")), "cas");
+    assert_non_null (strstr (json_string_value (json_object_get (lost, "reason")),
+                             "n1 applied 1 to key 1; n2 applied 1, 9 to key 1"));
+    json_decref (out);
+}
+
+//  Every acknowledged write in the lists: nothing lost, though 1 and 2
+//  were overwritten; a node without the key applied nothing to it.
+static void
+test_applied_kept (void **state)
+{
+    (void) state;
+    json_t *out = s_run ("lin-kv", s_applied_history,
+        "{\"n1\":[[1,3,[1,2,3]]],\"n2\":[[1,3,[1,2,3]]]}", 1);
+    assert_string_equal (s_valid (out), "valid");
+    assert_int_equal (s_count (out, "lost_count"), 0);
+    assert_true (s_says (out, "applied lists on 1 keys"));
+    json_decref (out);
+    out = s_run ("lin-kv", s_applied_history, "{\"n1\":[[1,3,[1,2,3]]],\"n2\":[[2,5,[5]]]}", 1);
+    assert_int_equal (s_count (out, "lost_count"), 0);     // n1 applied them all
+    json_decref (out);
+}
+
+//  A replica that did not answer may hold what the others lack: the
+//  lists are not used, said why, and the register rule (2 superseded by
+//  3: not lost) judges. Likewise when one node gives no lists.
+static void
+test_applied_not_judged (void **state)
+{
+    (void) state;
+    json_t *out = s_run ("lin-kv", s_applied_history,
+        "{\"n1\":[[1,3,[1,3]]],\"n2\":[[1,3,[1,3]]],\"n3\":null}", 1);
+    assert_int_equal (s_count (out, "lost_count"), 0);
+    assert_int_equal (s_count (out, "applied_keys"), 0);
+    assert_true (s_says (out, "applied lists not used: only 2 of 3 nodes gave a state"));
+    json_decref (out);
+    out = s_run ("lin-kv", s_applied_history, "{\"n1\":[[1,3,[1,3]]],\"n2\":[[1,3]]}", 1);
+    assert_int_equal (s_count (out, "lost_count"), 0);
+    assert_true (s_says (out, "applied lists not used: n2 gave none"));
+    json_decref (out);
+    //  A malformed list is a malformed answer.
+    out = s_run ("lin-kv", s_applied_history, "{\"n1\":[[1,3,7]],\"n2\":[[1,3,[3],-1]]}", 1);
+    assert_int_equal (s_count (out, "answered"), 0);
+    assert_true (s_says (out, "n1 has an applied list that is not"));
+    json_decref (out);
+}
+
+//  Lists trimmed at the front (2 older values dropped, 3 the first kept):
+//  writes 1 and 2 may have been in the dropped part, so they are not
+//  judged; write 5 began after write 3 completed, so it would come after 3
+//  in the list: it is lost.
+static void
+test_applied_trimmed (void **state)
+{
+    (void) state;
+    char history [1024];
+    snprintf (history, sizeof history, "%s%s", s_applied_history,
+              "3 invoke write 5 key=1\n3 ok write 5 key=1\n");
+    json_t *out = s_run ("lin-kv", history, "{\"n1\":[[1,3,[3],2]],\"n2\":[[1,3,[3],2]]}", 1);
+    assert_int_equal (s_count (out, "lost_count"), 1);
+    json_t *lost = json_array_get (json_object_get (out, "lost"), 0);
+    assert_int_equal (json_integer_value (json_object_get (lost, "value")), 5);
+    assert_int_equal (s_count (out, "lost_unjudged_count"), 2);
+    json_t *unjudged = json_array_get (json_object_get (out, "lost_unjudged"), 1);
+    assert_int_equal (json_integer_value (json_object_get (unjudged, "value")), 2);
+    assert_non_null (strstr (json_string_value (json_object_get (unjudged, "reason")),
+                             "n1's list for key 1 was trimmed"));
+    assert_true (s_says (out, "2 acknowledged writes not judged"));
+    json_decref (out);
+}
+
+//  A value written twice on a key: its lists cannot tell the writes apart,
+//  so the register rule judges that key (2 superseded: not lost), said so.
+static void
+test_applied_repeated (void **state)
+{
+    (void) state;
+    json_t *out = s_run ("lin-kv", "0 invoke write 2 key=1\n0 ok write 2 key=1\n"
+        "1 invoke write 2 key=1\n1 ok write 2 key=1\n2 invoke write 3 key=1\n2 ok write 3 key=1\n",
+        "{\"n1\":[[1,3,[3]]],\"n2\":[[1,3,[3]]]}", 1);
+    assert_int_equal (s_count (out, "lost_count"), 0);
+    assert_int_equal (s_count (out, "applied_keys"), 0);
+    assert_true (s_says (out, "key 1: value 2 written more than once"));
+    json_decref (out);
+}
+
 int
 main (void)
 {
@@ -393,6 +513,11 @@ main (void)
         cmocka_unit_test (test_caps),
         cmocka_unit_test (test_replicas_from_finals),
         cmocka_unit_test (test_check_entry),
+        cmocka_unit_test (test_applied_lost),
+        cmocka_unit_test (test_applied_kept),
+        cmocka_unit_test (test_applied_not_judged),
+        cmocka_unit_test (test_applied_trimmed),
+        cmocka_unit_test (test_applied_repeated),
     };
     return cmocka_run_group_tests_name ("analysis_convergence", tests, NULL, NULL);
 }

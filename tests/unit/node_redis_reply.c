@@ -1,6 +1,7 @@
 /*  node_redis_reply.c -- the Redis shim's pure half: request words, what
     GET/SET/the cas script's replies mean (ok, 20, 22, 11, 0), WAIT short of
-    replicas, the Sentinel's primary, INFO's role, replica_read's state.
+    replicas, the Sentinel's primary, INFO's role, replica_read's state
+    with each key's applied list (the data keys picked out of KEYS fl:*).
 */
 #include "tap.h"
 #include <string.h>
@@ -51,6 +52,8 @@ test_words (void **state)
     assert_string_equal (words.key, "fl:3");
     assert_string_equal (words.from, "-1");
     assert_string_equal (words.to, "12");
+    assert_string_equal (words.applied, "fl:3:applied");
+    assert_string_equal (words.trimmed, "fl:3:trimmed");
     json_decref (body);
     body = json_loads ("{\"type\":\"add\",\"element\":7}", 0, NULL);
     assert_true (reply_words (body, &words, &error));
@@ -199,6 +202,54 @@ test_state (void **state)
     json_decref (replicas);
 }
 
+//  KEYS fl:* holds the lists and counts beside the data: only fl:K and
+//  fl:set are data. A key's list is appended to its pair, with the
+//  trimmed count when there is one; an empty or unreadable list is none.
+static void
+test_applied (void **state)
+{
+    (void) state;
+    redisReply k1 = s_string (REDIS_REPLY_STRING, "fl:1"),
+               a1 = s_string (REDIS_REPLY_STRING, "fl:1:applied"),
+               t1 = s_string (REDIS_REPLY_STRING, "fl:1:trimmed"),
+               set = s_string (REDIS_REPLY_STRING, "fl:set"),
+               k2 = s_string (REDIS_REPLY_STRING, "fl:2");
+    redisReply *key_list [] = { &a1, &k1, &t1, &set, &k2 };
+    redisReply keys = { .type = REDIS_REPLY_ARRAY, .elements = 5, .element = key_list };
+    redisReply *picked [4];
+    assert_int_equal (reply_data_keys (&keys, picked, 4), 3);
+    assert_ptr_equal (picked [0], &k1);
+    assert_ptr_equal (picked [1], &set);
+    assert_ptr_equal (picked [2], &k2);
+    assert_int_equal (reply_data_keys (&keys, picked, 1), 3);
+    assert_int_equal (reply_data_keys (NULL, picked, 4), 0);
+    redisReply v3 = s_string (REDIS_REPLY_STRING, "3"), v5 = s_string (REDIS_REPLY_STRING, "5"),
+               two = s_string (REDIS_REPLY_STRING, "2"), nil = { .type = REDIS_REPLY_NIL },
+               junk = s_string (REDIS_REPLY_STRING, "x");
+    redisReply *items [] = { &v3, &v5 };
+    redisReply list = { .type = REDIS_REPLY_ARRAY, .elements = 2, .element = items };
+    json_t *pair = json_pack ("[i, i]", 1, 5);
+    assert_true (reply_applied (pair, &list, &nil));
+    char *text = json_dumps (pair, JSON_COMPACT);
+    assert_string_equal (text, "[1,5,[3,5]]");
+    free (text);
+    json_decref (pair);
+    pair = json_pack ("[i, i]", 1, 5);
+    assert_true (reply_applied (pair, &list, &two));
+    text = json_dumps (pair, JSON_COMPACT);
+    assert_string_equal (text, "[1,5,[3,5],2]");
+    free (text);
+    json_decref (pair);
+    pair = json_pack ("[i, i]", 1, 5);
+    redisReply empty = { .type = REDIS_REPLY_ARRAY, .elements = 0 };
+    assert_false (reply_applied (pair, &empty, &nil));
+    items [1] = &junk;
+    assert_false (reply_applied (pair, &list, &nil));
+    assert_false (reply_applied (pair, NULL, NULL));
+    assert_int_equal (json_array_size (pair), 2);
+    json_decref (pair);
+}
+
 int
 main (void)
 {
@@ -208,6 +259,7 @@ main (void)
         cmocka_unit_test (test_results),
         cmocka_unit_test (test_master_role),
         cmocka_unit_test (test_state),
+        cmocka_unit_test (test_applied),
     };
     return cmocka_run_group_tests_name ("node_redis_reply", tests, NULL, NULL);
 }
