@@ -12,16 +12,21 @@
 #   SOAK_SYSTEMS="a b"  only these systems (default: all the scenarios name)
 #   SOAK_SCENARIOS="s"  only these scenarios: names under scenarios/, or
 #                       paths to .conf files (default: scenarios/*.conf)
-#   SOAK_TIME_LIMIT=S   --time-limit S for every run (default: the scenario's)
+#   SOAK_FROM=N         the first seed (default 1): seeds N..N+SOAK_SEEDS-1
+#   SOAK_TIME_LIMIT=S   --time-limit S for each run promised `valid` (default:
+#                       the scenario's length). A run promised `invalid` always
+#                       runs whole: the fault that exposes a system can come
+#                       late (pacelc's partition starts at 8 s)
 #   SOAK_JOBS=N         runs at a time (default 2)
 #   SOAK_STORE=DIR      where STAMP/ goes (default store/soak)
 cd "$(dirname "$0")/.." || exit 1
 usage () { echo "soak: $*" >&2; exit 64; }
 whole () { [[ $2 =~ ^[0-9]+$ ]] && [ "$2" -ge "$3" ] && [ "$2" -le "$4" ] \
                || usage "$1='$2': want a whole number in [$3, $4]"; }
-seeds=${SOAK_SEEDS:-50} jobs=${SOAK_JOBS:-2} limit=${SOAK_TIME_LIMIT:-}
+seeds=${SOAK_SEEDS:-50} from=${SOAK_FROM:-1} jobs=${SOAK_JOBS:-2} limit=${SOAK_TIME_LIMIT:-}
 whole SOAK_SEEDS "$seeds" 1 10000
 whole SOAK_JOBS "$jobs" 1 16
+whole SOAK_FROM "$from" 1 1000000
 [ -z "$limit" ] || whole SOAK_TIME_LIMIT "$limit" 1 3600
 [ -x ./harness ] || usage "no ./harness: run make first"
 command -v jq > /dev/null || usage "jq is needed (apt-get install jq)"
@@ -53,21 +58,22 @@ for f in "${files[@]}"; do
         if [ -n "${SOAK_SYSTEMS:-}" ] && [[ " $SOAK_SYSTEMS " != *" $system "* ]]; then
             continue
         fi
-        for seed in $(seq 1 "$seeds"); do
+        for seed in $(seq "$from" $((from + seeds - 1))); do
             echo "$name $arg $system $want $seed" >> "$plan"
         done
     done
 done
 total=$(wc -l < "$plan")
 [ "$total" -gt 0 ] || usage "nothing to run (check SOAK_SYSTEMS / SOAK_SCENARIOS)"
-echo "soak: $total runs ($seeds seeds), $jobs at a time, into $out"
+echo "soak: $total runs (seeds $from-$((from + seeds - 1))), $jobs at a time, into $out"
 
 # One run: a line "name system want seed got rc" in runs/NAME.SYSTEM.SEED.
 one () {
     local name=$1 arg=$2 system=$3 want=$4 seed=$5 got rc results
-    local store=$out/runs/$name.$system.$seed
+    local store=$out/runs/$name.$system.$seed cut=
+    [ "$want" = valid ] && cut=$limit
     ./harness run "$arg" --system "$system" --seed "$seed" --store "$store" \
-        ${limit:+--time-limit "$limit"} > "$store.log" 2>&1
+        ${cut:+--time-limit "$cut"} > "$store.log" 2>&1
     rc=$?
     results=$(ls "$store"/*/"$system"/*/results.json 2>/dev/null | head -1)
     got=error
@@ -85,9 +91,10 @@ xargs -P "$jobs" -L 1 bash -c 'one "$@"' _ < "$plan"
 
 # The table: one row per scenario and system, in the plan's order.
 cat "$out"/runs/*.line > "$out/lines.txt" 2>/dev/null
-python3 - "$out" "$seeds" <<'EOF'
+python3 - "$out" "$from" "$seeds" <<'EOF'
 import json, sys
-out, seeds = sys.argv[1], int(sys.argv[2])
+out, first, seeds = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
+last = first + seeds - 1
 order, rows = [], {}
 for line in open(out + "/plan.txt"):
     name, arg, system, want, seed = line.split()
@@ -111,7 +118,7 @@ runs = sum(r["runs"] for r in rows.values())
 bad = sum(len(r["unexpected"]) for r in rows.values())
 head = "| scenario | system | expect | runs | expected | unexpected | seeds |"
 md = ["# Soak %s" % out.rstrip("/").split("/")[-1], "",
-      "%d runs, seeds 1-%d, %d unexpected" % (runs, seeds, bad), "", head,
+      "%d runs, seeds %d-%d, %d unexpected" % (runs, first, last, bad), "", head,
       "|---|---|---|---|---|---|---|"]
 text = ["%-20s %-8s %-8s %5s %9s %11s  %s" % ("scenario", "system", "expect", "runs",
         "expected", "unexpected", "seeds")]
@@ -130,7 +137,7 @@ if reruns:
     text += ["", "rerun:"] + ["  " + x for x in reruns]
 text.append("%d runs, %d unexpected" % (runs, bad))
 open(out + "/soak.md", "w").write("\n".join(md) + "\n")
-json.dump({"runs": runs, "seeds": seeds, "unexpected": bad,
+json.dump({"runs": runs, "seeds": [first, last], "unexpected": bad,
            "rows": [rows[k] for k in order]}, open(out + "/soak.json", "w"), indent=1)
 print("\n".join(text))
 EOF
