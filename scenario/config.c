@@ -46,12 +46,12 @@ static const char *s_known [] = {
     "w", "r", "read_repair", "hinted_handoff",                      //  quorum
     "gossip",                                                       //  crdt
     "heartbeat_ms", "election_min_ms", "election_max_ms", "batch_ms",
-    "ae_inflight",                                                  //  raft
+    "ae_inflight", "prevote",                                       //  raft
     "bug",                                                          //  bug zoo
     NULL
 };
 #define S_KNOWN_TEXT "w, r, read_repair, hinted_handoff (quorum); gossip (crdt); " \
-    "heartbeat_ms, election_min_ms, election_max_ms, batch_ms, ae_inflight (raft); bug"
+    "heartbeat_ms, election_min_ms, election_max_ms, batch_ms, ae_inflight, prevote (raft); bug"
 
 static bool
 s_known_key (const char *key, size_t length)
