@@ -83,7 +83,7 @@ SHELL_TESTS = $(wildcard tests/*.t)
 BENCH_PROGS = $(patsubst bench/%.c,bench/bin/%,$(wildcard bench/*.c))
 TEST_TIMEOUT ?= 600
 
-.PHONY: all lab deps test bench asan fuzz fuzz-build fuzz-replay clean
+.PHONY: all lab deps test bench asan fuzz fuzz-build fuzz-replay soak clean
 all: $(PROGS)
 
 NPROC := $(shell nproc 2>/dev/null || echo 2)
@@ -206,6 +206,12 @@ fuzz-replay:
 
 fuzz: fuzz-build
 	@scripts/fuzz.sh $(FUZZ_SECONDS) $(FUZZ_TARGETS)
+
+# No false alarms (docs/soak.md): every promised verdict over SOAK_SEEDS
+# seeds (50); SOAK_SYSTEMS, SOAK_SCENARIOS, SOAK_TIME_LIMIT, SOAK_JOBS.
+SOAK_SEEDS ?= 50
+soak: all
+	@SOAK_SEEDS=$(SOAK_SEEDS) scripts/soak.sh
 
 asan:
 	$(MAKE) clean

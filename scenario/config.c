@@ -46,14 +46,14 @@ static const char *s_known [] = {
     "w", "r", "read_repair", "hinted_handoff",                      //  quorum
     "gossip",                                                       //  crdt
     "heartbeat_ms", "election_min_ms", "election_max_ms", "batch_ms",
-    "ae_inflight",                                                  //  raft
+    "ae_inflight", "prevote",                                       //  raft
     "reads",                                                        //  etcd
     "wait",                                                         //  redis
     "bug",                                                          //  bug zoo
     NULL
 };
 #define S_KNOWN_TEXT "w, r, read_repair, hinted_handoff (quorum); gossip (crdt); " \
-    "heartbeat_ms, election_min_ms, election_max_ms, batch_ms, ae_inflight (raft); " \
+    "heartbeat_ms, election_min_ms, election_max_ms, batch_ms, ae_inflight, prevote (raft); " \
     "reads (etcd); wait (redis); bug"
 
 static bool

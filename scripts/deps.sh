@@ -21,6 +21,7 @@
 #           util-linux setsid (Essential; listed so a slim image says so)
 #   fuzz:   clang     libFuzzer and the sanitizers (Debian's clang brings
 #                     libclang-rt-NN-dev): make fuzz, tests/fuzz_brief.t
+#   soak:   jq        make soak reads each run's results.json (scripts/soak.sh)
 #   report: chromium  headless Chromium for the browser test of report.html
 #           chromium-driver  WebDriver, through which the test drives it
 #   serve:  libmicrohttpd-dev  the HTTP server of ./harness serve, the store

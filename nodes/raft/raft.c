@@ -73,6 +73,7 @@ struct _raft_t {
     int64_t election_max_ms;
     int64_t batch_ms;
     int64_t ae_inflight_max;     // appends with entries in flight per follower
+    bool prevote;                // run a pre-vote before raising the term
     bool ready;                  // init arrived
     bool failed;                 // the disk failed: stopping
     size_t n, me;
@@ -549,8 +550,12 @@ s_on_tick (node_t *node, void *arg)
             s_heartbeat (self);
     }
     else
-    if (self->now_ms >= self->election_deadline_ms)
-        s_start_prevote (self);
+    if (self->now_ms >= self->election_deadline_ms) {
+        if (self->prevote)
+            s_start_prevote (self);
+        else
+            s_start_election (self);
+    }
 }
 
 
@@ -989,6 +994,15 @@ s_params (raft_t *self)
     self->election_max_ms = s_param_ms (self->node, "election_max_ms", 600);
     self->batch_ms = s_param_ms (self->node, "batch_ms", 0);
     self->ae_inflight_max = s_param_ms (self->node, "ae_inflight", 2);
+    //  prevote=false: candidates raise their term at once (Raft without
+    //  thesis 9.6, as many implementations run); still correct, only less
+    //  steady: a node back from a partition deposes a working leader.
+    const char *prevote = node_param (self->node, "prevote");
+    self->prevote = !prevote || strcmp (prevote, "true") == 0;
+    if (prevote && strcmp (prevote, "true") != 0 && strcmp (prevote, "false") != 0) {
+        node_log (self->node, "bad --param prevote='%s': want true or false", prevote);
+        return false;
+    }
     if (self->heartbeat_ms <= 0 || self->election_min_ms <= 0
     ||  self->election_max_ms < self->election_min_ms || self->batch_ms < 0
     ||  self->ae_inflight_max <= 0) {
