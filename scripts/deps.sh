@@ -36,7 +36,7 @@
 #           libnetfilter-queue-dev   delay and reorder at the IP level
 PKGS="libzmq3-dev libczmq-dev libjansson-dev libcmocka-dev pkg-config gcc make
       perl python3 nodejs ruby faketime procps coreutils util-linux clang
-      chromium chromium-driver libmicrohttpd-dev iptables
+      jq chromium chromium-driver libmicrohttpd-dev iptables
       etcd-server redis-server redis-sentinel nftables iproute2
       libcurl4-openssl-dev libhiredis-dev libnetfilter-queue-dev"
 missing=""
