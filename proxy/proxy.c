@@ -2,7 +2,8 @@
 
     Each poll wake-up drains up to FL_PROXY_BATCH_MAX messages from the
     ROUTER, then releases held messages that are due, then answers control
-    requests, then flushes the trace. A message is three frames
+    requests, then hands the batch's trace records to the trace's writer
+    thread (trace.c: the loop copies bytes, the writer parses and formats). A message is three frames
     [sender routing id][dest][envelope]; it leaves as [dest][sender][envelope]
     with the envelope frame moved, never copied, and the routing frames built
     from the party table's ids (small enough for ZeroMQ's inline storage).
@@ -462,10 +463,8 @@ s_arrive (proxy_t *self, zmq_msg_t *frames)
                           zmq_msg_size (dest_frame): FL_ID_BYTES_MAX;
             memcpy (id, zmq_msg_data (dest_frame), size);
             id [size] = 0;
-            json_t *envelope = s_parse (body);
             trace_event (self->trace, clock_mono_ns (), src->id, id, "unroutable",
-                         envelope, zmq_msg_data (body), zmq_msg_size (body), -1, -1);
-            json_decref (envelope);
+                         NULL, zmq_msg_data (body), zmq_msg_size (body), -1, -1);
         }
         s_reply_not_found (self, src, zmq_msg_data (dest_frame), zmq_msg_size (dest_frame),
                            body, NULL);
@@ -484,8 +483,6 @@ s_arrive (proxy_t *self, zmq_msg_t *frames)
     held->seq = self->seq;
     held->src = src->index;
     held->dest = dest->index;
-    if (self->trace)
-        held->envelope = s_parse (&held->body);
     if (src->paused || dest->paused)
         s_pause_hold (self, link, held, false);
     else
