@@ -25,6 +25,7 @@
 
 typedef struct {
     int64_t time_ns, sent_ns, delay_ns;
+    uint64_t seq;
     uint32_t body_size;
     uint8_t src_size, dest_size, action_size;
 } record_t;
@@ -175,7 +176,12 @@ s_render (trace_t *self, const char *data)
     s_append_id (self, dest, record.dest_size);
     s_append_text (self, ",\"action\":\"");
     s_append_bytes (self, action, record.action_size);
-    s_append_text (self, "\",\"msg_id\":");
+    s_append_text (self, "\"");
+    if (record.seq) {
+        snprintf (number, sizeof number, ",\"seq\":%" PRIu64, record.seq);
+        s_append_text (self, number);
+    }
+    s_append_text (self, ",\"msg_id\":");
     json_t *body = s_body (raw, record.body_size, record.body_size != UINT32_MAX);
     json_t *msg_id = json_is_object (body)? json_object_get (body, "msg_id"): NULL;
     s_append_json (self, msg_id? msg_id: json_null ());
@@ -282,13 +288,12 @@ s_short (size_t size)
 
 void
 trace_event (trace_t *self, int64_t now_ns, const char *src, const char *dest,
-             const char *action, json_t *envelope, const void *raw,
+             const char *action, uint64_t seq, const void *raw,
              size_t raw_size, int64_t sent_ns, int64_t delay_ns)
 {
     assert (self);
-    (void) envelope;                //  the writer parses raw itself
     record_t record = {
-        .time_ns = now_ns, .sent_ns = sent_ns, .delay_ns = delay_ns,
+        .time_ns = now_ns, .sent_ns = sent_ns, .delay_ns = delay_ns, .seq = seq,
         .body_size = raw? (uint32_t) raw_size: UINT32_MAX,
         .src_size = s_short (strlen (src)), .dest_size = s_short (strlen (dest)),
         .action_size = s_short (strlen (action))

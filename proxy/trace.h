@@ -1,8 +1,8 @@
 /*  trace.h -- the proxy's message trace: one JSON line per message event.
 
     Line format (docs/proxy.md):
-        {"time":NS,"src":"n1","dest":"n2","action":"deliver","msg_id":3,
-         "body":{...},"sent":NS}
+        {"time":NS,"src":"n1","dest":"n2","action":"deliver","seq":7,
+         "msg_id":3,"body":{...},"sent":NS}
     time and sent are nanoseconds since t0; "sent" (when the proxy received
     the message) appears on deliver events only, "delay_ms" (the hold drawn
     for the copy) on delay events only.
@@ -31,13 +31,13 @@ trace_t *trace_new (const char *path, int64_t t0_ns);
 //  Flush and close; accepts NULL, nulls the pointer.
 void trace_destroy (trace_t **self_p);
 
-//  Append one event. envelope is ignored (kept for callers; the writer
-//  parses raw itself): the body is raw's "body" member, raw itself if it
-//  has none, raw as a string if it is not JSON, null if raw is NULL.
-//  sent_ns < 0 omits "sent"; delay_ns < 0 omits "delay_ms" (the hold a
-//  delay drew for this copy).
+//  Append one event. seq is the message's number on its link (1-based;
+//  0 for events off a link: oversize, unroutable), written as "seq" when
+//  not 0. The body is raw's "body" member, raw itself if it has none, raw
+//  as a string if it is not JSON, null if raw is NULL. sent_ns < 0 omits
+//  "sent"; delay_ns < 0 omits "delay_ms" (the hold a delay drew).
 void trace_event (trace_t *self, int64_t now_ns, const char *src, const char *dest,
-                  const char *action, json_t *envelope, const void *raw,
+                  const char *action, uint64_t seq, const void *raw,
                   size_t raw_size, int64_t sent_ns, int64_t delay_ns);
 
 //  Hand the records appended since the last call to the writer thread

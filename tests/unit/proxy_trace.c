@@ -28,13 +28,13 @@ test_all_in_order (void **state)
     for (int i = 0; i < EVENTS; i++) {
         int size = snprintf (body, sizeof body,
                              "{\"src\":\"n1\",\"dest\":\"n2\",\"body\":{\"msg_id\":%d}}", i);
-        trace_event (trace, 1000 + i, "n1", "n2", "deliver", NULL, body, (size_t) size,
+        trace_event (trace, 1000 + i, "n1", "n2", "deliver", (uint64_t) i + 1, body, (size_t) size,
                      1000 + i, -1);
         if (i % 100 == 99)
             trace_flush (trace);
     }
-    trace_event (trace, 1000 + EVENTS, "n1", "odd id", "delay", NULL, "not json", 8, -1, 2500000);
-    trace_event (trace, 1000 + EVENTS + 1, "n3", "", "oversize", NULL, NULL, 0, -1, -1);
+    trace_event (trace, 1000 + EVENTS, "n1", "odd id", "delay", 0, "not json", 8, -1, 2500000);
+    trace_event (trace, 1000 + EVENTS + 1, "n3", "", "oversize", 0, NULL, 0, -1, -1);
     trace_destroy (&trace);
     assert_null (trace);
 
@@ -44,8 +44,8 @@ test_all_in_order (void **state)
     for (int i = 0; i < EVENTS; i++) {
         assert_non_null (fgets (line, sizeof line, file));
         snprintf (want, sizeof want, "{\"time\":%d,\"src\":\"n1\",\"dest\":\"n2\","
-                  "\"action\":\"deliver\",\"msg_id\":%d,\"body\":{\"msg_id\":%d},\"sent\":%d}\n",
-                  i, i, i, i);
+                  "\"action\":\"deliver\",\"seq\":%d,\"msg_id\":%d,\"body\":{\"msg_id\":%d},"
+                  "\"sent\":%d}\n", i, i + 1, i, i, i);
         assert_string_equal (line, want);
     }
     assert_non_null (fgets (line, sizeof line, file));
