@@ -394,6 +394,28 @@ s_decision_rng (proxy_t *self, party_link_t *link, held_t *held, rng_t *rng)
     rng_init_stream (rng, self->seed, hash_mix64 (h) ^ held->link_seq);
 }
 
+//  The decision log: a "decide" line naming the rule in force for this
+//  message (its link and seq); the decisions follow as its block, drop,
+//  duplicate, delay and reorder lines (docs/proxy.md, Replay).
+static void
+s_trace_rule (proxy_t *self, party_link_t *link, held_t *held)
+{
+    const rule_t *rule = &link->rule;
+    char text [256];
+    int size = snprintf (text, sizeof text,
+        "{\"rule\":\"block=%d drop=%g duplicate=%g delay=%g jitter=%g reorder=%g\"}",
+        (rule->set & RULE_BLOCK) && rule->block,
+        (rule->set & RULE_DROP)? rule->drop_p: 0,
+        (rule->set & RULE_DUPLICATE)? rule->duplicate_p: 0,
+        (rule->set & RULE_DELAY)? rule->delay_ms: 0,
+        (rule->set & RULE_DELAY)? rule->jitter_ms: 0,
+        (rule->set & RULE_REORDER)? rule->reorder_p: 0);
+    party_t *src = party_table_at (self->parties, link->src);
+    party_t *dest = party_table_at (self->parties, link->dest);
+    trace_event (self->trace, clock_mono_ns (), src->id, dest->id, "decide",
+                 held->link_seq, text, (size_t) size, -1, -1);
+}
+
 //  Apply the link's rule to a message that is free to go.
 static void
 s_decide (proxy_t *self, party_link_t *link, held_t *held, int64_t now)
@@ -401,6 +423,8 @@ s_decide (proxy_t *self, party_link_t *link, held_t *held, int64_t now)
     const rule_t *rule = &link->rule;
     rng_t rng;
     s_decision_rng (self, link, held, &rng);
+    if (self->trace && rule->set)
+        s_trace_rule (self, link, held);
     if ((rule->set & RULE_BLOCK) && rule->block) {
         s_drop (self, link, held, "block");
         return;
