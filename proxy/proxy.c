@@ -151,6 +151,10 @@ proxy_destroy (proxy_t **self_p)
     held_heap_release (&self->heap);
     party_table_destroy (&self->parties);
     rule_table_destroy (&self->rules);
+    if (self->trace && trace_waits (self->trace))
+        //  Not a loss (every record was written) but the lab was slowed.
+        fprintf (stderr, "proxy: the trace writer fell behind: the loop waited %" PRIu64
+                 " times for it (FL_TRACE_QUEUE_BYTES_MAX)\n", trace_waits (self->trace));
     trace_destroy (&self->trace);
     free (self);
     *self_p = NULL;
