@@ -398,6 +398,9 @@ s_report (const path_t *paths, const path_t *bare, const path_t *traced)
     if (traced) {
         printf ("bench proxy_traced_msgs %.0f msg/s\n", traced->best_msgs);
         printf ("bench proxy_traced_rtt_p50_us %.1f us\n", traced->p50);
+        //  The issue 12 target: tracing costs at most half the throughput.
+        printf ("bench proxy_traced_vs_untraced %.2f ratio (target >= 0.5)\n",
+                x->best_msgs > 0? traced->best_msgs / x->best_msgs: 0);
     }
     if (bare) {
         printf ("bench proxy_bare_msgs %.0f msg/s\n", bare->best_msgs);

@@ -33,6 +33,13 @@
 #define FL_PROXY_RULES_MAX       16384  /* a partition of 64 nodes is 4032 blocks; room for clients */
 #define FL_REORDER_HOLD_MS       100    /* a held-back message waits at most this long for a later one */
 #define FL_PROXY_BATCH_MAX       1024   /* messages drained per poll wake-up before timers and control run */
+#define FL_TRACE_QUEUE_BYTES_MAX (64 * 1024 * 1024) /* trace records the proxy may hand
+                                           its writer thread before it waits for
+                                           the writer: bounds memory, never loses
+                                           a record (a few seconds of a 25-node
+                                           lab at full rate)                   */
+#define FL_TRACE_CHUNK_BYTES     (64 * 1024)  /* records gathered before a chunk is
+                                           handed over early (else per batch) */
 #define FL_PROXY_POLL_MS_MAX     100    /* longest poll, so a signal between checks is seen soon */
 
 /*  Control protocol. Requests are small JSON objects.                     */

@@ -29,6 +29,7 @@ struct _held_t {
     int64_t sent_ns;        // when the proxy received it (monotonic)
     int64_t due_ns;         // heap key
     uint64_t seq;           // arrival number; heap tie-break, reorder order
+    uint64_t link_seq;      // its number on its link (1-based): decision key
     size_t heap_index;      // position in the heap while in it
     uint16_t src, dest;     // party indexes
     uint8_t kind;           // held_kind_t

@@ -2,7 +2,8 @@
 
     Each poll wake-up drains up to FL_PROXY_BATCH_MAX messages from the
     ROUTER, then releases held messages that are due, then answers control
-    requests, then flushes the trace. A message is three frames
+    requests, then hands the batch's trace records to the trace's writer
+    thread (trace.c: the loop copies bytes, the writer parses and formats). A message is three frames
     [sender routing id][dest][envelope]; it leaves as [dest][sender][envelope]
     with the envelope frame moved, never copied, and the routing frames built
     from the party table's ids (small enough for ZeroMQ's inline storage).
@@ -11,9 +12,10 @@
     sender and dest by their id bytes, bump two counters, send. No JSON, no
     allocation, no clock read.
 
-    Slow path, in this order, drawing from the one generator only where a
-    rule kind is set, so the same seed and message order give the same
-    decisions:
+    Slow path, in this order, drawing only where a rule kind is set from a
+    generator seeded by (seed, link, the message's number on its link), so
+    the k-th message on a link gets the same decisions in every run with
+    the seed, whatever other links do:
         paused src or dest -> pause FIFO (decided on release, at resume time)
         block -> dropped;  drop p (draw) -> dropped
         duplicate p (draw) -> a second copy
@@ -35,6 +37,7 @@
 #include <math.h>
 #include "limits.h"
 #include "rng.h"
+#include "hash.h"
 #include "clock.h"
 #include "party.h"
 #include "held.h"
@@ -56,7 +59,6 @@ struct _proxy_t {
     char *net_endpoint;
     char *control_endpoint;
     uint64_t seed;
-    rng_t rng;
     int64_t start_ns;
     rule_table_t *rules;
     party_table_t *parties;
@@ -109,7 +111,6 @@ proxy_new (const proxy_config_t *config, char *error, size_t error_size)
     assert (self);
     self->start_ns = clock_mono_ns ();
     self->seed = config->seed;
-    rng_init (&self->rng, config->seed);
     self->rules = rule_table_new ();
     self->parties = party_table_new ();
     held_heap_init (&self->heap);
@@ -150,6 +151,10 @@ proxy_destroy (proxy_t **self_p)
     held_heap_release (&self->heap);
     party_table_destroy (&self->parties);
     rule_table_destroy (&self->rules);
+    if (self->trace && trace_waits (self->trace))
+        //  Not a loss (every record was written) but the lab was slowed.
+        fprintf (stderr, "proxy: the trace writer fell behind: the loop waited %" PRIu64
+                 " times for it (FL_TRACE_QUEUE_BYTES_MAX)\n", trace_waits (self->trace));
     trace_destroy (&self->trace);
     free (self);
     *self_p = NULL;
@@ -195,7 +200,7 @@ s_trace_full (proxy_t *self, party_link_t *link, const char *action, held_t *hel
     party_t *src = party_table_at (self->parties, link->src);
     party_t *dest = party_table_at (self->parties, link->dest);
     trace_event (self->trace, clock_mono_ns (), src->id, dest->id, action,
-                 held->envelope, zmq_msg_data (&held->body), zmq_msg_size (&held->body),
+                 held->link_seq, zmq_msg_data (&held->body), zmq_msg_size (&held->body),
                  sent_ns, delay_ns);
 }
 
@@ -356,7 +361,7 @@ s_hold (proxy_t *self, party_link_t *link, held_t *held, held_kind_t kind, int64
 
 //  Delay, reorder or deliver one copy.
 static void
-s_route_copy (proxy_t *self, party_link_t *link, held_t *held, int64_t now)
+s_route_copy (proxy_t *self, party_link_t *link, held_t *held, int64_t now, rng_t *rng)
 {
     const rule_t *rule = &link->rule;
     int64_t delay_ns = 0;
@@ -364,11 +369,11 @@ s_route_copy (proxy_t *self, party_link_t *link, held_t *held, int64_t now)
     if (delayed) {
         double ms = rule->delay_ms;
         if (rule->jitter_ms > 0)
-            ms += rule->jitter_ms * (2 * rng_double (&self->rng) - 1);
+            ms += rule->jitter_ms * (2 * rng_double (rng) - 1);
         delay_ns = (int64_t) llround ((ms < 0? 0: ms) * 1e6);
     }
     if ((rule->set & RULE_REORDER) && rule->reorder_p > 0
-    &&  rng_chance (&self->rng, rule->reorder_p))
+    &&  rng_chance (rng, rule->reorder_p))
         s_hold (self, link, held, HELD_REORDER, now,
                 now + delay_ns + (int64_t) FL_REORDER_HOLD_MS * 1000000);
     else
@@ -378,35 +383,77 @@ s_route_copy (proxy_t *self, party_link_t *link, held_t *held, int64_t now)
         s_deliver (self, link, held, now, false);
 }
 
+//  The generator for one message's decisions: a function of the seed, the
+//  link (its two ids) and the message's number on that link only, so the
+//  k-th message on a link meets the same draws in every run with the seed,
+//  whatever the timing of other links' traffic (docs/proxy.md, Replay).
+static void
+s_decision_rng (proxy_t *self, party_link_t *link, held_t *held, rng_t *rng)
+{
+    party_t *src = party_table_at (self->parties, link->src);
+    party_t *dest = party_table_at (self->parties, link->dest);
+    uint64_t h = hash_fnv1a64 (src->id, src->id_len, HASH_FNV1A64_BASIS);
+    h = hash_fnv1a64 ("\0", 1, h);
+    h = hash_fnv1a64 (dest->id, dest->id_len, h);
+    rng_init_stream (rng, self->seed, hash_mix64 (h) ^ held->link_seq);
+}
+
+//  The decision log: a "decide" line naming the rule in force for this
+//  message (its link and seq); the decisions follow as its block, drop,
+//  duplicate, delay and reorder lines (docs/proxy.md, Replay).
+static void
+s_trace_rule (proxy_t *self, party_link_t *link, held_t *held)
+{
+    const rule_t *rule = &link->rule;
+    char text [256];
+    int size = snprintf (text, sizeof text,
+        "{\"rule\":\"block=%d drop=%g duplicate=%g delay=%g jitter=%g reorder=%g\"}",
+        (rule->set & RULE_BLOCK) && rule->block,
+        (rule->set & RULE_DROP)? rule->drop_p: 0,
+        (rule->set & RULE_DUPLICATE)? rule->duplicate_p: 0,
+        (rule->set & RULE_DELAY)? rule->delay_ms: 0,
+        (rule->set & RULE_DELAY)? rule->jitter_ms: 0,
+        (rule->set & RULE_REORDER)? rule->reorder_p: 0);
+    party_t *src = party_table_at (self->parties, link->src);
+    party_t *dest = party_table_at (self->parties, link->dest);
+    trace_event (self->trace, clock_mono_ns (), src->id, dest->id, "decide",
+                 held->link_seq, text, (size_t) size, -1, -1);
+}
+
 //  Apply the link's rule to a message that is free to go.
 static void
 s_decide (proxy_t *self, party_link_t *link, held_t *held, int64_t now)
 {
     const rule_t *rule = &link->rule;
+    rng_t rng;
+    s_decision_rng (self, link, held, &rng);
+    if (self->trace && rule->set)
+        s_trace_rule (self, link, held);
     if ((rule->set & RULE_BLOCK) && rule->block) {
         s_drop (self, link, held, "block");
         return;
     }
-    if ((rule->set & RULE_DROP) && rule->drop_p > 0 && rng_chance (&self->rng, rule->drop_p)) {
+    if ((rule->set & RULE_DROP) && rule->drop_p > 0 && rng_chance (&rng, rule->drop_p)) {
         s_drop (self, link, held, "drop");
         return;
     }
     held_t *copy = NULL;
     if ((rule->set & RULE_DUPLICATE) && rule->duplicate_p > 0
-    &&  rng_chance (&self->rng, rule->duplicate_p)) {
+    &&  rng_chance (&rng, rule->duplicate_p)) {
         copy = held_heap_alloc (&self->heap);
         zmq_msg_copy (&copy->body, &held->body);
         copy->envelope = json_incref (held->envelope);
         copy->sent_ns = held->sent_ns;
         copy->seq = held->seq;
+        copy->link_seq = held->link_seq;
         copy->src = held->src;
         copy->dest = held->dest;
         link->n.duplicated++;
         s_trace (self, link, "duplicate", held, -1);
     }
-    s_route_copy (self, link, held, now);
+    s_route_copy (self, link, held, now, &rng);
     if (copy)
-        s_route_copy (self, link, copy, now);
+        s_route_copy (self, link, copy, now, &rng);
 }
 
 //  A message that crossed no rule and no pause: send it straight on,
@@ -448,7 +495,7 @@ s_arrive (proxy_t *self, zmq_msg_t *frames)
         self->totals.oversize++;
         if (self->trace)
             trace_event (self->trace, clock_mono_ns (), src->id, "", "oversize",
-                         NULL, NULL, 0, -1, -1);
+                         0, NULL, 0, -1, -1);
         return;
     }
     party_t *dest = party_table_ensure (self->parties, zmq_msg_data (dest_frame),
@@ -462,10 +509,8 @@ s_arrive (proxy_t *self, zmq_msg_t *frames)
                           zmq_msg_size (dest_frame): FL_ID_BYTES_MAX;
             memcpy (id, zmq_msg_data (dest_frame), size);
             id [size] = 0;
-            json_t *envelope = s_parse (body);
             trace_event (self->trace, clock_mono_ns (), src->id, id, "unroutable",
-                         envelope, zmq_msg_data (body), zmq_msg_size (body), -1, -1);
-            json_decref (envelope);
+                         0, zmq_msg_data (body), zmq_msg_size (body), -1, -1);
         }
         s_reply_not_found (self, src, zmq_msg_data (dest_frame), zmq_msg_size (dest_frame),
                            body, NULL);
@@ -482,10 +527,9 @@ s_arrive (proxy_t *self, zmq_msg_t *frames)
     zmq_msg_move (&held->body, body);
     held->sent_ns = clock_mono_ns ();
     held->seq = self->seq;
+    held->link_seq = link->n.sent;
     held->src = src->index;
     held->dest = dest->index;
-    if (self->trace)
-        held->envelope = s_parse (&held->body);
     if (src->paused || dest->paused)
         s_pause_hold (self, link, held, false);
     else

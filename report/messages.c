@@ -91,6 +91,10 @@ s_parse (const char *line, s_event_t *event)
     json_t *time = json_object_get (root, "time");
     json_t *msg_id = json_object_get (root, "msg_id");
     int rc = -1;
+    if (action && streq (action, "decide")) {
+        json_decref (root);
+        return 1;           //  the proxy's decision log: not a message event
+    }
     if (src && dest && action && json_is_integer (time)
     &&  strlen (src) < FL_ID_BYTES_MAX && strlen (dest) < FL_ID_BYTES_MAX) {
         for (int i = 0; i < S_ACTIONS; i++)
@@ -169,6 +173,10 @@ s_read (s_window_t *self, FILE *file, int64_t anchor_ns)
     s_event_t event;
     while (self->size < FL_REPORT_ARROWS_MAX
        && (length = getline (&line, &line_size, file)) >= 0) {
+        if (strstr (line, "\"action\":\"decide\"")) {
+            self->lines++;      //  the proxy's decision log: no arrow
+            continue;
+        }
         int64_t time_ns = after ? -1 : s_quick_time (line);
         if (!after && time_ns >= 0 && time_ns < anchor_ns) {
             self->lines++;
