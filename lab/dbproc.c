@@ -17,6 +17,7 @@
 #include <sys/wait.h>
 #include <czmq.h>
 #include "dbproc.h"
+#include "child.h"
 #include "clock.h"
 #include "exits.h"
 #include "faketime.h"
@@ -37,18 +38,6 @@ struct _dbproc_t {
     char bin_dir [4096], run_dir [4096];
 };
 
-static char *
-s_format (const char *format, ...)
-{
-    va_list args;
-    va_start (args, format);
-    char *text = NULL;
-    if (vasprintf (&text, format, args) < 0)
-        text = NULL;
-    va_end (args);
-    return text;
-}
-
 //  fork, setns into node K's namespace, exec argv (PATH searched),
 //  output to LOG; under libfaketime when FAKETIME names its file.
 static pid_t
@@ -59,15 +48,7 @@ s_spawn (dbproc_t *self, int k, char **argv, const char *log, const char *faketi
         return -1;
     pid_t pid = fork ();
     if (pid == 0) {
-        prctl (PR_SET_PDEATHSIG, SIGKILL);
-        signal (SIGINT, SIG_DFL);
-        signal (SIGTERM, SIG_DFL);
-        signal (SIGHUP, SIG_DFL);
-        signal (SIGPIPE, SIG_DFL);
-        int null = open ("/dev/null", O_RDONLY);
-        dup2 (null, 0);
-        dup2 (fd, 1);
-        dup2 (fd, 2);
+        child_prepare (fd, fd);
         setpgid (0, 0);         // a terminal's Ctrl-C is the harness's to pass on
         if (setns (netplane_netns (self->plane, k), CLONE_NEWNET)) {
             dprintf (2, "harness: setns into n%d's namespace: %s\n", k, strerror (errno));
@@ -137,7 +118,7 @@ s_start_all (dbproc_t *self, char **error)
                                                    data, self->run_dir);
             if (!self->argv [k - 1][r]
             ||  database_prepare (self->db, role, k, self->nodes, addrs, data)) {
-                *error = s_format ("%s: cannot prepare the %s of n%d in %s: %s",
+                *error = zsys_sprintf ("%s: cannot prepare the %s of n%d in %s: %s",
                                    database_name (self->db), role, k, data, strerror (errno));
                 return -1;
             }
@@ -147,11 +128,25 @@ s_start_all (dbproc_t *self, char **error)
                 faketime_write (path, 0);
             }
             if (s_start (self, k, r)) {
-                *error = s_format ("cannot start the %s of n%d: %s", role, k, strerror (errno));
+                *error = zsys_sprintf ("cannot start the %s of n%d: %s", role, k, strerror (errno));
                 return -1;
             }
         }
     return 0;
+}
+
+//  Does the file at PATH have a line that mentions libfaketime?
+static bool
+s_mentions_faketime (const char *path)
+{
+    FILE *file = fopen (path, "r");
+    char line [512];
+    bool found = false;
+    while (file && fgets (line, sizeof line, file))
+        found |= strstr (line, "libfaketime") != NULL;
+    if (file)
+        fclose (file);
+    return found;
 }
 
 //  Does PROGRAM start under libfaketime? Debian's libfaketime 0.9.10
@@ -171,22 +166,12 @@ s_faketime_works (dbproc_t *self, const char *program, const char *path)
     bool complained = false;
     while (pid > 0 && waitpid (pid, &status, WNOHANG) == 0) {
         //  It complains, then hangs: stop at the complaint.
-        FILE *file = fopen (out, "r");
-        char line [512];
-        while (file && fgets (line, sizeof line, file))
-            complained |= strstr (line, "libfaketime") != NULL;
-        if (file)
-            fclose (file);
+        complained |= s_mentions_faketime (out);
         if (complained || clock_mono_ms () >= deadline)
             kill (pid, SIGKILL);
         usleep (5000);
     }
-    FILE *file = fopen (out, "r");
-    char line [512];
-    while (file && fgets (line, sizeof line, file))
-        complained |= strstr (line, "libfaketime") != NULL;
-    if (file)
-        fclose (file);
+    complained |= s_mentions_faketime (out);
     unlink (out);
     return pid > 0 && WIFEXITED (status) && WEXITSTATUS (status) == 0 && !complained;
 }
@@ -230,7 +215,7 @@ dbproc_new (const database_t *db, netplane_t *plane, int nodes, const char *bin_
         faketime_write (path, 0);
         if (argv && !s_faketime_works (self, argv [0], path)) {
             self->faketime = false;
-            self->note = s_format ("%s does not start under libfaketime (%s: libfaketime"
+            self->note = zsys_sprintf ("%s does not start under libfaketime (%s: libfaketime"
                                    " fails to initialise inside it), so it runs without it"
                                    " and clock-skew faults do not reach it",
                                    database_name (db), faketime_lib ());
@@ -245,7 +230,7 @@ dbproc_new (const database_t *db, netplane_t *plane, int nodes, const char *bin_
     for (int k = 1; k <= nodes; k++)
         if (!s_ready (self, k, deadline) || dbproc_check (self, error)) {
             if (!*error)
-                *error = s_format ("%s member n%d was not ready within %d ms (FL_DB_READY_MS;"
+                *error = zsys_sprintf ("%s member n%d was not ready within %d ms (FL_DB_READY_MS;"
                                    " see %s/n%d.*)", database_name (db), k, FL_DB_READY_MS,
                                    run_dir, k);
             dbproc_destroy (&self);
@@ -314,7 +299,7 @@ dbproc_restart (dbproc_t *self, int k, char **error)
         return 0;
     self->killed [k - 1] = false;
     if (s_start (self, k, 0)) {
-        *error = s_format ("cannot restart the server of n%d: %s", k, strerror (errno));
+        *error = zsys_sprintf ("cannot restart the server of n%d: %s", k, strerror (errno));
         return -1;
     }
     return 0;
@@ -333,17 +318,17 @@ dbproc_skew (dbproc_t *self, int k, int ms, char **error)
 {
     assert (self && k >= 1 && k <= self->nodes);
     if (!database_faketime (self->db)) {
-        *error = s_format ("%s does not read time through libc", database_name (self->db));
+        *error = zsys_sprintf ("%s does not read time through libc", database_name (self->db));
         return -1;
     }
     if (!self->faketime) {
-        *error = s_format ("this run did not start %s under libfaketime", database_name (self->db));
+        *error = zsys_sprintf ("this run did not start %s under libfaketime", database_name (self->db));
         return -1;
     }
     char path [4200];
     snprintf (path, sizeof path, "%s/n%d.faketime", self->run_dir, k);
     if (faketime_write (path, ms)) {
-        *error = s_format ("cannot write '%s': %s", path, strerror (errno));
+        *error = zsys_sprintf ("cannot write '%s': %s", path, strerror (errno));
         return -1;
     }
     return 0;
@@ -360,7 +345,7 @@ dbproc_check (dbproc_t *self, char **error)
             if (pid <= 0 || waitpid (pid, &status, WNOHANG) != pid)
                 continue;
             self->pids [k][r] = 0;
-            *error = s_format ("the %s %s of n%d exited (%s %d; see %s/n%d.*)",
+            *error = zsys_sprintf ("the %s %s of n%d exited (%s %d; see %s/n%d.*)",
                                database_name (self->db), self->role_names [r], k + 1,
                                WIFSIGNALED (status)? "signal": "status",
                                WIFSIGNALED (status)? WTERMSIG (status): WEXITSTATUS (status),

@@ -28,6 +28,7 @@
 #include <sys/wait.h>
 #include <sched.h>
 #include "lab.h"
+#include "child.h"
 #include "ipcdir.h"
 #include "nodelog.h"
 #include "client.h"
@@ -94,18 +95,6 @@ struct _lab_t {
     dbproc_t *servers;      // its processes in the plane's namespaces
 };
 
-static char *
-s_format (const char *format, ...)
-{
-    va_list args;
-    va_start (args, format);
-    char *text = NULL;
-    if (vasprintf (&text, format, args) < 0)
-        text = NULL;
-    va_end (args);
-    return text;
-}
-
 //  Is the first word of a shell command line a program we can run?
 static bool
 s_command_exists (const char *command)
@@ -113,19 +102,7 @@ s_command_exists (const char *command)
     char word [1024];
     if (sscanf (command, " %1023s", word) != 1)
         return false;
-    if (strchr (word, '/'))
-        return access (word, X_OK) == 0;
-    const char *path = getenv ("PATH");
-    char *copy = strdup (path? path: "/usr/bin:/bin");
-    char *save = NULL;
-    bool found = false;
-    for (char *dir = strtok_r (copy, ":", &save); dir && !found; dir = strtok_r (NULL, ":", &save)) {
-        char full [2048];
-        snprintf (full, sizeof full, "%s/%s", dir, word);
-        found = access (full, X_OK) == 0;
-    }
-    free (copy);
-    return found;
+    return child_program_exists (word);
 }
 
 //  fork + exec with stdout/stderr to log (appended), stdin from /dev/null.
@@ -145,18 +122,9 @@ s_spawn_in (char **argv, const char *log_path, int *stdout_pipe, int log_fd, int
     pid_t parent = getpid ();
     pid_t pid = fork ();
     if (pid == 0) {
-        prctl (PR_SET_PDEATHSIG, SIGKILL);
+        child_prepare (stdout_pipe? pipe_fds [1]: log, log);
         if (getppid () != parent)
             _exit (FL_EXIT_SOFTWARE);
-        //  Our own SIGINT handling is not the child's.
-        signal (SIGINT, SIG_DFL);
-        signal (SIGTERM, SIG_DFL);
-        signal (SIGHUP, SIG_DFL);
-        signal (SIGPIPE, SIG_DFL);
-        int null = open ("/dev/null", O_RDONLY);
-        dup2 (null, 0);
-        dup2 (stdout_pipe? pipe_fds [1]: log, 1);
-        dup2 (log, 2);
         if (netns >= 0 && setns (netns, CLONE_NEWNET)) {
             dprintf (2, "harness: cannot enter the node's network namespace: %s\n",
                      strerror (errno));
@@ -226,7 +194,7 @@ s_start_proxy (lab_t *self, char **error, int *status)
     snprintf (seed, sizeof seed, "%" PRIu64, s_derived_seed (self->opts.seed, LAB_PROXY_STREAM));
     snprintf (t0, sizeof t0, "%" PRId64, self->opts.t0_ns);
     if (access (proxy, X_OK)) {
-        *error = s_format ("cannot run '%s': %s (build it: make lab)", proxy, strerror (errno));
+        *error = zsys_sprintf ("cannot run '%s': %s (build it: make lab)", proxy, strerror (errno));
         *status = FL_EXIT_UNAVAILABLE;
         return -1;
     }
@@ -236,7 +204,7 @@ s_start_proxy (lab_t *self, char **error, int *status)
     json_t *ready = self->proxy_pid > 0? s_read_ready (self->proxy_out): NULL;
     if (!ready || !json_is_true (json_object_get (ready, "ready"))) {
         json_decref (ready);
-        *error = s_format ("proxy did not say it was ready within %d ms"
+        *error = zsys_sprintf ("proxy did not say it was ready within %d ms"
                            " (FL_PROXY_READY_TIMEOUT_MS; see %s)",
                            FL_PROXY_READY_TIMEOUT_MS, log);
         *status = FL_EXIT_SOFTWARE;
@@ -269,7 +237,7 @@ s_resolved (lab_t *self, json_t *ready, char **error)
     const char *control = json_string_value (json_object_get (ready, "control"));
     if (!net || !control || strchr (net, '*') || strchr (control, '*')
     ||  strlen (net) >= sizeof self->net || strlen (control) >= sizeof self->control) {
-        *error = s_format ("the proxy's ready line does not say which tcp ports it bound");
+        *error = zsys_sprintf ("the proxy's ready line does not say which tcp ports it bound");
         return -1;
     }
     snprintf (self->net, sizeof self->net, "%s", net);
@@ -296,7 +264,7 @@ s_start_services (lab_t *self, char **error)
     bool ok = ready && json_is_true (json_object_get (ready, "ready"));
     json_decref (ready);
     if (!ok) {
-        *error = s_format ("Maelstrom's services (%s) did not say they were ready within %d ms"
+        *error = zsys_sprintf ("Maelstrom's services (%s) did not say they were ready within %d ms"
                            " (FL_PROXY_READY_TIMEOUT_MS; see %s)", program,
                            FL_PROXY_READY_TIMEOUT_MS, log);
         return -1;
@@ -384,7 +352,7 @@ static int
 s_check_database (const lab_opts_t *opts, const database_t *db, char **error)
 {
     if (opts->node_cmd || opts->tcp) {
-        *error = s_format ("--system %s: %s is not for a real database (its shims run in"
+        *error = zsys_sprintf ("--system %s: %s is not for a real database (its shims run in"
                            " network namespaces and reach the proxy over ipc://)",
                            database_name (db), opts->node_cmd? "--node": "--transport tcp");
         return -1;
@@ -392,7 +360,7 @@ s_check_database (const lab_opts_t *opts, const database_t *db, char **error)
     char program [4096];
     snprintf (program, sizeof program, "%s/bin/%s", opts->bin_dir, database_shim (db));
     if (access (program, X_OK)) {
-        *error = s_format ("--system %s needs its shim '%s': %s (build it: make lab)",
+        *error = zsys_sprintf ("--system %s needs its shim '%s': %s (build it: make lab)",
                            database_name (db), program, strerror (errno));
         return -1;
     }
@@ -401,7 +369,7 @@ s_check_database (const lab_opts_t *opts, const database_t *db, char **error)
         char **argv = database_argv (db, *role, 1, 1, addrs, "/nonexistent", "/nonexistent");
         bool found = argv && s_command_exists (argv [0]);
         if (!found)
-            *error = s_format ("--system %s needs the program '%s' for its %s (make lab"
+            *error = zsys_sprintf ("--system %s needs the program '%s' for its %s (make lab"
                                " installs it)", database_name (db), argv? argv [0]: "?", *role);
         database_argv_free (argv);
         if (!found)
@@ -425,22 +393,22 @@ lab_check_programs (const lab_opts_t *opts, char **error)
                   opts->node_cmd? "stdio": opts->system);
     if (access (program, X_OK)) {
         if (opts->node_cmd)
-            *error = s_format ("--node needs the stdio bridge '%s', which is not"
+            *error = zsys_sprintf ("--node needs the stdio bridge '%s', which is not"
                                " built (make lab)", program);
         else
-            *error = s_format ("no system '%s': cannot run '%s' (%s; ./harness list"
+            *error = zsys_sprintf ("no system '%s': cannot run '%s' (%s; ./harness list"
                                " shows the systems)", opts->system, program,
                                strerror (errno));
         return -1;
     }
     snprintf (program, sizeof program, "%s/bin/lab-services", opts->bin_dir);
     if (access (program, X_OK)) {
-        *error = s_format ("cannot run Maelstrom's services '%s': %s (build it: make lab)",
+        *error = zsys_sprintf ("cannot run Maelstrom's services '%s': %s (build it: make lab)",
                            program, strerror (errno));
         return -1;
     }
     if (opts->node_cmd && !s_command_exists (opts->node_cmd)) {
-        *error = s_format ("--node '%s': program not found", opts->node_cmd);
+        *error = zsys_sprintf ("--node '%s': program not found", opts->node_cmd);
         return -1;
     }
     return 0;
@@ -451,7 +419,7 @@ static int
 s_start_database (lab_t *self, char **error, int *status)
 {
     if (!netplane_is_private ()) {
-        *error = s_format ("--system %s runs only under ./harness run, inside its private"
+        *error = zsys_sprintf ("--system %s runs only under ./harness run, inside its private"
                            " namespaces", database_name (self->db));
         *status = FL_EXIT_USAGE;
         return -1;
@@ -468,7 +436,7 @@ s_start_database (lab_t *self, char **error, int *status)
         json_array_append_new (self->notes, json_string (dbproc_note (self->servers)));
     //  Said only where it matters: a scenario with a clock-skew fault.
     if (!database_faketime (self->db) && self->opts.faketime) {
-        char *note = s_format ("%s is a Go binary: it reads the clock through the vDSO, not"
+        char *note = zsys_sprintf ("%s is a Go binary: it reads the clock through the vDSO, not"
                                " libc, so libfaketime cannot skew it and clock-skew faults do"
                                " not reach it", database_name (self->db));
         json_array_append_new (self->notes, json_string (note));
@@ -499,7 +467,7 @@ lab_new (const lab_opts_t *opts, char **error, int *status)
     }
     *status = FL_EXIT_SOFTWARE;
     if (ipcdir_make ("/tmp/faultlab", self->ipc_dir, sizeof self->ipc_dir) < 0) {
-        *error = s_format ("cannot make a directory for ipc endpoints: %s", strerror (errno));
+        *error = zsys_sprintf ("cannot make a directory for ipc endpoints: %s", strerror (errno));
         lab_destroy (&self);
         return NULL;
     }
@@ -535,7 +503,7 @@ lab_new (const lab_opts_t *opts, char **error, int *status)
     }
     for (int i = 0; i < self->count; i++)
         if (s_start_node (self, i)) {
-            *error = s_format ("cannot start node %s: %s", self->nodes [i].id, strerror (errno));
+            *error = zsys_sprintf ("cannot start node %s: %s", self->nodes [i].id, strerror (errno));
             lab_destroy (&self);
             return NULL;
         }
@@ -705,7 +673,7 @@ lab_request (lab_t *self, json_t *request, char **error)
         //  A REQ that missed its reply cannot send again: replace it.
         zsock_destroy (&self->request);
         self->request = zsock_new_req (self->control);
-        *error = s_format ("proxy did not answer a control request within %d ms"
+        *error = zsys_sprintf ("proxy did not answer a control request within %d ms"
                            " (FL_CONTROL_TIMEOUT_MS)", FL_CONTROL_TIMEOUT_MS);
         return NULL;
     }
@@ -714,7 +682,7 @@ lab_request (lab_t *self, json_t *request, char **error)
     zstr_free (&answer);
     if (!reply || !json_is_true (json_object_get (reply, "ok"))) {
         const char *why = json_string_value (json_object_get (reply, "error"));
-        *error = s_format ("proxy refused a control request: %s", why? why: "bad reply");
+        *error = zsys_sprintf ("proxy refused a control request: %s", why? why: "bad reply");
         json_decref (reply);
         return NULL;
     }
@@ -806,7 +774,7 @@ lab_on_message (lab_t *self)
             else
             if (!node->init_error) {
                 char *shown = json_dumps (body, JSON_COMPACT);
-                node->init_error = s_format ("node %s answered init with '%s', not init_ok:"
+                node->init_error = zsys_sprintf ("node %s answered init with '%s', not init_ok:"
                                              " %.300s", node->id, type, shown? shown: "?");
                 free (shown);
             }
@@ -817,7 +785,7 @@ lab_on_message (lab_t *self)
             if (!streq (type, self->setup_reply)) {
                 char *shown = json_dumps (body, JSON_COMPACT);
                 zstr_free (&node->setup_error);
-                node->setup_error = s_format ("node %s answered %s with '%s', not %s: %.300s",
+                node->setup_error = zsys_sprintf ("node %s answered %s with '%s', not %s: %.300s",
                                               node->id, self->setup_type, type,
                                               self->setup_reply, shown? shown: "?");
                 free (shown);
@@ -863,13 +831,13 @@ s_check_children (lab_t *self, char **error)
     int status;
     if (self->proxy_pid > 0 && waitpid (self->proxy_pid, &status, WNOHANG) == self->proxy_pid) {
         self->proxy_pid = 0;
-        *error = s_format ("the proxy exited unexpectedly (see %s/proxy.log)", self->opts.run_dir);
+        *error = zsys_sprintf ("the proxy exited unexpectedly (see %s/proxy.log)", self->opts.run_dir);
         return -1;
     }
     if (self->services_pid > 0
     &&  waitpid (self->services_pid, &status, WNOHANG) == self->services_pid) {
         self->services_pid = 0;
-        *error = s_format ("Maelstrom's services (bin/lab-services) exited unexpectedly"
+        *error = zsys_sprintf ("Maelstrom's services (bin/lab-services) exited unexpectedly"
                            " (see %s/services.log)", self->opts.run_dir);
         return -1;
     }
@@ -879,17 +847,17 @@ s_check_children (lab_t *self, char **error)
             continue;
         node->pid = 0;
         if (WIFSIGNALED (status))
-            *error = s_format ("node %s died of signal %d%s (see %s/%s.log)", node->id,
+            *error = zsys_sprintf ("node %s died of signal %d%s (see %s/%s.log)", node->id,
                                WTERMSIG (status), node->init_pending? " before answering init": "",
                                self->opts.run_dir, node->id);
         else
         if (self->opts.node_cmd && WEXITSTATUS (status) > 128)
-            *error = s_format ("node %s: the program was killed by signal %d%s (see %s/%s.log)",
+            *error = zsys_sprintf ("node %s: the program was killed by signal %d%s (see %s/%s.log)",
                                node->id, WEXITSTATUS (status) - 128,
                                node->init_pending? " before answering init": "",
                                self->opts.run_dir, node->id);
         else
-            *error = s_format ("node %s%s exited with status %d%s (see %s/%s.log)", node->id,
+            *error = zsys_sprintf ("node %s%s exited with status %d%s (see %s/%s.log)", node->id,
                                self->opts.node_cmd? ": the program": "",
                                WEXITSTATUS (status), node->init_pending? " before answering init": "",
                                self->opts.run_dir, node->id);
@@ -908,14 +876,14 @@ lab_tick (lab_t *self, int64_t now_ms, char **error)
     for (int i = 0; i < self->count; i++) {
         s_node_t *node = &self->nodes [i];
         if (node->init_error || node->setup_error) {
-            *error = s_format ("%s (see %s/%s.log)", node->init_error? node->init_error:
+            *error = zsys_sprintf ("%s (see %s/%s.log)", node->init_error? node->init_error:
                                node->setup_error, self->opts.run_dir, node->id);
             return -1;
         }
         if (!node->init_pending || node->pid <= 0 || node->stopped)
             continue;
         if (now_ms - node->init_since_ms > FL_INIT_TIMEOUT_MS) {
-            *error = s_format ("node %s never answered init within %d ms"
+            *error = zsys_sprintf ("node %s never answered init within %d ms"
                                " (FL_INIT_TIMEOUT_MS%s; see %s/%s.log)",
                                node->id, FL_INIT_TIMEOUT_MS,
                                node->init_id? ", init was delivered":
@@ -974,7 +942,7 @@ lab_setup (lab_t *self, json_t *body, char **error)
             s_node_t *node = &self->nodes [i];
             pending |= node->setup_pending;
             if (node->setup_error) {
-                *error = s_format ("%s (see %s/%s.log)", node->setup_error,
+                *error = zsys_sprintf ("%s (see %s/%s.log)", node->setup_error,
                                    self->opts.run_dir, node->id);
                 rc = -1;
             }
@@ -984,7 +952,7 @@ lab_setup (lab_t *self, json_t *body, char **error)
         if (clock_mono_ms () >= deadline) {
             for (int i = 0; i < self->count; i++)
                 if (self->nodes [i].setup_pending) {
-                    *error = s_format ("node %s never answered %s within %d ms"
+                    *error = zsys_sprintf ("node %s never answered %s within %d ms"
                                        " (FL_SETUP_TIMEOUT_MS; see %s/%s.log)",
                                        self->nodes [i].id, self->setup_type,
                                        FL_SETUP_TIMEOUT_MS, self->opts.run_dir,
@@ -1164,7 +1132,7 @@ s_apply_one_way (lab_t *self, const action_t *spec, char *detail, size_t size,
         for (char *id = strtok_r (side? bar + 1: copy, ",", &save); id;
              id = strtok_r (NULL, ",", &save)) {
             if (s_index (self, id) < 0) {
-                *error = s_format ("no node '%s' in this lab", id);
+                *error = zsys_sprintf ("no node '%s' in this lab", id);
                 return -1;
             }
             assert (counts [side] < FL_NODES_MAX);
@@ -1192,7 +1160,7 @@ s_isolate_leader (lab_t *self, action_t *spec, rng_t *rng, char *detail, size_t 
         leader = (int) rng_range (rng, 1, self->count);
         snprintf (detail, size, "a --node program cannot say its role (Maelstrom has"
                   " no such message); isolate n%d instead, drawn from the seed: ", leader);
-        char *note = s_format ("isolate-leader: a --node program cannot say its role"
+        char *note = zsys_sprintf ("isolate-leader: a --node program cannot say its role"
                                " (Maelstrom has no such message); isolated n%d instead,"
                                " drawn from the seed", leader);
         json_array_append_new (self->notes, json_string (note));
@@ -1278,7 +1246,7 @@ static int
 s_apply_skew (lab_t *self, s_node_t *node, int ms, char *detail, size_t size, char **error)
 {
     if (self->opts.node_cmd && !self->opts.faketime) {
-        *error = s_format ("cannot shift %s's clock: this lab's --node programs run without"
+        *error = zsys_sprintf ("cannot shift %s's clock: this lab's --node programs run without"
                            " libfaketime (a scenario with clock-skew steps or kinds starts"
                            " them under it)", node->id);
         return -1;
@@ -1287,7 +1255,7 @@ s_apply_skew (lab_t *self, s_node_t *node, int ms, char *detail, size_t size, ch
         char path [4096];
         snprintf (path, sizeof path, "%s/%s.faketime", self->opts.run_dir, node->id);
         if (faketime_write (path, ms)) {
-            *error = s_format ("cannot shift %s's clock: cannot write '%s': %s", node->id,
+            *error = zsys_sprintf ("cannot shift %s's clock: cannot write '%s': %s", node->id,
                                path, strerror (errno));
             return -1;
         }
@@ -1355,7 +1323,7 @@ s_apply_process (lab_t *self, action_t *spec, char *detail, size_t size, char **
 {
     int index = s_index (self, spec->node);
     if (index < 0) {
-        *error = s_format ("no node '%s' in this lab", spec->node);
+        *error = zsys_sprintf ("no node '%s' in this lab", spec->node);
         return -1;
     }
     s_node_t *node = &self->nodes [index];
@@ -1378,7 +1346,7 @@ s_apply_process (lab_t *self, action_t *spec, char *detail, size_t size, char **
                 return 0;           // already running
             s_await_gone (self, node);
             if (s_start_node (self, index)) {
-                *error = s_format ("cannot restart node %s: %s", node->id, strerror (errno));
+                *error = zsys_sprintf ("cannot restart node %s: %s", node->id, strerror (errno));
                 return -1;
             }
             return 0;

@@ -25,6 +25,7 @@
 #include <sys/wait.h>
 #include <czmq.h>
 #include "netplane.h"
+#include "child.h"
 #include "netrules.h"
 #include "ipcdir.h"
 #include "clock.h"
@@ -49,18 +50,6 @@ static pid_t s_owner;           // the host's pid of the harness
 static bool s_private;          // this process is the private pid 1
 static volatile pid_t s_child;  // the parent's child, for its signals
 
-static char *
-s_format (const char *format, ...)
-{
-    va_list args;
-    va_start (args, format);
-    char *text = NULL;
-    if (vasprintf (&text, format, args) < 0)
-        text = NULL;
-    va_end (args);
-    return text;
-}
-
 //  Run argv (PATH searched) in namespace fd NETNS (-1: ours) with INPUT
 //  on its stdin, at most FL_NETPLANE_CMD_MS. 0, or -1 with *error naming
 //  the command and what it wrote on stderr.
@@ -69,7 +58,7 @@ s_run (char *const *argv, int netns, const char *input, char **error)
 {
     int in [2], err [2];
     if (pipe2 (in, O_CLOEXEC) || pipe2 (err, O_CLOEXEC)) {
-        *error = s_format ("cannot run %s: pipe: %s", argv [0], strerror (errno));
+        *error = zsys_sprintf ("cannot run %s: pipe: %s", argv [0], strerror (errno));
         return -1;
     }
     pid_t pid = fork ();
@@ -127,26 +116,10 @@ s_run (char *const *argv, int netns, const char *input, char **error)
     for (char *c = said; *c; c++)
         if (*c == '\n')
             *c = ' ';
-    *error = s_format ("'%s' failed%s: %s", line,
+    *error = zsys_sprintf ("'%s' failed%s: %s", line,
                        status == -1? (pid > 0? " (FL_NETPLANE_CMD_MS passed)": " (fork)"): "",
                        *said? said: "no message");
     return -1;
-}
-
-static bool
-s_in_path (const char *program)
-{
-    const char *path = getenv ("PATH");
-    char *copy = strdup (path? path: "/usr/sbin:/usr/bin:/sbin:/bin");
-    char *save = NULL;
-    bool found = false;
-    for (char *dir = strtok_r (copy, ":", &save); dir && !found; dir = strtok_r (NULL, ":", &save)) {
-        char full [4096];
-        snprintf (full, sizeof full, "%s/%s", dir, program);
-        found = access (full, X_OK) == 0;
-    }
-    free (copy);
-    return found;
 }
 
 //  A child unshares net, mount and PID namespaces and runs nft there.
@@ -179,7 +152,7 @@ s_check_unshare (char **error)
     if (pid > 0 && WIFEXITED (status) && WEXITSTATUS (status) == 0)
         return 0;
     int code = pid > 0 && WIFEXITED (status)? WEXITSTATUS (status): -1;
-    *error = s_format ("%s: %s", code == 3? "this kernel or container does not let us make"
+    *error = zsys_sprintf ("%s: %s", code == 3? "this kernel or container does not let us make"
                        " namespaces": "nftables does not work in a fresh network namespace"
                        " (a kernel without nf_tables?)", *said? said: "no message");
     return -1;
@@ -190,22 +163,22 @@ netplane_check (const char *bin_dir, char **error)
 {
     assert (bin_dir && error);
     if (geteuid () != 0) {
-        *error = s_format ("real databases run in network namespaces with nftables, which"
+        *error = zsys_sprintf ("real databases run in network namespaces with nftables, which"
                            " need root (CAP_SYS_ADMIN, CAP_NET_ADMIN): run as root");
         return FL_EXIT_NOPERM;
     }
     const char *programs [][2] = { { "ip", "iproute2" }, { "nft", "nftables" },
                                    { "iptables", "iptables" } };
     for (size_t i = 0; i < sizeof programs / sizeof programs [0]; i++)
-        if (!s_in_path (programs [i][0])) {
-            *error = s_format ("the IP fault plane needs '%s' (Debian package %s; make lab"
+        if (!child_program_exists (programs [i][0])) {
+            *error = zsys_sprintf ("the IP fault plane needs '%s' (Debian package %s; make lab"
                                " installs it)", programs [i][0], programs [i][1]);
             return FL_EXIT_UNAVAILABLE;
         }
     char queue [4096];
     snprintf (queue, sizeof queue, "%s/bin/netqueue", bin_dir);
     if (access (queue, X_OK)) {
-        *error = s_format ("cannot run '%s': %s (build it: make lab)", queue, strerror (errno));
+        *error = zsys_sprintf ("cannot run '%s': %s (build it: make lab)", queue, strerror (errno));
         return FL_EXIT_UNAVAILABLE;
     }
     if (s_check_unshare (error))
@@ -292,7 +265,7 @@ s_make_namespaces (netplane_t *self, char **error)
         snprintf (path, sizeof path, "/run/netns/%s", self->names [k]);
         self->fds [k] = open (path, O_RDONLY | O_CLOEXEC);
         if (self->fds [k] < 0) {
-            *error = s_format ("cannot open %s: %s", path, strerror (errno));
+            *error = zsys_sprintf ("cannot open %s: %s", path, strerror (errno));
             return -1;
         }
     }
@@ -329,7 +302,7 @@ static int
 s_forwarding (netplane_t *self, char **error)
 {
     char *argv [] = { "sysctl", "-q", "-w", "net.ipv4.ip_forward=1", NULL };
-    if (s_in_path ("sysctl"))
+    if (child_program_exists ("sysctl"))
         return s_run (argv, self->fds [0], NULL, error);
     char *sh [] = { "sh", "-c", "echo 1 > /proc/sys/net/ipv4/ip_forward", NULL };
     return s_run (sh, self->fds [0], NULL, error);
@@ -376,7 +349,7 @@ s_start_queue (netplane_t *self, const char *bin_dir, uint64_t seed, char **erro
                 ? read (out [0], ready, sizeof ready - 1): 0;
     close (out [0]);
     if (got < 5 || strncmp (ready, "ready", 5)) {
-        *error = s_format ("%s did not say it was ready within %d ms (FL_NETPLANE_CMD_MS;"
+        *error = zsys_sprintf ("%s did not say it was ready within %d ms (FL_NETPLANE_CMD_MS;"
                            " see %s)", program, FL_NETPLANE_CMD_MS, log);
         return -1;
     }
@@ -400,7 +373,7 @@ netplane_new (int nodes, const char *bin_dir, const char *run_dir, uint64_t seed
     netrules_init (&self->rules, nodes);
     char *setup = netrules_setup_script ();
     char *script = netrules_script (&self->rules);
-    char *both = s_format ("%s%s", setup, script);
+    char *both = zsys_sprintf ("%s%s", setup, script);
     int rc = s_make_namespaces (self, error);
     if (rc == 0)
         rc = s_make_links (self, error);
@@ -479,7 +452,7 @@ s_queue (netplane_t *self, char **error)
         self->queueing = true;
     }
     if (write (self->queue_in, line, strlen (line)) != (ssize_t) strlen (line)) {
-        *error = s_format ("bin/netqueue is gone (see %s/netqueue.log)", self->run_dir);
+        *error = zsys_sprintf ("bin/netqueue is gone (see %s/netqueue.log)", self->run_dir);
         return -1;
     }
     if (!want && self->queueing) {
