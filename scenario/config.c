@@ -11,6 +11,7 @@
 #include <assert.h>
 #include <czmq.h>
 #include "config.h"
+#include "syskeys.h"
 #include "number.h"
 
 static int
@@ -40,30 +41,8 @@ s_name (const char *key, size_t length)
     return true;
 }
 
-//  The keys some system of ours reads with node_param (nodes/): a key no
-//  one reads would be taken and ignored. `bug` is the bug zoo's.
-static const char *s_known [] = {
-    "w", "r", "read_repair", "hinted_handoff",                      //  quorum
-    "gossip",                                                       //  crdt
-    "heartbeat_ms", "election_min_ms", "election_max_ms", "batch_ms",
-    "ae_inflight", "prevote",                                       //  raft
-    "reads",                                                        //  etcd
-    "wait",                                                         //  redis
-    "bug",                                                          //  bug zoo
-    NULL
-};
-#define S_KNOWN_TEXT "w, r, read_repair, hinted_handoff (quorum); gossip (crdt); " \
-    "heartbeat_ms, election_min_ms, election_max_ms, batch_ms, ae_inflight, prevote (raft); " \
-    "reads (etcd); wait (redis); bug"
-
-static bool
-s_known_key (const char *key, size_t length)
-{
-    for (const char **known = s_known; *known; known++)
-        if (strlen (*known) == length && strncmp (*known, key, length) == 0)
-            return true;
-    return false;
-}
+//  The keys our systems read are syskeys.c's table: a key no one reads
+//  would be taken and ignored.
 
 //  One item "K=V": a key some system reads, its value in range.
 static int
@@ -82,9 +61,9 @@ s_check_item (const scenario_t *sc, const char *item, const char *whose, char **
     if (length == 8 && strncmp (item, "workload", 8) == 0)
         return s_fail (error, item, "'workload' is set by the lab (the run's --workload), "
                        "not by --config");
-    if (!s_known_key (item, length))
+    if (!syskeys_known (item, length))
         return s_fail (error, item, "'%.*s' is not a key any of our systems reads "
-                       "(known: " S_KNOWN_TEXT ")", (int) length, item);
+                       "(known: %s)", (int) length, item, syskeys_known_text ());
     if ((length == 1 && (item [0] == 'w' || item [0] == 'r'))) {
         if (streq (value, "one") || streq (value, "quorum") || streq (value, "all"))
             return 0;
@@ -153,7 +132,7 @@ config_apply_to (scenario_t *sc, const char *text, const char *whose, char **err
     assert (copy);
     //  Check every item, and that the new keys fit, before changing anything.
     //  Every distinct key is a known one, so SEEN holds them all.
-    char *seen [sizeof s_known / sizeof s_known [0]];
+    char *seen [SYSKEYS_KEYS_MAX];
     size_t seen_count = 0;
     size_t added = 0;
     int rc = 0;

@@ -24,6 +24,37 @@ static const struct {
     { "redis",   "wait" },
 };
 
+//  Is the LENGTH bytes at KEY a word of the list KEYS ("a, b, c")?
+static bool s_in (const char *keys, const char *key, size_t length);
+
+bool
+syskeys_known (const char *key, size_t length)
+{
+    if (length == 3 && strncmp (key, "bug", 3) == 0)
+        return true;
+    for (size_t i = 0; i < sizeof s_table / sizeof s_table [0]; i++)
+        if (s_in (s_table [i].keys, key, length))
+            return true;
+    return false;
+}
+
+const char *
+syskeys_known_text (void)
+{
+    static char text [S_MESSAGE_BYTES];
+    if (*text)
+        return text;
+    for (size_t i = 0; i < sizeof s_table / sizeof s_table [0]; i++)
+        if (!streq (s_table [i].keys, "none")) {
+            size_t used = strlen (text);
+            snprintf (text + used, sizeof text - used, "%s (%s); ",
+                      s_table [i].keys, s_table [i].system);
+        }
+    size_t used = strlen (text);
+    snprintf (text + used, sizeof text - used, "bug");
+    return text;
+}
+
 const char *
 syskeys_reads (const char *system)
 {
@@ -33,7 +64,6 @@ syskeys_reads (const char *system)
     return NULL;
 }
 
-//  Is the LENGTH bytes at KEY a word of the list KEYS ("a, b, c")?
 static bool
 s_in (const char *keys, const char *key, size_t length)
 {

@@ -12,6 +12,18 @@
 #define FL_SYSKEYS_H_INCLUDED
 
 #include <stddef.h>
+#include <stdbool.h>
+
+//  Is the LENGTH bytes at KEY a key some system of ours reads (or
+//  `bug`)? config.h refuses any other.
+bool syskeys_known (const char *key, size_t length);
+
+//  Every known key with the systems that read them, for messages:
+//  "w, r, read_repair, hinted_handoff (quorum); gossip (crdt); ...; bug".
+const char *syskeys_known_text (void);
+
+//  How many distinct keys there can be at most (the table's, and bug).
+#define SYSKEYS_KEYS_MAX 32
 
 //  The keys SYSTEM reads, for messages ("w, r, read_repair,
 //  hinted_handoff"; "none" for primary), or NULL for a system not in the
