@@ -81,14 +81,14 @@ s_start (dbproc_t *self, int k, int r)
 
 //  Run node K's probe until it exits 0, or DEADLINE passes.
 static bool
-s_ready (dbproc_t *self, int k, int64_t deadline)
+s_ready (dbproc_t *self, int k, int64_t deadline, char **error)
 {
     char bin [4200], log [4200];
     snprintf (bin, sizeof bin, "%s/bin", self->bin_dir);
     snprintf (log, sizeof log, "%s/n%d.probe.out", self->run_dir, k);
     char **argv = database_probe_argv (self->db, k, self->nodes, netplane_addrs (self->plane), bin);
     bool ready = false;
-    while (argv && !ready && clock_mono_ms () < deadline) {
+    while (argv && !ready && clock_mono_ms () < deadline && dbproc_check (self, error) == 0) {
         pid_t pid = s_spawn (self, k, argv, log, NULL);
         int status = -1;
         while (pid > 0 && waitpid (pid, &status, WNOHANG) == 0) {
@@ -133,6 +133,22 @@ s_start_all (dbproc_t *self, char **error)
             }
         }
     return 0;
+}
+
+//  The last non-empty line of the file at PATH into LINE ("" if none).
+static void
+s_last_line (const char *path, char *line, size_t size)
+{
+    *line = 0;
+    FILE *file = fopen (path, "r");
+    char buffer [512];
+    while (file && fgets (buffer, sizeof buffer, file)) {
+        buffer [strcspn (buffer, "\r\n")] = 0;
+        if (*buffer)
+            snprintf (line, size, "%s", buffer);
+    }
+    if (file)
+        fclose (file);
 }
 
 //  Does the file at PATH have a line that mentions libfaketime?
@@ -201,7 +217,13 @@ dbproc_new (const database_t *db, netplane_t *plane, int nodes, const char *bin_
     self->nodes = nodes;
     self->faketime = faketime && database_faketime (db);
     snprintf (self->bin_dir, sizeof self->bin_dir, "%s", bin_dir);
-    snprintf (self->run_dir, sizeof self->run_dir, "%s", run_dir);
+    //  Absolute: a server that changes directory to its data (Redis's
+    //  `dir`) opens its log and files after that, and the store may be
+    //  given relative (the default store/).
+    char *absolute = realpath (run_dir, NULL);
+    snprintf (self->run_dir, sizeof self->run_dir, "%s", absolute? absolute: run_dir);
+    free (absolute);
+    run_dir = self->run_dir;
     const char *const *roles = database_roles (db);
     while (roles [self->roles] && self->roles < DBPROC_ROLES_MAX) {
         self->role_names [self->roles] = roles [self->roles];
@@ -228,7 +250,7 @@ dbproc_new (const database_t *db, netplane_t *plane, int nodes, const char *bin_
     }
     int64_t deadline = clock_mono_ms () + FL_DB_READY_MS;
     for (int k = 1; k <= nodes; k++)
-        if (!s_ready (self, k, deadline) || dbproc_check (self, error)) {
+        if (!s_ready (self, k, deadline, error) || dbproc_check (self, error)) {
             if (!*error)
                 *error = zsys_sprintf ("%s member n%d was not ready within %d ms (FL_DB_READY_MS;"
                                    " see %s/n%d.*)", database_name (db), k, FL_DB_READY_MS,
@@ -345,11 +367,14 @@ dbproc_check (dbproc_t *self, char **error)
             if (pid <= 0 || waitpid (pid, &status, WNOHANG) != pid)
                 continue;
             self->pids [k][r] = 0;
-            *error = zsys_sprintf ("the %s %s of n%d exited (%s %d; see %s/n%d.*)",
+            char out [4200], said [512];
+            snprintf (out, sizeof out, "%s/n%d.%s.out", self->run_dir, k + 1, self->role_names [r]);
+            s_last_line (out, said, sizeof said);
+            *error = zsys_sprintf ("the %s %s of n%d exited (%s %d; see %s/n%d.*)%s%s",
                                database_name (self->db), self->role_names [r], k + 1,
                                WIFSIGNALED (status)? "signal": "status",
                                WIFSIGNALED (status)? WTERMSIG (status): WEXITSTATUS (status),
-                               self->run_dir, k + 1);
+                               self->run_dir, k + 1, *said? ": ": "", said);
             return -1;
         }
     return 0;

@@ -26,7 +26,11 @@ db_run () {
     local name=$1 status=$2 sc=$3
     shift 3
     check_exit "$status" "$name: $sc $* exits $status" \
-        timeout 200 ./harness run "$sc" --system redis "$@" --store "$tmp/$name"
+        timeout 200 ./harness run "$sc" --system redis "$@" \
+            --store "$(realpath --relative-to=. "$tmp")/$name"
+    #   A relative store, as the default store/ is: redis-server changes
+    #   to its data directory before it opens its log, so the lab must
+    #   hand it absolute paths (it once died at start with a relative one)
     results=$(ls "$tmp/$name"/*/redis/*/results.json 2>/dev/null | head -1)
 }
 
