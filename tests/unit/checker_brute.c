@@ -621,8 +621,8 @@ s_cross_check_unique (int model, uint64_t seed, int count)
             assert_true (expected);
     }
     unlink (path);
-    printf ("# unique model %d: %d valid, %d invalid, %d without a search (unique values, unwritten-read)\n",
-            model, valid, invalid, by_unique);
+    printf ("# unique model %d: %d valid, %d invalid, %d without a search"
+            " (unique values, unwritten-read)\n", model, valid, invalid, by_unique);
     assert_true (valid > count / 4);
     assert_true (invalid > count / 10);
     assert_true (by_unique > count / 2);
