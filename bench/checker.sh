@@ -97,6 +97,9 @@ fi
 #   checker_single40_rep_ms, _rss_mb, _decided   1 key, 40 clients, 2,000 ops, 10% info
 #   checker_single60_rep_ms, _rss_mb, _decided   the same with 60 clients
 #   checker_single60_rep_bad_decided             60 clients, one read of a value nobody wrote
+#   checker_single60_rep_bad_default_ms, _decided  that by the default method (no
+#                                                --method search): the pre-check decides it,
+#                                                the time includes the explaining search
 #   checker_cache_bytes_per_config               the cache's bytes over its configurations
 #                                                (60 clients, at the end of the search)
 #   checker_cache_bytes_per_config_wide          the layout before, computed for the same
@@ -125,3 +128,6 @@ awk -v r="$rss" 'BEGIN { printf "bench checker_memcap_rss_ratio %.3f ratio\n", r
 bench/bin/checker_gen 2000 1 7 0.1 60 bad > "$tmp/r60bad.jsonl"
 read ms rss dec cfg bytes wide <<< "$(rep --timeout 60 "$tmp/r60bad.jsonl")"
 echo "bench checker_single60_rep_bad_decided $dec bool"
+read ms rss dec <<< "$(one --threads 1 --memory 1024 --timeout 60 "$tmp/r60bad.jsonl")"
+echo "bench checker_single60_rep_bad_default_ms $ms ms"
+echo "bench checker_single60_rep_bad_default_decided $dec bool"

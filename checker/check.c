@@ -1,8 +1,10 @@
 /*  check.c -- check_file (): read a history, compile it for a model, search
     each partition, and keep what is needed to explain the verdict.
 
-    kv histories are split by key. Register keys whose values are unique
-    are decided first without a search (unique.c); the rest are searched on
+    kv histories are split by key. Every register key is first pre-checked
+    for an ok read of a value no op could have written (unwritten.c), then
+    keys whose values are unique are decided without a search (unique.c);
+    the rest are searched on
     a pool of threads in rounds with a growing time slice, smallest first;
     the first invalid partition stops the others (a history is invalid as
     soon as one key is). The result keeps the
@@ -26,6 +28,7 @@
 #include "model.h"
 #include "wgl.h"
 #include "unique.h"
+#include "unwritten.h"
 #include "linpage.h"
 #include "opjson.h"
 #include "spectrum.h"
@@ -51,10 +54,17 @@ struct _check_result_t {
     size_t memory_bytes;
     int txn_model;          // elle_model_t, or -1: a register model
     elle_result_t *elle;    // the txn models' result
-    uint8_t *method;        // per partition: 1 decided by unique values, 0 search
-    bool prefix_skipped;    // unique values said invalid and the search of
-                            // that key did not end in budget: no prefix
+    uint8_t *method;        // per partition: S_METHOD_*, who decided it
+    bool prefix_skipped;    // a method other than the search said invalid
+                            // and the search of that key did not end in
+                            // budget: no prefix
+    int64_t unwritten;      // the pre-check's read of an unwritten value
+                            // (history index), when it decided the key
 };
+
+//  Who decided a partition; S_METHOD_SEARCH is 0, what calloc leaves.
+enum { S_METHOD_SEARCH, S_METHOD_UNIQUE, S_METHOD_UNWRITTEN, S_METHODS };
+static const char *s_method_names [S_METHODS] = { "search", "unique-values", "unwritten-read" };
 
 typedef struct {
     check_result_t *self;
@@ -139,30 +149,55 @@ s_round (s_pool_t *pool, size_t threads)
         pthread_join (tids [t], NULL);
 }
 
+static bool
+s_registers (const check_result_t *self)
+{
+    return self->model == MODEL_REGISTER || self->model == MODEL_CAS_REGISTER
+        || self->model == MODEL_KV;
+}
+
+//  The pre-check, on every register key whatever its values: a key with
+//  an ok read of a value no op could have written is invalid, and ends
+//  the check before any other method runs (it costs O(n log n) a key, the
+//  search of such a key may not end at all). Returns the invalid
+//  partition, or -1.
+static int64_t
+s_unwritten (check_result_t *self)
+{
+    for (size_t i = 0; s_registers (self) && i < self->nparts; i++) {
+        if (unwritten_check (self->parts [i], &self->results [i]) != UNWRITTEN_INVALID)
+            continue;
+        self->method [i] = S_METHOD_UNWRITTEN;
+        self->unwritten = model_part_ops (self->parts [i]) [self->results [i].blocked].hist;
+        return (int64_t) i;
+    }
+    return -1;
+}
+
 //  Keys the unique-values method decides need no search; an invalid one
 //  ends the check. Returns the invalid partition, or -1.
 static int64_t
 s_unique (check_result_t *self)
 {
-    bool registers = self->model == MODEL_REGISTER || self->model == MODEL_CAS_REGISTER
-                  || self->model == MODEL_KV;
-    for (size_t i = 0; registers && i < self->nparts; i++) {
+    for (size_t i = 0; s_registers (self) && i < self->nparts; i++) {
         const char *why = NULL;
         unique_verdict_t v = unique_check (self->parts [i], &self->results [i], &why);
         if (v == UNIQUE_UNFIT)
             continue;
-        self->method [i] = 1;
+        self->method [i] = S_METHOD_UNIQUE;
         if (v == UNIQUE_INVALID)
             return (int64_t) i;
     }
     return -1;
 }
 
-//  The unique-values method decides without a search, so its prefix is a
-//  linearizable one, not the longest. The explanation is the search's on
-//  that key alone, within what is left of the budget and at most
-//  FL_CHECK_EXPLAIN_MS and FL_CHECK_EXPLAIN_MB more; the verdict stays unique's. A search that does not
-//  end invalid leaves no prefix (said "not computed"), never a wrong one.
+//  The unique-values method and the pre-check decide without a search, so
+//  their prefix is a linearizable one (unique's), or none (the
+//  pre-check's), not the longest. The explanation is the search's on that
+//  key alone, within what is left of the budget and at most
+//  FL_CHECK_EXPLAIN_MS and FL_CHECK_EXPLAIN_MB more; the verdict stays the
+//  method's. A search that does not end invalid leaves no prefix (said
+//  "not computed"), never a wrong one.
 static void
 s_unique_explain (check_result_t *self, size_t p, const wgl_budget_t *budget)
 {
@@ -206,7 +241,9 @@ s_search (check_result_t *self, const check_opts_t *opts, int64_t start_ns)
         self->results [i].blocked = -1;
     }
     bool search_only = opts->method && strcmp (opts->method, "search") == 0;
-    int64_t invalid = search_only? -1: s_unique (self);
+    int64_t invalid = search_only? -1: s_unwritten (self);
+    if (invalid < 0 && !search_only)
+        invalid = s_unique (self);
     check_budget_t budget = check_budget (opts, self->nparts);
     size_t threads = budget.threads;
     //  One budget for the whole check, not a share per thread: the
@@ -457,6 +494,7 @@ check_file (const char *path, const check_opts_t *opts, char **error)
     assert (self);
     self->file = strdup (path);
     self->txn_model = -1;
+    self->unwritten = -1;
     self->model = model;
     self->history = history;
     self->parts = model_partition (history, model, init, path, &self->nparts, error);
@@ -582,7 +620,17 @@ s_op_text (const check_result_t *self, size_t index, FILE *out)
 static const char *
 s_method_name (uint8_t method)
 {
-    return method? "unique-values": "search";
+    assert (method < S_METHODS);
+    return s_method_names [method];
+}
+
+//  Why there is no prefix, when the search of the key did not end.
+static const char *
+s_prefix_note (const check_result_t *self)
+{
+    return self->method [self->bad] == S_METHOD_UNWRITTEN?
+           "not computed (decided by a read of an unwritten value)"
+         : "not computed (decided by unique values)";
 }
 
 static json_t *
@@ -598,13 +646,20 @@ s_verdict_json (wgl_verdict_t v)
 static void
 s_methods_json (const check_result_t *self, json_t *obj)
 {
-    size_t unique = 0;
+    size_t count [S_METHODS] = { 0 };
     for (size_t i = 0; i < self->nparts; i++)
-        unique += self->method [i];
-    json_object_set_new (obj, "method", json_string (unique == 0? "search"
-        : unique == self->nparts? "unique-values": "mixed"));
-    json_object_set_new (obj, "methods", json_pack ("{s:I, s:I}",
-        "unique-values", (json_int_t) unique, "search", (json_int_t) (self->nparts - unique)));
+        count [self->method [i]]++;
+    const char *name = "search";        // also for no partitions at all
+    for (int m = 0; m < S_METHODS; m++)
+        if (count [m])
+            name = count [m] == self->nparts? s_method_names [m]: "mixed";
+    json_object_set_new (obj, "method", json_string (name));
+    json_t *methods = json_object ();    // the two of old first, as before
+    static const int listed [S_METHODS] = { S_METHOD_UNIQUE, S_METHOD_SEARCH, S_METHOD_UNWRITTEN };
+    for (int m = 0; m < S_METHODS; m++)
+        json_object_set_new (methods, s_method_names [listed [m]],
+                             json_integer ((json_int_t) count [listed [m]]));
+    json_object_set_new (obj, "methods", methods);
     if (self->model != MODEL_KV)
         return;
     json_t *keys = json_array ();
@@ -680,8 +735,7 @@ check_result_json (const check_result_t *self)
     }
     else
     if (self->prefix_skipped)
-        json_object_set_new (obj, "prefix_note",
-                             json_string ("not computed (decided by unique values)"));
+        json_object_set_new (obj, "prefix_note", json_string (s_prefix_note (self)));
     return obj;
 }
 
@@ -701,6 +755,11 @@ check_result_explain (const check_result_t *self, FILE *out)
         return;
     if (self->spectrum.all)
         fprintf (out, "  not linearizable:\n");
+    if (self->lin == CHECK_INVALID && self->method [self->bad] == S_METHOD_UNWRITTEN
+    &&  self->unwritten >= 0) {
+        fprintf (out, "  by unwritten-read: no op could have written the value of\n    ");
+        s_op_text (self, (size_t) self->unwritten, out);
+    }
     model_op_t *ops = model_part_ops (why.part);
     char *key = model_part_key (why.part)?
         json_dumps (model_part_key (why.part), JSON_COMPACT | JSON_ENCODE_ANY): NULL;
@@ -721,8 +780,8 @@ check_result_explain (const check_result_t *self, FILE *out)
     }
     else
     if (self->prefix_skipped)
-        fprintf (out, "  %s%s%slinearizable prefix: not computed (decided by unique values)\n",
-                 key? "key ": "", key? key: "", key? ": ": "");
+        fprintf (out, "  %s%s%slinearizable prefix: %s\n",
+                 key? "key ": "", key? key: "", key? ": ": "", s_prefix_note (self));
     free (key);
     if (why.failing >= 0) {
         fprintf (out, "  could not linearize:\n    ");

@@ -61,8 +61,10 @@ typedef struct {
     bool spectrum;         // check every model of the spectrum as well
     double spectrum_timeout_s; // budget of each model but linearizable; <= 0:
     size_t spectrum_memory_mb; // as timeout_s; 0: as memory_mb
-    const char *method;    // NULL or "auto": register keys with unique values
-                           // decided without a search; "search": all searched
+    const char *method;    // NULL or "auto": register keys with an ok read of
+                           // a value nobody wrote invalid at once, then keys
+                           // with unique values decided without a search;
+                           // "search": all searched, nothing else
 } check_opts_t;
 
 typedef struct _check_result_t check_result_t;
@@ -119,13 +121,16 @@ const char *check_consistency_names (void);
 //  time_ms (read + search), partitions, steps, cache_entries,
 //  memory_bytes (the search's cache and model states), cache
 //  {configurations, bytes, bytes_wide: the layout before, computed}, method
-//  ("unique-values", "search" or "mixed"), methods {unique-values: keys,
-//  search: keys}, for kv keys [{key, method, valid}] (the first
+//  ("unique-values", "search", "unwritten-read" or "mixed"), methods
+//  {unique-values: keys, search: keys, unwritten-read: keys}, for kv keys
+//  [{key, method, valid}] (the first
 //  FL_CHECK_KEYS_LISTED_MAX); on invalid key_method and:
 //  key (kv), failing (the op that could not be linearized), concurrent (the
 //  unlinearized ops overlapping it, at most FL_CHECK_EXPLAIN_OPS_MAX),
 //  concurrent_more (how many more there were), prefix {length, last (its last ops),
-//  state (the model state after it)}; on unknown also reason ("timeout",
+//  state (the model state after it)} or, when the key was decided by another
+//  method than the search and its search did not end, prefix_note; on
+//  unknown also reason ("timeout",
 //  "memory"). Ops are {index, process, f, key, value, result, type, line}.
 //  The linearizability fields are there when that search ran (asked, or
 //  --spectrum). For another model asked: violation {model, pattern, ops,

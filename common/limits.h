@@ -136,8 +136,9 @@
                                                in --json */
 #define FL_CHECK_EXPLAIN_OPS_MAX     20     /* concurrent ops listed on invalid */
 #define FL_CHECK_EXPLAIN_MS          2000   /* the search that explains a key the
-                                               unique-values method found invalid:
-                                               past it, no prefix is given */
+                                               unique-values method or the
+                                               unwritten-read pre-check found
+                                               invalid: past it, no prefix is given */
 #define FL_CHECK_EXPLAIN_MB          256    /* ... and the memory it may add to
                                                what the check holds */
 #define FL_SEQ_CHAIN_OPS             6      /* last ops of the best order in a

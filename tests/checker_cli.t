@@ -11,7 +11,7 @@ hc () {
     out=$(timeout 60 ./harness check "$@" 2>"$tmp/err"); rc=$?
     err=$(cat "$tmp/err")
 }
-plan 39
+plan 42
 
 hc $d/checker-valid.jsonl
 check "valid history exits 0" [ "$rc" -eq 0 ]
@@ -25,16 +25,26 @@ check "explanation gives the prefix state" grep -q 'longest linearizable prefix:
 hc --timeout 0.1 -m register --method search $d/checker-hard.jsonl
 check "exhausted search exits 2 (unknown)" [ "$rc" -eq 2 ]
 check "unknown says why" grep -q 'ran out of time' <<< "$out"
-# Its values are unique: without --method search it is decided at once
+# Its read is of a value nobody wrote: without --method search the
+# pre-check decides it at once
 hc --json --timeout 0.1 -m register $d/checker-hard.jsonl
-check "unique values: the hard history is invalid, by unique-values" \
-    bash -c '[ "$2" -eq 1 ] && grep -q "\"valid\":false.*\"method\":\"unique-values\"" <<< "$1"' _ "$out" "$rc"
+check "unwritten read: the hard history is invalid, by unwritten-read" \
+    bash -c '[ "$2" -eq 1 ] && grep -q "\"valid\":false.*\"method\":\"unwritten-read\"" <<< "$1"' _ "$out" "$rc"
 
+check "unwritten read, no time left to search the key: the prefix is not computed" \
+    bash -c 'grep -q "\"prefix_note\":\"not computed (decided by a read of an unwritten value)\"" <<< "$1" \
+             && ! grep -q "\"prefix\":" <<< "$1"' _ "$out"
+# The same twenty writes, then reads of 1, 2, 1: stale, and every value
+# read was written, so it is unique values that decide
+hc --json --timeout 0.1 -m register $d/checker-hard-stale.jsonl
+check "unique values: the stale hard history is invalid, by unique-values" \
+    bash -c '[ "$2" -eq 1 ] && grep -q "\"valid\":false.*\"method\":\"unique-values\"" <<< "$1"' _ "$out" "$rc"
 check "unique values, no time left to search the key: the prefix is not computed" \
     bash -c 'grep -q "\"prefix_note\":\"not computed (decided by unique values)\"" <<< "$1" \
              && ! grep -q "\"prefix\":" <<< "$1"' _ "$out"
-# A read of a value nobody wrote, decided by unique values: the same
-# explanation as the search's (it was "0 of 3 ops; state there: null")
+# A read of a value nobody wrote, decided by the pre-check: the same
+# explanation as the search's (it was "0 of 3 ops; state there: null"),
+# and the read named
 printf '%s\n' '{"process":0,"type":"invoke","f":"write","key":"a","value":1}' \
     '{"process":0,"type":"ok","f":"write","key":"a","value":1}' \
     '{"process":0,"type":"invoke","f":"write","key":"a","value":2}' \
@@ -42,14 +52,16 @@ printf '%s\n' '{"process":0,"type":"invoke","f":"write","key":"a","value":1}' \
     '{"process":1,"type":"invoke","f":"read","key":"a","value":null}' \
     '{"process":1,"type":"ok","f":"read","key":"a","value":7}' > "$tmp/nobody.jsonl"
 hc "$tmp/nobody.jsonl"
-check "unique values: the longest prefix, as the search gives it" \
+check "unwritten read: the longest prefix, as the search gives it" \
     grep -q 'key "a": longest linearizable prefix: 2 of 3 ops; state there: 2' <<< "$out"
+check "unwritten read: the text names the method and the read" \
+    bash -c 'grep -A1 "by unwritten-read" <<< "$1" | grep -q "line 5: process 1 read key \"a\" null -> ok 7"' _ "$out"
 hc --method search "$tmp/nobody.jsonl"
 check "search: the same prefix" \
     grep -q 'key "a": longest linearizable prefix: 2 of 3 ops; state there: 2' <<< "$out"
 hc --json "$tmp/nobody.jsonl"
-check "unique values --json: prefix length 2, state 2" \
-    grep -q '"method":"unique-values".*"prefix":{"length":2,.*"state":2}' <<< "$out"
+check "unwritten read --json: prefix length 2, state 2" \
+    grep -q '"method":"unwritten-read".*"prefix":{"length":2,.*"state":2}' <<< "$out"
 
 hc $d/checker-bad.jsonl
 check "bad data exits 65" [ "$rc" -eq 65 ]

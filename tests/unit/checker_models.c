@@ -625,13 +625,14 @@ test_budgets (void **state)
     fputs (s_hard (), out);
     fclose (out);
     char *error = NULL;
-    //  Its values are unique: without a search it is invalid at once
+    //  Its read is of a value nobody wrote: without a search it is invalid
+    //  at once, by the pre-check (before unique values, which would too)
     check_opts_t opts = { .model = "register", .timeout_s = 0.05 };
     check_result_t *result = check_file (path, &opts, &error);
     assert_non_null (result);
     assert_int_equal (check_result_verdict (result), CHECK_INVALID);
     json_t *json = check_result_json (result);
-    assert_string_equal (json_string_value (json_object_get (json, "method")), "unique-values");
+    assert_string_equal (json_string_value (json_object_get (json, "method")), "unwritten-read");
     assert_int_equal (json_integer_value (json_object_get (json_array_get (
                       json_object_get (json, "failing"), 0), "line")), 41);
     json_decref (json);
