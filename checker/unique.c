@@ -669,6 +669,13 @@ unique_verdict_t
 unique_check (model_part_t *part, wgl_result_t *result, const char **why)
 {
     assert (part && result && why);
+    //  Out of memory while compiling: ops may be missing and values be
+    //  wrong ids, so nothing can be decided from them (the search says
+    //  unknown)
+    if (model_part_oom (part)) {
+        *why = "out of memory while the key's ops were compiled";
+        return UNIQUE_UNFIT;
+    }
     s_t s = { .part = part, .ops = model_part_ops (part), .n = model_part_size (part),
               .failing = -1, .placed = SIZE_MAX };
     s.c = malloc ((s.n + 1) * sizeof (s_cluster_t));
