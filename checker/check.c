@@ -757,7 +757,7 @@ check_result_explain (const check_result_t *self, FILE *out)
         fprintf (out, "  not linearizable:\n");
     if (self->lin == CHECK_INVALID && self->method [self->bad] == S_METHOD_UNWRITTEN
     &&  self->unwritten >= 0) {
-        fprintf (out, "  by unwritten-read: no op could have written the value of\n    ");
+        fprintf (out, "  by unwritten-read: no op could have written the value seen by\n    ");
         s_op_text (self, (size_t) self->unwritten, out);
     }
     model_op_t *ops = model_part_ops (why.part);

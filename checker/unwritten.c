@@ -1,4 +1,5 @@
-/*  unwritten.c -- a register key with an ok read of a value nobody wrote.
+/*  unwritten.c -- a register key with an ok read of a value nobody wrote
+    (or an ok cas from one).
 
     The values a key can hold are its initial value and the value of every
     op that may set it (model_register_effect's `sets`: a write that did
@@ -7,7 +8,8 @@
     a failed cas (error 22) ran but changed nothing. A read of known
     outcome must be linearized at a moment where the register holds its
     value, so a read whose value is not in that set cannot be: the key is
-    invalid. Values are the partition's interned ids, so they compare by
+    invalid. So is an ok cas whose `from` is not in it: it too saw the
+    value current. Values are the partition's interned ids, so they compare by
     the model's own equality (a string "1" is not the number 1, a read
     of nil is nil, and a read of unknown value, as EDN's nil or an info
     read, is flagged unknown by the compiler and says nothing here).
@@ -77,14 +79,16 @@ unwritten_check (model_part_t *part, wgl_result_t *result)
         free (values);
         return UNWRITTEN_UNFIT;
     }
-    //  Of the reads of unwritten values, the one that returns first: the
-    //  search could go no further than its return
+    //  Of the ops that saw an unwritten value (an ok read of it, an ok cas
+    //  from it: model_register_effect's `needs`), the one that returns
+    //  first: the search could go no further than its return
     int64_t blocked = -1;
     for (size_t i = 0; i < n; i++) {
         const model_op_t *op = &ops [i];
-        if (model_op_class (part, op) != MODEL_OP_READ || (op->flags & MODEL_F_UNKNOWN))
-            continue;
-        if (!s_has (values, nvalues, op->out)
+        bool needs, sets;
+        uint64_t need, set;
+        model_register_effect (op, &needs, &need, &sets, &set);
+        if (needs && !s_has (values, nvalues, need)
         &&  (blocked < 0 || op->ret < ops [blocked].ret))
             blocked = (int64_t) i;
     }

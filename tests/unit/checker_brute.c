@@ -476,18 +476,20 @@ s_fast_key_method (const bhist_t *h, const char *path, const char *method,
 }
 
 //  The reference for the pre-check, from the history as generated: an ok
-//  read of a value that is not the initial value (nil, or "" for kv) and
-//  not the value of a write that did not fail nor the `to` of a cas that
-//  did not fail (ok, info, never returned), on its key. A key with an
-//  append says nothing.
+//  read of a value, or an ok cas from a value, that is not the initial
+//  value (nil, or "" for kv) and not the value of a write that did not
+//  fail nor the `to` of a cas that did not fail (ok, info, never
+//  returned), on its key. A key with an append says nothing.
 static bool
 s_unwritten_ref (const bhist_t *h)
 {
     for (int i = 0; i < h->n; i++) {
         const bop_t *r = &h->ops [i];
-        if (r->f != R_READ || r->completion != C_OK || r->nil_result)
+        if (r->completion != C_OK || (r->f == R_READ && r->nil_result)
+        ||  (r->f != R_READ && r->f != R_CAS))
             continue;
-        bool written = h->model == 2 && r->result [0] == 0, append = false;
+        const char *seen = r->f == R_READ? r->result: r->arg;
+        bool written = h->model == 2 && seen [0] == 0, append = false;
         for (int j = 0; j < h->n; j++) {
             const bop_t *w = &h->ops [j];
             bool happened = w->completion == C_OK || w->completion == C_INFO
@@ -495,8 +497,8 @@ s_unwritten_ref (const bhist_t *h)
             if (w->key != r->key)
                 continue;
             append |= w->f == R_APPEND;
-            written |= happened && w->f == R_WRITE && strcmp (w->arg, r->result) == 0;
-            written |= happened && w->f == R_CAS && strcmp (w->arg2, r->result) == 0;
+            written |= happened && w->f == R_WRITE && strcmp (w->arg, seen) == 0;
+            written |= happened && w->f == R_CAS && strcmp (w->arg2, seen) == 0;
         }
         if (!written && !append)
             return true;

@@ -218,6 +218,17 @@ test_cas_register (void **state)
     assert_int_equal (out.verdict, CHECK_INVALID);
     assert_string_equal (s_str (out.json, "key_method"), "unwritten-read");
     s_out_free (&out);
+    //  An ok cas saw its `from` current: from 4, which nobody wrote, is
+    //  invalid at once (blamed, line 5)...
+    s_expect_unwritten (TWICE_1 J (2, "invoke", "cas", "[4,2]") J (2, "ok", "cas", "[4,2]"),
+                        "cas-register", NULL, 5);
+    //  ... from 4 after an info write of 4 is left to the search
+    s_expect_valid ("h.jsonl", TWICE_1 J (3, "invoke", "write", "4") J (3, "info", "write", "4")
+                    J (2, "invoke", "cas", "[4,2]") J (2, "ok", "cas", "[4,2]"),
+                    "cas-register", NULL);
+    //  ... and an info cas from 4 says nothing (it may not have happened)
+    s_expect_valid ("h.jsonl", TWICE_1 J (2, "invoke", "cas", "[4,2]") J (2, "info", "cas", "[4,2]"),
+                    "cas-register", NULL);
 }
 
 static void
