@@ -512,6 +512,20 @@ s_fast_with (const bhist_t *h, const char *path, const char *method, bool *uniqu
     return s_fast_why (h, path, method, unique, NULL);
 }
 
+//  A history a check got wrong, kept as /tmp/checker_brute_WHAT_fail_M.jsonl
+//  for the failure message (the scratch file at path removed): the path.
+static const char *
+s_keep (const bhist_t *h, const char *path, const char *what, int model)
+{
+    static char copy [80];
+    snprintf (copy, sizeof (copy), "/tmp/checker_brute_%s%sfail_%d.jsonl", what,
+              *what? "_": "", model);
+    s_write (h, copy);
+    if (path)
+        unlink (path);
+    return copy;
+}
+
 static void
 s_cross_check (int model, uint64_t seed, int count)
 {
@@ -536,20 +550,14 @@ s_cross_check (int model, uint64_t seed, int count)
         bool by_pre = strcmp (key_method, "unwritten-read") == 0;
         int search = ref? s_fast_with (&h, path, "search", NULL): CHECK_INVALID;
         if (ref != by_pre || (ref && (expected || search != CHECK_INVALID))) {
-            char copy [64];
-            snprintf (copy, sizeof (copy), "/tmp/checker_brute_unwritten_fail_%d.jsonl", model);
-            s_write (&h, copy);
-            unlink (path);
+            const char *copy = s_keep (&h, path, "unwritten", model);
             fail_msg ("history %d (seed %llu): unwritten read %s, decided by %s, brute force"
                       " %s, search %d; kept in %s", i, (unsigned long long) seed,
                       ref? "yes": "no", key_method, expected? "valid": "invalid", search, copy);
         }
         unwritten += ref;
         if ((verdict == CHECK_VALID) != expected) {
-            char copy [64];
-            snprintf (copy, sizeof (copy), "/tmp/checker_brute_fail_%d.jsonl", model);
-            s_write (&h, copy);
-            unlink (path);
+            const char *copy = s_keep (&h, path, "", model);
             fail_msg ("history %d (seed %llu): brute force says %s, checker %d; kept in %s",
                       i, (unsigned long long) seed, expected? "valid": "invalid", verdict, copy);
         }
@@ -592,10 +600,7 @@ s_cross_check_unique (int model, uint64_t seed, int count)
         int fast = s_fast_why (&h, path, "auto", &unique, &fast_prefix);
         int search = s_fast_why (&h, path, "search", NULL, &search_prefix);
         if ((fast == CHECK_VALID) != expected || (search == CHECK_VALID) != expected) {
-            char copy [64];
-            snprintf (copy, sizeof (copy), "/tmp/checker_brute_unique_fail_%d.jsonl", model);
-            s_write (&h, copy);
-            unlink (path);
+            const char *copy = s_keep (&h, path, "unique", model);
             fail_msg ("unique history %d (seed %llu): brute force says %s, auto %d (%s),"
                       " search %d; kept in %s", i, (unsigned long long) seed,
                       expected? "valid": "invalid", fast, unique? "unique-values": "search",
@@ -605,9 +610,7 @@ s_cross_check_unique (int model, uint64_t seed, int count)
         //  search explains it: the same prefix, last ops and state
         if (!expected && unique
         &&  (!fast_prefix || !search_prefix || strcmp (fast_prefix, search_prefix))) {
-            char copy [64];
-            snprintf (copy, sizeof (copy), "/tmp/checker_brute_prefix_fail_%d.jsonl", model);
-            s_write (&h, copy);
+            const char *copy = s_keep (&h, NULL, "prefix", model);
             fail_msg ("unique history %d (seed %llu): prefix by unique values %s,"
                       " by the search %s; kept in %s", i, (unsigned long long) seed,
                       fast_prefix? fast_prefix: "none", search_prefix? search_prefix: "none",
