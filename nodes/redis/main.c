@@ -186,7 +186,11 @@ s_execute (shim_t *self, const char *type, const reply_words_t *words)
                            REPLY_CAS_SCRIPT, words->key, words->applied, words->trimmed,
                            words->from, words->to, FL_DB_APPLIED_MAX);
     long long acked = 0;
-    bool wrote = streq (type, "write") || (words->set && streq (type, "add"));
+    //  A change waits for replicas: a write, an add, a cas that matched (the
+    //  script's 0); a failed cas changed nothing
+    bool wrote = streq (type, "write") || (words->set && streq (type, "add"))
+              || (streq (type, "cas") && reply && reply->type == REDIS_REPLY_INTEGER
+                  && reply->integer == 0);
     if (reply && self->wait > 0 && wrote && reply->type != REDIS_REPLY_ERROR) {
         bool waited;
         redisReply *wait = s_command (&self->primary, host, port, &waited, "WAIT %d %d",

@@ -127,6 +127,8 @@ reply_result (const char *type, bool set, reply_transport_t transport,
     }
     if (reply->type != REDIS_REPLY_INTEGER)
         return s_error (NODE_ERR_TIMEOUT, "the cas script's answer was not understood");
+    if (reply->integer == 0 && wait_wanted > 0 && wait_acked < wait_wanted)
+        return s_error (NODE_ERR_TIMEOUT, "cas applied on the primary, WAIT short of replicas");
     if (reply->integer == 0)
         return json_pack ("{s:s}", "type", "cas_ok");
     if (reply->integer == 1)

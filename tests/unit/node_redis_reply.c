@@ -105,6 +105,14 @@ test_results (void **state)
         else
             assert_int_equal (s_code (reply), expect [index]);
     }
+    //  --param wait=N holds a cas that matched to N replicas as a write;
+    //  one that did not match changed nothing and is said so however many
+    redisReply matched = { .type = REDIS_REPLY_INTEGER, .integer = 0 };
+    redisReply differs = { .type = REDIS_REPLY_INTEGER, .integer = 1 };
+    assert_string_equal (s_type (reply_result_kv ("cas", REPLY_ANSWERED, &matched, 2, 2)), "cas_ok");
+    assert_int_equal (s_code (reply_result_kv ("cas", REPLY_ANSWERED, &matched, 2, 1)), NODE_ERR_TIMEOUT);
+    assert_int_equal (s_code (reply_result_kv ("cas", REPLY_ANSWERED, &differs, 2, 0)),
+                      NODE_ERR_PRECONDITION_FAILED);
     const char *types [] = { "read", "write", "cas" };
     redisReply readonly = s_string (REDIS_REPLY_ERROR, "READONLY You can't write against a read only replica.");
     redisReply masterdown = s_string (REDIS_REPLY_ERROR, "MASTERDOWN Link with MASTER is down");
