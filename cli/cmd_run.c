@@ -23,6 +23,7 @@
 #include "commands.h"
 #include "scenario/scenario.h"
 #include "scenario/config.h"
+#include "scenario/action.h"
 #include "scenario/syskeys.h"
 #include "lab/runner.h"
 #include "lab/lab.h"
@@ -332,8 +333,8 @@ s_bug (const scenario_t *scenario)
     return NULL;
 }
 
-//  Has system the bug asked for? 0, or 64 (--bug) / 65 (the scenario's)
-//  after naming it and the system's bugs.
+//  Has system the bug asked for? 0, or 64 (--bug, --config bug=) / 65
+//  (the scenario's) after naming it and the system's bugs.
 static int
 s_check_bug (const s_args_t *args, const scenario_t *scenario, const char *system)
 {
@@ -341,11 +342,46 @@ s_check_bug (const s_args_t *args, const scenario_t *scenario, const char *syste
     if (!bug || (!args->node_cmd && lab_system_has_bug (system, bug)))
         return 0;
     const char *bugs = args->node_cmd? "": lab_system_bugs (system);
+    //  Where the name came from: --bug, a --config item (both usage, 64),
+    //  or the scenario file (65).
+    bool config = !args->bug && args->config
+               && (strncmp (args->config, "bug=", 4) == 0 || strstr (args->config, ",bug="));
     fprintf (stderr, "harness run: %s%s: system %s has no bug '%s' (%s%s)\n",
-             args->bug? "--bug ": "scenario ", args->bug? bug: scenario->name,
+             args->bug? "--bug ": config? "--config bug=": "scenario ",
+             args->bug || config? bug: scenario->name,
              args->node_cmd? "--node": system, bug, *bugs? "its bugs: ": "it has none",
              bugs);
-    return args->bug? FL_EXIT_USAGE: FL_EXIT_DATAERR;
+    return args->bug || config? FL_EXIT_USAGE: FL_EXIT_DATAERR;
+}
+
+//  A fault that cuts off one of Maelstrom's services (partition isolate
+//  lin-kv): a database run's services are not on its IP plane, so it is
+//  refused before anything starts. The step's text and where it is
+//  (":LINE: faults/step", ": faults/random/kinds" for the generator's), or
+//  NULL when there is none.
+static const char *
+s_service_fault (const scenario_t *scenario, char *where, size_t size)
+{
+    for (size_t i = 0; i < scenario->steps_count + scenario->kinds_count; i++) {
+        bool step = i < scenario->steps_count;
+        const char *text = step? scenario->steps [i].text
+                         : scenario->kinds [i - scenario->steps_count];
+        action_t action;
+        char *error = NULL;
+        if (action_parse (&action, text, scenario->nodes, &error)) {
+            free (error);           //  already refused by the parser
+            continue;
+        }
+        if (action.kind == ACTION_PARTITION && action.shape == ACTION_SHAPE_ISOLATE
+        &&  action_is_service (action.node)) {
+            if (step)
+                snprintf (where, size, ":%d: faults/step", scenario->steps [i].line);
+            else
+                snprintf (where, size, ": faults/random/kinds");
+            return text;
+        }
+    }
+    return NULL;
 }
 
 //  The first key a tour's steps name, for the refusal above.
@@ -376,6 +412,15 @@ s_check_systems (const s_args_t *args, const scenario_t *scenario, const char **
                      " lin-kv keys and values\n", scenario->name,
                      s_tour_key (scenario), systems [i]);
             return FL_EXIT_USAGE;
+        }
+        char where [48];
+        const char *cut = !args->node_cmd && lab_system_is_database (systems [i])?
+                          s_service_fault (scenario, where, sizeof where): NULL;
+        if (cut) {
+            fprintf (stderr, "harness run: %s%s: '%s': system %s has no Maelstrom services"
+                     " on its network plane to cut off (its faults are IP-level, between"
+                     " its nodes)\n", scenario->path, where, cut, systems [i]);
+            return FL_EXIT_DATAERR;
         }
         const char *speaks = args->node_cmd? NULL: lab_system_workload (systems [i]);
         //  A tour's keyed ops are lin-kv's, and crdt answers them too: keyed
