@@ -74,6 +74,7 @@ typedef struct {
 
 struct _lab_t {
     lab_opts_t opts;
+    bool applied;               // the last lab_apply took effect
     char ipc_dir [64];
     char net [128];
     char control [128];
@@ -1306,6 +1307,7 @@ s_apply_database (lab_t *self, action_t *spec, s_node_t *node, int k, char *deta
                 snprintf (detail, size, "%s %+d ms: not applied (%s %s; see the notes)",
                           node->id, spec->ms, name, !database_faketime (self->db)
                           ? "does not read time through libc": "runs without libfaketime");
+                self->applied = false;
                 return 0;
             }
             if (dbproc_skew (self->servers, k, spec->ms, error))
@@ -1408,6 +1410,7 @@ lab_apply (lab_t *self, action_t *spec, rng_t *rng, char *detail,
 {
     assert (self && spec && detail);
     *detail = 0;
+    self->applied = true;
     if (self->db)
         return s_apply_plane (self, spec, rng, detail, size, error);
     switch (spec->kind) {
@@ -1435,6 +1438,13 @@ lab_apply (lab_t *self, action_t *spec, rng_t *rng, char *detail,
         default:
             return s_apply_process (self, spec, detail, size, error);
     }
+}
+
+bool
+lab_applied (lab_t *self)
+{
+    assert (self);
+    return self->applied;
 }
 
 json_t *

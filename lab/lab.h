@@ -151,6 +151,11 @@ int lab_tick (lab_t *self, int64_t now_ms, char **error);
 int lab_apply (lab_t *self, action_t *spec, rng_t *rng, char *detail,
                size_t detail_size, char **error);
 
+//  Did the last lab_apply take effect? False when it could only say why
+//  not (a clock skew on a database libfaketime cannot reach: its detail
+//  says "not applied"), so that no fault period is recorded for it.
+bool lab_applied (lab_t *self);
+
 //  The highest-term node reporting role "leader" or "primary" (1-based
 //  index); 0 if nodes report roles but none leads; -1 if no node reports a
 //  role at all (a system without leaders, or nodes that do not answer

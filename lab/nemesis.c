@@ -100,6 +100,15 @@ nemesis_apply (nemesis_t *self, action_t *spec, int64_t now_ns,
         return -1;
     const char *fault = action_name (spec);
     const char *target = action_has_node (spec)? spec->node: "";
+    if (!lab_applied (self->lab)) {
+        //  Nothing happened: a period of no length keeps the attempt and
+        //  its detail (why not) in faults.jsonl, and counts for no op
+        if (self->history) {
+            history_period (self->history, now_ns, "start", fault, target, detail);
+            history_period (self->history, now_ns, "end", fault, target, detail);
+        }
+        return 0;
+    }
     if (spec->kind == ACTION_HEAL) {
         for (size_t i = self->count; i-- > 0; )
             if (s_proxy_fault (self->active [i].fault))
