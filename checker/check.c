@@ -63,8 +63,11 @@ struct _check_result_t {
 };
 
 //  Who decided a partition; S_METHOD_SEARCH is 0, what calloc leaves.
-enum { S_METHOD_SEARCH, S_METHOD_UNIQUE, S_METHOD_UNWRITTEN, S_METHODS };
-static const char *s_method_names [S_METHODS] = { "search", "unique-values", "unwritten-read" };
+//  S_METHOD_NONE is only said, never stored: a key no method decided
+//  because the check stopped first (another key was invalid).
+enum { S_METHOD_SEARCH, S_METHOD_UNIQUE, S_METHOD_UNWRITTEN, S_METHOD_NONE, S_METHODS };
+static const char *s_method_names [S_METHODS] = { "search", "unique-values", "unwritten-read",
+                                                  "none" };
 
 typedef struct {
     check_result_t *self;
@@ -643,19 +646,30 @@ s_verdict_json (wgl_verdict_t v)
 //  Which method decided: "method" for the whole history ("mixed" when the
 //  keys differ), "methods" counting keys by method, and for kv "keys": each
 //  key's method and verdict (the first FL_CHECK_KEYS_LISTED_MAX).
+static int
+s_method_of (const check_result_t *self, size_t i)
+{
+    return self->method [i] == S_METHOD_SEARCH && self->results [i].verdict == WGL_STOPPED?
+           S_METHOD_NONE: self->method [i];
+}
+
 static void
 s_methods_json (const check_result_t *self, json_t *obj)
 {
     size_t count [S_METHODS] = { 0 };
     for (size_t i = 0; i < self->nparts; i++)
-        count [self->method [i]]++;
+        count [s_method_of (self, i)]++;
+    //  Named by the methods that decided keys; the keys none decided
+    //  (the check stopped first) do not make it "mixed"
+    size_t decided = self->nparts - count [S_METHOD_NONE];
     const char *name = "search";        // also for no partitions at all
-    for (int m = 0; m < S_METHODS; m++)
+    for (int m = 0; m < S_METHOD_NONE; m++)
         if (count [m])
-            name = count [m] == self->nparts? s_method_names [m]: "mixed";
+            name = count [m] == decided? s_method_names [m]: "mixed";
     json_object_set_new (obj, "method", json_string (name));
     json_t *methods = json_object ();    // the two of old first, as before
-    static const int listed [S_METHODS] = { S_METHOD_UNIQUE, S_METHOD_SEARCH, S_METHOD_UNWRITTEN };
+    static const int listed [S_METHODS] = { S_METHOD_UNIQUE, S_METHOD_SEARCH, S_METHOD_UNWRITTEN,
+                                            S_METHOD_NONE };
     for (int m = 0; m < S_METHODS; m++)
         json_object_set_new (methods, s_method_names [listed [m]],
                              json_integer ((json_int_t) count [listed [m]]));
@@ -665,7 +679,7 @@ s_methods_json (const check_result_t *self, json_t *obj)
     json_t *keys = json_array ();
     for (size_t i = 0; i < self->nparts && i < FL_CHECK_KEYS_LISTED_MAX; i++)
         json_array_append_new (keys, json_pack ("{s:O, s:s, s:o}",
-            "key", model_part_key (self->parts [i]), "method", s_method_name (self->method [i]),
+            "key", model_part_key (self->parts [i]), "method", s_method_name (s_method_of (self, i)),
             "valid", s_verdict_json (self->results [i].verdict)));
     json_object_set_new (obj, "keys", keys);
 }

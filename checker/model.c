@@ -814,6 +814,35 @@ s_init_registers (model_part_t *part, json_t *init)
     free (ids);
 }
 
+//  A kv key's initial value in --init's map, or NULL. A string key is
+//  named as itself (a keyword without its colon); any other is the map's
+//  key whose text, read as JSON, is the same value: compared with object
+//  members sorted, since the history's reader and the EDN reader sort a
+//  map's keys while a JSON --init keeps the order it was written in.
+static json_t *
+s_init_of_key (json_t *init, json_t *key)
+{
+    if (json_is_string (key))
+        return json_object_get (init, edn_name (json_string_value (key)));
+    size_t flags = JSON_ENCODE_ANY | JSON_COMPACT | JSON_SORT_KEYS;
+    char *want = json_dumps (key, flags);
+    json_t *found = want? json_object_get (init, want): NULL;
+    const char *name;
+    json_t *value;
+    json_object_foreach (init, name, value) {
+        if (found || !want)
+            break;
+        json_t *k = json_loads (name, JSON_DECODE_ANY, NULL);
+        char *text = k? json_dumps (k, flags): NULL;
+        if (text && strcmp (text, want) == 0)
+            found = value;
+        free (text);
+        json_decref (k);
+    }
+    free (want);
+    return found;
+}
+
 //  The initial state of a partition from --init.
 static int
 s_init (s_compiler_t *c, model_part_t *part)
@@ -822,10 +851,7 @@ s_init (s_compiler_t *c, model_part_t *part)
     switch (c->kind) {
         case MODEL_KV:
             if (json_is_object (init) && part->key) {
-                char *text = json_dumps (part->key, JSON_ENCODE_ANY | JSON_COMPACT);
-                json_t *v = json_object_get (init, json_is_string (part->key)?
-                                             edn_name (json_string_value (part->key)): text);
-                free (text);
+                json_t *v = s_init_of_key (init, part->key);
                 init = v? v: json_null ();
             }
             part->init = s_value (part, init);

@@ -84,9 +84,9 @@ s_usage (FILE *out)
         "      --spectrum     check every model above and print the strongest held\n"
 
         "      --method M     auto (default: a register key with an ok read of a\n"
-        "                     value nobody wrote is invalid at once, unique-value\n"
-        "                     keys are decided without a search) or search (every\n"
-        "                     key searched)\n",
+        "                     value nobody wrote, or an ok cas from one, is invalid\n"
+        "                     at once; unique-value keys are decided without a\n"
+        "                     search) or search (every key searched)\n",
         FL_CHECK_TIMEOUT_S_DEFAULT, FL_CHECK_TIMEOUT_S_MAX, FL_CHECK_MEMORY_MB_DEFAULT,
         FL_CHECK_THREADS_MAX);
 }

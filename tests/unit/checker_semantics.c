@@ -738,6 +738,20 @@ test_keywords (void **state)
                           "{:process 1, :type :ok, :f :read, :key :x, :value 5}\n";
     opts = (check_opts_t) { .model = "kv", .init = "{:x 5}" };
     assert_int_equal (s_check_opts ("ki.edn", kv_init, strlen (kv_init), opts), CHECK_VALID);
+    //  A key that is a map, or holds one, finds its --init whatever order
+    //  either writes the map's members in (readers sort them)
+    const char *kv_map = "{:process 1, :type :invoke, :f :read, :key [1 {:y 1 :x 2}], :value nil}\n"
+                         "{:process 1, :type :ok, :f :read, :key [1 {:y 1 :x 2}], :value 7}\n";
+    opts = (check_opts_t) { .model = "kv", .init = "{[1 {:y 1 :x 2}] 7}" };
+    assert_int_equal (s_check_opts ("km.edn", kv_map, strlen (kv_map), opts), CHECK_VALID);
+    opts = (check_opts_t) { .model = "kv", .init = "{[1 {:x 2 :y 1}] 7}" };
+    assert_int_equal (s_check_opts ("km.edn", kv_map, strlen (kv_map), opts), CHECK_VALID);
+    opts = (check_opts_t) { .model = "kv", .init = "{[1 {:x 2 :y 1}] 8}" };
+    assert_int_equal (s_check_opts ("km.edn", kv_map, strlen (kv_map), opts), CHECK_INVALID);
+    const char *kj = "{\"process\":1,\"type\":\"invoke\",\"f\":\"read\",\"key\":{\"y\":1,\"x\":2},\"value\":null}\n"
+                     "{\"process\":1,\"type\":\"ok\",\"f\":\"read\",\"key\":{\"y\":1,\"x\":2},\"value\":7}\n";
+    opts = (check_opts_t) { .model = "kv", .init = "{\"{\\\"x\\\":2,\\\"y\\\":1}\": 7}" };
+    assert_int_equal (s_check_opts ("km.jsonl", kj, strlen (kj), opts), CHECK_VALID);
     //  multi-register: [:write "x" 1] does not write :x; --init {:x 0 :y 0}
     //  initialises the keyword keys
     const char *mr =
