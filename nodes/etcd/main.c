@@ -39,6 +39,7 @@ typedef struct {
     int64_t role_ms;            //  when role was last asked of the member
     long long term;             //  the member's raft term then
     char *buffer;               //  member from members=, FL_DB_PATH_BYTES_MAX
+    bool unusable;              //  no member for this node: it stopped
 } shim_t;
 
 typedef struct {
@@ -204,8 +205,15 @@ s_on_init (node_t *node, void *arg)
     shim_t *self = (shim_t *) arg;
     if (!self->member)
         self->member = s_member_of (node, self->buffer, FL_DB_PATH_BYTES_MAX);
-    if (!self->member)
-        node_log (node, "no member for '%s' in --param members", node_id (node));
+    if (!self->member) {
+        //  A node with no member can answer nothing: stop, and say why
+        //  (the lab names the node that exited, with this line)
+        const char *members = node_param (node, "members");
+        node_log (node, "no member for '%s' in --param members=%s (node nK takes the Kth):"
+                  " exiting", node_id (node), members? members: "");
+        self->unusable = true;
+        node_stop (node);
+    }
 }
 
 //  --probe URL: exit 0 when the member says it is healthy.
@@ -235,10 +243,14 @@ main (int argc, char **argv)
     static char buffer [FL_DB_PATH_BYTES_MAX];
     const char *member = node_param (node, "member");
     const char *reads = node_param (node, "reads");
-    if ((!member && !node_param (node, "members")) || (reads && !streq (reads, "linearizable") && !streq (reads, "serializable"))) {
-        fprintf (stderr, "node-etcd: needs --param member=http://ADDR:2379 and reads ="
-                 " linearizable or serializable (got member '%s', reads '%s')\n",
-                 member? member: "", reads? reads: "");
+    bool bad_reads = reads && !streq (reads, "linearizable") && !streq (reads, "serializable");
+    if (bad_reads || (!member && !node_param (node, "members"))) {
+        if (bad_reads)
+            fprintf (stderr, "node-etcd: --param reads=%s: not linearizable or serializable\n",
+                     reads);
+        else
+            fprintf (stderr, "node-etcd: needs --param member=http://ADDR:2379 (or"
+                     " members=URL1,URL2,..., the Kth for node nK)\n");
         node_destroy (&node);
         return FL_EXIT_USAGE;
     }
@@ -258,5 +270,5 @@ main (int argc, char **argv)
     curl_easy_cleanup (self.curl);
     node_destroy (&node);
     curl_global_cleanup ();
-    return rc? FL_EXIT_SOFTWARE: FL_EXIT_OK;
+    return self.unusable? FL_EXIT_USAGE: rc? FL_EXIT_SOFTWARE: FL_EXIT_OK;
 }

@@ -35,6 +35,7 @@
 #include <hiredis/hiredis.h>
 #include "limits.h"
 #include "exits.h"
+#include "number.h"
 #include "nodes/lib/node.h"
 #include "nodes/redis/reply.h"
 
@@ -53,6 +54,7 @@ typedef struct {
     char primary_host [SHIM_HOST_BYTES];
     int primary_port;
     int64_t asked_ms;                   //  when the Sentinel was last asked
+    bool unusable;                      //  no address for this node: it stopped
 } shim_t;
 
 static struct timeval
@@ -355,8 +357,14 @@ s_on_init (node_t *node, void *arg)
             memcpy (self->addr, at, len);
         at = comma? comma + 1: NULL;
     }
-    if (!*self->addr)
-        node_log (node, "no address for '%s' in --param addrs", id);
+    if (!*self->addr) {
+        //  A node with no server can answer nothing: stop, and say why
+        //  (the lab names the node that exited, with this line)
+        node_log (node, "no address for '%s' in --param addrs=%s (node nK takes the Kth):"
+                  " exiting", id, addrs? addrs: "");
+        self->unusable = true;
+        node_stop (node);
+    }
 }
 
 //  --probe ADDR: the server answers PING and the Sentinel names a primary.
@@ -388,14 +396,21 @@ main (int argc, char **argv)
     if (!node)
         return FL_EXIT_USAGE;
     shim_t self = { .node = node, .asked_ms = INT64_MIN / 2 };
-    const char *addr = node_param (node, "addr"), *wait = node_param (node, "wait");
-    char *end = NULL;
-    long replicas = wait? strtol (wait, &end, 10): 0;
-    if ((!addr && !node_param (node, "addrs")) || (addr && strlen (addr) >= sizeof self.addr)
-    ||  (wait && (*end || replicas < 0 || replicas > FL_NODES_MAX))) {
-        fprintf (stderr, "node-redis: needs --param addr=ADDR (or addrs=A1,A2,...) and"
-                 " wait = 0..%d replicas (got addr '%s', wait '%s')\n", FL_NODES_MAX,
-                 addr? addr: "", wait? wait: "");
+    const char *addr = node_param (node, "addr"), *addrs = node_param (node, "addrs"),
+               *wait = node_param (node, "wait");
+    uint64_t replicas = 0;
+    bool bad_wait = wait && number_parse_whole (wait, FL_NODES_MAX, &replicas);
+    if (bad_wait || (!addr && !addrs) || (addr && strlen (addr) >= sizeof self.addr)) {
+        if (bad_wait)
+            fprintf (stderr, "node-redis: --param wait=%s: not a whole number of replicas"
+                     " in 0..%d\n", wait, FL_NODES_MAX);
+        else
+        if (addr)
+            fprintf (stderr, "node-redis: --param addr=%s: longer than %zu bytes\n", addr,
+                     sizeof self.addr - 1);
+        else
+            fprintf (stderr, "node-redis: needs --param addr=ADDR (or addrs=A1,A2,...,"
+                     " the Kth for node nK)\n");
         node_destroy (&node);
         return FL_EXIT_USAGE;
     }
@@ -415,5 +430,5 @@ main (int argc, char **argv)
     redisFree (self.local);
     redisFree (self.primary);
     node_destroy (&node);
-    return rc? FL_EXIT_SOFTWARE: FL_EXIT_OK;
+    return self.unusable? FL_EXIT_USAGE: rc? FL_EXIT_SOFTWARE: FL_EXIT_OK;
 }
