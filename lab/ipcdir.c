@@ -93,7 +93,7 @@ ipcdir_remove (const char *path)
 }
 
 int
-ipcdir_sweep (const char *prefix)
+ipcdir_sweep (const char *prefix, FILE *out)
 {
     const char *slash = strrchr (prefix, '/');
     if (!slash || s_owner)
@@ -125,6 +125,8 @@ ipcdir_sweep (const char *prefix)
         bool dead = pid == 1 || (pid > 0 && kill ((pid_t) pid, 0) == -1 && errno == ESRCH);
         if (dead && !s_serves (path)) {
             ipcdir_remove (path);
+            if (out)
+                fprintf (out, "removed stale ipc directory %s\n", path);
             swept++;
         }
     }
@@ -135,7 +137,7 @@ ipcdir_sweep (const char *prefix)
 int
 ipcdir_make (const char *prefix, char *path, size_t size)
 {
-    int swept = ipcdir_sweep (prefix);
+    int swept = ipcdir_sweep (prefix, NULL);
     snprintf (path, size, "%s-XXXXXX", prefix);
     if (!mkdtemp (path)) {
         *path = 0;

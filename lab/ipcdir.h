@@ -14,6 +14,7 @@
 #define FL_IPCDIR_H_INCLUDED
 
 #include <stddef.h>
+#include <stdio.h>
 
 //  Sweep stale directories PREFIX-* (PREFIX is "/tmp/faultlab" or
 //  "/tmp/faultlab-up"), then make PREFIX-XXXXXX with a file "pid" holding
@@ -32,8 +33,9 @@ void ipcdir_owner (long pid);
 //  file). Quiet if it is gone already.
 void ipcdir_remove (const char *path);
 
-//  Sweep stale directories PREFIX-*, as ipcdir_make does first. Returns
-//  how many were removed.
-int ipcdir_sweep (const char *prefix);
+//  Sweep stale directories PREFIX-*, as ipcdir_make does first, saying
+//  "removed stale ipc directory PATH" on out for each (unless out is
+//  NULL). Returns how many were removed.
+int ipcdir_sweep (const char *prefix, FILE *out);
 
 #endif

@@ -516,10 +516,7 @@ netplane_sweep (FILE *out)
     int removed = 0;
     const char *prefixes [] = { "/tmp/faultlab", "/tmp/faultlab-up" };
     for (size_t i = 0; i < 2; i++) {
-        int count = ipcdir_sweep (prefixes [i]);
-        if (count > 0 && out)
-            fprintf (out, "removed %d stale ipc director%s %s-*\n", count,
-                     count == 1? "y": "ies", prefixes [i]);
+        int count = ipcdir_sweep (prefixes [i], out);
         removed += count > 0? count: 0;
     }
     DIR *dir = opendir ("/run/netns");

@@ -9,7 +9,7 @@
 # whose pid file says 1 (written by a harness inside its private PID
 # namespace before the host pid was recorded) is stale.
 . "$(dirname "$0")/lib.sh" netplane-refuse
-plan 11
+plan 12
 need_file bin/node-etcd "run make lab"
 store="$tmp/store"
 
@@ -50,3 +50,4 @@ check_output "removed network namespace fl-$dead-hub" "sweep removed the dead ha
 check "sweep left the live pid's namespace and removed the stale ipc directory" \
     bash -c "ip netns list | grep -q '^fl-$$-hub' && [ ! -e $stale ]"
 check "sweep removed the ipc directory whose pid file says 1" [ ! -e "$old" ]
+check_output "removed stale ipc directory $stale" "sweep names each ipc directory it removed"
