@@ -771,7 +771,19 @@ check_result_explain (const check_result_t *self, FILE *out)
         fprintf (out, "  not linearizable:\n");
     if (self->lin == CHECK_INVALID && self->method [self->bad] == S_METHOD_UNWRITTEN
     &&  self->unwritten >= 0) {
-        fprintf (out, "  by unwritten-read: no op could have written the value seen by\n    ");
+        //  The value it saw (a read's, a cas's from): a register's state is
+        //  its value
+        model_part_t *part = self->parts [self->bad];
+        const model_op_t *op = &model_part_ops (part) [self->results [self->bad].blocked];
+        bool needs, sets;
+        uint64_t need = 0, set;
+        model_register_effect (op, &needs, &need, &sets, &set);
+        json_t *value = model_state_json (part, need);
+        char *text = value? json_dumps (value, JSON_ENCODE_ANY | JSON_COMPACT): NULL;
+        fprintf (out, "  by unwritten-read: no op could have written %s, seen by\n    ",
+                 text? text: "the value");
+        free (text);
+        json_decref (value);
         s_op_text (self, (size_t) self->unwritten, out);
     }
     model_op_t *ops = model_part_ops (why.part);

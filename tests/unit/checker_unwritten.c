@@ -219,9 +219,13 @@ test_cas_register (void **state)
     assert_string_equal (s_str (out.json, "key_method"), "unwritten-read");
     s_out_free (&out);
     //  An ok cas saw its `from` current: from 4, which nobody wrote, is
-    //  invalid at once (blamed, line 5)...
+    //  invalid at once (blamed, line 5), and the text names 4...
     s_expect_unwritten (TWICE_1 J (2, "invoke", "cas", "[4,2]") J (2, "ok", "cas", "[4,2]"),
                         "cas-register", NULL, 5);
+    out = s_check ("h.jsonl", TWICE_1 J (2, "invoke", "cas", "[4,2]") J (2, "ok", "cas", "[4,2]"),
+                   "cas-register", NULL, NULL);
+    assert_non_null (strstr (out.text, "no op could have written 4, seen by"));
+    s_out_free (&out);
     //  ... from 4 after an info write of 4 is left to the search
     s_expect_valid ("h.jsonl", TWICE_1 J (3, "invoke", "write", "4") J (3, "info", "write", "4")
                     J (2, "invoke", "cas", "[4,2]") J (2, "ok", "cas", "[4,2]"),
