@@ -152,14 +152,16 @@ s_process (ophistory_t *self, int line, json_t *value, int64_t *process)
     return 0;
 }
 
-//  A process as the file gave it, for messages: its name or its number.
+//  A process as the file gave it, for messages: its number, or its name
+//  quoted (the name "1" is not the number 1).
 static const char *
 s_who (const ophistory_t *self, int64_t process, char *buf, size_t size)
 {
     const char *name = ophistory_process_name (self, process);
     if (name)
-        return name;
-    snprintf (buf, size, "%lld", (long long) process);
+        snprintf (buf, size, "'%.*s'", (int) (size > 3? size - 3: 0), name);
+    else
+        snprintf (buf, size, "%lld", (long long) process);
     return buf;
 }
 
@@ -170,7 +172,7 @@ s_invoke (ophistory_t *self, int line, int64_t process, const char *f,
     int32_t *slot = s_slot (self, process);
     if (!slot)
         return s_error (self, line, "out of memory reading the history");
-    char who [24];
+    char who [80];
     if (*slot >= 0)
         return s_error (self, line, "invoke on process %s while its op from line %d is in flight",
                         s_who (self, process, who, sizeof who), self->ops [*slot].line_call);
@@ -202,7 +204,7 @@ s_complete (ophistory_t *self, int line, int64_t process, const char *type,
     int32_t *slot = s_slot (self, process);
     if (!slot)
         return s_error (self, line, "out of memory reading the history");
-    char who [24];
+    char who [80];
     if (*slot < 0)
         return s_error (self, line, "%s with no invoke for process %s",
                         type, s_who (self, process, who, sizeof who));

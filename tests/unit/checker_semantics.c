@@ -557,7 +557,7 @@ test_negative_process (void **state)
     const char *busy = "{:process \"n1\", :type :invoke, :f :read, :value nil}\n"
                        "{:process :n1, :type :invoke, :f :read, :value nil}\n";
     assert_int_equal (s_check ("b.edn", busy, "register", NULL), S_BAD);
-    assert_non_null (strstr (s_error, "b.edn:2: invoke on process n1 while"));
+    assert_non_null (strstr (s_error, "b.edn:2: invoke on process 'n1' while"));
 }
 
 //  EDN's keyword rules: what --to-edn may write as :f, and what it must not.
