@@ -464,6 +464,10 @@ s_read_jsonl (ophistory_t *self, const char *buf, size_t len)
         json_t *event = json_loadb (lines.text, lines.len, 0, &jerr);
         if (!event && lines.torn)
             return 0;       // a torn last line: the run was cut mid-write
+        //  jansson names its own flag for an escaped NUL: say what it means
+        if (!event && strstr (jerr.text, "JSON_ALLOW_NUL"))
+            return s_error (self, line, "a string holds \\u0000 (NUL) at column %d: values"
+                            " with NUL characters are not taken", jerr.column);
         if (!event)
             return s_error (self, line, "malformed JSON: %s", jerr.text);
         rc = s_event_object (self, line, event);
