@@ -738,6 +738,10 @@ s_results (s_run_t *self, json_t *network, bool ran)
         json_object_set_new (results, "measures_error", json_string (error? error: "?"));
         free (error);
     }
+    //  A real database's own traffic never crosses the proxy (its faults
+    //  are the IP plane's, in faults.jsonl): say what these counters are
+    if (json_is_object (network) && opts->system && lab_system_is_database (opts->system))
+        json_object_set_new (network, "carries", json_string ("clients"));
     json_object_set_new (results, "network", network? network: json_null ());
     //  Answers to no op in flight (late, duplicated), and messages to a
     //  client that were no envelope: counted, not recorded as ops.

@@ -381,6 +381,12 @@ s_network (const page_t *self)
     if (!links)
         links = network;
     fputs ("<h2>Network (proxy counters per link)</h2>", out);
+    const char *carries = json_string_value (json_object_get (network, "carries"));
+    if (carries && strcmp (carries, "clients") == 0)
+        fputs ("<p class=\"note\">A real database: the proxy carried only the lab's clients"
+               " and the shims, never the database's own traffic, and applied no fault; the"
+               " scenario's network faults were the IP plane's (the shaded periods, from"
+               " faults.jsonl), and their drops are not counted here.</p>", out);
     s_link_t *table = calloc (FL_REPORT_LINKS_MAX, sizeof *table);
     size_t seen, size = table ? s_links (links, table, &seen) : 0;
     if (size == 0) {
