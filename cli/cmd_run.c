@@ -249,6 +249,26 @@ s_run_system (const s_args_t *args, const scenario_t *scenario, const char *syst
                     json_string_value (json_object_get (details, "method")): "search");
         if (json_is_true (valid))
             continue;
+        //  The op the check could not place, as the history has it
+        json_t *failing = json_array_get (json_object_get (details, "failing"), 0);
+        if (json_is_false (valid) && json_is_object (failing)) {
+            char *value = json_dumps (json_object_get (failing, "value"), JSON_ENCODE_ANY | JSON_COMPACT);
+            char *result = json_dumps (json_object_get (failing, "result"), JSON_ENCODE_ANY | JSON_COMPACT);
+            char *key = json_dumps (json_object_get (failing, "key"), JSON_ENCODE_ANY | JSON_COMPACT);
+            printf ("%-10s %s: could not place history.jsonl line %lld: process %lld %s%s%s %s"
+                    " -> %s %s\n", system, json_string_value (json_object_get (check, "name")),
+                    (long long) json_integer_value (json_object_get (failing, "line")),
+                    (long long) json_integer_value (json_object_get (failing, "process")),
+                    json_string_value (json_object_get (failing, "f"))?
+                    json_string_value (json_object_get (failing, "f")): "?",
+                    key? " key ": "", key? key: "", value? value: "null",
+                    json_string_value (json_object_get (failing, "type"))?
+                    json_string_value (json_object_get (failing, "type")): "?",
+                    result? result: "null");
+            free (value);
+            free (result);
+            free (key);
+        }
         const char *reason = json_string_value (json_object_get (details, "reason"));
         if (!reason)
             reason = json_string_value (json_object_get (check, "error"));
@@ -319,6 +339,12 @@ s_print_replays (const s_args_t *args, json_t **results, size_t count)
         }
         if (args->bug)
             printf (" --bug %s", args->bug);
+        if (args->store) {
+            printf (" --store ");
+            s_print_quoted (stdout, args->store);
+        }
+        if (args->check_timeout_s > 0)
+            printf (" --check-timeout %g", args->check_timeout_s);
         printf ("%s\n", args->tcp? " --transport tcp": "");
     }
 }
