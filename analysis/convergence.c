@@ -505,11 +505,13 @@ s_rule_counter (s_conv_t *self)
 {
     const opslog_t *log = self->log;
     int64_t acknowledged = 0, up = 0, down = 0, delta;
+    bool decrements = false;            //  an acknowledged negative add
     for (size_t i = 0; i < opslog_size (log); i++) {
         const opslog_op_t *op = opslog_op (log, i);
         if (!s_is_add (log, op) || op->type == OPSLOG_FAIL
         ||  !checks_atom_integer (log, op->invoke_value, &delta))
             continue;
+        decrements |= op->type == OPSLOG_OK && delta < 0;
         if (op->type == OPSLOG_OK)
             acknowledged += delta;
         else
@@ -536,6 +538,17 @@ s_rule_counter (s_conv_t *self)
             snprintf (reason, sizeof reason, "%s holds %" JSON_INTEGER_FORMAT ", below %" PRId64
                       " (acknowledged %" PRId64 ", at most %" PRId64 " uncertain)",
                       self->nodes [n], json_integer_value (shown), lower, acknowledged, -down);
+            s_lost_value (self, self->nodes [n], shown, reason);
+        }
+        else
+        if (json_integer_value (shown) > upper && decrements) {
+            //  Too high with acknowledged decrements: some were lost (a
+            //  pn-counter's merge that drops negative adds), as too low
+            //  loses increments
+            snprintf (reason, sizeof reason, "%s holds %" JSON_INTEGER_FORMAT ", above %" PRId64
+                      " (acknowledged %" PRId64 ", at most %" PRId64 " uncertain):"
+                      " acknowledged decrements lost", self->nodes [n],
+                      json_integer_value (shown), upper, acknowledged, up);
             s_lost_value (self, self->nodes [n], shown, reason);
         }
         else
