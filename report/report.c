@@ -381,6 +381,12 @@ s_network (const page_t *self)
     if (!links)
         links = network;
     fputs ("<h2>Network (proxy counters per link)</h2>", out);
+    json_t *unroutable = json_object_get (network, "unroutable");
+    if (json_is_integer (unroutable) && json_integer_value (unroutable) > 0)
+        fprintf (out, "<p class=\"note\">Unroutable: %lld (messages whose dest was not"
+                 " connected: a node still starting, as the lab's first init may find it, or"
+                 " one killed). They count as dropped on their links, whether or not a fault"
+                 " was in force.</p>", (long long) json_integer_value (unroutable));
     const char *carries = json_string_value (json_object_get (network, "carries"));
     if (carries && strcmp (carries, "clients") == 0)
         fputs ("<p class=\"note\">A real database: the proxy carried only the lab's clients"
