@@ -286,6 +286,7 @@ s_echo (const opslog_t *log, json_t *details)
     int64_t count = 0, ok = 0, mismatched_count = 0, failed_count = 0;
     json_t *mismatched = json_array ();
     json_t *failed = json_array ();
+    int64_t failed_at [FL_NODES_MAX + 1] = { 0 };  //  by the node asked (0: not known)
     for (size_t i = 0; i < opslog_size (log); i++) {
         const opslog_op_t *op = opslog_op (log, i);
         if (op->f_atom != echo)
@@ -296,6 +297,10 @@ s_echo (const opslog_t *log, json_t *details)
             json_t *ref = checks_op_ref (log, i);
             if (op->error >= 0)
                 json_object_set_new (ref, "error", json_integer (op->error));
+            bool known = op->node > 0 && op->node <= FL_NODES_MAX;
+            if (known)
+                json_object_set_new (ref, "node", json_sprintf ("n%d", op->node));
+            failed_at [known? op->node: 0]++;
             checks_listed (failed, ref);
             continue;
         }
@@ -315,9 +320,18 @@ s_echo (const opslog_t *log, json_t *details)
     json_object_set_new (details, "failed_count", json_integer (failed_count));
     json_object_set_new (details, "failed", failed);
     if (mismatched_count || failed_count) {
+        //  Which nodes the failed echoes were sent to: "(n1 12, n3 1)"
+        char by [256] = "";
+        size_t used = 0;
+        for (int k = 1; k <= FL_NODES_MAX && used + 24 < sizeof by; k++)
+            if (failed_at [k])
+                used += (size_t) snprintf (by + used, sizeof by - used, "%sn%d %" PRId64,
+                                           used? ", ": " (", k, failed_at [k]);
+        if (used)
+            snprintf (by + used, sizeof by - used, ")");
         json_object_set_new (details, "reason", json_sprintf (
-            "%" PRId64 " echoes returned another value, %" PRId64 " failed or timed out",
-            mismatched_count, failed_count));
+            "%" PRId64 " echoes returned another value, %" PRId64 " failed or timed out%s",
+            mismatched_count, failed_count, by));
         return CHECKS_INVALID;
     }
     if (count == 0) {
