@@ -56,6 +56,14 @@ s_check (const char *name, const char *text, const char *model, const char *form
     return s_check_opts (name, text, strlen (text), opts);
 }
 
+//  text checked as a kv history with --init init.
+static int
+s_kv_init (const char *name, const char *text, const char *init)
+{
+    check_opts_t opts = { .model = "kv", .init = init };
+    return s_check_opts (name, text, strlen (text), opts);
+}
+
 //  Knossos's "an ok read of nil is unknown" is a register rule. For a queue
 //  a dequeue of nil says the queue was empty; for a set nil must match.
 static void
@@ -736,22 +744,17 @@ test_keywords (void **state)
     //  kv --init by name: {:x 5} gives :x (and "x") 5
     const char *kv_init = "{:process 1, :type :invoke, :f :read, :key :x, :value nil}\n"
                           "{:process 1, :type :ok, :f :read, :key :x, :value 5}\n";
-    opts = (check_opts_t) { .model = "kv", .init = "{:x 5}" };
-    assert_int_equal (s_check_opts ("ki.edn", kv_init, strlen (kv_init), opts), CHECK_VALID);
+    assert_int_equal (s_kv_init ("ki.edn", kv_init, "{:x 5}"), CHECK_VALID);
     //  A key that is a map, or holds one, finds its --init whatever order
     //  either writes the map's members in (readers sort them)
     const char *kv_map = "{:process 1, :type :invoke, :f :read, :key [1 {:y 1 :x 2}], :value nil}\n"
                          "{:process 1, :type :ok, :f :read, :key [1 {:y 1 :x 2}], :value 7}\n";
-    opts = (check_opts_t) { .model = "kv", .init = "{[1 {:y 1 :x 2}] 7}" };
-    assert_int_equal (s_check_opts ("km.edn", kv_map, strlen (kv_map), opts), CHECK_VALID);
-    opts = (check_opts_t) { .model = "kv", .init = "{[1 {:x 2 :y 1}] 7}" };
-    assert_int_equal (s_check_opts ("km.edn", kv_map, strlen (kv_map), opts), CHECK_VALID);
-    opts = (check_opts_t) { .model = "kv", .init = "{[1 {:x 2 :y 1}] 8}" };
-    assert_int_equal (s_check_opts ("km.edn", kv_map, strlen (kv_map), opts), CHECK_INVALID);
+    assert_int_equal (s_kv_init ("km.edn", kv_map, "{[1 {:y 1 :x 2}] 7}"), CHECK_VALID);
+    assert_int_equal (s_kv_init ("km.edn", kv_map, "{[1 {:x 2 :y 1}] 7}"), CHECK_VALID);
+    assert_int_equal (s_kv_init ("km.edn", kv_map, "{[1 {:x 2 :y 1}] 8}"), CHECK_INVALID);
     const char *kj = "{\"process\":1,\"type\":\"invoke\",\"f\":\"read\",\"key\":{\"y\":1,\"x\":2},\"value\":null}\n"
                      "{\"process\":1,\"type\":\"ok\",\"f\":\"read\",\"key\":{\"y\":1,\"x\":2},\"value\":7}\n";
-    opts = (check_opts_t) { .model = "kv", .init = "{\"{\\\"x\\\":2,\\\"y\\\":1}\": 7}" };
-    assert_int_equal (s_check_opts ("km.jsonl", kj, strlen (kj), opts), CHECK_VALID);
+    assert_int_equal (s_kv_init ("km.jsonl", kj, "{\"{\\\"x\\\":2,\\\"y\\\":1}\": 7}"), CHECK_VALID);
     //  multi-register: [:write "x" 1] does not write :x; --init {:x 0 :y 0}
     //  initialises the keyword keys
     const char *mr =
