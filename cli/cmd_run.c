@@ -339,7 +339,7 @@ s_print_replays (const s_args_t *args, json_t **results, size_t count)
         }
         if (args->bug)
             printf (" --bug %s", args->bug);
-        if (args->store) {
+        if (args->store && strcmp (args->store, "store") != 0) {    //  not the default
             printf (" --store ");
             s_print_quoted (stdout, args->store);
         }

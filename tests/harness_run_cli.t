@@ -4,7 +4,7 @@
 # scenario 65; the same seed replays the same fault schedule, scenario.conf
 # records the seed and replays it; ./harness list shows the scenarios.
 . "$(dirname "$0")/lib.sh" run-cli
-plan 14
+plan 15
 
 check_exit 64 "no scenario: usage, 64" ./harness run
 check_exit 64 "bad --seed: usage, 64" ./harness run split-brain --seed x
@@ -38,6 +38,7 @@ hinted () {
         ! grep -q latest "$tmp/r1.out"
 }
 check "the replay hint names the run's scenario.conf" hinted
+check "the replay hint keeps the run's --store" grep -qF -e "--store '$tmp/r1'" "$tmp/r1.out"
 # Per-client op kinds and keys replay too. What a node answered may turn a
 # cas into a write (no value known yet), so compare reads vs updates.
 ops () { grep '"invoke"' "$1" | sed 's/.*"process":\([0-9]*\).*"f":"\([a-z]*\)","key":"\([0-9]*\)".*/\1 \2 \3/' |
