@@ -831,7 +831,7 @@ s_init_of_key (json_t *init, json_t *key)
     json_t *value;
     json_object_foreach (init, name, value) {
         if (found || !want)
-            break;
+            break;              //  (written in the member order: found at once)
         json_t *k = json_loads (name, JSON_DECODE_ANY, NULL);
         char *text = k? json_dumps (k, flags): NULL;
         if (text && strcmp (text, want) == 0)

@@ -74,7 +74,6 @@ typedef struct {
 
 struct _lab_t {
     lab_opts_t opts;
-    bool applied;               // the last lab_apply took effect
     char ipc_dir [64];
     char net [128];
     char control [128];
@@ -1274,7 +1273,8 @@ s_apply_skew (lab_t *self, s_node_t *node, int ms, char *detail, size_t size, ch
 //  A real database's process faults act on node K's server (its shim
 //  keeps answering for it): kill/restart (data kept, the first start's
 //  argv), stop/cont and pause/resume by signals, clock skew through
-//  libfaketime where the server reads time through libc.
+//  libfaketime where the server reads time through libc (else 1: not
+//  applied, as lab_apply returns).
 static int
 s_apply_database (lab_t *self, action_t *spec, s_node_t *node, int k, char *detail,
                   size_t size, char **error)
@@ -1307,8 +1307,7 @@ s_apply_database (lab_t *self, action_t *spec, s_node_t *node, int k, char *deta
                 snprintf (detail, size, "%s %+d ms: not applied (%s %s; see the notes)",
                           node->id, spec->ms, name, !database_faketime (self->db)
                           ? "does not read time through libc": "runs without libfaketime");
-                self->applied = false;
-                return 0;
+                return 1;               //  not applied: lab_apply says so
             }
             if (dbproc_skew (self->servers, k, spec->ms, error))
                 return -1;
@@ -1410,7 +1409,6 @@ lab_apply (lab_t *self, action_t *spec, rng_t *rng, char *detail,
 {
     assert (self && spec && detail);
     *detail = 0;
-    self->applied = true;
     if (self->db)
         return s_apply_plane (self, spec, rng, detail, size, error);
     switch (spec->kind) {
@@ -1438,13 +1436,6 @@ lab_apply (lab_t *self, action_t *spec, rng_t *rng, char *detail,
         default:
             return s_apply_process (self, spec, detail, size, error);
     }
-}
-
-bool
-lab_applied (lab_t *self)
-{
-    assert (self);
-    return self->applied;
 }
 
 json_t *

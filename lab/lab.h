@@ -146,15 +146,11 @@ int lab_tick (lab_t *self, int64_t now_ms, char **error);
 //  Apply one fault action (partition, heal, drop, ..., kill, restart, stop,
 //  cont, clock-skew). The action must be resolved (no "random"), except
 //  isolate-leader, which asks the nodes for their role here. Writes a
-//  human description ("halves: n1,n2 | n3,n4,n5") to detail. 0 or -1 with
-//  *error.
+//  human description ("halves: n1,n2 | n3,n4,n5") to detail. 0, or 1 when
+//  it took no effect and detail says why (a clock skew on a database that
+//  libfaketime cannot reach: "not applied"), or -1 with *error.
 int lab_apply (lab_t *self, action_t *spec, rng_t *rng, char *detail,
                size_t detail_size, char **error);
-
-//  Did the last lab_apply take effect? False when it could only say why
-//  not (a clock skew on a database libfaketime cannot reach: its detail
-//  says "not applied"), so that no fault period is recorded for it.
-bool lab_applied (lab_t *self);
 
 //  The highest-term node reporting role "leader" or "primary" (1-based
 //  index); 0 if nodes report roles but none leads; -1 if no node reports a

@@ -96,11 +96,12 @@ nemesis_apply (nemesis_t *self, action_t *spec, int64_t now_ns,
                char *detail, size_t size, char **error)
 {
     assert (self && spec);
-    if (lab_apply (self->lab, spec, &self->rng, detail, size, error))
+    int rc = lab_apply (self->lab, spec, &self->rng, detail, size, error);
+    if (rc < 0)
         return -1;
     const char *fault = action_name (spec);
     const char *target = action_has_node (spec)? spec->node: "";
-    if (!lab_applied (self->lab)) {
+    if (rc == 1) {
         //  Nothing happened: a period of no length keeps the attempt and
         //  its detail (why not) in faults.jsonl, and counts for no op
         if (self->history) {
