@@ -16,7 +16,7 @@ static const struct {
 } s_table [] = {
     { "quorum",  "w, r, read_repair, hinted_handoff" },
     { "crdt",    "gossip" },
-    { "raft",    "heartbeat_ms, election_min_ms, election_max_ms, batch_ms, ae_inflight, prevote" },
+    { "raft",    "heartbeat_ms, election_min_ms, election_max_ms, batch_ms, ae_inflight, prevote, noop" },
     { "primary", "none" },
     { "lww",     "none" },
     { "echo",    "none" },

@@ -74,6 +74,7 @@ struct _raft_t {
     int64_t batch_ms;
     int64_t ae_inflight_max;     // appends with entries in flight per follower
     bool prevote;                // run a pre-vote before raising the term
+    bool noop;                   // a new leader appends an empty entry
     bool ready;                  // init arrived
     bool failed;                 // the disk failed: stopping
     size_t n, me;
@@ -470,7 +471,8 @@ s_become_leader (raft_t *self)
     }
     //  An empty entry of the new term lets earlier entries commit (5.4.2)
     //  even if no client writes.
-    rlog_append (self->log, rlog_term (self->log), "[]", 2);
+    if (self->noop)
+        rlog_append (self->log, rlog_term (self->log), "[]", 2);
     node_role_set (self->node, "leader", rlog_term (self->log));
     node_log (self->node, "term %lld: leader (log %lld, commit %lld)",
               (long long) rlog_term (self->log), (long long) last, (long long) self->commit);
@@ -986,6 +988,19 @@ s_param_ms (node_t *node, const char *key, int64_t def)
     return (int64_t) value;
 }
 
+//  A --param that is true or false (default true); -1 when it is neither.
+static int
+s_param_bool (node_t *node, const char *key, bool *value)
+{
+    const char *text = node_param (node, key);
+    *value = !text || strcmp (text, "true") == 0;
+    if (text && !*value && strcmp (text, "false") != 0) {
+        node_log (node, "bad --param %s='%s': want true or false", key, text);
+        return -1;
+    }
+    return 0;
+}
+
 static bool
 s_params (raft_t *self)
 {
@@ -997,12 +1012,12 @@ s_params (raft_t *self)
     //  prevote=false: candidates raise their term at once (Raft without
     //  thesis 9.6, as many implementations run); still correct, only less
     //  steady: a node back from a partition deposes a working leader.
-    const char *prevote = node_param (self->node, "prevote");
-    self->prevote = !prevote || strcmp (prevote, "true") == 0;
-    if (prevote && strcmp (prevote, "true") != 0 && strcmp (prevote, "false") != 0) {
-        node_log (self->node, "bad --param prevote='%s': want true or false", prevote);
+    //  noop=false: a new leader appends nothing of its own, so the entries
+    //  of earlier terms it holds commit with the first client op of its
+    //  term (the paper's section 5.4.2, without section 8's no-op).
+    if (s_param_bool (self->node, "prevote", &self->prevote)
+    ||  s_param_bool (self->node, "noop", &self->noop))
         return false;
-    }
     if (self->heartbeat_ms <= 0 || self->election_min_ms <= 0
     ||  self->election_max_ms < self->election_min_ms || self->batch_ms < 0
     ||  self->ae_inflight_max <= 0) {
