@@ -10,6 +10,7 @@
         ./harness fault heal | drop 0.2 | delay 50 10 | duplicate 0.1 | reorder 0.1
         ./harness fault pause n2 | resume n2 | kill n3 | restart n3
         ./harness fault stop n1 | cont n1 | clock-skew n2 500
+        ./harness fault block-type append_entries 'n5 -> *'   (and unblock-type)
         ./harness fault state
 
     The action is checked here first (a typo is a usage error, exit 64),
@@ -31,7 +32,8 @@ const char cmd_fault_usage [] =
     "fault partition halves|majority|minority|bridge|ring|isolate NODE|isolate-leader|n1,n2|n3,..."
     " | partition one-way 'FROM -> TO' | isolate NODE | isolate-leader | heal | drop P | delay MS [JITTER] | duplicate P"
     " | reorder P | pause NODE | resume NODE | stop NODE | cont NODE | kill NODE"
-    " | restart NODE | clock-skew NODE MS | state";
+    " | restart NODE | clock-skew NODE MS | block-type TYPES 'FROM -> TO'"
+    " | unblock-type TYPES 'FROM -> TO' | state";
 
 static int
 s_usage (const char *problem)

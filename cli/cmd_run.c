@@ -380,13 +380,14 @@ s_check_bug (const s_args_t *args, const scenario_t *scenario, const char *syste
     return args->bug || config? FL_EXIT_USAGE: FL_EXIT_DATAERR;
 }
 
-//  A fault that cuts off one of Maelstrom's services (partition isolate
-//  lin-kv): a database run's services are not on its IP plane, so it is
-//  refused before anything starts. The step's text and where it is
-//  (":LINE: faults/step", ": faults/random/kinds" for the generator's), or
-//  NULL when there is none.
+//  A fault a database run's IP plane cannot do: cut off one of
+//  Maelstrom's services (partition isolate lin-kv: they are not on it), or
+//  block messages by type (it sees packets). Refused before anything
+//  starts. The step's text and where it is (":LINE: faults/step",
+//  ": faults/random/kinds" for the generator's) and *why, or NULL when
+//  there is none.
 static const char *
-s_service_fault (const scenario_t *scenario, char *where, size_t size)
+s_plane_fault (const scenario_t *scenario, char *where, size_t size, const char **why)
 {
     for (size_t i = 0; i < scenario->steps_count + scenario->kinds_count; i++) {
         bool step = i < scenario->steps_count;
@@ -398,8 +399,11 @@ s_service_fault (const scenario_t *scenario, char *where, size_t size)
             free (error);           //  already refused by the parser
             continue;
         }
-        if (action.kind == ACTION_PARTITION && action.shape == ACTION_SHAPE_ISOLATE
-        &&  action_is_service (action.node)) {
+        bool types = action.kind == ACTION_BLOCK_TYPE || action.kind == ACTION_UNBLOCK_TYPE;
+        if (types || (action.kind == ACTION_PARTITION && action.shape == ACTION_SHAPE_ISOLATE
+                      && action_is_service (action.node))) {
+            *why = types? "sees packets, not message types, so it cannot block by type"
+                        : "has no Maelstrom services on it to cut off";
             if (step)
                 snprintf (where, size, ":%d: faults/step", scenario->steps [i].line);
             else
@@ -440,12 +444,13 @@ s_check_systems (const s_args_t *args, const scenario_t *scenario, const char **
             return FL_EXIT_USAGE;
         }
         char where [48];
+        const char *why = NULL;
         const char *cut = !args->node_cmd && lab_system_is_database (systems [i])?
-                          s_service_fault (scenario, where, sizeof where): NULL;
+                          s_plane_fault (scenario, where, sizeof where, &why): NULL;
         if (cut) {
-            fprintf (stderr, "harness run: %s%s: '%s': system %s has no Maelstrom services"
-                     " on its network plane to cut off (its faults are IP-level, between"
-                     " its nodes)\n", scenario->path, where, cut, systems [i]);
+            fprintf (stderr, "harness run: %s%s: '%s': system %s's network plane %s"
+                     " (its faults are IP-level, between its nodes)\n", scenario->path,
+                     where, cut, systems [i], why);
             return FL_EXIT_DATAERR;
         }
         const char *speaks = args->node_cmd? NULL: lab_system_workload (systems [i]);

@@ -31,6 +31,9 @@
 #define FL_DELAY_MS_MAX          60000  /* a minute is already "forever"   */
 #define FL_SOCKET_HWM            100000 /* ZeroMQ's default 1000 drops under bursts */
 #define FL_PROXY_RULES_MAX       16384  /* a partition of 64 nodes is 4032 blocks; room for clients */
+#define FL_RULE_TYPES_MAX        8      /* message types one block names */
+#define FL_TYPE_BYTES_MAX        32     /* a message type, "append_entries" */
+#define FL_PROXY_TYPES_MAX       32     /* distinct message types a proxy blocks in its life */
 #define FL_REORDER_HOLD_MS       100    /* a held-back message waits at most this long for a later one */
 #define FL_PROXY_BATCH_MAX       1024   /* messages drained per poll wake-up before timers and control run */
 #define FL_TRACE_QUEUE_BYTES_MAX (64 * 1024 * 1024) /* trace records the proxy may hand

@@ -1150,6 +1150,83 @@ s_apply_one_way (lab_t *self, const action_t *spec, char *detail, size_t size,
     return reply? 0: -1;
 }
 
+static int
+s_proxy (lab_t *self, json_t *request, char **error)
+{
+    json_t *reply = lab_request (self, request, error);
+    json_decref (reply);
+    return reply? 0: -1;
+}
+
+//  One side of a block-type ("*", or nodes and "clients") as ids: at most
+//  FL_NODES_MAX + FL_CLIENTS_MAX of them, in ids (each FL_ID_BYTES_MAX).
+static int
+s_type_side (lab_t *self, const char *side, size_t side_len, char ids [][FL_ID_BYTES_MAX],
+             char **error)
+{
+    int count = 0;
+    char text [FL_FAULT_TEXT_BYTES_MAX];
+    snprintf (text, sizeof text, "%.*s", (int) side_len, side);
+    char *save = NULL;
+    for (char *id = strtok_r (text, ",", &save); id; id = strtok_r (NULL, ",", &save)) {
+        if (streq (id, "*") || streq (id, "clients")) {
+            bool nodes = streq (id, "*");
+            if (!nodes && self->opts.clients == 0) {
+                *error = zsys_sprintf ("this lab runs no clients of its own (harness up):"
+                                       " 'clients' names none; name the parties instead");
+                return -1;
+            }
+            for (int i = 1; i <= (nodes? self->count: self->opts.clients); i++)
+                snprintf (ids [count++], FL_ID_BYTES_MAX, "%c%d", nodes? 'n': 'c', i);
+        }
+        else
+        if (s_index (self, id) < 0) {
+            *error = zsys_sprintf ("no node '%s' in this lab", id);
+            return -1;
+        }
+        else
+            snprintf (ids [count++], FL_ID_BYTES_MAX, "%s", id);
+    }
+    return count;
+}
+
+//  block-type / unblock-type: one block (or unblock) naming the types per
+//  link from a FROM party to a TO party, exact ids.
+static int
+s_apply_block_type (lab_t *self, action_t *spec, char *detail, size_t size, char **error)
+{
+    const char *bar = strchr (spec->groups, '|');
+    assert (bar);
+    char (*from) [FL_ID_BYTES_MAX] = calloc (FL_NODES_MAX + FL_CLIENTS_MAX, FL_ID_BYTES_MAX);
+    char (*to) [FL_ID_BYTES_MAX] = calloc (FL_NODES_MAX + FL_CLIENTS_MAX, FL_ID_BYTES_MAX);
+    assert (from && to);
+    int from_count = s_type_side (self, spec->groups, (size_t) (bar - spec->groups), from, error);
+    int to_count = from_count < 0? -1: s_type_side (self, bar + 1, strlen (bar + 1), to, error);
+    if (to_count < 0) {
+        free (from);
+        free (to);
+        return -1;
+    }
+    snprintf (detail, size, "%s: %.*s -/-> %s", spec->types, (int) (bar - spec->groups),
+              spec->groups, bar + 1);
+    const char *cmd = spec->kind == ACTION_BLOCK_TYPE? "block": "unblock";
+    json_t *types = json_array ();
+    char copy [FL_FAULT_TEXT_BYTES_MAX], *save = NULL;
+    snprintf (copy, sizeof copy, "%s", spec->types);
+    for (char *type = strtok_r (copy, ",", &save); type; type = strtok_r (NULL, ",", &save))
+        json_array_append_new (types, json_string (type));
+    int rc = 0;
+    for (int i = 0; rc == 0 && i < from_count; i++)
+        for (int j = 0; rc == 0 && j < to_count; j++)
+            if (!streq (from [i], to [j]))
+                rc = s_proxy (self, json_pack ("{s:s, s:s, s:s, s:O}", "cmd", cmd,
+                              "src", from [i], "dest", to [j], "types", types), error);
+    json_decref (types);
+    free (from);
+    free (to);
+    return rc;
+}
+
 //  isolate-leader: ask the nodes for their role (or draw one from the
 //  seed, saying why), and resolve spec's groups to isolate it.
 static void
@@ -1206,13 +1283,6 @@ s_apply_partition (lab_t *self, action_t *spec, rng_t *rng, char *detail,
     return reply? 0: -1;
 }
 
-static int
-s_proxy (lab_t *self, json_t *request, char **error)
-{
-    json_t *reply = lab_request (self, request, error);
-    json_decref (reply);
-    return reply? 0: -1;
-}
 
 //  Before a killed node starts again: wait until the proxy no longer
 //  holds a pipe for its id, at most FL_SHUTDOWN_GRACE_MS. The proxy's
@@ -1398,6 +1468,11 @@ s_apply_plane (lab_t *self, action_t *spec, rng_t *rng, char *detail, size_t siz
         case ACTION_HEAL: case ACTION_DROP: case ACTION_DUPLICATE: case ACTION_REORDER:
         case ACTION_DELAY:
             return netplane_apply (self->plane, spec, detail, size, error);
+        case ACTION_BLOCK_TYPE: case ACTION_UNBLOCK_TYPE:
+            *error = zsys_sprintf ("%s: system %s's faults are IP-level: its plane sees"
+                                   " packets, not message types", action_name (spec),
+                                   self->opts.system);
+            return -1;
         default:
             return s_apply_process (self, spec, detail, size, error);
     }
@@ -1414,6 +1489,8 @@ lab_apply (lab_t *self, action_t *spec, rng_t *rng, char *detail,
     switch (spec->kind) {
         case ACTION_PARTITION:
             return s_apply_partition (self, spec, rng, detail, size, error);
+        case ACTION_BLOCK_TYPE: case ACTION_UNBLOCK_TYPE:
+            return s_apply_block_type (self, spec, detail, size, error);
         case ACTION_HEAL:
             return s_proxy (self, json_pack ("{s:s}", "cmd", "heal"), error);
         case ACTION_DROP:

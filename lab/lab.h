@@ -41,6 +41,7 @@ typedef struct {
     const char *bin_dir;        // directory holding bin/
     const char *run_dir;        // logs, trace and node data go here
     int nodes;
+    int clients;                // c1..cN: who "clients" names in a block-type
     uint64_t seed;              // proxy and node seeds derive from it
     int64_t t0_ns;              // run start, CLOCK_MONOTONIC
     char *const *params;        // "K=V" passed as --param to every node

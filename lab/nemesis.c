@@ -11,6 +11,7 @@
 #include <string.h>
 #include <assert.h>
 #include "nemesis.h"
+#include "hash.h"
 
 #define NEMESIS_STREAM     0xa10000ULL
 
@@ -88,7 +89,8 @@ static bool
 s_proxy_fault (const char *fault)
 {
     return streq (fault, "partition") || streq (fault, "drop") || streq (fault, "delay")
-        || streq (fault, "duplicate") || streq (fault, "reorder") || streq (fault, "pause");
+        || streq (fault, "duplicate") || streq (fault, "reorder") || streq (fault, "pause")
+        || streq (fault, "block-type");
 }
 
 int
@@ -101,6 +103,16 @@ nemesis_apply (nemesis_t *self, action_t *spec, int64_t now_ns,
         return -1;
     const char *fault = action_name (spec);
     const char *target = action_has_node (spec)? spec->node: "";
+    //  Type blocks add up: each is a period of its own, which the
+    //  unblock-type naming the same types and links ends.
+    //  Its target is a digest of what it names (the detail says it whole).
+    char blocked [24];
+    if (spec->kind == ACTION_BLOCK_TYPE || spec->kind == ACTION_UNBLOCK_TYPE) {
+        uint64_t hash = hash_fnv1a64 (spec->types, strlen (spec->types), HASH_FNV1A64_BASIS);
+        hash = hash_fnv1a64 (spec->groups, strlen (spec->groups), hash);
+        snprintf (blocked, sizeof blocked, "types:%08x", (unsigned) (hash >> 32));
+        target = blocked;
+    }
     if (rc == 1) {
         //  Nothing happened: a period of no length keeps the attempt and
         //  its detail (why not) in faults.jsonl, and counts for no op

@@ -923,7 +923,7 @@ runner_run (const runner_opts_t *opts, json_t **results, char **error)
                                    (int64_t) (opts->duration_s * 1000));
     lab_opts_t lab_opts = { .system = opts->system, .node_cmd = opts->node_cmd,
         .bin_dir = opts->bin_dir, .run_dir = opts->run_dir, .nodes = opts->scenario->nodes,
-        .seed = opts->seed, .t0_ns = self->t0_ns, .params = opts->scenario->params,
+        .clients = opts->scenario->clients, .seed = opts->seed, .t0_ns = self->t0_ns, .params = opts->scenario->params,
         .params_count = opts->scenario->params_count, .tcp = opts->tcp,
         //  A tour runs crdt on lin-kv's keyed ops, which it answers in any
         //  of its workloads: it gets none, so it keeps its default.

@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <ctype.h>
 #include <assert.h>
 #include <czmq.h>
 #include "action.h"
@@ -29,7 +30,8 @@ static const s_kind_name_t s_kinds [] = {
     { "pause", ACTION_PAUSE }, { "resume", ACTION_RESUME },
     { "kill", ACTION_KILL }, { "restart", ACTION_RESTART },
     { "stop", ACTION_STOP }, { "cont", ACTION_CONT },
-    { "clock-skew", ACTION_CLOCK_SKEW }
+    { "clock-skew", ACTION_CLOCK_SKEW }, { "block-type", ACTION_BLOCK_TYPE },
+    { "unblock-type", ACTION_UNBLOCK_TYPE }
 };
 #define KINDS (sizeof s_kinds / sizeof s_kinds [0])
 
@@ -126,6 +128,152 @@ s_parse_groups (const char *word, int nodes, char *out, char **error)
     return 0;
 }
 
+//  Split "FROM -> TO" (words [first..count) joined, the arrow with or
+//  without spaces) into from and to. shown gets the joined text.
+static int
+s_split_arrow (char **words, int first, int count, const char *what, const char *example,
+               char *shown, char *from, char *to, char **error)
+{
+    *shown = 0;
+    size_t used = 0;
+    for (int i = first; i < count; i++) {
+        int n = snprintf (shown + used, FL_FAULT_TEXT_BYTES_MAX - used, "%s%s",
+                          i > first? " ": "", words [i]);
+        used += n > 0? (size_t) n: 0;
+    }
+    char *arrow = strstr (shown, "->");
+    if (!arrow)
+        return action_error (error, "%s '%s' has no '->' (expected FROM -> TO,"
+                       " like %s%s)", what, shown, example, strstr (shown, " -")
+                       || streq (words [count - 1], "-")?
+                       "; in a shell, quote it: 'n1,n2 -> n3'": "");
+    if (strstr (arrow + 2, "->"))
+        return action_error (error, "%s '%s' has more than one '->'", what, shown);
+    const char *start = shown, *end = arrow;
+    while (end > start && end [-1] == ' ')
+        end--;
+    snprintf (from, FL_FAULT_TEXT_BYTES_MAX, "%.*s", (int) (end - start), start);
+    start = arrow + 2;
+    while (*start == ' ')
+        start++;
+    snprintf (to, FL_FAULT_TEXT_BYTES_MAX, "%s", start);
+    if (!*from || !*to)
+        return action_error (error, "%s '%s' has no nodes %s '->' (expected"
+                       " FROM -> TO, like %s)", what, shown, *from? "after": "before",
+                       example);
+    return 0;
+}
+
+//  A message type: 1 to FL_TYPE_BYTES_MAX bytes of letters, digits and
+//  _ . : - (Maelstrom's types are words like append_entries, cas_ok).
+static bool
+s_is_type (const char *word, size_t length)
+{
+    if (length == 0 || length > FL_TYPE_BYTES_MAX)
+        return false;
+    for (size_t i = 0; i < length; i++)
+        if (!isalnum ((unsigned char) word [i]) && !strchr ("_.:-", word [i]))
+            return false;
+    return true;
+}
+
+//  The types of a block-type, "append_entries,request_vote": each a type,
+//  none twice, at most FL_RULE_TYPES_MAX.
+static int
+s_parse_types (const char *word, const char *name, char *out, char **error)
+{
+    int count = 0;
+    for (const char *at = word; ; ) {
+        const char *comma = strchr (at, ',');
+        size_t length = comma? (size_t) (comma - at): strlen (at);
+        if (!s_is_type (at, length))
+            return action_error (error, "'%.*s' in %s '%s' is not a message type (1 to %d"
+                           " letters, digits, '_', '.', ':' or '-'; a list is written"
+                           " append_entries,request_vote)", (int) length, at, name, word,
+                           FL_TYPE_BYTES_MAX);
+        for (const char *seen = word; seen < at; ) {
+            const char *next = strchr (seen, ',');
+            if ((size_t) (next - seen) == length && memcmp (seen, at, length) == 0)
+                return action_error (error, "'%.*s' is in %s '%s' twice", (int) length,
+                               at, name, word);
+            seen = next + 1;
+        }
+        if (++count > FL_RULE_TYPES_MAX)
+            return action_error (error, "%s '%s' names more than %d message types"
+                           " (FL_RULE_TYPES_MAX)", name, word, FL_RULE_TYPES_MAX);
+        if (!comma)
+            break;
+        at = comma + 1;
+    }
+    snprintf (out, FL_FAULT_TEXT_BYTES_MAX, "%s", word);
+    return 0;
+}
+
+//  One side of a block-type: "*", or a list of nodes and "clients". The
+//  side goes to out normalised ("n01" -> "n1").
+static int
+s_parse_type_side (const char *side, const char *name, const char *shown, int nodes,
+                   char *out, size_t size, char **error)
+{
+    if (streq (side, "*")) {
+        snprintf (out, size, "*");
+        return 0;
+    }
+    *out = 0;
+    size_t used = 0;
+    for (const char *at = side; ; ) {
+        const char *comma = strchr (at, ',');
+        size_t length = comma? (size_t) (comma - at): strlen (at);
+        char word [FL_ID_BYTES_MAX], id [FL_ID_BYTES_MAX];
+        snprintf (word, sizeof word, "%.*s", (int) length, at);
+        if (length < sizeof word && streq (word, "clients"))
+            snprintf (id, sizeof id, "clients");
+        else
+        if (length == 0 || length >= sizeof word || streq (word, "random")
+        ||  s_parse_node (word, nodes, id, NULL))
+            return action_error (error, "'%.*s' in %s '%s' is not a node (n1..n%d, 'clients'"
+                           " for every client, or '*' alone for every node)", (int) length, at,
+                           name, shown, nodes > 0? nodes: FL_NODES_MAX);
+        //  Each name once, so the links are each blocked once.
+        for (const char *seen = out; *seen; ) {
+            const char *next = strchr (seen, ',');
+            size_t n = next? (size_t) (next - seen): strlen (seen);
+            if (n == strlen (id) && memcmp (seen, id, n) == 0)
+                return action_error (error, "%s is in %s '%s' twice", id, name, shown);
+            seen = next? next + 1: seen + n;
+        }
+        int n = snprintf (out + used, size - used, "%s%s", used? ",": "", id);
+        used += n > 0? (size_t) n: 0;
+        if (!comma)
+            return 0;
+        at = comma + 1;
+    }
+}
+
+//  "block-type TYPES FROM -> TO" and "unblock-type ...": types, then the
+//  sides as groups "FROM|TO".
+static int
+s_parse_block_type (action_t *self, char **words, int count, int nodes, char **error)
+{
+    const char *name = words [0];
+    if (count < 3)
+        return action_error (error, "%s needs TYPES FROM -> TO (messages of those body types"
+                       " from FROM to TO; like append_entries n5 -> *)", name);
+    if (s_parse_types (words [1], name, self->types, error))
+        return -1;
+    char shown [FL_FAULT_TEXT_BYTES_MAX], from [FL_FAULT_TEXT_BYTES_MAX], to [FL_FAULT_TEXT_BYTES_MAX];
+    if (s_split_arrow (words, 2, count, name, "append_entries n5 -> *", shown, from, to, error))
+        return -1;
+    char sides [2][FL_FAULT_TEXT_BYTES_MAX];
+    if (s_parse_type_side (from, name, shown, nodes, sides [0], sizeof sides [0], error)
+    ||  s_parse_type_side (to, name, shown, nodes, sides [1], sizeof sides [1], error))
+        return -1;
+    int n = snprintf (self->groups, sizeof self->groups, "%s|%s", sides [0], sides [1]);
+    if (n < 0 || (size_t) n >= sizeof self->groups)
+        return action_error (error, "%s '%s' is too long", name, shown);
+    return 0;
+}
+
 //  One side of a one-way partition, as written: "rest", "random", or a
 //  list "n1,n2" of nodes of the cluster. owner [i] says which side (1 or
 //  2) named node i already, so a node named twice, or on both sides, is
@@ -182,32 +330,10 @@ s_parse_one_way (action_t *self, char **words, int count, int nodes, char **erro
     if (count < 3)
         return action_error (error, "partition one-way needs FROM -> TO (messages from FROM"
                        " to TO are dropped; like n1,n2 -> n3)");
-    char shown [FL_FAULT_TEXT_BYTES_MAX] = "";
-    size_t used = 0;
-    for (int i = 2; i < count; i++) {
-        int n = snprintf (shown + used, sizeof shown - used, "%s%s", i > 2? " ": "", words [i]);
-        used += n > 0? (size_t) n: 0;
-    }
-    char *arrow = strstr (shown, "->");
-    if (!arrow)
-        return action_error (error, "partition one-way '%s' has no '->' (expected FROM -> TO,"
-                       " like n1,n2 -> n3%s)", shown, strstr (shown, " -")
-                       || streq (words [count - 1], "-")?
-                       "; in a shell, quote it: 'n1,n2 -> n3'": "");
-    if (strstr (arrow + 2, "->"))
-        return action_error (error, "partition one-way '%s' has more than one '->'", shown);
-    char from [FL_FAULT_TEXT_BYTES_MAX], to [FL_FAULT_TEXT_BYTES_MAX];
-    const char *start = shown, *end = arrow;
-    while (end > start && end [-1] == ' ')
-        end--;
-    snprintf (from, sizeof from, "%.*s", (int) (end - start), start);
-    start = arrow + 2;
-    while (*start == ' ')
-        start++;
-    snprintf (to, sizeof to, "%s", start);
-    if (!*from || !*to)
-        return action_error (error, "partition one-way '%s' has no nodes %s '->' (expected"
-                       " FROM -> TO, like n1,n2 -> n3)", shown, *from? "after": "before");
+    char shown [FL_FAULT_TEXT_BYTES_MAX], from [FL_FAULT_TEXT_BYTES_MAX], to [FL_FAULT_TEXT_BYTES_MAX];
+    if (s_split_arrow (words, 2, count, "partition one-way", "n1,n2 -> n3", shown, from, to,
+                       error))
+        return -1;
     int owner [FL_NODES_MAX + 1] = { 0 };
     char sides [2][FL_FAULT_TEXT_BYTES_MAX];
     if (s_parse_side (from, 1, shown, nodes, owner, sides [0], sizeof sides [0], error)
@@ -307,6 +433,8 @@ s_parse_args (action_t *self, char **words, int count, int nodes, char **error)
     switch (self->kind) {
         case ACTION_PARTITION:
             return s_parse_partition (self, words, count, nodes, error);
+        case ACTION_BLOCK_TYPE: case ACTION_UNBLOCK_TYPE:
+            return s_parse_block_type (self, words, count, nodes, error);
         case ACTION_HEAL:
             max = 1;
             break;
@@ -394,7 +522,7 @@ action_parse (action_t *self, const char *text, int nodes, char **error)
     if (i == KINDS)
         return action_error (error, "unknown fault '%s' (partition, isolate, isolate-leader,"
                        " heal, drop, delay, duplicate, reorder, pause, resume, kill,"
-                       " restart, stop, cont, clock-skew)", words [0]);
+                       " restart, stop, cont, clock-skew, block-type, unblock-type)", words [0]);
     self->kind = s_kinds [i].kind;
     return s_parse_args (self, words, count, nodes, error);
 }
@@ -423,6 +551,8 @@ action_undo (const action_t *self)
         case ACTION_KILL:       undo.kind = ACTION_RESTART; break;
         case ACTION_STOP:       undo.kind = ACTION_CONT; break;
         case ACTION_CLOCK_SKEW: undo.ms = 0; break;
+        case ACTION_BLOCK_TYPE: undo.kind = ACTION_UNBLOCK_TYPE; break;
+        case ACTION_UNBLOCK_TYPE: break;
         default:
             memset (&undo, 0, sizeof undo);
             undo.kind = ACTION_HEAL;
@@ -436,6 +566,7 @@ action_starts (const action_t *self)
     assert (self);
     switch (self->kind) {
         case ACTION_HEAL: case ACTION_RESUME: case ACTION_RESTART: case ACTION_CONT:
+        case ACTION_UNBLOCK_TYPE:
             return false;
         case ACTION_CLOCK_SKEW:
             return self->ms != 0;
@@ -457,6 +588,7 @@ action_name (const action_t *self)
         case ACTION_KILL:  case ACTION_RESTART:  return "kill";
         case ACTION_STOP:  case ACTION_CONT:     return "stop";
         case ACTION_HEAL:                       return "heal";
+        case ACTION_BLOCK_TYPE: case ACTION_UNBLOCK_TYPE: return "block-type";
         default:
             for (size_t i = 0; i < KINDS; i++)
                 if (s_kinds [i].kind == self->kind)
@@ -507,6 +639,13 @@ action_format (const action_t *self, char *buf, size_t size)
         case ACTION_HEAL:
             snprintf (buf, size, "heal");
             break;
+        case ACTION_BLOCK_TYPE: case ACTION_UNBLOCK_TYPE: {
+            const char *bar = strchr (self->groups, '|');
+            assert (bar);
+            snprintf (buf, size, "%s %s %.*s -> %s", name, self->types,
+                      (int) (bar - self->groups), self->groups, bar + 1);
+            break;
+        }
         case ACTION_DROP: case ACTION_DUPLICATE: case ACTION_REORDER:
             snprintf (buf, size, "%s %g", name, self->p);
             break;

@@ -18,10 +18,20 @@
         kill NODE | restart NODE                  (SIGKILL; restart keeps --data)
         stop NODE | cont NODE                     (SIGSTOP / SIGCONT)
         clock-skew NODE MS                        (node library clock offset)
+        block-type TYPES FROM -> TO               (messages whose body type is one of
+        unblock-type TYPES FROM -> TO              TYPES, "append_entries,request_vote",
+                                                   from FROM to TO dropped; until
+                                                   unblock-type or heal)
 
     FROM and TO of a one-way partition are node lists "n1,n2" (disjoint),
     or "rest" (every node not on the other side), or "random" (one node
     drawn from the seed; the other side must then be "rest").
+
+    The sides of block-type are lists of nodes and the word "clients"
+    (every client of the run), "n1,clients", or "*" (every node); they may
+    overlap (a party's messages to itself are never blocked). Type blocks
+    add up: each step blocks more types on more links, and unblock-type
+    takes back what it names. A partition leaves them as they are.
 
     A cluster of 1 node has no partition; one of 2 has no minority,
     majority, bridge or ring (action_parse says so).
@@ -39,7 +49,7 @@
 typedef enum {
     ACTION_PARTITION, ACTION_HEAL, ACTION_DROP, ACTION_DELAY, ACTION_DUPLICATE,
     ACTION_REORDER, ACTION_PAUSE, ACTION_RESUME, ACTION_KILL, ACTION_RESTART,
-    ACTION_STOP, ACTION_CONT, ACTION_CLOCK_SKEW
+    ACTION_STOP, ACTION_CONT, ACTION_CLOCK_SKEW, ACTION_BLOCK_TYPE, ACTION_UNBLOCK_TYPE
 } action_kind_t;
 
 typedef enum {
@@ -54,7 +64,9 @@ typedef struct {
     char node [FL_ID_BYTES_MAX];            // target node, "random", or ""
     char groups [FL_FAULT_TEXT_BYTES_MAX];  // resolved partition "n1,n2|n3";
                                             // one-way: "FROM|TO" ("random|rest"
-                                            // until schedule_resolve)
+                                            // until schedule_resolve); block-type:
+                                            // "FROM|TO" ("n1,clients|*")
+    char types [FL_FAULT_TEXT_BYTES_MAX];   // block-type: "append_entries,pre_vote"
     double p;                               // drop/duplicate/reorder
     int ms;                                 // delay ms, clock-skew offset
     int jitter_ms;                          // delay jitter
@@ -83,7 +95,8 @@ action_t action_undo (const action_t *self);
 bool action_starts (const action_t *self);
 
 //  The fault's name for faults.jsonl: "partition", "drop", "delay",
-//  "duplicate", "reorder", "pause", "kill", "stop", "clock-skew"; the
+//  "duplicate", "reorder", "pause", "kill", "stop", "clock-skew",
+//  "block-type"; the
 //  ending actions give the name of the fault they end; heal gives "heal".
 const char *action_name (const action_t *self);
 

@@ -632,6 +632,59 @@ test_action_round_trip (void **state)
 //  One-way partitions: FROM -> TO, read back in one spelling, ended by a
 //  heal; every malformed one refused naming the word and what was wanted.
 static void
+test_block_type (void **state)
+{
+    (void) state;
+    const char *texts [][2] = {
+        { "block-type append_entries n5 -> *", "block-type append_entries n5 -> *" },
+        { "block-type request_vote,pre_vote n2,n03->*", "block-type request_vote,pre_vote n2,n3 -> *" },
+        { "unblock-type read,write,cas clients,n2 -> n1", "unblock-type read,write,cas clients,n2 -> n1" },
+        { "block-type x.y:z-1 * -> n1,n2", "block-type x.y:z-1 * -> n1,n2" },
+    };
+    for (size_t i = 0; i < sizeof texts / sizeof texts [0]; i++) {
+        action_t spec;
+        char *error = NULL;
+        if (action_parse (&spec, texts [i][0], 5, &error))
+            fail_msg ("'%s': %s", texts [i][0], error);
+        char back [256];
+        action_format (&spec, back, sizeof back);
+        assert_string_equal (back, texts [i][1]);
+        assert_string_equal (action_name (&spec), "block-type");
+        assert_int_equal (action_starts (&spec), spec.kind == ACTION_BLOCK_TYPE);
+        //  A block-type's undo is the unblock-type of the same types and links.
+        action_t undo = action_undo (&spec);
+        assert_int_equal (undo.kind, ACTION_UNBLOCK_TYPE);
+        assert_string_equal (undo.types, spec.types);
+        assert_string_equal (undo.groups, spec.groups);
+    }
+    const char *bad [][2] = {
+        { "block-type", "block-type needs TYPES FROM -> TO" },
+        { "block-type append_entries", "block-type needs TYPES FROM -> TO" },
+        { "block-type append_entries n1 n2", "has no '->'" },
+        { "block-type append_entries n1 -> ", "has no nodes after '->'" },
+        { "block-type a,,b n1 -> n2", "'' in block-type 'a,,b' is not a message type" },
+        { "block-type a\"b n1 -> n2", "is not a message type" },
+        { "block-type a,b,a n1 -> n2", "'a' is in block-type 'a,b,a' twice" },
+        { "block-type a,b,c,d,e,f,g,h,i n1 -> n2", "more than 8 message types" },
+        { "block-type aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa n1 -> n2", "is not a message type (1 to 32" },
+        { "block-type a n9 -> n2", "'n9' in block-type 'n9 -> n2' is not a node (n1..n5" },
+        { "block-type a n1,* -> n2", "'*' in block-type" },
+        { "block-type a random -> n2", "'random' in block-type" },
+        { "unblock-type a n1,n1 -> n2", "n1 is in unblock-type 'n1,n1 -> n2' twice" },
+        { "block-type a n1 -> n2 -> n3", "more than one '->'" },
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof bad [0]; i++) {
+        action_t spec;
+        char *error = NULL;
+        if (action_parse (&spec, bad [i][0], 5, &error) == 0)
+            fail_msg ("'%s' was taken", bad [i][0]);
+        if (!strstr (error, bad [i][1]))
+            fail_msg ("'%s': '%s' does not say '%s'", bad [i][0], error, bad [i][1]);
+        free (error);
+    }
+}
+
+static void
 test_one_way (void **state)
 {
     (void) state;
@@ -758,6 +811,7 @@ main (void)
         cmocka_unit_test (test_missing_file),
         cmocka_unit_test (test_action_round_trip),
         cmocka_unit_test (test_one_way),
+        cmocka_unit_test (test_block_type),
         cmocka_unit_test (test_limits_by_name),
         cmocka_unit_test (test_bytes_max),
         cmocka_unit_test (test_actions_refuse_nonsense),
