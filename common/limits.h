@@ -31,9 +31,15 @@
 #define FL_DELAY_MS_MAX          60000  /* a minute is already "forever"   */
 #define FL_SOCKET_HWM            100000 /* ZeroMQ's default 1000 drops under bursts */
 #define FL_PROXY_RULES_MAX       16384  /* a partition of 64 nodes is 4032 blocks; room for clients */
-#define FL_RULE_TYPES_MAX        8      /* message types one block names */
-#define FL_TYPE_BYTES_MAX        32     /* a message type, "append_entries" */
-#define FL_PROXY_TYPES_MAX       32     /* distinct message types a proxy blocks in its life */
+#define FL_RULE_TYPES_MAX        8      /* message types one block/unblock names: a raft
+                                           test names one or two ("append_entries",
+                                           "request_vote"); 8 leaves room          */
+#define FL_TYPE_BYTES_MAX        32     /* a message type ("append_entries" is 14) */
+#define FL_PROXY_TYPES_MAX       32     /* distinct types a proxy can block in its
+                                           life: a rule holds its type set as a
+                                           uint32_t bitmask over the table's type
+                                           registry, so links stay small; a
+                                           protocol has a dozen types at most    */
 #define FL_REORDER_HOLD_MS       100    /* a held-back message waits at most this long for a later one */
 #define FL_PROXY_BATCH_MAX       1024   /* messages drained per poll wake-up before timers and control run */
 #define FL_TRACE_QUEUE_BYTES_MAX (64 * 1024 * 1024) /* trace records the proxy may hand
@@ -515,6 +521,8 @@ _Static_assert (FL_LWW_GOSSIP_ENTRIES_MAX
                 * (FL_LWW_ENTRY_BYTES_MAX + FL_LWW_ENTRY_OVERHEAD_BYTES)
                 + 1024 < FL_MSG_BYTES_MAX,
                 "an lww gossip message of the largest entries fits a message");
+_Static_assert (FL_PROXY_TYPES_MAX <= 32, "a rule's type set is a uint32_t bitmask");
+_Static_assert (FL_RULE_TYPES_MAX <= FL_PROXY_TYPES_MAX, "one request fits the registry");
 _Static_assert (2 * (2 * 20 + FL_ID_BYTES_MAX + 6) + 64 <= FL_LWW_ENTRY_OVERHEAD_BYTES,
                 "an lww entry's two versions and field names fit its overhead");
 

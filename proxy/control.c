@@ -13,7 +13,7 @@
 //  Fields a command accepts.
 enum {
     F_SRC = 1, F_DEST = 2, F_BOTH = 4, F_P = 8, F_MS = 16, F_JITTER = 32,
-    F_GROUPS = 64, F_NODE = 128,
+    F_GROUPS = 64, F_NODE = 128, F_TYPES = 256,
     F_SELECTOR = F_SRC | F_DEST | F_BOTH
 };
 
@@ -27,6 +27,8 @@ typedef struct {
     double jitter_ms;
     json_t *groups;         // borrowed
     const char *node;
+    const char *types [FL_RULE_TYPES_MAX];  // borrowed; block and unblock only
+    size_t type_count;      // 0: no "types" field
     unsigned rule;          // the command's rule_kind_t, 0 if none
 } request_t;
 
@@ -111,8 +113,8 @@ s_set (proxy_t *proxy, request_t *r, const rule_t *values)
     return s_ok ();
 }
 
-//  block, unblock, drop, delay, duplicate, reorder: set the command's one
-//  rule kind. Only the fields of that kind are read (rule_table_set), so
+//  block and unblock without "types", drop, delay, duplicate, reorder: set
+//  the command's one rule kind. Only the fields of that kind are read (rule_table_set), so
 //  every field can be filled from the request.
 static json_t *
 s_cmd_rule (proxy_t *proxy, request_t *r)
@@ -122,6 +124,56 @@ s_cmd_rule (proxy_t *proxy, request_t *r)
                     .drop_p = r->p, .delay_ms = r->ms, .jitter_ms = r->jitter_ms,
                     .duplicate_p = r->p, .reorder_p = r->p };
     return s_set (proxy, r, &rule);
+}
+
+//  block: with "types", add them to the selector's type set (type sets add
+//  up over selectors, rule.h; the block kind is left as it is); without,
+//  the block kind. Refused before anything changes when the rule table or
+//  the type registry would overflow.
+static json_t *
+s_cmd_block (proxy_t *proxy, request_t *r)
+{
+    if (r->type_count == 0)
+        return s_cmd_rule (proxy, r);
+    rule_table_t *rules = proxy_rules (proxy);
+    if (rule_table_size (rules) + 2 > FL_PROXY_RULES_MAX)
+        return s_error ("too many fault rules (max %d)", FL_PROXY_RULES_MAX);
+    uint32_t mask;
+    if (rule_table_types_intern (rules, r->types, r->type_count, &mask))
+        return s_error ("too many message types: the proxy knows at most %d",
+                        FL_PROXY_TYPES_MAX);
+    int rc = rule_table_types_add (rules, r->src, r->dest, mask);
+    if (rc == 0 && r->both)
+        rc = rule_table_types_add (rules, r->dest, r->src, mask);
+    assert (rc == 0);
+    proxy_rules_changed (proxy);
+    return s_ok ();
+}
+
+//  unblock: with "types", remove them from the selector and every selector
+//  it covers; without, set the block kind off (as before) and remove every
+//  type there too: an unblock means "deliver everything there".
+static json_t *
+s_cmd_unblock (proxy_t *proxy, request_t *r)
+{
+    rule_table_t *rules = proxy_rules (proxy);
+    uint32_t mask = UINT32_MAX;
+    if (r->type_count)
+        mask = rule_table_types_known (rules, r->types, r->type_count);
+    else {
+        if (rule_table_size (rules) + 2 > FL_PROXY_RULES_MAX)
+            return s_error ("too many fault rules (max %d)", FL_PROXY_RULES_MAX);
+        rule_t open = { .set = RULE_BLOCK, .block = false };
+        int rc = rule_table_set (rules, r->src, r->dest, &open);
+        if (rc == 0 && r->both)
+            rc = rule_table_set (rules, r->dest, r->src, &open);
+        assert (rc == 0);
+    }
+    rule_table_types_remove (rules, r->src, r->dest, mask);
+    if (r->both)
+        rule_table_types_remove (rules, r->dest, r->src, mask);
+    proxy_rules_changed (proxy);
+    return s_ok ();
 }
 
 static bool
@@ -227,8 +279,8 @@ s_cmd_state (proxy_t *proxy, request_t *r)
 
 static const command_t s_commands [] = {
     { "ping",      0,                           0,          s_cmd_ping, 0 },
-    { "block",     F_SELECTOR,                  0,          s_cmd_rule, RULE_BLOCK },
-    { "unblock",   F_SELECTOR,                  0,          s_cmd_rule, RULE_BLOCK },
+    { "block",     F_SELECTOR | F_TYPES,        0,          s_cmd_block, RULE_BLOCK },
+    { "unblock",   F_SELECTOR | F_TYPES,        0,          s_cmd_unblock, RULE_BLOCK },
     { "partition", F_GROUPS,                    F_GROUPS,   s_cmd_partition, 0 },
     { "drop",      F_SELECTOR | F_P,            F_P,        s_cmd_rule, RULE_DROP },
     { "delay",     F_SELECTOR | F_MS | F_JITTER, F_MS,      s_cmd_rule, RULE_DELAY },
@@ -247,7 +299,7 @@ static const command_t s_commands [] = {
 static const struct { const char *name; unsigned bit; } s_fields [] = {
     { "src", F_SRC }, { "dest", F_DEST }, { "both", F_BOTH }, { "p", F_P },
     { "ms", F_MS }, { "jitter_ms", F_JITTER }, { "groups", F_GROUPS },
-    { "node", F_NODE }
+    { "node", F_NODE }, { "types", F_TYPES }
 };
 #define FIELD_COUNT (sizeof s_fields / sizeof s_fields [0])
 
@@ -300,6 +352,38 @@ s_take_number (json_t *value, const char *name, double lo, double hi, double *ou
     return NULL;
 }
 
+//  A message type: 1 to FL_TYPE_BYTES_MAX bytes, no NUL or other control
+//  character.
+static bool
+s_type_valid (const char *type, size_t size)
+{
+    if (size == 0 || size > FL_TYPE_BYTES_MAX || strlen (type) != size)
+        return false;
+    for (size_t i = 0; i < size; i++)
+        if ((unsigned char) type [i] < 0x20 || type [i] == 0x7f)
+            return false;
+    return true;
+}
+
+static json_t *
+s_take_types (json_t *value, request_t *r)
+{
+    size_t count = json_array_size (value);
+    bool valid = json_is_array (value) && count >= 1 && count <= FL_RULE_TYPES_MAX;
+    for (size_t i = 0; valid && i < count; i++) {
+        json_t *type = json_array_get (value, i);
+        valid = json_is_string (type)
+             && s_type_valid (json_string_value (type), json_string_length (type));
+        r->types [i] = json_string_value (type);
+    }
+    if (!valid)
+        return s_error_got (value, "field 'types' must be an array of 1 to %d message "
+                            "types (strings of 1 to %d bytes, no control characters), got ",
+                            FL_RULE_TYPES_MAX, FL_TYPE_BYTES_MAX);
+    r->type_count = count;
+    return NULL;
+}
+
 static json_t *
 s_take_groups (json_t *value, json_t **out)
 {
@@ -336,6 +420,7 @@ s_take (request_t *r, unsigned bit, json_t *value)
         case F_JITTER:  return s_take_number (value, "jitter_ms", 0, FL_DELAY_MS_MAX,
                                               &r->jitter_ms);
         case F_GROUPS:  return s_take_groups (value, &r->groups);
+        case F_TYPES:   return s_take_types (value, r);
         case F_BOTH:
             if (!json_is_boolean (value))
                 return s_error_got (value, "field 'both' must be true or false, got ");

@@ -17,7 +17,8 @@
     the k-th message on a link gets the same decisions in every run with
     the seed, whatever other links do:
         paused src or dest -> pause FIFO (decided on release, at resume time)
-        block -> dropped;  drop p (draw) -> dropped
+        block -> dropped;  body.type in the link's type set -> dropped
+        drop p (draw) -> dropped
         duplicate p (draw) -> a second copy
         per copy: jitter (draw, if jitter > 0), reorder p (draw)
             reorder -> held on the link until a message that arrived later
@@ -398,29 +399,90 @@ s_decision_rng (proxy_t *self, party_link_t *link, held_t *held, rng_t *rng)
     rng_init_stream (rng, self->seed, hash_mix64 (h) ^ held->link_seq);
 }
 
+//  Is the message's body.type in the rule's type set? Exact for any
+//  envelope: one that does not parse as JSON, or has no string body.type,
+//  is not matched. A cheap refusal comes first: in JSON with no backslash
+//  every string is its bytes between quotes, so if no blocked type T
+//  appears as "T", body.type is none of them and nothing is parsed (a link
+//  blocking request_vote lets its append_entries by without a parse).
+//  Otherwise the envelope is parsed, as the trace writer would.
+static bool
+s_type_blocked (proxy_t *self, const rule_t *rule, zmq_msg_t *body)
+{
+    const char *data = (const char *) zmq_msg_data (body);
+    size_t size = zmq_msg_size (body);
+    if (!memchr (data, '\\', size)) {
+        bool mentioned = false;
+        uint32_t mask = rule->types;
+        for (unsigned i = 0; mask && !mentioned; i++, mask >>= 1) {
+            if (!(mask & 1))
+                continue;
+            char quoted [FL_TYPE_BYTES_MAX + 3];
+            int quoted_size = snprintf (quoted, sizeof quoted, "\"%s\"",
+                                        rule_table_type_name (self->rules, i));
+            mentioned = memmem (data, size, quoted, (size_t) quoted_size) != NULL;
+        }
+        if (!mentioned)
+            return false;
+    }
+    json_t *envelope = s_parse (body);
+    json_t *type = json_object_get (json_object_get (envelope, "body"), "type");
+    bool blocked = json_is_string (type)
+                && rule_table_types_match (self->rules, rule->types, json_string_value (type),
+                                           json_string_length (type));
+    json_decref (envelope);
+    return blocked;
+}
+
 //  The decision log: a "decide" line naming the rule in force for this
 //  message (its link and seq); the decisions follow as its block, drop,
-//  duplicate, delay and reorder lines (docs/proxy.md, Replay).
+//  duplicate, delay and reorder lines (docs/proxy.md, Replay). A type set
+//  is added as " types=a,b" (sorted, so the same set reads the same in
+//  every run), only when there is one: rules without stay as they were.
 static void
 s_trace_rule (proxy_t *self, party_link_t *link, held_t *held)
 {
     const rule_t *rule = &link->rule;
-    char text [256];
-    int size = snprintf (text, sizeof text,
-        "{\"rule\":\"block=%d drop=%g duplicate=%g delay=%g jitter=%g reorder=%g\"}",
+    //  The numbers, then each type escaped (at most twice its bytes) and a
+    //  comma, then the close.
+    char text [256 + FL_PROXY_TYPES_MAX * (2 * FL_TYPE_BYTES_MAX + 1)];
+    size_t size = (size_t) snprintf (text, sizeof text,
+        "{\"rule\":\"block=%d drop=%g duplicate=%g delay=%g jitter=%g reorder=%g",
         (rule->set & RULE_BLOCK) && rule->block,
         (rule->set & RULE_DROP)? rule->drop_p: 0,
         (rule->set & RULE_DUPLICATE)? rule->duplicate_p: 0,
         (rule->set & RULE_DELAY)? rule->delay_ms: 0,
         (rule->set & RULE_DELAY)? rule->jitter_ms: 0,
         (rule->set & RULE_REORDER)? rule->reorder_p: 0);
+    assert (size < 200);
+    if (rule->set & RULE_TYPES) {
+        const char *names [FL_PROXY_TYPES_MAX];
+        size_t count = rule_table_types_names (self->rules, rule->types, names);
+        memcpy (text + size, " types=", 7);
+        size += 7;
+        for (size_t i = 0; i < count; i++) {
+            if (i)
+                text [size++] = ',';
+            //  Types hold no control characters (control.c): only the
+            //  quote and the backslash need escaping in a JSON string.
+            for (const char *c = names [i]; *c; c++) {
+                if (*c == '"' || *c == '\\')
+                    text [size++] = '\\';
+                text [size++] = *c;
+            }
+        }
+    }
+    memcpy (text + size, "\"}", 2);
+    size += 2;
+    assert (size <= sizeof text);
     party_t *src = party_table_at (self->parties, link->src);
     party_t *dest = party_table_at (self->parties, link->dest);
     trace_event (self->trace, clock_mono_ns (), src->id, dest->id, "decide",
-                 held->link_seq, text, (size_t) size, -1, -1);
+                 held->link_seq, text, size, -1, -1);
 }
 
-//  Apply the link's rule to a message that is free to go.
+//  Apply the link's rule to a message that is free to go (a paused one is
+//  decided here at its release, so a type block set meanwhile applies).
 static void
 s_decide (proxy_t *self, party_link_t *link, held_t *held, int64_t now)
 {
@@ -429,7 +491,8 @@ s_decide (proxy_t *self, party_link_t *link, held_t *held, int64_t now)
     s_decision_rng (self, link, held, &rng);
     if (self->trace && rule->set)
         s_trace_rule (self, link, held);
-    if ((rule->set & RULE_BLOCK) && rule->block) {
+    if (((rule->set & RULE_BLOCK) && rule->block)
+    ||  ((rule->set & RULE_TYPES) && s_type_blocked (self, rule, &held->body))) {
         s_drop (self, link, held, "block");
         return;
     }
