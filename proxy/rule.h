@@ -1,8 +1,8 @@
 /*  rule.h -- a link's rule, and the table that maps link selectors to rules.
 
     A rule (rule_t) is what the proxy does to the messages on one directed
-    link: each kind (block, drop, delay, duplicate, reorder) is set on it or
-    not, with its values. The table holds one rule per selector (src
+    link: each kind (block, drop, delay, duplicate, reorder, a set of
+    blocked message types) is set on it or not, with its values. The table holds one rule per selector (src
     pattern, dest pattern), where a pattern is a party id or "*" ("any
     node": only ids of the form n<digits> are nodes, so clients "c3" and
     services "lin-kv" are never matched by "*", only by a selector that
