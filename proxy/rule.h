@@ -1,8 +1,8 @@
 /*  rule.h -- a link's rule, and the table that maps link selectors to rules.
 
     A rule (rule_t) is what the proxy does to the messages on one directed
-    link: each kind (block, drop, delay, duplicate, reorder) is set on it or
-    not, with its values. The table holds one rule per selector (src
+    link: each kind (block, drop, delay, duplicate, reorder, a set of
+    blocked message types) is set on it or not, with its values. The table holds one rule per selector (src
     pattern, dest pattern), where a pattern is a party id or "*" ("any
     node": only ids of the form n<digits> are nodes, so clients "c3" and
     services "lin-kv" are never matched by "*", only by a selector that
@@ -45,17 +45,21 @@ typedef enum {
     RULE_ALL       = (1 << 6) - 1
 } rule_kind_t;
 
-//  A rule. A kind applies only when its bit is in 'set'.
+//  A rule. A kind applies only when its bit is in 'set'. Every link caches
+//  one: the fields are ordered so the mask fits beside 'set' and 'block'
+//  (48 bytes, as before type sets).
 typedef struct {
-    unsigned set;           // rule_kind_t bits
-    uint32_t types;         // blocked body.type values: bit i = registry entry i
+    uint16_t set;           // rule_kind_t bits
     bool block;
+    uint32_t types;         // blocked body.type values: bit i = registry entry i
     double drop_p;          // [0,1]
     double delay_ms;        // [0, FL_DELAY_MS_MAX]
     double jitter_ms;       // [0, delay_ms]
     double duplicate_p;     // [0,1]
     double reorder_p;       // [0,1]
 } rule_t;
+
+_Static_assert (RULE_ALL <= UINT16_MAX, "every kind fits rule_t.set");
 
 //  True when id is a node's, "n" followed by one or more digits ("n1",
 //  "n12"): the ids a "*" selector covers. Clients ("c1"), services

@@ -436,6 +436,172 @@ test_burst_past_batch_max (void **state)
     assert_int_equal (lab_count (&f->lab, "n1", "n2", "dropped"), 0);
 }
 
+//  Envelopes on a link blocking append_entries: which are dropped.
+static const struct {
+    const char *envelope;
+    bool dropped;
+} s_typed [] = {
+    { "{\"src\":\"n1\",\"dest\":\"n2\",\"body\":{\"type\":\"append_entries\",\"term\":3}}", true },
+    //  Keys in another order, nesting, an escaped type: still the type.
+    { "{\"body\":{\"entries\":[{\"type\":\"x\"}],\"type\":\"append_entries\"},\"src\":\"n1\"}", true },
+    { "{\"body\":{\"type\":\"\\u0061ppend_entries\"}}", true },
+    //  Another type, even one quoting the blocked type elsewhere.
+    { "{\"body\":{\"type\":\"request_vote\",\"term\":3}}", false },
+    { "{\"body\":{\"type\":\"request_vote\",\"note\":\"append_entries\"}}", false },
+    { "{\"type\":\"append_entries\",\"body\":{\"type\":\"ok\"}}", false },
+    //  No string body.type, or not JSON at all: not matched.
+    { "{\"type\":\"append_entries\"}", false },
+    { "{\"body\":{\"type\":[\"append_entries\"]}}", false },
+    { "{\"body\":\"append_entries\"}", false },
+    { "not json \"append_entries\"", false },
+    { "{\"body\":{\"type\":\"append_entries\"}", false },
+    { "{\"body\":{\"type\":\"append_entries\"}} trailing", false },
+};
+#define TYPED_COUNT (sizeof s_typed / sizeof s_typed [0])
+
+//  A type block drops exactly the messages of its types, as a block does
+//  (dropped on the link, a "block" trace line); the rest are delivered.
+static void
+test_block_types (void **state)
+{
+    fixture_t *f = (fixture_t *) *state;
+    lab_ok (&f->lab, "{\"cmd\":\"block\",\"src\":\"n1\",\"dest\":\"n2\","
+                     "\"types\":[\"append_entries\"]}");
+    int expect_dropped = 0;
+    for (size_t i = 0; i < TYPED_COUNT; i++) {
+        lab_send (f->n1, "n2", s_typed [i].envelope);
+        expect_dropped += s_typed [i].dropped;
+    }
+    //  The delivered ones arrive, in order, and nothing else.
+    for (size_t i = 0; i < TYPED_COUNT; i++) {
+        if (s_typed [i].dropped)
+            continue;
+        char *body = lab_recv (f->n2, NULL, LAB_WAIT_MS);
+        if (!body || strcmp (body, s_typed [i].envelope))
+            fail_msg ("expected %s delivered, got %s", s_typed [i].envelope, body);
+        zstr_free (&body);
+    }
+    lab_assert_quiet (f->n2);
+    assert_int_equal (lab_count (&f->lab, "n1", "n2", "dropped"), expect_dropped);
+    assert_int_equal (lab_count (&f->lab, "n1", "n2", "delivered"),
+                      (int64_t) TYPED_COUNT - expect_dropped);
+    //  Only that link: the reverse and another dest are not typed-blocked.
+    lab_send (f->n2, "n1", s_typed [0].envelope);
+    char *body = lab_recv (f->n1, NULL, LAB_WAIT_MS);
+    assert_non_null (body);
+    zstr_free (&body);
+    lab_send (f->n1, "n3", s_typed [0].envelope);
+    body = lab_recv (f->n3, NULL, LAB_WAIT_MS);
+    assert_non_null (body);
+    zstr_free (&body);
+    //  Unblocking the type lets it through again.
+    lab_ok (&f->lab, "{\"cmd\":\"unblock\",\"src\":\"n1\",\"types\":[\"append_entries\"]}");
+    lab_send (f->n1, "n2", s_typed [0].envelope);
+    body = lab_recv (f->n2, NULL, LAB_WAIT_MS);
+    assert_non_null (body);
+    zstr_free (&body);
+    //  The trace: one "block" line per dropped message, after a decide line
+    //  naming the type set.
+    lab_stop_proxy (&f->lab);
+    FILE *file = fopen (f->lab.trace, "r");
+    assert_non_null (file);
+    char line [4096];
+    int blocks = 0, decides = 0;
+    while (fgets (line, sizeof line, file)) {
+        blocks += strstr (line, "\"action\":\"block\"") != NULL;
+        decides += strstr (line, "\"action\":\"decide\"") != NULL
+                && strstr (line, "block=0 drop=0 duplicate=0 delay=0 jitter=0 reorder=0 "
+                                 "types=append_entries\"") != NULL;
+    }
+    fclose (file);
+    assert_int_equal (blocks, expect_dropped);
+    assert_int_equal (decides, (int) TYPED_COUNT);
+}
+
+//  Type sets add up over selectors ("n1 *" and "* n2"), a plain block
+//  still drops every type, and "*" leaves a client alone.
+static void
+test_block_types_union (void **state)
+{
+    fixture_t *f = (fixture_t *) *state;
+    const char *append = "{\"body\":{\"type\":\"append_entries\"}}";
+    const char *vote = "{\"body\":{\"type\":\"request_vote\"}}";
+    const char *read = "{\"body\":{\"type\":\"read\"}}";
+    lab_ok (&f->lab, "{\"cmd\":\"block\",\"src\":\"n1\",\"types\":[\"append_entries\"]}");
+    lab_ok (&f->lab, "{\"cmd\":\"block\",\"dest\":\"n2\",\"types\":[\"request_vote\"]}");
+    lab_send (f->n1, "n2", append);
+    lab_send (f->n1, "n2", vote);
+    lab_send (f->n1, "n2", read);
+    char *body = lab_recv (f->n2, NULL, LAB_WAIT_MS);
+    assert_non_null (body);
+    assert_string_equal (body, read);
+    zstr_free (&body);
+    lab_assert_quiet (f->n2);
+    assert_int_equal (lab_count (&f->lab, "n1", "n2", "dropped"), 2);
+    //  n3 -> n2: only "* n2"'s request_vote.
+    lab_send (f->n3, "n2", vote);
+    lab_send (f->n3, "n2", append);
+    body = lab_recv (f->n2, NULL, LAB_WAIT_MS);
+    assert_non_null (body);
+    assert_string_equal (body, append);
+    zstr_free (&body);
+    //  A client is covered by no "*" selector.
+    lab_send (f->c1, "n2", vote);
+    body = lab_recv (f->n2, NULL, LAB_WAIT_MS);
+    assert_non_null (body);
+    assert_string_equal (body, vote);
+    zstr_free (&body);
+    //  A plain block beside a type set drops everything.
+    lab_ok (&f->lab, "{\"cmd\":\"block\",\"src\":\"n1\",\"dest\":\"n2\"}");
+    lab_send (f->n1, "n2", read);
+    lab_wait_sent (&f->lab, "n1", "n2", 4);
+    lab_assert_quiet (f->n2);
+    assert_int_equal (lab_count (&f->lab, "n1", "n2", "dropped"), 3);
+    //  A plain unblock there lifts the block and its own selector's types,
+    //  not the wider selectors' sets (they add up).
+    lab_ok (&f->lab, "{\"cmd\":\"unblock\",\"src\":\"n1\",\"dest\":\"n2\"}");
+    lab_send (f->n1, "n2", vote);
+    lab_send (f->n1, "n2", read);
+    body = lab_recv (f->n2, NULL, LAB_WAIT_MS);
+    assert_non_null (body);
+    assert_string_equal (body, read);
+    zstr_free (&body);
+    //  Heal: everything flows.
+    lab_ok (&f->lab, "{\"cmd\":\"heal\"}");
+    lab_send (f->n1, "n2", append);
+    body = lab_recv (f->n2, NULL, LAB_WAIT_MS);
+    assert_non_null (body);
+    assert_string_equal (body, append);
+    zstr_free (&body);
+}
+
+//  A paused message is decided at its release: a type block set while it
+//  waited applies to it, and other types on the link leave in order.
+static void
+test_block_types_after_pause (void **state)
+{
+    fixture_t *f = (fixture_t *) *state;
+    const char *append = "{\"body\":{\"type\":\"append_entries\",\"n\":1}}";
+    const char *vote = "{\"body\":{\"type\":\"request_vote\",\"n\":2}}";
+    lab_ok (&f->lab, "{\"cmd\":\"pause\",\"node\":\"n2\"}");
+    lab_send (f->n1, "n2", append);
+    lab_send (f->n1, "n2", vote);
+    lab_send (f->n1, "n2", append);
+    lab_wait_sent (&f->lab, "n1", "n2", 3);
+    assert_int_equal (lab_count (&f->lab, "n1", "n2", "queued"), 3);
+    lab_ok (&f->lab, "{\"cmd\":\"block\",\"src\":\"n1\",\"dest\":\"n2\","
+                     "\"types\":[\"append_entries\"]}");
+    lab_ok (&f->lab, "{\"cmd\":\"resume\",\"node\":\"n2\"}");
+    char *body = lab_recv (f->n2, NULL, LAB_WAIT_MS);
+    assert_non_null (body);
+    assert_string_equal (body, vote);
+    zstr_free (&body);
+    lab_assert_quiet (f->n2);
+    assert_int_equal (lab_count (&f->lab, "n1", "n2", "dropped"), 2);
+    assert_int_equal (lab_count (&f->lab, "n1", "n2", "queued"), 0);
+    assert_int_equal (lab_count (&f->lab, "n1", "n2", "delivered"), 1);
+}
+
 int
 main (void)
 {
@@ -454,6 +620,9 @@ main (void)
         cmocka_unit_test_setup_teardown (test_counters_add_up, s_setup, s_teardown),
         cmocka_unit_test_setup_teardown (test_link_queue_max_overflows, s_setup, s_teardown),
         cmocka_unit_test_setup_teardown (test_burst_past_batch_max, s_setup, s_teardown),
+        cmocka_unit_test_setup_teardown (test_block_types, s_setup_traced, s_teardown),
+        cmocka_unit_test_setup_teardown (test_block_types_union, s_setup, s_teardown),
+        cmocka_unit_test_setup_teardown (test_block_types_after_pause, s_setup, s_teardown),
     };
     return cmocka_run_group_tests_name ("proxy_faults", tests, NULL, NULL);
 }

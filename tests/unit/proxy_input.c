@@ -78,6 +78,25 @@ static const struct {
     { "{\"cmd\":\"partition\",\"groups\":[[\"n1\"],\"n2\"]}", "field 'groups' must be an array of arrays of ids (at most 328 ids), got [[\"n1\"],\"n2\"]" },
     { "{\"cmd\":\"partition\",\"groups\":[[\"n1\",\"*\"]]}", "field 'groups' must be an array of arrays of ids (at most 328 ids), got [[\"n1\",\"*\"]]" },
     { "{\"cmd\":\"heal\",\"node\":\"n1\"}", "unknown field 'node' for cmd 'heal'" },
+    { "{\"cmd\":\"block\",\"types\":3}",
+      "field 'types' must be an array of 1 to 8 message types (strings of 1 to 32 bytes, no control characters), got 3" },
+    { "{\"cmd\":\"block\",\"types\":\"append_entries\"}",
+      "field 'types' must be an array of 1 to 8 message types (strings of 1 to 32 bytes, no control characters), got \"append_entries\"" },
+    { "{\"cmd\":\"block\",\"types\":[]}",
+      "field 'types' must be an array of 1 to 8 message types (strings of 1 to 32 bytes, no control characters), got []" },
+    { "{\"cmd\":\"block\",\"types\":[\"vote\",1]}",
+      "field 'types' must be an array of 1 to 8 message types (strings of 1 to 32 bytes, no control characters), got [\"vote\",1]" },
+    { "{\"cmd\":\"unblock\",\"types\":[\"\"]}",
+      "field 'types' must be an array of 1 to 8 message types (strings of 1 to 32 bytes, no control characters), got [\"\"]" },
+    { "{\"cmd\":\"block\",\"types\":[\"a\\nb\"]}",
+      "field 'types' must be an array of 1 to 8 message types (strings of 1 to 32 bytes, no control characters), got [\"a\\nb\"]" },
+    { "{\"cmd\":\"block\",\"types\":[\"a\\tb\"]}",
+      "field 'types' must be an array of 1 to 8 message types (strings of 1 to 32 bytes, no control characters), got [\"a\\tb\"]" },
+    { "{\"cmd\":\"block\",\"types\":[\"xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx\"]}",
+      "field 'types' must be an array of 1 to 8 message types (strings of 1 to 32 bytes, no control characters), got [\"xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx\"]" },
+    { "{\"cmd\":\"block\",\"types\":[\"a\",\"a\",\"a\",\"a\",\"a\",\"a\",\"a\",\"a\",\"a\"]}",
+      "field 'types' must be an array of 1 to 8 message types (strings of 1 to 32 bytes, no control characters), got [\"a\",\"a\",\"a\",\"a\",\"a\",\"a\",\"a\",\"a\",\"a\"]" },
+    { "{\"cmd\":\"drop\",\"p\":0.1,\"types\":[\"vote\"]}", "unknown field 'types' for cmd 'drop'" },
 };
 
 static void
@@ -338,6 +357,88 @@ test_trace_records_events (void **state)
     assert_int_equal (block, 10);
 }
 
+//  The state's "rules" as compact JSON; caller frees.
+static char *
+s_rules_text (lab_t *lab)
+{
+    json_t *reply = lab_ctl (lab, "{\"cmd\":\"state\"}");
+    char *text = json_dumps (json_object_get (reply, "rules"), JSON_COMPACT);
+    json_decref (reply);
+    return text;
+}
+
+static void
+s_assert_rules (lab_t *lab, const char *expected)
+{
+    char *text = s_rules_text (lab);
+    if (strcmp (text, expected))
+        fail_msg ("rules %s, expected %s", text, expected);
+    free (text);
+}
+
+//  block/unblock with "types" over the control protocol, as the harness's
+//  block-type sends them: type sets shown in state (sorted), kept by
+//  partition, removed by unblock with types and by plain unblock, cleared
+//  by heal, and the registry's cap refused with nothing changed.
+static void
+test_types_control (void **state)
+{
+    fixture_t *f = (fixture_t *) *state;
+    lab_t *lab = &f->lab;
+    lab_ok (lab, "{\"cmd\":\"block\",\"src\":\"n1\",\"dest\":\"n2\",\"both\":true,"
+                 "\"types\":[\"vote\",\"append_entries\"]}");
+    lab_ok (lab, "{\"cmd\":\"block\",\"types\":[\"x\"]}");
+    s_assert_rules (lab, "[{\"src\":\"*\",\"dest\":\"*\",\"types\":[\"x\"]},"
+        "{\"src\":\"n1\",\"dest\":\"n2\",\"types\":[\"append_entries\",\"vote\"]},"
+        "{\"src\":\"n2\",\"dest\":\"n1\",\"types\":[\"append_entries\",\"vote\"]}]");
+    //  partition replaces blocks and leaves type sets alone.
+    lab_ok (lab, "{\"cmd\":\"partition\",\"groups\":[[\"n1\"],[\"n2\"]]}");
+    s_assert_rules (lab, "[{\"src\":\"*\",\"dest\":\"*\",\"types\":[\"x\"]},"
+        "{\"src\":\"n1\",\"dest\":\"n2\",\"block\":true,\"types\":[\"append_entries\",\"vote\"]},"
+        "{\"src\":\"n2\",\"dest\":\"n1\",\"block\":true,\"types\":[\"append_entries\",\"vote\"]}]");
+    //  unblock with types: those types only (a never-seen one is no
+    //  error and registers nothing); the block kind stays.
+    lab_ok (lab, "{\"cmd\":\"unblock\",\"src\":\"n1\",\"dest\":\"n2\",\"types\":[\"vote\",\"never\"]}");
+    s_assert_rules (lab, "[{\"src\":\"*\",\"dest\":\"*\",\"types\":[\"x\"]},"
+        "{\"src\":\"n1\",\"dest\":\"n2\",\"block\":true,\"types\":[\"append_entries\"]},"
+        "{\"src\":\"n2\",\"dest\":\"n1\",\"block\":true,\"types\":[\"append_entries\",\"vote\"]}]");
+    //  A plain unblock: block off and every type gone on the selector.
+    lab_ok (lab, "{\"cmd\":\"unblock\",\"src\":\"n1\",\"dest\":\"n2\"}");
+    s_assert_rules (lab, "[{\"src\":\"*\",\"dest\":\"*\",\"types\":[\"x\"]},"
+        "{\"src\":\"n1\",\"dest\":\"n2\",\"block\":false},"
+        "{\"src\":\"n2\",\"dest\":\"n1\",\"block\":true,\"types\":[\"append_entries\",\"vote\"]}]");
+    //  ... and on every selector it covers.
+    lab_ok (lab, "{\"cmd\":\"block\",\"src\":\"c1\",\"dest\":\"n1\",\"types\":[\"x\"]}");
+    lab_ok (lab, "{\"cmd\":\"unblock\"}");
+    s_assert_rules (lab, "[{\"src\":\"*\",\"dest\":\"*\",\"block\":false},"
+        "{\"src\":\"c1\",\"dest\":\"n1\",\"types\":[\"x\"]}]");
+    //  The registry: "vote", "append_entries", "x" known; fill it to 32.
+    for (int i = 3; i < FL_PROXY_TYPES_MAX; i++) {
+        char request [96];
+        snprintf (request, sizeof request,
+                  "{\"cmd\":\"block\",\"src\":\"n2\",\"dest\":\"n1\",\"types\":[\"t%d\"]}", i);
+        lab_ok (lab, request);
+    }
+    lab_ok (lab, "{\"cmd\":\"heal\"}");
+    s_assert_rules (lab, "[]");
+    //  Healed, the registry still knows 32 (per proxy lifetime): a new
+    //  type is refused, whole, even beside a known one; known ones work.
+    lab_ok (lab, "{\"cmd\":\"block\",\"src\":\"n1\",\"dest\":\"n2\",\"types\":[\"t7\"]}");
+    char *before = s_rules_text (lab);
+    json_t *reply = lab_ctl (lab, "{\"cmd\":\"block\",\"src\":\"n2\",\"dest\":\"n1\","
+                                  "\"types\":[\"vote\",\"one_more\"]}");
+    assert_true (json_is_false (json_object_get (reply, "ok")));
+    assert_string_equal (json_string_value (json_object_get (reply, "error")),
+                         "too many message types: the proxy knows at most 32");
+    json_decref (reply);
+    s_assert_rules (lab, before);
+    free (before);
+    lab_ok (lab, "{\"cmd\":\"block\",\"src\":\"n2\",\"dest\":\"n1\",\"types\":[\"vote\",\"t31\"]}");
+    s_assert_rules (lab, "[{\"src\":\"n1\",\"dest\":\"n2\",\"types\":[\"t7\"]},"
+        "{\"src\":\"n2\",\"dest\":\"n1\",\"types\":[\"t31\",\"vote\"]}]");
+    lab_ok (lab, "{\"cmd\":\"heal\"}");
+}
+
 //  The party table holds FL_PARTIES_MAX ids: a control command naming one
 //  more is an error naming the bound, and a message to a new id then is
 //  unroutable (counted) and answered "node not found".
@@ -381,6 +482,7 @@ main (void)
         cmocka_unit_test_setup_teardown (test_malformed_frames_rejected, s_setup, s_teardown),
         cmocka_unit_test_setup_teardown (test_impostor_cannot_speak_as_live_party, s_setup, s_teardown),
         cmocka_unit_test_setup_teardown (test_parties_max, s_setup, s_teardown),
+        cmocka_unit_test_setup_teardown (test_types_control, s_setup, s_teardown),
         cmocka_unit_test (test_same_seed_same_decisions),
         cmocka_unit_test_setup_teardown (test_trace_records_events, s_setup_trace, s_teardown),
     };
