@@ -116,6 +116,13 @@ cmd_fault (int argc, char **argv)
             json_decref (up);
             return status;
         }
+        //  The lab ./harness up keeps has no clients of its own to name.
+        if ((spec.kind == ACTION_BLOCK_TYPE || spec.kind == ACTION_UNBLOCK_TYPE)
+        &&  strstr (spec.groups, "clients")) {
+            json_decref (up);
+            return s_usage ("'clients' in a block-type names the run's clients, and the lab"
+                            " ./harness up keeps runs none of its own: name nodes, or '*'");
+        }
         char text [FL_FAULT_TEXT_BYTES_MAX];
         action_format (&spec, text, sizeof text);
         request = json_pack ("{s:s, s:s}", "cmd", "fault", "args", text);

@@ -1,18 +1,20 @@
 #!/usr/bin/env bash
-# chaos_bug_zoo.t -- the bug zoo (docs/bugs.md), quickly: five of its
+# chaos_bug_zoo.t -- the bug zoo (docs/bugs.md), quickly: six of its
 # entries (tests/data/zoo-quick.zoo) are each caught, with a time to the
 # first violating op; the same scenarios without the bug keep the correct
 # system valid; a zoo entry that catches nothing exits 1; and every
 # unknown bug name is refused, by the harness and by the nodes, naming it.
 . "$(dirname "$0")/lib.sh" chaos-zoo
-plan 20
+plan 24
 check_exit 0 "zoo-quick: every bug caught, exit 0" \
     timeout 200 ./harness run tests/data/zoo-quick.zoo --store "$tmp/z"
-check_output "5 of 5 bugs caught" "the summary counts 5 of 5"
+check_output "6 of 6 bugs caught" "the summary counts 6 of 6"
 check_output -E "^raft +double-vote +split-vote +1 +yes +[0-9.]+ s " \
     "the table: raft double-vote caught on split-vote (two leaders of one term)"
 check_output -E "^raft +no-prev-check +lagging-follower +1 +yes " \
     "the table: raft no-prev-check caught on lagging-follower (replicas differ for good)"
+check_output -E "^raft +commit-old-term +figure-8 +1 +yes " \
+    "the table: raft commit-old-term caught on figure-8 (an old term's entries committed by count, then overwritten)"
 check_output -E "^raft +stale-read +isolate-leader +1 +yes +[0-9.]+ s " \
     "the table: raft stale-read caught, with the time to its first violating op"
 check_output -E "^crdt +merge-last +crdt-partition +1 +yes " "the table: crdt merge-last caught"
@@ -27,6 +29,13 @@ check_exit 0 "raft on split-vote without the bug: valid (one vote per term)" \
     timeout 100 ./harness run split-vote --system raft --seed 1 --time-limit 4 --store "$tmp/v"
 check_exit 0 "raft on lagging-follower without the bug: valid (the consistency check)" \
     timeout 100 ./harness run lagging-follower --system raft --seed 1 --time-limit 5 --store "$tmp/v"
+check_exit 0 "raft on figure-8 without the bug: valid (only its own term's entries commit by count)" \
+    timeout 100 ./harness run figure-8 --system raft --seed 1 --store "$tmp/v"
+f=$(ls "$tmp"/v/figure-8/raft/*/faults.jsonl)
+check_grep '"fault":"block-type".*"detail":"append_entries: n1 -/-> n3,n4,n5"' "$f" \
+    "faults.jsonl: each type block is a period, its detail the types and links"
+check_grep '"convergence"' "$(ls "$tmp"/v/figure-8/raft/*/results.json)" \
+    "figure-8's verdict includes convergence"
 check_exit 0 "lww on skewed-writer without the bug: valid (the hybrid clock)" \
     timeout 100 ./harness run skewed-writer --system lww --store "$tmp/v"
 

@@ -9,7 +9,7 @@
 export FAULTLAB_UP="$tmp/up.json"
 pid=
 at_exit '[ -n "$pid" ] && kill -KILL "$pid" 2>/dev/null'
-plan 14
+plan 19
 need_program perl perl
 
 ./harness up --system raft --nodes 3 --seed 9 --store "$tmp/store" > "$tmp/up.out" 2>&1 &
@@ -72,6 +72,29 @@ state=$(rules)
 check "and the proxy has no rule left ($state)" [ "$state" = '"rules":[]' ]
 check_grep -F '"phase":"end","fault":"partition","target":"","detail":"one-way: n' \
     "$tmp"/store/up/raft/*/faults.jsonl "faults.jsonl records its end"
+
+# Message-type blocks: appends dropped on every node link, votes delivered.
+run timeout 20 ./harness fault block-type append_entries '* -> *'
+check_output -E '^done: append_entries: \* -/-> \*$' "block-type: the detail names types and links (${out//$'\n'/ })"
+state=$(bin/proxy --ctl "$proxy" '{"cmd":"state"}')
+check "the proxy holds a type block on each of the 6 node links ($state)" \
+    [ "$(grep -o '"types":\["append_entries"\]' <<< "$state" | wc -l)" = 6 ]
+snapshot before
+links="n1->n2 n1->n3 n2->n1 n2->n3 n3->n1 n3->n2"
+# With appends dropped the followers hear no leader and pre-vote: some of
+# what they send is delivered while every append is dropped.
+wait_for 10 grown dropped 5 $links
+wait_for 10 grown delivered 3 $links
+snapshot after
+check "appends dropped, other messages delivered on the same links" \
+    [ $(( $(count after dropped $links) - $(count before dropped $links) )) -ge 5 \
+      -a $(( $(count after delivered $links) - $(count before delivered $links) )) -ge 3 ]
+run timeout 20 ./harness fault unblock-type append_entries '* -> *'
+state=$(rules)
+check "unblock-type takes them all back ($state)" [ "$state" = '"rules":[]' ]
+check_error 64 "'clients' in a block-type names the run's clients" \
+    "block-type naming clients in an up lab (which runs none): 64" \
+    timeout 20 ./harness fault block-type read 'clients -> n1'
 
 check_error 64 "'n4' in partition one-way 'n1 -> n4' is not a node (n1..n3" \
     "a node outside the lab: 64 naming it" timeout 20 ./harness fault partition one-way 'n1 -> n4'

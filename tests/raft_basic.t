@@ -7,7 +7,7 @@
 . "$(dirname "$0")/lib.sh" raft-basic
 pid=
 at_exit '[ -n "$pid" ] && kill -9 $pid 2>/dev/null'
-plan 10
+plan 13
 node=bin/node-raft
 net="ipc://$tmp/net"            # nobody binds it: a node runs without its proxy
 
@@ -39,6 +39,9 @@ stop () {
 check_exit 64 "a bad --param exits 64" stderr_of $node --id n1 --connect "$net" --param heartbeat_ms=soon
 check_output "heartbeat_ms='soon'" "the message names the param and its value"
 
+check_exit 64 "noop neither true nor false exits 64" stderr_of $node --id n1 --connect "$net" --param noop=off
+check_output "bad --param noop='off': want true or false" "the message names the param, its value and what it takes"
+check_exit 64 "prevote neither true nor false exits 64" stderr_of $node --id n1 --connect "$net" --param prevote=1
 check_exit 64 "election_min_ms above election_max_ms exits 64" \
     $node --id n1 --connect "$net" --param election_min_ms=500 --param election_max_ms=100
 
