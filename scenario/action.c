@@ -221,6 +221,7 @@ s_parse_type_side (const char *side, const char *name, const char *shown, int no
     }
     *out = 0;
     size_t used = 0;
+    bool seen [FL_NODES_MAX + 1] = { false };     // [0]: "clients"
     for (const char *at = side; ; ) {
         const char *comma = strchr (at, ',');
         size_t length = comma? (size_t) (comma - at): strlen (at);
@@ -235,13 +236,10 @@ s_parse_type_side (const char *side, const char *name, const char *shown, int no
                            " for every client, or '*' alone for every node)", (int) length, at,
                            name, shown, nodes > 0? nodes: FL_NODES_MAX);
         //  Each name once, so the links are each blocked once.
-        for (const char *seen = out; *seen; ) {
-            const char *next = strchr (seen, ',');
-            size_t n = next? (size_t) (next - seen): strlen (seen);
-            if (n == strlen (id) && memcmp (seen, id, n) == 0)
-                return action_error (error, "%s is in %s '%s' twice", id, name, shown);
-            seen = next? next + 1: seen + n;
-        }
+        int index = streq (id, "clients")? 0: atoi (id + 1);
+        if (seen [index])
+            return action_error (error, "%s is in %s '%s' twice", id, name, shown);
+        seen [index] = true;
         int n = snprintf (out + used, size - used, "%s%s", used? ",": "", id);
         used += n > 0? (size_t) n: 0;
         if (!comma)
