@@ -76,7 +76,8 @@ s_send (const char *endpoint, json_t *request)
         else {
             const char *why = json_string_value (json_object_get (reply, "error"));
             fprintf (stderr, "harness fault: %s\n", why? why: "bad reply");
-            status = FL_EXIT_SOFTWARE;
+            status = json_is_true (json_object_get (reply, "refused"))? FL_EXIT_USAGE
+                                                                        : FL_EXIT_SOFTWARE;
         }
         json_decref (reply);
         zstr_free (&answer);
@@ -121,7 +122,7 @@ cmd_fault (int argc, char **argv)
         &&  strstr (spec.groups, "clients")) {
             json_decref (up);
             return s_usage ("'clients' in a block-type names the run's clients, and the lab"
-                            " ./harness up keeps runs none of its own: name nodes, or '*'");
+                             " ./harness up keeps has none of its own: name nodes, or '*'");
         }
         char text [FL_FAULT_TEXT_BYTES_MAX];
         action_format (&spec, text, sizeof text);

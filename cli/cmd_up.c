@@ -243,14 +243,19 @@ s_handle (json_t *request, nemesis_t *nemesis, int nodes, rng_t *rng, int64_t t0
     action_t spec;
     char *error = NULL;
     char detail [FL_FAULT_TEXT_BYTES_MAX];
-    if (action_parse (&spec, text, nodes, &error) == 0) {
+    //  "refused": the fault was a bad input (cmd_fault exits 64), not a
+    //  lab that failed.
+    int rc = action_parse (&spec, text, nodes, &error)? -2: 0;
+    if (rc == 0) {
         schedule_resolve (&spec, nodes, rng);
-        if (nemesis_apply (nemesis, &spec, clock_mono_ns () - t0_ns, detail, sizeof detail, &error) == 0) {
+        rc = nemesis_apply (nemesis, &spec, clock_mono_ns () - t0_ns, detail, sizeof detail, &error);
+        if (rc == 0) {
             nemesis_describe (nemesis, in_force, sizeof in_force);
             return json_pack ("{s:b, s:s, s:s}", "ok", 1, "detail", detail, "in_force", in_force);
         }
     }
-    json_t *reply = json_pack ("{s:b, s:s}", "ok", 0, "error", error? error: "failed");
+    json_t *reply = json_pack ("{s:b, s:s, s:b}", "ok", 0, "error", error? error: "failed",
+                               "refused", rc == -2);
     free (error);
     return reply;
 }

@@ -227,17 +227,23 @@
                                            back, within FL_FINAL_PHASE_MS  */
 #define FL_SCENARIO_PARAMS_MAX   16     /* system/params K=V passed to each node
                                            as --param; below FL_NODE_PARAMS_MAX */
+#define FL_TYPE_BLOCKS_MAX       64     /* block-type faults in force at once,
+                                           each its own (TYPES, FROM, TO): a
+                                           figure-8 play holds five; a scenario
+                                           naming more distinct ones is refused
+                                           at load, ./harness fault at the 65th */
 #define FL_ACTION_WORDS_MAX      8      /* "partition isolate n3" and kin: the
                                            longest action is 4 words        */
 #define FL_MATRIX_SYSTEMS_MAX    32     /* --system options of ./harness matrix:
                                            more than its rows' systems is a
                                            typo repeated, refused by name   */
-#define FL_NEMESIS_ACTIVE_MAX    (5 + 4 * FL_NODES_MAX) /* faults in force at
-                                           once: one partition, drop, delay,
-                                           duplicate, reorder, and pause, kill,
-                                           stop, clock-skew per node; a new
-                                           setting replaces the old, so this
-                                           cannot be passed                 */
+#define FL_NEMESIS_ACTIVE_MAX    (5 + 4 * FL_NODES_MAX + FL_TYPE_BLOCKS_MAX)
+                                        /* faults in force at once: one
+                                           partition, drop, delay, duplicate,
+                                           reorder, and pause, kill, stop,
+                                           clock-skew per node, and the type
+                                           blocks; a new setting replaces the
+                                           old, so this cannot be passed    */
 #define FL_CLIENT_TIMEOUT_MS_DEFAULT 1000 /* a client op's timeout when the
                                            scenario gives none: raft's and
                                            primary's own timeouts are tuned

@@ -74,6 +74,9 @@ typedef struct {
 
 struct _lab_t {
     lab_opts_t opts;
+    zhashx_t *type_blocks;      // "src\x1fdest\x1ftype" of each type the
+                                // proxy holds blocked on a link (exact ids)
+    zhashx_t *type_names;       // each type ever blocked: the proxy's registry
     char ipc_dir [64];
     char net [128];
     char control [128];
@@ -457,6 +460,8 @@ lab_new (const lab_opts_t *opts, char **error, int *status)
     self->proxy_out = -1;
     self->msg_id = S_INIT_MSG_ID;     // the next message's is 2
     self->notes = json_array ();
+    self->type_blocks = zhashx_new ();
+    self->type_names = zhashx_new ();
     self->db = opts->system && !opts->node_cmd? database_find (opts->system): NULL;
     for (int i = 0; i < self->count; i++)
         snprintf (self->nodes [i].id, FL_ID_BYTES_MAX, "n%d", i + 1);
@@ -633,6 +638,8 @@ lab_destroy (lab_t **self_p)
         json_decref (self->nodes [i].replica);
     }
     json_decref (self->notes);
+    zhashx_destroy (&self->type_blocks);
+    zhashx_destroy (&self->type_names);
     json_decref (self->setup_body);
     if (self->proxy_pid > 0) {
         kill (self->proxy_pid, SIGTERM);
@@ -1190,40 +1197,131 @@ s_type_side (lab_t *self, const char *side, size_t side_len, char ids [][FL_ID_B
     return count;
 }
 
-//  block-type / unblock-type: one block (or unblock) naming the types per
-//  link from a FROM party to a TO party, exact ids.
+//  The links and types a block-type names: its sides as ids (at most
+//  FL_NODES_MAX + FL_CLIENTS_MAX each) and its types, split.
+typedef struct {
+    char (*from) [FL_ID_BYTES_MAX];
+    char (*to) [FL_ID_BYTES_MAX];
+    int from_count, to_count;
+    char types [FL_RULE_TYPES_MAX][FL_TYPE_BYTES_MAX + 1];
+    int type_count;
+} s_links_t;
+
+static void
+s_links_free (s_links_t *links)
+{
+    free (links->from);
+    free (links->to);
+}
+
+//  0, or -2 with *error (a side names no node of this lab, or clients it
+//  has not: nothing was sent); free with s_links_free either way.
 static int
-s_apply_block_type (lab_t *self, action_t *spec, char *detail, size_t size, char **error)
+s_links_init (lab_t *self, const action_t *spec, s_links_t *links, char **error)
 {
     const char *bar = strchr (spec->groups, '|');
     assert (bar);
-    char (*from) [FL_ID_BYTES_MAX] = calloc (FL_NODES_MAX + FL_CLIENTS_MAX, FL_ID_BYTES_MAX);
-    char (*to) [FL_ID_BYTES_MAX] = calloc (FL_NODES_MAX + FL_CLIENTS_MAX, FL_ID_BYTES_MAX);
-    assert (from && to);
-    int from_count = s_type_side (self, spec->groups, (size_t) (bar - spec->groups), from, error);
-    int to_count = from_count < 0? -1: s_type_side (self, bar + 1, strlen (bar + 1), to, error);
-    if (to_count < 0) {
-        free (from);
-        free (to);
-        return -1;
-    }
-    snprintf (detail, size, "%s: %.*s -/-> %s", spec->types, (int) (bar - spec->groups),
-              spec->groups, bar + 1);
-    const char *cmd = spec->kind == ACTION_BLOCK_TYPE? "block": "unblock";
-    json_t *types = json_array ();
+    memset (links, 0, sizeof *links);
+    links->from = calloc (FL_NODES_MAX + FL_CLIENTS_MAX, FL_ID_BYTES_MAX);
+    links->to = calloc (FL_NODES_MAX + FL_CLIENTS_MAX, FL_ID_BYTES_MAX);
+    assert (links->from && links->to);
     char copy [FL_FAULT_TEXT_BYTES_MAX], *save = NULL;
     snprintf (copy, sizeof copy, "%s", spec->types);
-    for (char *type = strtok_r (copy, ",", &save); type; type = strtok_r (NULL, ",", &save))
-        json_array_append_new (types, json_string (type));
-    int rc = 0;
-    for (int i = 0; rc == 0 && i < from_count; i++)
-        for (int j = 0; rc == 0 && j < to_count; j++)
-            if (!streq (from [i], to [j]))
-                rc = s_proxy (self, json_pack ("{s:s, s:s, s:s, s:O}", "cmd", cmd,
-                              "src", from [i], "dest", to [j], "types", types), error);
+    for (char *type = strtok_r (copy, ",", &save); type && links->type_count < FL_RULE_TYPES_MAX;
+         type = strtok_r (NULL, ",", &save))
+        snprintf (links->types [links->type_count++], FL_TYPE_BYTES_MAX + 1, "%s", type);
+    links->from_count = s_type_side (self, spec->groups, (size_t) (bar - spec->groups),
+                                     links->from, error);
+    if (links->from_count < 0)
+        return -2;
+    links->to_count = s_type_side (self, bar + 1, strlen (bar + 1), links->to, error);
+    return links->to_count < 0? -2: 0;
+}
+
+//  The key of one type blocked on one link in the lab's book.
+static void
+s_link_key (char *key, size_t size, const char *src, const char *dest, const char *type)
+{
+    snprintf (key, size, "%s\x1f%s\x1f%s", src, dest, type);
+}
+
+#define S_LINK_KEY_BYTES    (2 * FL_ID_BYTES_MAX + FL_TYPE_BYTES_MAX + 3)
+
+bool
+lab_types_held (lab_t *self, const action_t *spec)
+{
+    assert (self && spec);
+    s_links_t links;
+    char *error = NULL;
+    bool held = false;
+    if (s_links_init (self, spec, &links, &error) == 0)
+        for (int i = 0; !held && i < links.from_count; i++)
+            for (int j = 0; !held && j < links.to_count; j++)
+                for (int t = 0; !held && t < links.type_count; t++) {
+                    char key [S_LINK_KEY_BYTES];
+                    s_link_key (key, sizeof key, links.from [i], links.to [j], links.types [t]);
+                    held = zhashx_lookup (self->type_blocks, key) != NULL;
+                }
+    free (error);
+    s_links_free (&links);
+    return held;
+}
+
+//  A block of types the proxy would refuse (its registry, FL_PROXY_TYPES_MAX,
+//  would overflow) is refused here before anything is sent: 0, or -2 with
+//  *error.
+static int
+s_types_fit (lab_t *self, const s_links_t *links, char **error)
+{
+    size_t fresh = 0;
+    for (int t = 0; t < links->type_count; t++)
+        fresh += zhashx_lookup (self->type_names, links->types [t]) == NULL;
+    if (zhashx_size (self->type_names) + fresh <= FL_PROXY_TYPES_MAX)
+        return 0;
+    *error = zsys_sprintf ("this lab has blocked %zu distinct message types, and %zu more"
+                           " would pass the proxy's %d (FL_PROXY_TYPES_MAX)",
+                           zhashx_size (self->type_names), fresh, FL_PROXY_TYPES_MAX);
+    return -2;
+}
+
+//  block-type / unblock-type: one block (or unblock) naming the types per
+//  link from a FROM party to a TO party (exact ids), and the lab's book of
+//  (link, type) in force kept in step with what the proxy took, so that
+//  overlapping and partial unblocks are told apart (lab_types_held).
+static int
+s_apply_block_type (lab_t *self, action_t *spec, char *detail, size_t size, char **error)
+{
+    bool block = spec->kind == ACTION_BLOCK_TYPE;
+    const char *bar = strchr (spec->groups, '|');
+    assert (bar);
+    s_links_t links;
+    int rc = s_links_init (self, spec, &links, error);
+    if (rc == 0 && block)
+        rc = s_types_fit (self, &links, error);
+    snprintf (detail, size, "%s%s: %.*s %s %s", block? "": "unblocked ", spec->types,
+              (int) (bar - spec->groups), spec->groups, block? "-/->": "->", bar + 1);
+    json_t *types = json_array ();
+    for (int t = 0; t < links.type_count; t++)
+        json_array_append_new (types, json_string (links.types [t]));
+    for (int i = 0; rc == 0 && i < links.from_count; i++)
+        for (int j = 0; rc == 0 && j < links.to_count; j++) {
+            if (streq (links.from [i], links.to [j]))
+                continue;
+            rc = s_proxy (self, json_pack ("{s:s, s:s, s:s, s:O}", "cmd", block? "block": "unblock",
+                          "src", links.from [i], "dest", links.to [j], "types", types), error);
+            for (int t = 0; rc == 0 && t < links.type_count; t++) {
+                char key [S_LINK_KEY_BYTES];
+                s_link_key (key, sizeof key, links.from [i], links.to [j], links.types [t]);
+                if (block) {
+                    zhashx_update (self->type_blocks, key, (void *) 1);
+                    zhashx_update (self->type_names, links.types [t], (void *) 1);
+                }
+                else
+                    zhashx_delete (self->type_blocks, key);
+            }
+        }
     json_decref (types);
-    free (from);
-    free (to);
+    s_links_free (&links);
     return rc;
 }
 
@@ -1492,6 +1590,7 @@ lab_apply (lab_t *self, action_t *spec, rng_t *rng, char *detail,
         case ACTION_BLOCK_TYPE: case ACTION_UNBLOCK_TYPE:
             return s_apply_block_type (self, spec, detail, size, error);
         case ACTION_HEAL:
+            zhashx_purge (self->type_blocks);
             return s_proxy (self, json_pack ("{s:s}", "cmd", "heal"), error);
         case ACTION_DROP:
             snprintf (detail, size, "p=%g", spec->p);

@@ -149,9 +149,18 @@ int lab_tick (lab_t *self, int64_t now_ms, char **error);
 //  isolate-leader, which asks the nodes for their role here. Writes a
 //  human description ("halves: n1,n2 | n3,n4,n5") to detail. 0, or 1 when
 //  it took no effect and detail says why (a clock skew on a database that
-//  libfaketime cannot reach: "not applied"), or -1 with *error.
+//  libfaketime cannot reach: "not applied"), or -1 with *error, or -2 with
+//  *error when the action was refused before anything changed (a
+//  block-type naming clients this lab has not, or more message types than
+//  the proxy can know: a bad input, not a broken lab).
 int lab_apply (lab_t *self, action_t *spec, rng_t *rng, char *detail,
                size_t detail_size, char **error);
+
+//  Does the proxy still hold blocked, as far as this lab sent it, any type
+//  on any link that spec (a block-type or unblock-type) names? The lab
+//  keeps a book of (link, type) per block-type, unblock-type and heal, so
+//  overlapping, partial and reordered unblocks are all told apart.
+bool lab_types_held (lab_t *self, const action_t *spec);
 
 //  The highest-term node reporting role "leader" or "primary" (1-based
 //  index); 0 if nodes report roles but none leads; -1 if no node reports a

@@ -19,6 +19,7 @@ typedef struct {
     char fault [16];
     char target [FL_ID_BYTES_MAX];
     char detail [FL_FAULT_TEXT_BYTES_MAX];
+    action_t spec;          // what started it (a type block's links and types)
 } s_active_t;
 
 struct _nemesis_t {
@@ -51,7 +52,7 @@ nemesis_destroy (nemesis_t **self_p)
 
 static void
 s_start (nemesis_t *self, int64_t now_ns, const char *fault, const char *target,
-         const char *detail)
+         const char *detail, const action_t *spec)
 {
     if (self->history)
         history_period (self->history, now_ns, "start", fault, target, detail);
@@ -62,6 +63,7 @@ s_start (nemesis_t *self, int64_t now_ns, const char *fault, const char *target,
     snprintf (entry->fault, sizeof entry->fault, "%s", fault);
     snprintf (entry->target, sizeof entry->target, "%s", target);
     snprintf (entry->detail, sizeof entry->detail, "%s", detail);
+    entry->spec = *spec;
 }
 
 static void
@@ -85,6 +87,17 @@ s_end (nemesis_t *self, int64_t now_ns, const char *fault, const char *target)
             s_end_at (self, i, now_ns);
 }
 
+//  Faults in force by name and target (NULL target: any).
+static size_t
+s_count (nemesis_t *self, const char *fault, const char *target)
+{
+    size_t count = 0;
+    for (size_t i = 0; i < self->count; i++)
+        count += streq (self->active [i].fault, fault)
+              && (!target || streq (self->active [i].target, target));
+    return count;
+}
+
 static bool
 s_proxy_fault (const char *fault)
 {
@@ -98,21 +111,29 @@ nemesis_apply (nemesis_t *self, action_t *spec, int64_t now_ns,
                char *detail, size_t size, char **error)
 {
     assert (self && spec);
-    int rc = lab_apply (self->lab, spec, &self->rng, detail, size, error);
-    if (rc < 0)
-        return -1;
     const char *fault = action_name (spec);
     const char *target = action_has_node (spec)? spec->node: "";
-    //  Type blocks add up: each is a period of its own, which the
-    //  unblock-type naming the same types and links ends.
-    //  Its target is a digest of what it names (the detail says it whole).
+    //  Type blocks add up: each is a period of its own, until the lab holds
+    //  none of its types on any of its links (an unblock-type naming them,
+    //  all at once or a part at a time, or a heal). Its target is a digest
+    //  of what it names (the detail says it whole).
     char blocked [24];
     if (spec->kind == ACTION_BLOCK_TYPE || spec->kind == ACTION_UNBLOCK_TYPE) {
         uint64_t hash = hash_fnv1a64 (spec->types, strlen (spec->types), HASH_FNV1A64_BASIS);
         hash = hash_fnv1a64 (spec->groups, strlen (spec->groups), hash);
         snprintf (blocked, sizeof blocked, "types:%08x", (unsigned) (hash >> 32));
         target = blocked;
+        if (spec->kind == ACTION_BLOCK_TYPE && s_count (self, fault, target) == 0
+        &&  s_count (self, fault, NULL) >= FL_TYPE_BLOCKS_MAX) {
+            *error = zsys_sprintf ("%d block-type faults are in force, the most at once"
+                                   " (FL_TYPE_BLOCKS_MAX): unblock-type or heal first",
+                                   FL_TYPE_BLOCKS_MAX);
+            return -2;
+        }
     }
+    int rc = lab_apply (self->lab, spec, &self->rng, detail, size, error);
+    if (rc < 0)
+        return rc;
     if (rc == 1) {
         //  Nothing happened: a period of no length keeps the attempt and
         //  its detail (why not) in faults.jsonl, and counts for no op
@@ -128,12 +149,19 @@ nemesis_apply (nemesis_t *self, action_t *spec, int64_t now_ns,
                 s_end_at (self, i, now_ns);
     }
     else
+    if (spec->kind == ACTION_UNBLOCK_TYPE) {
+        for (size_t i = self->count; i-- > 0; )
+            if (streq (self->active [i].fault, fault)
+            &&  !lab_types_held (self->lab, &self->active [i].spec))
+                s_end_at (self, i, now_ns);
+    }
+    else
     if (action_starts (spec)) {
         //  A new setting of the same fault replaces the old one. The proxy
         //  keeps one partition (a new one replaces every block), so a new
         //  partition ends the one in force, whatever its target.
         s_end (self, now_ns, fault, spec->kind == ACTION_PARTITION? NULL: target);
-        s_start (self, now_ns, fault, target, detail);
+        s_start (self, now_ns, fault, target, detail, spec);
     }
     else
         s_end (self, now_ns, fault, *target? target: NULL);

@@ -7,7 +7,10 @@
     drop/delay/... setting the same fault's old setting. A heal ends every proxy fault in force (partition, drop, delay,
     duplicate, reorder, pause); resume, restart, cont and clock-skew NODE 0
     end the fault on that node. The final heal ends everything: proxy heal,
-    SIGCONT, restart, clocks back to zero.
+    SIGCONT, restart, clocks back to zero. Each block-type is a fault of
+    its own (FL_TYPE_BLOCKS_MAX at once), in force until the lab holds none
+    of its types on any of its links (lab_types_held): an unblock-type ends
+    every type block it leaves empty, whatever its text.
 */
 #ifndef FL_NEMESIS_H_INCLUDED
 #define FL_NEMESIS_H_INCLUDED
@@ -28,7 +31,9 @@ nemesis_t *nemesis_new (lab_t *lab, history_t *history, uint64_t seed);
 void nemesis_destroy (nemesis_t **self_p);
 
 //  Apply a resolved action at now_ns (since the run began). detail gets a
-//  description of what was done. 0, or -1 with *error set.
+//  description of what was done. 0, or -1 with *error set, or -2 with
+//  *error when the action was refused before anything changed (a limit,
+//  a party the lab has not: lab_apply).
 int nemesis_apply (nemesis_t *self, action_t *spec, int64_t now_ns,
                    char *detail, size_t size, char **error);
 

@@ -9,7 +9,7 @@
 export FAULTLAB_UP="$tmp/up.json"
 pid=
 at_exit '[ -n "$pid" ] && kill -KILL "$pid" 2>/dev/null'
-plan 19
+plan 24
 need_program perl perl
 
 ./harness up --system raft --nodes 3 --seed 9 --store "$tmp/store" > "$tmp/up.out" 2>&1 &
@@ -89,12 +89,34 @@ snapshot after
 check "appends dropped, other messages delivered on the same links" \
     [ $(( $(count after dropped $links) - $(count before dropped $links) )) -ge 5 \
       -a $(( $(count after delivered $links) - $(count before delivered $links) )) -ge 3 ]
+# Unblocking one link leaves the others held: the fault is still in force.
+run timeout 20 ./harness fault unblock-type append_entries 'n1 -> n2'
+check_output -E '^in force: block-type append_entries: \* -/-> \*$' \
+    "unblocking one link leaves the block in force (${out//$'\n'/ })"
+check "and its period has not ended" \
+    [ "$(grep -c '"phase":"end","fault":"block-type"' "$tmp"/store/up/raft/*/faults.jsonl)" = 0 ]
 run timeout 20 ./harness fault unblock-type append_entries '* -> *'
+check_grep -F '"phase":"end","fault":"block-type","target":"types:' \
+    "$tmp"/store/up/raft/*/faults.jsonl "the last link unblocked ends its period"
 state=$(rules)
 check "unblock-type takes them all back ($state)" [ "$state" = '"rules":[]' ]
 check_error 64 "'clients' in a block-type names the run's clients" \
     "block-type naming clients in an up lab (which runs none): 64" \
     timeout 20 ./harness fault block-type read 'clients -> n1'
+
+# The proxy knows FL_PROXY_TYPES_MAX (32) types: append_entries and 31
+# more fit ('read' was refused above, so it never reached the proxy); the
+# 33rd is refused before anything changes.
+for g in a b c; do
+    timeout 20 ./harness fault block-type ${g}1,${g}2,${g}3,${g}4,${g}5,${g}6,${g}7,${g}8 \
+        'n1 -> n2' > /dev/null 2>&1
+done
+timeout 20 ./harness fault block-type d1,d2,d3,d4,d5,d6,d7 'n1 -> n2' > /dev/null 2>&1
+check_error 64 "blocked 32 distinct message types, and 1 more would pass the proxy's 32" \
+    "a 33rd message type: 64, naming the proxy's limit" \
+    timeout 20 ./harness fault block-type e1 'n1 -> n3'
+run timeout 20 ./harness fault heal
+check_output -E '^in force: none$' "heal ends every type block (${out//$'\n'/ })"
 
 check_error 64 "'n4' in partition one-way 'n1 -> n4' is not a node (n1..n3" \
     "a node outside the lab: 64 naming it" timeout 20 ./harness fault partition one-way 'n1 -> n4'

@@ -254,7 +254,8 @@ test_store_dirs_and_latest (void **state)
 //  FL_NEMESIS_ACTIVE_MAX covers every fault kind on every node, computed
 //  without a lab: each action kind that starts a fault is either one for
 //  the whole cluster (a partition, a link setting: a new one replaces the
-//  old) or one per node (FL_NODES_MAX of them at most).
+//  old), one per node (FL_NODES_MAX of them at most), or a type block (each
+//  its own fault, FL_TYPE_BLOCKS_MAX of them at most).
 static void
 test_nemesis_active_max (void **state)
 {
@@ -266,18 +267,21 @@ test_nemesis_active_max (void **state)
         [ACTION_PAUSE] = "pause n1", [ACTION_RESUME] = "resume n1",
         [ACTION_KILL] = "kill n1", [ACTION_RESTART] = "restart n1",
         [ACTION_STOP] = "stop n1", [ACTION_CONT] = "cont n1",
-        [ACTION_CLOCK_SKEW] = "clock-skew n1 100" };
-    _Static_assert (sizeof texts / sizeof texts [0] == ACTION_CLOCK_SKEW + 1,
+        [ACTION_CLOCK_SKEW] = "clock-skew n1 100",
+        [ACTION_BLOCK_TYPE] = "block-type read n1 -> n2",
+        [ACTION_UNBLOCK_TYPE] = "unblock-type read n1 -> n2" };
+    _Static_assert (sizeof texts / sizeof texts [0] == ACTION_UNBLOCK_TYPE + 1,
                     "a text for every action kind");
     size_t most = 0;
-    for (int kind = 0; kind <= ACTION_CLOCK_SKEW; kind++) {
+    for (int kind = 0; kind <= ACTION_UNBLOCK_TYPE; kind++) {
         action_t action;
         char *error = NULL;
         if (action_parse (&action, texts [kind], FL_NODES_MAX, &error) != 0)
             fail_msg ("'%s': %s", texts [kind], error);
         assert_int_equal (action.kind, kind);
         if (action_starts (&action))
-            most += kind == ACTION_PARTITION || !action_has_node (&action)? 1: FL_NODES_MAX;
+            most += kind == ACTION_BLOCK_TYPE? FL_TYPE_BLOCKS_MAX
+                  : kind == ACTION_PARTITION || !action_has_node (&action)? 1: FL_NODES_MAX;
     }
     assert_int_equal (most, FL_NEMESIS_ACTIVE_MAX);
 }
