@@ -266,6 +266,11 @@ s_parse_block_type (action_t *self, char **words, int count, int nodes, char **e
     if (s_parse_type_side (from, name, shown, nodes, sides [0], sizeof sides [0], error)
     ||  s_parse_type_side (to, name, shown, nodes, sides [1], sizeof sides [1], error))
         return -1;
+    //  One party to itself is no link ("*" and lists are links among them).
+    if (streq (sides [0], sides [1]) && !streq (sides [0], "*") && !strchr (sides [0], ','))
+        return action_error (error, "%s '%s' names no link: %s on both sides (a message"
+                       " from %s to itself never passes the proxy)", name, shown, sides [0],
+                       sides [0]);
     int n = snprintf (self->groups, sizeof self->groups, "%s|%s", sides [0], sides [1]);
     if (n < 0 || (size_t) n >= sizeof self->groups)
         return action_error (error, "%s '%s' is too long", name, shown);

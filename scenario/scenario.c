@@ -27,6 +27,7 @@
 #include <czmq.h>
 #include "scenario.h"
 #include "number.h"
+#include "hash.h"
 #include "action.h"
 #include "schedule.h"
 #include "workload/workload.h"
@@ -47,6 +48,13 @@ typedef struct {
     size_t count;
     char *error;
     scenario_t *scenario;
+    //  The distinct type blocks (digests of TYPES and sides) and types the
+    //  steps and kinds name, so that a run never meets the limits of the
+    //  nemesis (FL_TYPE_BLOCKS_MAX) or the proxy (FL_PROXY_TYPES_MAX)
+    uint64_t type_blocks [FL_TYPE_BLOCKS_MAX];
+    size_t type_blocks_count;
+    char types [FL_PROXY_TYPES_MAX][FL_TYPE_BYTES_MAX + 1];
+    size_t types_count;
 } s_reader_t;
 
 static int
@@ -286,16 +294,52 @@ s_bool (s_reader_t *self, int index, bool *out)
     return 0;
 }
 
+//  Count a block-type toward the limits a run holds them to: the
+//  scenario may name at most FL_TYPE_BLOCKS_MAX distinct ones (each may
+//  be in force at once) and FL_PROXY_TYPES_MAX distinct types.
+static int
+s_note_type_block (s_reader_t *self, int index, const action_t *spec)
+{
+    uint64_t digest = hash_fnv1a64 (spec->types, strlen (spec->types), HASH_FNV1A64_BASIS);
+    digest = hash_fnv1a64 (spec->groups, strlen (spec->groups), digest);
+    size_t i = 0;
+    while (i < self->type_blocks_count && self->type_blocks [i] != digest)
+        i++;
+    if (i == self->type_blocks_count) {
+        if (i == FL_TYPE_BLOCKS_MAX)
+            return s_fail (self, index, "more than %d distinct block-type faults"
+                           " (FL_TYPE_BLOCKS_MAX, each may be in force at once)",
+                           FL_TYPE_BLOCKS_MAX);
+        self->type_blocks [self->type_blocks_count++] = digest;
+    }
+    char copy [FL_FAULT_TEXT_BYTES_MAX], *save = NULL;
+    snprintf (copy, sizeof copy, "%s", spec->types);
+    for (char *type = strtok_r (copy, ",", &save); type; type = strtok_r (NULL, ",", &save)) {
+        size_t t = 0;
+        while (t < self->types_count && !streq (self->types [t], type))
+            t++;
+        if (t < self->types_count)
+            continue;
+        if (t == FL_PROXY_TYPES_MAX)
+            return s_fail (self, index, "'%s' is one message type too many to block:"
+                           " the proxy knows at most %d (FL_PROXY_TYPES_MAX)",
+                           type, FL_PROXY_TYPES_MAX);
+        snprintf (self->types [self->types_count++], FL_TYPE_BYTES_MAX + 1, "%s", type);
+    }
+    return 0;
+}
+
 static int
 s_fault_text (s_reader_t *self, int index, const char *text)
 {
     action_t spec;
     char *problem = NULL;
-    if (action_parse (&spec, text, self->scenario->nodes, &problem) == 0)
-        return 0;
-    s_fail (self, index, "%s", problem? problem: "bad fault");
-    free (problem);
-    return -1;
+    if (action_parse (&spec, text, self->scenario->nodes, &problem)) {
+        s_fail (self, index, "%s", problem? problem: "bad fault");
+        free (problem);
+        return -1;
+    }
+    return spec.kind == ACTION_BLOCK_TYPE? s_note_type_block (self, index, &spec): 0;
 }
 
 static int s_build_root (s_reader_t *self);

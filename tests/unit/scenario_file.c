@@ -194,6 +194,49 @@ test_steps_max (void **state)
                "faults/random: makes 36000 random steps", "FL_SCENARIO_STEPS_MAX");
 }
 
+//  FL_TYPE_BLOCKS_MAX distinct block-type faults load, one more is
+//  refused at its line; so is the type that would be one past what the
+//  proxy can hold (FL_PROXY_TYPES_MAX): a run never meets either limit.
+static void
+test_type_blocks_max (void **state)
+{
+    (void) state;
+    char step [128], *text = strdup (HEAD ("10") "faults\n");
+    for (int k = 0; k <= FL_TYPE_BLOCKS_MAX; k++) {
+        //  Distinct by type (t0..t3) and by link (20 ordered pairs)
+        int from = k % 20 / 4 + 1, to = (from + k % 4) % 5 + 1;
+        snprintf (step, sizeof step, "    step\n        at_s = 1\n"
+                  "        do = block-type t%d n%d -> n%d\n", k / 20, from, to);
+        char *grown = s_repeat (text, step, 1, "");
+        free (text);
+        text = grown;
+        if (k == FL_TYPE_BLOCKS_MAX - 1) {
+            scenario_t *sc = s_loads (strdup (text));
+            assert_int_equal (sc->steps_count, FL_TYPE_BLOCKS_MAX);
+            scenario_destroy (&sc);
+        }
+    }
+    //  A step repeated is the same block: it does not count again
+    char *again = s_repeat (HEAD ("10") "faults\n",
+                            "    step\n        at_s = 1\n        do = block-type t1 n1 -> n2\n",
+                            FL_TYPE_BLOCKS_MAX + 1, "");
+    scenario_t *sc = s_loads (again);
+    scenario_destroy (&sc);
+    s_refused (text, 8 + 3 * FL_TYPE_BLOCKS_MAX + 3, "more than 64 distinct block-type",
+               "FL_TYPE_BLOCKS_MAX");
+    text = strdup (HEAD ("10") "faults\n");
+    for (int k = 0; k <= FL_PROXY_TYPES_MAX; k++) {
+        snprintf (step, sizeof step, "    step\n        at_s = 1\n"
+                  "        do = block-type t%d n1 -> n2\n", k);
+        char *grown = s_repeat (text, step, 1, "");
+        free (text);
+        text = grown;
+    }
+    char bound [96];
+    snprintf (bound, sizeof bound, "'t%d' is one message type too many", FL_PROXY_TYPES_MAX);
+    s_refused (text, 8 + 3 * FL_PROXY_TYPES_MAX + 3, bound, "FL_PROXY_TYPES_MAX");
+}
+
 //  FL_SCENARIO_LINES_MAX lines load (comments count); one more does not.
 static void
 test_lines_max (void **state)
@@ -672,6 +715,13 @@ test_block_type (void **state)
         { "block-type a random -> n2", "'random' in block-type" },
         { "unblock-type a n1,n1 -> n2", "n1 is in unblock-type 'n1,n1 -> n2' twice" },
         { "block-type a n1 -> n2 -> n3", "more than one '->'" },
+        { "block-type a n1 -> n1", "names no link: n1 on both sides" },
+        { "unblock-type a clients -> clients", "names no link: clients on both sides" },
+        { "block-type aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa1,aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa2,"
+          "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa3,aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa4,"
+          "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa5,aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa6,"
+          "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa7,aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa8 n1 -> n2",
+          "is 283 bytes, more than 255 (FL_FAULT_TEXT_BYTES_MAX)" },
     };
     for (size_t i = 0; i < sizeof bad / sizeof bad [0]; i++) {
         action_t spec;
@@ -817,6 +867,7 @@ main (void)
         cmocka_unit_test (test_actions_refuse_nonsense),
         cmocka_unit_test (test_steps_max),
         cmocka_unit_test (test_lines_max),
+        cmocka_unit_test (test_type_blocks_max),
         cmocka_unit_test (test_systems_and_kinds_max),
         cmocka_unit_test (test_value_bounds),
         cmocka_unit_test (test_fault_text_max),
