@@ -8,6 +8,7 @@
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stdint.h>
+#include <inttypes.h>
 #include <assert.h>
 #include <czmq.h>
 #include "config.h"
@@ -43,6 +44,27 @@ s_name (const char *key, size_t length)
 
 //  The keys our systems read are syskeys.c's table: a key no one reads
 //  would be taken and ignored.
+
+//  The values of our systems' other keys: true or false (min -1), or a
+//  whole number min..max, as the nodes read them (nodes/raft/raft.c
+//  s_params, nodes/quorum, nodes/crdt), so that a bad one is a usage
+//  error here and not a node that exits before init.
+static const struct {
+    const char *key;
+    int min, max;
+    const char *unit;
+} s_values [] = {
+    { "read_repair", -1, 0, "" },
+    { "hinted_handoff", -1, 0, "" },
+    { "gossip", -1, 0, "" },
+    { "prevote", -1, 0, "" },
+    { "noop", -1, 0, "" },
+    { "heartbeat_ms", 1, 600000, " (ms)" },
+    { "election_min_ms", 1, 600000, " (ms)" },
+    { "election_max_ms", 1, 600000, " (ms)" },
+    { "batch_ms", 0, 600000, " (ms)" },
+    { "ae_inflight", 1, 600000, " (appends in flight to a follower)" },
+};
 
 //  One item "K=V": a key some system reads, its value in range.
 static int
@@ -85,11 +107,39 @@ s_check_item (const scenario_t *sc, const char *item, const char *whose, char **
                            " less the primary)", value, sc->nodes - 1, whose, sc->nodes);
         return 0;
     }
-    if ((length == 11 && strncmp (item, "read_repair", 11) == 0)
-    ||  (length == 14 && strncmp (item, "hinted_handoff", 14) == 0))
-        if (!streq (value, "true") && !streq (value, "false"))
-            return s_fail (error, item, "'%s' is not true or false", value);
+    for (size_t i = 0; i < sizeof s_values / sizeof s_values [0]; i++) {
+        if (strlen (s_values [i].key) != length || strncmp (item, s_values [i].key, length))
+            continue;
+        if (s_values [i].min < 0) {
+            if (!streq (value, "true") && !streq (value, "false"))
+                return s_fail (error, item, "'%s' is not true or false", value);
+            return 0;
+        }
+        uint64_t number;
+        if (number_parse_whole (value, (uint64_t) s_values [i].max, &number)
+        ||  number < (uint64_t) s_values [i].min)
+            return s_fail (error, item, "'%s' is not a whole number %d..%d%s", value,
+                           s_values [i].min, s_values [i].max, s_values [i].unit);
+    }
     return 0;
+}
+
+//  The value of KEY the nodes would get: the --config ITEMS' (a copy
+//  of the text), else the scenario's params', else DEF.
+static int64_t
+s_effective (const scenario_t *sc, const char *items, const char *key, int64_t def)
+{
+    size_t length = strlen (key);
+    for (const char *at = items; at && *at; ) {
+        if (strncmp (at, key, length) == 0 && at [length] == '=')
+            return strtoll (at + length + 1, NULL, 10);
+        at = strchr (at, ',');
+        at = at? at + 1: NULL;
+    }
+    for (size_t i = 0; i < sc->params_count; i++)
+        if (strncmp (sc->params [i], key, length) == 0 && sc->params [i][length] == '=')
+            return strtoll (sc->params [i] + length + 1, NULL, 10);
+    return def;
 }
 
 //  -1 with *error naming both items when ITEM's key is that of one of the
@@ -152,6 +202,15 @@ config_apply_to (scenario_t *sc, const char *text, const char *whose, char **err
     if (rc == 0 && (text [strlen (text) - 1] == ',' || strstr (text, ",,") || text [0] == ','))
         rc = s_fail (error, text, "an empty item (expected K=V[,K=V...])");
     free (copy);
+    //  Raft's election timeout is drawn from min..max (defaults 300..600)
+    if (rc == 0) {
+        int64_t low = s_effective (sc, text, "election_min_ms", 300);
+        int64_t high = s_effective (sc, text, "election_max_ms", 600);
+        if (low > high)
+            rc = s_fail (error, text, "election_min_ms %" PRId64 " is over election_max_ms"
+                         " %" PRId64 " (raft draws its election timeout from min..max;"
+                         " defaults 300..600)", low, high);
+    }
     if (rc)
         return -1;
     copy = strdup (text);
