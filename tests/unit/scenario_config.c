@@ -78,6 +78,21 @@ test_refusals (void **state)
     s_refused ("bogus=1", "--config: bogus=1: 'bogus' is not a key any of our systems reads "
                "(known: w, r, read_repair, hinted_handoff (quorum); gossip (crdt); ");
     s_refused ("w=one,workload=g-set", "--config: workload=g-set: 'workload' is set by the lab");
+    //  Values as the nodes read them: a bad one would be a node exiting
+    //  before init, so it is refused here naming the item.
+    s_refused ("noop=maybe", "--config: noop=maybe: 'maybe' is not true or false");
+    s_refused ("prevote=1", "'1' is not true or false");
+    s_refused ("gossip=yes", "'yes' is not true or false");
+    s_refused ("heartbeat_ms=0", "--config: heartbeat_ms=0: '0' is not a whole number 1..600000 (ms)");
+    s_refused ("election_min_ms=abc", "'abc' is not a whole number 1..600000 (ms)");
+    s_refused ("batch_ms=600001", "'600001' is not a whole number 0..600000 (ms)");
+    s_refused ("ae_inflight=-2", "'-2' is not a whole number 1..600000");
+    s_refused ("election_max_ms=1.5", "'1.5' is not a whole number");
+    //  min over max, counting raft's defaults (300..600) for the one not given
+    s_refused ("election_min_ms=700", "election_min_ms 700 is over election_max_ms 600");
+    s_refused ("election_max_ms=200", "election_min_ms 300 is over election_max_ms 200");
+    s_refused ("election_max_ms=100,election_min_ms=150",
+               "election_min_ms 150 is over election_max_ms 100");
 }
 
 static void
@@ -89,6 +104,10 @@ test_known (void **state)
     assert_int_equal (config_apply (sc, "gossip=false,heartbeat_ms=40,election_min_ms=200,"
                       "election_max_ms=400,batch_ms=5,ae_inflight=3,bug=stale-read,"
                       "read_repair=true,hinted_handoff=false", &error), 0);
+    //  min may equal max; a larger min with a larger max is fine
+    assert_int_equal (config_apply (sc, "election_min_ms=400", &error), 0);
+    assert_int_equal (config_apply (sc, "election_min_ms=900,election_max_ms=1000,"
+                      "batch_ms=0,noop=false,prevote=true", &error), 0);
     scenario_destroy (&sc);
 }
 
