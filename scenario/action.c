@@ -209,6 +209,27 @@ s_parse_types (const char *word, const char *name, char *out, char **error)
     return 0;
 }
 
+//  The next name of the comma list at *AT into WORD (FL_ID_BYTES_MAX
+//  bytes, cut if longer): its length as written. *AT moves past it and
+//  its comma, to NULL after the last.
+static size_t
+s_next_name (const char **at, char *word)
+{
+    const char *comma = strchr (*at, ',');
+    size_t length = comma? (size_t) (comma - *at): strlen (*at);
+    snprintf (word, FL_ID_BYTES_MAX, "%.*s", (int) length, *at);
+    *at = comma? comma + 1: NULL;
+    return length;
+}
+
+//  Append NAME to the comma list OUT (SIZE bytes, USED of them written).
+static void
+s_append_name (char *out, size_t size, size_t *used, const char *name)
+{
+    int n = snprintf (out + *used, size - *used, "%s%s", *used? ",": "", name);
+    *used += n > 0? (size_t) n: 0;
+}
+
 //  One side of a block-type: "*", or a list of nodes and "clients". The
 //  side goes to out normalised ("n01" -> "n1").
 static int
@@ -222,30 +243,26 @@ s_parse_type_side (const char *side, const char *name, const char *shown, int no
     *out = 0;
     size_t used = 0;
     bool seen [FL_NODES_MAX + 1] = { false };     // [0]: "clients"
-    for (const char *at = side; ; ) {
-        const char *comma = strchr (at, ',');
-        size_t length = comma? (size_t) (comma - at): strlen (at);
+    for (const char *at = side; at; ) {
+        const char *start = at;
         char word [FL_ID_BYTES_MAX], id [FL_ID_BYTES_MAX];
-        snprintf (word, sizeof word, "%.*s", (int) length, at);
+        size_t length = s_next_name (&at, word);
         if (length < sizeof word && streq (word, "clients"))
             snprintf (id, sizeof id, "clients");
         else
         if (length == 0 || length >= sizeof word || streq (word, "random")
         ||  s_parse_node (word, nodes, id, NULL))
             return action_error (error, "'%.*s' in %s '%s' is not a node (n1..n%d, 'clients'"
-                           " for every client, or '*' alone for every node)", (int) length, at,
-                           name, shown, nodes > 0? nodes: FL_NODES_MAX);
+                           " for every client, or '*' alone for every node)", (int) length,
+                           start, name, shown, nodes > 0? nodes: FL_NODES_MAX);
         //  Each name once, so the links are each blocked once.
         int index = streq (id, "clients")? 0: atoi (id + 1);
         if (seen [index])
             return action_error (error, "%s is in %s '%s' twice", id, name, shown);
         seen [index] = true;
-        int n = snprintf (out + used, size - used, "%s%s", used? ",": "", id);
-        used += n > 0? (size_t) n: 0;
-        if (!comma)
-            return 0;
-        at = comma + 1;
+        s_append_name (out, size, &used, id);
     }
+    return 0;
 }
 
 //  "block-type TYPES FROM -> TO" and "unblock-type ...": types, then the
@@ -294,18 +311,17 @@ s_parse_side (const char *side, int which, const char *shown, int nodes,
                        " (write n1,n2, without spaces)", side, shown);
     *out = 0;
     size_t used = 0;
-    for (const char *at = side; ; ) {
-        const char *comma = strchr (at, ',');
-        size_t length = comma? (size_t) (comma - at): strlen (at);
+    for (const char *at = side; at; ) {
+        const char *start = at;
         char word [FL_ID_BYTES_MAX], node [FL_ID_BYTES_MAX];
-        snprintf (word, sizeof word, "%.*s", (int) length, at);
+        size_t length = s_next_name (&at, word);
         if (length == 0)
             return action_error (error, "'%s' in partition one-way '%s' has an empty node name"
                            " (expected a list like n1,n2)", side, shown);
         if (length >= sizeof word || streq (word, "random")
         ||  s_parse_node (word, nodes, node, NULL))
             return action_error (error, "'%.*s' in partition one-way '%s' is not a node (n1..n%d;"
-                           " rest and random stand alone as a side)", (int) length, at,
+                           " rest and random stand alone as a side)", (int) length, start,
                            shown, nodes > 0? nodes: FL_NODES_MAX);
         int index = atoi (node + 1);
         if (owner [index] == which)
@@ -314,12 +330,9 @@ s_parse_side (const char *side, int which, const char *shown, int nodes,
             return action_error (error, "%s is on both sides of partition one-way '%s'"
                            " (the sides must be disjoint)", node, shown);
         owner [index] = which;
-        int n = snprintf (out + used, size - used, "%s%s", used? ",": "", node);
-        used += n > 0? (size_t) n: 0;
-        if (!comma)
-            return 0;
-        at = comma + 1;
+        s_append_name (out, size, &used, node);
     }
+    return 0;
 }
 
 //  "partition one-way FROM -> TO": words [2..count) joined are the text
