@@ -384,7 +384,7 @@ s_check_bug (const s_args_t *args, const scenario_t *scenario, const char *syste
 //  Maelstrom's services (partition isolate lin-kv: they are not on it), or
 //  block messages by type (it sees packets). Refused before anything
 //  starts. The step's text and where it is (":LINE: faults/step",
-//  ": faults/random/kinds" for the generator's) and *why, or NULL when
+//  ":LINE: faults/random/kinds" for the generator's) and *why, or NULL when
 //  there is none.
 static const char *
 s_plane_fault (const scenario_t *scenario, char *where, size_t size, const char **why)
@@ -407,7 +407,7 @@ s_plane_fault (const scenario_t *scenario, char *where, size_t size, const char 
             if (step)
                 snprintf (where, size, ":%d: faults/step", scenario->steps [i].line);
             else
-                snprintf (where, size, ": faults/random/kinds");
+                snprintf (where, size, ":%d: faults/random/kinds", scenario->kinds_line);
             return text;
         }
     }

@@ -740,6 +740,7 @@ s_build_kinds (s_reader_t *self, int at, void *base)
     scenario_t *sc = base;
     if (s_leaf (self, at))
         return -1;
+    sc->kinds_line = self->entries [at].line;
     char *copy = strdup (self->entries [at].value);
     char *save = NULL;
     int rc = 0;

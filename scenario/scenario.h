@@ -74,6 +74,7 @@ typedef struct {
     double random_gap_s;        // healed time between faults
     char *kinds [FL_SCENARIO_KINDS_MAX];    // action texts
     size_t kinds_count;
+    int kinds_line;             // the line of random's kinds, for errors
 
     //  a scripted tour (tour_step.h): steps run one at a time by one client,
     //  instead of the load and the fault schedule; NULL when none
