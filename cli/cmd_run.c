@@ -568,6 +568,13 @@ cmd_run (int argc, char **argv)
             if (!ours || !lab_system_is_database (scenario->systems [i].name))
                 systems [count++] = scenario->systems [i].name;
     }
+    //  The scenario's own params, as our nodes will read them
+    if (!args.node_cmd && config_check_params (scenario, &error)) {
+        fprintf (stderr, "harness run: %s\n", error? error: "params: bad value");
+        free (error);
+        scenario_destroy (&scenario);
+        return FL_EXIT_DATAERR;
+    }
     //  A --config key only other systems read would be recorded and unused.
     if (args.config && !args.node_cmd && syskeys_check (args.config, systems, count, &error)) {
         rc = s_usage (error? error: "--config: a key no chosen system reads");

@@ -227,3 +227,38 @@ config_apply_to (scenario_t *sc, const char *text, const char *whose, char **err
     free (copy);
     return 0;
 }
+
+int
+config_check_params (const scenario_t *sc, char **error)
+{
+    assert (sc);
+    char *problem = NULL;
+    int rc = 0;
+    for (size_t i = 0; i < sc->params_count && rc == 0; i++) {
+        const char *item = sc->params [i];
+        size_t length = strcspn (item, "=");
+        //  Keys of ours only (the bug is checked against the system's
+        //  list by the run): a --node program's params are its own.
+        if (item [length] == '=' && syskeys_known (item, length)
+        &&  !(length == 3 && strncmp (item, "bug", 3) == 0))
+            rc = s_check_item (sc, item, "the scenario's", &problem);
+    }
+    if (rc == 0) {
+        int64_t low = s_effective (sc, NULL, "election_min_ms", 300);
+        int64_t high = s_effective (sc, NULL, "election_max_ms", 600);
+        if (low > high)
+            rc = s_fail (&problem, "election_min_ms", "%" PRId64 " is over election_max_ms"
+                         " %" PRId64 " (raft draws its election timeout from min..max;"
+                         " defaults 300..600)", low, high);
+    }
+    if (rc == 0)
+        return 0;
+    //  s_fail names the option; these are the scenario's own params.
+    const char *reason = problem? problem: "bad value";
+    if (strncmp (reason, "--config: ", 10) == 0)
+        reason += 10;
+    if (error && asprintf (error, "%s: params: %s", sc->path? sc->path: sc->name, reason) < 0)
+        *error = NULL;
+    free (problem);
+    return -1;
+}
