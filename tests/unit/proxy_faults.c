@@ -487,19 +487,13 @@ test_block_types (void **state)
                       (int64_t) TYPED_COUNT - expect_dropped);
     //  Only that link: the reverse and another dest are not typed-blocked.
     lab_send (f->n2, "n1", s_typed [0].envelope);
-    char *body = lab_recv (f->n1, NULL, LAB_WAIT_MS);
-    assert_non_null (body);
-    zstr_free (&body);
+    lab_assert_receives (f->n1, NULL);
     lab_send (f->n1, "n3", s_typed [0].envelope);
-    body = lab_recv (f->n3, NULL, LAB_WAIT_MS);
-    assert_non_null (body);
-    zstr_free (&body);
+    lab_assert_receives (f->n3, NULL);
     //  Unblocking the type lets it through again.
     lab_ok (&f->lab, "{\"cmd\":\"unblock\",\"src\":\"n1\",\"types\":[\"append_entries\"]}");
     lab_send (f->n1, "n2", s_typed [0].envelope);
-    body = lab_recv (f->n2, NULL, LAB_WAIT_MS);
-    assert_non_null (body);
-    zstr_free (&body);
+    lab_assert_receives (f->n2, NULL);
     //  The trace: one "block" line per dropped message, after a decide line
     //  naming the type set.
     lab_stop_proxy (&f->lab);
@@ -532,25 +526,16 @@ test_block_types_union (void **state)
     lab_send (f->n1, "n2", append);
     lab_send (f->n1, "n2", vote);
     lab_send (f->n1, "n2", read);
-    char *body = lab_recv (f->n2, NULL, LAB_WAIT_MS);
-    assert_non_null (body);
-    assert_string_equal (body, read);
-    zstr_free (&body);
+    lab_assert_receives (f->n2, read);
     lab_assert_quiet (f->n2);
     assert_int_equal (lab_count (&f->lab, "n1", "n2", "dropped"), 2);
     //  n3 -> n2: only "* n2"'s request_vote.
     lab_send (f->n3, "n2", vote);
     lab_send (f->n3, "n2", append);
-    body = lab_recv (f->n2, NULL, LAB_WAIT_MS);
-    assert_non_null (body);
-    assert_string_equal (body, append);
-    zstr_free (&body);
+    lab_assert_receives (f->n2, append);
     //  A client is covered by no "*" selector.
     lab_send (f->c1, "n2", vote);
-    body = lab_recv (f->n2, NULL, LAB_WAIT_MS);
-    assert_non_null (body);
-    assert_string_equal (body, vote);
-    zstr_free (&body);
+    lab_assert_receives (f->n2, vote);
     //  A plain block beside a type set drops everything.
     lab_ok (&f->lab, "{\"cmd\":\"block\",\"src\":\"n1\",\"dest\":\"n2\"}");
     lab_send (f->n1, "n2", read);
@@ -562,17 +547,11 @@ test_block_types_union (void **state)
     lab_ok (&f->lab, "{\"cmd\":\"unblock\",\"src\":\"n1\",\"dest\":\"n2\"}");
     lab_send (f->n1, "n2", vote);
     lab_send (f->n1, "n2", read);
-    body = lab_recv (f->n2, NULL, LAB_WAIT_MS);
-    assert_non_null (body);
-    assert_string_equal (body, read);
-    zstr_free (&body);
+    lab_assert_receives (f->n2, read);
     //  Heal: everything flows.
     lab_ok (&f->lab, "{\"cmd\":\"heal\"}");
     lab_send (f->n1, "n2", append);
-    body = lab_recv (f->n2, NULL, LAB_WAIT_MS);
-    assert_non_null (body);
-    assert_string_equal (body, append);
-    zstr_free (&body);
+    lab_assert_receives (f->n2, append);
 }
 
 //  A paused message is decided at its release: a type block set while it
@@ -592,10 +571,7 @@ test_block_types_after_pause (void **state)
     lab_ok (&f->lab, "{\"cmd\":\"block\",\"src\":\"n1\",\"dest\":\"n2\","
                      "\"types\":[\"append_entries\"]}");
     lab_ok (&f->lab, "{\"cmd\":\"resume\",\"node\":\"n2\"}");
-    char *body = lab_recv (f->n2, NULL, LAB_WAIT_MS);
-    assert_non_null (body);
-    assert_string_equal (body, vote);
-    zstr_free (&body);
+    lab_assert_receives (f->n2, vote);
     lab_assert_quiet (f->n2);
     assert_int_equal (lab_count (&f->lab, "n1", "n2", "dropped"), 2);
     assert_int_equal (lab_count (&f->lab, "n1", "n2", "queued"), 0);

@@ -212,6 +212,20 @@ lab_assert_quiet (zsock_t *party)
         fail_msg ("unexpected message: %s", body);
 }
 
+//  A message arrives at 'party' within LAB_WAIT_MS: the body WANT, or
+//  any when WANT is NULL.
+static inline void
+lab_assert_receives (zsock_t *party, const char *want)
+{
+    char *body = lab_recv (party, NULL, LAB_WAIT_MS);
+    if (!body)
+        fail_msg ("nothing arrived within %d ms (expected %s)", LAB_WAIT_MS,
+                  want? want: "a message");
+    if (want && strcmp (body, want))
+        fail_msg ("expected %s, got %s", want, body);
+    zstr_free (&body);
+}
+
 //  A probe from 'from' to dest arrives at 'to' within LAB_WAIT_MS, and (when
 //  src is not NULL) the proxy says it came from src.
 static inline void
