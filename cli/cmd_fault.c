@@ -122,7 +122,7 @@ cmd_fault (int argc, char **argv)
         &&  strstr (spec.groups, "clients")) {
             json_decref (up);
             return s_usage ("'clients' in a block-type names the run's clients, and the lab"
-                             " ./harness up keeps has none of its own: name nodes, or '*'");
+                            " ./harness up keeps has none of its own: name nodes, or '*'");
         }
         char text [FL_FAULT_TEXT_BYTES_MAX];
         action_format (&spec, text, sizeof text);

@@ -119,9 +119,8 @@ nemesis_apply (nemesis_t *self, action_t *spec, int64_t now_ns,
     //  of what it names (the detail says it whole).
     char blocked [24];
     if (spec->kind == ACTION_BLOCK_TYPE || spec->kind == ACTION_UNBLOCK_TYPE) {
-        uint64_t hash = hash_fnv1a64 (spec->types, strlen (spec->types), HASH_FNV1A64_BASIS);
-        hash = hash_fnv1a64 (spec->groups, strlen (spec->groups), hash);
-        snprintf (blocked, sizeof blocked, "types:%08x", (unsigned) (hash >> 32));
+        snprintf (blocked, sizeof blocked, "types:%08x",
+                  (unsigned) (action_digest (spec) >> 32));
         target = blocked;
         if (spec->kind == ACTION_BLOCK_TYPE && s_count (self, fault, target) == 0
         &&  s_count (self, fault, NULL) >= FL_TYPE_BLOCKS_MAX) {

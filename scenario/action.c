@@ -16,6 +16,7 @@
 #include <czmq.h>
 #include "action.h"
 #include "number.h"
+#include "hash.h"
 
 
 typedef struct {
@@ -593,6 +594,14 @@ action_starts (const action_t *self)
         default:
             return true;
     }
+}
+
+uint64_t
+action_digest (const action_t *self)
+{
+    assert (self);
+    uint64_t digest = hash_fnv1a64 (self->types, strlen (self->types), HASH_FNV1A64_BASIS);
+    return hash_fnv1a64 (self->groups, strlen (self->groups), digest);
 }
 
 const char *

@@ -100,6 +100,11 @@ bool action_starts (const action_t *self);
 //  ending actions give the name of the fault they end; heal gives "heal".
 const char *action_name (const action_t *self);
 
+//  A block-type's or unblock-type's identity, a digest of its types and
+//  sides as normalised (the same text, the same digest): the nemesis
+//  names its period by it and the scenario reader counts distinct ones.
+uint64_t action_digest (const action_t *self);
+
 //  Write the action back as text ("partition halves", "kill n3").
 void action_format (const action_t *self, char *buf, size_t size);
 

@@ -142,6 +142,23 @@ s_effective (const scenario_t *sc, const char *items, const char *key, int64_t d
     return def;
 }
 
+//  Raft draws its election timeout from election_min_ms..election_max_ms
+//  (defaults 300..600): -1 with *error when min, from ITEMS (or NULL) and
+//  the params, is over max. NAMED: the reason names election_min_ms (the
+//  ITEM it is told against does not).
+static int
+s_check_election (const scenario_t *sc, const char *items, const char *item, bool named,
+                  char **error)
+{
+    int64_t low = s_effective (sc, items, "election_min_ms", 300);
+    int64_t high = s_effective (sc, items, "election_max_ms", 600);
+    if (low <= high)
+        return 0;
+    return s_fail (error, item, "%s%" PRId64 " is over election_max_ms %" PRId64
+                   " (raft draws its election timeout from min..max; defaults 300..600)",
+                   named? "election_min_ms ": "", low, high);
+}
+
 //  -1 with *error naming both items when ITEM's key is that of one of the
 //  SEEN items before it.
 static int
@@ -202,15 +219,8 @@ config_apply_to (scenario_t *sc, const char *text, const char *whose, char **err
     if (rc == 0 && (text [strlen (text) - 1] == ',' || strstr (text, ",,") || text [0] == ','))
         rc = s_fail (error, text, "an empty item (expected K=V[,K=V...])");
     free (copy);
-    //  Raft's election timeout is drawn from min..max (defaults 300..600)
-    if (rc == 0) {
-        int64_t low = s_effective (sc, text, "election_min_ms", 300);
-        int64_t high = s_effective (sc, text, "election_max_ms", 600);
-        if (low > high)
-            rc = s_fail (error, text, "election_min_ms %" PRId64 " is over election_max_ms"
-                         " %" PRId64 " (raft draws its election timeout from min..max;"
-                         " defaults 300..600)", low, high);
-    }
+    if (rc == 0)
+        rc = s_check_election (sc, text, text, true, error);
     if (rc)
         return -1;
     copy = strdup (text);
@@ -243,14 +253,8 @@ config_check_params (const scenario_t *sc, char **error)
         &&  !(length == 3 && strncmp (item, "bug", 3) == 0))
             rc = s_check_item (sc, item, "the scenario's", &problem);
     }
-    if (rc == 0) {
-        int64_t low = s_effective (sc, NULL, "election_min_ms", 300);
-        int64_t high = s_effective (sc, NULL, "election_max_ms", 600);
-        if (low > high)
-            rc = s_fail (&problem, "election_min_ms", "%" PRId64 " is over election_max_ms"
-                         " %" PRId64 " (raft draws its election timeout from min..max;"
-                         " defaults 300..600)", low, high);
-    }
+    if (rc == 0)
+        rc = s_check_election (sc, NULL, "election_min_ms", false, &problem);
     if (rc == 0)
         return 0;
     //  s_fail names the option; these are the scenario's own params.

@@ -27,7 +27,6 @@
 #include <czmq.h>
 #include "scenario.h"
 #include "number.h"
-#include "hash.h"
 #include "action.h"
 #include "schedule.h"
 #include "workload/workload.h"
@@ -300,8 +299,7 @@ s_bool (s_reader_t *self, int index, bool *out)
 static int
 s_note_type_block (s_reader_t *self, int index, const action_t *spec)
 {
-    uint64_t digest = hash_fnv1a64 (spec->types, strlen (spec->types), HASH_FNV1A64_BASIS);
-    digest = hash_fnv1a64 (spec->groups, strlen (spec->groups), digest);
+    uint64_t digest = action_digest (spec);
     size_t i = 0;
     while (i < self->type_blocks_count && self->type_blocks [i] != digest)
         i++;
