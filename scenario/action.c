@@ -93,7 +93,10 @@ s_parse_number (const char *word, double lo, double hi, double *out,
     return 0;
 }
 
-//  Explicit groups "n1,n2|n3,n4,n5": every id a node of the cluster.
+//  Explicit groups "n1,n2|n3,n4,n5": every id a node of the cluster, none
+//  twice in one group. Groups may overlap, as the proxy's do (docs/proxy.md):
+//  two nodes talk when some group holds both, so "n1,n2,n3|n3,n4,n5" is a
+//  bridge through n3 and a chain of pairs a ring.
 static int
 s_parse_groups (const char *word, int nodes, char *out, char **error)
 {
@@ -105,11 +108,11 @@ s_parse_groups (const char *word, int nodes, char *out, char **error)
                        " one-way FROM -> TO, or groups like n1,n2|n3,n4,n5)", word);
     char copy [FL_FAULT_TEXT_BYTES_MAX];
     snprintf (copy, sizeof copy, "%s", word);
-    bool seen [FL_NODES_MAX + 1] = { false };
     int groups = 0;
     char *save_group = NULL;
     for (char *group = strtok_r (copy, "|", &save_group); group;
          group = strtok_r (NULL, "|", &save_group)) {
+        bool seen [FL_NODES_MAX + 1] = { false };
         char *save = NULL;
         for (char *id = strtok_r (group, ",", &save); id; id = strtok_r (NULL, ",", &save)) {
             char node [FL_ID_BYTES_MAX];
@@ -117,7 +120,8 @@ s_parse_groups (const char *word, int nodes, char *out, char **error)
                 return action_error (error, "'%s' in partition groups '%s' is not a node", id, word);
             int index = atoi (node + 1);
             if (seen [index])
-                return action_error (error, "%s is in partition groups '%s' twice", node, word);
+                return action_error (error, "%s is in one group of partition groups '%s' twice",
+                                     node, word);
             seen [index] = true;
         }
         groups++;

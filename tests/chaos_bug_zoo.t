@@ -9,8 +9,8 @@ plan 24
 check_exit 0 "zoo-quick: every bug caught, exit 0" \
     timeout 200 ./harness run tests/data/zoo-quick.zoo --store "$tmp/z"
 check_output "6 of 6 bugs caught" "the summary counts 6 of 6"
-check_output -E "^raft +double-vote +split-vote +1 +yes +[0-9.]+ s " \
-    "the table: raft double-vote caught on split-vote (two leaders of one term)"
+check_output -E "^raft +double-vote +shared-voter +1 +yes +[0-9.]+ s " \
+    "the table: raft double-vote caught on shared-voter (two leaders of one term)"
 check_output -E "^raft +no-prev-check +lagging-follower +1 +yes " \
     "the table: raft no-prev-check caught on lagging-follower (replicas differ for good)"
 check_output -E "^raft +commit-old-term +figure-8 +1 +yes " \
@@ -25,8 +25,8 @@ check_grep '"bug": "stale-read"' "$r" "results.json names the bug"
 check_exit 0 "raft on isolate-leader without the bug: valid, as expected" \
     timeout 100 ./harness run isolate-leader --system raft --seed 1 --time-limit 5 --store "$tmp/v"
 check_grep '"bug": null' "$(ls "$tmp"/v/isolate-leader/raft/*/results.json)" "results.json: no bug"
-check_exit 0 "raft on split-vote without the bug: valid (one vote per term)" \
-    timeout 100 ./harness run split-vote --system raft --seed 1 --time-limit 4 --store "$tmp/v"
+check_exit 0 "raft on shared-voter without the bug: valid (one vote per term)" \
+    timeout 100 ./harness run shared-voter --system raft --seed 1 --time-limit 5 --store "$tmp/v"
 check_exit 0 "raft on lagging-follower without the bug: valid (the consistency check)" \
     timeout 100 ./harness run lagging-follower --system raft --seed 1 --time-limit 5 --store "$tmp/v"
 check_exit 0 "raft on figure-8 without the bug: valid (only its own term's entries commit by count)" \

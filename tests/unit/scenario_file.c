@@ -400,13 +400,22 @@ test_actions_refuse_nonsense (void **state)
         free (error);
     }
     const char *good [] = { "drop 0.5", "delay 50 10", "clock-skew n1 -200",
-                            "partition n1,n2|n3,n4,n5", "partition n1|n2" };
+                            "partition n1,n2|n3,n4,n5", "partition n1|n2",
+                            //  Overlapping groups: a bridge through n3, a ring.
+                            "partition n1,n2,n3|n3,n4,n5",
+                            "partition n1,n2|n2,n3|n3,n4|n4,n5|n5,n1" };
     for (size_t i = 0; i < sizeof good / sizeof good [0]; i++) {
         action_t action;
         char *error = NULL;
         if (action_parse (&action, good [i], 5, &error))
             fail_msg ("'%s' was refused: %s", good [i], error);
     }
+    //  A node twice in one group is a typo, named as such.
+    action_t action;
+    char *error = NULL;
+    assert_int_equal (action_parse (&action, "partition n1,n2,n1|n3", 5, &error), -1);
+    assert_non_null (strstr (error, "n1 is in one group of partition groups"));
+    free (error);
     //  The same rule for a scenario's own numbers.
     s_expect_error ("duration_s = 10\n", "duration_s = nan\n", 4, "duration_s");
     s_expect_error ("    rate = 50\n", "    rate = nan\n", 13, "workload/rate");
