@@ -11,8 +11,12 @@
 CC      ?= cc
 OPT     ?= -O2
 SAN     ?=
+# -MD, not -MMD: czmq.h includes <limits.h>, whose GCC copy include_next's
+# our common/limits.h, which then counts as a system header; -MMD left it
+# out of every .d file of a source that includes czmq.h first, and an
+# edited limit rebuilt nothing (objects with two struct layouts).
 CFLAGS  += -std=c11 -Wall -Wextra -Wpedantic -Werror $(OPT) -g $(SAN) \
-           -D_GNU_SOURCE -iquote common -iquote . -MMD -MP
+           -D_GNU_SOURCE -iquote common -iquote . -MD -MP
 PKGS     = libczmq libzmq jansson
 LDLIBS  += $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lpthread -lm
 LDFLAGS += $(SAN)

@@ -266,7 +266,11 @@
 #define FL_SCENARIO_BYTES_MAX    (1024 * 1024) /* the same, in bytes: a file
                                            past it is refused, not cut    */
 #define FL_SCENARIO_KINDS_MAX    32     /* fault kinds a random generator mixes */
-#define FL_FAULT_TEXT_BYTES_MAX  256    /* "partition n1,n2|n3,n4,n5" and kin */
+#define FL_FAULT_TEXT_BYTES_MAX  1024   /* "partition n1,n2|n3,n4,n5" and kin:
+                                           a ring of FL_NODES_MAX nodes is
+                                           some 500 bytes of groups, and a
+                                           block-type of FL_RULE_TYPES_MAX
+                                           types of FL_TYPE_BYTES_MAX 280  */
 #define FL_CLIENT_TIMEOUT_MS_MAX 60000  /* past a minute an op is just lost  */
 #define FL_PROXY_READY_TIMEOUT_MS 5000  /* proxy prints its ready line by then */
 #define FL_ROLE_TIMEOUT_MS       500    /* isolate-leader waits this for role_ok */
@@ -528,6 +532,16 @@ _Static_assert (FL_LWW_GOSSIP_ENTRIES_MAX
                 + 1024 < FL_MSG_BYTES_MAX,
                 "an lww gossip message of the largest entries fits a message");
 _Static_assert (FL_PROXY_TYPES_MAX <= 32, "a rule's type set is a uint32_t bitmask");
+//  Every shape of the largest cluster, and the longest type list, fit
+//  a fault text whole: a ring is FL_NODES_MAX groups "nA,nB|" of ids of
+//  at most 1 + 2 digits (checked below), with "ring: " before it in a
+//  period's detail; a block-type names its types and two sides of ids.
+_Static_assert (FL_NODES_MAX <= 99, "node ids of at most two digits");
+_Static_assert (FL_FAULT_TEXT_BYTES_MAX > 16 + FL_NODES_MAX * (2 * 3 + 2),
+                "a ring of FL_NODES_MAX nodes fits a fault text");
+_Static_assert (FL_FAULT_TEXT_BYTES_MAX > 32 + FL_RULE_TYPES_MAX * (FL_TYPE_BYTES_MAX + 1)
+                                          + 2 * FL_NODES_MAX * 4,
+                "a block-type of every type, from every node to every node, fits");
 _Static_assert (FL_RULE_TYPES_MAX <= FL_PROXY_TYPES_MAX, "one request fits the registry");
 _Static_assert (2 * (2 * 20 + FL_ID_BYTES_MAX + 6) + 64 <= FL_LWW_ENTRY_OVERHEAD_BYTES,
                 "an lww entry's two versions and field names fit its overhead");

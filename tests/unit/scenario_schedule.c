@@ -137,7 +137,8 @@ s_parse_groups (const char *text, int nodes, int *count, int *sizes, int *seen)
 {
     int groups = 0;
     memset (seen, 0, sizeof (int) * (nodes + 1));
-    char copy [256];
+    char copy [FL_FAULT_TEXT_BYTES_MAX];
+    assert_true (strlen (text) < sizeof copy);
     snprintf (copy, sizeof copy, "%s", text);
     char *save = NULL;
     for (char *group = strtok_r (copy, "|", &save); group; group = strtok_r (NULL, "|", &save)) {
@@ -212,6 +213,36 @@ test_partition_shapes (void **state)
             assert_int_equal (sizes [1], nodes - 1);
             assert_true (strncmp (out, "n2|", 3) == 0);
         }
+}
+
+//  The largest cluster's shapes fit a fault text whole: a ring of 64 is 64
+//  groups of two (some 500 bytes), never cut short.
+static void
+test_partition_shapes_at_the_limit (void **state)
+{
+    (void) state;
+    const int nodes = FL_NODES_MAX;
+    rng_t rng;
+    rng_init (&rng, 7);
+    char out [FL_FAULT_TEXT_BYTES_MAX];
+    int groups, sizes [FL_NODES_MAX + 1], seen [FL_NODES_MAX + 1];
+    schedule_partition_groups (ACTION_SHAPE_RING, NULL, nodes, &rng, out, sizeof out);
+    s_parse_groups (out, nodes, &groups, sizes, seen);
+    assert_int_equal (groups, nodes);
+    for (int n = 1; n <= nodes; n++)
+        assert_int_equal (seen [n], 2);
+    schedule_partition_groups (ACTION_SHAPE_BRIDGE, NULL, nodes, &rng, out, sizeof out);
+    s_parse_groups (out, nodes, &groups, sizes, seen);
+    assert_int_equal (sizes [0] + sizes [1], nodes + 1);
+    //  And the explicit form of that ring is taken as it is written.
+    schedule_partition_groups (ACTION_SHAPE_RING, NULL, nodes, &rng, out, sizeof out);
+    char text [FL_FAULT_TEXT_BYTES_MAX + 16];
+    snprintf (text, sizeof text, "partition %s", out);
+    action_t spec;
+    char *error = NULL;
+    if (action_parse (&spec, text, nodes, &error))
+        fail_msg ("'%s' was refused: %s", text, error);
+    assert_string_equal (spec.groups, out);
 }
 
 static void
@@ -308,6 +339,7 @@ main (void)
         cmocka_unit_test (test_random_rhythm_and_undo),
         cmocka_unit_test (test_explicit_steps_merge),
         cmocka_unit_test (test_partition_shapes),
+        cmocka_unit_test (test_partition_shapes_at_the_limit),
         cmocka_unit_test (test_shapes_seeded),
         cmocka_unit_test (test_one_way_resolved),
     };
