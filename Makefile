@@ -97,7 +97,9 @@ lab: deps
 deps:
 	@scripts/deps.sh
 
-$(B)/%.o: %.c
+# Every object depends on this file too: a changed flag (as -MMD to -MD
+# was) must rebuild what was built with the old one.
+$(B)/%.o: %.c Makefile
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) $(shell pkg-config --cflags $(PKGS) 2>/dev/null) -c $< -o $@
 
