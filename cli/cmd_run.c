@@ -469,6 +469,11 @@ s_check_systems (const s_args_t *args, const scenario_t *scenario, const char **
             return FL_EXIT_USAGE;
         }
         char *error = NULL;
+        if (args->node_cmd && lab_check_node_syntax (args->node_cmd, &error)) {
+            fprintf (stderr, "harness run: %s\n", error);
+            free (error);
+            return FL_EXIT_USAGE;
+        }
         lab_opts_t check = { .system = systems [i], .node_cmd = args->node_cmd, .bin_dir = home,
                              .tcp = args->tcp };
         if (lab_check_programs (&check, &error)) {

@@ -325,6 +325,8 @@ s_up_start (s_up_t *self, char **error)
             *error = NULL;
         return FL_EXIT_USAGE;
     }
+    if (self->args.node_cmd && lab_check_node_syntax (self->args.node_cmd, error))
+        return FL_EXIT_USAGE;
     lab_opts_t check = { .system = self->args.system, .node_cmd = self->args.node_cmd,
                          .bin_dir = self->home };
     if (lab_check_programs (&check, error))

@@ -34,6 +34,7 @@
 #include "client.h"
 #include "scenario/schedule.h"
 #include "clock.h"
+#include "shellcmd.h"
 #include "limits.h"
 #include "exits.h"
 #include "faketime.h"
@@ -106,6 +107,68 @@ s_command_exists (const char *command)
     if (sscanf (command, " %1023s", word) != 1)
         return false;
     return child_program_exists (word);
+}
+
+int
+lab_check_node_syntax (const char *cmd, char **error)
+{
+    assert (cmd && error);
+    int out [2];
+    if (pipe2 (out, O_CLOEXEC))
+        return 0;                   //  sh will say, when the nodes start
+    pid_t pid = fork ();
+    if (pid == 0) {
+        dup2 (out [1], 2);
+        int null = open ("/dev/null", O_RDWR);
+        if (null >= 0)
+            dup2 (null, 0), dup2 (null, 1);
+        execl ("/bin/sh", "sh", "-n", "-c", cmd, (char *) NULL);
+        _exit (127);
+    }
+    close (out [1]);
+    char said [512] = "";
+    size_t used = 0;
+    ssize_t got;
+    while (pid > 0 && (got = read (out [0], said + used, sizeof said - 1 - used)) > 0)
+        used += (size_t) got;
+    said [used] = 0;
+    close (out [0]);
+    int status = 0;
+    if (pid > 0 && waitpid (pid, &status, 0) == pid
+    &&  !(WIFEXITED (status) && WEXITSTATUS (status) == 0)) {
+        said [strcspn (said, "\n")] = 0;
+        *error = zsys_sprintf ("--node '%s': sh cannot read it (%s)", cmd,
+                               *said? said: "sh -n failed");
+        return -1;
+    }
+    return 0;
+}
+
+//  --node CMD's program, when the line names one sh need not expand (after
+//  any NAME=VALUE; not a builtin such as cd), is there and may be run.
+//  Returns 0, or -1 with *error.
+static int
+s_check_node_command (const char *cmd, char **error)
+{
+    if (lab_check_node_syntax (cmd, error))
+        return -1;
+    shellcmd_t parsed;
+    if (shellcmd_read (cmd, &parsed) || !*parsed.program)
+        return 0;
+    const char *program = parsed.program;
+    if (child_program_exists (program))
+        return 0;
+    if (strchr (program, '/') && access (program, F_OK) == 0)
+        *error = zsys_sprintf ("--node '%s': '%s' cannot be run (%s): make it executable"
+                               " (chmod +x), or name its interpreter (--node 'python3 %s')",
+                               cmd, program, strerror (errno), program);
+    else
+    if (strchr (program, '/'))
+        *error = zsys_sprintf ("--node '%s': no program '%s' (%s)", cmd, program,
+                               strerror (errno));
+    else
+        *error = zsys_sprintf ("--node '%s': program '%s' not found on PATH", cmd, program);
+    return -1;
 }
 
 //  fork + exec with stdout/stderr to log (appended), stdin from /dev/null.
@@ -410,10 +473,8 @@ lab_check_programs (const lab_opts_t *opts, char **error)
                            program, strerror (errno));
         return -1;
     }
-    if (opts->node_cmd && !s_command_exists (opts->node_cmd)) {
-        *error = zsys_sprintf ("--node '%s': program not found", opts->node_cmd);
+    if (opts->node_cmd && s_check_node_command (opts->node_cmd, error))
         return -1;
-    }
     return 0;
 }
 

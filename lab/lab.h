@@ -100,6 +100,10 @@ bool lab_system_has_bug (const char *system, const char *bug);
 //  (status 69). Checked before a run directory is made.
 int lab_check_programs (const lab_opts_t *opts, char **error);
 
+//  Can sh read --node CMD (sh -n: a quote never closed, a dangling &&)?
+//  0, or -1 with *error (malloc'd) quoting sh (a usage error, 64).
+int lab_check_node_syntax (const char *cmd, char **error);
+
 //  Start the proxy and the nodes (not yet initialised). NULL on failure,
 //  with *error (malloc'd) and *status (69 or 70) set; everything started
 //  is stopped again.

@@ -49,7 +49,8 @@
     Usage: node-stdio --id ID --connect EP [--data DIR] [--seed N]
                       [--param K=V]... [--bad-output PATH] [--faketime PATH]
                       -- CMD [ARGS...]
-    One argument after -- is a shell command line (run as sh -c 'exec CMD');
+    One argument after -- is a shell command line (sh -c, its program exec'd
+    when it is one simple command: common/shellcmd.h);
     several are exec'd as they are. --data and --seed reach the child as
     $FAULTLAB_DATA and $FAULTLAB_SEED.
 */
@@ -64,6 +65,7 @@
 #include "limits.h"
 #include "exits.h"
 #include "faketime.h"
+#include "shellcmd.h"
 #include "nodes/lib/linebuf.h"
 
 //  The bridge's own status when the node exits by itself (the harness
@@ -118,7 +120,9 @@ s_spawn (bridge_t *self, int argc, char **argv)
     int in [2], out [2];
     if (pipe (in) || pipe (out))
         return -1;
-    char *command = argc == 1? zsys_sprintf ("exec %s", argv [0]): NULL;
+    //  One word: a shell command line, its program exec'd by sh where it
+    //  can be (a simple command), so that the node is our own child.
+    char *command = argc == 1? shellcmd_exec_line (argv [0]): NULL;
     self->child = fork ();
     if (self->child < 0)
         return -1;
@@ -136,7 +140,7 @@ s_spawn (bridge_t *self, int argc, char **argv)
         fprintf (stderr, "node-stdio: cannot run '%s': %s\n", argv [0], strerror (errno));
         _exit (FL_EXIT_NOEXEC);
     }
-    zstr_free (&command);
+    free (command);
     setpgid (self->child, self->child);     //  both sides: no race with exec
     close (in [0]);
     close (out [1]);
@@ -551,10 +555,14 @@ s_serve (bridge_t *self)
 
 //  --faketime PATH: check the library, keep PATH's offset if it holds one
 //  (a restarted node keeps its machine's skew) or write "+0", and put the
-//  child's environment in ours. Returns 0, or an exit status after saying
-//  why.
+//  child's environment in ours. PROGRAM is the node's program (argv [0],
+//  or a command line's): Node.js keeps its true monotonic clock (libuv
+//  aborts when it goes back, as a negative skew made it), every other
+//  program has it shifted with the wall clock, because libfaketime 0.9.10
+//  with FAKETIME_DONT_FAKE_MONOTONIC fails python3's time.sleep (EINVAL).
+//  Returns 0, or an exit status after saying why.
 static int
-s_faketime_setup (const char *id, const char *path)
+s_faketime_setup (const char *id, const char *path, const char *program)
 {
     const char *lib = faketime_lib ();
     if (access (lib, R_OK)) {
@@ -585,6 +593,8 @@ s_faketime_setup (const char *id, const char *path)
     setenv ("FAKETIME_TIMESTAMP_FILE", absolute, 1);
     setenv ("FAKETIME_NO_CACHE", "1", 1);   //  a new offset counts at once
     unsetenv ("FAKETIME");                  //  it would win over the file
+    if (shellcmd_is_nodejs (program))
+        setenv ("FAKETIME_DONT_FAKE_MONOTONIC", "1", 1);
     zstr_free (&preloads);
     free (absolute);
     return 0;
@@ -645,7 +655,13 @@ main (int argc, char **argv)
     if (rc)
         return rc;
     const char *id = opts.id;
-    if (opts.faketime && (rc = s_faketime_setup (id, opts.faketime)))
+    shellcmd_t command = { .program = "" };
+    if (argc - optind == 1)
+        shellcmd_read (argv [optind], &command);
+    else
+    if (argc > optind)
+        snprintf (command.program, sizeof command.program, "%s", argv [optind]);
+    if (opts.faketime && (rc = s_faketime_setup (id, opts.faketime, command.program)))
         return rc;
     bridge_t self = { .id = id, .bad_fd = -1 };
     if (opts.bad_output) {

@@ -5,10 +5,13 @@
 # logs how far time.time() is from the kernel's own count (which
 # libfaketime cannot shift); on the node results.json says was skewed
 # that distance jumps by the skew (5 s), on a node never skewed it stays
-# near 0. The run is an echo run, valid.
+# near 0. The run is an echo run, valid. Then the same for a Node.js node
+# set back 5 s: libuv aborts when its monotonic clock goes back, so the
+# bridge leaves that clock true for Node.js and shifts only the wall clock.
 . "$(dirname "$0")/lib.sh" chaos-clock-skew-node
-plan 6
+plan 10
 need_program python3 python3
+need_program node nodejs
 need_file /usr/lib/x86_64-linux-gnu/faketime/libfaketime.so.1 \
     "libfaketime: run make lab (installs Debian package faketime)"
 check_exit 0 "clock-skew on a Python echo node: exits 0 (valid)" \
@@ -41,3 +44,30 @@ else
 fi
 check "$first answered echoes while skewed (log has clock-offset lines)" \
     grep -q clock-offset "$dir/$first.log"
+
+# Node.js, set back 5 s one second in (it once died of signal 6 there).
+cat > "$tmp/back.conf" <<'CONF'
+description = "n1's clock set back 5 s"
+nodes = 3
+duration_s = 4
+systems
+    stdio = valid
+workload
+    name = echo
+    clients = 3
+faults
+    step
+        at_s = 1
+        do = clock-skew n1 -5000
+CONF
+check_exit 0 "clock-skew -5000 on a Node.js echo node: exits 0 (valid)" \
+    timeout 120 ./harness run "$tmp/back.conf" --node 'node tests/nodes/js/clock_echo.js' \
+    --store "$tmp/js"
+dir=$(dirname "$(ls "$tmp"/js/back/stdio/*/results.json 2>/dev/null | head -1)")
+check "the run wrote its results" [ -f "$dir/results.json" ]
+w=$(widest "$dir/n1.log")
+check "n1's Date.now () went back by the skew (widest offset ${w} s, want >= 3)" \
+    awk -v w="$w" 'BEGIN { exit !(w >= 3) }'
+late=$(awk '$1 == "clock-offset" && $2 <= -3 { n++ } END { print n + 0 }' "$dir/n1.log")
+check "n1 answered on after it was set back (${late} echoes, want >= 5; its timers kept running)" \
+    [ "$late" -ge 5 ]

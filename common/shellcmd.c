@@ -1,0 +1,207 @@
+/*  shellcmd.c -- a --node command line, read as sh reads its first command.
+    See shellcmd.h.
+*/
+#include <assert.h>
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "shellcmd.h"
+
+//  What ends a word and, but for redirections, a simple command.
+static bool
+s_operator (char c)
+{
+    return c == ';' || c == '&' || c == '|' || c == '(' || c == ')' || c == '\n';
+}
+
+static bool
+s_ends_word (char c)
+{
+    return !c || c == ' ' || c == '\t' || c == '<' || c == '>' || s_operator (c);
+}
+
+//  Reserved words and builtins: not a program, and `exec` cannot go before.
+static bool
+s_shell_word (const char *word)
+{
+    static const char *const words [] = {
+        "!", "{", "}", "case", "do", "done", "elif", "else", "esac", "fi", "for",
+        "if", "in", "then", "until", "while", "exec", "cd", ".", "eval", "export",
+        "readonly", "set", "shift", "trap", "ulimit", "umask", "unset", "source",
+        "command", "time", "alias", "wait", NULL
+    };
+    for (const char *const *w = words; *w; w++)
+        if (strcmp (word, *w) == 0)
+            return true;
+    return false;
+}
+
+//  Read the word at *at, unquoted, into out. expands: it holds a $, `, a
+//  glob or a leading ~ that sh would expand. Returns -1 for a quote never
+//  closed.
+static int
+s_word (const char **at, char *out, size_t size, bool *expands)
+{
+    const char *s = *at;
+    size_t used = 0;
+    *expands = false;
+#define S_PUT(c) do { if (used + 1 < size) out [used++] = (c); else *expands = true; } while (0)
+    while (!s_ends_word (*s)) {
+        if (*s == '\'') {
+            for (s++; *s && *s != '\''; s++)
+                S_PUT (*s);
+            if (!*s)
+                return -1;
+            s++;
+        }
+        else
+        if (*s == '"') {
+            for (s++; *s && *s != '"'; s++) {
+                if (*s == '\\' && s [1] && strchr ("\"\\$`", s [1]))
+                    s++;
+                else
+                if (*s == '$' || *s == '`')
+                    *expands = true;
+                S_PUT (*s);
+            }
+            if (!*s)
+                return -1;
+            s++;
+        }
+        else
+        if (*s == '\\') {
+            s++;
+            if (*s)
+                S_PUT (*s++);
+        }
+        else {
+            if (strchr ("$`*?[", *s) || (*s == '~' && used == 0))
+                *expands = true;
+            S_PUT (*s);
+            s++;
+        }
+    }
+#undef S_PUT
+    out [used] = 0;
+    *at = s;
+    return 0;
+}
+
+//  A NAME=... word, as sh tells an assignment from a program.
+static bool
+s_assignment (const char *raw)
+{
+    if (!(isalpha ((unsigned char) *raw) || *raw == '_'))
+        return false;
+    while (isalnum ((unsigned char) *raw) || *raw == '_')
+        raw++;
+    return *raw == '=';
+}
+
+int
+shellcmd_read (const char *cmd, shellcmd_t *out)
+{
+    assert (cmd && out);
+    memset (out, 0, sizeof *out);
+    out->simple = true;
+    bool found = false;
+    const char *s = cmd;
+    char word [SHELLCMD_WORD_BYTES_MAX];
+    while (*s) {
+        while (*s == ' ' || *s == '\t')
+            s++;
+        if (!*s)
+            break;
+        if (s_operator (*s)) {
+            out->simple = false;
+            s++;
+            continue;
+        }
+        size_t digits = strspn (s, "0123456789");
+        if (s [digits] == '<' || s [digits] == '>') {
+            //  A redirection ("2>err" too): its operator, then its target.
+            s += digits;
+            while (*s == '<' || *s == '>' || *s == '&')
+                s++;
+            while (*s == ' ' || *s == '\t')
+                s++;
+            bool expands;
+            if (s_word (&s, word, sizeof word, &expands))
+                return -1;
+            if (!found)
+                out->simple = false;    //  before the program: leave it be
+            continue;
+        }
+        const char *start = s;
+        bool expands;
+        if (s_word (&s, word, sizeof word, &expands))
+            return -1;
+        if (found || (out->simple && s_assignment (start)))
+            continue;
+        found = true;
+        out->program_at = (size_t) (start - cmd);
+        if (s_shell_word (word))
+            out->simple = false;
+        else
+        if (!expands)
+            snprintf (out->program, sizeof out->program, "%s", word);
+    }
+    if (!found)
+        out->simple = false;
+    if (!out->simple)
+        out->program [0] = 0;
+    return 0;
+}
+
+char *
+shellcmd_exec_line (const char *cmd)
+{
+    assert (cmd);
+    shellcmd_t parsed;
+    size_t length = strlen (cmd);
+    char *line = malloc (length + sizeof "exec ");
+    assert (line);
+    if (shellcmd_read (cmd, &parsed) || !parsed.simple)
+        memcpy (line, cmd, length + 1);
+    else
+        sprintf (line, "%.*sexec %s", (int) parsed.program_at, cmd, cmd + parsed.program_at);
+    return line;
+}
+
+//  True when NAME's last path part is node or nodejs.
+static bool
+s_named_node (const char *name, size_t length)
+{
+    const char *slash = memrchr (name, '/', length);
+    if (slash) {
+        length -= (size_t) (slash + 1 - name);
+        name = slash + 1;
+    }
+    return (length == 4 && memcmp (name, "node", 4) == 0)
+        || (length == 6 && memcmp (name, "nodejs", 6) == 0);
+}
+
+bool
+shellcmd_is_nodejs (const char *program)
+{
+    assert (program);
+    if (!*program)
+        return false;
+    if (s_named_node (program, strlen (program)))
+        return true;
+    //  A script: its #! line names the interpreter ("/usr/bin/env node").
+    FILE *file = strchr (program, '/')? fopen (program, "r"): NULL;
+    if (!file)
+        return false;
+    char line [256] = "";
+    bool nodejs = false;
+    if (fgets (line, sizeof line, file) && strncmp (line, "#!", 2) == 0) {
+        char *save = NULL;
+        for (char *w = strtok_r (line + 2, " \t\r\n", &save); w && !nodejs;
+             w = strtok_r (NULL, " \t\r\n", &save))
+            nodejs = s_named_node (w, strlen (w));
+    }
+    fclose (file);
+    return nodejs;
+}

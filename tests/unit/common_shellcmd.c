@@ -1,0 +1,105 @@
+/*  common_shellcmd.c -- a --node command line read as sh reads its first
+    command: assignments before the program, the program unquoted, and
+    `exec` put before a simple command's program only.
+*/
+#include "tap.h"
+#include <string.h>
+#include "shellcmd.h"
+
+static void
+s_expect (const char *cmd, bool simple, const char *program, const char *line)
+{
+    shellcmd_t parsed;
+    assert_int_equal (shellcmd_read (cmd, &parsed), 0);
+    if (parsed.simple != simple || strcmp (parsed.program, program))
+        fail_msg ("'%s': simple %d program '%s', want %d '%s'", cmd, parsed.simple,
+                  parsed.program, simple, program);
+    char *got = shellcmd_exec_line (cmd);
+    if (strcmp (got, line))
+        fail_msg ("'%s': exec line '%s', want '%s'", cmd, got, line);
+    free (got);
+}
+
+static void
+test_simple_commands (void **state)
+{
+    (void) state;
+    s_expect ("python3 node.py", true, "python3", "exec python3 node.py");
+    s_expect ("  ruby n.rb --x 1", true, "ruby", "  exec ruby n.rb --x 1");
+    s_expect ("FOO=1 python3 node.py", true, "python3", "FOO=1 exec python3 node.py");
+    s_expect ("A=1 B='x y' node n.js", true, "node", "A=1 B='x y' exec node n.js");
+    s_expect ("'my node'/run a", true, "my node/run", "exec 'my node'/run a");
+    s_expect ("my\\ node/run", true, "my node/run", "exec my\\ node/run");
+    s_expect ("python3 n.py 2>/tmp/err", true, "python3", "exec python3 n.py 2>/tmp/err");
+    s_expect ("python3 'a;b'", true, "python3", "exec python3 'a;b'");
+    //  A program sh must expand: simple, but not known here.
+    s_expect ("$HOME/bin/node-x", true, "", "exec $HOME/bin/node-x");
+    s_expect ("~/n.py", true, "", "exec ~/n.py");
+}
+
+static void
+test_not_simple (void **state)
+{
+    (void) state;
+    s_expect ("cd nodes && python3 n.py", false, "", "cd nodes && python3 n.py");
+    s_expect ("exec python3 n.py", false, "", "exec python3 n.py");
+    s_expect ("python3 a.py; echo done", false, "", "python3 a.py; echo done");
+    s_expect ("python3 a.py | tee x", false, "", "python3 a.py | tee x");
+    s_expect ("(python3 a.py)", false, "", "(python3 a.py)");
+    s_expect ("2>err python3 a.py", false, "", "2>err python3 a.py");
+    s_expect ("FOO=1", false, "", "FOO=1");
+    s_expect ("", false, "", "");
+}
+
+static void
+test_unclosed_quotes (void **state)
+{
+    (void) state;
+    const char *bad [] = { "python3 x.py 'oops", "python3 \"x.py", "'python3", "a \"b\\\"" };
+    for (size_t i = 0; i < sizeof bad / sizeof bad [0]; i++) {
+        shellcmd_t parsed;
+        if (shellcmd_read (bad [i], &parsed) != -1)
+            fail_msg ("'%s' was read", bad [i]);
+        char *line = shellcmd_exec_line (bad [i]);
+        assert_string_equal (line, bad [i]);        //  sh will say
+        free (line);
+    }
+}
+
+static void
+test_nodejs (void **state)
+{
+    (void) state;
+    assert_true (shellcmd_is_nodejs ("node"));
+    assert_true (shellcmd_is_nodejs ("/usr/bin/nodejs"));
+    assert_false (shellcmd_is_nodejs ("python3"));
+    assert_false (shellcmd_is_nodejs ("nodex"));
+    assert_false (shellcmd_is_nodejs (""));
+    //  A script whose #! line runs node, and one that runs python3.
+    char js [] = "/tmp/shellcmd-js-XXXXXX", py [] = "/tmp/shellcmd-py-XXXXXX";
+    int fd = mkstemp (js);
+    assert_true (fd >= 0);
+    assert_true (write (fd, "#!/usr/bin/env node\n", 20) == 20);
+    close (fd);
+    fd = mkstemp (py);
+    assert_true (fd >= 0);
+    assert_true (write (fd, "#!/usr/bin/env python3\n", 23) == 23);
+    close (fd);
+    assert_true (shellcmd_is_nodejs (js));
+    assert_false (shellcmd_is_nodejs (py));
+    unlink (js);
+    unlink (py);
+}
+
+int
+main (void)
+{
+    tap_start (60);
+    const struct CMUnitTest tests [] = {
+        cmocka_unit_test (test_simple_commands),
+        cmocka_unit_test (test_not_simple),
+        cmocka_unit_test (test_unclosed_quotes),
+        cmocka_unit_test (test_nodejs),
+    };
+    return cmocka_run_group_tests_name ("common_shellcmd", tests, NULL, NULL);
+}
