@@ -374,19 +374,26 @@ s_val (s_scan_t *s)
     } while (depth > 0 && q < s->end);
     if (depth)
         return NULL;
-    json_t *v = json_loadb (s->p, (size_t) (q - s->p), JSON_DECODE_ANY, NULL);
+    //  A key twice in it fails here and again, named, on jansson's path
+    json_t *v = json_loadb (s->p, (size_t) (q - s->p), JSON_DECODE_ANY | JSON_REJECT_DUPLICATES,
+                            NULL);
     s->p = q;
     return v;
 }
 
 //  Fields of an event, fast. Returns 0 with the event handled (rc in *rc),
-//  -1 to fall back to jansson.
+//  -1 to fall back to jansson. A key seen twice falls back too: jansson
+//  refuses it and names it. The other keys are remembered to see that (the
+//  first S_OTHER_KEYS_MAX of them; a line with more falls back).
+#define S_OTHER_KEYS_MAX 8
 static int
 s_fast_event (ophistory_t *self, int line, const char *p, size_t n, int *rc)
 {
     enum { PROCESS, TYPE, F, KEY, VALUE, ERROR, TIME, INDEX, FIELDS };
     static const char *names [FIELDS] = { "process", "type", "f", "key", "value", "error", "time", "index" };
     json_t *field [FIELDS] = { NULL };
+    struct { const char *key; size_t len; } other [S_OTHER_KEYS_MAX];
+    int others = 0;
     s_scan_t s = { p, p + n };
     s_ws (&s);
     int ok = s.p < s.end && *s.p == '{'? 0: -1;
@@ -414,10 +421,26 @@ s_fast_event (ophistory_t *self, int line, const char *p, size_t n, int *rc)
         int i = 0;
         while (i < FIELDS && !(strlen (names [i]) == len && memcmp (names [i], key, len) == 0))
             i++;
-        if (i < FIELDS && !field [i])
-            field [i] = value;
+        if (i < FIELDS && field [i])
+            ok = -1;            // twice
         else
+        if (i < FIELDS)
+            field [i] = value;
+        else {
+            for (int k = 0; k < others; k++)
+                if (other [k].len == len && memcmp (other [k].key, key, len) == 0)
+                    ok = -1;    // twice
+            if (others == S_OTHER_KEYS_MAX)
+                ok = -1;
+            else {
+                other [others].key = key;
+                other [others++].len = len;
+            }
+        }
+        if (i >= FIELDS || ok)
             json_decref (value);
+        if (ok)
+            break;
         s_ws (&s);
         if (s.p < s.end && *s.p == ',')
             s.p++;
@@ -461,7 +484,15 @@ s_read_jsonl (ophistory_t *self, const char *buf, size_t len)
             continue;
         }
         json_error_t jerr;
-        json_t *event = json_loadb (lines.text, lines.len, 0, &jerr);
+        json_t *event = json_loadb (lines.text, lines.len, JSON_REJECT_DUPLICATES, &jerr);
+        //  A key twice is refused (Clojure's reader refuses it in EDN), even
+        //  in a torn last line: a line cut short has no key twice
+        char *twice = event? NULL: jsonl_duplicate_key (lines.text, lines.len, &jerr);
+        if (twice) {
+            rc = s_error (self, line, "malformed JSON: duplicate key '%s'", twice);
+            free (twice);
+            return rc;
+        }
         if (!event && lines.torn)
             return 0;       // a torn last line: the run was cut mid-write
         //  jansson names its own flag for an escaped NUL: say what it means

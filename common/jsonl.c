@@ -30,6 +30,34 @@ jsonl_fail (char **error, const char *path, size_t line, const char *format, ...
     return -1;
 }
 
+char *
+jsonl_duplicate_key (const char *text, size_t len, const json_error_t *jerr)
+{
+    assert (text);
+    assert (jerr);
+    if (json_error_code (jerr) != json_error_duplicate_key)
+        return NULL;
+    //  jansson stops just after the key's closing quote: walk back to the
+    //  opening one (a quote inside a key is escaped, an odd run of
+    //  backslashes before it) and let jansson decode the key as a string
+    size_t end = jerr->position > 0? (size_t) jerr->position: 0;
+    if (end < 2 || end > len || text [end - 1] != '"')
+        return NULL;
+    size_t start = end - 1;
+    while (start > 0) {
+        start--;
+        size_t slashes = 0;
+        while (slashes < start && text [start - 1 - slashes] == '\\')
+            slashes++;
+        if (text [start] == '"' && slashes % 2 == 0)
+            break;
+    }
+    json_t *key = json_loadb (text + start, end - start, JSON_DECODE_ANY, NULL);
+    char *name = json_is_string (key)? strdup (json_string_value (key)): NULL;
+    json_decref (key);
+    return name;
+}
+
 void
 jsonl_lines_init (jsonl_lines_t *self, const char *text, size_t len)
 {
@@ -111,7 +139,11 @@ jsonl_read_torn (FILE *file, const char *path, jsonl_line_fn *fn, void *arg,
             //  getline's buffer holds this one line, NUL-terminated (a
             //  NUL inside was refused, but in a torn line: it is cut there)
             json_error_t json_error;
-            json_t *value = json_loads (lines.text, 0, &json_error);
+            json_t *value = json_loads (lines.text, JSON_REJECT_DUPLICATES, &json_error);
+            char *twice = value? NULL: jsonl_duplicate_key (lines.text, lines.len, &json_error);
+            if (twice)              // a key twice is no cut: refused, torn or not
+                rc = jsonl_fail (error, path, lines.line, "bad JSON: duplicate key '%s'", twice);
+            else
             if (!value && lines.torn && torn) {
                 *torn = lines.line;     // the last line, cut mid-write: ignored
                 rc = 0;
@@ -122,6 +154,7 @@ jsonl_read_torn (FILE *file, const char *path, jsonl_line_fn *fn, void *arg,
             else
                 rc = fn (arg, value, path, lines.line, error);
             json_decref (value);
+            free (twice);
         }
     }
     free (buf);

@@ -14,7 +14,8 @@
     line with jansson and hands it to a callback (the run's logs); the
     checker walks the lines itself, to parse them on its own fast path. The
     first bad line or the first error a callback returns stops the read,
-    and the error says where: "PATH:LINE: problem".
+    and the error says where: "PATH:LINE: problem". A key twice in one
+    object is a bad line ("bad JSON: duplicate key 'value'"), torn or not.
 */
 #ifndef FL_JSONL_H_INCLUDED
 #define FL_JSONL_H_INCLUDED
@@ -70,6 +71,16 @@ int jsonl_read (FILE *file, const char *path, jsonl_line_fn *fn, void *arg,
 //  it is refused, as jsonl_read does.
 int jsonl_read_torn (FILE *file, const char *path, jsonl_line_fn *fn, void *arg,
                      size_t *lines, size_t *torn, char **error);
+
+//  Every reader parses with JSON_REJECT_DUPLICATES: a key twice in one
+//  object ({"value":1,"value":2}) is refused, as Clojure's reader refuses
+//  it in EDN, where jansson alone would keep the last value without a word.
+//  jansson's message does not name the key (or, past 20 bytes, any text);
+//  this does: the key a parse of text [0, len) with JSON_REJECT_DUPLICATES
+//  stopped at, decoded ("v\u0061lue" is 'value'), given that parse's jerr.
+//  Returns a malloc'd string (caller frees), or NULL when jerr is another
+//  error (or out of memory).
+char *jsonl_duplicate_key (const char *text, size_t len, const json_error_t *jerr);
 
 //  Set *error (when error is not NULL) to a malloc'd "PATH:LINE: problem",
 //  the problem printf-formatted and cut at 511 bytes. Returns -1.

@@ -428,6 +428,27 @@ test_malformed (void **state)
                     "h.jsonl", 2, "malformed JSON");
     s_expect_error (s_jsonl ("{\"process\":0,\"f\":\"read\"}\n", "register", NULL),
                     "h.jsonl", 1, "without a type");
+    //  A key twice in one event is refused, as Clojure's reader refuses it,
+    //  on the fast path (a field the reader knows, one it does not, a key
+    //  deep in a value) and on jansson's (an escaped key)
+    s_expect_error (s_jsonl (J (0, "invoke", "write", "1")
+                             "{\"process\":0,\"type\":\"ok\",\"f\":\"write\",\"value\":1,\"value\":2}\n",
+                             "register", NULL),
+                    "h.jsonl", 2, "malformed JSON: duplicate key 'value'");
+    s_expect_error (s_jsonl ("{\"process\":0,\"type\":\"invoke\",\"f\":\"write\",\"value\":1,"
+                             "\"node\":\"n1\",\"node\":\"n2\"}\n", "register", NULL),
+                    "h.jsonl", 1, "malformed JSON: duplicate key 'node'");
+    s_expect_error (s_jsonl ("{\"process\":0,\"type\":\"invoke\",\"f\":\"write\","
+                             "\"value\":{\"a\":1,\"a\":2}}\n", "register", NULL),
+                    "h.jsonl", 1, "malformed JSON: duplicate key 'a'");
+    s_expect_error (s_jsonl ("{\"process\":0,\"type\":\"invoke\",\"f\":\"write\",\"value\":1,"
+                             "\"v\\u0061lue\":2}\n", "register", NULL),
+                    "h.jsonl", 1, "malformed JSON: duplicate key 'value'");
+    //  Not even in a torn last line: a key twice is no cut
+    s_expect_error (s_jsonl (J (0, "invoke", "write", "1")
+                             "{\"process\":0,\"type\":\"ok\",\"type\":\"ok\",\"f\":\"write\"}",
+                             "register", NULL),
+                    "h.jsonl", 2, "malformed JSON: duplicate key 'type'");
     s_expect_error (s_jsonl ("{\"process\":0,\"type\":\"done\",\"f\":\"read\"}\n", "register", NULL),
                     "h.jsonl", 1, "unknown type 'done'");
     s_expect_error (s_jsonl (J (0, "invoke", "write", "1") J (0, "ok", "read", "1"), "register", NULL),

@@ -122,6 +122,20 @@ test_read_file (void **state)
     assert_non_null (strstr (error, "h.jsonl:2: bad JSON"));
     free (error);
     fclose (file);
+    //  A key twice in one object is refused and named, even in a torn
+    //  last line (a line cut short has no key twice)
+    char twice [] = "[1]\n{\"a\": 1, \"b\": {\"c\": 2, \"c\": 3}}\n{\"d\": 1, \"d\": 2}";
+    file = fmemopen (twice, strlen (twice), "r");
+    assert_int_equal (jsonl_read_torn (file, "h.jsonl", s_count, &sum, &lines, &cut, &error), -1);
+    assert_string_equal (error, "h.jsonl:2: bad JSON: duplicate key 'c'");
+    free (error);
+    fclose (file);
+    const char *last = strrchr (twice, '\n') + 1;
+    file = fmemopen ((char *) last, strlen (last), "r");
+    assert_int_equal (jsonl_read_torn (file, "h.jsonl", s_count, &sum, &lines, &cut, &error), -1);
+    assert_string_equal (error, "h.jsonl:1: bad JSON: duplicate key 'd'");
+    free (error);
+    fclose (file);
     //  A NUL in a line is named with its column (jansson would stop there)
     char nul [] = "[1]\n[2,\0003]\n";
     file = fmemopen (nul, sizeof nul - 1, "r");
