@@ -259,22 +259,39 @@ s_read_atom (edn_reader_t *self, int c, json_t **value)
 }
 
 //  Object keys are strings: a keyword's or string's text, else compact JSON.
+//  A key twice in one map is an error, as Clojure's reader has it ("Duplicate
+//  key: :value"), not the last value silently kept; keys compare by name, so
+//  :a and "a" are one key here. Takes key and value.
 static int
 s_map_put (edn_reader_t *self, json_t *map, json_t *key, json_t *value)
 {
-    int rc;
+    const char *name = NULL;
+    size_t len = 0;
+    char *text = NULL;
     if (json_is_string (key)) {
-        const char *name = edn_name (json_string_value (key));     // keys by name
-        rc = json_object_setn_new (map, name, json_string_length (key)
-                                   - (size_t) (name - json_string_value (key)), value);
+        name = edn_name (json_string_value (key));     // keys by name
+        len = json_string_length (key) - (size_t) (name - json_string_value (key));
     }
-    else {
-        char *text = json_dumps (key, JSON_COMPACT | JSON_ENCODE_ANY | JSON_SORT_KEYS);
-        rc = text? json_object_set_new (map, text, value): -1;
-        free (text);
+    else
+    if ((text = json_dumps (key, JSON_COMPACT | JSON_ENCODE_ANY | JSON_SORT_KEYS))) {
+        name = text;
+        len = strlen (text);
     }
+    int rc = name? 0: s_fail (self, "bad map key");
+    if (rc == 0 && json_object_getn (map, name, len)) {
+        const char *shown = json_is_string (key)? json_string_value (key): text;
+        bool quote = json_is_string (key) && shown [0] != ':';
+        rc = s_fail (self, "duplicate key %s%.100s%s in a map", quote? "\"": "", shown,
+                     quote? "\"": "");
+    }
+    if (rc == 0 && json_object_setn_new (map, name, len, value))
+        rc = s_fail (self, "bad map key");
+    else
+    if (rc)
+        json_decref (value);
+    free (text);
     json_decref (key);
-    return rc == 0? 0: s_fail (self, "bad map key");
+    return rc;
 }
 
 typedef struct {
@@ -494,7 +511,8 @@ static json_t *
 s_parse (const char *text, bool plain)
 {
     assert (text);
-    json_t *value = json_loads (text, JSON_DECODE_ANY, NULL);
+    //  A key twice is refused in JSON as in EDN (below)
+    json_t *value = json_loads (text, JSON_DECODE_ANY | JSON_REJECT_DUPLICATES, NULL);
     if (value)
         return value;
     edn_reader_t reader;

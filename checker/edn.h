@@ -8,7 +8,8 @@
     text, without duplicates]} (so that equal sets are equal JSON and no set
     equals a vector), maps -> objects (keys become strings: a keyword's name
     without its colon, a string as is, anything else as its compact JSON
-    text: map keys are compared by name). Known limits: a string that
+    text: map keys are compared by name, and a key twice in one map is an
+    error, as in Clojure's reader). Known limits: a string that
     starts with a colon (":a") equals the keyword :a, a symbol equals the
     string of its name. A plain reader (edn_parse_text) maps keywords to
     their names and sets to sorted arrays: plain JSON. `;` comments, commas as whitespace, `#_` discard

@@ -354,6 +354,11 @@ test_edn_reader (void **state)
     assert_null (edn_parse_text ("[1 2"));
     assert_null (edn_parse_text ("{:a}"));
     assert_null (edn_parse_text ("[1 2))"));
+    //  A key twice in a map is an error, as in Clojure, also in --init
+    assert_null (edn_parse_text ("{:a 1 :b 2 :a 3}"));
+    assert_null (edn_parse_value ("{\"x\": 0, \"x\": 1}"));
+    assert_int_equal (s_jsonl (J (0, "invoke", "write", "1"), "kv", "{:x 0 :x 1}"), -2);
+    assert_non_null (strstr (s_last_error, "bad initial value"));
     v = edn_parse_text ("{\"x\": 0, \"y\": \"\"}");      // JSON is accepted too
     assert_non_null (v);
     assert_int_equal (json_object_size (v), 2);
@@ -462,6 +467,18 @@ test_malformed (void **state)
                     "h.edn", 3, "malformed EDN");
     s_expect_error (s_edn ("[{:process 0, :type :invoke, :f :write, :value 1}\n 42]\n", "register", NULL),
                     "h.edn", 2, "event is not a map");
+    //  A key twice in one map: Clojure's reader throws, and so do we (on the
+    //  line of the second), in an event or deep in a value
+    s_expect_error (s_edn ("[{:process 0, :type :invoke, :f :write, :value 1}\n"
+                           " {:process 0, :type :ok, :f :write,\n  :value 1, :value 2}]\n",
+                           "register", NULL),
+                    "h.edn", 3, "malformed EDN: duplicate key :value in a map");
+    s_expect_error (s_edn ("{:process 0, :type :invoke, :f :write, :value {\"a\" 1, \"a\" 2}}\n",
+                           "register", NULL),
+                    "h.edn", 1, "malformed EDN: duplicate key \"a\" in a map");
+    s_expect_error (s_edn ("{:process 0, :type :invoke, :f :write, :value {[1 2] 1, [1 2] 2}}\n",
+                           "register", NULL),
+                    "h.edn", 1, "malformed EDN: duplicate key [1,2] in a map");
     s_expect_error (s_log ("INFO  jepsen.util - 0\t:invoke\t:write\t1\n"
                            "INFO  jepsen.util - 0\t:ok\n", "register", NULL),
                     "h.log", 2, "malformed log line");
