@@ -109,10 +109,57 @@ s_utf8 (char *buf, unsigned cp)
         buf [1] = (char) (0x80 | (cp & 0x3F));
         return 2;
     }
-    buf [0] = (char) (0xE0 | (cp >> 12));
-    buf [1] = (char) (0x80 | ((cp >> 6) & 0x3F));
-    buf [2] = (char) (0x80 | (cp & 0x3F));
-    return 3;
+    if (cp < 0x10000) {
+        buf [0] = (char) (0xE0 | (cp >> 12));
+        buf [1] = (char) (0x80 | ((cp >> 6) & 0x3F));
+        buf [2] = (char) (0x80 | (cp & 0x3F));
+        return 3;
+    }
+    assert (cp <= 0x10FFFF);
+    buf [0] = (char) (0xF0 | (cp >> 18));
+    buf [1] = (char) (0x80 | ((cp >> 12) & 0x3F));
+    buf [2] = (char) (0x80 | ((cp >> 6) & 0x3F));
+    buf [3] = (char) (0x80 | (cp & 0x3F));
+    return 4;
+}
+
+//  The four hex digits at p (before end) as a number, or -1.
+static long
+s_hex4 (const char *p, const char *end)
+{
+    if (end - p < 4)
+        return -1;
+    long cp = 0;
+    for (int i = 0; i < 4; i++) {
+        if (!isxdigit ((unsigned char) p [i]))
+            return -1;
+        cp = cp * 16 + (isdigit ((unsigned char) p [i])? p [i] - '0': tolower (p [i]) - 'a' + 10);
+    }
+    return cp;
+}
+
+//  The code point of a \u escape, its "\u" read, into *cp. A high surrogate
+//  followed by a \u escape of a low one is one code point, as JSON (and
+//  Java, whose strings Clojure writes) has it: "\ud83d\ude00" is U+1F600.
+//  A surrogate without its other half is no character: -1, named.
+static int
+s_read_escape_u (edn_reader_t *self, unsigned *cp)
+{
+    long high = s_hex4 (self->p, self->end);
+    if (high < 0)
+        return s_fail (self, "bad \\u escape in string");
+    self->p += 4;           // hex digits: no newline among them
+    if (high < 0xD800 || high > 0xDFFF) {
+        *cp = (unsigned) high;
+        return 0;
+    }
+    long low = high <= 0xDBFF && self->end - self->p >= 2 && self->p [0] == '\\'
+               && self->p [1] == 'u'? s_hex4 (self->p + 2, self->end): -1;
+    if (low < 0xDC00 || low > 0xDFFF)
+        return s_fail (self, "lone surrogate \\u%04lx in string", high);
+    self->p += 6;
+    *cp = 0x10000 + (unsigned) ((high - 0xD800) << 10) + (unsigned) (low - 0xDC00);
+    return 0;
 }
 
 static int
@@ -163,14 +210,9 @@ s_read_string (edn_reader_t *self, json_t **value)
             case 'f': buf [len++] = '\f'; break;
             case 'u': {
                 unsigned cp = 0;
-                for (int i = 0; i < 4; i++) {
-                    if (self->p >= self->end || !isxdigit ((unsigned char) *self->p)) {
-                        free (buf);
-                        return s_fail (self, "bad \\u escape in string");
-                    }
-                    char h = *self->p;
-                    cp = cp * 16 + (unsigned) (isdigit ((unsigned char) h)? h - '0': (tolower (h) - 'a' + 10));
-                    edn_advance (self);
+                if (s_read_escape_u (self, &cp)) {
+                    free (buf);
+                    return -1;
                 }
                 len += s_utf8 (buf + len, cp);
                 break;

@@ -354,6 +354,12 @@ test_edn_reader (void **state)
     assert_null (edn_parse_text ("[1 2"));
     assert_null (edn_parse_text ("{:a}"));
     assert_null (edn_parse_text ("[1 2))"));
+    //  A surrogate pair is one code point, as in JSON: U+1F600 in UTF-8 (a
+    //  keyword first, so that it is read as EDN, not JSON)
+    v = edn_parse_text ("[:s \"a\\ud83d\\ude00b\\u00e9\"]");
+    assert_non_null (v);
+    assert_string_equal (json_string_value (json_array_get (v, 1)), "a\xf0\x9f\x98\x80" "b\xc3\xa9");
+    json_decref (v);
     //  A key twice in a map is an error, as in Clojure, also in --init
     assert_null (edn_parse_text ("{:a 1 :b 2 :a 3}"));
     assert_null (edn_parse_value ("{\"x\": 0, \"x\": 1}"));
@@ -467,6 +473,23 @@ test_malformed (void **state)
                     "h.edn", 3, "malformed EDN");
     s_expect_error (s_edn ("[{:process 0, :type :invoke, :f :write, :value 1}\n 42]\n", "register", NULL),
                     "h.edn", 2, "event is not a map");
+    //  A surrogate pair is one code point; a lone surrogate (high with no
+    //  low after it, or low alone) is named
+    assert_int_equal (s_edn ("{:process 0, :type :invoke, :f :write, :value \"\\ud83d\\ude00\"}\n"
+                             "{:process 0, :type :ok, :f :write, :value \"\\ud83d\\ude00\"}\n",
+                             "register", NULL), CHECK_VALID);
+    s_expect_error (s_edn ("{:process 0, :type :invoke, :f :write,\n :value \"x\\ud83dy\"}\n",
+                           "register", NULL),
+                    "h.edn", 2, "malformed EDN: lone surrogate \\ud83d in string");
+    s_expect_error (s_edn ("{:process 0, :type :invoke, :f :write, :value \"\\ud83d\\u0041\"}\n",
+                           "register", NULL),
+                    "h.edn", 1, "malformed EDN: lone surrogate \\ud83d in string");
+    s_expect_error (s_edn ("{:process 0, :type :invoke, :f :write, :value \"\\ude00\"}\n",
+                           "register", NULL),
+                    "h.edn", 1, "malformed EDN: lone surrogate \\ude00 in string");
+    s_expect_error (s_edn ("{:process 0, :type :invoke, :f :write, :value \"\\ud83d\"}\n",
+                           "register", NULL),
+                    "h.edn", 1, "malformed EDN: lone surrogate \\ud83d in string");
     //  A key twice in one map: Clojure's reader throws, and so do we (on the
     //  line of the second), in an event or deep in a value
     s_expect_error (s_edn ("[{:process 0, :type :invoke, :f :write, :value 1}\n"
