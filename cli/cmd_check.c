@@ -5,7 +5,9 @@
     optional HTML page per history (--report DIR). --manifest FILE.tsv runs a
     verdict suite: each row names a history (relative to the manifest), its
     format, model, initial value and expected verdict; the command says for
-    each whether the verdict matched and exits 0 only if all did.
+    each whether the verdict matched and exits 0 only if all did. Histories
+    and a manifest together are a usage error, and a manifest with no rows
+    is bad data: neither would check what was asked.
 
     --consistency MODEL says which model the verdict is for (linearizable
     by default); --spectrum checks every model as well and says the
@@ -308,9 +310,23 @@ s_manifest (s_run_t *run)
         rows++;
         s_manifest_row (run, dir, fields, n, col, lineno);
     }
+    int read_errno = ferror (in)? errno: 0;
     free (line);
     free (dir);
     fclose (in);
+    if (read_errno) {
+        fprintf (stderr, "harness check: cannot read '%s': %s\n", run->manifest,
+                 strerror (read_errno));
+        return FL_EXIT_DATAERR;
+    }
+    //  A manifest that checks nothing (an empty file, /dev/null, a header
+    //  alone) would pass with "0 histories": it is a mistake, said as one
+    if (lineno == 0 || (rows == 0 && !run->bad_data)) {
+        fprintf (stderr, "harness check: %s: %s: a manifest needs a row per history\n",
+                 run->manifest, lineno == 0? "empty, not even a header"
+                 : "a header and no rows");
+        return FL_EXIT_DATAERR;
+    }
     printf ("manifest: %d histories, %d as expected, %d differ, %d unknown, %d bad\n",
             rows, run->matched, run->differ, run->unknown, run->bad_data);
     return run->bad_data? FL_EXIT_DATAERR: run->differ? FL_EXIT_DIFFERS
@@ -485,6 +501,13 @@ s_parse (s_run_t *run, int argc, char **argv)
     }
     if (!run->manifest && optind >= argc) {
         s_usage (stderr);
+        return FL_EXIT_USAGE;
+    }
+    //  The manifest names its own histories: one given beside it would go
+    //  unchecked, and a verdict of 0 would say nothing of it
+    if (run->manifest && optind < argc) {
+        fprintf (stderr, "harness check: history '%s' and --manifest '%s' given: check the"
+                 " histories or the manifest, not both\n", argv [optind], run->manifest);
         return FL_EXIT_USAGE;
     }
     return -1;

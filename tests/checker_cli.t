@@ -11,7 +11,7 @@ hc () {
     out=$(timeout 60 ./harness check "$@" 2>"$tmp/err"); rc=$?
     err=$(cat "$tmp/err")
 }
-plan 42
+plan 46
 
 hc $d/checker-valid.jsonl
 check "valid history exits 0" [ "$rc" -eq 0 ]
@@ -132,6 +132,19 @@ for f in $d/checker-*; do cp "$f" "$tmp/"; done
 hc --manifest "$tmp/wrong.tsv"
 check "--manifest: a differing verdict exits 1" [ "$rc" -eq 1 ]
 check "--manifest: the mismatch is named" grep -q '^MISMATCH  checker-etcd_002.log expected invalid, got valid' <<< "$out"
+# A history beside --manifest would go unchecked: refused, both named
+check_error 64 "^harness check: history '$d/checker-bad.jsonl' and --manifest '$d/checker-manifest.tsv' given" \
+    "--manifest with a history: usage, 64, both named" \
+    ./harness check $d/checker-bad.jsonl --manifest $d/checker-manifest.tsv
+# A manifest that checks nothing is a mistake, not "0 histories" and 0
+check_error 65 "^harness check: /dev/null: empty, not even a header: a manifest needs a row per history" \
+    "--manifest /dev/null: 65, named" ./harness check --manifest /dev/null
+head -1 $d/checker-manifest.tsv > "$tmp/header.tsv"
+printf '\n' >> "$tmp/header.tsv"
+check_error 65 "^harness check: $tmp/header.tsv: a header and no rows: a manifest needs a row per history" \
+    "--manifest with a header and no rows: 65, named" ./harness check --manifest "$tmp/header.tsv"
+check_error 65 "^harness check: cannot read '$d': Is a directory" \
+    "--manifest DIR: 65, named" ./harness check --manifest $d
 
 hc -f jepsen-log -m cas-register $d/checker-etcd_002.log
 check "Jepsen log with explicit format and model" [ "$rc" -eq 0 ]
