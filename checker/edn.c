@@ -672,8 +672,8 @@ s_write (json_t *value, FILE *out, int depth)
             first = false;
             if (s_plain_name (key))
                 fprintf (out, ":%s", key);
-            else
-                s_write_string ("", key, strlen (key), out);
+            else    //  the reader drops a key's leading colon: add it back
+                s_write_string (key [0] == ':'? ":": "", key, strlen (key), out);
             fputc (' ', out);
             s_write (v, out, depth + 1);
         }

@@ -77,7 +77,9 @@ bool edn_keyword_name (const char *name);
 void edn_write_name (const char *name, bool keyword, FILE *out);
 
 //  Write a JSON value as EDN: null as nil, arrays as vectors, objects as
-//  maps with keyword keys where the key is a plain name.
+//  maps with keyword keys where the key is a plain name (other keys as
+//  strings, one that starts with a colon with one more, as the reader
+//  drops one: {"a":1, ":a":2} is {:a 1, "::a" 2}, not the key a twice).
 void edn_write (json_t *value, FILE *out);
 
 #endif

@@ -650,6 +650,23 @@ test_edn_odd_names (void **state)
     free (edn);
     ophistory_destroy (&back);
     ophistory_destroy (&h);
+    //  So does a map key that starts with a colon: written "::a", as :a it
+    //  would be the key a twice (and a key twice is refused)
+    const char *keys = "{\"process\":0,\"type\":\"invoke\",\"f\":\"write\",\"value\":{\"a\":1,\":a\":2}}\n";
+    h = ophistory_parse ("k.jsonl", keys, strlen (keys), OPHISTORY_JSONL, &error);
+    assert_non_null (h);
+    edn = s_edn_of (h, &len);
+    if (!strstr (edn, ":value {:a 1, \"::a\" 2}"))
+        fail_msg ("no :value {:a 1, \"::a\" 2} in\n%s", edn);
+    back = ophistory_parse ("k.edn", edn, len, OPHISTORY_EDN, &error);
+    if (!back)
+        fail_msg ("%s reading back\n%s", error, edn);
+    again = s_edn_of (back, &len2);
+    assert_string_equal (again, edn);
+    free (again);
+    free (edn);
+    ophistory_destroy (&back);
+    ophistory_destroy (&h);
 }
 
 //  Run a shell command (from the repo root, where the tests run); its exit
