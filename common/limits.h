@@ -119,7 +119,13 @@
 #define FL_CHECK_TIMEOUT_S_MAX       (366.0 * 24 * 3600)  /* a year is "no limit";
                                                more overflows the deadline in ns */
 #define FL_HISTORY_OPS_MAX           10000000
-#define FL_HISTORY_LINE_BYTES_MAX    (1024 * 1024)
+#define FL_HISTORY_LINE_BYTES_MAX    (FL_MSG_BYTES_MAX + 64 * 1024) /* a line
+                                               holds one reply's value (at most a
+                                               message: the lab writes what a node
+                                               may send) and its op's few fields;
+                                               at 1 MiB, a reply just under the
+                                               message limit made a line the lab
+                                               could not read back (unknown)   */
 #define FL_HISTORY_FS_MAX            64     /* distinct f names in one history:
                                                a workload has a handful     */
 #define FL_EDN_DEPTH_MAX             64     /* histories nest 3 deep; more is garbage */
@@ -532,6 +538,8 @@ _Static_assert (FL_LWW_GOSSIP_ENTRIES_MAX
                 + 1024 < FL_MSG_BYTES_MAX,
                 "an lww gossip message of the largest entries fits a message");
 _Static_assert (FL_PROXY_TYPES_MAX <= 32, "a rule's type set is a uint32_t bitmask");
+_Static_assert (FL_HISTORY_LINE_BYTES_MAX >= FL_MSG_BYTES_MAX + 4096,
+                "a history line holds any reply's value and its op's fields");
 //  Every shape of the largest cluster, and the longest type list, fit
 //  a fault text whole: a ring is FL_NODES_MAX groups "nA,nB|" of ids of
 //  at most 1 + 2 digits (checked below), with "ring: " before it in a
