@@ -921,6 +921,15 @@ s_build_bug (s_reader_t *self, int at, void *base)
     return 0;
 }
 
+//  A scenario's name is a store directory and a word of the replay line.
+static bool
+s_name_ok (const char *name)
+{
+    size_t length = strlen (name);
+    return length > 0 && length < FL_ID_BYTES_MAX && *name != '.' && strspn (name,
+           "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._-") == length;
+}
+
 //  name = NAME: the scenario's name (the file's by default), which a run's
 //  scenario.conf carries so that its replay is filed under the same name.
 static int
@@ -930,10 +939,7 @@ s_build_name (s_reader_t *self, int at, void *base)
     if (s_leaf (self, at))
         return -1;
     const char *value = self->entries [at].value;
-    size_t length = strlen (value);
-    if (length == 0 || length >= FL_ID_BYTES_MAX || strspn (value,
-        "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._-") != length
-    ||  *value == '.')
+    if (!s_name_ok (value))
         return s_fail (self, at, "'%s' is not a scenario name (letters, digits, . _ -)", value);
     free (sc->name);
     sc->name = strdup (value);
@@ -1040,6 +1046,13 @@ s_build_root (s_reader_t *self)
         return -1;
     if (s_walk (self, -1, &s_root_table, sc))
         return -1;
+    //  With no name line the file names it: "my test.conf" would file runs
+    //  under "my test" and print a replay line that refuses that name.
+    if (!s_name_ok (sc->name))
+        return s_fail_line (self, 1, "name", "the file's name '%s' is not a scenario name"
+                            " (letters, digits, . _ -, not first '.', under %d bytes): rename"
+                            " the file, or give it a line name = NAME", sc->name,
+                            FL_ID_BYTES_MAX);
     if (s_child (self, -1, "systems") < 0)
         return s_fail_missing (self, "systems", "missing (which systems to run, with their"
                                " expected verdicts)");
