@@ -121,9 +121,11 @@ s_option (int option, const char *value, void *arg)
             args->config = value;
             return 0;
         case 'C':
-            if (number_parse (value, 0.1, FL_CHECK_TIMEOUT_S_MAX, &args->check_timeout_s)) {
+            if (number_parse (value, FL_CHECK_TIMEOUT_S_MIN, FL_CHECK_TIMEOUT_S_MAX,
+                              &args->check_timeout_s)) {
                 snprintf (problem, sizeof problem, "--check-timeout '%s' is not a number of"
-                          " seconds in 0.1..%.0f", value, FL_CHECK_TIMEOUT_S_MAX);
+                          " seconds in %g..%.0f", value, FL_CHECK_TIMEOUT_S_MIN,
+                          FL_CHECK_TIMEOUT_S_MAX);
                 return s_usage (problem);
             }
             return 0;

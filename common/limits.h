@@ -116,6 +116,8 @@
 #define FL_CHECK_MEMORY_MB_DEFAULT   4096   /* cache of (linearized, state) */
 #define FL_CHECK_MEMORY_MB_MAX       (1024 * 1024)  /* --memory: a TiB is more
                                                than any machine this runs on */
+#define FL_CHECK_TIMEOUT_S_MIN       0.1    /* a run's check budget (--check-timeout,
+                                               checks/timeout_s): less decides nothing */
 #define FL_CHECK_TIMEOUT_S_MAX       (366.0 * 24 * 3600)  /* a year is "no limit";
                                                more overflows the deadline in ns */
 #define FL_HISTORY_OPS_MAX           10000000

@@ -88,7 +88,7 @@ s_parse_number (const char *word, double lo, double hi, double *out,
                 const char *what, char **error)
 {
     if (number_parse (word, lo, hi, out))
-        return action_error (error, "%s '%s' is not a number in [%g, %g]",
+        return action_error (error, "%s '%s' is not a number in [%.12g, %.12g]",
                        what, word, lo, hi);
     return 0;
 }

@@ -260,7 +260,7 @@ s_number (s_reader_t *self, int index, double lo, double hi, double *out)
         return -1;
     const char *text = self->entries [index].value;
     if (number_parse (text, lo, hi, out))
-        return s_fail (self, index, "'%s' is not a number in %g..%g", text, lo, hi);
+        return s_fail (self, index, "'%s' is not a number in %.12g..%.12g", text, lo, hi);
     return 0;
 }
 
@@ -848,7 +848,8 @@ static const s_table_t s_final_table = { "key", {
 
 static const s_table_t s_checks_table = { "check", {
     S_VALUE ("linearizable", S_BOOL, 0, 0, scenario_t, check_linearizable),
-    S_VALUE ("timeout_s", S_NUMBER, 0, FL_CHECK_TIMEOUT_S_MAX, scenario_t, check_timeout_s),
+    S_VALUE ("timeout_s", S_NUMBER, FL_CHECK_TIMEOUT_S_MIN, FL_CHECK_TIMEOUT_S_MAX, scenario_t,
+             check_timeout_s),
     { .name = NULL }
 }};
 
