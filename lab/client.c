@@ -1,7 +1,8 @@
 /*  client.c -- one client worker (see client.h).
 
     A reply counts only if its in_reply_to is the msg_id of the op in
-    flight; its src and the node that sent it do not matter. A late reply
+    flight (as a number: 2.0 names op 2, and is a malformed reply that ends
+    it info); its src and the node that sent it do not matter. A late reply
     to an op that already timed out, or a duplicate made by the proxy,
     matches nothing in flight and is counted in `unmatched`. Which node an
     op goes to is drawn from the client's own stream, so the same seed
@@ -129,6 +130,18 @@ s_complete (client_t *self, int64_t now_ns, history_t *history, workload_outcome
     self->busy = false;
 }
 
+//  Does in_reply_to name msg_id? An integer, or a number of the same value
+//  (2.0): that reply is the op's, malformed (workload_schema_check wants an
+//  integer, as Maelstrom's schema does), and ends it info at once rather
+//  than at its timeout.
+static bool
+s_replies_to (json_t *reply_to, int64_t msg_id)
+{
+    if (json_is_integer (reply_to))
+        return json_integer_value (reply_to) == msg_id;
+    return json_is_real (reply_to) && json_real_value (reply_to) == (double) msg_id;
+}
+
 bool
 client_on_message (client_t *self, int64_t now_ns, history_t *history)
 {
@@ -148,7 +161,7 @@ client_on_message (client_t *self, int64_t now_ns, history_t *history)
     if (!json_is_object (body))
         self->unreadable++;
     else
-    if (self->busy && json_is_integer (reply_to) && json_integer_value (reply_to) == self->msg_id) {
+    if (self->busy && s_replies_to (reply_to, self->msg_id)) {
         workload_outcome_t outcome = workload_reply (self->workload, self->gen, self->op, body);
         s_complete (self, now_ns, history, &outcome);
         completed = true;

@@ -311,6 +311,35 @@ test_unmatched_answers_are_counted (void **state)
     s_lab_stop (&lab);
 }
 
+//  in_reply_to 2.0 names op 2: the reply is that op's, and malformed (an
+//  int is wanted, as Maelstrom's schema wants), so the op ends info at once
+//  rather than waiting for its timeout.
+static void
+test_float_in_reply_to_is_malformed (void **state)
+{
+    (void) state;
+    s_lab_t lab;
+    s_lab_start (&lab, "floatid", "g-set", 1, 1, 3, 7);
+    s_invoke (&lab, 1000);
+    char body [128];
+    snprintf (body, sizeof body, "{\"type\":\"add_ok\",\"in_reply_to\":%lld.0}",
+              (long long) lab.msg_id);
+    assert_true (s_deliver (&lab, lab.dest, body));
+    assert_false (lab.client->busy);
+    assert_int_equal (lab.client->unmatched, 0);
+    json_t *line = s_last_line (&lab);
+    assert_string_equal (s_str (line, "type"), "info");
+    assert_non_null (strstr (s_str (line, "error"), "malformed RPC response"));
+    json_decref (line);
+    //  2.5 names no op.
+    s_invoke (&lab, 3000);
+    snprintf (body, sizeof body, "{\"type\":\"add_ok\",\"in_reply_to\":%lld.5}",
+              (long long) lab.msg_id);
+    assert_false (s_deliver (&lab, lab.dest, body));
+    assert_int_equal (lab.client->unmatched, 1);
+    s_lab_stop (&lab);
+}
+
 //  What is no JSON envelope with an object body is unreadable, counted,
 //  and leaves the op waiting.
 static void
@@ -531,6 +560,7 @@ main (void)
         cmocka_unit_test (test_request_is_the_workloads_body),
         cmocka_unit_test (test_reply_from_any_node_completes),
         cmocka_unit_test (test_unmatched_answers_are_counted),
+        cmocka_unit_test (test_float_in_reply_to_is_malformed),
         cmocka_unit_test (test_unreadable_messages_are_counted),
         cmocka_unit_test (test_wrong_type_is_info_and_retires_the_process),
         cmocka_unit_test (test_malformed_reply_is_info_with_the_reason),
