@@ -651,7 +651,10 @@ s_bad_output (s_run_t *self)
     size_t size = 0;
     json_int_t count = 0;
     while (getline (&line, &size, file) > 0) {
-        json_t *record = json_loads (line, 0, NULL);
+        //  A node's NUL byte is "\u0000" in its record's text, which
+        //  jansson refuses without JSON_ALLOW_NUL: the record would count
+        //  under "?" and its problem be lost.
+        json_t *record = json_loads (line, JSON_ALLOW_NUL, NULL);
         const char *problem = json_string_value (json_object_get (record, "problem"));
         const char *node = json_string_value (json_object_get (record, "node"));
         count++;

@@ -2,12 +2,14 @@
 # harness_bad_output.t -- a --node program that writes junk on stdout
 # (tests/nodes/python/junk_lines.py: a line that is not JSON, JSON that is
 # no envelope, an envelope with an extra key, a message to a dest nobody
-# has) keeps its run: each bad line is logged with the node and the line
+# has, a line of a NUL byte and a byte that is no UTF-8) keeps its run: each bad line is logged with the node and the line
 # (bad-output.jsonl), counted by problem and node in results.json's
 # bad_output with at most FL_BAD_OUTPUT_EXAMPLES examples, said on the
 # console, and skipped; the echoes still succeed and the run is valid.
+# Every record is counted under its node and problem: the NUL line's
+# record holds \u0000, which results.json's reader must take.
 . "$(dirname "$0")/lib.sh" harness-bad-output
-plan 8
+plan 10
 need_program python3 python3
 run timeout 120 ./harness run no-faults --workload echo \
     --node 'python3 tests/nodes/python/junk_lines.py' --seed 3 --time-limit 3 --store "$tmp"
@@ -29,5 +31,13 @@ check "at most FL_BAD_OUTPUT_EXAMPLES ($max) examples, each naming node and line
 total=$(field "b['count']")
 lines=$(wc -l < "$(dirname "$results")/bad-output.jsonl")
 check "the count ($total) is the lines of bad-output.jsonl ($lines)" [ "$total" = "$lines" ]
+k=$(field "sorted(set(b['by_node']) | set(b['by_problem']))")
+check "every record is counted under its node and problem, none under '?' ($k)" \
+    [ "$(field "'?' not in b['by_node'] and '?' not in b['by_problem']")" = True ]
+nul=$(grep -c 'u0000' "$(dirname "$results")/bad-output.jsonl")
+k=$(field "b['by_problem'].get('invalid-json', 0)")
+want=$(grep -c '"invalid-json"' "$(dirname "$results")/bad-output.jsonl")
+check "invalid-json counts every such record, the $nul NUL lines too ($k of $want)" \
+    [ "$nul" -gt 0 -a "$k" = "$want" ]
 ok=$(ok_count "$results")
 check "the echoes went on (ok $ok)" [ "${ok:-0}" -gt 0 ]
