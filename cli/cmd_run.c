@@ -280,14 +280,21 @@ s_run_system (const s_args_t *args, const scenario_t *scenario, const char *syst
                 json_is_false (valid)? "invalid": "unknown", reason? ": ": "", reason? reason: "");
 
     }
-    json_int_t bad = json_integer_value (json_object_get (json_object_get (*results,
-                                         "bad_output"), "count"));
+    json_t *bad_output = json_object_get (*results, "bad_output");
+    json_int_t bad = json_integer_value (json_object_get (bad_output, "count"));
+    const char *node;
+    json_t *cut;
+    json_object_foreach (json_object_get (bad_output, "cut"), node, cut)
+        bad += json_integer_value (cut);
     if (bad > 0)
         printf ("%-10s note: the node wrote %lld line%s that %s no message (skipped;"
                 " see bad_output in results.json and %s/bad-output.jsonl)\n", system,
                 (long long) bad, bad == 1? "": "s", bad == 1? "was": "were", run_dir);
-    const char *node;
-    json_t *cut;
+    json_object_foreach (json_object_get (bad_output, "cut"), node, cut)
+        printf ("%-10s note: bad-output.jsonl reached FL_BAD_OUTPUT_BYTES_MAX (%lld bytes);"
+                " %lld more bad lines of %s's were counted, not written"
+                " (bad_output.cut in results.json)\n", system,
+                (long long) FL_BAD_OUTPUT_BYTES_MAX, (long long) json_integer_value (cut), node);
     json_object_foreach (json_object_get (*results, "log_cut"), node, cut)
         printf ("%-10s note: %s's log reached FL_NODE_LOG_BYTES_MAX (%lld bytes);"
                 " %lld bytes more of its output were cut (log_cut in results.json)\n",

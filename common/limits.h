@@ -88,6 +88,15 @@
 #define FL_BAD_OUTPUT_TEXT_BYTES 200    /* bytes of a bad stdout line kept in the
                                            bridge's log and --bad-output record:
                                            enough to see what it was        */
+#define FL_BAD_OUTPUT_BYTES_MAX  (16LL * 1024 * 1024) /* a run's bad-output.jsonl,
+                                           shared by its bridges: some 60,000
+                                           records of ~270 bytes, far more
+                                           than anyone reads to see what a
+                                           node does wrong; past it the
+                                           lines are counted per node, not
+                                           written, so a node flooding
+                                           stdout with junk cannot fill the
+                                           disk (236 MB in 4 s)            */
 #define FL_FAKETIME_OFFSET_MS_MAX (366LL * 24 * 3600 * 1000) /* a year either way:
                                            far past any clock-skew a scenario
                                            asks for (FL_RUN_SECONDS_MAX)    */

@@ -371,11 +371,13 @@ s_start_node (lab_t *self, int index)
         argv [argc++] = "--param";
         argv [argc++] = workload;
     }
-    char bad [4096], faketime [4096];
+    char bad [4096], bad_cut [4096], faketime [4096];
     if (self->opts.node_cmd) {
         snprintf (bad, sizeof bad, "%s/bad-output.jsonl", self->opts.run_dir);
+        snprintf (bad_cut, sizeof bad_cut, "%s/%s.bad-output-cut", self->opts.run_dir, node->id);
         snprintf (faketime, sizeof faketime, "%s/%s.faketime", self->opts.run_dir, node->id);
         argv [argc++] = "--bad-output";  argv [argc++] = bad;
+        argv [argc++] = "--bad-output-cut";  argv [argc++] = bad_cut;
         if (self->opts.faketime) {
             argv [argc++] = "--faketime";
             argv [argc++] = faketime;

@@ -35,6 +35,7 @@
 #include <signal.h>
 #include <unistd.h>
 #include <assert.h>
+#include <dirent.h>
 #include <czmq.h>
 #include "runner.h"
 #include "lab.h"
@@ -634,17 +635,50 @@ s_checks (s_run_t *self, json_t *convergence, check_verdict_t *verdict)
     return checks;
 }
 
+//  The bad lines each node wrote past FL_BAD_OUTPUT_BYTES_MAX, counted
+//  and not written: {"n1": 901000}, from the RUN_DIR/nK.bad-output-cut
+//  files node-stdio keeps (only the nodes that had some, so usually {}).
+static json_t *
+s_bad_output_cut (const char *run_dir)
+{
+    static const char suffix [] = ".bad-output-cut";
+    json_t *cut = json_object ();
+    DIR *dir = opendir (run_dir);
+    struct dirent *entry;
+    while (dir && (entry = readdir (dir))) {
+        size_t length = strlen (entry->d_name);
+        if (length <= sizeof suffix - 1 || length - (sizeof suffix - 1) > FL_ID_BYTES_MAX
+        ||  !streq (entry->d_name + length - (sizeof suffix - 1), suffix))
+            continue;
+        char path [4096], text [32] = "";
+        snprintf (path, sizeof path, "%s/%s", run_dir, entry->d_name);
+        FILE *file = fopen (path, "r");
+        long long count = file && fgets (text, sizeof text, file)? strtoll (text, NULL, 10): 0;
+        if (file)
+            fclose (file);
+        char node [FL_ID_BYTES_MAX + 1];
+        snprintf (node, sizeof node, "%.*s", (int) (length - (sizeof suffix - 1)), entry->d_name);
+        if (count > 0)
+            json_object_set_new (cut, node, json_integer (count));
+    }
+    if (dir)
+        closedir (dir);
+    return cut;
+}
+
 //  Counts of the lines --node programs wrote that were no message
-//  (RUN_DIR/bad-output.jsonl, one line each from node-stdio), by problem
-//  and by node, with the first few as examples.
+//  (RUN_DIR/bad-output.jsonl, one line each from node-stdio, and a note
+//  line where it reached FL_BAD_OUTPUT_BYTES_MAX), by problem and by
+//  node, with the first few as examples; and the lines past the cap, by
+//  node ("cut").
 static json_t *
 s_bad_output (s_run_t *self)
 {
     char path [4096];
     snprintf (path, sizeof path, "%s/bad-output.jsonl", self->opts->run_dir);
     FILE *file = fopen (path, "r");
-    json_t *out = json_pack ("{s:i, s:{}, s:{}, s:[]}", "count", 0, "by_problem",
-                             "by_node", "examples");
+    json_t *out = json_pack ("{s:i, s:{}, s:{}, s:[], s:o}", "count", 0, "by_problem",
+                             "by_node", "examples", "cut", s_bad_output_cut (self->opts->run_dir));
     if (!file)
         return out;
     char *line = NULL;
@@ -655,6 +689,10 @@ s_bad_output (s_run_t *self)
         //  jansson refuses without JSON_ALLOW_NUL: the record would count
         //  under "?" and its problem be lost.
         json_t *record = json_loads (line, JSON_ALLOW_NUL, NULL);
+        if (json_is_string (json_object_get (record, "note"))) {
+            json_decref (record);           //  the cap's note: no bad line
+            continue;
+        }
         const char *problem = json_string_value (json_object_get (record, "problem"));
         const char *node = json_string_value (json_object_get (record, "node"));
         count++;

@@ -27,7 +27,15 @@
     with the node, the stdout line number and the line's first
     FL_BAD_OUTPUT_TEXT_BYTES, appended to the --bad-output file as
     {"node","line","problem","text"}, and the bridge reads on (Maelstrom
-    stops reading that node). Known ids: the node_ids of the last init
+    stops reading that node). The file is capped at
+    FL_BAD_OUTPUT_BYTES_MAX (the file's size, whoever wrote it: the
+    bridges of a run share it, and each looks before it writes, so it
+    ends at most a record per bridge past the cap): the record that
+    crosses the cap is followed by one {"note"} line saying so, and the
+    bad lines after it are counted, not written. The count is this
+    node's, kept in the --bad-output-cut file as one decimal line
+    (rewritten after every read of the node's stdout, read back when a
+    restarted bridge opens it), so it survives a kill -9. Known ids: the node_ids of the last init
     delivered to the node, this bridge's --id, c<digits>, and the services
     lin-kv, seq-kv, lww-kv, lin-tso; before any init, every n<digits>.
 
@@ -47,8 +55,8 @@
     own (a shell script that backgrounds something) leaves nothing behind.
 
     Usage: node-stdio --id ID --connect EP [--data DIR] [--seed N]
-                      [--param K=V]... [--bad-output PATH] [--faketime PATH]
-                      -- CMD [ARGS...]
+                      [--param K=V]... [--bad-output PATH]
+                      [--bad-output-cut PATH] [--faketime PATH] -- CMD [ARGS...]
     One argument after -- is a shell command line (sh -c, its program exec'd
     when it is one simple command: common/shellcmd.h);
     several are exec'd as they are. --data and --seed reach the child as
@@ -61,6 +69,7 @@
 #include <inttypes.h>
 #include <signal.h>
 #include <sys/prctl.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include "limits.h"
 #include "exits.h"
@@ -90,6 +99,10 @@ typedef struct {
     int64_t delivered;          //  the next delivered envelope's "id"
     int bad_fd;                 //  --bad-output, or -1
     bool bad_write_failed;      //  said once
+    bool bad_full;              //  --bad-output reached FL_BAD_OUTPUT_BYTES_MAX
+    int64_t bad_cut;            //  bad lines not written since (all lives)
+    int64_t bad_cut_saved;      //  ... as the --bad-output-cut file says
+    int cut_fd;                 //  --bad-output-cut, or -1
     //  Ids the node may name, from the last init delivered to it
     bool init_seen;
     char known [FL_NODES_MAX][FL_ID_BYTES_MAX + 1];
@@ -108,7 +121,8 @@ s_usage (const char *problem)
 {
     fprintf (stderr, "node-stdio: %s\n"
              "usage: node-stdio --id ID --connect EP [--data DIR] [--seed N] [--param K=V]...\n"
-             "                  [--bad-output PATH] [--faketime PATH] -- CMD [ARGS...]\n",
+             "                  [--bad-output PATH] [--bad-output-cut PATH] [--faketime PATH]\n"
+             "                  -- CMD [ARGS...]\n",
              problem);
     return FL_EXIT_USAGE;
 }
@@ -354,6 +368,16 @@ s_bad_output (bridge_t *self, long line_no, const char *problem, const char *det
         json_decref (head);
         return;
     }
+    if (!self->bad_full) {
+        struct stat info;
+        self->bad_full = fstat (self->bad_fd, &info) == 0
+                      && info.st_size >= FL_BAD_OUTPUT_BYTES_MAX;
+    }
+    if (self->bad_full) {
+        self->bad_cut++;
+        json_decref (head);
+        return;
+    }
     json_t *record = json_pack ("{s:s, s:I, s:s, s:o}", "node", self->id,
                                 "line", (json_int_t) line_no, "problem", problem,
                                 "text", head);
@@ -367,6 +391,20 @@ s_bad_output (bridge_t *self, long line_no, const char *problem, const char *det
         fprintf (stderr, "node-stdio %s: cannot append to --bad-output: %s\n",
                  self->id, strerror (errno));
         self->bad_write_failed = true;
+    }
+    //  O_APPEND leaves the offset at the end of this record: the one
+    //  record whose bytes cross the cap says so, once for the run.
+    off_t end = lseek (self->bad_fd, 0, SEEK_CUR);
+    if (end >= FL_BAD_OUTPUT_BYTES_MAX && end - (off_t) size < FL_BAD_OUTPUT_BYTES_MAX) {
+        static const char note [] = "{\"note\":\"bad-output.jsonl reached "
+            "FL_BAD_OUTPUT_BYTES_MAX; later bad lines are counted, not written "
+            "(results.json: bad_output.cut)\"}\n";
+        if (write (self->bad_fd, note, sizeof note - 1) < 0 && !self->bad_write_failed) {
+            fprintf (stderr, "node-stdio %s: cannot append to --bad-output: %s\n",
+                     self->id, strerror (errno));
+            self->bad_write_failed = true;
+        }
+        self->bad_full = true;
     }
     zstr_free (&record_line);
     free (text);
@@ -449,6 +487,38 @@ s_from_child_line (bridge_t *self, const char *line, size_t len, long line_no)
     json_decref (envelope);
 }
 
+//  The count of bad lines past the cap to --bad-output-cut, when it grew
+//  (a number that only grows: rewriting it in place never leaves a digit).
+static void
+s_save_cut (bridge_t *self)
+{
+    if (self->cut_fd < 0 || self->bad_cut == self->bad_cut_saved)
+        return;
+    char text [32];
+    int size = snprintf (text, sizeof text, "%" PRId64 "\n", self->bad_cut);
+    if (pwrite (self->cut_fd, text, (size_t) size, 0) != size && !self->bad_write_failed) {
+        fprintf (stderr, "node-stdio %s: cannot write --bad-output-cut: %s\n",
+                 self->id, strerror (errno));
+        self->bad_write_failed = true;
+    }
+    self->bad_cut_saved = self->bad_cut;
+}
+
+//  Open --bad-output-cut and take up its count (a restarted node's bridge
+//  goes on from its last life's). Returns 0, or -1 with errno set.
+static int
+s_open_cut (bridge_t *self, const char *path)
+{
+    self->cut_fd = open (path, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+    if (self->cut_fd < 0)
+        return -1;
+    char text [32] = "";
+    ssize_t got = pread (self->cut_fd, text, sizeof text - 1, 0);
+    long long count = got > 0? strtoll (text, NULL, 10): 0;
+    self->bad_cut = self->bad_cut_saved = count > 0? count: 0;
+    return 0;
+}
+
 //  Read what the child wrote and handle its complete lines. Returns -1 at
 //  EOF (after the last, unterminated line).
 static int
@@ -469,6 +539,7 @@ s_from_child (bridge_t *self)
         else
             s_from_child_line (self, line, len, self->out.line_no);
     }
+    s_save_cut (self);
     return got <= 0? -1: 0;
 }
 
@@ -604,6 +675,7 @@ typedef struct {
     const char *id;
     const char *endpoint;
     const char *bad_output;
+    const char *bad_output_cut;
     const char *faketime;
 } s_opts_t;
 
@@ -615,7 +687,8 @@ s_parse_args (int argc, char **argv, s_opts_t *opts)
         { "id", required_argument, 0, 'i' }, { "connect", required_argument, 0, 'c' },
         { "data", required_argument, 0, 'd' }, { "seed", required_argument, 0, 's' },
         { "param", required_argument, 0, 'p' }, { "bad-output", required_argument, 0, 'b' },
-        { "faketime", required_argument, 0, 'f' }, { 0, 0, 0, 0 }
+        { "faketime", required_argument, 0, 'f' },
+        { "bad-output-cut", required_argument, 0, 'k' }, { 0, 0, 0, 0 }
     };
     opts->id = getenv ("FAULTLAB_ID");
     opts->endpoint = getenv ("FAULTLAB_CONNECT");
@@ -629,6 +702,7 @@ s_parse_args (int argc, char **argv, s_opts_t *opts)
         else if (opt == 'p') continue;
         else if (opt == 'b') opts->bad_output = optarg;
         else if (opt == 'f') opts->faketime = optarg;
+        else if (opt == 'k') opts->bad_output_cut = optarg;
         else {
             char problem [64 + FL_ID_BYTES_MAX];
             snprintf (problem, sizeof problem, "unknown option or missing value '%.32s'",
@@ -640,8 +714,9 @@ s_parse_args (int argc, char **argv, s_opts_t *opts)
         return s_usage ("--id ID is required (1 to 32 bytes)");
     if (!opts->endpoint)
         return s_usage ("--connect EP is required");
-    if ((opts->bad_output && !*opts->bad_output) || (opts->faketime && !*opts->faketime))
-        return s_usage ("--bad-output and --faketime need a file path");
+    if ((opts->bad_output && !*opts->bad_output) || (opts->faketime && !*opts->faketime)
+    ||  (opts->bad_output_cut && !*opts->bad_output_cut))
+        return s_usage ("--bad-output, --bad-output-cut and --faketime need a file path");
     if (optind >= argc)
         return s_usage ("no node command after --");
     return 0;
@@ -663,7 +738,12 @@ main (int argc, char **argv)
         snprintf (command.program, sizeof command.program, "%s", argv [optind]);
     if (opts.faketime && (rc = s_faketime_setup (id, opts.faketime, command.program)))
         return rc;
-    bridge_t self = { .id = id, .bad_fd = -1 };
+    bridge_t self = { .id = id, .bad_fd = -1, .cut_fd = -1 };
+    if (opts.bad_output_cut && s_open_cut (&self, opts.bad_output_cut)) {
+        fprintf (stderr, "node-stdio %s: cannot open --bad-output-cut '%s': %s\n",
+                 id, opts.bad_output_cut, strerror (errno));
+        return FL_EXIT_UNAVAILABLE;
+    }
     if (opts.bad_output) {
         self.bad_fd = open (opts.bad_output, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0644);
         if (self.bad_fd < 0) {
@@ -702,5 +782,7 @@ main (int argc, char **argv)
     free (self.pending);
     if (self.bad_fd >= 0)
         close (self.bad_fd);
+    if (self.cut_fd >= 0)
+        close (self.cut_fd);
     return rc;
 }

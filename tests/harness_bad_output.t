@@ -7,9 +7,12 @@
 # bad_output with at most FL_BAD_OUTPUT_EXAMPLES examples, said on the
 # console, and skipped; the echoes still succeed and the run is valid.
 # Every record is counted under its node and problem: the NUL line's
-# record holds \u0000, which results.json's reader must take.
+# record holds \u0000, which results.json's reader must take. A node
+# flooding stdout with junk cannot fill the disk: bad-output.jsonl stops
+# at FL_BAD_OUTPUT_BYTES_MAX with a note line, results.json's
+# bad_output.cut counts the lines past it by node, the console says it.
 . "$(dirname "$0")/lib.sh" harness-bad-output
-plan 10
+plan 15
 need_program python3 python3
 run timeout 120 ./harness run no-faults --workload echo \
     --node 'python3 tests/nodes/python/junk_lines.py' --seed 3 --time-limit 3 --store "$tmp"
@@ -41,3 +44,28 @@ check "invalid-json counts every such record, the $nul NUL lines too ($k of $wan
     [ "$nul" -gt 0 -a "$k" = "$want" ]
 ok=$(ok_count "$results")
 check "the echoes went on (ok $ok)" [ "${ok:-0}" -gt 0 ]
+
+cat > "$tmp/flood.py" <<'PY'
+import json, sys
+init = json.loads(sys.stdin.readline())
+print(json.dumps({"src": init["dest"], "dest": init["src"],
+                  "body": {"type": "init_ok", "in_reply_to": init["body"]["msg_id"]}}), flush=True)
+while True:
+    sys.stdout.write("garbage\n")
+PY
+max=$(sed -n 's/^#define FL_BAD_OUTPUT_BYTES_MAX *(\([0-9]*\)LL \* \([0-9]*\) \* \([0-9]*\)).*/\1*\2*\3/p' common/limits.h)
+max=$((max))
+run timeout 120 ./harness run no-faults --workload echo --node "python3 $tmp/flood.py" \
+    --seed 1 --time-limit 3 --store "$tmp/flood"
+results=$(ls "$tmp"/flood/no-faults/stdio/*/results.json 2>/dev/null | head -1)
+bad=$(dirname "$results")/bad-output.jsonl
+size=$(stat -c %s "$bad" 2>/dev/null)
+check "a flooding node's bad-output.jsonl stops at FL_BAD_OUTPUT_BYTES_MAX ($size <= $max + 3 records)" \
+    [ "${size:-0}" -ge "$max" -a "${size:-0}" -le "$((max + 3 * 512))" ]
+check_grep '"note":"bad-output.jsonl reached FL_BAD_OUTPUT_BYTES_MAX' "$bad" "the file says where it was cut"
+cut=$(field "sum(b['cut'].values())")
+check "results.json bad_output.cut counts the lines past it, by node ($cut)" [ "${cut:-0}" -gt 1000 ]
+check_output "note: bad-output.jsonl reached FL_BAD_OUTPUT_BYTES_MAX" "the console says it"
+k=$(field "b['count']")
+lines=$(grep -vc '"note"' "$bad")
+check "count ($k) is still the records written ($lines), the note not one" [ "$k" = "$lines" ]
