@@ -9,7 +9,10 @@
     failing op, else the start of the first fault, else the start of the
     run. The file is streamed: events before the anchor pass through a ring
     buffer, and reading stops once the window is full, so the cost is one
-    pass up to the anchor and memory is bounded by the window.
+    pass up to the anchor and memory is bounded by the window. Every line
+    read is parsed and checked: a bad one (not a JSON object, no time,
+    src, dest or action) refuses the page with "PATH:LINE: problem", as a
+    bad history line does.
 
     Rows are events in trace order, not a time scale: most messages cross
     the proxy in microseconds, and a time scale would draw them all flat
@@ -26,6 +29,7 @@
 #include "limits.h"
 #include "page.h"
 #include "escape.h"
+#include "jsonl.h"
 
 #define S_ROW_PX    8
 #define S_TOP       36
@@ -51,12 +55,7 @@ typedef struct {
 } s_event_t;
 
 typedef struct {
-    char *text;
-    size_t capacity;
-} s_line_t;
-
-typedef struct {
-    s_line_t before [FL_REPORT_ARROWS_BEFORE];    // ring of raw lines before the anchor
+    s_event_t before [FL_REPORT_ARROWS_BEFORE];   // ring of events before the anchor
     size_t before_next, before_size;
     s_event_t events [FL_REPORT_ARROWS_MAX];      // the window, in order
     size_t size;
@@ -81,21 +80,29 @@ s_body_type (json_t *body, char *type)
     json_decref (parsed);
 }
 
+//  One trace line. Returns 0 with EVENT set; 1 for a line that is no
+//  message event (the proxy's decision log) or one the diagram does not
+//  draw (an action it has no arrow for, an id past FL_ID_BYTES_MAX); -1
+//  for a bad line, with *why set to what is wrong (static text, or the
+//  JSON error in JSON_ERROR).
 static int
-s_parse (const char *line, s_event_t *event)
+s_parse (const char *line, s_event_t *event, json_error_t *json_error, const char **why)
 {
-    json_t *root = json_loads (line, 0, NULL);
+    json_t *root = json_loads (line, 0, json_error);
     const char *src = json_string_value (json_object_get (root, "src"));
     const char *dest = json_string_value (json_object_get (root, "dest"));
     const char *action = json_string_value (json_object_get (root, "action"));
     json_t *time = json_object_get (root, "time");
     json_t *msg_id = json_object_get (root, "msg_id");
-    int rc = -1;
-    if (action && streq (action, "decide")) {
-        json_decref (root);
-        return 1;           //  the proxy's decision log: not a message event
-    }
-    if (src && dest && action && json_is_integer (time)
+    *why = !root ? json_error->text
+         : !json_is_object (root) ? "not a JSON object"
+         : !json_is_integer (time) || json_integer_value (time) < 0
+                                  ? "'time' is not a non-negative integer"
+         : !src ? "missing string 'src'"
+         : !dest ? "missing string 'dest'"
+         : !action ? "missing string 'action'" : NULL;
+    int rc = *why ? -1 : 1;
+    if (rc == 1 && !streq (action, "decide")
     &&  strlen (src) < FL_ID_BYTES_MAX && strlen (dest) < FL_ID_BYTES_MAX) {
         for (int i = 0; i < S_ACTIONS; i++)
             if (streq (action, s_action_names [i])) {
@@ -114,77 +121,54 @@ s_parse (const char *line, s_event_t *event)
     return rc;
 }
 
-//  The "time" of a trace line without parsing it all, or -1.
-static int64_t
-s_quick_time (const char *line)
-{
-    const char *at = strstr (line, "\"time\":");
-    if (!at)
-        return -1;
-    char *end;
-    long long time = strtoll (at + 7, &end, 10);
-    return end == at + 7 || time < 0 ? -1 : (int64_t) time;
-}
-
-static void
-s_ring_push (s_window_t *self, const char *line, size_t length)
-{
-    s_line_t *slot = &self->before [self->before_next];
-    if (slot->capacity < length + 1) {
-        char *bigger = realloc (slot->text, length + 1);
-        if (!bigger)
-            return;                     // out of memory: one event fewer
-        slot->text = bigger;
-        slot->capacity = length + 1;
-    }
-    memcpy (slot->text, line, length + 1);
-    self->before_next = (self->before_next + 1) % FL_REPORT_ARROWS_BEFORE;
-    if (self->before_size < FL_REPORT_ARROWS_BEFORE)
-        self->before_size++;
-}
-
-//  Parse the ring of lines before the anchor into the front of the window.
+//  Move the ring of events before the anchor to the front of the window.
 static void
 s_unring (s_window_t *self, size_t pending)
 {
     size_t start = (self->before_next + FL_REPORT_ARROWS_BEFORE - self->before_size)
                  % FL_REPORT_ARROWS_BEFORE;
     self->first_line = self->lines - pending - self->before_size;
-    for (size_t i = 0; i < self->before_size; i++) {
-        s_line_t *slot = &self->before [(start + i) % FL_REPORT_ARROWS_BEFORE];
-        if (s_parse (slot->text, &self->events [self->size]) == 0)
-            self->size++;
-        else
-            self->skipped++;
-    }
+    for (size_t i = 0; i < self->before_size; i++)
+        self->events [self->size++] = self->before [(start + i) % FL_REPORT_ARROWS_BEFORE];
     self->before_size = 0;
 }
 
-//  Read the window from FILE. Returns once it is full or the file ends.
-//  Lines before the anchor are only scanned for their time and kept raw;
-//  only the last few are parsed, so reading up to a late anchor is cheap.
-static void
-s_read (s_window_t *self, FILE *file, int64_t anchor_ns)
+//  Read the window from FILE (named PATH in errors). Returns once it is
+//  full or the file ends: 0, or -1 with *error set to "PATH:LINE: what is
+//  wrong" at the first bad line. Every line read is parsed and checked;
+//  events before the anchor pass through a ring, so memory is bounded. A
+//  torn last line (no newline: the proxy killed mid-write) is passed over
+//  as not understood; blank lines are skipped.
+static int
+s_read (s_window_t *self, FILE *file, const char *path, int64_t anchor_ns, char **error)
 {
     char *line = NULL;
-    size_t line_size = 0;
+    size_t line_size = 0, line_no = 0;
     ssize_t length;
     bool after = false;
+    int rc = 0;
     s_event_t event;
-    while (self->size < FL_REPORT_ARROWS_MAX
+    while (rc == 0 && self->size < FL_REPORT_ARROWS_MAX
        && (length = getline (&line, &line_size, file)) >= 0) {
-        if (strstr (line, "\"action\":\"decide\"")) {
-            self->lines++;      //  the proxy's decision log: no arrow
+        line_no++;
+        if (strspn (line, " \t\r\n") == (size_t) length)
+            continue;
+        json_error_t json_error;
+        const char *why;
+        int parsed = s_parse (line, &event, &json_error, &why);
+        if (parsed < 0 && line [length - 1] != '\n')
+            parsed = 1;                 //  torn last line: not understood
+        else
+        if (parsed < 0) {
+            rc = jsonl_fail (error, path, line_no, "%s%s",
+                             why == json_error.text ? "bad JSON: " : "", why);
             continue;
         }
-        int64_t time_ns = after ? -1 : s_quick_time (line);
-        if (!after && time_ns >= 0 && time_ns < anchor_ns) {
-            self->lines++;
-            s_ring_push (self, line, (size_t) length);
-            continue;
-        }
-        if (s_parse (line, &event) != 0) {
-            self->skipped++;
+        if (parsed == 1) {
+            if (strstr (line, "\"action\":\"decide\""))
+                self->lines++;          //  the proxy's decision log: no arrow
+            else
+                self->skipped++;
             continue;
         }
         self->lines++;
@@ -194,14 +178,17 @@ s_read (s_window_t *self, FILE *file, int64_t anchor_ns)
         }
         if (after)
             self->events [self->size++] = event;
-        else
-            s_ring_push (self, line, (size_t) length);
+        else {
+            self->before [self->before_next] = event;
+            self->before_next = (self->before_next + 1) % FL_REPORT_ARROWS_BEFORE;
+            if (self->before_size < FL_REPORT_ARROWS_BEFORE)
+                self->before_size++;
+        }
     }
     if (!after)
         s_unring (self, 0);             // the anchor is past the trace's end
-    for (size_t i = 0; i < FL_REPORT_ARROWS_BEFORE; i++)
-        free (self->before [i].text);
     free (line);
+    return rc;
 }
 
 //  Nodes before clients ("c..."), shorter names first, so n2 < n10.
@@ -460,30 +447,33 @@ s_diagram (const page_t *report, s_window_t *window, int64_t anchor_ns, const ch
     fputs ("</svg>", out);
 }
 
-void
-messages_write (const page_t *report)
+int
+messages_write (const page_t *report, char **error)
 {
     assert (report);
     FILE *out = report->out;
     fputs ("<h2>Messages (Lamport diagram of the proxy trace)</h2>", out);
     char *path = zsys_sprintf ("%s/messages.jsonl", report->run_dir);
     FILE *file = path ? fopen (path, "r") : NULL;
-    zstr_free (&path);
     if (!file) {
         fputs ("<p class=\"note\">No message trace (messages.jsonl) in this run.</p>", out);
-        return;
+        zstr_free (&path);
+        return 0;
     }
     s_window_t *window = calloc (1, sizeof *window);
     char anchor_text [FL_FAULT_TEXT_BYTES_MAX];
     int64_t anchor_ns = s_anchor (report, anchor_text, sizeof anchor_text);
-    if (window)
-        s_read (window, file, anchor_ns);
-    if (window && window->size == FL_REPORT_ARROWS_MAX)
+    int rc = window ? s_read (window, file, path, anchor_ns, error)
+                    : jsonl_fail (error, path, 0, "out of memory");
+    if (rc == 0 && window->size == FL_REPORT_ARROWS_MAX)
         window->lines_after = s_count_lines (file);
     fclose (file);
-    if (!window || window->size == 0)
+    zstr_free (&path);
+    if (rc == 0 && window->size == 0)
         fputs ("<p class=\"note\">The message trace is empty.</p>", out);
     else
+    if (rc == 0)
         s_diagram (report, window, anchor_ns, anchor_text);
     free (window);
+    return rc;
 }

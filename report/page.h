@@ -57,7 +57,9 @@ bool page_is_failing (const page_t *self, int64_t op);
 //  The sections.
 void timeline_write (const page_t *self);
 void charts_write (const page_t *self);
-void messages_write (const page_t *self);
+//  The Lamport diagram of RUN_DIR/messages.jsonl (none: the page says so).
+//  Returns 0, or -1 with *error "PATH:LINE: problem" at a bad trace line.
+int messages_write (const page_t *self, char **error);
 void replicas_write (const page_t *self);      // Convergence
 //  report/spectrum.c: the consistency spectrum of a register or kv run
 void spectrum_write (const page_t *self);

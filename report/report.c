@@ -8,8 +8,10 @@
     at most FL_REPORT_ARROWS_MAX arrows, tables are capped.
 
     Only history.jsonl is required. results.json, faults.jsonl and
-    messages.jsonl are optional: when one is missing or unreadable the page
-    says so where its content would have been. The page is written to a
+    messages.jsonl are optional: when one is missing the page says so
+    where its content would have been; a bad line in faults.jsonl or
+    messages.jsonl refuses the page (an unreadable results.json is said
+    in the banner). The page is written to a
     temporary file and renamed, so a reader never sees half a report.
 
     The failing ops come from results.json checks[].details, the checker's
@@ -522,8 +524,9 @@ s_failing_ops (page_t *self)
         }
 }
 
-static void
-s_page (page_t *self)
+//  Returns 0, or -1 with *error set (a bad messages.jsonl line).
+static int
+s_page (page_t *self, char **error)
 {
     FILE *out = self->out;
     fputs ("<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\">"
@@ -541,10 +544,12 @@ s_page (page_t *self)
     charts_write (self);
     s_fault_table (self);
     s_network (self);
-    messages_write (self);
+    if (messages_write (self, error))
+        return -1;
     fputs ("<p class=\"note\">Run directory: ", out);
     escape_html (out, self->run_dir);
     fputs (". Written by faultlab's harness.</p></body></html>\n", out);
+    return 0;
 }
 
 static int
@@ -565,8 +570,13 @@ s_write (page_t *self, const char *path, char **error)
     if (!self->out)
         rc = s_fail (error, "cannot write '%s': %s", temporary, strerror (errno));
     else {
-        s_page (self);
+        int page = s_page (self, error);
         bool bad = ferror (self->out);
+        if (page != 0) {
+            fclose (self->out);
+            rc = -1;
+        }
+        else
         if (fclose (self->out) != 0 || bad)
             rc = s_fail (error, "cannot write '%s': %s", temporary, strerror (errno));
         else

@@ -1,7 +1,7 @@
 /*  report_page.c -- report.html from run directories: the verdict,
     one lane per process, the fault periods shaded, the failing op marked,
     the message diagram, graceful pages when optional inputs are missing,
-    errors for a bad history, and a page that stays small for a generated
+    errors for a bad history and a bad message trace, and a page that stays small for a generated
     history of 10,000 and of 40,000 ops with a 100,000-line trace.
 
     Inputs are copied from tests/data/run-basic into a scratch directory,
@@ -223,6 +223,50 @@ test_bad_history (void **state)
     assert_int_equal (report_write (dir, &error), -1);
     assert_non_null (strstr (error, "history.jsonl:2: NUL byte at column 5"));
     free (error);
+    s_remove_dir (dir);
+}
+
+//  A bad messages.jsonl line is refused as a bad history line is, naming
+//  file:line and what is wrong, and no page is written; an action the
+//  diagram has no arrow for, or a torn last line (the proxy killed
+//  mid-write), is passed over as not understood.
+static void
+test_bad_messages (void **state)
+{
+    (void) state;
+    static const struct { const char *trace, *error; } cases [] = {
+        { "not json\n", "messages.jsonl:1: bad JSON: " },
+        { "{\"time\":1,\"src\":\"a\"}\nzzz\n", "messages.jsonl:1: missing string 'dest'" },
+        { "{\"time\":1,\"src\":\"n1\",\"dest\":\"n2\",\"action\":\"deliver\"}\n\nzzz\n",
+          "messages.jsonl:3: bad JSON: " },
+        { "[1]\n", "messages.jsonl:1: not a JSON object" },
+        { "{\"time\":-1,\"src\":\"n1\",\"dest\":\"n2\",\"action\":\"deliver\"}\n",
+          "messages.jsonl:1: 'time' is not a non-negative integer" },
+        { "{\"time\":1,\"src\":\"n1\",\"dest\":\"n2\"}\n", "messages.jsonl:1: missing string 'action'" },
+    };
+    char *dir = s_run_dir ("history.jsonl", "faults.jsonl", "results.json", NULL);
+    char path [256], page [256];
+    snprintf (path, sizeof path, "%s/messages.jsonl", dir);
+    snprintf (page, sizeof page, "%s/report.html", dir);
+    for (size_t i = 0; i < sizeof cases / sizeof cases [0]; i++) {
+        FILE *file = fopen (path, "w");
+        fputs (cases [i].trace, file);
+        fclose (file);
+        char *error = NULL;
+        assert_int_equal (report_write (dir, &error), -1);
+        if (!strstr (error, cases [i].error))
+            fail_msg ("case %zu: '%s', wanted '%s'", i, error, cases [i].error);
+        free (error);
+        assert_int_equal (access (page, F_OK), -1);     // no half page
+    }
+    FILE *file = fopen (path, "w");
+    fputs ("{\"time\":1,\"src\":\"n1\",\"dest\":\"n2\",\"action\":\"deliver\"}\n"
+           "{\"time\":2,\"src\":\"n1\",\"dest\":\"n2\",\"action\":\"reorder\"}\n"
+           "{\"time\":3,\"src\":\"n1\",\"de", file);
+    fclose (file);
+    char *html = s_report (dir, NULL);
+    assert_non_null (strstr (html, "2 trace lines were not understood"));
+    free (html);
     s_remove_dir (dir);
 }
 
@@ -576,6 +620,7 @@ main (void)
         cmocka_unit_test (test_run_error),
         cmocka_unit_test (test_history_only),
         cmocka_unit_test (test_bad_history),
+        cmocka_unit_test (test_bad_messages),
         cmocka_unit_test (test_torn_history),
         cmocka_unit_test (test_size_10k),
         cmocka_unit_test (test_size_40k),
