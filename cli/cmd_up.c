@@ -54,12 +54,13 @@ typedef struct {
     int nodes;
     uint64_t seed;
     bool tcp;
+    bool faketime;              // --faketime: --node programs under libfaketime
     const char *config;         // --config K=V,...: checked against --nodes
     scenario_t *params;         // its items as params (scenario/config.h), or NULL
 } s_args_t;
 
 const char cmd_up_usage [] = "up [--system S | --node 'CMD ARGS'] [--workload W] [--nodes N] [--seed N] [--store DIR]"
-                            " [--transport ipc|tcp] [--config K=V[,K=V...]]";
+                            " [--transport ipc|tcp] [--config K=V[,K=V...]] [--faketime]";
 
 static int
 s_usage (const char *problem)
@@ -133,6 +134,9 @@ s_option (int option, const char *value, void *arg)
                 return s_usage ("--config may be given once (K=V,K=V sets several)");
             args->config = value;
             return 0;
+        case 'F':
+            args->faketime = true;
+            return 0;
         default:
             return s_usage (NULL);
     }
@@ -146,7 +150,7 @@ s_parse (int argc, char **argv, s_args_t *args)
         { "seed", required_argument, 0, 'S' }, { "store", required_argument, 0, 'd' },
         { "transport", required_argument, 0, 'T' }, { "help", no_argument, 0, 'h' },
         { "node", required_argument, 0, 'N' }, { "workload", required_argument, 0, 'w' },
-        { "config", required_argument, 0, 'c' },
+        { "config", required_argument, 0, 'c' }, { "faketime", no_argument, 0, 'F' },
         { 0, 0, 0, 0 }
     };
     *args = (s_args_t) { .system = "raft", .store = "store", .nodes = 5,
@@ -336,7 +340,7 @@ s_up_start (s_up_t *self, char **error)
         return FL_EXIT_SOFTWARE;
     self->t0_ns = clock_mono_ns ();
     lab_opts_t opts = { .system = self->args.system, .node_cmd = self->args.node_cmd,
-                        .bin_dir = self->home,
+                        .bin_dir = self->home, .faketime = self->args.faketime,
                         .run_dir = self->run_dir, .nodes = self->args.nodes,
                         .seed = self->args.seed, .t0_ns = self->t0_ns, .tcp = self->args.tcp,
                         .workload = self->args.workload,

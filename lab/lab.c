@@ -1396,8 +1396,8 @@ s_isolate_leader (lab_t *self, action_t *spec, rng_t *rng, char *detail, size_t 
     int leader = lab_leader (self);
     if (leader < 0 && self->opts.node_cmd) {
         leader = (int) rng_range (rng, 1, self->count);
-        snprintf (detail, size, "a --node program cannot say its role (Maelstrom has"
-                  " no such message); isolate n%d instead, drawn from the seed: ", leader);
+        snprintf (detail, size, "n%d, drawn from the seed (a --node program cannot say its"
+                  " role: Maelstrom has no such message): ", leader);
         char *note = zsys_sprintf ("isolate-leader: a --node program cannot say its role"
                                " (Maelstrom has no such message); isolated n%d instead,"
                                " drawn from the seed", leader);
@@ -1479,8 +1479,8 @@ s_apply_skew (lab_t *self, s_node_t *node, int ms, char *detail, size_t size, ch
     if (self->opts.node_cmd && !self->opts.faketime) {
         *error = zsys_sprintf ("cannot shift %s's clock: this lab's --node programs run without"
                            " libfaketime (a scenario with clock-skew steps or kinds starts"
-                           " them under it)", node->id);
-        return -1;
+                           " them under it, and so does ./harness up --faketime)", node->id);
+        return -2;                      //  refused: nothing changed
     }
     if (self->opts.node_cmd) {
         char path [4096];
