@@ -788,7 +788,7 @@ test_clock_skew_without_faketime_is_refused (void **state)
     rng_init (&rng, 7);
     char detail [256] = "", *error = NULL;
     assert_int_equal (action_parse (&spec, "clock-skew n2 500", 2, &error), 0);
-    assert_int_equal (lab_apply (fx.lab, &spec, &rng, detail, sizeof detail, &error), -1);
+    assert_int_equal (lab_apply (fx.lab, &spec, &rng, detail, sizeof detail, &error), -2);   //  refused
     assert_non_null (error);
     assert_non_null (strstr (error, "cannot shift n2's clock"));
     assert_non_null (strstr (error, "libfaketime"));
