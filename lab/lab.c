@@ -123,7 +123,7 @@ lab_check_node_syntax (const char *cmd, char **error)
         if (null >= 0)
             dup2 (null, 0), dup2 (null, 1);
         execl ("/bin/sh", "sh", "-n", "-c", cmd, (char *) NULL);
-        _exit (127);
+        _exit (FL_EXIT_NOEXEC);
     }
     close (out [1]);
     char said [512] = "";
