@@ -1406,14 +1406,23 @@ s_isolate_leader (lab_t *self, action_t *spec, rng_t *rng, char *detail, size_t 
     }
     else
     if (leader < 0) {
+        //  No role but "none": the nodes answered, and none of them leads
+        //  (lww, quorum, crdt); or no node answered in time.
+        bool answered = false;
+        for (int i = 0; i < self->count; i++)
+            answered |= self->nodes [i].role_answered;
         leader = (int) rng_range (rng, 1, self->count);
-        snprintf (detail, size, "no node reported a role within %d ms"
-                  " (FL_ROLE_TIMEOUT_MS); isolate n%d: ", FL_ROLE_TIMEOUT_MS, leader);
+        if (answered)
+            snprintf (detail, size, "n%d, drawn from the seed (no node leads: every role"
+                      " is 'none'): ", leader);
+        else
+            snprintf (detail, size, "n%d, drawn from the seed (no node reported a role"
+                      " within %d ms, FL_ROLE_TIMEOUT_MS): ", leader, FL_ROLE_TIMEOUT_MS);
     }
     else
     if (leader == 0) {
         leader = (int) rng_range (rng, 1, self->count);
-        snprintf (detail, size, "no node leads; isolate n%d: ", leader);
+        snprintf (detail, size, "n%d, drawn from the seed (no node leads now): ", leader);
     }
     else
         snprintf (detail, size, "leader n%d: ", leader);
