@@ -27,6 +27,7 @@ struct _period_log_t {
     s_span_t *union_spans;      // disjoint, sorted
     size_t union_size;
     zhashx_t *open;             // "fault\ttarget" -> period + 1
+    size_t torn;                // the torn last line ignored, or 0
 };
 
 static const char *
@@ -158,7 +159,9 @@ period_log_load (const char *path, int64_t end_ns, char **error)
         period_log_destroy (&self);
         return NULL;
     }
-    int rc = file ? jsonl_read (file, path, s_event, self, NULL, error) : 0;
+    //  A crashed run can leave its last line half written: passed over, as
+    //  history.jsonl's is, and said (period_log_torn_line).
+    int rc = file ? jsonl_read_torn (file, path, s_event, self, NULL, &self->torn, error) : 0;
     if (file)
         fclose (file);
     if (rc == 0 && s_finish (self, end_ns) != 0)
@@ -166,6 +169,13 @@ period_log_load (const char *path, int64_t end_ns, char **error)
     if (rc != 0)
         period_log_destroy (&self);
     return self;
+}
+
+size_t
+period_log_torn_line (const period_log_t *self)
+{
+    assert (self);
+    return self->torn;
 }
 
 void

@@ -36,6 +36,10 @@ typedef struct _period_log_t period_log_t;
 //  set to a malloc'd "PATH:LINE: problem" message (caller frees).
 period_log_t *period_log_load (const char *path, int64_t end_ns, char **error);
 
+//  The line number of a torn last line period_log_load passed over (a run
+//  cut mid-write), or 0.
+size_t period_log_torn_line (const period_log_t *self);
+
 //  Destroy. Accepts NULL; nulls the pointer.
 void period_log_destroy (period_log_t **self_p);
 

@@ -30,7 +30,7 @@ typedef struct {
     json_t *results;            // results.json, or NULL
     char results_error [256];   // why results.json could not be read ("" when
                                 // missing or read)
-    char torn_note [256];       // the torn history line ignored, or ""
+    char torn_note [1024];      // the torn history and faults lines ignored, or ""
     int64_t *failing;           // op numbers (opslog) of the failing ops
     size_t failing_size;
     size_t failing_unmarked;    // mentions of failing ops past FL_REPORT_FAILING_MAX

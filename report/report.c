@@ -644,6 +644,17 @@ report_write_notes (const char *run_dir, char **notes_p, char **error)
                       history_path, opslog_torn_line (log));
             notes = zsys_sprintf ("%s\n", self.torn_note);
         }
+        if (period_log_torn_line (faults)) {
+            size_t used = strlen (self.torn_note);
+            snprintf (self.torn_note + used, sizeof self.torn_note - used,
+                      "%s%s:%zu: torn last line (a run cut mid-write) ignored",
+                      used? "; ": "", faults_path, period_log_torn_line (faults));
+            char *more = zsys_sprintf ("%s%s:%zu: torn last line (a run cut mid-write)"
+                                       " ignored\n", notes? notes: "", faults_path,
+                                       period_log_torn_line (faults));
+            zstr_free (&notes);
+            notes = more;
+        }
         self.log = log;
         self.faults = faults;
         self.end_ns = s_axis_end (log, faults);

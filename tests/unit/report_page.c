@@ -304,6 +304,33 @@ test_torn_history (void **state)
     s_remove_dir (dir);
 }
 
+//  The same for faults.jsonl: its last line cut mid-write is passed over
+//  and said, as the history's is (it was refused, 65, and no page).
+static void
+test_torn_faults (void **state)
+{
+    (void) state;
+    char *dir = s_run_dir ("history.jsonl", "faults.jsonl", NULL);
+    char path [256];
+    snprintf (path, sizeof path, "%s/faults.jsonl", dir);
+    FILE *file = fopen (path, "a");
+    fputs ("{\"time\":999,\"phase\":\"sta", file);
+    fclose (file);
+    char *error = NULL, *notes = NULL;
+    int rc = report_write_notes (dir, &notes, &error);
+    if (rc < 0)
+        fprintf (stderr, "# %s\n", error);
+    assert_true (rc >= 0);
+    assert_non_null (notes);
+    assert_non_null (strstr (notes, "faults.jsonl:"));
+    assert_non_null (strstr (notes, ": torn last line (a run cut mid-write) ignored\n"));
+    free (notes);
+    char *html = s_report (dir, NULL);
+    assert_non_null (strstr (html, "faults.jsonl:"));
+    free (html);
+    s_remove_dir (dir);
+}
+
 //  A history of OPS ops by 10 clients over 60 s, with a timeout now and
 //  then (a new process), faults every 10 s, and a long message trace.
 static char *
@@ -622,6 +649,7 @@ main (void)
         cmocka_unit_test (test_bad_history),
         cmocka_unit_test (test_bad_messages),
         cmocka_unit_test (test_torn_history),
+        cmocka_unit_test (test_torn_faults),
         cmocka_unit_test (test_size_10k),
         cmocka_unit_test (test_size_40k),
         cmocka_unit_test (test_lanes_limits),
