@@ -109,6 +109,16 @@ s_run_entry (const zoo_run_opts_t *opts, const zoo_t *zoo, const zoo_entry_t *en
               : scenario->has_seed? scenario->seed: 1;
     double limit = opts->time_limit_s > 0? opts->time_limit_s: entry->time_limit_s;
     double duration = limit < scenario->duration_s? limit: scenario->duration_s;
+    //  --time-limit under what the zoo gives this entry may cut off the
+    //  fault that exposes the bug (figure-8's comes at 4-6 s): a miss then
+    //  says little, and the user is told so before it runs.
+    if (opts->time_limit_s > 0 && opts->time_limit_s < entry->time_limit_s
+    &&  opts->time_limit_s < scenario->duration_s)
+        printf ("note: --time-limit %g cuts %s %s's %s to %g s, under the zoo's %g s for it:"
+                " the fault that exposes the bug may not come\n", opts->time_limit_s,
+                entry->system, entry->bug, scenario->name, opts->time_limit_s,
+                entry->time_limit_s < scenario->duration_s? entry->time_limit_s
+                                                         : scenario->duration_s);
     char *error = NULL;
     char *run_dir = store_run_dir (opts->store, scenario->name, entry->system, &error);
     int status = FL_EXIT_SOFTWARE;

@@ -5,7 +5,7 @@
 # system valid; a zoo entry that catches nothing exits 1; and every
 # unknown bug name is refused, by the harness and by the nodes, naming it.
 . "$(dirname "$0")/lib.sh" chaos-zoo
-plan 24
+plan 25
 check_exit 0 "zoo-quick: every bug caught, exit 0" \
     timeout 200 ./harness run tests/data/zoo-quick.zoo --store "$tmp/z"
 check_output "6 of 6 bugs caught" "the summary counts 6 of 6"
@@ -42,8 +42,10 @@ check_exit 0 "lww on skewed-writer without the bug: valid (the hybrid clock)" \
 # A bug no fault here exposes: NOT caught, exit 1.
 printf 'zoo\n    entry = raft double-vote no-faults time_limit_s=2\n' > "$tmp/miss.conf"
 check_exit 1 "a zoo whose bug is not caught exits 1" \
-    timeout 100 ./harness run "$tmp/miss.conf" --store "$tmp/m"
+    timeout 100 ./harness run "$tmp/miss.conf" --time-limit 1 --store "$tmp/m"
 check_output -E "^raft +double-vote +no-faults +1 +NO " "the table says NO"
+check_output "note: --time-limit 1 cuts raft double-vote's no-faults to 1 s, under the zoo's 2 s" \
+    "--time-limit under an entry's own limit is noted before it runs"
 
 # Unknown names, refused before anything runs.
 check_error 64 "system raft has no bug 'nope' (its bugs: stale-read," \
