@@ -13,8 +13,9 @@
 
     --system S (repeatable) keeps only S's rows (quorum: all its settings).
     --time-limit SEC scales the whole phase plan to SEC seconds of load:
-    every step's at_s, and settle_s, times SEC / duration_s (19 s), so that
-    every phase is still there, shorter (a test's one-row matrix).
+    every step's at_s times SEC / duration_s (19 s), so that every phase is
+    still there, shorter (a test's one-row matrix). settle_s is kept: the
+    replicas' anti-entropy does not run faster for a shorter plan.
 
     Exit status, as run's (DESIGN section 8): 0 every verdict as expected,
     1 one differs (UPPERCASE), 2 one is unknown, 64 usage, 65 a bad or

@@ -110,9 +110,10 @@ void scenario_destroy (scenario_t **self_p);
 scenario_expect_t scenario_expect (const scenario_t *self, const char *system);
 
 //  The whole plan in DURATION_S seconds of load (0 < DURATION_S <
-//  duration_s; otherwise nothing changes): every step's at_s and settle_s
+//  duration_s; otherwise nothing changes): every step's at_s
 //  times DURATION_S / duration_s, so that every phase stays, shorter (the
-//  matrix's --time-limit). The file text is not changed.
+//  matrix's --time-limit). settle_s stays: the replicas' anti-entropy
+//  does not run faster for a shorter plan. The file text is not changed.
 void scenario_scale (scenario_t *self, double duration_s);
 
 //  "valid", "invalid", "varies", "none".
