@@ -905,6 +905,24 @@ s_rule_register (s_conv_t *self)
 
 //  --------------------------------------------------------------------
 
+//  A workload without a rule: nothing was compared, so there is no
+//  "converged" at all (false would claim the replicas were seen to differ)
+//  and no lists; the reason says what was not done, not what the system
+//  keeps (lww replicates a txn workload's lists as it does any key).
+static json_t *
+s_not_measured (s_conv_t *self, const char *workload)
+{
+    s_reason (self, "not measured: the replicas' final states are compared only for g-set,"
+              " broadcast, g-counter, pn-counter and lin-kv (docs/checker.md), not for %s",
+              workload? workload: "this workload");
+    json_object_set_new (self->out, "valid", json_string ("unknown"));
+    json_object_set_new (self->out, "reasons", self->reasons);
+    json_decref (self->lost);
+    json_decref (self->invented);
+    json_decref (self->unjudged);
+    return self->out;
+}
+
 json_t *
 convergence_compute (const opslog_t *log, const char *workload, json_t *replicas,
                      double time_ms)
@@ -914,6 +932,8 @@ convergence_compute (const opslog_t *log, const char *workload, json_t *replicas
                       .lost = json_array (), .invented = json_array (),
                       .unjudged = json_array (), .reasons = json_array () };
     json_object_set_new (self.out, "workload", json_string (workload? workload: "?"));
+    if (self.kind == S_NONE)
+        return s_not_measured (&self, workload);
     json_object_set_new (self.out, "time_to_converge_ms",
                          time_ms >= 0? json_real (time_ms): json_null ());
     if (json_is_object (replicas))
@@ -928,13 +948,6 @@ convergence_compute (const opslog_t *log, const char *workload, json_t *replicas
     if (self.kind == S_REGISTER)
         s_rule_register (&self);
     json_t *valid = json_boolean (converged && !self.lost_count && !self.invented_count);
-    if (self.kind == S_NONE) {
-        s_reason (&self, "%s has no convergence rule (it keeps no replicated state to compare)",
-                  workload? workload: "this workload");
-        json_decref (valid);
-        valid = json_string ("unknown");
-    }
-    else
     if (self.answered == 0) {
         s_reason (&self, "no replica answered: nothing to compare");
         json_decref (valid);

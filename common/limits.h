@@ -310,6 +310,10 @@
 #define FL_REPORT_PARTIES_MAX     48     /* vertical lines in the message diagram */
 #define FL_REPORT_LINKS_MAX       200    /* rows of the per-link counter table */
 #define FL_REPORT_REPLICA_KEYS_MAX 24    /* keys shown as columns of the final-state table */
+#define FL_REPORT_CYCLES_MAX      8      /* txn cycles drawn per check: each is an SVG of up
+                                            to a few KB, and the first few show the anomaly */
+#define FL_REPORT_OP_VALUE_MAX    240    /* bytes of an op's value (a txn's micro-ops) in
+                                            its hover text: 400 such ops stay under 100 KB */
 #define FL_REPORT_JSON_DEPTH_MAX  8      /* how deep the report looks into check details */
 #define FL_REPORT_DETAILS_OPEN_MAX 256   /* parts of the details waiting to be searched
                                             (the walk's stack: no recursion); what

@@ -179,7 +179,7 @@ replicas_write (const page_t *self)
     json_t *time_ms = json_object_get (convergence, "time_to_converge_ms");
     fprintf (out, "<p><b>%s</b> &mdash; %s",
              json_is_true (valid)? "valid": json_is_false (valid)? "invalid": "unknown",
-             !converged? "not judged": json_is_true (converged)? "the replicas converged"
+             !converged? "not measured": json_is_true (converged)? "the replicas converged"
                                                                 : "the replicas did not converge");
     if (json_is_number (time_ms))
         fprintf (out, ", %.0f ms after the final heal", json_number_value (time_ms));

@@ -34,6 +34,7 @@
 #include "report.h"
 #include "page.h"
 #include "escape.h"
+#include "cyclesvg.h"
 
 static const char s_css [] =
     "body{font:14px/1.45 system-ui,-apple-system,'Segoe UI',sans-serif;color:#222;"
@@ -91,7 +92,7 @@ s_checks (const page_t *self, json_t *checks)
         return;
     FILE *out = self->out;
     fputs ("<h2>Checks</h2><table><tr><th>check</th><th>verdict</th><th>model</th>"
-           "<th>ops</th><th>time ms</th></tr>", out);
+           "<th>ops</th><th>time ms</th><th>found</th></tr>", out);
     size_t i;
     json_t *check;
     json_array_foreach (checks, i, check) {
@@ -112,9 +113,69 @@ s_checks (const page_t *self, json_t *checks)
         fputs ("</td><td>", out);
         if (json_is_number (time_ms))
             fprintf (out, "%.0f", json_number_value (time_ms));
+        //  What an invalid check found, in its own words (the console's
+        //  line: for the txn check, the anomalies' names)
+        fputs ("</td><td style=\"text-align:left\">", out);
+        if (!json_is_true (json_object_get (check, "valid")))
+            escape_html (out, s_text (details, "reason", s_text (check, "reason", "")));
         fputs ("</td></tr>", out);
     }
     fputs ("</table>", out);
+}
+
+//  One check's anomalies (the txn check's "anomaly_types", "anomaly_counts"
+//  and "anomalies"): their names with counts, then each cycle drawn as
+//  ./harness check --report draws it (common/cyclesvg.h), at most
+//  FL_REPORT_CYCLES_MAX of them; the rest are counted.
+static void
+s_check_anomalies (FILE *out, const char *name, json_t *details)
+{
+    json_t *types = json_object_get (details, "anomaly_types");
+    if (!json_is_array (types) || json_array_size (types) == 0)
+        return;
+    json_t *counts = json_object_get (details, "anomaly_counts");
+    fputs ("<h2>Anomalies found by the ", out);
+    escape_html (out, name);
+    fputs (" check</h2><p>", out);
+    size_t i;
+    json_t *type;
+    json_array_foreach (types, i, type) {
+        const char *text = json_string_value (type);
+        json_t *count = json_object_get (counts, text? text: "");
+        fputs (i? ", <b>": "<b>", out);
+        escape_html (out, text? text: "?");
+        fputs ("</b>", out);
+        if (json_is_integer (count))
+            fprintf (out, " &times;%lld", (long long) json_integer_value (count));
+    }
+    fputs ("</p>", out);
+    size_t drawn = 0, cycles = 0;
+    json_t *anomaly;
+    json_array_foreach (json_object_get (details, "anomalies"), i, anomaly) {
+        if (json_array_size (json_object_get (anomaly, "cycle")) == 0)
+            continue;
+        if (cycles++ >= FL_REPORT_CYCLES_MAX)
+            continue;
+        drawn++;
+        fputs ("<h3>", out);
+        escape_html (out, s_text (anomaly, "type", "cycle"));
+        fputs ("</h3><p class=\"note\">Transactions T1, T2, ... in cycle order; hover a box"
+               " for its micro-ops, an edge for why it is there.</p>", out);
+        cyclesvg_write (out, anomaly);
+    }
+    if (cycles > drawn)
+        fprintf (out, "<p class=\"note\">%zu of %zu cycles drawn (FL_REPORT_CYCLES_MAX).</p>",
+                 drawn, cycles);
+}
+
+static void
+s_anomalies (const page_t *self)
+{
+    size_t i;
+    json_t *check;
+    json_array_foreach (json_object_get (self->results, "checks"), i, check)
+        s_check_anomalies (self->out, s_text (check, "name", s_text (check, "check", "check")),
+                           json_object_get (check, "details"));
 }
 
 //  The banner's colour and what it says about the verdict.
@@ -538,6 +599,7 @@ s_page (page_t *self, char **error)
     s_banner (self);
     s_figures (self);
     s_checks (self, json_object_get (self->results, "checks"));
+    s_anomalies (self);
     replicas_write (self);
     spectrum_write (self);
     timeline_write (self);

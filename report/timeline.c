@@ -202,6 +202,21 @@ s_atom (const page_t *report, int32_t atom)
     escape_html (out, copy);
 }
 
+//  A long atom (a txn's micro-ops) as compact JSON, cut at
+//  FL_REPORT_OP_VALUE_MAX bytes with an ellipsis.
+static void
+s_long_atom (const page_t *report, int32_t atom)
+{
+    FILE *out = report->out;
+    const char *text = opslog_atom (report->log, atom);
+    char copy [FL_REPORT_OP_VALUE_MAX + 1];
+    snprintf (copy, sizeof copy, "%s", text);
+    fputc (' ', out);
+    escape_html (out, copy);
+    if (strlen (text) > FL_REPORT_OP_VALUE_MAX)
+        fputs ("&hellip;", out);
+}
+
 //  "#12 p3 cas key k1 from 4 to 5 &rarr; fail (error 22), 120.000-150.000
 //  ms"; a read's value comes after its outcome: "read key k1 &rarr; ok 3".
 static void
@@ -224,9 +239,17 @@ s_describe (const page_t *report, const opslog_op_t *op)
         fputs (op->from >= 0 ? "" : " value", out);
         s_atom (report, op->value);
     }
+    //  An op with no key or value of its own (a txn) shows its value as
+    //  sent: the micro-ops
+    bool whole = op->key < 0 && op->value < 0 && op->from < 0;
+    if (whole && op->invoke_value >= 0 && !(op->type == OPSLOG_OK && op->return_value >= 0))
+        s_long_atom (report, op->invoke_value);
     fprintf (out, " &rarr; %s", types [op->type]);
     if (op->value >= 0 && op->f == OPSLOG_F_READ)
         s_atom (report, op->value);
+    else
+    if (whole && op->type == OPSLOG_OK && op->return_value >= 0)
+        s_long_atom (report, op->return_value);   // a txn's micro-ops with what its reads saw
     if (op->error >= 0)
         fprintf (out, " (error %d)", (int) op->error);
     fprintf (out, ", %.3f&ndash;", op->invoke_ns / 1e6);

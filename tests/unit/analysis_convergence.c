@@ -307,9 +307,22 @@ test_null_replica (void **state)
     out = s_run ("g-set", history, "{\"n1\":[[null,[1]]],\"n2\":{\"x\":1}}", -1);
     assert_true (s_says (out, "n2 is not a list"));
     json_decref (out);
-    //  A workload without a rule: unknown, said why.
-    out = s_run ("echo", "0 invoke echo 1\n0 ok echo 1\n", "{}", -1);
+    //  A workload without a rule: unknown, said why; not "did not
+    //  converge": nothing was compared, so there is no "converged" at all,
+    //  even when the replicas answered (lww holds a txn run's lists).
+    opslog_t *log = s_log ("txn-list-append", "0 invoke txn [[\"append\",1,2]]\n"
+                           "0 ok txn [[\"append\",1,2]]\n");
+    json_t *replicas = json_loads ("{\"n1\":[[1,[2]]],\"n2\":[[1,[2]]]}", 0, NULL);
+    out = convergence_compute (log, "txn-list-append", replicas, 12);
+    json_decref (replicas);
+    opslog_destroy (&log);
     assert_string_equal (s_valid (out), "unknown");
+    assert_null (json_object_get (out, "converged"));
+    assert_null (json_object_get (out, "lost_count"));
+    assert_true (s_says (out, "not measured"));
+    assert_true (s_says (out, "not for txn-list-append"));
+    assert_false (s_says (out, "no replicated state"));
+    assert_false (convergence_known ("txn-list-append"));
     assert_false (convergence_known ("echo"));
     assert_true (convergence_known ("lin-kv"));
     json_decref (out);

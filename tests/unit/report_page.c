@@ -410,6 +410,64 @@ test_size_40k (void **state)
     s_bounded (40000, 500 * 1000);
 }
 
+//  A txn run the elle check found invalid: the page names the anomalies
+//  (the Checks table's "found" column and their own section), draws the
+//  cycle as ./harness check --report does, shows the micro-ops of a
+//  marked txn op, and says convergence was not measured (there is no
+//  "converged" for a workload without a rule) rather than "did not
+//  converge".
+static void s_write (const char *dir, const char *name, const char *text);
+
+static void
+test_txn_anomalies (void **state)
+{
+    (void) state;
+    char *dir = s_run_dir (NULL);
+    s_write (dir, "history.jsonl",
+        "{\"index\":0,\"time\":1000000,\"process\":0,\"type\":\"invoke\",\"f\":\"txn\","
+        "\"value\":[[\"append\",1,1],[\"append\",2,1]]}\n"
+        "{\"index\":1,\"time\":1100000,\"process\":1,\"type\":\"invoke\",\"f\":\"txn\","
+        "\"value\":[[\"append\",1,2],[\"append\",2,2]]}\n"
+        "{\"index\":2,\"time\":2000000,\"process\":0,\"type\":\"ok\",\"f\":\"txn\","
+        "\"value\":[[\"append\",1,1],[\"append\",2,1]]}\n"
+        "{\"index\":3,\"time\":2100000,\"process\":1,\"type\":\"ok\",\"f\":\"txn\","
+        "\"value\":[[\"append\",1,2],[\"append\",2,2]]}\n"
+        "{\"index\":4,\"time\":3000000,\"process\":0,\"type\":\"invoke\",\"f\":\"txn\","
+        "\"value\":[[\"r\",1,null],[\"r\",2,null]]}\n"
+        "{\"index\":5,\"time\":4000000,\"process\":0,\"type\":\"ok\",\"f\":\"txn\","
+        "\"value\":[[\"r\",1,[1,2]],[\"r\",2,[2,1]]]}\n");
+    s_write (dir, "results.json",
+        "{\"scenario\":\"no-faults\",\"system\":\"lww\",\"seed\":3,\"valid\":false,"
+        "\"expected\":\"valid\",\"checks\":[{\"name\":\"elle\",\"valid\":false,\"details\":"
+        "{\"valid\":false,\"model\":\"list-append\",\"ops\":3,"
+        "\"reason\":\"G0 (not read-uncommitted)\",\"anomaly_types\":[\"G0\"],"
+        "\"anomaly_counts\":{\"G0\":1},\"anomalies\":[{\"type\":\"G0\",\"cycle\":["
+        "{\"f\":\"txn\",\"index\":2,\"line\":1,\"process\":0,\"type\":\"ok\","
+        "\"value\":[[\"append\",1,1],[\"append\",2,1]]},"
+        "{\"f\":\"txn\",\"index\":3,\"line\":2,\"process\":1,\"type\":\"ok\","
+        "\"value\":[[\"append\",1,2],[\"append\",2,2]]}],\"edges\":["
+        "{\"type\":\"ww\",\"key\":1,\"why\":\"key 1: 1 before 2\"},"
+        "{\"type\":\"ww\",\"key\":2,\"why\":\"key 2: 2 before 1\"}]}]}}],"
+        "\"convergence\":{\"workload\":\"txn-list-append\",\"valid\":\"unknown\","
+        "\"reasons\":[\"not measured: no rule for txn-list-append\"]}}\n");
+    char *html = s_report (dir, NULL);
+    assert_non_null (strstr (html, "<td style=\"text-align:left\">G0 (not read-uncommitted)</td>"));
+    assert_non_null (strstr (html, "<h2>Anomalies found by the elle check</h2><p><b>G0</b> &times;1"));
+    assert_non_null (strstr (html, "<h3>G0</h3>"));
+    assert_non_null (strstr (html, "T1 (line 1)</text>"));
+    assert_non_null (strstr (html, "T2 (line 2)</text>"));
+    assert_non_null (strstr (html, "</title>ww k=1</text>"));
+    //  both cycle ops are marked, each with its micro-ops
+    assert_int_equal (s_count (html, "class=\"failing\""), 2);
+    assert_non_null (strstr (html, "named by the elle check: #1 p1 txn &rarr; ok "
+        "[[&quot;append&quot;,1,2],[&quot;append&quot;,2,2]],"));
+    assert_non_null (strstr (html, "<b>unknown</b> &mdash; not measured."));
+    assert_non_null (strstr (html, "not measured: no rule for txn-list-append"));
+    assert_null (strstr (html, "did not converge"));
+    free (html);
+    s_remove_dir (dir);
+}
+
 //  --------------------------------------------------------------------------
 //  The page's limits, each reached by name: what is left out is counted
 
@@ -650,6 +708,7 @@ main (void)
         cmocka_unit_test (test_bad_messages),
         cmocka_unit_test (test_torn_history),
         cmocka_unit_test (test_torn_faults),
+        cmocka_unit_test (test_txn_anomalies),
         cmocka_unit_test (test_size_10k),
         cmocka_unit_test (test_size_40k),
         cmocka_unit_test (test_lanes_limits),

@@ -1,0 +1,77 @@
+/*  cyclesvg.c -- a txn cycle as inline SVG (cyclesvg.h). The boxes sit on
+    a circle whose radius grows with the cycle's length so that they do not
+    overlap; a two-op cycle's edges bend apart so that both stay visible.
+    Edge i runs from box i to box i+1 (the last back to the first), as the
+    checker lists them.
+*/
+#include <assert.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include "cyclesvg.h"
+#include "escape.h"
+
+#define S_BOX_W 120
+#define S_BOX_H 36
+
+static void
+s_text (FILE *out, json_t *value)
+{
+    char *text = json_dumps (value, JSON_COMPACT | JSON_ENCODE_ANY);
+    escape_html (out, text? text: "?");
+    free (text);
+}
+
+void
+cyclesvg_write (FILE *out, json_t *cycle)
+{
+    assert (out);
+    json_t *ops = json_object_get (cycle, "cycle"), *edges = json_object_get (cycle, "edges");
+    size_t n = json_array_size (ops);
+    if (n == 0)
+        return;
+    double r = n <= 2? 120: 60.0 * (double) n / 3.14159 + 60;
+    double cx = r + S_BOX_W, cy = r + S_BOX_H + 20;
+    fprintf (out, "<svg width=\"%.0f\" height=\"%.0f\" xmlns=\"http://www.w3.org/2000/svg\">\n"
+             "<defs><marker id=\"a\" viewBox=\"0 0 10 10\" refX=\"10\" refY=\"5\" markerWidth=\"8\""
+             " markerHeight=\"8\" orient=\"auto\"><path d=\"M0,0 L10,5 L0,10 z\"/></marker></defs>\n",
+             2 * cx, 2 * cy);
+    for (size_t i = 0; i < n; i++) {
+        double a1 = 2 * 3.14159 * (double) i / (double) n - 3.14159 / 2;
+        double a2 = 2 * 3.14159 * (double) ((i + 1) % n) / (double) n - 3.14159 / 2;
+        double x1 = cx + r * cos (a1), y1 = cy + r * sin (a1);
+        double x2 = cx + r * cos (a2), y2 = cy + r * sin (a2);
+        double bend = n == 2? (i? -40: 40): 0;
+        double mx = (x1 + x2) / 2 + bend, my = (y1 + y2) / 2;
+        json_t *e = json_array_get (edges, i);
+        //  From results.json the report may read anything: no type is "?"
+        const char *type = json_string_value (json_object_get (e, "type"));
+        type = type? type: "?";
+        fprintf (out, "<path d=\"M%.0f,%.0f Q%.0f,%.0f %.0f,%.0f\" fill=\"none\" stroke=\"%s\""
+                 " marker-end=\"url(#a)\"/>\n", x1, y1 + (y2 > y1? S_BOX_H / 2: -S_BOX_H / 2),
+                 mx, my, x2, y2 + (y2 > y1? -S_BOX_H / 2: S_BOX_H / 2),
+                 strcmp (type, "rw") == 0? "#c00": "#333");
+        fprintf (out, "<text x=\"%.0f\" y=\"%.0f\" font-size=\"12\"><title>", mx + 4, my);
+        escape_html (out, json_string_value (json_object_get (e, "why")));
+        fprintf (out, "</title>");
+        escape_html (out, type);
+        if (json_object_get (e, "key")) {
+            fprintf (out, " k=");
+            s_text (out, json_object_get (e, "key"));
+        }
+        fprintf (out, "</text>\n");
+    }
+    for (size_t i = 0; i < n; i++) {
+        double a = 2 * 3.14159 * (double) i / (double) n - 3.14159 / 2;
+        double x = cx + r * cos (a) - S_BOX_W / 2, y = cy + r * sin (a) - S_BOX_H / 2;
+        json_t *op = json_array_get (ops, i);
+        fprintf (out, "<g><title>line %lld: ", (long long) json_integer_value (json_object_get (op, "line")));
+        s_text (out, json_object_get (op, "value"));
+        fprintf (out, "</title><rect x=\"%.0f\" y=\"%.0f\" width=\"%d\" height=\"%d\" rx=\"4\""
+                 " fill=\"#eef\" stroke=\"#336\"/><text x=\"%.0f\" y=\"%.0f\" font-size=\"13\">"
+                 "T%zu (line %lld)</text></g>\n", x, y, S_BOX_W, S_BOX_H, x + 8, y + 22, i + 1,
+                 (long long) json_integer_value (json_object_get (op, "line")));
+    }
+    fprintf (out, "</svg>\n");
+}
+

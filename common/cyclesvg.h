@@ -1,0 +1,20 @@
+/*  cyclesvg.h -- a transaction cycle drawn as inline SVG: the
+    transactions as boxes on a circle, each edge an arrow labelled with its
+    kind and key (rw edges red). One drawing for both pages that show
+    Elle's anomalies: the checker's page (./harness check --report,
+    checker/ellepage.c) and the run report (report/report.c), so the two
+    never disagree about what a cycle looks like.
+*/
+#ifndef FL_CYCLESVG_H_INCLUDED
+#define FL_CYCLESVG_H_INCLUDED
+
+#include <stdio.h>
+#include <jansson.h>
+
+//  Write the <svg> of ANOMALY, one entry of the txn check's "anomalies"
+//  (elle_result_json): its "cycle" (op objects with line and value) and
+//  "edges" (type, key, why; edge i goes from op i to op i+1). An anomaly
+//  without a cycle draws nothing.
+void cyclesvg_write (FILE *out, json_t *anomaly);
+
+#endif
