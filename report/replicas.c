@@ -55,6 +55,26 @@ typedef struct {
     size_t max;
 } s_column_t;
 
+//  The column that shows a counter's range (convergence's "range"), the
+//  same for every row: a counter's lost entry is a node's value, not an op.
+#define S_RANGE "=range"
+
+//  "[lower, upper]", or "[lower, upper] (acknowledged A)" when they differ.
+static void
+s_range (FILE *out, json_t *range)
+{
+    json_t *lower = json_object_get (range, "lower"), *upper = json_object_get (range, "upper");
+    json_t *acknowledged = json_object_get (range, "acknowledged");
+    if (!json_is_integer (lower) || !json_is_integer (upper)) {
+        fputs ("<span class=\"note\">unknown</span>", out);
+        return;
+    }
+    fprintf (out, "[%lld, %lld]", (long long) json_integer_value (lower),
+             (long long) json_integer_value (upper));
+    if (json_is_integer (acknowledged) && (json_integer_value (lower) != json_integer_value (upper)))
+        fprintf (out, " (acknowledged %lld)", (long long) json_integer_value (acknowledged));
+}
+
 //  "TITLE: COUNT" and, when the list has entries, their table.
 static void
 s_list (FILE *out, json_t *convergence, const char *list, const char *title,
@@ -78,6 +98,9 @@ s_list (FILE *out, json_t *convergence, const char *list, const char *title,
         for (size_t c = 0; c < ncolumns; c++) {
             json_t *value = json_object_get (entry, columns [c].field);
             fputs (c + 1 == ncolumns? "<td style=\"text-align:left\">": "<td>", out);
+            if (streq (columns [c].field, S_RANGE))
+                s_range (out, json_object_get (convergence, "range"));
+            else
             if (columns [c].max)
                 s_value (out, value, columns [c].max);
             else
@@ -100,8 +123,17 @@ s_lists (FILE *out, json_t *convergence)
         { "reason", "why lost", 0 } };
     static const s_column_t invented [] = { { "node", "node", 0 }, { "key", "key", 0 },
         { "value", "value", 40 }, { "reason", "why", 0 } };
-    s_list (out, convergence, "lost", "Lost acknowledged updates", lost,
-            sizeof lost / sizeof lost [0]);
+    //  A counter's lost entries are nodes whose value fell out of range
+    //  (index, process and key null): show the node, its value and the range
+    static const s_column_t counter [] = { { "node", "node", 0 },
+        { "value", "value held", 40 }, { S_RANGE, "expected range", 0 },
+        { "reason", "why lost", 0 } };
+    if (json_is_object (json_object_get (convergence, "range")))
+        s_list (out, convergence, "lost", "Lost acknowledged updates", counter,
+                sizeof counter / sizeof counter [0]);
+    else
+        s_list (out, convergence, "lost", "Lost acknowledged updates", lost,
+                sizeof lost / sizeof lost [0]);
     static const s_column_t unjudged [] = { { "index", "index", 20 },
         { "process", "process", 20 }, { "f", "f", 0 }, { "key", "key", 40 },
         { "value", "value", 40 }, { "reason", "why not judged", 0 } };

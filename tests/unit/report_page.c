@@ -468,6 +468,31 @@ test_txn_anomalies (void **state)
     s_remove_dir (dir);
 }
 
+//  A counter's lost updates are nodes whose final value is out of range,
+//  not ops: the table shows the node, the value it holds and the range
+//  expected, never op columns full of nulls.
+static void
+test_counter_lost (void **state)
+{
+    (void) state;
+    char *dir = s_run_dir ("history.jsonl", NULL);
+    s_write (dir, "results.json",
+        "{\"scenario\":\"crdt-partition\",\"system\":\"crdt\",\"valid\":false,"
+        "\"expected\":\"valid\",\"convergence\":{\"workload\":\"pn-counter\","
+        "\"valid\":false,\"converged\":true,\"lost_count\":1,\"lost\":[{\"f\":\"add\","
+        "\"index\":null,\"key\":null,\"node\":\"n1\",\"process\":null,\"value\":-41,"
+        "\"reason\":\"n1 holds -41, above -134\"}],\"range\":{\"acknowledged\":-134,"
+        "\"lower\":-140,\"upper\":-130},\"invented\":[],\"invented_count\":0,"
+        "\"final\":{\"n1\":{\"null\":-41}}}}\n");
+    char *html = s_report (dir, NULL);
+    assert_non_null (strstr (html, "<tr><th>node</th><th>value held</th><th>expected range"
+                             "</th><th>why lost</th></tr><tr><td>n1</td><td>-41</td>"
+                             "<td>[-140, -130] (acknowledged -134)</td>"));
+    assert_null (strstr (html, "<td>null</td>"));
+    free (html);
+    s_remove_dir (dir);
+}
+
 //  --------------------------------------------------------------------------
 //  The page's limits, each reached by name: what is left out is counted
 
@@ -709,6 +734,7 @@ main (void)
         cmocka_unit_test (test_torn_history),
         cmocka_unit_test (test_torn_faults),
         cmocka_unit_test (test_txn_anomalies),
+        cmocka_unit_test (test_counter_lost),
         cmocka_unit_test (test_size_10k),
         cmocka_unit_test (test_size_40k),
         cmocka_unit_test (test_lanes_limits),
