@@ -31,6 +31,10 @@ typedef struct {
     char results_error [256];   // why results.json could not be read ("" when
                                 // missing or read)
     char torn_note [1024];      // the torn history and faults lines ignored, or ""
+    char scenario [128];        // the run's scenario and system when
+    char system [128];          // results.json does not say: scenario.conf's
+                                // name, the path's store/SCENARIO/SYSTEM/STAMP
+                                // ("" when neither names them)
     int64_t *failing;           // op numbers (opslog) of the failing ops
     size_t failing_size;
     size_t failing_unmarked;    // mentions of failing ops past FL_REPORT_FAILING_MAX

@@ -23,6 +23,7 @@
     as a history event index, of the invoke or of the completion.
 */
 #include <assert.h>
+#include <ctype.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -244,8 +245,16 @@ s_banner (const page_t *self)
         fputs ("): the verdict is not known", out);
     }
     else
-    if (!results)
+    if (!results) {
         fputs ("results.json is missing: the verdict is not known", out);
+        if (self->scenario [0] || self->system [0]) {
+            fputs (" &middot; scenario <b>", out);
+            escape_html (out, self->scenario [0]? self->scenario: "?");
+            fputs ("</b> &middot; system <b>", out);
+            escape_html (out, self->system [0]? self->system: "?");
+            fputs ("</b>", out);
+        }
+    }
     else {
         fputs ("scenario <b>", out);
         escape_html (out, s_text (results, "scenario", "?"));
@@ -592,9 +601,9 @@ s_page (page_t *self, char **error)
     FILE *out = self->out;
     fputs ("<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\">"
            "<title>faultlab: ", out);
-    escape_html (out, s_text (self->results, "scenario", "run"));
+    escape_html (out, s_text (self->results, "scenario", self->scenario [0]? self->scenario: "run"));
     fputs (" / ", out);
-    escape_html (out, s_text (self->results, "system", "?"));
+    escape_html (out, s_text (self->results, "system", self->system [0]? self->system: "?"));
     fprintf (out, "</title><style>%s</style></head><body>", s_css);
     s_banner (self);
     s_figures (self);
@@ -662,6 +671,76 @@ s_axis_end (const opslog_t *log, const period_log_t *faults)
     return end_ns > 0 ? end_ns : 1;
 }
 
+//  True if NAME is a run directory's name in the store (lab/store.c):
+//  "20261206T220448", or "20261206T220448-2" for a second run that second.
+static bool
+s_is_stamp (const char *name, size_t length)
+{
+    if (length < 15 || name [8] != 'T')
+        return false;
+    for (size_t i = 0; i < length; i++)
+        if (i != 8 && !(i == 15 && name [i] == '-') && !isdigit ((unsigned char) name [i]))
+            return false;
+    return length == 15 || (length > 16 && name [15] == '-');
+}
+
+//  Copy path component LENGTH bytes at FROM into TO (SIZE bytes).
+static void
+s_part (char *to, size_t size, const char *from, size_t length)
+{
+    snprintf (to, size, "%.*s", (int) (length < size? length: size - 1), from);
+}
+
+//  The scenario and system of a run whose results.json is missing (a run
+//  killed with kill -9 writes none): a run directory in the store is
+//  STORE/SCENARIO/SYSTEM/STAMP, and scenario.conf's top-level "name" is
+//  the scenario as run, so it wins over the path.
+static void
+s_run_names (page_t *self)
+{
+    char *path = realpath (self->run_dir, NULL);
+    const char *end = path? path + strlen (path): NULL;
+    const char *parts [3] = { NULL, NULL, NULL };        // stamp, system, scenario
+    size_t lengths [3] = { 0, 0, 0 };
+    for (int i = 0; end && i < 3; i++) {
+        const char *slash = end;
+        while (slash > path && slash [-1] != '/')
+            slash--;
+        if (slash == end)
+            break;
+        parts [i] = slash;
+        lengths [i] = (size_t) (end - slash);
+        end = slash > path? slash - 1: NULL;
+    }
+    if (parts [2] && s_is_stamp (parts [0], lengths [0])) {
+        s_part (self->system, sizeof self->system, parts [1], lengths [1]);
+        s_part (self->scenario, sizeof self->scenario, parts [2], lengths [2]);
+    }
+    free (path);
+    char *conf = zsys_sprintf ("%s/scenario.conf", self->run_dir);
+    FILE *file = conf? fopen (conf, "r"): NULL;
+    char line [512];
+    bool at_start = true;               // a long line's later chunks are not lines
+    for (int n = 0; file && n < FL_SCENARIO_LINES_MAX && fgets (line, sizeof line, file); n++) {
+        bool starts = at_start;
+        at_start = strchr (line, '\n') != NULL;
+        if (!starts || strncmp (line, "name", 4) || (line [4] != ' ' && line [4] != '='))
+            continue;                   // only the top level's name, never indented
+        char *value = strchr (line, '=');
+        if (!value)
+            continue;
+        value += strspn (value + 1, " \t") + 1;
+        bool quoted = *value == '"';
+        size_t length = quoted? strcspn (value + 1, "\"\n"): strcspn (value, "# \t\r\n");
+        if (length > 0)
+            s_part (self->scenario, sizeof self->scenario, value + quoted, length);
+        break;
+    }
+    if (file)
+        fclose (file);
+    zstr_free (&conf);
+}
+
 //  results.json: NULL when missing; unreadable says why in the page and
 //  in the notes.
 static void
@@ -722,6 +801,8 @@ report_write_notes (const char *run_dir, char **notes_p, char **error)
         self.end_ns = s_axis_end (log, faults);
         self.measures = measures_of (log, faults);
         s_load_results (&self, results_path, &notes, &read);
+        if (!self.results)
+            s_run_names (&self);
         self.failing = calloc (FL_REPORT_FAILING_MAX, sizeof (int64_t));
         if (self.measures && self.failing) {
             s_failing_ops (&self);

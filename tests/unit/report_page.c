@@ -493,6 +493,50 @@ test_counter_lost (void **state)
     s_remove_dir (dir);
 }
 
+//  A run killed with kill -9 leaves no results.json: the title and banner
+//  name the scenario and system from the store's path
+//  (STORE/SCENARIO/SYSTEM/STAMP) and scenario.conf's name, which wins.
+static void
+test_no_results_names (void **state)
+{
+    (void) state;
+    char *root = s_run_dir (NULL);
+    char run [256], path [300];
+    snprintf (run, sizeof run, "%s/partition", root);
+    assert_int_equal (mkdir (run, 0700), 0);
+    snprintf (run, sizeof run, "%s/partition/lww", root);
+    assert_int_equal (mkdir (run, 0700), 0);
+    snprintf (run, sizeof run, "%s/partition/lww/20261206T220448-2", root);
+    assert_int_equal (mkdir (run, 0700), 0);
+    s_copy (BASIC, run, "history.jsonl");
+    char *html = s_report (run, NULL);
+    assert_non_null (strstr (html, "<title>faultlab: partition / lww</title>"));
+    assert_non_null (strstr (html, "scenario <b>partition</b> &middot; system <b>lww</b>"));
+    free (html);
+    s_write (run, "scenario.conf", "seed = 1    # the seed\n    name = indented\n"
+             "name = no-faults    # the scenario this run was\n");
+    html = s_report (run, NULL);
+    assert_non_null (strstr (html, "<title>faultlab: no-faults / lww</title>"));
+    free (html);
+    //  outside a store, without scenario.conf: nothing to name
+    char *plain = s_run_dir ("history.jsonl", NULL);
+    html = s_report (plain, NULL);
+    assert_non_null (strstr (html, "<title>faultlab: run / ?</title>"));
+    free (html);
+    s_remove_dir (plain);
+    const char *names [] = { "history.jsonl", "scenario.conf", "report.html", NULL };
+    for (int i = 0; names [i]; i++) {
+        snprintf (path, sizeof path, "%s/%s", run, names [i]);
+        unlink (path);
+    }
+    rmdir (run);
+    snprintf (run, sizeof run, "%s/partition/lww", root);
+    rmdir (run);
+    snprintf (run, sizeof run, "%s/partition", root);
+    rmdir (run);
+    s_remove_dir (root);
+}
+
 //  --------------------------------------------------------------------------
 //  The page's limits, each reached by name: what is left out is counted
 
@@ -735,6 +779,7 @@ main (void)
         cmocka_unit_test (test_torn_faults),
         cmocka_unit_test (test_txn_anomalies),
         cmocka_unit_test (test_counter_lost),
+        cmocka_unit_test (test_no_results_names),
         cmocka_unit_test (test_size_10k),
         cmocka_unit_test (test_size_40k),
         cmocka_unit_test (test_lanes_limits),
