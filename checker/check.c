@@ -423,14 +423,14 @@ check_model_is_txn (const char *model)
 //  The txn models: Elle's inference and cycle search (elle.h).
 static check_result_t *
 s_check_txn (const char *path, const check_opts_t *opts, ophistory_t *history,
-             int64_t start_ns, char **error)
+             elle_model_t model, int64_t start_ns, char **error)
 {
     check_result_t *self = calloc (1, sizeof (check_result_t));
     assert (self);
     self->file = strdup (path);
     self->history = history;
     self->bad = -1;
-    self->txn_model = elle_model_parse (opts->model);
+    self->txn_model = (int) model;
     double timeout_s = check_budget (opts, 1).timeout_s;
     self->elle = elle_check (history, (elle_model_t) self->txn_model, opts->consistency,
                              timeout_s, path, error);
@@ -442,6 +442,36 @@ s_check_txn (const char *path, const check_opts_t *opts, ophistory_t *history,
     self->verdict = v == ELLE_VALID? CHECK_VALID: v == ELLE_INVALID? CHECK_INVALID: CHECK_UNKNOWN;
     self->time_ms = (double) (clock_mono_ns () - start_ns) / 1e6;
     return self;
+}
+
+//  A --consistency neither a txn level (for a txn model) nor one of the
+//  register models? Returns true with *error set.
+static bool
+s_consistency_unknown (const char *path, const check_opts_t *opts, char **error)
+{
+    if (!opts->consistency || elle_model_parse (opts->model) >= 0
+    ||  consistency_parse (opts->consistency) >= 0)
+        return false;
+    if (asprintf (error, "%s: unknown consistency model '%s' (%s)", path, opts->consistency,
+                  check_consistency_names ()) < 0)
+        *error = NULL;
+    return true;
+}
+
+//  Options that do not fit the model guessed (txn >= 0: a txn model):
+//  --spectrum is for registers, --consistency a register model or a txn
+//  level as the model is. Returns true with *error set.
+static bool
+s_guessed_unfit (const char *path, const check_opts_t *opts, int txn, char **error)
+{
+    if (txn < 0)
+        return s_consistency_unknown (path, opts, error);
+    if (!opts->spectrum)
+        return false;
+    if (asprintf (error, "%s: --spectrum is for register, cas-register and kv histories,"
+                  " not %s (a history of txns)", path, elle_model_name ((elle_model_t) txn)) < 0)
+        *error = NULL;
+    return true;
 }
 
 check_result_t *
@@ -461,13 +491,8 @@ check_file (const char *path, const check_opts_t *opts, char **error)
             *error = NULL;
         return NULL;
     }
-    if (opts->consistency && elle_model_parse (opts->model) < 0
-    &&  consistency_parse (opts->consistency) < 0) {
-        if (asprintf (error, "%s: unknown consistency model '%s' (%s)", path, opts->consistency,
-                      check_consistency_names ()) < 0)
-            *error = NULL;
+    if (opts->model && s_consistency_unknown (path, opts, error))
         return NULL;
-    }
     if (opts->method && strcmp (opts->method, "auto") && strcmp (opts->method, "search")) {
         s_fail (error, path, "unknown method", opts->method);
         return NULL;
@@ -482,9 +507,19 @@ check_file (const char *path, const check_opts_t *opts, char **error)
         json_decref (init);
         return NULL;
     }
-    if (elle_model_parse (opts->model) >= 0) {
+    //  Without --model a history of txns is the txn checker's (its
+    //  micro-ops tell which model), never a register's
+    int txn = opts->model? elle_model_parse (opts->model)
+                         : elle_model_guess (history, path, error);
+    if (txn == ELLE_GUESS_UNSURE
+    ||  (!opts->model && s_guessed_unfit (path, opts, txn, error))) {
+        ophistory_destroy (&history);
         json_decref (init);
-        return s_check_txn (path, opts, history, start_ns, error);
+        return NULL;
+    }
+    if (txn >= 0) {
+        json_decref (init);
+        return s_check_txn (path, opts, history, (elle_model_t) txn, start_ns, error);
     }
     int model = opts->model? model_parse (opts->model): (int) model_guess (history);
     if (model < 0) {

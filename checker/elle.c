@@ -53,6 +53,90 @@ elle_model_name (elle_model_t model)
     return model == ELLE_LIST_APPEND? "list-append": "rw-register";
 }
 
+//  The facts elle_model_guess decides on: the first op of each kind.
+typedef struct {
+    const op_t *txn;            // first txn op
+    const op_t *other;          // first op that is no txn
+    const op_t *append;         // first txn with an append micro-op
+    const op_t *write;          // first txn with a w micro-op
+    const op_t *odd;            // first txn with a micro-op none of append, w, r
+    const char *odd_f;          // and that micro-op's f
+} s_guess_t;
+
+static void
+s_guess_mops (s_guess_t *g, const op_t *op)
+{
+    json_t *value = op->type == OP_OK && op->out? op->out: op->in;
+    size_t i;
+    json_t *mop;
+    json_array_foreach (value, i, mop) {
+        json_t *f = json_array_get (mop, 0);
+        const char *name = json_is_string (f)? edn_name (json_string_value (f)): NULL;
+        if (name && strcmp (name, "append") == 0)
+            g->append = g->append? g->append: op;
+        else
+        if (name && strcmp (name, "w") == 0)
+            g->write = g->write? g->write: op;
+        else
+        if (name && strcmp (name, "r") && !g->odd) {
+            g->odd = op;
+            g->odd_f = name;
+        }
+    }
+}
+
+static int
+s_unsure (char **error, const char *file, const op_t *op, const char *what, const char *ask)
+{
+    if (asprintf (error, "%s:%d: %s; give --model %s", file, op->line_call, what, ask) < 0)
+        *error = NULL;
+    return ELLE_GUESS_UNSURE;
+}
+
+int
+elle_model_guess (const ophistory_t *history, const char *file, char **error)
+{
+    assert (history && file && error);
+    s_guess_t g = { 0 };
+    for (size_t i = 0; i < ophistory_size (history); i++) {
+        const op_t *op = ophistory_op (history, i);
+        if (strcmp (edn_name (op->f), "txn")) {
+            g.other = g.other? g.other: op;
+            continue;
+        }
+        g.txn = g.txn? g.txn: op;
+        s_guess_mops (&g, op);
+    }
+    if (!g.txn)
+        return ELLE_GUESS_NONE;
+    char what [160];
+    if (g.other) {
+        const op_t *later = g.other->line_call > g.txn->line_call? g.other: g.txn;
+        snprintf (what, sizeof what, "f 'txn' (line %d) and f '%.40s' (line %d) in one history",
+                  g.txn->line_call, edn_name (g.other->f), g.other->line_call);
+        return s_unsure (error, file, later, what,
+                         "(list-append or rw-register for txns, another for the rest)");
+    }
+    if (g.append && g.write) {
+        const op_t *later = g.append->line_call > g.write->line_call? g.append: g.write;
+        snprintf (what, sizeof what, "txn micro-ops append and w (line %d) in one history",
+                  later == g.append? g.write->line_call: g.append->line_call);
+        return s_unsure (error, file, later, what, "list-append or rw-register");
+    }
+    if (g.append)
+        return ELLE_LIST_APPEND;
+    if (g.write)
+        return ELLE_RW_REGISTER;
+    if (g.odd) {
+        snprintf (what, sizeof what, "txn micro-op f '%.40s' is none of append, w and r",
+                  g.odd_f);
+        return s_unsure (error, file, g.odd, what,
+                         "(multi-register for read and write, list-append, rw-register)");
+    }
+    return s_unsure (error, file, g.txn, "txns that only read (r): cannot tell list-append"
+                     " from rw-register", "list-append or rw-register");
+}
+
 //  --------------------------------------------------------------------------
 //  Interning: a value's compact JSON text -> id
 

@@ -38,6 +38,18 @@ typedef struct _elle_result_t elle_result_t;
 int elle_model_parse (const char *name);
 const char *elle_model_name (elle_model_t model);
 
+//  elle_model_guess's answers besides a model.
+#define ELLE_GUESS_NONE   (-1)  // no op is a txn: not a txn history
+#define ELLE_GUESS_UNSURE (-2)  // txns, but no model can be told: *error says why
+
+//  The txn model of a history given no --model: when every op's f is txn,
+//  ELLE_LIST_APPEND if a micro-op is an append, ELLE_RW_REGISTER if one is
+//  a w. ELLE_GUESS_NONE when no op is a txn. ELLE_GUESS_UNSURE, with
+//  *error ("file:line: problem; give --model ...", malloc'd), when txns
+//  are mixed with other ops, when they only read (r) or have both append
+//  and w, or when their micro-ops are none of these.
+int elle_model_guess (const ophistory_t *history, const char *file, char **error);
+
 //  True when name is an isolation level elle_check knows (NULL: the
 //  default, strict-serializable).
 bool elle_level_valid (const char *name);

@@ -63,6 +63,8 @@ s_usage (FILE *out)
         "  -m, --model M      register, cas-register, kv, multi-register, mutex,\n"
         "                     set, counter, queue (default: kv if ops have keys,\n"
         "                     else cas-register); txns: list-append, rw-register\n"
+        "                     (default for txn ops: list-append if one appends,\n"
+        "                     rw-register if one writes w)\n"
         "  -i, --init V       initial value, EDN or JSON (default nil)\n"
         "  -f, --format F     jsonl, edn or jepsen-log (default: guess)\n"
         "  -j, --json         one JSON object per history\n"
@@ -472,8 +474,11 @@ s_parse (s_run_t *run, int argc, char **argv)
                  run->opts.consistency, run->opts.model);
         return FL_EXIT_USAGE;
     }
+    //  Without --model the history says which it is for: a txn level is
+    //  as good as a register model here, and checked once it is read
     if (run->opts.consistency && !check_model_is_txn (run->opts.model)
-    &&  !check_consistency_valid (run->opts.consistency)) {
+    &&  !check_consistency_valid (run->opts.consistency)
+    &&  (run->opts.model || !check_txn_level_valid (run->opts.consistency))) {
         fprintf (stderr, "harness check: unknown consistency model '%s' (models: %s)\n",
                  run->opts.consistency, check_consistency_names ());
         return FL_EXIT_USAGE;

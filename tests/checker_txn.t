@@ -10,8 +10,11 @@ d=tests/data/txn
 hc () { out=$(timeout 60 ./harness check "$@" 2>"$tmp/err"); rc=$?; }
 # types: the anomaly_types of $out, space-separated
 types () { python3 -c 'import json,sys; print(" ".join(json.load(sys.stdin)["anomaly_types"]))' <<< "$out"; }
+# bad_data PATTERN: exit 65 and PATTERN in the error
+bad_data () { [ "$rc" -eq 65 ] && grep -q "$1" "$tmp/err"; }
+str () { python3 -c 'import json,sys; print(json.load(sys.stdin)[sys.argv[1]])' "$1" <<< "$out"; }
 field () { python3 -c 'import json,sys; print(" ".join(json.load(sys.stdin)[sys.argv[1]]))' "$1" <<< "$out"; }
-plan 34
+plan 43
 
 expect () {     # expect FILE TYPES RC [ARGS...]
     local file=$1 want=$2 code=$3; shift 3
@@ -50,3 +53,44 @@ hc --model rw-register $d/g0.edn
 check "an append in a rw-register history is bad data (65)" [ "$rc" -eq 65 ]
 hc --model rw-register $d/rw_g2.edn --json
 check "rw-register write skew is G2-item" [ "$(types)" = "G2-item" ]
+
+# Without --model the micro-ops tell the txn model (docs/checker.md,
+# "Models and --init"); the lab's own txn histories are jsonl with "w"/"r"
+hc $d/g_single.edn --json
+check "no --model: appends make a list-append history" \
+    [ "$(str model)" = "list-append" -a "$(types)" = "G-single" -a "$rc" -eq 1 ]
+hc $d/rw_g2.edn --json
+check "no --model: w micro-ops make a rw-register history" \
+    [ "$(str model)" = "rw-register" -a "$(types)" = "G2-item" ]
+cat > "$tmp/rw.jsonl" <<'H'
+{"process":0,"type":"invoke","f":"txn","value":[["w",0,2],["r",1,null]]}
+{"process":0,"type":"ok","f":"txn","value":[["w",0,2],["r",1,null]]}
+{"process":1,"type":"invoke","f":"txn","value":[["r",0,null]]}
+{"process":1,"type":"ok","f":"txn","value":[["r",0,2]]}
+H
+hc "$tmp/rw.jsonl"
+check "no --model: a run's rw-register history is valid (0)" \
+    grep -q '^[^ ]*rw.jsonl: valid (strict-serializable, rw-register, 2 ops' <<< "$out"
+hc --consistency serializable $d/realtime.edn
+check "no --model: --consistency takes a txn level" [ "$rc" -eq 0 ]
+grep -v '"w"' "$tmp/rw.jsonl" > "$tmp/reads.jsonl"
+hc "$tmp/reads.jsonl"
+check "no --model: txns that only read cannot tell the model (65, asks for it)" \
+    bad_data 'reads.jsonl:1: .*give --model list-append or rw-register'
+{ cat "$tmp/rw.jsonl"; echo '{"process":2,"type":"invoke","f":"read","value":null}'; } \
+    > "$tmp/mixed.jsonl"
+hc "$tmp/mixed.jsonl"
+check "no --model: txns mixed with reads are bad data naming both (65, asks for --model)" \
+    bad_data "mixed.jsonl:5: f 'txn' (line 1) and f 'read' (line 5).*give --model"
+{ cat "$tmp/rw.jsonl"; echo '{"process":3,"type":"invoke","f":"txn","value":[["append",1,1]]}'; } \
+    > "$tmp/both.jsonl"
+hc "$tmp/both.jsonl"
+check "no --model: append and w in one history ask for --model (65)" \
+    bad_data 'append and w (line 1).*give --model list-append or rw-register'
+echo '{"process":0,"type":"invoke","f":"txn","value":[["write","x",1]]}' > "$tmp/multi.jsonl"
+hc "$tmp/multi.jsonl"
+check "no --model: read/write micro-ops point to multi-register (65)" \
+    bad_data "micro-op f 'write' is none of append, w and r.*multi-register"
+hc --spectrum $d/valid.edn
+check "no --model: --spectrum on txns is refused, naming the model" \
+    bad_data 'spectrum is for register.*not list-append'
