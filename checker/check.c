@@ -732,28 +732,35 @@ check_result_json (const check_result_t *self)
         elle_result_json (self->elle, obj);
         return obj;
     }
-    json_t *obj = json_pack ("{s:s, s:o, s:s, s:I, s:f, s:I, s:I, s:I, s:I}",
+    json_t *obj = json_pack ("{s:s, s:o, s:s, s:I, s:f, s:I}",
         "file", self->file,
         "valid", self->verdict == CHECK_VALID? json_true ()
                : self->verdict == CHECK_INVALID? json_false (): json_string ("unknown"),
         "model", model_name (self->model),
         "ops", (json_int_t) ophistory_size (self->history),
         "time_ms", self->time_ms,
-        "partitions", (json_int_t) self->nparts,
-        "steps", (json_int_t) self->steps,
-        "cache_entries", (json_int_t) self->cache_entries,
-        "memory_bytes", (json_int_t) self->memory_bytes);
-    json_object_set_new (obj, "cache", json_pack ("{s:I, s:I, s:I}",
-        "configurations", (json_int_t) self->cache_configs,
-        "bytes", (json_int_t) self->cache_bytes,
-        "bytes_wide", (json_int_t) self->cache_bytes_wide));
+        "partitions", (json_int_t) self->nparts);
+    //  The search's own fields only when it ran: a causal or session check
+    //  asked alone runs none, and its "method" (spectrum_json) names the
+    //  check that decided instead
+    if (self->ran_lin) {
+        json_object_set_new (obj, "steps", json_integer ((json_int_t) self->steps));
+        json_object_set_new (obj, "cache_entries", json_integer ((json_int_t) self->cache_entries));
+        json_object_set_new (obj, "memory_bytes", json_integer ((json_int_t) self->memory_bytes));
+        json_object_set_new (obj, "cache", json_pack ("{s:I, s:I, s:I}",
+            "configurations", (json_int_t) self->cache_configs,
+            "bytes", (json_int_t) self->cache_bytes,
+            "bytes_wide", (json_int_t) self->cache_bytes_wide));
+    }
     if (self->spectrum.ran [self->spectrum.asked])
         spectrum_json (&self->spectrum, obj);
     else
         json_object_set_new (obj, "consistency", json_string ("linearizable"));
-    s_methods_json (self, obj);
     s_why_t why;
-    if (!self->ran_lin || !s_why (self, &why))
+    if (!self->ran_lin)
+        return obj;
+    s_methods_json (self, obj);
+    if (!s_why (self, &why))
         return obj;
     json_object_set_new (obj, "key_method", json_string (s_method_name (self->method [self->bad])));
     if (self->lin == CHECK_UNKNOWN && self->spectrum.asked == CONSISTENCY_LINEARIZABLE)

@@ -154,6 +154,16 @@ spectrum_strongest (const spectrum_t *self)
     return strdup ("none");
 }
 
+const char *
+spectrum_method (const spectrum_t *self)
+{
+    assert (self);
+    consistency_t m = self->implied [self->asked]? self->implied_by [self->asked]: self->asked;
+    return m == CONSISTENCY_LINEARIZABLE? "search"
+         : m == CONSISTENCY_SEQUENTIAL? "sequential"
+         : m == CONSISTENCY_CAUSAL? "causal": "session";
+}
+
 void
 spectrum_json (const spectrum_t *self, json_t *obj)
 {
@@ -165,6 +175,7 @@ spectrum_json (const spectrum_t *self, json_t *obj)
             return;
         const consistency_result_t *by = self->implied [self->asked]?
             &self->results [self->implied_by [self->asked]]: NULL;
+        json_object_set_new (obj, "method", json_string (spectrum_method (self)));
         //  An implied verdict shows the violation it came from (its "model" says whose)
         if (asked->violation || (by && by->violation))
             json_object_set (obj, "violation", asked->violation? asked->violation: by->violation);

@@ -47,9 +47,15 @@ check_verdict_t spectrum_verdict (const spectrum_t *self);
 //  refuted. Malloc'd.
 char *spectrum_strongest (const spectrum_t *self);
 
+//  The check whose verdict the asked model has: "sequential"
+//  (sequential_check), "causal" (causal_check), "session" (session_check),
+//  or "search" (linearizability's); when the verdict is implied, the check
+//  of the model it was implied by.
+const char *spectrum_method (const spectrum_t *self);
+
 //  Into obj: "consistency"; with --spectrum "spectrum", "strongest",
 //  "violations", "reasons", "implied"; without it, for a model other than
-//  linearizable, "violation" or "reason".
+//  linearizable, "method" (spectrum_method) and "violation" or "reason".
 void spectrum_json (const spectrum_t *self, json_t *obj);
 
 //  Text: the spectrum line and each violation's chain.

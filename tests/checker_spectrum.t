@@ -35,7 +35,7 @@ expect=(
     "back-in-time n n n y n - -"
     "linearizable y y y y y y y"
 )
-plan $(( ${#expect[@]} * 7 + 24 ))
+plan $(( ${#expect[@]} * 7 + 30 ))
 
 for row in "${expect[@]}"; do
     set -- $row
@@ -70,6 +70,20 @@ check_output -F 'p1 read x=null (line 6) can no longer happen: the key holds 1, 
 run ./harness check --consistency sequential --json $d/sb.jsonl
 check "JSON: valid false for the asked model" [ "$(js "d['valid']" <<< "$out")" = false ]
 check "JSON: the violation lists its ops" [ "$(js "len(d['violation']['ops'])" <<< "$out")" -ge 3 ]
+check "JSON: the sequential check decided (method sequential)" \
+    [ "$(js "d['method']" <<< "$out")" = sequential ]
+#  No linearizability search runs for a model asked alone: its JSON names
+#  the check that decided and has none of the search's fields
+nosearch="[k for k in ('steps', 'cache_entries', 'memory_bytes', 'cache', 'methods', 'keys', 'key_method') if k in d]"
+run ./harness check --consistency causal --json $d/sb.jsonl
+check "JSON causal: method causal" [ "$(js "d['method']" <<< "$out")" = causal ]
+check "JSON causal: no search fields" [ "$(js "$nosearch" <<< "$out")" = "[]" ]
+run ./harness check --consistency read-your-writes --json $d/own-write.jsonl
+check "JSON read-your-writes: method session, no search fields" \
+    [ "$(js "[d['method'], $nosearch]" <<< "$out")" = '["session", []]' ]
+run ./harness check --consistency linearizable --json $d/sb.jsonl
+check "JSON linearizable: the search's fields as before" \
+    [ "$(js "[d['method'], d['methods']['unique-values'], 'steps' in d, 'cache' in d]" <<< "$out")" = '["unique-values", 1, true, true]' ]
 check_error 64 "unknown consistency model 'strict'.*sequential, causal" \
     "a bad model name is a usage error naming it and the models" \
     ./harness check --consistency strict $d/sb.jsonl
@@ -109,6 +123,9 @@ check_exit 1 "--consistency sequential exits 1 when causal fails" \
     ./harness check --consistency sequential --timeout 30 "$tmp/own20.jsonl"
 check_output -F 'sequential no: implied by causal' "the text says where the verdict came from"
 check_output -F 'not causal: p0 wrote z=' "and shows causal's chain"
+run ./harness check --consistency sequential --json --timeout 30 "$tmp/own20.jsonl"
+check "JSON: a sequential verdict implied by causal is causal's (method causal)" \
+    [ "$(js "[d['method'], d['implied_by']]" <<< "$out")" = '["causal", "causal"]' ]
 
 run ./harness check --consistency sequential --report "$tmp/page" $d/sb.jsonl
 check_grep -F 'NOT sequential' "$tmp/page/index.html" "the page says the asked model's verdict"
