@@ -69,8 +69,10 @@ s_usage (FILE *out)
         "  -f, --format F     jsonl, edn or jepsen-log (default: guess)\n"
         "  -j, --json         one JSON object per history\n"
         "  -t, --timeout SEC  search budget per history (unknown when exceeded;\n"
-        "                     default %d, 0 the default, at most %.0f: a year)\n"
-        "      --memory MB    cache budget per history (default %d, 0 the default)\n"
+        "                     default %d, 0 the default (not unlimited), at most\n"
+        "                     %.0f: a year)\n"
+        "      --memory MB    cache budget per history (default %d,\n"
+        "                     0 the default (not unlimited), at most %d)\n"
         "      --threads N    kv partitions checked in parallel (default and 0: the\n"
         "                     cores, at most %d)\n"
         "  -r, --report DIR   write an HTML page per history into DIR\n"
@@ -92,7 +94,7 @@ s_usage (FILE *out)
         "                     at once; unique-value keys are decided without a\n"
         "                     search) or search (every key searched)\n",
         FL_CHECK_TIMEOUT_S_DEFAULT, FL_CHECK_TIMEOUT_S_MAX, FL_CHECK_MEMORY_MB_DEFAULT,
-        FL_CHECK_THREADS_MAX);
+        FL_CHECK_MEMORY_MB_MAX, FL_CHECK_THREADS_MAX);
 }
 
 //  DIR/index.html for one history, DIR/PATH.html for several. Returns 0,

@@ -11,7 +11,7 @@ hc () {
     out=$(timeout 60 ./harness check "$@" 2>"$tmp/err"); rc=$?
     err=$(cat "$tmp/err")
 }
-plan 46
+plan 49
 
 hc $d/checker-valid.jsonl
 check "valid history exits 0" [ "$rc" -eq 0 ]
@@ -162,3 +162,13 @@ hc -m kv "$tmp/old.edn"
 check "--to-edn: our JSONL written as EDN checks the same (invalid)" [ "$rc" -eq 1 ]
 check "--to-edn: events are EDN maps with keywords" \
     grep -q '^\[{:process 0, :type :invoke, :f :write, :key "a", :value 1}' "$tmp/old.edn"
+
+# --timeout 0 and --memory 0 are the defaults (check_budget), said in the
+# docs and --help: a search given them decides, as with no option at all
+hc --timeout 0 --memory 0 --method search $d/checker-valid.jsonl
+check "--timeout 0 --memory 0: the default budget, the search decides (valid, 0)" [ "$rc" -eq 0 ]
+check "docs/checker.md says what --timeout 0 and --memory 0 mean" \
+    grep -q '^turn an exhausted search into \*\*unknown\*\*. `--timeout 0` and `--memory 0`$' docs/checker.md
+hc --help
+check "--help says 0 is the default, not unlimited, for --timeout and --memory" \
+    [ "$(grep -c '0 the default (not unlimited)' <<< "$out")" -eq 2 ]
