@@ -145,13 +145,12 @@ lab_check_node_syntax (const char *cmd, char **error)
 }
 
 //  --node CMD's program, when the line names one sh need not expand (after
-//  any NAME=VALUE; not a builtin such as cd), is there and may be run.
-//  Returns 0, or -1 with *error.
+//  any NAME=VALUE; not a builtin such as cd), is there and may be run. Its
+//  syntax is the caller's to check first (lab_check_node_syntax: a usage
+//  error, not a missing program). Returns 0, or -1 with *error.
 static int
 s_check_node_command (const char *cmd, char **error)
 {
-    if (lab_check_node_syntax (cmd, error))
-        return -1;
     shellcmd_t parsed;
     if (shellcmd_read (cmd, &parsed) || !*parsed.program)
         return 0;

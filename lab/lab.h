@@ -101,7 +101,8 @@ bool lab_system_has_bug (const char *system, const char *bug);
 int lab_check_programs (const lab_opts_t *opts, char **error);
 
 //  Can sh read --node CMD (sh -n: a quote never closed, a dangling &&)?
-//  0, or -1 with *error (malloc'd) quoting sh (a usage error, 64).
+//  0, or -1 with *error (malloc'd) quoting sh (a usage error, 64). Checked
+//  before lab_check_programs, which looks for the line's program only.
 int lab_check_node_syntax (const char *cmd, char **error);
 
 //  Start the proxy and the nodes (not yet initialised). NULL on failure,

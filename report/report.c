@@ -764,6 +764,24 @@ report_write (const char *run_dir, char **error)
     return report_write_notes (run_dir, NULL, error) < 0? -1: 0;
 }
 
+//  A torn last line of PATH (LINE, or 0 for none) that was passed over:
+//  said in the page's banner and in the notes, a line each.
+static void
+s_torn (page_t *self, char **notes, const char *path, size_t line)
+{
+    if (!line)
+        return;
+    char said [512];
+    snprintf (said, sizeof said, "%s:%zu: torn last line (a run cut mid-write) ignored",
+              path, line);
+    size_t used = strlen (self->torn_note);
+    snprintf (self->torn_note + used, sizeof self->torn_note - used, "%s%s",
+              used? "; ": "", said);
+    char *more = zsys_sprintf ("%s%s\n", *notes? *notes: "", said);
+    zstr_free (notes);
+    *notes = more;
+}
+
 int
 report_write_notes (const char *run_dir, char **notes_p, char **error)
 {
@@ -779,23 +797,8 @@ report_write_notes (const char *run_dir, char **notes_p, char **error)
     int rc = -1;
     if (faults) {
         int read = 0;
-        if (opslog_torn_line (log)) {
-            snprintf (self.torn_note, sizeof self.torn_note,
-                      "%s:%zu: torn last line (a run cut mid-write) ignored",
-                      history_path, opslog_torn_line (log));
-            notes = zsys_sprintf ("%s\n", self.torn_note);
-        }
-        if (period_log_torn_line (faults)) {
-            size_t used = strlen (self.torn_note);
-            snprintf (self.torn_note + used, sizeof self.torn_note - used,
-                      "%s%s:%zu: torn last line (a run cut mid-write) ignored",
-                      used? "; ": "", faults_path, period_log_torn_line (faults));
-            char *more = zsys_sprintf ("%s%s:%zu: torn last line (a run cut mid-write)"
-                                       " ignored\n", notes? notes: "", faults_path,
-                                       period_log_torn_line (faults));
-            zstr_free (&notes);
-            notes = more;
-        }
+        s_torn (&self, &notes, history_path, opslog_torn_line (log));
+        s_torn (&self, &notes, faults_path, period_log_torn_line (faults));
         self.log = log;
         self.faults = faults;
         self.end_ns = s_axis_end (log, faults);
