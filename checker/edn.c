@@ -348,13 +348,17 @@ s_elem_cmp (const void *a, const void *b)
 }
 
 //  A set from the array of its elements (taken): {"#{}": [elements sorted
-//  by their canonical JSON text, duplicates dropped]}. Elements are
-//  canonical already (sets inside were built first, objects are written
-//  with sorted keys), so equal sets have equal JSON, whatever order the
-//  file gave, and a set never equals a vector. NULL when out of memory.
+//  by their canonical JSON text]}. Elements are canonical already (sets
+//  inside were built first, objects are written with sorted keys), so equal
+//  sets have equal JSON, whatever order the file gave, and a set never
+//  equals a vector. An element twice is an error, as Clojure's reader has
+//  it ("Duplicate key: 1" for #{1 1}), not one of them silently dropped:
+//  NULL with *dup set to it (the caller releases it); NULL with *dup NULL
+//  when out of memory.
 static json_t *
-s_set_new (json_t *elements, bool plain)
+s_set_new (json_t *elements, bool plain, json_t **dup)
 {
+    *dup = NULL;
     size_t n = json_array_size (elements);
     s_elem_t *elems = calloc (n + 1, sizeof (s_elem_t));
     json_t *sorted = json_array ();
@@ -369,7 +373,11 @@ s_set_new (json_t *elements, bool plain)
     if (ok)
         qsort (elems, n, sizeof (s_elem_t), s_elem_cmp);
     for (size_t i = 0; ok && i < n; i++)
-        if (i == 0 || strcmp (elems [i - 1].text, elems [i].text))
+        if (i > 0 && strcmp (elems [i - 1].text, elems [i].text) == 0) {
+            *dup = json_incref (elems [i].value);
+            ok = false;
+        }
+        else
             ok = json_array_append (sorted, elems [i].value) == 0;
     for (size_t i = 0; elems && i < n; i++)
         free (elems [i].text);
@@ -464,9 +472,22 @@ s_close (edn_reader_t *self, s_frame_t *stack, int *depth, int c, json_t **done)
         return s_fail (self, "map with a key and no value");
     }
     *done = frame->container;
+    json_t *dup = NULL;
     if (frame->close == '}' && json_is_array (*done)
-    && !(*done = s_set_new (*done, self->plain)))
-        return s_fail (self, "out of memory");
+    && !(*done = s_set_new (*done, self->plain, &dup))) {
+        char *text = NULL;
+        size_t len = 0;
+        FILE *out = dup? open_memstream (&text, &len): NULL;
+        if (out) {
+            edn_write (dup, out);
+            fclose (out);
+        }
+        int rc = text? s_fail (self, "duplicate element %.100s in a set", text)
+                     : s_fail (self, "out of memory");
+        free (text);
+        json_decref (dup);
+        return rc;
+    }
     return 0;
 }
 

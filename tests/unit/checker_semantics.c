@@ -417,7 +417,12 @@ test_edn_equality (void **state)
         "{:process 1, :type :ok, :f :read, :value " r "}\n"
     //  |-write W-| |-read R-|
     assert_int_equal (s_check ("a.edn", WR ("#{1 2 3}", "#{3 1 2}"), "register", NULL), CHECK_VALID);
-    assert_int_equal (s_check ("a.edn", WR ("#{1 2 3}", "#{3 1 2 2}"), "register", NULL), CHECK_VALID);
+    //  an element twice is refused, as Clojure's reader refuses it
+    assert_int_equal (s_check ("a.edn", WR ("#{1 2 3}", "#{3 1 2 2}"), "register", NULL), S_BAD);
+    assert_non_null (strstr (s_error, ":4: malformed EDN: duplicate element 2 in a set"));
+    assert_int_equal (s_check ("a.edn", WR ("#{1 2 3}", "#{[1 #{2 3}] [1 #{3 2}]}"), "register", NULL),
+                      S_BAD);
+    assert_non_null (strstr (s_error, "duplicate element [1 #{2 3}] in a set"));
     assert_int_equal (s_check ("b.edn", WR ("{:a #{2 1}}", "{:a #{1 2}}"), "register", NULL), CHECK_VALID);
     assert_int_equal (s_check ("c.edn", WR ("[#{:x [1 #{5 4}]} 7]", "[#{[1 #{4 5}] :x} 7]"), "register", NULL),
                       CHECK_VALID);
