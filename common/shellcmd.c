@@ -88,6 +88,21 @@ s_word (const char **at, char *out, size_t size, bool *expands)
     return 0;
 }
 
+//  Words after which sh still expects a command: reserved words that open
+//  or continue one, and the builtins that run the rest as a program.
+static bool
+s_before_command (const char *word)
+{
+    static const char *const words [] = {
+        "!", "{", "do", "elif", "else", "if", "then", "until", "while", "exec",
+        "command", "time", NULL
+    };
+    for (const char *const *w = words; *w; w++)
+        if (strcmp (word, *w) == 0)
+            return true;
+    return false;
+}
+
 //  A NAME=... word, as sh tells an assignment from a program.
 static bool
 s_assignment (const char *raw)
@@ -106,6 +121,7 @@ shellcmd_read (const char *cmd, shellcmd_t *out)
     memset (out, 0, sizeof *out);
     out->simple = true;
     bool found = false;
+    bool command_at = true;     // the next word is in a command's place
     const char *s = cmd;
     char word [SHELLCMD_WORD_BYTES_MAX];
     while (*s) {
@@ -115,6 +131,7 @@ shellcmd_read (const char *cmd, shellcmd_t *out)
             break;
         if (s_operator (*s)) {
             out->simple = false;
+            command_at = true;
             s++;
             continue;
         }
@@ -137,6 +154,11 @@ shellcmd_read (const char *cmd, shellcmd_t *out)
         bool expands;
         if (s_word (&s, word, sizeof word, &expands))
             return -1;
+        if (command_at && !s_assignment (start) && !s_before_command (word)) {
+            command_at = false;
+            if (!expands && !s_shell_word (word) && shellcmd_is_nodejs (word))
+                out->nodejs = true;
+        }
         if (found || (out->simple && s_assignment (start)))
             continue;
         found = true;

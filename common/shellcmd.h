@@ -28,6 +28,9 @@ typedef struct {
     bool simple;                    //  one simple command
     char program [SHELLCMD_WORD_BYTES_MAX]; //  unquoted; "" when not known
     size_t program_at;              //  where the program word starts in CMD
+    bool nodejs;                    //  a command of the line runs Node.js
+                                    //  (shellcmd_is_nodejs): "cd d && node
+                                    //  n.js" as well as "node n.js"
 } shellcmd_t;
 
 //  Read CMD. Returns 0, or -1 for a quote that is never closed (sh could

@@ -626,14 +626,15 @@ s_serve (bridge_t *self)
 
 //  --faketime PATH: check the library, keep PATH's offset if it holds one
 //  (a restarted node keeps its machine's skew) or write "+0", and put the
-//  child's environment in ours. PROGRAM is the node's program (argv [0],
-//  or a command line's): Node.js keeps its true monotonic clock (libuv
-//  aborts when it goes back, as a negative skew made it), every other
-//  program has it shifted with the wall clock, because libfaketime 0.9.10
-//  with FAKETIME_DONT_FAKE_MONOTONIC fails python3's time.sleep (EINVAL).
+//  child's environment in ours. nodejs: the node's program (argv [0]), or
+//  a command of its line, is Node.js (shellcmd.h). Node.js keeps its true
+//  monotonic clock (libuv aborts when it goes back, as a negative skew made
+//  it); every other program has it shifted with the wall clock, because
+//  libfaketime 0.9.10 with FAKETIME_DONT_FAKE_MONOTONIC fails python3's
+//  time.sleep (EINVAL).
 //  Returns 0, or an exit status after saying why.
 static int
-s_faketime_setup (const char *id, const char *path, const char *program)
+s_faketime_setup (const char *id, const char *path, bool nodejs)
 {
     const char *lib = faketime_lib ();
     if (access (lib, R_OK)) {
@@ -664,7 +665,7 @@ s_faketime_setup (const char *id, const char *path, const char *program)
     setenv ("FAKETIME_TIMESTAMP_FILE", absolute, 1);
     setenv ("FAKETIME_NO_CACHE", "1", 1);   //  a new offset counts at once
     unsetenv ("FAKETIME");                  //  it would win over the file
-    if (shellcmd_is_nodejs (program))
+    if (nodejs)
         setenv ("FAKETIME_DONT_FAKE_MONOTONIC", "1", 1);
     zstr_free (&preloads);
     free (absolute);
@@ -735,8 +736,8 @@ main (int argc, char **argv)
         shellcmd_read (argv [optind], &command);
     else
     if (argc > optind)
-        snprintf (command.program, sizeof command.program, "%s", argv [optind]);
-    if (opts.faketime && (rc = s_faketime_setup (id, opts.faketime, command.program)))
+        command.nodejs = shellcmd_is_nodejs (argv [optind]);
+    if (opts.faketime && (rc = s_faketime_setup (id, opts.faketime, command.nodejs)))
         return rc;
     bridge_t self = { .id = id, .bad_fd = -1, .cut_fd = -1 };
     if (opts.bad_output_cut && s_open_cut (&self, opts.bad_output_cut)) {

@@ -87,6 +87,28 @@ test_nodejs (void **state)
     close (fd);
     assert_true (shellcmd_is_nodejs (js));
     assert_false (shellcmd_is_nodejs (py));
+    //  A line: any command of it, after assignments and exec, not a
+    //  builtin's argument or an expansion.
+    const char *yes [] = { "node n.js", "cd d && node n.js", "FOO=1 exec nodejs n.js",
+                           "ulimit -n 64; exec /usr/bin/node n.js", "if true; then node n.js; fi",
+                           "python3 x.py | node y.js", NULL };
+    const char *no [] = { "python3 n.js", "cd node && python3 n.py", "echo node",
+                          "$NODE n.js", "FOO=node ruby n.rb", "cat n.js > node", NULL };
+    shellcmd_t parsed;
+    for (int i = 0; yes [i]; i++) {
+        assert_int_equal (shellcmd_read (yes [i], &parsed), 0);
+        if (!parsed.nodejs)
+            fail_msg ("'%s' runs node", yes [i]);
+    }
+    for (int i = 0; no [i]; i++) {
+        assert_int_equal (shellcmd_read (no [i], &parsed), 0);
+        if (parsed.nodejs)
+            fail_msg ("'%s' does not run node", no [i]);
+    }
+    char line [64];
+    snprintf (line, sizeof line, "cd /tmp && %s", js);
+    assert_int_equal (shellcmd_read (line, &parsed), 0);
+    assert_true (parsed.nodejs);
     unlink (js);
     unlink (py);
 }
