@@ -459,6 +459,18 @@ s_network (const page_t *self)
                  " connected: a node still starting, as the lab's first init may find it, or"
                  " one killed). They count as dropped on their links, whether or not a fault"
                  " was in force.</p>", (long long) json_integer_value (unroutable));
+    json_t *overflow = json_object_get (network, "overflow");
+    if (json_is_integer (overflow) && json_integer_value (overflow) > 0)
+        fprintf (out, "<p class=\"note\">Overflow: %lld messages lost because their dest's"
+                 " queue was full (%d messages, FL_SOCKET_HWM): that node was not reading"
+                 " them as fast as they came. They count as dropped on their links, whether"
+                 " or not a fault was in force.</p>", (long long) json_integer_value (overflow),
+                 FL_SOCKET_HWM);
+    json_t *oversize = json_object_get (network, "oversize");
+    if (json_is_integer (oversize) && json_integer_value (oversize) > 0)
+        fprintf (out, "<p class=\"note\">Oversize: %lld messages refused by the proxy for"
+                 " being over %d bytes (FL_MSG_BYTES_MAX).</p>",
+                 (long long) json_integer_value (oversize), FL_MSG_BYTES_MAX);
     const char *carries = json_string_value (json_object_get (network, "carries"));
     if (carries && strcmp (carries, "clients") == 0)
         fputs ("<p class=\"note\">A real database: the proxy carried only the lab's clients"

@@ -706,6 +706,33 @@ test_links_max (void **state)
     s_remove_dir (dir);
 }
 
+//  Messages the proxy lost with no fault in force are said, with their
+//  count: unroutable, overflow (a dest's full queue) and oversize.
+static void
+test_network_losses (void **state)
+{
+    (void) state;
+    char *dir = s_ops_dir (2, false, "ok");
+    s_write (dir, "results.json", "{\"network\":{\"links\":{\"n1->n2\":{\"sent\":9,"
+             "\"delivered\":2,\"dropped\":7}},\"unroutable\":3,\"overflow\":4,"
+             "\"oversize\":2,\"rejected\":0}}\n");
+    char *html = s_report (dir, NULL);
+    assert_non_null (strstr (html, "Unroutable: 3 (messages"));
+    assert_non_null (strstr (html, "Overflow: 4 messages lost because their dest's queue was"
+                                   " full (100000 messages, FL_SOCKET_HWM)"));
+    assert_non_null (strstr (html, "Oversize: 2 messages refused by the proxy for being over"
+                                   " 1048576 bytes"));
+    free (html);
+    s_write (dir, "results.json", "{\"network\":{\"links\":{},\"unroutable\":0,"
+             "\"overflow\":0,\"oversize\":0}}\n");
+    html = s_report (dir, NULL);
+    assert_null (strstr (html, "Unroutable:"));
+    assert_null (strstr (html, "Overflow:"));
+    assert_null (strstr (html, "Oversize:"));
+    free (html);
+    s_remove_dir (dir);
+}
+
 //  A trace of 1000 messages among FL_REPORT_PARTIES_MAX + 2 parties, a
 //  fault from message 500 on: the window is FL_REPORT_ARROWS_BEFORE events
 //  before it and the rest after, FL_REPORT_ARROWS_MAX in all; the lines
@@ -786,6 +813,7 @@ main (void)
         cmocka_unit_test (test_hover_ops_max),
         cmocka_unit_test (test_failing_and_depth_max),
         cmocka_unit_test (test_links_max),
+        cmocka_unit_test (test_network_losses),
         cmocka_unit_test (test_arrows_and_parties_max),
         cmocka_unit_test (test_ops_drawn_max),
     };
