@@ -75,3 +75,37 @@ cyclesvg_write (FILE *out, json_t *cycle)
     fprintf (out, "</svg>\n");
 }
 
+void
+cyclesvg_explain (FILE *out, json_t *cycle)
+{
+    assert (out);
+    json_t *ops = json_object_get (cycle, "cycle"), *edges = json_object_get (cycle, "edges");
+    size_t n = json_array_size (ops);
+    if (n == 0)
+        return;
+    fputs ("<ul class=\"cycle\">", out);
+    for (size_t i = 0; i < n; i++) {
+        json_t *op = json_array_get (ops, i);
+        fprintf (out, "<li>T%zu = line ", i + 1);
+        s_text (out, json_object_get (op, "line"));
+        fputs (": process ", out);
+        s_text (out, json_object_get (op, "process"));
+        json_t *f = json_object_get (op, "f");
+        fputs (" ", out);
+        escape_html (out, json_is_string (f)? json_string_value (f): "?");
+        fputs (" ", out);
+        s_text (out, json_object_get (op, "value"));
+        json_t *type = json_object_get (op, "type");
+        fputs (" ", out);
+        escape_html (out, json_is_string (type)? json_string_value (type): "?");
+        fputs ("</li>", out);
+    }
+    for (size_t i = 0; i < json_array_size (edges); i++) {
+        json_t *edge = json_array_get (edges, i);
+        const char *why = json_string_value (json_object_get (edge, "why"));
+        fprintf (out, "<li>T%zu &lt; T%zu: ", i + 1, (i + 1) % n + 1);   // edge i: op i to i+1
+        escape_html (out, why? why: "?");
+        fputs ("</li>", out);
+    }
+    fputs ("</ul>\n", out);
+}

@@ -17,4 +17,10 @@
 //  without a cycle draws nothing.
 void cyclesvg_write (FILE *out, json_t *anomaly);
 
+//  Write ANOMALY's cycle in words, as ./harness check prints it: each
+//  transaction (T1 = line 5: process 0 txn [...] ok), then each edge and
+//  why it is there (T1 < T2: T1 did not see T2's append of 1 to key 1),
+//  as an HTML list. An anomaly without a cycle writes nothing.
+void cyclesvg_explain (FILE *out, json_t *anomaly);
+
 #endif

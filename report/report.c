@@ -126,7 +126,7 @@ s_checks (const page_t *self, json_t *checks)
 
 //  One check's anomalies (the txn check's "anomaly_types", "anomaly_counts"
 //  and "anomalies"): their names with counts, then each cycle drawn as
-//  ./harness check --report draws it (common/cyclesvg.h), at most
+//  ./harness check --report draws it (common/cyclesvg.h), with its words, at most
 //  FL_REPORT_CYCLES_MAX of them; the rest are counted.
 static void
 s_check_anomalies (FILE *out, const char *name, json_t *details)
@@ -163,6 +163,7 @@ s_check_anomalies (FILE *out, const char *name, json_t *details)
         fputs ("</h3><p class=\"note\">Transactions T1, T2, ... in cycle order; hover a box"
                " for its micro-ops, an edge for why it is there.</p>", out);
         cyclesvg_write (out, anomaly);
+        cyclesvg_explain (out, anomaly);
     }
     if (cycles > drawn)
         fprintf (out, "<p class=\"note\">%zu of %zu cycles drawn (FL_REPORT_CYCLES_MAX).</p>",

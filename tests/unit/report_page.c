@@ -457,6 +457,11 @@ test_txn_anomalies (void **state)
     assert_non_null (strstr (html, "T1 (line 1)</text>"));
     assert_non_null (strstr (html, "T2 (line 2)</text>"));
     assert_non_null (strstr (html, "</title>ww k=1</text>"));
+    //  and in words, as ./harness check says it
+    assert_non_null (strstr (html, "<ul class=\"cycle\"><li>T1 = line 1: process 0 txn "
+        "[[&quot;append&quot;,1,1],[&quot;append&quot;,2,1]] ok</li><li>T2 = line 2: process 1 txn "
+        "[[&quot;append&quot;,1,2],[&quot;append&quot;,2,2]] ok</li><li>T1 &lt; T2: key 1: 1 before 2"
+        "</li><li>T2 &lt; T1: key 2: 2 before 1</li></ul>"));
     //  both cycle ops are marked, each with its micro-ops
     assert_int_equal (s_count (html, "class=\"failing\""), 2);
     assert_non_null (strstr (html, "named by the elle check: #1 p1 txn &rarr; ok "
