@@ -120,7 +120,9 @@ s_throughput (zsock_t *sender, const char *dest, zsock_t *receiver, int count)
     s_blast (zsock_resolve (sender), dest, count);
     pthread_join (thread, NULL);
     if (job.got < count) {
-        fprintf (stderr, "bench proxy: only %d of %d messages arrived\n", job.got, count);
+        fprintf (stderr, "bench proxy: only %d of %d messages arrived (a queue past its"
+                 " FL_SOCKET_HWM of %d dropped the rest, as the proxy counts overflow);"
+                 " this round is not counted\n", job.got, count, FL_SOCKET_HWM);
         return 0;
     }
     return count / ((job.done_ns - start) / 1e9);
