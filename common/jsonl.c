@@ -5,6 +5,8 @@
     then freed, so memory stays at one line plus what the caller keeps.
 */
 #include <assert.h>
+#include <ctype.h>
+#include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -161,4 +163,85 @@ jsonl_read_torn (FILE *file, const char *path, jsonl_line_fn *fn, void *arg,
     if (lines_read)
         *lines_read = lines.line;
     return rc;
+}
+
+//  An integer token of len bytes at text (an optional '-', digits) that
+//  does not fit in 64 bits.
+static bool
+s_wide_integer (const char *text, size_t len)
+{
+    char digits [64];
+    if (len >= sizeof digits)
+        return true;
+    memcpy (digits, text, len);
+    digits [len] = 0;
+    errno = 0;
+    (void) strtoll (digits, NULL, 10);
+    return errno == ERANGE;
+}
+
+json_t *
+jsonl_loads_wide (const char *text, size_t flags, size_t *wide)
+{
+    assert (text);
+    if (wide)
+        *wide = 0;
+    json_error_t jerr;
+    json_t *value = json_loads (text, flags, &jerr);
+    if (value || !strstr (jerr.text, "too big"))
+        return value;
+    //  Outside strings, digits are only ever part of a number: quote each
+    //  integer token that does not fit (a token with '.', 'e' or 'E' is a
+    //  real, which jansson takes as it is)
+    size_t len = strlen (text), count = 0;
+    char *copy = malloc (3 * len + 1);
+    if (!copy)
+        return NULL;
+    size_t out = 0;
+    bool quoted = false;
+    for (size_t i = 0; i < len; ) {
+        char c = text [i];
+        if (quoted) {
+            copy [out++] = c;
+            if (c == '\\' && i + 1 < len)
+                copy [out++] = text [++i];
+            else
+            if (c == '"')
+                quoted = false;
+            i++;
+            continue;
+        }
+        if (c == '"') {
+            quoted = true;
+            copy [out++] = text [i++];
+            continue;
+        }
+        if (c != '-' && !isdigit ((unsigned char) c)) {
+            copy [out++] = text [i++];
+            continue;
+        }
+        size_t end = i + (c == '-');
+        while (end < len && isdigit ((unsigned char) text [end]))
+            end++;
+        size_t real = end;
+        while (real < len && (isdigit ((unsigned char) text [real])
+                              || strchr (".eE+-", text [real])))
+            real++;
+        bool wide_one = real == end && end > i + (c == '-') && s_wide_integer (text + i, end - i);
+        if (wide_one) {
+            copy [out++] = '"';
+            count++;
+        }
+        memcpy (copy + out, text + i, real - i);
+        out += real - i;
+        if (wide_one)
+            copy [out++] = '"';
+        i = real;
+    }
+    copy [out] = 0;
+    value = json_loads (copy, flags, NULL);
+    free (copy);
+    if (value && wide)
+        *wide = count;
+    return value;
 }

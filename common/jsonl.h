@@ -82,6 +82,16 @@ int jsonl_read_torn (FILE *file, const char *path, jsonl_line_fn *fn, void *arg,
 //  error (or out of memory).
 char *jsonl_duplicate_key (const char *text, size_t len, const json_error_t *jerr);
 
+//  Parse TEXT (NUL-terminated) as a JSON value with FLAGS, as json_loads
+//  does, but an integer beyond 64 bits (valid JSON: a 128-bit id such as
+//  Python's uuid4 ().int, or 2^63 + k) is kept as a string of its digits
+//  where jansson alone would refuse the whole text ("too big integer"):
+//  {"id": 18446744073709551617} reads as {"id": "18446744073709551617"}.
+//  Distinct integers stay distinct (a double would round 2^63 + 1 and
+//  2^63 + 2 to one value). *wide (when not NULL) is how many were kept so.
+//  NULL when the text is no JSON for another reason.
+json_t *jsonl_loads_wide (const char *text, size_t flags, size_t *wide);
+
 //  Set *error (when error is not NULL) to a malloc'd "PATH:LINE: problem",
 //  the problem printf-formatted and cut at 511 bytes. Returns -1.
 int jsonl_fail (char **error, const char *path, size_t line, const char *format, ...)

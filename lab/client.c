@@ -11,6 +11,7 @@
 #include <assert.h>
 #include <jansson.h>
 #include "client.h"
+#include "jsonl.h"
 #include "limits.h"
 
 #define CLIENT_NODE_STREAM 0x700000ULL
@@ -153,8 +154,10 @@ client_on_message (client_t *self, int64_t now_ns, history_t *history)
     zframe_destroy (&src);
     char *text = zmsg_popstr (msg);
     zmsg_destroy (&msg);
-    json_t *envelope = text? json_loads (text, 0, NULL): NULL;
+    size_t wide = 0;
+    json_t *envelope = text? jsonl_loads_wide (text, 0, &wide): NULL;
     zstr_free (&text);
+    self->wide += (int64_t) wide;
     json_t *body = json_object_get (envelope, "body");
     json_t *reply_to = json_object_get (body, "in_reply_to");
     bool completed = false;

@@ -50,6 +50,8 @@ typedef struct {
     int64_t next_ns;        // earliest time of the next invoke
     int64_t unmatched;      // answers to no op in flight (late, duplicated)
     int64_t unreadable;     // messages that are no JSON envelope with a body
+    int64_t wide;           // integers beyond 64 bits in replies, kept as
+                            // strings of their digits (jsonl_loads_wide)
 } client_t;
 
 //  Create client index (1..clients) for WORKLOAD and connect it to net.

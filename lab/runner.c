@@ -85,6 +85,7 @@ typedef struct {
     bool healed;
     int64_t unmatched;          // replies that answered no op in flight
     int64_t unreadable;         // messages to clients that were no envelope
+    int64_t wide;               // integers past 64 bits in replies (client.h)
     bool leaderless_start;      // roles reported, none led by FL_WARMUP_MS
     json_t *notes;              // the lab's notes (lab_notes), kept past it
     json_t *skews;              // the nodes clock skew reached (lab_skew_json)
@@ -788,6 +789,8 @@ s_results (s_run_t *self, json_t *network, bool ran)
     //  client that were no envelope: counted, not recorded as ops.
     json_object_set_new (results, "unmatched_replies", json_integer (self->unmatched));
     json_object_set_new (results, "unreadable_replies", json_integer (self->unreadable));
+    //  Integers past 64 bits in replies: kept as strings of their digits
+    json_object_set_new (results, "wide_integers", json_integer (self->wide));
     if (opts->node_cmd)
         json_object_set_new (results, "bad_output", s_bad_output (self));
     if (self->notes)
@@ -883,6 +886,7 @@ s_teardown (s_run_t *self)
     for (int i = 0; i < self->count; i++) {
         self->unmatched += self->clients [i]->unmatched;
         self->unreadable += self->clients [i]->unreadable;
+        self->wide += self->clients [i]->wide;
         client_destroy (&self->clients [i]);
     }
     if (self->lab) {

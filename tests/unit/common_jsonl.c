@@ -145,6 +145,36 @@ test_read_file (void **state)
     fclose (file);
 }
 
+//  Integers past 64 bits are kept as strings of their digits, each one
+//  distinct; reals, strings that look like numbers and fitting integers
+//  are left as they are; text that is no JSON for another reason is none.
+static void
+test_loads_wide (void **state)
+{
+    (void) state;
+    size_t wide = 99;
+    json_t *v = jsonl_loads_wide ("{\"a\":1,\"b\":-9223372036854775808}", 0, &wide);
+    assert_non_null (v);
+    assert_int_equal (wide, 0);
+    assert_true (json_integer_value (json_object_get (v, "b")) == INT64_MIN);
+    json_decref (v);
+    v = jsonl_loads_wide ("{\"id\":9223372036854775809,\"s\":\"x\\\"18446744073709551616\","
+                          "\"l\":[-18446744073709551617,1e30,340282366920938463463374607431768211455.5,"
+                          "9223372036854775807]}", 0, &wide);
+    assert_non_null (v);
+    assert_int_equal (wide, 2);
+    assert_string_equal (json_string_value (json_object_get (v, "id")), "9223372036854775809");
+    assert_string_equal (json_string_value (json_object_get (v, "s")), "x\"18446744073709551616");
+    json_t *l = json_object_get (v, "l");
+    assert_string_equal (json_string_value (json_array_get (l, 0)), "-18446744073709551617");
+    assert_true (json_is_real (json_array_get (l, 1)));
+    assert_true (json_is_real (json_array_get (l, 2)));
+    assert_true (json_integer_value (json_array_get (l, 3)) == INT64_MAX);
+    json_decref (v);
+    assert_null (jsonl_loads_wide ("{\"id\":18446744073709551616,}", 0, &wide));
+    assert_null (jsonl_loads_wide ("{\"id\":1", 0, NULL));
+}
+
 int
 main (void)
 {
@@ -154,6 +184,7 @@ main (void)
         cmocka_unit_test (test_lines_feed_numbers_on),
         cmocka_unit_test (test_lines_too_long),
         cmocka_unit_test (test_read_file),
+        cmocka_unit_test (test_loads_wide),
     };
     return cmocka_run_group_tests_name ("common_jsonl", tests, NULL, NULL);
 }
