@@ -655,6 +655,13 @@ ophistory_parse_max (const char *name, const char *buf, size_t len, int format,
     assert (self);
     self->ops_max = ops_max;
     self->name = strdup (name);
+    //  A UTF-8 byte-order mark, as Windows editors and PowerShell write
+    //  one, is no part of the history: passed over (it would make line 1
+    //  "not a map", or the whole file a Jepsen log with no events)
+    if (len >= 3 && memcmp (buf, "\xEF\xBB\xBF", 3) == 0) {
+        buf += 3;
+        len -= 3;
+    }
     self->format = format < 0? s_guess (name, buf, len): format;
     int rc = self->format == OPHISTORY_JSONL? s_read_jsonl (self, buf, len)
            : self->format == OPHISTORY_EDN? s_read_edn (self, buf, len)

@@ -404,6 +404,22 @@ test_timeout_clamp (void **state)
     free (text);
 }
 
+//  A UTF-8 byte-order mark before the first event is passed over, in each
+//  format and when the format is guessed (it made line 1 "not a map").
+static void
+test_byte_order_mark (void **state)
+{
+    (void) state;
+    const char *jsonl = "\xEF\xBB\xBF{\"process\":0,\"type\":\"invoke\",\"f\":\"write\",\"value\":1}\r\n"
+                        "{\"process\":0,\"type\":\"ok\",\"f\":\"write\",\"value\":1}\r\n";
+    const char *edn = "\xEF\xBB\xBF{:process 0 :type :invoke :f :write :value 1}\n"
+                      "{:process 0 :type :ok :f :write :value 1}\n";
+    assert_int_equal (s_check ("bom.jsonl", jsonl, NULL, NULL), CHECK_VALID);
+    assert_int_equal (s_check ("bom-jsonl", jsonl, NULL, NULL), CHECK_VALID);
+    assert_int_equal (s_check ("bom.edn", edn, NULL, NULL), CHECK_VALID);
+    assert_int_equal (s_check ("bom-edn", edn, NULL, NULL), CHECK_VALID);
+}
+
 //  EDN equality: sets are equal whatever the order of their elements, at
 //  any depth, and a set is not a vector.
 static void
@@ -1048,6 +1064,7 @@ main (void)
         cmocka_unit_test (test_guess_kv),
         cmocka_unit_test (test_timeout_clamp),
         cmocka_unit_test (test_edn_equality),
+        cmocka_unit_test (test_byte_order_mark),
         cmocka_unit_test (test_keywords),
         cmocka_unit_test (test_process_names),
         cmocka_unit_test (test_negative_process),
