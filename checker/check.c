@@ -408,6 +408,17 @@ check_init_valid (const char *text)
     return value != NULL;
 }
 
+const char *
+check_init_unfit (const char *model, const char *text)
+{
+    assert (model && text);
+    int kind = model_parse (model);
+    json_t *value = kind >= 0? edn_parse_value (text): NULL;
+    const char *takes = value? model_init_unfit ((model_kind_t) kind, value): NULL;
+    json_decref (value);
+    return takes;
+}
+
 bool
 check_txn_level_valid (const char *name)
 {
@@ -524,6 +535,15 @@ check_file (const char *path, const check_opts_t *opts, char **error)
     int model = opts->model? model_parse (opts->model): (int) model_guess (history);
     if (model < 0) {
         s_fail (error, path, "unknown model", opts->model);
+        ophistory_destroy (&history);
+        json_decref (init);
+        return NULL;
+    }
+    const char *takes = model_init_unfit ((model_kind_t) model, init);
+    if (takes) {
+        if (asprintf (error, "%s: --init '%s' does not fit the %s model: it takes %s", path,
+                      opts->init, model_name ((model_kind_t) model), takes) < 0)
+            *error = NULL;
         ophistory_destroy (&history);
         json_decref (init);
         return NULL;

@@ -87,6 +87,10 @@ check_budget_t check_budget (const check_opts_t *opts, size_t partitions);
 //  a command line can reject a bad --init as a usage error up front.
 bool check_init_valid (const char *text);
 
+//  What MODEL takes as --init when TEXT (valid EDN) does not fit it, else
+//  NULL (model_init_unfit; NULL too for a model not known here).
+const char *check_init_unfit (const char *model, const char *text);
+
 //  True when name is an isolation level the txn models (list-append,
 //  rw-register) check against: read-uncommitted, read-committed,
 //  repeatable-read, snapshot-isolation, serializable, each also as

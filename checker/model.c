@@ -843,7 +843,29 @@ s_init_of_key (json_t *init, json_t *key)
     return found;
 }
 
-//  The initial state of a partition from --init.
+const char *
+model_init_unfit (model_kind_t kind, json_t *init)
+{
+    if (!init || json_is_null (init))
+        return NULL;
+    switch (kind) {
+        case MODEL_COUNTER:
+            return json_is_integer (init)? NULL: "an integer";
+        case MODEL_SET:
+        case MODEL_QUEUE:
+            return edn_set_elements (init)? NULL: "a vector, list or set of elements";
+        case MODEL_MUTEX:
+            return json_is_boolean (init)? NULL: "true (held) or false (free)";
+        case MODEL_MULTI_REGISTER:
+            return json_is_object (init) && edn_set_elements (init) == NULL? NULL
+                 : "a map of register names to values";
+        default:
+            return NULL;
+    }
+}
+
+//  The initial state of a partition from --init (model_init_unfit said
+//  it fits).
 static int
 s_init (s_compiler_t *c, model_part_t *part)
 {
@@ -857,7 +879,7 @@ s_init (s_compiler_t *c, model_part_t *part)
             part->init = s_value (part, init);
             return 0;
         case MODEL_MUTEX:
-            part->init = json_is_true (init) || (json_is_integer (init) && json_integer_value (init));
+            part->init = json_is_true (init);
             return 0;
         case MODEL_COUNTER:
             part->init = json_is_integer (init)? (uint64_t) json_integer_value (init): 0;

@@ -47,6 +47,13 @@ typedef struct _model_part_t model_part_t;
 int model_parse (const char *name);
 const char *model_name (model_kind_t kind);
 
+//  What --init a model takes, when INIT (parsed; NULL or nil: the model's
+//  empty state) is not of that kind, else NULL: a counter an integer, a
+//  set or queue a vector, list or set of elements, a mutex true (held) or
+//  false, a multi-register a map of names to values. Registers and kv take
+//  any value (kv: a map of keys to values, or one value for every key).
+const char *model_init_unfit (model_kind_t kind, json_t *init);
+
 //  The model of a history when none is given: kv when the first op has a
 //  key or every op is a read, write or cas on [k v] tuples, else
 //  cas-register.

@@ -501,6 +501,12 @@ s_parse (s_run_t *run, int argc, char **argv)
                  run->opts.init);
         return FL_EXIT_USAGE;
     }
+    const char *takes = run->opts.init && m? check_init_unfit (m, run->opts.init): NULL;
+    if (takes) {
+        fprintf (stderr, "harness check: --init '%s' does not fit the %s model: it takes %s\n",
+                 run->opts.init, m, takes);
+        return FL_EXIT_USAGE;
+    }
     const char *f = run->opts.format;
     if (f && strcmp (f, "jsonl") && strcmp (f, "edn") && strcmp (f, "jepsen-log")) {
         fprintf (stderr, "harness check: unknown format '%s'\n", f);
