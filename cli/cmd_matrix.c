@@ -148,7 +148,8 @@ s_parse (int argc, char **argv, s_args_t *args)
         { 0, 0, 0, 0 }
     };
     *args = (s_args_t) { .seed = 1, .store = "store" };
-    int rc = options_parse ("matrix", cmd_matrix_usage, argc, argv, options, s_option, args);
+    int rc = options_parse ("matrix", cmd_matrix_usage, argc, argv, options, "s", s_option,
+                            args);
     if (rc)
         return rc;
     if (optind != argc) {

@@ -160,7 +160,7 @@ s_parse (int argc, char **argv, s_args_t *args)
         { 0, 0, 0, 0 }
     };
     *args = (s_args_t) { .store = "store" };
-    int rc = options_parse ("run", cmd_run_usage, argc, argv, options, s_option, args);
+    int rc = options_parse ("run", cmd_run_usage, argc, argv, options, "snwcb", s_option, args);
     if (rc)
         return rc;
     if (optind != argc - 1)

@@ -66,7 +66,7 @@ cmd_serve (int argc, char **argv)
         { "help", no_argument, 0, 'h' }, { 0, 0, 0, 0 }
     };
     s_args_t args = { .port = 8080, .store = "store" };
-    int rc = options_parse ("serve", cmd_serve_usage, argc, argv, options, s_option, &args);
+    int rc = options_parse ("serve", cmd_serve_usage, argc, argv, options, NULL, s_option, &args);
     if (rc)
         return rc < 0 ? FL_EXIT_OK : rc;
     if (optind != argc) {

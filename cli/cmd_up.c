@@ -155,7 +155,7 @@ s_parse (int argc, char **argv, s_args_t *args)
     };
     *args = (s_args_t) { .system = "raft", .store = "store", .nodes = 5,
                          .seed = (uint64_t) clock_wall_ms () % 1000000 };
-    int rc = options_parse ("up", cmd_up_usage, argc, argv, options, s_option, args);
+    int rc = options_parse ("up", cmd_up_usage, argc, argv, options, "c", s_option, args);
     if (rc)
         return rc;
     if (optind != argc) {

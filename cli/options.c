@@ -3,6 +3,7 @@
     checked to be digits before it is converted.
 */
 #include <errno.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -63,10 +64,12 @@ s_getopt_problem (const char *name, const char *usage, int option, const char *a
 
 int
 options_parse (const char *name, const char *usage, int argc, char **argv,
-               const struct option *longs, options_fn *fn, void *arg)
+               const struct option *longs, const char *own_repeats, options_fn *fn,
+               void *arg)
 {
     optind = 1;
     opterr = 0;
+    bool seen [256] = { false };
     int option;
     while ((option = getopt_long (argc, argv, ":h", longs, NULL)) != -1) {
         if (option == 'h') {
@@ -75,6 +78,18 @@ options_parse (const char *name, const char *usage, int argc, char **argv,
         }
         if (option == ':' || option == '?')
             return s_getopt_problem (name, usage, option, argv [optind - 1]);
+        if (option > 0 && option < 256 && seen [option]
+        &&  !(own_repeats && strchr (own_repeats, option))) {
+            const struct option *long_option = longs;
+            while (long_option->name && long_option->val != option)
+                long_option++;
+            char problem [160];
+            snprintf (problem, sizeof problem, "--%s given twice: give it once",
+                      long_option->name? long_option->name: "?");
+            return options_usage (name, usage, problem);
+        }
+        if (option > 0 && option < 256)
+            seen [option] = true;
         int rc = fn (option, optarg, arg);
         if (rc)
             return rc;

@@ -32,11 +32,16 @@ typedef int (options_fn) (int option, const char *value, void *arg);
 //  The option loop of a command NAME with synopsis USAGE: getopt_long over
 //  ARGV with the long options LONGS (--help among them, as 'h'), calling
 //  FN (option, value, ARG) for each other one. An unknown option or one
-//  missing its value is a usage error naming it. Returns 0 with optind at
-//  the first operand, -1 after --help (the synopsis on stdout), or the
-//  usage status.
+//  missing its value is a usage error naming it, and so is an option given
+//  twice ("--time-limit given twice: give it once"; a second one silently
+//  won, where a scenario file refuses a key twice), but for the vals in
+//  OWN_REPEATS (NULL: none), whose repeats FN judges itself (matrix's
+//  --system adds a row; run's says what to do instead).
+//  Returns 0 with optind at the first operand, -1 after --help (the
+//  synopsis on stdout), or the usage status.
 int options_parse (const char *name, const char *usage, int argc, char **argv,
-                   const struct option *longs, options_fn *fn, void *arg);
+                   const struct option *longs, const char *own_repeats, options_fn *fn,
+                   void *arg);
 
 //  A usage error of command NAME: "harness NAME: PROBLEM" (when PROBLEM is
 //  not NULL), then "usage: harness USAGE", on stderr. Returns FL_EXIT_USAGE.

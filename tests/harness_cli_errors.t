@@ -16,7 +16,7 @@ expect () {
     local want=$1 pattern=$2 what=$3; shift 4
     check_error "$want" "$pattern" "$what: exit $want naming '$pattern'" in_cwd "$@"
 }
-plan 38
+plan 41
 
 expect 64 "--store" "run --store ''" -- run split-brain --store ''
 expect 64 "--store" "up --store ''" -- up --store ''
@@ -31,6 +31,9 @@ for t in nan inf 0 -1; do
     expect 64 "--time-limit" "--time-limit $t" -- run split-brain --time-limit $t
 done
 expect 64 "--system may be given once" "two --system" -- run split-brain --system raft --system primary
+expect 64 "--time-limit given twice: give it once" "two --time-limit" -- run split-brain --time-limit 1 --time-limit 2
+expect 64 "--transport given twice: give it once" "two --transport" -- up --transport tcp --transport ipc
+expect 64 "--port given twice: give it once" "two --port" -- serve --port 1 --port 2
 expect 64 "--node needs a command" "--node ''" -- run split-brain --node ''
 expect 64 "unknown option '--bogus'" "unknown option" -- run split-brain --bogus
 expect 64 "--nodes needs a value" "up --nodes" -- up --nodes
