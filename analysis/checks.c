@@ -407,5 +407,10 @@ s_unique_ids (const opslog_t *log, json_t *details)
         json_object_set_new (details, "reason", json_string ("no generate ops in the history"));
         return CHECKS_UNKNOWN;
     }
+    if (acknowledged == 0) {    //  no id to judge: not valid for want of one
+        json_object_set_new (details, "reason", json_sprintf (
+            "no generate succeeded (%" PRId64 " attempted): no id to judge", attempted));
+        return CHECKS_UNKNOWN;
+    }
     return CHECKS_VALID;
 }

@@ -471,6 +471,12 @@ test_unique_ids (void **state)
     s_detail_is (entry, "duplicated", "{\"7\":2}");
     s_detail_is (entry, "range", "[3,7]");
     json_decref (entry);
+    //  generates tried, none answered: no id to judge, so unknown
+    entry = s_check ("unique-ids",
+        "0 invoke generate -\n0 info generate\n1 invoke generate -\n1 fail generate\n");
+    assert_string_equal (s_verdict (entry), "unknown");
+    s_detail_is (entry, "reason", "\"no generate succeeded (2 attempted): no id to judge\"");
+    json_decref (entry);
 }
 
 static void
