@@ -289,7 +289,8 @@ s_bool (s_reader_t *self, int index, bool *out)
     if (streq (text, "false") || streq (text, "no") || streq (text, "0"))
         *out = false;
     else
-        return s_fail (self, index, "'%s' is not true or false", text);
+        return s_fail (self, index, "'%s' is not true or false (true, yes or 1; false, no"
+                       " or 0)", text);
     return 0;
 }
 
