@@ -235,8 +235,17 @@ s_read_number (edn_reader_t *self, json_t **value)
     memcpy (token, self->p, len);
     token [len] = 0;
     self->p += len;
-    if (len > 1 && (token [len - 1] == 'N' || token [len - 1] == 'M'))
+    //  1N is a BigInt, equal to 1 in Clojure: read as 1. 1M is a
+    //  BigDecimal, which Clojure's = tells from 1 and from 1.0: JSON has
+    //  no such number, and taking it as either would change verdicts
+    if (len > 1 && token [len - 1] == 'M')
+        return s_fail (self, "BigDecimal '%s' is not read (Clojure's = tells it from %.*s"
+                       " and from a double; write the number without M)", token,
+                       (int) len - 1, token);
+    if (len > 1 && token [len - 1] == 'N')
         token [--len] = 0;
+    if (strchr (token, '/'))
+        return s_fail (self, "ratio '%s' is not read (JSON has no ratios)", token);
     char *rest;
     errno = 0;
     if (strpbrk (token, ".eE")) {
@@ -249,7 +258,9 @@ s_read_number (edn_reader_t *self, json_t **value)
         //  Clojure prints object ids in hex: #object[Foo 0x5c7a "..."]
         const char *digits = token + (token [0] == '-' || token [0] == '+');
         bool hex = digits [0] == '0' && (digits [1] == 'x' || digits [1] == 'X');
-        long long n = strtoll (token, &rest, hex? 16: 10);
+        //  A leading 0 is octal to Clojure's reader, as to C's: 010 is 8
+        bool octal = !hex && digits [0] == '0' && digits [1];
+        long long n = strtoll (token, &rest, hex? 16: octal? 8: 10);
         if (*rest || errno)
             return s_fail (self, "bad number '%s'", token);
         *value = json_integer (n);

@@ -447,6 +447,19 @@ test_edn_equality (void **state)
     assert_int_equal (s_check ("d.edn", WR ("#{1 2}", "#{1 2 3}"), "register", NULL), CHECK_INVALID);
     //  a list is a vector (as in Clojure)
     assert_int_equal (s_check ("e.edn", WR ("[1 2]", "(1 2)"), "register", NULL), CHECK_VALID);
+    //  numbers as Clojure reads them: 1N is 1, 010 is octal 8; 1M (a
+    //  BigDecimal, not = to 1 or 1.0), ratios and 09 are refused
+    assert_int_equal (s_check ("f.edn", WR ("1", "1N"), "register", NULL), CHECK_VALID);
+    assert_int_equal (s_check ("f.edn", WR ("8", "010"), "register", NULL), CHECK_VALID);
+    assert_int_equal (s_check ("f.edn", WR ("10", "010"), "register", NULL), CHECK_INVALID);
+    assert_int_equal (s_check ("f.edn", WR ("-8", "-010"), "register", NULL), CHECK_VALID);
+    assert_int_equal (s_check ("f.edn", WR ("0", "00"), "register", NULL), CHECK_VALID);
+    assert_int_equal (s_check ("f.edn", WR ("1", "1M"), "register", NULL), S_BAD);
+    assert_non_null (strstr (s_error, ":4: malformed EDN: BigDecimal '1M' is not read"));
+    assert_int_equal (s_check ("f.edn", WR ("1", "1/2"), "register", NULL), S_BAD);
+    assert_non_null (strstr (s_error, "ratio '1/2' is not read"));
+    assert_int_equal (s_check ("f.edn", WR ("1", "09"), "register", NULL), S_BAD);
+    assert_non_null (strstr (s_error, "bad number '09'"));
     #undef WR
     //  the set model: elements that are sets; a read given as a set
     assert_int_equal (s_check ("f.edn",
