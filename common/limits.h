@@ -236,6 +236,9 @@
 #define FL_SCENARIO_KEYS_MAX     64     /* lin-kv and kafka keys: a few keys
                                            keep the per-key checks small and
                                            contended                        */
+#define FL_SCENARIO_VALUES_MAX   1000000 /* lin-kv's workload/values: writes
+                                           drawn from 0..values-1 (0: every
+                                           value unique)                   */
 #define FL_KAFKA_FINAL_POLLS_MAX 50     /* polls one kafka client makes in
                                            the final phase, even if each
                                            brought something new: Maelstrom

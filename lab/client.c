@@ -17,7 +17,7 @@
 #define CLIENT_NODE_STREAM 0x700000ULL
 
 client_t *
-client_new (int index, int clients, int nodes, int keys, int timeout_ms,
+client_new (int index, int clients, int nodes, int keys, int values, int timeout_ms,
             uint64_t seed, const char *net, const workload_t *workload)
 {
     assert (index >= 1 && index <= clients && workload);
@@ -31,7 +31,7 @@ client_new (int index, int clients, int nodes, int keys, int timeout_ms,
     self->workload = workload;
     snprintf (self->id, sizeof self->id, "c%d", index);
     workload_ctx_t ctx = { .seed = seed, .client = index, .clients = clients,
-                           .nodes = nodes, .keys = keys };
+                           .nodes = nodes, .keys = keys, .values = values };
     self->gen = workload_gen_new (workload, &ctx);
     rng_init_stream (&self->rng, seed, CLIENT_NODE_STREAM + (uint64_t) index);
     self->sock = zsock_new (ZMQ_DEALER);

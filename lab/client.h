@@ -55,7 +55,7 @@ typedef struct {
 } client_t;
 
 //  Create client index (1..clients) for WORKLOAD and connect it to net.
-client_t *client_new (int index, int clients, int nodes, int keys, int timeout_ms,
+client_t *client_new (int index, int clients, int nodes, int keys, int values, int timeout_ms,
                       uint64_t seed, const char *net, const workload_t *workload);
 
 //  Destroy. Accepts NULL; nulls the pointer.

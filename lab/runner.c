@@ -387,7 +387,7 @@ s_start_clients (s_run_t *self)
     self->interval_ns = sc->rate > 0? (int64_t) (sc->clients * 1e9 / sc->rate): 0;
     for (int i = 0; i < self->count; i++) {
         self->clients [i] = client_new (i + 1, sc->clients, sc->nodes, sc->keys,
-                                        sc->timeout_ms, self->opts->seed, lab_net (self->lab),
+                                        sc->values, sc->timeout_ms, self->opts->seed, lab_net (self->lab),
                                         self->workload);
         self->items [i] = (zmq_pollitem_t) { zsock_resolve (self->clients [i]->sock), 0, ZMQ_POLLIN, 0 };
     }
@@ -744,6 +744,8 @@ s_results (s_run_t *self, json_t *network, bool ran)
         "seed", (json_int_t) opts->seed, "expected", scenario_expect_name (expect),
         "nodes", sc->nodes, "clients", sc->clients, "rate", sc->rate, "keys", sc->keys,
         "duration_s", opts->duration_s, "run_dir", opts->run_dir);
+    if (sc->values)
+        json_object_set_new (results, "values", json_integer (sc->values));
     if (opts->node_cmd)
         json_object_set_new (results, "node", json_string (opts->node_cmd));
     json_object_set_new (results, "config", s_config_json (opts->config));

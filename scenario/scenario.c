@@ -669,6 +669,7 @@ static const s_table_t s_workload_table = { "key", {
     S_VALUE ("clients", S_WHOLE, 1, FL_CLIENTS_MAX, scenario_t, clients),
     S_VALUE ("rate", S_NUMBER, 0, 1000000, scenario_t, rate),
     S_VALUE ("keys", S_WHOLE, 1, FL_SCENARIO_KEYS_MAX, scenario_t, keys),
+    S_VALUE ("values", S_WHOLE, 0, FL_SCENARIO_VALUES_MAX, scenario_t, values),
     S_VALUE ("timeout_ms", S_WHOLE, 1, FL_CLIENT_TIMEOUT_MS_MAX, scenario_t, timeout_ms),
     { .name = NULL }
 }};
@@ -684,6 +685,10 @@ s_build_workload (s_reader_t *self, int section, void *base)
         return s_fail (self, section, "missing 'name' (%s)", workload_names (names, sizeof names));
     if (s_child (self, section, "clients") < 0)
         return s_fail (self, section, "missing 'clients'");
+    int values = s_child (self, section, "values");
+    if (values >= 0 && strcmp (sc->workload, "lin-kv"))
+        return s_fail (self, values, "only lin-kv draws its values (workload '%s' has its own)",
+                       sc->workload);
     return 0;
 }
 

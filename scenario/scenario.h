@@ -63,6 +63,8 @@ typedef struct {
     int clients;                // 1..FL_CLIENTS_MAX
     double rate;                // ops/s over all clients; 0 = unthrottled
     int keys;                   // 1..FL_SCENARIO_KEYS_MAX
+    int values;                 // lin-kv: writes drawn from 0..values-1, as
+                                // Maelstrom's 0..4; 0 = every value unique
     int timeout_ms;             // client timeout -> info
 
     //  faults: explicit steps, and/or a seeded random generator

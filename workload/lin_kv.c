@@ -4,7 +4,8 @@
     Every draw comes from the client's own stream, in a fixed order per op
     (the kind, then the key), so the sequence of kinds and keys is a pure
     function of (seed, client). Values are unique by construction, not by
-    chance. What the system answered only changes a cas's "from", never the
+    chance, unless the scenario's workload/values asks for Maelstrom's few
+    repeated ones (then drawn third). What the system answered only changes a cas's "from", never the
     draws, so two runs with one seed issue the same kinds on the same keys.
 */
 #include <assert.h>
@@ -18,18 +19,26 @@
 #define S_STREAM_BASE 0x6e0000ULL
 
 void
-lin_kv_init (lin_kv_t *self, uint64_t seed, int client, int clients, int keys)
+lin_kv_init (lin_kv_t *self, uint64_t seed, int client, int clients, int keys,
+             int values)
 {
     assert (self);
     assert (client >= 1 && client <= clients);
     assert (keys >= 1 && keys <= FL_SCENARIO_KEYS_MAX);
-    *self = (lin_kv_t) { .client = client, .clients = clients, .keys = keys };
+    assert (values >= 0 && values <= FL_SCENARIO_VALUES_MAX);
+    *self = (lin_kv_t) { .client = client, .clients = clients, .keys = keys,
+                         .values = values };
     rng_init_stream (&self->rng, seed, S_STREAM_BASE + (uint64_t) client);
 }
 
+//  The value of the next write or cas: unique (client i's k-th is
+//  k * clients + i), or with workload/values drawn from 0..values-1 after
+//  the kind and key, as Maelstrom draws 0..4.
 static int64_t
-s_unique (lin_kv_t *self)
+s_value (lin_kv_t *self)
 {
+    if (self->values > 0)
+        return (int64_t) rng_below (&self->rng, (uint64_t) self->values);
     return self->written++ * self->clients + self->client;
 }
 
@@ -44,12 +53,12 @@ lin_kv_next (lin_kv_t *self)
     else
     if (roll < LIN_KV_READ_PERCENT + LIN_KV_WRITE_PERCENT || !self->known [op.key]) {
         op.f = LIN_KV_WRITE;
-        op.value = s_unique (self);
+        op.value = s_value (self);
     }
     else {
         op.f = LIN_KV_CAS;
         op.from = self->last [op.key];
-        op.value = s_unique (self);
+        op.value = s_value (self);
     }
     return op;
 }
@@ -111,7 +120,7 @@ s_new (const workload_t *workload, const workload_ctx_t *ctx)
     s_gen_t *self = calloc (1, sizeof *self);
     assert (self);
     int keys = ctx->keys < 1? 1: ctx->keys > FL_SCENARIO_KEYS_MAX? FL_SCENARIO_KEYS_MAX: ctx->keys;
-    lin_kv_init (&self->kv, ctx->seed, ctx->client, ctx->clients, keys);
+    lin_kv_init (&self->kv, ctx->seed, ctx->client, ctx->clients, keys, ctx->values);
     return self;
 }
 

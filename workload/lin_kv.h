@@ -8,7 +8,10 @@
 
     Values written (by write, and as cas's "to") are unique across the run:
     client c of K writes c, c+K, c+2K, ... (plus one), which lets the
-    checker and a person reading a history tell every write apart. A cas's
+    checker and a person reading a history tell every write apart. With
+    values > 0 (the scenario's workload/values) they are drawn from
+    0..values-1 instead, as Maelstrom's 0..4, so that a cas can meet a
+    value that came back (ABA). A cas's
     "from" is the last value this client saw or wrote for the key; before it
     has seen any, the generator writes instead. Embedded object: lin_kv_init.
 */
@@ -35,6 +38,7 @@ typedef struct {
     int client;             // 1..clients
     int clients;
     int keys;
+    int values;             // workload/values: 0 unique, else 0..values-1
     int64_t written;        // values this client has drawn
     int64_t last [FL_SCENARIO_KEYS_MAX];
     bool known [FL_SCENARIO_KEYS_MAX];
@@ -45,7 +49,8 @@ typedef struct {
 #define LIN_KV_WRITE_PERCENT  30   // the rest are cas
 
 //  Seed a generator for client (1..clients) over keys keys.
-void lin_kv_init (lin_kv_t *self, uint64_t seed, int client, int clients, int keys);
+void lin_kv_init (lin_kv_t *self, uint64_t seed, int client, int clients, int keys,
+                  int values);
 
 //  The next operation.
 lin_kv_op_t lin_kv_next (lin_kv_t *self);

@@ -51,6 +51,7 @@ typedef struct {
     int clients;
     int nodes;
     int keys;                   // the scenario's keys (lin-kv, kafka, txn)
+    int values;                 // lin-kv's workload/values (0: unique)
 } workload_ctx_t;
 
 //  One RPC: the request's f, the reply type, and the reply's fields with

@@ -52,7 +52,7 @@ s_lab_start (s_lab_t *lab, const char *sub, const char *workload, int index, int
     assert_non_null (lab->history);
     const workload_t *w = workload_lookup (workload);
     assert_non_null (w);
-    lab->client = client_new (index, clients, nodes, 2, 1000, seed, net, w);
+    lab->client = client_new (index, clients, nodes, 2, 0, 1000, seed, net, w);
     assert_non_null (lab->client);
 }
 

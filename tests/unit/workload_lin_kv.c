@@ -22,8 +22,8 @@ test_same_seed_same_ops (void **state)
 {
     (void) state;
     lin_kv_t a, b;
-    lin_kv_init (&a, 42, 3, 5, 4);
-    lin_kv_init (&b, 42, 3, 5, 4);
+    lin_kv_init (&a, 42, 3, 5, 4, 0);
+    lin_kv_init (&b, 42, 3, 5, 4, 0);
     for (int i = 0; i < 1000; i++) {
         lin_kv_op_t x = lin_kv_next (&a), y = lin_kv_next (&b);
         assert_int_equal (x.f, y.f);
@@ -54,8 +54,8 @@ test_clients_differ (void **state)
 {
     (void) state;
     lin_kv_t a, b;
-    lin_kv_init (&a, 42, 1, 5, 4);
-    lin_kv_init (&b, 42, 2, 5, 4);
+    lin_kv_init (&a, 42, 1, 5, 4, 0);
+    lin_kv_init (&b, 42, 2, 5, 4, 0);
     //  Independent streams agree on (f, key) about 1/3 * 1/4 of the time.
     assert_true (s_same_ops (&a, &b) < 60);
 }
@@ -65,8 +65,8 @@ test_other_seed_differs (void **state)
 {
     (void) state;
     lin_kv_t a, b;
-    lin_kv_init (&a, 1, 1, 5, 4);
-    lin_kv_init (&b, 2, 1, 5, 4);
+    lin_kv_init (&a, 1, 1, 5, 4, 0);
+    lin_kv_init (&b, 2, 1, 5, 4, 0);
     assert_true (s_same_ops (&a, &b) < 60);
 }
 
@@ -79,7 +79,7 @@ test_values_unique_across_clients (void **state)
     size_t count = 0;
     for (int c = 1; c <= CLIENTS; c++) {
         lin_kv_t gen;
-        lin_kv_init (&gen, 9, c, CLIENTS, 3);
+        lin_kv_init (&gen, 9, c, CLIENTS, 3, 0);
         for (int i = 0; i < OPS; i++) {
             lin_kv_op_t op = lin_kv_next (&gen);
             if (op.f == LIN_KV_READ)
@@ -99,7 +99,7 @@ test_mix_and_keys (void **state)
 {
     (void) state;
     lin_kv_t gen;
-    lin_kv_init (&gen, 5, 1, 1, 3);
+    lin_kv_init (&gen, 5, 1, 1, 3, 0);
     int count [3] = { 0 }, keys [3] = { 0 };
     for (int i = 0; i < 10000; i++) {
         lin_kv_op_t op = lin_kv_next (&gen);
@@ -117,12 +117,36 @@ test_mix_and_keys (void **state)
         assert_true (keys [k] > 3000);
 }
 
+//  workload/values: writes drawn from 0..values-1, each value met many
+//  times, the same for one seed.
+static void
+test_repeated_values (void **state)
+{
+    (void) state;
+    lin_kv_t a, b;
+    lin_kv_init (&a, 42, 2, 5, 3, 5);
+    lin_kv_init (&b, 42, 2, 5, 3, 5);
+    int seen [5] = { 0 };
+    for (int i = 0; i < 1000; i++) {
+        lin_kv_op_t x = lin_kv_next (&a), y = lin_kv_next (&b);
+        assert_int_equal (x.f, y.f);
+        assert_int_equal (x.key, y.key);
+        assert_int_equal (x.value, y.value);
+        if (x.f != LIN_KV_READ) {
+            assert_true (x.value >= 0 && x.value < 5);
+            seen [x.value]++;
+        }
+    }
+    for (int v = 0; v < 5; v++)
+        assert_true (seen [v] > 50);
+}
+
 static void
 test_cas_from_what_was_seen (void **state)
 {
     (void) state;
     lin_kv_t gen;
-    lin_kv_init (&gen, 8, 1, 1, 1);
+    lin_kv_init (&gen, 8, 1, 1, 1, 0);
     //  Nothing known: no cas, only reads and writes.
     for (int i = 0; i < 100; i++)
         assert_int_not_equal (lin_kv_next (&gen).f, LIN_KV_CAS);
@@ -390,6 +414,7 @@ main (void)
         cmocka_unit_test (test_values_unique_across_clients),
         cmocka_unit_test (test_mix_and_keys),
         cmocka_unit_test (test_cas_from_what_was_seen),
+        cmocka_unit_test (test_repeated_values),
         cmocka_unit_test (test_requests),
         cmocka_unit_test (test_replies),
         cmocka_unit_test (test_registry),
