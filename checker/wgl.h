@@ -20,7 +20,10 @@ typedef struct {
                             // and every search, shared by the threads (may be
                             // NULL: memory_bytes is this search's alone)
     bool plain;             // tests: no pruning beyond Porcupine's (no greedy
-                            // pure ops, no subsets, no same-effect skipping)
+                            // pure ops, no subsets, no same-effect skipping,
+                            // no witness run)
+    bool no_witness;        // tests: no witness run first (wgl.c,
+                            // wgl_check): the list's order alone
 } wgl_budget_t;
 
 typedef enum {

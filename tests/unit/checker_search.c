@@ -303,12 +303,24 @@ s_plain_check (const s_spec_t *spec, uint64_t seed, int count)
             //  microseconds: bound it, and count the ones it cannot finish
             wgl_budget_t plain = { .plain = true, .memory_bytes = 256 << 20,
                                    .deadline_ns = clock_mono_ns () + 50 * 1000 * 1000 };
-            wgl_budget_t fast = { 0 };
-            wgl_result_t a, b;
+            wgl_budget_t fast = { 0 }, listed = { .no_witness = true };
+            wgl_result_t a, b, c;
             wgl_check (parts [p], &plain, &a);
             wgl_check (parts [p], &fast, &b);
+            wgl_check (parts [p], &listed, &c);
+            //  The witness run (registers) may only say valid: an invalid
+            //  verdict and its explanation are the list order's
+            assert_int_equal (b.verdict, c.verdict);
+            if (b.verdict == WGL_INVALID) {
+                assert_int_equal (b.nprefix, c.nprefix);
+                assert_int_equal (b.blocked, c.blocked);
+                assert_true (b.prefix_state == c.prefix_state);
+                if (b.nprefix > 0)
+                    assert_memory_equal (b.prefix, c.prefix, b.nprefix * sizeof (uint32_t));
+            }
             wgl_result_release (&a);
             wgl_result_release (&b);
+            wgl_result_release (&c);
             assert_int_not_equal (b.verdict, WGL_UNKNOWN);
             if (a.verdict == WGL_UNKNOWN) {
                 unknown++;
