@@ -1060,7 +1060,11 @@ s_run (model_part_t *part, const wgl_budget_t *budget, wgl_result_t *result,
 //  clients seed 1 from 2.9M steps to 8.0M, hence the cap and the fallback.
 //  Registers only: their model interns nothing during the search, so the
 //  second run has the budget the first had.
-#define S_WITNESS_CONFIGS (1u << 20)    // about 42 MB at 60 clients
+//  The cap: 2^17 configurations (about 5 MB). Every witness that decided
+//  one of the histories above took under 2^17; where none is found, 2^20
+//  doubled the time of a hard valid 40,000-op key (768 ms to 1.6 s), 2^17
+//  adds a tenth (839 ms).
+#define S_WITNESS_CONFIGS (1u << 17)
 
 static bool
 s_witness_worth (model_part_t *part, const wgl_budget_t *budget)
