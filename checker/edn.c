@@ -653,8 +653,10 @@ s_plain_name (const char *key)
     return true;
 }
 
+//  keywords: a string ":a" is the keyword :a (what the EDN reader made
+//  of it); false, it stays a string (a JSON history's ":a" is text).
 static void
-s_write (json_t *value, FILE *out, int depth)
+s_write (json_t *value, FILE *out, int depth, bool keywords)
 {
     if (depth > FL_EDN_DEPTH_MAX) {
         fputs ("nil", out);
@@ -675,7 +677,7 @@ s_write (json_t *value, FILE *out, int depth)
     if (json_is_real (value))
         fprintf (out, "%.17g", json_real_value (value));
     else
-    if (json_is_string (value) && json_string_value (value) [0] == ':'
+    if (keywords && json_is_string (value) && json_string_value (value) [0] == ':'
     &&  s_plain_name (json_string_value (value) + 1))
         fputs (json_string_value (value), out);     // a keyword
     else
@@ -690,7 +692,7 @@ s_write (json_t *value, FILE *out, int depth)
         for (size_t i = 0; i < json_array_size (elements); i++) {
             if (i)
                 fputc (' ', out);
-            s_write (json_array_get (elements, i), out, depth + 1);
+            s_write (json_array_get (elements, i), out, depth + 1, keywords);
         }
         fputc (set? '}': ']', out);
     }
@@ -707,7 +709,7 @@ s_write (json_t *value, FILE *out, int depth)
             else    //  the reader drops a key's leading colon: add it back
                 s_write_string (key [0] == ':'? ":": "", key, strlen (key), out);
             fputc (' ', out);
-            s_write (v, out, depth + 1);
+            s_write (v, out, depth + 1, keywords);
         }
         fputc ('}', out);
     }
@@ -717,7 +719,14 @@ void
 edn_write (json_t *value, FILE *out)
 {
     assert (out);
-    s_write (value, out, 0);
+    s_write (value, out, 0, true);
+}
+
+void
+edn_write_json (json_t *value, FILE *out)
+{
+    assert (out);
+    s_write (value, out, 0, false);
 }
 
 //  One side of a keyword's '/' (or all of it): EDN's symbol rules. It
