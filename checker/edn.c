@@ -653,10 +653,8 @@ s_plain_name (const char *key)
     return true;
 }
 
-//  keywords: a string ":a" is the keyword :a (what the EDN reader made
-//  of it); false, it stays a string (a JSON history's ":a" is text).
 static void
-s_write (json_t *value, FILE *out, int depth, bool keywords)
+s_write (json_t *value, FILE *out, int depth)
 {
     if (depth > FL_EDN_DEPTH_MAX) {
         fputs ("nil", out);
@@ -677,7 +675,7 @@ s_write (json_t *value, FILE *out, int depth, bool keywords)
     if (json_is_real (value))
         fprintf (out, "%.17g", json_real_value (value));
     else
-    if (keywords && json_is_string (value) && json_string_value (value) [0] == ':'
+    if (json_is_string (value) && json_string_value (value) [0] == ':'
     &&  s_plain_name (json_string_value (value) + 1))
         fputs (json_string_value (value), out);     // a keyword
     else
@@ -692,7 +690,7 @@ s_write (json_t *value, FILE *out, int depth, bool keywords)
         for (size_t i = 0; i < json_array_size (elements); i++) {
             if (i)
                 fputc (' ', out);
-            s_write (json_array_get (elements, i), out, depth + 1, keywords);
+            s_write (json_array_get (elements, i), out, depth + 1);
         }
         fputc (set? '}': ']', out);
     }
@@ -709,7 +707,7 @@ s_write (json_t *value, FILE *out, int depth, bool keywords)
             else    //  the reader drops a key's leading colon: add it back
                 s_write_string (key [0] == ':'? ":": "", key, strlen (key), out);
             fputc (' ', out);
-            s_write (v, out, depth + 1, keywords);
+            s_write (v, out, depth + 1);
         }
         fputc ('}', out);
     }
@@ -719,14 +717,7 @@ void
 edn_write (json_t *value, FILE *out)
 {
     assert (out);
-    s_write (value, out, 0, true);
-}
-
-void
-edn_write_json (json_t *value, FILE *out)
-{
-    assert (out);
-    s_write (value, out, 0, false);
+    s_write (value, out, 0);
 }
 
 //  One side of a keyword's '/' (or all of it): EDN's symbol rules. It

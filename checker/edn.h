@@ -82,8 +82,4 @@ void edn_write_name (const char *name, bool keyword, FILE *out);
 //  drops one: {"a":1, ":a":2} is {:a 1, "::a" 2}, not the key a twice).
 void edn_write (json_t *value, FILE *out);
 
-//  The same for a value read from JSON, where a string that starts with a
-//  colon (":a") is text, not the keyword :a: it is written as the string.
-void edn_write_json (json_t *value, FILE *out);
-
 #endif

@@ -803,17 +803,6 @@ ophistory_op_outcome (const ophistory_t *self, const op_t *op)
     }
 }
 
-//  A value of the history in EDN: one read from JSON keeps a string that
-//  starts with a colon a string (":a" is text there, not the keyword :a).
-static void
-s_write_value (const ophistory_t *self, json_t *value, FILE *out)
-{
-    if (self->format == OPHISTORY_JSONL)
-        edn_write_json (value, out);
-    else
-        edn_write (value, out);
-}
-
 //  One event as an EDN map.
 static void
 s_write_event (const ophistory_t *self, const op_t *op, bool invoke, FILE *out)
@@ -829,13 +818,13 @@ s_write_event (const ophistory_t *self, const op_t *op, bool invoke, FILE *out)
     edn_write_name (op->f, true, out);
     if (op->key) {
         fputs (", :key ", out);
-        s_write_value (self, op->key, out);
+        edn_write (op->key, out);
     }
     fputs (", :value ", out);
-    s_write_value (self, invoke || !op->out? op->in: op->out, out);
+    edn_write (invoke || !op->out? op->in: op->out, out);
     if (!invoke && op->error) {
         fputs (", :error ", out);
-        s_write_value (self, op->error, out);
+        edn_write (op->error, out);
     }
     double time = invoke? op->time_call: op->time_ret;
     if (time >= 0)

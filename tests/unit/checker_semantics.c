@@ -701,20 +701,6 @@ test_edn_odd_names (void **state)
     free (edn);
     ophistory_destroy (&back);
     ophistory_destroy (&h);
-    //  A JSON value that starts with a colon is a string, in the value, a
-    //  key and an error alike, not the keyword an EDN reader would make it
-    const char *colons = "{\"process\":0,\"type\":\"invoke\",\"f\":\"write\",\"key\":\":k\","
-                         "\"value\":[\":a\",{\"m\":\":b\"}]}\n"
-                         "{\"process\":0,\"type\":\"info\",\"f\":\"write\",\"key\":\":k\","
-                         "\"value\":[\":a\",{\"m\":\":b\"}],\"error\":\":timeout\"}\n";
-    h = ophistory_parse ("c.jsonl", colons, strlen (colons), OPHISTORY_JSONL, &error);
-    assert_non_null (h);
-    edn = s_edn_of (h, &len);
-    if (!strstr (edn, ":key \":k\", :value [\":a\" {:m \":b\"}]")
-    ||  !strstr (edn, ":error \":timeout\""))
-        fail_msg ("colon strings not kept strings in\n%s", edn);
-    free (edn);
-    ophistory_destroy (&h);
 }
 
 //  Run a shell command (from the repo root, where the tests run); its exit
