@@ -248,7 +248,10 @@ s_read_number (edn_reader_t *self, json_t **value)
         return s_fail (self, "ratio '%s' is not read (JSON has no ratios)", token);
     char *rest;
     errno = 0;
-    if (strpbrk (token, ".eE")) {
+    const char *unsigned_part = token + (token [0] == '-' || token [0] == '+');
+    bool hex_token = unsigned_part [0] == '0' && (unsigned_part [1] == 'x'
+                                                  || unsigned_part [1] == 'X');
+    if (!hex_token && strpbrk (token, ".eE")) {     //  0x1E is 30, not a real
         double d = strtod (token, &rest);
         if (*rest || errno)
             return s_fail (self, "bad number '%s'", token);
@@ -672,8 +675,15 @@ s_write (json_t *value, FILE *out, int depth)
     if (json_is_integer (value))
         fprintf (out, "%lld", (long long) json_integer_value (value));
     else
-    if (json_is_real (value))
-        fprintf (out, "%.17g", json_real_value (value));
+    if (json_is_real (value)) {
+        //  A real stays a real: 1.0 written "1" would read back as the
+        //  integer 1, which no real equals (and #{1 1.0} as #{1 1})
+        char text [40];
+        snprintf (text, sizeof text, "%.17g", json_real_value (value));
+        fputs (text, out);
+        if (!strpbrk (text, ".eEn"))    //  (nan, inf: JSON holds neither)
+            fputs (".0", out);
+    }
     else
     if (json_is_string (value) && json_string_value (value) [0] == ':'
     &&  s_plain_name (json_string_value (value) + 1))

@@ -460,6 +460,9 @@ test_edn_equality (void **state)
     assert_non_null (strstr (s_error, "ratio '1/2' is not read"));
     assert_int_equal (s_check ("f.edn", WR ("1", "09"), "register", NULL), S_BAD);
     assert_non_null (strstr (s_error, "bad number '09'"));
+    //  a hex integer with an E in it is an integer (0x1E is 30, no real)
+    assert_int_equal (s_check ("f.edn", WR ("0x1E", "30"), "register", NULL), CHECK_VALID);
+    assert_int_equal (s_check ("f.edn", WR ("0x1E", "30.0"), "register", NULL), CHECK_INVALID);
     #undef WR
     //  the set model: elements that are sets; a read given as a set
     assert_int_equal (s_check ("f.edn",
@@ -630,6 +633,30 @@ s_edn_of (const ophistory_t *h, size_t *len)
     assert_int_equal (ophistory_write_edn (h, out), 0);
     fclose (out);
     return text;
+}
+
+//  --to-edn keeps a real a real: 1.0 written "1" read back as the integer
+//  1, turning an invalid history (write 1.0, read 1) valid, and #{1 1.0}
+//  into #{1 1}, which no reader takes.
+static void
+test_edn_reals_stay_reals (void **state)
+{
+    (void) state;
+    const char *jsonl = "{\"process\":0,\"type\":\"invoke\",\"f\":\"write\",\"value\":1.0}\n"
+                        "{\"process\":0,\"type\":\"ok\",\"f\":\"write\",\"value\":1.0}\n"
+                        "{\"process\":1,\"type\":\"invoke\",\"f\":\"read\",\"value\":[-0.0,0.5]}\n"
+                        "{\"process\":1,\"type\":\"ok\",\"f\":\"read\",\"value\":1}\n";
+    char *error = NULL;
+    ophistory_t *h = ophistory_parse ("r.jsonl", jsonl, strlen (jsonl), OPHISTORY_JSONL, &error);
+    assert_non_null (h);
+    size_t len;
+    char *edn = s_edn_of (h, &len);
+    if (!strstr (edn, ":value 1.0") || !strstr (edn, ":value [-0.0 0.5]"))
+        fail_msg ("reals not kept reals in\n%s", edn);
+    assert_int_equal (s_check ("r.jsonl", jsonl, "register", NULL), CHECK_INVALID);
+    assert_int_equal (s_check ("r.edn", edn, "register", NULL), CHECK_INVALID);
+    free (edn);
+    ophistory_destroy (&h);
 }
 
 //  An f or a process name that is no keyword's name (the fuzz test made
@@ -1078,6 +1105,7 @@ main (void)
         cmocka_unit_test (test_timeout_clamp),
         cmocka_unit_test (test_edn_equality),
         cmocka_unit_test (test_byte_order_mark),
+        cmocka_unit_test (test_edn_reals_stay_reals),
         cmocka_unit_test (test_keywords),
         cmocka_unit_test (test_process_names),
         cmocka_unit_test (test_negative_process),
