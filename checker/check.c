@@ -528,6 +528,14 @@ check_file (const char *path, const check_opts_t *opts, char **error)
         json_decref (init);
         return NULL;
     }
+    if (txn >= 0 && init) {
+        if (asprintf (error, "%s: --init is not for the %s model (its keys start empty, as"
+                      " Elle's do)", path, elle_model_name ((elle_model_t) txn)) < 0)
+            *error = NULL;
+        ophistory_destroy (&history);
+        json_decref (init);
+        return NULL;
+    }
     if (txn >= 0) {
         json_decref (init);
         return s_check_txn (path, opts, history, (elle_model_t) txn, start_ns, error);

@@ -550,6 +550,15 @@ cmd_run (int argc, char **argv)
         scenario_destroy (&scenario);
         return s_usage (text);
     }
+    if (args.workload && scenario->values && strcmp (args.workload, "lin-kv")) {
+        //  The scenario's workload/values is lin-kv's: refused for another
+        //  workload in the file, so for one given here too
+        char text [256];
+        snprintf (text, sizeof text, "--workload %.64s: scenario %.64s sets workload/values,"
+                  " which only lin-kv draws", args.workload, scenario->name);
+        scenario_destroy (&scenario);
+        return s_usage (text);
+    }
     if (args.workload)
         snprintf (scenario->workload, sizeof scenario->workload, "%s", args.workload);
     if (args.config && config_apply (scenario, args.config, &error)) {

@@ -5,7 +5,7 @@
 # search (unique values do not apply), with every value written many times;
 # the key is refused for a workload that draws its own values.
 . "$(dirname "$0")/lib.sh" chaos-lin-kv-values
-plan 5
+plan 6
 need_program jq jq
 check_exit 0 "lin-kv with values = 5 on raft: exits 0" \
     timeout 150 ./harness run tests/data/scenarios/lin-kv-values.conf --system raft --seed 1 \
@@ -24,3 +24,6 @@ check "writes draw 0..4, each many times ($counts)" \
 sed 's/name = lin-kv/name = kafka/' tests/data/scenarios/lin-kv-values.conf > "$tmp/kafka.conf"
 check_error 65 "workload/values: only lin-kv draws its values (workload 'kafka' has its own)" \
     "values on kafka: refused (65)" ./harness run "$tmp/kafka.conf" --store "$tmp/k"
+check_error 64 "--workload echo: scenario lin-kv-values sets workload/values, which only lin-kv draws" \
+    "--workload echo on a values scenario: refused (64)" \
+    ./harness run tests/data/scenarios/lin-kv-values.conf --workload echo --store "$tmp/e"
