@@ -103,9 +103,23 @@ cyclesvg_explain (FILE *out, json_t *cycle)
     for (size_t i = 0; i < json_array_size (edges); i++) {
         json_t *edge = json_array_get (edges, i);
         const char *why = json_string_value (json_object_get (edge, "why"));
-        fprintf (out, "<li>T%zu &lt; T%zu: ", i + 1, (i + 1) % n + 1);   // edge i: op i to i+1
+        const char *from = json_string_value (json_object_get (edge, "from"));
+        const char *to = json_string_value (json_object_get (edge, "to"));
+        fputs ("<li>", out);
+        if (from && to) {       //  as the checker names them (a cut cycle's
+            escape_html (out, from);    //  last edge goes on, not back)
+            fputs (" &lt; ", out);
+            escape_html (out, to);
+        }
+        else                    //  edge i: op i to op i + 1
+            fprintf (out, "T%zu &lt; T%zu", i + 1, (i + 1) % n + 1);
+        fputs (": ", out);
         escape_html (out, why? why: "?");
         fputs ("</li>", out);
     }
+    json_t *length = json_object_get (cycle, "length");
+    if (json_is_integer (length) && json_integer_value (length) > (json_int_t) json_array_size (edges))
+        fprintf (out, "<li>... (cut: %lld steps in all, %zu shown)</li>",
+                 (long long) json_integer_value (length), json_array_size (edges));
     fputs ("</ul>\n", out);
 }

@@ -129,6 +129,10 @@ shellcmd_read (const char *cmd, shellcmd_t *out)
             s++;
         if (!*s)
             break;
+        if (*s == '#') {        //  a comment to the end of the line
+            s += strcspn (s, "\n");
+            continue;
+        }
         if (s_operator (*s)) {
             out->simple = false;
             command_at = true;

@@ -91,8 +91,10 @@ test_nodejs (void **state)
     //  builtin's argument or an expansion.
     const char *yes [] = { "node n.js", "cd d && node n.js", "FOO=1 exec nodejs n.js",
                            "ulimit -n 64; exec /usr/bin/node n.js", "if true; then node n.js; fi",
-                           "python3 x.py | node y.js", NULL };
+                           "python3 x.py | node y.js", "# start it\nnode n.js",
+                           "python3 a#b; node n.js", NULL };
     const char *no [] = { "python3 n.js", "cd node && python3 n.py", "echo node",
+                          "python3 n.py # ; node x", "python3 n.py #node",
                           "$NODE n.js", "FOO=node ruby n.rb", "cat n.js > node", NULL };
     shellcmd_t parsed;
     for (int i = 0; yes [i]; i++) {

@@ -20,6 +20,7 @@
 #include <stdbool.h>
 #include "limits.h"
 #include "../../report/report.h"
+#include "cyclesvg.h"
 
 #define BASIC "tests/data/run-basic"
 
@@ -473,6 +474,30 @@ test_txn_anomalies (void **state)
     s_remove_dir (dir);
 }
 
+//  A cycle the checker cut (length over the edges listed): its edges are
+//  named as the checker named them, the last one going on (T2 < T3), not
+//  back to T1, and the cut is said.
+static void
+test_cycle_cut_words (void **state)
+{
+    (void) state;
+    json_t *anomaly = json_loads ("{\"type\":\"G0\",\"length\":70,\"cycle\":["
+        "{\"line\":1,\"process\":0,\"f\":\"txn\",\"value\":[],\"type\":\"ok\"},"
+        "{\"line\":2,\"process\":1,\"f\":\"txn\",\"value\":[],\"type\":\"ok\"}],\"edges\":["
+        "{\"from\":\"T1\",\"to\":\"T2\",\"why\":\"a\"},"
+        "{\"from\":\"T2\",\"to\":\"T3\",\"why\":\"b\"}]}", 0, NULL);
+    assert_non_null (anomaly);
+    char *text = NULL;
+    size_t len = 0;
+    FILE *out = open_memstream (&text, &len);
+    cyclesvg_explain (out, anomaly);
+    fclose (out);
+    assert_non_null (strstr (text, "<li>T1 &lt; T2: a</li><li>T2 &lt; T3: b</li>"
+                                   "<li>... (cut: 70 steps in all, 2 shown)</li>"));
+    free (text);
+    json_decref (anomaly);
+}
+
 //  A counter's lost updates are nodes whose final value is out of range,
 //  not ops: the table shows the node, the value it holds and the range
 //  expected, never op columns full of nulls.
@@ -819,6 +844,7 @@ main (void)
         cmocka_unit_test (test_failing_and_depth_max),
         cmocka_unit_test (test_links_max),
         cmocka_unit_test (test_network_losses),
+        cmocka_unit_test (test_cycle_cut_words),
         cmocka_unit_test (test_arrows_and_parties_max),
         cmocka_unit_test (test_ops_drawn_max),
     };
