@@ -418,8 +418,20 @@ s_parse (s_run_t *run, int argc, char **argv)
     };
     int c;
     optind = 1;
+    bool seen [256] = { false };
     while ((c = getopt_long (argc, argv, "m:i:f:jt:r:c:h", longs, NULL)) != -1) {
         char *end = NULL;
+        if (c > 0 && c < 256 && c != '?' && c != ':' && seen [c]) {
+            //  A second --model silently won, as run's options once did
+            const struct option *o = longs;
+            while (o->name && o->val != c)
+                o++;
+            fprintf (stderr, "harness check: --%s given twice: give it once\n",
+                     o->name? o->name: "?");
+            return FL_EXIT_USAGE;
+        }
+        if (c > 0 && c < 256)
+            seen [c] = true;
         switch (c) {
             case 'm': run->opts.model = optarg; break;
             case 'i': run->opts.init = optarg; break;

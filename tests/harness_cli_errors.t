@@ -16,7 +16,7 @@ expect () {
     local want=$1 pattern=$2 what=$3; shift 4
     check_error "$want" "$pattern" "$what: exit $want naming '$pattern'" in_cwd "$@"
 }
-plan 41
+plan 42
 
 expect 64 "--store" "run --store ''" -- run split-brain --store ''
 expect 64 "--store" "up --store ''" -- up --store ''
@@ -34,6 +34,7 @@ expect 64 "--system may be given once" "two --system" -- run split-brain --syste
 expect 64 "--time-limit given twice: give it once" "two --time-limit" -- run split-brain --time-limit 1 --time-limit 2
 expect 64 "--transport given twice: give it once" "two --transport" -- up --transport tcp --transport ipc
 expect 64 "--port given twice: give it once" "two --port" -- serve --port 1 --port 2
+expect 64 "--model given twice: give it once" "two --model" -- check -m kv --model register x.jsonl
 expect 64 "--node needs a command" "--node ''" -- run split-brain --node ''
 expect 64 "unknown option '--bogus'" "unknown option" -- run split-brain --bogus
 expect 64 "--nodes needs a value" "up --nodes" -- up --nodes
