@@ -28,6 +28,7 @@
 #include <string.h>
 #include "limits.h"
 #include "elle_int.h"
+#include "cyclesvg.h"
 
 #define S_BASES 5
 #define S_TIERS 3
@@ -231,35 +232,25 @@ elle_result_json (const elle_result_t *result, json_t *obj)
 static void
 s_op_line (json_t *op, FILE *out)
 {
-    char *process = json_dumps (json_object_get (op, "process"), JSON_ENCODE_ANY);
-    char *value = json_dumps (json_object_get (op, "value"), JSON_COMPACT | JSON_ENCODE_ANY);
-    fprintf (out, "line %lld: process %s txn %s %s\n",
-             (long long) json_integer_value (json_object_get (op, "line")),
-             process? process: "?", value? value: "?",
-             json_string_value (json_object_get (op, "type")));
-    free (process);
-    free (value);
+    char *text = cyclesvg_op_text (op);
+    fprintf (out, "%s\n", text? text: "?");
+    free (text);
 }
 
 static void
+s_text_line (const char *line, void *arg)
+{
+    fprintf ((FILE *) arg, "    %s\n", line);
+}
+
+//  A cycle in words, as the run report lists it (cyclesvg_lines).
+static void
 s_explain_cycle (json_t *cycle, FILE *out)
 {
-    json_t *ops = json_object_get (cycle, "cycle"), *edges = json_object_get (cycle, "edges");
     fprintf (out, "  %s: a cycle of %lld transactions\n",
              json_string_value (json_object_get (cycle, "type")),
              (long long) json_integer_value (json_object_get (cycle, "length")));
-    size_t i;
-    json_t *op, *edge;
-    json_array_foreach (ops, i, op) {
-        fprintf (out, "    T%zu = ", i + 1);
-        s_op_line (op, out);
-    }
-    json_array_foreach (edges, i, edge)
-        fprintf (out, "    %s < %s: %s\n", json_string_value (json_object_get (edge, "from")),
-                 json_string_value (json_object_get (edge, "to")),
-                 json_string_value (json_object_get (edge, "why")));
-    if (json_integer_value (json_object_get (cycle, "length")) > (json_int_t) json_array_size (edges))
-        fprintf (out, "    ... (cut at %d steps)\n", FL_TXN_EXPLAIN_CYCLE_MAX);
+    cyclesvg_lines (cycle, s_text_line, out);
 }
 
 //  A JSON value as compact text (caller frees).

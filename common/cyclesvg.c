@@ -75,51 +75,92 @@ cyclesvg_write (FILE *out, json_t *cycle)
     fprintf (out, "</svg>\n");
 }
 
+//  A JSON value as compact text, "?" when there is none (caller frees).
+static char *
+s_compact (json_t *value)
+{
+    char *text = value? json_dumps (value, JSON_COMPACT | JSON_ENCODE_ANY): NULL;
+    return text? text: strdup ("?");
+}
+
+static const char *
+s_string (json_t *value)
+{
+    return json_is_string (value)? json_string_value (value): "?";
+}
+
+char *
+cyclesvg_op_text (json_t *op)
+{
+    char *number = s_compact (json_object_get (op, "line"));
+    char *process = s_compact (json_object_get (op, "process"));
+    char *value = s_compact (json_object_get (op, "value"));
+    char *text = NULL;
+    if (asprintf (&text, "line %s: process %s %s %s %s", number, process,
+                  s_string (json_object_get (op, "f")), value,
+                  s_string (json_object_get (op, "type"))) < 0)
+        text = NULL;
+    free (number);
+    free (process);
+    free (value);
+    return text;
+}
+
+void
+cyclesvg_lines (json_t *cycle, cyclesvg_line_fn *fn, void *arg)
+{
+    assert (fn);
+    json_t *ops = json_object_get (cycle, "cycle"), *edges = json_object_get (cycle, "edges");
+    size_t n = json_array_size (ops);
+    char *line = NULL;
+    for (size_t i = 0; i < n; i++) {
+        char *op = cyclesvg_op_text (json_array_get (ops, i));
+        if (op && asprintf (&line, "T%zu = %s", i + 1, op) >= 0) {
+            fn (line, arg);
+            free (line);
+        }
+        free (op);
+    }
+    for (size_t i = 0; i < json_array_size (edges) && n > 0; i++) {
+        json_t *edge = json_array_get (edges, i);
+        const char *from = json_string_value (json_object_get (edge, "from"));
+        const char *to = json_string_value (json_object_get (edge, "to"));
+        const char *why = s_string (json_object_get (edge, "why"));
+        //  As the checker names them (a cut cycle's last edge goes on, not
+        //  back); without names, edge i runs from op i to op i + 1
+        int rc = from && to? asprintf (&line, "%s < %s: %s", from, to, why)
+                           : asprintf (&line, "T%zu < T%zu: %s", i + 1, (i + 1) % n + 1, why);
+        if (rc >= 0) {
+            fn (line, arg);
+            free (line);
+        }
+    }
+    json_t *length = json_object_get (cycle, "length");
+    if (n > 0 && json_is_integer (length)
+    &&  json_integer_value (length) > (json_int_t) json_array_size (edges)
+    &&  asprintf (&line, "... (cut: %lld steps in all, %zu shown)",
+                  (long long) json_integer_value (length), json_array_size (edges)) >= 0) {
+        fn (line, arg);
+        free (line);
+    }
+}
+
+static void
+s_html_line (const char *line, void *arg)
+{
+    FILE *out = arg;
+    fputs ("<li>", out);
+    escape_html (out, line);
+    fputs ("</li>", out);
+}
+
 void
 cyclesvg_explain (FILE *out, json_t *cycle)
 {
     assert (out);
-    json_t *ops = json_object_get (cycle, "cycle"), *edges = json_object_get (cycle, "edges");
-    size_t n = json_array_size (ops);
-    if (n == 0)
+    if (json_array_size (json_object_get (cycle, "cycle")) == 0)
         return;
     fputs ("<ul class=\"cycle\">", out);
-    for (size_t i = 0; i < n; i++) {
-        json_t *op = json_array_get (ops, i);
-        fprintf (out, "<li>T%zu = line ", i + 1);
-        s_text (out, json_object_get (op, "line"));
-        fputs (": process ", out);
-        s_text (out, json_object_get (op, "process"));
-        json_t *f = json_object_get (op, "f");
-        fputs (" ", out);
-        escape_html (out, json_is_string (f)? json_string_value (f): "?");
-        fputs (" ", out);
-        s_text (out, json_object_get (op, "value"));
-        json_t *type = json_object_get (op, "type");
-        fputs (" ", out);
-        escape_html (out, json_is_string (type)? json_string_value (type): "?");
-        fputs ("</li>", out);
-    }
-    for (size_t i = 0; i < json_array_size (edges); i++) {
-        json_t *edge = json_array_get (edges, i);
-        const char *why = json_string_value (json_object_get (edge, "why"));
-        const char *from = json_string_value (json_object_get (edge, "from"));
-        const char *to = json_string_value (json_object_get (edge, "to"));
-        fputs ("<li>", out);
-        if (from && to) {       //  as the checker names them (a cut cycle's
-            escape_html (out, from);    //  last edge goes on, not back)
-            fputs (" &lt; ", out);
-            escape_html (out, to);
-        }
-        else                    //  edge i: op i to op i + 1
-            fprintf (out, "T%zu &lt; T%zu", i + 1, (i + 1) % n + 1);
-        fputs (": ", out);
-        escape_html (out, why? why: "?");
-        fputs ("</li>", out);
-    }
-    json_t *length = json_object_get (cycle, "length");
-    if (json_is_integer (length) && json_integer_value (length) > (json_int_t) json_array_size (edges))
-        fprintf (out, "<li>... (cut: %lld steps in all, %zu shown)</li>",
-                 (long long) json_integer_value (length), json_array_size (edges));
+    cyclesvg_lines (cycle, s_html_line, out);
     fputs ("</ul>\n", out);
 }

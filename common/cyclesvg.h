@@ -17,10 +17,21 @@
 //  without a cycle draws nothing.
 void cyclesvg_write (FILE *out, json_t *anomaly);
 
-//  Write ANOMALY's cycle in words, as ./harness check prints it: each
-//  transaction (T1 = line 5: process 0 txn [...] ok), then each edge and
-//  why it is there (T1 < T2: T1 did not see T2's append of 1 to key 1),
-//  as an HTML list. An anomaly without a cycle writes nothing.
+//  ANOMALY's cycle in words, one line at a time (text, not escaped), to
+//  FN: each transaction (T1 = line 5: process 0 txn [...] ok), then each
+//  edge and why it is there (T1 < T2: T1 did not see T2's append of 1 to
+//  key 1), then "... (cut: 70 steps in all, 64 shown)" when the checker
+//  cut the cycle. ./harness check prints these lines, the run report
+//  lists them. An anomaly without a cycle gives none.
+typedef void (cyclesvg_line_fn) (const char *line, void *arg);
+
+//  One op of a cycle in words: "line 12: process 3 txn [...] ok". Caller
+//  frees; NULL when out of memory.
+char *cyclesvg_op_text (json_t *op);
+
+void cyclesvg_lines (json_t *anomaly, cyclesvg_line_fn *fn, void *arg);
+
+//  Those lines as an HTML list. An anomaly without a cycle writes nothing.
 void cyclesvg_explain (FILE *out, json_t *anomaly);
 
 #endif
