@@ -408,15 +408,36 @@ check_init_valid (const char *text)
     return value != NULL;
 }
 
-const char *
-check_init_unfit (const char *model, const char *text)
+char *
+check_init_problem (const char *model, const char *text)
 {
     assert (model && text);
+    char *problem = NULL;
+    if (elle_model_parse (model) >= 0) {
+        if (asprintf (&problem, "--init is not for the %s model (its keys start empty, as"
+                      " Elle's do)", model) < 0)
+            problem = NULL;
+        return problem;
+    }
     int kind = model_parse (model);
     json_t *value = kind >= 0? edn_parse_value (text): NULL;
     const char *takes = value? model_init_unfit ((model_kind_t) kind, value): NULL;
     json_decref (value);
-    return takes;
+    if (takes && asprintf (&problem, "--init '%s' does not fit the %s model: it takes %s",
+                           text, model, takes) < 0)
+        problem = NULL;
+    return problem;
+}
+
+//  --init does not fit MODEL (check_init_problem): true with *error set.
+static bool
+s_init_refused (const char *path, const char *model, const char *init, char **error)
+{
+    char *problem = init? check_init_problem (model, init): NULL;
+    if (problem && asprintf (error, "%s: %s", path, problem) < 0)
+        *error = NULL;
+    free (problem);
+    return problem != NULL;
 }
 
 bool
@@ -528,10 +549,8 @@ check_file (const char *path, const check_opts_t *opts, char **error)
         json_decref (init);
         return NULL;
     }
-    if (txn >= 0 && init) {
-        if (asprintf (error, "%s: --init is not for the %s model (its keys start empty, as"
-                      " Elle's do)", path, elle_model_name ((elle_model_t) txn)) < 0)
-            *error = NULL;
+    if (txn >= 0 && s_init_refused (path, elle_model_name ((elle_model_t) txn), opts->init,
+                                    error)) {
         ophistory_destroy (&history);
         json_decref (init);
         return NULL;
@@ -547,11 +566,7 @@ check_file (const char *path, const check_opts_t *opts, char **error)
         json_decref (init);
         return NULL;
     }
-    const char *takes = model_init_unfit ((model_kind_t) model, init);
-    if (takes) {
-        if (asprintf (error, "%s: --init '%s' does not fit the %s model: it takes %s", path,
-                      opts->init, model_name ((model_kind_t) model), takes) < 0)
-            *error = NULL;
+    if (s_init_refused (path, model_name ((model_kind_t) model), opts->init, error)) {
         ophistory_destroy (&history);
         json_decref (init);
         return NULL;

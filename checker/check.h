@@ -87,9 +87,11 @@ check_budget_t check_budget (const check_opts_t *opts, size_t partitions);
 //  a command line can reject a bad --init as a usage error up front.
 bool check_init_valid (const char *text);
 
-//  What MODEL takes as --init when TEXT (valid EDN) does not fit it, else
-//  NULL (model_init_unfit; NULL too for a model not known here).
-const char *check_init_unfit (const char *model, const char *text);
+//  Why --init TEXT (valid EDN) does not fit MODEL, a register or txn
+//  model's name ("--init '7' does not fit the mutex model: it takes true
+//  (held) or false (free)"; a txn model takes none), or NULL when it fits
+//  or the model is not known here. Caller frees.
+char *check_init_problem (const char *model, const char *text);
 
 //  True when name is an isolation level the txn models (list-append,
 //  rw-register) check against: read-uncommitted, read-committed,

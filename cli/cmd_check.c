@@ -513,15 +513,10 @@ s_parse (s_run_t *run, int argc, char **argv)
                  run->opts.init);
         return FL_EXIT_USAGE;
     }
-    if (run->opts.init && m && check_model_is_txn (m)) {
-        fprintf (stderr, "harness check: --init is not for the %s model (its keys start"
-                 " empty, as Elle's do)\n", m);
-        return FL_EXIT_USAGE;
-    }
-    const char *takes = run->opts.init && m? check_init_unfit (m, run->opts.init): NULL;
-    if (takes) {
-        fprintf (stderr, "harness check: --init '%s' does not fit the %s model: it takes %s\n",
-                 run->opts.init, m, takes);
+    char *problem = run->opts.init && m? check_init_problem (m, run->opts.init): NULL;
+    if (problem) {
+        fprintf (stderr, "harness check: %s\n", problem);
+        free (problem);
         return FL_EXIT_USAGE;
     }
     const char *f = run->opts.format;
