@@ -32,6 +32,7 @@
 #include <jansson.h>
 #include "checker/check.h"
 #include "commands.h"
+#include "options.h"
 #include "number.h"
 #include "limits.h"
 
@@ -421,17 +422,11 @@ s_parse (s_run_t *run, int argc, char **argv)
     bool seen [256] = { false };
     while ((c = getopt_long (argc, argv, "m:i:f:jt:r:c:h", longs, NULL)) != -1) {
         char *end = NULL;
-        if (c > 0 && c < 256 && c != '?' && c != ':' && seen [c]) {
-            //  A second --model silently won, as run's options once did
-            const struct option *o = longs;
-            while (o->name && o->val != c)
-                o++;
-            fprintf (stderr, "harness check: --%s given twice: give it once\n",
-                     o->name? o->name: "?");
+        char problem [160];
+        if (c != '?' && c != ':' && options_once (seen, longs, c, problem, sizeof problem)) {
+            fprintf (stderr, "harness check: %s\n", problem);     //  a second --model won
             return FL_EXIT_USAGE;
         }
-        if (c > 0 && c < 256)
-            seen [c] = true;
         switch (c) {
             case 'm': run->opts.model = optarg; break;
             case 'i': run->opts.init = optarg; break;

@@ -63,6 +63,24 @@ s_getopt_problem (const char *name, const char *usage, int option, const char *a
 }
 
 int
+options_once (bool seen [256], const struct option *longs, int option, char *problem,
+              size_t size)
+{
+    if (option <= 0 || option >= 256)
+        return 0;
+    if (!seen [option]) {
+        seen [option] = true;
+        return 0;
+    }
+    const struct option *long_option = longs;
+    while (long_option->name && long_option->val != option)
+        long_option++;
+    snprintf (problem, size, "--%s given twice: give it once",
+              long_option->name? long_option->name: "?");
+    return -1;
+}
+
+int
 options_parse (const char *name, const char *usage, int argc, char **argv,
                const struct option *longs, const char *own_repeats, options_fn *fn,
                void *arg)
@@ -78,18 +96,10 @@ options_parse (const char *name, const char *usage, int argc, char **argv,
         }
         if (option == ':' || option == '?')
             return s_getopt_problem (name, usage, option, argv [optind - 1]);
-        if (option > 0 && option < 256 && seen [option]
-        &&  !(own_repeats && strchr (own_repeats, option))) {
-            const struct option *long_option = longs;
-            while (long_option->name && long_option->val != option)
-                long_option++;
-            char problem [160];
-            snprintf (problem, sizeof problem, "--%s given twice: give it once",
-                      long_option->name? long_option->name: "?");
+        char problem [160];
+        if (!(own_repeats && strchr (own_repeats, option))
+        &&  options_once (seen, longs, option, problem, sizeof problem))
             return options_usage (name, usage, problem);
-        }
-        if (option > 0 && option < 256)
-            seen [option] = true;
         int rc = fn (option, optarg, arg);
         if (rc)
             return rc;

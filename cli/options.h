@@ -10,6 +10,7 @@
 #ifndef FL_OPTIONS_H_INCLUDED
 #define FL_OPTIONS_H_INCLUDED
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <getopt.h>
@@ -42,6 +43,13 @@ typedef int (options_fn) (int option, const char *value, void *arg);
 int options_parse (const char *name, const char *usage, int argc, char **argv,
                    const struct option *longs, const char *own_repeats, options_fn *fn,
                    void *arg);
+
+//  Option OPTION (a val of LONGS) seen now: 0, marking it in SEEN, or -1
+//  with problem ("--model given twice: give it once") when it was seen
+//  before. options_parse refuses repeats so; a command with its own
+//  option loop (check) calls this.
+int options_once (bool seen [256], const struct option *longs, int option, char *problem,
+                  size_t size);
 
 //  A usage error of command NAME: "harness NAME: PROBLEM" (when PROBLEM is
 //  not NULL), then "usage: harness USAGE", on stderr. Returns FL_EXIT_USAGE.
