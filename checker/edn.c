@@ -248,19 +248,16 @@ s_read_number (edn_reader_t *self, json_t **value)
         return s_fail (self, "ratio '%s' is not read (JSON has no ratios)", token);
     char *rest;
     errno = 0;
-    const char *unsigned_part = token + (token [0] == '-' || token [0] == '+');
-    bool hex_token = unsigned_part [0] == '0' && (unsigned_part [1] == 'x'
-                                                  || unsigned_part [1] == 'X');
-    if (!hex_token && strpbrk (token, ".eE")) {     //  0x1E is 30, not a real
+    //  Clojure prints object ids in hex: #object[Foo 0x5c7a "..."]
+    const char *digits = token + (token [0] == '-' || token [0] == '+');
+    bool hex = digits [0] == '0' && (digits [1] == 'x' || digits [1] == 'X');
+    if (!hex && strpbrk (token, ".eE")) {     //  0x1E is 30, not a real
         double d = strtod (token, &rest);
         if (*rest || errno)
             return s_fail (self, "bad number '%s'", token);
         *value = json_real (d);
     }
     else {
-        //  Clojure prints object ids in hex: #object[Foo 0x5c7a "..."]
-        const char *digits = token + (token [0] == '-' || token [0] == '+');
-        bool hex = digits [0] == '0' && (digits [1] == 'x' || digits [1] == 'X');
         //  A leading 0 is octal to Clojure's reader, as to C's: 010 is 8
         bool octal = !hex && digits [0] == '0' && digits [1];
         long long n = strtoll (token, &rest, hex? 16: octal? 8: 10);
