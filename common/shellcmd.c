@@ -21,6 +21,16 @@ s_ends_word (char c)
     return !c || c == ' ' || c == '\t' || c == '<' || c == '>' || s_operator (c);
 }
 
+//  WORD is one of WORDS (NULL-ended).
+static bool
+s_listed (const char *word, const char *const *words)
+{
+    for (const char *const *w = words; *w; w++)
+        if (strcmp (word, *w) == 0)
+            return true;
+    return false;
+}
+
 //  Reserved words and builtins: not a program, and `exec` cannot go before.
 static bool
 s_shell_word (const char *word)
@@ -31,10 +41,7 @@ s_shell_word (const char *word)
         "readonly", "set", "shift", "trap", "ulimit", "umask", "unset", "source",
         "command", "time", "alias", "wait", NULL
     };
-    for (const char *const *w = words; *w; w++)
-        if (strcmp (word, *w) == 0)
-            return true;
-    return false;
+    return s_listed (word, words);
 }
 
 //  Read the word at *at, unquoted, into out. expands: it holds a $, `, a
@@ -97,10 +104,7 @@ s_before_command (const char *word)
         "!", "{", "do", "elif", "else", "if", "then", "until", "while", "exec",
         "command", "time", NULL
     };
-    for (const char *const *w = words; *w; w++)
-        if (strcmp (word, *w) == 0)
-            return true;
-    return false;
+    return s_listed (word, words);
 }
 
 //  A NAME=... word, as sh tells an assignment from a program.

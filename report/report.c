@@ -445,6 +445,15 @@ s_links (json_t *links, s_link_t *table, size_t *seen)
     return size;
 }
 
+//  OBJECT's KEY when it is a count above 0, else 0.
+static long long
+s_positive (json_t *object, const char *key)
+{
+    json_t *count = json_object_get (object, key);
+    return json_is_integer (count) && json_integer_value (count) > 0
+         ? (long long) json_integer_value (count): 0;
+}
+
 static void
 s_network (const page_t *self)
 {
@@ -454,24 +463,22 @@ s_network (const page_t *self)
     if (!links)
         links = network;
     fputs ("<h2>Network (proxy counters per link)</h2>", out);
-    json_t *unroutable = json_object_get (network, "unroutable");
-    if (json_is_integer (unroutable) && json_integer_value (unroutable) > 0)
+    long long unroutable = s_positive (network, "unroutable");
+    long long overflow = s_positive (network, "overflow");
+    long long oversize = s_positive (network, "oversize");
+    if (unroutable)
         fprintf (out, "<p class=\"note\">Unroutable: %lld (messages whose dest was not"
                  " connected: a node still starting, as the lab's first init may find it, or"
                  " one killed). They count as dropped on their links, whether or not a fault"
-                 " was in force.</p>", (long long) json_integer_value (unroutable));
-    json_t *overflow = json_object_get (network, "overflow");
-    if (json_is_integer (overflow) && json_integer_value (overflow) > 0)
+                 " was in force.</p>", unroutable);
+    if (overflow)
         fprintf (out, "<p class=\"note\">Overflow: %lld messages lost because their dest's"
                  " queue was full (%d messages, FL_SOCKET_HWM): that node was not reading"
                  " them as fast as they came. They count as dropped on their links, whether"
-                 " or not a fault was in force.</p>", (long long) json_integer_value (overflow),
-                 FL_SOCKET_HWM);
-    json_t *oversize = json_object_get (network, "oversize");
-    if (json_is_integer (oversize) && json_integer_value (oversize) > 0)
+                 " or not a fault was in force.</p>", overflow, FL_SOCKET_HWM);
+    if (oversize)
         fprintf (out, "<p class=\"note\">Oversize: %lld messages refused by the proxy for"
-                 " being over %d bytes (FL_MSG_BYTES_MAX).</p>",
-                 (long long) json_integer_value (oversize), FL_MSG_BYTES_MAX);
+                 " being over %d bytes (FL_MSG_BYTES_MAX).</p>", oversize, FL_MSG_BYTES_MAX);
     const char *carries = json_string_value (json_object_get (network, "carries"));
     if (carries && strcmp (carries, "clients") == 0)
         fputs ("<p class=\"note\">A real database: the proxy carried only the lab's clients"
