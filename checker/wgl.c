@@ -1057,7 +1057,8 @@ s_run (model_part_t *part, const wgl_budget_t *budget, wgl_result_t *result,
 //  Measured (checker_gen 2000 1 SEED 0.1 PROCS, --method search):
 //  40 clients seed 8 from 30.0M steps (1.02M configurations) to 421K
 //  (15K); 60 clients seed 3 from unknown at 256 MiB to 8K steps; but 50
-//  clients seed 1 from 2.9M steps to 8.0M, hence the cap and the fallback.
+//  clients seed 1 from 2.9M steps to 8.0M (6.4M under the cap below),
+//  hence the cap and the fallback.
 //  Registers only: their model interns nothing during the search, so the
 //  second run has the budget the first had.
 //  The cap: 2^17 configurations (about 5 MB). Every witness that decided
