@@ -118,6 +118,75 @@ s_assignment (const char *raw)
     return *raw == '=';
 }
 
+//  Programs that run the rest of their words as a program ("env FOO=1
+//  node n.js", "nice -n 5 node n.js", "timeout 60 node n.js"): the short
+//  options that take the next word as their argument, and how many words
+//  come between the options and the program.
+typedef struct {
+    const char *name;
+    const char *options;
+    int operands;
+} s_wrapper_t;
+
+static const s_wrapper_t s_wrappers [] = {
+    { "env", "uC", 0 }, { "nice", "n", 0 }, { "nohup", "", 0 },
+    { "setsid", "", 0 }, { "stdbuf", "ioe", 0 }, { "timeout", "sk", 1 },
+    { "taskset", "", 1 }, { "chrt", "", 1 }, { "ionice", "cn", 0 },
+    { "faketime", "f", 1 }, { NULL, NULL, 0 }
+};
+
+//  Where a command's words are: still in its wrappers or at the program.
+typedef struct {
+    const s_wrapper_t *wrapper;     //  the last wrapper, or NULL
+    int operands;                   //  its words still to come
+    bool argument;                  //  the next word is an option's
+    bool options_done;              //  after "--"
+} s_wrap_t;
+
+//  True when WORD is a wrapper's, so that the program is still to come.
+//  assignment: WORD is NAME=VALUE (env's own).
+static bool
+s_wrap_word (s_wrap_t *self, const char *word, bool assignment)
+{
+    if (self->argument) {
+        self->argument = false;
+        return true;
+    }
+    if (self->wrapper && !self->options_done && word [0] == '-' && word [1]) {
+        if (strcmp (word, "--") == 0)
+            self->options_done = true;
+        else
+        if (word [1] != '-' && !word [2] && strchr (self->wrapper->options, word [1]))
+            self->argument = true;
+        return true;
+    }
+    if (self->wrapper && assignment && strcmp (self->wrapper->name, "env") == 0)
+        return true;
+    if (self->operands > 0) {
+        self->operands--;
+        return true;
+    }
+    const char *slash = strrchr (word, '/');
+    const char *name = slash? slash + 1: word;
+    for (const s_wrapper_t *w = s_wrappers; w->name; w++)
+        if (strcmp (name, w->name) == 0) {
+            *self = (s_wrap_t) { .wrapper = w, .operands = w->operands };
+            return true;
+        }
+    return false;
+}
+
+bool
+shellcmd_argv_nodejs (char *const *argv, int argc)
+{
+    assert (argv || argc == 0);
+    s_wrap_t wrap = { NULL };
+    for (int i = 0; i < argc; i++)
+        if (!s_wrap_word (&wrap, argv [i], s_assignment (argv [i])))
+            return shellcmd_is_nodejs (argv [i]);
+    return false;
+}
+
 int
 shellcmd_read (const char *cmd, shellcmd_t *out)
 {
@@ -126,6 +195,7 @@ shellcmd_read (const char *cmd, shellcmd_t *out)
     out->simple = true;
     bool found = false;
     bool command_at = true;     // the next word is in a command's place
+    s_wrap_t wrap = { NULL };   //  the wrappers before its program
     const char *s = cmd;
     char word [SHELLCMD_WORD_BYTES_MAX];
     while (*s) {
@@ -140,6 +210,7 @@ shellcmd_read (const char *cmd, shellcmd_t *out)
         if (s_operator (*s)) {
             out->simple = false;
             command_at = true;
+            wrap = (s_wrap_t) { NULL };
             s++;
             continue;
         }
@@ -162,7 +233,8 @@ shellcmd_read (const char *cmd, shellcmd_t *out)
         bool expands;
         if (s_word (&s, word, sizeof word, &expands))
             return -1;
-        if (command_at && !s_assignment (start) && !s_before_command (word)) {
+        if (command_at && !s_assignment (start) && !s_before_command (word)
+        && !s_wrap_word (&wrap, word, false)) {
             command_at = false;
             if (!expands && !s_shell_word (word) && shellcmd_is_nodejs (word))
                 out->nodejs = true;

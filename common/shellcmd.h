@@ -30,7 +30,8 @@ typedef struct {
     size_t program_at;              //  where the program word starts in CMD
     bool nodejs;                    //  a command of the line runs Node.js
                                     //  (shellcmd_is_nodejs): "cd d && node
-                                    //  n.js" as well as "node n.js"
+                                    //  n.js", "env X=1 nice node n.js" as
+                                    //  well as "node n.js"
 } shellcmd_t;
 
 //  Read CMD. Returns 0, or -1 for a quote that is never closed (sh could
@@ -48,5 +49,12 @@ char *
 //  goes back, so a skew must leave that clock alone).
 bool
     shellcmd_is_nodejs (const char *program);
+
+//  True when the program of ARGV, after the wrappers that run the rest of
+//  their words (env NAME=VALUE, nice -n N, nohup, setsid, stdbuf, timeout
+//  DURATION, taskset MASK, chrt PRIORITY, ionice, faketime TIME), is
+//  Node.js.
+bool
+    shellcmd_argv_nodejs (char *const *argv, int argc);
 
 #endif

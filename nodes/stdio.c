@@ -736,7 +736,7 @@ main (int argc, char **argv)
         shellcmd_read (argv [optind], &command);
     else
     if (argc > optind)
-        command.nodejs = shellcmd_is_nodejs (argv [optind]);
+        command.nodejs = shellcmd_argv_nodejs (argv + optind, argc - optind);
     if (opts.faketime && (rc = s_faketime_setup (id, opts.faketime, command.nodejs)))
         return rc;
     bridge_t self = { .id = id, .bad_fd = -1, .cut_fd = -1 };

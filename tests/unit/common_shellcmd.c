@@ -66,6 +66,16 @@ test_unclosed_quotes (void **state)
     }
 }
 
+//  The words of ARGV before its first NULL, of at most MAX.
+static int
+s_argc (char **argv, int max)
+{
+    int argc = 0;
+    while (argc < max && argv [argc])
+        argc++;
+    return argc;
+}
+
 static void
 test_nodejs (void **state)
 {
@@ -92,10 +102,16 @@ test_nodejs (void **state)
     const char *yes [] = { "node n.js", "cd d && node n.js", "FOO=1 exec nodejs n.js",
                            "ulimit -n 64; exec /usr/bin/node n.js", "if true; then node n.js; fi",
                            "python3 x.py | node y.js", "# start it\nnode n.js",
-                           "python3 a#b; node n.js", NULL };
+                           "python3 a#b; node n.js", "env node n.js", "nice node n.js",
+                           "/usr/bin/env FOO=1 node n.js", "nice -n 5 node n.js",
+                           "timeout -s KILL 60 nodejs n.js", "env -u HOME node n.js",
+                           "nohup stdbuf -oL node n.js", "taskset -c 0 node n.js",
+                           "cd d && env -- node n.js", NULL };
     const char *no [] = { "python3 n.js", "cd node && python3 n.py", "echo node",
                           "python3 n.py # ; node x", "python3 n.py #node",
-                          "$NODE n.js", "FOO=node ruby n.rb", "cat n.js > node", NULL };
+                          "$NODE n.js", "FOO=node ruby n.rb", "cat n.js > node",
+                          "env python3 node.js", "nice -n 5 python3 node", "env -u node ruby n.rb",
+                          "timeout 60 python3 node", "env node=1 ruby n.rb", NULL };
     shellcmd_t parsed;
     for (int i = 0; yes [i]; i++) {
         assert_int_equal (shellcmd_read (yes [i], &parsed), 0);
@@ -106,6 +122,20 @@ test_nodejs (void **state)
         assert_int_equal (shellcmd_read (no [i], &parsed), 0);
         if (parsed.nodejs)
             fail_msg ("'%s' does not run node", no [i]);
+    }
+    //  An argv, as node-stdio is given one after --.
+    char *argv_yes [] [5] = { { "node", "n.js" }, { "env", "X=1", "node", "n.js" },
+                              { "nice", "-n", "5", "node", "n.js" },
+                              { "/usr/bin/timeout", "60", "nodejs", "n.js" } };
+    char *argv_no [] [5] = { { "python3", "node" }, { "env", "python3", "node" },
+                             { "nice", "-n", "node", "python3" }, { "env" } };
+    for (size_t i = 0; i < sizeof argv_yes / sizeof argv_yes [0]; i++) {
+        if (!shellcmd_argv_nodejs (argv_yes [i], s_argc (argv_yes [i], 5)))
+            fail_msg ("argv %zu runs node", i);
+    }
+    for (size_t i = 0; i < sizeof argv_no / sizeof argv_no [0]; i++) {
+        if (shellcmd_argv_nodejs (argv_no [i], s_argc (argv_no [i], 5)))
+            fail_msg ("argv %zu does not run node", i);
     }
     char line [64];
     snprintf (line, sizeof line, "cd /tmp && %s", js);
