@@ -180,7 +180,7 @@ bool
 shellcmd_argv_nodejs (char *const *argv, int argc)
 {
     assert (argv || argc == 0);
-    s_wrap_t wrap = { NULL };
+    s_wrap_t wrap = { .wrapper = NULL };
     for (int i = 0; i < argc; i++)
         if (!s_wrap_word (&wrap, argv [i], s_assignment (argv [i])))
             return shellcmd_is_nodejs (argv [i]);
@@ -195,7 +195,7 @@ shellcmd_read (const char *cmd, shellcmd_t *out)
     out->simple = true;
     bool found = false;
     bool command_at = true;     // the next word is in a command's place
-    s_wrap_t wrap = { NULL };   //  the wrappers before its program
+    s_wrap_t wrap = { .wrapper = NULL };   //  the wrappers before its program
     const char *s = cmd;
     char word [SHELLCMD_WORD_BYTES_MAX];
     while (*s) {
@@ -210,7 +210,7 @@ shellcmd_read (const char *cmd, shellcmd_t *out)
         if (s_operator (*s)) {
             out->simple = false;
             command_at = true;
-            wrap = (s_wrap_t) { NULL };
+            wrap = (s_wrap_t) { .wrapper = NULL };
             s++;
             continue;
         }
