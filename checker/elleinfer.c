@@ -10,6 +10,7 @@
 #include <assert.h>
 #include <stdlib.h>
 #include <string.h>
+#include "hash.h"
 #include "elle_int.h"
 
 typedef struct {
@@ -72,10 +73,13 @@ s_read_cases (elle_t *self, uint32_t i)
             }
         free (copy);
     }
+    json_t *list = NULL;            //  made once: a read of n garbage elements
     for (uint32_t j = 0; j < m->nlist; j++) {
         uint32_t v = s_elem (self, m, j), w = elle_writer (self, m->key, v);
         if (w == ELLE_NONE) {
-            json_t *c = s_kv (self, m->key, "value", elle_list_json (self, m));
+            if (!list)
+                list = elle_list_json (self, m);
+            json_t *c = s_kv (self, m->key, "value", json_incref (list));
             json_object_set_new (c, "element", elle_value_json (self, v));
             elle_case (self, "garbage-read", m->txn, c);
         }
@@ -92,6 +96,7 @@ s_read_cases (elle_t *self, uint32_t i)
             elle_case (self, "G1b", m->txn, c);
         }
     }
+    json_decref (list);
 }
 
 //  Within a txn, a read after a read of the key must be it plus this txn's
@@ -256,6 +261,97 @@ s_nones (size_t n)
     return a;
 }
 
+//  --------------------------------------------------------------------------
+//  Lost update: two committed txns read the same version of a key (their
+//  first touch of it) and both wrote the key after. Whatever the version
+//  order, one of them overwrote a version it never saw the other install
+//  (Elle's lost-update; cursor stability, repeatable read and snapshot
+//  isolation rule it out: first-committer-wins aborts one). It needs no
+//  version order, so it is found where the order leaves the two writes
+//  unordered (rw-register: both read nil, wrote 1 and 2; no cycle but a
+//  G2-item one shows it). A version is a register's value (nil included),
+//  or a list read in whole.
+
+typedef struct {
+    uint32_t key;
+    uint64_t version;       //  the value, or the list's hash
+    uint32_t mop;           //  the read
+} s_lost_t;
+
+//  Does mop i's txn write or append to mop i's key after it?
+static bool
+s_writes_after (const elle_t *self, uint32_t i)
+{
+    const elle_txn_t *t = &self->txns [self->mops [i].txn];
+    for (uint32_t j = i + 1; j < t->mop + t->nmops; j++)
+        if (self->mops [j].key == self->mops [i].key && self->mops [j].f == ELLE_F_WRITE)
+            return true;
+    return false;
+}
+
+static int
+s_cmp_lost (const void *a, const void *b)
+{
+    const s_lost_t *x = a, *y = b;
+    if (x->key != y->key)
+        return x->key < y->key? -1: 1;
+    if (x->version != y->version)
+        return x->version < y->version? -1: 1;
+    return x->mop < y->mop? -1: x->mop > y->mop;
+}
+
+//  Did reads a and b read the same version?
+static bool
+s_same_version (const elle_t *self, const s_lost_t *a, const s_lost_t *b)
+{
+    if (a->key != b->key || a->version != b->version)
+        return false;
+    const elle_mop_t *x = &self->mops [a->mop], *y = &self->mops [b->mop];
+    if (self->model != ELLE_LIST_APPEND)
+        return x->value == y->value;
+    return x->nlist == y->nlist
+        && memcmp (self->lists + x->list, self->lists + y->list,
+                   x->nlist * sizeof (uint32_t)) == 0;
+}
+
+static void
+s_lost_updates (elle_t *self)
+{
+    s_lost_t *reads = malloc ((self->nmops + 1) * sizeof (s_lost_t));
+    assert (reads);
+    size_t n = 0;
+    bool lists = self->model == ELLE_LIST_APPEND;
+    for (uint32_t i = 0; i < self->nmops; i++) {
+        const elle_mop_t *m = &self->mops [i];
+        if (m->f != ELLE_F_READ || !m->external || !s_ok (self, i)
+        ||  (lists && m->list == ELLE_NONE) || !s_writes_after (self, i))
+            continue;
+        uint64_t version = m->value;
+        if (lists)
+            version = hash_fnv1a64 (self->lists + m->list, m->nlist * sizeof (uint32_t),
+                                    HASH_FNV1A64_BASIS) ^ m->nlist;
+        reads [n++] = (s_lost_t) { .key = m->key, .version = version, .mop = i };
+    }
+    qsort (reads, n, sizeof (s_lost_t), s_cmp_lost);
+    for (size_t i = 0; i < n; ) {
+        size_t j = i + 1;
+        while (j < n && s_same_version (self, &reads [i], &reads [j]))
+            j++;
+        if (j - i > 1) {
+            const elle_mop_t *m = &self->mops [reads [i].mop];
+            json_t *c = s_kv (self, m->key, "value", lists? elle_list_json (self, m)
+                                                          : elle_value_json (self, m->value));
+            json_t *others = json_array ();
+            for (size_t k = i + 1; k < j; k++)
+                json_array_append_new (others, elle_op_json (self, self->mops [reads [k].mop].txn));
+            json_object_set_new (c, "txns", others);
+            elle_case (self, "lost-update", m->txn, c);
+        }
+        i = j;
+    }
+    free (reads);
+}
+
 void
 elle_infer_list_append (elle_t *self)
 {
@@ -287,6 +383,7 @@ elle_infer_list_append (elle_t *self)
     }
     for (uint32_t i = 0; i < self->nmops; i++)
         s_unread_la (self, &la, i);
+    s_lost_updates (self);
     free (reported);
     free (la.longest);
     free (la.last);
@@ -407,6 +504,7 @@ elle_infer_rw_register (elle_t *self)
         if (w2 != ELLE_NONE && self->mops [w2].value != m->value)
             s_version_edge (self, &rw, m->key, m->value, w2);
     }
+    s_lost_updates (self);
     free (rw.nil_head);
     free (rw.reader_head);
     free (rw.next);

@@ -10,8 +10,9 @@
                             duplicate-elements, incompatible-order,
                             garbage-read, internal
         read-committed      + G1a, G1b, G1c, dirty-update
-        repeatable-read     + G-single, G-nonadjacent, G2-item
-        snapshot-isolation  + G-single, G-nonadjacent (not G2-item)
+        repeatable-read     + G-single, G-nonadjacent, G2-item, lost-update
+        snapshot-isolation  + G-single, G-nonadjacent, lost-update (not
+                            G2-item)
         serializable        all of the above
 
     and three tiers: the base itself; strong-session-BASE, which also
@@ -123,7 +124,7 @@ s_prohibits (int level, const char *type)
     static const char *const all [] = { "G0", "duplicate-elements", "incompatible-order",
                                         "garbage-read", "internal", NULL };
     static const char *const g1 [] = { "G1a", "G1b", "G1c", "dirty-update", NULL };
-    static const char *const single [] = { "G-single", "G-nonadjacent", NULL };
+    static const char *const single [] = { "G-single", "G-nonadjacent", "lost-update", NULL };
     if (s_in (base, all))
         return true;
     if (s_in (base, g1))
@@ -253,20 +254,13 @@ s_explain_cycle (json_t *cycle, FILE *out)
     cyclesvg_lines (cycle, s_text_line, out);
 }
 
-//  A JSON value as compact text (caller frees).
-static char *
-s_txt (json_t *value)
-{
-    char *text = value? json_dumps (value, JSON_COMPACT | JSON_ENCODE_ANY): NULL;
-    return text? text: strdup ("?");
-}
 
 //  What a non-cycle anomaly means, in one sentence.
 static void
 s_case_words (json_t *c, const char *type, FILE *out)
 {
-    char *key = s_txt (json_object_get (c, "key")), *value = s_txt (json_object_get (c, "value"));
-    char *element = s_txt (json_object_get (c, "element"));
+    char *key = cyclesvg_value_text (json_object_get (c, "key")), *value = cyclesvg_value_text (json_object_get (c, "value"));
+    char *element = cyclesvg_value_text (json_object_get (c, "element"));
     long long wline = (long long) json_integer_value (json_object_get (
                           json_object_get (c, "writer"), "line"));
     if (json_is_true (json_object_get (c, "inferred")))
@@ -283,7 +277,7 @@ s_case_words (json_t *c, const char *type, FILE *out)
                  json_object_get (c, "element")? element: value, key, wline);
     else
     if (strcmp (type, "internal") == 0) {
-        char *expected = s_txt (json_object_get (c, "expected"));
+        char *expected = cyclesvg_value_text (json_object_get (c, "expected"));
         fprintf (out, "read key %s as %s; its own earlier ops say %s%s", key, value,
                  json_object_get (c, "expected_is")? "it ends with ": "", expected);
         free (expected);
@@ -298,14 +292,27 @@ s_case_words (json_t *c, const char *type, FILE *out)
     else
     if (strcmp (type, "incompatible-order") == 0) {
         json_t *v = json_object_get (c, "values");
-        char *a = s_txt (json_array_get (v, 0)), *b = s_txt (json_array_get (v, 1));
+        char *a = cyclesvg_value_text (json_array_get (v, 0)), *b = cyclesvg_value_text (json_array_get (v, 1));
         fprintf (out, "key %s read as %s and as %s: neither is a prefix of the other", key, a, b);
         free (a);
         free (b);
     }
     else
+    if (strcmp (type, "lost-update") == 0) {
+        json_t *others = json_object_get (c, "txns");
+        fprintf (out, "this txn and the txn%s at line", json_array_size (others) > 1? "s": "");
+        size_t i;
+        json_t *t;
+        json_array_foreach (others, i, t)
+            fprintf (out, "%s %lld", i? ",": "", (long long) json_integer_value (
+                     json_object_get (t, "line")));
+        fprintf (out, " both read key %s as %s and then wrote it: each committed without"
+                 " seeing the other's write", key,
+                 json_is_null (json_object_get (c, "value"))? "nil": value);
+    }
+    else
     if (strcmp (type, "dirty-update") == 0) {
-        char *aborted = s_txt (json_object_get (c, "aborted"));
+        char *aborted = cyclesvg_value_text (json_object_get (c, "aborted"));
         fprintf (out, "key %s is %s: the failed txn's %s comes before this txn's %s", key,
                  value, aborted, element);
         free (aborted);

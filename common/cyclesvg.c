@@ -10,6 +10,7 @@
 #include <string.h>
 #include "cyclesvg.h"
 #include "escape.h"
+#include "limits.h"
 
 #define S_BOX_W 120
 #define S_BOX_H 36
@@ -75,12 +76,23 @@ cyclesvg_write (FILE *out, json_t *cycle)
     fprintf (out, "</svg>\n");
 }
 
-//  A JSON value as compact text, "?" when there is none (caller frees).
-static char *
-s_compact (json_t *value)
+char *
+cyclesvg_value_text (json_t *value)
 {
     char *text = value? json_dumps (value, JSON_COMPACT | JSON_ENCODE_ANY): NULL;
-    return text? text: strdup ("?");
+    if (!text)
+        return strdup ("?");
+    size_t length = strlen (text);
+    if (length <= FL_TXN_VALUE_TEXT_BYTES_MAX)
+        return text;
+    size_t keep = FL_TXN_VALUE_TEXT_BYTES_MAX - 40;
+    while (keep > 0 && ((unsigned char) text [keep] & 0xC0) == 0x80)
+        keep--;                         //  not inside a UTF-8 sequence
+    char *cut = NULL;
+    if (asprintf (&cut, "%.*s... (%zu bytes in all)", (int) keep, text, length) < 0)
+        cut = NULL;
+    free (text);
+    return cut;
 }
 
 static const char *
@@ -92,9 +104,9 @@ s_string (json_t *value)
 char *
 cyclesvg_op_text (json_t *op)
 {
-    char *number = s_compact (json_object_get (op, "line"));
-    char *process = s_compact (json_object_get (op, "process"));
-    char *value = s_compact (json_object_get (op, "value"));
+    char *number = cyclesvg_value_text (json_object_get (op, "line"));
+    char *process = cyclesvg_value_text (json_object_get (op, "process"));
+    char *value = cyclesvg_value_text (json_object_get (op, "value"));
     char *text = NULL;
     if (asprintf (&text, "line %s: process %s %s %s %s", number, process,
                   s_string (json_object_get (op, "f")), value,

@@ -29,6 +29,11 @@ typedef void (cyclesvg_line_fn) (const char *line, void *arg);
 //  frees; NULL when out of memory.
 char *cyclesvg_op_text (json_t *op);
 
+//  A value in words: its compact JSON, cut past FL_TXN_VALUE_TEXT_BYTES_MAX
+//  ("[0,1,2,... (6972 bytes in all)"); "?" for none. Caller frees; NULL
+//  when out of memory.
+char *cyclesvg_value_text (json_t *value);
+
 void cyclesvg_lines (json_t *anomaly, cyclesvg_line_fn *fn, void *arg);
 
 //  Those lines as an HTML list. An anomaly without a cycle writes nothing.

@@ -176,6 +176,9 @@
                                            are counted                      */
 #define FL_TXN_CASES_PER_TYPE_MAX    32     /* non-cycle cases (G1a, internal...)
                                            listed per type; the rest counted */
+#define FL_TXN_VALUE_TEXT_BYTES_MAX  240    /* a value in a txn explanation's
+                                           words: past it cut, with its
+                                           size said (--json has it whole) */
 #define FL_TXN_CYCLE_TRIES_MAX       8      /* cycles found per component and
                                            search before keeping the shortest:
                                            more is time for a shorter picture */
