@@ -426,7 +426,12 @@ model_step (model_part_t *self, uint64_t state, const model_op_t *op, uint64_t *
             return state == 1 || (unknown && (*next = state, true));
         case MODEL_COUNTER:
             if (op->kind == K_ADD) {
-                *next = (uint64_t) ((int64_t) state + (int64_t) op->a);
+                //  past 64 bits Clojure's + throws (ArithmeticException): no
+                //  such add took effect, rather than one that wrapped
+                int64_t sum;
+                if (__builtin_add_overflow ((int64_t) state, (int64_t) op->a, &sum))
+                    return false;
+                *next = (uint64_t) sum;
                 return true;
             }
             *next = state;

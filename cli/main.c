@@ -35,6 +35,11 @@ s_usage (FILE *out)
 int
 main (int argc, char **argv)
 {
+    //  Before czmq's first call: its handler only sets zsys_interrupted,
+    //  which check, report and list never read, so Ctrl-C and SIGTERM did
+    //  nothing to a long check. The commands that stop cleanly on a signal
+    //  (run, up, matrix, fault, serve) install their own.
+    zsys_handler_set (NULL);
     zsys_set_logstream (stderr);
     if (argc < 2)
         return s_usage (stderr);

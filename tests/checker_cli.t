@@ -15,7 +15,7 @@ hc () {
 # so that check tests both (a bare `check ... [ ] && grep` ran the grep
 # outside check, where it could not fail).
 usage_says () { [ "$rc" -eq 64 ] && grep -q -- "$1" <<< "$err"; }
-plan 49
+plan 53
 
 hc $d/checker-valid.jsonl
 check "valid history exits 0" [ "$rc" -eq 0 ]
@@ -176,3 +176,36 @@ check "docs/checker.md says what --timeout 0 and --memory 0 mean" \
 hc --help
 check "--help says 0 is the default, not unlimited, for --timeout and --memory" \
     [ "$(grep -c '0 the default (not unlimited)' <<< "$out")" -eq 2 ]
+
+# SIGTERM ends a long check (czmq's handler, which only sets a flag nobody
+# in check reads, is not installed): sent once the check has spent CPU
+# time, so it is the check that gets it, not the shell that starts it
+./harness check -m register --method search --timeout 300 $d/checker-hard.jsonl \
+    > /dev/null 2>&1 &
+pid=$!
+busy () { [ "$(awk '{ print $14 }' /proc/$pid/stat)" -ge 20 ]; }   # 0.2 s of user time
+wait_for 30 busy
+kill -TERM $pid
+wait_exit $pid 20
+check "SIGTERM ends a check at once (143, not its verdict after the search)" [ "$rc" = 143 ]
+
+# A counter past 64 bits: Clojure's + throws, so no add wraps
+cat > "$tmp/big.edn" <<'H'
+{:process 0, :type :invoke, :f :add, :value 9223372036854775807}
+{:process 0, :type :ok, :f :add, :value 9223372036854775807}
+{:process 1, :type :invoke, :f :add, :value 1}
+{:process 1, :type :ok, :f :add, :value 1}
+{:process 2, :type :invoke, :f :read, :value nil}
+{:process 2, :type :ok, :f :read, :value -9223372036854775808}
+H
+hc -m counter "$tmp/big.edn"
+check "a counter read that needs an add to wrap past 2^63 is invalid (1)" [ "$rc" -eq 1 ]
+
+# A txn explanation cuts a long value, saying its size; --json keeps it
+python3 -c 'print("{:process 0, :type :invoke, :f :txn, :value [[:r 1 nil]]}");
+print("{:process 0, :type :ok, :f :txn, :value [[:r 1 [%s]]]}" % " ".join(map(str, range(5000))))' \
+    > "$tmp/long.edn"
+hc -m list-append "$tmp/long.edn"
+check "a 5,000-element garbage read is explained in cut lines" \
+    [ "$rc" -eq 1 -a "$(awk 'length > 400' <<< "$out" | wc -l)" -eq 0 ]
+check "the cut says how long the value was" grep -q '\.\.\. ([0-9]* bytes in all)' <<< "$out"
