@@ -16,6 +16,7 @@
     line with no newline: that line is ignored, the prefix is the history.
 */
 #include <assert.h>
+#include <ctype.h>
 #include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -550,38 +551,78 @@ s_is_timed_out (json_t *value)
     return json_is_string (value) && strcmp (edn_name (json_string_value (value)), "timed-out") == 0;
 }
 
-//  Process, type, f, value after "jepsen.util", in either of Jepsen's
+//  Where the message of a jepsen.util logger line starts: after
+//  "jepsen.util - " (log4j's "%p %c - %m") or "jepsen.util: ", the logger's
+//  name standing alone. NULL for any other line, a stack frame's
+//  "at jepsen.util$timeout_STAR_.invoke(util.clj:80)" among them.
+static const char *
+s_log_message (const char *p, const char *eol)
+{
+    for (const char *at = p; at < eol; at += 11) {
+        at = memmem (at, (size_t) (eol - at), "jepsen.util", 11);
+        if (!at)
+            return NULL;
+        const char *m = at + 11;
+        bool alone = at == p || at [-1] == ' ' || at [-1] == '\t' || at [-1] == ']';
+        if (alone && m < eol && *m == ':')
+            m++;
+        else
+        if (alone && m + 1 < eol && (*m == ' ' || *m == '\t') && m [1] == '-')
+            m += 2;
+        else
+            continue;
+        if (m < eol && *m != ' ' && *m != '\t')
+            continue;
+        while (m < eol && (*m == ' ' || *m == '\t'))
+            m++;
+        return m;
+    }
+    return NULL;
+}
+
+//  Process, type, f, value from a jepsen.util line, in either of Jepsen's
 //  layouts, fields apart by tabs or runs of spaces:
 //      INFO  jepsen.util - 3	:ok	:read	2
 //      2024-01-01 12:00:00,000{GMT}	INFO	[jepsen worker 0] jepsen.util: 3	:ok	:read	2
+//  An event is a process (a number, or a name such as :nemesis) and a
+//  keyword; the logger's other messages ("Relative time begins now") are
+//  prose and skipped, as are other loggers' lines and stack traces. A
+//  nemesis event's value may be free text ("Full partition healed: ok"):
+//  nemesis events are skipped, so it is not read.
 static int
 s_read_log_line (ophistory_t *self, int line, const char *p, const char *eol)
 {
-    const char *mark = memmem (p, (size_t) (eol - p), "jepsen.util", 11);
-    if (!mark)
+    p = s_log_message (p, eol);
+    if (!p)
         return 0;               // other log lines carry no events
-    p = mark + 11;
-    if (p < eol && *p == ':')
-        p++;
-    while (p < eol && (*p == ' ' || *p == '\t'))
-        p++;
-    if (p < eol && *p == '-' && p + 1 < eol && (p [1] == ' ' || p [1] == '\t'))
-        p++;
     edn_reader_t reader;
     edn_reader_init (&reader, p, (size_t) (eol - p));
     json_t *field [3] = { NULL, NULL, NULL };
     json_t *value = NULL;
     int rc = 0;
-    for (int i = 0; i < 3 && rc == 0; i++)
+    //  Not an event's shape (a word first, or no keyword after it): prose
+    int c = edn_peek (&reader);
+    if (c < 0 || !(c == ':' || c == '-' || isdigit (c)))
+        return 0;
+    if (edn_read (&reader, &field [0]) != 1 || (!json_is_integer (field [0])
+        && !(json_is_string (field [0]) && json_string_value (field [0]) [0] == ':'))
+    ||  edn_peek (&reader) != ':') {
+        json_decref (field [0]);
+        return 0;
+    }
+    bool client = json_is_integer (field [0]);
+    for (int i = 1; i < 3 && rc == 0; i++)
         if (edn_peek (&reader) < 0 || edn_read (&reader, &field [i]) != 1)
             rc = s_error (self, line, "malformed log line: expected process, type and f");
     //  Jepsen prints every event's value, nil when there is none
     if (rc == 0 && edn_peek (&reader) < 0)
         rc = s_error (self, line, "malformed log line: no value after the f");
-    if (rc == 0 && edn_read (&reader, &value) != 1)
+    if (rc == 0 && client && edn_read (&reader, &value) != 1)
         rc = s_error (self, line, "malformed log line: bad value: %s", reader.error);
-    if (rc == 0 && edn_peek (&reader) >= 0)
+    if (rc == 0 && client && edn_peek (&reader) >= 0)
         rc = s_error (self, line, "malformed log line: text after the value");
+    if (rc == 0 && !client)
+        value = json_stringn (reader.p, (size_t) (eol - reader.p));
     if (rc == 0 && (!json_is_string (field [1]) || !json_is_string (field [2])))
         rc = s_error (self, line, "malformed log line: type and f must be keywords");
     //  A fail that timed out is not a fail: the client gave up waiting, the

@@ -228,6 +228,34 @@ test_real_jepsen_output (void **state)
         "INFO  jepsen.util - 0\t:ok\t:write\t1\n"
         "INFO  jepsen.util - 1   :invoke :read   nil\n"
         "INFO  jepsen.util - 1   :ok     :read   2\n", "cas-register", NULL), CHECK_INVALID);
+    //  A real jepsen.log holds more than events: stack traces with
+    //  jepsen.util$... frames, the logger's own prose, nemesis events with
+    //  free text. All skipped; a client event that is malformed is not.
+    const char *busy =
+        "INFO  jepsen.util - Relative time begins now\n"
+        "INFO  jepsen.util - 0\t:invoke\t:write\t1\n"
+        "INFO  jepsen.util - 0\t:ok\t:write\t1\n"
+        "WARN  jepsen.generator.interpreter - Process 1 crashed\n"
+        "java.net.SocketTimeoutException: Read timed out\n"
+        "\tat jepsen.util$timeout_STAR_.invokeStatic(util.clj:88)\n"
+        "\tat jepsen.util$timeout_STAR_.invoke(util.clj:80)\n"
+        "INFO  jepsen.util - :nemesis\t:info\t:start\t[:isolated {\"n1\" #{\"n2\"}}]\n"
+        "INFO  jepsen.util - :nemesis\t:info\t:stop\tFull partition healed: ok\n"
+        "INFO  jepsen.core - Run complete, writing\n"
+        "INFO  jepsen.util - 1\t:invoke\t:read\tnil\n"
+        "INFO  jepsen.util - 1\t:ok\t:read\t%d\n";
+    snprintf (text, sizeof text, busy, 1);
+    assert_int_equal (s_check ("b.log", text, "cas-register", NULL), CHECK_VALID);
+    snprintf (text, sizeof text, busy, 2);
+    assert_int_equal (s_check ("b.log", text, "cas-register", NULL), CHECK_INVALID);
+    assert_int_equal (s_check ("c.log",
+        "INFO  jepsen.util - 0\t:invoke\t:write\t1\n"
+        "INFO  jepsen.util - 0\t:ok\t:write\t1 extra\n", "cas-register", NULL), S_BAD);
+    assert_non_null (strstr (s_error, "c.log:2: malformed log line: text after the value"));
+    assert_int_equal (s_check ("d.log",
+        "INFO  jepsen.util - 0\t:invoke\t:write\t1\n"
+        "INFO  jepsen.util - 0\t:okk\t:write\t1\n", "cas-register", NULL), S_BAD);
+    assert_non_null (strstr (s_error, "d.log:2: unknown type"));
 }
 
 //  n concurrent enqueues of 0..n-1, then dequeues of 0..n-1 and one more
