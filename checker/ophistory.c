@@ -45,6 +45,9 @@ struct _ophistory_t {
     char **names;           // non-numeric process names, id = -(i + 1)
     size_t nnames;
     bool explicit_empty;    // an EDN [] or (): a history with no events, on purpose
+    bool indexed;           // an event had an index: the last one, and its line
+    int64_t last_index;
+    int last_index_line;
     char *error;
 };
 
@@ -200,7 +203,7 @@ s_invoke (ophistory_t *self, int line, int64_t process, const char *f,
 
 static int
 s_complete (ophistory_t *self, int line, int64_t process, const char *type,
-            const char *f, json_t *value, json_t *error, double time)
+            const char *f, json_t *key, json_t *value, json_t *error, double time)
 {
     int32_t *slot = s_slot (self, process);
     if (!slot)
@@ -213,6 +216,19 @@ s_complete (ophistory_t *self, int line, int64_t process, const char *type,
     if (op->f != f)
         return s_error (self, line, "%s of '%s' on process %s, but its invoke (line %d) was '%s'",
                         type, f, s_who (self, process, who, sizeof who), op->line_call, op->f);
+    //  A completion names the invoke's key or none: another key would be
+    //  another op, and which one it was is not ours to guess
+    if (key && !json_is_null (key) && !(op->key && json_equal (key, op->key))) {
+        char *text = json_dumps (key, JSON_COMPACT | JSON_ENCODE_ANY);
+        char *was = op->key? json_dumps (op->key, JSON_COMPACT | JSON_ENCODE_ANY): NULL;
+        int rc = s_error (self, line, "%s of key %.64s on process %s, but its invoke (line %d) "
+                          "was of %s%.64s", type, text? text: "?",
+                          s_who (self, process, who, sizeof who), op->line_call,
+                          was? "key ": "no key", was? was: "");
+        free (text);
+        free (was);
+        return rc;
+    }
     op->type = strcmp (type, "ok") == 0? OP_OK: strcmp (type, "fail") == 0? OP_FAIL: OP_INFO;
     op->out = value? json_incref (value): json_null ();
     op->error = json_incref (error);
@@ -237,7 +253,26 @@ s_event (ophistory_t *self, int line, json_t *process, const char *type,
     f = edn_name (f);
     //  The event's index as Jepsen numbers it: its own :index field, else its
     //  position among all events (nemesis events count, as in Jepsen).
-    int64_t index = json_is_integer (index_field)? json_integer_value (index_field): self->seen;
+    int64_t index = self->seen;
+    if (index_field && !json_is_null (index_field)) {
+        //  Jepsen's indices are whole, from 0, and increase event by event
+        //  (a filtered history may skip some): a repeat or a step back
+        //  would leave an index naming no one event
+        if (!json_is_integer (index_field) || json_integer_value (index_field) < 0) {
+            char *text = json_dumps (index_field, JSON_COMPACT | JSON_ENCODE_ANY);
+            int rc = s_error (self, line, "index %.40s is not a whole number >= 0", text? text: "?");
+            free (text);
+            return rc;
+        }
+        index = json_integer_value (index_field);
+        if (self->indexed && index <= self->last_index)
+            return s_error (self, line, "index %lld after index %lld (line %d): Jepsen's "
+                            "indices increase from event to event", (long long) index,
+                            (long long) self->last_index, self->last_index_line);
+        self->indexed = true;
+        self->last_index = index;
+        self->last_index_line = line;
+    }
     self->seen++;
     int64_t p = 0;
     int rc = s_process (self, line, process, &p);
@@ -251,7 +286,7 @@ s_event (ophistory_t *self, int line, json_t *process, const char *type,
     else
     if (strcmp (type, "ok") == 0 || strcmp (type, "fail") == 0
     ||  strcmp (type, "info") == 0)
-        rc = s_complete (self, line, p, type, fi, value, error, time);
+        rc = s_complete (self, line, p, type, fi, key, value, error, time);
     else
         return s_error (self, line, "unknown type '%s'", type);
     if (rc == 0)

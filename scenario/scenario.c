@@ -746,17 +746,20 @@ s_build_kinds (s_reader_t *self, int at, void *base)
         return -1;
     sc->kinds_line = self->entries [at].line;
     char *copy = strdup (self->entries [at].value);
-    char *save = NULL;
     int rc = 0;
-    for (char *kind = strtok_r (copy, ";", &save); kind && rc == 0;
-         kind = strtok_r (NULL, ";", &save)) {
-        while (*kind == ' ')
+    char *next = copy;
+    for (int number = 1; next && rc == 0; number++) {
+        char *kind = strsep (&next, ";");
+        while (*kind == ' ' || *kind == '\t')
             kind++;
         size_t length = strlen (kind);
-        while (length && kind [length - 1] == ' ')
+        while (length && (kind [length - 1] == ' ' || kind [length - 1] == '\t'))
             kind [--length] = 0;
-        if (!*kind)
-            continue;
+        if (!*kind && !next && number > 1)
+            break;              //  a ';' after the last kind ends the list
+        if (!*kind)             //  "a;;b": one left out by mistake?
+            rc = s_fail (self, at, "kind %d is empty (kinds are separated by ';')", number);
+        else
         if (sc->kinds_count == FL_SCENARIO_KINDS_MAX)
             rc = s_fail (self, at, "more than %d kinds (FL_SCENARIO_KINDS_MAX)",
                          FL_SCENARIO_KINDS_MAX);

@@ -600,7 +600,10 @@ test_bad_fault_steps (void **state)
     s_expect_error ("kinds = partition halves; kill random", "kinds = partition halves; kill",
                     27, "faults/random/kinds: kill needs a node");
     s_expect_error ("kinds = partition halves; kill random", "kinds = ;", 27,
-                    "faults/random/kinds: names no fault kind");
+                    "faults/random/kinds: kind 1 is empty");
+    s_expect_error ("kinds = partition halves; kill random",
+                    "kinds = partition halves;; kill random", 27,
+                    "faults/random/kinds: kind 2 is empty (kinds are separated by ';')");
 }
 
 static void
