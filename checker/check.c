@@ -414,8 +414,11 @@ check_init_problem (const char *model, const char *text)
     assert (model && text);
     char *problem = NULL;
     if (elle_model_parse (model) >= 0) {
-        if (asprintf (&problem, "--init is not for the %s model (its keys start empty, as"
-                      " Elle's do)", model) < 0)
+        json_t *value = edn_parse_value (text);
+        bool none = value && json_is_null (value);      //  nil: what they start from
+        json_decref (value);
+        if (!none && asprintf (&problem, "--init is not for the %s model (its keys start empty, as"
+                      " Elle's do; nil, the default, is taken)", model) < 0)
             problem = NULL;
         return problem;
     }
