@@ -510,6 +510,9 @@ s_read_jsonl (ophistory_t *self, const char *buf, size_t len)
 {
     jsonl_lines_t lines;
     jsonl_lines_init (&lines, buf, len);
+    //  The whole file is in memory: a line as long as it is read, as an EDN
+    //  value of any length is (an Elle read of 200,000 elements is 1.3 MB)
+    lines.max = len;
     int more;
     while ((more = jsonl_lines_next (&lines, self->name, &self->error)) == 1) {
         int line = (int) lines.line;

@@ -64,7 +64,7 @@ void
 jsonl_lines_init (jsonl_lines_t *self, const char *text, size_t len)
 {
     assert (self);
-    *self = (jsonl_lines_t) { .line = 0 };
+    *self = (jsonl_lines_t) { .line = 0, .max = FL_HISTORY_LINE_BYTES_MAX };
     jsonl_lines_feed (self, text, len);
 }
 
@@ -91,9 +91,10 @@ jsonl_lines_next (jsonl_lines_t *self, const char *path, char **error)
         self->p_ = eol + (eol < self->end_);
         self->line++;
         size_t len = (size_t) (eol - p);
-        if (len > FL_HISTORY_LINE_BYTES_MAX)
-            return jsonl_fail (error, path, self->line, "line longer than %d bytes",
-                               FL_HISTORY_LINE_BYTES_MAX);
+        if (len > self->max)
+            return jsonl_fail (error, path, self->line, "line longer than %zu bytes%s",
+                               self->max, self->max == FL_HISTORY_LINE_BYTES_MAX?
+                               " (FL_HISTORY_LINE_BYTES_MAX)": "");
         //  jansson stops at a NUL as at the end of the text: say where it is
         //  (a torn last line may be a crash's zero-filled tail: the
         //  reader's torn rule has it)

@@ -37,6 +37,9 @@ typedef struct {
                             // of lines, blank ones included
     bool torn;              // it ended the text without a newline (a log
                             // cut mid-write ends that way)
+    size_t max;             // the longest line taken: FL_HISTORY_LINE_BYTES_MAX
+                            // from jsonl_lines_init; a reader of a file
+                            // already in memory may raise it
     const char *p_, *end_;  // private: the rest of the text
 } jsonl_lines_t;
 

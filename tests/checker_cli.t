@@ -15,7 +15,7 @@ hc () {
 # so that check tests both (a bare `check ... [ ] && grep` ran the grep
 # outside check, where it could not fail).
 usage_says () { [ "$rc" -eq 64 ] && grep -q -- "$1" <<< "$err"; }
-plan 53
+plan 54
 
 hc $d/checker-valid.jsonl
 check "valid history exits 0" [ "$rc" -eq 0 ]
@@ -209,3 +209,14 @@ hc -m list-append "$tmp/long.edn"
 check "a 5,000-element garbage read is explained in cut lines" \
     [ "$rc" -eq 1 -a "$(awk 'length > 400' <<< "$out" | wc -l)" -eq 0 ]
 check "the cut says how long the value was" grep -q '\.\.\. ([0-9]* bytes in all)' <<< "$out"
+
+# A JSONL line past the lab's own line limit (an Elle read of 300,000
+# elements, 2 MB) is read, as EDN of any length is
+python3 -c 'import json; r = list(range(300000))
+print(json.dumps({"process": 0, "type": "invoke", "f": "txn", "value": [["append", 1, i] for i in r[:3]]}))
+print(json.dumps({"process": 0, "type": "ok", "f": "txn", "value": [["append", 1, i] for i in r[:3]]}))
+print(json.dumps({"process": 1, "type": "invoke", "f": "txn", "value": [["r", 1, None]]}))
+print(json.dumps({"process": 1, "type": "ok", "f": "txn", "value": [["r", 1, r]]}))' > "$tmp/wide.jsonl"
+hc -m list-append "$tmp/wide.jsonl"
+check "a 2 MB JSONL line is read (its garbage read found: 1, not bad data)" \
+    [ "$rc" -eq 1 ] && grep -q 'garbage-read' <<< "$out"

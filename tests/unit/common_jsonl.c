@@ -60,7 +60,7 @@ test_lines_too_long (void **state)
     assert_int_equal (jsonl_lines_next (&lines, "big.jsonl", &error), 1);
     assert_int_equal (jsonl_lines_next (&lines, "big.jsonl", &error), -1);
     char expect [80];
-    snprintf (expect, sizeof expect, "big.jsonl:2: line longer than %d bytes",
+    snprintf (expect, sizeof expect, "big.jsonl:2: line longer than %d bytes (FL_HISTORY_LINE_BYTES_MAX)",
               FL_HISTORY_LINE_BYTES_MAX);
     assert_string_equal (error, expect);
     free (error);
