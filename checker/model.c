@@ -718,8 +718,19 @@ s_compile_op (s_compiler_t *c, json_t *map, model_part_t ***parts, size_t *npart
     const op_t *src = ophistory_op (c->history, index);
     int code = s_f_code (c->kind, src->f);
     if (code < 0) {
-        char what [200];
-        snprintf (what, sizeof (what), "unknown f '%s' for model '%s'", src->f, s_names [c->kind]);
+        //  The models that know the f: the model was likely guessed wrong
+        char what [300], knows [160] = "";
+        size_t used = 0;
+        for (int k = 0; k < MODEL_COUNT && used < sizeof knows; k++)
+            if (s_f_code ((model_kind_t) k, src->f) >= 0)
+                used += (size_t) snprintf (knows + used, sizeof knows - used, "%s%s",
+                                           used? " or ": "", s_names [k]);
+        if (used)
+            snprintf (what, sizeof (what), "unknown f '%s' for model '%s' (give --model %s)",
+                      src->f, s_names [c->kind], knows);
+        else
+            snprintf (what, sizeof (what), "unknown f '%s' for model '%s' (no model knows it:"
+                      " ./harness check --help lists them)", src->f, s_names [c->kind]);
         return s_bad (c, src, what);
     }
     op_outcome_t outcome = ophistory_op_outcome (c->history, src);

@@ -333,7 +333,8 @@ cmd_matrix (int argc, char **argv)
                                 "rule", pacelc_rule (), "elapsed_s", elapsed_s, "rows", rows);
     char *text = pacelc_table (rows, false), *markdown = pacelc_table (rows, true);
     printf ("\n%s", text);
-    printf ("%zu rows in %.0f s\n", json_array_size (rows), elapsed_s);
+    printf ("%zu row%s in %.0f s\n", json_array_size (rows),
+            json_array_size (rows) == 1? "": "s", elapsed_s);
     if (s_write (&args, matrix, markdown))
         status = console_worst (status, FL_EXIT_SOFTWARE);
     free (text);

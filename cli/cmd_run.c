@@ -629,12 +629,14 @@ cmd_run (int argc, char **argv)
         return private < 0? FL_EXIT_UNAVAILABLE: private_status;
     }
     if (scenario->tour)
-        printf ("faultlab: scenario %s, a tour of %zu steps, seed %" PRIu64 ", %d nodes\n",
-                scenario->name, scenario->tour_count, seed, scenario->nodes);
+        printf ("faultlab: scenario %s, a tour of %zu steps, seed %" PRIu64 ", %d node%s\n",
+                scenario->name, scenario->tour_count, seed, scenario->nodes,
+                scenario->nodes == 1? "": "s");
     else
-        printf ("faultlab: scenario %s, workload %s, seed %" PRIu64 ", %d nodes, %d clients,"
+        printf ("faultlab: scenario %s, workload %s, seed %" PRIu64 ", %d node%s, %d client%s,"
                 " %g s\n", scenario->name, scenario->workload, seed, scenario->nodes,
-                scenario->clients, args.time_limit_s > 0 && args.time_limit_s < scenario->duration_s
+                scenario->nodes == 1? "": "s", scenario->clients,
+                scenario->clients == 1? "": "s", args.time_limit_s > 0 && args.time_limit_s < scenario->duration_s
                 ? args.time_limit_s: scenario->duration_s);
     fflush (stdout);
     args.interrupted = prologue_start ();

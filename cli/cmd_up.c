@@ -407,12 +407,12 @@ cmd_up (int argc, char **argv)
     char *error = NULL;
     status = s_up_start (&self, &error);
     if (!status) {
-        printf ("lab up: %s, %d nodes, seed %" PRIu64 "\n  net      %s\n  proxy    %s\n"
+        printf ("lab up: %s, %d node%s, seed %" PRIu64 "\n  net      %s\n  proxy    %s\n"
                 "  control  %s (in %s)\n  logs     %s\n"
                 "try: ./harness fault partition halves; ./harness fault heal; Ctrl-C stops\n"
                 "poke a node: bin/proxy --send %s --as c1 --to n1 '{\"type\":\"echo\",\"echo\":\"hi\"}'\n",
                 self.args.node_cmd? self.args.node_cmd: self.args.system, self.args.nodes,
-                self.args.seed, lab_net (self.lab), lab_control (self.lab), self.control_ep,
+                self.args.nodes == 1? "": "s", self.args.seed, lab_net (self.lab), lab_control (self.lab), self.control_ep,
                 home_up_file (), self.run_dir, lab_net (self.lab));
         fflush (stdout);
         nemesis_t *nemesis = nemesis_new (self.lab, self.history, self.args.seed);

@@ -26,8 +26,11 @@ jsonl_fail (char **error, const char *path, size_t line, const char *format, ...
     if (error) {
         size_t size = strlen (path) + strlen (text) + 32;
         *error = malloc (size);
-        if (*error)
+        if (*error && line)
             snprintf (*error, size, "%s:%zu: %s", path, line, text);
+        else
+        if (*error)             //  the whole file (it cannot be opened): no line
+            snprintf (*error, size, "%s: %s", path, text);
     }
     return -1;
 }

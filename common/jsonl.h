@@ -95,7 +95,8 @@ char *jsonl_duplicate_key (const char *text, size_t len, const json_error_t *jer
 //  NULL when the text is no JSON for another reason.
 json_t *jsonl_loads_wide (const char *text, size_t flags, size_t *wide);
 
-//  Set *error (when error is not NULL) to a malloc'd "PATH:LINE: problem",
+//  Set *error (when error is not NULL) to a malloc'd "PATH:LINE: problem"
+//  ("PATH: problem" for line 0: the file as a whole, which cannot be opened),
 //  the problem printf-formatted and cut at 511 bytes. Returns -1.
 int jsonl_fail (char **error, const char *path, size_t line, const char *format, ...)
     __attribute__ ((format (printf, 4, 5)));

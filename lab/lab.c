@@ -891,23 +891,38 @@ s_drain_proxy_out (lab_t *self)
         ;
 }
 
+//  How a child ended, from waitpid's status: "died of signal 9",
+//  "exited with status 3".
+static const char *
+s_ended (int status, char *buf, size_t size)
+{
+    if (WIFSIGNALED (status))
+        snprintf (buf, size, "died of signal %d", WTERMSIG (status));
+    else
+        snprintf (buf, size, "exited with status %d", WEXITSTATUS (status));
+    return buf;
+}
+
 //  A node or the proxy that exited without us asking ends the run.
 static int
 s_check_children (lab_t *self, char **error)
 {
+    char ended [48];
     if (self->servers && dbproc_check (self->servers, error))
         return -1;
     int status;
     if (self->proxy_pid > 0 && waitpid (self->proxy_pid, &status, WNOHANG) == self->proxy_pid) {
         self->proxy_pid = 0;
-        *error = zsys_sprintf ("the proxy exited unexpectedly (see %s/proxy.log)", self->opts.run_dir);
+        *error = zsys_sprintf ("the proxy %s, unasked (see %s/proxy.log)",
+                               s_ended (status, ended, sizeof ended), self->opts.run_dir);
         return -1;
     }
     if (self->services_pid > 0
     &&  waitpid (self->services_pid, &status, WNOHANG) == self->services_pid) {
         self->services_pid = 0;
-        *error = zsys_sprintf ("Maelstrom's services (bin/lab-services) exited unexpectedly"
-                           " (see %s/services.log)", self->opts.run_dir);
+        *error = zsys_sprintf ("Maelstrom's services (bin/lab-services) %s, unasked"
+                               " (see %s/services.log)", s_ended (status, ended, sizeof ended),
+                               self->opts.run_dir);
         return -1;
     }
     for (int i = 0; i < self->count; i++) {
@@ -1572,6 +1587,8 @@ s_apply_process (lab_t *self, action_t *spec, char *detail, size_t size, char **
     snprintf (detail, size, "%s", node->id);
     switch (spec->kind) {
         case ACTION_KILL:
+            snprintf (detail, size, "%s (%s)", node->id,
+                      node->pid > 0? "SIGKILL": "not running: nothing to kill");
             if (node->pid > 0) {
                 kill (node->pid, SIGKILL);
                 s_reap (node->pid, clock_mono_ms () + FL_SHUTDOWN_GRACE_MS);
@@ -1579,11 +1596,12 @@ s_apply_process (lab_t *self, action_t *spec, char *detail, size_t size, char **
             }
             node->killed = true;
             node->stopped = false;
-            snprintf (detail, size, "%s (SIGKILL)", node->id);
             return 0;
         case ACTION_RESTART:
-            if (node->pid > 0)
-                return 0;           // already running
+            if (node->pid > 0) {
+                snprintf (detail, size, "%s (running: nothing to restart)", node->id);
+                return 0;
+            }
             s_await_gone (self, node);
             if (s_start_node (self, index)) {
                 *error = zsys_sprintf ("cannot restart node %s: %s", node->id, strerror (errno));
@@ -1591,9 +1609,10 @@ s_apply_process (lab_t *self, action_t *spec, char *detail, size_t size, char **
             }
             return 0;
         case ACTION_STOP:
+            snprintf (detail, size, "%s (%s)", node->id,
+                      node->pid > 0? "SIGSTOP": "not running: nothing to stop");
             if (node->pid > 0 && kill (node->pid, SIGSTOP) == 0)
                 node->stopped = true;
-            snprintf (detail, size, "%s (SIGSTOP)", node->id);
             return 0;
         case ACTION_CONT:
             if (node->pid > 0)

@@ -968,7 +968,7 @@ s_build_seed (s_reader_t *self, int at, void *base)
     unsigned long long seed = strtoull (text, &end, 10);
     //  Digits only: strtoull alone takes "+5" and "-1" (as 2^64 - 1).
     if (errno || end == text || *end || strspn (text, "0123456789") != strlen (text))
-        return s_fail (self, at, "'%s' is not a seed (a whole number >= 0)", text);
+        return s_fail (self, at, "'%s' is not a seed (a whole number in 0..18446744073709551615)", text);
     sc->seed = seed;
     sc->has_seed = true;
     return 0;
