@@ -331,6 +331,10 @@ s_map_put (edn_reader_t *self, json_t *map, json_t *key, json_t *value)
         len = strlen (text);
     }
     int rc = name? 0: s_fail (self, "bad map key");
+    //  A set is held as a map of this one key: a map with it would equal one
+    if (rc == 0 && len == strlen (EDN_SET_KEY) && memcmp (name, EDN_SET_KEY, len) == 0)
+        rc = s_fail (self, "a map with the key \"%s\": that key is how sets are held"
+                     " (edn.h), and such a map would equal a set", EDN_SET_KEY);
     if (rc == 0 && json_object_getn (map, name, len)) {
         const char *shown = json_is_string (key)? json_string_value (key): text;
         bool quote = json_is_string (key) && shown [0] != ':';

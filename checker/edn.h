@@ -9,7 +9,8 @@
     equals a vector), maps -> objects (keys become strings: a keyword's name
     without its colon, a string as is, anything else as its compact JSON
     text: map keys are compared by name, and a key twice in one map is an
-    error, as in Clojure's reader). Known limits: a string that
+    error, as in Clojure's reader; a map whose key is "#{}" is one too: it
+    would equal a set). Known limits: a string that
     starts with a colon (":a") equals the keyword :a, a symbol equals the
     string of its name. A plain reader (edn_parse_text) maps keywords to
     their names and sets to sorted arrays: plain JSON. `;` comments, commas as whitespace, `#_` discard

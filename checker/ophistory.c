@@ -45,6 +45,7 @@ struct _ophistory_t {
     char **names;           // non-numeric process names, id = -(i + 1)
     size_t nnames;
     bool explicit_empty;    // an EDN [] or (): a history with no events, on purpose
+    bool json_values;       // values are JSON's (jsonl), where no object is a set
     bool indexed;           // an event had an index: the last one, and its line
     int64_t last_index;
     int last_index_line;
@@ -240,6 +241,28 @@ s_complete (ophistory_t *self, int line, int64_t process, const char *type,
     return 0;
 }
 
+//  Does a JSON value hold an object with the key EDN sets are read as
+//  (edn.h, EDN_SET_KEY)? Such a map would equal the set of its elements.
+static bool
+s_holds_set_key (json_t *value)
+{
+    if (json_is_object (value)) {
+        if (json_object_get (value, EDN_SET_KEY))
+            return true;
+        const char *key;
+        json_t *v;
+        json_object_foreach (value, key, v)
+            if (s_holds_set_key (v))
+                return true;
+    }
+    else
+    if (json_is_array (value))
+        for (size_t i = 0; i < json_array_size (value); i++)
+            if (s_holds_set_key (json_array_get (value, i)))
+                return true;
+    return false;
+}
+
 //  One event, its fields already extracted.
 static int
 s_event (ophistory_t *self, int line, json_t *process, const char *type,
@@ -251,6 +274,9 @@ s_event (ophistory_t *self, int line, json_t *process, const char *type,
                         !process? "a process": !type? "a type": "an f");
     type = edn_name (type);     // EDN keywords (":invoke") or names alike
     f = edn_name (f);
+    if (self->json_values && (s_holds_set_key (value) || s_holds_set_key (key)))
+        return s_error (self, line, "a map with the key \"%s\": that key is how EDN sets are"
+                        " held (edn.h), and such a map would equal a set", EDN_SET_KEY);
     //  The event's index as Jepsen numbers it: its own :index field, else its
     //  position among all events (nemesis events count, as in Jepsen).
     int64_t index = self->seen;
@@ -513,6 +539,7 @@ s_read_jsonl (ophistory_t *self, const char *buf, size_t len)
     //  The whole file is in memory: a line as long as it is read, as an EDN
     //  value of any length is (an Elle read of 200,000 elements is 1.3 MB)
     lines.max = len;
+    self->json_values = true;
     int more;
     while ((more = jsonl_lines_next (&lines, self->name, &self->error)) == 1) {
         int line = (int) lines.line;
