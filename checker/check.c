@@ -422,6 +422,17 @@ check_init_problem (const char *model, const char *text)
             problem = NULL;
         return problem;
     }
+    //  JSON first, as edn_parse_value reads it: there a "#{}" key is a map's
+    json_t *as_json = json_loads (text, JSON_DECODE_ANY, NULL);
+    bool reserved = as_json && edn_holds_set_key (as_json);
+    json_decref (as_json);
+    if (reserved) {
+        if (asprintf (&problem, "--init '%s' holds a map with the key \"%s\": that key is how"
+                      " EDN sets are held (edn.h), and such a map would equal a set", text,
+                      EDN_SET_KEY) < 0)
+            problem = NULL;
+        return problem;
+    }
     int kind = model_parse (model);
     json_t *value = kind >= 0? edn_parse_value (text): NULL;
     const char *takes = value? model_init_unfit ((model_kind_t) kind, value): NULL;

@@ -605,6 +605,26 @@ s_parse (const char *text, bool plain)
     return value;
 }
 
+bool
+edn_holds_set_key (json_t *value)
+{
+    if (json_is_object (value)) {
+        if (json_object_get (value, EDN_SET_KEY))
+            return true;
+        const char *key;
+        json_t *v;
+        json_object_foreach (value, key, v)
+            if (edn_holds_set_key (v))
+                return true;
+    }
+    else
+    if (json_is_array (value))
+        for (size_t i = 0; i < json_array_size (value); i++)
+            if (edn_holds_set_key (json_array_get (value, i)))
+                return true;
+    return false;
+}
+
 json_t *
 edn_parse_value (const char *text)
 {

@@ -39,6 +39,11 @@ typedef struct {
 //  EDN vector or list) or an EDN set. Borrowed; NULL for anything else.
 json_t *edn_set_elements (json_t *value);
 
+//  Does a JSON value hold, at any depth, an object with the key EDN_SET_KEY?
+//  Read from JSON, such a map would equal the set of its elements: the
+//  readers of JSON input (JSONL values, --init) refuse it.
+bool edn_holds_set_key (json_t *value);
+
 //  Start reading buf [0, len). The buffer must outlive the reader.
 void edn_reader_init (edn_reader_t *self, const char *buf, size_t len);
 

@@ -310,8 +310,8 @@ s_same_version (const elle_t *self, const s_lost_t *a, const s_lost_t *b)
     if (self->model != ELLE_LIST_APPEND)
         return x->value == y->value;
     return x->nlist == y->nlist
-        && memcmp (self->lists + x->list, self->lists + y->list,
-                   x->nlist * sizeof (uint32_t)) == 0;
+        && (x->nlist == 0 || memcmp (self->lists + x->list, self->lists + y->list,
+                                     x->nlist * sizeof (uint32_t)) == 0);
 }
 
 static void
@@ -327,9 +327,10 @@ s_lost_updates (elle_t *self)
         ||  (lists && m->list == ELLE_NONE) || !s_writes_after (self, i))
             continue;
         uint64_t version = m->value;
-        if (lists)
-            version = hash_fnv1a64 (self->lists + m->list, m->nlist * sizeof (uint32_t),
-                                    HASH_FNV1A64_BASIS) ^ m->nlist;
+        if (lists)              //  (no lists at all when every read was empty)
+            version = m->nlist? hash_fnv1a64 (self->lists + m->list,
+                                              m->nlist * sizeof (uint32_t),
+                                              HASH_FNV1A64_BASIS) ^ m->nlist: 0;
         reads [n++] = (s_lost_t) { .key = m->key, .version = version, .mop = i };
     }
     qsort (reads, n, sizeof (s_lost_t), s_cmp_lost);

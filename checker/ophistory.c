@@ -241,28 +241,6 @@ s_complete (ophistory_t *self, int line, int64_t process, const char *type,
     return 0;
 }
 
-//  Does a JSON value hold an object with the key EDN sets are read as
-//  (edn.h, EDN_SET_KEY)? Such a map would equal the set of its elements.
-static bool
-s_holds_set_key (json_t *value)
-{
-    if (json_is_object (value)) {
-        if (json_object_get (value, EDN_SET_KEY))
-            return true;
-        const char *key;
-        json_t *v;
-        json_object_foreach (value, key, v)
-            if (s_holds_set_key (v))
-                return true;
-    }
-    else
-    if (json_is_array (value))
-        for (size_t i = 0; i < json_array_size (value); i++)
-            if (s_holds_set_key (json_array_get (value, i)))
-                return true;
-    return false;
-}
-
 //  One event, its fields already extracted.
 static int
 s_event (ophistory_t *self, int line, json_t *process, const char *type,
@@ -274,7 +252,7 @@ s_event (ophistory_t *self, int line, json_t *process, const char *type,
                         !process? "a process": !type? "a type": "an f");
     type = edn_name (type);     // EDN keywords (":invoke") or names alike
     f = edn_name (f);
-    if (self->json_values && (s_holds_set_key (value) || s_holds_set_key (key)))
+    if (self->json_values && (edn_holds_set_key (value) || edn_holds_set_key (key)))
         return s_error (self, line, "a map with the key \"%s\": that key is how EDN sets are"
                         " held (edn.h), and such a map would equal a set", EDN_SET_KEY);
     //  The event's index as Jepsen numbers it: its own :index field, else its
@@ -291,6 +269,9 @@ s_event (ophistory_t *self, int line, json_t *process, const char *type,
             return rc;
         }
         index = json_integer_value (index_field);
+        if (!self->indexed && self->seen > 0)
+            return s_error (self, line, "index %lld, but the events before it have none:"
+                            " Jepsen's events all carry one, or none does", (long long) index);
         if (self->indexed && index <= self->last_index)
             return s_error (self, line, "index %lld after index %lld (line %d): Jepsen's "
                             "indices increase from event to event", (long long) index,
@@ -299,6 +280,11 @@ s_event (ophistory_t *self, int line, json_t *process, const char *type,
         self->last_index = index;
         self->last_index_line = line;
     }
+    else
+    if (self->indexed)
+        return s_error (self, line, "no index, but the event before it has one (index %lld,"
+                        " line %d): Jepsen's events all carry one, or none does",
+                        (long long) self->last_index, self->last_index_line);
     self->seen++;
     int64_t p = 0;
     int rc = s_process (self, line, process, &p);
@@ -630,13 +616,12 @@ s_log_message (const char *p, const char *eol)
         const char *m = at + 11;
         bool alone = at == p || at [-1] == ' ' || at [-1] == '\t' || at [-1] == ']';
         if (alone && m < eol && *m == ':')
-            m++;
+            m++;                //  "jepsen.util: 3" and "jepsen.util:3" alike
         else
-        if (alone && m + 1 < eol && (*m == ' ' || *m == '\t') && m [1] == '-')
+        if (alone && m + 1 < eol && (*m == ' ' || *m == '\t') && m [1] == '-'
+        &&  (m + 2 == eol || m [2] == ' ' || m [2] == '\t'))
             m += 2;
         else
-            continue;
-        if (m < eol && *m != ' ' && *m != '\t')
             continue;
         while (m < eol && (*m == ' ' || *m == '\t'))
             m++;
@@ -645,15 +630,18 @@ s_log_message (const char *p, const char *eol)
     return NULL;
 }
 
-//  Process, type, f, value from a jepsen.util line, in either of Jepsen's
-//  layouts, fields apart by tabs or runs of spaces:
+//  Process, type, f, value and an error from a jepsen.util line, in either
+//  of Jepsen's layouts, fields apart by tabs or runs of spaces:
 //      INFO  jepsen.util - 3	:ok	:read	2
 //      2024-01-01 12:00:00,000{GMT}	INFO	[jepsen worker 0] jepsen.util: 3	:ok	:read	2
-//  An event is a process (a number, or a name such as :nemesis) and a
-//  keyword; the logger's other messages ("Relative time begins now") are
-//  prose and skipped, as are other loggers' lines and stack traces. A
-//  nemesis event's value may be free text ("Full partition healed: ok"):
-//  nemesis events are skipped, so it is not read.
+//      INFO  jepsen.util - 3	:fail	:read	nil	connection refused
+//  (jepsen.util/op->str: an :error follows the value after a tab, as text).
+//  A line whose message starts with a process number is an event, and
+//  one it cannot read is refused by line; so is a named process (":r1")
+//  followed by a keyword. The logger's other messages ("Relative time
+//  begins now") are prose and skipped, as are other loggers' lines and
+//  stack traces. The nemesis's value may be free text ("Full partition
+//  healed: ok"): its events are skipped, so it is kept unread.
 static int
 s_read_log_line (ophistory_t *self, int line, const char *p, const char *eol)
 {
@@ -663,31 +651,48 @@ s_read_log_line (ophistory_t *self, int line, const char *p, const char *eol)
     edn_reader_t reader;
     edn_reader_init (&reader, p, (size_t) (eol - p));
     json_t *field [3] = { NULL, NULL, NULL };
-    json_t *value = NULL;
+    json_t *value = NULL, *error = NULL;
     int rc = 0;
-    //  Not an event's shape (a word first, or no keyword after it): prose
     int c = edn_peek (&reader);
-    if (c < 0 || !(c == ':' || c == '-' || isdigit (c)))
-        return 0;
-    if (edn_read (&reader, &field [0]) != 1 || (!json_is_integer (field [0])
-        && !(json_is_string (field [0]) && json_string_value (field [0]) [0] == ':'))
-    ||  edn_peek (&reader) != ':') {
+    bool number = c >= 0 && (isdigit (c) || (c == '-' && reader.p + 1 < eol
+                                              && isdigit ((unsigned char) reader.p [1])));
+    if (!number && c != ':')
+        return 0;               //  a word first: prose
+    if (edn_read (&reader, &field [0]) != 1 || (!number && edn_peek (&reader) != ':')) {
         json_decref (field [0]);
-        return 0;
+        if (number)
+            return s_error (self, line, "malformed log line: expected process, type and f");
+        return 0;               //  a keyword, then no keyword: prose
     }
-    bool client = json_is_integer (field [0]);
+    bool nemesis = json_is_string (field [0])
+                && strcmp (edn_name (json_string_value (field [0])), "nemesis") == 0;
     for (int i = 1; i < 3 && rc == 0; i++)
         if (edn_peek (&reader) < 0 || edn_read (&reader, &field [i]) != 1)
             rc = s_error (self, line, "malformed log line: expected process, type and f");
     //  Jepsen prints every event's value, nil when there is none
     if (rc == 0 && edn_peek (&reader) < 0)
         rc = s_error (self, line, "malformed log line: no value after the f");
-    if (rc == 0 && client && edn_read (&reader, &value) != 1)
-        rc = s_error (self, line, "malformed log line: bad value: %s", reader.error);
-    if (rc == 0 && client && edn_peek (&reader) >= 0)
-        rc = s_error (self, line, "malformed log line: text after the value");
-    if (rc == 0 && !client)
+    if (rc == 0 && nemesis)
         value = json_stringn (reader.p, (size_t) (eol - reader.p));
+    else
+    if (rc == 0 && edn_read (&reader, &value) != 1)
+        rc = s_error (self, line, "malformed log line: bad value: %s", reader.error);
+    if (rc == 0 && !nemesis && reader.p < eol && *reader.p == '\t') {
+        const char *e = reader.p + 1, *end = eol;
+        while (end > e && (end [-1] == '\r' || end [-1] == ' ' || end [-1] == '\t'))
+            end--;
+        if (end > e) {
+            char *text = strndup (e, (size_t) (end - e));
+            error = text? edn_parse_value (text): NULL;
+            if (!error && text)
+                error = json_string (text);
+            free (text);
+        }
+    }
+    else
+    if (rc == 0 && !nemesis && edn_peek (&reader) >= 0)
+        rc = s_error (self, line, "malformed log line: text after the value (an error"
+                      " follows it after a tab)");
     if (rc == 0 && (!json_is_string (field [1]) || !json_is_string (field [2])))
         rc = s_error (self, line, "malformed log line: type and f must be keywords");
     //  A fail that timed out is not a fail: the client gave up waiting, the
@@ -698,10 +703,11 @@ s_read_log_line (ophistory_t *self, int line, const char *p, const char *eol)
         type = "info";
     if (rc == 0)
         rc = s_event (self, line, field [0], type,
-                      json_string_value (field [2]), NULL, value, NULL, -1, NULL);
+                      json_string_value (field [2]), NULL, value, error, -1, NULL);
     for (int i = 0; i < 3; i++)
         json_decref (field [i]);
     json_decref (value);
+    json_decref (error);
     return rc;
 }
 

@@ -124,16 +124,36 @@ s_assignment (const char *raw)
 //  come between the options and the program.
 typedef struct {
     const char *name;
-    const char *options;
+    const char *options;        //  short ones
+    const char *long_options;   //  " name name ": --name ARG (not --name=ARG)
     int operands;
 } s_wrapper_t;
 
 static const s_wrapper_t s_wrappers [] = {
-    { "env", "uC", 0 }, { "nice", "n", 0 }, { "nohup", "", 0 },
-    { "setsid", "", 0 }, { "stdbuf", "ioe", 0 }, { "timeout", "sk", 1 },
-    { "taskset", "", 1 }, { "chrt", "", 1 }, { "ionice", "cn", 0 },
-    { "faketime", "f", 1 }, { NULL, NULL, 0 }
+    { "env", "uCS", " unset chdir split-string ", 0 },
+    { "nice", "n", " adjustment ", 0 },
+    { "nohup", "", "", 0 },
+    { "setsid", "", "", 0 },
+    { "stdbuf", "ioe", " input output error ", 0 },
+    { "timeout", "sk", " signal kill-after ", 1 },
+    { "taskset", "", "", 1 },
+    { "chrt", "", "", 1 },
+    { "ionice", "cnp", " class classdata pid ", 0 },
+    { "faketime", "p", "", 1 },
+    { NULL, NULL, NULL, 0 }
 };
+
+//  Does the wrapper's long option WORD ("--signal") take the next word?
+static bool
+s_long_argument (const s_wrapper_t *wrapper, const char *word)
+{
+    size_t length = strlen (word + 2);
+    if (strchr (word, '=') || length == 0 || length > 32)
+        return false;
+    char name [40];
+    snprintf (name, sizeof name, " %s ", word + 2);
+    return strstr (wrapper->long_options, name) != NULL;
+}
 
 //  Where a command's words are: still in its wrappers or at the program.
 typedef struct {
@@ -157,6 +177,9 @@ s_wrap_word (s_wrap_t *self, const char *word, bool assignment)
             self->options_done = true;
         else
         if (word [1] != '-' && !word [2] && strchr (self->wrapper->options, word [1]))
+            self->argument = true;
+        else
+        if (word [1] == '-' && s_long_argument (self->wrapper, word))
             self->argument = true;
         return true;
     }

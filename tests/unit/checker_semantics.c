@@ -256,6 +256,23 @@ test_real_jepsen_output (void **state)
         "INFO  jepsen.util - 0\t:invoke\t:write\t1\n"
         "INFO  jepsen.util - 0\t:okk\t:write\t1\n", "cas-register", NULL), S_BAD);
     assert_non_null (strstr (s_error, "d.log:2: unknown type"));
+    //  A process number starts an event, whatever follows: refused by line
+    assert_int_equal (s_check ("e.log",
+        "INFO  jepsen.util - 0\t:invoke\t:write\t1\n"
+        "INFO  jepsen.util - 0 \n", "cas-register", NULL), S_BAD);
+    assert_non_null (strstr (s_error, "e.log:2: malformed log line: expected process"));
+    //  A named process other than the nemesis is a client: its value is EDN
+    assert_int_equal (s_check ("n.log",
+        "INFO  jepsen.util - :r1\t:invoke\t:read\tnil\n"
+        "INFO  jepsen.util - :r1\t:ok\t:read\tnil\n", "cas-register", NULL), CHECK_VALID);
+    //  "jepsen.util:" with no space; an :error after the value and a tab
+    assert_int_equal (s_check ("f.log",
+        "INFO  jepsen.util:0\t:invoke\t:write\t1\n"
+        "INFO  jepsen.util:0\t:ok\t:write\t1\n"
+        "INFO  jepsen.util:1\t:invoke\t:write\t2\n"
+        "INFO  jepsen.util:1\t:fail\t:write\t2\tconnection refused\n"
+        "INFO  jepsen.util:0\t:invoke\t:read\tnil\n"
+        "INFO  jepsen.util:0\t:ok\t:read\t2\n", "cas-register", NULL), CHECK_INVALID);
 }
 
 //  n concurrent enqueues of 0..n-1, then dequeues of 0..n-1 and one more

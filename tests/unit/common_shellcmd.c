@@ -106,7 +106,10 @@ test_nodejs (void **state)
                            "/usr/bin/env FOO=1 node n.js", "nice -n 5 node n.js",
                            "timeout -s KILL 60 nodejs n.js", "env -u HOME node n.js",
                            "nohup stdbuf -oL node n.js", "taskset -c 0 node n.js",
-                           "cd d && env -- node n.js", NULL };
+                           "cd d && env -- node n.js", "faketime -f +1d node n.js",
+                           "faketime -p 5 +1d node n.js", "timeout --signal KILL 60 node n.js",
+                           "nice --adjustment 5 node n.js", "env --unset X node n.js",
+                           "timeout --signal=KILL 60 node n.js", NULL };
     const char *no [] = { "python3 n.js", "cd node && python3 n.py", "echo node",
                           "python3 n.py # ; node x", "python3 n.py #node",
                           "$NODE n.js", "FOO=node ruby n.rb", "cat n.js > node",
