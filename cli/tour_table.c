@@ -62,7 +62,7 @@ s_cell (json_t *entry, char *buf, size_t size)
 static void
 s_row (FILE *out, const char *label, char cells [][S_CELL_BYTES], size_t count)
 {
-    fprintf (out, "%-*s", S_LABEL_BYTES, label);
+    fprintf (out, "%-*.*s", S_LABEL_BYTES, S_LABEL_BYTES, label);
     for (size_t i = 0; i < count; i++)
         fprintf (out, i + 1 < count? "  %-22s": "  %s", cells [i]);
     fprintf (out, "\n");
@@ -191,14 +191,23 @@ tour_table (FILE *out, json_t **results, size_t count)
     size_t k;
     json_t *key;
     json_array_foreach (keys, k, key) {
-        char label [S_LABEL_BYTES + 1];
+        char label [sizeof "after: " + FL_TOUR_KEY_BYTES_MAX + 1 + S_LABEL_BYTES];
         json_t *replicas = json_object_get (results [0], "replicas");
-        char nodes [S_LABEL_BYTES] = "", *cursor = nodes;
+        //  The replicas' names, n1/n2/n3, cut where the column ends: a
+        //  cursor moved by what snprintf would have written ran past the
+        //  buffer once the names were longer than the column
+        char nodes [S_LABEL_BYTES] = "";
+        size_t used = 0;
         const char *node;
         json_t *state;
-        json_object_foreach (replicas, node, state)
-            cursor += snprintf (cursor, (size_t) (nodes + sizeof nodes - cursor), "%s%s",
-                                cursor == nodes? "": "/", node);
+        json_object_foreach (replicas, node, state) {
+            if (used >= sizeof nodes - 1)
+                break;
+            int wrote = snprintf (nodes + used, sizeof nodes - used, "%s%s",
+                                  used == 0? "": "/", node);
+            used = wrote < 0? sizeof nodes - 1: used + (size_t) wrote;
+        }
+        //  s_row cuts the label at the column
         snprintf (label, sizeof label, "after: %s %s", json_string_value (key), nodes);
         for (size_t i = 0; i < count; i++)
             s_held (json_object_get (results [i], "replicas"), json_string_value (key),

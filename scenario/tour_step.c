@@ -117,10 +117,11 @@ s_key (tour_step_t *self, const char *op, const char *word, char **error)
         snprintf (key, sizeof key, "%s", json_string_value (string));
         json_decref (string);
     }
-    if (strlen (key) >= sizeof self->key)
+    size_t length = strlen (key);
+    if (length >= sizeof self->key)
         return action_error (error, "%s: key '%.40s' is longer than %zu bytes", op,
                        key, sizeof self->key - 1);
-    snprintf (self->key, sizeof self->key, "%s", key);
+    memcpy (self->key, key, length + 1);
     return 0;
 }
 
