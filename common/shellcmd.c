@@ -160,8 +160,17 @@ typedef struct {
     const s_wrapper_t *wrapper;     //  the last wrapper, or NULL
     int operands;                   //  its words still to come
     bool argument;                  //  the next word is an option's
+    bool split;                     //  ... and it is env -S's command line
     bool options_done;              //  after "--"
 } s_wrap_t;
+
+//  env's -S, --split-string: its argument is the command line.
+static bool
+s_split_option (const s_wrap_t *self, const char *word)
+{
+    return strcmp (self->wrapper->name, "env") == 0
+        && (strcmp (word, "-S") == 0 || strcmp (word, "--split-string") == 0);
+}
 
 //  True when WORD is a wrapper's, so that the program is still to come.
 //  assignment: WORD is NAME=VALUE (env's own).
@@ -170,7 +179,7 @@ s_wrap_word (s_wrap_t *self, const char *word, bool assignment)
 {
     if (self->argument) {
         self->argument = false;
-        return true;
+        return !self->split;    //  env -S's line holds the program
     }
     if (self->wrapper && !self->options_done && word [0] == '-' && word [1]) {
         if (strcmp (word, "--") == 0)
@@ -181,6 +190,7 @@ s_wrap_word (s_wrap_t *self, const char *word, bool assignment)
         else
         if (word [1] == '-' && s_long_argument (self->wrapper, word))
             self->argument = true;
+        self->split = self->argument && s_split_option (self, word);
         return true;
     }
     if (self->wrapper && assignment && strcmp (self->wrapper->name, "env") == 0)
@@ -199,6 +209,15 @@ s_wrap_word (s_wrap_t *self, const char *word, bool assignment)
     return false;
 }
 
+//  env -S's argument: a command line of its own ("node --flag n.js"),
+//  read as one (its first word may be a wrapper too).
+static bool
+s_split_nodejs (const char *line)
+{
+    shellcmd_t parsed;
+    return shellcmd_read (line, &parsed) == 0 && parsed.nodejs;
+}
+
 bool
 shellcmd_argv_nodejs (char *const *argv, int argc)
 {
@@ -206,7 +225,7 @@ shellcmd_argv_nodejs (char *const *argv, int argc)
     s_wrap_t wrap = { .wrapper = NULL };
     for (int i = 0; i < argc; i++)
         if (!s_wrap_word (&wrap, argv [i], s_assignment (argv [i])))
-            return shellcmd_is_nodejs (argv [i]);
+            return wrap.split? s_split_nodejs (argv [i]): shellcmd_is_nodejs (argv [i]);
     return false;
 }
 
@@ -259,7 +278,8 @@ shellcmd_read (const char *cmd, shellcmd_t *out)
         if (command_at && !s_assignment (start) && !s_before_command (word)
         && !s_wrap_word (&wrap, word, false)) {
             command_at = false;
-            if (!expands && !s_shell_word (word) && shellcmd_is_nodejs (word))
+            if (!expands && (wrap.split? s_split_nodejs (word):
+                             !s_shell_word (word) && shellcmd_is_nodejs (word)))
                 out->nodejs = true;
         }
         if (found || (out->simple && s_assignment (start)))

@@ -109,12 +109,14 @@ test_nodejs (void **state)
                            "cd d && env -- node n.js", "faketime -f +1d node n.js",
                            "faketime -p 5 +1d node n.js", "timeout --signal KILL 60 node n.js",
                            "nice --adjustment 5 node n.js", "env --unset X node n.js",
+                           "env -S 'node --flag n.js'", "env -u X --split-string \"nice node n.js\"",
                            "timeout --signal=KILL 60 node n.js", NULL };
     const char *no [] = { "python3 n.js", "cd node && python3 n.py", "echo node",
                           "python3 n.py # ; node x", "python3 n.py #node",
                           "$NODE n.js", "FOO=node ruby n.rb", "cat n.js > node",
                           "env python3 node.js", "nice -n 5 python3 node", "env -u node ruby n.rb",
-                          "timeout 60 python3 node", "env node=1 ruby n.rb", NULL };
+                          "timeout 60 python3 node", "env node=1 ruby n.rb",
+                          "env -S 'python3 node'", NULL };
     shellcmd_t parsed;
     for (int i = 0; yes [i]; i++) {
         assert_int_equal (shellcmd_read (yes [i], &parsed), 0);
@@ -129,9 +131,11 @@ test_nodejs (void **state)
     //  An argv, as node-stdio is given one after --.
     char *argv_yes [] [5] = { { "node", "n.js" }, { "env", "X=1", "node", "n.js" },
                               { "nice", "-n", "5", "node", "n.js" },
-                              { "/usr/bin/timeout", "60", "nodejs", "n.js" } };
+                              { "/usr/bin/timeout", "60", "nodejs", "n.js" },
+                              { "env", "-S", "node n.js" } };
     char *argv_no [] [5] = { { "python3", "node" }, { "env", "python3", "node" },
-                             { "nice", "-n", "node", "python3" }, { "env" } };
+                             { "nice", "-n", "node", "python3" }, { "env" },
+                             { "env", "-S", "python3 node" } };
     for (size_t i = 0; i < sizeof argv_yes / sizeof argv_yes [0]; i++) {
         if (!shellcmd_argv_nodejs (argv_yes [i], s_argc (argv_yes [i], 5)))
             fail_msg ("argv %zu runs node", i);
