@@ -383,7 +383,13 @@ s_index_writes (elle_t *self)
                 *slot = i;
                 self->writers.n++;
             }
+            else
+            if (!self->duplicate)
+                self->duplicate = json_pack ("{s:o, s:o, s:[o, o]}",
+                    "key", elle_key_json (self, m->key), "value", elle_value_json (self, m->value),
+                    "ops", elle_op_json (self, self->mops [*slot].txn), elle_op_json (self, t));
         }
+        self->ok_txns += txn->type == OP_OK;
     }
 }
 
@@ -524,12 +530,20 @@ elle_check (const ophistory_t *history, elle_model_t model, const char *level,
         return NULL;
     }
     self->keys_n = self->keys.n;
-    if (model == ELLE_LIST_APPEND)
-        elle_infer_list_append (self);
-    else
-        elle_infer_rw_register (self);
-    elle_infer_order (self);
-    elle_search (self);
+    //  Elle's inference names the writer of each value read: with a value
+    //  written twice it may name the wrong one and find cycles a serial run
+    //  has (or miss real ones), so nothing it would say can be trusted. With
+    //  no committed txn there is nothing to judge (Elle's
+    //  :empty-transaction-graph): a run where the database refused every
+    //  txn is no pass
+    if (!self->duplicate && self->ok_txns > 0) {
+        if (model == ELLE_LIST_APPEND)
+            elle_infer_list_append (self);
+        else
+            elle_infer_rw_register (self);
+        elle_infer_order (self);
+        elle_search (self);
+    }
     elle_conclude (self);
     return (elle_result_t *) self;
 }
@@ -561,6 +575,7 @@ elle_destroy (elle_t **self_p)
     json_decref (self->cycles);
     json_decref (self->cycle_counts);
     json_decref (self->ruled_out);
+    json_decref (self->duplicate);
     free (self);
     *self_p = NULL;
 }

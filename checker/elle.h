@@ -9,7 +9,7 @@
     ww, wr and rw edges inferred from the values (Kingsbury and Alvaro,
     "Elle", VLDB 2020), plus process and real-time edges when the level
     asked for needs them; its cycles, and the anomalies that need no cycle
-    (G1a, G1b, internal, dirty-update, duplicate-elements, garbage-read,
+    (G1a, G1b, internal, future-read, dirty-update, duplicate-elements, garbage-read,
     incompatible-order), rule out consistency models. docs/checker.md,
     "Transactions", says what each inference assumes.
 */

@@ -82,6 +82,11 @@ typedef struct {
     size_t sccs;                    // components of more than one txn
     size_t scc_largest;
     bool timed_out;
+    json_t *duplicate;              // the first (key, value) written twice:
+                                    // {key, value, ops}, NULL when none
+    size_t ok_txns;
+    const char *reason;             // why unknown: "timeout",
+                                    // "duplicate-writes", "empty-transaction-graph"
     elle_verdict_t verdict;
 } elle_t;
 

@@ -55,7 +55,22 @@ s_kv (const elle_t *self, uint32_t key, const char *name, json_t *value)
     return json_pack ("{s:o, s:o}", "key", elle_key_json (self, key), name, value);
 }
 
-//  A read's elements: duplicates, garbage, G1a, and G1b for its last one.
+//  Read mop i saw value v, which its own txn writes only later, at mop w:
+//  no execution reads a write before it is made.
+static void
+s_future_read (elle_t *self, uint32_t i, uint32_t w, uint32_t v)
+{
+    const elle_mop_t *m = &self->mops [i];
+    json_t *c = s_kv (self, m->key, "element", elle_value_json (self, v));
+    if (m->list != ELLE_NONE && self->model == ELLE_LIST_APPEND)
+        json_object_set_new (c, "value", elle_list_json (self, m));
+    json_object_set_new (c, "read_at", json_integer ((json_int_t) (i - self->txns [m->txn].mop)));
+    json_object_set_new (c, "write_at", json_integer ((json_int_t) (w - self->txns [m->txn].mop)));
+    elle_case (self, "future-read", m->txn, c);
+}
+
+//  A read's elements: duplicates, garbage, future reads, G1a, and G1b for
+//  its last one.
 static void
 s_read_cases (elle_t *self, uint32_t i)
 {
@@ -83,6 +98,9 @@ s_read_cases (elle_t *self, uint32_t i)
             json_object_set_new (c, "element", elle_value_json (self, v));
             elle_case (self, "garbage-read", m->txn, c);
         }
+        else
+        if (self->mops [w].txn == m->txn && w > i)
+            s_future_read (self, i, w, v);
         else
         if (s_failed_writer (self, w)) {
             json_t *c = s_kv (self, m->key, "element", elle_value_json (self, v));
@@ -167,6 +185,30 @@ s_incompatible (elle_t *self, s_la_t *la, uint8_t *reported, uint32_t i)
     elle_case (self, "incompatible-order", m->txn, s_kv (self, m->key, "values", values));
 }
 
+//  Append w's element is in the longest read l: its txn's append to the
+//  key just before it must be there, and earlier (la->pos holds the
+//  elements walked so far). A txn appends in its own order: a version
+//  with a later append of a txn but not its earlier ones (read [2 1] of a
+//  txn that appended 1, then 2) is one no execution makes, at any level.
+static void
+s_own_order (elle_t *self, s_la_t *la, const elle_mop_t *l, uint32_t w)
+{
+    const elle_mop_t *a = &self->mops [w];
+    const elle_txn_t *t = &self->txns [a->txn];
+    uint32_t before = ELLE_NONE;
+    for (uint32_t j = w; j-- > t->mop && before == ELLE_NONE; )
+        if (self->mops [j].key == a->key && self->mops [j].f == ELLE_F_WRITE)
+            before = j;
+    if (before == ELLE_NONE || elle_map_get (&la->pos, a->key, self->mops [before].value)
+                               != ELLE_NONE)
+        return;
+    json_t *c = s_kv (self, a->key, "values", json_pack ("[o]", elle_list_json (self, l)));
+    json_object_set_new (c, "appends", json_pack ("[o, o]",
+                         elle_value_json (self, self->mops [before].value),
+                         elle_value_json (self, a->value)));
+    elle_case (self, "incompatible-order", a->txn, c);
+}
+
 //  Along the key's longest read: ww between the writers of adjacent
 //  (non-failed) elements, dirty updates, each element's position.
 static void
@@ -197,6 +239,7 @@ s_order_la (elle_t *self, s_la_t *la, uint32_t key)
             elle_case (self, "dirty-update", self->mops [w].txn, c);
             failed = ELLE_NONE;
         }
+        s_own_order (self, la, l, w);
         if (prev != ELLE_NONE)
             elle_edge (self, prev, self->mops [w].txn, ELLE_WW, key, prev_value, v);
         prev = self->mops [w].txn;
@@ -417,6 +460,10 @@ s_read_cases_rw (elle_t *self, uint32_t i)
     if (m->value == ELLE_NONE)
         return;
     uint32_t w = elle_writer (self, m->key, m->value);
+    if (w != ELLE_NONE && self->mops [w].txn == m->txn && w > i) {
+        s_future_read (self, i, w, m->value);
+        return;
+    }
     json_t *c = s_kv (self, m->key, "value", elle_value_json (self, m->value));
     if (w == ELLE_NONE)
         elle_case (self, "garbage-read", m->txn, c);

@@ -8,7 +8,7 @@
 
         read-uncommitted    G0, and what leaves no version order at all:
                             duplicate-elements, incompatible-order,
-                            garbage-read, internal
+                            garbage-read, internal, future-read
         read-committed      + G1a, G1b, G1c, dirty-update
         repeatable-read     + G-single, G-nonadjacent, G2-item, lost-update
         snapshot-isolation  + G-single, G-nonadjacent, lost-update (not
@@ -122,7 +122,7 @@ s_prohibits (int level, const char *type)
         return false;
     int b = level % S_BASES;
     static const char *const all [] = { "G0", "duplicate-elements", "incompatible-order",
-                                        "garbage-read", "internal", NULL };
+                                        "garbage-read", "internal", "future-read", NULL };
     static const char *const g1 [] = { "G1a", "G1b", "G1c", "dirty-update", NULL };
     static const char *const single [] = { "G-single", "G-nonadjacent", "lost-update", NULL };
     if (s_in (base, all))
@@ -175,7 +175,12 @@ elle_conclude (elle_t *self)
             json_array_append_new (self->ruled_out, json_string (s_names [m]));
     }
     json_decref (types);
-    self->verdict = out [self->level]? ELLE_INVALID: self->timed_out? ELLE_UNKNOWN: ELLE_VALID;
+    self->verdict = out [self->level]? ELLE_INVALID: ELLE_VALID;
+    self->reason = self->duplicate? "duplicate-writes"
+                 : self->ok_txns == 0? "empty-transaction-graph"
+                 : self->timed_out && self->verdict == ELLE_VALID? "timeout": NULL;
+    if (self->reason)
+        self->verdict = ELLE_UNKNOWN;
 }
 
 //  Split the ruled-out levels into the weakest (not) and the rest.
@@ -225,8 +230,10 @@ elle_result_json (const elle_result_t *result, json_t *obj)
     json_object_set_new (obj, "sccs", json_integer ((json_int_t) self->sccs));
     json_object_set_new (obj, "scc_largest", json_integer ((json_int_t) self->scc_largest));
     json_object_set_new (obj, "search", json_string (self->timed_out? "timeout": "complete"));
-    if (self->verdict == ELLE_UNKNOWN)
-        json_object_set_new (obj, "reason", json_string ("timeout"));
+    if (self->reason)
+        json_object_set_new (obj, "reason", json_string (self->reason));
+    if (self->duplicate)
+        json_object_set (obj, "duplicate", self->duplicate);
 }
 
 //  "line 12: process 3 txn [...] ok"
@@ -283,12 +290,29 @@ s_case_words (json_t *c, const char *type, FILE *out)
         free (expected);
     }
     else
+    if (strcmp (type, "future-read") == 0)
+        fprintf (out, "read %s from key %s at its micro-op %lld, but only its own"
+                 " micro-op %lld writes it, later", element, key,
+                 (long long) json_integer_value (json_object_get (c, "read_at")) + 1,
+                 (long long) json_integer_value (json_object_get (c, "write_at")) + 1);
+    else
     if (strcmp (type, "duplicate-elements") == 0)
         fprintf (out, "read key %s as %s: an element twice", key, value);
     else
     if (strcmp (type, "garbage-read") == 0)
         fprintf (out, "read key %s as %s: %s was never written", key, value,
                  json_object_get (c, "element")? element: value);
+    else
+    if (strcmp (type, "incompatible-order") == 0 && json_object_get (c, "appends")) {
+        json_t *v = json_object_get (c, "appends");
+        char *read = cyclesvg_value_text (json_array_get (json_object_get (c, "values"), 0));
+        char *a = cyclesvg_value_text (json_array_get (v, 0)), *b = cyclesvg_value_text (json_array_get (v, 1));
+        fprintf (out, "key %s read as %s: this txn appended %s before %s, but %s is not"
+                 " before it there", key, read, a, b, a);
+        free (read);
+        free (a);
+        free (b);
+    }
     else
     if (strcmp (type, "incompatible-order") == 0) {
         json_t *v = json_object_get (c, "values");
@@ -356,5 +380,22 @@ elle_result_explain (const elle_result_t *result, FILE *out)
     if (self->timed_out)
         fprintf (out, "  the cycle search ran out of time: %zu components (the largest of %zu"
                  " txns) were not all searched\n", self->sccs, self->scc_largest);
+    if (self->duplicate) {
+        json_t *ops = json_object_get (self->duplicate, "ops");
+        char *key = cyclesvg_value_text (json_object_get (self->duplicate, "key"));
+        char *value = cyclesvg_value_text (json_object_get (self->duplicate, "value"));
+        fprintf (out, "  not judged: key %s is given %s by two %s (line %lld and line %lld);"
+                 " Elle's inference needs each value written once per key to know who"
+                 " wrote what a txn read\n", key, value,
+                 self->model == ELLE_LIST_APPEND? "appends": "writes",
+                 (long long) json_integer_value (json_object_get (json_array_get (ops, 0), "line")),
+                 (long long) json_integer_value (json_object_get (json_array_get (ops, 1), "line")));
+        free (key);
+        free (value);
+    }
+    else
+    if (self->ok_txns == 0)
+        fprintf (out, "  not judged: no txn committed (ok), so there is nothing to order"
+                 " (Elle: empty-transaction-graph)\n");
     json_decref (obj);
 }

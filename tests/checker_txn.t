@@ -14,7 +14,7 @@ types () { python3 -c 'import json,sys; print(" ".join(json.load(sys.stdin)["ano
 bad_data () { [ "$rc" -eq 65 ] && grep -q "$1" "$tmp/err"; }
 str () { python3 -c 'import json,sys; print(json.load(sys.stdin)[sys.argv[1]])' "$1" <<< "$out"; }
 field () { python3 -c 'import json,sys; print(" ".join(json.load(sys.stdin)[sys.argv[1]]))' "$1" <<< "$out"; }
-plan 49
+plan 57
 
 expect () {     # expect FILE TYPES RC [ARGS...]
     local file=$1 want=$2 code=$3; shift 3
@@ -35,6 +35,21 @@ expect duplicate.edn "duplicate-elements" 1
 expect garbage.edn "garbage-read" 1
 expect incompatible.edn "incompatible-order" 1
 expect realtime.edn "G-single-realtime" 1
+expect future_read.edn "future-read" 1
+expect own_order.edn "incompatible-order" 1
+hc --model rw-register $d/rw_future_read.edn --json
+check "rw-register: reading one's own later write is future-read" [ "$(types)" = "future-read" -a "$rc" -eq 1 ]
+# Not judged (unknown, 2): a value written twice leaves Elle's writer of a
+# read unknown; no committed txn leaves nothing to order
+hc $d/dup_append.edn --json
+check "a value appended twice: unknown (2), duplicate-writes" \
+    [ "$rc" -eq 2 -a "$(str reason)" = "duplicate-writes" ]
+hc $d/dup_append.edn
+check "the text names the key, the value and both lines" \
+    grep -q 'not judged: key ":x" is given 1 by two appends (line 3 and line 5)' <<< "$out"
+hc $d/no_ok.edn --json
+check "no committed txn: unknown (2), empty-transaction-graph" \
+    [ "$rc" -eq 2 -a "$(str reason)" = "empty-transaction-graph" ]
 
 hc --model list-append $d/g_single.edn --json
 check "G-single rules out repeatable-read and snapshot-isolation" \
