@@ -592,16 +592,16 @@ s_reap (pid_t pid, int64_t deadline_ms)
     }
 }
 
-//  SIGKILL every child of ours that is not reaped yet; returns how many
-//  there were. Read from /proc/PID/stat: "pid (comm) state ppid ...", where
-//  comm may hold spaces and parentheses, so ppid is read after the last ')'.
+//  Send sig to every child of parent not reaped yet (group: to the child's
+//  process group, when it leads one); returns how many there were. Read
+//  from /proc/PID/stat: "pid (comm) state ppid pgrp ...", where comm may
+//  hold spaces and parentheses, so ppid is read after the last ')'.
 static int
-s_kill_children (void)
+s_signal_children (pid_t parent, int sig, bool group)
 {
     DIR *proc = opendir ("/proc");
     if (!proc)
         return 0;
-    pid_t self = getpid ();
     int found = 0;
     struct dirent *entry;
     while ((entry = readdir (proc))) {
@@ -617,14 +617,30 @@ s_kill_children (void)
             fclose (file);
         text [got] = 0;
         char *paren = strrchr (text, ')');
-        long ppid = 0;
-        if (!paren || sscanf (paren + 1, " %*c %ld", &ppid) != 1 || ppid != self)
+        long ppid = 0, pgrp = 0;
+        if (!paren || sscanf (paren + 1, " %*c %ld %ld", &ppid, &pgrp) != 2 || ppid != parent)
             continue;
-        kill ((pid_t) pid, SIGKILL);
+        kill (group && pgrp == pid? -(pid_t) pid: (pid_t) pid, sig);
         found++;
     }
     closedir (proc);
     return found;
+}
+
+static int
+s_kill_children (void)
+{
+    return s_signal_children (getpid (), SIGKILL, false);
+}
+
+//  SIGSTOP or SIGCONT a node: its process and, for a --node program, the
+//  program node-stdio runs in a process group of its own (stopping the
+//  bridge alone left the program's timers and retries running).
+static int
+s_signal_node (pid_t pid, int sig)
+{
+    s_signal_children (pid, sig, true);
+    return kill (pid, sig);
 }
 
 //  A node's own children (a script's `sleep &`) outlive it and re-parent to
@@ -669,7 +685,7 @@ lab_destroy (lab_t **self_p)
     for (int i = 0; i < self->count; i++)
         if (self->nodes [i].pid > 0) {
             kill (self->nodes [i].pid, SIGTERM);
-            kill (self->nodes [i].pid, SIGCONT);
+            s_signal_node (self->nodes [i].pid, SIGCONT);
         }
     int64_t deadline = clock_mono_ms () + FL_SHUTDOWN_GRACE_MS;
     for (int i = 0; i < self->count; i++)
@@ -1611,12 +1627,12 @@ s_apply_process (lab_t *self, action_t *spec, char *detail, size_t size, char **
         case ACTION_STOP:
             snprintf (detail, size, "%s (%s)", node->id,
                       node->pid > 0? "SIGSTOP": "not running: nothing to stop");
-            if (node->pid > 0 && kill (node->pid, SIGSTOP) == 0)
+            if (node->pid > 0 && s_signal_node (node->pid, SIGSTOP) == 0)
                 node->stopped = true;
             return 0;
         case ACTION_CONT:
             if (node->pid > 0)
-                kill (node->pid, SIGCONT);
+                s_signal_node (node->pid, SIGCONT);
             node->stopped = false;
             //  Time a stopped node spent waiting for init does not count.
             node->init_since_ms = clock_mono_ms ();
