@@ -53,6 +53,7 @@ typedef struct {
     pid_t pid;
     bool killed;            // by a fault: restart brings it back
     bool stopped;           // SIGSTOP in force
+    bool paused;            // the proxy holds its messages (pause)
     int skew_ms;
     bool skew_ever;         // a clock-skew action reached it
     bool init_pending;      // init not yet answered with init_ok
@@ -980,7 +981,7 @@ lab_tick (lab_t *self, int64_t now_ms, char **error)
                                node->setup_error, self->opts.run_dir, node->id);
             return -1;
         }
-        if (!node->init_pending || node->pid <= 0 || node->stopped)
+        if (!node->init_pending || node->pid <= 0 || node->stopped || node->paused)
             continue;
         if (now_ms - node->init_since_ms > FL_INIT_TIMEOUT_MS) {
             *error = zsys_sprintf ("node %s never answered init within %d ms"
@@ -1605,18 +1606,18 @@ s_apply_process (lab_t *self, action_t *spec, char *detail, size_t size, char **
         case ACTION_KILL:
             snprintf (detail, size, "%s (%s)", node->id,
                       node->pid > 0? "SIGKILL": "not running: nothing to kill");
-            if (node->pid > 0) {
-                kill (node->pid, SIGKILL);
-                s_reap (node->pid, clock_mono_ms () + FL_SHUTDOWN_GRACE_MS);
-                node->pid = 0;
-            }
+            if (node->pid <= 0)
+                return 1;       //  nothing happened: the kill in force stays
+            kill (node->pid, SIGKILL);
+            s_reap (node->pid, clock_mono_ms () + FL_SHUTDOWN_GRACE_MS);
+            node->pid = 0;
             node->killed = true;
             node->stopped = false;
             return 0;
         case ACTION_RESTART:
             if (node->pid > 0) {
                 snprintf (detail, size, "%s (running: nothing to restart)", node->id);
-                return 0;
+                return 1;
             }
             s_await_gone (self, node);
             if (s_start_node (self, index)) {
@@ -1627,7 +1628,9 @@ s_apply_process (lab_t *self, action_t *spec, char *detail, size_t size, char **
         case ACTION_STOP:
             snprintf (detail, size, "%s (%s)", node->id,
                       node->pid > 0? "SIGSTOP": "not running: nothing to stop");
-            if (node->pid > 0 && s_signal_node (node->pid, SIGSTOP) == 0)
+            if (node->pid <= 0)
+                return 1;
+            if (s_signal_node (node->pid, SIGSTOP) == 0)
                 node->stopped = true;
             return 0;
         case ACTION_CONT:
@@ -1682,6 +1685,17 @@ s_apply_plane (lab_t *self, action_t *spec, rng_t *rng, char *detail, size_t siz
     }
 }
 
+//  A paused node's init waits in the proxy with everything else it is sent
+//  (a node restarted while paused): the wait for its init_ok starts over at
+//  resume, as at SIGCONT, instead of ending the lab.
+static void
+s_pause_mark (s_node_t *node, bool paused)
+{
+    if (node->paused && !paused)
+        node->init_since_ms = clock_mono_ms ();
+    node->paused = paused;
+}
+
 int
 lab_apply (lab_t *self, action_t *spec, rng_t *rng, char *detail,
            size_t size, char **error)
@@ -1697,6 +1711,8 @@ lab_apply (lab_t *self, action_t *spec, rng_t *rng, char *detail,
             return s_apply_block_type (self, spec, detail, size, error);
         case ACTION_HEAL:
             zhashx_purge (self->type_blocks);
+            for (int i = 0; i < self->count; i++)
+                s_pause_mark (&self->nodes [i], false);
             return s_proxy (self, json_pack ("{s:s}", "cmd", "heal"), error);
         case ACTION_DROP:
             snprintf (detail, size, "p=%g", spec->p);
@@ -1711,10 +1727,16 @@ lab_apply (lab_t *self, action_t *spec, rng_t *rng, char *detail,
             snprintf (detail, size, "%d ms +- %d", spec->ms, spec->jitter_ms);
             return s_proxy (self, json_pack ("{s:s, s:i, s:i}", "cmd", "delay", "ms", spec->ms,
                             "jitter_ms", spec->jitter_ms), error);
-        case ACTION_PAUSE: case ACTION_RESUME:
+        case ACTION_PAUSE: case ACTION_RESUME: {
             snprintf (detail, size, "%s", spec->node);
-            return s_proxy (self, json_pack ("{s:s, s:s}", "cmd",
-                            spec->kind == ACTION_PAUSE? "pause": "resume", "node", spec->node), error);
+            int rc = s_proxy (self, json_pack ("{s:s, s:s}", "cmd",
+                              spec->kind == ACTION_PAUSE? "pause": "resume", "node", spec->node),
+                              error);
+            int index = s_index (self, spec->node);
+            if (rc == 0 && index >= 0)
+                s_pause_mark (&self->nodes [index], spec->kind == ACTION_PAUSE);
+            return rc;
+        }
         default:
             return s_apply_process (self, spec, detail, size, error);
     }

@@ -164,6 +164,10 @@ nemesis_apply (nemesis_t *self, action_t *spec, int64_t now_ns,
     }
     else
         s_end (self, now_ns, fault, *target? target: NULL);
+    //  A killed process is stopped no more (its restart runs), and a
+    //  restarted one is a new process: a stop in force on the node ends
+    if (spec->kind == ACTION_KILL || spec->kind == ACTION_RESTART)
+        s_end (self, now_ns, "stop", target);
     return 0;
 }
 

@@ -7,7 +7,7 @@
 export FAULTLAB_UP="$tmp/up.json"
 pid=
 at_exit '[ -n "$pid" ] && kill -KILL "$pid" 2>/dev/null'
-plan 16
+plan 19
 need_program pgrep procps
 
 check_exit 69 "fault with no lab up: 69" ./harness fault heal
@@ -34,6 +34,16 @@ check_output 'in force: none' "restart n3 ends the kill"
 check_exit 64 "a bad probability is a usage error" timeout 20 ./harness fault drop 2
 starts=$(grep -c '"phase":"start"' "$tmp"/store/up/raft/*/faults.jsonl)
 check "the faults are recorded in the lab's faults.jsonl ($starts starts)" [ "$starts" = 4 ]
+# A kill ends a stop in force on the node (the process is gone); a kill of
+# a killed node changes nothing, and says so
+run timeout 20 ./harness fault stop n3
+run timeout 20 ./harness fault kill n3
+check_output -E 'in force: kill n3 [(]SIGKILL[)]$' "kill ends the stop of n3 (${out//$'\n'/ })"
+run timeout 20 ./harness fault kill n3
+check "a second kill says it did nothing and keeps the first in force (${out//$'\n'/ })" \
+    grep -qz 'nothing to kill.*in force: kill n3 (SIGKILL)' "$tmp/.run"
+run timeout 20 ./harness fault restart n3
+check_output 'in force: none' "and restart ends it"
 
 refused () {
     [ "$rc" = 69 ] && out_has "pid $pid" && grep -qF "$FAULTLAB_UP" "$tmp/.run" &&
