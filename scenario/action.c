@@ -94,12 +94,20 @@ s_parse_number (const char *word, double lo, double hi, double *out,
 }
 
 //  Explicit groups "n1,n2|n3,n4,n5": every id a node of the cluster, none
-//  twice in one group. Groups may overlap, as the proxy's do (docs/proxy.md):
-//  two nodes talk when some group holds both, so "n1,n2,n3|n3,n4,n5" is a
-//  bridge through n3 and a chain of pairs a ring.
+//  twice in one group, no group empty. Groups may overlap, as the proxy's
+//  do (docs/proxy.md): two nodes the groups name talk when some group holds
+//  both, so "n1,n2,n3|n3,n4,n5" is a bridge through n3 and a chain of pairs
+//  a ring; a node in no group is cut from no one. Groups that cut no two
+//  nodes apart ("n1|n1", "n1,n2|n1,n2") are a typo, as one group is.
 static int
 s_parse_groups (const char *word, int nodes, char *out, char **error)
 {
+    if (word [0] == '|' || word [strlen (word) - 1] == '|' || strstr (word, "||"))
+        return action_error (error, "partition groups '%s' have an empty group", word);
+    if (word [0] == ',' || strstr (word, ",,") || strstr (word, ",|") || strstr (word, "|,")
+    ||  word [strlen (word) - 1] == ',')
+        return action_error (error, "partition groups '%s' have an empty node name (two"
+                             " commas, or a comma at a group's end)", word);
     if (strlen (word) >= FL_FAULT_TEXT_BYTES_MAX)
         return action_error (error, "partition groups '%s' are too long", word);
     if (!strchr (word, '|'))
@@ -109,6 +117,9 @@ s_parse_groups (const char *word, int nodes, char *out, char **error)
     char copy [FL_FAULT_TEXT_BYTES_MAX];
     snprintf (copy, sizeof copy, "%s", word);
     int groups = 0;
+    //  member [g]: group g's nodes, a bit each (n1 is bit 0)
+    _Static_assert (FL_NODES_MAX <= 64, "a group's nodes are bits of one word");
+    uint64_t member [FL_FAULT_TEXT_BYTES_MAX / 2 + 1] = { 0 };
     char *save_group = NULL;
     for (char *group = strtok_r (copy, "|", &save_group); group;
          group = strtok_r (NULL, "|", &save_group)) {
@@ -123,12 +134,29 @@ s_parse_groups (const char *word, int nodes, char *out, char **error)
                 return action_error (error, "%s is in one group of partition groups '%s' twice",
                                      node, word);
             seen [index] = true;
+            member [groups] |= 1ULL << (index - 1);
         }
         groups++;
     }
     //  One group cuts nothing: it is a typo, not a partition.
     if (groups < 2)
         return action_error (error, "partition groups '%s' need two groups or more", word);
+    uint64_t named = 0;
+    for (int g = 0; g < groups; g++)
+        named |= member [g];
+    bool cuts = false;
+    for (int a = 0; a < FL_NODES_MAX && !cuts; a++)
+        for (int b = a + 1; b < FL_NODES_MAX && !cuts && (named >> a & 1); b++) {
+            if (!(named >> b & 1))
+                continue;
+            bool together = false;
+            for (int g = 0; g < groups && !together; g++)
+                together = (member [g] >> a & 1) && (member [g] >> b & 1);
+            cuts = !together;
+        }
+    if (!cuts)
+        return action_error (error, "partition groups '%s' cut no two nodes apart: every"
+                             " two of the nodes they name share a group", word);
     snprintf (out, FL_FAULT_TEXT_BYTES_MAX, "%s", word);
     return 0;
 }
@@ -391,6 +419,9 @@ s_check_size (const char *shape, action_shape_t kind, int nodes, char **error)
 {
     if (nodes == 1)
         return action_error (error, "partition %s needs at least 2 nodes (the cluster has 1)", shape);
+    if (nodes == 3 && kind == ACTION_SHAPE_RING)
+        return action_error (error, "partition ring needs at least 4 nodes (of 3, each node's"
+                             " two neighbours are all the others: it cuts nothing)");
     if (nodes != 2)
         return 0;
     if (kind == ACTION_SHAPE_MINORITY)
@@ -400,7 +431,8 @@ s_check_size (const char *shape, action_shape_t kind, int nodes, char **error)
     if (kind == ACTION_SHAPE_BRIDGE)
         return action_error (error, "partition bridge needs at least 3 nodes (two groups sharing one node)");
     if (kind == ACTION_SHAPE_RING)
-        return action_error (error, "partition ring needs at least 3 nodes (each node sees its two neighbours)");
+        return action_error (error, "partition ring needs at least 4 nodes (each node sees its"
+                             " two neighbours, and no others)");
     return 0;
 }
 

@@ -63,7 +63,7 @@ check "no usage error made a store" [ ! -e "$tmp/cwd/store" ]
 
 # A partition the lab's cluster is too small for is refused before it is sent.
 echo "{\"pid\": 1, \"nodes\": 2, \"control\": \"ipc://$tmp/none\"}" > "$tmp/up.json"
-expect 64 "partition ring needs at least 3 nodes" "fault partition ring on 2 nodes" -- fault partition ring
+expect 64 "partition ring needs at least 4 nodes" "fault partition ring on 2 nodes" -- fault partition ring
 sed -i 's/"nodes": 2/"nodes": 1/' "$tmp/up.json"
 expect 64 "needs at least 2 nodes" "fault isolate n1 on 1 node" -- fault isolate n1
 

@@ -659,8 +659,7 @@ test_action_round_trip (void **state)
         assert_non_null (strstr (error, "at least 2 nodes"));
         free (error);
     }
-    const char *two [] = { "partition minority", "partition majority", "partition bridge",
-                           "partition ring" };
+    const char *two [] = { "partition minority", "partition majority", "partition bridge" };
     for (size_t i = 0; i < sizeof two / sizeof two [0]; i++) {
         char *error = NULL;
         if (action_parse (&spec, two [i], 2, &error) == 0)
@@ -668,6 +667,26 @@ test_action_round_trip (void **state)
         assert_non_null (strstr (error, "at least 3 nodes"));
         free (error);
     }
+    //  A ring of 3 is every link: it cuts nothing, as groups that share
+    //  every pair do; empty groups and names are typos
+    const char *nothing [] [2] = {
+        { "partition ring", "at least 4 nodes (of 3" },
+        { "partition n1|n1", "cut no two nodes apart" },
+        { "partition n1,n2|n2,n1", "cut no two nodes apart" },
+        { "partition n1||n2,n3", "an empty group" },
+        { "partition |n1|n2", "an empty group" },
+        { "partition n1,,n2|n3", "an empty node name" },
+        { "partition n1,n2|n3,", "an empty node name" } };
+    for (size_t i = 0; i < sizeof nothing / sizeof nothing [0]; i++) {
+        char *error = NULL;
+        if (action_parse (&spec, nothing [i][0], 3, &error) == 0)
+            fail_msg ("'%s' accepted for 3 nodes", nothing [i][0]);
+        if (!strstr (error, nothing [i][1]))
+            fail_msg ("'%s': %s", nothing [i][0], error);
+        free (error);
+    }
+    assert_int_equal (action_parse (&spec, "partition ring", 4, NULL), 0);
+    assert_int_equal (action_parse (&spec, "partition n1|n2", 3, NULL), 0);
     assert_int_equal (action_parse (&spec, "partition halves", 2, NULL), 0);
     assert_int_equal (action_parse (&spec, "isolate n2", 2, NULL), 0);
     action_parse (&spec, "kill n2", 5, NULL);
