@@ -348,8 +348,15 @@ s_reads (s_state_t *self, int32_t read_f, json_t *final_values)
         if (op->f_atom != read_f || op->type != OPSLOG_OK)
             continue;
         if (!checks_atom_integer (log, op->return_value, &value)) {
+            //  An integer past 64 bits (the client keeps it as its digits):
+            //  no sum of the adds, each within int64, comes to it
             json_t *got = checks_atom_json (log, op->return_value);
-            s_error (self, "not-an-integer", i, json_pack ("{s:o}", "value", got ? got : json_null ()), true);
+            const char *text = json_string_value (got);
+            const char *digits = text && text [0] == '-'? text + 1: text;
+            bool wide = digits && strlen (digits) >= 19
+                     && strspn (digits, "0123456789") == strlen (digits);
+            s_error (self, wide? "beyond-int64": "not-an-integer", i,
+                     json_pack ("{s:o}", "value", got ? got : json_null ()), true);
             continue;
         }
         if (op->final) {

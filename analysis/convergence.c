@@ -531,6 +531,12 @@ s_rule_counter (s_conv_t *self)
         json_t *zero = value? NULL: json_integer (0);
         json_t *shown = value? value: zero;
         char reason [256];
+        const char *text = json_string_value (shown);
+        if (text && strlen (text) >= 19 && strspn (text + (text [0] == '-'), "0123456789")
+                                           == strlen (text + (text [0] == '-')))
+            s_invented (self, self->nodes [n], "null", shown,
+                        "an integer past 64 bits: no sum of the adds comes to it");
+        else
         if (!json_is_integer (shown))
             s_invented (self, self->nodes [n], "null", shown, "a counter's value is an integer");
         else

@@ -6,6 +6,7 @@
     which check judges the history. Order is the order of the list.
 */
 #include <assert.h>
+#include <errno.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -172,13 +173,30 @@ workload_type_name (const json_t *value)
     }
 }
 
+//  An integer past 64 bits, as jsonl_loads_wide keeps it: a string of
+//  digits (a '-' first) that strtoll cannot hold. Maelstrom's s/Int takes
+//  such a bigint; a node sending it as a JSON string is taken as well.
+bool
+workload_wide_integer (const json_t *value)
+{
+    if (!json_is_string (value))
+        return false;
+    const char *text = json_string_value (value);
+    const char *digits = text [0] == '-'? text + 1: text;
+    if (strlen (digits) < 19 || strspn (digits, "0123456789") != strlen (digits))
+        return false;
+    errno = 0;
+    strtoll (text, NULL, 10);
+    return errno == ERANGE;
+}
+
 static bool
 s_type_ok (const char *type, size_t len, json_t *value)
 {
     if (len == 3 && strncmp (type, "any", 3) == 0)
         return true;
     if (len == 3 && strncmp (type, "int", 3) == 0)
-        return json_is_integer (value);
+        return json_is_integer (value) || workload_wide_integer (value);
     if (len == 5 && strncmp (type, "array", 5) == 0)
         return json_is_array (value);
     if (len == 6 && strncmp (type, "object", 6) == 0)

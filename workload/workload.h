@@ -163,6 +163,10 @@ workload_outcome_t workload_reply (const workload_t *self, void *gen, const json
 //  f is idempotent, else info.
 workload_outcome_t workload_timeout (const workload_t *self, void *gen, const json_t *op);
 
+//  True when value is an integer past 64 bits as the lab's client reads
+//  one (jsonl_loads_wide: a string of its digits); an "int" field takes it.
+bool workload_wide_integer (const json_t *value);
+
 //  Check BODY against RPC's reply schema. 0, or -1 with why ("malformed
 //  RPC response: ...") written to WHY (SIZE bytes).
 int workload_schema_check (const workload_rpc_t *rpc, json_t *body, char *why, size_t size);

@@ -394,6 +394,20 @@ test_counter_not_integer (void **state)
     json_decref (entry);
 }
 
+//  A read past 64 bits (the client keeps its digits, as jsonl_loads_wide
+//  does) is no sum of the adds: invalid, and said so
+static void
+test_counter_wide_read (void **state)
+{
+    (void) state;
+    json_t *entry = s_check ("counter",
+        "0 invoke add 1\n0 ok add 1\n0 invoke read - final\n0 ok read \"18446744073709551617\" final\n");
+    assert_string_equal (s_verdict (entry), "invalid");
+    json_t *error = json_array_get (s_detail (entry, "errors"), 0);
+    assert_string_equal (json_string_value (json_object_get (error, "kind")), "beyond-int64");
+    json_decref (entry);
+}
+
 static void
 test_counter_nonfinal_reads (void **state)
 {
@@ -891,6 +905,7 @@ main (void)
         cmocka_unit_test (test_counter_subset_sum),
         cmocka_unit_test (test_counter_no_final_read),
         cmocka_unit_test (test_counter_not_integer),
+        cmocka_unit_test (test_counter_wide_read),
         cmocka_unit_test (test_counter_nonfinal_reads),
         cmocka_unit_test (test_counter_subset_budget),
         cmocka_unit_test (test_unique_ids),

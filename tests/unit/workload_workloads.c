@@ -775,6 +775,17 @@ test_reply_schemas (void **state)
                     outcome = s_reply (w, gen, op, text);
                     assert_non_null (strstr (outcome.why, "is an array, expected an int"));
                     s_expect (&outcome, WORKLOAD_INFO, -1, what);
+                    //  Past 64 bits, as the client reads it (jsonl_loads_wide
+                    //  keeps the digits): an int, as Maelstrom's s/Int takes
+                    //  a bigint; a short digit string stays a string
+                    s_body (text, sizeof text, want->reply, want->field,
+                            "\"18446744073709551616\"", "");
+                    outcome = s_reply (w, gen, op, text);
+                    s_expect (&outcome, WORKLOAD_OK, -1, what);
+                    json_decref (outcome.value);
+                    s_body (text, sizeof text, want->reply, want->field, "\"12\"", "");
+                    outcome = s_reply (w, gen, op, text);
+                    s_expect_malformed (&outcome, want->field, what);
                 }
             }
             //  The wrong type: info with the reason.
