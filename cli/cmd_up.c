@@ -316,6 +316,33 @@ s_serve (s_up_t *self, nemesis_t *nemesis)
     return status;
 }
 
+//  A request the lab's nodes answer, for the "poke a node" line: one of
+//  the workload's (--workload, else the system's first), since a node in
+//  Maelstrom's idiom raises on a type it does not know and the lab ends.
+static const char *
+s_poke_body (const s_args_t *args)
+{
+    static const struct { const char *workload, *body; } bodies [] = {
+        { "echo", "{\"type\":\"echo\",\"echo\":\"hi\"}" },
+        { "unique-ids", "{\"type\":\"generate\"}" },
+        { "broadcast", "{\"type\":\"read\"}" },
+        { "g-set", "{\"type\":\"read\"}" },
+        { "g-counter", "{\"type\":\"read\"}" },
+        { "pn-counter", "{\"type\":\"read\"}" },
+        { "lin-kv", "{\"type\":\"read\",\"key\":0}" },
+        { "txn-list-append", "{\"type\":\"txn\",\"txn\":[[\"r\",0,null]]}" },
+        { "txn-rw-register", "{\"type\":\"txn\",\"txn\":[[\"r\",0,null]]}" },
+        { "kafka", "{\"type\":\"list_committed_offsets\",\"keys\":[\"0\"]}" } };
+    const char *speaks = args->workload? args->workload
+                       : args->node_cmd? NULL: lab_system_workload (args->system);
+    for (size_t i = 0; speaks && i < sizeof bodies / sizeof bodies [0]; i++) {
+        size_t len = strlen (bodies [i].workload);
+        if (strncmp (speaks, bodies [i].workload, len) == 0 && (!speaks [len] || speaks [len] == ','))
+            return bodies [i].body;
+    }
+    return args->node_cmd? "{\"type\":\"read\"}": "{\"type\":\"echo\",\"echo\":\"hi\"}";
+}
+
 //  Programs, run directory, the lab answering init, the control endpoint,
 //  the history and up.json. Returns 0, or the exit status with *error set.
 static int
@@ -410,10 +437,12 @@ cmd_up (int argc, char **argv)
         printf ("lab up: %s, %d node%s, seed %" PRIu64 "\n  net      %s\n  proxy    %s\n"
                 "  control  %s (in %s)\n  logs     %s\n"
                 "try: ./harness fault partition halves; ./harness fault heal; Ctrl-C stops\n"
-                "poke a node: bin/proxy --send %s --as c1 --to n1 '{\"type\":\"echo\",\"echo\":\"hi\"}'\n",
+                "poke a node: bin/proxy --send %s --as c1 --to n1 '%s'%s\n",
                 self.args.node_cmd? self.args.node_cmd: self.args.system, self.args.nodes,
                 self.args.nodes == 1? "": "s", self.args.seed, lab_net (self.lab), lab_control (self.lab), self.control_ep,
-                home_up_file (), self.run_dir, lab_net (self.lab));
+                home_up_file (), self.run_dir, lab_net (self.lab), s_poke_body (&self.args),
+                self.args.workload || !self.args.node_cmd? "": " (a request of your node's"
+                " workload: give --workload W for one)");
         fflush (stdout);
         nemesis_t *nemesis = nemesis_new (self.lab, self.history, self.args.seed);
         status = s_serve (&self, nemesis);
