@@ -290,6 +290,14 @@ s_run_system (const s_args_t *args, const scenario_t *scenario, const char *syst
         printf ("%-10s note: the node wrote %lld line%s that %s no message (skipped;"
                 " see bad_output in results.json and %s/bad-output.jsonl)\n", system,
                 (long long) bad, bad == 1? "": "s", bad == 1? "was": "were", run_dir);
+    json_t *malformed = json_object_get (*results, "malformed_replies");
+    json_int_t malformed_n = json_integer_value (json_object_get (malformed, "count"));
+    if (malformed_n > 0)
+        printf ("%-10s note: %lld repl%s broke the workload's schema, so %s op%s info"
+                " (first: %s; each op's \"error\" in history.jsonl)\n", system,
+                (long long) malformed_n, malformed_n == 1? "y": "ies",
+                malformed_n == 1? "its": "their", malformed_n == 1? " is": "s are",
+                json_string_value (json_object_get (malformed, "first")));
     json_object_foreach (json_object_get (bad_output, "cut"), node, cut)
         printf ("%-10s note: bad-output.jsonl reached FL_BAD_OUTPUT_BYTES_MAX (%lld bytes);"
                 " %lld more bad lines of %s's were counted, not written"

@@ -52,6 +52,8 @@ typedef struct {
     int64_t unreadable;     // messages that are no JSON envelope with a body
     int64_t wide;           // integers beyond 64 bits in replies, kept as
                             // strings of their digits (jsonl_loads_wide)
+    int64_t malformed;      // replies that broke the workload's schema
+    char malformed_first [FL_WHY_BYTES_MAX];     // the first one's reason
 } client_t;
 
 //  Create client index (1..clients) for WORKLOAD and connect it to net.

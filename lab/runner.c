@@ -86,6 +86,8 @@ typedef struct {
     int64_t unmatched;          // replies that answered no op in flight
     int64_t unreadable;         // messages to clients that were no envelope
     int64_t wide;               // integers past 64 bits in replies (client.h)
+    int64_t malformed;          // replies that broke the schema (ops info)
+    char malformed_first [FL_WHY_BYTES_MAX];   // the first of them
     bool leaderless_start;      // roles reported, none led by FL_WARMUP_MS
     json_t *notes;              // the lab's notes (lab_notes), kept past it
     json_t *skews;              // the nodes clock skew reached (lab_skew_json)
@@ -793,6 +795,12 @@ s_results (s_run_t *self, json_t *network, bool ran)
     json_object_set_new (results, "unreadable_replies", json_integer (self->unreadable));
     //  Integers past 64 bits in replies: kept as strings of their digits
     json_object_set_new (results, "wide_integers", json_integer (self->wide));
+    //  Replies that broke the workload's schema: their ops are info, and
+    //  the history's "error" says why, op by op
+    json_object_set_new (results, "malformed_replies", self->malformed?
+        json_pack ("{s:I, s:s}", "count", (json_int_t) self->malformed,
+                   "first", self->malformed_first):
+        json_pack ("{s:i}", "count", 0));
     if (opts->node_cmd)
         json_object_set_new (results, "bad_output", s_bad_output (self));
     if (self->notes)
@@ -889,6 +897,10 @@ s_teardown (s_run_t *self)
         self->unmatched += self->clients [i]->unmatched;
         self->unreadable += self->clients [i]->unreadable;
         self->wide += self->clients [i]->wide;
+        if (self->malformed == 0 && self->clients [i]->malformed)
+            snprintf (self->malformed_first, sizeof self->malformed_first, "%s",
+                      self->clients [i]->malformed_first);
+        self->malformed += self->clients [i]->malformed;
         client_destroy (&self->clients [i]);
     }
     if (self->lab) {
