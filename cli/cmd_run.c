@@ -303,6 +303,12 @@ s_run_system (const s_args_t *args, const scenario_t *scenario, const char *syst
                 " %lld more bad lines of %s's were counted, not written"
                 " (bad_output.cut in results.json)\n", system,
                 (long long) FL_BAD_OUTPUT_BYTES_MAX, (long long) json_integer_value (cut), node);
+    json_int_t trace_cut = json_integer_value (json_object_get (
+                               json_object_get (*results, "network"), "trace_cut"));
+    if (trace_cut > 0)
+        printf ("%-10s note: messages.jsonl reached FL_TRACE_BYTES_MAX (%lld bytes); %lld"
+                " more lines were counted, not written (network.trace_cut in results.json)\n",
+                system, (long long) FL_TRACE_BYTES_MAX, (long long) trace_cut);
     json_object_foreach (json_object_get (*results, "log_cut"), node, cut)
         printf ("%-10s note: %s's log reached FL_NODE_LOG_BYTES_MAX (%lld bytes);"
                 " %lld bytes more of its output were cut (log_cut in results.json)\n",

@@ -47,6 +47,11 @@
                                            the writer: bounds memory, never loses
                                            a record (a few seconds of a 25-node
                                            lab at full rate)                   */
+#define FL_TRACE_BYTES_MAX       (2LL * 1024 * 1024 * 1024) /* messages.jsonl: lines
+                                           past it are counted, not written (a
+                                           node flooding its peers wrote 73 MB/s;
+                                           a 25-node, 100-client scale run of 60 s
+                                           writes about a fifth of this)      */
 #define FL_TRACE_CHUNK_BYTES     (64 * 1024)  /* records gathered before a chunk is
                                            handed over early (else per batch) */
 #define FL_PROXY_POLL_MS_MAX     100    /* longest poll, so a signal between checks is seen soon */

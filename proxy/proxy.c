@@ -120,7 +120,7 @@ proxy_new (const proxy_config_t *config, char *error, size_t error_size)
         self->control = s_bind (ZMQ_REP, config->control, &self->control_endpoint,
                                 error, error_size);
     if (self->control && config->trace) {
-        self->trace = trace_new (config->trace, config->t0_ns? config->t0_ns: self->start_ns);
+        self->trace = trace_new (config->trace, config->t0_ns? config->t0_ns: self->start_ns, 0);
         if (!self->trace)
             snprintf (error, error_size, "cannot open trace '%s': %s",
                       config->trace, strerror (errno));
@@ -800,12 +800,16 @@ proxy_stats (proxy_t *self)
             sum.queued += link->n.queued;
         }
     }
-    return json_pack ("{s:o, s:o, s:I, s:I, s:I, s:I}",
+    json_t *stats = json_pack ("{s:o, s:o, s:I, s:I, s:I, s:I}",
         "links", links, "totals", s_counts_json (&sum),
         "unroutable", (json_int_t) self->totals.unroutable,
         "oversize", (json_int_t) self->totals.oversize,
         "rejected", (json_int_t) self->totals.rejected,
         "overflow", (json_int_t) self->totals.overflow);
+    //  Lines of messages.jsonl past FL_TRACE_BYTES_MAX (so far), when any
+    if (self->trace && trace_cut (self->trace))
+        json_object_set_new (stats, "trace_cut", json_integer ((json_int_t) trace_cut (self->trace)));
+    return stats;
 }
 
 json_t *

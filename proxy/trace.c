@@ -7,10 +7,13 @@
     parses each body with jansson, renders the line and writes it through a
     large stdio buffer. Order is kept (one FIFO, one writer) and nothing is
     lost: past FL_TRACE_QUEUE_BYTES_MAX queued the routing thread waits for
-    the writer (and counts the waits), it never drops a record.
+    the writer (and counts the waits), it never drops a record. The file
+    stops at FL_TRACE_BYTES_MAX: the lines past it are counted (trace_cut),
+    so that a node flooding its peers cannot fill the disk.
 */
 #include <assert.h>
 #include <ctype.h>
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <inttypes.h>
 #include <errno.h>
@@ -50,6 +53,9 @@ struct _trace_t {
     size_t queued;              // bytes in the FIFO and being written
     bool stop;
     uint64_t waits;             // times the router waited for room
+    long long written;          // bytes written to the file (writer's)
+    long long bytes_max;        // the file's cap (FL_TRACE_BYTES_MAX)
+    _Atomic uint64_t cut;       // lines past FL_TRACE_BYTES_MAX, not written
     char *line;                 // writer's line buffer
     size_t line_size, line_capacity;
 };
@@ -219,7 +225,12 @@ s_writer (void *args)
         for (size_t at = 0; at < chunk->size; ) {
             self->line_size = 0;
             at += s_render (self, chunk->data + at);
+            if (self->written + (long long) self->line_size > self->bytes_max) {
+                self->cut++;
+                continue;
+            }
             fwrite (self->line, 1, self->line_size, self->file);
+            self->written += (long long) self->line_size;
         }
         pthread_mutex_lock (&self->lock);
         self->queued -= chunk->capacity;
@@ -236,7 +247,7 @@ s_writer (void *args)
 //  Routing thread side
 
 trace_t *
-trace_new (const char *path, int64_t t0_ns)
+trace_new (const char *path, int64_t t0_ns, long long bytes_max)
 {
     assert (path);
     FILE *file = fopen (path, "w");
@@ -249,6 +260,7 @@ trace_new (const char *path, int64_t t0_ns)
     assert (self->file_buffer);
     setvbuf (file, self->file_buffer, _IOFBF, TRACE_FILE_BUFFER);
     self->t0_ns = t0_ns;
+    self->bytes_max = bytes_max > 0? bytes_max: FL_TRACE_BYTES_MAX;
     pthread_mutex_init (&self->lock, NULL);
     pthread_cond_init (&self->wake, NULL);
     pthread_cond_init (&self->room, NULL);
@@ -270,6 +282,10 @@ trace_destroy (trace_t **self_p)
     pthread_cond_signal (&self->wake);
     pthread_mutex_unlock (&self->lock);
     pthread_join (self->writer, NULL);
+    if (self->cut)
+        fprintf (stderr, "proxy: messages.jsonl reached FL_TRACE_BYTES_MAX (%lld bytes): %"
+                 PRIu64 " more lines were counted, not written\n",
+                 self->bytes_max, (uint64_t) self->cut);
     fclose (self->file);
     free (self->file_buffer);
     free (self->line);
@@ -350,4 +366,11 @@ trace_waits (trace_t *self)
     uint64_t waits = self->waits;
     pthread_mutex_unlock (&self->lock);
     return waits;
+}
+
+uint64_t
+trace_cut (trace_t *self)
+{
+    assert (self);
+    return self->cut;
 }

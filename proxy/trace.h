@@ -24,9 +24,10 @@
 
 typedef struct _trace_t trace_t;
 
-//  Open (truncate) the trace file. t0_ns is the monotonic origin of times.
-//  NULL on failure, with errno set.
-trace_t *trace_new (const char *path, int64_t t0_ns);
+//  Open (truncate) the trace file. t0_ns is the monotonic origin of times;
+//  the file stops at bytes_max (0: FL_TRACE_BYTES_MAX), the lines past it
+//  counted (trace_cut). NULL on failure, with errno set.
+trace_t *trace_new (const char *path, int64_t t0_ns, long long bytes_max);
 
 //  Flush and close; accepts NULL, nulls the pointer.
 void trace_destroy (trace_t **self_p);
@@ -47,5 +48,9 @@ void trace_flush (trace_t *self);
 
 //  How many times trace_flush had to wait for the writer.
 uint64_t trace_waits (trace_t *self);
+
+//  Lines not written, the file having reached FL_TRACE_BYTES_MAX (so far:
+//  the writer may still be behind; final after trace_destroy's flush).
+uint64_t trace_cut (trace_t *self);
 
 #endif

@@ -22,7 +22,7 @@ test_all_in_order (void **state)
     int fd = mkstemp (path);
     assert_true (fd >= 0);
     close (fd);
-    trace_t *trace = trace_new (path, 1000);
+    trace_t *trace = trace_new (path, 1000, 0);
     assert_non_null (trace);
     char body [128];
     for (int i = 0; i < EVENTS; i++) {
@@ -60,12 +60,43 @@ test_all_in_order (void **state)
     unlink (path);
 }
 
+//  The file stops at its cap: whole lines up to it, the rest counted.
+static void
+test_cap (void **state)
+{
+    (void) state;
+    char path [] = "/tmp/fl-trace-cap-XXXXXX";
+    int fd = mkstemp (path);
+    assert_true (fd >= 0);
+    close (fd);
+    trace_t *trace = trace_new (path, 0, 10000);
+    assert_non_null (trace);
+    for (int i = 0; i < 1000; i++)
+        trace_event (trace, i, "n1", "n2", "deliver", (uint64_t) i + 1, "{\"body\":{}}", 11, i, -1);
+    trace_flush (trace);
+    trace_destroy (&trace);
+    FILE *file = fopen (path, "r");
+    assert_non_null (file);
+    char line [512];
+    long bytes = 0, lines = 0;
+    while (fgets (line, sizeof line, file)) {
+        assert_true (line [strlen (line) - 1] == '\n');   //  whole lines only
+        bytes += (long) strlen (line);
+        lines++;
+    }
+    fclose (file);
+    unlink (path);
+    assert_true (bytes <= 10000 && bytes > 9000);
+    assert_true (lines > 50 && lines < 1000);
+}
+
 int
 main (void)
 {
     tap_start (30);
     const struct CMUnitTest tests [] = {
         cmocka_unit_test (test_all_in_order),
+        cmocka_unit_test (test_cap),
     };
     return cmocka_run_group_tests_name ("proxy_trace", tests, NULL, NULL);
 }
