@@ -144,10 +144,41 @@ s_scan_value (s_reader_t *self, int line, const char *name, char *text, char **v
     return 0;
 }
 
+//  A byte past ASCII before the line's '=' (in its indentation or key):
+//  say which character and where, since the usual ones (a no-break space,
+//  a zero-width space, a byte-order mark copied from a web page) look like
+//  nothing, and the key read up to them named another key.
+static int
+s_ascii_key (s_reader_t *self, const char *text, int line)
+{
+    for (const unsigned char *at = (const unsigned char *) text; *at && *at != '=' && *at != '#'; at++) {
+        if (*at < 0x80)
+            continue;
+        uint32_t code = 0;
+        int more = *at >= 0xF0? 3: *at >= 0xE0? 2: *at >= 0xC0? 1: -1;
+        code = more == 3? *at & 0x07: more == 2? *at & 0x0F: *at & 0x1F;
+        for (int i = 1; i <= more && (at [i] & 0xC0) == 0x80; i++)
+            code = code << 6 | (at [i] & 0x3F);
+        const char *known = code == 0xA0? " (a no-break space)": code == 0x200B?
+                            " (a zero-width space)": code == 0xFEFF? " (a byte-order mark)": "";
+        if (more < 0)
+            return s_fail_line (self, line, NULL, "byte 0x%02X at column %zu is not ASCII:"
+                                " keys and indentation are ASCII letters, digits, '_', '-'"
+                                " and spaces", *at, (size_t) (at - (const unsigned char *) text) + 1);
+        return s_fail_line (self, line, NULL, "U+%04X%s at column %zu is not ASCII: keys and"
+                            " indentation are ASCII letters, digits, '_', '-' and spaces"
+                            " (a quoted value may hold any text)", code, known,
+                            (size_t) (at - (const unsigned char *) text) + 1);
+    }
+    return 0;
+}
+
 //  One non-blank, non-comment line into an entry.
 static int
 s_scan_line (s_reader_t *self, char *text, int line, int *stack, int *depth)
 {
+    if (s_ascii_key (self, text, line))
+        return -1;
     size_t spaces = strspn (text, " ");
     if (text [spaces] == '\t')
         return s_fail_line (self, line, NULL, "tab in indentation (use 4 spaces)");
@@ -198,6 +229,8 @@ s_scan (s_reader_t *self, char *text)
     int line = 0;
     //  strtok_r would skip empty lines and lose the count: split by hand.
     char *cursor = text;
+    if (strncmp (cursor, "\xEF\xBB\xBF", 3) == 0)
+        cursor += 3;            //  a UTF-8 byte-order mark: passed over
     while (cursor && *cursor) {
         char *newline = strchr (cursor, '\n');
         if (newline)
