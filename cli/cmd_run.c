@@ -395,9 +395,11 @@ s_check_bug (const s_args_t *args, const scenario_t *scenario, const char *syste
     //  or the scenario file (65).
     bool config = !args->bug && args->config
                && (strncmp (args->config, "bug=", 4) == 0 || strstr (args->config, ",bug="));
-    fprintf (stderr, "harness run: %s%s: system %s has no bug '%s' (%s%s)\n",
-             args->bug? "--bug ": config? "--config bug=": "scenario ",
-             args->bug || config? bug: scenario->name,
+    if (args->bug || config)
+        fprintf (stderr, "harness run: %s%s", args->bug? "--bug ": "--config bug=", bug);
+    else
+        fprintf (stderr, "harness run: %s:%d: bug", scenario->path, scenario->bug_line);
+    fprintf (stderr, ": system %s has no bug '%s' (%s%s)\n",
              args->node_cmd? "--node": system, bug, *bugs? "its bugs: ": "it has none",
              bugs);
     return args->bug || config? FL_EXIT_USAGE: FL_EXIT_DATAERR;
@@ -500,7 +502,16 @@ s_check_systems (const s_args_t *args, const scenario_t *scenario, const char **
         lab_opts_t check = { .system = systems [i], .node_cmd = args->node_cmd, .bin_dir = home,
                              .tcp = args->tcp };
         if (lab_check_programs (&check, &error)) {
-            fprintf (stderr, "harness run: %s\n", error);
+            //  A system the file lists: where (a typo there is the usual cause)
+            int line = 0;
+            for (size_t s = 0; !args->system && s < scenario->systems_count; s++)
+                if (streq (scenario->systems [s].name, systems [i]))
+                    line = scenario->systems [s].line;
+            if (line)
+                fprintf (stderr, "harness run: %s:%d: systems/%s: %s\n", scenario->path, line,
+                         systems [i], error);
+            else
+                fprintf (stderr, "harness run: %s\n", error);
             free (error);
             return args->tcp && lab_system_is_database (systems [i])? FL_EXIT_USAGE:
                    FL_EXIT_UNAVAILABLE;

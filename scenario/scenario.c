@@ -604,6 +604,7 @@ s_build_system (s_reader_t *self, int at, void *base)
         return s_fail (self, at, "'%s' is not a system name", name);
     scenario_system_t *system = &sc->systems [sc->systems_count++];
     snprintf (system->name, sizeof system->name, "%s", name);
+    system->line = self->entries [at].line;
     if (streq (value, "valid"))
         system->expect = SCENARIO_EXPECT_VALID;
     else
@@ -656,6 +657,8 @@ s_build_param (s_reader_t *self, int at, void *base)
                        FL_SCENARIO_PARAMS_MAX);
     if (streq (self->entries [at].name, "bug") && s_has_param (sc, "bug"))
         return s_fail (self, at, "a bug is named at the top too: name it once");
+    if (streq (self->entries [at].name, "bug"))
+        sc->bug_line = self->entries [at].line;
     if (asprintf (&sc->params [sc->params_count++], "%s=%s",
                   self->entries [at].name, self->entries [at].value) < 0)
         return s_fail (self, at, "out of memory");
@@ -961,6 +964,7 @@ s_build_bug (s_reader_t *self, int at, void *base)
                        FL_SCENARIO_PARAMS_MAX);
     if (asprintf (&sc->params [sc->params_count++], "bug=%s", name) < 0)
         return s_fail (self, at, "out of memory");
+    sc->bug_line = self->entries [at].line;
     return 0;
 }
 

@@ -33,6 +33,7 @@ typedef enum {
 typedef struct {
     char name [FL_ID_BYTES_MAX];
     scenario_expect_t expect;
+    int line;                   // its line in the file, for errors
 } scenario_system_t;
 
 typedef struct {
@@ -56,6 +57,7 @@ typedef struct {
     size_t systems_count;
     char *params [FL_SCENARIO_PARAMS_MAX];    // "K=V", passed as --param
     size_t params_count;
+    int bug_line;               // the line naming a bug (bug = or params/bug), 0: none
 
     //  workload
     char workload [FL_ID_BYTES_MAX];        // "lin-kv"
