@@ -61,6 +61,8 @@ typedef struct {
     const op_t *write;          // first txn with a w micro-op
     const op_t *odd;            // first txn with a micro-op none of append, w, r
     const char *odd_f;          // and that micro-op's f
+    const op_t *malformed;      // first txn whose value is no list of
+    json_t *malformed_part;     //   [f key value] micro-ops, and the part
 } s_guess_t;
 
 static void
@@ -69,7 +71,16 @@ s_guess_mops (s_guess_t *g, const op_t *op)
     json_t *value = op->type == OP_OK && op->out? op->out: op->in;
     size_t i;
     json_t *mop;
+    if (!json_is_array (value) && !g->malformed) {
+        g->malformed = op;
+        g->malformed_part = value;
+    }
     json_array_foreach (value, i, mop) {
+        if (!g->malformed && (!json_is_array (mop) || json_array_size (mop) != 3
+                              || !json_is_string (json_array_get (mop, 0)))) {
+            g->malformed = op;
+            g->malformed_part = json_is_array (mop)? mop: value;
+        }
         json_t *f = json_array_get (mop, 0);
         const char *name = json_is_string (f)? edn_name (json_string_value (f)): NULL;
         if (name && strcmp (name, "append") == 0)
@@ -122,6 +133,21 @@ elle_model_guess (const ophistory_t *history, const char *file, char **error)
         snprintf (what, sizeof what, "txn micro-ops append and w (line %d) in one history",
                   later == g.append? g.write->line_call: g.append->line_call);
         return s_unsure (error, file, later, what, "list-append or rw-register");
+    }
+    if (g.malformed) {
+        //  Bad data whatever the model: say what, not that the model is unclear
+        char *text = json_dumps (g.malformed_part, JSON_ENCODE_ANY | JSON_COMPACT);
+        const bool whole = g.malformed_part == (g.malformed->type == OP_OK && g.malformed->out?
+                                                g.malformed->out: g.malformed->in);
+        if (asprintf (error, "%s:%d: %s %.80s is not %s", file,
+                      g.malformed->type == OP_OK && g.malformed->line_ret?
+                      g.malformed->line_ret: g.malformed->line_call,
+                      whole? "txn value": "micro-op", text? text: "?",
+                      whole? "a list of micro-ops [f key value]"
+                           : "[f key value] (f append, w or r)") < 0)
+            *error = NULL;
+        free (text);
+        return ELLE_GUESS_UNSURE;
     }
     if (g.append)
         return ELLE_LIST_APPEND;
