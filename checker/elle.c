@@ -543,8 +543,10 @@ elle_check (const ophistory_t *history, elle_model_t model, const char *level,
     self->cases = json_object ();
     self->case_counts = json_object ();
     if (self->level < 0) {
-        if (asprintf (error, "%s: unknown consistency level '%s' for %s", file, level,
-                      elle_model_name (model)) < 0)
+        if (asprintf (error, "%s: unknown consistency level '%s' for %s, a history of txns"
+                      " (read-uncommitted, read-committed, repeatable-read, snapshot-isolation,"
+                      " serializable, strong-session-..., strong-..., strict-serializable)",
+                      file, level, elle_model_name (model)) < 0)
             *error = NULL;
         elle_destroy (&self);
         return NULL;

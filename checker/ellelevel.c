@@ -365,9 +365,10 @@ elle_result_explain (const elle_result_t *result, FILE *out)
     elle_result_json (result, obj);
     char *not = json_dumps (json_object_get (obj, "not"), JSON_COMPACT);
     if (json_array_size (json_object_get (obj, "anomalies")))
-        fprintf (out, "  checked against %s; ruled out: %s and the %zu levels stronger\n",
+        fprintf (out, "  checked against %s; ruled out: %s and the %zu level%s stronger\n",
                  s_names [self->level], not? not: "?",
-                 json_array_size (json_object_get (obj, "also_not")));
+                 json_array_size (json_object_get (obj, "also_not")),
+                 json_array_size (json_object_get (obj, "also_not")) == 1? "": "s");
     free (not);
     size_t i;
     json_t *a;

@@ -488,8 +488,11 @@ s_parse (s_run_t *run, int argc, char **argv)
     if (run->opts.consistency && !check_model_is_txn (run->opts.model)
     &&  !check_consistency_valid (run->opts.consistency)
     &&  (run->opts.model || !check_txn_level_valid (run->opts.consistency))) {
-        fprintf (stderr, "harness check: unknown consistency model '%s' (models: %s)\n",
-                 run->opts.consistency, check_consistency_names ());
+        fprintf (stderr, "harness check: unknown consistency model '%s' (models: %s%s)\n",
+                 run->opts.consistency, check_consistency_names (), run->opts.model? "":
+                 "; for txn histories, levels: read-uncommitted, read-committed,"
+                 " repeatable-read, snapshot-isolation, serializable, strong-session-...,"
+                 " strong-..., strict-serializable");
         return FL_EXIT_USAGE;
     }
     const char *m = run->opts.model;
