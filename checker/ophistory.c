@@ -915,6 +915,33 @@ ophistory_op_outcome (const ophistory_t *self, const op_t *op)
     }
 }
 
+//  A txn's value from JSONL, where micro-op fs are strings ("append"):
+//  Elle reads keywords (:append), so the known ones are written as such.
+static void
+s_write_txn_value (json_t *value, FILE *out)
+{
+    fputs ("[", out);
+    size_t i;
+    json_t *mop;
+    json_array_foreach (value, i, mop) {
+        const char *f = json_string_value (json_array_get (mop, 0));
+        if (i)
+            fputs (" ", out);
+        if (!json_is_array (mop) || !f || (strcmp (f, "append") && strcmp (f, "r")
+                                           && strcmp (f, "w"))) {
+            edn_write (mop, out);
+            continue;
+        }
+        fprintf (out, "[:%s", f);
+        for (size_t j = 1; j < json_array_size (mop); j++) {
+            fputs (" ", out);
+            edn_write (json_array_get (mop, j), out);
+        }
+        fputs ("]", out);
+    }
+    fputs ("]", out);
+}
+
 //  One event as an EDN map.
 static void
 s_write_event (const ophistory_t *self, const op_t *op, bool invoke, FILE *out)
@@ -933,7 +960,11 @@ s_write_event (const ophistory_t *self, const op_t *op, bool invoke, FILE *out)
         edn_write (op->key, out);
     }
     fputs (", :value ", out);
-    edn_write (invoke || !op->out? op->in: op->out, out);
+    json_t *value = invoke || !op->out? op->in: op->out;
+    if (self->format == OPHISTORY_JSONL && strcmp (op->f, "txn") == 0 && json_is_array (value))
+        s_write_txn_value (value, out);
+    else
+        edn_write (value, out);
     if (!invoke && op->error) {
         fputs (", :error ", out);
         edn_write (op->error, out);

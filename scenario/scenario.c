@@ -1198,6 +1198,9 @@ scenario_text_as_run (const scenario_t *self, uint64_t seed, double duration_s)
     fprintf (stream, "seed = %" PRIu64 "    # the seed this run used\n", seed);
     fprintf (stream, "name = %s    # the scenario this run was\n", self->name);
     const char *cursor = self->text;
+    if (strncmp (cursor, "\xEF\xBB\xBF", 3) == 0)
+        cursor += 3;            //  the lines written above go first: a BOM
+                                //  would land inside the text
     int line = 0;
     size_t drop_indent = SIZE_MAX;      // inside a dropped step deeper than this
     while (cursor && *cursor) {
