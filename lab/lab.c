@@ -958,6 +958,13 @@ s_check_children (lab_t *self, char **error)
                                node->init_pending? " before answering init": "",
                                self->opts.run_dir, node->id);
         else
+        if (self->opts.node_cmd && WEXITSTATUS (status) == 1)
+            //  node-stdio's own 1 too: the program closed its stdout
+            *error = zsys_sprintf ("node %s: the program exited with status 1 or closed its"
+                               " stdout%s (see %s/%s.log: node-stdio says which)", node->id,
+                               node->init_pending? " before answering init": "",
+                               self->opts.run_dir, node->id);
+        else
             *error = zsys_sprintf ("node %s%s exited with status %d%s (see %s/%s.log)", node->id,
                                self->opts.node_cmd? ": the program": "",
                                WEXITSTATUS (status), node->init_pending? " before answering init": "",
