@@ -882,6 +882,12 @@ s_build_tour (s_reader_t *self, int section, void *base)
         return -1;
     if (sc->tour_count == 0)
         return s_fail (self, section, "has no step (step = write n1 KEY VALUE, ...)");
+    bool ops = false;
+    for (size_t i = 0; i < sc->tour_count && !ops; i++)
+        ops = tour_step_is_op (&sc->tour [i]);
+    if (!ops)
+        return s_fail (self, section, "has no client step (write, read, add, ...): only"
+                       " faults, so there is no history to check");
     return 0;
 }
 

@@ -206,13 +206,18 @@ test_tour_section (void **state)
     assert_non_null (strstr (error, "t.conf:4: tour: has no step"));
     free (error);
 
-    sc = s_load (TOUR_HEAD "    step = heal\nfaults\n    step\n        at_s = 1\n"
-                 "        do = heal\n", &error);
+    sc = s_load (TOUR_HEAD "    step = heal\n", &error);
     assert_null (sc);
-    assert_non_null (strstr (error, "t.conf:6: faults: a tour's faults are its steps"));
+    assert_non_null (strstr (error, "t.conf:4: tour: has no client step"));
     free (error);
 
-    sc = s_load (TOUR_HEAD "    step = heal\nworkload\n    name = g-set\n    clients = 1\n",
+    sc = s_load (TOUR_HEAD "    step = read n1 k\n    step = heal\nfaults\n    step\n"
+                 "        at_s = 1\n        do = heal\n", &error);
+    assert_null (sc);
+    assert_non_null (strstr (error, "t.conf:7: faults: a tour's faults are its steps"));
+    free (error);
+
+    sc = s_load (TOUR_HEAD "    step = read n1 k\nworkload\n    name = g-set\n    clients = 1\n",
                  &error);
     assert_null (sc);
     assert_non_null (strstr (error, "t.conf:7: workload/name: a tour's workload is lin-kv"));
