@@ -312,6 +312,18 @@ s_parse_block_type (action_t *self, char **words, int count, int nodes, char **e
     char shown [FL_FAULT_TEXT_BYTES_MAX], from [FL_FAULT_TEXT_BYTES_MAX], to [FL_FAULT_TEXT_BYTES_MAX];
     if (s_split_arrow (words, 2, count, name, "append_entries n5 -> *", shown, from, to, error))
         return -1;
+    //  "a b n2 -> n3": the types are one word, so 'b' lands in FROM
+    const char *space = strchr (from, ' ');
+    if (space && !strstr (from, ", ") && !strstr (from, " ,")) {
+        char first [FL_FAULT_TEXT_BYTES_MAX];
+        snprintf (first, sizeof first, "%.*s", (int) (space - from), from);
+        char id [FL_ID_BYTES_MAX];
+        if (!streq (first, "*") && !streq (first, "clients")
+        &&  (strlen (first) >= sizeof id || s_parse_node (first, nodes, id, NULL)))
+            return action_error (error, "%s '%s %s': '%s' is no node of FROM; the types are"
+                           " one word, a list written with commas and no space"
+                           " (%s,%s n2 -> n3)", name, words [1], shown, first, words [1], first);
+    }
     char sides [2][FL_FAULT_TEXT_BYTES_MAX];
     if (s_parse_type_side (from, name, shown, nodes, sides [0], sizeof sides [0], error)
     ||  s_parse_type_side (to, name, shown, nodes, sides [1], sizeof sides [1], error))
