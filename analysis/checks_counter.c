@@ -37,6 +37,7 @@
 #include <string.h>
 #include <czmq.h>
 #include <jansson.h>
+#include "jsonl.h"
 #include "limits.h"
 #include "checks_counter.h"
 
@@ -351,11 +352,8 @@ s_reads (s_state_t *self, int32_t read_f, json_t *final_values)
             //  An integer past 64 bits (the client keeps it as its digits):
             //  no sum of the adds, each within int64, comes to it
             json_t *got = checks_atom_json (log, op->return_value);
-            const char *text = json_string_value (got);
-            const char *digits = text && text [0] == '-'? text + 1: text;
-            bool wide = digits && strlen (digits) >= 19
-                     && strspn (digits, "0123456789") == strlen (digits);
-            s_error (self, wide? "beyond-int64": "not-an-integer", i,
+            s_error (self, jsonl_wide_digits (json_string_value (got))? "beyond-int64":
+                     "not-an-integer", i,
                      json_pack ("{s:o}", "value", got ? got : json_null ()), true);
             continue;
         }

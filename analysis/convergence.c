@@ -46,6 +46,7 @@
 #include <string.h>
 #include <czmq.h>
 #include <jansson.h>
+#include "jsonl.h"
 #include "limits.h"
 #include "checks.h"
 #include "convergence.h"
@@ -531,9 +532,7 @@ s_rule_counter (s_conv_t *self)
         json_t *zero = value? NULL: json_integer (0);
         json_t *shown = value? value: zero;
         char reason [256];
-        const char *text = json_string_value (shown);
-        if (text && strlen (text) >= 19 && strspn (text + (text [0] == '-'), "0123456789")
-                                           == strlen (text + (text [0] == '-')))
+        if (jsonl_wide_digits (json_string_value (shown)))
             s_invented (self, self->nodes [n], "null", shown,
                         "an integer past 64 bits: no sum of the adds comes to it");
         else

@@ -249,3 +249,16 @@ jsonl_loads_wide (const char *text, size_t flags, size_t *wide)
         *wide = count;
     return value;
 }
+
+bool
+jsonl_wide_digits (const char *text)
+{
+    if (!text)
+        return false;
+    const char *digits = text [0] == '-'? text + 1: text;
+    if (strlen (digits) < 19 || strspn (digits, "0123456789") != strlen (digits))
+        return false;
+    errno = 0;
+    strtoll (text, NULL, 10);
+    return errno == ERANGE;
+}

@@ -95,6 +95,9 @@ char *jsonl_duplicate_key (const char *text, size_t len, const json_error_t *jer
 //  NULL when the text is no JSON for another reason.
 json_t *jsonl_loads_wide (const char *text, size_t flags, size_t *wide);
 
+//  Is text such an integer's digits: '-'? then digits, beyond int64?
+bool jsonl_wide_digits (const char *text);
+
 //  Set *error (when error is not NULL) to a malloc'd "PATH:LINE: problem"
 //  ("PATH: problem" for line 0: the file as a whole, which cannot be opened),
 //  the problem printf-formatted and cut at 511 bytes. Returns -1.

@@ -161,6 +161,8 @@ typedef struct {
     int operands;                   //  its words still to come
     bool argument;                  //  the next word is an option's
     bool split;                     //  ... and it is env -S's command line
+    const char *split_line;         //  env -S's line within the word itself
+                                    //  (-S'node n.js', --split-string=...)
     bool options_done;              //  after "--"
 } s_wrap_t;
 
@@ -182,6 +184,31 @@ s_wrap_word (s_wrap_t *self, const char *word, bool assignment)
         return !self->split;    //  env -S's line holds the program
     }
     if (self->wrapper && !self->options_done && word [0] == '-' && word [1]) {
+        //  env's -S with its line in the same word, alone or after other
+        //  short options (-iS 'line' takes the next word, -iSline this one)
+        bool env = strcmp (self->wrapper->name, "env") == 0;
+        const char *s_at = NULL;
+        for (const char *c = word + 1; env && word [1] != '-' && *c && !s_at; c++) {
+            if (*c == 'S')
+                s_at = c;
+            else
+            if (strchr ("uCa", *c))
+                break;          //  an option whose argument is the rest
+        }
+        if (s_at && s_at [1]) {
+            self->split = true;
+            self->split_line = s_at + 1;
+            return false;
+        }
+        if (env && strncmp (word, "--split-string=", 15) == 0) {
+            self->split = true;
+            self->split_line = word + 15;
+            return false;
+        }
+        if (s_at) {
+            self->argument = self->split = true;
+            return true;
+        }
         if (strcmp (word, "--") == 0)
             self->options_done = true;
         else
@@ -225,7 +252,8 @@ shellcmd_argv_nodejs (char *const *argv, int argc)
     s_wrap_t wrap = { .wrapper = NULL };
     for (int i = 0; i < argc; i++)
         if (!s_wrap_word (&wrap, argv [i], s_assignment (argv [i])))
-            return wrap.split? s_split_nodejs (argv [i]): shellcmd_is_nodejs (argv [i]);
+            return wrap.split? s_split_nodejs (wrap.split_line? wrap.split_line: argv [i])
+                             : shellcmd_is_nodejs (argv [i]);
     return false;
 }
 
@@ -278,7 +306,7 @@ shellcmd_read (const char *cmd, shellcmd_t *out)
         if (command_at && !s_assignment (start) && !s_before_command (word)
         && !s_wrap_word (&wrap, word, false)) {
             command_at = false;
-            if (!expands && (wrap.split? s_split_nodejs (word):
+            if (!expands && (wrap.split? s_split_nodejs (wrap.split_line? wrap.split_line: word):
                              !s_shell_word (word) && shellcmd_is_nodejs (word)))
                 out->nodejs = true;
         }

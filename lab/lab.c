@@ -1615,6 +1615,9 @@ s_apply_process (lab_t *self, action_t *spec, char *detail, size_t size, char **
                       node->pid > 0? "SIGKILL": "not running: nothing to kill");
             if (node->pid <= 0)
                 return 1;       //  nothing happened: the kill in force stays
+            //  A --node program's process group first: stopped with its
+            //  bridge, it would not see its stdin close, and linger
+            s_signal_children (node->pid, SIGKILL, true);
             kill (node->pid, SIGKILL);
             s_reap (node->pid, clock_mono_ms () + FL_SHUTDOWN_GRACE_MS);
             node->pid = 0;

@@ -135,8 +135,11 @@ nemesis_apply (nemesis_t *self, action_t *spec, int64_t now_ns,
         return rc;
     if (rc == 1) {
         //  Nothing happened: a period of no length keeps the attempt and
-        //  its detail (why not) in faults.jsonl, and counts for no op
-        if (self->history) {
+        //  its detail (why not) in faults.jsonl, and counts for no op. Not
+        //  for an undo (a restart of a running node is no kill), nor for
+        //  a fault already in force there (a second kill): its zero-length
+        //  end would close the open period when faults.jsonl is read back
+        if (self->history && action_starts (spec) && s_count (self, fault, target) == 0) {
             history_period (self->history, now_ns, "start", fault, target, detail);
             history_period (self->history, now_ns, "end", fault, target, detail);
         }

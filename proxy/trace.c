@@ -55,6 +55,7 @@ struct _trace_t {
     uint64_t waits;             // times the router waited for room
     long long written;          // bytes written to the file (writer's)
     long long bytes_max;        // the file's cap (FL_TRACE_BYTES_MAX)
+    bool full;                  // a line was cut: the file has stopped
     _Atomic uint64_t cut;       // lines past FL_TRACE_BYTES_MAX, not written
     char *line;                 // writer's line buffer
     size_t line_size, line_capacity;
@@ -225,7 +226,10 @@ s_writer (void *args)
         for (size_t at = 0; at < chunk->size; ) {
             self->line_size = 0;
             at += s_render (self, chunk->data + at);
-            if (self->written + (long long) self->line_size > self->bytes_max) {
+            //  Once one line is cut, every later one is too: the file stops,
+            //  with no hole a shorter line would leave
+            if (self->full || self->written + (long long) self->line_size > self->bytes_max) {
+                self->full = true;
                 self->cut++;
                 continue;
             }

@@ -7,7 +7,7 @@
 export FAULTLAB_UP="$tmp/up.json"
 pid=
 at_exit '[ -n "$pid" ] && kill -KILL "$pid" 2>/dev/null'
-plan 19
+plan 20
 need_program pgrep procps
 
 check_exit 69 "fault with no lab up: 69" ./harness fault heal
@@ -44,6 +44,10 @@ check "a second kill says it did nothing and keeps the first in force (${out//$'
     grep -qz 'nothing to kill.*in force: kill n3 (SIGKILL)' "$tmp/.run"
 run timeout 20 ./harness fault restart n3
 check_output 'in force: none' "and restart ends it"
+kills=$(grep -c '"phase":"start","fault":"kill"' "$tmp"/store/up/raft/*/faults.jsonl)
+ends=$(grep -c '"phase":"end","fault":"kill"' "$tmp"/store/up/raft/*/faults.jsonl)
+check "faults.jsonl has two kill periods, the second kill none of its own ($kills starts, $ends ends)" \
+    [ "$kills" = 2 -a "$ends" = 2 ]
 
 refused () {
     [ "$rc" = 69 ] && out_has "pid $pid" && grep -qF "$FAULTLAB_UP" "$tmp/.run" &&

@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include "jsonl.h"
 #include "workload.h"
 #include "workloads.h"
 
@@ -179,15 +180,7 @@ workload_type_name (const json_t *value)
 bool
 workload_wide_integer (const json_t *value)
 {
-    if (!json_is_string (value))
-        return false;
-    const char *text = json_string_value (value);
-    const char *digits = text [0] == '-'? text + 1: text;
-    if (strlen (digits) < 19 || strspn (digits, "0123456789") != strlen (digits))
-        return false;
-    errno = 0;
-    strtoll (text, NULL, 10);
-    return errno == ERANGE;
+    return jsonl_wide_digits (json_string_value (value));
 }
 
 static bool

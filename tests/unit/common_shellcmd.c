@@ -110,13 +110,15 @@ test_nodejs (void **state)
                            "faketime -p 5 +1d node n.js", "timeout --signal KILL 60 node n.js",
                            "nice --adjustment 5 node n.js", "env --unset X node n.js",
                            "env -S 'node --flag n.js'", "env -u X --split-string \"nice node n.js\"",
+                           "env -S'node n.js'", "env --split-string='node n.js'",
+                           "env -iS 'node n.js'", "env -vS'node n.js'",
                            "timeout --signal=KILL 60 node n.js", NULL };
     const char *no [] = { "python3 n.js", "cd node && python3 n.py", "echo node",
                           "python3 n.py # ; node x", "python3 n.py #node",
                           "$NODE n.js", "FOO=node ruby n.rb", "cat n.js > node",
                           "env python3 node.js", "nice -n 5 python3 node", "env -u node ruby n.rb",
                           "timeout 60 python3 node", "env node=1 ruby n.rb",
-                          "env -S 'python3 node'", NULL };
+                          "env -S 'python3 node'", "env -uSX python3 n.py", NULL };
     shellcmd_t parsed;
     for (int i = 0; yes [i]; i++) {
         assert_int_equal (shellcmd_read (yes [i], &parsed), 0);
@@ -132,7 +134,7 @@ test_nodejs (void **state)
     char *argv_yes [] [5] = { { "node", "n.js" }, { "env", "X=1", "node", "n.js" },
                               { "nice", "-n", "5", "node", "n.js" },
                               { "/usr/bin/timeout", "60", "nodejs", "n.js" },
-                              { "env", "-S", "node n.js" } };
+                              { "env", "-S", "node n.js" }, { "env", "-Snode n.js" } };
     char *argv_no [] [5] = { { "python3", "node" }, { "env", "python3", "node" },
                              { "nice", "-n", "node", "python3" }, { "env" },
                              { "env", "-S", "python3 node" } };
