@@ -1644,8 +1644,12 @@ s_apply_process (lab_t *self, action_t *spec, char *detail, size_t size, char **
                 node->stopped = true;
             return 0;
         case ACTION_CONT:
-            if (node->pid > 0)
-                s_signal_node (node->pid, SIGCONT);
+            if (node->pid <= 0 || !node->stopped) {
+                snprintf (detail, size, "%s (%s)", node->id, node->pid <= 0?
+                          "not running: nothing to continue": "not stopped: nothing to continue");
+                return 1;
+            }
+            s_signal_node (node->pid, SIGCONT);
             node->stopped = false;
             //  Time a stopped node spent waiting for init does not count.
             node->init_since_ms = clock_mono_ms ();
