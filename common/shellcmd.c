@@ -166,14 +166,6 @@ typedef struct {
     bool options_done;              //  after "--"
 } s_wrap_t;
 
-//  env's -S, --split-string: its argument is the command line.
-static bool
-s_split_option (const s_wrap_t *self, const char *word)
-{
-    return strcmp (self->wrapper->name, "env") == 0
-        && (strcmp (word, "-S") == 0 || strcmp (word, "--split-string") == 0);
-}
-
 //  True when WORD is a wrapper's, so that the program is still to come.
 //  assignment: WORD is NAME=VALUE (env's own).
 static bool
@@ -184,8 +176,9 @@ s_wrap_word (s_wrap_t *self, const char *word, bool assignment)
         return !self->split;    //  env -S's line holds the program
     }
     if (self->wrapper && !self->options_done && word [0] == '-' && word [1]) {
-        //  env's -S with its line in the same word, alone or after other
-        //  short options (-iS 'line' takes the next word, -iSline this one)
+        //  env's -S, --split-string: its argument is the command line, in
+        //  the next word (-S 'line', -iS 'line', --split-string 'line') or
+        //  in this one (-S'line', -iSline, --split-string=line)
         bool env = strcmp (self->wrapper->name, "env") == 0;
         const char *s_at = NULL;
         for (const char *c = word + 1; env && word [1] != '-' && *c && !s_at; c++) {
@@ -205,7 +198,7 @@ s_wrap_word (s_wrap_t *self, const char *word, bool assignment)
             self->split_line = word + 15;
             return false;
         }
-        if (s_at) {
+        if (s_at || (env && strcmp (word, "--split-string") == 0)) {
             self->argument = self->split = true;
             return true;
         }
@@ -217,7 +210,6 @@ s_wrap_word (s_wrap_t *self, const char *word, bool assignment)
         else
         if (word [1] == '-' && s_long_argument (self->wrapper, word))
             self->argument = true;
-        self->split = self->argument && s_split_option (self, word);
         return true;
     }
     if (self->wrapper && assignment && strcmp (self->wrapper->name, "env") == 0)

@@ -124,7 +124,7 @@ static void
 s_complete (client_t *self, int64_t now_ns, history_t *history, workload_outcome_t *outcome)
 {
     history_complete (history, now_ns, self->process, self->op, self->final, outcome);
-    if (strncmp (outcome->why, "malformed RPC response", 22) == 0 && self->malformed++ == 0)
+    if (workload_malformed (outcome) && self->malformed++ == 0)
         snprintf (self->malformed_first, sizeof self->malformed_first, "%s", outcome->why);
     json_decref (outcome->value);
     //  The process that saw an indefinite outcome is done: a new one follows.

@@ -6,7 +6,6 @@
     which check judges the history. Order is the order of the list.
 */
 #include <assert.h>
-#include <errno.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -172,6 +171,13 @@ workload_type_name (const json_t *value)
         case JSON_TRUE: case JSON_FALSE: return "a boolean";
         default: return "null";
     }
+}
+
+bool
+workload_malformed (const workload_outcome_t *outcome)
+{
+    assert (outcome);
+    return strncmp (outcome->why, WORKLOAD_MALFORMED, strlen (WORKLOAD_MALFORMED)) == 0;
 }
 
 //  An integer past 64 bits, as jsonl_loads_wide keeps it: a string of

@@ -78,6 +78,13 @@ typedef struct {
     char why [FL_WHY_BYTES_MAX];    // fail, info: the reason when no code says it
 } workload_outcome_t;
 
+//  Every reply that breaks the workload's schema ends its op info with a
+//  why that starts with this (docs/scenarios.md)
+#define WORKLOAD_MALFORMED "malformed RPC response"
+
+//  Did the outcome come of such a reply?
+bool workload_malformed (const workload_outcome_t *outcome);
+
 typedef struct _workload_class_t workload_class_t;
 typedef struct {
     const char *name;           // as a scenario's workload/name says it: "lin-kv"
