@@ -45,6 +45,7 @@ typedef struct {
     int64_t index_call;     // the invoke's index as Jepsen numbers events:
                             // its `index` field, else its position among
                             // all events of the file (nemesis ones too)
+    int64_t index_ret;      // the completion's, likewise (-1: none)
     int line_call;          // file lines, 1-based
     int line_ret;           // 0 when never completed
     int64_t done;           // position of the completion event (info too), -1

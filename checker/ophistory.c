@@ -198,13 +198,14 @@ s_invoke (ophistory_t *self, int line, int64_t process, const char *f,
         .in = value? json_incref (value): json_null (), .type = OP_PENDING,
         .call = self->events, .ret = OP_RET_NEVER,
         .line_call = line, .done = -1, .time_call = time, .time_ret = -1,
-        .index_call = index };
+        .index_call = index, .index_ret = -1 };
     return 0;
 }
 
 static int
 s_complete (ophistory_t *self, int line, int64_t process, const char *type,
-            const char *f, json_t *key, json_t *value, json_t *error, double time)
+            const char *f, json_t *key, json_t *value, json_t *error, double time,
+            int64_t index)
 {
     int32_t *slot = s_slot (self, process);
     if (!slot)
@@ -237,6 +238,7 @@ s_complete (ophistory_t *self, int line, int64_t process, const char *type,
     op->line_ret = line;
     op->done = self->events;
     op->time_ret = time;
+    op->index_ret = index;
     *slot = -2;
     return 0;
 }
@@ -298,7 +300,7 @@ s_event (ophistory_t *self, int line, json_t *process, const char *type,
     else
     if (strcmp (type, "ok") == 0 || strcmp (type, "fail") == 0
     ||  strcmp (type, "info") == 0)
-        rc = s_complete (self, line, p, type, fi, key, value, error, time);
+        rc = s_complete (self, line, p, type, fi, key, value, error, time, index);
     else
         return s_error (self, line, "unknown type '%s'", type);
     if (rc == 0)
@@ -972,6 +974,11 @@ s_write_event (const ophistory_t *self, const op_t *op, bool invoke, FILE *out)
     double time = invoke? op->time_call: op->time_ret;
     if (time >= 0)
         fprintf (out, ", :time %.0f", time);
+    //  Jepsen's numbering (the event's own index, else its position among
+    //  all events): what the checker's reports call an op's index
+    int64_t index = invoke? op->index_call: op->index_ret;
+    if (index >= 0)
+        fprintf (out, ", :index %lld", (long long) index);
     fputs ("}", out);
 }
 

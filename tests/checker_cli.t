@@ -15,7 +15,7 @@ hc () {
 # so that check tests both (a bare `check ... [ ] && grep` ran the grep
 # outside check, where it could not fail).
 usage_says () { [ "$rc" -eq 64 ] && grep -q -- "$1" <<< "$err"; }
-plan 54
+plan 55
 
 hc $d/checker-valid.jsonl
 check "valid history exits 0" [ "$rc" -eq 0 ]
@@ -164,8 +164,14 @@ J
 ./harness check --to-edn "$tmp/old.jsonl" > "$tmp/old.edn" 2>/dev/null
 hc -m kv "$tmp/old.edn"
 check "--to-edn: our JSONL written as EDN checks the same (invalid)" [ "$rc" -eq 1 ]
-check "--to-edn: events are EDN maps with keywords" \
-    grep -q '^\[{:process 0, :type :invoke, :f :write, :key "a", :value 1}' "$tmp/old.edn"
+check "--to-edn: events are EDN maps with keywords, numbered as Jepsen numbers them" \
+    grep -q '^\[{:process 0, :type :invoke, :f :write, :key "a", :value 1, :index 0}' "$tmp/old.edn"
+# an event's own index is kept (a Jepsen history's :index names its events)
+printf '%s\n' '{"process":0,"type":"invoke","f":"write","value":1,"index":7}' \
+    '{"process":0,"type":"ok","f":"write","value":1,"index":9}' > "$tmp/indexed.jsonl"
+./harness check --to-edn "$tmp/indexed.jsonl" > "$tmp/indexed.edn" 2>/dev/null
+check "--to-edn keeps each event's :index" \
+    grep -q ':type :ok, :f :write, :value 1, :index 9}' "$tmp/indexed.edn"
 
 # --timeout 0 and --memory 0 are the defaults (check_budget), said in the
 # docs and --help: a search given them decides, as with no option at all
