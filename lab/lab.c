@@ -1743,10 +1743,14 @@ lab_apply (lab_t *self, action_t *spec, rng_t *rng, char *detail,
                             "jitter_ms", spec->jitter_ms), error);
         case ACTION_PAUSE: case ACTION_RESUME: {
             snprintf (detail, size, "%s", spec->node);
+            int index = s_index (self, spec->node);
+            if (spec->kind == ACTION_RESUME && index >= 0 && !self->nodes [index].paused) {
+                snprintf (detail, size, "%s (not paused: nothing to resume)", spec->node);
+                return 1;
+            }
             int rc = s_proxy (self, json_pack ("{s:s, s:s}", "cmd",
                               spec->kind == ACTION_PAUSE? "pause": "resume", "node", spec->node),
                               error);
-            int index = s_index (self, spec->node);
             if (rc == 0 && index >= 0)
                 s_pause_mark (&self->nodes [index], spec->kind == ACTION_PAUSE);
             return rc;

@@ -28,6 +28,7 @@ struct _nemesis_t {
     rng_t rng;
     s_active_t active [FL_NEMESIS_ACTIVE_MAX];
     size_t count;
+    bool nothing;           // the last apply changed nothing
 };
 
 nemesis_t *
@@ -131,6 +132,7 @@ nemesis_apply (nemesis_t *self, action_t *spec, int64_t now_ns,
         }
     }
     int rc = lab_apply (self->lab, spec, &self->rng, detail, size, error);
+    self->nothing = rc == 1;
     if (rc < 0)
         return rc;
     if (rc == 1) {
@@ -172,6 +174,13 @@ nemesis_apply (nemesis_t *self, action_t *spec, int64_t now_ns,
     if (spec->kind == ACTION_KILL || spec->kind == ACTION_RESTART)
         s_end (self, now_ns, "stop", target);
     return 0;
+}
+
+bool
+nemesis_did_nothing (const nemesis_t *self)
+{
+    assert (self);
+    return self->nothing;
 }
 
 int

@@ -37,6 +37,10 @@ void nemesis_destroy (nemesis_t **self_p);
 int nemesis_apply (nemesis_t *self, action_t *spec, int64_t now_ns,
                    char *detail, size_t size, char **error);
 
+//  Did the last nemesis_apply that returned 0 change nothing (a cont of a
+//  node not stopped, a kill of one not running)? Its detail says why.
+bool nemesis_did_nothing (const nemesis_t *self);
+
 //  End every fault in force. 0, or -1 with *error set.
 int nemesis_heal_all (nemesis_t *self, int64_t now_ns, char **error);
 

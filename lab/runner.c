@@ -90,6 +90,8 @@ typedef struct {
     char malformed_first [FL_WHY_BYTES_MAX];   // the first of them
     bool leaderless_start;      // roles reported, none led by FL_WARMUP_MS
     json_t *notes;              // the lab's notes (lab_notes), kept past it
+    json_t *idle;               // fault steps that did nothing, said as notes
+    int64_t idle_more;          //   and how many more past RUNNER_IDLE_NOTES
     json_t *skews;              // the nodes clock skew reached (lab_skew_json)
     json_t *log_cut;            // bytes cut from each node's log (lab_log_cut_json)
     bool replicas;              // our own system on a workload convergence
@@ -164,6 +166,27 @@ s_status_line (s_run_t *self, int64_t now_ns, bool force)
     fflush (stdout);
 }
 
+//  A step that did nothing (cont of a node not stopped) is in faults.jsonl
+//  as a period of no length; it is said on the console too, as a note: the
+//  scenario may not do what its author meant.
+#define RUNNER_IDLE_NOTES 5
+
+static void
+s_idle_step (s_run_t *self, const schedule_step_t *step, const char *detail)
+{
+    if (json_array_size (self->idle) == RUNNER_IDLE_NOTES) {
+        self->idle_more++;
+        return;
+    }
+    char text [128];
+    action_format (&step->spec, text, sizeof text);
+    char *note = NULL;
+    if (asprintf (&note, "the fault step at %.1f s, %s, did nothing: %s", step->at_ms / 1000.0,
+                  text, detail) > 0)
+        json_array_append_new (self->idle, json_string (note));
+    free (note);
+}
+
 static void
 s_fire_steps (s_run_t *self, int64_t now_ns)
 {
@@ -182,6 +205,8 @@ s_fire_steps (s_run_t *self, int64_t now_ns)
             s_fail (self, FL_EXIT_SOFTWARE, message);
             return;
         }
+        if (nemesis_did_nothing (self->nemesis))
+            s_idle_step (self, step, detail);
     }
 }
 
@@ -905,6 +930,14 @@ s_teardown (s_run_t *self)
     }
     if (self->lab) {
         self->notes = json_deep_copy (lab_notes (self->lab));
+        json_array_extend (self->notes, self->idle);
+        if (self->idle_more) {
+            char *note = NULL;
+            if (asprintf (&note, "%lld more fault steps did nothing (faults.jsonl has each, as"
+                          " a period of no length)", (long long) self->idle_more) > 0)
+                json_array_append_new (self->notes, json_string (note));
+            free (note);
+        }
         self->skews = lab_skew_json (self->lab);
         self->log_cut = lab_log_cut_json (self->lab);
     }
@@ -952,6 +985,7 @@ s_finish (s_run_t *self, json_t *network, bool ran, json_t **results, char **err
     s_restore_signals (saved);
     history_destroy (&self->history);
     json_decref (self->notes);
+    json_decref (self->idle);
     json_decref (self->skews);
     json_decref (self->log_cut);
     json_decref (self->final_replicas);
@@ -972,6 +1006,7 @@ runner_run (const runner_opts_t *opts, json_t **results, char **error)
                   && convergence_known (self->workload->name);
     self->converge_ms = -1;
     self->t0_ns = clock_mono_ns ();
+    self->idle = json_array ();
     *results = NULL;
     if (s_write_scenario (self) || !(self->history = history_new (opts->run_dir, error))) {
         if (!*error && asprintf (error, "cannot write in '%s'", opts->run_dir) < 0)

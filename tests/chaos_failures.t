@@ -3,7 +3,7 @@
 # readable history and the right exit status, never a hang; Ctrl-C leaves
 # no process behind. Each case runs under its own time limit.
 . "$(dirname "$0")/lib.sh" chaos-fail
-plan 16
+plan 18
 need_program pgrep procps
 need_program setsid util-linux
 
@@ -109,3 +109,13 @@ wait_for 0.5 no_process "$tmp/s6"
 left=$(procs "$tmp/s6")
 check "no process of the group is left ($left)" [ "$left" = 0 ]
 for p in $(pgrep -f "$tmp/s6"); do kill -KILL "$p"; done 2>/dev/null
+
+# 17-18: a fault step that does nothing (cont of a node never stopped) is
+# said on the console and in results.json, not only as a period of no
+# length in faults.jsonl: the scenario does not do what its author meant.
+{ sed -n '/^description/,/^final/p' "$tmp/tiny.conf" | sed '$d'
+  printf 'faults\n    step\n        at_s = 0.5\n        do = cont n1\n'; } > "$tmp/idle.conf"
+check_exit 0 "a scenario whose fault step does nothing runs (0)" \
+    timeout 60 ./harness run "$tmp/idle.conf" --system raft --store "$tmp/s7"
+check_output "note: the fault step at 0.5 s, cont n1, did nothing: n1 (not stopped: nothing to continue)" \
+    "the console says the step did nothing, and why"
