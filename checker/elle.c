@@ -410,6 +410,14 @@ s_index_writes (elle_t *self)
                 self->writers.n++;
             }
             else
+            if (txn->type == OP_FAIL || self->txns [self->mops [*slot].txn].type == OP_FAIL) {
+                //  A failed txn's write never took effect: beside one that
+                //  may have, it cannot be what a txn read (an aborted read
+                //  is claimed only of a value no other txn wrote)
+                if (txn->type != OP_FAIL)
+                    *slot = i;
+            }
+            else
             if (!self->duplicate)
                 self->duplicate = json_pack ("{s:o, s:o, s:[o, o]}",
                     "key", elle_key_json (self, m->key), "value", elle_value_json (self, m->value),

@@ -14,7 +14,7 @@ types () { python3 -c 'import json,sys; print(" ".join(json.load(sys.stdin)["ano
 bad_data () { [ "$rc" -eq 65 ] && grep -q "$1" "$tmp/err"; }
 str () { python3 -c 'import json,sys; print(json.load(sys.stdin)[sys.argv[1]])' "$1" <<< "$out"; }
 field () { python3 -c 'import json,sys; print(" ".join(json.load(sys.stdin)[sys.argv[1]]))' "$1" <<< "$out"; }
-plan 57
+plan 59
 
 expect () {     # expect FILE TYPES RC [ARGS...]
     local file=$1 want=$2 code=$3; shift 3
@@ -47,6 +47,14 @@ check "a value appended twice: unknown (2), duplicate-writes" \
 hc $d/dup_append.edn
 check "the text names the key, the value and both lines" \
     grep -q 'not judged: key ":x" is given 1 by two appends (line 3 and line 5)' <<< "$out"
+# A failed txn's write never took effect: beside a committed one of the
+# same value it is no second writer, and two failed ones make an aborted read
+hc --model list-append $d/dup_failed.edn --json
+check "a value appended by a failed and a committed txn: valid (0)" \
+    [ "$rc" -eq 0 -a "$(types)" = "" ]
+hc --model list-append $d/dup_failed_g1a.edn --json
+check "a value appended by two failed txns and read: G1a (1)" \
+    [ "$rc" -eq 1 -a "$(types)" = "G1a" ]
 hc $d/no_ok.edn --json
 check "no committed txn: unknown (2), empty-transaction-graph" \
     [ "$rc" -eq 2 -a "$(str reason)" = "empty-transaction-graph" ]
