@@ -28,6 +28,7 @@
 #include "lab/runner.h"
 #include "lab/lab.h"
 #include "lab/store.h"
+#include "report/runnotes.h"
 #include "console.h"
 #include "tour_table.h"
 #include "zoo_run.h"
@@ -280,40 +281,11 @@ s_run_system (const s_args_t *args, const scenario_t *scenario, const char *syst
                 json_is_false (valid)? "invalid": "unknown", reason? ": ": "", reason? reason: "");
 
     }
-    json_t *bad_output = json_object_get (*results, "bad_output");
-    json_int_t bad = json_integer_value (json_object_get (bad_output, "count"));
-    const char *node;
-    json_t *cut;
-    json_object_foreach (json_object_get (bad_output, "cut"), node, cut)
-        bad += json_integer_value (cut);
-    if (bad > 0)
-        printf ("%-10s note: the node wrote %lld line%s that %s no message (skipped;"
-                " see bad_output in results.json and %s/bad-output.jsonl)\n", system,
-                (long long) bad, bad == 1? "": "s", bad == 1? "was": "were", run_dir);
-    json_t *malformed = json_object_get (*results, "malformed_replies");
-    json_int_t malformed_n = json_integer_value (json_object_get (malformed, "count"));
-    if (malformed_n > 0)
-        printf ("%-10s note: %lld repl%s broke the workload's schema, so %s op%s info"
-                " (first: %s; each op's \"error\" in history.jsonl)\n", system,
-                (long long) malformed_n, malformed_n == 1? "y": "ies",
-                malformed_n == 1? "its": "their", malformed_n == 1? " is": "s are",
-                json_string_value (json_object_get (malformed, "first")));
-    json_object_foreach (json_object_get (bad_output, "cut"), node, cut)
-        printf ("%-10s note: bad-output.jsonl reached FL_BAD_OUTPUT_BYTES_MAX (%lld bytes);"
-                " %lld more bad lines of %s's were counted, not written"
-                " (bad_output.cut in results.json)\n", system,
-                (long long) FL_BAD_OUTPUT_BYTES_MAX, (long long) json_integer_value (cut), node);
-    json_int_t trace_cut = json_integer_value (json_object_get (
-                               json_object_get (*results, "network"), "trace_cut"));
-    if (trace_cut > 0)
-        printf ("%-10s note: messages.jsonl reached FL_TRACE_BYTES_MAX (%lld bytes); %lld"
-                " more lines were counted, not written (network.trace_cut in results.json)\n",
-                system, (long long) FL_TRACE_BYTES_MAX, (long long) trace_cut);
-    json_object_foreach (json_object_get (*results, "log_cut"), node, cut)
-        printf ("%-10s note: %s's log reached FL_NODE_LOG_BYTES_MAX (%lld bytes);"
-                " %lld bytes more of its output were cut (log_cut in results.json)\n",
-                system, node, (long long) FL_NODE_LOG_BYTES_MAX,
-                (long long) json_integer_value (cut));
+    //  What the node and the replies did that the verdict does not say
+    json_t *notes = runnotes_json (*results, run_dir, false);
+    json_array_foreach (notes, i, note)
+        printf ("%-10s note: %s\n", system, json_string_value (note));
+    json_decref (notes);
     fflush (stdout);
     free (error);
     free (run_dir);

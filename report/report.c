@@ -34,6 +34,7 @@
 #include "analysis/measures.h"
 #include "report.h"
 #include "page.h"
+#include "runnotes.h"
 #include "escape.h"
 #include "cyclesvg.h"
 
@@ -218,6 +219,26 @@ s_run_line (FILE *out, json_t *results)
         fputs ("<br><b>run error:</b> ", out);
         escape_html (out, error);
     }
+}
+
+//  What the console said besides the verdict, and the replies it counts
+//  but does not say (runnotes.h).
+static void
+s_notes (const page_t *self)
+{
+    json_t *notes = runnotes_json (self->results, self->run_dir, true);
+    if (json_array_size (notes) > 0) {
+        fputs ("<h2>Notes</h2><ul>", self->out);
+        size_t i;
+        json_t *note;
+        json_array_foreach (notes, i, note) {
+            fputs ("<li>", self->out);
+            escape_html (self->out, json_string_value (note));
+            fputs ("</li>", self->out);
+        }
+        fputs ("</ul>", self->out);
+    }
+    json_decref (notes);
 }
 
 static void
@@ -628,6 +649,7 @@ s_page (page_t *self, char **error)
     s_banner (self);
     s_figures (self);
     s_checks (self, json_object_get (self->results, "checks"));
+    s_notes (self);
     s_anomalies (self);
     replicas_write (self);
     spectrum_write (self);

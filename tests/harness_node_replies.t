@@ -5,7 +5,7 @@
 # break the workload's schema (an extra key) are counted in results.json's
 # malformed_replies and said in a console note with the first reason.
 . "$(dirname "$0")/lib.sh" node-replies
-plan 3
+plan 4
 need_program python3 python3
 cat > "$tmp/initwrong.py" <<'PY'
 import json, sys
@@ -50,3 +50,6 @@ check_output "replies broke the workload's schema, so their ops are info (first:
 malformed=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["malformed_replies"]["count"])' \
     "$tmp"/st2/echo/stdio/*/results.json 2>/dev/null)
 check "results.json counts them (malformed_replies.count $malformed)" [ "${malformed:-0}" -gt 0 ]
+page=$(ls "$tmp"/st2/echo/stdio/*/report.html 2>/dev/null | head -1)
+check "the run page says it too, under Notes" \
+    grep -q "<h2>Notes</h2><ul><li>[0-9]* replies broke the workload&#39;s schema\|<h2>Notes</h2><ul><li>[0-9]* replies broke the workload's schema" "$page"
