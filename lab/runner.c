@@ -90,7 +90,8 @@ typedef struct {
     char malformed_first [FL_WHY_BYTES_MAX];   // the first of them
     bool leaderless_start;      // roles reported, none led by FL_WARMUP_MS
     json_t *notes;              // the lab's notes (lab_notes), kept past it
-    json_t *idle;               // fault steps that did nothing, said as notes
+    json_t *idle;               // fault steps that did nothing or were not
+                                // run (s_unscheduled), said as notes
     int64_t idle_more;          //   and how many more past RUNNER_IDLE_NOTES
     json_t *skews;              // the nodes clock skew reached (lab_skew_json)
     json_t *log_cut;            // bytes cut from each node's log (lab_log_cut_json)
@@ -174,7 +175,7 @@ s_status_line (s_run_t *self, int64_t now_ns, bool force)
 static void
 s_idle_step (s_run_t *self, const schedule_step_t *step, const char *detail)
 {
-    if (json_array_size (self->idle) == RUNNER_IDLE_NOTES) {
+    if (json_array_size (self->idle) >= RUNNER_IDLE_NOTES) {
         self->idle_more++;
         return;
     }
@@ -183,6 +184,36 @@ s_idle_step (s_run_t *self, const schedule_step_t *step, const char *detail)
     char *note = NULL;
     if (asprintf (&note, "the fault step at %.1f s, %s, did nothing: %s", step->at_ms / 1000.0,
                   text, detail) > 0)
+        json_array_append_new (self->idle, json_string (note));
+    free (note);
+}
+
+//  Faults the scenario names that the run's time leaves out (a random
+//  block that starts too late, steps past a --time-limit): a note each,
+//  as a run with none of its faults looks like one that survived them.
+static void
+s_unscheduled (s_run_t *self)
+{
+    const scenario_t *sc = self->scenario;
+    int64_t duration_ms = (int64_t) (self->opts->duration_s * 1000);
+    char *note = NULL;
+    if (sc->random && sc->kinds_count > 0 && schedule_random_count (sc, duration_ms) == 0
+    &&  asprintf (&note, "the random faults start at %g s, not before the end of the run's"
+                  " %g s of load: none was injected", sc->random_start_s,
+                  self->opts->duration_s) > 0)
+        json_array_append_new (self->idle, json_string (note));
+    free (note);
+    note = NULL;
+    size_t late = 0, first = 0;
+    for (size_t i = sc->steps_count; i-- > 0; )
+        if ((int64_t) (sc->steps [i].at_s * 1000) >= duration_ms) {
+            late++;
+            first = i;
+        }
+    if (late && asprintf (&note, "%zu fault step%s at or past the end of the run's %g s of load"
+                          " %s not run (the first: %s at %g s)", late, late == 1? "": "s",
+                          self->opts->duration_s, late == 1? "was": "were",
+                          sc->steps [first].text, sc->steps [first].at_s) > 0)
         json_array_append_new (self->idle, json_string (note));
     free (note);
 }
@@ -1015,6 +1046,7 @@ runner_run (const runner_opts_t *opts, json_t **results, char **error)
     }
     self->schedule = schedule_new (opts->scenario, opts->seed,
                                    (int64_t) (opts->duration_s * 1000));
+    s_unscheduled (self);
     lab_opts_t lab_opts = { .system = opts->system, .node_cmd = opts->node_cmd,
         .bin_dir = opts->bin_dir, .run_dir = opts->run_dir, .nodes = opts->scenario->nodes,
         .clients = opts->scenario->clients, .seed = opts->seed, .t0_ns = self->t0_ns, .params = opts->scenario->params,

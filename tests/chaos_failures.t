@@ -3,7 +3,7 @@
 # readable history and the right exit status, never a hang; Ctrl-C leaves
 # no process behind. Each case runs under its own time limit.
 . "$(dirname "$0")/lib.sh" chaos-fail
-plan 18
+plan 20
 need_program pgrep procps
 need_program setsid util-linux
 
@@ -119,3 +119,15 @@ check_exit 0 "a scenario whose fault step does nothing runs (0)" \
     timeout 60 ./harness run "$tmp/idle.conf" --system raft --store "$tmp/s7"
 check_output "note: the fault step at 0.5 s, cont n1, did nothing: n1 (not stopped: nothing to continue)" \
     "the console says the step did nothing, and why"
+
+# 19-20: faults the run's time leaves out are said: a random block that
+# starts after the load ends, a step past --time-limit.
+{ sed -n '/^description/,/^final/p' "$tmp/tiny.conf" | sed '$d'
+  printf 'faults\n    step\n        at_s = 3\n        do = kill n1\n'
+  printf '    random\n        start_s = 10\n        fault_s = 1\n        gap_s = 1\n'
+  printf '        kinds = kill random\n'; } > "$tmp/late.conf"
+run timeout 60 ./harness run "$tmp/late.conf" --system raft --time-limit 1 --store "$tmp/s8"
+check_output "note: the random faults start at 10 s, not before the end of the run's 1 s of load: none was injected" \
+    "a random block that starts after the load is said to inject nothing"
+check_output "note: 1 fault step at or past the end of the run's 1 s of load was not run (the first: kill n1 at 3 s)" \
+    "a step past --time-limit is said not to run"
