@@ -101,7 +101,8 @@ fi
 #                                                --method search): the pre-check decides it,
 #                                                the time includes the explaining search
 #   checker_cache_bytes_per_config               the cache's bytes over its configurations
-#                                                (60 clients, at the end of the search)
+#                                                (the bad one's search, which exhausts
+#                                                its budget: at its end)
 #   checker_cache_bytes_per_config_wide          the layout before, computed for the same
 #                                                configurations (not run: it is gone)
 #   checker_memcap_rss_ratio                     peak RSS over --memory for that search,
@@ -122,12 +123,12 @@ read ms rss dec cfg bytes wide <<< "$(rep --timeout 60 "$tmp/r60.jsonl")"
 echo "bench checker_single60_rep_ms $ms ms"
 echo "bench checker_single60_rep_rss_mb $rss MB"
 echo "bench checker_single60_rep_decided $dec bool"
-awk -v b="$bytes" -v c="$cfg" 'BEGIN { printf "bench checker_cache_bytes_per_config %.1f bytes\n", b / c }'
-awk -v b="$wide" -v c="$cfg" 'BEGIN { printf "bench checker_cache_bytes_per_config_wide %.1f bytes\n", b / c }'
-awk -v r="$rss" 'BEGIN { printf "bench checker_memcap_rss_ratio %.3f ratio\n", r / 1024 }'
 bench/bin/checker_gen 2000 1 7 0.1 60 bad > "$tmp/r60bad.jsonl"
 read ms rss dec cfg bytes wide <<< "$(rep --timeout 60 "$tmp/r60bad.jsonl")"
 echo "bench checker_single60_rep_bad_decided $dec bool"
+awk -v b="$bytes" -v c="$cfg" 'BEGIN { printf "bench checker_cache_bytes_per_config %.1f bytes\n", b / c }'
+awk -v b="$wide" -v c="$cfg" 'BEGIN { printf "bench checker_cache_bytes_per_config_wide %.1f bytes\n", b / c }'
+awk -v r="$rss" 'BEGIN { printf "bench checker_memcap_rss_ratio %.3f ratio\n", r / 1024 }'
 read ms rss dec <<< "$(one --threads 1 --memory 1024 --timeout 60 "$tmp/r60bad.jsonl")"
 echo "bench checker_single60_rep_bad_default_ms $ms ms"
 echo "bench checker_single60_rep_bad_default_decided $dec bool"

@@ -33,7 +33,10 @@
     On Porcupine's etcd_002.log this takes the search from 1.36M steps to
     112.
     A register's search runs first in the order of the ops' midpoints,
-    capped, for a valid verdict only (wgl_check, witness first).
+    capped, for a valid verdict only, then in the list's order with pauses
+    for orders drawn at random in the ops' intervals, each capped small
+    (wgl_check, witness first). The list's order gives every invalid
+    verdict and its explanation.
 
     The set is a bitset; its hash is kept incrementally as the xor of one
     random word per op (Zobrist hashing), and the cache stores only its
@@ -365,9 +368,16 @@ typedef struct {
     uint32_t hi;            // last word with a linearized op that returned,
                             // or UINT32_MAX when there is none
     int64_t *key;           // op -> its place in the order candidates are
-                            // tried in (s_after), NULL: the list's, by call
+                            // tried in (s_after), NULL: the list's, by call;
+                            // the caller's (wgl_check)
     size_t configs_max;     // stop at this many configurations (0: none),
                             // why_unknown "witness" (wgl_check, witness first)
+    size_t pause_at;        // pause at this many (0: never), S_PAUSED: the
+                            // search goes on where it was when called again
+    bool started;           // s_search ran: the loop's place is below
+    int32_t entry;          //   phase 0: a list entry; phase 1: a group
+    int64_t window;         //   phase 1: ops invoked before this may be tried
+    bool have_best;         //   a prefix was taken (s_snapshot)
     size_t model0;          // the model's bytes when the search began
     size_t model_held;      // its growth since, taken from the shared budget
 } s_search_t;
@@ -510,16 +520,13 @@ s_budget_shared (s_search_t *s, wgl_result_t *result)
 //  Check the budget; returns a verdict to stop with, or -1 to go on. The
 //  memory budget is shared by the cache and the model's value table (sets
 //  and queues the steps build): each may grow into what the other leaves.
+#define S_PAUSED 99         // s_search's, not a verdict: call it again
+
 static int
 s_budget (s_search_t *s, const wgl_budget_t *budget, wgl_result_t *result)
 {
     if (budget->stop && atomic_load (budget->stop))
         return WGL_STOPPED;
-    size_t configs = s->cache.iwords? s->cache.nsubsets: s->cache.used;
-    if (s->configs_max && configs >= s->configs_max) {
-        result->why_unknown = "witness";
-        return WGL_UNKNOWN;
-    }
     if (budget->deadline_ns && clock_mono_ns () > budget->deadline_ns) {
         result->why_unknown = "timeout";
         return WGL_UNKNOWN;
@@ -897,25 +904,46 @@ s_mark_mirrors (s_search_t *s, int64_t window)
 //  return's position), so that configurations are first reached with as
 //  few never-returned ops as possible and the cache's subsumption prunes
 //  the later visits.
-static wgl_verdict_t
+//  Returns a verdict, or S_PAUSED at s->pause_at configurations: called
+//  again, it goes on from where it was.
+static int
 s_search (s_search_t *s, const wgl_budget_t *budget, wgl_result_t *result)
 {
     const int32_t head = (int32_t) (2 * s->n);
-    for (size_t i = 0; i < s->n; i++)
-        s->finite += s->ops [i].ret != OP_RET_NEVER;
-    s->state = model_part_init (s->part);
-    int32_t entry = s_first (s);        // phase 0: a list entry; phase 1: a group
-    int64_t window = 0;     // phase 1: ops invoked before this may be tried
-    bool have_best = false;
+    if (!s->started) {
+        for (size_t i = 0; i < s->n; i++)
+            s->finite += s->ops [i].ret != OP_RET_NEVER;
+        s->state = model_part_init (s->part);
+        s->entry = s_first (s);
+        s->window = 0;
+        s->have_best = false;
+        s->started = true;
+    }
+    int32_t entry = s->entry;
+    int64_t window = s->window;
+    bool have_best = s->have_best;
     while (s->finite > 0) {
         if (s_oom (s)) {        // a step or the cache could not allocate
             result->why_unknown = "memory";
             return WGL_UNKNOWN;
         }
+        //  the caps, each step: a small one is reached in small histories
+        size_t configs = s->cache.iwords? s->cache.nsubsets: s->cache.used;
+        if (s->configs_max && configs >= s->configs_max) {
+            result->why_unknown = "witness";
+            return WGL_UNKNOWN;
+        }
+        if (s->pause_at && configs >= s->pause_at) {
+            s->entry = entry;
+            s->window = window;
+            s->have_best = have_best;
+            s->pause_at = 0;
+            return S_PAUSED;
+        }
         if ((++result->steps & 1023) == 0) {
             int verdict = s_budget (s, budget, result);
             if (verdict >= 0)
-                return (wgl_verdict_t) verdict;
+                return verdict;
         }
         if (s->phase == 0 && (entry & 1) == 0) {        // a call: try it now
             uint32_t op = (uint32_t) entry / 2;
@@ -1052,19 +1080,6 @@ s_search_init (s_search_t *s, wgl_result_t *result)
     return 0;
 }
 
-//  The order of the witness run (wgl_check): by midpoint (call + return) of the ops that
-//  returned; the others are tried by group, in phase 1, in no key's order.
-static int
-s_midpoint (s_search_t *s)
-{
-    s->key = malloc ((s->n + 1) * sizeof (int64_t));
-    if (!s->key)
-        return -1;
-    for (size_t i = 0; i < s->n; i++)
-        s->key [i] = s->never [i] < 0? s->ops [i].call + s->ops [i].ret: INT64_MAX;
-    return 0;
-}
-
 //  The cache's size, and that of the layout it replaced for the same
 //  configurations, for the benchmark's bytes per configuration.
 static void
@@ -1082,67 +1097,84 @@ s_cache_figures (const s_cache_t *c, wgl_result_t *result)
     result->cache_bytes_wide = table * 48 + lists * 16 + (windows + nodes * c->iwords) * 8;
 }
 
-//  One search: in the list's order, or (midpoint) in the order of each
-//  op's interval midpoint, stopping at configs_max configurations.
-static void
-s_run (model_part_t *part, const wgl_budget_t *budget, wgl_result_t *result,
-       bool midpoint, size_t configs_max)
+//  A search's start (s_open) and end (s_close): in the list's order (key
+//  NULL), or in that of key (op -> its place, s_after; the caller's),
+//  stopping at configs_max configurations. s_run is the two with s_search
+//  between; wgl_check pauses the list's search between them. A search
+//  that could not be opened has its verdict, unknown (memory).
+static bool
+s_open (s_search_t *s, model_part_t *part, const wgl_budget_t *budget,
+        wgl_result_t *result, int64_t *key, size_t configs_max)
 {
     memset (result, 0, sizeof (*result));
     result->blocked = -1;
-    s_search_t s = { .part = part, .ops = model_part_ops (part), .n = model_part_size (part),
-                     .plain = budget->plain, .configs_max = configs_max };
-    s.cache.exact = budget->plain;
+    *s = (s_search_t) { .part = part, .ops = model_part_ops (part), .n = model_part_size (part),
+                         .plain = budget->plain, .configs_max = configs_max, .key = key };
+    s->cache.exact = budget->plain;
     size_t model = model_part_memory (part);
-    s.model0 = model;
+    s->model0 = model;
     if (budget->used && budget->memory_bytes) {
         //  the partition is held by the caller already; the search's arrays
         //  are taken before they are made
-        s.cache.shared = budget->used;
-        s.cache.total = budget->memory_bytes;
+        s->cache.shared = budget->used;
+        s->cache.total = budget->memory_bytes;
         size_t used = atomic_load (budget->used);
-        model_part_memory_max (part, model + (used < s.cache.total? s.cache.total - used: 0));
+        model_part_memory_max (part, model + (used < s->cache.total? s->cache.total - used: 0));
     }
     else
     if (budget->memory_bytes) {
         model_part_memory_max (part, budget->memory_bytes);
-        s.cache.memory_max = model < budget->memory_bytes? budget->memory_bytes - model: 1;
+        s->cache.memory_max = model < budget->memory_bytes? budget->memory_bytes - model: 1;
     }
     result->prefix_state = model_part_init (part);   // the empty prefix's state
     if (model_part_oom (part)
-    ||  (!s.cache.shared && budget->memory_bytes && model > budget->memory_bytes)
-    ||  !s_take (&s.cache, s_search_bytes (s.n)) || s_search_init (&s, result)
-    ||  (midpoint && s_midpoint (&s))) {
+    ||  (!s->cache.shared && budget->memory_bytes && model > budget->memory_bytes)
+    ||  !s_take (&s->cache, s_search_bytes (s->n)) || s_search_init (s, result)) {
         result->verdict = WGL_UNKNOWN;
         result->why_unknown = "memory";
+        return false;
     }
-    else
-        result->verdict = s_search (&s, budget, result);
-    result->cache_entries = s.cache.used;
-    s_cache_figures (&s.cache, result);
-    result->memory_bytes = s_cache_memory (&s.cache) + model_part_memory (part);
-    free (s.next);
-    free (s.prev);
-    free (s.zobrist);
-    free (s.bits);
-    free (s.never);
-    free (s.twin);
-    free (s.group_of);
-    free (s.group_ops);
-    free (s.group_start);
-    free (s.group_cursor);
-    free (s.key);
-    free (s.ibits);
-    free (s.mirror);
-    free (s.gmark);
-    free (s.cache.field_off);
-    free (s.cache.field_mask);
-    free (s.cache.pack);
-    free (s.cache.subsets);
-    free (s.stack);
-    free (s.cache.table);
-    free (s.cache.arena);
-    s_give (&s.cache, s.cache.held);    // the arrays, the cache, the model's growth
+    return true;
+}
+
+static void
+s_close (s_search_t *s, wgl_result_t *result)
+{
+    model_part_t *part = s->part;
+    result->cache_entries = s->cache.used;
+    s_cache_figures (&s->cache, result);
+    result->memory_bytes = s_cache_memory (&s->cache) + model_part_memory (part);
+    free (s->next);
+    free (s->prev);
+    free (s->zobrist);
+    free (s->bits);
+    free (s->never);
+    free (s->twin);
+    free (s->group_of);
+    free (s->group_ops);
+    free (s->group_start);
+    free (s->group_cursor);
+    free (s->ibits);
+    free (s->mirror);
+    free (s->gmark);
+    free (s->cache.field_off);
+    free (s->cache.field_mask);
+    free (s->cache.pack);
+    free (s->cache.subsets);
+    free (s->stack);
+    free (s->cache.table);
+    free (s->cache.arena);
+    s_give (&s->cache, s->cache.held);    // the arrays, the cache, the model's growth
+}
+
+static void
+s_run (model_part_t *part, const wgl_budget_t *budget, wgl_result_t *result,
+       int64_t *key, size_t configs_max)
+{
+    s_search_t s;
+    if (s_open (&s, part, budget, result, key, configs_max))
+        result->verdict = (wgl_verdict_t) s_search (&s, budget, result);
+    s_close (&s, result);
 }
 
 //  Witness first: a register's search (kv, register, cas-register) is
@@ -1165,7 +1197,76 @@ s_run (model_part_t *part, const wgl_budget_t *budget, wgl_result_t *result,
 //  one of the histories above took under 2^17; where none is found, 2^20
 //  doubled the time of a hard valid 40,000-op key (768 ms to 1.6 s), 2^17
 //  adds a tenth (839 ms).
+//  Then orders drawn at random (s_redraw, s_draws), between rounds of
+//  the list's search. Where the midpoints put enough ops wrong in one
+//  stretch, depth-first search cannot repair them in any budget (with the
+//  generator's own effect order as keys the same histories take 2,000
+//  steps), but a draw of those ops' places in their intervals often has
+//  that stretch right, and then finds the witness within a few thousand
+//  configurations. A draw redraws the ops concurrent with the one the
+//  last run could not place (the others keep their places, so the
+//  stretches the last run got through stay as they were), and is capped
+//  small: S_DRAW_CONFIGS times Luby's sequence (1 1 2 1 1 2 4 ...: one
+//  that needs more gets it now and then). The list's search pauses each
+//  time its configurations double from S_ROUND_CONFIGS, and the draws get
+//  half as much again (each charged its cap and the partition's size, as
+//  it starts afresh), so a history the draws cannot help costs at most
+//  half again of what the list's order alone costs, and its verdict and
+//  explanation are the list order's. A draw that ends invalid (not capped)
+//  or out of memory ends the draws.
+//  Measured (values 0..4, checker_gen 2000 1 SEED INFO 60, --threads 1,
+//  --memory 1024, 10 s), all unknown before: 10% info seed 7 valid in
+//  0.66 s, seed 8 in 2.9 s; no info seed 7 in 4.5 s; the 40,000-op key
+//  (bench/checker.sh's interleave) 0.95 s, 0.87 before. Draws before the
+//  list's search (not between its rounds) were faster on those (0.3 s,
+//  0.9 s) but took that key to 3.8 s: a capped draw on a long history
+//  never gets back to where it was stuck. Redrawing every op each time
+//  decided seeds 7 and 8 only, at the 41st and 146th draw; keeping the
+//  keys of the deepest run rather than the last decided fewer. Draws
+//  capped at 1,024 configurations never came in 2,000; at 4,096 and at
+//  16,384 at the same draw.
 #define S_WITNESS_CONFIGS (1u << 17)
+#define S_DRAW_CONFIGS (1u << 12)
+#define S_ROUND_CONFIGS (1u << 18)
+
+//  The witness run's first order: each op that returned at the midpoint of
+//  its interval (call + return); the others are tried by group, in phase 1,
+//  in no key's order.
+static void
+s_midpoints (const model_op_t *ops, size_t n, int64_t *key)
+{
+    for (size_t i = 0; i < n; i++)
+        key [i] = ops [i].ret == OP_RET_NEVER? INT64_MAX: ops [i].call + ops [i].ret;
+}
+
+//  The next draw: the ops that returned and were concurrent with op stuck
+//  (invoked before it returned, returned after it was invoked; every op
+//  when stuck is -1) at a point drawn uniformly in their intervals, in the
+//  midpoints' units.
+static void
+s_redraw (const model_op_t *ops, size_t n, int64_t stuck, rng_t *rng, int64_t *key)
+{
+    for (size_t i = 0; i < n; i++) {
+        int64_t call = ops [i].call, ret = ops [i].ret;
+        if (ret != OP_RET_NEVER
+        &&  (stuck < 0 || (call < ops [stuck].ret && ret > ops [stuck].call)))
+            key [i] = 2 * call + (int64_t) rng_below (rng, (uint64_t) (2 * (ret - call)) + 1);
+    }
+}
+
+//  Luby's sequence, i >= 1: 1 1 2 1 1 2 4 1 1 2 1 1 2 4 8 ...
+static size_t
+s_luby (uint64_t i)
+{
+    for (;;) {
+        unsigned k = 1;
+        while (((1ULL << k) - 1) < i)
+            k++;
+        if (i == (1ULL << k) - 1)
+            return (size_t) 1 << (k - 1);
+        i -= (1ULL << (k - 1)) - 1;
+    }
+}
 
 static bool
 s_witness_worth (model_part_t *part, const wgl_budget_t *budget)
@@ -1179,22 +1280,98 @@ s_witness_worth (model_part_t *part, const wgl_budget_t *budget)
     return true;
 }
 
+//  The draws of one round (s_redraw, from the op the last run was stuck
+//  at), until they have cost spend configurations (each also its n: a
+//  draw starts afresh). Returns true when one ended the check: valid (its
+//  result in *result), stopped or out of time; *no_more when one proved
+//  the history invalid or ran out of memory (no draw is worth it then).
+static bool
+s_draws (model_part_t *part, const wgl_budget_t *budget, int64_t *key, rng_t *rng,
+         uint64_t *draw, int64_t *stuck, size_t spend, uint64_t *steps, wgl_result_t *result,
+         bool *no_more)
+{
+    const model_op_t *ops = model_part_ops (part);
+    size_t n = model_part_size (part);
+    for (size_t spent = 0; spent < spend; ) {
+        size_t cap = (budget->round_configs? budget->round_configs / 64 + 1: S_DRAW_CONFIGS)
+                   * s_luby (++*draw);
+        s_redraw (ops, n, *stuck, rng, key);
+        wgl_result_t mine;
+        s_run (part, budget, &mine, key, cap);
+        *steps += mine.steps;
+        const char *why = mine.why_unknown;
+        bool timeout = mine.verdict == WGL_UNKNOWN && why && strcmp (why, "timeout") == 0;
+        if (mine.verdict == WGL_VALID || mine.verdict == WGL_STOPPED || timeout) {
+            *result = mine;
+            return true;
+        }
+        *stuck = mine.blocked;
+        wgl_result_release (&mine);
+        if (mine.verdict != WGL_UNKNOWN || !why || strcmp (why, "witness")) {
+            *no_more = true;
+            return false;
+        }
+        spent += cap + n;
+    }
+    return false;
+}
+
 void
 wgl_check (model_part_t *part, const wgl_budget_t *budget, wgl_result_t *result)
 {
     assert (part && budget && result);
     uint64_t steps = 0;
-    if (s_witness_worth (part, budget)) {
-        s_run (part, budget, result, true, S_WITNESS_CONFIGS);
-        bool timeout = result->verdict == WGL_UNKNOWN && result->why_unknown
-                    && strcmp (result->why_unknown, "timeout") == 0;
-        if (result->verdict == WGL_VALID || result->verdict == WGL_STOPPED || timeout)
-            return;
+    const model_op_t *ops = model_part_ops (part);
+    size_t n = model_part_size (part);
+    int64_t *key = s_witness_worth (part, budget)? malloc ((n + 1) * sizeof (int64_t)): NULL;
+    int64_t stuck = -1;
+    bool draws = key != NULL;
+    if (key) {
+        s_midpoints (ops, n, key);
+        s_run (part, budget, result, key,
+               budget->round_configs? budget->round_configs / 2 + 1: S_WITNESS_CONFIGS);
         steps = result->steps;
+        const char *why = result->why_unknown;
+        bool timeout = result->verdict == WGL_UNKNOWN && why && strcmp (why, "timeout") == 0;
+        if (result->verdict == WGL_VALID || result->verdict == WGL_STOPPED || timeout) {
+            free (key);
+            return;
+        }
+        //  invalid or out of memory: no draw will do better
+        draws = result->verdict == WGL_UNKNOWN && why && strcmp (why, "witness") == 0;
+        stuck = result->blocked;
         wgl_result_release (result);
     }
-    s_run (part, budget, result, false, 0);
+    //  The list's order, paused each time its configurations double for
+    //  as many configurations' worth of draws
+    s_search_t list;
+    bool open = s_open (&list, part, budget, result, NULL, 0);
+    rng_t rng;
+    rng_init (&rng, 0x6b657973 + n);
+    uint64_t draw = 0;
+    int verdict = WGL_UNKNOWN;
+    size_t first = budget->round_configs? budget->round_configs: S_ROUND_CONFIGS;
+    for (size_t round = first; open; round *= 2) {
+        list.pause_at = draws? round: 0;
+        verdict = s_search (&list, budget, result);
+        if (verdict != S_PAUSED)
+            break;
+        wgl_result_t found;
+        if (s_draws (part, budget, key, &rng, &draw, &stuck, round / 2, &steps, &found, &draws)) {
+            s_close (&list, result);
+            uint64_t listed = result->steps;
+            wgl_result_release (result);
+            *result = found;
+            result->steps = steps + listed;     // steps has the draws' and the witness's
+            free (key);
+            return;
+        }
+    }
+    if (open)
+        result->verdict = (wgl_verdict_t) verdict;
+    s_close (&list, result);
     result->steps += steps;
+    free (key);
 }
 
 void

@@ -24,6 +24,9 @@ typedef struct {
                             // no witness run)
     bool no_witness;        // tests: no witness run first (wgl.c,
                             // wgl_check): the list's order alone
+    size_t round_configs;   // tests: the list's search pauses for draws
+                            // first at this many configurations, and each
+                            // draw is capped at a 64th of it (0: wgl.c's)
 } wgl_budget_t;
 
 typedef enum {

@@ -304,23 +304,34 @@ s_plain_check (const s_spec_t *spec, uint64_t seed, int count)
             wgl_budget_t plain = { .plain = true, .memory_bytes = 256 << 20,
                                    .deadline_ns = clock_mono_ns () + 50 * 1000 * 1000 };
             wgl_budget_t fast = { 0 }, listed = { .no_witness = true };
-            wgl_result_t a, b, c;
+            //  rounds of a few configurations: the list's search pauses
+            //  for draws again and again, and must end as if it had not
+            wgl_budget_t paused = { .round_configs = 2 + (size_t) i % 8 };
+            wgl_result_t a, b, c, d;
             wgl_check (parts [p], &plain, &a);
             wgl_check (parts [p], &fast, &b);
             wgl_check (parts [p], &listed, &c);
+            wgl_check (parts [p], &paused, &d);
             //  The witness run (registers) may only say valid: an invalid
             //  verdict and its explanation are the list order's
             assert_int_equal (b.verdict, c.verdict);
+            assert_int_equal (d.verdict, c.verdict);
             if (b.verdict == WGL_INVALID) {
                 assert_int_equal (b.nprefix, c.nprefix);
                 assert_int_equal (b.blocked, c.blocked);
                 assert_true (b.prefix_state == c.prefix_state);
                 if (b.nprefix > 0)
                     assert_memory_equal (b.prefix, c.prefix, b.nprefix * sizeof (uint32_t));
+                assert_int_equal (d.nprefix, c.nprefix);
+                assert_int_equal (d.blocked, c.blocked);
+                assert_true (d.prefix_state == c.prefix_state);
+                if (d.nprefix > 0)
+                    assert_memory_equal (d.prefix, c.prefix, d.nprefix * sizeof (uint32_t));
             }
             wgl_result_release (&a);
             wgl_result_release (&b);
             wgl_result_release (&c);
+            wgl_result_release (&d);
             assert_int_not_equal (b.verdict, WGL_UNKNOWN);
             if (a.verdict == WGL_UNKNOWN) {
                 unknown++;
