@@ -1282,18 +1282,23 @@ s_witness_worth (model_part_t *part, const wgl_budget_t *budget)
 
 //  The draws of one round (s_redraw, from the op the last run was stuck
 //  at), until they have cost spend configurations (each also its n: a
-//  draw starts afresh). Returns true when one ended the check: valid (its
-//  result in *result), stopped or out of time; *no_more when one proved
-//  the history invalid or ran out of memory (no draw is worth it then).
-static bool
+//  draw starts afresh). Returns S_DRAW_VALID when one found a witness (its
+//  result in *result), S_DRAW_ENDED when the check was stopped or ran out
+//  of time during one (its verdict and why in *result, no prefix),
+//  S_DRAW_NO_MORE when one proved the history invalid or ran out of
+//  memory (no draw is worth it then), else 0.
+#define S_DRAW_VALID 1
+#define S_DRAW_ENDED 2
+#define S_DRAW_NO_MORE 3
+
+static int
 s_draws (model_part_t *part, const wgl_budget_t *budget, int64_t *key, rng_t *rng,
-         uint64_t *draw, int64_t *stuck, size_t spend, uint64_t *steps, wgl_result_t *result,
-         bool *no_more)
+         uint64_t *draw, int64_t *stuck, size_t spend, uint64_t *steps, wgl_result_t *result)
 {
     const model_op_t *ops = model_part_ops (part);
     size_t n = model_part_size (part);
     for (size_t spent = 0; spent < spend; ) {
-        size_t cap = (budget->round_configs? budget->round_configs / 64 + 1: S_DRAW_CONFIGS)
+        size_t cap = (budget->round_configs? budget->round_configs: S_DRAW_CONFIGS)
                    * s_luby (++*draw);
         s_redraw (ops, n, *stuck, rng, key);
         wgl_result_t mine;
@@ -1301,19 +1306,21 @@ s_draws (model_part_t *part, const wgl_budget_t *budget, int64_t *key, rng_t *rn
         *steps += mine.steps;
         const char *why = mine.why_unknown;
         bool timeout = mine.verdict == WGL_UNKNOWN && why && strcmp (why, "timeout") == 0;
-        if (mine.verdict == WGL_VALID || mine.verdict == WGL_STOPPED || timeout) {
+        if (mine.verdict == WGL_VALID) {
             *result = mine;
-            return true;
+            return S_DRAW_VALID;
         }
         *stuck = mine.blocked;
         wgl_result_release (&mine);
-        if (mine.verdict != WGL_UNKNOWN || !why || strcmp (why, "witness")) {
-            *no_more = true;
-            return false;
+        if (mine.verdict == WGL_STOPPED || timeout) {
+            *result = mine;
+            return S_DRAW_ENDED;
         }
+        if (mine.verdict != WGL_UNKNOWN || !why || strcmp (why, "witness"))
+            return S_DRAW_NO_MORE;
         spent += cap + n;
     }
-    return false;
+    return 0;
 }
 
 void
@@ -1357,7 +1364,8 @@ wgl_check (model_part_t *part, const wgl_budget_t *budget, wgl_result_t *result)
         if (verdict != S_PAUSED)
             break;
         wgl_result_t found;
-        if (s_draws (part, budget, key, &rng, &draw, &stuck, round / 2, &steps, &found, &draws)) {
+        int drawn = s_draws (part, budget, key, &rng, &draw, &stuck, round / 2, &steps, &found);
+        if (drawn == S_DRAW_VALID) {
             s_close (&list, result);
             uint64_t listed = result->steps;
             wgl_result_release (result);
@@ -1366,6 +1374,17 @@ wgl_check (model_part_t *part, const wgl_budget_t *budget, wgl_result_t *result)
             free (key);
             return;
         }
+        if (drawn == S_DRAW_ENDED) {
+            //  stopped or out of time: what the list's search reached is
+            //  the deepest prefix, and its cache the figures
+            s_close (&list, result);
+            result->verdict = found.verdict;
+            result->why_unknown = found.why_unknown;
+            result->steps += steps;
+            free (key);
+            return;
+        }
+        draws = drawn != S_DRAW_NO_MORE;
     }
     if (open)
         result->verdict = (wgl_verdict_t) verdict;

@@ -26,7 +26,8 @@ typedef struct {
                             // wgl_check): the list's order alone
     size_t round_configs;   // tests: the list's search pauses for draws
                             // first at this many configurations, and each
-                            // draw is capped at a 64th of it (0: wgl.c's)
+                            // draw is capped at it times Luby's sequence, the
+                            // witness run at half of it (0: wgl.c's)
 } wgl_budget_t;
 
 typedef enum {
