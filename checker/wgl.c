@@ -1291,6 +1291,14 @@ s_witness_worth (model_part_t *part, const wgl_budget_t *budget)
 #define S_DRAW_ENDED 2
 #define S_DRAW_NO_MORE 3
 
+//  Is result unknown for this reason ("timeout", "witness": its cap)?
+static bool
+s_unknown_for (const wgl_result_t *result, const char *why)
+{
+    return result->verdict == WGL_UNKNOWN && result->why_unknown
+        && strcmp (result->why_unknown, why) == 0;
+}
+
 static int
 s_draws (model_part_t *part, const wgl_budget_t *budget, int64_t *key, rng_t *rng,
          uint64_t *draw, int64_t *stuck, size_t spend, uint64_t *steps, wgl_result_t *result)
@@ -1304,19 +1312,17 @@ s_draws (model_part_t *part, const wgl_budget_t *budget, int64_t *key, rng_t *rn
         wgl_result_t mine;
         s_run (part, budget, &mine, key, cap);
         *steps += mine.steps;
-        const char *why = mine.why_unknown;
-        bool timeout = mine.verdict == WGL_UNKNOWN && why && strcmp (why, "timeout") == 0;
         if (mine.verdict == WGL_VALID) {
             *result = mine;
             return S_DRAW_VALID;
         }
         *stuck = mine.blocked;
         wgl_result_release (&mine);
-        if (mine.verdict == WGL_STOPPED || timeout) {
+        if (mine.verdict == WGL_STOPPED || s_unknown_for (&mine, "timeout")) {
             *result = mine;
             return S_DRAW_ENDED;
         }
-        if (mine.verdict != WGL_UNKNOWN || !why || strcmp (why, "witness"))
+        if (!s_unknown_for (&mine, "witness"))
             return S_DRAW_NO_MORE;
         spent += cap + n;
     }
@@ -1338,14 +1344,13 @@ wgl_check (model_part_t *part, const wgl_budget_t *budget, wgl_result_t *result)
         s_run (part, budget, result, key,
                budget->round_configs? budget->round_configs / 2 + 1: S_WITNESS_CONFIGS);
         steps = result->steps;
-        const char *why = result->why_unknown;
-        bool timeout = result->verdict == WGL_UNKNOWN && why && strcmp (why, "timeout") == 0;
-        if (result->verdict == WGL_VALID || result->verdict == WGL_STOPPED || timeout) {
+        if (result->verdict == WGL_VALID || result->verdict == WGL_STOPPED
+        ||  s_unknown_for (result, "timeout")) {
             free (key);
             return;
         }
         //  invalid or out of memory: no draw will do better
-        draws = result->verdict == WGL_UNKNOWN && why && strcmp (why, "witness") == 0;
+        draws = s_unknown_for (result, "witness");
         stuck = result->blocked;
         wgl_result_release (result);
     }
@@ -1356,39 +1361,36 @@ wgl_check (model_part_t *part, const wgl_budget_t *budget, wgl_result_t *result)
     rng_t rng;
     rng_init (&rng, 0x6b657973 + n);
     uint64_t draw = 0;
-    int verdict = WGL_UNKNOWN;
+    int verdict = WGL_UNKNOWN, drawn = 0;
+    wgl_result_t found;
     size_t first = budget->round_configs? budget->round_configs: S_ROUND_CONFIGS;
     for (size_t round = first; open; round *= 2) {
         list.pause_at = draws? round: 0;
         verdict = s_search (&list, budget, result);
         if (verdict != S_PAUSED)
             break;
-        wgl_result_t found;
-        int drawn = s_draws (part, budget, key, &rng, &draw, &stuck, round / 2, &steps, &found);
-        if (drawn == S_DRAW_VALID) {
-            s_close (&list, result);
-            uint64_t listed = result->steps;
-            wgl_result_release (result);
-            *result = found;
-            result->steps = steps + listed;     // steps has the draws' and the witness's
-            free (key);
-            return;
-        }
-        if (drawn == S_DRAW_ENDED) {
-            //  stopped or out of time: what the list's search reached is
-            //  the deepest prefix, and its cache the figures
-            s_close (&list, result);
-            result->verdict = found.verdict;
-            result->why_unknown = found.why_unknown;
-            result->steps += steps;
-            free (key);
-            return;
-        }
+        drawn = s_draws (part, budget, key, &rng, &draw, &stuck, round / 2, &steps, &found);
+        if (drawn == S_DRAW_VALID || drawn == S_DRAW_ENDED)
+            break;
         draws = drawn != S_DRAW_NO_MORE;
     }
+    s_close (&list, result);
+    if (drawn == S_DRAW_VALID) {
+        uint64_t listed = result->steps;
+        wgl_result_release (result);
+        *result = found;
+        result->steps = listed;         // the draws' (and the witness's) are in steps
+    }
+    else
+    if (drawn == S_DRAW_ENDED) {
+        //  stopped or out of time: what the list's search reached is the
+        //  deepest prefix, and its cache the figures
+        result->verdict = found.verdict;
+        result->why_unknown = found.why_unknown;
+    }
+    else
     if (open)
         result->verdict = (wgl_verdict_t) verdict;
-    s_close (&list, result);
     result->steps += steps;
     free (key);
 }

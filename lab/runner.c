@@ -47,6 +47,7 @@
 #include "clock.h"
 #include "exits.h"
 #include "checker/check.h"
+#include "report/runnotes.h"
 #include "workload/workload.h"
 #include "analysis/measures.h"
 #include "analysis/checks.h"
@@ -181,11 +182,8 @@ s_idle_step (s_run_t *self, const schedule_step_t *step, const char *detail)
     }
     char text [128];
     action_format (&step->spec, text, sizeof text);
-    char *note = NULL;
-    if (asprintf (&note, "the fault step at %.1f s, %s, did nothing: %s", step->at_ms / 1000.0,
-                  text, detail) > 0)
-        json_array_append_new (self->idle, json_string (note));
-    free (note);
+    runnotes_add (self->idle, "the fault step at %.1f s, %s, did nothing: %s",
+                  step->at_ms / 1000.0, text, detail);
 }
 
 //  Faults the scenario names that the run's time leaves out (a random
@@ -196,26 +194,21 @@ s_unscheduled (s_run_t *self)
 {
     const scenario_t *sc = self->scenario;
     int64_t duration_ms = (int64_t) (self->opts->duration_s * 1000);
-    char *note = NULL;
-    if (sc->random && sc->kinds_count > 0 && schedule_random_count (sc, duration_ms) == 0
-    &&  asprintf (&note, "the random faults start at %g s, not before the end of the run's"
-                  " %g s of load: none was injected", sc->random_start_s,
-                  self->opts->duration_s) > 0)
-        json_array_append_new (self->idle, json_string (note));
-    free (note);
-    note = NULL;
+    if (sc->random && sc->kinds_count > 0 && schedule_random_count (sc, duration_ms) == 0)
+        runnotes_add (self->idle, "the random faults start at %g s, not before the end of the"
+                      " run's %g s of load: none was injected", sc->random_start_s,
+                      self->opts->duration_s);
     size_t late = 0, first = 0;
     for (size_t i = sc->steps_count; i-- > 0; )
         if ((int64_t) (sc->steps [i].at_s * 1000) >= duration_ms) {
             late++;
             first = i;
         }
-    if (late && asprintf (&note, "%zu fault step%s at or past the end of the run's %g s of load"
-                          " %s not run (the first: %s at %g s)", late, late == 1? "": "s",
-                          self->opts->duration_s, late == 1? "was": "were",
-                          sc->steps [first].text, sc->steps [first].at_s) > 0)
-        json_array_append_new (self->idle, json_string (note));
-    free (note);
+    if (late)
+        runnotes_add (self->idle, "%zu fault step%s at or past the end of the run's %g s of load"
+                      " %s not run (the first: %s at %g s)", late, late == 1? "": "s",
+                      self->opts->duration_s, late == 1? "was": "were",
+                      sc->steps [first].text, sc->steps [first].at_s);
 }
 
 static void
@@ -962,13 +955,9 @@ s_teardown (s_run_t *self)
     if (self->lab) {
         self->notes = json_deep_copy (lab_notes (self->lab));
         json_array_extend (self->notes, self->idle);
-        if (self->idle_more) {
-            char *note = NULL;
-            if (asprintf (&note, "%lld more fault steps did nothing (faults.jsonl has each, as"
-                          " a period of no length)", (long long) self->idle_more) > 0)
-                json_array_append_new (self->notes, json_string (note));
-            free (note);
-        }
+        if (self->idle_more)
+            runnotes_add (self->notes, "%lld more fault steps did nothing (faults.jsonl has"
+                          " each, as a period of no length)", (long long) self->idle_more);
         self->skews = lab_skew_json (self->lab);
         self->log_cut = lab_log_cut_json (self->lab);
     }

@@ -2,33 +2,21 @@
     besides the verdict, in words (runnotes.h): the console prints them
     after the checks, the run page in its Notes section.
 */
-#include <stdio.h>
-#include <stdlib.h>
 #include <stdarg.h>
+#include <czmq.h>
 #include "limits.h"
 #include "runnotes.h"
 
-static void
-s_add (json_t *notes, char *text)
-{
-    if (text)
-        json_array_append_new (notes, json_string (text));
-    free (text);
-}
-
-static char *
-s_say (const char *format, ...) __attribute__ ((format (printf, 1, 2)));
-
-static char *
-s_say (const char *format, ...)
+void
+runnotes_add (json_t *notes, const char *format, ...)
 {
     va_list args;
     va_start (args, format);
-    char *text = NULL;
-    if (vasprintf (&text, format, args) < 0)
-        text = NULL;
+    char *text = zsys_vprintf (format, args);
     va_end (args);
-    return text;
+    if (text)
+        json_array_append_new (notes, json_string (text));
+    zstr_free (&text);
 }
 
 json_t *
@@ -51,50 +39,50 @@ runnotes_json (json_t *results, const char *run_dir, bool all)
     json_object_foreach (json_object_get (bad_output, "cut"), node, cut)
         bad += json_integer_value (cut);
     if (bad > 0)
-        s_add (notes, s_say ("the node wrote %lld line%s that %s no message (skipped;"
-                             " see bad_output in results.json and %s/bad-output.jsonl)",
-                             (long long) bad, bad == 1? "": "s", bad == 1? "was": "were",
-                             run_dir));
+        runnotes_add (notes, "the node wrote %lld line%s that %s no message (skipped;"
+                      " see bad_output in results.json and %s/bad-output.jsonl)",
+                      (long long) bad, bad == 1? "": "s", bad == 1? "was": "were",
+                      run_dir);
     json_t *malformed = json_object_get (results, "malformed_replies");
     json_int_t malformed_n = json_integer_value (json_object_get (malformed, "count"));
     const char *first = json_string_value (json_object_get (malformed, "first"));
     if (malformed_n > 0)
-        s_add (notes, s_say ("%lld repl%s broke the workload's schema, so %s op%s info"
-                             " (first: %s; each op's \"error\" in history.jsonl)",
-                             (long long) malformed_n, malformed_n == 1? "y": "ies",
-                             malformed_n == 1? "its": "their", malformed_n == 1? " is": "s are",
-                             first? first: "?"));
+        runnotes_add (notes, "%lld repl%s broke the workload's schema, so %s op%s info"
+                      " (first: %s; each op's \"error\" in history.jsonl)",
+                      (long long) malformed_n, malformed_n == 1? "y": "ies",
+                      malformed_n == 1? "its": "their", malformed_n == 1? " is": "s are",
+                      first? first: "?");
     json_object_foreach (json_object_get (bad_output, "cut"), node, cut)
-        s_add (notes, s_say ("bad-output.jsonl reached FL_BAD_OUTPUT_BYTES_MAX (%lld bytes);"
-                             " %lld more bad lines of %s's were counted, not written"
-                             " (bad_output.cut in results.json)",
-                             (long long) FL_BAD_OUTPUT_BYTES_MAX,
-                             (long long) json_integer_value (cut), node));
+        runnotes_add (notes, "bad-output.jsonl reached FL_BAD_OUTPUT_BYTES_MAX (%lld bytes);"
+                      " %lld more bad lines of %s's were counted, not written"
+                      " (bad_output.cut in results.json)",
+                      (long long) FL_BAD_OUTPUT_BYTES_MAX,
+                      (long long) json_integer_value (cut), node);
     json_int_t trace_cut = json_integer_value (json_object_get (
                                json_object_get (results, "network"), "trace_cut"));
     if (trace_cut > 0)
-        s_add (notes, s_say ("messages.jsonl reached FL_TRACE_BYTES_MAX (%lld bytes); %lld"
-                             " more lines were counted, not written (network.trace_cut in"
-                             " results.json)", (long long) FL_TRACE_BYTES_MAX,
-                             (long long) trace_cut));
+        runnotes_add (notes, "messages.jsonl reached FL_TRACE_BYTES_MAX (%lld bytes); %lld"
+                      " more lines were counted, not written (network.trace_cut in"
+                      " results.json)", (long long) FL_TRACE_BYTES_MAX,
+                      (long long) trace_cut);
     json_object_foreach (json_object_get (results, "log_cut"), node, cut)
-        s_add (notes, s_say ("%s's log reached FL_NODE_LOG_BYTES_MAX (%lld bytes); %lld bytes"
-                             " more of its output were cut (log_cut in results.json)", node,
-                             (long long) FL_NODE_LOG_BYTES_MAX,
-                             (long long) json_integer_value (cut)));
+        runnotes_add (notes, "%s's log reached FL_NODE_LOG_BYTES_MAX (%lld bytes); %lld bytes"
+                      " more of its output were cut (log_cut in results.json)", node,
+                      (long long) FL_NODE_LOG_BYTES_MAX,
+                      (long long) json_integer_value (cut));
     if (!all)
         return notes;
     //  Late answers are usual where ops time out; the page counts them
     json_int_t unmatched = json_integer_value (json_object_get (results, "unmatched_replies"));
     if (unmatched > 0)
-        s_add (notes, s_say ("%lld repl%s to clients answered no op in flight (a late answer"
-                             " to an op that had timed out, or to no request); not in the"
-                             " history (unmatched_replies in results.json)",
-                             (long long) unmatched, unmatched == 1? "y": "ies"));
+        runnotes_add (notes, "%lld repl%s to clients answered no op in flight (a late answer"
+                      " to an op that had timed out, or to no request); not in the"
+                      " history (unmatched_replies in results.json)",
+                      (long long) unmatched, unmatched == 1? "y": "ies");
     json_int_t unreadable = json_integer_value (json_object_get (results, "unreadable_replies"));
     if (unreadable > 0)
-        s_add (notes, s_say ("%lld message%s to clients %s no Maelstrom envelope (skipped;"
-                             " unreadable_replies in results.json)", (long long) unreadable,
-                             unreadable == 1? "": "s", unreadable == 1? "was": "were"));
+        runnotes_add (notes, "%lld message%s to clients %s no Maelstrom envelope (skipped;"
+                      " unreadable_replies in results.json)", (long long) unreadable,
+                      unreadable == 1? "": "s", unreadable == 1? "was": "were");
     return notes;
 }

@@ -16,4 +16,7 @@
 //  results is not an object). RUN_DIR names bad-output.jsonl.
 json_t *runnotes_json (json_t *results, const char *run_dir, bool all);
 
+//  Append a note, printf-style, to the array notes (the runner's own, too).
+void runnotes_add (json_t *notes, const char *format, ...) __attribute__ ((format (printf, 2, 3)));
+
 #endif
